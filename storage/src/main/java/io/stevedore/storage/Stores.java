@@ -19,7 +19,8 @@ public final class Stores {
 		}
 		if (!config.url().startsWith("redis://")) {
 			throw new IllegalArgumentException(
-					"storage: url must be empty (embedded store) or redis://host:port[/db], got '" + config.url() + "'");
+					"storage: url must be empty (embedded store) or redis://host:port[/db], got '" + config.url()
+							+ "'");
 		}
 		return RedisStore.open(config);
 	}

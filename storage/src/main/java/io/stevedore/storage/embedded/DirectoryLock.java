@@ -45,9 +45,9 @@ final class DirectoryLock implements AutoCloseable {
 		}
 		if (lock == null) {
 			closeQuietly(channel);
-			throw new StoreException("embedded store: directory " + directory
-					+ " is in use by another Stevedore apiserver (" + file
-					+ " is locked); the embedded store serves one apiserver only, use Redis for several");
+			throw new StoreException(
+					"embedded store: directory " + directory + " is in use by another Stevedore apiserver (" + file
+							+ " is locked); the embedded store serves one apiserver only, use Redis for several");
 		}
 		return new DirectoryLock(channel, lock);
 	}

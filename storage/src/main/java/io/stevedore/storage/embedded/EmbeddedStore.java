@@ -63,7 +63,10 @@ public final class EmbeddedStore implements Store {
 
 	private static final Logger log = LoggerFactory.getLogger(EmbeddedStore.class);
 
-	/** @param segmentBytes the log size after which a snapshot is taken and the log truncated */
+	/**
+	 * @param segmentBytes the log size after which a snapshot is taken and the log
+	 * truncated
+	 */
 	public record Options(long watchHistory, long segmentBytes) {
 
 		public static final long DEFAULT_SEGMENT_BYTES = 64L << 20;
@@ -85,7 +88,9 @@ public final class EmbeddedStore implements Store {
 	/** Durable values, what readers see; only the committer thread modifies it. */
 	private final ConcurrentSkipListMap<String, KeyValue> committed = new ConcurrentSkipListMap<>();
 
-	/** Makes (revision, committed, ring) change atomically for lists and watch replays. */
+	/**
+	 * Makes (revision, committed, ring) change atomically for lists and watch replays.
+	 */
 	private final ReentrantReadWriteLock state = new ReentrantReadWriteLock();
 
 	private final EventRing ring;
@@ -94,7 +99,9 @@ public final class EmbeddedStore implements Store {
 
 	private final WatchHub hub;
 
-	/** Guards staging, pending and assignedRevision: the single writer's critical section. */
+	/**
+	 * Guards staging, pending and assignedRevision: the single writer's critical section.
+	 */
 	private final ReentrantLock writeLock = new ReentrantLock();
 
 	private final Condition batchReady = this.writeLock.newCondition();
@@ -132,10 +139,8 @@ public final class EmbeddedStore implements Store {
 		this.wal = WriteAheadLog.recover(directory, base + 1, this::replay);
 		this.assignedRevision = this.revision;
 		this.hub = new WatchHub("embedded", (after, limit) -> read(() -> this.ring.eventsAfter(after, limit)));
-		this.snapshotter = Executors.newSingleThreadExecutor(Thread.ofPlatform()
-			.name("embedded-store-snapshot")
-			.daemon(true)
-			.factory());
+		this.snapshotter = Executors
+			.newSingleThreadExecutor(Thread.ofPlatform().name("embedded-store-snapshot").daemon(true).factory());
 		this.committer = Thread.ofPlatform().name("embedded-store-committer").daemon(true).start(this::commitLoop);
 		log.info("embedded store open dir={} revision={} keys={} snapshotRevision={}", directory, this.revision,
 				this.committed.size(), base);
@@ -167,7 +172,9 @@ public final class EmbeddedStore implements Store {
 		}
 	}
 
-	/** Applies one recovered log record; runs in the constructor, before any other thread. */
+	/**
+	 * Applies one recovered log record; runs in the constructor, before any other thread.
+	 */
 	private void replay(WalRecord.Decoded record) {
 		if (record.event() == null) {
 			if (record.compactRevision() <= this.revision) {
@@ -481,7 +488,8 @@ public final class EmbeddedStore implements Store {
 
 	private void maybeSnapshot() {
 		try {
-			if (this.wal.activeSize() < this.options.segmentBytes() || !this.snapshotRunning.compareAndSet(false, true)) {
+			if (this.wal.activeSize() < this.options.segmentBytes()
+					|| !this.snapshotRunning.compareAndSet(false, true)) {
 				return;
 			}
 			long at = this.revision;
@@ -575,7 +583,10 @@ public final class EmbeddedStore implements Store {
 		return value.clone();
 	}
 
-	/** One group commit: the frames and events staged while the previous group was fsyncing. */
+	/**
+	 * One group commit: the frames and events staged while the previous group was
+	 * fsyncing.
+	 */
 	private static final class Batch {
 
 		final Buffer bytes = new Buffer();

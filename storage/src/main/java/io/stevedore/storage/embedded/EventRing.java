@@ -68,8 +68,8 @@ final class EventRing {
 
 	List<Event> eventsAfter(long afterRevision, int limit) {
 		if (afterRevision < this.compactedRevision) {
-			throw new CompactedException("revision " + afterRevision + " is compacted (oldest available: "
-					+ this.compactedRevision + ")");
+			throw new CompactedException(
+					"revision " + afterRevision + " is compacted (oldest available: " + this.compactedRevision + ")");
 		}
 		long skip = afterRevision - this.compactedRevision;
 		if (skip >= this.size) {

@@ -5,7 +5,9 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
-/** fsync of a directory, so a created, renamed or deleted file survives a machine crash. */
+/**
+ * fsync of a directory, so a created, renamed or deleted file survives a machine crash.
+ */
 final class Fsync {
 
 	private Fsync() {

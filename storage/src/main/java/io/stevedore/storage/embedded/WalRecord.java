@@ -11,10 +11,10 @@ import io.stevedore.storage.Event;
 import io.stevedore.storage.KeyValue;
 
 /**
- * The write-ahead log's record format. A frame is {@code [int length][int crc32c][payload]};
- * a payload is either a change (type, revision, createRevision, prevModRevision, key,
- * value; a delete carries the deleted value so a replayed log can feed watches) or a
- * compaction mark (type, revision).
+ * The write-ahead log's record format. A frame is
+ * {@code [int length][int crc32c][payload]}; a payload is either a change (type,
+ * revision, createRevision, prevModRevision, key, value; a delete carries the deleted
+ * value so a replayed log can feed watches) or a compaction mark (type, revision).
  */
 final class WalRecord {
 

@@ -48,9 +48,9 @@ final class WriteAheadLog implements AutoCloseable {
 	}
 
 	/**
-	 * Replays every valid record of every segment in order, cutting off a torn tail of the
-	 * last segment (a write that was never acknowledged), then opens the last segment (or
-	 * a new one starting at {@code nextRevision}) for appends.
+	 * Replays every valid record of every segment in order, cutting off a torn tail of
+	 * the last segment (a write that was never acknowledged), then opens the last segment
+	 * (or a new one starting at {@code nextRevision}) for appends.
 	 */
 	static WriteAheadLog recover(Path directory, long nextRevision, Consumer<WalRecord.Decoded> sink)
 			throws IOException {
@@ -64,7 +64,8 @@ final class WriteAheadLog implements AutoCloseable {
 					throw new StoreException("embedded store: write-ahead log segment " + segment
 							+ " is corrupt at byte " + validBytes + " but is not the last one; refusing to start");
 				}
-				log.warn("write-ahead log: dropping a torn tail (an unacknowledged write) segment={} offset={} bytes={}",
+				log.warn(
+						"write-ahead log: dropping a torn tail (an unacknowledged write) segment={} offset={} bytes={}",
 						segment, validBytes, size - validBytes);
 				try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.WRITE)) {
 					channel.truncate(validBytes);
@@ -154,14 +155,20 @@ final class WriteAheadLog implements AutoCloseable {
 		return this.active.size();
 	}
 
-	/** Closes the active segment (already synced) and starts {@code wal-<nextRevision>.log}. */
+	/**
+	 * Closes the active segment (already synced) and starts
+	 * {@code wal-<nextRevision>.log}.
+	 */
 	void rotate(long nextRevision) throws IOException {
 		this.active.force(true);
 		this.active.close();
 		openSegment(nextRevision);
 	}
 
-	/** Deletes the segments older than the one starting at {@code firstRevision}, never the active one. */
+	/**
+	 * Deletes the segments older than the one starting at {@code firstRevision}, never
+	 * the active one.
+	 */
 	void deleteSegmentsBefore(long firstRevision) throws IOException {
 		for (Path segment : segments(this.directory)) {
 			if (firstRevision(segment) < firstRevision && !segment.equals(this.activePath)) {

@@ -5,7 +5,9 @@ import java.util.List;
 import io.stevedore.storage.CompactedException;
 import io.stevedore.storage.Event;
 
-/** The retained part of a backend's change log, read by watches that start in the past. */
+/**
+ * The retained part of a backend's change log, read by watches that start in the past.
+ */
 public interface EventHistory {
 
 	/**

@@ -38,7 +38,10 @@ public final class WatchHub implements AutoCloseable {
 		this.history = history;
 	}
 
-	/** Starts a watch; the caller has already checked {@code afterRevision} against compaction. */
+	/**
+	 * Starts a watch; the caller has already checked {@code afterRevision} against
+	 * compaction.
+	 */
 	public Watch watch(String prefix, long afterRevision, Consumer<List<Event>> consumer) {
 		Watcher watcher = new Watcher(this.storeName, prefix, afterRevision, consumer, this.history,
 				this.watchers::remove);

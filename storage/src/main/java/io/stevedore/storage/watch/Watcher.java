@@ -48,8 +48,8 @@ final class Watcher implements Watch {
 
 	private Thread thread;
 
-	Watcher(String storeName, String prefix, long afterRevision, Consumer<List<Event>> consumer,
-			EventHistory history, Consumer<Watcher> onClose) {
+	Watcher(String storeName, String prefix, long afterRevision, Consumer<List<Event>> consumer, EventHistory history,
+			Consumer<Watcher> onClose) {
 		this.storeName = storeName;
 		this.prefix = (prefix != null) ? prefix : "";
 		this.scanned = afterRevision;
@@ -77,7 +77,8 @@ final class Watcher implements Watch {
 					continue;
 				}
 				if (batch.getFirst().revision() > this.scanned + 1) {
-					// Not expected while publishing is contiguous; the history fills any hole.
+					// Not expected while publishing is contiguous; the history fills any
+					// hole.
 					catchUp();
 				}
 				deliver(batch);
@@ -99,7 +100,9 @@ final class Watcher implements Watch {
 		}
 	}
 
-	/** Delivers the history after {@link #scanned}, page by page, until it is exhausted. */
+	/**
+	 * Delivers the history after {@link #scanned}, page by page, until it is exhausted.
+	 */
 	private void catchUp() throws InterruptedException {
 		long backoff = 50;
 		while (!this.closed) {

@@ -51,15 +51,15 @@ public final class RedisServerProcess implements AutoCloseable {
 	}
 
 	/** Starts a durable server: {@code appendonly yes}, {@code appendfsync always}. */
-	public static RedisServerProcess start() {
-		return start(List.of("--appendonly", "yes", "--appendfsync", "always"));
+	public static RedisServerProcess launch() {
+		return launch(List.of("--appendonly", "yes", "--appendfsync", "always"));
 	}
 
 	/**
 	 * Starts a server with the given extra {@code redis-server} arguments (for example
 	 * {@code --appendonly no} to test a store that must turn durability on itself).
 	 */
-	public static RedisServerProcess start(List<String> extraArguments) {
+	public static RedisServerProcess launch(List<String> extraArguments) {
 		Path binary = findBinary();
 		try {
 			Path directory = Files.createTempDirectory("stevedore-redis-");
