@@ -1,0 +1,113 @@
+package io.stevedore.apiserver.config;
+
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+
+import io.stevedore.apiserver.allocation.RangeAllocator;
+import io.stevedore.apiserver.allocation.ServiceCidr;
+import io.stevedore.apiserver.allocation.ServiceStrategy;
+import io.stevedore.apiserver.cache.ObjectAttributes;
+import io.stevedore.apiserver.cache.WatchCache;
+import io.stevedore.apiserver.codec.ObjectCodec;
+import io.stevedore.apiserver.http.ResourceHandlers;
+import io.stevedore.apiserver.rest.BodyDecoder;
+import io.stevedore.apiserver.rest.CreateOperation;
+import io.stevedore.apiserver.rest.DeleteOperations;
+import io.stevedore.apiserver.rest.GuaranteedUpdate;
+import io.stevedore.apiserver.rest.ManagedFields;
+import io.stevedore.apiserver.rest.NamespaceLifecycle;
+import io.stevedore.apiserver.rest.PodSubresources;
+import io.stevedore.apiserver.rest.ReadOperations;
+import io.stevedore.apiserver.rest.RestContext;
+import io.stevedore.apiserver.rest.ScaleSubresource;
+import io.stevedore.apiserver.rest.UpdateOperations;
+import io.stevedore.apiserver.rest.WatchOperation;
+import io.stevedore.apiserver.rest.strategy.Strategies;
+import io.stevedore.machinery.discovery.Discovery;
+import io.stevedore.machinery.registry.ResourceRegistry;
+import io.stevedore.storage.Store;
+import io.stevedore.storage.StoreConfig;
+import io.stevedore.storage.Stores;
+
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Wires the apiserver: store, watch cache, REST operations, discovery. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(ApiServerProperties.class)
+public class ApiServerConfiguration {
+
+	@Bean
+	Clock clock() {
+		return Clock.systemUTC();
+	}
+
+	@Bean
+	ResourceRegistry resourceRegistry() {
+		return ResourceRegistry.standard();
+	}
+
+	@Bean
+	ObjectCodec objectCodec() {
+		return new ObjectCodec();
+	}
+
+	@Bean(destroyMethod = "close")
+	Store store(ApiServerProperties properties) {
+		ApiServerProperties.Storage storage = properties.storage();
+		StoreConfig config = new StoreConfig(storage.url(), Path.of(storage.embeddedDir()), storage.keyPrefix(),
+				storage.requireDurable(), storage.watchHistory());
+		return Stores.open(config);
+	}
+
+	@Bean(destroyMethod = "close")
+	WatchCache watchCache(Store store, ResourceRegistry registry, ObjectCodec codec, ApiServerProperties properties) {
+		WatchCache cache = new WatchCache(store, new ObjectAttributes(registry, codec),
+				properties.apiserver().watchCacheEvents());
+		cache.start();
+		return cache;
+	}
+
+	@Bean
+	ServiceStrategy serviceStrategy(Store store, ApiServerProperties properties) {
+		ServiceCidr cidr = new ServiceCidr(properties.apiserver().serviceCidr());
+		String[] ports = properties.apiserver().nodePortRange().split("-");
+		long firstPort = Long.parseLong(ports[0].trim());
+		long lastPort = Long.parseLong(ports[1].trim());
+		SecureRandom random = new SecureRandom();
+		RangeAllocator clusterIps = new RangeAllocator(store, "/registry/ranges/serviceips/", cidr.firstAllocatable(),
+				cidr.size() - cidr.firstAllocatable() - 1, random);
+		RangeAllocator nodePorts = new RangeAllocator(store, "/registry/ranges/servicenodeports/", firstPort,
+				lastPort - firstPort + 1, random);
+		return new ServiceStrategy(cidr, clusterIps, nodePorts);
+	}
+
+	@Bean
+	RestContext restContext(Store store, WatchCache cache, ObjectCodec codec, ResourceRegistry registry,
+			ServiceStrategy services, Clock clock, ApiServerProperties properties) {
+		return new RestContext(store, cache, codec, registry, new Strategies(services), clock,
+				properties.apiserver().consistentReadTimeout());
+	}
+
+	@Bean
+	ResourceHandlers resourceHandlers(RestContext context, ApiServerProperties properties) {
+		BodyDecoder decoder = new BodyDecoder(context.codec());
+		ManagedFields managedFields = new ManagedFields(context.codec());
+		ReadOperations reads = new ReadOperations(context);
+		CreateOperation creates = new CreateOperation(context, decoder, managedFields, new NamespaceLifecycle(context));
+		GuaranteedUpdate guaranteed = new GuaranteedUpdate(context, managedFields, creates);
+		UpdateOperations updates = new UpdateOperations(context, decoder, guaranteed);
+		DeleteOperations deletes = new DeleteOperations(context, reads);
+		return new ResourceHandlers(reads, creates, updates, deletes,
+				new WatchOperation(context, properties.apiserver().watchQueueCapacity()),
+				new ScaleSubresource(context, updates), new PodSubresources(context, guaranteed, deletes));
+	}
+
+	@Bean
+	Discovery discovery(ResourceRegistry registry, ApiServerProperties properties) {
+		return Discovery.of(registry, properties.apiserver().advertiseAddress());
+	}
+
+}

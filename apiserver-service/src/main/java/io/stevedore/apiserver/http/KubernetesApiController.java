@@ -1,0 +1,275 @@
+package io.stevedore.apiserver.http;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+
+import io.fabric8.kubernetes.api.model.Status;
+import io.stevedore.apiserver.cache.CachedObject;
+import io.stevedore.apiserver.codec.MediaTypes;
+import io.stevedore.apiserver.codec.ObjectCodec;
+import io.stevedore.apiserver.rest.ListOptions;
+import io.stevedore.apiserver.rest.ListResult;
+import io.stevedore.apiserver.rest.ObjectResult;
+import io.stevedore.apiserver.rest.Scope;
+import io.stevedore.apiserver.rest.WatchSink;
+import io.stevedore.machinery.errors.ApiException;
+import io.stevedore.machinery.printers.IncludeObject;
+import io.stevedore.machinery.registry.ResourceRegistry;
+import io.stevedore.machinery.registry.ResourceType;
+import io.stevedore.storage.StoreUnavailableException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.stereotype.Controller;
+import org.springframework.web.bind.annotation.RequestMapping;
+
+/**
+ * Every request under /api and /apis. Resource requests are parsed into a
+ * {@link RequestInfo}, dispatched by verb and subresource, and answered in the client's
+ * representation; failures become Kubernetes Status objects.
+ *
+ * <p>
+ * Threading: each request runs on its own virtual thread; watches hold theirs for the
+ * watch's lifetime.
+ */
+@Controller
+public class KubernetesApiController {
+
+	private static final Logger log = LoggerFactory.getLogger(KubernetesApiController.class);
+
+	/** kube-apiserver's limit on request bodies. */
+	static final int MAX_BODY_BYTES = 3 * 1024 * 1024;
+
+	private final ResourceRegistry registry;
+
+	private final ResourceHandlers handlers;
+
+	private final DiscoveryEndpoints discovery;
+
+	private final ResponseRenderer renderer;
+
+	private final ObjectCodec codec;
+
+	private final Clock clock;
+
+	public KubernetesApiController(ResourceRegistry registry, ResourceHandlers handlers, DiscoveryEndpoints discovery,
+			ObjectCodec codec, Clock clock) {
+		this.registry = registry;
+		this.handlers = handlers;
+		this.discovery = discovery;
+		this.renderer = new ResponseRenderer(codec);
+		this.codec = codec;
+		this.clock = clock;
+	}
+
+	@RequestMapping(path = { "/api", "/api/**", "/apis", "/apis/**" })
+	public void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
+		try {
+			dispatch(request, response);
+		}
+		catch (ApiException ex) {
+			writeStatus(response, ex.status());
+		}
+		catch (StoreUnavailableException ex) {
+			writeStatus(response, ApiException.serviceUnavailable("storage is unavailable: " + ex.getMessage()).status());
+		}
+		catch (IOException ex) {
+			// The client went away mid-response; nothing left to tell it.
+			log.debug("client connection closed path={} error={}", request.getRequestURI(), ex.toString());
+		}
+		catch (RuntimeException ex) {
+			log.error("request failed method={} path={}", request.getMethod(), request.getRequestURI(), ex);
+			writeStatus(response, ApiException.internal(ex.toString()).status());
+		}
+	}
+
+	private void dispatch(HttpServletRequest request, HttpServletResponse response) throws IOException {
+		String path = request.getRequestURI();
+		Map<String, String> query = query(request);
+		RequestInfo info = RequestInfoParser.parse(request.getMethod(), path, ListOptions.isWatch(query));
+		if (info == null) {
+			this.discovery.serve(request, response);
+			return;
+		}
+		ResourceType type = this.registry.find(info.group(), info.version(), info.resource())
+			.orElseThrow(() -> ApiException.of(404, "NotFound", "the server could not find the requested resource"));
+		if (!info.subresource().isEmpty() && !type.hasSubresource(info.subresource())) {
+			throw ApiException.of(404, "NotFound", "the server could not find the requested resource");
+		}
+		if (type.namespaced() && info.namespace().isEmpty() && !info.name().isEmpty()) {
+			throw ApiException.of(404, "NotFound", "the server could not find the requested resource");
+		}
+		byte[] body = readBody(request);
+		Scope scope = new Scope(info, type, query, body, request.getContentType(), request.getHeader("User-Agent"));
+		MediaTypes.Output output = MediaTypes.output(request.getHeader("Accept"));
+		IncludeObject include = IncludeObject.parse(query.get("includeObject"));
+		switch (info.verb()) {
+			case "get" -> writeObject(response, route(scope), output, include);
+			case "list" -> writeList(response, this.handlers.reads().list(scope, ListOptions.from(query)), output,
+					include);
+			case "watch" -> watch(response, scope, ListOptions.from(query), output, include);
+			case "create", "update", "patch", "delete", "deletecollection" ->
+				writeObject(response, route(scope), output, include);
+			default -> throw ApiException.methodNotSupported(type.group(), type.plural(), info.verb());
+		}
+	}
+
+	/** The operation for a verb on the main resource or a subresource. */
+	private ObjectResult route(Scope scope) {
+		RequestInfo info = scope.info();
+		String sub = info.subresource();
+		String verb = info.verb();
+		ResourceType type = scope.type();
+		if (sub.equals("scale")) {
+			return switch (verb) {
+				case "get" -> this.handlers.scale().get(scope);
+				case "update" -> this.handlers.scale().update(scope);
+				case "patch" -> this.handlers.scale().patch(scope);
+				default -> throw ApiException.methodNotSupported(type.group(), type.plural() + "/scale", verb);
+			};
+		}
+		if (sub.equals("binding") || sub.equals("eviction")) {
+			if (!verb.equals("create")) {
+				throw ApiException.methodNotSupported(type.group(), type.plural() + "/" + sub, verb);
+			}
+			return sub.equals("binding") ? this.handlers.pods().bind(scope) : this.handlers.pods().evict(scope);
+		}
+		if (sub.equals("status") && !(verb.equals("get") || verb.equals("update") || verb.equals("patch"))) {
+			throw ApiException.methodNotSupported(type.group(), type.plural() + "/status", verb);
+		}
+		return switch (verb) {
+			case "get" -> this.handlers.reads().get(scope);
+			case "create" -> this.handlers.creates().create(scope);
+			case "update" -> this.handlers.updates().update(scope);
+			case "patch" -> this.handlers.updates().patch(scope);
+			case "delete" -> this.handlers.deletes().delete(scope);
+			case "deletecollection" -> this.handlers.deletes().deleteCollection(scope);
+			default -> throw ApiException.methodNotSupported(type.group(), type.plural(), verb);
+		};
+	}
+
+	private void writeObject(HttpServletResponse response, ObjectResult result, MediaTypes.Output output,
+			IncludeObject include) throws IOException {
+		ResponseRenderer.Rendered rendered = this.renderer.object(result, output, include, this.clock.instant());
+		for (String warning : result.warnings()) {
+			response.addHeader("Warning", "299 - \"" + warning.replace("\"", "\\\"") + "\"");
+		}
+		response.setStatus(result.code());
+		response.setContentType(rendered.contentType());
+		response.setContentLength(rendered.body().length);
+		response.getOutputStream().write(rendered.body());
+	}
+
+	private void writeList(HttpServletResponse response, ListResult list, MediaTypes.Output output,
+			IncludeObject include) throws IOException {
+		response.setStatus(200);
+		OutputStream out = response.getOutputStream();
+		this.renderer.list(list, output, include, this.clock.instant(), out, response::setContentType);
+	}
+
+	private void watch(HttpServletResponse response, Scope scope, ListOptions options, MediaTypes.Output output,
+			IncludeObject include) throws IOException {
+		boolean table = output == MediaTypes.Output.TABLE_JSON || output == MediaTypes.Output.TABLE_YAML;
+		response.setStatus(200);
+		response.setContentType(MediaTypes.JSON);
+		response.setHeader("Transfer-Encoding", "chunked");
+		OutputStream out = response.getOutputStream();
+		ResourceType type = scope.type();
+		this.handlers.watches().watch(scope, options, new WatchSink() {
+
+			private boolean columnsSent;
+
+			@Override
+			public void event(String eventType, CachedObject object) throws IOException {
+				byte[] json = object.json();
+				if (table) {
+					json = tableRow(type, json);
+				}
+				frame(eventType, json);
+			}
+
+			private byte[] tableRow(ResourceType t, byte[] json) {
+				byte[] row = KubernetesApiController.this.renderer.tableRow(t, json, include,
+						KubernetesApiController.this.clock.instant(), !this.columnsSent);
+				this.columnsSent = true;
+				return row;
+			}
+
+			@Override
+			public void bookmark(long revision, boolean initialEventsEnd) throws IOException {
+				String annotations = initialEventsEnd ? ",\"annotations\":{\"k8s.io/initial-events-end\":\"true\"}"
+						: "";
+				String object = "{\"kind\":\"" + type.kind() + "\",\"apiVersion\":\"" + type.apiVersion()
+						+ "\",\"metadata\":{\"resourceVersion\":\"" + revision + "\"" + annotations + "}}";
+				frame("BOOKMARK", object.getBytes(StandardCharsets.UTF_8));
+			}
+
+			@Override
+			public void error(Status status) throws IOException {
+				frame("ERROR", KubernetesApiController.this.codec.writeJson(status));
+			}
+
+			@Override
+			public void flush() throws IOException {
+				out.flush();
+			}
+
+			private void frame(String eventType, byte[] object) throws IOException {
+				out.write(("{\"type\":\"" + eventType + "\",\"object\":").getBytes(StandardCharsets.US_ASCII));
+				out.write(object);
+				out.write(WATCH_FRAME_END);
+			}
+		});
+	}
+
+	private static final byte[] WATCH_FRAME_END = "}\n".getBytes(StandardCharsets.US_ASCII);
+
+	private void writeStatus(HttpServletResponse response, Status status) throws IOException {
+		if (response.isCommitted()) {
+			return;
+		}
+		response.resetBuffer();
+		status.setApiVersion("v1");
+		status.setKind("Status");
+		if (status.getMetadata() == null) {
+			status.setMetadata(new io.fabric8.kubernetes.api.model.ListMeta());
+		}
+		byte[] body = this.codec.writeJson(status);
+		response.setStatus(status.getCode());
+		response.setContentType(MediaTypes.JSON);
+		response.setContentLength(body.length);
+		response.getOutputStream().write(body);
+	}
+
+	private static byte[] readBody(HttpServletRequest request) throws IOException {
+		long declared = request.getContentLengthLong();
+		if (declared > MAX_BODY_BYTES) {
+			throw ApiException.requestEntityTooLarge(MAX_BODY_BYTES);
+		}
+		try (InputStream in = request.getInputStream()) {
+			byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
+			if (body.length > MAX_BODY_BYTES) {
+				throw ApiException.requestEntityTooLarge(MAX_BODY_BYTES);
+			}
+			return body;
+		}
+	}
+
+	private static Map<String, String> query(HttpServletRequest request) {
+		Map<String, String> query = new HashMap<>();
+		request.getParameterMap().forEach((key, values) -> {
+			if (values.length > 0) {
+				query.put(key, values[0]);
+			}
+		});
+		return query;
+	}
+
+}

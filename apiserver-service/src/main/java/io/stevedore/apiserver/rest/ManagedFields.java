@@ -1,0 +1,51 @@
+package io.stevedore.apiserver.rest;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
+import io.stevedore.apiserver.codec.ObjectCodec;
+import io.stevedore.machinery.apply.FieldManager;
+import io.stevedore.machinery.registry.ResourceType;
+
+/**
+ * Keeps metadata.managedFields on every write, through api-machinery's field manager: which
+ * manager set which field, so server-side apply can tell owners and conflicts apart.
+ */
+public final class ManagedFields {
+
+	private static final TypeReference<List<ManagedFieldsEntry>> ENTRIES = new TypeReference<>() {
+	};
+
+	private final ObjectCodec codec;
+
+	public ManagedFields(ObjectCodec codec) {
+		this.codec = codec;
+	}
+
+	/**
+	 * The updated object as a tree whose managedFields record {@code manager}'s write.
+	 * @param old the live object, {@code null} on create
+	 */
+	public JsonNode forUpdate(ResourceType type, HasMetadata old, HasMetadata updated, String manager,
+			String subresource, Instant now) {
+		JsonNode live = old == null ? null : this.codec.toTree(old);
+		JsonNode tree = this.codec.toTree(updated);
+		return FieldManager.update(live, tree, manager, type.javaType(), now);
+	}
+
+	/** Copies the managedFields of a tree into the typed object. */
+	public void copyInto(JsonNode tree, HasMetadata object) {
+		JsonNode entries = tree.path("metadata").path("managedFields");
+		if (entries.isMissingNode() || entries.isNull()) {
+			object.getMetadata().setManagedFields(new ArrayList<>());
+			return;
+		}
+		object.getMetadata().setManagedFields(this.codec.json().convertValue(entries, ENTRIES));
+	}
+
+}

@@ -1,0 +1,124 @@
+package io.stevedore.apiserver.rest;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.stevedore.apiserver.cache.CachedObject;
+import io.stevedore.apiserver.codec.MediaTypes;
+import io.stevedore.machinery.errors.ApiException;
+import io.stevedore.machinery.registry.ResourceType;
+import io.stevedore.machinery.selectors.LabelSelector;
+import io.stevedore.storage.KeyValue;
+
+/**
+ * {@code pods/binding} (the scheduler's placement: sets spec.nodeName once) and
+ * {@code pods/eviction} (a delete that respects PodDisruptionBudgets).
+ */
+public final class PodSubresources {
+
+	private final RestContext context;
+
+	private final GuaranteedUpdate updates;
+
+	private final DeleteOperations deletes;
+
+	public PodSubresources(RestContext context, GuaranteedUpdate updates, DeleteOperations deletes) {
+		this.context = context;
+		this.updates = updates;
+		this.deletes = deletes;
+	}
+
+	public ObjectResult bind(Scope scope) {
+		JsonNode binding = this.context.codec().readTree(scope.body(), MediaTypes.bodyFormat(scope.contentType()));
+		String node = binding.path("target").path("name").asText("");
+		if (node.isEmpty()) {
+			throw ApiException.invalid("", "Binding", scope.name(), List.of(io.stevedore.machinery.errors.FieldError
+				.required("target.name", "")));
+		}
+		String bindingName = binding.path("metadata").path("name").asText(scope.name());
+		if (!bindingName.equals(scope.name())) {
+			throw ApiException.badRequest("name in URL does not match name in Binding object");
+		}
+		WriteOptions options = WriteOptions.from(scope.query(), scope.userAgent());
+		Scope podScope = new Scope(scope.info(), scope.type(), scope.query(), scope.body(), scope.contentType(),
+				scope.userAgent());
+		// Binding sets spec.nodeName and a status condition at once, which neither the main
+		// resource nor /status may do: the mutation changes the loaded object itself, so the
+		// generic "keep the old status / immutable spec" rules compare it with itself.
+		this.updates.run(podScope, options, (current, warnings) -> {
+			Pod pod = (Pod) current.object();
+			if (pod.getMetadata().getDeletionTimestamp() != null) {
+				throw ApiException.conflict("", "pods", scope.name(), "pod is being deleted, cannot be assigned to a host");
+			}
+			String assigned = pod.getSpec().getNodeName();
+			if (assigned != null && !assigned.isEmpty()) {
+				throw ApiException.conflict("", "pods", scope.name(),
+						"pod " + scope.name() + " is already assigned to node \"" + assigned + "\"");
+			}
+			pod.getSpec().setNodeName(node);
+			List<PodCondition> conditions = new ArrayList<>(pod.getStatus().getConditions());
+			conditions.removeIf(c -> "PodScheduled".equals(c.getType()));
+			conditions.add(new PodConditionBuilder().withType("PodScheduled")
+				.withStatus("True")
+				.withLastTransitionTime(ObjectMetaRules.timestamp(this.context.clock().instant()))
+				.build());
+			pod.getStatus().setConditions(conditions);
+			return new Mutation.Mutated(pod, false);
+		}, false);
+		return new ObjectResult(201, null, success(), List.of());
+	}
+
+	public ObjectResult evict(Scope scope) {
+		JsonNode eviction = this.context.codec().readTree(scope.body(), MediaTypes.bodyFormat(scope.contentType()));
+		KeyValue kv = this.context.store().get(scope.key());
+		if (kv == null) {
+			throw ApiException.notFound("", "pods", scope.name());
+		}
+		Pod pod = this.context.codec().decodeStored(kv.value(), kv.modRevision(), Pod.class);
+		boolean terminal = pod.getStatus() != null
+				&& ("Succeeded".equals(pod.getStatus().getPhase()) || "Failed".equals(pod.getStatus().getPhase()));
+		if (!terminal && pod.getMetadata().getDeletionTimestamp() == null) {
+			checkDisruptionBudgets(pod);
+		}
+		DeleteOptions options = DeleteOptions.from(scope.query(), eviction.path("deleteOptions"));
+		this.deletes.delete(scope, scope.key(), scope.name(), options);
+		return new ObjectResult(201, null, success(), List.of());
+	}
+
+	private void checkDisruptionBudgets(Pod pod) {
+		ResourceType pdbs = this.context.registry().find("policy", "v1", "poddisruptionbudgets").orElseThrow();
+		this.context.cache().syncWithStore(this.context.consistentReadTimeout());
+		for (CachedObject cached : this.context.cache()
+			.list(pdbs.keyPrefix(pod.getMetadata().getNamespace()), this.context.cache().revision(), null)) {
+			PodDisruptionBudget pdb = this.context.codec()
+				.decodeStored(cached.stored(), cached.modRevision(), PodDisruptionBudget.class);
+			if (pdb.getSpec() == null || pdb.getSpec().getSelector() == null) {
+				continue;
+			}
+			LabelSelector selector = LabelSelector.from(pdb.getSpec().getSelector());
+			if (!selector.matches(pod.getMetadata().getLabels() == null ? java.util.Map.of()
+					: pod.getMetadata().getLabels())) {
+				continue;
+			}
+			Integer allowed = pdb.getStatus() == null ? null : pdb.getStatus().getDisruptionsAllowed();
+			if (allowed == null || allowed <= 0) {
+				throw ApiException.of(429, "TooManyRequests", "Cannot evict pod as it would violate the pod's "
+						+ "disruption budget. The disruption budget " + pdb.getMetadata().getName() + " needs "
+						+ (pdb.getStatus() == null ? 0 : pdb.getStatus().getDesiredHealthy()) + " healthy pods and has "
+						+ (pdb.getStatus() == null ? 0 : pdb.getStatus().getCurrentHealthy())
+						+ " currently");
+			}
+		}
+	}
+
+	private static byte[] success() {
+		return "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Success\",\"code\":201}"
+			.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+	}
+
+}

@@ -1,0 +1,103 @@
+package io.stevedore.apiserver.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.stevedore.apiserver.codec.MediaTypes;
+import io.stevedore.machinery.apply.ApplyResult;
+import io.stevedore.machinery.apply.FieldManager;
+import io.stevedore.machinery.errors.ApiException;
+import io.stevedore.machinery.patch.PatchException;
+import io.stevedore.machinery.patch.Patches;
+
+/**
+ * PUT and PATCH of an object or its status: every variant is a {@link Mutation} run by
+ * {@link GuaranteedUpdate}.
+ */
+public final class UpdateOperations {
+
+	private final RestContext context;
+
+	private final BodyDecoder decoder;
+
+	private final GuaranteedUpdate updates;
+
+	public UpdateOperations(RestContext context, BodyDecoder decoder, GuaranteedUpdate updates) {
+		this.context = context;
+		this.decoder = decoder;
+		this.updates = updates;
+	}
+
+	public ObjectResult update(Scope scope) {
+		WriteOptions options = WriteOptions.from(scope.query(), scope.userAgent());
+		JsonNode body = this.decoder.tree(scope);
+		boolean allowCreate = this.context.strategies().of(scope.type()).allowCreateOnUpdate();
+		return this.updates.run(scope, options,
+				(current, warnings) -> new Mutation.Mutated(this.decoder.decode(scope, body.deepCopy(), options, warnings),
+						false),
+				allowCreate);
+	}
+
+	public ObjectResult patch(Scope scope) {
+		WriteOptions options = WriteOptions.from(scope.query(), scope.userAgent());
+		String patchType = MediaTypes.base(scope.contentType());
+		if (patchType.equals(MediaTypes.APPLY_PATCH)) {
+			return apply(scope, options);
+		}
+		JsonNode patch = this.context.codec().readTree(scope.body(), MediaTypes.Format.JSON);
+		return this.updates.run(scope, options, (current, warnings) -> {
+			JsonNode live = this.context.codec().toTree(current.object());
+			JsonNode patched = applyPatch(scope, patchType, live, patch);
+			return new Mutation.Mutated(this.decoder.decode(scope, patched, options, warnings), false);
+		}, false);
+	}
+
+	/** Patches a tree by the patch's media type, as the PATCH verb does; used by /scale too. */
+	JsonNode applyPatch(Scope scope, String patchType, JsonNode live, JsonNode patch) {
+		try {
+			return switch (patchType) {
+				case MediaTypes.JSON_PATCH -> Patches.jsonPatch(live, patch);
+				case MediaTypes.MERGE_PATCH -> Patches.jsonMergePatch(live, patch);
+				case MediaTypes.STRATEGIC_MERGE_PATCH -> Patches.strategicMergePatch(live, patch,
+						scope.type().javaType());
+				default -> throw ApiException.unsupportedMediaType(scope.contentType());
+			};
+		}
+		catch (PatchException ex) {
+			throw ex.code() == PatchException.BAD_REQUEST ? ApiException.badRequest(ex.getMessage())
+					: ApiException.of(422, "Invalid", ex.getMessage());
+		}
+	}
+
+	private ObjectResult apply(Scope scope, WriteOptions options) {
+		if (scope.query().get("fieldManager") == null || scope.query().get("fieldManager").isEmpty()) {
+			throw ApiException.badRequest("PATCH /" + scope.info().path() + ": fieldManager is required for apply "
+					+ "requests");
+		}
+		JsonNode applied = this.context.codec().readTree(scope.body(), MediaTypes.Format.YAML);
+		if (!applied.isObject()) {
+			throw ApiException.badRequest("the body of an apply request must be an object");
+		}
+		return this.updates.run(scope, options, (current, warnings) -> {
+			JsonNode live = current == null ? null : this.context.codec().toTree(current.object());
+			ObjectNode config = (ObjectNode) applied.deepCopy();
+			ApplyResult result = FieldManager.apply(live, config, options.fieldManager(), options.force(),
+					scope.type().javaType(), this.context.clock().instant());
+			HasMetadata object = this.decoder.decode(scope, result.merged(), options, warnings);
+			if (current != null) {
+				// Apply never carries a precondition unless the configuration names one.
+				String requested = config.path("metadata").path("resourceVersion").asText("");
+				object.getMetadata()
+					.setResourceVersion(requested.isEmpty() ? current.object().getMetadata().getResourceVersion()
+							: requested);
+			}
+			return new Mutation.Mutated(object, true);
+		}, true);
+	}
+
+	/** For callers composing their own mutations (scale). */
+	GuaranteedUpdate guaranteedUpdate() {
+		return this.updates;
+	}
+
+}

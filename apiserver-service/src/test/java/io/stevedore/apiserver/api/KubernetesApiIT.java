@@ -1,0 +1,414 @@
+package io.stevedore.apiserver.api;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.core.env.Environment;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The REST API over real HTTP on the real embedded store: verbs, semantics, and that every
+ * rejected request leaves the store's revision where it was.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class KubernetesApiIT {
+
+	private static final Path DATA;
+
+	static {
+		try {
+			DATA = Files.createTempDirectory("stevedore-api-it");
+		}
+		catch (java.io.IOException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
+
+	@DynamicPropertySource
+	static void store(DynamicPropertyRegistry registry) {
+		registry.add("stevedore.storage.url", () -> "");
+		registry.add("stevedore.storage.embedded-dir", DATA::toString);
+		// A short history, so a test can push an old revision out of the window.
+		registry.add("stevedore.apiserver.watch-cache-events", () -> "300");
+	}
+
+	@Autowired
+	Environment environment;
+
+	HttpApi api;
+
+	String ns;
+
+	@BeforeEach
+	void namespace() {
+		this.api = new HttpApi(Integer.parseInt(this.environment.getRequiredProperty("local.server.port")));
+		this.ns = "t" + Long.toHexString(System.nanoTime());
+		HttpApi.Answer created = this.api.post("/api/v1/namespaces",
+				"{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"" + this.ns + "\"}}");
+		assertThat(created.code()).as(created.body()).isEqualTo(201);
+	}
+
+	private String pods() {
+		return "/api/v1/namespaces/" + this.ns + "/pods";
+	}
+
+	private String deployments() {
+		return "/apis/apps/v1/namespaces/" + this.ns + "/deployments";
+	}
+
+	private static String pod(String name, String app) {
+		return "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"" + name + "\",\"labels\":{\"app\":\""
+				+ app + "\"}},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"busybox:1.36\"}]}}";
+	}
+
+	private static String deployment(String name, int replicas) {
+		return "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"" + name
+				+ "\"},\"spec\":{\"replicas\":" + replicas
+				+ ",\"selector\":{\"matchLabels\":{\"app\":\"web\"}},\"template\":{\"metadata\":{\"labels\":{\"app\":\"web\"}},"
+				+ "\"spec\":{\"containers\":[{\"name\":\"web\",\"image\":\"nginx:1.27\"}]}}}}";
+	}
+
+	/** The store's revision as a consistent list reports it. */
+	private long revision() {
+		return Long.parseLong(this.api.get("/api/v1/namespaces?limit=1").json().path("metadata").path("resourceVersion")
+			.asText());
+	}
+
+	/** Runs a request that must be rejected and checks that nothing was written. */
+	private HttpApi.Answer rejected(int code, Supplier<HttpApi.Answer> request) {
+		long before = revision();
+		HttpApi.Answer answer = request.get();
+		assertThat(answer.code()).as(answer.body()).isEqualTo(code);
+		assertThat(answer.json().path("kind").asText()).isEqualTo("Status");
+		assertThat(revision()).as("the store's revision after a rejected request").isEqualTo(before);
+		return answer;
+	}
+
+	@Test
+	void discoveryListsGroupsAndResources() {
+		assertThat(this.api.get("/api").json().path("versions").toString()).contains("v1");
+		assertThat(this.api.get("/apis").json().toString()).contains("apps").contains("batch");
+		JsonNode core = this.api.get("/api/v1").json();
+		assertThat(core.path("resources").toString()).contains("\"name\":\"pods\"").contains("\"po\"");
+		assertThat(this.api.get("/version").json().path("major").asText()).isEqualTo("1");
+	}
+
+	@Test
+	void theSystemNamespacesExist() {
+		for (String name : List.of("default", "kube-system", "kube-public", "kube-node-lease")) {
+			HttpApi.Answer ns = this.api.get("/api/v1/namespaces/" + name);
+			assertThat(ns.code()).isEqualTo(200);
+			assertThat(ns.json().path("status").path("phase").asText()).isEqualTo("Active");
+		}
+	}
+
+	@Test
+	void createFillsServerOwnedMetadataAndDefaults() {
+		HttpApi.Answer created = this.api.post(pods(), pod("web-1", "web"));
+		assertThat(created.code()).as(created.body()).isEqualTo(201);
+		JsonNode pod = created.json();
+		assertThat(pod.path("metadata").path("uid").asText()).hasSize(36);
+		assertThat(pod.path("metadata").path("creationTimestamp").asText()).endsWith("Z");
+		assertThat(pod.path("metadata").path("resourceVersion").asLong()).isPositive();
+		assertThat(pod.path("metadata").path("namespace").asText()).isEqualTo(this.ns);
+		assertThat(pod.path("spec").path("restartPolicy").asText()).isEqualTo("Always");
+		assertThat(pod.path("status").path("phase").asText()).isEqualTo("Pending");
+		assertThat(pod.path("metadata").path("managedFields").isArray()).isTrue();
+
+		HttpApi.Answer got = this.api.get(pods() + "/web-1");
+		assertThat(got.json().path("metadata").path("resourceVersion"))
+			.isEqualTo(pod.path("metadata").path("resourceVersion"));
+	}
+
+	@Test
+	void generateNameProducesAUniqueName() {
+		String body = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"generateName\":\"cfg-\"}}";
+		String a = this.api.post("/api/v1/namespaces/" + this.ns + "/configmaps", body).json().path("metadata")
+			.path("name").asText();
+		String b = this.api.post("/api/v1/namespaces/" + this.ns + "/configmaps", body).json().path("metadata")
+			.path("name").asText();
+		assertThat(a).startsWith("cfg-").hasSize(9).isNotEqualTo(b);
+	}
+
+	@Test
+	void aSecondCreateOfTheSameNameIsAlreadyExists() {
+		this.api.post(pods(), pod("dup", "web"));
+		HttpApi.Answer again = rejected(409, () -> this.api.post(pods(), pod("dup", "web")));
+		assertThat(again.reason()).isEqualTo("AlreadyExists");
+		assertThat(again.message()).isEqualTo("pods \"dup\" already exists");
+	}
+
+	@Test
+	void listsFilterByLabelAndFieldSelectorsAndPageWithContinueTokens() {
+		for (int i = 0; i < 5; i++) {
+			this.api.post(pods(), pod("p" + i, i % 2 == 0 ? "even" : "odd"));
+		}
+		assertThat(this.api.get(pods() + "?labelSelector=app%3Deven").json().path("items")).hasSize(3);
+		assertThat(this.api.get(pods() + "?labelSelector=app+in+(odd)").json().path("items")).hasSize(2);
+		assertThat(this.api.get(pods() + "?fieldSelector=metadata.name%3Dp3").json().path("items")).hasSize(1);
+		assertThat(this.api.get(pods() + "?fieldSelector=status.phase%3DPending").json().path("items")).hasSize(5);
+
+		JsonNode first = this.api.get(pods() + "?limit=2").json();
+		String token = first.path("metadata").path("continue").asText();
+		assertThat(first.path("items")).hasSize(2);
+		assertThat(first.path("metadata").path("remainingItemCount").asLong()).isEqualTo(3);
+		// A write between pages does not show up: every page comes from the first page's snapshot.
+		this.api.post(pods(), pod("p0a", "even"));
+		List<String> names = new ArrayList<>();
+		first.path("items").forEach(item -> names.add(item.path("metadata").path("name").asText()));
+		while (!token.isEmpty()) {
+			JsonNode page = this.api.get(pods() + "?limit=2&continue=" + token).json();
+			page.path("items").forEach(item -> names.add(item.path("metadata").path("name").asText()));
+			token = page.path("metadata").path("continue").asText();
+		}
+		assertThat(names).containsExactly("p0", "p1", "p2", "p3", "p4");
+	}
+
+	@Test
+	void aStaleUpdateIsAConflictAndChangesNothing() {
+		JsonNode created = this.api.post("/api/v1/namespaces/" + this.ns + "/configmaps",
+				"{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"c\"},\"data\":{\"k\":\"1\"}}")
+			.json();
+		String rv = created.path("metadata").path("resourceVersion").asText();
+		HttpApi.Answer updated = this.api.put("/api/v1/namespaces/" + this.ns + "/configmaps/c",
+				"{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"c\",\"resourceVersion\":\"" + rv
+						+ "\"},\"data\":{\"k\":\"2\"}}");
+		assertThat(updated.code()).as(updated.body()).isEqualTo(200);
+		HttpApi.Answer stale = rejected(409,
+				() -> this.api.put("/api/v1/namespaces/" + this.ns + "/configmaps/c",
+						"{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"c\",\"resourceVersion\":\""
+								+ rv + "\"},\"data\":{\"k\":\"3\"}}"));
+		assertThat(stale.reason()).isEqualTo("Conflict");
+		assertThat(stale.message()).contains("the object has been modified");
+		assertThat(this.api.get("/api/v1/namespaces/" + this.ns + "/configmaps/c").json().path("data").path("k")
+			.asText()).isEqualTo("2");
+	}
+
+	@Test
+	void specChangesBumpGenerationAndNoOpWritesKeepTheResourceVersion() {
+		JsonNode created = this.api.post(deployments(), deployment("web", 2)).json();
+		assertThat(created.path("metadata").path("generation").asLong()).isEqualTo(1);
+		assertThat(created.path("spec").path("strategy").path("type").asText()).isEqualTo("RollingUpdate");
+		JsonNode patched = this.api.patch(deployments() + "/web", "application/merge-patch+json",
+				"{\"spec\":{\"replicas\":3}}").json();
+		assertThat(patched.path("metadata").path("generation").asLong()).isEqualTo(2);
+		JsonNode labelled = this.api.patch(deployments() + "/web", "application/merge-patch+json",
+				"{\"metadata\":{\"labels\":{\"tier\":\"front\"}}}").json();
+		assertThat(labelled.path("metadata").path("generation").asLong()).isEqualTo(2);
+		HttpApi.Answer noop = this.api.patch(deployments() + "/web", "application/merge-patch+json",
+				"{\"metadata\":{\"labels\":{\"tier\":\"front\"}}}");
+		assertThat(noop.json().path("metadata").path("resourceVersion"))
+			.isEqualTo(labelled.path("metadata").path("resourceVersion"));
+	}
+
+	@Test
+	void theThreePatchTypesApply() {
+		this.api.post(deployments(), deployment("web", 1));
+		String path = deployments() + "/web";
+		this.api.patch(path, "application/json-patch+json",
+				"[{\"op\":\"replace\",\"path\":\"/spec/replicas\",\"value\":4}]");
+		assertThat(this.api.get(path).json().path("spec").path("replicas").asInt()).isEqualTo(4);
+		HttpApi.Answer strategic = this.api.patch(path, "application/strategic-merge-patch+json",
+				"{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"web\",\"image\":\"nginx:1.28\"}]}}}}");
+		assertThat(strategic.code()).as(strategic.body()).isEqualTo(200);
+		JsonNode containers = this.api.get(path).json().path("spec").path("template").path("spec").path("containers");
+		assertThat(containers).hasSize(1);
+		assertThat(containers.get(0).path("image").asText()).isEqualTo("nginx:1.28");
+		assertThat(containers.get(0).path("imagePullPolicy").asText()).isEqualTo("IfNotPresent");
+	}
+
+	@Test
+	void statusWritesIgnoreSpecAndMainWritesIgnoreStatus() {
+		this.api.post(deployments(), deployment("web", 1));
+		String path = deployments() + "/web";
+		this.api.patch(path + "/status", "application/merge-patch+json",
+				"{\"spec\":{\"replicas\":9},\"status\":{\"replicas\":1,\"readyReplicas\":1}}");
+		JsonNode afterStatus = this.api.get(path).json();
+		assertThat(afterStatus.path("spec").path("replicas").asInt()).isEqualTo(1);
+		assertThat(afterStatus.path("status").path("readyReplicas").asInt()).isEqualTo(1);
+		this.api.patch(path, "application/merge-patch+json", "{\"status\":{\"readyReplicas\":0}}");
+		assertThat(this.api.get(path).json().path("status").path("readyReplicas").asInt()).isEqualTo(1);
+	}
+
+	@Test
+	void scaleReadsAndWritesReplicas() {
+		this.api.post(deployments(), deployment("web", 2));
+		JsonNode scale = this.api.get(deployments() + "/web/scale").json();
+		assertThat(scale.path("kind").asText()).isEqualTo("Scale");
+		assertThat(scale.path("spec").path("replicas").asInt()).isEqualTo(2);
+		assertThat(scale.path("status").path("selector").asText()).isEqualTo("app=web");
+		HttpApi.Answer scaled = this.api.patch(deployments() + "/web/scale", "application/merge-patch+json",
+				"{\"spec\":{\"replicas\":5}}");
+		assertThat(scaled.json().path("spec").path("replicas").asInt()).isEqualTo(5);
+		assertThat(this.api.get(deployments() + "/web").json().path("spec").path("replicas").asInt()).isEqualTo(5);
+		rejected(422, () -> this.api.patch(deployments() + "/web/scale", "application/merge-patch+json",
+				"{\"spec\":{\"replicas\":-1}}"));
+	}
+
+	@Test
+	void badInputGetsAClearStatusAndChangesNothing() {
+		assertThat(rejected(400, () -> this.api.post(pods(), "{\"apiVersion\":\"v1\",")).message())
+			.contains("JSON");
+		assertThat(rejected(400, () -> this.api.post(pods(), deployment("x", 1))).message())
+			.contains("does not match the expected API version (v1) and kind (Pod)");
+		assertThat(rejected(400,
+				() -> this.api.post(pods(),
+						"{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"x\",\"namespace\":\"other\"},"
+								+ "\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"i\"}]}}"))
+			.message()).contains("does not match the namespace");
+		assertThat(rejected(422,
+				() -> this.api.post(pods(),
+						"{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"i\"}]}}"))
+			.message()).contains("metadata.name");
+		HttpApi.Answer invalid = rejected(422, () -> this.api.post(deployments(), deployment("neg", -1)));
+		assertThat(invalid.reason()).isEqualTo("Invalid");
+		assertThat(invalid.message()).startsWith("Deployment.apps \"neg\" is invalid: spec.replicas");
+		assertThat(invalid.json().path("details").path("causes").get(0).path("field").asText())
+			.isEqualTo("spec.replicas");
+		assertThat(rejected(422, () -> this.api.post(pods(), pod("Bad_Name", "web"))).message())
+			.contains("metadata.name: Invalid value: \"Bad_Name\"");
+		assertThat(rejected(400,
+				() -> this.api.send(pods() + "?fieldValidation=Strict", "POST", "application/json",
+						"{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"x\"},\"spec\":{\"containerz\":[]}}"))
+			.message()).contains("unknown field \"spec.containerz\"");
+		assertThat(rejected(400, () -> this.api.get(pods() + "?labelSelector=app%3D%3D%3Dx")).code()).isEqualTo(400);
+		assertThat(rejected(400, () -> this.api.get(pods() + "?fieldSelector=spec.unknown%3Dx")).message())
+			.contains("field label not supported");
+		assertThat(rejected(422,
+				() -> this.api.post(pods(), "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"q\"},"
+						+ "\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"i\",\"resources\":{\"limits\":{\"cpu\":\"lots\"}}}]}}"))
+			.message()).contains("quantities must match the regular expression");
+		byte[] huge = new byte[3 * 1024 * 1024 + 10];
+		java.util.Arrays.fill(huge, (byte) ' ');
+		assertThat(rejected(413, () -> this.api.send(pods(), "POST", "application/json", huge)).reason())
+			.isEqualTo("RequestEntityTooLarge");
+		String laughs = "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n"
+				+ "b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
+				+ "d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n"
+				+ "f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\ng: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\n";
+		rejected(400, () -> this.api.send(pods(), "POST", "application/yaml", laughs));
+		this.api.post(deployments(), deployment("web", 1));
+		rejected(422, () -> this.api.patch(deployments() + "/web", "application/json-patch+json",
+				"[{\"op\":\"remove\",\"path\":\"/spec/template/spec/containers\"}]"));
+		rejected(422, () -> this.api.patch(deployments() + "/web", "application/json-patch+json",
+				"[{\"op\":\"test\",\"path\":\"/spec/replicas\",\"value\":7}]"));
+		rejected(404, () -> this.api.get(pods() + "/nope"));
+		rejected(404, () -> this.api.post("/api/v1/namespaces/no-such-ns/pods", pod("x", "y")));
+		rejected(404, () -> this.api.get("/apis/apps/v1/namespaces/default/widgets"));
+	}
+
+	@Test
+	void servicesGetAClusterIpAndNodePortsWhichReturnOnDelete() {
+		String services = "/api/v1/namespaces/" + this.ns + "/services";
+		JsonNode svc = this.api.post(services,
+				"{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"web\"},\"spec\":{\"type\":\"NodePort\","
+						+ "\"selector\":{\"app\":\"web\"},\"ports\":[{\"port\":80,\"targetPort\":8080}]}}")
+			.json();
+		String ip = svc.path("spec").path("clusterIP").asText();
+		int nodePort = svc.path("spec").path("ports").get(0).path("nodePort").asInt();
+		assertThat(ip).startsWith("10.");
+		assertThat(nodePort).isBetween(30000, 32767);
+		String clash = "{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"other\"},\"spec\":{\"type\":\"NodePort\","
+				+ "\"clusterIP\":\"" + ip + "\",\"ports\":[{\"port\":80,\"nodePort\":" + nodePort + "}]}}";
+		assertThat(rejected(422, () -> this.api.post(services, clash)).message()).contains("already allocated");
+		assertThat(this.api.delete(services + "/web").code()).isEqualTo(200);
+		assertThat(this.api.post(services, clash).code()).isEqualTo(201);
+	}
+
+	@Test
+	void finalizersKeepADeletedObjectUntilTheyAreRemoved() {
+		String cms = "/api/v1/namespaces/" + this.ns + "/configmaps";
+		this.api.post(cms,
+				"{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"f\",\"finalizers\":[\"example.com/hold\"]}}");
+		HttpApi.Answer deleting = this.api.delete(cms + "/f");
+		assertThat(deleting.code()).isEqualTo(202);
+		JsonNode held = this.api.get(cms + "/f").json();
+		assertThat(held.path("metadata").path("deletionTimestamp").asText()).isNotEmpty();
+		this.api.patch(cms + "/f", "application/merge-patch+json", "{\"metadata\":{\"finalizers\":null}}");
+		assertThat(this.api.get(cms + "/f").code()).isEqualTo(404);
+	}
+
+	@Test
+	void deleteCollectionRemovesWhatTheSelectorMatches() {
+		this.api.post(pods(), pod("keep", "a"));
+		this.api.post(pods(), pod("go1", "b"));
+		this.api.post(pods(), pod("go2", "b"));
+		assertThat(this.api.delete(pods() + "?labelSelector=app%3Db").code()).isEqualTo(200);
+		JsonNode left = this.api.get(pods()).json().path("items");
+		assertThat(left).hasSize(1);
+		assertThat(left.get(0).path("metadata").path("name").asText()).isEqualTo("keep");
+	}
+
+	@Test
+	void tablesCarryKubectlsColumns() {
+		this.api.post(pods(), pod("web-1", "web"));
+		JsonNode table = this.api.get(pods(), "application/json;as=Table;v=v1;g=meta.k8s.io, application/json").json();
+		assertThat(table.path("kind").asText()).isEqualTo("Table");
+		List<String> columns = new ArrayList<>();
+		table.path("columnDefinitions").forEach(c -> columns.add(c.path("name").asText()));
+		assertThat(columns).startsWith("Name", "Ready", "Status", "Restarts", "Age");
+		assertThat(table.path("rows").get(0).path("cells").get(0).asText()).isEqualTo("web-1");
+	}
+
+	@Test
+	void aWatchSeesChangesInOrderFromItsResourceVersion() throws Exception {
+		String rv = this.api.get(pods()).json().path("metadata").path("resourceVersion").asText();
+		HttpRequest request = HttpRequest
+			.newBuilder(this.api.uri(pods() + "?watch=true&resourceVersion=" + rv + "&timeoutSeconds=10"))
+			.build();
+		CompletableFuture<HttpResponse<InputStream>> response = this.api.client()
+			.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
+		this.api.post(pods(), pod("w1", "web"));
+		this.api.patch(pods() + "/w1", "application/merge-patch+json", "{\"metadata\":{\"labels\":{\"x\":\"1\"}}}");
+		this.api.delete(pods() + "/w1");
+		List<String> events = new ArrayList<>();
+		try (BufferedReader lines = new BufferedReader(
+				new InputStreamReader(response.get(5, TimeUnit.SECONDS).body(), StandardCharsets.UTF_8))) {
+			while (events.size() < 3) {
+				String line = lines.readLine();
+				if (line == null) {
+					break;
+				}
+				JsonNode event = HttpApi.JSON.readTree(line);
+				events.add(event.path("type").asText() + " " + event.path("object").path("metadata").path("name").asText());
+			}
+		}
+		assertThat(events).containsExactly("ADDED w1", "MODIFIED w1", "DELETED w1");
+	}
+
+	@Test
+	void aWatchFromACompactedRevisionGetsGone() throws Exception {
+		for (int i = 0; i < 310; i++) {
+			this.api.post("/api/v1/namespaces/" + this.ns + "/configmaps",
+					"{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"c" + i + "\"}}");
+		}
+		HttpRequest request = HttpRequest.newBuilder(this.api.uri(pods() + "?watch=true&resourceVersion=1")).build();
+		HttpResponse<InputStream> response = this.api.client().send(request, HttpResponse.BodyHandlers.ofInputStream());
+		try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+			JsonNode event = HttpApi.JSON.readTree(lines.readLine());
+			assertThat(event.path("type").asText()).isEqualTo("ERROR");
+			assertThat(event.path("object").path("code").asInt()).isEqualTo(410);
+		}
+	}
+
+}
