@@ -98,6 +98,20 @@ public final class LabelSelector {
 	}
 
 	/**
+	 * Selects objects carrying all these labels, as Kubernetes' {@code SelectorFromSet}
+	 * used for map selectors such as a Service's {@code spec.selector}: null or empty
+	 * selects everything. The set is not validated (API validation already did).
+	 */
+	public static LabelSelector fromSet(Map<String, String> labels) {
+		if (labels == null || labels.isEmpty()) {
+			return EVERYTHING;
+		}
+		List<Requirement> result = new ArrayList<>(labels.size());
+		labels.forEach((key, value) -> result.add(new Requirement(key, Operator.EQUALS, List.of(value))));
+		return of(result);
+	}
+
+	/**
 	 * Validates an API object's selector as Kubernetes' {@code ValidateLabelSelector}
 	 * does for workloads, e.g. {@code spec.selector.matchExpressions[0].values: Required
 	 * value: ...}.

@@ -56,6 +56,16 @@ class LabelSelectorFromObjectTest {
 			.isFalse();
 	}
 
+	@Test
+	void aMapSelectorSelectsObjectsCarryingAllItsLabels() {
+		LabelSelector selector = LabelSelector.fromSet(Map.of("tier", "web", "app", "shop"));
+		assertThat(selector).hasToString("app=shop,tier=web");
+		assertThat(selector.matches(Map.of("app", "shop", "tier", "web", "extra", "x"))).isTrue();
+		assertThat(selector.matches(Map.of("app", "shop"))).isFalse();
+		assertThat(LabelSelector.fromSet(Map.of()).isEverything()).isTrue();
+		assertThat(LabelSelector.fromSet(null).isEverything()).isTrue();
+	}
+
 	static Stream<Arguments> invalidSelectors() {
 		return Stream.of(arguments("an operator that is not In, NotIn, Exists or DoesNotExist",
 				selector(Map.of(), expression("a", "Gt", "1")), "\"Gt\" is not a valid label selector operator"),
