@@ -245,6 +245,14 @@ public final class FieldSelector {
 	 */
 	public record Requirement(String field, Operator operator, String value) {
 
+		public Requirement {
+			Objects.requireNonNull(field, "field");
+			Objects.requireNonNull(value, "value");
+			if (operator != Operator.EQUALS && operator != Operator.NOT_EQUALS) {
+				throw new IllegalArgumentException("a field selector supports only = and !=, not " + operator);
+			}
+		}
+
 		boolean matches(String actual) {
 			boolean equal = this.value.equals(actual == null ? "" : actual);
 			return this.operator == Operator.EQUALS ? equal : !equal;

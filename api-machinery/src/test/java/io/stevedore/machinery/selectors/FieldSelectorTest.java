@@ -99,4 +99,10 @@ class FieldSelectorTest {
 		assertThat(selector.requiresExactMatch("metadata.name")).isNull();
 	}
 
+	@Test
+	void aTermOnlyComparesForEqualityOrInequality() {
+		assertThatIllegalArgumentException().isThrownBy(() -> new Requirement("a", Operator.IN, "b"))
+			.withMessage("a field selector supports only = and !=, not in");
+	}
+
 }
