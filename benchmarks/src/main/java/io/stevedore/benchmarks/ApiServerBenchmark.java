@@ -1,0 +1,334 @@
+package io.stevedore.benchmarks;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.stevedore.testsupport.redis.RedisServerProcess;
+
+/**
+ * The apiserver's figures of issue 2, printed as a Markdown table: create throughput with
+ * 32 concurrent clients, GET latency at a fixed 2,000 requests/s, LIST of 10,000 pods,
+ * watch fan-out to 100 watchers, and resident memory holding 150,000 pods. Runs the
+ * apiserver as a separate process from its runnable jar, on the embedded store and on a
+ * real redis-server.
+ *
+ * <p>
+ * Usage: {@code java -cp ... io.stevedore.benchmarks.ApiServerBenchmark [--store
+ * embedded|redis|both] [--memory-pods 150000] [--jar PATH]}
+ */
+public final class ApiServerBenchmark {
+
+	private static final int CLIENTS = 32;
+
+	private static final int CREATES = 20_000;
+
+	private static final int GET_RATE = 2_000;
+
+	private static final int GET_SECONDS = 10;
+
+	private static final int LIST_SIZE = 10_000;
+
+	private static final int WATCHERS = 100;
+
+	private static final int WATCHED_WRITES = 10_000;
+
+	private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+	private final String base;
+
+	private ApiServerBenchmark(int port) {
+		this.base = "http://127.0.0.1:" + port;
+	}
+
+	public static void main(String[] args) throws Exception {
+		String stores = option(args, "--store", "both");
+		int memoryPods = Integer.parseInt(option(args, "--memory-pods", "150000"));
+		Path jar = Path.of(option(args, "--jar", "apiserver-service/target/apiserver-service-0.1.0-SNAPSHOT-exec.jar"));
+		System.out.printf("machine: %d cores, java %s, %s%n", Runtime.getRuntime().availableProcessors(),
+				System.getProperty("java.version"), System.getProperty("os.name"));
+		List<String> rows = new ArrayList<>();
+		for (String store : stores.equals("both") ? List.of("embedded", "redis") : List.of(stores)) {
+			rows.addAll(run(store, jar, memoryPods));
+		}
+		System.out.println();
+		System.out.println("| store | measure | result | target |");
+		System.out.println("|---|---|---|---|");
+		rows.forEach(System.out::println);
+	}
+
+	private static List<String> run(String store, Path jar, int memoryPods) throws Exception {
+		Path data = Files.createTempDirectory("stevedore-bench-" + store);
+		RedisServerProcess redis = store.equals("redis") ? RedisServerProcess.launch() : null;
+		try (ApiServerProcess server = ApiServerProcess.start(jar, redis == null ? null : redis.url(), data, "2g",
+				data.resolve("apiserver.log"))) {
+			System.out.printf("%n== %s store, apiserver pid %d port %d%n", store, server.pid(), server.port());
+			ApiServerBenchmark bench = new ApiServerBenchmark(server.port());
+			List<String> rows = new ArrayList<>();
+			double creates = bench.creates("bench-create", CREATES);
+			rows.add(row(store, "create pods, " + CLIENTS + " clients", String.format("%.0f creates/s", creates),
+					">= 5,000/s"));
+			Percentiles get = bench.getLatency("bench-create");
+			rows.add(row(
+					store, "GET one pod at " + GET_RATE + " req/s", String
+						.format("p50 %.2f ms, p99 %.2f ms (%d requests)", get.millis(50), get.millis(99), get.count()),
+					"p99 <= 5 ms"));
+			bench.creates("bench-list", LIST_SIZE);
+			Percentiles list = bench.listLatency("bench-list", LIST_SIZE);
+			rows.add(row(store, "LIST 10,000 pods",
+					String.format("median %.0f ms, max %.0f ms", list.millis(50), list.millis(100)), "<= 300 ms"));
+			Percentiles watch = bench.watchFanOut("bench-watch");
+			rows.add(row(store, WATCHERS + " watchers x " + WATCHED_WRITES + " writes",
+					String.format("delivery p50 %.1f ms, p99 %.1f ms (%d deliveries)", watch.millis(50),
+							watch.millis(99), watch.count()),
+					"p99 <= 50 ms, all delivered"));
+			if (memoryPods > 0) {
+				int existing = CREATES + LIST_SIZE;
+				bench.creates("bench-memory", Math.max(0, memoryPods - existing));
+				jcmd(server.pid(), "GC.run");
+				Thread.sleep(2000);
+				rows.add(row(store, "RSS holding " + memoryPods + " pods",
+						String.format("%.0f MiB", server.residentBytes() / 1048576.0), "< 2 GiB"));
+			}
+			return rows;
+		}
+		finally {
+			if (redis != null) {
+				redis.close();
+			}
+		}
+	}
+
+	/** Creates pods with 32 concurrent clients; returns creates per second. */
+	double creates(String namespace, int count) throws Exception {
+		ensureNamespace(namespace);
+		byte[] body = ("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"generateName\":\"p-\",\"labels\":{"
+				+ "\"app\":\"bench\"}},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"busybox:1.36\"}]}}")
+			.getBytes(StandardCharsets.UTF_8);
+		URI uri = URI.create(this.base + "/api/v1/namespaces/" + namespace + "/pods");
+		AtomicInteger next = new AtomicInteger();
+		AtomicInteger failures = new AtomicInteger();
+		long start = System.nanoTime();
+		try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+			for (int c = 0; c < CLIENTS; c++) {
+				pool.submit(() -> {
+					while (next.getAndIncrement() < count) {
+						HttpResponse<Void> response = this.http.send(HttpRequest.newBuilder(uri)
+							.header("Content-Type", "application/json")
+							.POST(HttpRequest.BodyPublishers.ofByteArray(body))
+							.build(), HttpResponse.BodyHandlers.discarding());
+						if (response.statusCode() != 201) {
+							failures.incrementAndGet();
+						}
+					}
+					return null;
+				});
+			}
+		}
+		double seconds = (System.nanoTime() - start) / 1e9;
+		if (failures.get() > 0) {
+			throw new IllegalStateException(failures.get() + " creates failed");
+		}
+		System.out.printf("created %d pods in %s in %.1f s%n", count, namespace, seconds);
+		return count / seconds;
+	}
+
+	/**
+	 * GETs at a fixed rate; latency counts from the scheduled start, so stalls are not
+	 * hidden.
+	 */
+	Percentiles getLatency(String namespace) throws Exception {
+		String name = firstPodName(namespace);
+		URI uri = URI.create(this.base + "/api/v1/namespaces/" + namespace + "/pods/" + name);
+		int total = GET_RATE * GET_SECONDS;
+		long[] latencies = new long[total];
+		AtomicInteger done = new AtomicInteger();
+		long interval = 1_000_000_000L / GET_RATE;
+		long start = System.nanoTime() + 100_000_000L;
+		try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+			for (int i = 0; i < total; i++) {
+				long scheduled = start + i * interval;
+				long wait = scheduled - System.nanoTime();
+				if (wait > 0) {
+					TimeUnit.NANOSECONDS.sleep(wait);
+				}
+				pool.submit(() -> {
+					HttpResponse<Void> response = this.http.send(HttpRequest.newBuilder(uri).build(),
+							HttpResponse.BodyHandlers.discarding());
+					if (response.statusCode() == 200) {
+						latencies[done.getAndIncrement()] = System.nanoTime() - scheduled;
+					}
+					return null;
+				});
+			}
+		}
+		return new Percentiles(latencies, done.get());
+	}
+
+	Percentiles listLatency(String namespace, int expected) throws Exception {
+		URI uri = URI.create(this.base + "/api/v1/namespaces/" + namespace + "/pods");
+		int runs = 7;
+		long[] nanos = new long[runs];
+		for (int i = 0; i < runs; i++) {
+			long start = System.nanoTime();
+			HttpResponse<byte[]> response = this.http.send(HttpRequest.newBuilder(uri).build(),
+					HttpResponse.BodyHandlers.ofByteArray());
+			nanos[i] = System.nanoTime() - start;
+			int items = count(response.body(), "\"kind\":\"Pod\"");
+			if (items != expected) {
+				throw new IllegalStateException("LIST returned " + items + " pods, expected " + expected);
+			}
+		}
+		return new Percentiles(nanos, runs);
+	}
+
+	/**
+	 * 100 watchers on one namespace; a writer creates ConfigMaps stamped with the send
+	 * time; each watcher measures now minus stamp for every event and must see all of
+	 * them.
+	 */
+	Percentiles watchFanOut(String namespace) throws Exception {
+		ensureNamespace(namespace);
+		String rv = resourceVersion("/api/v1/namespaces/" + namespace + "/configmaps");
+		long[] latencies = new long[WATCHERS * WATCHED_WRITES];
+		AtomicInteger recorded = new AtomicInteger();
+		AtomicInteger complete = new AtomicInteger();
+		CountDownLatch connected = new CountDownLatch(WATCHERS);
+		CountDownLatch finished = new CountDownLatch(WATCHERS);
+		URI watch = URI.create(this.base + "/api/v1/namespaces/" + namespace
+				+ "/configmaps?watch=true&timeoutSeconds=300&resourceVersion=" + rv);
+		ExecutorService watchers = Executors.newVirtualThreadPerTaskExecutor();
+		for (int w = 0; w < WATCHERS; w++) {
+			watchers.submit(() -> {
+				HttpResponse<InputStream> response = this.http.send(HttpRequest.newBuilder(watch).build(),
+						HttpResponse.BodyHandlers.ofInputStream());
+				connected.countDown();
+				int seen = 0;
+				try (BufferedReader lines = new BufferedReader(
+						new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+					String line;
+					while (seen < WATCHED_WRITES && (line = lines.readLine()) != null) {
+						long now = System.nanoTime();
+						int at = line.indexOf("\"bench/sent\":\"");
+						if (at >= 0) {
+							int from = at + "\"bench/sent\":\"".length();
+							long sent = Long.parseLong(line.substring(from, line.indexOf('"', from)));
+							latencies[recorded.getAndIncrement()] = now - sent;
+							seen++;
+						}
+					}
+				}
+				if (seen == WATCHED_WRITES) {
+					complete.incrementAndGet();
+				}
+				finished.countDown();
+				return null;
+			});
+		}
+		connected.await(30, TimeUnit.SECONDS);
+		Thread.sleep(500);
+		URI configmaps = URI.create(this.base + "/api/v1/namespaces/" + namespace + "/configmaps");
+		AtomicInteger next = new AtomicInteger();
+		AtomicLong writes = new AtomicLong();
+		long start = System.nanoTime();
+		try (ExecutorService writers = Executors.newVirtualThreadPerTaskExecutor()) {
+			for (int c = 0; c < 4; c++) {
+				writers.submit(() -> {
+					int i;
+					while ((i = next.getAndIncrement()) < WATCHED_WRITES) {
+						String body = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"w" + i
+								+ "\",\"annotations\":{\"bench/sent\":\"" + System.nanoTime() + "\"}}}";
+						this.http.send(HttpRequest.newBuilder(configmaps)
+							.header("Content-Type", "application/json")
+							.POST(HttpRequest.BodyPublishers.ofString(body))
+							.build(), HttpResponse.BodyHandlers.discarding());
+						writes.incrementAndGet();
+					}
+					return null;
+				});
+			}
+		}
+		double seconds = (System.nanoTime() - start) / 1e9;
+		finished.await(120, TimeUnit.SECONDS);
+		watchers.shutdownNow();
+		System.out.printf("watch fan-out: %d writes in %.1f s (%.0f/s), %d of %d watchers saw every event%n",
+				writes.get(), seconds, writes.get() / seconds, complete.get(), WATCHERS);
+		if (complete.get() != WATCHERS) {
+			throw new IllegalStateException("only " + complete.get() + " of " + WATCHERS + " watchers saw every write");
+		}
+		return new Percentiles(latencies, recorded.get());
+	}
+
+	private void ensureNamespace(String name) throws IOException, InterruptedException {
+		this.http.send(HttpRequest.newBuilder(URI.create(this.base + "/api/v1/namespaces"))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers
+				.ofString("{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"" + name + "\"}}"))
+			.build(), HttpResponse.BodyHandlers.discarding());
+	}
+
+	private String firstPodName(String namespace) throws IOException, InterruptedException {
+		String body = this.http
+			.send(HttpRequest.newBuilder(URI.create(this.base + "/api/v1/namespaces/" + namespace + "/pods?limit=1"))
+				.build(), HttpResponse.BodyHandlers.ofString())
+			.body();
+		int at = body.indexOf("\"name\":\"") + 8;
+		return body.substring(at, body.indexOf('"', at));
+	}
+
+	private String resourceVersion(String path) throws IOException, InterruptedException {
+		String body = this.http
+			.send(HttpRequest.newBuilder(URI.create(this.base + path + "?limit=1")).build(),
+					HttpResponse.BodyHandlers.ofString())
+			.body();
+		int at = body.indexOf("\"resourceVersion\":\"") + 19;
+		return body.substring(at, body.indexOf('"', at));
+	}
+
+	private static int count(byte[] body, String needle) {
+		String text = new String(body, StandardCharsets.UTF_8);
+		int count = 0;
+		for (int at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) {
+			count++;
+		}
+		return count;
+	}
+
+	private static void jcmd(long pid, String command) throws IOException, InterruptedException {
+		Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+		new ProcessBuilder(jcmd.toString(), Long.toString(pid), command).redirectErrorStream(true)
+			.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+			.start()
+			.waitFor(30, TimeUnit.SECONDS);
+	}
+
+	private static String row(String store, String measure, String result, String target) {
+		return "| " + store + " | " + measure + " | " + result + " | " + target + " |";
+	}
+
+	private static String option(String[] args, String name, String fallback) {
+		for (int i = 0; i < args.length - 1; i++) {
+			if (args[i].equals(name)) {
+				return args[i + 1];
+			}
+		}
+		return fallback;
+	}
+
+}
