@@ -122,6 +122,14 @@ final class ChangeLogReader implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Asks the thread to stop; closing the reader's connection factory then ends a
+	 * blocked XREAD.
+	 */
+	void stop() {
+		this.closed = true;
+	}
+
 	@Override
 	public void close() {
 		this.closed = true;

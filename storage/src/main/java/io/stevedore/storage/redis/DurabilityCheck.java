@@ -32,10 +32,10 @@ final class DurabilityCheck {
 	}
 
 	void ensure(RedisConnection connection) {
-		if (isDurable(connection)) {
-			return;
-		}
 		try {
+			if (isDurable(connection)) {
+				return;
+			}
 			connection.serverCommands().setConfig("appendfsync", "always");
 			connection.serverCommands().setConfig("appendonly", "yes");
 			awaitAofReady(connection);
@@ -46,7 +46,7 @@ final class DurabilityCheck {
 		}
 		catch (DataAccessException | IllegalStateException ex) {
 			String message = "redis " + this.url + " does not fsync every write (need appendonly yes and"
-					+ " appendfsync always) and CONFIG SET was refused: " + ex.getMessage()
+					+ " appendfsync always) or cannot tell, and CONFIG GET/SET was refused: " + ex.getMessage()
 					+ ". Configure redis.conf with 'appendonly yes' and 'appendfsync always', or set requireDurable=false";
 			if (this.required) {
 				throw new StoreException(message, ex);

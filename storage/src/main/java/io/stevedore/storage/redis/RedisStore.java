@@ -387,9 +387,10 @@ public final class RedisStore implements Store {
 			return;
 		}
 		this.closed = true;
+		this.changeLog.stop();
+		this.reader.destroy();
 		this.changeLog.close();
 		this.hub.close();
-		this.reader.destroy();
 		this.commands.destroy();
 		this.resources.shutdown(0, 1, java.util.concurrent.TimeUnit.SECONDS);
 	}

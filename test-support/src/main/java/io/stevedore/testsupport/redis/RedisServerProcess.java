@@ -169,6 +169,40 @@ public final class RedisServerProcess implements AutoCloseable {
 	}
 
 	/**
+	 * Sends one command and returns its raw RESP reply (for assertions such as CONFIG
+	 * GET; tests that need a real client use the code under test).
+	 */
+	public String call(String... arguments) {
+		StringBuilder request = new StringBuilder("*").append(arguments.length).append("\r\n");
+		for (String argument : arguments) {
+			byte[] bytes = argument.getBytes(StandardCharsets.UTF_8);
+			request.append('$').append(bytes.length).append("\r\n").append(argument).append("\r\n");
+		}
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), this.port), 1000);
+			socket.setSoTimeout(300);
+			socket.getOutputStream().write(request.toString().getBytes(StandardCharsets.UTF_8));
+			InputStream in = socket.getInputStream();
+			java.io.ByteArrayOutputStream reply = new java.io.ByteArrayOutputStream();
+			byte[] buffer = new byte[8192];
+			try {
+				int n;
+				while ((n = in.read(buffer)) > 0) {
+					reply.write(buffer, 0, n);
+				}
+			}
+			catch (java.net.SocketTimeoutException ex) {
+				// the server keeps the connection open: the reply is complete once it
+				// goes quiet
+			}
+			return reply.toString(StandardCharsets.UTF_8);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("redis-server on " + url() + " did not answer", ex);
+		}
+	}
+
+	/**
 	 * Stops the server the hard way (SIGKILL), as a crash would: only what the AOF holds
 	 * survives.
 	 */
