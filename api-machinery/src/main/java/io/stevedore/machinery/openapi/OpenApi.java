@@ -1,0 +1,215 @@
+package io.stevedore.machinery.openapi;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.stevedore.machinery.errors.ApiException;
+import io.stevedore.machinery.registry.ResourceRegistry;
+import io.stevedore.machinery.registry.ResourceType;
+
+/**
+ * The OpenAPI documents: {@code /openapi/v2} (Swagger 2.0, every group in one document),
+ * {@code /openapi/v3} (an index of group/versions) and {@code /openapi/v3/<gv>} (one
+ * OpenAPI 3.0 document per group/version), generated from the fabric8 model classes of
+ * the served resources.
+ *
+ * <pre>
+ * ResourceRegistry ──► PathsBuilder (paths, operations, parameters)
+ *                  └─► SchemaGenerator over schema.TypeSchema (definitions, x-kubernetes-*)
+ * </pre>
+ *
+ * Rendered once at construction; instances are immutable and thread-safe.
+ *
+ * <p>
+ * Only JSON is served. kubectl asks for {@code /openapi/v3} documents as JSON (explain,
+ * the fieldValidation check, client-side apply), and asks for {@code /openapi/v2} as
+ * protobuf only when v3 fails it; such a protobuf-only request gets 406.
+ */
+public final class OpenApi {
+
+	private static final ObjectMapper MAPPER = new ObjectMapper();
+
+	private static final String V3_PREFIX = "/openapi/v3/";
+
+	private final byte[] v2;
+
+	private final byte[] v3Index;
+
+	private final Map<String, byte[]> v3ByGroupVersion = new LinkedHashMap<>();
+
+	/** A rendered document with what to put in Content-Type and ETag. */
+	public record Response(String contentType, String etag, byte[] body) {
+
+		public String bodyAsString() {
+			return new String(this.body, StandardCharsets.UTF_8);
+		}
+
+	}
+
+	private OpenApi(ResourceRegistry registry, String version) {
+		Map<String, List<ResourceType>> byGroupVersion = new LinkedHashMap<>();
+		for (ResourceType type : registry.all()) {
+			byGroupVersion.computeIfAbsent(groupVersionPath(type), k -> new ArrayList<>()).add(type);
+		}
+		this.v2 = render(document(Dialect.V2, registry.all().stream().toList(), version));
+		ObjectNode index = MAPPER.createObjectNode();
+		ObjectNode indexPaths = index.putObject("paths");
+		byGroupVersion.forEach((gv, types) -> {
+			byte[] body = render(document(Dialect.V3, types, version));
+			this.v3ByGroupVersion.put(gv, body);
+			// the hash lets clients cache a document until it changes, as Kubernetes does
+			indexPaths.putObject(gv).put("serverRelativeURL", V3_PREFIX + gv + "?hash=" + sha512(body));
+		});
+		this.v3Index = render(index);
+	}
+
+	public static OpenApi of(ResourceRegistry registry) {
+		return new OpenApi(registry, "v1.32.0-stevedore");
+	}
+
+	/** {@code /openapi/v2}. */
+	public byte[] v2() {
+		return this.v2.clone();
+	}
+
+	/** {@code /openapi/v3}. */
+	public byte[] v3Index() {
+		return this.v3Index.clone();
+	}
+
+	/**
+	 * One group/version's OpenAPI 3 document.
+	 * @param groupVersionPath {@code api/v1} or {@code apis/<group>/<version>}
+	 */
+	public Optional<byte[]> v3(String groupVersionPath) {
+		byte[] body = this.v3ByGroupVersion.get(groupVersionPath);
+		return body == null ? Optional.empty() : Optional.of(body.clone());
+	}
+
+	/**
+	 * The response to a GET of an OpenAPI path.
+	 * @param path the request path without query ({@code ?hash=} is ignored: the current
+	 * document is always served)
+	 * @param accept the Accept header, may be null
+	 * @return empty when the path is not an OpenAPI document
+	 * @throws ApiException 406 when the client accepts neither JSON nor anything
+	 */
+	public Optional<Response> serve(String path, String accept) {
+		byte[] body;
+		if ("/openapi/v2".equals(path)) {
+			body = this.v2;
+		}
+		else if ("/openapi/v3".equals(path) || "/openapi/v3/".equals(path)) {
+			body = this.v3Index;
+		}
+		else if (path != null && path.startsWith(V3_PREFIX)) {
+			body = this.v3ByGroupVersion.get(path.substring(V3_PREFIX.length()));
+		}
+		else {
+			body = null;
+		}
+		if (body == null) {
+			return Optional.empty();
+		}
+		if (!acceptsJson(accept)) {
+			throw ApiException.notAcceptable("only the following media types are accepted: application/json");
+		}
+		return Optional.of(new Response("application/json", "\"" + sha512(body).substring(0, 32) + "\"", body));
+	}
+
+	private static boolean acceptsJson(String accept) {
+		if (accept == null || accept.isBlank()) {
+			return true;
+		}
+		for (String range : accept.split(",")) {
+			String[] pieces = range.split(";");
+			String type = pieces[0].trim().toLowerCase(Locale.ROOT);
+			double quality = 1;
+			for (int i = 1; i < pieces.length; i++) {
+				String[] kv = pieces[i].trim().split("=", 2);
+				if (kv[0].equals("q") && kv.length == 2) {
+					try {
+						quality = Double.parseDouble(kv[1]);
+					}
+					catch (NumberFormatException ex) {
+						quality = 0;
+					}
+				}
+			}
+			if (quality > 0
+					&& (type.equals("application/json") || type.equals("application/*") || type.equals("*/*"))) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static ObjectNode document(Dialect dialect, List<ResourceType> types, String version) {
+		SchemaGenerator schemas = new SchemaGenerator(dialect);
+		PathsBuilder paths = new PathsBuilder(dialect, schemas);
+		types.forEach(paths::add);
+		ObjectNode doc = MAPPER.createObjectNode();
+		if (dialect == Dialect.V2) {
+			doc.put("swagger", "2.0");
+		}
+		else {
+			doc.put("openapi", "3.0.0");
+		}
+		ObjectNode info = doc.putObject("info");
+		info.put("title", "Kubernetes");
+		info.put("version", version);
+		doc.set("paths", paths.paths());
+		ObjectNode security = MAPPER.createObjectNode();
+		security.put("description", "Bearer Token authentication");
+		security.put("type", "apiKey");
+		security.put("name", "authorization");
+		security.put("in", "header");
+		if (dialect == Dialect.V2) {
+			schemas.definitions().forEach(doc.putObject("definitions")::set);
+			doc.putObject("securityDefinitions").set("BearerToken", security);
+			doc.putArray("security").addObject().putArray("BearerToken");
+		}
+		else {
+			ObjectNode components = doc.putObject("components");
+			schemas.definitions().forEach(components.putObject("schemas")::set);
+			components.putObject("securitySchemes").set("BearerToken", security);
+		}
+		return doc;
+	}
+
+	private static String groupVersionPath(ResourceType type) {
+		return type.group().isEmpty() ? "api/" + type.version() : "apis/" + type.group() + "/" + type.version();
+	}
+
+	private static byte[] render(JsonNode node) {
+		try {
+			return MAPPER.writeValueAsBytes(node);
+		}
+		catch (JsonProcessingException ex) {
+			throw new IllegalStateException("a Jackson tree always serializes", ex);
+		}
+	}
+
+	private static String sha512(byte[] body) {
+		try {
+			return HexFormat.of().withUpperCase().formatHex(MessageDigest.getInstance("SHA-512").digest(body));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}
