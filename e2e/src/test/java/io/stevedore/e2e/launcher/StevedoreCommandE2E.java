@@ -1,0 +1,251 @@
+package io.stevedore.e2e.launcher;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+import io.stevedore.testsupport.kubectl.Kubectl;
+import io.stevedore.testsupport.kubectl.KubectlResult;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+import static io.stevedore.e2e.support.KubectlAssertions.cleanOutput;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code ./stevedore} as a user runs it: {@code up} starts the apiserver as a background
+ * process and points kubectl at it, {@code status} reports it, {@code down} stops it, and
+ * every misuse explains itself. One cluster for the class (started in {@link #up()}); the
+ * last test takes it down.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class StevedoreCommandE2E {
+
+	@TempDir
+	static Path temp;
+
+	static Path stevedoreHome;
+
+	static Path home;
+
+	static int port;
+
+	static StevedoreCommand stevedore;
+
+	static StevedoreCommand.Result firstUp;
+
+	@BeforeAll
+	static void up() throws IOException {
+		stevedoreHome = temp.resolve("state");
+		home = temp.resolve("home");
+		port = freePort();
+		stevedore = StevedoreCommand.of(stevedoreHome, home, port);
+		// A context of another cluster that `up` must keep.
+		Files.createDirectories(home.resolve(".kube"));
+		Kubectl.forKubeconfig(home.resolve(".kube/config"), home)
+			.run("config", "set-cluster", "other", "--server=https://10.0.0.1:6443")
+			.requireSuccess();
+		Kubectl.forKubeconfig(home.resolve(".kube/config"), home)
+			.run("config", "set-context", "other", "--cluster=other", "--user=admin")
+			.requireSuccess();
+
+		firstUp = stevedore.run("up");
+	}
+
+	@AfterAll
+	static void down() {
+		if (stevedore != null) {
+			stevedore.run("down", "--purge");
+		}
+	}
+
+	@Test
+	@Order(1)
+	void upStartsTheApiServerAndSaysWhatRunsWhere() {
+		assertThat(firstUp.exitCode()).as(firstUp.toString()).isZero();
+		assertThat(firstUp.stdout()).contains("up. What runs where:")
+			.contains("apiserver")
+			.contains("http://127.0.0.1:" + port)
+			.contains(stevedoreHome.resolve("logs/apiserver.log").toString())
+			.contains("store:      embedded, in " + stevedoreHome.resolve("data/apiserver"))
+			.contains("kubeconfig: " + stevedoreHome.resolve("kubeconfig"));
+		assertThat(stevedoreHome.resolve("run/apiserver.pid")).isNotEmptyFile();
+	}
+
+	@Test
+	@Order(2)
+	void kubectlWorksWithTheWrittenKubeconfig() {
+		Kubectl kubectl = Kubectl.forKubeconfig(stevedoreHome.resolve("kubeconfig"), temp.resolve("kubectl-home"));
+
+		assertThat(cleanOutput(kubectl.run("config", "current-context"))).isEqualTo("stevedore");
+		assertThat(cleanOutput(kubectl.run("create", "namespace", "launcher-e2e")))
+			.isEqualTo("namespace/launcher-e2e created");
+	}
+
+	@Test
+	@Order(3)
+	void upMergesTheStevedoreContextIntoKubeConfigAsCurrentAndKeepsTheOthers() {
+		Kubectl kubectl = Kubectl.forKubeconfig(home.resolve(".kube/config"), temp.resolve("kubectl-home"));
+
+		assertThat(cleanOutput(kubectl.run("config", "current-context"))).isEqualTo("stevedore");
+		assertThat(cleanOutput(kubectl.run("config", "get-contexts", "-o", "name")).lines())
+			.containsExactlyInAnyOrder("other", "stevedore");
+		assertThat(cleanOutput(
+				kubectl.run("config", "view", "-o", "jsonpath={.clusters[?(@.name==\"stevedore\")].cluster.server}")))
+			.isEqualTo("http://127.0.0.1:" + port);
+		assertThat(cleanOutput(kubectl.run("get", "namespace", "launcher-e2e", "-o", "name")))
+			.isEqualTo("namespace/launcher-e2e");
+	}
+
+	@Test
+	@Order(4)
+	void statusShowsTheApiServersPidAndHealth() {
+		StevedoreCommand.Result status = stevedore.run("status");
+
+		assertThat(status.exitCode()).as(status.toString()).isZero();
+		String pid = readPid();
+		assertThat(status.stdout()).containsPattern("apiserver\\s+" + pid + "\\s+ok\\s+UP\\s+http://127.0.0.1:" + port);
+	}
+
+	@Test
+	@Order(5)
+	void aSecondUpSaysItIsAlreadyUpAndStartsNothing() {
+		String pid = readPid();
+
+		StevedoreCommand.Result again = stevedore.run("up");
+
+		assertThat(again.exitCode()).as(again.toString()).isZero();
+		assertThat(again.stdout()).contains("already up");
+		assertThat(readPid()).isEqualTo(pid);
+	}
+
+	@Test
+	@Order(6)
+	void upWithOtherOptionsThanTheRunningClusterSaysWhatDiffers() {
+		StevedoreCommand.Result other = stevedore.with("STEVEDORE_PORT", Integer.toString(port + 1))
+			.run("up", "--store", "redis://127.0.0.1:6390");
+
+		assertThat(other.exitCode()).as(other.toString()).isEqualTo(1);
+		assertThat(other.stderr()).contains("already up, but not as asked")
+			.contains("it uses --store embedded, not redis://127.0.0.1:6390")
+			.contains("its apiserver listens on port " + port + ", not " + (port + 1))
+			.contains("./stevedore down");
+	}
+
+	@Test
+	@Order(7)
+	void nodesAndRuntimesAreRefusedAsNotAvailableYet() {
+		for (String[] args : new String[][] { { "up", "--nodes", "2" }, { "up", "--runtime", "docker" },
+				{ "node", "add", "worker-1" }, { "node", "stop", "worker-1" } }) {
+			StevedoreCommand.Result result = stevedore.run(args);
+
+			assertThat(result.exitCode()).as(result.toString()).isNotZero();
+			assertThat(result.stderr()).as(result.toString()).contains("node agents are not available yet");
+		}
+	}
+
+	@Test
+	@Order(8)
+	void badOptionsAreUsageErrorsNamingTheOption() {
+		StevedoreCommand.Result store = stevedore.run("up", "--store", "mysql://db");
+		StevedoreCommand.Result unknown = stevedore.run("up", "--frobnicate");
+
+		assertThat(store.exitCode()).isEqualTo(2);
+		assertThat(store.stderr()).contains("--store: 'mysql://db' is neither 'embedded' nor a redis://HOST:PORT URL");
+		assertThat(unknown.exitCode()).isEqualTo(2);
+		assertThat(unknown.stderr()).contains("up: unknown option '--frobnicate'");
+	}
+
+	@Test
+	@Order(9)
+	void upExplainsAPortInUseAnUnreachableRedisAndAMissingJdk() throws IOException {
+		StevedoreCommand elsewhere = StevedoreCommand.of(temp.resolve("state-2"), temp.resolve("home-2"), freePort());
+		try (ServerSocket taken = new ServerSocket()) {
+			taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+			StevedoreCommand.Result portInUse = elsewhere.with("STEVEDORE_PORT", Integer.toString(taken.getLocalPort()))
+				.run("up");
+
+			assertThat(portInUse.exitCode()).isEqualTo(1);
+			assertThat(portInUse.stderr()).contains("port " + taken.getLocalPort() + " on 127.0.0.1 is already in use")
+				.contains("STEVEDORE_PORT=");
+		}
+
+		int closed = freePort();
+		StevedoreCommand.Result redis = elsewhere.run("up", "--store", "redis://127.0.0.1:" + closed);
+		assertThat(redis.exitCode()).isEqualTo(1);
+		assertThat(redis.stderr()).contains("Redis is unreachable at 127.0.0.1:" + closed);
+
+		StevedoreCommand.Result noJdk = elsewhere.with("JAVA_HOME", "")
+			.with("STEVEDORE_JVM_ROOT", temp.resolve("no-jvms").toString())
+			.with("PATH", fakeJava17().toString() + ":" + System.getenv("PATH"))
+			.run("up");
+		assertThat(noJdk.exitCode()).isEqualTo(1);
+		assertThat(noJdk.stderr()).contains("no JDK >= 21 found");
+		assertThat(temp.resolve("state-2/run/apiserver.pid")).doesNotExist();
+	}
+
+	@Test
+	@Order(10)
+	void downStopsTheProcessKeepsTheDataAndDownPurgeForgetsEverything() throws Exception {
+		long pid = Long.parseLong(readPid());
+
+		StevedoreCommand.Result down = stevedore.run("down");
+
+		assertThat(down.exitCode()).as(down.toString()).isZero();
+		assertThat(down.stdout()).contains("stopped apiserver (pid " + pid + ")");
+		assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+		assertThat(stevedore.run("status").exitCode()).isEqualTo(1);
+		assertThat(stevedore.run("down").stdout()).contains("not up");
+
+		StevedoreCommand.Result upAgain = stevedore.run("up");
+		assertThat(upAgain.exitCode()).as(upAgain.toString()).isZero();
+		Kubectl kubectl = Kubectl.forKubeconfig(stevedoreHome.resolve("kubeconfig"), temp.resolve("kubectl-home"));
+		assertThat(cleanOutput(kubectl.run("get", "namespace", "launcher-e2e", "-o", "name")))
+			.as("data survives down and up")
+			.isEqualTo("namespace/launcher-e2e");
+
+		StevedoreCommand.Result purge = stevedore.run("down", "--purge");
+		assertThat(purge.exitCode()).as(purge.toString()).isZero();
+		assertThat(stevedoreHome).doesNotExist();
+		KubectlResult contexts = Kubectl.forKubeconfig(home.resolve(".kube/config"), temp.resolve("kubectl-home"))
+			.run("config", "get-contexts", "-o", "name");
+		assertThat(cleanOutput(contexts).lines()).containsExactly("other");
+	}
+
+	private static String readPid() {
+		try {
+			return Files.readString(stevedoreHome.resolve("run/apiserver.pid")).strip();
+		}
+		catch (IOException ex) {
+			throw new AssertionError("no pid file in " + stevedoreHome, ex);
+		}
+	}
+
+	/** A "JDK" whose java says it is 17, first on PATH: the finder must look past it. */
+	private static Path fakeJava17() throws IOException {
+		Path bin = Files.createDirectories(temp.resolve("jdk17/bin"));
+		for (String tool : new String[] { "java", "javac" }) {
+			Path file = Files.writeString(bin.resolve(tool),
+					"#!/bin/sh\necho '    java.specification.version = 17' >&2\n");
+			Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
+		}
+		return bin;
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket()) {
+			socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+			return socket.getLocalPort();
+		}
+	}
+
+}
