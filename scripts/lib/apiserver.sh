@@ -47,6 +47,7 @@ apiserver_start() {
 	component_start apiserver -jar "$(apiserver_jar)" \
 		--server.address=127.0.0.1 \
 		--server.port="$port" \
+		--stevedore.apiserver.advertise-address="127.0.0.1:$port" \
 		--stevedore.storage.url="$storage_url" \
 		--stevedore.storage.embedded-dir="$(component_data_dir apiserver)"
 }

@@ -39,8 +39,8 @@ class InformerE2E {
 
 	static final int HISTORY = 5;
 
-	// The apiserver's watch-cache history size, in events.
-	static final String HISTORY_PROPERTY = "stevedore.apiserver.watch-cache.history-size";
+	// How many changes the apiserver's watch cache keeps for resuming watches.
+	static final String HISTORY_PROPERTY = "stevedore.apiserver.watch-cache-events";
 
 	@TempDir
 	static Path workDir;

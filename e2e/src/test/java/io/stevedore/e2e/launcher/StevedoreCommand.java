@@ -49,6 +49,11 @@ final class StevedoreCommand {
 		throw new IllegalStateException("no ./stevedore above " + module);
 	}
 
+	/** The same environment, running another copy of the script. */
+	StevedoreCommand withScript(Path script) {
+		return new StevedoreCommand(script, this.environment);
+	}
+
 	StevedoreCommand with(String name, String value) {
 		Map<String, String> env = new LinkedHashMap<>(this.environment);
 		env.put(name, value);

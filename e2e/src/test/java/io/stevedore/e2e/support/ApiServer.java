@@ -1,6 +1,10 @@
 package io.stevedore.e2e.support;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -61,9 +65,13 @@ public final class ApiServer implements AutoCloseable {
 	}
 
 	private static ApiServer start(String storageUrl, Path dataDir, int port, Map<String, ?> extra) {
+		// A port chosen here rather than server.port=0, so the address the apiserver
+		// advertises in discovery is the one clients use.
+		int chosen = (port != 0) ? port : freePort();
 		Map<String, Object> properties = new LinkedHashMap<>();
 		properties.put("server.address", "127.0.0.1");
-		properties.put("server.port", port);
+		properties.put("server.port", chosen);
+		properties.put("stevedore.apiserver.advertise-address", "127.0.0.1:" + chosen);
 		properties.put("stevedore.storage.url", storageUrl);
 		properties.put("stevedore.storage.embedded-dir", dataDir.toString());
 		properties.put("spring.main.banner-mode", "off");
@@ -128,6 +136,16 @@ public final class ApiServer implements AutoCloseable {
 		close();
 		throw new IllegalStateException(
 				"the apiserver did not become ready within " + READY_TIMEOUT + "; last answer of GET /readyz: " + last);
+	}
+
+	private static int freePort() {
+		try (ServerSocket socket = new ServerSocket()) {
+			socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("no free loopback port", ex);
+		}
 	}
 
 	private static void sleep(Duration duration) {
