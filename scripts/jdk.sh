@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by ./stevedore and .ci/run: exports JAVA_HOME pointing at a JDK >= 21.
 # Looks at $JAVA_HOME, then every JDK under ${STEVEDORE_JVM_ROOT:-/usr/lib/jvm} (newest first), then `java` on PATH.
 

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The apiserver component: its jar, how it is started, how its health is read. Sourced by ./stevedore.
 
 # The modules whose sources end up in the apiserver's runnable jar (apiserver-service and what it needs, -am).

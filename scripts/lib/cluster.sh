@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # ./stevedore up | down | status | node: the local cluster's life cycle. Sourced by ./stevedore.
 #
 # What runs today: the apiserver (embedded store, or the Redis given with --store). Node agents, scheduler

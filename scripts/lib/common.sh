@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Small helpers shared by the ./stevedore commands. Sourced, never run.
 
 say() { printf 'stevedore: %s\n' "$*"; }

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # kubeconfig files for the local cluster. Sourced by ./stevedore.
 #
 # $STEVEDORE_HOME/kubeconfig holds only this cluster (cluster `stevedore`, user `admin`, context `stevedore`).

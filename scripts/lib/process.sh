@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Background processes of the local cluster: one pid file and one log per component. Sourced by ./stevedore.
 #
 # Layout under $STEVEDORE_HOME:  run/NAME.pid   logs/NAME.log   data/NAME/

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # ./stevedore test: makes this machine able to run the whole test suite, then runs it. Sourced by ./stevedore.
 #
 # The suite runs real programs instead of fakes wherever Stevedore meets them: redis-server (storage ITs
@@ -80,6 +81,9 @@ ensure_dockerd() {
 # run_test_suite [MAVEN ARGS...]: extra arguments go to Maven, e.g. `./stevedore test -pl e2e -am`.
 run_test_suite() {
 	install_test_packages
+	command -v kubectl >/dev/null 2>&1 ||
+		die "kubectl is not installed; the e2e tests drive the real kubectl (v1.32)." \
+			"Install it (https://kubernetes.io/docs/tasks/tools/), then run './stevedore test' again."
 	if tests_need_docker; then ensure_dockerd; fi
 	stevedore_find_jdk || exit 1
 	say "running the test suite with $JAVA_HOME: ./mvnw -B verify $*"
