@@ -31,9 +31,9 @@ import io.stevedore.machinery.validation.rbac.RbacValidation;
 
 /**
  * The apiserver's entry point to validation: metadata first, then the kind's own rules
- * ({@link KindValidator} per kind, keyed by group and kind). Kinds without rules of
- * their own get the metadata checks with DNS-1123 subdomain names. Call after
- * defaulting, as kube-apiserver does, so defaulted fields are present.
+ * ({@link KindValidator} per kind, keyed by group and kind). Kinds without rules of their
+ * own get the metadata checks with DNS-1123 subdomain names. Call after defaulting, as
+ * kube-apiserver does, so defaulted fields are present.
  *
  * <p>
  * Stateless and thread-safe.
@@ -94,7 +94,8 @@ public final class Validation {
 	/** An update of the whole object: the create rules plus what may not change. */
 	public static List<FieldError> validateUpdate(ResourceType type, HasMetadata obj, HasMetadata old) {
 		KindValidator<HasMetadata> validator = validatorFor(type, obj);
-		List<FieldError> errs = new ArrayList<>(ObjectMetaValidation.validateUpdate(obj.getMetadata(), old.getMetadata()));
+		List<FieldError> errs = new ArrayList<>(
+				ObjectMetaValidation.validateUpdate(obj.getMetadata(), old.getMetadata()));
 		errs.addAll(validator.validateUpdate(obj, cast(type, old)));
 		return errs;
 	}
@@ -102,7 +103,8 @@ public final class Validation {
 	/** A write to the status subresource. */
 	public static List<FieldError> validateStatusUpdate(ResourceType type, HasMetadata obj, HasMetadata old) {
 		KindValidator<HasMetadata> validator = validatorFor(type, obj);
-		List<FieldError> errs = new ArrayList<>(ObjectMetaValidation.validateUpdate(obj.getMetadata(), old.getMetadata()));
+		List<FieldError> errs = new ArrayList<>(
+				ObjectMetaValidation.validateUpdate(obj.getMetadata(), old.getMetadata()));
 		errs.addAll(validator.validateStatusUpdate(obj, cast(type, old)));
 		return errs;
 	}
