@@ -37,7 +37,10 @@ import io.stevedore.machinery.schema.SchemaNode;
  */
 public final class FieldManager {
 
-	/** Fields the apiserver sets itself, never owned by a manager (fieldmanager's stripMeta). */
+	/**
+	 * Fields the apiserver sets itself, never owned by a manager (fieldmanager's
+	 * stripMeta).
+	 */
 	private static final FieldSet SERVER_FIELDS = FieldSet.empty();
 
 	private static final Map<String, FieldSet> RESET_FIELDS = new ConcurrentHashMap<>();
@@ -56,8 +59,8 @@ public final class FieldManager {
 	}
 
 	/** Server-side apply to the main resource. */
-	public static ApplyResult apply(JsonNode live, JsonNode applied, String manager, boolean force,
-			Class<?> javaType, Instant now) {
+	public static ApplyResult apply(JsonNode live, JsonNode applied, String manager, boolean force, Class<?> javaType,
+			Instant now) {
 		return apply(live, applied, manager, "", force, javaType, now);
 	}
 
@@ -69,8 +72,8 @@ public final class FieldManager {
 	 * @throws ApiException 409 Conflict when the apply changes fields other managers own
 	 * and {@code force} is false; with {@code force} the applier takes them over
 	 */
-	public static ApplyResult apply(JsonNode live, JsonNode applied, String manager, String subresource,
-			boolean force, Class<?> javaType, Instant now) {
+	public static ApplyResult apply(JsonNode live, JsonNode applied, String manager, String subresource, boolean force,
+			Class<?> javaType, Instant now) {
 		if (applied == null || !applied.isObject()) {
 			throw ApiException.badRequest("the applied configuration must be an object");
 		}
@@ -106,8 +109,8 @@ public final class FieldManager {
 			throw ApplyConflicts.of(conflicts);
 		}
 		FieldSet removed = comparison.removed();
-		managers.replaceAll((id, other) -> other
-			.withFields(other.fields().difference(conflicts.getOrDefault(other, FieldSet.empty())).difference(removed)));
+		managers.replaceAll((id, other) -> other.withFields(
+				other.fields().difference(conflicts.getOrDefault(other, FieldSet.empty())).difference(removed)));
 
 		boolean objectChanged = !JsonValues.equal(liveObject, merged);
 		Instant time = (objectChanged || previous == null) ? now : previous.time();
@@ -237,16 +240,14 @@ public final class FieldManager {
 		for (JsonNode entry : entries) {
 			if (entry.isObject() && entry.hasNonNull("manager")) {
 				ManagedFieldsEntry decoded = ManagedFieldsEntry.decode(entry);
-				result.merge(decoded.identity(), decoded,
-						(a, b) -> a.withFields(a.fields().union(b.fields())));
+				result.merge(decoded.identity(), decoded, (a, b) -> a.withFields(a.fields().union(b.fields())));
 			}
 		}
 		return result;
 	}
 
 	/** Writes the non-empty entries, in Kubernetes' order, into the object. */
-	private static ObjectNode encode(ObjectNode object,
-			Map<ManagedFieldsEntry.Identity, ManagedFieldsEntry> managers) {
+	private static ObjectNode encode(ObjectNode object, Map<ManagedFieldsEntry.Identity, ManagedFieldsEntry> managers) {
 		List<ManagedFieldsEntry> entries = new ArrayList<>();
 		for (ManagedFieldsEntry entry : managers.values()) {
 			if (!entry.fields().isEmpty()) {

@@ -63,8 +63,7 @@ class FieldManagerApplyTest {
 
 	@Test
 	void changingAFieldAnUpdaterOwnsConflictsWithKubernetesMessage() {
-		JsonNode live = FieldManager.update(null, yaml(DEPLOYMENT), "kubectl-client-side-apply", Deployment.class,
-				T0);
+		JsonNode live = FieldManager.update(null, yaml(DEPLOYMENT), "kubectl-client-side-apply", Deployment.class, T0);
 		String config = DEPLOYMENT.replace("replicas: 3", "replicas: 5");
 
 		assertThatThrownBy(() -> apply(live, config, "kubectl")).isInstanceOfSatisfying(ApiException.class, ex -> {
@@ -101,8 +100,8 @@ class FieldManagerApplyTest {
 	@Test
 	void forceTakesOwnershipAwayFromTheOtherManager() {
 		JsonNode live = FieldManager.update(null, yaml(DEPLOYMENT), "kubectl-create", Deployment.class, T0);
-		ApplyResult result = FieldManager.apply(live, yaml(DEPLOYMENT.replace("replicas: 3", "replicas: 5")),
-				"kubectl", true, Deployment.class, T1);
+		ApplyResult result = FieldManager.apply(live, yaml(DEPLOYMENT.replace("replicas: 3", "replicas: 5")), "kubectl",
+				true, Deployment.class, T1);
 
 		assertThat(result.merged().at("/spec/replicas").asInt()).isEqualTo(5);
 		assertThat(fieldsOf(result.merged(), "kubectl-create", "Update").at("/f:spec/f:replicas").isMissingNode())
@@ -192,15 +191,15 @@ class FieldManagerApplyTest {
 		((ObjectNode) edited.at("/spec/template/spec/containers/0")).put("image", "nginx:debug");
 		JsonNode afterEdit = FieldManager.update(applied, edited, "kubectl-edit", Deployment.class, T2);
 
-		assertThat(fieldsOf(afterEdit, "kubectl-edit", "Update"))
-			.isEqualTo(yaml("""
+		assertThat(fieldsOf(afterEdit, "kubectl-edit", "Update")).isEqualTo(yaml("""
 				f:spec:
 				  f:template:
 				    f:spec:
 				      f:containers:
 				        'k:{"name":"web"}': {f:image: {}}
 				"""));
-		assertThat(fieldsOf(afterEdit, "kubectl", "Apply").at("/f:spec/f:template/f:spec/f:containers/k:{\"name\":\"web\"}")
+		assertThat(fieldsOf(afterEdit, "kubectl", "Apply")
+			.at("/f:spec/f:template/f:spec/f:containers/k:{\"name\":\"web\"}")
 			.has("f:image")).isFalse();
 		assertThatThrownBy(() -> apply(afterEdit, DEPLOYMENT, "kubectl")).hasMessage(
 				"Apply failed with 1 conflict: conflict with \"kubectl-edit\" using apps/v1: .spec.template.spec.containers[name=\"web\"].image");
@@ -268,8 +267,9 @@ class FieldManagerApplyTest {
 
 	@Test
 	void refusesAConfigurationWithManagedFields() {
-		assertThatThrownBy(() -> apply(null, DEPLOYMENT.replace("labels: {app: web}}",
-				"labels: {app: web}, managedFields: [{manager: x}]}"), "kubectl"))
+		assertThatThrownBy(() -> apply(null,
+				DEPLOYMENT.replace("labels: {app: web}}", "labels: {app: web}, managedFields: [{manager: x}]}"),
+				"kubectl"))
 			.isInstanceOfSatisfying(ApiException.class, ex -> assertThat(ex.code()).isEqualTo(400))
 			.hasMessage("metadata.managedFields must be nil");
 	}

@@ -60,8 +60,7 @@ class FieldManagerUpdateTest {
 
 		JsonNode result = FieldManager.update(created, scaled, "kube-controller-manager", Deployment.class, T1);
 
-		assertThat(fieldsOf(result, "kube-controller-manager", "Update"))
-			.isEqualTo(yaml("{f:spec: {f:replicas: {}}}"));
+		assertThat(fieldsOf(result, "kube-controller-manager", "Update")).isEqualTo(yaml("{f:spec: {f:replicas: {}}}"));
 		assertThat(fieldsOf(result, "kubectl-create", "Update").at("/f:spec").has("f:replicas")).isFalse();
 		assertThat(entryOf(result, "kubectl-create").get("time").asText()).isEqualTo("2026-01-02T03:04:05Z");
 
@@ -103,8 +102,7 @@ class FieldManagerUpdateTest {
 				Deployment.class, T1);
 		JsonNode entry = entryOf(viaStatus, "kube-controller-manager");
 		assertThat(entry.get("subresource").asText()).isEqualTo("status");
-		assertThat(entry.get("fieldsV1"))
-			.isEqualTo(yaml("{f:status: {f:readyReplicas: {}, f:replicas: {}}}"));
+		assertThat(entry.get("fieldsV1")).isEqualTo(yaml("{f:status: {f:readyReplicas: {}, f:replicas: {}}}"));
 	}
 
 	@Test
@@ -126,8 +124,8 @@ class FieldManagerUpdateTest {
 	void finalizersAreOwnedOneByOneAsASet() {
 		JsonNode live = yaml("{apiVersion: v1, kind: ConfigMap, metadata: {name: c, finalizers: [a/x]}}");
 		JsonNode updated = yaml("{apiVersion: v1, kind: ConfigMap, metadata: {name: c, finalizers: [a/x, b/y]}}");
-		JsonNode result = FieldManager.update(live, updated, "controller", io.fabric8.kubernetes.api.model.ConfigMap.class,
-				T0);
+		JsonNode result = FieldManager.update(live, updated, "controller",
+				io.fabric8.kubernetes.api.model.ConfigMap.class, T0);
 		assertThat(fieldsOf(result, "controller", "Update"))
 			.isEqualTo(yaml("{f:metadata: {f:finalizers: {v:\"b/y\": {}}}}"));
 	}

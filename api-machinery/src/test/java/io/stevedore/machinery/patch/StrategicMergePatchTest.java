@@ -120,7 +120,8 @@ class StrategicMergePatchTest {
 						  containers: [{name: c, image: c}]
 						""", """
 						spec: {containers: [{name: b, image: b}, {name: c, image: c}, {name: a, image: a}]}
-						"""), arguments("$setElementOrder puts a server-only item before patch items that followed it live", """
+						"""),
+				arguments("$setElementOrder puts a server-only item before patch items that followed it live", """
 						spec: {containers: [{name: a}, {name: server}, {name: b}]}
 						""", """
 						spec:

@@ -1,0 +1,67 @@
+package io.stevedore.machinery.apply;
+
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+
+import static io.stevedore.machinery.apply.Fixtures.yaml;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class FieldSetTest {
+
+	private static final String FIELDS = """
+			f:metadata:
+			  f:labels: {.: {}, f:app: {}}
+			f:spec:
+			  f:replicas: {}
+			  f:template:
+			    f:spec:
+			      f:containers:
+			        'k:{"name":"web"}': {.: {}, f:image: {}, f:name: {}}
+			""";
+
+	@Test
+	void roundTripsFieldsV1() {
+		JsonNode fields = yaml(FIELDS);
+		assertThat(FieldSet.fromFieldsV1(fields).toFieldsV1()).isEqualTo(fields);
+	}
+
+	@Test
+	void membersAreTheLeavesAndTheNodesMarkedWithADot() {
+		FieldSet set = FieldSet.fromFieldsV1(yaml(FIELDS));
+		assertThat(set.has(List.of("f:metadata", "f:labels"))).isTrue();
+		assertThat(set.has(List.of("f:metadata"))).isFalse();
+		assertThat(set.has(List.of("f:spec", "f:replicas"))).isTrue();
+		assertThat(set.paths()).hasSize(6);
+	}
+
+	@Test
+	void differenceKeepsChildrenOfRemovedMembersButRecursiveDifferenceDropsThem() {
+		FieldSet set = FieldSet.fromFieldsV1(yaml(FIELDS));
+		FieldSet labels = FieldSet.empty();
+		labels.insert(List.of("f:metadata", "f:labels"));
+
+		assertThat(set.difference(labels).toFieldsV1().at("/f:metadata/f:labels")).isEqualTo(yaml("{f:app: {}}"));
+		assertThat(set.recursiveDifference(labels).toFieldsV1().has("f:metadata")).isFalse();
+	}
+
+	@Test
+	void intersectionAndUnionWorkMemberByMember() {
+		FieldSet a = FieldSet.fromFieldsV1(yaml("{f:spec: {f:replicas: {}, f:paused: {}}}"));
+		FieldSet b = FieldSet.fromFieldsV1(yaml("{f:spec: {f:replicas: {}, f:minReadySeconds: {}}}"));
+		assertThat(a.intersection(b).toFieldsV1()).isEqualTo(yaml("{f:spec: {f:replicas: {}}}"));
+		assertThat(a.union(b).paths()).hasSize(3);
+		assertThat(a.difference(a).isEmpty()).isTrue();
+	}
+
+	@Test
+	void pathsPrintAsStructuredMergeDiffDoes() {
+		assertThat(PathElements
+			.describe(List.of("f:spec", "f:ports", "k:{\"port\":80,\"protocol\":\"TCP\"}", "f:targetPort")))
+			.isEqualTo(".spec.ports[port=80,protocol=\"TCP\"].targetPort");
+		assertThat(PathElements.describe(List.of("f:metadata", "f:finalizers", "v:\"a/b\"")))
+			.isEqualTo(".metadata.finalizers[=\"a/b\"]");
+	}
+
+}
