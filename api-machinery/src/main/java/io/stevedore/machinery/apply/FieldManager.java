@@ -87,8 +87,8 @@ public final class FieldManager {
 		FieldSet ignored = resetFields(javaType, subresource);
 
 		JsonNode config = ApplyMerge.remove(applied, ignored, node);
+		FieldSet configured = typedFieldSet(config, node);
 		JsonNode merged = ApplyMerge.merge(liveObject, config, node);
-		FieldSet configured = TypedFields.fieldSet(config, node, true);
 		ManagedFieldsEntry.Identity self = new ManagedFieldsEntry.Identity(manager, ManagedFieldsEntry.APPLY,
 				subresource);
 		ManagedFieldsEntry previous = managers.remove(self);
@@ -118,6 +118,24 @@ public final class FieldManager {
 		managers.put(self, new ManagedFieldsEntry(manager, ManagedFieldsEntry.APPLY, apiVersion(applied, javaType),
 				time, subresource, owned));
 		return new ApplyResult(encode((ObjectNode) merged, managers), objectChanged);
+	}
+
+	/**
+	 * The fields of the applied configuration; a configuration that does not fit the
+	 * schema is refused as kube-apiserver does, naming the object.
+	 */
+	private static FieldSet typedFieldSet(JsonNode config, SchemaNode node) {
+		try {
+			return TypedFields.fieldSet(config, node, true);
+		}
+		catch (ApiException ex) {
+			JsonNode metadata = config.path("metadata");
+			String namespace = metadata.path("namespace").asText("");
+			String object = (namespace.isEmpty() ? "" : namespace + "/") + metadata.path("name").asText("");
+			throw ApiException.badRequest(
+					"failed to create typed patch object (" + object + "; " + config.path("apiVersion").asText("")
+							+ ", Kind=" + config.path("kind").asText("") + "): " + ex.getMessage());
+		}
 	}
 
 	/** A create, update or non-apply patch of the main resource. */

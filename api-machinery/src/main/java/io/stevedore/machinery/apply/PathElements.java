@@ -53,10 +53,9 @@ final class PathElements {
 					value = TextNode.valueOf(fallback);
 				}
 				else if (strict) {
-					throw ApiException
-						.badRequest("failed to create typed patch object: " + describe(where) + ": element " + index
-								+ ": associative list with keys has an element that omits key field \"" + name
-								+ "\" (and doesn't have default value)");
+					throw ApiException.badRequest(describe(where) + ": element " + index
+							+ ": associative list with keys has an element that omits key field \"" + name
+							+ "\" (and doesn't have default value)");
 				}
 				else {
 					continue;

@@ -278,8 +278,9 @@ class FieldManagerApplyTest {
 	void refusesAListItemWithoutItsKey() {
 		assertThatThrownBy(() -> apply(null, DEPLOYMENT.replace("- name: web\n", "- \n"), "kubectl"))
 			.isInstanceOfSatisfying(ApiException.class, ex -> assertThat(ex.code()).isEqualTo(400))
-			.hasMessageContaining(
-					"associative list with keys has an element that omits key field \"name\" (and doesn't have default value)");
+			.hasMessage("failed to create typed patch object (default/web; apps/v1, Kind=Deployment): "
+					+ ".spec.template.spec.containers: element 0: associative list with keys has an element "
+					+ "that omits key field \"name\" (and doesn't have default value)");
 	}
 
 }
