@@ -42,7 +42,9 @@ public record GoValue(String text) {
 		sb.append(goStringMap(selector.getMatchLabels())).append(", MatchExpressions:");
 		List<LabelSelectorRequirement> exprs = selector.getMatchExpressions();
 		if (exprs == null || exprs.isEmpty()) {
-			sb.append(exprs == null ? "[]v1.LabelSelectorRequirement(nil)" : "[]v1.LabelSelectorRequirement{}");
+			// fabric8 cannot tell an absent list from an empty one; decoded JSON gives Go
+			// a nil.
+			sb.append("[]v1.LabelSelectorRequirement(nil)");
 		}
 		else {
 			sb.append("[]v1.LabelSelectorRequirement{");
@@ -72,7 +74,7 @@ public record GoValue(String text) {
 	}
 
 	private static String goStringMap(Map<String, String> map) {
-		if (map == null) {
+		if (map == null || map.isEmpty()) {
 			return "map[string]string(nil)";
 		}
 		StringBuilder sb = new StringBuilder("map[string]string{");

@@ -89,6 +89,9 @@ public final class JobValidation implements KindValidator<Job> {
 				: CommonValidation.str(spec.getTemplate().getSpec().getRestartPolicy());
 		FieldPath restartPath = template.child("spec", "restartPolicy");
 		if (restart.isEmpty()) {
+			// One error that names the choices instead of the PodSpec's bare "Required
+			// value".
+			errs.removeIf(e -> e.field().equals(restartPath.toString()) && e.type() == FieldError.Type.REQUIRED);
 			errs.add(FieldError.required(restartPath.toString(), "valid values: \"OnFailure\", \"Never\""));
 		}
 		else if (!restart.equals("OnFailure") && !restart.equals("Never")) {
