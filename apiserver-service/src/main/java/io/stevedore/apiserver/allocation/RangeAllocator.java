@@ -29,7 +29,9 @@ public final class RangeAllocator {
 
 	private final RandomGenerator random;
 
-	/** @param first the first member; @param size how many members follow it */
+	/**
+	 * @param first the first member; @param size how many members follow it
+	 */
 	public RangeAllocator(Store store, String keyPrefix, long first, long size, RandomGenerator random) {
 		this.store = store;
 		this.keyPrefix = keyPrefix;
@@ -62,7 +64,9 @@ public final class RangeAllocator {
 		}
 	}
 
-	/** Takes any free member: random tries first, then a scan; -1 when the range is full. */
+	/**
+	 * Takes any free member: random tries first, then a scan; -1 when the range is full.
+	 */
 	public long allocateNext() {
 		for (int i = 0; i < RANDOM_TRIES; i++) {
 			long member = this.first + this.random.nextLong(this.size);

@@ -45,7 +45,10 @@ public final class ServiceCidr {
 		return 2;
 	}
 
-	/** The offset of an address in this block, or -1 when it is not an IPv4 address inside it. */
+	/**
+	 * The offset of an address in this block, or -1 when it is not an IPv4 address inside
+	 * it.
+	 */
 	public long offsetOf(String ip) {
 		if (ip == null || ip.isEmpty() || ip.equals("None")) {
 			return -1;

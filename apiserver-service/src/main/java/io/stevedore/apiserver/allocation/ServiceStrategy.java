@@ -77,9 +77,10 @@ public final class ServiceStrategy implements ResourceStrategy {
 		else {
 			offset = this.cidr.offsetOf(requested);
 			if (offset < 0 || !this.clusterIps.contains(offset)) {
-				throw invalid(service, FieldError.invalid("spec.clusterIPs", requested,
-						"failed to allocate IP " + requested + ": provided IP is not in the valid range. "
-								+ "The range of valid IPs is " + this.cidr));
+				throw invalid(service,
+						FieldError.invalid("spec.clusterIPs", requested,
+								"failed to allocate IP " + requested + ": provided IP is not in the valid range. "
+										+ "The range of valid IPs is " + this.cidr));
 			}
 			boolean free = dryRun ? !this.clusterIps.isAllocated(offset) : this.clusterIps.allocate(offset);
 			if (!free) {
@@ -119,9 +120,10 @@ public final class ServiceStrategy implements ResourceStrategy {
 					continue;
 				}
 				if (!this.nodePorts.contains(requested)) {
-					throw invalid(service, FieldError.invalid("spec.ports[" + i + "].nodePort", requested,
-							"provided port is not in the valid range. The range of valid ports is "
-									+ this.nodePorts.describe()));
+					throw invalid(service,
+							FieldError.invalid("spec.ports[" + i + "].nodePort", requested,
+									"provided port is not in the valid range. The range of valid ports is "
+											+ this.nodePorts.describe()));
 				}
 				boolean free = dryRun ? !this.nodePorts.isAllocated(requested) : this.nodePorts.allocate(requested);
 				if (!free) {

@@ -2,6 +2,7 @@ package io.stevedore.apiserver.cache;
 
 /**
  * One change in the cache's history window.
+ *
  * @param object the state after the change; for a delete the last state, carrying the
  * delete's revision
  * @param previous the state before the change, {@code null} on create; lets a watch with
@@ -16,7 +17,9 @@ public record CachedEvent(long revision, Type type, CachedObject object, CachedO
 
 	}
 
-	/** The state this key had before the change, or {@code null} when it did not exist. */
+	/**
+	 * The state this key had before the change, or {@code null} when it did not exist.
+	 */
 	CachedObject stateBefore() {
 		return this.previous;
 	}

@@ -7,8 +7,9 @@ import io.stevedore.machinery.registry.ResourceType;
 
 /**
  * An object as the watch cache holds it: the stored bytes and what selectors need, read
- * once when the object is written. Immutable; shared by every list and watch that
- * returns it.
+ * once when the object is written. Immutable; shared by every list and watch that returns
+ * it.
+ *
  * @param modRevision the revision of the change that produced this state (for a deleted
  * object, the revision of the delete)
  */

@@ -29,7 +29,9 @@ public final class ObjectAttributes {
 		this.codec = codec;
 	}
 
-	/** The resource a store key belongs to, or {@code null} for keys outside the registry. */
+	/**
+	 * The resource a store key belongs to, or {@code null} for keys outside the registry.
+	 */
 	public ResourceType typeOf(String key) {
 		int third = key.indexOf('/', key.indexOf('/', "/registry/".length()) + 1);
 		return third < 0 ? null : this.typesByPrefix.get(key.substring(0, third + 1));

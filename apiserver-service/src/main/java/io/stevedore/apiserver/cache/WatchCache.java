@@ -8,15 +8,20 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.stevedore.machinery.errors.ApiException;
 import io.stevedore.machinery.registry.ResourceType;
+import io.stevedore.storage.CompactedException;
 import io.stevedore.storage.Event;
 import io.stevedore.storage.KeyValue;
 import io.stevedore.storage.ListPage;
 import io.stevedore.storage.Store;
+import io.stevedore.storage.StoreException;
 import io.stevedore.storage.Watch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,7 +74,19 @@ public final class WatchCache implements AutoCloseable {
 
 	private volatile boolean ready;
 
-	private Watch storeWatch;
+	private volatile Watch storeWatch;
+
+	private static final long WATCHDOG_PERIOD_MILLIS = 2000;
+
+	private static final long STALL_MILLIS = 6000;
+
+	private final ScheduledExecutorService watchdog = Executors
+		.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("watch-cache-watchdog").factory());
+
+	/** The cache revision at the last progress check, and since when it has not moved. */
+	private long lagRevision = -1;
+
+	private long lagSince;
 
 	public WatchCache(Store store, ObjectAttributes attributes, int historySize) {
 		this.store = store;
@@ -79,6 +96,19 @@ public final class WatchCache implements AutoCloseable {
 
 	/** Loads the store and starts following its change log. */
 	public void start() {
+		long lastRevision = load();
+		waitForRevision(lastRevision, Duration.ofSeconds(30));
+		this.ready = true;
+		this.watchdog.scheduleWithFixedDelay(this::checkProgress, WATCHDOG_PERIOD_MILLIS, WATCHDOG_PERIOD_MILLIS,
+				TimeUnit.MILLISECONDS);
+		log.info("watch cache ready objects={} revision={}", this.objects.size(), this.revision);
+	}
+
+	/**
+	 * Reads every object page by page, then follows the change log from the first page's
+	 * revision; returns the revision of the last page, from which the map is a snapshot.
+	 */
+	private long load() {
 		long firstRevision = -1;
 		long lastRevision = 0;
 		String after = null;
@@ -100,13 +130,73 @@ public final class WatchCache implements AutoCloseable {
 			}
 		}
 		this.revision = firstRevision;
-		// Pages read at revisions after firstRevision may already hold newer states; ingest
+		// Pages read at revisions after firstRevision may already hold newer states;
+		// ingest
 		// keeps the newest, and the window starts where the map is a true snapshot.
 		this.windowStart = lastRevision;
 		this.storeWatch = this.store.watch(ROOT, firstRevision, this::ingest);
-		waitForRevision(lastRevision, Duration.ofSeconds(30));
-		this.ready = true;
-		log.info("watch cache ready objects={} revision={}", this.objects.size(), this.revision);
+		return lastRevision;
+	}
+
+	/**
+	 * The store's watch has no error channel: if it stops (a consumer failure, history
+	 * compacted under it), the cache would silently freeze. When the cache lags the store
+	 * without progress for a while, follow the log again from where the cache is, or
+	 * reload everything when that history is gone.
+	 */
+	private void checkProgress() {
+		try {
+			long storeRevision = this.store.currentRevision();
+			long mine = this.revision;
+			long now = System.nanoTime();
+			if (mine >= storeRevision || mine != this.lagRevision) {
+				this.lagRevision = mine;
+				this.lagSince = now;
+				return;
+			}
+			if (now - this.lagSince > TimeUnit.MILLISECONDS.toNanos(STALL_MILLIS)) {
+				log.warn("watch cache stalled revision={} store={}; following the change log again", mine,
+						storeRevision);
+				this.storeWatch.close();
+				try {
+					this.storeWatch = this.store.watch(ROOT, mine, this::ingest);
+				}
+				catch (CompactedException ex) {
+					reload();
+				}
+				this.lagSince = now;
+			}
+		}
+		catch (StoreException ex) {
+			// The store is down: nothing to follow until it returns.
+		}
+		catch (RuntimeException ex) {
+			log.error("watch cache watchdog failed", ex);
+		}
+	}
+
+	/**
+	 * Starts over from a fresh listing; every watcher must re-watch (and will get 410).
+	 */
+	private void reload() {
+		log.warn("watch cache history is gone from the store; reloading every object");
+		this.lock.lock();
+		try {
+			for (List<Watcher> list : this.watchers.values()) {
+				for (Watcher watcher : list) {
+					watcher.terminate();
+				}
+			}
+			this.watchers.clear();
+			this.objects.clear();
+			java.util.Arrays.fill(this.ring, null);
+			this.head = 0;
+			this.size = 0;
+		}
+		finally {
+			this.lock.unlock();
+		}
+		load();
 	}
 
 	public boolean isReady() {
@@ -121,7 +211,9 @@ public final class WatchCache implements AutoCloseable {
 		return this.objects.size();
 	}
 
-	/** Applies a batch from the store's change log; called on the store's watch thread. */
+	/**
+	 * Applies a batch from the store's change log; called on the store's watch thread.
+	 */
 	void ingest(List<Event> events) {
 		this.lock.lock();
 		try {
@@ -129,7 +221,7 @@ public final class WatchCache implements AutoCloseable {
 				if (event.revision() <= this.revision) {
 					continue;
 				}
-				CachedEvent cached = toCachedEvent(event);
+				CachedEvent cached = toCachedEventOrNull(event);
 				if (cached != null) {
 					append(cached);
 					if (cached.type() == CachedEvent.Type.DELETED) {
@@ -154,12 +246,22 @@ public final class WatchCache implements AutoCloseable {
 			}
 			this.advanced.signalAll();
 		}
-		catch (RuntimeException ex) {
-			log.error("watch cache failed to ingest a batch; closing watchers so clients re-list", ex);
-			throw ex;
-		}
 		finally {
 			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Unreadable values only advance the revision: a failure here must not stop the feed.
+	 */
+	private CachedEvent toCachedEventOrNull(Event event) {
+		try {
+			return toCachedEvent(event);
+		}
+		catch (RuntimeException ex) {
+			log.error("watch cache cannot read key={} revision={}; skipping it", event.kv().key(), event.revision(),
+					ex);
+			return null;
 		}
 	}
 
@@ -190,8 +292,8 @@ public final class WatchCache implements AutoCloseable {
 	}
 
 	/**
-	 * Blocks until the cache has seen {@code target}; a consistent read first asks the store
-	 * for its revision and waits for it here.
+	 * Blocks until the cache has seen {@code target}; a consistent read first asks the
+	 * store for its revision and waits for it here.
 	 */
 	public void waitForRevision(long target, Duration timeout) {
 		if (this.revision >= target) {
@@ -203,8 +305,7 @@ public final class WatchCache implements AutoCloseable {
 			while (this.revision < target) {
 				long left = deadline - System.nanoTime();
 				if (left <= 0) {
-					throw ApiException.timeout(
-							"Too large resource version: " + target + ", current: " + this.revision);
+					throw ApiException.timeout("Too large resource version: " + target + ", current: " + this.revision);
 				}
 				this.advanced.awaitNanos(left);
 			}
@@ -230,16 +331,15 @@ public final class WatchCache implements AutoCloseable {
 	}
 
 	/**
-	 * The objects under a prefix as they were at {@code atRevision}, in key order, starting
-	 * after {@code startAfterKey}.
+	 * The objects under a prefix as they were at {@code atRevision}, in key order,
+	 * starting after {@code startAfterKey}.
 	 * @throws ApiException 410 Expired when the revision is older than the history window
 	 */
 	public List<CachedObject> list(String prefix, long atRevision, String startAfterKey) {
 		List<CachedObject> candidates = new ArrayList<>();
 		String from = (startAfterKey == null || startAfterKey.compareTo(prefix) < 0) ? prefix : startAfterKey;
 		boolean inclusive = startAfterKey == null || startAfterKey.compareTo(prefix) < 0;
-		for (CachedObject object : this.objects.subMap(from, inclusive, prefix + Character.MAX_VALUE, false)
-			.values()) {
+		for (CachedObject object : this.objects.subMap(from, inclusive, prefix + Character.MAX_VALUE, false).values()) {
 			candidates.add(object);
 		}
 		Map<String, CachedObject> rewound = rewind(prefix, atRevision, from, inclusive);
@@ -292,6 +392,23 @@ public final class WatchCache implements AutoCloseable {
 	}
 
 	/**
+	 * Compacts history up to {@code revision}, in the store and here: lists and watches
+	 * at older revisions get 410 from then on, and clients re-list (what etcd compaction
+	 * does every five minutes in Kubernetes).
+	 */
+	public void compact(long revision) {
+		long target = Math.min(revision, this.revision);
+		this.store.compact(target);
+		this.lock.lock();
+		try {
+			this.windowStart = Math.max(this.windowStart, target);
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
 	 * Registers a watcher for changes after {@code afterRevision} of one resource; events
 	 * between that revision and now are queued first.
 	 * @throws ApiException 410 Gone when the revision is older than the history window
@@ -338,6 +455,7 @@ public final class WatchCache implements AutoCloseable {
 
 	@Override
 	public void close() {
+		this.watchdog.shutdownNow();
 		if (this.storeWatch != null) {
 			this.storeWatch.close();
 		}

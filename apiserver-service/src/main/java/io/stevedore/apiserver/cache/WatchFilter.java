@@ -3,7 +3,9 @@ package io.stevedore.apiserver.cache;
 import io.stevedore.machinery.selectors.FieldSelector;
 import io.stevedore.machinery.selectors.LabelSelector;
 
-/** What a list or watch selects: a namespace (empty: all) and label and field selectors. */
+/**
+ * What a list or watch selects: a namespace (empty: all) and label and field selectors.
+ */
 public record WatchFilter(String namespace, LabelSelector labels, FieldSelector fields) {
 
 	public static WatchFilter everything() {

@@ -10,9 +10,9 @@ import java.util.function.Consumer;
 import io.stevedore.machinery.registry.ResourceType;
 
 /**
- * One client's watch on the cache. The cache's ingest thread only offers raw events (never
- * blocks); the client's own thread filters them with selectors and turns a state change
- * across the selector boundary into ADDED or DELETED, as Kubernetes does.
+ * One client's watch on the cache. The cache's ingest thread only offers raw events
+ * (never blocks); the client's own thread filters them with selectors and turns a state
+ * change across the selector boundary into ADDED or DELETED, as Kubernetes does.
  *
  * <p>
  * A watcher whose queue overflows is terminated: the client re-watches from its last
@@ -92,9 +92,9 @@ public final class Watcher implements AutoCloseable {
 	}
 
 	/**
-	 * The revision up to which this watcher has seen everything, when its queue is empty: a
-	 * safe BOOKMARK. Reads the offered revision before checking the queue, so no event at or
-	 * below it can still be waiting.
+	 * The revision up to which this watcher has seen everything, when its queue is empty:
+	 * a safe BOOKMARK. Reads the offered revision before checking the queue, so no event
+	 * at or below it can still be waiting.
 	 */
 	public long bookmarkRevision() {
 		long offered = this.offeredRevision;

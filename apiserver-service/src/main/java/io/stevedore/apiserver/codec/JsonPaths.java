@@ -4,7 +4,10 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonMappingException;
 
-/** Renders Jackson's reference paths as Kubernetes field paths: {@code spec.containers[0].ports}. */
+/**
+ * Renders Jackson's reference paths as Kubernetes field paths:
+ * {@code spec.containers[0].ports}.
+ */
 final class JsonPaths {
 
 	private JsonPaths() {

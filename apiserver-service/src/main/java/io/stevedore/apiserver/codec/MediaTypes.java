@@ -2,7 +2,9 @@ package io.stevedore.apiserver.codec;
 
 import io.stevedore.machinery.errors.ApiException;
 
-/** Content negotiation as kube-apiserver does it, for the media types Stevedore speaks. */
+/**
+ * Content negotiation as kube-apiserver does it, for the media types Stevedore speaks.
+ */
 public final class MediaTypes {
 
 	public static final String JSON = "application/json";
@@ -71,7 +73,8 @@ public final class MediaTypes {
 				+ "application/yaml, application/json;as=Table;v=v1;g=meta.k8s.io");
 	}
 
-	static String base(String mediaType) {
+	/** The media type without parameters, lower case. */
+	public static String base(String mediaType) {
 		if (mediaType == null) {
 			return "";
 		}

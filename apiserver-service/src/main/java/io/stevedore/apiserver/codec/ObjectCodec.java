@@ -28,8 +28,12 @@ import org.yaml.snakeyaml.LoaderOptions;
  */
 public final class ObjectCodec {
 
-	/** YAML aliases are where "billion laughs" bodies hide; real manifests use few or none. */
-	private static final int MAX_YAML_ALIASES = 100;
+	/**
+	 * YAML aliases are where "billion laughs" bodies hide; real manifests use few or
+	 * none. n aliases can expand to about e^(n/e) nodes, so 20 keeps any body under
+	 * ~2,000.
+	 */
+	private static final int MAX_YAML_ALIASES = 20;
 
 	private static final int MAX_NESTING = 200;
 
@@ -41,7 +45,6 @@ public final class ObjectCodec {
 		StreamReadConstraints limits = StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build();
 		this.json = JsonMapper.builder()
 			.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-			.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
 			.disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
 			.disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
 			.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
@@ -67,7 +70,7 @@ public final class ObjectCodec {
 	/** Parses a request body as JSON or YAML (by content type) into a tree. */
 	public JsonNode readTree(byte[] body, MediaTypes.Format format) {
 		try {
-			JsonNode node = (format == MediaTypes.Format.YAML) ? this.yaml.readTree(body) : this.json.readTree(body);
+			JsonNode node = (format == MediaTypes.Format.YAML) ? this.yaml.readTree(body) : readSingleJson(body);
 			if (node == null || node.isMissingNode() || node.isNull()) {
 				throw ApiException.badRequest("the request body is empty");
 			}
@@ -82,7 +85,23 @@ public final class ObjectCodec {
 			if (ex instanceof ApiException api) {
 				throw api;
 			}
-			throw ApiException.badRequest("the body of the request could not be decoded: " + firstLine(ex.getMessage()));
+			throw ApiException
+				.badRequest("the body of the request could not be decoded: " + firstLine(ex.getMessage()));
+		}
+	}
+
+	/**
+	 * One JSON value and nothing after it (FAIL_ON_TRAILING_TOKENS would also bite nested
+	 * deserializers).
+	 */
+	private JsonNode readSingleJson(byte[] body) throws IOException {
+		try (JsonParser parser = this.json.createParser(body)) {
+			JsonNode node = this.json.readTree(parser);
+			if (parser.nextToken() != null) {
+				throw ApiException.badRequest("the body of the request could not be decoded as JSON: unexpected "
+						+ "content after the object at offset " + parser.currentLocation().getByteOffset());
+			}
+			return node;
 		}
 	}
 
@@ -96,7 +115,8 @@ public final class ObjectCodec {
 					+ JsonPaths.of(ex.getPath()) + "\": " + firstLine(ex.getOriginalMessage()));
 		}
 		catch (IOException | IllegalArgumentException ex) {
-			throw ApiException.badRequest("unable to decode " + type.getSimpleName() + ": " + firstLine(ex.getMessage()));
+			throw ApiException
+				.badRequest("unable to decode " + type.getSimpleName() + ": " + firstLine(ex.getMessage()));
 		}
 	}
 
@@ -104,7 +124,10 @@ public final class ObjectCodec {
 		return this.json.valueToTree(object);
 	}
 
-	/** The stored bytes of an object; its resourceVersion is never stored (the revision is). */
+	/**
+	 * The stored bytes of an object; its resourceVersion is never stored (the revision
+	 * is).
+	 */
 	public byte[] encodeForStorage(HasMetadata object) {
 		String resourceVersion = object.getMetadata().getResourceVersion();
 		object.getMetadata().setResourceVersion(null);
@@ -119,7 +142,10 @@ public final class ObjectCodec {
 		}
 	}
 
-	/** Decodes stored bytes (which lack the resourceVersion) and sets it from the revision. */
+	/**
+	 * Decodes stored bytes (which lack the resourceVersion) and sets it from the
+	 * revision.
+	 */
 	public <T extends HasMetadata> T decodeStored(byte[] stored, long revision, Class<T> type) {
 		try {
 			T object = this.json.readValue(stored, type);

@@ -3,11 +3,12 @@ package io.stevedore.apiserver.codec;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Puts the resourceVersion into stored JSON without parsing it. Stored objects are written
- * by {@link ObjectCodec#encodeForStorage} with apiVersion and kind before metadata, so the
- * first {@code "metadata":{} in the bytes opens the object's metadata: inside a JSON
- * string every quote is escaped, so the sequence cannot occur in the two string values
- * before it. This keeps GET, LIST and watch free of a decode/encode per object.
+ * Puts the resourceVersion into stored JSON without parsing it. Stored objects are
+ * written by {@link ObjectCodec#encodeForStorage} with apiVersion and kind before
+ * metadata, so the first {@code "metadata":{} in the bytes opens the object's metadata:
+ * inside a JSON string every quote is escaped, so the sequence cannot occur in the two
+ * string values before it. This keeps GET, LIST and watch free of a decode/encode per
+ * object.
  */
 public final class ResourceVersions {
 

@@ -25,6 +25,7 @@ import io.stevedore.apiserver.rest.UpdateOperations;
 import io.stevedore.apiserver.rest.WatchOperation;
 import io.stevedore.apiserver.rest.strategy.Strategies;
 import io.stevedore.machinery.discovery.Discovery;
+import io.stevedore.machinery.openapi.OpenApi;
 import io.stevedore.machinery.registry.ResourceRegistry;
 import io.stevedore.storage.Store;
 import io.stevedore.storage.StoreConfig;
@@ -103,6 +104,11 @@ public class ApiServerConfiguration {
 		return new ResourceHandlers(reads, creates, updates, deletes,
 				new WatchOperation(context, properties.apiserver().watchQueueCapacity()),
 				new ScaleSubresource(context, updates), new PodSubresources(context, guaranteed, deletes));
+	}
+
+	@Bean
+	OpenApi openApi(ResourceRegistry registry) {
+		return OpenApi.of(registry);
 	}
 
 	@Bean

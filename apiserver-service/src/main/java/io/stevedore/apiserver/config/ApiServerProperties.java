@@ -6,6 +6,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * The apiserver's settings, under {@code stevedore.*}.
+ *
  * @param storage where state lives
  * @param apiserver API behaviour
  */
@@ -24,8 +25,7 @@ public record ApiServerProperties(Storage storage, Apiserver apiserver) {
 	 * @param requireDurable refuse to start when writes cannot be made durable
 	 * @param watchHistory revisions of change log kept for watches
 	 */
-	public record Storage(String url, String embeddedDir, String keyPrefix, boolean requireDurable,
-			long watchHistory) {
+	public record Storage(String url, String embeddedDir, String keyPrefix, boolean requireDurable, long watchHistory) {
 
 		public Storage {
 			embeddedDir = (embeddedDir == null || embeddedDir.isBlank())

@@ -36,7 +36,8 @@ public class HealthEndpoints {
 			return text(HttpStatus.INTERNAL_SERVER_ERROR, "[-]watch-cache failed: not loaded yet\nreadyz check failed");
 		}
 		if (!this.store.isAvailable()) {
-			return text(HttpStatus.INTERNAL_SERVER_ERROR, "[-]storage failed: the store does not answer\nreadyz check failed");
+			return text(HttpStatus.INTERNAL_SERVER_ERROR,
+					"[-]storage failed: the store does not answer\nreadyz check failed");
 		}
 		return text(HttpStatus.OK, "ok");
 	}

@@ -78,7 +78,8 @@ public class KubernetesApiController {
 			writeStatus(response, ex.status());
 		}
 		catch (StoreUnavailableException ex) {
-			writeStatus(response, ApiException.serviceUnavailable("storage is unavailable: " + ex.getMessage()).status());
+			writeStatus(response,
+					ApiException.serviceUnavailable("storage is unavailable: " + ex.getMessage()).status());
 		}
 		catch (IOException ex) {
 			// The client went away mid-response; nothing left to tell it.
@@ -112,8 +113,8 @@ public class KubernetesApiController {
 		IncludeObject include = IncludeObject.parse(query.get("includeObject"));
 		switch (info.verb()) {
 			case "get" -> writeObject(response, route(scope), output, include);
-			case "list" -> writeList(response, this.handlers.reads().list(scope, ListOptions.from(query)), output,
-					include);
+			case "list" ->
+				writeList(response, this.handlers.reads().list(scope, ListOptions.from(query)), output, include);
 			case "watch" -> watch(response, scope, ListOptions.from(query), output, include);
 			case "create", "update", "patch", "delete", "deletecollection" ->
 				writeObject(response, route(scope), output, include);

@@ -52,7 +52,9 @@ public final class ResponseRenderer {
 		};
 	}
 
-	/** Streams a list: items go out as stored, one by one, without building one big tree. */
+	/**
+	 * Streams a list: items go out as stored, one by one, without building one big tree.
+	 */
 	public void list(ListResult list, MediaTypes.Output output, IncludeObject include, Instant now, OutputStream out,
 			java.util.function.Consumer<String> contentType) throws IOException {
 		if (output == MediaTypes.Output.JSON) {
@@ -107,12 +109,14 @@ public final class ResponseRenderer {
 		out.write("]}".getBytes(StandardCharsets.UTF_8));
 	}
 
-	/** One watch event's object as a single-row Table; column definitions only when asked. */
+	/**
+	 * One watch event's object as a single-row Table; column definitions only when asked.
+	 */
 	public byte[] tableRow(ResourceType type, byte[] objectJson, IncludeObject include, Instant now,
 			boolean withColumns) {
 		HasMetadata object = decode(type, objectJson);
-		ObjectNode table = TablePrinters.table(type, List.of(object), include, object.getMetadata().getResourceVersion(),
-				null, now);
+		ObjectNode table = TablePrinters.table(type, List.of(object), include,
+				object.getMetadata().getResourceVersion(), null, now);
 		if (!withColumns) {
 			table.putArray("columnDefinitions");
 		}

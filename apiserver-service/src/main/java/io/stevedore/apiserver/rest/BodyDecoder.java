@@ -30,7 +30,9 @@ public final class BodyDecoder {
 		return this.codec.readTree(scope.body(), MediaTypes.bodyFormat(scope.contentType()));
 	}
 
-	/** Decodes a tree, which may be a body or a patched object, into the resource's type. */
+	/**
+	 * Decodes a tree, which may be a body or a patched object, into the resource's type.
+	 */
 	public HasMetadata decode(Scope scope, JsonNode tree, WriteOptions options, List<String> warnings) {
 		if (!tree.isObject()) {
 			throw ApiException.badRequest("the body of the request must be a JSON or YAML object");
@@ -47,10 +49,9 @@ public final class BodyDecoder {
 				messages.add("unknown field \"" + field + "\"");
 			}
 			if (options.fieldValidation().equals("Strict")) {
-				String name = object.getMetadata().getName() == null ? "" : object.getMetadata().getName();
-				throw ApiException.badRequest(scope.type().kind() + " in version \"" + scope.type().version()
-						+ "\" cannot be handled as a " + scope.type().kind() + ": strict decoding error: "
-						+ String.join(", ", messages) + (name.isEmpty() ? "" : ""));
+				throw ApiException.badRequest(
+						scope.type().kind() + " in version \"" + scope.type().version() + "\" cannot be handled as a "
+								+ scope.type().kind() + ": strict decoding error: " + String.join(", ", messages));
 			}
 			if (options.fieldValidation().equals("Warn")) {
 				warnings.addAll(messages);
@@ -72,10 +73,13 @@ public final class BodyDecoder {
 		if (kind.isEmpty()) {
 			throw ApiException.badRequest("Object 'Kind' is missing in '" + abbreviate(tree.toString()) + "'");
 		}
-		if (!apiVersion.equals(type.apiVersion()) || !kind.equals(type.kind())) {
-			throw ApiException.badRequest("the API version in the data (" + apiVersion + ") and kind (" + kind
-					+ ") do not match the expected API version (" + type.apiVersion() + ") and kind ("
-					+ type.kind() + ") of the URL");
+		if (!apiVersion.equals(type.apiVersion())) {
+			throw ApiException.badRequest("the API version in the data (" + apiVersion
+					+ ") does not match the expected API version (" + type.apiVersion() + ")");
+		}
+		if (!kind.equals(type.kind())) {
+			throw ApiException.badRequest(
+					"the kind in the data (" + kind + ") does not match the expected kind (" + type.kind() + ")");
 		}
 	}
 
@@ -92,8 +96,8 @@ public final class BodyDecoder {
 			meta.setNamespace(urlNamespace);
 		}
 		else if (!meta.getNamespace().equals(urlNamespace)) {
-			throw ApiException.badRequest("the namespace of the provided object does not match the namespace sent "
-					+ "on the request");
+			throw ApiException.badRequest(
+					"the namespace of the provided object does not match the namespace sent " + "on the request");
 		}
 	}
 

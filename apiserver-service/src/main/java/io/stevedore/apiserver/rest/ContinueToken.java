@@ -10,8 +10,8 @@ import io.stevedore.machinery.errors.ApiException;
 
 /**
  * The continue token of a paged list, in Kubernetes' shape (base64 of
- * {@code {"v":"meta.k8s.io/v1","rv":N,"start":"key"}}): the revision of the first page and
- * where the next page starts, so every page comes from the same snapshot.
+ * {@code {"v":"meta.k8s.io/v1","rv":N,"start":"key"}}): the revision of the first page
+ * and where the next page starts, so every page comes from the same snapshot.
  */
 public record ContinueToken(long revision, String startAfterKey) {
 
@@ -25,7 +25,10 @@ public record ContinueToken(long revision, String startAfterKey) {
 		return Base64.getUrlEncoder().withoutPadding().encodeToString(node.toString().getBytes(StandardCharsets.UTF_8));
 	}
 
-	/** @param keyPrefix the prefix the key must lie under, so a token cannot read elsewhere */
+	/**
+	 * @param keyPrefix the prefix the key must lie under, so a token cannot read
+	 * elsewhere
+	 */
 	public static ContinueToken decode(String token, String keyPrefix) {
 		try {
 			byte[] raw = Base64.getUrlDecoder().decode(token.replace('+', '-').replace('/', '_').replace("=", ""));

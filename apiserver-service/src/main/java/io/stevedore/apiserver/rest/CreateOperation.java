@@ -54,8 +54,8 @@ public final class CreateOperation {
 	}
 
 	/**
-	 * @param managedFieldsSet the object's managedFields were already computed (server-side
-	 * apply), keep them
+	 * @param managedFieldsSet the object's managedFields were already computed
+	 * (server-side apply), keep them
 	 */
 	public ObjectResult create(Scope scope, HasMetadata object, WriteOptions options, List<String> warnings,
 			boolean managedFieldsSet) {

@@ -76,8 +76,8 @@ public final class DeleteOperations {
 		}
 		Long grace = strategy.gracePeriodSeconds(object, options.gracePeriodSeconds());
 		boolean alreadyDeleting = meta.getDeletionTimestamp() != null;
-		if (finalizers.isEmpty() && (grace == null || (alreadyDeleting && options.gracePeriodSeconds() != null
-				&& options.gracePeriodSeconds() == 0))) {
+		if (finalizers.isEmpty() && (grace == null
+				|| (alreadyDeleting && options.gracePeriodSeconds() != null && options.gracePeriodSeconds() == 0))) {
 			if (options.dryRun()) {
 				return ObjectResult.ok(type, ResourceVersions.withResourceVersion(kv.value(), kv.modRevision()));
 			}
@@ -109,8 +109,7 @@ public final class DeleteOperations {
 		}
 		long revision = kv.value().length == stored.length && java.util.Arrays.equals(kv.value(), stored)
 				? kv.modRevision() : this.context.store().update(key, stored, kv.modRevision());
-		return new ObjectResult(202, type,
-				ResourceVersions.withResourceVersion(stored, revision), List.of());
+		return new ObjectResult(202, type, ResourceVersions.withResourceVersion(stored, revision), List.of());
 	}
 
 	private static void checkPreconditions(ResourceType type, String name, ObjectMeta meta, DeleteOptions options) {
@@ -126,7 +125,10 @@ public final class DeleteOperations {
 		}
 	}
 
-	/** Deletes every object a list with the same parameters would return; answers with them. */
+	/**
+	 * Deletes every object a list with the same parameters would return; answers with
+	 * them.
+	 */
 	public ObjectResult deleteCollection(Scope scope) {
 		DeleteOptions options = DeleteOptions.from(scope.query(), body(scope));
 		ListResult all = this.reads.list(scope, ListOptions.from(scope.query()));

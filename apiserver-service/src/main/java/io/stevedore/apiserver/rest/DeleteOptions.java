@@ -7,6 +7,7 @@ import io.stevedore.machinery.errors.ApiException;
 
 /**
  * metav1.DeleteOptions from the query and, as kubectl sends them, the request body.
+ *
  * @param gracePeriodSeconds {@code null}: the object's default
  * @param propagationPolicy Orphan, Background or Foreground; {@code null}: Background
  */
@@ -38,15 +39,14 @@ public record DeleteOptions(Long gracePeriodSeconds, String propagationPolicy, S
 			throw ApiException.badRequest("propagationPolicy: Unsupported value: \"" + policy
 					+ "\": supported values: \"Foreground\", \"Background\", \"Orphan\"");
 		}
-		String dryRun = query.getOrDefault("dryRun", b.path("dryRun").isArray() && !b.path("dryRun").isEmpty()
-				? b.path("dryRun").get(0).asText() : "");
+		String dryRun = query.getOrDefault("dryRun",
+				b.path("dryRun").isArray() && !b.path("dryRun").isEmpty() ? b.path("dryRun").get(0).asText() : "");
 		if (!dryRun.isEmpty() && !dryRun.equals("All")) {
 			throw ApiException.badRequest("dryRun: Unsupported value: \"" + dryRun + "\": supported values: \"All\"");
 		}
 		JsonNode preconditions = b.path("preconditions");
-		return new DeleteOptions(grace, policy.isEmpty() ? null : policy,
-				preconditions.path("uid").asText(null), preconditions.path("resourceVersion").asText(null),
-				!dryRun.isEmpty());
+		return new DeleteOptions(grace, policy.isEmpty() ? null : policy, preconditions.path("uid").asText(null),
+				preconditions.path("resourceVersion").asText(null), !dryRun.isEmpty());
 	}
 
 }

@@ -106,8 +106,7 @@ public final class GuaranteedUpdate {
 		if (!errors.isEmpty()) {
 			throw ApiException.invalid(type.group(), type.kind(), scope.name(), errors);
 		}
-		if (updated.getMetadata().getDeletionTimestamp() != null
-				&& updated.getMetadata().getFinalizers().isEmpty()) {
+		if (updated.getMetadata().getDeletionTimestamp() != null && updated.getMetadata().getFinalizers().isEmpty()) {
 			return finishDeletion(scope, options, loaded, updated, strategy);
 		}
 		Instant now = this.context.clock().instant();
@@ -144,7 +143,9 @@ public final class GuaranteedUpdate {
 		}
 	}
 
-	/** An update that removed the last finalizer of an object being deleted deletes it. */
+	/**
+	 * An update that removed the last finalizer of an object being deleted deletes it.
+	 */
 	private ObjectResult finishDeletion(Scope scope, WriteOptions options, Loaded loaded, HasMetadata updated,
 			ResourceStrategy strategy) {
 		if (options.dryRun()) {

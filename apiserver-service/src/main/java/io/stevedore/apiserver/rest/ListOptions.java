@@ -6,6 +6,7 @@ import io.stevedore.machinery.errors.ApiException;
 
 /**
  * The query parameters of list and watch (metav1.ListOptions).
+ *
  * @param resourceVersion empty: most recent (consistent read); "0": any; else a revision
  * @param resourceVersionMatch empty, NotOlderThan or Exact
  * @param limit 0: no limit

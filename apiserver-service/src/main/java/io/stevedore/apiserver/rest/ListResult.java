@@ -7,6 +7,7 @@ import io.stevedore.machinery.registry.ResourceType;
 
 /**
  * A page of a list.
+ *
  * @param continueToken empty on the last page
  * @param remainingItemCount how many items follow this page, or {@code null}
  */

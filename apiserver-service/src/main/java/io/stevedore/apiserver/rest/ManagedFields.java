@@ -13,8 +13,9 @@ import io.stevedore.machinery.apply.FieldManager;
 import io.stevedore.machinery.registry.ResourceType;
 
 /**
- * Keeps metadata.managedFields on every write, through api-machinery's field manager: which
- * manager set which field, so server-side apply can tell owners and conflicts apart.
+ * Keeps metadata.managedFields on every write, through api-machinery's field manager:
+ * which manager set which field, so server-side apply can tell owners and conflicts
+ * apart.
  */
 public final class ManagedFields {
 
@@ -35,7 +36,7 @@ public final class ManagedFields {
 			String subresource, Instant now) {
 		JsonNode live = old == null ? null : this.codec.toTree(old);
 		JsonNode tree = this.codec.toTree(updated);
-		return FieldManager.update(live, tree, manager, type.javaType(), now);
+		return FieldManager.update(live, tree, manager, subresource == null ? "" : subresource, type.javaType(), now);
 	}
 
 	/** Copies the managedFields of a tree into the typed object. */

@@ -5,8 +5,9 @@ import java.util.List;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 
 /**
- * Computes the new state of an object from its current one: a PUT body, a patch, an apply,
- * a scale. Runs again on every retry of a compare-and-swap, against the newer state.
+ * Computes the new state of an object from its current one: a PUT body, a patch, an
+ * apply, a scale. Runs again on every retry of a compare-and-swap, against the newer
+ * state.
  */
 @FunctionalInterface
 public interface Mutation {

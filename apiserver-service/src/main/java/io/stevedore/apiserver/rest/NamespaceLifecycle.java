@@ -8,8 +8,8 @@ import io.stevedore.storage.KeyValue;
 
 /**
  * Objects are created only in namespaces that exist and are not being deleted
- * (Kubernetes' NamespaceLifecycle admission). Reads the cache first and the store when the
- * cache has not seen the namespace yet, so a namespace created a moment ago is found.
+ * (Kubernetes' NamespaceLifecycle admission). Reads the cache first and the store when
+ * the cache has not seen the namespace yet, so a namespace created a moment ago is found.
  */
 public final class NamespaceLifecycle {
 
@@ -42,8 +42,8 @@ public final class NamespaceLifecycle {
 		Namespace ns = this.context.codec().decodeStored(stored, revision, Namespace.class);
 		if (ns.getMetadata().getDeletionTimestamp() != null
 				|| (ns.getStatus() != null && "Terminating".equals(ns.getStatus().getPhase()))) {
-			throw ApiException.forbidden("", "", null, "unable to create new content in namespace " + namespace
-					+ " because it is being terminated");
+			throw ApiException.forbidden("", "", null,
+					"unable to create new content in namespace " + namespace + " because it is being terminated");
 		}
 	}
 

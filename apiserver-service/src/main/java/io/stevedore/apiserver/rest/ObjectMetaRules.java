@@ -44,7 +44,9 @@ public final class ObjectMetaRules {
 		meta.setGeneration(SpecStatus.hasSpec(object) ? 1L : null);
 	}
 
-	/** Keeps what the client may not change, and bumps generation when the spec changed. */
+	/**
+	 * Keeps what the client may not change, and bumps generation when the spec changed.
+	 */
 	public static void beforeUpdate(HasMetadata object, HasMetadata old, boolean specChanged) {
 		ObjectMeta meta = object.getMetadata();
 		ObjectMeta oldMeta = old.getMetadata();

@@ -6,6 +6,7 @@ import io.stevedore.machinery.registry.ResourceType;
 
 /**
  * A single object answer.
+ *
  * @param json the object as the client receives it (resourceVersion included)
  * @param type the resource the object is of, for Table rendering; {@code null} for
  * subresource kinds (Scale, Status) that have no printer

@@ -37,8 +37,8 @@ public final class PodSubresources {
 		JsonNode binding = this.context.codec().readTree(scope.body(), MediaTypes.bodyFormat(scope.contentType()));
 		String node = binding.path("target").path("name").asText("");
 		if (node.isEmpty()) {
-			throw ApiException.invalid("", "Binding", scope.name(), List.of(io.stevedore.machinery.errors.FieldError
-				.required("target.name", "")));
+			throw ApiException.invalid("", "Binding", scope.name(),
+					List.of(io.stevedore.machinery.errors.FieldError.required("target.name", "")));
 		}
 		String bindingName = binding.path("metadata").path("name").asText(scope.name());
 		if (!bindingName.equals(scope.name())) {
@@ -47,13 +47,16 @@ public final class PodSubresources {
 		WriteOptions options = WriteOptions.from(scope.query(), scope.userAgent());
 		Scope podScope = new Scope(scope.info(), scope.type(), scope.query(), scope.body(), scope.contentType(),
 				scope.userAgent());
-		// Binding sets spec.nodeName and a status condition at once, which neither the main
-		// resource nor /status may do: the mutation changes the loaded object itself, so the
+		// Binding sets spec.nodeName and a status condition at once, which neither the
+		// main
+		// resource nor /status may do: the mutation changes the loaded object itself, so
+		// the
 		// generic "keep the old status / immutable spec" rules compare it with itself.
 		this.updates.run(podScope, options, (current, warnings) -> {
 			Pod pod = (Pod) current.object();
 			if (pod.getMetadata().getDeletionTimestamp() != null) {
-				throw ApiException.conflict("", "pods", scope.name(), "pod is being deleted, cannot be assigned to a host");
+				throw ApiException.conflict("", "pods", scope.name(),
+						"pod is being deleted, cannot be assigned to a host");
 			}
 			String assigned = pod.getSpec().getNodeName();
 			if (assigned != null && !assigned.isEmpty()) {
@@ -101,8 +104,8 @@ public final class PodSubresources {
 				continue;
 			}
 			LabelSelector selector = LabelSelector.from(pdb.getSpec().getSelector());
-			if (!selector.matches(pod.getMetadata().getLabels() == null ? java.util.Map.of()
-					: pod.getMetadata().getLabels())) {
+			if (!selector
+				.matches(pod.getMetadata().getLabels() == null ? java.util.Map.of() : pod.getMetadata().getLabels())) {
 				continue;
 			}
 			Integer allowed = pdb.getStatus() == null ? null : pdb.getStatus().getDisruptionsAllowed();
@@ -110,8 +113,7 @@ public final class PodSubresources {
 				throw ApiException.of(429, "TooManyRequests", "Cannot evict pod as it would violate the pod's "
 						+ "disruption budget. The disruption budget " + pdb.getMetadata().getName() + " needs "
 						+ (pdb.getStatus() == null ? 0 : pdb.getStatus().getDesiredHealthy()) + " healthy pods and has "
-						+ (pdb.getStatus() == null ? 0 : pdb.getStatus().getCurrentHealthy())
-						+ " currently");
+						+ (pdb.getStatus() == null ? 0 : pdb.getStatus().getCurrentHealthy()) + " currently");
 			}
 		}
 	}

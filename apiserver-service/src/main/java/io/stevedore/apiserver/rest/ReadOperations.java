@@ -63,7 +63,8 @@ public final class ReadOperations {
 			startAfter = token.startAfterKey();
 		}
 		else if (options.resourceVersion().equals("0")) {
-			// "Any" resourceVersion: the cache as it is, and Kubernetes ignores the limit.
+			// "Any" resourceVersion: the cache as it is, and Kubernetes ignores the
+			// limit.
 			revision = this.context.cache().revision();
 			limit = 0;
 		}
@@ -118,9 +119,11 @@ public final class ReadOperations {
 			throw ApiException.badRequest(ex.getMessage());
 		}
 		try {
+			// convert() validates and maps aliases (spec.host, regarding.*) to the fields
+			// the
+			// cache extracted from each object.
 			fields = options.fieldSelector().isEmpty() ? FieldSelector.everything()
-					: FieldSelector.parse(options.fieldSelector());
-			FieldSelectors.validate(type, fields);
+					: FieldSelectors.convert(type, FieldSelector.parse(options.fieldSelector()));
 		}
 		catch (IllegalArgumentException ex) {
 			throw ApiException.badRequest(ex.getMessage());

@@ -11,6 +11,7 @@ import io.stevedore.storage.Store;
 
 /**
  * What every REST operation works with. Built once at start; immutable.
+ *
  * @param consistentReadTimeout how long a consistent list waits for the cache to catch up
  */
 public record RestContext(Store store, WatchCache cache, ObjectCodec codec, ResourceRegistry registry,

@@ -31,8 +31,8 @@ public final class ScaleSubresource {
 		if (kv == null) {
 			throw ApiException.notFound(scope.type().group(), scope.type().plural(), scope.name());
 		}
-		JsonNode parent = this.context.codec().toTree(
-				this.context.codec().decodeStored(kv.value(), kv.modRevision(), scope.type().javaType()));
+		JsonNode parent = this.context.codec()
+			.toTree(this.context.codec().decodeStored(kv.value(), kv.modRevision(), scope.type().javaType()));
 		return ObjectResult.ok(null, this.context.codec().writeJson(scaleOf(parent)));
 	}
 
@@ -46,8 +46,9 @@ public final class ScaleSubresource {
 		JsonNode patch = this.context.codec().readTree(scope.body(), MediaTypes.Format.JSON);
 		return write(scope, (currentScale) -> {
 			Scope scaleScope = scope;
-			return this.updates.applyPatch(scaleScope, patchType.equals(MediaTypes.STRATEGIC_MERGE_PATCH)
-					? MediaTypes.MERGE_PATCH : patchType, currentScale, patch);
+			return this.updates.applyPatch(scaleScope,
+					patchType.equals(MediaTypes.STRATEGIC_MERGE_PATCH) ? MediaTypes.MERGE_PATCH : patchType,
+					currentScale, patch);
 		});
 	}
 
@@ -58,9 +59,10 @@ public final class ScaleSubresource {
 			JsonNode scale = newScale.apply(scaleOf(parent));
 			JsonNode replicas = scale.path("spec").path("replicas");
 			if (!replicas.isIntegralNumber() || replicas.asLong() < 0 || replicas.asLong() > Integer.MAX_VALUE) {
-				throw ApiException.invalid("autoscaling", "Scale", scope.name(), java.util.List.of(FieldError
-					.invalid("spec.replicas", replicas.isMissingNode() ? null : replicas.toString(),
-							"must be greater than or equal to 0")));
+				throw ApiException.invalid("autoscaling", "Scale", scope.name(),
+						java.util.List.of(FieldError.invalid("spec.replicas",
+								replicas.isMissingNode() ? null : replicas.toString(),
+								"must be greater than or equal to 0")));
 			}
 			parent.with("spec").put("replicas", replicas.asInt());
 			String requested = scale.path("metadata").path("resourceVersion").asText("");

@@ -7,6 +7,7 @@ import io.stevedore.machinery.registry.ResourceType;
 
 /**
  * One resource request: what it addresses, its query parameters, body and client.
+ *
  * @param query the first value of each query parameter
  */
 public record Scope(RequestInfo info, ResourceType type, Map<String, String> query, byte[] body, String contentType,

@@ -32,10 +32,8 @@ public final class UpdateOperations {
 		WriteOptions options = WriteOptions.from(scope.query(), scope.userAgent());
 		JsonNode body = this.decoder.tree(scope);
 		boolean allowCreate = this.context.strategies().of(scope.type()).allowCreateOnUpdate();
-		return this.updates.run(scope, options,
-				(current, warnings) -> new Mutation.Mutated(this.decoder.decode(scope, body.deepCopy(), options, warnings),
-						false),
-				allowCreate);
+		return this.updates.run(scope, options, (current, warnings) -> new Mutation.Mutated(
+				this.decoder.decode(scope, body.deepCopy(), options, warnings), false), allowCreate);
 	}
 
 	public ObjectResult patch(Scope scope) {
@@ -52,14 +50,17 @@ public final class UpdateOperations {
 		}, false);
 	}
 
-	/** Patches a tree by the patch's media type, as the PATCH verb does; used by /scale too. */
+	/**
+	 * Patches a tree by the patch's media type, as the PATCH verb does; used by /scale
+	 * too.
+	 */
 	JsonNode applyPatch(Scope scope, String patchType, JsonNode live, JsonNode patch) {
 		try {
 			return switch (patchType) {
 				case MediaTypes.JSON_PATCH -> Patches.jsonPatch(live, patch);
 				case MediaTypes.MERGE_PATCH -> Patches.jsonMergePatch(live, patch);
-				case MediaTypes.STRATEGIC_MERGE_PATCH -> Patches.strategicMergePatch(live, patch,
-						scope.type().javaType());
+				case MediaTypes.STRATEGIC_MERGE_PATCH ->
+					Patches.strategicMergePatch(live, patch, scope.type().javaType());
 				default -> throw ApiException.unsupportedMediaType(scope.contentType());
 			};
 		}
@@ -71,8 +72,8 @@ public final class UpdateOperations {
 
 	private ObjectResult apply(Scope scope, WriteOptions options) {
 		if (scope.query().get("fieldManager") == null || scope.query().get("fieldManager").isEmpty()) {
-			throw ApiException.badRequest("PATCH /" + scope.info().path() + ": fieldManager is required for apply "
-					+ "requests");
+			throw ApiException
+				.badRequest("PATCH /" + scope.info().path() + ": fieldManager is required for apply " + "requests");
 		}
 		JsonNode applied = this.context.codec().readTree(scope.body(), MediaTypes.Format.YAML);
 		if (!applied.isObject()) {
@@ -81,15 +82,15 @@ public final class UpdateOperations {
 		return this.updates.run(scope, options, (current, warnings) -> {
 			JsonNode live = current == null ? null : this.context.codec().toTree(current.object());
 			ObjectNode config = (ObjectNode) applied.deepCopy();
-			ApplyResult result = FieldManager.apply(live, config, options.fieldManager(), options.force(),
-					scope.type().javaType(), this.context.clock().instant());
+			ApplyResult result = FieldManager.apply(live, config, options.fieldManager(), scope.info().subresource(),
+					options.force(), scope.type().javaType(), this.context.clock().instant());
 			HasMetadata object = this.decoder.decode(scope, result.merged(), options, warnings);
 			if (current != null) {
 				// Apply never carries a precondition unless the configuration names one.
 				String requested = config.path("metadata").path("resourceVersion").asText("");
 				object.getMetadata()
-					.setResourceVersion(requested.isEmpty() ? current.object().getMetadata().getResourceVersion()
-							: requested);
+					.setResourceVersion(
+							requested.isEmpty() ? current.object().getMetadata().getResourceVersion() : requested);
 			}
 			return new Mutation.Mutated(object, true);
 		}, true);

@@ -6,6 +6,7 @@ import io.stevedore.machinery.errors.ApiException;
 
 /**
  * The query parameters of create, update and patch (metav1.CreateOptions and friends).
+ *
  * @param fieldManager the manager recorded in managedFields
  * @param fieldValidation Strict, Warn (the default) or Ignore
  */

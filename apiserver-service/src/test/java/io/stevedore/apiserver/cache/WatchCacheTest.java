@@ -135,7 +135,8 @@ class WatchCacheTest {
 		long deadline = System.currentTimeMillis() + 5000;
 		while (seen.size() < 2 && System.currentTimeMillis() < deadline) {
 			for (CachedEvent event : watcher.poll(200)) {
-				seen.add(event.type() + " " + event.object().name() + " " + event.object().fields().get("spec.nodeName"));
+				seen.add(event.type() + " " + event.object().name() + " "
+						+ event.object().fields().get("spec.nodeName"));
 			}
 		}
 		assertThat(seen).containsExactly("DELETED a n2", "ADDED a n1");

@@ -17,8 +17,9 @@ class ResourceVersionsTest {
 	@Test
 	void putsTheRevisionFirstInMetadata() {
 		assertThat(splice("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"a\"},\"spec\":{}}", 42))
-			.isEqualTo("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"resourceVersion\":\"42\",\"name\":\"a\"},"
-					+ "\"spec\":{}}");
+			.isEqualTo(
+					"{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"resourceVersion\":\"42\",\"name\":\"a\"},"
+							+ "\"spec\":{}}");
 	}
 
 	@Test
@@ -29,7 +30,8 @@ class ResourceVersionsTest {
 
 	@Test
 	void ignoresMetadataLookalikesInsideEarlierStrings() {
-		// An escaped quote inside a string value cannot produce the unescaped key sequence.
+		// An escaped quote inside a string value cannot produce the unescaped key
+		// sequence.
 		String json = "{\"apiVersion\":\"v1\",\"kind\":\"a\\\"metadata\\\":{\",\"metadata\":{\"name\":\"n\"}}";
 		assertThat(splice(json, 3)).endsWith("\"metadata\":{\"resourceVersion\":\"3\",\"name\":\"n\"}}");
 	}

@@ -11,8 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RequestInfoParserTest {
 
 	static Stream<Arguments> urls() {
-		return Stream.of(
-				Arguments.of("GET", "/api/v1/pods", false, "list||v1||pods||"),
+		return Stream.of(Arguments.of("GET", "/api/v1/pods", false, "list||v1||pods||"),
 				Arguments.of("GET", "/api/v1/namespaces/default/pods", false, "list||v1|default|pods||"),
 				Arguments.of("GET", "/api/v1/namespaces/default/pods/web", false, "get||v1|default|pods|web|"),
 				Arguments.of("PUT", "/api/v1/namespaces/default/pods/web/status", false,

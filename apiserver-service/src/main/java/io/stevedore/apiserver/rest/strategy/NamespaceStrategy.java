@@ -28,7 +28,8 @@ final class NamespaceStrategy implements ResourceStrategy {
 		}
 		spec.setFinalizers(finalizers);
 		namespace.setSpec(spec);
-		// The namespace's name as a label, as Kubernetes sets it (NamespaceDefaultLabelName).
+		// The namespace's name as a label, as Kubernetes sets it
+		// (NamespaceDefaultLabelName).
 		var labels = new java.util.LinkedHashMap<String, String>(
 				object.getMetadata().getLabels() == null ? java.util.Map.of() : object.getMetadata().getLabels());
 		labels.put("kubernetes.io/metadata.name", object.getMetadata().getName());

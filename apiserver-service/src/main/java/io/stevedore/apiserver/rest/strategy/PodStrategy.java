@@ -10,8 +10,9 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 
 /**
- * Pods start Pending with a QoS class, and are deleted gracefully once a node runs them: the
- * node agent finishes the delete after stopping the containers (pkg/registry/core/pod).
+ * Pods start Pending with a QoS class, and are deleted gracefully once a node runs them:
+ * the node agent finishes the delete after stopping the containers
+ * (pkg/registry/core/pod).
  */
 final class PodStrategy implements ResourceStrategy {
 
@@ -33,13 +34,28 @@ final class PodStrategy implements ResourceStrategy {
 		if (!scheduled || "Succeeded".equals(phase) || "Failed".equals(phase)) {
 			return null;
 		}
-		long grace = requested != null ? requested
-				: (pod.getSpec().getTerminationGracePeriodSeconds() == null ? 30
-						: pod.getSpec().getTerminationGracePeriodSeconds());
+		long grace = requested != null ? requested : (pod.getSpec().getTerminationGracePeriodSeconds() == null ? 30
+				: pod.getSpec().getTerminationGracePeriodSeconds());
 		return grace <= 0 ? null : grace;
 	}
 
-	/** Guaranteed, Burstable or BestEffort, from requests and limits (pkg/apis/core/v1/helper/qos). */
+	/**
+	 * Malformed quantities are validation's to report; here they just do not compare
+	 * equal.
+	 */
+	private static boolean sameAmount(Quantity a, Quantity b) {
+		try {
+			return Quantity.getAmountInBytes(a).compareTo(Quantity.getAmountInBytes(b)) == 0;
+		}
+		catch (ArithmeticException | IllegalArgumentException ex) {
+			return false;
+		}
+	}
+
+	/**
+	 * Guaranteed, Burstable or BestEffort, from requests and limits
+	 * (pkg/apis/core/v1/helper/qos).
+	 */
 	static String qosClass(Pod pod) {
 		boolean any = false;
 		boolean guaranteed = true;
@@ -53,8 +69,7 @@ final class PodStrategy implements ResourceStrategy {
 			for (String resource : new String[] { "cpu", "memory" }) {
 				Quantity limit = limits.get(resource);
 				Quantity request = requests.getOrDefault(resource, limit);
-				if (limit == null || request == null
-						|| Quantity.getAmountInBytes(limit).compareTo(Quantity.getAmountInBytes(request)) != 0) {
+				if (limit == null || request == null || !sameAmount(limit, request)) {
 					guaranteed = false;
 				}
 			}

@@ -51,7 +51,9 @@ public interface ResourceStrategy {
 	default void release(HasMetadata deleted) {
 	}
 
-	/** Gives back what an update stopped using (a Service's type change, a removed port). */
+	/**
+	 * Gives back what an update stopped using (a Service's type change, a removed port).
+	 */
 	default void releaseAfterUpdate(HasMetadata updated, HasMetadata old) {
 	}
 

@@ -9,8 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reads and replaces the {@code spec} and {@code status} of any fabric8 model object. The
- * models share no interface for them, and the apiserver's generic rules (status ignored on
- * the main resource, spec ignored on /status, generation bumped on spec changes) apply
+ * models share no interface for them, and the apiserver's generic rules (status ignored
+ * on the main resource, spec ignored on /status, generation bumped on spec changes) apply
  * to every kind alike.
  */
 public final class SpecStatus {
@@ -74,8 +74,7 @@ public final class SpecStatus {
 			MethodHandles.Lookup lookup = MethodHandles.publicLookup();
 			MethodHandle getter = lookup.findVirtual(type, "get" + name, MethodType.methodType(valueType))
 				.asType(MethodType.methodType(Object.class, Object.class));
-			MethodHandle setter = lookup
-				.findVirtual(type, "set" + name, MethodType.methodType(void.class, valueType))
+			MethodHandle setter = lookup.findVirtual(type, "set" + name, MethodType.methodType(void.class, valueType))
 				.asType(MethodType.methodType(void.class, Object.class, Object.class));
 			return Optional.of(new Property(getter, setter));
 		}

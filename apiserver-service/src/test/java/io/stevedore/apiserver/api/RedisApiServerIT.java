@@ -1,0 +1,134 @@
+package io.stevedore.apiserver.api;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.stevedore.apiserver.ApiServerApplication;
+import io.stevedore.testsupport.redis.RedisServerProcess;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Two apiserver replicas sharing one real redis-server: a write through one is seen in
+ * order by a watch on the other, and a Redis outage gives 503 quickly, then heals by
+ * itself.
+ */
+class RedisApiServerIT {
+
+	private static RedisServerProcess redis;
+
+	private static ConfigurableApplicationContext first;
+
+	private static ConfigurableApplicationContext second;
+
+	@BeforeAll
+	static void start() {
+		redis = RedisServerProcess.launch();
+		first = replica();
+		second = replica();
+	}
+
+	@AfterAll
+	static void stop() {
+		for (ConfigurableApplicationContext context : new ConfigurableApplicationContext[] { first, second }) {
+			if (context != null) {
+				context.close();
+			}
+		}
+		if (redis != null) {
+			redis.close();
+		}
+	}
+
+	private static ConfigurableApplicationContext replica() {
+		// Arguments, not default properties: application.yml's ${STEVEDORE_STORAGE_URL:}
+		// outranks defaults.
+		return new SpringApplicationBuilder(ApiServerApplication.class).run("--server.port=0",
+				"--stevedore.storage.url=" + redis.url(), "--stevedore.apiserver.consistent-read-timeout=2s");
+	}
+
+	private static HttpApi api(ConfigurableApplicationContext context) {
+		return new HttpApi(Integer.parseInt(context.getEnvironment().getRequiredProperty("local.server.port")));
+	}
+
+	private static String configMap(String name) {
+		return "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"" + name + "\"}}";
+	}
+
+	@Test
+	void aWatchOnOneReplicaSeesEveryWriteThroughTheOtherInOrder() throws Exception {
+		HttpApi a = api(first);
+		HttpApi b = api(second);
+		String rv = b.get("/api/v1/namespaces/default/configmaps")
+			.json()
+			.path("metadata")
+			.path("resourceVersion")
+			.asText();
+		HttpRequest request = HttpRequest
+			.newBuilder(b
+				.uri("/api/v1/namespaces/default/configmaps?watch=true" + "&timeoutSeconds=20&resourceVersion=" + rv))
+			.build();
+		CompletableFuture<HttpResponse<InputStream>> watch = b.client()
+			.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
+		List<Long> written = new ArrayList<>();
+		for (int i = 0; i < 50; i++) {
+			HttpApi.Answer created = a.post("/api/v1/namespaces/default/configmaps", configMap("replica-" + i));
+			assertThat(created.code()).as(created.body()).isEqualTo(201);
+			written.add(created.json().path("metadata").path("resourceVersion").asLong());
+		}
+		List<Long> seen = new ArrayList<>();
+		try (BufferedReader lines = new BufferedReader(
+				new InputStreamReader(watch.get(10, TimeUnit.SECONDS).body(), StandardCharsets.UTF_8))) {
+			while (seen.size() < written.size()) {
+				JsonNode event = HttpApi.JSON.readTree(lines.readLine());
+				assertThat(event.path("type").asText()).isEqualTo("ADDED");
+				seen.add(event.path("object").path("metadata").path("resourceVersion").asLong());
+			}
+		}
+		assertThat(seen).isEqualTo(written);
+		assertThat(b.get("/api/v1/namespaces/default/configmaps/replica-49").code()).isEqualTo(200);
+	}
+
+	@Test
+	void aRedisOutageIsServiceUnavailableAndTheApiserverRecoversByItself() {
+		HttpApi a = api(first);
+		assertThat(a.post("/api/v1/namespaces/default/configmaps", configMap("before-outage")).code()).isEqualTo(201);
+		redis.stop();
+		try {
+			long start = System.nanoTime();
+			HttpApi.Answer down = a.post("/api/v1/namespaces/default/configmaps", configMap("during-outage"));
+			assertThat(down.code()).as(down.body()).isEqualTo(503);
+			assertThat(down.json().path("reason").asText()).isEqualTo("ServiceUnavailable");
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+			assertThat(a.get("/api/v1/namespaces/default/configmaps/before-outage").code()).isEqualTo(503);
+		}
+		finally {
+			redis.start();
+		}
+		await().atMost(Duration.ofSeconds(30))
+			.untilAsserted(
+					() -> assertThat(a.post("/api/v1/namespaces/default/configmaps", configMap("after-outage")).code())
+						.isEqualTo(201));
+		assertThat(a.get("/api/v1/namespaces/default/configmaps/before-outage").code()).isEqualTo(200);
+		assertThat(a.get("/api/v1/namespaces/default/configmaps/during-outage").code()).isEqualTo(404);
+		assertThat(a.get("/api/v1/namespaces/default/configmaps?resourceVersion=0").code()).isEqualTo(200);
+	}
+
+}
