@@ -28,6 +28,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import static io.stevedore.e2e.support.KubectlE2ESupport.uniqueNamespace;
@@ -172,6 +173,7 @@ class Fabric8ClientE2E {
 	}
 
 	@Test
+	@Timeout(60) // fabric8's watch() blocks until the watch is established
 	void aWatchDeliversAddedModifiedAndDeletedInOrder() throws Exception {
 		BlockingQueue<String> events = new LinkedBlockingQueue<>();
 		try (Watch watch = client.configMaps().inNamespace(this.ns).watch(new Watcher<>() {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -76,15 +77,17 @@ class InformerE2E {
 	}
 
 	@Test
-	void anInformerRelistsAfter410GoneAndCatchesUpWithWhatItMissed(TestInfo test) {
+	void anInformerRelistsAfter410GoneAndCatchesUpWithWhatItMissed(TestInfo test) throws Exception {
 		String ns = uniqueNamespace(test);
 		writer.namespaces()
 			.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
 			.create();
 		writer.configMaps().inNamespace(ns).resource(Fabric8ClientE2E.configMap("before", "web")).create();
 		RecordingHandler handler = new RecordingHandler();
-		SharedIndexInformer<ConfigMap> informer = informerClient.configMaps().inNamespace(ns).inform(handler, 0);
+		SharedIndexInformer<ConfigMap> informer = informerClient.configMaps().inNamespace(ns).runnableInformer(0);
+		informer.addEventHandler(handler);
 		try {
+			informer.start().toCompletableFuture().get(30, TimeUnit.SECONDS);
 			awaitNames(informer, List.of("before"));
 
 			proxy.cut();

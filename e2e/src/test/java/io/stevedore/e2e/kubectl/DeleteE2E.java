@@ -21,7 +21,7 @@ class DeleteE2E extends KubectlE2ESupport {
 
 	@Test
 	void deletingByNameRemovesTheObjectAndAGetThenSaysNotFound() {
-		ok("create", "configmap", "gone", "-n", this.ns);
+		applyConfigMap(this.ns, "gone");
 
 		assertThat(ok("delete", "configmap", "gone", "-n", this.ns)).isEqualTo("configmap \"gone\" deleted");
 
@@ -40,7 +40,7 @@ class DeleteE2E extends KubectlE2ESupport {
 	@Test
 	void deletingByLabelRemovesOnlyTheMatchingObjectsOfEachKind() {
 		okWithInput(Manifests.web(this.ns, 1), "apply", "-f", "-");
-		ok("create", "configmap", "keep", "-n", this.ns);
+		applyConfigMap(this.ns, "keep");
 
 		assertThat(ok("delete", "configmaps,secrets,services,deployments", "-n", this.ns, "-l", "app=web").lines())
 			.containsExactlyInAnyOrder("configmap \"web-config\" deleted", "secret \"web-secret\" deleted",
@@ -53,7 +53,7 @@ class DeleteE2E extends KubectlE2ESupport {
 
 	@Test
 	void aBackgroundCascadeDeletesTheOwnerAtOnce() {
-		ok("create", "configmap", "owner", "-n", this.ns);
+		applyConfigMap(this.ns, "owner");
 		createDependentOf("owner", "dependent");
 
 		assertThat(ok("delete", "configmap", "owner", "-n", this.ns, "--cascade=background"))
@@ -64,7 +64,7 @@ class DeleteE2E extends KubectlE2ESupport {
 
 	@Test
 	void anOrphanCascadeDeletesTheOwnerAndLeavesItsDependentAlone() {
-		ok("create", "configmap", "owner", "-n", this.ns);
+		applyConfigMap(this.ns, "owner");
 		createDependentOf("owner", "dependent");
 
 		// --wait=false: removing the owner's "orphan" finalizer is the garbage

@@ -46,11 +46,12 @@ class DiscoveryE2E extends KubectlE2ESupport {
 	void explainDescribesANestedFieldFromTheOpenApiSchema() {
 		String explained = ok("explain", "deployment.spec.strategy");
 
-		assertThat(explained).contains("KIND:", "Deployment")
-			.contains("VERSION:", "apps/v1")
+		assertThat(explained).containsPattern("GROUP:\\s+apps\n")
+			.containsPattern("KIND:\\s+Deployment\n")
+			.containsPattern("VERSION:\\s+v1\n")
 			.contains("FIELD: strategy <DeploymentStrategy>")
-			.contains("rollingUpdate")
-			.contains("type");
+			.containsPattern("rollingUpdate\\s+<RollingUpdateDeployment>")
+			.containsPattern("type\\s+<string>");
 	}
 
 }

@@ -79,7 +79,8 @@ class ModifyE2E extends KubectlE2ESupport {
 				"[{\"op\":\"replace\",\"path\":\"/data/second\",\"value\":\"3\"},"
 						+ "{\"op\":\"test\",\"path\":\"/data/greeting\",\"value\":\"nope\"}]");
 
-		assertThat(failedTest.stderr()).contains("Error from server");
+		assertThat(failedTest.stderr()).contains("The request is invalid")
+			.contains("testing value /data/greeting failed");
 		assertThat(field("configmap", "web-config", "{.data.greeting} {.data.second}")).isEqualTo("hey 2");
 	}
 

@@ -71,14 +71,26 @@ class RejectedWritesE2E extends KubectlE2ESupport {
 
 	@Test
 	void creatingWhatExistsFailsWithAlreadyExists() {
-		assertThat(fails("create", "configmap", "web-config", "-n", this.ns).stderr())
-			.contains("Error from server (AlreadyExists): configmaps \"web-config\" already exists");
+		assertThat(failsWithInput(configMap("web-config", this.ns), "create", "-f", "-").stderr())
+			.contains("Error from server (AlreadyExists)")
+			.contains("configmaps \"web-config\" already exists");
 	}
 
 	@Test
 	void creatingInAMissingNamespaceFailsWithNotFound() {
-		assertThat(fails("create", "configmap", "orphan", "-n", this.ns + "-missing").stderr())
-			.contains("Error from server (NotFound): namespaces \"" + this.ns + "-missing\" not found");
+		assertThat(failsWithInput(configMap("orphan", this.ns + "-missing"), "create", "-f", "-").stderr())
+			.contains("Error from server (NotFound)")
+			.contains("namespaces \"" + this.ns + "-missing\" not found");
+	}
+
+	private static String configMap(String name, String namespace) {
+		return """
+				apiVersion: v1
+				kind: ConfigMap
+				metadata:
+				  name: %s
+				  namespace: %s
+				""".formatted(name, namespace);
 	}
 
 }

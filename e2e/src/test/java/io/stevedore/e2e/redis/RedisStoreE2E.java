@@ -59,11 +59,10 @@ class RedisStoreE2E {
 		assertThat(ok(kubectl.runWithInput(Manifests.web(ns, 2), "apply", "-f", "-")))
 			.contains("deployment.apps/web unchanged");
 
-		try (KubectlProcess watch = kubectl.start("get", "configmaps", "-n", ns, "-w", "-o", "name",
-				"--output-watch-events")) {
-			watch.awaitStdout((out) -> out.contains("ADDED configmap/web-config"), Duration.ofSeconds(30));
+		try (KubectlProcess watch = kubectl.start("get", "configmaps", "-n", ns, "-w", "--output-watch-events")) {
+			watch.awaitStdout((out) -> out.matches("(?s).*ADDED\\s+web-config.*"), Duration.ofSeconds(30));
 			ok(kubectl.run("delete", "configmap", "web-config", "-n", ns));
-			watch.awaitStdout((out) -> out.contains("DELETED configmap/web-config"), Duration.ofSeconds(30));
+			watch.awaitStdout((out) -> out.matches("(?s).*DELETED\\s+web-config.*"), Duration.ofSeconds(30));
 			assertNoErrorOrWarning(watch.stop());
 		}
 		assertThat(ok(kubectl.run("get", "deploy,svc,secrets", "-n", ns, "-o", "name")).lines())
@@ -75,8 +74,11 @@ class RedisStoreE2E {
 		String ns = "e2e-redis-restart";
 		ok(kubectl.runWithInput(Manifests.web(ns, 3), "apply", "-f", "-"));
 		String uid = ok(kubectl.run("get", "deployment", "web", "-n", ns, "-o", "jsonpath={.metadata.uid}"));
+		assertThat(redis.call("DBSIZE")).as("keys in Redis (a RESP integer)").matches(":[1-9]\\d*\r\n");
 
 		apiServer.close();
+		// A fresh embedded directory: had the state gone there instead of Redis, it is
+		// lost now.
 		apiServer = ApiServer.redis(redis.url(), workDir.resolve("data-after-restart"));
 		kubectl = Kubectl.forKubeconfig(Kubeconfig.write(workDir.resolve("kubeconfig"), apiServer.url()),
 				workDir.resolve("home"));

@@ -77,10 +77,18 @@ public final class ApiServer implements AutoCloseable {
 		properties.put("spring.main.banner-mode", "off");
 		properties.put("logging.level.root", "WARN");
 		properties.put("logging.level.io.stevedore", "INFO");
+		// Tests do not wait for open watches to drain (graceful shutdown waits up to 30s).
+		properties.put("server.shutdown", "immediate");
 		properties.putAll(extra);
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(ApiServerApplication.class)
-			.properties(properties)
-			.run();
+		// As command-line arguments: SpringApplicationBuilder.properties() are only
+		// defaults,
+		// which application.yml (stevedore.storage.embedded-dir: ${STEVEDORE_DATA_DIR:})
+		// overrides.
+		String[] args = properties.entrySet()
+			.stream()
+			.map((property) -> "--" + property.getKey() + "=" + property.getValue())
+			.toArray(String[]::new);
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(ApiServerApplication.class).run(args);
 		ApiServer server = new ApiServer(context);
 		server.awaitReady();
 		return server;

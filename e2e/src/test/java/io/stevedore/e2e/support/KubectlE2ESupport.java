@@ -59,8 +59,43 @@ public abstract class KubectlE2ESupport {
 	/** Creates a fresh namespace for one test and returns its name. */
 	protected static String createNamespace(TestInfo test) {
 		String namespace = uniqueNamespace(test);
-		KubectlAssertions.clean(kubectl.run("create", "namespace", namespace));
+		applyNamespace(namespace);
 		return namespace;
+	}
+
+	// The helpers below create through `kubectl apply -f -` (JSON on the wire) rather
+	// than
+	// `kubectl create namespace|configmap` (protobuf on the wire, see CreateE2E), so that
+	// each test depends only on the behaviour it is about.
+
+	/** Creates (or leaves) a namespace. */
+	protected static void applyNamespace(String name) {
+		okWithInput("""
+				apiVersion: v1
+				kind: Namespace
+				metadata:
+				  name: %s
+				""".formatted(name), "apply", "-f", "-");
+	}
+
+	/** Creates (or updates) a ConfigMap with the given {@code key=value} data. */
+	protected static void applyConfigMap(String namespace, String name, String... data) {
+		StringBuilder yaml = new StringBuilder("""
+				apiVersion: v1
+				kind: ConfigMap
+				metadata:
+				  name: %s
+				  namespace: %s
+				data:
+				""".formatted(name, namespace));
+		for (String entry : data) {
+			String[] keyValue = entry.split("=", 2);
+			yaml.append("  ").append(keyValue[0]).append(": \"").append(keyValue[1]).append("\"\n");
+		}
+		if (data.length == 0) {
+			yaml.append("  {}\n".substring(0, 0)).setLength(yaml.length() - "data:\n".length());
+		}
+		okWithInput(yaml.toString(), "apply", "-f", "-");
 	}
 
 	/**
