@@ -64,7 +64,7 @@ public class ApiException extends RuntimeException {
 		String text = errors.size() == 1 ? errors.get(0).message()
 				: "[" + String.join(", ", errors.stream().map(FieldError::message).toList()) + "]";
 		List<StatusCause> causes = errors.stream()
-			.map(e -> new StatusCause(e.field(), e.message(), e.type().reason))
+			.map(e -> new StatusCause(e.field(), e.causeMessage(), e.type().reason))
 			.toList();
 		Status status = new StatusBuilder().withStatus("Failure")
 			.withMessage(qualifiedKind + " \"" + name + "\" is invalid: " + text)

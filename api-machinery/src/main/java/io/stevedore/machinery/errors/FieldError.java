@@ -36,7 +36,16 @@ public record FieldError(Type type, String field, Object badValue, String detail
 	 * {@code spec.replicas: Invalid value: -1: must be >= 0}.
 	 */
 	public String message() {
-		StringBuilder sb = new StringBuilder(this.field).append(": ").append(this.type.text);
+		return this.field + ": " + causeMessage();
+	}
+
+	/**
+	 * The message of the Status cause, without the field (the cause carries it apart, and
+	 * kubectl prints {@code field: message}), e.g.
+	 * {@code Invalid value: -1: must be >= 0}.
+	 */
+	public String causeMessage() {
+		StringBuilder sb = new StringBuilder(this.type.text);
 		if (this.type.showsValue && this.badValue != null) {
 			sb.append(": ").append(render(this.badValue));
 		}

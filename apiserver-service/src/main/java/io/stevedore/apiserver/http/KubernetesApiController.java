@@ -180,8 +180,10 @@ public class KubernetesApiController {
 		boolean table = output == MediaTypes.Output.TABLE_JSON || output == MediaTypes.Output.TABLE_YAML;
 		response.setStatus(200);
 		response.setContentType(MediaTypes.JSON);
-		response.setHeader("Transfer-Encoding", "chunked");
 		OutputStream out = response.getOutputStream();
+		// Send the headers now: clients wait for them before they count the watch as
+		// started.
+		response.flushBuffer();
 		ResourceType type = scope.type();
 		this.handlers.watches().watch(scope, options, new WatchSink() {
 
