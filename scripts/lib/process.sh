@@ -46,17 +46,18 @@ component_start() {
 	done
 }
 
-# component_stop NAME: SIGTERM (Spring shuts down gracefully), waits, SIGKILL only after STEVEDORE_DOWN_TIMEOUT.
+# component_stop NAME: SIGTERM (Spring shuts down gracefully), waits, SIGKILL only after STEVEDORE_DOWN_TIMEOUT
+# (default 40s: longer than Spring's own 30s graceful-shutdown phase, so Spring gives up on slow requests first).
 component_stop() {
 	local name=$1 pid deadline
 	pid=$(component_pid "$name") || return 0
 	kill -TERM "$pid" 2>/dev/null || true
-	deadline=$((SECONDS + ${STEVEDORE_DOWN_TIMEOUT:-30}))
+	deadline=$((SECONDS + ${STEVEDORE_DOWN_TIMEOUT:-40}))
 	while kill -0 "$pid" 2>/dev/null && [ $SECONDS -lt $deadline ]; do
 		sleep 0.2
 	done
 	if kill -0 "$pid" 2>/dev/null; then
-		say "$name (pid $pid) did not stop within ${STEVEDORE_DOWN_TIMEOUT:-30}s of SIGTERM; killing it."
+		say "$name (pid $pid) did not stop within ${STEVEDORE_DOWN_TIMEOUT:-40}s of SIGTERM; killing it."
 		kill -KILL "$pid" 2>/dev/null || true
 		while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
 	fi
