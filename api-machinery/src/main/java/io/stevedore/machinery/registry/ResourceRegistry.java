@@ -117,7 +117,8 @@ public final class ResourceRegistry {
 	private static List<ResourceType> defaults() {
 		List<ResourceType> t = new ArrayList<>();
 		// core/v1
-		t.add(cluster("", "v1", "Namespace", "namespaces", List.of("ns"), List.of(), STATUS, Namespace.class));
+		t.add(cluster("", "v1", "Namespace", "namespaces", List.of("ns"), List.of(), Set.of("status", "finalize"),
+				Namespace.class));
 		t.add(ns("", "v1", "Pod", "pods", List.of("po"), ALL, Set.of("status", "binding", "eviction"), Pod.class));
 		t.add(cluster("", "v1", "Node", "nodes", List.of("no"), List.of(), STATUS, Node.class));
 		t.add(ns("", "v1", "Service", "services", List.of("svc"), ALL, STATUS, Service.class));

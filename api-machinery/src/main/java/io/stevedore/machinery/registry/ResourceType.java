@@ -71,6 +71,7 @@ public record ResourceType(String group, String version, String kind, String plu
 	public static List<String> subresourceVerbs(String subresource) {
 		return switch (subresource) {
 			case "binding", "eviction" -> List.of("create");
+			case "finalize" -> List.of("update");
 			case "log" -> List.of("get");
 			case "exec", "attach", "portforward" -> List.of("create", "get");
 			default -> List.of("get", "patch", "update");

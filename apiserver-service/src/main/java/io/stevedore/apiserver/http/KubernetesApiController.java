@@ -136,6 +136,12 @@ public class KubernetesApiController {
 				default -> throw ApiException.methodNotSupported(type.group(), type.plural() + "/scale", verb);
 			};
 		}
+		if (sub.equals("finalize")) {
+			if (!verb.equals("update")) {
+				throw ApiException.methodNotSupported(type.group(), type.plural() + "/finalize", verb);
+			}
+			return this.handlers.updates().finalizeNamespace(scope);
+		}
 		if (sub.equals("binding") || sub.equals("eviction")) {
 			if (!verb.equals("create")) {
 				throw ApiException.methodNotSupported(type.group(), type.plural() + "/" + sub, verb);

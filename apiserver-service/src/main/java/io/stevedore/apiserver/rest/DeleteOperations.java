@@ -76,7 +76,7 @@ public final class DeleteOperations {
 		}
 		Long grace = strategy.gracePeriodSeconds(object, options.gracePeriodSeconds());
 		boolean alreadyDeleting = meta.getDeletionTimestamp() != null;
-		if (finalizers.isEmpty() && (grace == null
+		if (finalizers.isEmpty() && !strategy.deletionBlocked(object) && (grace == null
 				|| (alreadyDeleting && options.gracePeriodSeconds() != null && options.gracePeriodSeconds() == 0))) {
 			if (options.dryRun()) {
 				return ObjectResult.ok(type, ResourceVersions.withResourceVersion(kv.value(), kv.modRevision()));

@@ -98,7 +98,7 @@ public final class GuaranteedUpdate {
 		boolean specChanged = !Objects.equals(SpecStatus.spec(updated), SpecStatus.spec(current));
 		ObjectMetaRules.beforeUpdate(updated, current, specChanged);
 		ResourceStrategy strategy = this.context.strategies().of(type);
-		if (!statusUpdate) {
+		if (scope.info().subresource().isEmpty()) {
 			strategy.prepareForUpdate(updated, current);
 		}
 		List<FieldError> errors = statusUpdate ? Validation.validateStatusUpdate(type, updated, current)
@@ -106,7 +106,8 @@ public final class GuaranteedUpdate {
 		if (!errors.isEmpty()) {
 			throw ApiException.invalid(type.group(), type.kind(), scope.name(), errors);
 		}
-		if (updated.getMetadata().getDeletionTimestamp() != null && updated.getMetadata().getFinalizers().isEmpty()) {
+		if (updated.getMetadata().getDeletionTimestamp() != null && updated.getMetadata().getFinalizers().isEmpty()
+				&& !strategy.deletionBlocked(updated)) {
 			return finishDeletion(scope, options, loaded, updated, strategy);
 		}
 		Instant now = this.context.clock().instant();

@@ -1,8 +1,12 @@
 package io.stevedore.apiserver.rest;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.stevedore.apiserver.codec.MediaTypes;
 import io.stevedore.machinery.apply.ApplyResult;
 import io.stevedore.machinery.apply.FieldManager;
@@ -47,6 +51,26 @@ public final class UpdateOperations {
 			JsonNode live = this.context.codec().toTree(current.object());
 			JsonNode patched = applyPatch(scope, patchType, live, patch);
 			return new Mutation.Mutated(this.decoder.decode(scope, patched, options, warnings), false);
+		}, false);
+	}
+
+	/**
+	 * PUT of {@code namespaces/{name}/finalize}: only spec.finalizers change. The
+	 * namespace controller removes "kubernetes" here once the namespace is empty.
+	 */
+	public ObjectResult finalizeNamespace(Scope scope) {
+		WriteOptions options = WriteOptions.from(scope.query(), scope.userAgent());
+		JsonNode body = this.decoder.tree(scope);
+		return this.updates.run(scope, options, (current, warnings) -> {
+			Namespace requested = (Namespace) this.decoder.decode(scope, body.deepCopy(), options, warnings);
+			Namespace updated = this.context.codec()
+				.decodeStored(current.stored(), current.modRevision(), Namespace.class);
+			List<String> finalizers = requested.getSpec() == null ? List.of() : requested.getSpec().getFinalizers();
+			updated.getSpec().setFinalizers(new ArrayList<>(finalizers));
+			if (requested.getMetadata().getResourceVersion() != null) {
+				updated.getMetadata().setResourceVersion(requested.getMetadata().getResourceVersion());
+			}
+			return new Mutation.Mutated(updated, false);
 		}, false);
 	}
 

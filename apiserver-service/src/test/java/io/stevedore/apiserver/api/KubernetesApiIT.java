@@ -369,6 +369,26 @@ class KubernetesApiIT {
 	}
 
 	@Test
+	void aDeletedNamespaceStaysTerminatingUntilItsFinalizerIsRemovedThroughFinalize() {
+		String path = "/api/v1/namespaces/" + this.ns;
+		assertThat(this.api.get(path).json().path("spec").path("finalizers").toString()).isEqualTo("[\"kubernetes\"]");
+		assertThat(this.api.delete(path).code()).isEqualTo(202);
+		JsonNode terminating = this.api.get(path).json();
+		assertThat(terminating.path("status").path("phase").asText()).isEqualTo("Terminating");
+		assertThat(terminating.path("metadata").path("deletionTimestamp").asText()).isNotEmpty();
+		assertThat(rejected(403, () -> this.api.post(pods(), pod("late", "web"))).message())
+			.contains("because it is being terminated");
+		// The main resource cannot drop spec.finalizers; only /finalize can.
+		this.api.patch(path, "application/merge-patch+json", "{\"spec\":{\"finalizers\":[]}}");
+		assertThat(this.api.get(path).code()).isEqualTo(200);
+		HttpApi.Answer finalized = this.api.put(path + "/finalize",
+				"{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"" + this.ns
+						+ "\"},\"spec\":{\"finalizers\":[]}}");
+		assertThat(finalized.code()).as(finalized.body()).isEqualTo(200);
+		assertThat(this.api.get(path).code()).isEqualTo(404);
+	}
+
+	@Test
 	void deleteCollectionRemovesWhatTheSelectorMatches() {
 		this.api.post(pods(), pod("keep", "a"));
 		this.api.post(pods(), pod("go1", "b"));

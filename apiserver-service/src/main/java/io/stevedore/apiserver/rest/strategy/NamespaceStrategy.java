@@ -37,7 +37,19 @@ final class NamespaceStrategy implements ResourceStrategy {
 	}
 
 	@Override
+	public boolean deletionBlocked(HasMetadata object) {
+		Namespace namespace = (Namespace) object;
+		return namespace.getSpec() != null && !namespace.getSpec().getFinalizers().isEmpty();
+	}
+
+	@Override
 	public void prepareForUpdate(HasMetadata object, HasMetadata old) {
+		// spec.finalizers change only through /finalize, as in Kubernetes.
+		NamespaceSpec oldSpec = ((Namespace) old).getSpec();
+		NamespaceSpec spec = ((Namespace) object).getSpec() == null ? new NamespaceSpec()
+				: ((Namespace) object).getSpec();
+		spec.setFinalizers(oldSpec == null ? new ArrayList<>() : new ArrayList<>(oldSpec.getFinalizers()));
+		((Namespace) object).setSpec(spec);
 		var labels = new java.util.LinkedHashMap<String, String>(
 				object.getMetadata().getLabels() == null ? java.util.Map.of() : object.getMetadata().getLabels());
 		labels.put("kubernetes.io/metadata.name", object.getMetadata().getName());

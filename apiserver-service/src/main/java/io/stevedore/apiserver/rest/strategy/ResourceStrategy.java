@@ -52,6 +52,14 @@ public interface ResourceStrategy {
 	}
 
 	/**
+	 * Whether something besides metadata.finalizers still holds a deleted object (a
+	 * Namespace's spec.finalizers): then a delete only marks it, and it goes once clear.
+	 */
+	default boolean deletionBlocked(HasMetadata object) {
+		return false;
+	}
+
+	/**
 	 * Gives back what an update stopped using (a Service's type change, a removed port).
 	 */
 	default void releaseAfterUpdate(HasMetadata updated, HasMetadata old) {
