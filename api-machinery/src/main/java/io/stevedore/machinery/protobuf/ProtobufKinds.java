@@ -1,0 +1,121 @@
+package io.stevedore.machinery.protobuf;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import com.google.protobuf.Message;
+import io.kubernetes.client.proto.Meta;
+import io.stevedore.machinery.registry.ResourceRegistry;
+import io.stevedore.machinery.registry.ResourceType;
+
+/**
+ * Which generated protobuf message decodes an apiVersion + kind, built from the
+ * {@link ResourceRegistry} and the naming of Kubernetes' generated.proto files as the
+ * official Java client packages them: group {@code apps} version {@code v1} is proto
+ * package {@code k8s.io.api.apps.v1}, Java class
+ * {@code io.kubernetes.client.proto.V1Apps}; the core group is
+ * {@code k8s.io.api.core.v1}, class {@code V1}.
+ *
+ * <p>
+ * Immutable after construction; safe to share between threads.
+ */
+final class ProtobufKinds {
+
+	private static final String JAVA_PACKAGE = "io.kubernetes.client.proto.";
+
+	/**
+	 * The kinds of subresource bodies: a scheduler POSTs a Binding, {@code kubectl drain}
+	 * an Eviction, a Go autoscaler PUTs a Scale.
+	 */
+	private static final List<String[]> SUBRESOURCE_KINDS = List.of(new String[] { "", "v1", "Binding" },
+			new String[] { "policy", "v1", "Eviction" }, new String[] { "autoscaling", "v1", "Scale" });
+
+	private static final ProtobufKinds STANDARD = new ProtobufKinds(ResourceRegistry.standard());
+
+	private final Map<String, Message> prototypes = new LinkedHashMap<>();
+
+	private final List<String> unresolved = new ArrayList<>();
+
+	ProtobufKinds(ResourceRegistry registry) {
+		for (ResourceType type : registry.all()) {
+			add(type.group(), type.version(), type.kind());
+		}
+		for (String[] gvk : SUBRESOURCE_KINDS) {
+			add(gvk[0], gvk[1], gvk[2]);
+		}
+		// Kubernetes registers DeleteOptions in every group version
+		// (metav1.AddToGroupVersion),
+		// so a delete body may name any of them, or meta.k8s.io/v1.
+		this.prototypes.put(key("meta.k8s.io/v1", "DeleteOptions"), Meta.DeleteOptions.getDefaultInstance());
+		for (String groupVersion : registry.groupVersions()) {
+			this.prototypes.put(key(groupVersion, "DeleteOptions"), Meta.DeleteOptions.getDefaultInstance());
+		}
+	}
+
+	static ProtobufKinds standard() {
+		return STANDARD;
+	}
+
+	/** The empty message of that kind, whose parser decodes its bytes. */
+	Optional<Message> find(String apiVersion, String kind) {
+		return Optional.ofNullable(this.prototypes.get(key(apiVersion, kind)));
+	}
+
+	/** Every {@code apiVersion kind} served, e.g. {@code apps/v1 Deployment}. */
+	List<String> kinds() {
+		return List.copyOf(this.prototypes.keySet());
+	}
+
+	/** Kinds of the registry without a generated message: expected to be none. */
+	List<String> unresolved() {
+		return List.copyOf(this.unresolved);
+	}
+
+	/**
+	 * The Go package of an API group, which names its proto package: the group's first
+	 * DNS label ({@code rbac.authorization.k8s.io} is {@code rbac}), core for the core
+	 * group.
+	 */
+	static String goPackage(String group) {
+		if (group.isEmpty()) {
+			return "core";
+		}
+		int dot = group.indexOf('.');
+		return (dot < 0) ? group : group.substring(0, dot);
+	}
+
+	/** e.g. {@code V1Apps}, {@code V2Autoscaling}, {@code V1} for core/v1. */
+	static String javaOuterClass(String group, String version) {
+		return JAVA_PACKAGE + capitalize(version) + (group.isEmpty() ? "" : capitalize(goPackage(group)));
+	}
+
+	private void add(String group, String version, String kind) {
+		String apiVersion = group.isEmpty() ? version : group + "/" + version;
+		String expected = "k8s.io.api." + goPackage(group) + "." + version + "." + kind;
+		try {
+			Class<?> type = Class.forName(javaOuterClass(group, version) + "$" + kind);
+			Message prototype = (Message) type.getMethod("getDefaultInstance").invoke(null);
+			if (!prototype.getDescriptorForType().getFullName().equals(expected)) {
+				this.unresolved.add(key(apiVersion, kind) + " (found " + prototype.getDescriptorForType().getFullName()
+						+ ", expected " + expected + ")");
+				return;
+			}
+			this.prototypes.put(key(apiVersion, kind), prototype);
+		}
+		catch (ReflectiveOperationException | ClassCastException ex) {
+			this.unresolved.add(key(apiVersion, kind) + " (no " + expected + ": " + ex + ")");
+		}
+	}
+
+	private static String key(String apiVersion, String kind) {
+		return apiVersion + " " + kind;
+	}
+
+	private static String capitalize(String s) {
+		return Character.toUpperCase(s.charAt(0)) + s.substring(1);
+	}
+
+}
