@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -36,6 +37,8 @@ public final class ObjectCodec {
 	private static final int MAX_YAML_ALIASES = 20;
 
 	private static final int MAX_NESTING = 200;
+
+	private static final String[] FIRST_FIELDS = { "apiVersion", "kind", "metadata" };
 
 	private final ObjectMapper json;
 
@@ -139,6 +142,36 @@ public final class ObjectCodec {
 		}
 		finally {
 			object.getMetadata().setResourceVersion(resourceVersion);
+		}
+	}
+
+	/**
+	 * The stored bytes of an object given as a tree: apiVersion, kind and metadata first
+	 * (what {@link ResourceVersions} relies on), without metadata.resourceVersion.
+	 */
+	public byte[] encodeTreeForStorage(JsonNode tree) {
+		ObjectNode ordered = this.json.createObjectNode();
+		for (String first : FIRST_FIELDS) {
+			if (tree.has(first)) {
+				ordered.set(first, tree.get(first));
+			}
+		}
+		tree.properties().forEach(entry -> {
+			if (!ordered.has(entry.getKey())) {
+				ordered.set(entry.getKey(), entry.getValue());
+			}
+		});
+		JsonNode metadata = ordered.get("metadata");
+		if (metadata instanceof ObjectNode meta && meta.has("resourceVersion")) {
+			ObjectNode copy = meta.deepCopy();
+			copy.remove("resourceVersion");
+			ordered.set("metadata", copy);
+		}
+		try {
+			return this.json.writeValueAsBytes(ordered);
+		}
+		catch (IOException ex) {
+			throw ApiException.internal("encoding object: " + ex.getMessage());
 		}
 	}
 

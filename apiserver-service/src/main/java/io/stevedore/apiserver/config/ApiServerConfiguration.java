@@ -10,6 +10,8 @@ import io.stevedore.apiserver.allocation.ServiceStrategy;
 import io.stevedore.apiserver.cache.ObjectAttributes;
 import io.stevedore.apiserver.cache.WatchCache;
 import io.stevedore.apiserver.codec.ObjectCodec;
+import io.stevedore.apiserver.http.DiscoveryEndpoints;
+import io.stevedore.apiserver.http.KubernetesApiServlet;
 import io.stevedore.apiserver.http.ResourceHandlers;
 import io.stevedore.apiserver.rest.BodyDecoder;
 import io.stevedore.apiserver.rest.CreateOperation;
@@ -32,6 +34,7 @@ import io.stevedore.storage.StoreConfig;
 import io.stevedore.storage.Stores;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -104,6 +107,19 @@ public class ApiServerConfiguration {
 		return new ResourceHandlers(reads, creates, updates, deletes,
 				new WatchOperation(context, properties.apiserver().watchQueueCapacity()),
 				new ScaleSubresource(context, updates), new PodSubresources(context, guaranteed, deletes));
+	}
+
+	/**
+	 * The Kubernetes API paths, served by a plain servlet next to Spring MVC's
+	 * dispatcher.
+	 */
+	@Bean
+	ServletRegistrationBean<KubernetesApiServlet> kubernetesApiServlet(ResourceRegistry registry,
+			ResourceHandlers handlers, DiscoveryEndpoints discovery, ObjectCodec codec, Clock clock) {
+		ServletRegistrationBean<KubernetesApiServlet> registration = new ServletRegistrationBean<>(
+				new KubernetesApiServlet(registry, handlers, discovery, codec, clock), "/api/*", "/apis/*");
+		registration.setLoadOnStartup(1);
+		return registration;
 	}
 
 	@Bean

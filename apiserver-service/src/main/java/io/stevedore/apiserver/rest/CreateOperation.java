@@ -85,10 +85,8 @@ public final class CreateOperation {
 			if (!errors.isEmpty()) {
 				throw ApiException.invalid(type.group(), type.kind(), object.getMetadata().getName(), errors);
 			}
-			JsonNode tree = managedFieldsSet ? this.context.codec().toTree(object)
-					: this.managedFields.forUpdate(type, null, object, options.fieldManager(), null, now);
 			try {
-				return store(scope, object, tree, options, warnings, strategy, generated);
+				return store(scope, object, options, warnings, strategy, generated, managedFieldsSet, now);
 			}
 			catch (GeneratedNameTaken ex) {
 				if (attempt >= GENERATED_NAME_TRIES) {
@@ -98,17 +96,22 @@ public final class CreateOperation {
 		}
 	}
 
-	private ObjectResult store(Scope scope, HasMetadata object, JsonNode withManagedFields, WriteOptions options,
-			List<String> warnings, ResourceStrategy strategy, boolean retryName) {
+	/**
+	 * Allocates, records the manager and writes. The stored bytes come from the tree the
+	 * field manager returns, so the object is serialized once.
+	 */
+	private ObjectResult store(Scope scope, HasMetadata object, WriteOptions options, List<String> warnings,
+			ResourceStrategy strategy, boolean retryName, boolean managedFieldsSet, Instant now) {
 		ResourceType type = scope.type();
-		this.managedFields.copyInto(withManagedFields, object);
 		Runnable undo = strategy.allocate(object, null, options.dryRun());
-		byte[] stored = this.context.codec().encodeForStorage(object);
-		if (options.dryRun()) {
-			return new ObjectResult(201, type, stored, warnings);
-		}
-		String key = type.key(object.getMetadata().getNamespace(), object.getMetadata().getName());
 		try {
+			JsonNode tree = managedFieldsSet ? this.context.codec().toTree(object)
+					: this.managedFields.forUpdate(type, null, object, options.fieldManager(), null, now);
+			byte[] stored = this.context.codec().encodeTreeForStorage(tree);
+			if (options.dryRun()) {
+				return new ObjectResult(201, type, stored, warnings);
+			}
+			String key = type.key(object.getMetadata().getNamespace(), object.getMetadata().getName());
 			long revision = this.context.store().create(key, stored);
 			return new ObjectResult(201, type, ResourceVersions.withResourceVersion(stored, revision), warnings);
 		}

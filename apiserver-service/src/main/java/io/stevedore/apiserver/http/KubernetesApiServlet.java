@@ -22,13 +22,11 @@ import io.stevedore.machinery.printers.IncludeObject;
 import io.stevedore.machinery.registry.ResourceRegistry;
 import io.stevedore.machinery.registry.ResourceType;
 import io.stevedore.storage.StoreUnavailableException;
+import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import org.springframework.stereotype.Controller;
-import org.springframework.web.bind.annotation.RequestMapping;
 
 /**
  * Every request under /api and /apis. Resource requests are parsed into a
@@ -39,10 +37,9 @@ import org.springframework.web.bind.annotation.RequestMapping;
  * Threading: each request runs on its own virtual thread; watches hold theirs for the
  * watch's lifetime.
  */
-@Controller
-public class KubernetesApiController {
+public class KubernetesApiServlet extends HttpServlet {
 
-	private static final Logger log = LoggerFactory.getLogger(KubernetesApiController.class);
+	private static final Logger log = LoggerFactory.getLogger(KubernetesApiServlet.class);
 
 	/** kube-apiserver's limit on request bodies. */
 	static final int MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -59,7 +56,7 @@ public class KubernetesApiController {
 
 	private final Clock clock;
 
-	public KubernetesApiController(ResourceRegistry registry, ResourceHandlers handlers, DiscoveryEndpoints discovery,
+	public KubernetesApiServlet(ResourceRegistry registry, ResourceHandlers handlers, DiscoveryEndpoints discovery,
 			ObjectCodec codec, Clock clock) {
 		this.registry = registry;
 		this.handlers = handlers;
@@ -69,8 +66,12 @@ public class KubernetesApiController {
 		this.clock = clock;
 	}
 
-	@RequestMapping(path = { "/api", "/api/**", "/apis", "/apis/**" })
-	public void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
+	/**
+	 * Every method, PATCH included (which HttpServlet does not dispatch), lands here. A
+	 * plain servlet keeps Spring MVC's per-request handler lookup off the hot path.
+	 */
+	@Override
+	protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
 		try {
 			dispatch(request, response);
 		}
@@ -205,8 +206,8 @@ public class KubernetesApiController {
 			}
 
 			private byte[] tableRow(ResourceType t, byte[] json) {
-				byte[] row = KubernetesApiController.this.renderer.tableRow(t, json, include,
-						KubernetesApiController.this.clock.instant(), !this.columnsSent);
+				byte[] row = KubernetesApiServlet.this.renderer.tableRow(t, json, include,
+						KubernetesApiServlet.this.clock.instant(), !this.columnsSent);
 				this.columnsSent = true;
 				return row;
 			}
@@ -222,7 +223,7 @@ public class KubernetesApiController {
 
 			@Override
 			public void error(Status status) throws IOException {
-				frame("ERROR", KubernetesApiController.this.codec.writeJson(status));
+				frame("ERROR", KubernetesApiServlet.this.codec.writeJson(status));
 			}
 
 			@Override
