@@ -1,0 +1,99 @@
+package io.stevedore.client.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+
+/**
+ * Builds fabric8's {@link KubernetesClient} from {@link ApiServerClientProperties} only.
+ * Starts from {@link Config#empty()} on purpose: fabric8 otherwise reads the machine's
+ * kubeconfig and in-cluster files, and a control-plane service must talk to the apiserver
+ * it was configured with, not to whatever cluster the user last selected.
+ */
+public final class KubernetesClients {
+
+	private KubernetesClients() {
+	}
+
+	public static KubernetesClient create(ApiServerClientProperties properties) {
+		return new KubernetesClientBuilder().withConfig(config(properties)).build();
+	}
+
+	/** The fabric8 configuration; rejects a bad setting naming the property. */
+	public static Config config(ApiServerClientProperties properties) {
+		ConfigBuilder builder = new ConfigBuilder(Config.empty()).withMasterUrl(checkedUrl(properties.url()))
+			.withRequestTimeout(millis("stevedore.apiserver.request-timeout", properties.requestTimeout()))
+			.withWatchReconnectInterval(
+					millis("stevedore.apiserver.watch-reconnect-interval", properties.watchReconnectInterval()));
+		if (hasText(properties.token())) {
+			builder.withOauthToken(properties.token());
+		}
+		else if (hasText(properties.tokenFile())) {
+			builder.withOauthToken(readToken(properties.tokenFile()));
+		}
+		if (hasText(properties.caCertFile())) {
+			builder.withCaCertFile(existing("stevedore.apiserver.ca-cert-file", properties.caCertFile()));
+		}
+		if (hasText(properties.clientCertFile()) != hasText(properties.clientKeyFile())) {
+			throw new IllegalArgumentException("stevedore.apiserver.client-cert-file and "
+					+ "stevedore.apiserver.client-key-file must be set together");
+		}
+		if (hasText(properties.clientCertFile())) {
+			builder.withClientCertFile(existing("stevedore.apiserver.client-cert-file", properties.clientCertFile()))
+				.withClientKeyFile(existing("stevedore.apiserver.client-key-file", properties.clientKeyFile()));
+		}
+		return builder.build();
+	}
+
+	private static String checkedUrl(String url) {
+		if (!hasText(url)) {
+			throw new IllegalArgumentException("stevedore.apiserver.url must be set, e.g. http://127.0.0.1:8080");
+		}
+		try {
+			URI uri = new URI(url);
+			if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+				throw new IllegalArgumentException(
+						"stevedore.apiserver.url must be an http:// or https:// URL with a host, got \"" + url + "\"");
+			}
+			return url;
+		}
+		catch (URISyntaxException ex) {
+			throw new IllegalArgumentException(
+					"stevedore.apiserver.url is not a valid URL: \"" + url + "\" (" + ex.getReason() + ")", ex);
+		}
+	}
+
+	private static int millis(String property, java.time.Duration duration) {
+		if (duration == null || duration.isNegative() || duration.toMillis() > Integer.MAX_VALUE) {
+			throw new IllegalArgumentException(property + " must be a positive duration, got " + duration);
+		}
+		return (int) duration.toMillis();
+	}
+
+	private static String readToken(String file) {
+		try {
+			return Files.readString(Path.of(file)).strip();
+		}
+		catch (java.io.IOException ex) {
+			throw new IllegalArgumentException("stevedore.apiserver.token-file: cannot read " + file + ": " + ex, ex);
+		}
+	}
+
+	private static String existing(String property, String file) {
+		if (!Files.isReadable(Path.of(file))) {
+			throw new IllegalArgumentException(property + ": no readable file at " + file);
+		}
+		return file;
+	}
+
+	private static boolean hasText(String value) {
+		return value != null && !value.isBlank();
+	}
+
+}
