@@ -199,6 +199,29 @@ class Fabric8ClientE2E {
 		}
 	}
 
+	@Test
+	@Timeout(60)
+	void aWatchOverPlainHttpDeliversTheSameEvents() throws Exception {
+		BlockingQueue<String> events = new LinkedBlockingQueue<>();
+		try (KubernetesClient httpWatches = Fabric8.httpWatchClient(apiServer.url());
+				Watch watch = httpWatches.configMaps().inNamespace(this.ns).watch(new Watcher<>() {
+					@Override
+					public void eventReceived(Action action, ConfigMap resource) {
+						events.add(action + " " + resource.getMetadata().getName());
+					}
+
+					@Override
+					public void onClose(WatcherException cause) {
+						events.add("CLOSED " + cause);
+					}
+				})) {
+			client.configMaps().inNamespace(this.ns).resource(configMap("h", "web")).create();
+			client.configMaps().inNamespace(this.ns).withName("h").delete();
+
+			assertThat(List.of(next(events), next(events))).containsExactly("ADDED h", "DELETED h");
+		}
+	}
+
 	private static String next(BlockingQueue<String> events) throws InterruptedException {
 		String event = events.poll(Duration.ofSeconds(20).toMillis(), TimeUnit.MILLISECONDS);
 		assertThat(event).as("a watch event within 20s").isNotNull();

@@ -87,7 +87,9 @@ class StevedoreCommandE2E {
 		Kubectl kubectl = Kubectl.forKubeconfig(stevedoreHome.resolve("kubeconfig"), temp.resolve("kubectl-home"));
 
 		assertThat(cleanOutput(kubectl.run("config", "current-context"))).isEqualTo("stevedore");
-		assertThat(cleanOutput(kubectl.run("create", "namespace", "launcher-e2e")))
+		assertThat(cleanOutput(kubectl.runWithInput(
+				"{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"launcher-e2e\"}}", "apply",
+				"-f", "-")))
 			.isEqualTo("namespace/launcher-e2e created");
 	}
 

@@ -77,7 +77,8 @@ public final class ApiServer implements AutoCloseable {
 		properties.put("spring.main.banner-mode", "off");
 		properties.put("logging.level.root", "WARN");
 		properties.put("logging.level.io.stevedore", "INFO");
-		// Tests do not wait for open watches to drain (graceful shutdown waits up to 30s).
+		// Tests do not wait for open watches to drain (graceful shutdown waits up to
+		// 30s).
 		properties.put("server.shutdown", "immediate");
 		properties.putAll(extra);
 		// As command-line arguments: SpringApplicationBuilder.properties() are only

@@ -11,12 +11,26 @@ public final class Fabric8 {
 	private Fabric8() {
 	}
 
+	/**
+	 * A client with fabric8's defaults: watches try a WebSocket first, as kubectl's do
+	 * not.
+	 */
 	public static KubernetesClient client(String url) {
-		Config config = new ConfigBuilder(Config.empty()).withMasterUrl(url)
+		return new KubernetesClientBuilder().withConfig(config(url).build()).build();
+	}
+
+	/**
+	 * A client whose watches are plain streaming GETs (what kubectl and client-go use),
+	 * for tests about what happens inside a watch rather than how it is opened.
+	 */
+	public static KubernetesClient httpWatchClient(String url) {
+		return new KubernetesClientBuilder().withConfig(config(url).withOnlyHttpWatches(true).build()).build();
+	}
+
+	private static ConfigBuilder config(String url) {
+		return new ConfigBuilder(Config.empty()).withMasterUrl(url)
 			.withRequestTimeout(30_000)
-			.withWatchReconnectInterval(200)
-			.build();
-		return new KubernetesClientBuilder().withConfig(config).build();
+			.withWatchReconnectInterval(200);
 	}
 
 }
