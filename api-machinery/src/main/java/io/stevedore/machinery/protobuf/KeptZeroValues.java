@@ -122,7 +122,7 @@ final class KeptZeroValues {
 			// networking.k8s.io/v1
 			fields(NETWORKING + "IngressSpec", "ingressClassName"), fields(NETWORKING + "HTTPIngressPath", "pathType"),
 			fields(NETWORKING + "IngressPortStatus", "port", "error"),
-			fields(NETWORKING + "IngressClassParametersReference", "apiGroup", "scope", "namespace"),
+			fields(NETWORKING + "IngressClassParametersReference", "aPIGroup", "scope", "namespace"),
 			fields(NETWORKING + "NetworkPolicyPort", "protocol", "port", "endPort"),
 			// coordination, discovery, events
 			fields("k8s.io.api.coordination.v1.LeaseSpec", "holderIdentity", "leaseDurationSeconds", "leaseTransitions",

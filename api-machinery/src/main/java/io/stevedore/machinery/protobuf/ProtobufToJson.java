@@ -8,6 +8,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BiFunction;
 
@@ -18,6 +19,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
+import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
 import io.stevedore.machinery.errors.ApiException;
@@ -67,6 +69,23 @@ final class ProtobufToJson {
 			(m, path) -> embeddedJson(m, "raw", path), APIMACHINERY + "apis.meta.v1.FieldsV1",
 			(m, path) -> embeddedJson(m, "Raw", path));
 
+	/** Proto field full name to JSON name, where they differ. */
+	private static final Map<String, String> RENAMED = Map
+		.of("k8s.io.api.networking.v1.IngressClassParametersReference.aPIGroup", "apiGroup");
+
+	/** The embedded structs of the served types, by proto field full name. */
+	private static final Set<String> INLINE = Set.of("k8s.io.api.core.v1.Volume.volumeSource",
+			"k8s.io.api.core.v1.PersistentVolumeSpec.persistentVolumeSource", "k8s.io.api.core.v1.Probe.handler",
+			"k8s.io.api.core.v1.EphemeralContainer.ephemeralContainerCommon",
+			"k8s.io.api.core.v1.ConfigMapEnvSource.localObjectReference",
+			"k8s.io.api.core.v1.SecretEnvSource.localObjectReference",
+			"k8s.io.api.core.v1.ConfigMapKeySelector.localObjectReference",
+			"k8s.io.api.core.v1.SecretKeySelector.localObjectReference",
+			"k8s.io.api.core.v1.ConfigMapProjection.localObjectReference",
+			"k8s.io.api.core.v1.SecretProjection.localObjectReference",
+			"k8s.io.api.core.v1.ConfigMapVolumeSource.localObjectReference",
+			"k8s.io.api.networking.v1.IngressRule.ingressRuleValue");
+
 	private ProtobufToJson() {
 	}
 
@@ -78,12 +97,41 @@ final class ProtobufToJson {
 	private static ObjectNode object(Message message, String path) {
 		ObjectNode out = NODES.objectNode();
 		for (FieldDescriptor field : message.getDescriptorForType().getFields()) {
-			JsonNode value = field(message, field, path.isEmpty() ? field.getName() : path + "." + field.getName());
+			if (isInline(field)) {
+				if (message.hasField(field)) {
+					out.setAll(object((Message) message.getField(field), path));
+				}
+				continue;
+			}
+			String name = jsonName(field);
+			JsonNode value = field(message, field, path.isEmpty() ? name : path + "." + name);
 			if (value != null) {
-				out.set(field.getName(), value);
+				out.set(name, value);
 			}
 		}
 		return out;
+	}
+
+	/**
+	 * The field's JSON name. generated.proto uses the JSON names, except where Go's
+	 * protobuf tag was derived from the Go field name ({@code APIGroup} became
+	 * {@code aPIGroup}).
+	 */
+	static String jsonName(FieldDescriptor field) {
+		return RENAMED.getOrDefault(field.getFullName(), field.getName());
+	}
+
+	/**
+	 * Whether the field is a Go struct embedded with {@code json:",inline"}: protobuf
+	 * nests it, JSON spreads its fields into the parent.
+	 */
+	static boolean isInline(FieldDescriptor field) {
+		return INLINE.contains(field.getFullName());
+	}
+
+	/** Whether a message type has its own JSON form (IntOrString, Time, ...). */
+	static boolean marshalsItself(Descriptor type) {
+		return SELF_MARSHALLING.containsKey(type.getFullName());
 	}
 
 	/** The JSON of one field, or null when Kubernetes' JSON would leave it out. */
