@@ -180,14 +180,9 @@ public final class WatchCache implements AutoCloseable {
 	 */
 	private void reload() {
 		log.warn("watch cache history is gone from the store; reloading every object");
+		terminateWatchers();
 		this.lock.lock();
 		try {
-			for (List<Watcher> list : this.watchers.values()) {
-				for (Watcher watcher : list) {
-					watcher.terminate();
-				}
-			}
-			this.watchers.clear();
 			this.objects.clear();
 			java.util.Arrays.fill(this.ring, null);
 			this.head = 0;
@@ -459,6 +454,15 @@ public final class WatchCache implements AutoCloseable {
 		if (this.storeWatch != null) {
 			this.storeWatch.close();
 		}
+		terminateWatchers();
+	}
+
+	/**
+	 * Ends every watch; their clients re-watch (from another replica, or after a
+	 * restart). Called when the server shuts down, so open watches do not hold graceful
+	 * shutdown for their whole timeout.
+	 */
+	public void terminateWatchers() {
 		this.lock.lock();
 		try {
 			for (List<Watcher> list : this.watchers.values()) {

@@ -35,6 +35,12 @@ public final class Watcher implements AutoCloseable {
 
 	private volatile boolean terminated;
 
+	/**
+	 * Not an event: put in the queue to end a blocked poll when the watcher is
+	 * terminated.
+	 */
+	private static final CachedEvent WAKE_UP = new CachedEvent(-1, CachedEvent.Type.ADDED, null, null);
+
 	Watcher(ResourceType type, String keyPrefix, WatchFilter filter, int capacity, Consumer<Watcher> onClose) {
 		this.type = type;
 		this.keyPrefix = keyPrefix;
@@ -62,6 +68,8 @@ public final class Watcher implements AutoCloseable {
 
 	void terminate() {
 		this.terminated = true;
+		// Wake a client thread blocked in poll(); if the queue is full it is not blocked.
+		this.queue.offer(WAKE_UP);
 	}
 
 	/** Whether the cache gave up on this watcher (overflow or shutdown). */
@@ -83,6 +91,9 @@ public final class Watcher implements AutoCloseable {
 		this.queue.drainTo(raw, 4096);
 		List<CachedEvent> result = new ArrayList<>(raw.size());
 		for (CachedEvent event : raw) {
+			if (event == WAKE_UP) {
+				continue;
+			}
 			CachedEvent translated = translate(event);
 			if (translated != null) {
 				result.add(translated);

@@ -1,6 +1,7 @@
 package io.stevedore.apiserver.codec;
 
 import io.stevedore.machinery.errors.ApiException;
+import io.stevedore.machinery.protobuf.ProtobufBodies;
 
 /**
  * Content negotiation as kube-apiserver does it, for the media types Stevedore speaks.
@@ -24,7 +25,7 @@ public final class MediaTypes {
 
 	public enum Format {
 
-		JSON, YAML
+		JSON, YAML, PROTOBUF
 
 	}
 
@@ -35,7 +36,9 @@ public final class MediaTypes {
 
 	}
 
-	/** The format of a request body; YAML when the client says so. */
+	/**
+	 * The format of a request body; YAML or Kubernetes protobuf when the client says so.
+	 */
 	public static Format bodyFormat(String contentType) {
 		String type = base(contentType);
 		if (type.isEmpty() || type.equals(JSON) || type.equals("*/*")) {
@@ -43,6 +46,9 @@ public final class MediaTypes {
 		}
 		if (type.equals(YAML) || type.equals("application/x-yaml") || type.equals("text/yaml")) {
 			return Format.YAML;
+		}
+		if (ProtobufBodies.isProtobuf(type)) {
+			return Format.PROTOBUF;
 		}
 		throw ApiException.unsupportedMediaType(contentType);
 	}

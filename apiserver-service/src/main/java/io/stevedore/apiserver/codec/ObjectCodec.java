@@ -12,10 +12,12 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.module.blackbird.BlackbirdModule;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.stevedore.machinery.errors.ApiException;
+import io.stevedore.machinery.protobuf.ProtobufBodies;
 import org.yaml.snakeyaml.LoaderOptions;
 
 /**
@@ -47,6 +49,7 @@ public final class ObjectCodec {
 	public ObjectCodec() {
 		StreamReadConstraints limits = StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build();
 		this.json = JsonMapper.builder()
+			.addModule(new BlackbirdModule())
 			.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
 			.disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
 			.disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
@@ -70,8 +73,11 @@ public final class ObjectCodec {
 		return this.json;
 	}
 
-	/** Parses a request body as JSON or YAML (by content type) into a tree. */
+	/** Parses a request body as JSON, YAML or protobuf (by content type) into a tree. */
 	public JsonNode readTree(byte[] body, MediaTypes.Format format) {
+		if (format == MediaTypes.Format.PROTOBUF) {
+			return ProtobufBodies.decode(body);
+		}
 		try {
 			JsonNode node = (format == MediaTypes.Format.YAML) ? this.yaml.readTree(body) : readSingleJson(body);
 			if (node == null || node.isMissingNode() || node.isNull()) {

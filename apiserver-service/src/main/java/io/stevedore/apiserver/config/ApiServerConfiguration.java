@@ -35,8 +35,10 @@ import io.stevedore.storage.Stores;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.ContextClosedEvent;
 
 /** Wires the apiserver: store, watch cache, REST operations, discovery. */
 @Configuration(proxyBeanMethods = false)
@@ -72,6 +74,16 @@ public class ApiServerConfiguration {
 				properties.apiserver().watchCacheEvents());
 		cache.start();
 		return cache;
+	}
+
+	/**
+	 * Graceful shutdown waits for open requests, and a watch would hold it for its whole
+	 * timeout: end the watches first (ContextClosedEvent comes before the web server
+	 * stops).
+	 */
+	@Bean
+	ApplicationListener<ContextClosedEvent> endWatchesOnShutdown(WatchCache cache) {
+		return event -> cache.terminateWatchers();
 	}
 
 	@Bean

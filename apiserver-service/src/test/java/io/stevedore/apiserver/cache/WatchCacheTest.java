@@ -158,6 +158,27 @@ class WatchCacheTest {
 	}
 
 	@Test
+	void terminatingWatchersWakesAClientBlockedWaitingForEvents() throws Exception {
+		WatchCache cache = cache(100);
+		long start = cache.syncWithStore(WAIT);
+		Watcher watcher = cache.watch(this.pods, this.pods.keyPrefix(), WatchFilter.everything(), start, 10);
+		java.util.concurrent.CompletableFuture<List<CachedEvent>> polled = java.util.concurrent.CompletableFuture
+			.supplyAsync(() -> {
+				try {
+					return watcher.poll(60_000);
+				}
+				catch (InterruptedException ex) {
+					throw new IllegalStateException(ex);
+				}
+			});
+		Thread.sleep(200);
+		cache.terminateWatchers();
+		assertThat(polled.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEmpty();
+		assertThat(watcher.isTerminated()).isTrue();
+		assertThat(cache.watcherCount()).isZero();
+	}
+
+	@Test
 	void aWatcherThatFallsTooFarBehindIsTerminated() {
 		WatchCache cache = cache(100);
 		long start = cache.syncWithStore(WAIT);
