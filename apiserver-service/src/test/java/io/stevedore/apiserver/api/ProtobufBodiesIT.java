@@ -2,6 +2,7 @@ package io.stevedore.apiserver.api;
 
 import java.io.ByteArrayOutputStream;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -120,17 +121,17 @@ class ProtobufBodiesIT {
 	}
 
 	@Test
-	void aProtobufDeploymentIsCreatedAndReadBackAsJson() {
-		HttpApi.Answer created = this.api.send(HttpRequest
-			.newBuilder(this.api.uri("/apis/apps/v1/namespaces/" + this.ns + "/deployments"))
-			.header("Content-Type", PROTOBUF)
-			.header("Accept", PROTOBUF + ", application/json")
-			.POST(HttpRequest.BodyPublishers.ofByteArray(deployment()))
-			.build());
-		assertThat(created.code()).as(created.body()).isEqualTo(201);
-		assertThat(created.raw().headers().firstValue("Content-Type")).get()
-			.asString()
-			.startsWith("application/json");
+	void aProtobufDeploymentIsCreatedAndReadBackAsJson() throws Exception {
+		// kubectl asks for protobuf first; Stevedore answers with its second choice,
+		// JSON.
+		HttpResponse<String> created = this.api.client()
+			.send(HttpRequest.newBuilder(this.api.uri("/apis/apps/v1/namespaces/" + this.ns + "/deployments"))
+				.header("Content-Type", PROTOBUF)
+				.header("Accept", PROTOBUF + ", application/json")
+				.POST(HttpRequest.BodyPublishers.ofByteArray(deployment()))
+				.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+		assertThat(created.headers().firstValue("Content-Type")).get().asString().startsWith("application/json");
 
 		JsonNode read = this.api.get("/apis/apps/v1/namespaces/" + this.ns + "/deployments/web").json();
 
@@ -151,19 +152,20 @@ class ProtobufBodiesIT {
 
 	@Test
 	void aProtobufServiceKeepsItsIntTargetPort() {
-		byte[] service = envelope("v1", "Service", V1.Service.newBuilder()
-			.setMetadata(ObjectMeta.newBuilder().setName("s").setCreationTimestamp(Time.getDefaultInstance()))
-			.setSpec(V1.ServiceSpec.newBuilder()
-				.setType("ClusterIP")
-				.setClusterIP("")
-				.putSelector("app", "s")
-				.addPorts(V1.ServicePort.newBuilder()
-					.setName("80-8080")
-					.setProtocol("TCP")
-					.setPort(80)
-					.setNodePort(0)
-					.setTargetPort(IntOrString.newBuilder().setType(0).setIntVal(8080))))
-			.build());
+		byte[] service = envelope("v1", "Service",
+				V1.Service.newBuilder()
+					.setMetadata(ObjectMeta.newBuilder().setName("s").setCreationTimestamp(Time.getDefaultInstance()))
+					.setSpec(V1.ServiceSpec.newBuilder()
+						.setType("ClusterIP")
+						.setClusterIP("")
+						.putSelector("app", "s")
+						.addPorts(V1.ServicePort.newBuilder()
+							.setName("80-8080")
+							.setProtocol("TCP")
+							.setPort(80)
+							.setNodePort(0)
+							.setTargetPort(IntOrString.newBuilder().setType(0).setIntVal(8080))))
+					.build());
 
 		HttpApi.Answer created = this.api.send("/api/v1/namespaces/" + this.ns + "/services", "POST", PROTOBUF,
 				service);
@@ -178,8 +180,8 @@ class ProtobufBodiesIT {
 
 	@Test
 	void aBodyThatIsNotProtobufIsABadRequest() {
-		HttpApi.Answer answer = this.api.send("/apis/apps/v1/namespaces/" + this.ns + "/deployments", "POST",
-				PROTOBUF, "{\"kind\":\"Deployment\"}");
+		HttpApi.Answer answer = this.api.send("/apis/apps/v1/namespaces/" + this.ns + "/deployments", "POST", PROTOBUF,
+				"{\"kind\":\"Deployment\"}");
 
 		assertThat(answer.code()).isEqualTo(400);
 		assertThat(answer.reason()).isEqualTo("BadRequest");
