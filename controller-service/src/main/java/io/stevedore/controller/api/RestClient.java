@@ -1,0 +1,72 @@
+package io.stevedore.controller.api;
+
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.HttpResponse;
+
+/**
+ * Plain REST calls through fabric8's HTTP client (its authentication included) for what
+ * the typed DSL does not express: a DELETE with a full DeleteOptions body (UID
+ * preconditions and a propagation policy together), deletecollection, and merge patches
+ * on any resource. Synchronous; safe for concurrent use.
+ */
+public class RestClient {
+
+	public static final String MERGE_PATCH = "application/merge-patch+json";
+
+	private static final String JSON = "application/json";
+
+	private static final long TIMEOUT_SECONDS = 60;
+
+	private final HttpClient http;
+
+	private final String baseUrl;
+
+	public RestClient(KubernetesClient client) {
+		this.http = client.getHttpClient();
+		String master = client.getMasterUrl().toString();
+		this.baseUrl = master.endsWith("/") ? master.substring(0, master.length() - 1) : master;
+	}
+
+	public ApiResponse get(String path) {
+		return send(this.http.newHttpRequestBuilder().uri(this.baseUrl + path).build(), "GET", path);
+	}
+
+	public ApiResponse delete(String path, String deleteOptions) {
+		return send(this.http.newHttpRequestBuilder()
+			.uri(this.baseUrl + path)
+			.method("DELETE", JSON, deleteOptions == null ? "" : deleteOptions)
+			.build(), "DELETE", path);
+	}
+
+	public ApiResponse patch(String path, String contentType, String body) {
+		return send(
+				this.http.newHttpRequestBuilder().uri(this.baseUrl + path).method("PATCH", contentType, body).build(),
+				"PATCH", path);
+	}
+
+	public ApiResponse put(String path, String body) {
+		return send(this.http.newHttpRequestBuilder().uri(this.baseUrl + path).put(JSON, body).build(), "PUT", path);
+	}
+
+	private ApiResponse send(HttpRequest request, String method, String path) {
+		try {
+			HttpResponse<String> response = this.http.sendAsync(request, String.class)
+				.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+			return new ApiResponse(method, path, response.code(), response.body() == null ? "" : response.body());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new ApiCallException(method + " " + path + " interrupted", 0, ex);
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			throw new ApiCallException(method + " " + path + " failed: " + ex.getMessage(), 0, ex);
+		}
+	}
+
+}
