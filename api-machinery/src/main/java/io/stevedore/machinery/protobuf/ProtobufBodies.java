@@ -4,6 +4,8 @@ import java.util.Locale;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.Descriptors.Descriptor;
+import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import io.stevedore.machinery.errors.ApiException;
@@ -16,7 +18,7 @@ import io.stevedore.machinery.errors.ApiException;
  * <pre>
  * k8s\0 | runtime.Unknown{typeMeta{apiVersion, kind}, raw}
  *            │                                        │
- *      ProtobufKinds: apiVersion+kind ──► generated message ──parse raw──► ProtobufToJson ──► JSON tree
+ *      ProtobufKinds: apiVersion+kind ──► message type ──DynamicMessage(raw)──► ProtobufToJson ──► JSON tree
  * </pre>
  */
 public final class ProtobufBodies {
@@ -45,13 +47,13 @@ public final class ProtobufBodies {
 	 */
 	public static JsonNode decode(byte[] body) {
 		ProtobufEnvelope envelope = ProtobufEnvelope.parse(body);
-		Message prototype = ProtobufKinds.standard()
+		Descriptor type = ProtobufKinds.standard()
 			.find(envelope.apiVersion(), envelope.kind())
 			.orElseThrow(() -> ApiException.badRequest("no kind \"" + envelope.kind()
 					+ "\" is registered for version \"" + envelope.apiVersion() + "\" (protobuf body typeMeta)"));
 		Message object;
 		try {
-			object = prototype.getParserForType().parseFrom(envelope.raw());
+			object = DynamicMessage.parseFrom(type, envelope.raw());
 		}
 		catch (InvalidProtocolBufferException ex) {
 			throw ApiException.badRequest("the protobuf body's " + envelope.kind() + " (" + envelope.apiVersion()

@@ -3,7 +3,9 @@ package io.stevedore.machinery.protobuf;
 import java.util.Arrays;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
 import io.kubernetes.client.proto.Runtime.Unknown;
 import io.stevedore.machinery.errors.ApiException;
 
@@ -33,16 +35,20 @@ record ProtobufEnvelope(String apiVersion, String kind, ByteString raw) {
 			throw ApiException.badRequest("the body of the request is not a Kubernetes protobuf object: it must "
 					+ "start with the 4 bytes \"k8s\\x00\"");
 		}
-		Unknown unknown;
+		// DynamicMessage, not Unknown.parseFrom: see ProtobufKinds on the generated
+		// parsers.
+		DynamicMessage unknown;
 		try {
-			unknown = Unknown.parseFrom(ByteString.copyFrom(body, MAGIC.length, body.length - MAGIC.length));
+			unknown = DynamicMessage.parseFrom(Unknown.getDescriptor(),
+					ByteString.copyFrom(body, MAGIC.length, body.length - MAGIC.length));
 		}
 		catch (InvalidProtocolBufferException ex) {
 			throw ApiException
 				.badRequest("the body of the request could not be decoded as protobuf: " + ex.getMessage());
 		}
-		String apiVersion = unknown.getTypeMeta().getApiVersion();
-		String kind = unknown.getTypeMeta().getKind();
+		Message typeMeta = (Message) field(unknown, "typeMeta");
+		String apiVersion = (String) field(typeMeta, "apiVersion");
+		String kind = (String) field(typeMeta, "kind");
 		if (kind.isEmpty()) {
 			throw ApiException.badRequest("Object 'Kind' is missing in the protobuf body (typeMeta.kind)");
 		}
@@ -50,7 +56,11 @@ record ProtobufEnvelope(String apiVersion, String kind, ByteString raw) {
 			throw ApiException.badRequest("Object 'apiVersion' is missing in the protobuf body (typeMeta.apiVersion)");
 		}
 		// contentEncoding and contentType are ignored, as kube-apiserver ignores them.
-		return new ProtobufEnvelope(apiVersion, kind, unknown.getRaw());
+		return new ProtobufEnvelope(apiVersion, kind, (ByteString) field(unknown, "raw"));
+	}
+
+	private static Object field(Message message, String name) {
+		return message.getField(message.getDescriptorForType().findFieldByName(name));
 	}
 
 }

@@ -6,13 +6,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import com.google.protobuf.Message;
+import com.google.protobuf.Descriptors.Descriptor;
+import com.google.protobuf.Descriptors.FileDescriptor;
 import io.kubernetes.client.proto.Meta;
 import io.stevedore.machinery.registry.ResourceRegistry;
 import io.stevedore.machinery.registry.ResourceType;
 
 /**
- * Which generated protobuf message decodes an apiVersion + kind, built from the
+ * Which protobuf message type decodes an apiVersion + kind, built from the
  * {@link ResourceRegistry} and the naming of Kubernetes' generated.proto files as the
  * official Java client packages them: group {@code apps} version {@code v1} is proto
  * package {@code k8s.io.api.apps.v1}, Java class
@@ -35,7 +36,7 @@ final class ProtobufKinds {
 
 	private static final ProtobufKinds STANDARD = new ProtobufKinds(ResourceRegistry.standard());
 
-	private final Map<String, Message> prototypes = new LinkedHashMap<>();
+	private final Map<String, Descriptor> types = new LinkedHashMap<>();
 
 	private final List<String> unresolved = new ArrayList<>();
 
@@ -49,9 +50,9 @@ final class ProtobufKinds {
 		// Kubernetes registers DeleteOptions in every group version
 		// (metav1.AddToGroupVersion),
 		// so a delete body may name any of them, or meta.k8s.io/v1.
-		this.prototypes.put(key("meta.k8s.io/v1", "DeleteOptions"), Meta.DeleteOptions.getDefaultInstance());
+		this.types.put(key("meta.k8s.io/v1", "DeleteOptions"), Meta.DeleteOptions.getDescriptor());
 		for (String groupVersion : registry.groupVersions()) {
-			this.prototypes.put(key(groupVersion, "DeleteOptions"), Meta.DeleteOptions.getDefaultInstance());
+			this.types.put(key(groupVersion, "DeleteOptions"), Meta.DeleteOptions.getDescriptor());
 		}
 	}
 
@@ -59,14 +60,14 @@ final class ProtobufKinds {
 		return STANDARD;
 	}
 
-	/** The empty message of that kind, whose parser decodes its bytes. */
-	Optional<Message> find(String apiVersion, String kind) {
-		return Optional.ofNullable(this.prototypes.get(key(apiVersion, kind)));
+	/** The message type of that kind. */
+	Optional<Descriptor> find(String apiVersion, String kind) {
+		return Optional.ofNullable(this.types.get(key(apiVersion, kind)));
 	}
 
 	/** Every {@code apiVersion kind} served, e.g. {@code apps/v1 Deployment}. */
 	List<String> kinds() {
-		return List.copyOf(this.prototypes.keySet());
+		return List.copyOf(this.types.keySet());
 	}
 
 	/** Kinds of the registry without a generated message: expected to be none. */
@@ -94,19 +95,20 @@ final class ProtobufKinds {
 
 	private void add(String group, String version, String kind) {
 		String apiVersion = group.isEmpty() ? version : group + "/" + version;
-		String expected = "k8s.io.api." + goPackage(group) + "." + version + "." + kind;
+		String protoPackage = "k8s.io.api." + goPackage(group) + "." + version;
 		try {
-			Class<?> type = Class.forName(javaOuterClass(group, version) + "$" + kind);
-			Message prototype = (Message) type.getMethod("getDefaultInstance").invoke(null);
-			if (!prototype.getDescriptorForType().getFullName().equals(expected)) {
-				this.unresolved.add(key(apiVersion, kind) + " (found " + prototype.getDescriptorForType().getFullName()
-						+ ", expected " + expected + ")");
+			Class<?> outer = Class.forName(javaOuterClass(group, version));
+			FileDescriptor file = (FileDescriptor) outer.getMethod("getDescriptor").invoke(null);
+			Descriptor type = file.getPackage().equals(protoPackage) ? file.findMessageTypeByName(kind) : null;
+			if (type == null) {
+				this.unresolved.add(key(apiVersion, kind) + " (no message " + protoPackage + "." + kind + " in "
+						+ outer.getName() + ")");
 				return;
 			}
-			this.prototypes.put(key(apiVersion, kind), prototype);
+			this.types.put(key(apiVersion, kind), type);
 		}
 		catch (ReflectiveOperationException | ClassCastException ex) {
-			this.unresolved.add(key(apiVersion, kind) + " (no " + expected + ": " + ex + ")");
+			this.unresolved.add(key(apiVersion, kind) + " (no class for " + protoPackage + ": " + ex + ")");
 		}
 	}
 

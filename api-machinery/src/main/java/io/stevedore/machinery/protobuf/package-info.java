@@ -5,8 +5,8 @@
  * {@link io.stevedore.machinery.protobuf.ProtobufBodies}.
  *
  * <pre>
- * body ─► ProtobufEnvelope (k8s\0 + runtime.Unknown) ─► ProtobufKinds (apiVersion+kind ─► message class)
- *      ─► generated parser (io.kubernetes:client-java-proto) ─► ProtobufToJson (+ KeptZeroValues) ─► JsonNode
+ * body ─► ProtobufEnvelope (k8s\0 + runtime.Unknown) ─► ProtobufKinds (apiVersion+kind ─► message type)
+ *      ─► DynamicMessage over client-java-proto descriptors ─► ProtobufToJson (+ KeptZeroValues) ─► JsonNode
  * </pre>
  *
  * Only decoding: responses stay JSON, which kubectl accepts as its second choice.

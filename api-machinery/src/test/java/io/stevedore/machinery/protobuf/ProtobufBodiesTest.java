@@ -327,7 +327,17 @@ class ProtobufBodiesTest {
 	static Stream<Arguments> badBodies() {
 		byte[] deployment = deployment();
 		byte[] truncated = java.util.Arrays.copyOf(deployment, deployment.length - 7);
+		// Start-group tags of an unknown field 99, nested 100,000 deep: a stack overflow
+		// for a parser without a recursion limit.
+		byte[] nestedGroups = new byte[200_000];
+		for (int i = 0; i < nestedGroups.length; i += 2) {
+			nestedGroups[i] = (byte) 0x9b;
+			nestedGroups[i + 1] = 0x06;
+		}
 		return Stream.of(Arguments.of("an empty body", new byte[0], "the request body is empty"),
+				Arguments.of("unknown groups nested 100,000 deep",
+						envelope("apps/v1", "Deployment", ByteString.copyFrom(nestedGroups)),
+						"too many levels of nesting"),
 				Arguments.of("JSON sent with the protobuf content type", "{\"kind\":\"Pod\"}".getBytes(),
 						"must start with the 4 bytes \"k8s\\x00\""),
 				Arguments.of("an envelope that is not a runtime.Unknown",

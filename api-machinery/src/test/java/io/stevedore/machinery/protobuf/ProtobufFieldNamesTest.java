@@ -39,10 +39,7 @@ class ProtobufFieldNamesTest {
 		List<String> unknown = new ArrayList<>();
 		Set<String> seen = new HashSet<>();
 		for (ResourceType type : ResourceRegistry.standard().all()) {
-			Descriptor message = ProtobufKinds.standard()
-				.find(type.apiVersion(), type.kind())
-				.orElseThrow()
-				.getDescriptorForType();
+			Descriptor message = ProtobufKinds.standard().find(type.apiVersion(), type.kind()).orElseThrow();
 			walk(message, JSON.constructType(type.javaType()), unknown, seen);
 		}
 		assertThat(unknown.stream().distinct()).containsExactlyInAnyOrderElementsOf(NEWER_THAN_THE_MODEL);
