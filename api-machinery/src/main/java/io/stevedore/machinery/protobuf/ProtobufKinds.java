@@ -21,6 +21,12 @@ import io.stevedore.machinery.registry.ResourceType;
  * {@code k8s.io.api.core.v1}, class {@code V1}.
  *
  * <p>
+ * Only the generated descriptors are used, never the generated parsers:
+ * client-java-proto's code predates protobuf 22, and protobuf-java flags its parsers as
+ * vulnerable gencode (GHSA-h4h5-3hr4-j3g2) with a WARN per type on first use. Bodies are
+ * parsed by the runtime's own DynamicMessage instead, under its recursion limit.
+ *
+ * <p>
  * Immutable after construction; safe to share between threads.
  */
 final class ProtobufKinds {
