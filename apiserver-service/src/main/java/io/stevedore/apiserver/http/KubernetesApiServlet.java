@@ -116,7 +116,14 @@ public class KubernetesApiServlet extends HttpServlet {
 			case "get" -> writeObject(response, route(scope), output, include);
 			case "list" ->
 				writeList(response, this.handlers.reads().list(scope, ListOptions.from(query)), output, include);
-			case "watch" -> watch(response, scope, ListOptions.from(query), output, include);
+			case "watch" -> {
+				if ("websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
+					refuseWebSocketWatch(response);
+				}
+				else {
+					watch(response, scope, ListOptions.from(query), output, include);
+				}
+			}
 			case "create", "update", "patch", "delete", "deletecollection" ->
 				writeObject(response, route(scope), output, include);
 			default -> throw ApiException.methodNotSupported(type.group(), type.plural(), info.verb());
@@ -161,6 +168,22 @@ public class KubernetesApiServlet extends HttpServlet {
 			case "deletecollection" -> this.handlers.deletes().deleteCollection(scope);
 			default -> throw ApiException.methodNotSupported(type.group(), type.plural(), verb);
 		};
+	}
+
+	/**
+	 * Watches are served as chunked HTTP streams only. A WebSocket handshake gets a
+	 * short, complete 200 answer: clients such as fabric8 then switch to the HTTP watch
+	 * at once (as they do behind kubectl proxy), where a streaming answer would leave
+	 * them waiting.
+	 */
+	private void refuseWebSocketWatch(HttpServletResponse response) throws IOException {
+		byte[] body = this.codec.writeJson(ApiException
+			.badRequest("watches are served over plain HTTP (chunked), not WebSocket: retry without the Upgrade header")
+			.status());
+		response.setStatus(200);
+		response.setContentType(MediaTypes.JSON);
+		response.setContentLength(body.length);
+		response.getOutputStream().write(body);
 	}
 
 	private void writeObject(HttpServletResponse response, ObjectResult result, MediaTypes.Output output,
