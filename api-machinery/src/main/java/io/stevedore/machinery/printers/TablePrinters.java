@@ -11,6 +11,9 @@ import java.util.Map;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -32,7 +35,14 @@ import io.stevedore.machinery.registry.ResourceType;
  */
 public final class TablePrinters {
 
-	private static final ObjectMapper MAPPER = new ObjectMapper();
+	/**
+	 * Full objects in rows may carry MicroTime (java.time) fields: Leases, events.k8s.io
+	 * Events.
+	 */
+	private static final ObjectMapper MAPPER = JsonMapper.builder()
+		.addModule(new JavaTimeModule())
+		.disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+		.build();
 
 	private static final Map<Class<?>, KindPrinter<?>> PRINTERS = new LinkedHashMap<>();
 

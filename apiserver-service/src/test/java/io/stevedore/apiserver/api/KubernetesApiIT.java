@@ -141,6 +141,18 @@ class KubernetesApiIT {
 	}
 
 	@Test
+	void leasesKeepTheirMicrosecondTimes() {
+		String leases = "/apis/coordination.k8s.io/v1/namespaces/" + this.ns + "/leases";
+		HttpApi.Answer created = this.api.post(leases,
+				"{\"apiVersion\":\"coordination.k8s.io/v1\",\"kind\":\"Lease\",\"metadata\":{\"name\":\"l\"},"
+						+ "\"spec\":{\"holderIdentity\":\"a\",\"leaseDurationSeconds\":15,"
+						+ "\"renewTime\":\"2026-11-22T04:00:00.123456Z\"}}");
+		assertThat(created.code()).as(created.body()).isEqualTo(201);
+		assertThat(this.api.get(leases + "/l").json().path("spec").path("renewTime").asText())
+			.isEqualTo("2026-11-22T04:00:00.123456Z");
+	}
+
+	@Test
 	void generateNameProducesAUniqueName() {
 		String body = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"generateName\":\"cfg-\"}}";
 		String a = this.api.post("/api/v1/namespaces/" + this.ns + "/configmaps", body)
