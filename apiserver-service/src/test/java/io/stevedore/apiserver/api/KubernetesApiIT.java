@@ -452,11 +452,70 @@ class KubernetesApiIT {
 	}
 
 	@Test
+	void dryRunAnswersLikeARealWriteAndStoresNothing() {
+		HttpApi.Answer created = rejectedNothingWritten(() -> this.api.post(pods() + "?dryRun=All", pod("dry", "web")));
+		assertThat(created.code()).isEqualTo(201);
+		assertThat(created.json().path("metadata").path("uid").asText()).isNotEmpty();
+		assertThat(this.api.get(pods() + "/dry").code()).isEqualTo(404);
+		this.api.post(pods(), pod("real", "web"));
+		assertThat(rejectedNothingWritten(() -> this.api.delete(pods() + "/real?dryRun=All")).code()).isEqualTo(200);
+		assertThat(this.api.get(pods() + "/real").code()).isEqualTo(200);
+	}
+
+	/** A request that succeeds but must not write (dry run). */
+	private HttpApi.Answer rejectedNothingWritten(Supplier<HttpApi.Answer> request) {
+		long before = revision();
+		HttpApi.Answer answer = request.get();
+		assertThat(revision()).as("the store's revision after a dry run").isEqualTo(before);
+		return answer;
+	}
+
+	@Test
+	void verbsASubresourceDoesNotHaveAreMethodNotAllowed() {
+		this.api.post(pods(), pod("p", "web"));
+		HttpApi.Answer answer = rejected(405, () -> this.api.delete(pods() + "/p/binding"));
+		assertThat(answer.reason()).isEqualTo("MethodNotAllowed");
+	}
+
+	@Test
+	void sendInitialEventsEndsTheInitialStateWithABookmarkAndTimeoutSecondsEndsTheWatch() throws Exception {
+		this.api.post(pods(), pod("i1", "web"));
+		this.api.post(pods(), pod("i2", "web"));
+		HttpRequest request = HttpRequest
+			.newBuilder(this.api.uri(pods() + "?watch=true&sendInitialEvents=true&allowWatchBookmarks=true"
+					+ "&resourceVersionMatch=NotOlderThan&timeoutSeconds=2"))
+			.build();
+		HttpResponse<InputStream> response = this.api.client().send(request, HttpResponse.BodyHandlers.ofInputStream());
+		List<String> events = new ArrayList<>();
+		try (BufferedReader lines = new BufferedReader(
+				new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+			String line;
+			// The stream ends by itself after timeoutSeconds.
+			while ((line = lines.readLine()) != null) {
+				JsonNode event = HttpApi.JSON.readTree(line);
+				JsonNode meta = event.path("object").path("metadata");
+				events.add(event.path("type").asText() + " "
+						+ (event.path("type").asText().equals("BOOKMARK")
+								? meta.path("annotations").path("k8s.io/initial-events-end").asText()
+								: meta.path("name").asText()));
+			}
+		}
+		assertThat(events).containsExactly("ADDED i1", "ADDED i2", "BOOKMARK true");
+	}
+
+	@Test
 	void aWatchFromACompactedRevisionGetsGone() throws Exception {
+		String staleToken = this.api.get("/api/v1/namespaces?limit=1")
+			.json()
+			.path("metadata")
+			.path("continue")
+			.asText();
 		for (int i = 0; i < 310; i++) {
 			this.api.post("/api/v1/namespaces/" + this.ns + "/configmaps",
 					"{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"c" + i + "\"}}");
 		}
+		HttpApi.Answer expired = rejected(410, () -> this.api.get("/api/v1/namespaces?limit=1&continue=" + staleToken));
+		assertThat(expired.reason()).isEqualTo("Expired");
 		HttpRequest request = HttpRequest.newBuilder(this.api.uri(pods() + "?watch=true&resourceVersion=1")).build();
 		HttpResponse<InputStream> response = this.api.client().send(request, HttpResponse.BodyHandlers.ofInputStream());
 		try (BufferedReader lines = new BufferedReader(
