@@ -112,7 +112,7 @@ public final class ApiServerBenchmark {
 				bench.creates("bench-memory", (int) Math.max(0, memoryPods - existing));
 				jcmd(server.pid(), "GC.run");
 				Thread.sleep(2000);
-				rows.add(row(store, "RSS holding " + memoryPods + " pods",
+				rows.add(row(store, "RSS holding " + bench.podCount() + " pods (after a full GC)",
 						String.format("%.0f MiB", server.residentBytes() / 1048576.0), "< 2 GiB"));
 			}
 			return rows;
