@@ -63,11 +63,13 @@ public final class ApiServerBenchmark {
 		String stores = option(args, "--store", "both");
 		int memoryPods = Integer.parseInt(option(args, "--memory-pods", "150000"));
 		Path jar = Path.of(option(args, "--jar", "apiserver-service/target/apiserver-service-0.1.0-SNAPSHOT-exec.jar"));
-		System.out.printf("machine: %d cores, java %s, %s%n", Runtime.getRuntime().availableProcessors(),
-				System.getProperty("java.version"), System.getProperty("os.name"));
+		List<String> jvmOptions = List.of(option(args, "--jvm", "-Xmx2g -XX:+UseG1GC").split(" "));
+		System.out.printf("machine: %d cores, java %s, %s; apiserver JVM options: %s%n",
+				Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+				System.getProperty("os.name"), jvmOptions);
 		List<String> rows = new ArrayList<>();
 		for (String store : stores.equals("both") ? List.of("embedded", "redis") : List.of(stores)) {
-			rows.addAll(run(store, jar, memoryPods));
+			rows.addAll(run(store, jar, memoryPods, jvmOptions));
 		}
 		System.out.println();
 		System.out.println("| store | measure | result | target |");
@@ -75,10 +77,10 @@ public final class ApiServerBenchmark {
 		rows.forEach(System.out::println);
 	}
 
-	private static List<String> run(String store, Path jar, int memoryPods) throws Exception {
+	private static List<String> run(String store, Path jar, int memoryPods, List<String> jvmOptions) throws Exception {
 		Path data = Files.createTempDirectory("stevedore-bench-" + store);
 		RedisServerProcess redis = store.equals("redis") ? RedisServerProcess.launch() : null;
-		try (ApiServerProcess server = ApiServerProcess.start(jar, redis == null ? null : redis.url(), data, "2g",
+		try (ApiServerProcess server = ApiServerProcess.start(jar, redis == null ? null : redis.url(), data, jvmOptions,
 				data.resolve("apiserver.log"))) {
 			System.out.printf("%n== %s store, apiserver pid %d port %d%n", store, server.pid(), server.port());
 			ApiServerBenchmark bench = new ApiServerBenchmark(server.port());

@@ -27,7 +27,7 @@ final class ApiServerProcess implements AutoCloseable {
 		this.port = port;
 	}
 
-	static ApiServerProcess start(Path jar, String storeUrl, Path dataDir, String maxHeap, Path log)
+	static ApiServerProcess start(Path jar, String storeUrl, Path dataDir, List<String> jvmOptions, Path log)
 			throws IOException, InterruptedException {
 		if (!Files.isRegularFile(jar)) {
 			throw new IllegalStateException("apiserver jar not found at " + jar
@@ -35,7 +35,10 @@ final class ApiServerProcess implements AutoCloseable {
 		}
 		int port = freePort();
 		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-		List<String> command = new ArrayList<>(List.of(java, "-Xmx" + maxHeap, "-XX:+UseG1GC", "-jar", jar.toString()));
+		List<String> command = new ArrayList<>();
+		command.add(java);
+		command.addAll(jvmOptions);
+		command.addAll(List.of("-jar", jar.toString()));
 		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
 		builder.environment().put("STEVEDORE_PORT", Integer.toString(port));
 		builder.environment().put("STEVEDORE_STORAGE_URL", storeUrl == null ? "" : storeUrl);
