@@ -1,0 +1,31 @@
+package io.stevedore.controller.workload;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+
+/**
+ * The pod writes of a workload controller (Kubernetes' {@code PodControlInterface}),
+ * behind an interface so a sync is unit-tested against a fake. Implementations are safe
+ * for concurrent use.
+ */
+public interface PodControl {
+
+	/**
+	 * Creates a pod from a template, named {@code <owner name>-<random>} and owned by
+	 * {@code controllerRef} ({@code controller: true, blockOwnerDeletion: true}).
+	 * @return the created pod as the apiserver returned it
+	 */
+	Pod createPod(String namespace, PodTemplateSpec template, HasMetadata owner, OwnerReference controllerRef);
+
+	/** Deletes a pod; a pod already gone is not an error. */
+	void deletePod(String namespace, String name, HasMetadata owner);
+
+	/**
+	 * Replaces a pod's ownerReferences (adoption and release), guarded by the pod's
+	 * resourceVersion so a stale cache never overwrites a newer owner.
+	 */
+	void patchOwnerReferences(Pod pod, java.util.List<OwnerReference> ownerReferences);
+
+}
