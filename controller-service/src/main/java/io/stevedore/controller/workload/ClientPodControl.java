@@ -1,14 +1,12 @@
 package io.stevedore.controller.workload;
 
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -19,6 +17,9 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 /** {@link PodControl} through fabric8's client. */
 public final class ClientPodControl implements PodControl {
 
+	/** Kubernetes' name length limit minus the 5 random characters generateName adds. */
+	private static final int MAX_GENERATE_NAME_PREFIX = 63 - 5;
+
 	private final KubernetesClient client;
 
 	public ClientPodControl(KubernetesClient client) {
@@ -26,35 +27,15 @@ public final class ClientPodControl implements PodControl {
 	}
 
 	@Override
-	public Pod createPod(String namespace, PodTemplateSpec template, HasMetadata owner, OwnerReference controllerRef) {
-		return this.client.pods()
-			.inNamespace(namespace)
-			.resource(podFromTemplate(template, owner, controllerRef))
-			.create();
+	public Pod createPod(PodTemplateSpec template, HasMetadata owner) {
+		Pod pod = PodTemplates.podFromTemplate(template, owner);
+		pod.getMetadata().setGenerateName(generateNamePrefix(owner.getMetadata().getName() + "-"));
+		return this.client.pods().inNamespace(owner.getMetadata().getNamespace()).resource(pod).create();
 	}
 
-	/**
-	 * Kubernetes' {@code GetPodFromTemplate}: labels, annotations and finalizers from the
-	 * template, a generated name prefixed by the owner's name.
-	 */
-	public static Pod podFromTemplate(PodTemplateSpec template, HasMetadata owner, OwnerReference controllerRef) {
-		var templateMeta = template.getMetadata();
-		Map<String, String> labels = templateMeta == null || templateMeta.getLabels() == null ? new HashMap<>()
-				: new HashMap<>(templateMeta.getLabels());
-		Map<String, String> annotations = templateMeta == null || templateMeta.getAnnotations() == null
-				? new HashMap<>() : new HashMap<>(templateMeta.getAnnotations());
-		List<String> finalizers = templateMeta == null || templateMeta.getFinalizers() == null ? List.of()
-				: templateMeta.getFinalizers();
-		String prefix = owner.getMetadata().getName() + "-";
-		return new PodBuilder()
-			.withMetadata(new ObjectMetaBuilder().withGenerateName(OwnerRefs.generateNamePrefix(prefix))
-				.withLabels(labels)
-				.withAnnotations(annotations)
-				.withFinalizers(finalizers)
-				.withOwnerReferences(controllerRef)
-				.build())
-			.withSpec(new PodBuilder().withSpec(template.getSpec()).build().getSpec())
-			.build();
+	/** Kubernetes' {@code getPodsPrefix}: short enough for the generated suffix. */
+	static String generateNamePrefix(String prefix) {
+		return prefix.length() > MAX_GENERATE_NAME_PREFIX ? prefix.substring(0, MAX_GENERATE_NAME_PREFIX) : prefix;
 	}
 
 	@Override
@@ -71,8 +52,10 @@ public final class ClientPodControl implements PodControl {
 
 	@Override
 	public void patchOwnerReferences(Pod pod, List<OwnerReference> ownerReferences) {
-		Map<String, Object> metadata = new HashMap<>();
+		Map<String, Object> metadata = new LinkedHashMap<>();
 		metadata.put("ownerReferences", ownerReferences);
+		// Preconditions: a merge patch carrying resourceVersion and uid fails with 409
+		// when the pod changed since the cache saw it.
 		metadata.put("resourceVersion", pod.getMetadata().getResourceVersion());
 		metadata.put("uid", pod.getMetadata().getUid());
 		this.client.pods()

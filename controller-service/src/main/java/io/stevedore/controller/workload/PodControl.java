@@ -1,5 +1,7 @@
 package io.stevedore.controller.workload;
 
+import java.util.List;
+
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -13,19 +15,20 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 public interface PodControl {
 
 	/**
-	 * Creates a pod from a template, named {@code <owner name>-<random>} and owned by
-	 * {@code controllerRef} ({@code controller: true, blockOwnerDeletion: true}).
+	 * Creates a pod from a template in the owner's namespace, named
+	 * {@code <owner name>-<random>} and controlled by the owner
+	 * ({@link ControllerRefs#of}).
 	 * @return the created pod as the apiserver returned it
 	 */
-	Pod createPod(String namespace, PodTemplateSpec template, HasMetadata owner, OwnerReference controllerRef);
+	Pod createPod(PodTemplateSpec template, HasMetadata owner);
 
 	/** Deletes a pod; a pod already gone is not an error. */
 	void deletePod(String namespace, String name, HasMetadata owner);
 
 	/**
 	 * Replaces a pod's ownerReferences (adoption and release), guarded by the pod's
-	 * resourceVersion so a stale cache never overwrites a newer owner.
+	 * resourceVersion and uid so a stale cache never overwrites a newer owner.
 	 */
-	void patchOwnerReferences(Pod pod, java.util.List<OwnerReference> ownerReferences);
+	void patchOwnerReferences(Pod pod, List<OwnerReference> ownerReferences);
 
 }
