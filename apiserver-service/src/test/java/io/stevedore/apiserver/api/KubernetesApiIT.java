@@ -6,8 +6,6 @@ import java.io.InputStreamReader;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -18,11 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.core.env.Environment;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,30 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The REST API over real HTTP on the real embedded store: verbs, semantics, and that
  * every rejected request leaves the store's revision where it was.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class KubernetesApiIT {
-
-	private static final Path DATA;
-
-	static {
-		try {
-			DATA = Files.createTempDirectory("stevedore-api-it");
-		}
-		catch (java.io.IOException ex) {
-			throw new ExceptionInInitializerError(ex);
-		}
-	}
-
-	@DynamicPropertySource
-	static void store(DynamicPropertyRegistry registry) {
-		registry.add("stevedore.storage.url", () -> "");
-		registry.add("stevedore.storage.embedded-dir", DATA::toString);
-		// A short history, so a test can push an old revision out of the window.
-		registry.add("stevedore.apiserver.watch-cache-events", () -> "300");
-	}
-
-	@Autowired
-	Environment environment;
+// A short history, so a test can push an old revision out of the window.
+@TestPropertySource(properties = "stevedore.apiserver.watch-cache-events=300")
+class KubernetesApiIT extends EmbeddedApiServer {
 
 	HttpApi api;
 
@@ -61,7 +34,7 @@ class KubernetesApiIT {
 
 	@BeforeEach
 	void namespace() {
-		this.api = new HttpApi(Integer.parseInt(this.environment.getRequiredProperty("local.server.port")));
+		this.api = api();
 		this.ns = "t" + Long.toHexString(System.nanoTime());
 		HttpApi.Answer created = this.api.post("/api/v1/namespaces",
 				"{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"" + this.ns + "\"}}");

@@ -3,8 +3,6 @@ package io.stevedore.apiserver.api;
 import java.io.ByteArrayOutputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.Message;
@@ -20,42 +18,15 @@ import io.kubernetes.client.proto.V1Apps;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.core.env.Environment;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Writes in Kubernetes' protobuf encoding, as kubectl and Go clients send them, over real
  * HTTP: stored and read back as JSON.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class ProtobufBodiesIT {
+class ProtobufBodiesIT extends EmbeddedApiServer {
 
 	private static final String PROTOBUF = "application/vnd.kubernetes.protobuf";
-
-	private static final Path DATA;
-
-	static {
-		try {
-			DATA = Files.createTempDirectory("stevedore-protobuf-it");
-		}
-		catch (java.io.IOException ex) {
-			throw new ExceptionInInitializerError(ex);
-		}
-	}
-
-	@DynamicPropertySource
-	static void store(DynamicPropertyRegistry registry) {
-		registry.add("stevedore.storage.url", () -> "");
-		registry.add("stevedore.storage.embedded-dir", DATA::toString);
-	}
-
-	@Autowired
-	Environment environment;
 
 	HttpApi api;
 
@@ -63,7 +34,7 @@ class ProtobufBodiesIT {
 
 	@BeforeEach
 	void namespace() {
-		this.api = new HttpApi(Integer.parseInt(this.environment.getRequiredProperty("local.server.port")));
+		this.api = api();
 		this.ns = "t" + Long.toHexString(System.nanoTime());
 		HttpApi.Answer created = this.api.post("/api/v1/namespaces",
 				"{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"" + this.ns + "\"}}");
