@@ -1,0 +1,62 @@
+package io.stevedore.nodeagent.runtime;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The narrow port between the agent and the container engine (the kubelet's CRI, cut to
+ * what Stevedore uses). The sync loop only talks to this interface, so it is unit-tested
+ * against a fake; the Docker adapter is the one place that knows docker-java.
+ * <p>
+ * Threading: implementations are safe for concurrent use; every call may block on the
+ * engine. Failures of the engine itself are {@link RuntimeUnavailableException}.
+ */
+public interface ContainerRuntime {
+
+	/** The engine's identity and the host's resources as the engine sees them. */
+	RuntimeInfo info();
+
+	boolean imagePresent(String image);
+
+	/**
+	 * Pulls the image.
+	 * @param auth credentials for the image's registry, or null
+	 * @throws ImagePullException with the registry's own message when the pull fails
+	 */
+	void pullImage(String image, RegistryAuth auth) throws ImagePullException;
+
+	/** Images on the engine, largest first (the node's status.images). */
+	List<ImageSummary> listImages();
+
+	/**
+	 * Creates and starts a pod's sandbox: the container that owns its network namespace.
+	 */
+	Sandbox runSandbox(SandboxSpec spec);
+
+	/** Creates (does not start) an app or init container joined to its sandbox. */
+	String createContainer(ContainerSpec spec);
+
+	void startContainer(String id);
+
+	/** Sends the stop signal, waits up to {@code grace}, then kills. Stopped is fine. */
+	void stopContainer(String id, Duration grace);
+
+	/** Removes the container, killing it if it still runs. Gone is fine. */
+	void removeContainer(String id);
+
+	Optional<ContainerDetails> inspectContainer(String id);
+
+	/** Every container, running or not, carrying all of the given labels. */
+	List<ContainerSummary> listContainers(Map<String, String> labels);
+
+	/** Runs a command inside a running container (exec probes, lifecycle hooks). */
+	ExecResult exec(String id, List<String> command, Duration timeout);
+
+	/** The container's output, stdout and stderr interleaved. */
+	String logs(String id, LogOptions options);
+
+	ContainerStats stats(String id);
+
+}

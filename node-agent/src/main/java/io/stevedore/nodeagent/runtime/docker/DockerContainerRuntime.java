@@ -1,0 +1,588 @@
+package io.stevedore.nodeagent.runtime.docker;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.AuthConfig;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.ContainerNetwork;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Image;
+import com.github.dockerjava.api.model.Info;
+import com.github.dockerjava.api.model.InternetProtocol;
+import com.github.dockerjava.api.model.Ports;
+import com.github.dockerjava.api.model.Statistics;
+import com.github.dockerjava.api.model.Volume;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import io.stevedore.nodeagent.runtime.ContainerDetails;
+import io.stevedore.nodeagent.runtime.ContainerRuntime;
+import io.stevedore.nodeagent.runtime.ContainerSpec;
+import io.stevedore.nodeagent.runtime.ContainerStats;
+import io.stevedore.nodeagent.runtime.ContainerSummary;
+import io.stevedore.nodeagent.runtime.ExecResult;
+import io.stevedore.nodeagent.runtime.ImagePullException;
+import io.stevedore.nodeagent.runtime.ImageSummary;
+import io.stevedore.nodeagent.runtime.LogOptions;
+import io.stevedore.nodeagent.runtime.RegistryAuth;
+import io.stevedore.nodeagent.runtime.RuntimeInfo;
+import io.stevedore.nodeagent.runtime.RuntimeLabels;
+import io.stevedore.nodeagent.runtime.RuntimeUnavailableException;
+import io.stevedore.nodeagent.runtime.Sandbox;
+import io.stevedore.nodeagent.runtime.SandboxSpec;
+
+/**
+ * {@link ContainerRuntime} on the Docker Engine through docker-java. The only class that
+ * knows Docker's API: what Docker says is translated into the port's records here, and
+ * every unexpected Docker failure becomes a {@link RuntimeUnavailableException}.
+ * <p>
+ * Threading: docker-java's client is thread-safe; so is this adapter.
+ */
+public final class DockerContainerRuntime implements ContainerRuntime, Closeable {
+
+	private static final String NEVER = "0001-01-01T00:00:00Z";
+
+	private final DockerClient docker;
+
+	private final String dockerHost;
+
+	public DockerContainerRuntime(String dockerHost) {
+		this.dockerHost = dockerHost;
+		DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
+			.withDockerHost(dockerHost)
+			.build();
+		ApacheDockerHttpClient http = new ApacheDockerHttpClient.Builder().dockerHost(config.getDockerHost())
+			.sslConfig(config.getSSLConfig())
+			.maxConnections(200)
+			.connectionTimeout(Duration.ofSeconds(5))
+			.responseTimeout(Duration.ofMinutes(10))
+			.build();
+		this.docker = DockerClientImpl.getInstance(config, http);
+	}
+
+	@Override
+	public RuntimeInfo info() {
+		return call("info", () -> {
+			Info info = this.docker.infoCmd().exec();
+			return new RuntimeInfo("docker", info.getServerVersion(), info.getOperatingSystem(),
+					info.getKernelVersion(), info.getOsType(), goArch(info.getArchitecture()), info.getNCPU(),
+					info.getMemTotal());
+		});
+	}
+
+	@Override
+	public boolean imagePresent(String image) {
+		return call("inspect image " + image, () -> {
+			try {
+				this.docker.inspectImageCmd(image).exec();
+				return true;
+			}
+			catch (NotFoundException ex) {
+				return false;
+			}
+		});
+	}
+
+	@Override
+	public void pullImage(String image, RegistryAuth auth) throws ImagePullException {
+		ImageReference reference = ImageReference.parse(image);
+		var pull = this.docker.pullImageCmd(reference.repository()).withTag(reference.tagOrDigest());
+		if (auth != null) {
+			pull.withAuthConfig(new AuthConfig().withRegistryAddress(auth.registry())
+				.withUsername(auth.username())
+				.withPassword(auth.password()));
+		}
+		try {
+			pull.start().awaitCompletion();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new ImagePullException("interrupted while pulling " + image, ex);
+		}
+		catch (RuntimeException ex) {
+			throw new ImagePullException(dockerMessage(ex), ex);
+		}
+		if (!imagePresent(image)) {
+			throw new ImagePullException("pull of " + image + " ended without the image", null);
+		}
+	}
+
+	@Override
+	public List<ImageSummary> listImages() {
+		return call("list images", () -> {
+			List<ImageSummary> images = new ArrayList<>();
+			for (Image image : this.docker.listImagesCmd().exec()) {
+				List<String> names = new ArrayList<>();
+				names.addAll(nonNull(image.getRepoDigests()).stream().filter(n -> !n.startsWith("<none>")).toList());
+				names.addAll(nonNull(image.getRepoTags()).stream().filter(n -> !n.startsWith("<none>")).toList());
+				if (!names.isEmpty()) {
+					images.add(new ImageSummary(names, image.getSize() == null ? 0 : image.getSize()));
+				}
+			}
+			images.sort(Comparator.comparingLong(ImageSummary::sizeBytes).reversed());
+			return images;
+		});
+	}
+
+	@Override
+	public Sandbox runSandbox(SandboxSpec spec) {
+		return call("run sandbox " + spec.name(), () -> {
+			HostConfig host = HostConfig.newHostConfig()
+				.withNetworkMode(spec.hostNetwork() ? "host" : spec.network())
+				.withInit(false);
+			if (!spec.dns().nameservers().isEmpty()) {
+				host.withDns(spec.dns().nameservers());
+			}
+			if (!spec.dns().searches().isEmpty()) {
+				host.withDnsSearch(spec.dns().searches());
+			}
+			if (!spec.dns().options().isEmpty()) {
+				host.withDnsOptions(spec.dns().options());
+			}
+			CreateContainerCmd create = this.docker.createContainerCmd(spec.image())
+				.withName(spec.name())
+				.withLabels(spec.labels())
+				.withEntrypoint(spec.command());
+			if (!spec.hostNetwork()) {
+				create.withHostName(spec.hostname());
+			}
+			if (!spec.portBindings().isEmpty() && !spec.hostNetwork()) {
+				Ports ports = new Ports();
+				List<ExposedPort> exposed = new ArrayList<>();
+				for (SandboxSpec.PortBinding binding : spec.portBindings()) {
+					ExposedPort port = new ExposedPort(binding.containerPort(),
+							InternetProtocol.parse(binding.protocol().toLowerCase()));
+					exposed.add(port);
+					ports.bind(port, Ports.Binding.bindIpAndPort(binding.hostIp().isEmpty() ? null : binding.hostIp(),
+							binding.hostPort()));
+				}
+				create.withExposedPorts(exposed);
+				host.withPortBindings(ports);
+			}
+			String id = create.withHostConfig(host).exec().getId();
+			try {
+				this.docker.startContainerCmd(id).exec();
+			}
+			catch (RuntimeException ex) {
+				removeQuietly(id);
+				throw ex;
+			}
+			InspectContainerResponse inspected = this.docker.inspectContainerCmd(id).exec();
+			return new Sandbox(id, spec.hostNetwork() ? null : ip(inspected));
+		});
+	}
+
+	@Override
+	public String createContainer(ContainerSpec spec) {
+		return call("create container " + spec.name(), () -> {
+			List<Bind> binds = spec.mounts()
+				.stream()
+				.map(m -> new Bind(m.hostPath(), new Volume(m.containerPath()),
+						m.readOnly() ? com.github.dockerjava.api.model.AccessMode.ro
+								: com.github.dockerjava.api.model.AccessMode.rw))
+				.toList();
+			String joined = "container:" + spec.sandboxId();
+			HostConfig host = HostConfig.newHostConfig().withNetworkMode(joined).withIpcMode(joined).withBinds(binds);
+			ContainerSpec.Resources resources = spec.resources();
+			if (resources.cpuShares() > 0) {
+				host.withCpuShares((int) resources.cpuShares());
+			}
+			if (resources.cpuQuotaMicros() > 0) {
+				host.withCpuQuota(resources.cpuQuotaMicros()).withCpuPeriod(resources.cpuPeriodMicros());
+			}
+			if (resources.memoryBytes() > 0) {
+				// No swap beyond the limit, as the kubelet runs containers.
+				host.withMemory(resources.memoryBytes()).withMemorySwap(resources.memoryBytes());
+			}
+			CreateContainerCmd create = this.docker.createContainerCmd(spec.image())
+				.withName(spec.name())
+				.withLabels(spec.labels())
+				.withEnv(spec.env())
+				.withTty(spec.tty())
+				.withStdinOpen(spec.stdin())
+				.withHostConfig(host);
+			if (!spec.entrypoint().isEmpty()) {
+				create.withEntrypoint(spec.entrypoint());
+				// Kubernetes: a command without args runs without the image's CMD.
+				create.withCmd(spec.cmd());
+			}
+			else if (!spec.cmd().isEmpty()) {
+				create.withCmd(spec.cmd());
+			}
+			if (spec.workingDir() != null && !spec.workingDir().isEmpty()) {
+				create.withWorkingDir(spec.workingDir());
+			}
+			return create.exec().getId();
+		});
+	}
+
+	@Override
+	public void startContainer(String id) {
+		call("start container " + id, () -> {
+			try {
+				this.docker.startContainerCmd(id).exec();
+			}
+			catch (NotModifiedException ex) {
+				// already running
+			}
+			return null;
+		});
+	}
+
+	@Override
+	public void stopContainer(String id, Duration grace) {
+		call("stop container " + id, () -> {
+			try {
+				this.docker.stopContainerCmd(id).withTimeout((int) Math.max(0, grace.toSeconds())).exec();
+			}
+			catch (NotModifiedException | NotFoundException ex) {
+				// already stopped or gone
+			}
+			return null;
+		});
+	}
+
+	@Override
+	public void removeContainer(String id) {
+		call("remove container " + id, () -> {
+			try {
+				this.docker.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
+			}
+			catch (NotFoundException ex) {
+				// gone already
+			}
+			catch (DockerException ex) {
+				// "removal already in progress" is as good as removed.
+				if (ex.getMessage() == null || !ex.getMessage().contains("already in progress")) {
+					throw ex;
+				}
+			}
+			return null;
+		});
+	}
+
+	@Override
+	public Optional<ContainerDetails> inspectContainer(String id) {
+		return call("inspect container " + id, () -> {
+			try {
+				return Optional.of(details(this.docker.inspectContainerCmd(id).exec()));
+			}
+			catch (NotFoundException ex) {
+				return Optional.empty();
+			}
+		});
+	}
+
+	@Override
+	public List<ContainerSummary> listContainers(Map<String, String> labels) {
+		return call("list containers", () -> {
+			List<ContainerSummary> result = new ArrayList<>();
+			for (Container container : this.docker.listContainersCmd()
+				.withShowAll(true)
+				.withLabelFilter(labels)
+				.exec()) {
+				String name = container.getNames() == null || container.getNames().length == 0 ? ""
+						: container.getNames()[0].replaceFirst("^/", "");
+				result.add(new ContainerSummary(container.getId(), name,
+						container.getLabels() == null ? Map.of() : container.getLabels(), container.getState(),
+						container.getCreated() == null ? 0 : container.getCreated()));
+			}
+			return result;
+		});
+	}
+
+	@Override
+	public ExecResult exec(String id, List<String> command, Duration timeout) {
+		return call("exec in " + id, () -> {
+			String execId = this.docker.execCreateCmd(id)
+				.withCmd(command.toArray(String[]::new))
+				.withAttachStdout(true)
+				.withAttachStderr(true)
+				.exec()
+				.getId();
+			OutputCallback output = new OutputCallback();
+			this.docker.execStartCmd(execId).exec(output);
+			boolean completed;
+			try {
+				completed = output.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				completed = false;
+			}
+			finally {
+				closeQuietly(output);
+			}
+			if (!completed) {
+				return new ExecResult(-1, output.text(), true);
+			}
+			Long exit = this.docker.inspectExecCmd(execId).exec().getExitCodeLong();
+			return new ExecResult(exit == null ? -1 : exit.intValue(), output.text(), false);
+		});
+	}
+
+	@Override
+	public String logs(String id, LogOptions options) {
+		return call("logs of " + id, () -> {
+			var command = this.docker.logContainerCmd(id)
+				.withStdOut(true)
+				.withStdErr(true)
+				.withTimestamps(options.timestamps());
+			if (options.tailLines() >= 0) {
+				command.withTail(options.tailLines());
+			}
+			if (options.since() != null) {
+				command.withSince((int) options.since().getEpochSecond());
+			}
+			OutputCallback output = new OutputCallback();
+			try {
+				command.exec(output).awaitCompletion(30, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			return output.text();
+		});
+	}
+
+	@Override
+	public ContainerStats stats(String id) {
+		return call("stats of " + id, () -> {
+			StatsCallback callback = new StatsCallback();
+			this.docker.statsCmd(id).withNoStream(true).exec(callback);
+			Statistics stats;
+			try {
+				stats = callback.first(Duration.ofSeconds(10));
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				stats = null;
+			}
+			if (stats == null) {
+				return new ContainerStats(0, 0);
+			}
+			long cpu = stats.getCpuStats() != null && stats.getCpuStats().getCpuUsage() != null
+					&& stats.getCpuStats().getCpuUsage().getTotalUsage() != null
+							? stats.getCpuStats().getCpuUsage().getTotalUsage() : 0;
+			long usage = stats.getMemoryStats() != null && stats.getMemoryStats().getUsage() != null
+					? stats.getMemoryStats().getUsage() : 0;
+			long inactive = 0;
+			if (stats.getMemoryStats() != null && stats.getMemoryStats().getStats() != null) {
+				Long file = stats.getMemoryStats().getStats().getTotalInactiveFile();
+				if (file == null) {
+					file = stats.getMemoryStats().getStats().getInactiveFile();
+				}
+				inactive = file == null ? 0 : file;
+			}
+			// cAdvisor's working set: usage minus inactive file cache.
+			return new ContainerStats(cpu, Math.max(0, usage - inactive));
+		});
+	}
+
+	/**
+	 * Makes sure the pod network exists: a Docker bridge shared by every agent on this
+	 * engine.
+	 */
+	public void ensureNetwork(String name) {
+		call("ensure network " + name, () -> {
+			boolean exists = this.docker.listNetworksCmd()
+				.withNameFilter(name)
+				.exec()
+				.stream()
+				.anyMatch(n -> name.equals(n.getName()));
+			if (!exists) {
+				try {
+					this.docker.createNetworkCmd()
+						.withName(name)
+						.withDriver("bridge")
+						.withLabels(Map.of("io.stevedore.network", "pods"))
+						.exec();
+				}
+				catch (com.github.dockerjava.api.exception.ConflictException ex) {
+					// another agent on this engine created it first
+				}
+			}
+			return null;
+		});
+	}
+
+	@Override
+	public void close() throws IOException {
+		this.docker.close();
+	}
+
+	private static ContainerDetails details(InspectContainerResponse inspected) {
+		InspectContainerResponse.ContainerState state = inspected.getState();
+		Long exit = state.getExitCodeLong();
+		return new ContainerDetails(inspected.getId(), inspected.getName().replaceFirst("^/", ""),
+				inspected.getConfig().getImage(), inspected.getImageId(),
+				inspected.getConfig().getLabels() == null ? Map.of() : inspected.getConfig().getLabels(),
+				state.getStatus(), exit == null ? 0 : exit.intValue(), Boolean.TRUE.equals(state.getOOMKilled()),
+				state.getError() == null ? "" : state.getError(), instant(inspected.getCreated()),
+				instant(state.getStartedAt()), instant(state.getFinishedAt()), ip(inspected));
+	}
+
+	private static String ip(InspectContainerResponse inspected) {
+		if (inspected.getNetworkSettings() == null || inspected.getNetworkSettings().getNetworks() == null) {
+			return null;
+		}
+		return inspected.getNetworkSettings()
+			.getNetworks()
+			.values()
+			.stream()
+			.map(ContainerNetwork::getIpAddress)
+			.filter(ip -> ip != null && !ip.isEmpty())
+			.findFirst()
+			.orElse(null);
+	}
+
+	private static Instant instant(String time) {
+		if (time == null || time.isEmpty() || NEVER.equals(time)) {
+			return null;
+		}
+		return Instant.parse(time);
+	}
+
+	/** Docker says x86_64; Kubernetes (Go) says amd64. */
+	static String goArch(String architecture) {
+		if (architecture == null) {
+			return "";
+		}
+		return switch (architecture) {
+			case "x86_64" -> "amd64";
+			case "aarch64" -> "arm64";
+			case "armv7l" -> "arm";
+			default -> architecture;
+		};
+	}
+
+	private static String dockerMessage(Throwable ex) {
+		String message = ex.getMessage() == null ? ex.toString() : ex.getMessage();
+		// docker-java wraps the engine's JSON: {"message":"..."}
+		int start = message.indexOf("{\"message\":\"");
+		if (start >= 0) {
+			int from = start + 12;
+			int end = message.indexOf("\"}", from);
+			if (end > from) {
+				return message.substring(from, end).replace("\\\"", "\"");
+			}
+		}
+		return message.strip();
+	}
+
+	private void removeQuietly(String id) {
+		try {
+			this.docker.removeContainerCmd(id).withForce(true).exec();
+		}
+		catch (RuntimeException ex) {
+			// best effort: the sync loop lists and removes leftovers anyway
+		}
+	}
+
+	private static void closeQuietly(Closeable closeable) {
+		try {
+			closeable.close();
+		}
+		catch (IOException ex) {
+			// nothing to do
+		}
+	}
+
+	private static <T> List<T> nonNull(T[] array) {
+		return array == null ? List.of() : Arrays.asList(array);
+	}
+
+	private <T> T call(String what, DockerCall<T> call) {
+		try {
+			return call.run();
+		}
+		catch (NotFoundException | com.github.dockerjava.api.exception.ConflictException
+				| com.github.dockerjava.api.exception.BadRequestException ex) {
+			// The engine understood and refused: the caller reports the engine's words.
+			throw new RuntimeUnavailableException(what + ": " + dockerMessage(ex), ex);
+		}
+		catch (DockerException ex) {
+			throw new RuntimeUnavailableException(what + ": " + dockerMessage(ex), ex);
+		}
+		catch (RuntimeException ex) {
+			throw new RuntimeUnavailableException(
+					what + ": Docker engine at " + this.dockerHost + " not reachable: " + dockerMessage(ex), ex);
+		}
+	}
+
+	@FunctionalInterface
+	private interface DockerCall<T> {
+
+		T run();
+
+	}
+
+	private static final class OutputCallback extends ResultCallback.Adapter<Frame> {
+
+		private final StringBuilder text = new StringBuilder();
+
+		@Override
+		public void onNext(Frame frame) {
+			synchronized (this.text) {
+				this.text.append(new String(frame.getPayload(), java.nio.charset.StandardCharsets.UTF_8));
+			}
+		}
+
+		String text() {
+			synchronized (this.text) {
+				return this.text.toString();
+			}
+		}
+
+	}
+
+	private static final class StatsCallback extends ResultCallback.Adapter<Statistics> {
+
+		private final java.util.concurrent.CompletableFuture<Statistics> first = new java.util.concurrent.CompletableFuture<>();
+
+		@Override
+		public void onNext(Statistics statistics) {
+			this.first.complete(statistics);
+		}
+
+		@Override
+		public void onComplete() {
+			this.first.complete(null);
+			super.onComplete();
+		}
+
+		Statistics first(Duration timeout) throws InterruptedException {
+			try {
+				return this.first.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+			}
+			catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ex) {
+				return null;
+			}
+			finally {
+				closeQuietly(this);
+			}
+		}
+
+	}
+
+}
