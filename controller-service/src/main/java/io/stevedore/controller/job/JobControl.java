@@ -1,0 +1,27 @@
+package io.stevedore.controller.job;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+
+/** The Job controller's writes, behind an interface for the unit tests. */
+public interface JobControl {
+
+	/**
+	 * Creates a pod built by the controller (generateName, completion index, controller
+	 * ownerReference already set).
+	 */
+	void createPod(Pod pod);
+
+	/** Deletes a pod; one already gone is not an error. */
+	void deletePod(Pod pod);
+
+	/** PUT jobs/{name}/status with the job's status (optimistic on resourceVersion). */
+	void updateStatus(Job job);
+
+	/**
+	 * Deletes a finished Job whose ttlSecondsAfterFinished ran out, in the foreground
+	 * (its pods first), as the TTL-after-finished controller does.
+	 */
+	void deleteFinished(Job job);
+
+}

@@ -1,0 +1,61 @@
+package io.stevedore.controller.job;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.stevedore.client.controller.Controller;
+import io.stevedore.client.controller.EnqueueingHandler;
+import io.stevedore.client.workqueue.WorkQueue;
+import io.stevedore.controller.manager.ControllerContext;
+import io.stevedore.controller.manager.ControllerFactory;
+import io.stevedore.controller.manager.RunningController;
+import io.stevedore.controller.workload.ControllerExpectations;
+import io.stevedore.controller.workload.OwnedObjectHandler;
+import io.stevedore.controller.workload.OwnerIndex;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Wires the Job controller: informers on Jobs and pods (pods enqueue their controlling
+ * Job) feed {@link JobSync}; it also does the TTL-after-finished controller's work.
+ */
+@Component
+public class JobController implements ControllerFactory {
+
+	public static final String NAME = "job";
+
+	@Override
+	public String name() {
+		return NAME;
+	}
+
+	/** Kubernetes' --concurrent-job-syncs default. */
+	@Override
+	public int defaultWorkers() {
+		return 5;
+	}
+
+	@Override
+	public RunningController start(ControllerContext context) {
+		WorkQueue<String> queue = context.newQueue();
+		ControllerExpectations expectations = new ControllerExpectations(context.clock());
+		SharedIndexInformer<Job> jobs = context.client().batch().v1().jobs().inAnyNamespace().runnableInformer(0);
+		SharedIndexInformer<Pod> pods = context.client().pods().inAnyNamespace().runnableInformer(0);
+		OwnerIndex.addTo(pods);
+		jobs.addEventHandler(EnqueueingHandler.byKey(queue));
+		pods.addEventHandler(new OwnedObjectHandler<>("Job", queue, expectations));
+		jobs.start();
+		pods.start();
+		JobSync sync = new JobSync((key) -> jobs.getStore().getByKey(key), (uid) -> OwnerIndex.controlledBy(pods, uid),
+				new ClientJobControl(context.client()), expectations, JobSettings.defaults(), context.clock());
+		Controller controller = new Controller(NAME, queue, sync, context.workers(),
+				() -> jobs.hasSynced() && pods.hasSynced(), context.clock());
+		controller.start();
+		return () -> {
+			controller.stop();
+			jobs.stop();
+			pods.stop();
+		};
+	}
+
+}

@@ -1,0 +1,381 @@
+package io.stevedore.controller.job;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import io.stevedore.client.clock.FakeClock;
+import io.stevedore.client.controller.Result;
+import io.stevedore.controller.workload.ControllerExpectations;
+import io.stevedore.controller.workload.ControllerRefs;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class JobSyncTest {
+
+	private static final String UID = "job-uid";
+
+	private final FakeClock clock = new FakeClock(Instant.parse("2026-01-01T00:00:00Z"));
+
+	private final Map<String, Job> jobs = new HashMap<>();
+
+	private final List<Pod> pods = new ArrayList<>();
+
+	private final FakeJobControl control = new FakeJobControl();
+
+	private final ControllerExpectations expectations = new ControllerExpectations(this.clock);
+
+	private final JobSync sync = new JobSync(this.jobs::get, (uid) -> List.copyOf(this.pods), this.control,
+			this.expectations, JobSettings.defaults(), this.clock);
+
+	@Test
+	void aNewJobGetsParallelismPodsLabelledAndOwnedByIt() {
+		givenJob(job(3, 2));
+
+		this.sync.reconcile("team/pi");
+
+		assertThat(this.control.created).hasSize(2).allSatisfy(pod -> {
+			assertThat(pod.getMetadata().getGenerateName()).isEqualTo("pi-");
+			assertThat(pod.getMetadata().getLabels()).containsEntry("batch.kubernetes.io/job-name", "pi");
+			assertThat(ControllerRefs.controllerOf(pod).getUid()).isEqualTo(UID);
+		});
+		assertThat(this.control.status().getActive()).isEqualTo(2);
+		assertThat(this.control.status().getStartTime()).isEqualTo("2026-01-01T00:00:00Z");
+	}
+
+	@Test
+	void podsCreatedButNotYetSeenAreNotCreatedAgain() {
+		givenJob(job(3, 2));
+		this.sync.reconcile("team/pi");
+
+		this.sync.reconcile("team/pi");
+
+		assertThat(this.control.created).hasSize(2);
+	}
+
+	@Test
+	void theLastPodsAreCreatedOnlyForTheCompletionsStillMissing() {
+		givenJob(job(3, 2));
+		this.pods.add(pod("a", "Succeeded"));
+		this.pods.add(pod("b", "Succeeded"));
+
+		this.sync.reconcile("team/pi");
+
+		assertThat(this.control.created).hasSize(1);
+	}
+
+	@Test
+	void aJobWhosePodsReachedCompletionsIsCompleteWithCompletionTime() {
+		givenJob(job(3, 2));
+		this.pods.add(pod("a", "Succeeded"));
+		this.pods.add(pod("b", "Succeeded"));
+		this.pods.add(pod("c", "Succeeded"));
+
+		this.sync.reconcile("team/pi");
+
+		assertThat(this.control.status().getSucceeded()).isEqualTo(3);
+		assertThat(this.control.status().getCompletionTime()).isEqualTo("2026-01-01T00:00:00Z");
+		assertThat(condition("Complete").getReason()).isEqualTo("CompletionsReached");
+		assertThat(this.control.created).isEmpty();
+	}
+
+	@Test
+	void aFailedPodIsReplacedOnlyAfterTheBackoffDelay() {
+		givenJob(job(1, 1));
+		this.pods.add(failedPod("a", "2026-01-01T00:00:00Z"));
+
+		Result result = this.sync.reconcile("team/pi");
+
+		assertThat(this.control.created).isEmpty();
+		assertThat(result.requeueAfter()).isEqualTo(Duration.ofSeconds(10));
+		assertThat(this.control.status().getFailed()).isEqualTo(1);
+
+		this.clock.advance(Duration.ofSeconds(10));
+		this.sync.reconcile("team/pi");
+
+		assertThat(this.control.created).hasSize(1);
+	}
+
+	@Test
+	void theBackoffDoublesWithEachFailureSinceTheLastSuccess() {
+		givenJob(job(1, 1));
+		this.pods.add(failedPod("a", "2025-12-31T23:59:00Z"));
+		this.pods.add(failedPod("b", "2026-01-01T00:00:00Z"));
+
+		Result result = this.sync.reconcile("team/pi");
+
+		assertThat(result.requeueAfter()).isEqualTo(Duration.ofSeconds(20));
+	}
+
+	@Test
+	void moreFailuresThanTheBackoffLimitFailTheJobAndDeleteItsActivePods() {
+		Job job = job(2, 2);
+		job.getSpec().setBackoffLimit(1);
+		givenJob(job);
+		this.pods.add(failedPod("a", "2026-01-01T00:00:00Z"));
+		this.pods.add(failedPod("b", "2026-01-01T00:00:00Z"));
+		this.pods.add(pod("c", "Running"));
+
+		this.sync.reconcile("team/pi");
+
+		JobCondition failed = condition("Failed");
+		assertThat(failed.getStatus()).isEqualTo("True");
+		assertThat(failed.getReason()).isEqualTo("BackoffLimitExceeded");
+		assertThat(failed.getMessage()).isEqualTo("Job has reached the specified backoff limit");
+		assertThat(this.control.deleted).containsExactly("c");
+		assertThat(this.control.status().getActive()).isZero();
+	}
+
+	@Test
+	void aJobActiveLongerThanItsDeadlineFailsWithDeadlineExceeded() {
+		Job job = job(1, 1);
+		job.getSpec().setActiveDeadlineSeconds(30L);
+		job.setStatus(
+				new io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder().withStartTime("2025-12-31T23:59:00Z")
+					.build());
+		givenJob(job);
+		this.pods.add(pod("a", "Running"));
+
+		this.sync.reconcile("team/pi");
+
+		assertThat(condition("Failed").getReason()).isEqualTo("DeadlineExceeded");
+		assertThat(this.control.deleted).containsExactly("a");
+	}
+
+	@Test
+	void aJobWithinItsDeadlineLooksAgainWhenTheDeadlineComes() {
+		Job job = job(1, 1);
+		job.getSpec().setActiveDeadlineSeconds(30L);
+		givenJob(job);
+		this.pods.add(pod("a", "Running"));
+
+		assertThat(this.sync.reconcile("team/pi").requeueAfter()).isEqualTo(Duration.ofSeconds(30));
+	}
+
+	@Test
+	void aSuspendedJobDeletesItsActivePodsAndSaysSo() {
+		Job job = job(1, 1);
+		job.getSpec().setSuspend(true);
+		givenJob(job);
+		this.pods.add(pod("a", "Running"));
+
+		this.sync.reconcile("team/pi");
+
+		assertThat(this.control.deleted).containsExactly("a");
+		assertThat(condition("Suspended").getReason()).isEqualTo("JobSuspended");
+		assertThat(this.control.created).isEmpty();
+	}
+
+	@Test
+	void anIndexedJobRunsOnePodPerMissingIndexWithIndexAnnotationHostnameAndEnv() {
+		Job job = job(3, 3);
+		job.getSpec().setCompletionMode("Indexed");
+		givenJob(job);
+		Pod done = pod("done", "Succeeded");
+		done.getMetadata().setAnnotations(Map.of("batch.kubernetes.io/job-completion-index", "1"));
+		this.pods.add(done);
+
+		this.sync.reconcile("team/pi");
+
+		assertThat(this.control.created)
+			.extracting(p -> p.getMetadata().getAnnotations().get("batch.kubernetes.io/job-completion-index"))
+			.containsExactly("0", "2");
+		Pod first = this.control.created.get(0);
+		assertThat(first.getMetadata().getGenerateName()).isEqualTo("pi-0-");
+		assertThat(first.getMetadata().getLabels()).containsEntry("batch.kubernetes.io/job-completion-index", "0");
+		assertThat(first.getSpec().getHostname()).isEqualTo("pi-0");
+		assertThat(first.getSpec().getContainers().get(0).getEnv())
+			.anySatisfy(env -> assertThat(env.getName()).isEqualTo("JOB_COMPLETION_INDEX"));
+		assertThat(this.control.status().getCompletedIndexes()).isEqualTo("1");
+	}
+
+	@Test
+	void anIndexedJobCompletesWhenEveryIndexSucceeded() {
+		Job job = job(3, 3);
+		job.getSpec().setCompletionMode("Indexed");
+		job.setStatus(
+				new io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder().withCompletedIndexes("0-1").build());
+		givenJob(job);
+		Pod last = pod("last", "Succeeded");
+		last.getMetadata().setAnnotations(Map.of("batch.kubernetes.io/job-completion-index", "2"));
+		this.pods.add(last);
+
+		this.sync.reconcile("team/pi");
+
+		assertThat(this.control.status().getCompletedIndexes()).isEqualTo("0-2");
+		assertThat(condition("Complete").getStatus()).isEqualTo("True");
+	}
+
+	@Test
+	void aPodFailurePolicyFailJobRuleFailsTheJobAtOnce() {
+		Job job = job(1, 1);
+		job.getSpec()
+			.setPodFailurePolicy(new io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyBuilder().addNewRule()
+				.withAction("FailJob")
+				.withNewOnExitCodes()
+				.withOperator("In")
+				.withValues(42)
+				.endOnExitCodes()
+				.endRule()
+				.build());
+		givenJob(job);
+		Pod failed = failedPod("a", "2026-01-01T00:00:00Z");
+		failed.getStatus().getContainerStatuses().get(0).getState().getTerminated().setExitCode(42);
+		this.pods.add(failed);
+
+		this.sync.reconcile("team/pi");
+
+		assertThat(condition("Failed").getReason()).isEqualTo("PodFailurePolicy");
+		assertThat(condition("Failed").getMessage())
+			.isEqualTo("Container app for pod team/a failed with exit code 42 matching FailJob rule at index 0");
+	}
+
+	@Test
+	void aFinishedJobIsDeletedOnceItsTtlRunsOut() {
+		Job job = job(1, 1);
+		job.getSpec().setTtlSecondsAfterFinished(60);
+		job.setStatus(new io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder().addNewCondition()
+			.withType("Complete")
+			.withStatus("True")
+			.withLastTransitionTime("2026-01-01T00:00:00Z")
+			.endCondition()
+			.build());
+		givenJob(job);
+
+		assertThat(this.sync.reconcile("team/pi").requeueAfter()).isEqualTo(Duration.ofSeconds(60));
+		assertThat(this.control.deletedJobs).isEmpty();
+
+		this.clock.advance(Duration.ofSeconds(60));
+		this.sync.reconcile("team/pi");
+
+		assertThat(this.control.deletedJobs).containsExactly("pi");
+	}
+
+	@Test
+	void aWorkQueueJobWithoutCompletionsCompletesWhenAPodSucceededAndNoneRuns() {
+		Job job = job(1, 2);
+		job.getSpec().setCompletions(null);
+		givenJob(job);
+		this.pods.add(pod("a", "Succeeded"));
+
+		this.sync.reconcile("team/pi");
+
+		assertThat(condition("Complete").getStatus()).isEqualTo("True");
+		assertThat(this.control.created).isEmpty();
+	}
+
+	private void givenJob(Job job) {
+		this.jobs.put("team/pi", job);
+	}
+
+	private JobCondition condition(String type) {
+		return JobConditions.find(this.control.status(), type);
+	}
+
+	private static Job job(int completions, int parallelism) {
+		return new JobBuilder().withApiVersion("batch/v1")
+			.withKind("Job")
+			.withNewMetadata()
+			.withNamespace("team")
+			.withName("pi")
+			.withUid(UID)
+			.endMetadata()
+			.withNewSpec()
+			.withCompletions(completions)
+			.withParallelism(parallelism)
+			.withBackoffLimit(6)
+			.withCompletionMode("NonIndexed")
+			.withNewTemplate()
+			.withNewMetadata()
+			.addToLabels("batch.kubernetes.io/job-name", "pi")
+			.endMetadata()
+			.withNewSpec()
+			.addNewContainer()
+			.withName("app")
+			.withImage("busybox")
+			.endContainer()
+			.withRestartPolicy("Never")
+			.endSpec()
+			.endTemplate()
+			.endSpec()
+			.build();
+	}
+
+	private static Pod pod(String name, String phase) {
+		return new PodBuilder().withNewMetadata()
+			.withNamespace("team")
+			.withName(name)
+			.withCreationTimestamp("2025-12-31T23:00:00Z")
+			.addNewOwnerReference()
+			.withKind("Job")
+			.withName("pi")
+			.withUid(UID)
+			.withController(true)
+			.endOwnerReference()
+			.endMetadata()
+			.withNewStatus()
+			.withPhase(phase)
+			.endStatus()
+			.build();
+	}
+
+	private static Pod failedPod(String name, String finishedAt) {
+		Pod pod = pod(name, "Failed");
+		pod.getStatus()
+			.setContainerStatuses(List.of(new io.fabric8.kubernetes.api.model.ContainerStatusBuilder().withName("app")
+				.withNewState()
+				.withNewTerminated()
+				.withExitCode(1)
+				.withFinishedAt(finishedAt)
+				.endTerminated()
+				.endState()
+				.build()));
+		return pod;
+	}
+
+	private static final class FakeJobControl implements JobControl {
+
+		final List<Pod> created = new ArrayList<>();
+
+		final List<String> deleted = new ArrayList<>();
+
+		final List<String> deletedJobs = new ArrayList<>();
+
+		Job updated;
+
+		io.fabric8.kubernetes.api.model.batch.v1.JobStatus status() {
+			return this.updated.getStatus();
+		}
+
+		@Override
+		public void createPod(Pod pod) {
+			this.created.add(pod);
+		}
+
+		@Override
+		public void deletePod(Pod pod) {
+			this.deleted.add(pod.getMetadata().getName());
+		}
+
+		@Override
+		public void updateStatus(Job job) {
+			this.updated = job;
+		}
+
+		@Override
+		public void deleteFinished(Job job) {
+			this.deletedJobs.add(job.getMetadata().getName());
+		}
+
+	}
+
+}
