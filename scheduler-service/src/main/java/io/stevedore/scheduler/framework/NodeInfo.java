@@ -40,6 +40,16 @@ public final class NodeInfo {
 
 	private long generation;
 
+	/**
+	 * One counter for all nodes, as Kubernetes' {@code nextGeneration}: a node removed
+	 * and added again never repeats a generation the snapshot already holds.
+	 */
+	private static final java.util.concurrent.atomic.AtomicLong GENERATIONS = new java.util.concurrent.atomic.AtomicLong();
+
+	private static long nextGeneration() {
+		return GENERATIONS.incrementAndGet();
+	}
+
 	public NodeInfo(String name) {
 		this.name = name;
 		this.pods = new ArrayList<>();
@@ -101,7 +111,13 @@ public final class NodeInfo {
 			}
 		}
 		this.imageSizes = Map.copyOf(images);
-		this.generation++;
+		this.generation = nextGeneration();
+	}
+
+	/** The Node object was deleted while pods still count here. */
+	public void clearNode() {
+		this.node = null;
+		this.generation = nextGeneration();
 	}
 
 	public void addPod(PodInfo pod) {
@@ -116,7 +132,7 @@ public final class NodeInfo {
 		this.nonZeroMilliCpu += pod.nonZeroMilliCpu();
 		this.nonZeroMemory += pod.nonZeroMemory();
 		this.usedPorts.addAll(pod.hostPorts());
-		this.generation++;
+		this.generation = nextGeneration();
 	}
 
 	/** Removes the pod with this UID; false when it was not here. */
@@ -133,7 +149,7 @@ public final class NodeInfo {
 				for (HostPort port : pod.hostPorts()) {
 					this.usedPorts.remove(port);
 				}
-				this.generation++;
+				this.generation = nextGeneration();
 				return true;
 			}
 		}

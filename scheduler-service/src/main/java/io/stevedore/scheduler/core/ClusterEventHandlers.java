@@ -1,0 +1,151 @@
+package io.stevedore.scheduler.core;
+
+import java.util.Objects;
+import java.util.Set;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.stevedore.scheduler.cache.SchedulerCache;
+import io.stevedore.scheduler.framework.PodInfo;
+import io.stevedore.scheduler.queue.SchedulingQueue;
+
+/**
+ * Turns informer notifications into queue and cache changes, as kube-scheduler's
+ * {@code addAllEventHandlers}:
+ * <ul>
+ * <li>an unassigned pod of one of our profiles goes to (or is updated in) the queue;</li>
+ * <li>an assigned, non-terminal pod is counted in the cache (confirming our own
+ * assumption when we placed it);</li>
+ * <li>whatever may free room or add room (a pod deleted or finished, a node added or
+ * changed in a way the filters read, a pod placed by someone else) moves the
+ * unschedulable pods back for another try.</li>
+ * </ul>
+ * Threading: fabric8 calls each handler on its informer's thread; queue and cache are
+ * thread-safe.
+ */
+public final class ClusterEventHandlers {
+
+	private final SchedulingQueue queue;
+
+	private final SchedulerCache cache;
+
+	private final Set<String> schedulerNames;
+
+	public ClusterEventHandlers(SchedulingQueue queue, SchedulerCache cache, Set<String> schedulerNames) {
+		this.queue = queue;
+		this.cache = cache;
+		this.schedulerNames = schedulerNames;
+	}
+
+	public ResourceEventHandler<Pod> pods() {
+		return new ResourceEventHandler<>() {
+			@Override
+			public void onAdd(Pod pod) {
+				podChanged(pod);
+			}
+
+			@Override
+			public void onUpdate(Pod oldPod, Pod newPod) {
+				if (!assigned(newPod) && !terminal(newPod) && !podUpdated(oldPod, newPod)) {
+					// Our own PodScheduled condition comes back as an update: ignoring
+					// status-only changes keeps an unschedulable pod from retrying in a
+					// loop.
+					return;
+				}
+				podChanged(newPod);
+			}
+
+			@Override
+			public void onDelete(Pod pod, boolean deletedFinalStateUnknown) {
+				podDeleted(pod);
+			}
+		};
+	}
+
+	public ResourceEventHandler<Node> nodes() {
+		return new ResourceEventHandler<>() {
+			@Override
+			public void onAdd(Node node) {
+				ClusterEventHandlers.this.cache.addOrUpdateNode(node);
+				ClusterEventHandlers.this.queue.moveAllToActiveOrBackoff();
+			}
+
+			@Override
+			public void onUpdate(Node oldNode, Node newNode) {
+				ClusterEventHandlers.this.cache.addOrUpdateNode(newNode);
+				if (schedulingRelevantChange(oldNode, newNode)) {
+					ClusterEventHandlers.this.queue.moveAllToActiveOrBackoff();
+				}
+			}
+
+			@Override
+			public void onDelete(Node node, boolean deletedFinalStateUnknown) {
+				ClusterEventHandlers.this.cache.removeNode(node.getMetadata().getName());
+			}
+		};
+	}
+
+	void podChanged(Pod pod) {
+		String key = pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
+		if (terminal(pod)) {
+			this.queue.delete(key);
+			this.cache.removePod(pod.getMetadata().getUid());
+			this.queue.moveAllToActiveOrBackoff();
+			return;
+		}
+		if (assigned(pod)) {
+			this.queue.delete(key);
+			boolean ours = this.cache.isAssumed(pod.getMetadata().getUid());
+			boolean known = this.cache.nodeOf(pod.getMetadata().getUid()) != null;
+			this.cache.addOrUpdatePod(PodInfo.of(pod));
+			if (!ours && !known) {
+				// Placed by someone else: pods waiting on affinity to it may fit now.
+				this.queue.moveAllToActiveOrBackoff();
+			}
+			return;
+		}
+		if (pod.getMetadata().getDeletionTimestamp() != null
+				|| !this.schedulerNames.contains(Scheduler.schedulerName(pod))) {
+			this.queue.delete(key);
+			return;
+		}
+		this.queue.update(PodInfo.of(pod));
+	}
+
+	void podDeleted(Pod pod) {
+		String key = pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
+		this.queue.delete(key);
+		if (this.cache.nodeOf(pod.getMetadata().getUid()) != null) {
+			this.cache.removePod(pod.getMetadata().getUid());
+			this.queue.moveAllToActiveOrBackoff();
+		}
+	}
+
+	/** Kubernetes' {@code isPodUpdated}: anything but status and bookkeeping metadata. */
+	static boolean podUpdated(Pod oldPod, Pod newPod) {
+		return !Objects.equals(oldPod.getSpec(), newPod.getSpec())
+				|| !Objects.equals(oldPod.getMetadata().getLabels(), newPod.getMetadata().getLabels())
+				|| !Objects.equals(oldPod.getMetadata().getAnnotations(), newPod.getMetadata().getAnnotations())
+				|| !Objects.equals(oldPod.getMetadata().getDeletionTimestamp(),
+						newPod.getMetadata().getDeletionTimestamp());
+	}
+
+	/** Heartbeats change the status all the time; only what the filters read matters. */
+	static boolean schedulingRelevantChange(Node oldNode, Node newNode) {
+		return !Objects.equals(oldNode.getSpec(), newNode.getSpec())
+				|| !Objects.equals(oldNode.getMetadata().getLabels(), newNode.getMetadata().getLabels())
+				|| !Objects.equals(oldNode.getStatus() == null ? null : oldNode.getStatus().getAllocatable(),
+						newNode.getStatus() == null ? null : newNode.getStatus().getAllocatable());
+	}
+
+	private static boolean assigned(Pod pod) {
+		return pod.getSpec().getNodeName() != null && !pod.getSpec().getNodeName().isEmpty();
+	}
+
+	private static boolean terminal(Pod pod) {
+		String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+		return "Succeeded".equals(phase) || "Failed".equals(phase);
+	}
+
+}
