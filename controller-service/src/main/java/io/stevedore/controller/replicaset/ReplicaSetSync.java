@@ -16,6 +16,7 @@ import io.stevedore.client.controller.Reconciler;
 import io.stevedore.client.controller.Result;
 import io.stevedore.controller.workload.CacheLister;
 import io.stevedore.controller.workload.ControllerExpectations;
+import io.stevedore.controller.workload.ControllerRefClaim;
 import io.stevedore.controller.workload.PodControl;
 import io.stevedore.controller.workload.PodStates;
 import io.stevedore.controller.workload.SlowStartBatch;
@@ -82,7 +83,7 @@ public final class ReplicaSetSync implements Reconciler {
 		}
 		boolean needsSync = this.expectations.satisfied(key);
 		List<Pod> active = this.pods.list(Keys.namespace(key)).stream().filter(PodStates::isActive).toList();
-		List<Pod> owned = PodClaim.claim(rs, selector, active, this.podControl);
+		List<Pod> owned = ControllerRefClaim.claim(rs, selector, active, this.podControl::patchOwnerReferences);
 
 		Exception manageError = null;
 		int diff = owned.size() - replicas(rs);

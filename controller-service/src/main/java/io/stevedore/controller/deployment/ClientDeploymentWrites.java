@@ -1,0 +1,76 @@
+package io.stevedore.controller.deployment;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
+
+/** {@link DeploymentWrites} through fabric8's client. */
+final class ClientDeploymentWrites implements DeploymentWrites {
+
+	private final KubernetesClient client;
+
+	ClientDeploymentWrites(KubernetesClient client) {
+		this.client = client;
+	}
+
+	@Override
+	public ReplicaSet createReplicaSet(ReplicaSet replicaSet) {
+		return this.client.apps().replicaSets().resource(replicaSet).create();
+	}
+
+	@Override
+	public ReplicaSet updateReplicaSet(ReplicaSet replicaSet) {
+		return this.client.apps().replicaSets().resource(replicaSet).update();
+	}
+
+	@Override
+	public void deleteReplicaSet(ReplicaSet replicaSet) {
+		try {
+			this.client.apps()
+				.replicaSets()
+				.inNamespace(replicaSet.getMetadata().getNamespace())
+				.withName(replicaSet.getMetadata().getName())
+				.withPropagationPolicy(DeletionPropagation.BACKGROUND)
+				.delete();
+		}
+		catch (KubernetesClientException ex) {
+			if (ex.getCode() != 404) {
+				throw ex;
+			}
+		}
+	}
+
+	@Override
+	public void patchReplicaSetOwnerReferences(ReplicaSet replicaSet, List<OwnerReference> ownerReferences) {
+		Map<String, Object> metadata = new LinkedHashMap<>();
+		metadata.put("ownerReferences", ownerReferences);
+		metadata.put("resourceVersion", replicaSet.getMetadata().getResourceVersion());
+		metadata.put("uid", replicaSet.getMetadata().getUid());
+		this.client.apps()
+			.replicaSets()
+			.inNamespace(replicaSet.getMetadata().getNamespace())
+			.withName(replicaSet.getMetadata().getName())
+			.patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(Map.of("metadata", metadata)));
+	}
+
+	@Override
+	public Deployment updateDeployment(Deployment deployment) {
+		return this.client.apps().deployments().resource(deployment).update();
+	}
+
+	@Override
+	public Deployment updateDeploymentStatus(Deployment deployment) {
+		return this.client.apps().deployments().resource(deployment).updateStatus();
+	}
+
+}

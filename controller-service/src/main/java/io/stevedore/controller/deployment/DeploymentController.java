@@ -1,0 +1,67 @@
+package io.stevedore.controller.deployment;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.stevedore.client.controller.Controller;
+import io.stevedore.client.controller.EnqueueingHandler;
+import io.stevedore.client.workqueue.WorkQueue;
+import io.stevedore.controller.manager.ControllerContext;
+import io.stevedore.controller.manager.ControllerFactory;
+import io.stevedore.controller.manager.RunningController;
+import io.stevedore.controller.workload.CacheLister;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Wires the Deployment controller: informers on Deployments, ReplicaSets and pods feed
+ * one queue of Deployment keys; {@link DeploymentSync} rolls each out.
+ */
+@Component
+public class DeploymentController implements ControllerFactory {
+
+	public static final String NAME = "deployment";
+
+	@Override
+	public String name() {
+		return NAME;
+	}
+
+	/** Kubernetes' --concurrent-deployment-syncs default. */
+	@Override
+	public int defaultWorkers() {
+		return 5;
+	}
+
+	@Override
+	public RunningController start(ControllerContext context) {
+		KubernetesClient client = context.client();
+		WorkQueue<String> queue = context.newQueue();
+		SharedIndexInformer<Deployment> dInformer = client.apps().deployments().inAnyNamespace().runnableInformer(0);
+		SharedIndexInformer<ReplicaSet> rsInformer = client.apps().replicaSets().inAnyNamespace().runnableInformer(0);
+		SharedIndexInformer<Pod> podInformer = client.pods().inAnyNamespace().runnableInformer(0);
+		CacheLister<Deployment> deployments = CacheLister.of(dInformer);
+		CacheLister<ReplicaSet> replicaSets = CacheLister.of(rsInformer);
+		DeploymentEvents events = new DeploymentEvents(queue, deployments, replicaSets);
+		dInformer.addEventHandler(EnqueueingHandler.byKey(queue));
+		rsInformer.addEventHandler(events.replicaSetHandler());
+		podInformer.addEventHandler(events.podHandler());
+		dInformer.start();
+		rsInformer.start();
+		podInformer.start();
+		DeploymentSync sync = new DeploymentSync(deployments, replicaSets, CacheLister.of(podInformer),
+				new ClientDeploymentWrites(client), context.clock());
+		Controller controller = new Controller(NAME, queue, sync, context.workers(),
+				() -> dInformer.hasSynced() && rsInformer.hasSynced() && podInformer.hasSynced(), context.clock());
+		controller.start();
+		return () -> {
+			controller.stop();
+			dInformer.stop();
+			rsInformer.stop();
+			podInformer.stop();
+		};
+	}
+
+}

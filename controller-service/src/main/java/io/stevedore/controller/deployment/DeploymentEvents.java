@@ -1,0 +1,120 @@
+package io.stevedore.controller.deployment;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.stevedore.client.controller.Keys;
+import io.stevedore.client.workqueue.WorkQueue;
+import io.stevedore.controller.workload.CacheLister;
+import io.stevedore.controller.workload.ControllerRefs;
+import io.stevedore.machinery.selectors.LabelSelector;
+
+/**
+ * ReplicaSet and pod events to Deployment keys, on the informer thread: a ReplicaSet
+ * wakes the Deployment controlling it (an orphan, every Deployment selecting it); a
+ * deleted pod wakes its ReplicaSet's Deployment, which a Recreate rollout waits for.
+ */
+final class DeploymentEvents {
+
+	private final WorkQueue<String> queue;
+
+	private final CacheLister<Deployment> deployments;
+
+	private final CacheLister<ReplicaSet> replicaSets;
+
+	DeploymentEvents(WorkQueue<String> queue, CacheLister<Deployment> deployments,
+			CacheLister<ReplicaSet> replicaSets) {
+		this.queue = queue;
+		this.deployments = deployments;
+		this.replicaSets = replicaSets;
+	}
+
+	ResourceEventHandler<ReplicaSet> replicaSetHandler() {
+		return new ResourceEventHandler<>() {
+			@Override
+			public void onAdd(ReplicaSet rs) {
+				enqueueOwnerOrSelecting(rs);
+			}
+
+			@Override
+			public void onUpdate(ReplicaSet old, ReplicaSet rs) {
+				String oldOwner = deploymentKey(old, ControllerRefs.controllerOf(old));
+				String owner = deploymentKey(rs, ControllerRefs.controllerOf(rs));
+				if (oldOwner != null && !oldOwner.equals(owner)) {
+					queue.add(oldOwner);
+				}
+				enqueueOwnerOrSelecting(rs);
+			}
+
+			@Override
+			public void onDelete(ReplicaSet rs, boolean deletedFinalStateUnknown) {
+				String owner = deploymentKey(rs, ControllerRefs.controllerOf(rs));
+				if (owner != null) {
+					queue.add(owner);
+				}
+			}
+		};
+	}
+
+	ResourceEventHandler<Pod> podHandler() {
+		return new ResourceEventHandler<>() {
+			@Override
+			public void onAdd(Pod pod) {
+			}
+
+			@Override
+			public void onUpdate(Pod old, Pod pod) {
+			}
+
+			@Override
+			public void onDelete(Pod pod, boolean deletedFinalStateUnknown) {
+				OwnerReference ref = ControllerRefs.controllerOf(pod);
+				if (ref == null || !"ReplicaSet".equals(ref.getKind())) {
+					return;
+				}
+				ReplicaSet rs = replicaSets.get(pod.getMetadata().getNamespace(), ref.getName());
+				if (rs != null && rs.getMetadata().getUid().equals(ref.getUid())) {
+					String owner = deploymentKey(rs, ControllerRefs.controllerOf(rs));
+					if (owner != null) {
+						queue.add(owner);
+					}
+				}
+			}
+		};
+	}
+
+	private void enqueueOwnerOrSelecting(ReplicaSet rs) {
+		OwnerReference ref = ControllerRefs.controllerOf(rs);
+		if (ref != null) {
+			String owner = deploymentKey(rs, ref);
+			if (owner != null) {
+				this.queue.add(owner);
+			}
+			return;
+		}
+		var labels = rs.getMetadata().getLabels() == null ? java.util.Map.<String, String>of()
+				: rs.getMetadata().getLabels();
+		for (Deployment d : this.deployments.list(rs.getMetadata().getNamespace())) {
+			try {
+				if (LabelSelector.from(d.getSpec().getSelector()).matches(labels)) {
+					this.queue.add(Keys.of(d));
+				}
+			}
+			catch (IllegalArgumentException ex) {
+				// An invalid selector matches nothing.
+			}
+		}
+	}
+
+	private String deploymentKey(HasMetadata rs, OwnerReference ref) {
+		if (ref == null || !"Deployment".equals(ref.getKind())) {
+			return null;
+		}
+		Deployment d = this.deployments.get(rs.getMetadata().getNamespace(), ref.getName());
+		return d != null && d.getMetadata().getUid().equals(ref.getUid()) ? Keys.of(d) : null;
+	}
+
+}

@@ -1,0 +1,180 @@
+package io.stevedore.controller.deployment;
+
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.stevedore.client.controller.Keys;
+import io.stevedore.client.controller.Reconciler;
+import io.stevedore.client.controller.Result;
+import io.stevedore.controller.workload.CacheLister;
+import io.stevedore.controller.workload.ControllerRefClaim;
+import io.stevedore.controller.workload.ControllerRefs;
+import io.stevedore.machinery.selectors.LabelSelector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Kubernetes' {@code syncDeployment}: claims the Deployment's ReplicaSets, then
+ *
+ * <pre>
+ *   being deleted ........................ status only
+ *   paused, or replicas changed .......... proportional scaling, status (no rollout)
+ *   strategy Recreate .................... {@link Recreate}
+ *   strategy RollingUpdate ............... {@link RollingUpdate}
+ * </pre>
+ *
+ * {@code kubectl rollout undo} needs nothing here: kubectl copies the old ReplicaSet's
+ * template into the Deployment, which then finds that ReplicaSet as its new one and gives
+ * it the next revision. {@code rollout restart} changes a template annotation: a new
+ * ReplicaSet like any other template change.
+ * <p>
+ * Threading: one key at a time; cached objects are copied before any change.
+ */
+public final class DeploymentSync implements Reconciler {
+
+	private static final Logger log = LoggerFactory.getLogger(DeploymentSync.class);
+
+	private final CacheLister<Deployment> deployments;
+
+	private final CacheLister<ReplicaSet> replicaSets;
+
+	private final CacheLister<Pod> pods;
+
+	private final DeploymentWrites writes;
+
+	private final Clock clock;
+
+	public DeploymentSync(CacheLister<Deployment> deployments, CacheLister<ReplicaSet> replicaSets,
+			CacheLister<Pod> pods, DeploymentWrites writes, Clock clock) {
+		this.deployments = deployments;
+		this.replicaSets = replicaSets;
+		this.pods = pods;
+		this.writes = writes;
+		this.clock = clock;
+	}
+
+	@Override
+	public Result reconcile(String key) {
+		Keys.check(key);
+		Deployment cached = this.deployments.get(Keys.namespace(key), Keys.name(key));
+		if (cached == null) {
+			return Result.done();
+		}
+		Deployment d = DeploymentUtil.copy(cached);
+		var selectorSpec = d.getSpec().getSelector();
+		if (selectorSpec == null
+				|| (isEmpty(selectorSpec.getMatchLabels()) && isEmpty(selectorSpec.getMatchExpressions()))) {
+			// Kubernetes refuses to select every pod of the namespace.
+			log.warn("deployment selects every pod, not syncing ns={} name={} event=SelectingAll", Keys.namespace(key),
+					Keys.name(key));
+			return Result.done();
+		}
+		LabelSelector selector;
+		try {
+			selector = LabelSelector.from(selectorSpec);
+		}
+		catch (IllegalArgumentException ex) {
+			log.warn("invalid selector ns={} name={} error=\"{}\"", Keys.namespace(key), Keys.name(key),
+					ex.getMessage());
+			return Result.done();
+		}
+		List<ReplicaSet> owned = ControllerRefClaim
+			.claim(d, selector, this.replicaSets.list(Keys.namespace(key)), this.writes::patchReplicaSetOwnerReferences)
+			.stream()
+			.map(DeploymentUtil::copy)
+			.toList();
+		Rollout rollout = new Rollout(d, owned, this.writes, this.replicaSets, this.clock);
+		if (d.getMetadata().getDeletionTimestamp() != null) {
+			Rollout.ReplicaSets sets = rollout.replicaSetsAndSyncRevision(false);
+			rollout.syncStatus(sets.all(), sets.newRS());
+			return Result.done();
+		}
+		checkPausedConditions(rollout);
+		boolean paused = Boolean.TRUE.equals(d.getSpec().getPaused());
+		if (paused || isScalingEvent(rollout)) {
+			Rollout.ReplicaSets sets = rollout.replicaSetsAndSyncRevision(false);
+			ProportionalScaling.scale(rollout, sets.newRS(), sets.oldRSs());
+			// Re-read what scaling wrote, for an accurate status.
+			sets = rollout.replicaSetsAndSyncRevision(false);
+			if (paused) {
+				rollout.cleanup(sets.oldRSs());
+			}
+			rollout.syncStatus(sets.all(), sets.newRS());
+		}
+		else if (!Fenceposts.isRollingUpdate(d)) {
+			Recreate.rollout(rollout, podsByReplicaSet(d, owned));
+		}
+		else {
+			RollingUpdate.rollout(rollout);
+		}
+		return rollout.requeueAfter() == null ? Result.done() : Result.requeueAfter(rollout.requeueAfter());
+	}
+
+	/**
+	 * Kubernetes' {@code isScalingEvent}: an active ReplicaSet whose desired-replicas
+	 * annotation differs from the Deployment's replicas means the user scaled.
+	 */
+	private static boolean isScalingEvent(Rollout rollout) {
+		Rollout.ReplicaSets sets = rollout.replicaSetsAndSyncRevision(false);
+		int desired = DeploymentUtil.replicas(rollout.deployment());
+		for (ReplicaSet rs : DeploymentUtil.filterActive(sets.all())) {
+			Integer annotated = DeploymentUtil.desiredReplicasAnnotation(rs);
+			if (annotated != null && annotated != desired) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Kubernetes' {@code checkPausedConditions}: Progressing=Unknown DeploymentPaused
+	 * while paused, DeploymentResumed after; a timed-out rollout keeps saying so.
+	 */
+	private static void checkPausedConditions(Rollout rollout) {
+		Deployment d = rollout.deployment();
+		if (!DeploymentConditions.hasProgressDeadline(d)) {
+			return;
+		}
+		DeploymentCondition current = DeploymentConditions.get(d.getStatus(), DeploymentConditions.PROGRESSING);
+		if (current != null && DeploymentConditions.TIMED_OUT.equals(current.getReason())) {
+			return;
+		}
+		boolean pausedConditionExists = current != null && DeploymentConditions.PAUSED.equals(current.getReason());
+		boolean paused = Boolean.TRUE.equals(d.getSpec().getPaused());
+		if (paused && !pausedConditionExists) {
+			DeploymentConditions.set(d.getStatus(), DeploymentConditions.condition(DeploymentConditions.PROGRESSING,
+					"Unknown", DeploymentConditions.PAUSED, "Deployment is paused", rollout.now()));
+		}
+		else if (!paused && pausedConditionExists) {
+			DeploymentConditions.set(d.getStatus(), DeploymentConditions.condition(DeploymentConditions.PROGRESSING,
+					"Unknown", DeploymentConditions.RESUMED, "Deployment is resumed", rollout.now()));
+		}
+	}
+
+	private Map<String, List<Pod>> podsByReplicaSet(Deployment d, List<ReplicaSet> owned) {
+		Map<String, List<Pod>> byUid = new HashMap<>();
+		owned.forEach(rs -> byUid.put(rs.getMetadata().getUid(), new java.util.ArrayList<>()));
+		for (Pod pod : this.pods.list(d.getMetadata().getNamespace())) {
+			var ref = ControllerRefs.controllerOf(pod);
+			if (ref != null && byUid.containsKey(ref.getUid())) {
+				byUid.get(ref.getUid()).add(pod);
+			}
+		}
+		return byUid;
+	}
+
+	private static boolean isEmpty(java.util.Collection<?> values) {
+		return values == null || values.isEmpty();
+	}
+
+	private static boolean isEmpty(Map<?, ?> values) {
+		return values == null || values.isEmpty();
+	}
+
+}
