@@ -1,0 +1,263 @@
+package io.stevedore.controller.nodelifecycle;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeCondition;
+import io.fabric8.kubernetes.api.model.NodeSpec;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Taint;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.stevedore.client.controller.Reconciler;
+import io.stevedore.client.controller.Result;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Kubernetes' {@code monitorNodeHealth}, one pass over every node each monitor period
+ * (the work queue holds the single key {@link #KEY}):
+ * <ol>
+ * <li>health: a node's Lease renewal is noted with our own clock (remote clocks are not
+ * trusted); a node silent for longer than the grace period gets Ready=Unknown, one that
+ * renews again gets Ready back;</li>
+ * <li>taints: unreachable (Ready=Unknown) or not-ready (Ready=False), NoSchedule at once,
+ * NoExecute through the zone's rate limiter (mass-failure protection); removed when Ready
+ * is True;</li>
+ * <li>eviction: pods on NoExecute-tainted nodes are deleted when their toleration runs
+ * out.</li>
+ * </ol>
+ * Threading: one worker; the health table is confined to it.
+ */
+final class NodeLifecycleSync implements Reconciler {
+
+	static final String KEY = "nodes";
+
+	static final String ZONE_LABEL = "topology.kubernetes.io/zone";
+
+	private static final Logger log = LoggerFactory.getLogger(NodeLifecycleSync.class);
+
+	/**
+	 * What was last seen of a node's heartbeat, and when by our clock.
+	 *
+	 * @param renewed whether it changed since this controller first saw the node: a node
+	 * first seen after a restart is given a grace period but is not yet proven alive
+	 */
+	private record Health(String renewTime, Instant probedAt, boolean renewed) {
+	}
+
+	private final Supplier<List<Node>> nodes;
+
+	/** The node's Lease in kube-node-lease, by node name. */
+	private final Function<String, Lease> leases;
+
+	private final Function<String, List<Pod>> podsOnNode;
+
+	private final NodeLifecycleControl control;
+
+	private final NodeLifecycleSettings settings;
+
+	private final Clock clock;
+
+	private final Map<String, Health> health = new HashMap<>();
+
+	private final Map<String, TokenBucket> zoneLimiters = new HashMap<>();
+
+	NodeLifecycleSync(Supplier<List<Node>> nodes, Function<String, Lease> leases,
+			Function<String, List<Pod>> podsOnNode, NodeLifecycleControl control, NodeLifecycleSettings settings,
+			Clock clock) {
+		this.nodes = nodes;
+		this.leases = leases;
+		this.podsOnNode = podsOnNode;
+		this.control = control;
+		this.settings = settings;
+		this.clock = clock;
+	}
+
+	@Override
+	public Result reconcile(String key) {
+		Instant now = this.clock.instant();
+		List<Node> current = new ArrayList<>();
+		Set<String> names = new HashSet<>();
+		for (Node cached : this.nodes.get()) {
+			names.add(cached.getMetadata().getName());
+			current.add(updateHealth(Serialization.clone(cached), now));
+		}
+		this.health.keySet().retainAll(names);
+
+		Map<String, ZoneState> zones = zoneStates(current);
+		boolean allZonesDown = !zones.isEmpty()
+				&& zones.values().stream().allMatch(z -> z == ZoneState.FULL_DISRUPTION);
+		if (allZonesDown) {
+			log.warn("every zone is fully disrupted, not evicting: the control plane may have lost the nodes zones={}",
+					zones.keySet());
+		}
+		Duration next = this.settings.monitorPeriod();
+		for (Node node : current) {
+			String zone = zoneOf(node);
+			Node tainted = updateTaints(node, zones.get(zone), allZonesDown, zoneSize(current, zone), now);
+			Duration eviction = evictPods(tainted, now);
+			if (eviction != null && eviction.compareTo(next) < 0) {
+				next = eviction;
+			}
+		}
+		return Result.requeueAfter(next);
+	}
+
+	/** Step 1: the Ready condition from the Lease. */
+	private Node updateHealth(Node node, Instant now) {
+		String name = node.getMetadata().getName();
+		String renew = heartbeat(node);
+		Health seen = this.health.get(name);
+		if (seen == null) {
+			// A node first seen gets a full grace period, as in Kubernetes.
+			seen = new Health(renew, now, false);
+			this.health.put(name, seen);
+		}
+		else if (!Objects.equals(seen.renewTime(), renew)) {
+			seen = new Health(renew, now, true);
+			this.health.put(name, seen);
+		}
+		boolean silent = Duration.between(seen.probedAt(), now).compareTo(this.settings.gracePeriod()) > 0;
+		if (silent && (NodeConditions.ready(node) == null || !"Unknown".equals(NodeConditions.readyStatus(node)))) {
+			NodeConditions.markUnknown(node, now);
+			log.info("node stopped renewing its lease, ready unknown node={} lastRenew={}", name, renew);
+			return this.control.updateStatus(node);
+		}
+		if (!silent && seen.renewed() && NodeConditions.markedUnknownByUs(node) && renewedSinceMarked(node, seen)) {
+			NodeConditions.markReady(node, now);
+			log.info("node renews its lease again, ready node={}", name);
+			return this.control.updateStatus(node);
+		}
+		return node;
+	}
+
+	/** The Lease renewal seen after the node was marked Unknown, so not a stale one. */
+	private static boolean renewedSinceMarked(Node node, Health seen) {
+		NodeCondition ready = NodeConditions.ready(node);
+		return ready.getLastTransitionTime() == null
+				|| !seen.probedAt().isBefore(Instant.parse(ready.getLastTransitionTime()));
+	}
+
+	/**
+	 * The Lease's renewTime, or the Ready condition's heartbeat for a node without one.
+	 */
+	private String heartbeat(Node node) {
+		Lease lease = this.leases.apply(node.getMetadata().getName());
+		if (lease != null && lease.getSpec() != null && lease.getSpec().getRenewTime() != null) {
+			return lease.getSpec().getRenewTime().toString();
+		}
+		NodeCondition ready = NodeConditions.ready(node);
+		return ready == null ? null : ready.getLastHeartbeatTime();
+	}
+
+	/** Step 2: taints follow Ready; NoExecute only as the zone's state and rate allow. */
+	private Node updateTaints(Node node, ZoneState zone, boolean allZonesDown, int zoneSize, Instant now) {
+		// A node that never reported has no taint until the grace period marks it
+		// Unknown.
+		String wantedKey = NodeConditions.ready(node) == null ? null
+				: NodeTaints.keyFor(NodeConditions.readyStatus(node));
+		List<Taint> taints = new ArrayList<>(NodeTaints.of(node));
+		List<Taint> before = List.copyOf(taints);
+		// A taint for a Ready status the node no longer has goes (unreachable ->
+		// not-ready too).
+		taints.removeIf(t -> NodeTaints.isOurs(t) && !t.getKey().equals(wantedKey));
+		if (wantedKey != null) {
+			if (!NodeTaints.has(node, wantedKey, NodeTaints.NO_SCHEDULE)) {
+				taints.add(new Taint(NodeTaints.NO_SCHEDULE, wantedKey, null, null));
+			}
+			boolean hasNoExecute = NodeTaints.has(node, wantedKey, NodeTaints.NO_EXECUTE);
+			if (allZonesDown) {
+				taints.removeIf(t -> NodeTaints.isOurs(t) && NodeTaints.NO_EXECUTE.equals(t.getEffect()));
+			}
+			else if (!hasNoExecute && limiter(zoneOf(node), zone, zoneSize).tryAcquire()) {
+				taints.add(new Taint(NodeTaints.NO_EXECUTE, wantedKey, now.toString(), null));
+				log.info("tainting node NoExecute node={} taint={} zoneState={}", node.getMetadata().getName(),
+						wantedKey, zone);
+			}
+		}
+		if (taints.equals(before)) {
+			return node;
+		}
+		if (node.getSpec() == null) {
+			node.setSpec(new NodeSpec());
+		}
+		node.getSpec().setTaints(taints);
+		return this.control.update(node);
+	}
+
+	private TokenBucket limiter(String zone, ZoneState state, int zoneSize) {
+		double rate = switch (state) {
+			case PARTIAL_DISRUPTION ->
+				zoneSize > this.settings.largeClusterThreshold() ? this.settings.secondaryEvictionRate() : 0;
+			default -> this.settings.evictionRate();
+		};
+		TokenBucket bucket = this.zoneLimiters.computeIfAbsent(zone, (z) -> new TokenBucket(this.clock, rate));
+		bucket.setRate(rate);
+		return bucket;
+	}
+
+	/** Step 3: delete the pods whose toleration ran out; when the next one is due. */
+	private Duration evictPods(Node node, Instant now) {
+		List<Taint> noExecute = NodeTaints.of(node)
+			.stream()
+			.filter(t -> NodeTaints.NO_EXECUTE.equals(t.getEffect()))
+			.toList();
+		if (noExecute.isEmpty()) {
+			return null;
+		}
+		Duration next = null;
+		for (Pod pod : this.podsOnNode.apply(node.getMetadata().getName())) {
+			if (pod.getMetadata().getDeletionTimestamp() != null) {
+				continue;
+			}
+			Instant at = TaintEviction.evictAt(pod, noExecute, this.settings.defaultTolerationSeconds(), now);
+			if (at == null) {
+				continue;
+			}
+			if (!now.isBefore(at)) {
+				log.info("evicting pod from tainted node ns={} pod={} node={}", pod.getMetadata().getNamespace(),
+						pod.getMetadata().getName(), node.getMetadata().getName());
+				this.control.deletePod(pod);
+			}
+			else {
+				Duration wait = Duration.between(now, at);
+				next = next == null || wait.compareTo(next) < 0 ? wait : next;
+			}
+		}
+		return next;
+	}
+
+	private Map<String, ZoneState> zoneStates(List<Node> nodes) {
+		Map<String, int[]> counts = new HashMap<>();
+		for (Node node : nodes) {
+			int[] readyAndNot = counts.computeIfAbsent(zoneOf(node), (z) -> new int[2]);
+			readyAndNot["True".equals(NodeConditions.readyStatus(node)) ? 0 : 1]++;
+		}
+		Map<String, ZoneState> states = new HashMap<>();
+		counts.forEach((zone, c) -> states.put(zone, ZoneState.of(c[0], c[1], this.settings.unhealthyZoneThreshold())));
+		return states;
+	}
+
+	private static int zoneSize(List<Node> nodes, String zone) {
+		return (int) nodes.stream().filter(n -> zoneOf(n).equals(zone)).count();
+	}
+
+	private static String zoneOf(Node node) {
+		Map<String, String> labels = node.getMetadata().getLabels();
+		String zone = labels == null ? null : labels.get(ZONE_LABEL);
+		return zone == null ? "" : zone;
+	}
+
+}

@@ -1,0 +1,257 @@
+package io.stevedore.controller.nodelifecycle;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.NodeCondition;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Taint;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
+import io.stevedore.client.clock.FakeClock;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class NodeLifecycleSyncTest {
+
+	private final FakeClock clock = new FakeClock(Instant.parse("2026-01-01T00:00:00Z"));
+
+	private final Map<String, Node> nodes = new LinkedHashMap<>();
+
+	private final Map<String, Lease> leases = new LinkedHashMap<>();
+
+	private final List<Pod> pods = new ArrayList<>();
+
+	private final List<String> evicted = new ArrayList<>();
+
+	/** Nodes whose kubelet stopped renewing; every other node renews each second. */
+	private final java.util.Set<String> silent = new java.util.HashSet<>();
+
+	private final NodeLifecycleSync sync = new NodeLifecycleSync(() -> List.copyOf(this.nodes.values()),
+			this.leases::get, (node) -> this.pods.stream().filter(p -> node.equals(p.getSpec().getNodeName())).toList(),
+			new NodeLifecycleControl() {
+				@Override
+				public Node updateStatus(Node node) {
+					NodeLifecycleSyncTest.this.nodes.put(node.getMetadata().getName(), node);
+					return node;
+				}
+
+				@Override
+				public Node update(Node node) {
+					NodeLifecycleSyncTest.this.nodes.put(node.getMetadata().getName(), node);
+					return node;
+				}
+
+				@Override
+				public void deletePod(Pod pod) {
+					NodeLifecycleSyncTest.this.evicted.add(pod.getMetadata().getName());
+					NodeLifecycleSyncTest.this.pods.remove(pod);
+				}
+			}, NodeLifecycleSettings.defaults(), this.clock);
+
+	@Test
+	void aNodeRenewingItsLeaseStaysReadyAndUntainted() {
+		givenNodes("a", "b");
+
+		step(Duration.ofSeconds(20));
+
+		assertThat(ready("a").getStatus()).isEqualTo("True");
+		assertThat(taints("a")).isEmpty();
+	}
+
+	@Test
+	void aNodeSilentLongerThanTheGracePeriodIsReadyUnknownAndTaintedUnreachable() {
+		givenNodes("a", "b");
+		this.silent.add("a");
+
+		step(Duration.ofSeconds(9));
+
+		NodeCondition ready = ready("a");
+		assertThat(ready.getStatus()).isEqualTo("Unknown");
+		assertThat(ready.getReason()).isEqualTo("NodeStatusUnknown");
+		assertThat(ready.getMessage()).isEqualTo("Kubelet stopped posting node status.");
+		assertThat(taints("a")).extracting(Taint::getKey, Taint::getEffect)
+			.containsExactlyInAnyOrder(
+					org.assertj.core.groups.Tuple.tuple("node.kubernetes.io/unreachable", "NoSchedule"),
+					org.assertj.core.groups.Tuple.tuple("node.kubernetes.io/unreachable", "NoExecute"));
+		assertThat(ready("b").getStatus()).isEqualTo("True");
+	}
+
+	@Test
+	void podsWithoutATolerationAreEvictedAfterTheDefaultFiveSeconds() {
+		givenNodes("a", "b");
+		this.pods.add(pod("web", "a", null));
+		silenceUntilTainted("a");
+
+		step(Duration.ofSeconds(4));
+		assertThat(this.evicted).isEmpty();
+
+		step(Duration.ofSeconds(1));
+		assertThat(this.evicted).containsExactly("web");
+	}
+
+	@Test
+	void aPodStaysAsLongAsItsOwnTolerationSecondsAndForeverWithoutThem() {
+		givenNodes("a", "b");
+		this.pods.add(pod("patient", "a", 20L));
+		this.pods.add(pod("daemon", "a", -1L));
+		silenceUntilTainted("a");
+
+		step(Duration.ofSeconds(19));
+		assertThat(this.evicted).isEmpty();
+		step(Duration.ofSeconds(1));
+		assertThat(this.evicted).containsExactly("patient");
+		step(Duration.ofMinutes(10));
+		assertThat(this.evicted).containsExactly("patient");
+	}
+
+	@Test
+	void aNodeWhoseLeaseRenewsAgainIsReadyAndUntaintedAgain() {
+		givenNodes("a", "b");
+		silenceUntilTainted("a");
+
+		this.silent.clear();
+		step(Duration.ofSeconds(1));
+
+		assertThat(ready("a").getStatus()).isEqualTo("True");
+		assertThat(taints("a")).isEmpty();
+	}
+
+	@Test
+	void whenEveryNodeGoesSilentNothingIsEvicted() {
+		givenNodes("a", "b");
+		this.pods.add(pod("web", "a", null));
+		this.silent.addAll(List.of("a", "b"));
+
+		step(Duration.ofSeconds(30));
+
+		assertThat(ready("a").getStatus()).isEqualTo("Unknown");
+		assertThat(taints("a")).extracting(Taint::getEffect).containsExactly("NoSchedule");
+		assertThat(this.evicted).isEmpty();
+	}
+
+	@Test
+	void whenMostNodesOfASmallZoneGoSilentTheyAreNotTaintedNoExecute() {
+		givenNodes("a", "b", "c", "d");
+		this.silent.addAll(List.of("a", "b", "c"));
+
+		step(Duration.ofSeconds(30));
+
+		assertThat(List.of("a", "b", "c")).allSatisfy(n -> {
+			assertThat(ready(n).getStatus()).isEqualTo("Unknown");
+			assertThat(taints(n)).extracting(Taint::getEffect).containsExactly("NoSchedule");
+		});
+	}
+
+	@Test
+	void nodesFailingTogetherAreTaintedNoExecuteAtTheEvictionRateOneEveryTenSeconds() {
+		givenNodes("a", "b", "c", "d", "e", "f");
+		this.silent.addAll(List.of("a", "b"));
+
+		step(Duration.ofSeconds(9));
+		assertThat(noExecuteCount("a", "b")).isEqualTo(1);
+		step(Duration.ofSeconds(9));
+		assertThat(noExecuteCount("a", "b")).isEqualTo(1);
+		step(Duration.ofSeconds(1));
+		assertThat(noExecuteCount("a", "b")).isEqualTo(2);
+	}
+
+	private long noExecuteCount(String... names) {
+		return java.util.Arrays.stream(names)
+			.filter(n -> taints(n).stream().anyMatch(t -> t.getEffect().equals("NoExecute")))
+			.count();
+	}
+
+	private void silenceUntilTainted(String node) {
+		this.silent.add(node);
+		step(Duration.ofSeconds(9));
+		assertThat(taints(node)).extracting(Taint::getEffect).contains("NoExecute");
+	}
+
+	/** Time passes by a second at a time, the sync running each second. */
+	private void step(Duration duration) {
+		for (long s = 0; s < duration.toSeconds(); s++) {
+			this.clock.advance(Duration.ofSeconds(1));
+			for (String name : this.nodes.keySet()) {
+				if (!this.silent.contains(name)) {
+					renew(name);
+				}
+			}
+			this.sync.reconcile(NodeLifecycleSync.KEY);
+		}
+	}
+
+	private void givenNodes(String... names) {
+		for (String name : names) {
+			this.nodes.put(name,
+					new NodeBuilder().withNewMetadata()
+						.withName(name)
+						.endMetadata()
+						.withNewSpec()
+						.endSpec()
+						.withNewStatus()
+						.addNewCondition()
+						.withType("Ready")
+						.withStatus("True")
+						.withReason("KubeletReady")
+						.endCondition()
+						.endStatus()
+						.build());
+			renew(name);
+		}
+		this.sync.reconcile(NodeLifecycleSync.KEY);
+	}
+
+	private void renew(String name) {
+		this.leases.put(name,
+				new LeaseBuilder().withNewMetadata()
+					.withName(name)
+					.withNamespace("kube-node-lease")
+					.endMetadata()
+					.withNewSpec()
+					.withHolderIdentity(name)
+					.withRenewTime(ZonedDateTime.ofInstant(this.clock.instant(), java.time.ZoneOffset.UTC))
+					.endSpec()
+					.build());
+	}
+
+	private NodeCondition ready(String name) {
+		return NodeConditions.ready(this.nodes.get(name));
+	}
+
+	private List<Taint> taints(String name) {
+		return NodeTaints.of(this.nodes.get(name));
+	}
+
+	/** tolerationSeconds null: no toleration; -1: tolerates forever. */
+	private static Pod pod(String name, String node, Long tolerationSeconds) {
+		PodBuilder builder = new PodBuilder().withNewMetadata()
+			.withNamespace("team")
+			.withName(name)
+			.endMetadata()
+			.withNewSpec()
+			.withNodeName(node)
+			.endSpec();
+		if (tolerationSeconds != null) {
+			builder.editSpec()
+				.addNewToleration()
+				.withKey("node.kubernetes.io/unreachable")
+				.withOperator("Exists")
+				.withEffect("NoExecute")
+				.withTolerationSeconds(tolerationSeconds < 0 ? null : tolerationSeconds)
+				.endToleration()
+				.endSpec();
+		}
+		return builder.build();
+	}
+
+}
