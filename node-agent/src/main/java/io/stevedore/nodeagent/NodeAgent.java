@@ -1,0 +1,174 @@
+package io.stevedore.nodeagent;
+
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.stevedore.client.controller.Controller;
+import io.stevedore.client.controller.EnqueueingHandler;
+import io.stevedore.client.workqueue.ExponentialFailureRateLimiter;
+import io.stevedore.client.workqueue.WorkQueue;
+import io.stevedore.nodeagent.config.NodeAgentProperties;
+import io.stevedore.nodeagent.config.NodeIdentity;
+import io.stevedore.nodeagent.node.NodeLeaseHeartbeat;
+import io.stevedore.nodeagent.node.NodeStatusFactory;
+import io.stevedore.nodeagent.node.NodeStatusUpdater;
+import io.stevedore.nodeagent.node.RuntimeHealth;
+import io.stevedore.nodeagent.pod.BackOff;
+import io.stevedore.nodeagent.pod.EnvResolver;
+import io.stevedore.nodeagent.pod.FabricPodApi;
+import io.stevedore.nodeagent.pod.ImageManager;
+import io.stevedore.nodeagent.pod.PodLifecycleEventGenerator;
+import io.stevedore.nodeagent.pod.PodSyncer;
+import io.stevedore.nodeagent.pod.SandboxSettings;
+import io.stevedore.nodeagent.pod.VolumeManager;
+import io.stevedore.nodeagent.pod.probe.ProbeManager;
+import io.stevedore.nodeagent.pod.probe.Prober;
+import io.stevedore.nodeagent.runtime.ContainerRuntime;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Wires the agent's loops and runs them for the life of the application:
+ *
+ * <pre>
+ *  node status updater (10 s) ─► Node      lease heartbeat (2 s) ─► Lease
+ *  pod informer (spec.nodeName=me) ─┐
+ *  PLEG relist of Docker (1 s) ─────┼─► work queue ─► PodSyncer ─► Docker + pods/status
+ *  probe workers (on a change) ─────┘
+ * </pre>
+ *
+ * Threading: started and stopped by Spring once; every loop runs on its own threads.
+ */
+public final class NodeAgent implements SmartLifecycle {
+
+	private static final Logger log = LoggerFactory.getLogger(NodeAgent.class);
+
+	private final KubernetesClient client;
+
+	private final ContainerRuntime runtime;
+
+	private final NodeAgentProperties properties;
+
+	private final NodeIdentity identity;
+
+	private final Clock clock;
+
+	private final RuntimeHealth health = new RuntimeHealth();
+
+	private ScheduledExecutorService scheduler;
+
+	private ScheduledExecutorService probeScheduler;
+
+	private ExecutorService events;
+
+	private SharedIndexInformer<Pod> informer;
+
+	private Controller controller;
+
+	private NodeStatusUpdater statusUpdater;
+
+	private volatile boolean running;
+
+	public NodeAgent(KubernetesClient client, ContainerRuntime runtime, NodeAgentProperties properties,
+			NodeIdentity identity, Clock clock) {
+		this.client = client;
+		this.runtime = runtime;
+		this.properties = properties;
+		this.identity = identity;
+		this.clock = clock;
+	}
+
+	@Override
+	public synchronized void start() {
+		String node = this.identity.name();
+		this.scheduler = Executors.newScheduledThreadPool(2,
+				Thread.ofPlatform().name("node-agent-", 0).daemon().factory());
+		this.probeScheduler = Executors.newScheduledThreadPool(4,
+				Thread.ofPlatform().name("probe-", 0).daemon().factory());
+		this.events = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("events").daemon().factory());
+
+		NodeStatusFactory statusFactory = new NodeStatusFactory(this.identity, this.properties.port(),
+				this.properties.maxPods());
+		this.statusUpdater = new NodeStatusUpdater(this.client, this.runtime, this.identity, statusFactory, this.health,
+				this.properties.nodeStatusReportFrequency(), this.clock, Map.of());
+		NodeLeaseHeartbeat lease = new NodeLeaseHeartbeat(this.client, node, this.properties.nodeLeaseDuration(),
+				this.clock);
+		this.statusUpdater.sync();
+		this.scheduler.scheduleWithFixedDelay(this.statusUpdater::sync,
+				this.properties.nodeStatusUpdateFrequency().toMillis(),
+				this.properties.nodeStatusUpdateFrequency().toMillis(), TimeUnit.MILLISECONDS);
+		this.scheduler.scheduleWithFixedDelay(lease::renew, 0, this.properties.nodeLeaseRenewInterval().toMillis(),
+				TimeUnit.MILLISECONDS);
+
+		WorkQueue<String> queue = new WorkQueue<>(this.clock, ExponentialFailureRateLimiter.defaults());
+		this.informer = this.client.pods().inAnyNamespace().withField("spec.nodeName", node).runnableInformer(0);
+		this.informer.addEventHandler(EnqueueingHandler.byKey(queue));
+		FabricPodApi api = new FabricPodApi(this.client, node, this.events, this.clock);
+		BackOff crashBackOff = new BackOff(this.properties.crashLoopBackOffInitial(),
+				this.properties.crashLoopBackOffMax(), this.clock);
+		BackOff imageBackOff = new BackOff(this.properties.crashLoopBackOffInitial(),
+				this.properties.crashLoopBackOffMax(), this.clock);
+		ProbeManager probes = new ProbeManager(new Prober(this.runtime), this.probeScheduler, queue::add);
+		PodSyncer syncer = new PodSyncer(key -> this.informer.getIndexer().getByKey(key), this.runtime, node,
+				this.identity.address(),
+				new SandboxSettings(this.properties.sandboxImage(), this.properties.sandboxCommand(),
+						this.properties.podNetwork()),
+				new ImageManager(this.runtime, imageBackOff, api, api), new EnvResolver(api),
+				new VolumeManager(this.identity.rootDir(), api), probes, crashBackOff, api, this.clock,
+				this.properties.resyncPeriod());
+		this.controller = new Controller("pods", queue, syncer, this.properties.workers(), this.informer::hasSynced,
+				this.clock);
+		this.informer.start();
+		this.controller.start();
+		PodLifecycleEventGenerator pleg = new PodLifecycleEventGenerator(this.runtime, node, queue::add, this.health);
+		// The first relist waits for the pod cache: a pod not yet listed must not look
+		// like an orphan.
+		this.scheduler.scheduleWithFixedDelay(() -> {
+			if (this.informer.hasSynced()) {
+				pleg.relist();
+			}
+		}, 0, this.properties.relistPeriod().toMillis(), TimeUnit.MILLISECONDS);
+		this.running = true;
+		log.info("node agent started node={} address={} root={}", node, this.identity.address(),
+				this.identity.rootDir());
+	}
+
+	@Override
+	public synchronized void stop() {
+		this.running = false;
+		if (this.controller != null) {
+			this.controller.stop();
+		}
+		if (this.informer != null) {
+			this.informer.stop();
+		}
+		for (ExecutorService executor : new ExecutorService[] { this.scheduler, this.probeScheduler, this.events }) {
+			if (executor != null) {
+				executor.shutdownNow();
+			}
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	public RuntimeHealth health() {
+		return this.health;
+	}
+
+	public NodeIdentity identity() {
+		return this.identity;
+	}
+
+}

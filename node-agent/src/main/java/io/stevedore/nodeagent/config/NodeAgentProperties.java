@@ -1,0 +1,87 @@
+package io.stevedore.nodeagent.config;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The node agent's settings ({@code stevedore.node.*}). Names follow the kubelet's flags
+ * where there is one.
+ *
+ * @param name the Node's name; empty means the host name
+ * @param address the node's InternalIP; empty means the host's first non-loopback IPv4
+ * @param port the agent's port, published as daemonEndpoints.kubeletEndpoint
+ * @param dockerHost where the Docker engine listens
+ * @param rootDir where pod volumes live on the node; empty means
+ * {@code ~/.stevedore/nodes/<name>}
+ * @param podNetwork the Docker bridge network pods get their IPs on (shared by every
+ * agent on the engine, so pods of different nodes reach each other)
+ * @param sandboxImage the image of pod sandboxes (the pause container)
+ * @param sandboxCommand what a sandbox runs: sleep until killed
+ * @param maxPods the node's pods capacity
+ * @param nodeLeaseDuration leaseDurationSeconds of the node's Lease
+ * @param nodeLeaseRenewInterval how often the Lease is renewed (the heartbeat)
+ * @param nodeStatusUpdateFrequency how often the node status is recomputed and compared
+ * @param nodeStatusReportFrequency how often it is written even when nothing changed
+ * @param relistPeriod how often the engine's containers are listed to notice changes (the
+ * kubelet's PLEG relist period)
+ * @param resyncPeriod every pod is synced at least this often (configMap and secret
+ * volumes reach running pods through it)
+ * @param crashLoopBackOffInitial first delay before restarting a container that keeps
+ * exiting
+ * @param crashLoopBackOffMax the back-off's ceiling
+ * @param workers pods synced at once
+ */
+@ConfigurationProperties("stevedore.node")
+public record NodeAgentProperties(@DefaultValue("") String name, @DefaultValue("") String address,
+		@DefaultValue("10250") int port, @DefaultValue("unix:///var/run/docker.sock") String dockerHost,
+		@DefaultValue("") String rootDir, @DefaultValue("stevedore-pods") String podNetwork,
+		@DefaultValue("stevedore/pause:1") String sandboxImage, @DefaultValue( {
+				"sleep", "2147483647" }) List<String> sandboxCommand,
+		@DefaultValue("110") int maxPods, @DefaultValue("40s") Duration nodeLeaseDuration,
+		@DefaultValue("2s") Duration nodeLeaseRenewInterval, @DefaultValue("10s") Duration nodeStatusUpdateFrequency,
+		@DefaultValue("5m") Duration nodeStatusReportFrequency, @DefaultValue("1s") Duration relistPeriod,
+		@DefaultValue("60s") Duration resyncPeriod, @DefaultValue("10s") Duration crashLoopBackOffInitial,
+		@DefaultValue("5m") Duration crashLoopBackOffMax, @DefaultValue("16") int workers){
+
+	public NodeAgentProperties {
+		positive("stevedore.node.node-lease-duration", nodeLeaseDuration);
+		positive("stevedore.node.node-lease-renew-interval", nodeLeaseRenewInterval);
+		positive("stevedore.node.node-status-update-frequency", nodeStatusUpdateFrequency);
+		positive("stevedore.node.node-status-report-frequency", nodeStatusReportFrequency);
+		positive("stevedore.node.relist-period", relistPeriod);
+		positive("stevedore.node.resync-period", resyncPeriod);
+		positive("stevedore.node.crash-loop-back-off-initial", crashLoopBackOffInitial);
+		positive("stevedore.node.crash-loop-back-off-max", crashLoopBackOffMax);
+		if (crashLoopBackOffMax.compareTo(crashLoopBackOffInitial) < 0) {
+			throw new IllegalArgumentException("stevedore.node.crash-loop-back-off-max (" + crashLoopBackOffMax
+					+ ") must not be below stevedore.node.crash-loop-back-off-initial (" + crashLoopBackOffInitial
+					+ ")");
+		}
+		if (nodeLeaseRenewInterval.compareTo(nodeLeaseDuration) >= 0) {
+			throw new IllegalArgumentException("stevedore.node.node-lease-renew-interval (" + nodeLeaseRenewInterval
+					+ ") must be shorter than stevedore.node.node-lease-duration (" + nodeLeaseDuration + ")");
+		}
+		if (workers < 1) {
+			throw new IllegalArgumentException("stevedore.node.workers must be at least 1, got " + workers);
+		}
+		if (maxPods < 1) {
+			throw new IllegalArgumentException("stevedore.node.max-pods must be at least 1, got " + maxPods);
+		}
+		if (port < 1 || port > 65535) {
+			throw new IllegalArgumentException("stevedore.node.port must be 1-65535, got " + port);
+		}
+		if (sandboxCommand == null || sandboxCommand.isEmpty()) {
+			throw new IllegalArgumentException("stevedore.node.sandbox-command must not be empty");
+		}
+	}
+
+	private static void positive(String property, Duration value) {
+		if (value == null || value.isNegative() || value.isZero()) {
+			throw new IllegalArgumentException(property + " must be a positive duration, got " + value);
+		}
+	}
+
+}

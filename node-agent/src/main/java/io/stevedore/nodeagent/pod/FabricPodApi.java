@@ -1,0 +1,133 @@
+package io.stevedore.nodeagent.pod;
+
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link PodApi} and {@link ApiObjects} on fabric8. Events are written on a background
+ * executor: a slow event write must not delay a container start.
+ */
+public final class FabricPodApi implements PodApi, ApiObjects {
+
+	private static final Logger log = LoggerFactory.getLogger(FabricPodApi.class);
+
+	private final KubernetesClient client;
+
+	private final String nodeName;
+
+	private final ExecutorService events;
+
+	private final Clock clock;
+
+	public FabricPodApi(KubernetesClient client, String nodeName, ExecutorService events, Clock clock) {
+		this.client = client;
+		this.nodeName = nodeName;
+		this.events = events;
+		this.clock = clock;
+	}
+
+	@Override
+	public void updateStatus(Pod pod, PodStatus status) {
+		Pod updated = new PodBuilder(pod).withStatus(status).build();
+		try {
+			this.client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(updated).updateStatus();
+		}
+		catch (KubernetesClientException ex) {
+			if (ex.getCode() != 409) {
+				throw ex;
+			}
+			// The cached pod is stale: write onto the current one (same uid only).
+			Pod current = this.client.pods()
+				.inNamespace(pod.getMetadata().getNamespace())
+				.withName(pod.getMetadata().getName())
+				.get();
+			if (current == null || !current.getMetadata().getUid().equals(pod.getMetadata().getUid())) {
+				return;
+			}
+			current.setStatus(status);
+			this.client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(current).updateStatus();
+		}
+	}
+
+	@Override
+	public void deleteNow(Pod pod) {
+		try {
+			this.client.pods()
+				.inNamespace(pod.getMetadata().getNamespace())
+				.withName(pod.getMetadata().getName())
+				.withGracePeriod(0)
+				.delete();
+		}
+		catch (KubernetesClientException ex) {
+			if (ex.getCode() != 404) {
+				throw ex;
+			}
+		}
+	}
+
+	@Override
+	public void event(Pod pod, String type, String reason, String message, String fieldPath) {
+		String now = this.clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
+		var event = new EventBuilder().withNewMetadata()
+			.withName(
+					pod.getMetadata().getName() + "." + UUID.randomUUID().toString().substring(0, 13).replace("-", ""))
+			.withNamespace(pod.getMetadata().getNamespace())
+			.endMetadata()
+			.withNewInvolvedObject()
+			.withApiVersion("v1")
+			.withKind("Pod")
+			.withName(pod.getMetadata().getName())
+			.withNamespace(pod.getMetadata().getNamespace())
+			.withUid(pod.getMetadata().getUid())
+			.withFieldPath(fieldPath)
+			.endInvolvedObject()
+			.withType(type)
+			.withReason(reason)
+			.withMessage(message)
+			.withNewSource("kubelet", this.nodeName)
+			.withReportingComponent("kubelet")
+			.withReportingInstance(this.nodeName)
+			.withFirstTimestamp(now)
+			.withLastTimestamp(now)
+			.withCount(1)
+			.build();
+		try {
+			this.events.execute(() -> {
+				try {
+					this.client.v1().events().inNamespace(pod.getMetadata().getNamespace()).resource(event).create();
+				}
+				catch (RuntimeException ex) {
+					log.debug("event not recorded pod={} reason={} error=\"{}\"", pod.getMetadata().getName(), reason,
+							ex.toString());
+				}
+			});
+		}
+		catch (java.util.concurrent.RejectedExecutionException ex) {
+			// shutting down
+		}
+	}
+
+	@Override
+	public ConfigMap configMap(String namespace, String name) {
+		return this.client.configMaps().inNamespace(namespace).withName(name).get();
+	}
+
+	@Override
+	public Secret secret(String namespace, String name) {
+		return this.client.secrets().inNamespace(namespace).withName(name).get();
+	}
+
+}

@@ -1,0 +1,629 @@
+package io.stevedore.nodeagent.pod;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.stevedore.client.controller.Keys;
+import io.stevedore.client.controller.Reconciler;
+import io.stevedore.client.controller.Result;
+import io.stevedore.nodeagent.pod.probe.ProbeManager;
+import io.stevedore.nodeagent.runtime.ContainerDetails;
+import io.stevedore.nodeagent.runtime.ContainerRuntime;
+import io.stevedore.nodeagent.runtime.ContainerSpec;
+import io.stevedore.nodeagent.runtime.ContainerSummary;
+import io.stevedore.nodeagent.runtime.ImagePullException;
+import io.stevedore.nodeagent.runtime.RuntimeLabels;
+import io.stevedore.nodeagent.runtime.RuntimeUnavailableException;
+import io.stevedore.nodeagent.runtime.Sandbox;
+import io.stevedore.nodeagent.runtime.SandboxSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One pod's sync (the kubelet's {@code SyncPod}): compares the pod bound to this node
+ * with the containers the engine holds for it, labelled with its uid, and acts: a sandbox
+ * that owns the network namespace, init containers one by one to success, then the app
+ * containers, restarted per restartPolicy with CrashLoopBackOff. Then it writes the pod's
+ * status if it changed.
+ * <p>
+ * Because everything is found again through labels, a restarted agent adopts what runs: a
+ * running container is left alone, a container of a pod that is gone (or an older pod
+ * with the same name) is removed. A pod being deleted is stopped with its grace period,
+ * its containers removed, and then deleted for good.
+ * <p>
+ * Threading: called by the controller's workers, never twice at once for one pod.
+ */
+public final class PodSyncer implements Reconciler {
+
+	private static final Logger log = LoggerFactory.getLogger(PodSyncer.class);
+
+	private final Function<String, Pod> pods;
+
+	private final ContainerRuntime runtime;
+
+	private final String nodeName;
+
+	private final String hostIp;
+
+	private final SandboxSettings sandbox;
+
+	private final ImageManager images;
+
+	private final EnvResolver env;
+
+	private final VolumeManager volumes;
+
+	private final ProbeManager probes;
+
+	private final BackOff crashBackOff;
+
+	private final PodApi api;
+
+	private final Clock clock;
+
+	private final Duration resyncPeriod;
+
+	public PodSyncer(Function<String, Pod> pods, ContainerRuntime runtime, String nodeName, String hostIp,
+			SandboxSettings sandbox, ImageManager images, EnvResolver env, VolumeManager volumes, ProbeManager probes,
+			BackOff crashBackOff, PodApi api, Clock clock, Duration resyncPeriod) {
+		this.pods = pods;
+		this.runtime = runtime;
+		this.nodeName = nodeName;
+		this.hostIp = hostIp;
+		this.sandbox = sandbox;
+		this.images = images;
+		this.env = env;
+		this.volumes = volumes;
+		this.probes = probes;
+		this.crashBackOff = crashBackOff;
+		this.api = api;
+		this.clock = clock;
+		this.resyncPeriod = resyncPeriod;
+	}
+
+	@Override
+	public Result reconcile(String key) {
+		String namespace = Keys.namespace(key);
+		String name = Keys.name(key);
+		Pod pod = this.pods.apply(key);
+		List<ContainerSummary> listed = this.runtime.listContainers(Map.of(RuntimeLabels.NODE, this.nodeName,
+				RuntimeLabels.POD_NAMESPACE, namespace, RuntimeLabels.POD_NAME, name));
+		String uid = pod == null ? null : pod.getMetadata().getUid();
+		List<ContainerSummary> mine = new ArrayList<>();
+		for (ContainerSummary container : listed) {
+			if (Objects.equals(uid, container.labels().get(RuntimeLabels.POD_UID))) {
+				mine.add(container);
+			}
+			else {
+				// A pod that is gone, or an older pod of the same name: an orphan.
+				log.info("removing orphaned container pod={} container={} id={}", key,
+						container.labels().get(RuntimeLabels.CONTAINER_NAME), container.id());
+				this.runtime.removeContainer(container.id());
+				this.volumes.cleanUp(container.labels().getOrDefault(RuntimeLabels.POD_UID, "none"));
+			}
+		}
+		if (pod == null) {
+			this.probes.retain(key, Set.of());
+			return Result.done();
+		}
+		if (pod.getMetadata().getDeletionTimestamp() != null) {
+			terminate(key, pod, mine);
+			return Result.done();
+		}
+		String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+		if ("Succeeded".equals(phase) || "Failed".equals(phase)) {
+			// A finished pod runs nothing; its containers stay for logs until it is
+			// deleted.
+			for (ContainerSummary container : mine) {
+				if (container.running()) {
+					this.runtime.stopContainer(container.id(), Duration.ZERO);
+				}
+			}
+			this.probes.retain(key, Set.of());
+			return Result.done();
+		}
+		return sync(key, pod, observe(mine));
+	}
+
+	private Result sync(String key, Pod pod, Observed observed) {
+		Map<String, Waiting> waiting = new HashMap<>();
+		Deadline wake = new Deadline(this.clock.instant().plus(this.resyncPeriod));
+		String podIp = null;
+		String sandboxId = null;
+		ContainerDetails running = observed.runningSandbox();
+		boolean hostNetwork = Boolean.TRUE.equals(pod.getSpec().getHostNetwork());
+		if (running != null) {
+			sandboxId = running.id();
+			podIp = hostNetwork ? this.hostIp : running.ip();
+		}
+		else {
+			try {
+				Sandbox created = createSandbox(pod, observed);
+				sandboxId = created.id();
+				podIp = hostNetwork ? this.hostIp : created.ip();
+			}
+			catch (ImagePullException | RuntimeUnavailableException ex) {
+				String message = "Failed to create pod sandbox: " + ex.getMessage();
+				this.api.event(pod, "Warning", "FailedCreatePodSandBox", message, null);
+				allWaiting(pod, waiting, new Waiting("ContainerCreating", message));
+				wake.atMost(this.clock.instant().plusSeconds(5));
+			}
+		}
+		if (sandboxId != null) {
+			Map<String, Path> volumePaths = null;
+			try {
+				volumePaths = this.volumes.setUp(pod);
+			}
+			catch (VolumeException ex) {
+				this.api.event(pod, "Warning", "FailedMount", ex.getMessage(), null);
+				allWaiting(pod, waiting, new Waiting("ContainerCreating", ex.getMessage()));
+				wake.atMost(this.clock.instant().plusSeconds(2));
+			}
+			if (volumePaths != null) {
+				StartContext context = new StartContext(pod, sandboxId, podIp, volumePaths, waiting, wake);
+				boolean initialized = runInitContainers(context, observed);
+				if (initialized) {
+					runAppContainers(key, context, observed);
+				}
+			}
+		}
+		Observed now = observe(this.runtime.listContainers(
+				Map.of(RuntimeLabels.NODE, this.nodeName, RuntimeLabels.POD_UID, pod.getMetadata().getUid())));
+		pruneDeadInstances(now);
+		Set<String> live = new HashSet<>();
+		for (Container container : pod.getSpec().getContainers()) {
+			ContainerDetails current = now.current(container.getName());
+			if (current != null && current.running()) {
+				this.probes.ensure(key, container, current.id(), podIp);
+				live.add(current.id());
+			}
+		}
+		this.probes.retain(key, live);
+		writeStatus(pod, now, waiting, podIp);
+		if (wake.immediately) {
+			return Result.requeueAfter(Duration.ZERO);
+		}
+		return Result.requeueAfter(Duration.between(this.clock.instant(), wake.at).isNegative() ? Duration.ZERO
+				: Duration.between(this.clock.instant(), wake.at));
+	}
+
+	private Sandbox createSandbox(Pod pod, Observed observed) throws ImagePullException {
+		int attempt = 0;
+		if (!observed.sandboxes().isEmpty()) {
+			attempt = Observed.restartCount(observed.sandboxes().get(0)) + 1;
+			// The network namespace died with the sandbox: containers in it are stopped
+			// and start again in the new one, per their restartPolicy.
+			this.api.event(pod, "Normal", "SandboxChanged", "Pod sandbox changed, it will be killed and re-created.",
+					null);
+			for (List<ContainerDetails> instances : observed.byName().values()) {
+				for (ContainerDetails instance : instances) {
+					if (instance.running()) {
+						this.runtime.stopContainer(instance.id(), Duration.ZERO);
+					}
+				}
+			}
+			for (ContainerDetails old : observed.sandboxes()) {
+				this.runtime.removeContainer(old.id());
+			}
+		}
+		if (!this.runtime.imagePresent(this.sandbox.image())) {
+			this.runtime.pullImage(this.sandbox.image(), null);
+		}
+		Map<String, String> labels = labels(pod, RuntimeLabels.SANDBOX_CONTAINER_NAME, attempt);
+		labels.put(RuntimeLabels.TYPE, RuntimeLabels.TYPE_SANDBOX);
+		List<SandboxSpec.PortBinding> ports = new ArrayList<>();
+		for (Container container : pod.getSpec().getContainers()) {
+			if (container.getPorts() == null) {
+				continue;
+			}
+			container.getPorts()
+				.stream()
+				.filter(p -> p.getHostPort() != null && p.getHostPort() > 0)
+				.forEach(p -> ports.add(new SandboxSpec.PortBinding(p.getContainerPort(),
+						p.getProtocol() == null ? "tcp" : p.getProtocol().toLowerCase(),
+						p.getHostIP() == null ? "" : p.getHostIP(), p.getHostPort())));
+		}
+		String hostname = pod.getSpec().getHostname() != null ? pod.getSpec().getHostname()
+				: pod.getMetadata().getName();
+		SandboxSpec spec = new SandboxSpec(dockerName(pod, RuntimeLabels.SANDBOX_CONTAINER_NAME, attempt),
+				this.sandbox.image(), this.sandbox.command(), labels, this.sandbox.network(),
+				Boolean.TRUE.equals(pod.getSpec().getHostNetwork()), truncate(hostname, 63), dns(pod), ports);
+		return this.runtime.runSandbox(spec);
+	}
+
+	private static SandboxSpec.DnsSettings dns(Pod pod) {
+		var config = pod.getSpec().getDnsConfig();
+		if (config == null) {
+			return SandboxSpec.DnsSettings.none();
+		}
+		List<String> options = config.getOptions() == null ? List.of()
+				: config.getOptions()
+					.stream()
+					.map(o -> o.getValue() == null ? o.getName() : o.getName() + ":" + o.getValue())
+					.toList();
+		return new SandboxSpec.DnsSettings(config.getNameservers() == null ? List.of() : config.getNameservers(),
+				config.getSearches() == null ? List.of() : config.getSearches(), options);
+	}
+
+	/**
+	 * @return true once every init container has succeeded
+	 */
+	private boolean runInitContainers(StartContext context, Observed observed) {
+		Pod pod = context.pod;
+		String policy = restartPolicy(pod);
+		boolean anyAppContainer = pod.getSpec()
+			.getContainers()
+			.stream()
+			.anyMatch(c -> observed.current(c.getName()) != null);
+		List<Container> inits = pod.getSpec().getInitContainers() == null ? List.of()
+				: pod.getSpec().getInitContainers();
+		for (int i = 0; i < inits.size(); i++) {
+			Container init = inits.get(i);
+			ContainerDetails current = observed.current(init.getName());
+			if (current == null) {
+				if (anyAppContainer) {
+					// Adopted pod whose init containers were cleaned up: it was
+					// initialized.
+					continue;
+				}
+				start(context, init, "initContainers", i, 0);
+				return false;
+			}
+			if (current.running()) {
+				return false;
+			}
+			if (current.exited() && current.exitCode() == 0) {
+				continue;
+			}
+			if (!PodStatusComputer.terminated(current)) {
+				this.runtime.startContainer(current.id());
+				return false;
+			}
+			if ("Never".equals(policy)) {
+				return false;
+			}
+			restartWithBackOff(context, init, "initContainers", i, current);
+			return false;
+		}
+		return true;
+	}
+
+	private void runAppContainers(String key, StartContext context, Observed observed) {
+		Pod pod = context.pod;
+		String policy = restartPolicy(pod);
+		List<Container> containers = pod.getSpec().getContainers();
+		for (int i = 0; i < containers.size(); i++) {
+			Container container = containers.get(i);
+			ContainerDetails current = observed.current(container.getName());
+			if (current == null) {
+				start(context, container, "containers", i, 0);
+				continue;
+			}
+			if (current.running()) {
+				if (!this.probes.result(current.id(), ProbeManager.Kind.LIVENESS)
+						|| !this.probes.result(current.id(), ProbeManager.Kind.STARTUP)
+								&& startupFailedForGood(current, container)) {
+					String kind = this.probes.result(current.id(), ProbeManager.Kind.LIVENESS) ? "startup" : "liveness";
+					this.api.event(pod, "Normal", "Killing",
+							"Container " + container.getName() + " failed " + kind + " probe, will be restarted",
+							fieldPath("containers", i, container));
+					this.runtime.stopContainer(current.id(), gracePeriod(pod));
+					context.wake.now();
+				}
+				continue;
+			}
+			if (current.created() && current.error().isEmpty()) {
+				// Created by an agent that died before starting it.
+				this.runtime.startContainer(current.id());
+				continue;
+			}
+			boolean failed = PodStatusComputer.exitCode(current) != 0;
+			boolean restart = "Always".equals(policy) || ("OnFailure".equals(policy) && failed);
+			if (restart) {
+				restartWithBackOff(context, container, "containers", i, current);
+			}
+		}
+	}
+
+	/** A startup probe that reached its failure threshold kills the container. */
+	private boolean startupFailedForGood(ContainerDetails current, Container container) {
+		return container.getStartupProbe() != null
+				&& this.probes.lastFailure(current.id(), ProbeManager.Kind.STARTUP) != null
+				&& !this.probes.result(current.id(), ProbeManager.Kind.STARTUP)
+				&& failuresExhausted(current, container);
+	}
+
+	private boolean failuresExhausted(ContainerDetails current, Container container) {
+		var probe = container.getStartupProbe();
+		int threshold = probe.getFailureThreshold() == null ? 3 : probe.getFailureThreshold();
+		int period = probe.getPeriodSeconds() == null ? 10 : probe.getPeriodSeconds();
+		int delay = probe.getInitialDelaySeconds() == null ? 0 : probe.getInitialDelaySeconds();
+		return current.startedAt() != null && Duration.between(current.startedAt(), this.clock.instant())
+			.toSeconds() >= delay + (long) threshold * period;
+	}
+
+	private void restartWithBackOff(StartContext context, Container container, String field, int index,
+			ContainerDetails current) {
+		Pod pod = context.pod;
+		String backOffKey = pod.getMetadata().getUid() + "/" + container.getName();
+		Instant finished = current.finishedAt() != null ? current.finishedAt() : current.createdAt();
+		if (this.crashBackOff.isInBackOffSince(backOffKey, finished)) {
+			Duration delay = this.crashBackOff.delay(backOffKey);
+			String message = "back-off " + seconds(delay) + " restarting failed container=" + container.getName()
+					+ " pod=" + pod.getMetadata().getName() + "_" + pod.getMetadata().getNamespace() + "("
+					+ pod.getMetadata().getUid() + ")";
+			context.waiting.put(container.getName(), new Waiting("CrashLoopBackOff", message));
+			context.wake.atMost(this.crashBackOff.retryAt(backOffKey, finished));
+			return;
+		}
+		this.crashBackOff.next(backOffKey);
+		start(context, container, field, index, Observed.restartCount(current) + 1);
+	}
+
+	private void start(StartContext context, Container container, String field, int index, int restartCount) {
+		Pod pod = context.pod;
+		String fieldPath = fieldPath(field, index, container);
+		Waiting imageWaiting = this.images.ensure(pod, container, fieldPath);
+		if (imageWaiting != null) {
+			context.waiting.put(container.getName(), imageWaiting);
+			String backOffKey = pod.getMetadata().getUid() + "/" + container.getImage();
+			context.wake.atMost(this.clock.instant().plus(Duration.ofSeconds(1)));
+			log.debug("image not ready pod={} image={} reason={}", Keys.of(pod), container.getImage(),
+					imageWaiting.reason() + " " + backOffKey);
+			return;
+		}
+		ContainerSpec spec;
+		try {
+			spec = spec(context, container, restartCount);
+		}
+		catch (ContainerConfigException ex) {
+			context.waiting.put(container.getName(), new Waiting("CreateContainerConfigError", ex.getMessage()));
+			this.api.event(pod, "Warning", "Failed", "Error: " + ex.getMessage(), fieldPath);
+			context.wake.atMost(this.clock.instant().plusSeconds(2));
+			return;
+		}
+		String id;
+		try {
+			id = this.runtime.createContainer(spec);
+		}
+		catch (RuntimeUnavailableException ex) {
+			context.waiting.put(container.getName(), new Waiting("CreateContainerError", ex.getMessage()));
+			this.api.event(pod, "Warning", "Failed", "Error: " + ex.getMessage(), fieldPath);
+			context.wake.atMost(this.clock.instant().plusSeconds(2));
+			return;
+		}
+		this.api.event(pod, "Normal", "Created", "Created container " + container.getName(), fieldPath);
+		try {
+			this.runtime.startContainer(id);
+			this.api.event(pod, "Normal", "Started", "Started container " + container.getName(), fieldPath);
+		}
+		catch (RuntimeUnavailableException ex) {
+			// The container stays "created" with Docker's error: reported as
+			// ContainerCannotRun and restarted with back-off.
+			this.api.event(pod, "Warning", "Failed", "Error: " + ex.getMessage(), fieldPath);
+		}
+	}
+
+	private ContainerSpec spec(StartContext context, Container container, int restartCount)
+			throws ContainerConfigException {
+		Pod pod = context.pod;
+		List<String> environment = this.env.resolve(pod, container, context.podIp, this.hostIp);
+		Map<String, String> vars = new LinkedHashMap<>();
+		for (String entry : environment) {
+			int eq = entry.indexOf('=');
+			vars.put(entry.substring(0, eq), entry.substring(eq + 1));
+		}
+		List<String> command = expandAll(container.getCommand(), vars);
+		List<String> args = expandAll(container.getArgs(), vars);
+		List<ContainerSpec.Mount> mounts = new ArrayList<>();
+		for (VolumeMount mount : container.getVolumeMounts() == null ? List.<VolumeMount>of()
+				: container.getVolumeMounts()) {
+			Path source = context.volumes.get(mount.getName());
+			if (source == null) {
+				throw new ContainerConfigException(
+						"volumeMount \"" + mount.getName() + "\" refers to no volume of the pod");
+			}
+			if (mount.getSubPath() != null && !mount.getSubPath().isEmpty()) {
+				source = source.resolve(mount.getSubPath());
+				try {
+					java.nio.file.Files.createDirectories(source);
+				}
+				catch (java.io.IOException ex) {
+					throw new ContainerConfigException("failed to create subPath directory for volumeMount \""
+							+ mount.getName() + "\": " + ex.getMessage());
+				}
+			}
+			mounts.add(new ContainerSpec.Mount(source.toString(), mount.getMountPath(),
+					Boolean.TRUE.equals(mount.getReadOnly())));
+		}
+		Map<String, String> labels = labels(pod, container.getName(), restartCount);
+		labels.put(RuntimeLabels.TYPE, RuntimeLabels.TYPE_CONTAINER);
+		return new ContainerSpec(dockerName(pod, container.getName(), restartCount), container.getImage(), command,
+				args, container.getWorkingDir(), environment, mounts, labels, context.sandboxId,
+				ContainerResources.of(container), Boolean.TRUE.equals(container.getTty()),
+				Boolean.TRUE.equals(container.getStdin()));
+	}
+
+	private static List<String> expandAll(List<String> values, Map<String, String> vars) {
+		return values == null ? List.of() : values.stream().map(v -> Expansion.expand(v, vars)).toList();
+	}
+
+	/**
+	 * Keeps the current and the previous instance of each container (lastState), no more.
+	 */
+	private void pruneDeadInstances(Observed observed) {
+		for (List<ContainerDetails> instances : observed.byName().values()) {
+			for (int i = 2; i < instances.size(); i++) {
+				if (!instances.get(i).running()) {
+					this.runtime.removeContainer(instances.get(i).id());
+				}
+			}
+		}
+		for (int i = 1; i < observed.sandboxes().size(); i++) {
+			if (!observed.sandboxes().get(i).running()) {
+				this.runtime.removeContainer(observed.sandboxes().get(i).id());
+			}
+		}
+	}
+
+	private void writeStatus(Pod pod, Observed observed, Map<String, Waiting> waiting, String podIp) {
+		PodStatus status = PodStatusComputer.compute(pod, observed, waiting, podIp, this.hostIp,
+				(container, details) -> this.probes.result(details.id(), ProbeManager.Kind.READINESS),
+				(container, details) -> this.probes.result(details.id(), ProbeManager.Kind.STARTUP),
+				this.clock.instant());
+		if (!status.equals(pod.getStatus())) {
+			this.api.updateStatus(pod, status);
+		}
+	}
+
+	private void terminate(String key, Pod pod, List<ContainerSummary> mine) {
+		Duration grace = gracePeriod(pod);
+		List<Thread> stopping = new ArrayList<>();
+		for (ContainerSummary container : mine) {
+			if (container.running() && !RuntimeLabels.TYPE_SANDBOX.equals(container.labels().get(RuntimeLabels.TYPE))) {
+				this.api.event(pod, "Normal", "Killing",
+						"Stopping container " + container.labels().get(RuntimeLabels.CONTAINER_NAME), null);
+				stopping.add(Thread.ofVirtual().start(() -> stopWithPreStop(pod, container, grace)));
+			}
+		}
+		for (Thread thread : stopping) {
+			try {
+				thread.join();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+		}
+		for (ContainerSummary container : mine) {
+			this.runtime.removeContainer(container.id());
+		}
+		this.probes.retain(key, Set.of());
+		this.crashBackOff.forgetPrefix(pod.getMetadata().getUid() + "/");
+		this.volumes.cleanUp(pod.getMetadata().getUid());
+		this.api.deleteNow(pod);
+		log.info("pod terminated pod={} uid={} containers={}", key, pod.getMetadata().getUid(), mine.size());
+	}
+
+	private void stopWithPreStop(Pod pod, ContainerSummary container, Duration grace) {
+		String name = container.labels().get(RuntimeLabels.CONTAINER_NAME);
+		Instant deadline = this.clock.instant().plus(grace);
+		pod.getSpec()
+			.getContainers()
+			.stream()
+			.filter(c -> c.getName().equals(name) && c.getLifecycle() != null && c.getLifecycle().getPreStop() != null
+					&& c.getLifecycle().getPreStop().getExec() != null)
+			.findFirst()
+			.ifPresent(c -> {
+				try {
+					this.runtime.exec(container.id(), c.getLifecycle().getPreStop().getExec().getCommand(), grace);
+				}
+				catch (RuntimeUnavailableException ex) {
+					this.api.event(pod, "Warning", "FailedPreStopHook", ex.getMessage(), null);
+				}
+			});
+		Duration left = Duration.between(this.clock.instant(), deadline);
+		this.runtime.stopContainer(container.id(), left.isNegative() ? Duration.ZERO : left);
+	}
+
+	private static Duration gracePeriod(Pod pod) {
+		Long seconds = pod.getMetadata().getDeletionGracePeriodSeconds();
+		if (seconds == null) {
+			seconds = pod.getSpec().getTerminationGracePeriodSeconds();
+		}
+		return Duration.ofSeconds(seconds == null ? 30 : Math.max(0, seconds));
+	}
+
+	private Observed observe(List<ContainerSummary> containers) {
+		List<ContainerDetails> details = new ArrayList<>();
+		for (ContainerSummary container : containers) {
+			this.runtime.inspectContainer(container.id()).ifPresent(details::add);
+		}
+		return Observed.of(details);
+	}
+
+	private Map<String, String> labels(Pod pod, String container, int restartCount) {
+		Map<String, String> labels = new LinkedHashMap<>();
+		labels.put(RuntimeLabels.POD_UID, pod.getMetadata().getUid());
+		labels.put(RuntimeLabels.POD_NAMESPACE, pod.getMetadata().getNamespace());
+		labels.put(RuntimeLabels.POD_NAME, pod.getMetadata().getName());
+		labels.put(RuntimeLabels.CONTAINER_NAME, container);
+		labels.put(RuntimeLabels.RESTART_COUNT, Integer.toString(restartCount));
+		labels.put(RuntimeLabels.NODE, this.nodeName);
+		return labels;
+	}
+
+	/** dockershim's naming: {@code k8s_<container>_<pod>_<namespace>_<uid>_<attempt>}. */
+	static String dockerName(Pod pod, String container, int attempt) {
+		return "k8s_" + container + "_" + pod.getMetadata().getName() + "_" + pod.getMetadata().getNamespace() + "_"
+				+ pod.getMetadata().getUid() + "_" + attempt;
+	}
+
+	private static void allWaiting(Pod pod, Map<String, Waiting> waiting, Waiting why) {
+		pod.getSpec().getContainers().forEach(c -> waiting.putIfAbsent(c.getName(), why));
+		if (pod.getSpec().getInitContainers() != null) {
+			pod.getSpec().getInitContainers().forEach(c -> waiting.putIfAbsent(c.getName(), why));
+		}
+	}
+
+	private static String restartPolicy(Pod pod) {
+		return pod.getSpec().getRestartPolicy() == null ? "Always" : pod.getSpec().getRestartPolicy();
+	}
+
+	private static String fieldPath(String field, int index, Container container) {
+		return "spec." + field + "{" + container.getName() + "}";
+	}
+
+	private static String seconds(Duration duration) {
+		long total = duration.toSeconds();
+		return total >= 60 ? (total / 60) + "m" + (total % 60 == 0 ? "" : (total % 60) + "s") : total + "s";
+	}
+
+	private static String truncate(String value, int max) {
+		return value.length() <= max ? value : value.substring(0, max);
+	}
+
+	/** What one sync needs to start containers. */
+	private record StartContext(Pod pod, String sandboxId, String podIp, Map<String, Path> volumes,
+			Map<String, Waiting> waiting, Deadline wake) {
+	}
+
+	/** The earliest time this pod wants another look. */
+	private static final class Deadline {
+
+		private Instant at;
+
+		private boolean immediately;
+
+		Deadline(Instant at) {
+			this.at = at;
+		}
+
+		void atMost(Instant time) {
+			if (time.isBefore(this.at)) {
+				this.at = time;
+			}
+		}
+
+		void now() {
+			this.immediately = true;
+		}
+
+	}
+
+}

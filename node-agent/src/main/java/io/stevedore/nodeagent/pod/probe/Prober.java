@@ -1,0 +1,119 @@
+package io.stevedore.nodeagent.pod.probe;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.stevedore.nodeagent.runtime.ContainerRuntime;
+import io.stevedore.nodeagent.runtime.ExecResult;
+
+/**
+ * Runs one probe once: exec in the container, an HTTP GET or a TCP connect to the pod's
+ * IP. An HTTP status from 200 to 399 is success, as in Kubernetes. Safe for concurrent
+ * use.
+ */
+public final class Prober {
+
+	private final ContainerRuntime runtime;
+
+	private final HttpClient http = HttpClient.newBuilder()
+		.followRedirects(HttpClient.Redirect.NEVER)
+		.connectTimeout(Duration.ofSeconds(1))
+		.build();
+
+	public Prober(ContainerRuntime runtime) {
+		this.runtime = runtime;
+	}
+
+	/**
+	 * @return null on success, else why it failed (the event's message)
+	 */
+	public String probe(Probe probe, Container container, String containerId, String podIp) {
+		Duration timeout = Duration.ofSeconds(probe.getTimeoutSeconds() == null ? 1 : probe.getTimeoutSeconds());
+		try {
+			if (probe.getExec() != null) {
+				ExecResult result = this.runtime.exec(containerId, probe.getExec().getCommand(), timeout);
+				if (result.timedOut()) {
+					return "command timed out after " + timeout.toSeconds() + "s";
+				}
+				return result.exitCode() == 0 ? null : "command " + probe.getExec().getCommand() + " exited with "
+						+ result.exitCode() + ": " + result.output().strip();
+			}
+			if (probe.getHttpGet() != null) {
+				var get = probe.getHttpGet();
+				String host = get.getHost() == null || get.getHost().isEmpty() ? podIp : get.getHost();
+				int port = port(get.getPort(), container);
+				String scheme = get.getScheme() == null ? "http" : get.getScheme().toLowerCase();
+				String path = get.getPath() == null || get.getPath().isEmpty() ? "/" : get.getPath();
+				HttpRequest.Builder request = HttpRequest
+					.newBuilder(
+							URI.create(scheme + "://" + host + ":" + port + (path.startsWith("/") ? "" : "/") + path))
+					.timeout(timeout)
+					.header("User-Agent", "kube-probe/1.32");
+				if (get.getHttpHeaders() != null) {
+					get.getHttpHeaders().forEach(h -> request.setHeader(h.getName(), h.getValue()));
+				}
+				int status = this.http.send(request.GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+				return status >= 200 && status < 400 ? null : "HTTP probe failed with statuscode: " + status;
+			}
+			if (probe.getTcpSocket() != null) {
+				var tcp = probe.getTcpSocket();
+				String host = tcp.getHost() == null || tcp.getHost().isEmpty() ? podIp : tcp.getHost();
+				try (Socket socket = new Socket()) {
+					socket.connect(new InetSocketAddress(host, port(tcp.getPort(), container)),
+							(int) timeout.toMillis());
+				}
+				return null;
+			}
+			if (probe.getGrpc() != null) {
+				return "grpc probes are not supported by this node";
+			}
+			return "probe has no handler";
+		}
+		catch (IOException ex) {
+			return ex.getClass().getSimpleName() + ": " + ex.getMessage();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return "interrupted";
+		}
+		catch (RuntimeException ex) {
+			return ex.getMessage();
+		}
+	}
+
+	/** A number, or the name of one of the container's ports. */
+	static int port(IntOrString port, Container container) {
+		if (port == null) {
+			throw new IllegalArgumentException("probe port is missing");
+		}
+		if (port.getIntVal() != null) {
+			return port.getIntVal();
+		}
+		String name = port.getStrVal();
+		List<ContainerPort> ports = container.getPorts() == null ? List.of() : container.getPorts();
+		return ports.stream()
+			.filter(p -> name.equals(p.getName()))
+			.map(ContainerPort::getContainerPort)
+			.findFirst()
+			.orElseGet(() -> {
+				try {
+					return Integer.parseInt(name);
+				}
+				catch (NumberFormatException ex) {
+					throw new IllegalArgumentException("probe port \"" + name + "\" names no port of the container");
+				}
+			});
+	}
+
+}

@@ -1,0 +1,218 @@
+package io.stevedore.nodeagent.pod;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.stevedore.nodeagent.runtime.RuntimeLabels;
+import io.stevedore.nodeagent.support.TestCluster;
+import io.stevedore.nodeagent.support.TestPods;
+import io.stevedore.testsupport.docker.Docker;
+import io.stevedore.testsupport.docker.TestImages;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The agent against the real apiserver and the real Docker engine: pods bound to its node
+ * run, report their status, restart, fail to pull, go away on delete, and survive an
+ * agent restart without a container restart.
+ */
+class PodLifecycleIT {
+
+	private static final String NODE = "it-node-1";
+
+	@TempDir
+	static Path dir;
+
+	static TestCluster cluster;
+
+	static ConfigurableApplicationContext agent;
+
+	static KubernetesClient client;
+
+	@BeforeAll
+	static void start() {
+		cluster = TestCluster.start(dir);
+		agent = cluster.startNode(NODE);
+		client = cluster.client();
+	}
+
+	@AfterAll
+	static void stop() {
+		if (client != null) {
+			client.close();
+		}
+		if (agent != null) {
+			agent.close();
+		}
+		if (cluster != null) {
+			cluster.close();
+		}
+	}
+
+	@Test
+	void theNodeRegistersReadyWithDockerAsItsRuntimeAndHeartbeatsItsLease() {
+		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+			var node = client.nodes().withName(NODE).get();
+			assertThat(node).isNotNull();
+			assertThat(node.getStatus().getNodeInfo().getContainerRuntimeVersion()).startsWith("docker://");
+			assertThat(node.getStatus().getCapacity()).containsKeys("cpu", "memory", "pods", "ephemeral-storage");
+			assertThat(node.getStatus().getConditions())
+				.anySatisfy(c -> assertThat(c.getType() + "=" + c.getStatus()).isEqualTo("Ready=True"));
+			assertThat(node.getStatus().getImages()).anySatisfy(i -> assertThat(i.getNames()).contains(TestImages.BUSYBOX));
+		});
+		var first = client.leases().inNamespace("kube-node-lease").withName(NODE).get().getSpec().getRenewTime();
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(
+					client.leases().inNamespace("kube-node-lease").withName(NODE).get().getSpec().getRenewTime())
+				.isAfter(first));
+	}
+
+	@Test
+	void aPodRunsAndReportsRunningWithAPodIp() {
+		client.pods().resource(TestPods.sleeper("runs", NODE)).create();
+		Pod pod = awaitPod("runs", p -> "Running".equals(p.getStatus().getPhase()) && ready(p));
+		assertThat(pod.getStatus().getPodIP()).matches("\\d+\\.\\d+\\.\\d+\\.\\d+");
+		assertThat(pod.getStatus().getHostIP()).isEqualTo("127.0.0.1");
+		ContainerStatus main = pod.getStatus().getContainerStatuses().get(0);
+		assertThat(main.getState().getRunning()).isNotNull();
+		assertThat(main.getContainerID()).startsWith("docker://");
+		assertThat(main.getRestartCount()).isZero();
+		assertThat(Docker.containerIds(RuntimeLabels.POD_UID, pod.getMetadata().getUid())).hasSize(2);
+	}
+
+	@Test
+	void twoContainersOfAPodShareLocalhostAndThePodIpServesFromTheNode() throws Exception {
+		Pod pod = new PodBuilder(TestPods.shell("web", NODE, "echo hello > /tmp/index.html; httpd -f -p 8080 -h /tmp")
+			.build()).editSpec()
+			.addNewContainer()
+			.withName("client")
+			.withImage(TestImages.BUSYBOX)
+			.withCommand("sh", "-c", "trap 'exit 0' TERM; sleep 100000 & wait")
+			.withNewReadinessProbe()
+			.withNewExec()
+			.withCommand("wget", "-q", "-O", "/dev/null", "http://localhost:8080/")
+			.endExec()
+			.withPeriodSeconds(1)
+			.endReadinessProbe()
+			.endContainer()
+			.endSpec()
+			.build();
+		client.pods().resource(pod).create();
+		Pod running = awaitPod("web", p -> ready(p));
+		HttpResponse<String> response = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://" + running.getStatus().getPodIP() + ":8080/")).build(),
+					HttpResponse.BodyHandlers.ofString());
+		assertThat(response.body()).isEqualTo("hello\n");
+	}
+
+	@Test
+	void aContainerThatExitsIsRestartedWithBackOffAndCounted() {
+		client.pods().resource(TestPods.shell("crash", NODE, "echo boom; exit 3").build()).create();
+		Pod pod = awaitPod("crash", p -> {
+			ContainerStatus status = p.getStatus().getContainerStatuses().get(0);
+			return status.getRestartCount() >= 2 && status.getState().getWaiting() != null
+					&& "CrashLoopBackOff".equals(status.getState().getWaiting().getReason());
+		});
+		ContainerStatus status = pod.getStatus().getContainerStatuses().get(0);
+		assertThat(status.getState().getWaiting().getMessage()).contains("back-off").contains("container=main");
+		assertThat(status.getLastState().getTerminated().getExitCode()).isEqualTo(3);
+		assertThat(status.getLastState().getTerminated().getReason()).isEqualTo("Error");
+		assertThat(pod.getStatus().getPhase()).isEqualTo("Running");
+	}
+
+	@Test
+	void aPodWithRestartPolicyNeverThatExitsZeroSucceeds() {
+		Pod pod = new PodBuilder(TestPods.shell("done", NODE, "exit 0").build()).editSpec()
+			.withRestartPolicy("Never")
+			.endSpec()
+			.build();
+		client.pods().resource(pod).create();
+		Pod finished = awaitPod("done", p -> "Succeeded".equals(p.getStatus().getPhase()));
+		assertThat(finished.getStatus().getContainerStatuses().get(0).getState().getTerminated().getReason())
+			.isEqualTo("Completed");
+	}
+
+	@Test
+	void anImageThatCannotBePulledGivesErrImagePullThenImagePullBackOff() {
+		Pod pod = new PodBuilder(TestPods.sleeper("nopull", NODE)).editSpec()
+			.editFirstContainer()
+			.withImage("127.0.0.1:1/missing:1")
+			.endContainer()
+			.endSpec()
+			.build();
+		client.pods().resource(pod).create();
+		Pod waiting = awaitPod("nopull", p -> {
+			var state = p.getStatus().getContainerStatuses() == null ? null
+					: p.getStatus().getContainerStatuses().get(0).getState().getWaiting();
+			return state != null && List.of("ErrImagePull", "ImagePullBackOff").contains(state.getReason());
+		});
+		assertThat(waiting.getStatus().getPhase()).isEqualTo("Pending");
+		awaitPod("nopull", p -> "ImagePullBackOff"
+			.equals(p.getStatus().getContainerStatuses().get(0).getState().getWaiting().getReason()));
+	}
+
+	@Test
+	void deletingAPodStopsAndRemovesItsContainersThenTheApiObject() {
+		client.pods().resource(TestPods.sleeper("bye", NODE)).create();
+		Pod pod = awaitPod("bye", p -> "Running".equals(p.getStatus().getPhase()));
+		String uid = pod.getMetadata().getUid();
+		assertThat(Docker.containerIds(RuntimeLabels.POD_UID, uid)).isNotEmpty();
+		client.pods().inNamespace("default").withName("bye").delete();
+		await().atMost(Duration.ofSeconds(30))
+			.untilAsserted(() -> assertThat(client.pods().inNamespace("default").withName("bye").get()).isNull());
+		assertThat(Docker.containerIds(RuntimeLabels.POD_UID, uid)).isEmpty();
+	}
+
+	@Test
+	void aRestartedAgentAdoptsRunningContainersWithoutRestartingThem() {
+		client.pods().resource(TestPods.sleeper("adopted", NODE)).create();
+		Pod before = awaitPod("adopted", p -> "Running".equals(p.getStatus().getPhase()) && ready(p));
+		List<String> idsBefore = Docker.containerIds(RuntimeLabels.POD_UID, before.getMetadata().getUid());
+		agent.close();
+		agent = cluster.startNode(NODE);
+		// Give the new agent time to list, relist and sync everything.
+		await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+			Pod after = client.pods().inNamespace("default").withName("adopted").get();
+			assertThat(after.getStatus().getContainerStatuses().get(0).getRestartCount()).isZero();
+			assertThat(after.getStatus().getContainerStatuses().get(0).getContainerID())
+				.isEqualTo(before.getStatus().getContainerStatuses().get(0).getContainerID());
+		});
+		assertThat(Docker.containerIds(RuntimeLabels.POD_UID, before.getMetadata().getUid()))
+			.containsExactlyInAnyOrderElementsOf(idsBefore);
+	}
+
+	private static boolean ready(Pod pod) {
+		List<PodCondition> conditions = pod.getStatus().getConditions();
+		return conditions != null
+				&& conditions.stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+	}
+
+	private static Pod awaitPod(String name, java.util.function.Predicate<Pod> condition) {
+		Pod[] last = new Pod[1];
+		await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+			Pod pod = client.pods().inNamespace("default").withName(name).get();
+			last[0] = pod;
+			return pod != null && pod.getStatus() != null && pod.getStatus().getContainerStatuses() != null
+					&& !pod.getStatus().getContainerStatuses().isEmpty() && condition.test(pod);
+		});
+		return last[0];
+	}
+
+}

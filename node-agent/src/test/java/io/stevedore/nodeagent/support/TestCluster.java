@@ -1,0 +1,104 @@
+package io.stevedore.nodeagent.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.stevedore.apiserver.ApiServerApplication;
+import io.stevedore.client.config.ApiServerClientProperties;
+import io.stevedore.client.config.KubernetesClients;
+import io.stevedore.nodeagent.NodeAgentApplication;
+import io.stevedore.nodeagent.runtime.RuntimeLabels;
+import io.stevedore.testsupport.docker.Docker;
+import io.stevedore.testsupport.docker.DockerDaemon;
+import io.stevedore.testsupport.docker.TestImages;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The real apiserver (embedded store in a test directory) and node agents on the real
+ * Docker engine, all in this JVM as their processes would be, settings as command-line
+ * arguments. The busybox test image is both the sandbox image and the pods' image. Each
+ * agent's containers carry its node name, so {@link #close} removes exactly them.
+ */
+public final class TestCluster implements AutoCloseable {
+
+	private final ConfigurableApplicationContext apiserver;
+
+	private final String url;
+
+	private final Path dataDir;
+
+	private final List<String> nodes = new ArrayList<>();
+
+	private TestCluster(ConfigurableApplicationContext apiserver, String url, Path dataDir) {
+		this.apiserver = apiserver;
+		this.url = url;
+		this.dataDir = dataDir;
+	}
+
+	public static TestCluster start(Path dataDir) {
+		DockerDaemon.ensureRunning();
+		TestImages.busybox();
+		int port = freePort();
+		ConfigurableApplicationContext apiserver = new SpringApplicationBuilder(ApiServerApplication.class).run(
+				"--server.address=127.0.0.1", "--server.port=" + port,
+				"--stevedore.apiserver.advertise-address=127.0.0.1:" + port, "--stevedore.storage.url=",
+				"--stevedore.storage.embedded-dir=" + dataDir.resolve("store"),
+				"--spring.application.name=apiserver-service", "--server.shutdown=immediate",
+				"--spring.main.banner-mode=off", "--logging.level.root=WARN");
+		return new TestCluster(apiserver, "http://127.0.0.1:" + port, dataDir);
+	}
+
+	/** Starts a node agent; extra arguments override the test defaults. */
+	public ConfigurableApplicationContext startNode(String name, String... extra) {
+		List<String> args = new ArrayList<>(List.of("--server.port=0", "--stevedore.apiserver.url=" + this.url,
+				"--stevedore.node.name=" + name, "--stevedore.node.address=127.0.0.1",
+				"--stevedore.node.root-dir=" + this.dataDir.resolve("nodes").resolve(name),
+				"--stevedore.node.sandbox-image=" + TestImages.BUSYBOX, "--stevedore.node.relist-period=500ms",
+				"--stevedore.node.crash-loop-back-off-initial=1s", "--stevedore.node.crash-loop-back-off-max=4s",
+				"--server.shutdown=immediate", "--spring.main.banner-mode=off", "--logging.level.root=WARN",
+				"--logging.level.io.stevedore.nodeagent=INFO"));
+		args.addAll(List.of(extra));
+		if (!this.nodes.contains(name)) {
+			this.nodes.add(name);
+		}
+		return new SpringApplicationBuilder(NodeAgentApplication.class).run(args.toArray(String[]::new));
+	}
+
+	public String url() {
+		return this.url;
+	}
+
+	public KubernetesClient client() {
+		return KubernetesClients.create(new ApiServerClientProperties(this.url, null, null, null, null, null,
+				Duration.ofSeconds(30), Duration.ofMillis(200)));
+	}
+
+	@Override
+	public void close() {
+		this.apiserver.close();
+		for (String node : this.nodes) {
+			Docker.removeContainers(RuntimeLabels.NODE, node);
+		}
+	}
+
+	private static int freePort() {
+		try (ServerSocket socket = new ServerSocket()) {
+			socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("no free loopback port", ex);
+		}
+	}
+
+}
