@@ -1,0 +1,73 @@
+package io.stevedore.gateway.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Settings of the gateway ({@code stevedore.gateway.*}).
+ *
+ * @param upstreams the apiserver replicas requests are balanced over (plain HTTP on
+ * loopback, as the apiservers listen)
+ * @param stateDir where the cluster CA, the gateway's serving certificate, the admin
+ * client certificate and the admin kubeconfig live; created at first start
+ * @param healthCheckInterval how often every upstream's {@code /readyz} is polled
+ * @param tls the serving side
+ * @param tokenAuthFile a static token file, CSV as Kubernetes' {@code --token-auth-file}
+ * ({@code token,user,uid,"group1,group2"}); none when empty
+ * @param rbac authorization settings
+ * @param audit audit log settings
+ */
+@ConfigurationProperties("stevedore.gateway")
+public record GatewayProperties(@DefaultValue("http://127.0.0.1:8080") List<URI> upstreams, Path stateDir,
+		@DefaultValue("5s") Duration healthCheckInterval, @DefaultValue Tls tls, String tokenAuthFile,
+		@DefaultValue Rbac rbac, @DefaultValue Audit audit) {
+
+	public GatewayProperties {
+		if (upstreams == null || upstreams.isEmpty()) {
+			throw new IllegalArgumentException("stevedore.gateway.upstreams must list at least one apiserver URL");
+		}
+		for (URI upstream : upstreams) {
+			if (!"http".equals(upstream.getScheme()) && !"https".equals(upstream.getScheme())
+					|| upstream.getHost() == null) {
+				throw new IllegalArgumentException("stevedore.gateway.upstreams: \"" + upstream
+						+ "\" is not an http:// or https:// URL with a host");
+			}
+		}
+		if (stateDir == null) {
+			throw new IllegalArgumentException("stevedore.gateway.state-dir must be set");
+		}
+	}
+
+	/**
+	 * @param enabled serve HTTPS with the cluster's serving certificate (plain HTTP only
+	 * for tests of the Actuator endpoints)
+	 * @param subjectAlternativeNames DNS names and IP addresses of the serving
+	 * certificate
+	 * @param server the address clients (and the admin kubeconfig) use
+	 */
+	public record Tls(@DefaultValue("true") boolean enabled, @DefaultValue( {
+			"127.0.0.1", "localhost" }) List<String> subjectAlternativeNames,
+			@DefaultValue("https://127.0.0.1:6443") String server){
+	}
+
+	/**
+	 * @param bootstrap create the default ClusterRoles and ClusterRoleBindings at start
+	 * when they are missing, as kube-apiserver's RBAC post-start hook does
+	 */
+	public record Rbac(@DefaultValue("true") boolean bootstrap) {
+	}
+
+	/**
+	 * @param path the JSON-lines audit log; none when empty
+	 * @param level the level of every request no rule of Kubernetes' defaults lowers
+	 * (None or Metadata)
+	 */
+	public record Audit(Path path, @DefaultValue("Metadata") String level) {
+	}
+
+}

@@ -1,0 +1,62 @@
+package io.stevedore.gateway.status;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.ListMeta;
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.api.model.StatusDetails;
+import reactor.core.publisher.Mono;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+
+/**
+ * Writes answers the gateway gives itself, in Kubernetes' shapes: a {@code Status} for
+ * every refusal, so kubectl prints "Error from server (Forbidden): ..." as it would
+ * against kube-apiserver.
+ */
+public final class StatusResponses {
+
+	/** Jackson 2, the library fabric8's model is annotated for. */
+	public static final ObjectMapper JSON = new ObjectMapper();
+
+	private StatusResponses() {
+	}
+
+	public static Status failure(int code, String reason, String message, StatusDetails details) {
+		return new StatusBuilder().withApiVersion("v1")
+			.withKind("Status")
+			.withMetadata(new ListMeta())
+			.withStatus("Failure")
+			.withMessage(message)
+			.withReason(reason)
+			.withDetails(details)
+			.withCode(code)
+			.build();
+	}
+
+	public static Status unauthorized() {
+		return failure(401, "Unauthorized", "Unauthorized", null);
+	}
+
+	public static Mono<Void> write(ServerHttpResponse response, Status status) {
+		return writeJson(response, HttpStatus.valueOf(status.getCode()), status);
+	}
+
+	public static Mono<Void> writeJson(ServerHttpResponse response, HttpStatus code, Object body) {
+		byte[] bytes;
+		try {
+			bytes = JSON.writeValueAsBytes(body);
+		}
+		catch (JsonProcessingException ex) {
+			return Mono.error(ex);
+		}
+		response.setStatusCode(code);
+		response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
+		response.getHeaders().setContentLength(bytes.length);
+		return response.writeWith(Mono.just(response.bufferFactory().wrap(bytes)));
+	}
+
+}

@@ -1,0 +1,154 @@
+package io.stevedore.gateway.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.stevedore.apiserver.ApiServerApplication;
+import io.stevedore.gateway.GatewayApplication;
+import io.stevedore.testsupport.kubectl.Kubectl;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The real apiserver (embedded store in a test directory) and the gateway in front of it
+ * with TLS, both in this JVM, settings as command-line arguments: the gateway's
+ * application.yml shadows the apiserver's on this classpath. One per test class.
+ */
+public final class GatewayCluster implements AutoCloseable {
+
+	private final ConfigurableApplicationContext apiserver;
+
+	private final ConfigurableApplicationContext gateway;
+
+	private final String apiserverUrl;
+
+	private final int gatewayPort;
+
+	private final Path stateDir;
+
+	private GatewayCluster(ConfigurableApplicationContext apiserver, ConfigurableApplicationContext gateway,
+			String apiserverUrl, int gatewayPort, Path stateDir) {
+		this.apiserver = apiserver;
+		this.gateway = gateway;
+		this.apiserverUrl = apiserverUrl;
+		this.gatewayPort = gatewayPort;
+		this.stateDir = stateDir;
+	}
+
+	/**
+	 * Starts both; {@code gatewayArguments} add to (or override) the gateway's settings.
+	 */
+	public static GatewayCluster start(Path directory, String... gatewayArguments) {
+		int apiserverPort = freePort();
+		ConfigurableApplicationContext apiserver = new SpringApplicationBuilder(ApiServerApplication.class).run(
+				"--spring.main.web-application-type=servlet", "--spring.cloud.gateway.server.webflux.enabled=false",
+				"--server.address=127.0.0.1", "--server.port=" + apiserverPort,
+				"--stevedore.apiserver.advertise-address=127.0.0.1:" + apiserverPort, "--stevedore.storage.url=",
+				"--stevedore.storage.embedded-dir=" + directory.resolve("store"),
+				"--stevedore.storage.require-durable=true", "--spring.application.name=apiserver-service",
+				"--server.shutdown=immediate", "--spring.main.banner-mode=off", "--logging.level.root=WARN");
+		String apiserverUrl = "http://127.0.0.1:" + apiserverPort;
+		int gatewayPort = freePort();
+		Path stateDir = directory.resolve("pki");
+		List<String> arguments = new ArrayList<>(List.of("--server.address=127.0.0.1", "--server.port=" + gatewayPort,
+				"--stevedore.gateway.upstreams=" + apiserverUrl, "--stevedore.gateway.state-dir=" + stateDir,
+				"--stevedore.gateway.tls.server=https://127.0.0.1:" + gatewayPort,
+				"--stevedore.gateway.audit.path=" + directory.resolve("audit.log"), "--server.shutdown=immediate",
+				"--spring.main.banner-mode=off", "--logging.level.root=WARN"));
+		arguments.addAll(List.of(gatewayArguments));
+		ConfigurableApplicationContext gateway;
+		try {
+			gateway = new SpringApplicationBuilder(GatewayApplication.class).run(arguments.toArray(String[]::new));
+		}
+		catch (RuntimeException ex) {
+			apiserver.close();
+			throw ex;
+		}
+		return new GatewayCluster(apiserver, gateway, apiserverUrl, gatewayPort, stateDir);
+	}
+
+	public String apiserverUrl() {
+		return this.apiserverUrl;
+	}
+
+	public String gatewayUrl() {
+		return "https://127.0.0.1:" + this.gatewayPort;
+	}
+
+	public Path stateDir() {
+		return this.stateDir;
+	}
+
+	public ConfigurableApplicationContext gateway() {
+		return this.gateway;
+	}
+
+	/**
+	 * kubectl with the admin kubeconfig the gateway wrote (CN=admin, O=system:masters).
+	 */
+	public Kubectl adminKubectl(Path home) {
+		return Kubectl.forKubeconfig(this.stateDir.resolve("kubeconfig"), home);
+	}
+
+	/** kubectl with a kubeconfig trusting the cluster CA and presenting {@code user}. */
+	public Kubectl kubectl(Path home, String userYaml) {
+		try {
+			String ca = java.util.Base64.getEncoder()
+				.encodeToString(Files.readAllBytes(this.stateDir.resolve("ca.crt")));
+			Path kubeconfig = home.resolve("kubeconfig");
+			Files.createDirectories(home);
+			Files.writeString(kubeconfig, """
+					apiVersion: v1
+					kind: Config
+					clusters:
+					- name: stevedore
+					  cluster:
+					    server: %s
+					    certificate-authority-data: %s
+					users:
+					- name: user
+					  user:
+					%s
+					contexts:
+					- name: stevedore
+					  context:
+					    cluster: stevedore
+					    user: user
+					current-context: stevedore
+					""".formatted(gatewayUrl(), ca, userYaml.indent(4).stripTrailing()));
+			return Kubectl.forKubeconfig(kubeconfig, home);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	@Override
+	public void close() {
+		try {
+			this.gateway.close();
+		}
+		finally {
+			this.apiserver.close();
+		}
+	}
+
+	private static int freePort() {
+		try (ServerSocket socket = new ServerSocket()) {
+			socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("no free loopback port", ex);
+		}
+	}
+
+}
