@@ -1,0 +1,159 @@
+package io.stevedore.controller.job;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.stevedore.controller.support.ControlPlane;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Jobs against the real apiserver; the test plays the kubelet by writing pod phases. */
+class JobControllerIT {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+	@TempDir
+	static Path dataDir;
+
+	static ControlPlane plane;
+
+	static KubernetesClient client;
+
+	@BeforeAll
+	static void startControlPlane() {
+		plane = ControlPlane.start(dataDir);
+		client = plane.client();
+	}
+
+	@AfterAll
+	static void stopControlPlane() {
+		client.close();
+		plane.close();
+	}
+
+	@Test
+	void aJobOfThreeCompletionsFinishesWhenItsPodsSucceed() {
+		String ns = createNamespace();
+		client.batch().v1().jobs().inNamespace(ns).resource(job("pi", 3, 3, 6)).create();
+
+		List<Pod> pods = awaitPods(ns, 3);
+		assertThat(pods).allSatisfy(p -> assertThat(p.getMetadata().getLabels()).containsEntry("job-name", "pi")
+			.containsKey("controller-uid"));
+		pods.forEach(p -> finish(p, "Succeeded", 0));
+
+		await().atMost(TIMEOUT).untilAsserted(() -> {
+			Job job = client.batch().v1().jobs().inNamespace(ns).withName("pi").get();
+			assertThat(job.getStatus().getSucceeded()).isEqualTo(3);
+			assertThat(job.getStatus().getCompletionTime()).isNotNull();
+			assertThat(job.getStatus().getConditions())
+				.anySatisfy(c -> assertThat(c.getType() + "=" + c.getStatus()).isEqualTo("Complete=True"));
+		});
+		assertThat(client.pods().inNamespace(ns).list().getItems()).hasSize(3);
+	}
+
+	@Test
+	void aJobWhosePodsFailBacksOffThenFailsAtItsBackoffLimit() {
+		String ns = createNamespace();
+		client.batch().v1().jobs().inNamespace(ns).resource(job("flaky", 1, 1, 1)).create();
+
+		Pod first = awaitPods(ns, 1).get(0);
+		Instant failedAt = Instant.now();
+		finish(first, "Failed", 1);
+		Pod second = await().atMost(TIMEOUT)
+			.until(() -> client.pods()
+				.inNamespace(ns)
+				.list()
+				.getItems()
+				.stream()
+				.filter(p -> !p.getMetadata().getName().equals(first.getMetadata().getName()))
+				.findFirst()
+				.orElse(null), p -> p != null);
+		assertThat(Duration.between(failedAt, Instant.parse(second.getMetadata().getCreationTimestamp())))
+			.as("the replacement waits out the 10 s back-off")
+			.isGreaterThan(Duration.ofSeconds(8));
+		finish(second, "Failed", 1);
+
+		await().atMost(TIMEOUT).untilAsserted(() -> {
+			Job job = client.batch().v1().jobs().inNamespace(ns).withName("flaky").get();
+			assertThat(job.getStatus().getFailed()).isEqualTo(2);
+			assertThat(job.getStatus().getConditions()).anySatisfy(c -> {
+				assertThat(c.getType()).isEqualTo("Failed");
+				assertThat(c.getReason()).isEqualTo("BackoffLimitExceeded");
+			});
+		});
+		assertThat(client.pods().inNamespace(ns).list().getItems()).as("no runaway pod creation").hasSize(2);
+	}
+
+	private static List<Pod> awaitPods(String ns, int count) {
+		return await().atMost(TIMEOUT)
+			.until(() -> client.pods().inNamespace(ns).list().getItems(), pods -> pods.size() == count);
+	}
+
+	/** What a kubelet reports when the pod's only container exits. */
+	private static void finish(Pod pod, String phase, int exitCode) {
+		Pod current = client.pods()
+			.inNamespace(pod.getMetadata().getNamespace())
+			.withName(pod.getMetadata().getName())
+			.get();
+		current.getStatus().setPhase(phase);
+		current.getStatus()
+			.setContainerStatuses(List.of(new ContainerStatusBuilder().withName("app")
+				.withImage("busybox")
+				.withImageID("")
+				.withReady(false)
+				.withRestartCount(0)
+				.withNewState()
+				.withNewTerminated()
+				.withExitCode(exitCode)
+				.withStartedAt(Instant.now().minusSeconds(1).toString())
+				.withFinishedAt(Instant.now().toString())
+				.endTerminated()
+				.endState()
+				.build()));
+		client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(current).updateStatus();
+	}
+
+	private static Job job(String name, int completions, int parallelism, int backoffLimit) {
+		return new JobBuilder().withNewMetadata()
+			.withName(name)
+			.endMetadata()
+			.withNewSpec()
+			.withCompletions(completions)
+			.withParallelism(parallelism)
+			.withBackoffLimit(backoffLimit)
+			.withNewTemplate()
+			.withNewSpec()
+			.withRestartPolicy("Never")
+			.addNewContainer()
+			.withName("app")
+			.withImage("busybox")
+			.endContainer()
+			.endSpec()
+			.endTemplate()
+			.endSpec()
+			.build();
+	}
+
+	private static String createNamespace() {
+		String ns = "ns-" + UUID.randomUUID().toString().substring(0, 8);
+		client.namespaces()
+			.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+			.create();
+		return ns;
+	}
+
+}
