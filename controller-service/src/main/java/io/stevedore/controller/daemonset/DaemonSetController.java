@@ -1,0 +1,96 @@
+package io.stevedore.controller.daemonset;
+
+import java.util.List;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.stevedore.client.controller.Controller;
+import io.stevedore.client.controller.EnqueueingHandler;
+import io.stevedore.client.controller.Keys;
+import io.stevedore.client.workqueue.WorkQueue;
+import io.stevedore.controller.manager.ControllerContext;
+import io.stevedore.controller.manager.ControllerFactory;
+import io.stevedore.controller.manager.RunningController;
+import io.stevedore.controller.workload.ControllerExpectations;
+import io.stevedore.controller.workload.OwnedObjectHandler;
+import io.stevedore.controller.workload.OwnerIndex;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Wires the DaemonSet controller: informers on DaemonSets, pods (enqueue their
+ * DaemonSet) and nodes (a node joining, leaving or changing labels or taints enqueues
+ * every DaemonSet) feed {@link DaemonSetSync}.
+ */
+@Component
+public class DaemonSetController implements ControllerFactory {
+
+	public static final String NAME = "daemonset";
+
+	@Override
+	public String name() {
+		return NAME;
+	}
+
+	/** Kubernetes' --concurrent-daemonset-syncs default. */
+	@Override
+	public int defaultWorkers() {
+		return 2;
+	}
+
+	@Override
+	public RunningController start(ControllerContext context) {
+		WorkQueue<String> queue = context.newQueue();
+		ControllerExpectations expectations = new ControllerExpectations(context.clock());
+		SharedIndexInformer<DaemonSet> daemonSets = context.client()
+			.apps()
+			.daemonSets()
+			.inAnyNamespace()
+			.runnableInformer(0);
+		SharedIndexInformer<Pod> pods = context.client().pods().inAnyNamespace().runnableInformer(0);
+		SharedIndexInformer<Node> nodes = context.client().nodes().runnableInformer(0);
+		OwnerIndex.addTo(pods);
+		daemonSets.addEventHandler(EnqueueingHandler.byKey(queue));
+		pods.addEventHandler(new OwnedObjectHandler<>("DaemonSet", queue, expectations));
+		Runnable enqueueAll = () -> daemonSets.getStore().list().forEach(ds -> queue.add(Keys.of(ds)));
+		nodes.addEventHandler(new ResourceEventHandler<>() {
+			@Override
+			public void onAdd(Node node) {
+				enqueueAll.run();
+			}
+
+			@Override
+			public void onUpdate(Node oldNode, Node newNode) {
+				// Heartbeats change only status: labels and taints are what matter.
+				if (!java.util.Objects.equals(oldNode.getMetadata().getLabels(), newNode.getMetadata().getLabels())
+						|| !java.util.Objects.equals(oldNode.getSpec(), newNode.getSpec())) {
+					enqueueAll.run();
+				}
+			}
+
+			@Override
+			public void onDelete(Node node, boolean deletedFinalStateUnknown) {
+				enqueueAll.run();
+			}
+		});
+		daemonSets.start();
+		pods.start();
+		nodes.start();
+		DaemonSetSync sync = new DaemonSetSync((key) -> daemonSets.getStore().getByKey(key),
+				() -> List.copyOf(nodes.getStore().list()), (uid) -> OwnerIndex.controlledBy(pods, uid),
+				new ClientDaemonSetControl(context.client()), expectations, context.clock());
+		Controller controller = new Controller(NAME, queue, sync, context.workers(),
+				() -> daemonSets.hasSynced() && pods.hasSynced() && nodes.hasSynced(), context.clock());
+		controller.start();
+		return () -> {
+			controller.stop();
+			daemonSets.stop();
+			pods.stop();
+			nodes.stop();
+		};
+	}
+
+}

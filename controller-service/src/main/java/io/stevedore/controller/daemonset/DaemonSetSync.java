@@ -1,0 +1,270 @@
+package io.stevedore.controller.daemonset;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.DaemonSetStatus;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.stevedore.client.controller.Reconciler;
+import io.stevedore.client.controller.Result;
+import io.stevedore.controller.workload.ControllerExpectations;
+import io.stevedore.controller.workload.PodStates;
+import io.stevedore.controller.workload.TemplateHash;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The DaemonSet controller's sync (pkg/controller/daemon {@code syncDaemonSet} and
+ * {@code rollingUpdate}): one pod on every node the pod fits, none elsewhere; failed
+ * pods replaced; with RollingUpdate, pods of an old template deleted (and recreated by
+ * the next pass) while no more than maxUnavailable nodes lack an available pod; with
+ * OnDelete, old pods stay until someone deletes them. Then the status numbers.
+ */
+final class DaemonSetSync implements Reconciler {
+
+	private static final Logger log = LoggerFactory.getLogger(DaemonSetSync.class);
+
+	private final Function<String, DaemonSet> daemonSets;
+
+	private final Supplier<List<Node>> nodes;
+
+	private final Function<String, List<Pod>> podsOf;
+
+	private final DaemonSetControl control;
+
+	private final ControllerExpectations expectations;
+
+	private final Clock clock;
+
+	DaemonSetSync(Function<String, DaemonSet> daemonSets, Supplier<List<Node>> nodes,
+			Function<String, List<Pod>> podsOf, DaemonSetControl control, ControllerExpectations expectations,
+			Clock clock) {
+		this.daemonSets = daemonSets;
+		this.nodes = nodes;
+		this.podsOf = podsOf;
+		this.control = control;
+		this.expectations = expectations;
+		this.clock = clock;
+	}
+
+	@Override
+	public Result reconcile(String key) {
+		DaemonSet cached = this.daemonSets.apply(key);
+		if (cached == null) {
+			this.expectations.forget(key);
+			return Result.done();
+		}
+		DaemonSet ds = Serialization.clone(cached);
+		String hash = TemplateHash.of(ds.getSpec().getTemplate(), ds.getStatus() == null ? null
+				: ds.getStatus().getCollisionCount());
+		PodSpec wanted = Serialization.clone(ds.getSpec().getTemplate().getSpec());
+		DaemonPods.addDefaultTolerations(wanted);
+		int minReady = ds.getSpec().getMinReadySeconds() == null ? 0 : ds.getSpec().getMinReadySeconds();
+
+		Map<String, List<Pod>> byNode = new HashMap<>();
+		for (Pod pod : this.podsOf.apply(ds.getMetadata().getUid())) {
+			if (PodStates.isTerminating(pod)) {
+				continue;
+			}
+			String node = DaemonPods.nodeOf(pod);
+			if (node != null) {
+				byNode.computeIfAbsent(node, (n) -> new ArrayList<>()).add(pod);
+			}
+		}
+
+		List<Pod> toCreate = new ArrayList<>();
+		List<Pod> toDelete = new ArrayList<>();
+		List<Pod> current = new ArrayList<>();
+		int desired = 0;
+		int scheduled = 0;
+		int misscheduled = 0;
+		int ready = 0;
+		int available = 0;
+		int updated = 0;
+		List<String> liveNodes = new ArrayList<>();
+		for (Node node : this.nodes.get()) {
+			String name = node.getMetadata().getName();
+			liveNodes.add(name);
+			NodeEligibility.Verdict verdict = NodeEligibility.of(node, wanted);
+			List<Pod> pods = byNode.getOrDefault(name, List.of());
+			if (verdict.shouldRun()) {
+				desired++;
+			}
+			if (!pods.isEmpty()) {
+				if (verdict.shouldRun()) {
+					scheduled++;
+				}
+				else {
+					misscheduled++;
+				}
+			}
+			if (verdict.shouldRun() || (verdict.shouldContinueRunning() && !pods.isEmpty())) {
+				List<Pod> running = new ArrayList<>();
+				for (Pod pod : pods) {
+					if ("Failed".equals(PodStates.phase(pod))) {
+						// Kubernetes deletes failed daemon pods so a new one is made.
+						toDelete.add(pod);
+					}
+					else {
+						running.add(pod);
+					}
+				}
+				if (running.isEmpty() && verdict.shouldRun()) {
+					toCreate.add(DaemonPods.newPod(ds, name, hash));
+				}
+				else if (running.size() > 1) {
+					// Keep the oldest; delete the rest.
+					running.sort(Comparator.comparing((Pod p) -> p.getMetadata().getCreationTimestamp(),
+							Comparator.nullsLast(Comparator.naturalOrder())));
+					toDelete.addAll(running.subList(1, running.size()));
+				}
+				if (!running.isEmpty()) {
+					Pod kept = running.get(0);
+					current.add(kept);
+					if (PodStates.isReady(kept)) {
+						ready++;
+					}
+					if (PodStates.isAvailable(kept, minReady, this.clock)) {
+						available++;
+					}
+					if (hash.equals(labelOf(kept, DaemonPods.REVISION_HASH))) {
+						updated++;
+					}
+				}
+			}
+			else {
+				toDelete.addAll(pods);
+			}
+		}
+		// Pods for nodes that left the cluster go too.
+		byNode.forEach((node, pods) -> {
+			if (!liveNodes.contains(node)) {
+				toDelete.addAll(pods);
+			}
+		});
+
+		if (this.expectations.satisfied(key)) {
+			if (toCreate.isEmpty() && toDelete.isEmpty() && isRollingUpdate(ds)) {
+				toDelete.addAll(rollingUpdateVictims(ds, current, hash, desired, minReady));
+			}
+			apply(key, toCreate, toDelete);
+		}
+
+		DaemonSetStatus status = ds.getStatus() == null ? new DaemonSetStatus() : ds.getStatus();
+		DaemonSetStatus before = Serialization.clone(status);
+		status.setDesiredNumberScheduled(desired);
+		status.setCurrentNumberScheduled(scheduled);
+		status.setNumberMisscheduled(misscheduled);
+		status.setNumberReady(ready);
+		status.setNumberAvailable(available);
+		status.setNumberUnavailable(Math.max(0, desired - available));
+		status.setUpdatedNumberScheduled(updated);
+		status.setObservedGeneration(ds.getMetadata().getGeneration());
+		if (!Objects.equals(before, status)) {
+			ds.setStatus(status);
+			this.control.updateStatus(ds);
+		}
+		// Availability after minReadySeconds is not an event: look again then.
+		if (minReady > 0 && ready > available) {
+			return Result.requeueAfter(java.time.Duration.ofSeconds(minReady));
+		}
+		return Result.done();
+	}
+
+	/**
+	 * Old pods to delete now: unavailable ones freely, available ones while fewer than
+	 * maxUnavailable nodes are without an available pod.
+	 */
+	private List<Pod> rollingUpdateVictims(DaemonSet ds, List<Pod> current, String hash, int desired,
+			int minReady) {
+		int maxUnavailable = maxUnavailable(ds, desired);
+		int unavailable = desired - (int) current.stream()
+			.filter(p -> PodStates.isAvailable(p, minReady, this.clock))
+			.count();
+		List<Pod> victims = new ArrayList<>();
+		for (Pod pod : current) {
+			if (hash.equals(labelOf(pod, DaemonPods.REVISION_HASH))) {
+				continue;
+			}
+			if (!PodStates.isAvailable(pod, minReady, this.clock)) {
+				victims.add(pod);
+			}
+			else if (unavailable < maxUnavailable) {
+				victims.add(pod);
+				unavailable++;
+			}
+		}
+		if (!victims.isEmpty()) {
+			log.info("rolling update ns={} name={} deleting={} maxUnavailable={}", ds.getMetadata().getNamespace(),
+					ds.getMetadata().getName(), victims.size(), maxUnavailable);
+		}
+		return victims;
+	}
+
+	private static boolean isRollingUpdate(DaemonSet ds) {
+		return ds.getSpec().getUpdateStrategy() == null || ds.getSpec().getUpdateStrategy().getType() == null
+				|| "RollingUpdate".equals(ds.getSpec().getUpdateStrategy().getType());
+	}
+
+	/** An integer or a percentage of the desired number, rounded up; at least one. */
+	static int maxUnavailable(DaemonSet ds, int desired) {
+		IntOrString value = ds.getSpec().getUpdateStrategy() == null
+				|| ds.getSpec().getUpdateStrategy().getRollingUpdate() == null ? null
+						: ds.getSpec().getUpdateStrategy().getRollingUpdate().getMaxUnavailable();
+		if (value == null) {
+			return 1;
+		}
+		int resolved;
+		if (value.getStrVal() != null) {
+			String text = value.getStrVal().trim();
+			int percent = Integer.parseInt(text.endsWith("%") ? text.substring(0, text.length() - 1) : text);
+			resolved = (int) Math.ceil(percent * desired / 100.0);
+		}
+		else {
+			resolved = value.getIntVal();
+		}
+		return Math.max(1, resolved);
+	}
+
+	private void apply(String key, List<Pod> toCreate, List<Pod> toDelete) {
+		if (toCreate.isEmpty() && toDelete.isEmpty()) {
+			return;
+		}
+		this.expectations.expect(key, toCreate.size(), toDelete.size());
+		for (Pod pod : toDelete) {
+			try {
+				this.control.deletePod(pod);
+			}
+			catch (RuntimeException ex) {
+				this.expectations.deletionObserved(key);
+				throw ex;
+			}
+		}
+		for (Pod pod : toCreate) {
+			try {
+				this.control.createPod(pod);
+			}
+			catch (RuntimeException ex) {
+				this.expectations.creationObserved(key);
+				throw ex;
+			}
+		}
+	}
+
+	private static String labelOf(Pod pod, String label) {
+		return pod.getMetadata().getLabels() == null ? null : pod.getMetadata().getLabels().get(label);
+	}
+
+}

@@ -1,0 +1,161 @@
+package io.stevedore.controller.nodelifecycle;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.stevedore.controller.support.ControlPlane;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Node lifecycle against the real apiserver. The test is the kubelet of two nodes: it
+ * renews their Leases every second and stops for one of them.
+ */
+class NodeLifecycleControllerIT {
+
+	@TempDir
+	static Path dataDir;
+
+	static ControlPlane plane;
+
+	static KubernetesClient client;
+
+	static final Set<String> alive = ConcurrentHashMap.newKeySet();
+
+	static final ScheduledExecutorService kubelet = Executors.newSingleThreadScheduledExecutor();
+
+	@BeforeAll
+	static void startControlPlane() {
+		plane = ControlPlane.start(dataDir);
+		client = plane.client();
+		if (client.namespaces().withName("kube-node-lease").get() == null) {
+			client.namespaces()
+				.resource(new NamespaceBuilder().withNewMetadata().withName("kube-node-lease").endMetadata().build())
+				.create();
+		}
+		kubelet.scheduleAtFixedRate(() -> alive.forEach(NodeLifecycleControllerIT::renew), 0, 1, TimeUnit.SECONDS);
+	}
+
+	@AfterAll
+	static void stopControlPlane() {
+		kubelet.shutdownNow();
+		client.close();
+		plane.close();
+	}
+
+	@Test
+	void aNodeWhoseLeaseStopsIsTaintedItsPodsEvictedAndItRecoversWhenTheLeaseRenews() {
+		String lost = "lost-" + UUID.randomUUID().toString().substring(0, 6);
+		String healthy = "healthy-" + UUID.randomUUID().toString().substring(0, 6);
+		registerNode(lost);
+		registerNode(healthy);
+		String ns = "ns-" + UUID.randomUUID().toString().substring(0, 8);
+		client.namespaces()
+			.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+			.create();
+		client.pods().inNamespace(ns).resource(pod("on-lost", lost)).create();
+		client.pods().inNamespace(ns).resource(pod("on-healthy", healthy)).create();
+
+		alive.remove(lost);
+
+		await().atMost(Duration.ofSeconds(15)).ignoreExceptions().untilAsserted(() -> {
+			Node node = client.nodes().withName(lost).get();
+			assertThat(NodeConditions.ready(node).getStatus()).isEqualTo("Unknown");
+			assertThat(NodeConditions.ready(node).getReason()).isEqualTo("NodeStatusUnknown");
+			assertThat(NodeConditions.ready(node).getMessage()).isEqualTo("Kubelet stopped posting node status.");
+			assertThat(node.getSpec().getTaints()).anySatisfy(t -> {
+				assertThat(t.getKey()).isEqualTo("node.kubernetes.io/unreachable");
+				assertThat(t.getEffect()).isEqualTo("NoExecute");
+			});
+		});
+		await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() -> {
+			Pod evicted = client.pods().inNamespace(ns).withName("on-lost").get();
+			assertThat(evicted == null || evicted.getMetadata().getDeletionTimestamp() != null).isTrue();
+		});
+		assertThat(client.pods().inNamespace(ns).withName("on-healthy").get().getMetadata().getDeletionTimestamp())
+			.isNull();
+
+		alive.add(lost);
+
+		await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() -> {
+			Node node = client.nodes().withName(lost).get();
+			assertThat(NodeConditions.ready(node).getStatus()).isEqualTo("True");
+			assertThat(node.getSpec().getTaints()).isNullOrEmpty();
+		});
+	}
+
+	private static void registerNode(String name) {
+		client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
+		Node node = client.nodes().withName(name).get();
+		node.setStatus(new io.fabric8.kubernetes.api.model.NodeStatusBuilder().addNewCondition()
+			.withType("Ready")
+			.withStatus("True")
+			.withReason("KubeletReady")
+			.withMessage("kubelet is posting ready status")
+			.withLastHeartbeatTime(ZonedDateTime.now(ZoneOffset.UTC).toString())
+			.withLastTransitionTime(ZonedDateTime.now(ZoneOffset.UTC).toString())
+			.endCondition()
+			.build());
+		client.nodes().resource(node).updateStatus();
+		client.leases()
+			.inNamespace("kube-node-lease")
+			.resource(new LeaseBuilder().withNewMetadata()
+				.withName(name)
+				.endMetadata()
+				.withNewSpec()
+				.withHolderIdentity(name)
+				.withLeaseDurationSeconds(40)
+				.withRenewTime(ZonedDateTime.now(ZoneOffset.UTC))
+				.endSpec()
+				.build())
+			.create();
+		alive.add(name);
+	}
+
+	private static void renew(String name) {
+		try {
+			client.leases().inNamespace("kube-node-lease").withName(name).edit(lease -> {
+				lease.getSpec().setRenewTime(ZonedDateTime.now(ZoneOffset.UTC));
+				return lease;
+			});
+		}
+		catch (RuntimeException ex) {
+			// A conflict or a hiccup: the next second renews again, as a kubelet would.
+		}
+	}
+
+	private static Pod pod(String name, String node) {
+		return new PodBuilder().withNewMetadata()
+			.withName(name)
+			.endMetadata()
+			.withNewSpec()
+			.withNodeName(node)
+			.addNewContainer()
+			.withName("app")
+			.withImage("busybox")
+			.endContainer()
+			.endSpec()
+			.build();
+	}
+
+}
