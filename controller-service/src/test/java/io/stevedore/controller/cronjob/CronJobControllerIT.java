@@ -1,0 +1,95 @@
+package io.stevedore.controller.cronjob;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJobBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.stevedore.controller.support.ControlPlane;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A CronJob against the real apiserver: a Job on schedule, and its pod from the Job
+ * controller.
+ */
+class CronJobControllerIT {
+
+	@TempDir
+	static Path dataDir;
+
+	static ControlPlane plane;
+
+	static KubernetesClient client;
+
+	@BeforeAll
+	static void startControlPlane() {
+		plane = ControlPlane.start(dataDir);
+		client = plane.client();
+	}
+
+	@AfterAll
+	static void stopControlPlane() {
+		client.close();
+		plane.close();
+	}
+
+	@Test
+	void aCronJobEveryMinuteCreatesAJobAtTheNextMinute() {
+		String ns = "ns-" + UUID.randomUUID().toString().substring(0, 8);
+		client.namespaces()
+			.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+			.create();
+		client.batch()
+			.v1()
+			.cronjobs()
+			.inNamespace(ns)
+			.resource(new CronJobBuilder().withNewMetadata()
+				.withName("tick")
+				.endMetadata()
+				.withNewSpec()
+				.withSchedule("* * * * *")
+				.withNewJobTemplate()
+				.withNewSpec()
+				.withNewTemplate()
+				.withNewSpec()
+				.withRestartPolicy("Never")
+				.addNewContainer()
+				.withName("app")
+				.withImage("busybox")
+				.endContainer()
+				.endSpec()
+				.endTemplate()
+				.endSpec()
+				.endJobTemplate()
+				.endSpec()
+				.build())
+			.create();
+
+		Job job = await().atMost(Duration.ofSeconds(75))
+			.until(() -> client.batch().v1().jobs().inNamespace(ns).list().getItems(), jobs -> !jobs.isEmpty())
+			.get(0);
+
+		assertThat(job.getMetadata().getName()).startsWith("tick-");
+		assertThat(job.getMetadata().getAnnotations()).containsKey("batch.kubernetes.io/cronjob-scheduled-timestamp");
+		assertThat(job.getMetadata().getOwnerReferences()).singleElement()
+			.satisfies(ref -> assertThat(ref.getKind()).isEqualTo("CronJob"));
+		await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+			CronJob cronJob = client.batch().v1().cronjobs().inNamespace(ns).withName("tick").get();
+			assertThat(cronJob.getStatus().getLastScheduleTime()).isNotNull();
+			assertThat(cronJob.getStatus().getActive()).extracting("name").contains(job.getMetadata().getName());
+		});
+		await().atMost(Duration.ofSeconds(15))
+			.untilAsserted(() -> assertThat(client.pods().inNamespace(ns).list().getItems()).hasSize(1));
+	}
+
+}
