@@ -1,0 +1,236 @@
+package io.stevedore.scheduler;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import io.fabric8.kubernetes.api.model.AffinityBuilder;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodAffinityTermBuilder;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.stevedore.scheduler.support.ControlPlane;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static io.stevedore.scheduler.testing.TestObjects.node;
+import static io.stevedore.scheduler.testing.TestObjects.pod;
+import static io.stevedore.scheduler.testing.TestObjects.taint;
+import static io.stevedore.scheduler.testing.TestObjects.toleration;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The scheduler against the real apiserver. Each test uses its own namespace and nodes
+ * labelled for it, selected by a nodeSelector, so the tests do not see each other's
+ * nodes.
+ */
+class SchedulingIT {
+
+	@TempDir
+	static Path dataDir;
+
+	static ControlPlane plane;
+
+	static KubernetesClient client;
+
+	@BeforeAll
+	static void start() {
+		plane = ControlPlane.start(dataDir);
+		plane.startScheduler("it-scheduler");
+		client = plane.client();
+	}
+
+	@AfterAll
+	static void stop() {
+		client.close();
+		plane.close();
+	}
+
+	private static void namespace(String name) {
+		client.namespaces()
+			.resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+				.withName(name)
+				.endMetadata()
+				.build())
+			.create();
+	}
+
+	private static NodeBuilder testNode(String test, String name, String cpu) {
+		return node(name, cpu, "8Gi").editMetadata().addToLabels("test", test).endMetadata();
+	}
+
+	private static Pod create(String namespace, Pod pod) {
+		pod.getMetadata().setNamespace(namespace);
+		pod.getMetadata().setUid(null);
+		return client.pods().inNamespace(namespace).resource(pod).create();
+	}
+
+	private static Pod get(String namespace, String name) {
+		return client.pods().inNamespace(namespace).withName(name).get();
+	}
+
+	private static String nodeOf(String namespace, String name) {
+		Pod pod = get(namespace, name);
+		return pod == null ? null : pod.getSpec().getNodeName();
+	}
+
+	private static PodCondition scheduledCondition(String namespace, String name) {
+		Pod pod = get(namespace, name);
+		if (pod == null || pod.getStatus() == null || pod.getStatus().getConditions() == null) {
+			return null;
+		}
+		return pod.getStatus()
+			.getConditions()
+			.stream()
+			.filter((c) -> "PodScheduled".equals(c.getType()))
+			.findFirst()
+			.orElse(null);
+	}
+
+	private static List<Event> events(String namespace, String pod, String reason) {
+		return client.v1()
+			.events()
+			.inNamespace(namespace)
+			.list()
+			.getItems()
+			.stream()
+			.filter((e) -> pod.equals(e.getInvolvedObject().getName()) && reason.equals(e.getReason()))
+			.toList();
+	}
+
+	@Test
+	void aPodStaysPendingWithKubernetesWordingUntilANodeWithRoomAppears() {
+		namespace("room");
+		ControlPlane.createNode(client, testNode("room", "room-small", "1").build());
+		create("room", pod("big", "2", "").editSpec().addToNodeSelector("test", "room").endSpec().build());
+
+		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+			PodCondition condition = scheduledCondition("room", "big");
+			assertThat(condition).isNotNull();
+			assertThat(condition.getStatus()).isEqualTo("False");
+			assertThat(condition.getReason()).isEqualTo("Unschedulable");
+			assertThat(condition.getMessage()).contains("1 Insufficient cpu");
+			assertThat(events("room", "big", "FailedScheduling")).isNotEmpty();
+		});
+		assertThat(nodeOf("room", "big")).isNull();
+
+		ControlPlane.createNode(client, testNode("room", "room-large", "4").build());
+
+		await().atMost(Duration.ofSeconds(20)).until(() -> "room-large".equals(nodeOf("room", "big")));
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(events("room", "big", "Scheduled")).extracting(Event::getMessage)
+				.contains("Successfully assigned room/big to room-large"));
+		assertThat(scheduledCondition("room", "big").getStatus()).isEqualTo("True");
+	}
+
+	@Test
+	void aCordonedNodeGetsNoNewPods() {
+		namespace("cordon");
+		ControlPlane.createNode(client,
+				testNode("cordon", "cordon-1", "4").editSpec().withUnschedulable(true).endSpec().build());
+		ControlPlane.createNode(client, testNode("cordon", "cordon-2", "4").build());
+		for (int i = 0; i < 4; i++) {
+			create("cordon", pod("p" + i).editSpec().addToNodeSelector("test", "cordon").endSpec().build());
+		}
+
+		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+			for (int i = 0; i < 4; i++) {
+				assertThat(nodeOf("cordon", "p" + i)).isEqualTo("cordon-2");
+			}
+		});
+	}
+
+	@Test
+	void onlyAPodToleratingTheTaintLandsOnATaintedNode() {
+		namespace("taints");
+		ControlPlane.createNode(client,
+				testNode("taints", "taints-gpu", "4").editSpec()
+					.withTaints(taint("dedicated", "gpu", "NoSchedule"))
+					.endSpec()
+					.build());
+		create("taints", pod("plain").editSpec().addToNodeSelector("test", "taints").endSpec().build());
+		create("taints",
+				pod("tolerant").editSpec()
+					.addToNodeSelector("test", "taints")
+					.withTolerations(toleration("dedicated", "Equal", "gpu", "NoSchedule"))
+					.endSpec()
+					.build());
+
+		await().atMost(Duration.ofSeconds(20)).until(() -> "taints-gpu".equals(nodeOf("taints", "tolerant")));
+		await().atMost(Duration.ofSeconds(20))
+			.untilAsserted(() -> assertThat(scheduledCondition("taints", "plain")).isNotNull()
+				.extracting(PodCondition::getMessage)
+				.asString()
+				.contains("node(s) had untolerated taint {dedicated: gpu}"));
+		assertThat(nodeOf("taints", "plain")).isNull();
+	}
+
+	@Test
+	void antiAffinitySpreadsThreeReplicasOverThreeNodesAndKeepsAFourthPending() {
+		namespace("spread");
+		for (int i = 1; i <= 3; i++) {
+			ControlPlane.createNode(client, testNode("spread", "spread-" + i, "4").build());
+		}
+		for (int i = 0; i < 4; i++) {
+			create("spread",
+					pod("web-" + i).editMetadata()
+						.addToLabels("app", "web")
+						.endMetadata()
+						.editSpec()
+						.addToNodeSelector("test", "spread")
+						.withAffinity(new AffinityBuilder().withNewPodAntiAffinity()
+							.withRequiredDuringSchedulingIgnoredDuringExecution(new PodAffinityTermBuilder()
+								.withLabelSelector(new LabelSelectorBuilder().addToMatchLabels("app", "web").build())
+								.withTopologyKey("kubernetes.io/hostname")
+								.build())
+							.endPodAntiAffinity()
+							.build())
+						.endSpec()
+						.build());
+		}
+
+		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+			List<Pod> pods = client.pods().inNamespace("spread").list().getItems();
+			Set<String> nodes = pods.stream()
+				.map((p) -> p.getSpec().getNodeName())
+				.filter((n) -> n != null)
+				.collect(Collectors.toSet());
+			assertThat(nodes).containsExactlyInAnyOrder("spread-1", "spread-2", "spread-3");
+			assertThat(pods.stream().filter((p) -> p.getSpec().getNodeName() == null)).hasSize(1);
+		});
+		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+			Pod pending = client.pods()
+				.inNamespace("spread")
+				.list()
+				.getItems()
+				.stream()
+				.filter((p) -> p.getSpec().getNodeName() == null)
+				.findFirst()
+				.orElseThrow();
+			assertThat(scheduledCondition("spread", pending.getMetadata().getName()).getMessage())
+				.contains("3 node(s) didn't satisfy existing pods anti-affinity rules");
+		});
+	}
+
+	@Test
+	void aPodAskingMoreThanAnyNodeHasStaysPendingWhileOthersAreScheduled() {
+		namespace("huge");
+		ControlPlane.createNode(client, testNode("huge", "huge-1", "4").build());
+		create("huge", pod("impossible", "64", "").editSpec().addToNodeSelector("test", "huge").endSpec().build());
+		create("huge", pod("fine", "1", "").editSpec().addToNodeSelector("test", "huge").endSpec().build());
+
+		await().atMost(Duration.ofSeconds(20)).until(() -> "huge-1".equals(nodeOf("huge", "fine")));
+		await().atMost(Duration.ofSeconds(20))
+			.untilAsserted(() -> assertThat(scheduledCondition("huge", "impossible").getMessage())
+				.contains("Insufficient cpu"));
+	}
+
+}
