@@ -1,0 +1,51 @@
+package io.stevedore.controller.replicaset;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.stevedore.controller.workload.CacheLister;
+
+/** A {@link CacheLister} over objects a test puts in: the informer cache of unit tests. */
+public final class InMemoryLister<T extends HasMetadata> implements CacheLister<T> {
+
+	private final Map<String, T> objects = new ConcurrentHashMap<>();
+
+	@SafeVarargs
+	public static <T extends HasMetadata> InMemoryLister<T> of(T... objects) {
+		InMemoryLister<T> lister = new InMemoryLister<>();
+		for (T object : objects) {
+			lister.put(object);
+		}
+		return lister;
+	}
+
+	public InMemoryLister<T> put(T object) {
+		this.objects.put(key(object.getMetadata().getNamespace(), object.getMetadata().getName()), object);
+		return this;
+	}
+
+	public void remove(T object) {
+		this.objects.remove(key(object.getMetadata().getNamespace(), object.getMetadata().getName()));
+	}
+
+	@Override
+	public T get(String namespace, String name) {
+		return this.objects.get(key(namespace, name));
+	}
+
+	@Override
+	public List<T> list(String namespace) {
+		List<T> result = new ArrayList<>();
+		this.objects.values().stream().filter(o -> namespace.equals(o.getMetadata().getNamespace())).forEach(result::add);
+		result.sort(java.util.Comparator.comparing(o -> o.getMetadata().getName()));
+		return result;
+	}
+
+	private static String key(String namespace, String name) {
+		return namespace + "/" + name;
+	}
+
+}
