@@ -206,6 +206,9 @@ class SchedulingIT {
 			assertThat(nodes).containsExactlyInAnyOrder("spread-1", "spread-2", "spread-3");
 			assertThat(pods.stream().filter((p) -> p.getSpec().getNodeName() == null)).hasSize(1);
 		});
+		// The placed replicas' own anti-affinity rejects the fourth first: Kubernetes
+		// checks
+		// existing pods' terms before the incoming pod's.
 		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
 			Pod pending = client.pods()
 				.inNamespace("spread")
