@@ -1,0 +1,111 @@
+package io.stevedore.gateway;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.stevedore.client.config.ApiServerClientProperties;
+import io.stevedore.client.config.KubernetesClients;
+import io.stevedore.gateway.audit.AuditFilter;
+import io.stevedore.gateway.audit.AuditLevel;
+import io.stevedore.gateway.audit.AuditLog;
+import io.stevedore.gateway.authn.AuthenticationFilter;
+import io.stevedore.gateway.authn.Authenticator;
+import io.stevedore.gateway.authn.RequestAuthenticator;
+import io.stevedore.gateway.authn.StaticTokenAuthenticator;
+import io.stevedore.gateway.authn.X509Authenticator;
+import io.stevedore.gateway.authz.AuthorizationFilter;
+import io.stevedore.gateway.authz.RbacAuthorizer;
+import io.stevedore.gateway.config.GatewayProperties;
+import io.stevedore.gateway.pki.ClusterPki;
+import io.stevedore.gateway.rbac.InformerRbacLister;
+import io.stevedore.gateway.rbac.RbacBootstrap;
+import io.stevedore.gateway.review.ReviewHandlers;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.function.server.RequestPredicates;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+/**
+ * Wires the request pipeline in front of the routes, in Kubernetes' order:
+ *
+ * <pre>
+ * audit ─▶ authentication (x509, token file, anonymous) ─▶ impersonation + RBAC ─▶ reviews | route
+ * </pre>
+ */
+@Configuration(proxyBeanMethods = false)
+public class SecurityConfiguration {
+
+	/**
+	 * The gateway's own client for its informers and the RBAC bootstrap: straight to the
+	 * first apiserver replica, which trusts loopback callers.
+	 */
+	@Bean(destroyMethod = "close")
+	KubernetesClient kubernetesClient(GatewayProperties properties) {
+		return KubernetesClients.create(ApiServerClientProperties.forUrl(properties.upstreams().get(0).toString()));
+	}
+
+	@Bean
+	InformerRbacLister rbacLister(KubernetesClient client) {
+		return new InformerRbacLister(client);
+	}
+
+	@Bean
+	@ConditionalOnProperty(name = "stevedore.gateway.rbac.bootstrap", matchIfMissing = true)
+	RbacBootstrap rbacBootstrap(KubernetesClient client) {
+		return new RbacBootstrap(client);
+	}
+
+	@Bean
+	RbacAuthorizer rbacAuthorizer(InformerRbacLister lister) {
+		return new RbacAuthorizer(lister);
+	}
+
+	@Bean
+	RequestAuthenticator requestAuthenticator(ClusterPki pki, GatewayProperties properties) {
+		List<Authenticator> authenticators = new ArrayList<>();
+		authenticators.add(new X509Authenticator(pki.authority()));
+		if (properties.tokenAuthFile() != null && !properties.tokenAuthFile().isBlank()) {
+			authenticators.add(StaticTokenAuthenticator.fromFile(Path.of(properties.tokenAuthFile())));
+		}
+		return new RequestAuthenticator(authenticators);
+	}
+
+	@Bean
+	AuthenticationFilter authenticationFilter(RequestAuthenticator authenticator) {
+		return new AuthenticationFilter(authenticator);
+	}
+
+	@Bean
+	AuthorizationFilter authorizationFilter(RbacAuthorizer authorizer) {
+		return new AuthorizationFilter(authorizer);
+	}
+
+	@Bean(destroyMethod = "close")
+	AuditLog auditLog(GatewayProperties properties) {
+		Path path = properties.audit().path() != null ? properties.audit().path()
+				: properties.stateDir().resolveSibling("audit.log");
+		return new AuditLog(path);
+	}
+
+	@Bean
+	AuditFilter auditFilter(AuditLog log, GatewayProperties properties) {
+		return new AuditFilter(log, AuditLevel.parse(properties.audit().level()), Clock.systemUTC());
+	}
+
+	@Bean
+	RouterFunction<ServerResponse> reviewRoutes(RbacAuthorizer authorizer) {
+		ReviewHandlers handlers = new ReviewHandlers(authorizer);
+		return RouterFunctions
+			.route(RequestPredicates.POST(ReviewHandlers.SELF_SUBJECT_REVIEWS), handlers::selfSubjectReview)
+			.andRoute(RequestPredicates.POST(ReviewHandlers.SELF_SUBJECT_ACCESS_REVIEWS),
+					handlers::selfSubjectAccessReview);
+	}
+
+}

@@ -1,0 +1,215 @@
+package io.stevedore.gateway.rbac;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
+import io.fabric8.kubernetes.api.model.rbac.SubjectBuilder;
+
+/**
+ * The ClusterRoles and ClusterRoleBindings kube-apiserver's RBAC bootstrap creates, with
+ * their Kubernetes names and (trimmed to the resources Stevedore serves) rules. Two
+ * deliberate differences: admin, edit and view carry their rules directly instead of
+ * aggregating system:aggregate-to-* roles, and system:node is bound to the group
+ * system:nodes because Stevedore has no Node authorizer yet.
+ */
+public final class DefaultRoles {
+
+	static final List<String> READ = List.of("get", "list", "watch");
+
+	static final List<String> WRITE = List.of("create", "delete", "deletecollection", "patch", "update");
+
+	static final List<String> ALL_VERBS = List.of("*");
+
+	private static final Map<String, String> BOOTSTRAP_LABELS = Map.of("kubernetes.io/bootstrapping", "rbac-defaults");
+
+	private DefaultRoles() {
+	}
+
+	public static List<ClusterRole> clusterRoles() {
+		return List.of(
+				role("cluster-admin", rule(List.of("*"), List.of("*"), ALL_VERBS),
+						nonResource(List.of("*"), ALL_VERBS)),
+				role("admin", admin()), role("edit", edit()), role("view", view()),
+				role("system:discovery",
+						nonResource(List.of("/api", "/api/*", "/apis", "/apis/*", "/healthz", "/livez", "/openapi",
+								"/openapi/*", "/readyz", "/version", "/version/"), List.of("get"))),
+				role("system:public-info-viewer",
+						nonResource(List.of("/healthz", "/livez", "/readyz", "/version", "/version/"), List.of("get"))),
+				role("system:basic-user",
+						rule(List.of("authorization.k8s.io"),
+								List.of("selfsubjectaccessreviews", "selfsubjectrulesreviews"), List.of("create")),
+						rule(List.of("authentication.k8s.io"), List.of("selfsubjectreviews"), List.of("create"))),
+				role("system:node", node()), role("system:kube-scheduler", scheduler()),
+				role("system:kube-controller-manager", controllerManager()), role("system:node-proxier", proxier()));
+	}
+
+	public static List<ClusterRoleBinding> clusterRoleBindings() {
+		return List.of(binding("cluster-admin", "Group", "system:masters"),
+				binding("system:discovery", "Group", "system:authenticated"),
+				binding("system:basic-user", "Group", "system:authenticated"),
+				binding("system:public-info-viewer", "Group", "system:authenticated", "system:unauthenticated"),
+				binding("system:node", "Group", "system:nodes"),
+				binding("system:kube-scheduler", "User", "system:kube-scheduler"),
+				binding("system:kube-controller-manager", "User", "system:kube-controller-manager"),
+				binding("system:node-proxier", "User", "system:kube-proxy"));
+	}
+
+	private static List<PolicyRule> view() {
+		return List.of(
+				rule(List.of(""),
+						List.of("pods", "pods/log", "pods/status", "configmaps", "endpoints", "persistentvolumeclaims",
+								"persistentvolumeclaims/status", "replicationcontrollers",
+								"replicationcontrollers/scale", "replicationcontrollers/status", "serviceaccounts",
+								"services", "services/status", "bindings", "events", "limitranges", "resourcequotas",
+								"resourcequotas/status", "namespaces", "namespaces/status"),
+						READ),
+				rule(List.of("apps"),
+						List.of("controllerrevisions", "daemonsets", "daemonsets/status", "deployments",
+								"deployments/scale", "deployments/status", "replicasets", "replicasets/scale",
+								"replicasets/status", "statefulsets", "statefulsets/scale", "statefulsets/status"),
+						READ),
+				rule(List.of("autoscaling"), List.of("horizontalpodautoscalers", "horizontalpodautoscalers/status"),
+						READ),
+				rule(List.of("batch"), List.of("cronjobs", "cronjobs/status", "jobs", "jobs/status"), READ),
+				rule(List.of("discovery.k8s.io"), List.of("endpointslices"), READ),
+				rule(List.of("events.k8s.io"), List.of("events"), READ),
+				rule(List.of("networking.k8s.io"), List.of("ingresses", "ingresses/status", "networkpolicies"), READ),
+				rule(List.of("policy"), List.of("poddisruptionbudgets", "poddisruptionbudgets/status"), READ));
+	}
+
+	private static List<PolicyRule> edit() {
+		List<PolicyRule> rules = new ArrayList<>(view());
+		rules.add(rule(List.of(""),
+				List.of("pods", "pods/attach", "pods/exec", "pods/portforward", "pods/proxy", "pods/eviction",
+						"configmaps", "endpoints", "persistentvolumeclaims", "replicationcontrollers",
+						"replicationcontrollers/scale", "secrets", "serviceaccounts", "services", "services/proxy"),
+				WRITE));
+		rules.add(rule(List.of(""), List.of("secrets"), READ));
+		rules.add(rule(List.of(""), List.of("serviceaccounts/token"), List.of("create")));
+		rules.add(rule(List.of(""), List.of("serviceaccounts"), List.of("impersonate")));
+		rules.add(rule(List.of("apps"), List.of("daemonsets", "deployments", "deployments/rollback",
+				"deployments/scale", "replicasets", "replicasets/scale", "statefulsets", "statefulsets/scale"), WRITE));
+		rules.add(rule(List.of("autoscaling"), List.of("horizontalpodautoscalers"), WRITE));
+		rules.add(rule(List.of("batch"), List.of("cronjobs", "jobs"), WRITE));
+		rules.add(rule(List.of("discovery.k8s.io"), List.of("endpointslices"), WRITE));
+		rules.add(rule(List.of("networking.k8s.io"), List.of("ingresses", "networkpolicies"), WRITE));
+		rules.add(rule(List.of("policy"), List.of("poddisruptionbudgets"), WRITE));
+		return rules;
+	}
+
+	private static List<PolicyRule> admin() {
+		List<PolicyRule> rules = new ArrayList<>(edit());
+		rules.add(rule(List.of("rbac.authorization.k8s.io"), List.of("roles", "rolebindings"),
+				List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch")));
+		rules.add(rule(List.of("authorization.k8s.io"), List.of("localsubjectaccessreviews"), List.of("create")));
+		return rules;
+	}
+
+	private static List<PolicyRule> node() {
+		return List.of(
+				rule(List.of(""), List.of("nodes"),
+						List.of("create", "get", "list", "watch", "update", "patch", "delete")),
+				rule(List.of(""), List.of("nodes/status"), List.of("patch", "update")),
+				rule(List.of(""), List.of("pods"), List.of("get", "list", "watch", "create", "delete")),
+				rule(List.of(""), List.of("pods/status"), List.of("patch", "update")),
+				rule(List.of(""), List.of("pods/eviction"), List.of("create")),
+				rule(List.of(""),
+						List.of("configmaps", "secrets", "persistentvolumeclaims", "persistentvolumes", "services",
+								"endpoints"),
+						READ),
+				rule(List.of("", "events.k8s.io"), List.of("events"), List.of("create", "patch", "update")),
+				rule(List.of(""), List.of("serviceaccounts/token"), List.of("create")),
+				rule(List.of("coordination.k8s.io"), List.of("leases"),
+						List.of("create", "delete", "get", "patch", "update")),
+				rule(List.of("authentication.k8s.io"), List.of("tokenreviews"), List.of("create")),
+				rule(List.of("authorization.k8s.io"), List.of("subjectaccessreviews"), List.of("create")));
+	}
+
+	private static List<PolicyRule> scheduler() {
+		return List.of(rule(List.of("", "events.k8s.io"), List.of("events"), List.of("create", "patch", "update")),
+				rule(List.of("coordination.k8s.io"), List.of("leases"), List.of("create", "get", "update")),
+				rule(List.of(""), List.of("nodes"), READ),
+				rule(List.of(""), List.of("pods"), List.of("delete", "get", "list", "watch")),
+				rule(List.of(""), List.of("bindings", "pods/binding"), List.of("create")),
+				rule(List.of(""), List.of("pods/status"), List.of("patch", "update")),
+				rule(List.of(""),
+						List.of("replicationcontrollers", "services", "namespaces", "persistentvolumeclaims",
+								"persistentvolumes", "configmaps"),
+						READ),
+				rule(List.of("apps"), List.of("replicasets", "statefulsets"), READ),
+				rule(List.of("policy"), List.of("poddisruptionbudgets"), READ),
+				rule(List.of("storage.k8s.io"),
+						List.of("storageclasses", "csinodes", "csidrivers", "csistoragecapacities"), READ),
+				rule(List.of("authentication.k8s.io"), List.of("tokenreviews"), List.of("create")),
+				rule(List.of("authorization.k8s.io"), List.of("subjectaccessreviews"), List.of("create")));
+	}
+
+	/**
+	 * Stevedore runs every controller under one identity (Kubernetes gives each its own
+	 * ServiceAccount), so this role holds what all controllers together need: every
+	 * resource of the groups they reconcile, plus leader-election leases.
+	 */
+	private static List<PolicyRule> controllerManager() {
+		return List.of(
+				rule(List.of("", "apps", "batch", "autoscaling", "policy", "discovery.k8s.io", "events.k8s.io",
+						"networking.k8s.io", "coordination.k8s.io", "storage.k8s.io", "scheduling.k8s.io"),
+						List.of("*"), ALL_VERBS),
+				rule(List.of("authentication.k8s.io"), List.of("tokenreviews"), List.of("create")),
+				rule(List.of("authorization.k8s.io"), List.of("subjectaccessreviews"), List.of("create")));
+	}
+
+	private static List<PolicyRule> proxier() {
+		return List.of(rule(List.of(""), List.of("endpoints", "services", "nodes"), READ),
+				rule(List.of("discovery.k8s.io"), List.of("endpointslices"), READ),
+				rule(List.of("networking.k8s.io"), List.of("ingresses", "networkpolicies"), READ),
+				rule(List.of("networking.k8s.io"), List.of("ingresses/status"), List.of("update", "patch")),
+				rule(List.of(""), List.of("services/status"), List.of("update", "patch")),
+				rule(List.of("", "events.k8s.io"), List.of("events"), List.of("create", "patch", "update")));
+	}
+
+	static PolicyRule rule(List<String> groups, List<String> resources, List<String> verbs) {
+		return new PolicyRuleBuilder().withApiGroups(groups).withResources(resources).withVerbs(verbs).build();
+	}
+
+	static PolicyRule nonResource(List<String> urls, List<String> verbs) {
+		return new PolicyRuleBuilder().withNonResourceURLs(urls).withVerbs(verbs).build();
+	}
+
+	private static ClusterRole role(String name, PolicyRule... rules) {
+		return role(name, List.of(rules));
+	}
+
+	private static ClusterRole role(String name, List<PolicyRule> rules) {
+		return new ClusterRoleBuilder().withNewMetadata()
+			.withName(name)
+			.withLabels(BOOTSTRAP_LABELS)
+			.addToAnnotations("rbac.authorization.kubernetes.io/autoupdate", "true")
+			.endMetadata()
+			.withRules(rules)
+			.build();
+	}
+
+	private static ClusterRoleBinding binding(String role, String kind, String... subjects) {
+		ClusterRoleBindingBuilder builder = new ClusterRoleBindingBuilder().withNewMetadata()
+			.withName(role)
+			.withLabels(BOOTSTRAP_LABELS)
+			.addToAnnotations("rbac.authorization.kubernetes.io/autoupdate", "true")
+			.endMetadata()
+			.withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", role);
+		for (String subject : subjects) {
+			builder.addToSubjects(new SubjectBuilder().withApiGroup("rbac.authorization.k8s.io")
+				.withKind(kind)
+				.withName(subject)
+				.build());
+		}
+		return builder.build();
+	}
+
+}

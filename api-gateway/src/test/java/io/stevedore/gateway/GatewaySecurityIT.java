@@ -1,0 +1,189 @@
+package io.stevedore.gateway;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Duration;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+import io.stevedore.gateway.pki.Pem;
+import io.stevedore.gateway.support.GatewayCluster;
+import io.stevedore.testsupport.kubectl.Kubectl;
+import io.stevedore.testsupport.kubectl.KubectlResult;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Authentication, RBAC, reviews and audit with the real kubectl through the gateway:
+ * the admin (client certificate, system:masters), jane (static token, bound to view in
+ * "default"), a wrong token and anonymous requests.
+ */
+class GatewaySecurityIT {
+
+	@TempDir
+	static Path directory;
+
+	static GatewayCluster cluster;
+
+	static Kubectl admin;
+
+	static Kubectl jane;
+
+	static Kubectl anonymous;
+
+	@BeforeAll
+	static void start() throws IOException {
+		Path tokens = directory.resolve("tokens.csv");
+		Files.writeString(tokens, """
+				jane-token,jane,1001,"developers"
+				""");
+		cluster = GatewayCluster.start(directory, "--stevedore.gateway.token-auth-file=" + tokens);
+		admin = cluster.adminKubectl(directory.resolve("admin-home"));
+		jane = cluster.kubectl(directory.resolve("jane-home"), "token: jane-token");
+		anonymous = cluster.kubectl(directory.resolve("anonymous-home"), "{}");
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> admin.run("get", "clusterrole", "view").succeeded()
+					&& admin.run("get", "clusterrolebinding", "system:basic-user").succeeded());
+		admin.run("create", "rolebinding", "jane-view", "--clusterrole=view", "--user=jane", "-n", "default")
+			.requireSuccess();
+	}
+
+	@AfterAll
+	static void stop() {
+		if (cluster != null) {
+			cluster.close();
+		}
+	}
+
+	@Test
+	void aUserBoundToViewListsInItsNamespace() {
+		await().atMost(Duration.ofSeconds(20))
+			.untilAsserted(() -> assertThat(jane.run("get", "configmaps", "-n", "default").exitCode()).isZero());
+	}
+
+	@Test
+	void aUserBoundToViewIsForbiddenToCreateWithKubernetesMessage() {
+		awaitJaneCanList();
+		KubectlResult result = jane.run("create", "configmap", "not-allowed", "-n", "default").requireFailure();
+
+		assertThat(result.stderr()).contains("Error from server (Forbidden): configmaps is forbidden: "
+				+ "User \"jane\" cannot create resource \"configmaps\" in API group \"\" in the namespace \"default\"");
+	}
+
+	@Test
+	void aUserBoundToViewInOneNamespaceIsForbiddenInAnother() {
+		awaitJaneCanList();
+		assertThat(jane.run("get", "pods", "-n", "kube-system").requireFailure().stderr())
+			.contains("pods is forbidden: User \"jane\" cannot list resource \"pods\" in API group \"\" "
+					+ "in the namespace \"kube-system\"");
+	}
+
+	@Test
+	void whoamiNamesTheTokenUserAndGroups() {
+		String out = jane.run("auth", "whoami").requireSuccess().stdout();
+
+		assertThat(out).contains("jane").contains("1001").contains("developers").contains("system:authenticated");
+	}
+
+	@Test
+	void whoamiNamesTheAdminOfTheClientCertificate() {
+		assertThat(admin.run("auth", "whoami").requireSuccess().stdout()).contains("admin").contains("system:masters");
+	}
+
+	@Test
+	void canIAnswersFromRbac() {
+		awaitJaneCanList();
+		assertThat(jane.run("auth", "can-i", "list", "configmaps", "-n", "default").stdout().strip()).isEqualTo("yes");
+		assertThat(jane.run("auth", "can-i", "create", "configmaps", "-n", "default").stdout().strip())
+			.isEqualTo("no");
+		assertThat(jane.run("auth", "can-i", "get", "secrets", "-n", "default").stdout().strip()).isEqualTo("no");
+		assertThat(admin.run("auth", "can-i", "delete", "nodes").stdout().strip()).isEqualTo("yes");
+	}
+
+	@Test
+	void aWrongTokenIsUnauthorized() {
+		Kubectl stranger = cluster.kubectl(directory.resolve("stranger-home"), "token: not-a-token");
+
+		assertThat(stranger.run("get", "--raw", "/api/v1/namespaces/default/pods").requireFailure().stderr())
+			.contains("Unauthorized");
+	}
+
+	@Test
+	void anonymousIsForbiddenFromTheApiAsKubernetesWords() {
+		assertThat(anonymous.run("get", "--raw", "/api/v1/namespaces/default/pods").requireFailure().stderr())
+			.contains("pods is forbidden: User \"system:anonymous\" cannot list resource \"pods\" in API group \"\" "
+					+ "in the namespace \"default\"");
+	}
+
+	@Test
+	void anonymousMayReadVersionAndHealthOnly() throws Exception {
+		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(get("/version").statusCode()).isEqualTo(200));
+		assertThat(get("/readyz").statusCode()).isEqualTo(200);
+		assertThat(get("/api").statusCode()).isEqualTo(403);
+		assertThat(get("/api/v1/namespaces/default/secrets").body()).contains("\"reason\":\"Forbidden\"");
+	}
+
+	@Test
+	void pathsWithDotDotSegmentsAreRefused() throws Exception {
+		HttpResponse<String> response = get("/api/v1/namespaces/default/pods/%2e%2e/secrets");
+		assertThat(response.statusCode()).isIn(400, 404);
+	}
+
+	@Test
+	void impersonationNeedsTheImpersonateVerb() {
+		awaitJaneCanList();
+		assertThat(jane.run("get", "configmaps", "-n", "default", "--as=admin").requireFailure().stderr())
+			.contains("users \"admin\" is forbidden: User \"jane\" cannot impersonate resource \"users\" "
+					+ "in API group \"\" at the cluster scope");
+		assertThat(admin.run("auth", "whoami", "--as=jane").requireSuccess().stdout()).contains("jane");
+	}
+
+	@Test
+	void theAuditLogRecordsRefusalsWithMetadataOnly() throws IOException {
+		awaitJaneCanList();
+		admin.run("create", "secret", "generic", "audited", "--from-literal=password=s3cr3t-value", "-n", "default")
+			.requireSuccess();
+		jane.run("delete", "configmap", "nothing", "-n", "default").requireFailure();
+
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			String log = Files.readString(directory.resolve("audit.log"));
+			assertThat(log).contains("\"username\":\"jane\"")
+				.contains("\"verb\":\"delete\"")
+				.contains("\"code\":403")
+				.contains("\"resource\":\"secrets\"")
+				.doesNotContain("s3cr3t-value")
+				.doesNotContain(java.util.Base64.getEncoder().encodeToString("s3cr3t-value".getBytes()));
+		});
+	}
+
+	private static void awaitJaneCanList() {
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> jane.run("get", "configmaps", "-n", "default").succeeded());
+	}
+
+	private static HttpResponse<String> get(String path) throws Exception {
+		KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+		trust.load(null, null);
+		trust.setCertificateEntry("ca", Pem.readCertificate(cluster.stateDir().resolve("ca.crt")));
+		TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+		factory.init(trust);
+		SSLContext context = SSLContext.getInstance("TLS");
+		context.init(null, factory.getTrustManagers(), null);
+		HttpClient http = HttpClient.newBuilder().sslContext(context).build();
+		return http.send(HttpRequest.newBuilder(URI.create(cluster.gatewayUrl() + path)).build(),
+				HttpResponse.BodyHandlers.ofString());
+	}
+
+}
