@@ -1,0 +1,62 @@
+package io.stevedore.controller.statefulset;
+
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+
+/** {@link StatefulSetControl} through the fabric8 client. */
+final class ClientStatefulSetControl implements StatefulSetControl {
+
+	private final KubernetesClient client;
+
+	ClientStatefulSetControl(KubernetesClient client) {
+		this.client = client;
+	}
+
+	@Override
+	public void createPod(Pod pod) {
+		this.client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(pod).create();
+	}
+
+	@Override
+	public void deletePod(Pod pod) {
+		this.client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).delete();
+	}
+
+	@Override
+	public void createClaimIfAbsent(PersistentVolumeClaim claim) {
+		ignoreConflict(() -> this.client.persistentVolumeClaims()
+			.inNamespace(claim.getMetadata().getNamespace())
+			.resource(claim)
+			.create());
+	}
+
+	@Override
+	public void createRevisionIfAbsent(ControllerRevision revision) {
+		ignoreConflict(() -> this.client.apps()
+			.controllerRevisions()
+			.inNamespace(revision.getMetadata().getNamespace())
+			.resource(revision)
+			.create());
+	}
+
+	@Override
+	public void updateStatus(StatefulSet set) {
+		this.client.apps().statefulSets().inNamespace(set.getMetadata().getNamespace()).resource(set).updateStatus();
+	}
+
+	private static void ignoreConflict(Runnable create) {
+		try {
+			create.run();
+		}
+		catch (KubernetesClientException ex) {
+			if (ex.getCode() != 409) {
+				throw ex;
+			}
+		}
+	}
+
+}

@@ -1,0 +1,76 @@
+package io.stevedore.controller.statefulset;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.stevedore.client.controller.Controller;
+import io.stevedore.client.controller.EnqueueingHandler;
+import io.stevedore.client.workqueue.WorkQueue;
+import io.stevedore.controller.manager.ControllerContext;
+import io.stevedore.controller.manager.ControllerFactory;
+import io.stevedore.controller.manager.RunningController;
+import io.stevedore.controller.workload.ControllerExpectations;
+import io.stevedore.controller.workload.OwnedObjectHandler;
+import io.stevedore.controller.workload.OwnerIndex;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Wires the StatefulSet controller: informers on StatefulSets, pods and
+ * ControllerRevisions (both enqueue their set) feed {@link StatefulSetSync}.
+ */
+@Component
+public class StatefulSetController implements ControllerFactory {
+
+	public static final String NAME = "statefulset";
+
+	@Override
+	public String name() {
+		return NAME;
+	}
+
+	/** Kubernetes' --concurrent-statefulset-syncs default. */
+	@Override
+	public int defaultWorkers() {
+		return 5;
+	}
+
+	@Override
+	public RunningController start(ControllerContext context) {
+		WorkQueue<String> queue = context.newQueue();
+		ControllerExpectations expectations = new ControllerExpectations(context.clock());
+		SharedIndexInformer<StatefulSet> sets = context.client()
+			.apps()
+			.statefulSets()
+			.inAnyNamespace()
+			.runnableInformer(0);
+		SharedIndexInformer<Pod> pods = context.client().pods().inAnyNamespace().runnableInformer(0);
+		SharedIndexInformer<ControllerRevision> revisions = context.client()
+			.apps()
+			.controllerRevisions()
+			.inAnyNamespace()
+			.runnableInformer(0);
+		OwnerIndex.addTo(pods);
+		OwnerIndex.addTo(revisions);
+		sets.addEventHandler(EnqueueingHandler.byKey(queue));
+		pods.addEventHandler(new OwnedObjectHandler<>("StatefulSet", queue, expectations));
+		revisions.addEventHandler(new OwnedObjectHandler<>("StatefulSet", queue, null));
+		sets.start();
+		pods.start();
+		revisions.start();
+		StatefulSetSync sync = new StatefulSetSync((key) -> sets.getStore().getByKey(key),
+				(uid) -> OwnerIndex.controlledBy(pods, uid), (uid) -> OwnerIndex.controlledBy(revisions, uid),
+				new ClientStatefulSetControl(context.client()), expectations, context.clock());
+		Controller controller = new Controller(NAME, queue, sync, context.workers(),
+				() -> sets.hasSynced() && pods.hasSynced() && revisions.hasSynced(), context.clock());
+		controller.start();
+		return () -> {
+			controller.stop();
+			sets.stop();
+			pods.stop();
+			revisions.stop();
+		};
+	}
+
+}

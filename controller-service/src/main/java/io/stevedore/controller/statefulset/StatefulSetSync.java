@@ -1,0 +1,292 @@
+package io.stevedore.controller.statefulset;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.stevedore.client.controller.Reconciler;
+import io.stevedore.client.controller.Result;
+import io.stevedore.controller.workload.ControllerExpectations;
+import io.stevedore.controller.workload.ControllerRefs;
+import io.stevedore.controller.workload.PodStates;
+import io.stevedore.controller.workload.TemplateHash;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The StatefulSet controller's sync (pkg/controller/statefulset
+ * {@code updateStatefulSet}): the template's ControllerRevision; pods
+ * {@code <set>-0 .. <set>-(replicas-1)} with their claims, one at a time in ordinal order
+ * waiting for each to be Running and Ready (OrderedReady) or all at once (Parallel);
+ * surplus ordinals deleted highest first; with RollingUpdate, the highest ordinal at or
+ * above the partition still on an old revision deleted, one at a time, so it comes back
+ * on the new one; OnDelete leaves that to the user. A pod below the partition that is
+ * recreated gets the current revision's template back.
+ */
+final class StatefulSetSync implements Reconciler {
+
+	private static final Logger log = LoggerFactory.getLogger(StatefulSetSync.class);
+
+	private final Function<String, StatefulSet> sets;
+
+	private final Function<String, List<Pod>> podsOf;
+
+	private final Function<String, List<ControllerRevision>> revisionsOf;
+
+	private final StatefulSetControl control;
+
+	private final ControllerExpectations expectations;
+
+	private final Clock clock;
+
+	StatefulSetSync(Function<String, StatefulSet> sets, Function<String, List<Pod>> podsOf,
+			Function<String, List<ControllerRevision>> revisionsOf, StatefulSetControl control,
+			ControllerExpectations expectations, Clock clock) {
+		this.sets = sets;
+		this.podsOf = podsOf;
+		this.revisionsOf = revisionsOf;
+		this.control = control;
+		this.expectations = expectations;
+		this.clock = clock;
+	}
+
+	@Override
+	public Result reconcile(String key) {
+		StatefulSet cached = this.sets.apply(key);
+		if (cached == null) {
+			this.expectations.forget(key);
+			return Result.done();
+		}
+		if (cached.getMetadata().getDeletionTimestamp() != null) {
+			return Result.done();
+		}
+		StatefulSet set = Serialization.clone(cached);
+		StatefulSetStatus status = set.getStatus() == null ? new StatefulSetStatus() : set.getStatus();
+		StatefulSetStatus before = Serialization.clone(status);
+		List<ControllerRevision> revisions = this.revisionsOf.apply(set.getMetadata().getUid());
+		String updateRevision = set.getMetadata().getName() + "-"
+				+ TemplateHash.of(set.getSpec().getTemplate(), status.getCollisionCount());
+		ensureRevision(set, revisions, updateRevision);
+		String currentRevision = status.getCurrentRevision() == null ? updateRevision : status.getCurrentRevision();
+		PodTemplateSpec currentTemplate = templateOf(revisions, currentRevision, set.getSpec().getTemplate());
+
+		int replicas = set.getSpec().getReplicas() == null ? 1 : set.getSpec().getReplicas();
+		boolean parallel = "Parallel".equals(set.getSpec().getPodManagementPolicy());
+		int partition = partition(set);
+		Map<Integer, Pod> pods = new TreeMap<>();
+		List<Pod> condemned = new ArrayList<>();
+		for (Pod pod : this.podsOf.apply(set.getMetadata().getUid())) {
+			int ordinal = StatefulPods.ordinalOf(set, pod);
+			if (ordinal < 0) {
+				continue;
+			}
+			if (ordinal < replicas) {
+				pods.put(ordinal, pod);
+			}
+			else {
+				condemned.add(pod);
+			}
+		}
+
+		if (this.expectations.satisfied(key)) {
+			act(key, set, pods, condemned, replicas, parallel, partition, updateRevision, currentRevision,
+					currentTemplate);
+		}
+
+		int ready = 0;
+		int available = 0;
+		int current = 0;
+		int updated = 0;
+		int existing = 0;
+		int minReady = set.getSpec().getMinReadySeconds() == null ? 0 : set.getSpec().getMinReadySeconds();
+		for (Pod pod : pods.values()) {
+			existing++;
+			if (PodStates.isReady(pod)) {
+				ready++;
+			}
+			if (PodStates.isAvailable(pod, minReady, this.clock)) {
+				available++;
+			}
+			String revision = pod.getMetadata().getLabels().get(StatefulPods.REVISION_HASH);
+			if (currentRevision.equals(revision)) {
+				current++;
+			}
+			if (updateRevision.equals(revision)) {
+				updated++;
+			}
+		}
+		status.setReplicas(existing + condemned.size());
+		status.setReadyReplicas(ready);
+		status.setAvailableReplicas(available);
+		status.setUpdatedReplicas(updated);
+		status.setUpdateRevision(updateRevision);
+		// The update is done once every replica runs the new revision.
+		if (updated == replicas && ready == replicas && condemned.isEmpty()) {
+			status.setCurrentRevision(updateRevision);
+			status.setCurrentReplicas(updated);
+		}
+		else {
+			status.setCurrentRevision(currentRevision);
+			status.setCurrentReplicas(current);
+		}
+		status.setObservedGeneration(set.getMetadata().getGeneration());
+		if (status.getCollisionCount() == null) {
+			status.setCollisionCount(0);
+		}
+		if (!Objects.equals(before, status)) {
+			set.setStatus(status);
+			this.control.updateStatus(set);
+		}
+		return Result.done();
+	}
+
+	private void act(String key, StatefulSet set, Map<Integer, Pod> pods, List<Pod> condemned, int replicas,
+			boolean parallel, int partition, String updateRevision, String currentRevision,
+			PodTemplateSpec currentTemplate) {
+		// Scale up and repair, lowest ordinal first.
+		for (int ordinal = 0; ordinal < replicas; ordinal++) {
+			Pod pod = pods.get(ordinal);
+			if (pod == null) {
+				boolean old = ordinal < partition && !currentRevision.equals(updateRevision);
+				Pod created = StatefulPods.newPod(set, old ? currentTemplate : set.getSpec().getTemplate(),
+						old ? currentRevision : updateRevision, ordinal);
+				for (var claim : StatefulPods.claims(set, ordinal)) {
+					this.control.createClaimIfAbsent(claim);
+				}
+				this.expectations.expect(key, 1, 0);
+				try {
+					this.control.createPod(created);
+				}
+				catch (RuntimeException ex) {
+					this.expectations.creationObserved(key);
+					throw ex;
+				}
+				log.info("created stateful pod ns={} pod={}", set.getMetadata().getNamespace(),
+						created.getMetadata().getName());
+				if (!parallel) {
+					return;
+				}
+				continue;
+			}
+			if ("Failed".equals(PodStates.phase(pod)) && !PodStates.isTerminating(pod)) {
+				delete(key, pod);
+				if (!parallel) {
+					return;
+				}
+				continue;
+			}
+			if (!parallel && (PodStates.isTerminating(pod) || !isRunningAndReady(pod))) {
+				return;
+			}
+		}
+		// Scale down, highest ordinal first.
+		condemned.sort((a, b) -> StatefulPods.ordinalOf(set, b) - StatefulPods.ordinalOf(set, a));
+		for (Pod pod : condemned) {
+			if (PodStates.isTerminating(pod)) {
+				if (!parallel) {
+					return;
+				}
+				continue;
+			}
+			delete(key, pod);
+			if (!parallel) {
+				return;
+			}
+		}
+		if (!condemned.isEmpty()) {
+			return;
+		}
+		// Rolling update: one pod at a time, from the highest ordinal down to the partition.
+		if (set.getSpec().getUpdateStrategy() != null
+				&& "OnDelete".equals(set.getSpec().getUpdateStrategy().getType())) {
+			return;
+		}
+		for (int ordinal = replicas - 1; ordinal >= partition; ordinal--) {
+			Pod pod = pods.get(ordinal);
+			if (pod == null || PodStates.isTerminating(pod) || !isRunningAndReady(pod)) {
+				return;
+			}
+			if (!updateRevision.equals(pod.getMetadata().getLabels().get(StatefulPods.REVISION_HASH))) {
+				log.info("rolling update deleting ns={} pod={} revision={}", set.getMetadata().getNamespace(),
+						pod.getMetadata().getName(), updateRevision);
+				delete(key, pod);
+				return;
+			}
+		}
+	}
+
+	private void delete(String key, Pod pod) {
+		this.expectations.expect(key, 0, 1);
+		try {
+			this.control.deletePod(pod);
+		}
+		catch (RuntimeException ex) {
+			this.expectations.deletionObserved(key);
+			throw ex;
+		}
+	}
+
+	private static boolean isRunningAndReady(Pod pod) {
+		return "Running".equals(PodStates.phase(pod)) && PodStates.isReady(pod);
+	}
+
+	private static int partition(StatefulSet set) {
+		if (set.getSpec().getUpdateStrategy() == null || set.getSpec().getUpdateStrategy().getRollingUpdate() == null
+				|| set.getSpec().getUpdateStrategy().getRollingUpdate().getPartition() == null) {
+			return 0;
+		}
+		return set.getSpec().getUpdateStrategy().getRollingUpdate().getPartition();
+	}
+
+	/** Kubernetes stores the template as a patch that replaces the spec's template. */
+	private void ensureRevision(StatefulSet set, List<ControllerRevision> revisions, String name) {
+		if (revisions.stream().anyMatch(r -> name.equals(r.getMetadata().getName()))) {
+			return;
+		}
+		long number = revisions.stream().mapToLong(r -> r.getRevision() == null ? 0 : r.getRevision()).max().orElse(0)
+				+ 1;
+		Map<String, Object> template = new LinkedHashMap<>(
+				Serialization.jsonMapper().convertValue(set.getSpec().getTemplate(), Map.class));
+		template.put("$patch", "replace");
+		ControllerRevision revision = new ControllerRevision();
+		revision.setApiVersion("apps/v1");
+		revision.setKind("ControllerRevision");
+		revision.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMeta());
+		revision.getMetadata().setName(name);
+		revision.getMetadata().setNamespace(set.getMetadata().getNamespace());
+		revision.getMetadata()
+			.setLabels(set.getSpec().getSelector() == null || set.getSpec().getSelector().getMatchLabels() == null
+					? new LinkedHashMap<>() : new LinkedHashMap<>(set.getSpec().getSelector().getMatchLabels()));
+		revision.getMetadata().getLabels().put(StatefulPods.REVISION_HASH, name.substring(name.lastIndexOf('-') + 1));
+		revision.getMetadata().setOwnerReferences(new ArrayList<>(List.of(ControllerRefs.of(set))));
+		revision.setRevision(number);
+		revision.setData(Map.of("spec", Map.of("template", template)));
+		this.control.createRevisionIfAbsent(revision);
+	}
+
+	@SuppressWarnings("unchecked")
+	private static PodTemplateSpec templateOf(List<ControllerRevision> revisions, String name,
+			PodTemplateSpec fallback) {
+		for (ControllerRevision revision : revisions) {
+			if (name.equals(revision.getMetadata().getName()) && revision.getData() instanceof Map<?, ?> data
+					&& data.get("spec") instanceof Map<?, ?> spec && spec.get("template") instanceof Map<?, ?> t) {
+				Map<String, Object> copy = new LinkedHashMap<>((Map<String, Object>) t);
+				copy.remove("$patch");
+				return Serialization.jsonMapper().convertValue(copy, PodTemplateSpec.class);
+			}
+		}
+		return fallback;
+	}
+
+}
