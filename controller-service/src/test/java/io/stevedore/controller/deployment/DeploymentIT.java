@@ -263,32 +263,7 @@ class DeploymentIT {
 	}
 
 	static Deployment deployment(String name, int replicas, String image) {
-		return new DeploymentBuilder().withNewMetadata()
-			.withName(name)
-			.endMetadata()
-			.withNewSpec()
-			.withReplicas(replicas)
-			.withNewSelector()
-			.addToMatchLabels("app", name)
-			.endSelector()
-			.withNewStrategy()
-			.withType("RollingUpdate")
-			.withNewRollingUpdate()
-			.endRollingUpdate()
-			.endStrategy()
-			.withNewTemplate()
-			.withNewMetadata()
-			.addToLabels("app", name)
-			.endMetadata()
-			.withNewSpec()
-			.addNewContainer()
-			.withName("app")
-			.withImage(image)
-			.endContainer()
-			.endSpec()
-			.endTemplate()
-			.endSpec()
-			.build();
+		return TestDeployments.deployment(name, replicas, image);
 	}
 
 	static String createNamespace() {
