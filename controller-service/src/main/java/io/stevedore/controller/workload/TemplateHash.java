@@ -20,7 +20,11 @@ public final class TemplateHash {
 	}
 
 	public static String of(PodTemplateSpec template, Integer collisionCount) {
-		String json = Serialization.asJson(template) + (collisionCount == null ? "" : ":" + collisionCount);
+		// No collision yet (null or 0) hashes the same, so recording collisionCount=0 in
+		// the
+		// status does not change the revision.
+		String json = Serialization.asJson(template)
+				+ (collisionCount == null || collisionCount == 0 ? "" : ":" + collisionCount);
 		int hash = 0x811c9dc5;
 		for (byte b : json.getBytes(StandardCharsets.UTF_8)) {
 			hash ^= (b & 0xff);
