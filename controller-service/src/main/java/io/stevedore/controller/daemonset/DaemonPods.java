@@ -101,7 +101,8 @@ final class DaemonPods {
 				.getRequiredDuringSchedulingIgnoredDuringExecution()
 				.getNodeSelectorTerms()) {
 				for (NodeSelectorRequirement r : term.getMatchFields()) {
-					if ("metadata.name".equals(r.getKey()) && "In".equals(r.getOperator()) && r.getValues().size() == 1) {
+					if ("metadata.name".equals(r.getKey()) && "In".equals(r.getOperator())
+							&& r.getValues().size() == 1) {
 						return r.getValues().get(0);
 					}
 				}

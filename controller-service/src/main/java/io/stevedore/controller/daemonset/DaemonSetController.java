@@ -21,9 +21,9 @@ import io.stevedore.controller.workload.OwnerIndex;
 import org.springframework.stereotype.Component;
 
 /**
- * Wires the DaemonSet controller: informers on DaemonSets, pods (enqueue their
- * DaemonSet) and nodes (a node joining, leaving or changing labels or taints enqueues
- * every DaemonSet) feed {@link DaemonSetSync}.
+ * Wires the DaemonSet controller: informers on DaemonSets, pods (enqueue their DaemonSet)
+ * and nodes (a node joining, leaving or changing labels or taints enqueues every
+ * DaemonSet) feed {@link DaemonSetSync}.
  */
 @Component
 public class DaemonSetController implements ControllerFactory {

@@ -27,9 +27,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The DaemonSet controller's sync (pkg/controller/daemon {@code syncDaemonSet} and
- * {@code rollingUpdate}): one pod on every node the pod fits, none elsewhere; failed
- * pods replaced; with RollingUpdate, pods of an old template deleted (and recreated by
- * the next pass) while no more than maxUnavailable nodes lack an available pod; with
+ * {@code rollingUpdate}): one pod on every node the pod fits, none elsewhere; failed pods
+ * replaced; with RollingUpdate, pods of an old template deleted (and recreated by the
+ * next pass) while no more than maxUnavailable nodes lack an available pod; with
  * OnDelete, old pods stay until someone deletes them. Then the status numbers.
  */
 final class DaemonSetSync implements Reconciler {
@@ -67,8 +67,8 @@ final class DaemonSetSync implements Reconciler {
 			return Result.done();
 		}
 		DaemonSet ds = Serialization.clone(cached);
-		String hash = TemplateHash.of(ds.getSpec().getTemplate(), ds.getStatus() == null ? null
-				: ds.getStatus().getCollisionCount());
+		String hash = TemplateHash.of(ds.getSpec().getTemplate(),
+				ds.getStatus() == null ? null : ds.getStatus().getCollisionCount());
 		PodSpec wanted = Serialization.clone(ds.getSpec().getTemplate().getSpec());
 		DaemonPods.addDefaultTolerations(wanted);
 		int minReady = ds.getSpec().getMinReadySeconds() == null ? 0 : ds.getSpec().getMinReadySeconds();
@@ -187,12 +187,10 @@ final class DaemonSetSync implements Reconciler {
 	 * Old pods to delete now: unavailable ones freely, available ones while fewer than
 	 * maxUnavailable nodes are without an available pod.
 	 */
-	private List<Pod> rollingUpdateVictims(DaemonSet ds, List<Pod> current, String hash, int desired,
-			int minReady) {
+	private List<Pod> rollingUpdateVictims(DaemonSet ds, List<Pod> current, String hash, int desired, int minReady) {
 		int maxUnavailable = maxUnavailable(ds, desired);
-		int unavailable = desired - (int) current.stream()
-			.filter(p -> PodStates.isAvailable(p, minReady, this.clock))
-			.count();
+		int unavailable = desired
+				- (int) current.stream().filter(p -> PodStates.isAvailable(p, minReady, this.clock)).count();
 		List<Pod> victims = new ArrayList<>();
 		for (Pod pod : current) {
 			if (hash.equals(labelOf(pod, DaemonPods.REVISION_HASH))) {

@@ -6,8 +6,8 @@ import java.time.Instant;
 
 /**
  * A rate limiter of burst one on an injected clock (the limiter behind Kubernetes'
- * per-zone eviction queues): one acquisition, then the next no sooner than 1/qps later.
- * A rate of zero admits nothing. Not thread-safe: used by the single node lifecycle sync.
+ * per-zone eviction queues): one acquisition, then the next no sooner than 1/qps later. A
+ * rate of zero admits nothing. Not thread-safe: used by the single node lifecycle sync.
  */
 final class TokenBucket {
 

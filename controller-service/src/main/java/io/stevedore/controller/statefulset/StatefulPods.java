@@ -17,10 +17,11 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.stevedore.controller.workload.PodTemplates;
 
 /**
- * A StatefulSet's pod and claims for one ordinal (Kubernetes' {@code newVersionedStatefulSetPod}
- * and {@code getPersistentVolumeClaims}): stable name {@code <set>-<ordinal>}, hostname
- * and subdomain for the governing Service's DNS, one claim per volumeClaimTemplate named
- * {@code <template>-<set>-<ordinal>} mounted in place of the template's volume.
+ * A StatefulSet's pod and claims for one ordinal (Kubernetes'
+ * {@code newVersionedStatefulSetPod} and {@code getPersistentVolumeClaims}): stable name
+ * {@code <set>-<ordinal>}, hostname and subdomain for the governing Service's DNS, one
+ * claim per volumeClaimTemplate named {@code <template>-<set>-<ordinal>} mounted in place
+ * of the template's volume.
  */
 final class StatefulPods {
 
@@ -109,12 +110,12 @@ final class StatefulPods {
 			}
 			meta.setLabels(labels);
 			if (deleteWithSet) {
-				meta.setOwnerReferences(new ArrayList<>(List.of(new OwnerReferenceBuilder()
-					.withApiVersion(set.getApiVersion())
-					.withKind(set.getKind())
-					.withName(set.getMetadata().getName())
-					.withUid(set.getMetadata().getUid())
-					.build())));
+				meta.setOwnerReferences(
+						new ArrayList<>(List.of(new OwnerReferenceBuilder().withApiVersion(set.getApiVersion())
+							.withKind(set.getKind())
+							.withName(set.getMetadata().getName())
+							.withUid(set.getMetadata().getUid())
+							.build())));
 			}
 			claim.setApiVersion("v1");
 			claim.setKind("PersistentVolumeClaim");

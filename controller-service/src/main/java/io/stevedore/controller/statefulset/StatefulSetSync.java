@@ -207,7 +207,8 @@ final class StatefulSetSync implements Reconciler {
 		if (!condemned.isEmpty()) {
 			return;
 		}
-		// Rolling update: one pod at a time, from the highest ordinal down to the partition.
+		// Rolling update: one pod at a time, from the highest ordinal down to the
+		// partition.
 		if (set.getSpec().getUpdateStrategy() != null
 				&& "OnDelete".equals(set.getSpec().getUpdateStrategy().getType())) {
 			return;

@@ -51,7 +51,9 @@ class DaemonSetControllerIT {
 		addNode(first);
 		addNode(second);
 		String ns = "ns-" + suffix;
-		client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+		client.namespaces()
+			.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+			.create();
 		client.apps()
 			.daemonSets()
 			.inNamespace(ns)
@@ -77,17 +79,25 @@ class DaemonSetControllerIT {
 				.build())
 			.create();
 
-		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(nodesOfPods(ns)).containsExactlyInAnyOrder(first, second));
-		await().atMost(TIMEOUT).ignoreExceptions().untilAsserted(() -> assertThat(
-				client.apps().daemonSets().inNamespace(ns).withName("agent").get().getStatus().getDesiredNumberScheduled())
-			.isEqualTo(2));
+		await().atMost(TIMEOUT)
+			.untilAsserted(() -> assertThat(nodesOfPods(ns)).containsExactlyInAnyOrder(first, second));
+		await().atMost(TIMEOUT)
+			.ignoreExceptions()
+			.untilAsserted(() -> assertThat(client.apps()
+				.daemonSets()
+				.inNamespace(ns)
+				.withName("agent")
+				.get()
+				.getStatus()
+				.getDesiredNumberScheduled()).isEqualTo(2));
 
 		addNode(third);
 		await().atMost(TIMEOUT)
 			.untilAsserted(() -> assertThat(nodesOfPods(ns)).containsExactlyInAnyOrder(first, second, third));
 
 		client.nodes().withName(first).delete();
-		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(nodesOfPods(ns)).containsExactlyInAnyOrder(second, third));
+		await().atMost(TIMEOUT)
+			.untilAsserted(() -> assertThat(nodesOfPods(ns)).containsExactlyInAnyOrder(second, third));
 	}
 
 	private static List<String> nodesOfPods(String ns) {

@@ -188,7 +188,13 @@ class DaemonSetSyncTest {
 	}
 
 	private static Node node(String name, Map<String, String> labels) {
-		return new NodeBuilder().withNewMetadata().withName(name).withLabels(labels).endMetadata().withNewSpec().endSpec().build();
+		return new NodeBuilder().withNewMetadata()
+			.withName(name)
+			.withLabels(labels)
+			.endMetadata()
+			.withNewSpec()
+			.endSpec()
+			.build();
 	}
 
 	private static Pod pod(String name, String node, String hash, boolean ready) {
