@@ -73,7 +73,8 @@ class DeploymentSyncTest {
 		var a = deployment(1, "web:1").getSpec().getTemplate();
 		var b = deployment(1, "web:2").getSpec().getTemplate();
 
-		assertThat(DeploymentUtil.computeHash(a, null)).isEqualTo(DeploymentUtil.computeHash(Serialization.clone(a), null))
+		assertThat(DeploymentUtil.computeHash(a, null))
+			.isEqualTo(DeploymentUtil.computeHash(Serialization.clone(a), null))
 			.isNotEqualTo(DeploymentUtil.computeHash(b, null))
 			.isNotEqualTo(DeploymentUtil.computeHash(a, 1))
 			.matches("[bcdfghjklmnpqrstvwxz2456789]+");
@@ -100,8 +101,8 @@ class DeploymentSyncTest {
 		assertThat(condition(d, "Progressing")).satisfies(c -> {
 			assertThat(c.getStatus()).isEqualTo("True");
 			assertThat(c.getReason()).isEqualTo("NewReplicaSetAvailable");
-			assertThat(c.getMessage()).isEqualTo("ReplicaSet \"" + onlyReplicaSet().getMetadata().getName()
-					+ "\" has successfully progressed.");
+			assertThat(c.getMessage()).isEqualTo(
+					"ReplicaSet \"" + onlyReplicaSet().getMetadata().getName() + "\" has successfully progressed.");
 		});
 	}
 
@@ -146,10 +147,13 @@ class DeploymentSyncTest {
 
 		changeImage("web:2");
 		sync();
-		sync();
 
 		assertThat(newest().getSpec().getReplicas()).isZero();
 		assertThat(replicaSet(old.getMetadata().getName()).getSpec().getReplicas()).isEqualTo(2);
+
+		sync();
+
+		assertThat(newest().getSpec().getReplicas()).as("grows into the room the old pod left").isEqualTo(1);
 	}
 
 	@Test
@@ -179,7 +183,8 @@ class DeploymentSyncTest {
 		changeImage("web:2");
 		rollOutCompletely();
 
-		// What kubectl rollout undo does: the old ReplicaSet's template into the Deployment.
+		// What kubectl rollout undo does: the old ReplicaSet's template into the
+		// Deployment.
 		changeImage("web:1");
 		rollOutCompletely();
 
@@ -302,8 +307,8 @@ class DeploymentSyncTest {
 		assertThat(condition(current(), "Progressing")).satisfies(c -> {
 			assertThat(c.getStatus()).isEqualTo("False");
 			assertThat(c.getReason()).isEqualTo("ProgressDeadlineExceeded");
-			assertThat(c.getMessage()).isEqualTo("ReplicaSet \"" + newest().getMetadata().getName()
-					+ "\" has timed out progressing.");
+			assertThat(c.getMessage())
+				.isEqualTo("ReplicaSet \"" + newest().getMetadata().getName() + "\" has timed out progressing.");
 		});
 		assertThat(oldest().getSpec().getReplicas()).as("old pods kept").isGreaterThanOrEqualTo(1);
 	}

@@ -12,8 +12,8 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.stevedore.controller.replicaset.InMemoryLister;
 
 /**
- * Applies the Deployment controller's writes to in-memory listers, as the apiserver and
- * a fresh informer would, and records them.
+ * Applies the Deployment controller's writes to in-memory listers, as the apiserver and a
+ * fresh informer would, and records them.
  */
 final class FakeDeploymentWrites implements DeploymentWrites {
 

@@ -10,10 +10,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class FencepostsTest {
 
 	@ParameterizedTest(name = "surge {0} and unavailable {1} of {2} replicas resolve to {3} and {4}")
-	@CsvSource({ "25%, 25%, 4, 1, 1", "25%, 25%, 3, 1, 0", "10%, 10%, 5, 1, 0", "50%, 50%, 5, 3, 2",
-			"1, 0, 3, 1, 0", "0, 0, 3, 0, 1", "0%, 0%, 10, 0, 1", "2, 100%, 4, 2, 4", "0, 25%, 0, 0, 1" })
-	void percentagesRoundSurgeUpAndUnavailabilityDownAndBothZeroMeansOneUnavailable(String surge,
-			String unavailable, int replicas, int expectedSurge, int expectedUnavailable) {
+	@CsvSource({ "25%, 25%, 4, 1, 1", "25%, 25%, 3, 1, 0", "10%, 10%, 5, 1, 0", "50%, 50%, 5, 3, 2", "1, 0, 3, 1, 0",
+			"0, 0, 3, 0, 1", "0%, 0%, 10, 0, 1", "2, 100%, 4, 2, 4", "0, 25%, 0, 0, 1" })
+	void percentagesRoundSurgeUpAndUnavailabilityDownAndBothZeroMeansOneUnavailable(String surge, String unavailable,
+			int replicas, int expectedSurge, int expectedUnavailable) {
 		Fenceposts.Resolved resolved = Fenceposts.resolve(intOrString(surge), intOrString(unavailable), replicas);
 
 		assertThat(resolved.maxSurge()).isEqualTo(expectedSurge);
