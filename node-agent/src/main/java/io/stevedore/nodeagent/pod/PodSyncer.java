@@ -493,6 +493,7 @@ public final class PodSyncer implements Reconciler {
 
 	private void terminate(String key, Pod pod, List<ContainerSummary> mine) {
 		Duration grace = gracePeriod(pod);
+		log.info("terminating pod pod={} uid={} gracePeriod={}s", key, pod.getMetadata().getUid(), grace.toSeconds());
 		List<Thread> stopping = new ArrayList<>();
 		for (ContainerSummary container : mine) {
 			if (container.running() && !RuntimeLabels.TYPE_SANDBOX.equals(container.labels().get(RuntimeLabels.TYPE))) {

@@ -75,7 +75,8 @@ class PodLifecycleIT {
 			assertThat(node.getStatus().getCapacity()).containsKeys("cpu", "memory", "pods", "ephemeral-storage");
 			assertThat(node.getStatus().getConditions())
 				.anySatisfy(c -> assertThat(c.getType() + "=" + c.getStatus()).isEqualTo("Ready=True"));
-			assertThat(node.getStatus().getImages()).anySatisfy(i -> assertThat(i.getNames()).contains(TestImages.BUSYBOX));
+			assertThat(node.getStatus().getImages())
+				.anySatisfy(i -> assertThat(i.getNames()).contains(TestImages.BUSYBOX));
 		});
 		var first = client.leases().inNamespace("kube-node-lease").withName(NODE).get().getSpec().getRenewTime();
 		await().atMost(Duration.ofSeconds(10))
@@ -99,8 +100,9 @@ class PodLifecycleIT {
 
 	@Test
 	void twoContainersOfAPodShareLocalhostAndThePodIpServesFromTheNode() throws Exception {
-		Pod pod = new PodBuilder(TestPods.shell("web", NODE, "echo hello > /tmp/index.html; httpd -f -p 8080 -h /tmp")
-			.build()).editSpec()
+		Pod pod = new PodBuilder(
+				TestPods.shell("web", NODE, "echo hello > /tmp/index.html; httpd -f -p 8080 -h /tmp").build())
+			.editSpec()
 			.addNewContainer()
 			.withName("client")
 			.withImage(TestImages.BUSYBOX)
@@ -175,6 +177,9 @@ class PodLifecycleIT {
 		String uid = pod.getMetadata().getUid();
 		assertThat(Docker.containerIds(RuntimeLabels.POD_UID, uid)).isNotEmpty();
 		client.pods().inNamespace("default").withName("bye").delete();
+		Pod deleting = client.pods().inNamespace("default").withName("bye").get();
+		assertThat(deleting).as("a running pod is deleted gracefully, by its node").isNotNull();
+		assertThat(deleting.getMetadata().getDeletionTimestamp()).isNotNull();
 		await().atMost(Duration.ofSeconds(30))
 			.untilAsserted(() -> assertThat(client.pods().inNamespace("default").withName("bye").get()).isNull());
 		assertThat(Docker.containerIds(RuntimeLabels.POD_UID, uid)).isEmpty();

@@ -112,8 +112,12 @@ public final class DockerContainerRuntime implements ContainerRuntime, Closeable
 				.withUsername(auth.username())
 				.withPassword(auth.password()));
 		}
+		PullCallback callback = new PullCallback();
 		try {
-			pull.start().awaitCompletion();
+			pull.exec(callback).awaitCompletion();
+			if (callback.error != null) {
+				throw callback.error;
+			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -149,7 +153,9 @@ public final class DockerContainerRuntime implements ContainerRuntime, Closeable
 		return call("run sandbox " + spec.name(), () -> {
 			HostConfig host = HostConfig.newHostConfig()
 				.withNetworkMode(spec.hostNetwork() ? "host" : spec.network())
-				.withInit(false);
+				// Docker's default IPC namespace is private: the pod's containers could
+				// not join it.
+				.withIpcMode("shareable");
 			if (!spec.dns().nameservers().isEmpty()) {
 				host.withDns(spec.dns().nameservers());
 			}
@@ -552,6 +558,22 @@ public final class DockerContainerRuntime implements ContainerRuntime, Closeable
 			synchronized (this.text) {
 				return this.text.toString();
 			}
+		}
+
+	}
+
+	/** Keeps a failed pull's error for the caller instead of logging it at ERROR. */
+	private static final class PullCallback
+			extends ResultCallback.Adapter<com.github.dockerjava.api.model.PullResponseItem> {
+
+		private volatile RuntimeException error;
+
+		@Override
+		public void onError(Throwable throwable) {
+			this.error = throwable instanceof RuntimeException runtime ? runtime
+					: new RuntimeException(throwable.getMessage(), throwable);
+			closeQuietly(this);
+			onComplete();
 		}
 
 	}
