@@ -129,16 +129,7 @@ public final class EndpointSliceSync implements Reconciler {
 		String addressType = backends.stream().anyMatch(b -> b.ip().contains(":")) ? "IPv6" : "IPv4";
 		List<Desired> desired = new ArrayList<>();
 		if (byPorts.isEmpty()) {
-			List<EndpointPort> servicePorts = service.getSpec().getPorts() == null ? List.of()
-					: service.getSpec()
-						.getPorts()
-						.stream()
-						.map(p -> new EndpointPortBuilder().withName(p.getName())
-							.withProtocol(p.getProtocol() == null ? "TCP" : p.getProtocol())
-							.withAppProtocol(p.getAppProtocol())
-							.build())
-						.toList();
-			desired.add(new Desired(addressType, servicePorts, List.of()));
+			desired.add(new Desired(addressType, List.of(), List.of()));
 			return desired;
 		}
 		byPorts.forEach((ports, endpoints) -> {
