@@ -1,0 +1,321 @@
+package io.stevedore.nodeagent.pod;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.stevedore.client.clock.FakeClock;
+import io.stevedore.client.controller.Keys;
+import io.stevedore.client.controller.Result;
+import io.stevedore.nodeagent.pod.probe.ProbeManager;
+import io.stevedore.nodeagent.pod.probe.Prober;
+import io.stevedore.nodeagent.runtime.ContainerDetails;
+import io.stevedore.nodeagent.runtime.FakeContainerRuntime;
+import io.stevedore.nodeagent.runtime.RuntimeLabels;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The pod sync against a fake engine and a fake clock: decisions without Docker. */
+class PodSyncerTest {
+
+	private static final String NODE = "node-a";
+
+	private static final String IMAGE = "app:1";
+
+	@TempDir
+	Path root;
+
+	private final FakeClock clock = new FakeClock();
+
+	private final FakeContainerRuntime runtime = new FakeContainerRuntime(this.clock);
+
+	private final Map<String, Pod> pods = new HashMap<>();
+
+	private final Map<String, ConfigMap> configMaps = new HashMap<>();
+
+	private final RecordingApi api = new RecordingApi();
+
+	private PodSyncer syncer;
+
+	@BeforeEach
+	void setUp() {
+		this.runtime.images.add(IMAGE);
+		this.runtime.images.add("pause:1");
+		BackOff crash = new BackOff(Duration.ofSeconds(10), Duration.ofMinutes(5), this.clock);
+		BackOff image = new BackOff(Duration.ofSeconds(10), Duration.ofMinutes(5), this.clock);
+		ProbeManager probes = new ProbeManager(new Prober(this.runtime), Executors.newSingleThreadScheduledExecutor(),
+				key -> {
+				});
+		this.syncer = new PodSyncer(this.pods::get, this.runtime, NODE, "192.168.1.10",
+				new SandboxSettings("pause:1", List.of("sleep", "1000"), "pods"),
+				new ImageManager(this.runtime, image, this.api, this.api), new EnvResolver(this.api),
+				new VolumeManager(this.root, this.api), probes, crash, this.api, this.clock, Duration.ofMinutes(1));
+	}
+
+	@Test
+	void aNewPodGetsASandboxAndItsContainerLabelledWithPodAndNode() {
+		Pod pod = add(pod("web", "Always"));
+		sync(pod);
+		List<ContainerDetails> containers = this.runtime.containers();
+		assertThat(containers).hasSize(2);
+		assertThat(containers).allSatisfy(c -> assertThat(c.labels()).containsEntry(RuntimeLabels.POD_UID, "uid-web")
+			.containsEntry(RuntimeLabels.POD_NAMESPACE, "default")
+			.containsEntry(RuntimeLabels.POD_NAME, "web")
+			.containsEntry(RuntimeLabels.NODE, NODE)
+			.containsKey(RuntimeLabels.CONTAINER_NAME));
+		PodStatus status = this.api.lastStatus();
+		assertThat(status.getPhase()).isEqualTo("Running");
+		assertThat(status.getPodIP()).startsWith("10.88.0.");
+		assertThat(status.getHostIP()).isEqualTo("192.168.1.10");
+		assertThat(status.getContainerStatuses().get(0).getState().getRunning()).isNotNull();
+	}
+
+	@Test
+	void aSecondSyncOfAHealthyPodChangesNothingAndWritesNoStatus() {
+		Pod pod = add(pod("web", "Always"));
+		sync(pod);
+		pod.setStatus(this.api.lastStatus());
+		int calls = this.runtime.calls.size();
+		int writes = this.api.statuses.size();
+		sync(pod);
+		assertThat(this.runtime.calls).hasSize(calls);
+		assertThat(this.api.statuses).hasSize(writes);
+	}
+
+	@Test
+	void anExitedContainerRestartsAtOnceThenWaitsInCrashLoopBackOff() {
+		Pod pod = add(pod("crash", "Always"));
+		sync(pod);
+		exitMain(1);
+		sync(pod);
+		assertThat(current().labels()).containsEntry(RuntimeLabels.RESTART_COUNT, "1");
+		exitMain(1);
+		sync(pod);
+		ContainerStatus status = this.api.lastStatus().getContainerStatuses().get(0);
+		assertThat(status.getState().getWaiting().getReason()).isEqualTo("CrashLoopBackOff");
+		assertThat(status.getState().getWaiting().getMessage())
+			.startsWith("back-off 10s restarting failed container=main");
+		assertThat(status.getLastState().getTerminated().getExitCode()).isEqualTo(1);
+		assertThat(status.getRestartCount()).isEqualTo(1);
+		this.clock.advance(Duration.ofSeconds(11));
+		sync(pod);
+		assertThat(current().labels()).containsEntry(RuntimeLabels.RESTART_COUNT, "2");
+		assertThat(current().running()).isTrue();
+	}
+
+	@Test
+	void restartPolicyDecidesWhetherAnExitedContainerRunsAgain() {
+		record Case(String policy, int exitCode, boolean restarts, String phase) {
+		}
+		for (Case c : List.of(new Case("Always", 0, true, "Running"), new Case("OnFailure", 0, false, "Succeeded"),
+				new Case("OnFailure", 2, true, "Running"), new Case("Never", 0, false, "Succeeded"),
+				new Case("Never", 2, false, "Failed"))) {
+			this.runtime.containers().forEach(x -> this.runtime.removeContainer(x.id()));
+			// A pod of its own per case: back-off is remembered per pod uid.
+			Pod pod = add(pod("p-" + c.policy.toLowerCase() + "-" + c.exitCode, c.policy));
+			sync(pod);
+			exitMain(c.exitCode);
+			sync(pod);
+			assertThat(current().running()).as(c.toString()).isEqualTo(c.restarts);
+			assertThat(this.api.lastStatus().getPhase()).as(c.toString()).isEqualTo(c.phase);
+		}
+	}
+
+	@Test
+	void aMissingConfigMapKeyIsCreateContainerConfigErrorNamingTheKey() {
+		Pod pod = add(new PodBuilder(pod("env", "Always")).editSpec()
+			.editFirstContainer()
+			.addNewEnv()
+			.withName("MODE")
+			.withNewValueFrom()
+			.withNewConfigMapKeyRef("mode", "settings", false)
+			.endValueFrom()
+			.endEnv()
+			.endContainer()
+			.endSpec()
+			.build());
+		this.configMaps.put("default/settings",
+				new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata()
+					.withName("settings")
+					.endMetadata()
+					.addToData("other", "x")
+					.build());
+		sync(pod);
+		var waiting = this.api.lastStatus().getContainerStatuses().get(0).getState().getWaiting();
+		assertThat(waiting.getReason()).isEqualTo("CreateContainerConfigError");
+		assertThat(waiting.getMessage()).isEqualTo("couldn't find key mode in ConfigMap default/settings");
+		assertThat(this.api.lastStatus().getPhase()).isEqualTo("Pending");
+	}
+
+	@Test
+	void anImageThatFailsToPullIsErrImagePullThenImagePullBackOff() {
+		this.runtime.unpullable.add("missing:1");
+		Pod pod = add(new PodBuilder(pod("img", "Always")).editSpec()
+			.editFirstContainer()
+			.withImage("missing:1")
+			.endContainer()
+			.endSpec()
+			.build());
+		sync(pod);
+		assertThat(waitingReason()).isEqualTo("ErrImagePull");
+		assertThat(this.api.lastStatus().getContainerStatuses().get(0).getState().getWaiting().getMessage())
+			.contains("manifest for missing:1 not found");
+		sync(pod);
+		assertThat(waitingReason()).isEqualTo("ImagePullBackOff");
+	}
+
+	@Test
+	void containersOfAPodThatIsGoneAreRemoved() {
+		Pod pod = add(pod("gone", "Always"));
+		sync(pod);
+		this.pods.clear();
+		sync(pod);
+		assertThat(this.runtime.containers()).isEmpty();
+	}
+
+	@Test
+	void aDeletedPodIsStoppedWithItsGracePeriodThenDeletedForGood() {
+		Pod pod = add(pod("bye", "Always"));
+		sync(pod);
+		pod.getMetadata().setDeletionTimestamp("2026-01-01T00:00:30Z");
+		pod.getMetadata().setDeletionGracePeriodSeconds(7L);
+		sync(pod);
+		assertThat(this.runtime.calls).contains("stop k8s_main_bye_default_uid-bye_0 grace=7");
+		assertThat(this.runtime.containers()).isEmpty();
+		assertThat(this.api.deleted).containsExactly("bye");
+	}
+
+	@Test
+	void initContainersRunInOrderBeforeTheAppContainers() {
+		Pod pod = add(new PodBuilder(pod("init", "Always")).editSpec()
+			.addNewInitContainer()
+			.withName("first")
+			.withImage(IMAGE)
+			.endInitContainer()
+			.addNewInitContainer()
+			.withName("second")
+			.withImage(IMAGE)
+			.endInitContainer()
+			.endSpec()
+			.build());
+		sync(pod);
+		assertThat(names()).containsExactly("POD", "first");
+		assertThat(this.api.lastStatus().getPhase()).isEqualTo("Pending");
+		exit("first", 0);
+		sync(pod);
+		assertThat(names()).containsExactly("POD", "first", "second");
+		exit("second", 0);
+		sync(pod);
+		assertThat(names()).containsExactly("POD", "first", "second", "main");
+	}
+
+	private Pod pod(String name, String restartPolicy) {
+		return new PodBuilder().withNewMetadata()
+			.withName(name)
+			.withNamespace("default")
+			.withUid("uid-" + name)
+			.endMetadata()
+			.withNewSpec()
+			.withNodeName(NODE)
+			.withRestartPolicy(restartPolicy)
+			.addNewContainer()
+			.withName("main")
+			.withImage(IMAGE)
+			.endContainer()
+			.endSpec()
+			.build();
+	}
+
+	private Pod add(Pod pod) {
+		this.pods.put(Keys.of(pod), pod);
+		return pod;
+	}
+
+	private Result sync(Pod pod) {
+		Result result = this.syncer.reconcile(Keys.of(pod));
+		if (this.api.lastStatus() != null && this.pods.containsKey(Keys.of(pod))) {
+			pod.setStatus(this.api.lastStatus());
+		}
+		return result;
+	}
+
+	private void exitMain(int code) {
+		exit("main", code);
+	}
+
+	private void exit(String container, int code) {
+		this.clock.advance(Duration.ofSeconds(1));
+		this.runtime.containers()
+			.stream()
+			.filter(c -> container.equals(c.labels().get(RuntimeLabels.CONTAINER_NAME)) && c.running())
+			.forEach(c -> this.runtime.exit(c.id(), code));
+	}
+
+	private ContainerDetails current() {
+		return this.runtime.containers()
+			.stream()
+			.filter(c -> "main".equals(c.labels().get(RuntimeLabels.CONTAINER_NAME)))
+			.sorted(Observed.NEWEST_FIRST)
+			.findFirst()
+			.orElseThrow();
+	}
+
+	private List<String> names() {
+		return this.runtime.containers().stream().map(c -> c.labels().get(RuntimeLabels.CONTAINER_NAME)).toList();
+	}
+
+	private String waitingReason() {
+		return this.api.lastStatus().getContainerStatuses().get(0).getState().getWaiting().getReason();
+	}
+
+	private final class RecordingApi implements PodApi, ApiObjects {
+
+		final List<PodStatus> statuses = new ArrayList<>();
+
+		final List<String> deleted = new ArrayList<>();
+
+		PodStatus lastStatus() {
+			return this.statuses.isEmpty() ? null : this.statuses.get(this.statuses.size() - 1);
+		}
+
+		@Override
+		public void updateStatus(Pod pod, PodStatus status) {
+			this.statuses.add(status);
+		}
+
+		@Override
+		public void deleteNow(Pod pod) {
+			this.deleted.add(pod.getMetadata().getName());
+			PodSyncerTest.this.pods.remove(Keys.of(pod));
+		}
+
+		@Override
+		public void event(Pod pod, String type, String reason, String message, String fieldPath) {
+		}
+
+		@Override
+		public ConfigMap configMap(String namespace, String name) {
+			return PodSyncerTest.this.configMaps.get(namespace + "/" + name);
+		}
+
+		@Override
+		public Secret secret(String namespace, String name) {
+			return null;
+		}
+
+	}
+
+}

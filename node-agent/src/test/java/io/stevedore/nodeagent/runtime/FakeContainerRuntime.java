@@ -1,0 +1,156 @@
+package io.stevedore.nodeagent.runtime;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * An in-memory engine for the sync loop's unit tests: containers are records whose state
+ * a test changes ({@link #exit}), images are a set, pulls of images in
+ * {@link #unpullable} fail. Synchronized: the sync may call it from several threads.
+ */
+public final class FakeContainerRuntime implements ContainerRuntime {
+
+	private final Clock clock;
+
+	private final Map<String, ContainerDetails> containers = new LinkedHashMap<>();
+
+	public final Set<String> images = new HashSet<>();
+
+	public final Set<String> unpullable = new HashSet<>();
+
+	public final List<String> calls = new ArrayList<>();
+
+	private int ids;
+
+	private int ips = 1;
+
+	public FakeContainerRuntime(Clock clock) {
+		this.clock = clock;
+	}
+
+	@Override
+	public RuntimeInfo info() {
+		return new RuntimeInfo("docker", "20.10.24", "Debian GNU/Linux 12 (bookworm)", "6.1.0", "linux", "amd64", 2,
+				8L << 30);
+	}
+
+	@Override
+	public synchronized boolean imagePresent(String image) {
+		return this.images.contains(image);
+	}
+
+	@Override
+	public synchronized void pullImage(String image, RegistryAuth auth) throws ImagePullException {
+		this.calls.add("pull " + image);
+		if (this.unpullable.contains(image)) {
+			throw new ImagePullException("manifest for " + image + " not found", null);
+		}
+		this.images.add(image);
+	}
+
+	@Override
+	public synchronized List<ImageSummary> listImages() {
+		return this.images.stream().map(i -> new ImageSummary(List.of(i), 1000)).toList();
+	}
+
+	@Override
+	public synchronized Sandbox runSandbox(SandboxSpec spec) {
+		String id = "sandbox-" + (++this.ids);
+		String ip = "10.88.0." + (++this.ips);
+		Instant now = this.clock.instant();
+		this.containers.put(id, new ContainerDetails(id, spec.name(), spec.image(), "sha256:pause", spec.labels(),
+				"running", 0, false, "", now, now, null, ip));
+		this.calls.add("runSandbox " + spec.name());
+		return new Sandbox(id, ip);
+	}
+
+	@Override
+	public synchronized String createContainer(ContainerSpec spec) {
+		String id = "container-" + (++this.ids);
+		this.containers.put(id, new ContainerDetails(id, spec.name(), spec.image(), "sha256:image", spec.labels(),
+				"created", 0, false, "", this.clock.instant(), null, null, null));
+		this.calls.add("create " + spec.name());
+		this.specs.put(id, spec);
+		return id;
+	}
+
+	public final Map<String, ContainerSpec> specs = new LinkedHashMap<>();
+
+	@Override
+	public synchronized void startContainer(String id) {
+		ContainerDetails c = this.containers.get(id);
+		this.containers.put(id, with(c, "running", 0, this.clock.instant(), null));
+		this.calls.add("start " + c.name());
+	}
+
+	@Override
+	public synchronized void stopContainer(String id, Duration grace) {
+		ContainerDetails c = this.containers.get(id);
+		if (c != null && c.running()) {
+			this.containers.put(id, with(c, "exited", 137, c.startedAt(), this.clock.instant()));
+			this.calls.add("stop " + c.name() + " grace=" + grace.toSeconds());
+		}
+	}
+
+	@Override
+	public synchronized void removeContainer(String id) {
+		ContainerDetails c = this.containers.remove(id);
+		if (c != null) {
+			this.calls.add("remove " + c.name());
+		}
+	}
+
+	@Override
+	public synchronized Optional<ContainerDetails> inspectContainer(String id) {
+		return Optional.ofNullable(this.containers.get(id));
+	}
+
+	@Override
+	public synchronized List<ContainerSummary> listContainers(Map<String, String> labels) {
+		return this.containers.values()
+			.stream()
+			.filter(c -> c.labels().entrySet().containsAll(labels.entrySet()))
+			.map(c -> new ContainerSummary(c.id(), c.name(), c.labels(), c.state(), c.createdAt().getEpochSecond()))
+			.toList();
+	}
+
+	@Override
+	public ExecResult exec(String id, List<String> command, Duration timeout) {
+		return new ExecResult(0, "", false);
+	}
+
+	@Override
+	public String logs(String id, LogOptions options) {
+		return "";
+	}
+
+	@Override
+	public ContainerStats stats(String id) {
+		return new ContainerStats(0, 0);
+	}
+
+	/** The container's process exits with the code now. */
+	public synchronized void exit(String id, int code) {
+		ContainerDetails c = this.containers.get(id);
+		this.containers.put(id, with(c, "exited", code, c.startedAt(), this.clock.instant()));
+	}
+
+	public synchronized List<ContainerDetails> containers() {
+		return List.copyOf(this.containers.values());
+	}
+
+	private static ContainerDetails with(ContainerDetails c, String state, int exit, Instant started,
+			Instant finished) {
+		return new ContainerDetails(c.id(), c.name(), c.image(), c.imageId(), c.labels(), state, exit, false, c.error(),
+				c.createdAt(), started, finished, c.ip());
+	}
+
+}
