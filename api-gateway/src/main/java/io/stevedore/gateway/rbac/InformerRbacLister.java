@@ -22,8 +22,6 @@ import org.springframework.context.SmartLifecycle;
  */
 public final class InformerRbacLister implements RbacLister, SmartLifecycle {
 
-	private static final String BY_NAMESPACE = "namespace";
-
 	private final KubernetesClient client;
 
 	private SharedIndexInformer<ClusterRole> clusterRoles;
@@ -43,10 +41,7 @@ public final class InformerRbacLister implements RbacLister, SmartLifecycle {
 		this.clusterRoles = run(this.client.rbac().clusterRoles().runnableInformer(0));
 		this.clusterRoleBindings = run(this.client.rbac().clusterRoleBindings().runnableInformer(0));
 		this.roles = run(this.client.rbac().roles().inAnyNamespace().runnableInformer(0));
-		this.roleBindings = this.client.rbac().roleBindings().inAnyNamespace().runnableInformer(0);
-		this.roleBindings.addIndexers(java.util.Map.of(BY_NAMESPACE,
-				(binding) -> List.of(String.valueOf(binding.getMetadata().getNamespace()))));
-		run(this.roleBindings);
+		this.roleBindings = run(this.client.rbac().roleBindings().inAnyNamespace().runnableInformer(0));
 	}
 
 	private static <T extends io.fabric8.kubernetes.api.model.HasMetadata> SharedIndexInformer<T> run(
@@ -69,7 +64,8 @@ public final class InformerRbacLister implements RbacLister, SmartLifecycle {
 
 	@Override
 	public List<RoleBinding> roleBindings(String namespace) {
-		return this.roleBindings == null ? List.of() : this.roleBindings.getIndexer().byIndex(BY_NAMESPACE, namespace);
+		return this.roleBindings == null ? List.of()
+				: this.roleBindings.getIndexer().byIndex(Cache.NAMESPACE_INDEX, namespace);
 	}
 
 	@Override

@@ -64,9 +64,10 @@ public final class ReviewHandlers {
 		return request.bodyToMono(byte[].class).defaultIfEmpty(new byte[0]).flatMap((body) -> {
 			SelfSubjectAccessReview review;
 			try {
-				review = StatusResponses.JSON.readValue(body, SelfSubjectAccessReview.class);
+				review = ProtobufReviews.isProtobuf(body) ? ProtobufReviews.selfSubjectAccessReview(body)
+						: StatusResponses.JSON.readValue(body, SelfSubjectAccessReview.class);
 			}
-			catch (IOException ex) {
+			catch (IOException | IllegalArgumentException ex) {
 				return badRequest("invalid SelfSubjectAccessReview: " + ex.getMessage());
 			}
 			if (review == null || review.getSpec() == null) {
