@@ -12,6 +12,7 @@ import io.stevedore.controller.manager.ControllerContext;
 import io.stevedore.controller.manager.ControllerFactory;
 import io.stevedore.controller.manager.RunningController;
 import io.stevedore.controller.workload.CacheLister;
+import io.stevedore.controller.workload.ClientEventRecorder;
 
 import org.springframework.stereotype.Component;
 
@@ -52,7 +53,8 @@ public class DeploymentController implements ControllerFactory {
 		rsInformer.start();
 		podInformer.start();
 		DeploymentSync sync = new DeploymentSync(deployments, replicaSets, CacheLister.of(podInformer),
-				new ClientDeploymentWrites(client), context.clock());
+				new ClientDeploymentWrites(client),
+				new ClientEventRecorder(client, "deployment-controller", context.clock()), context.clock());
 		Controller controller = new Controller(NAME, queue, sync, context.workers(),
 				() -> dInformer.hasSynced() && rsInformer.hasSynced() && podInformer.hasSynced(), context.clock());
 		controller.start();

@@ -15,6 +15,7 @@ import io.stevedore.client.controller.Result;
 import io.stevedore.controller.workload.CacheLister;
 import io.stevedore.controller.workload.ControllerRefClaim;
 import io.stevedore.controller.workload.ControllerRefs;
+import io.stevedore.controller.workload.EventRecorder;
 import io.stevedore.machinery.selectors.LabelSelector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,10 +49,13 @@ public final class DeploymentSync implements Reconciler {
 
 	private final DeploymentWrites writes;
 
+	private final EventRecorder events;
+
 	private final Clock clock;
 
 	public DeploymentSync(CacheLister<Deployment> deployments, CacheLister<ReplicaSet> replicaSets,
-			CacheLister<Pod> pods, DeploymentWrites writes, Clock clock) {
+			CacheLister<Pod> pods, DeploymentWrites writes, EventRecorder events, Clock clock) {
+		this.events = events;
 		this.deployments = deployments;
 		this.replicaSets = replicaSets;
 		this.pods = pods;
@@ -71,8 +75,8 @@ public final class DeploymentSync implements Reconciler {
 		if (selectorSpec == null
 				|| (isEmpty(selectorSpec.getMatchLabels()) && isEmpty(selectorSpec.getMatchExpressions()))) {
 			// Kubernetes refuses to select every pod of the namespace.
-			log.warn("deployment selects every pod, not syncing ns={} name={} event=SelectingAll", Keys.namespace(key),
-					Keys.name(key));
+			this.events.event(d, EventRecorder.WARNING, "SelectingAll",
+					"This deployment is selecting all pods. A non-empty selector is required.");
 			return Result.done();
 		}
 		LabelSelector selector;
@@ -89,7 +93,7 @@ public final class DeploymentSync implements Reconciler {
 			.stream()
 			.map(DeploymentUtil::copy)
 			.toList();
-		Rollout rollout = new Rollout(d, owned, this.writes, this.replicaSets, this.clock);
+		Rollout rollout = new Rollout(d, owned, this.writes, this.replicaSets, this.events, this.clock);
 		if (d.getMetadata().getDeletionTimestamp() != null) {
 			Rollout.ReplicaSets sets = rollout.replicaSetsAndSyncRevision(false);
 			rollout.syncStatus(sets.all(), sets.newRS());

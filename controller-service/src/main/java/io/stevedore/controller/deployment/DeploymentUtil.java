@@ -1,6 +1,5 @@
 package io.stevedore.controller.deployment;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -11,13 +10,12 @@ import java.util.Objects;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.stevedore.controller.workload.TemplateHash;
 
 /**
  * Revisions, annotations, template hashes and replica arithmetic of Deployments and their
@@ -39,13 +37,6 @@ final class DeploymentUtil {
 	/** Deployment annotations that are not copied to its ReplicaSets. */
 	private static final Set<String> NOT_COPIED = Set.of("kubectl.kubernetes.io/last-applied-configuration", REVISION,
 			REVISION_HISTORY, DESIRED_REPLICAS, MAX_REPLICAS, "deprecated.deployment.rollback.to");
-
-	/** Kubernetes' {@code rand.SafeEncodeString} alphabet: no vowels, no look-alikes. */
-	private static final String ALPHANUMS = "bcdfghjklmnpqrstvwxz2456789";
-
-	private static final ObjectMapper CANONICAL = Serialization.jsonMapper()
-		.copy()
-		.configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
 	static final Comparator<ReplicaSet> OLDEST_FIRST = Comparator.comparing(DeploymentUtil::created)
 		.thenComparing(rs -> rs.getMetadata().getName());
@@ -84,35 +75,12 @@ final class DeploymentUtil {
 	}
 
 	/**
-	 * Kubernetes' {@code ComputeHash}: FNV-1a over the template (and the collision count,
-	 * which changes the name when two templates collide), encoded without vowels.
+	 * Kubernetes' {@code ComputeHash}: the template's hash (and the collision count,
+	 * which changes the name when two templates collide), the shared
+	 * {@link TemplateHash}.
 	 */
 	static String computeHash(PodTemplateSpec template, Integer collisionCount) {
-		int hash = 0x811c9dc5;
-		byte[] bytes;
-		try {
-			bytes = CANONICAL.writeValueAsBytes(template);
-		}
-		catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
-			throw new IllegalStateException("cannot serialize a pod template", ex);
-		}
-		for (byte b : bytes) {
-			hash ^= (b & 0xff);
-			hash *= 0x01000193;
-		}
-		if (collisionCount != null) {
-			int count = collisionCount;
-			for (int i = 0; i < 4; i++) {
-				hash ^= (count >>> (8 * i)) & 0xff;
-				hash *= 0x01000193;
-			}
-		}
-		String decimal = Long.toString(Integer.toUnsignedLong(hash));
-		StringBuilder encoded = new StringBuilder(decimal.length());
-		for (char c : decimal.toCharArray()) {
-			encoded.append(ALPHANUMS.charAt(c % ALPHANUMS.length()));
-		}
-		return encoded.toString();
+		return TemplateHash.of(template, collisionCount);
 	}
 
 	/**
@@ -124,7 +92,8 @@ final class DeploymentUtil {
 	}
 
 	private static JsonNode withoutHash(PodTemplateSpec template) {
-		JsonNode tree = CANONICAL.valueToTree(template);
+		// Object nodes compare regardless of key order.
+		JsonNode tree = Serialization.jsonMapper().valueToTree(template);
 		JsonNode labels = tree.path("metadata").path("labels");
 		if (labels instanceof ObjectNode object) {
 			object.remove(POD_TEMPLATE_HASH);

@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.stevedore.controller.workload.CacheLister;
 import io.stevedore.controller.workload.ControllerRefs;
+import io.stevedore.controller.workload.EventRecorder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +39,8 @@ final class Rollout {
 
 	private final CacheLister<ReplicaSet> replicaSets;
 
+	private final EventRecorder events;
+
 	private final Clock clock;
 
 	/** The working copy; its status is what this sync has decided so far. */
@@ -50,7 +53,8 @@ final class Rollout {
 	private Duration requeueAfter;
 
 	Rollout(Deployment deployment, List<ReplicaSet> owned, DeploymentWrites writes, CacheLister<ReplicaSet> replicaSets,
-			Clock clock) {
+			EventRecorder events, Clock clock) {
+		this.events = events;
 		this.deployment = deployment;
 		this.cachedStatus = deployment.getStatus() == null ? new DeploymentStatus()
 				: DeploymentUtil.copy(deployment.getStatus());
@@ -195,9 +199,10 @@ final class Rollout {
 		}
 		if (!alreadyExisted) {
 			this.owned.add(created);
-			log.info("scaling replica set ns={} deployment={} replicaset={} replicas={} event=ScalingReplicaSet",
-					d.getMetadata().getNamespace(), d.getMetadata().getName(), created.getMetadata().getName(),
-					DeploymentUtil.replicas(created));
+			if (DeploymentUtil.replicas(created) > 0) {
+				this.events.event(d, EventRecorder.NORMAL, "ScalingReplicaSet", "Scaled up replica set "
+						+ created.getMetadata().getName() + " from 0 to " + DeploymentUtil.replicas(created));
+			}
 		}
 		setDeploymentRevision(Long.toString(newRevision));
 		if (!alreadyExisted && DeploymentConditions.hasProgressDeadline(d)) {
@@ -241,9 +246,9 @@ final class Rollout {
 		DeploymentUtil.setReplicasAnnotations(copy, desired, max);
 		ReplicaSet updated = replace(rs, this.writes.updateReplicaSet(copy));
 		if (sizeChanges) {
-			log.info("scaled replica set ns={} deployment={} replicaset={} from={} to={} event=ScalingReplicaSet",
-					d.getMetadata().getNamespace(), d.getMetadata().getName(), rs.getMetadata().getName(),
-					DeploymentUtil.replicas(rs), newScale);
+			String direction = newScale > DeploymentUtil.replicas(rs) ? "up" : "down";
+			this.events.event(d, EventRecorder.NORMAL, "ScalingReplicaSet", "Scaled " + direction + " replica set "
+					+ rs.getMetadata().getName() + " from " + DeploymentUtil.replicas(rs) + " to " + newScale);
 		}
 		return updated;
 	}

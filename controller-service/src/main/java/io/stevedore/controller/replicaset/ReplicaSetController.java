@@ -11,6 +11,7 @@ import io.stevedore.controller.manager.ControllerContext;
 import io.stevedore.controller.manager.ControllerFactory;
 import io.stevedore.controller.manager.RunningController;
 import io.stevedore.controller.workload.CacheLister;
+import io.stevedore.controller.workload.ClientEventRecorder;
 import io.stevedore.controller.workload.ClientPodControl;
 import io.stevedore.controller.workload.ControllerExpectations;
 
@@ -53,7 +54,8 @@ public class ReplicaSetController implements ControllerFactory {
 					ReplicaSet copy = new io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder(rs).withStatus(status)
 						.build();
 					client.apps().replicaSets().resource(copy).updateStatus();
-				}, expectations, context.clock());
+				}, expectations, new ClientEventRecorder(client, "replicaset-controller", context.clock()),
+				context.clock());
 		Controller controller = new Controller(NAME, queue, sync, context.workers(),
 				() -> rsInformer.hasSynced() && podInformer.hasSynced(), context.clock());
 		controller.start();

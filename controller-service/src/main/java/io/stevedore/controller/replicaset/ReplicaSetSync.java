@@ -17,6 +17,7 @@ import io.stevedore.client.controller.Result;
 import io.stevedore.controller.workload.CacheLister;
 import io.stevedore.controller.workload.ControllerExpectations;
 import io.stevedore.controller.workload.ControllerRefClaim;
+import io.stevedore.controller.workload.EventRecorder;
 import io.stevedore.controller.workload.PodControl;
 import io.stevedore.controller.workload.PodStates;
 import io.stevedore.controller.workload.SlowStartBatch;
@@ -51,10 +52,14 @@ public final class ReplicaSetSync implements Reconciler {
 
 	private final ControllerExpectations expectations;
 
+	private final EventRecorder events;
+
 	private final Clock clock;
 
 	public ReplicaSetSync(CacheLister<ReplicaSet> replicaSets, CacheLister<Pod> pods, PodControl podControl,
-			ReplicaSetStatusWriter statusWriter, ControllerExpectations expectations, Clock clock) {
+			ReplicaSetStatusWriter statusWriter, ControllerExpectations expectations, EventRecorder events,
+			Clock clock) {
+		this.events = events;
 		this.replicaSets = replicaSets;
 		this.pods = pods;
 		this.podControl = podControl;
@@ -115,8 +120,15 @@ public final class ReplicaSetSync implements Reconciler {
 			int create = Math.min(-diff, BURST_REPLICAS);
 			// Expect before acting: the informer may see a pod before create() returns.
 			this.expectations.expectCreations(key, create);
-			SlowStartBatch.Outcome outcome = SlowStartBatch.run(create,
-					() -> this.podControl.createPod(rs.getSpec().getTemplate(), rs));
+			SlowStartBatch.Outcome outcome = SlowStartBatch.run(create, () -> {
+				Pod pod = this.podControl.createPod(rs.getSpec().getTemplate(), rs);
+				this.events.event(rs, EventRecorder.NORMAL, "SuccessfulCreate",
+						"Created pod: " + pod.getMetadata().getName());
+			});
+			if (outcome.failure() != null) {
+				this.events.event(rs, EventRecorder.WARNING, "FailedCreate",
+						"Error creating: " + outcome.failure().getMessage());
+			}
 			for (int i = outcome.successes(); i < create; i++) {
 				// Never coming: failed or skipped.
 				this.expectations.creationObserved(key);
@@ -135,8 +147,11 @@ public final class ReplicaSetSync implements Reconciler {
 			for (Pod pod : victims) {
 				try {
 					this.podControl.deletePod(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), rs);
+					this.events.event(rs, EventRecorder.NORMAL, "SuccessfulDelete",
+							"Deleted pod: " + pod.getMetadata().getName());
 				}
 				catch (KubernetesClientException ex) {
+					this.events.event(rs, EventRecorder.WARNING, "FailedDelete", "Error deleting: " + ex.getMessage());
 					this.expectations.deletionObserved(key);
 					if (failure == null) {
 						failure = ex;

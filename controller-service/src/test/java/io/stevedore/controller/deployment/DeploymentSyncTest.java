@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.stevedore.client.clock.FakeClock;
 import io.stevedore.client.controller.Result;
 import io.stevedore.controller.replicaset.InMemoryLister;
+import io.stevedore.controller.replicaset.RecordingEventRecorder;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,8 +36,10 @@ class DeploymentSyncTest {
 
 	final FakeDeploymentWrites writes = new FakeDeploymentWrites(this.deployments, this.replicaSets);
 
+	final RecordingEventRecorder events = new RecordingEventRecorder();
+
 	final DeploymentSync sync = new DeploymentSync(this.deployments, this.replicaSets, this.pods, this.writes,
-			this.clock);
+			this.events, this.clock);
 
 	@Test
 	void aNewDeploymentGetsAReplicaSetNamedByTemplateHashAtRevisionOne() {
@@ -66,6 +69,8 @@ class DeploymentSyncTest {
 		assertThat(condition(d, "Progressing").getReason()).isEqualTo("NewReplicaSetCreated");
 		assertThat(condition(d, "Available").getStatus()).isEqualTo("False");
 		assertThat(d.getStatus().getObservedGeneration()).isEqualTo(1L);
+		assertThat(this.events.events).containsExactly("Normal ScalingReplicaSet Scaled up replica set "
+				+ onlyReplicaSet().getMetadata().getName() + " from 0 to 3");
 	}
 
 	@Test
@@ -133,6 +138,8 @@ class DeploymentSyncTest {
 
 		assertThat(replicaSet(old.getMetadata().getName()).getSpec().getReplicas()).isEqualTo(2);
 		assertThat(current().getMetadata().getAnnotations()).containsEntry("deployment.kubernetes.io/revision", "2");
+		assertThat(this.events.events).endsWith(
+				"Normal ScalingReplicaSet Scaled down replica set " + old.getMetadata().getName() + " from 3 to 2");
 	}
 
 	@Test
@@ -346,6 +353,8 @@ class DeploymentSyncTest {
 		sync();
 
 		assertThat(this.writes.created).isEmpty();
+		assertThat(this.events.events).containsExactly(
+				"Warning SelectingAll This deployment is selecting all pods. A non-empty selector is required.");
 	}
 
 	// --- helpers -----------------------------------------------------------------

@@ -12,7 +12,9 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.stevedore.controller.workload.PodControl;
 import io.stevedore.controller.workload.PodTemplates;
 
-/** Records pod writes instead of sending them; can fail creations after a number of them. */
+/**
+ * Records pod writes instead of sending them; can fail creations after a number of them.
+ */
 public final class FakePodControl implements PodControl {
 
 	public final List<Pod> created = new ArrayList<>();

@@ -8,7 +8,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.stevedore.controller.workload.CacheLister;
 
-/** A {@link CacheLister} over objects a test puts in: the informer cache of unit tests. */
+/**
+ * A {@link CacheLister} over objects a test puts in: the informer cache of unit tests.
+ */
 public final class InMemoryLister<T extends HasMetadata> implements CacheLister<T> {
 
 	private final Map<String, T> objects = new ConcurrentHashMap<>();
@@ -39,7 +41,10 @@ public final class InMemoryLister<T extends HasMetadata> implements CacheLister<
 	@Override
 	public List<T> list(String namespace) {
 		List<T> result = new ArrayList<>();
-		this.objects.values().stream().filter(o -> namespace.equals(o.getMetadata().getNamespace())).forEach(result::add);
+		this.objects.values()
+			.stream()
+			.filter(o -> namespace.equals(o.getMetadata().getNamespace()))
+			.forEach(result::add);
 		result.sort(java.util.Comparator.comparing(o -> o.getMetadata().getName()));
 		return result;
 	}

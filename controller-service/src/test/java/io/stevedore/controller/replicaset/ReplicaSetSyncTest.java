@@ -38,8 +38,10 @@ class ReplicaSetSyncTest {
 
 	final ControllerExpectations expectations = new ControllerExpectations(this.clock);
 
+	final RecordingEventRecorder events = new RecordingEventRecorder();
+
 	final ReplicaSetSync sync = new ReplicaSetSync(this.replicaSets, this.pods, this.podControl,
-			(rs, status) -> this.statuses.add(status), this.expectations, this.clock);
+			(rs, status) -> this.statuses.add(status), this.expectations, this.events, this.clock);
 
 	@Test
 	void createsPodsFromTheTemplateUntilReplicasAreReached() throws Exception {
@@ -52,6 +54,8 @@ class ReplicaSetSyncTest {
 			assertThat(pod.getMetadata().getLabels()).containsEntry("app", "web");
 			assertThat(ControllerRefs.isControlledBy(pod, rs.getMetadata().getUid())).isTrue();
 		});
+		assertThat(this.events.events).hasSize(3)
+			.allSatisfy(e -> assertThat(e).startsWith("Normal SuccessfulCreate Created pod: web-"));
 	}
 
 	@Test
@@ -103,6 +107,8 @@ class ReplicaSetSyncTest {
 		this.sync.reconcile("shop/web");
 
 		assertThat(this.podControl.deleted).containsExactlyInAnyOrder("b-unscheduled", "c-not-ready");
+		assertThat(this.events.events).containsExactlyInAnyOrder("Normal SuccessfulDelete Deleted pod: b-unscheduled",
+				"Normal SuccessfulDelete Deleted pod: c-not-ready");
 	}
 
 	@Test
@@ -234,6 +240,8 @@ class ReplicaSetSyncTest {
 				assertThat(c.getMessage()).contains("exceeded quota");
 			}));
 		assertThat(this.expectations.satisfied("shop/web")).as("failed creations are not awaited").isFalse();
+		assertThat(this.events.events)
+			.contains("Warning FailedCreate Error creating: pods \"x\" is forbidden: exceeded quota");
 	}
 
 	@Test
@@ -283,7 +291,9 @@ class ReplicaSetSyncTest {
 			.build();
 	}
 
-	/** A pod of the owner's template; {@code owner} null for an orphan labelled app=web. */
+	/**
+	 * A pod of the owner's template; {@code owner} null for an orphan labelled app=web.
+	 */
 	static Pod pod(String name, ReplicaSet owner, boolean ready, String node, String created) {
 		PodBuilder builder = new PodBuilder().withNewMetadata()
 			.withName(name)

@@ -1,0 +1,88 @@
+package io.stevedore.controller.workload;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes core/v1 Events through fabric8, off the sync's thread: a slow or failing event
+ * write never delays or fails a reconcile. Names follow Kubernetes
+ * ({@code <object>.<hex nanos>}).
+ */
+public final class ClientEventRecorder implements EventRecorder {
+
+	private static final Logger log = LoggerFactory.getLogger(ClientEventRecorder.class);
+
+	private static final ExecutorService WRITERS = Executors
+		.newThreadPerTaskExecutor(Thread.ofVirtual().name("event-recorder").factory());
+
+	private final KubernetesClient client;
+
+	private final String component;
+
+	private final Clock clock;
+
+	/**
+	 * @param component the reporting controller, e.g. {@code replicaset-controller} */
+	public ClientEventRecorder(KubernetesClient client, String component, Clock clock) {
+		this.client = client;
+		this.component = component;
+		this.clock = clock;
+	}
+
+	@Override
+	public void event(HasMetadata object, String type, String reason, String message) {
+		Event event = build(object, type, reason, message, this.component, this.clock.instant());
+		log.info("event ns={} object={}/{} type={} reason={} message=\"{}\"", event.getMetadata().getNamespace(),
+				object.getKind(), object.getMetadata().getName(), type, reason, message);
+		WRITERS.execute(() -> {
+			try {
+				this.client.v1().events().inNamespace(event.getMetadata().getNamespace()).resource(event).create();
+			}
+			catch (KubernetesClientException ex) {
+				log.debug("event dropped reason={} error=\"{}\"", reason, ex.getMessage());
+			}
+		});
+	}
+
+	static Event build(HasMetadata object, String type, String reason, String message, String component, Instant now) {
+		String time = now.truncatedTo(ChronoUnit.SECONDS).toString();
+		String namespace = object.getMetadata().getNamespace() == null ? "default"
+				: object.getMetadata().getNamespace();
+		long nanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+		return new EventBuilder().withNewMetadata()
+			.withName(object.getMetadata().getName() + "." + Long.toHexString(nanos))
+			.withNamespace(namespace)
+			.endMetadata()
+			.withNewInvolvedObject()
+			.withApiVersion(object.getApiVersion())
+			.withKind(object.getKind())
+			.withName(object.getMetadata().getName())
+			.withNamespace(object.getMetadata().getNamespace())
+			.withUid(object.getMetadata().getUid())
+			.withResourceVersion(object.getMetadata().getResourceVersion())
+			.endInvolvedObject()
+			.withType(type)
+			.withReason(reason)
+			.withMessage(message)
+			.withNewSource()
+			.withComponent(component)
+			.endSource()
+			.withReportingComponent(component)
+			.withFirstTimestamp(time)
+			.withLastTimestamp(time)
+			.withCount(1)
+			.build();
+	}
+
+}
