@@ -77,17 +77,23 @@ public final class ApiSchedulingOutcomes implements SchedulingOutcomes, AutoClos
 			Thread.currentThread().interrupt();
 			return;
 		}
-		this.writers.execute(() -> {
-			try {
-				write.run();
-			}
-			catch (RuntimeException ex) {
-				log.warn("could not record scheduling outcome error=\"{}\"", ex.toString());
-			}
-			finally {
-				this.inFlight.release();
-			}
-		});
+		try {
+			this.writers.execute(() -> {
+				try {
+					write.run();
+				}
+				catch (RuntimeException ex) {
+					log.warn("could not record scheduling outcome error=\"{}\"", ex.toString());
+				}
+				finally {
+					this.inFlight.release();
+				}
+			});
+		}
+		catch (java.util.concurrent.RejectedExecutionException ex) {
+			// Shutting down: a bind that finishes now has nobody left to tell.
+			this.inFlight.release();
+		}
 	}
 
 	private static boolean alreadySays(Pod pod, String reason, String message) {

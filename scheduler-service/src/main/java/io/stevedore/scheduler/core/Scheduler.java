@@ -126,6 +126,13 @@ public final class Scheduler {
 			}
 		}
 		this.binders.shutdown();
+		try {
+			// Binds in flight finish (or see they may not bind) before the client closes.
+			this.binders.awaitTermination(5, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	private void run() {
@@ -158,8 +165,12 @@ public final class Scheduler {
 		this.cache.updateSnapshot(this.snapshot);
 		CycleState state = new CycleState();
 		ScheduleResult result;
+		long started = System.nanoTime();
 		try {
 			result = this.algorithm.schedule(framework, state, pod, this.snapshot);
+			this.metrics.attemptDuration(Duration.ofNanos(System.nanoTime() - started),
+					result.nodeName() == null ? SchedulerMetrics.UNSCHEDULABLE : SchedulerMetrics.SCHEDULED,
+					framework.profileName());
 		}
 		catch (RuntimeException ex) {
 			log.error("scheduling failed ns={} name={}", pod.namespace(), pod.pod().getMetadata().getName(), ex);

@@ -13,8 +13,9 @@ import io.stevedore.scheduler.queue.SchedulingQueue;
  * kube-scheduler's metrics on Actuator's Prometheus endpoint:
  * {@code scheduler_schedule_attempts_total{result,profile}},
  * {@code scheduler_e2e_scheduling_duration_seconds} (from a pod's first queueing to its
- * bind, as a histogram) and {@code scheduler_pending_pods{queue}}. The gauges follow
- * whichever scheduler instance currently leads.
+ * bind, as a histogram), {@code scheduler_scheduling_attempt_duration_seconds} (the cycle
+ * alone) and {@code scheduler_pending_pods{queue}}. The gauges follow whichever scheduler
+ * instance currently leads.
  */
 public final class SchedulerMetrics {
 
@@ -64,6 +65,17 @@ public final class SchedulerMetrics {
 			.tag("profile", profile)
 			.register(this.registry)
 			.increment();
+	}
+
+	/** The scheduling cycle alone (snapshot, filter, score, assume), without the bind. */
+	void attemptDuration(Duration duration, String result, String profile) {
+		Timer.builder("scheduler_scheduling_attempt_duration")
+			.description("Scheduling cycle duration, bind excluded")
+			.tag("result", result)
+			.tag("profile", profile)
+			.publishPercentileHistogram()
+			.register(this.registry)
+			.record(duration);
 	}
 
 	void e2eLatency(Duration duration, String profile) {
