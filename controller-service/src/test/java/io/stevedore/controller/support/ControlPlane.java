@@ -33,12 +33,24 @@ public final class ControlPlane implements AutoCloseable {
 
 	private ConfigurableApplicationContext controllers;
 
-	private ControlPlane(ConfigurableApplicationContext apiserver, String url) {
+	private final String[] controllerArgs;
+
+	private ControlPlane(ConfigurableApplicationContext apiserver, String url, String[] controllerArgs) {
 		this.apiserver = apiserver;
 		this.url = url;
+		this.controllerArgs = controllerArgs;
 	}
 
 	public static ControlPlane start(Path dataDir) {
+		return start(dataDir, new String[0]);
+	}
+
+	/**
+	 * @param controllerArgs more controller-service settings, e.g.
+	 * {@code --stevedore.controllers.enabled=garbagecollector} to test one controller
+	 * alone
+	 */
+	public static ControlPlane start(Path dataDir, String... controllerArgs) {
 		int port = freePort();
 		// The controller-service's application.yml shadows the apiserver's on this
 		// classpath: everything the apiserver needs is an argument.
@@ -48,18 +60,20 @@ public final class ControlPlane implements AutoCloseable {
 				"--stevedore.storage.embedded-dir=" + dataDir, "--stevedore.storage.require-durable=true",
 				"--spring.application.name=apiserver-service", "--server.shutdown=immediate",
 				"--spring.main.banner-mode=off", "--logging.level.root=WARN");
-		ControlPlane plane = new ControlPlane(apiserver, "http://127.0.0.1:" + port);
+		ControlPlane plane = new ControlPlane(apiserver, "http://127.0.0.1:" + port, controllerArgs);
 		plane.startControllers("test-replica-1");
 		return plane;
 	}
 
 	/** Starts (another) controller-service replica against this apiserver. */
 	public ConfigurableApplicationContext startControllers(String identity) {
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(ControllerApplication.class).run(
-				"--server.port=0", "--stevedore.apiserver.url=" + this.url,
-				"--stevedore.controllers.leader-election.identity=" + identity, "--server.shutdown=immediate",
-				"--spring.main.banner-mode=off", "--logging.level.root=WARN",
-				"--logging.level.io.stevedore.controller=INFO");
+		java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--server.port=0",
+				"--stevedore.apiserver.url=" + this.url, "--stevedore.controllers.leader-election.identity=" + identity,
+				"--server.shutdown=immediate", "--spring.main.banner-mode=off", "--logging.level.root=WARN",
+				"--logging.level.io.stevedore.controller=INFO"));
+		args.addAll(java.util.List.of(this.controllerArgs));
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(ControllerApplication.class)
+			.run(args.toArray(String[]::new));
 		if (this.controllers == null) {
 			this.controllers = context;
 			await().atMost(Duration.ofSeconds(30)).until(() -> context.getBean(ControllerManager.class).isActive());
