@@ -120,8 +120,10 @@ class GatewaySecurityIT {
 	/** kubectl prompts for a user name without credentials, so plain HTTPS here. */
 	@Test
 	void anonymousIsForbiddenFromTheApiAsKubernetesWords() throws Exception {
-		assertThat(get("/api/v1/namespaces/default/pods").body()).contains("\"code\":403")
-			.contains("pods is forbidden: User \"system:anonymous\" cannot list resource \"pods\" in API group \"\" "
+		HttpResponse<String> response = get("/api/v1/namespaces/default/pods");
+		assertThat(response.statusCode()).isEqualTo(403);
+		assertThat(StatusResponses.JSON.readTree(response.body()).get("message").asText())
+			.isEqualTo("pods is forbidden: User \"system:anonymous\" cannot list resource \"pods\" in API group \"\" "
 					+ "in the namespace \"default\"");
 	}
 
