@@ -186,6 +186,23 @@ class PodLifecycleIT {
 	}
 
 	@Test
+	void aPodInItsGracePeriodStaysWhileItsNodeWritesItsStatus() {
+		// Bound to a node without an agent: only this test writes to it.
+		Pod pod = new PodBuilder(TestPods.sleeper("grace", "no-agent-node")).editSpec()
+			.withTerminationGracePeriodSeconds(30L)
+			.endSpec()
+			.build();
+		client.pods().resource(pod).create();
+		client.pods().inNamespace("default").withName("grace").delete();
+		Pod deleting = client.pods().inNamespace("default").withName("grace").get();
+		deleting.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPhase("Running").build());
+		client.pods().inNamespace("default").resource(deleting).updateStatus();
+		assertThat(client.pods().inNamespace("default").withName("grace").get()).isNotNull();
+		client.pods().inNamespace("default").withName("grace").withGracePeriod(0).delete();
+		assertThat(client.pods().inNamespace("default").withName("grace").get()).isNull();
+	}
+
+	@Test
 	void aRestartedAgentAdoptsRunningContainersWithoutRestartingThem() {
 		client.pods().resource(TestPods.sleeper("adopted", NODE)).create();
 		Pod before = awaitPod("adopted", p -> "Running".equals(p.getStatus().getPhase()) && ready(p));

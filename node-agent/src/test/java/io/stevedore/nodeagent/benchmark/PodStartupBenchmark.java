@@ -1,0 +1,142 @@
+package io.stevedore.nodeagent.benchmark;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import io.stevedore.nodeagent.runtime.RuntimeLabels;
+import io.stevedore.nodeagent.support.TestCluster;
+import io.stevedore.nodeagent.support.TestPods;
+import io.stevedore.testsupport.docker.Docker;
+
+/**
+ * Pod startup latency on the real Docker engine with the image present: N pods created at
+ * once, each timed from its create request to the watch event that shows it Running and
+ * Ready (what Kubernetes' pod startup SLO measures). The apiserver runs in this JVM; the
+ * agent runs as its own process from the packaged jar, so its RSS is its own.
+ * <p>
+ * Run:
+ * {@code java -cp <test classpath> io.stevedore.nodeagent.benchmark.PodStartupBenchmark [pods] [agent-jar]}
+ */
+public final class PodStartupBenchmark {
+
+	private static final String NODE = "bench-node";
+
+	private PodStartupBenchmark() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		int count = args.length > 0 ? Integer.parseInt(args[0]) : 100;
+		String jar = args.length > 1 ? args[1] : "node-agent/target/node-agent-0.1.0-SNAPSHOT.jar";
+		Path dir = Files.createTempDirectory("stevedore-bench");
+		Docker.removeContainers(RuntimeLabels.NODE, NODE);
+		try (TestCluster cluster = TestCluster.start(dir); KubernetesClient client = cluster.client()) {
+			Process agent = startAgent(cluster.url(), dir, jar);
+			try {
+				waitForNode(client);
+				run(client, count, agent);
+			}
+			finally {
+				agent.destroy();
+				agent.waitFor(30, TimeUnit.SECONDS);
+				Docker.removeContainers(RuntimeLabels.NODE, NODE);
+			}
+		}
+		System.exit(0);
+	}
+
+	private static void run(KubernetesClient client, int count, Process agent) throws Exception {
+		Map<String, Long> created = new ConcurrentHashMap<>();
+		List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+		CountDownLatch running = new CountDownLatch(count);
+		var watch = client.pods().inNamespace("default").watch(new Watcher<Pod>() {
+			@Override
+			public void eventReceived(Action action, Pod pod) {
+				Long start = created.get(pod.getMetadata().getName());
+				if (start != null && pod.getStatus() != null && "Running".equals(pod.getStatus().getPhase())
+						&& pod.getStatus().getConditions() != null
+						&& pod.getStatus()
+							.getConditions()
+							.stream()
+							.anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()))
+						&& created.remove(pod.getMetadata().getName()) != null) {
+					latencies.add((System.nanoTime() - start) / 1_000_000);
+					running.countDown();
+				}
+			}
+
+			@Override
+			public void onClose(WatcherException cause) {
+			}
+		});
+		long begin = System.nanoTime();
+		for (int i = 0; i < count; i++) {
+			String name = "bench-" + i;
+			created.put(name, System.nanoTime());
+			client.pods().resource(TestPods.sleeper(name, NODE)).create();
+		}
+		boolean all = running.await(10, TimeUnit.MINUTES);
+		long total = (System.nanoTime() - begin) / 1_000_000;
+		watch.close();
+		List<Long> sorted = new ArrayList<>(latencies);
+		Collections.sort(sorted);
+		System.out.printf("pods=%d running=%d allRunning=%s wallMs=%d%n", count, sorted.size(), all, total);
+		System.out.printf("startup latency ms: p50=%d p90=%d p99=%d max=%d%n", percentile(sorted, 50),
+				percentile(sorted, 90), percentile(sorted, 99), sorted.isEmpty() ? -1 : sorted.get(sorted.size() - 1));
+		Thread.sleep(5000);
+		System.out.printf("agent RSS with %d pods: %d MiB%n", sorted.size(), rssKib(agent.pid()) / 1024);
+	}
+
+	private static long percentile(List<Long> sorted, int p) {
+		if (sorted.isEmpty()) {
+			return -1;
+		}
+		int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+		return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+	}
+
+	private static long rssKib(long pid) throws Exception {
+		for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+			if (line.startsWith("VmRSS:")) {
+				return Long.parseLong(line.replaceAll("[^0-9]", ""));
+			}
+		}
+		return -1;
+	}
+
+	private static Process startAgent(String url, Path dir, String jar) throws Exception {
+		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+		return new ProcessBuilder(java, "-jar", jar, "--server.port=0", "--stevedore.apiserver.url=" + url,
+				"--stevedore.node.name=" + NODE, "--stevedore.node.address=127.0.0.1",
+				"--stevedore.node.root-dir=" + dir.resolve("node"),
+				"--stevedore.node.sandbox-image=" + io.stevedore.testsupport.docker.TestImages.BUSYBOX,
+				"--stevedore.node.relist-period=500ms", "--logging.level.root=WARN")
+			.redirectErrorStream(true)
+			.redirectOutput(new File(dir.resolve("agent.log").toString()))
+			.start();
+	}
+
+	private static void waitForNode(KubernetesClient client) throws InterruptedException {
+		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+		while (System.nanoTime() < deadline) {
+			if (client.nodes().withName(NODE).get() != null) {
+				return;
+			}
+			Thread.sleep(200);
+		}
+		throw new IllegalStateException("the agent did not register " + NODE + " within 60s");
+	}
+
+}
