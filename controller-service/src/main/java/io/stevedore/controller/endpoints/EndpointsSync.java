@@ -73,11 +73,23 @@ public final class EndpointsSync implements Reconciler {
 		if (ServicePods.isHeadless(service)) {
 			labels.put(ServicePods.HEADLESS_LABEL, "");
 		}
+		List<EndpointSubset> truncated = EndpointsTruncation.truncate(subsets, EndpointsTruncation.MAX_CAPACITY);
+		Map<String, String> annotations = new HashMap<>(
+				current == null || current.getMetadata().getAnnotations() == null ? Map.of()
+						: current.getMetadata().getAnnotations());
+		if (truncated != null) {
+			subsets = truncated;
+			annotations.put(EndpointsTruncation.OVER_CAPACITY, "truncated");
+		}
+		else {
+			annotations.remove(EndpointsTruncation.OVER_CAPACITY);
+		}
 		if (current == null) {
 			this.writes.create(new EndpointsBuilder().withNewMetadata()
 				.withName(name)
 				.withNamespace(namespace)
 				.withLabels(labels)
+				.withAnnotations(annotations)
 				.endMetadata()
 				.withSubsets(subsets)
 				.build());
@@ -86,11 +98,14 @@ public final class EndpointsSync implements Reconciler {
 		List<EndpointSubset> currentSubsets = current.getSubsets() == null ? List.of() : current.getSubsets();
 		Map<String, String> currentLabels = current.getMetadata().getLabels() == null ? Map.of()
 				: current.getMetadata().getLabels();
-		if (currentSubsets.equals(subsets) && currentLabels.equals(labels)) {
+		Map<String, String> currentAnnotations = current.getMetadata().getAnnotations() == null ? Map.of()
+				: current.getMetadata().getAnnotations();
+		if (currentSubsets.equals(subsets) && currentLabels.equals(labels) && currentAnnotations.equals(annotations)) {
 			return Result.done();
 		}
 		Endpoints updated = new EndpointsBuilder(current).editMetadata()
 			.withLabels(labels)
+			.withAnnotations(annotations)
 			.endMetadata()
 			.withSubsets(subsets)
 			.build();

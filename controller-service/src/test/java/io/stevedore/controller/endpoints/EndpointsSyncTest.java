@@ -175,6 +175,24 @@ class EndpointsSyncTest {
 		assertThat(this.deleted).containsExactly("gone");
 	}
 
+	@Test
+	void moreThanAThousandAddressesAreTruncatedNotReadyFirstAndMarkedOverCapacity() {
+		this.services.put(service("web", new IntOrString(80)));
+		for (int i = 0; i < 1100; i++) {
+			this.pods.put(pod("p" + i, "10.1." + (i / 250) + "." + (i % 250), i < 950));
+		}
+
+		this.sync.reconcile("shop/web");
+
+		Endpoints e = this.written.get(0);
+		assertThat(e.getMetadata().getAnnotations()).containsEntry("endpoints.kubernetes.io/over-capacity",
+				"truncated");
+		assertThat(e.getSubsets()).singleElement().satisfies(subset -> {
+			assertThat(subset.getAddresses()).as("every ready address kept").hasSize(950);
+			assertThat(subset.getNotReadyAddresses()).hasSize(50);
+		});
+	}
+
 	private EndpointSubset onlySubset() {
 		assertThat(this.written).hasSize(1);
 		assertThat(this.written.get(0).getSubsets()).hasSize(1);
