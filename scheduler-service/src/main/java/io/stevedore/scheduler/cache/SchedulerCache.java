@@ -1,7 +1,7 @@
 package io.stevedore.scheduler.cache;
 
 import java.util.HashMap;
-import java.util.Iterator;
+import java.util.ArrayList;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -181,10 +181,9 @@ public final class SchedulerCache {
 				}
 			}
 			if (snapshot.names().size() != this.nodes.size()) {
-				Iterator<String> names = snapshot.names().iterator();
-				while (names.hasNext()) {
-					if (!this.nodes.containsKey(names.next())) {
-						names.remove();
+				for (String name : new ArrayList<>(snapshot.names())) {
+					if (!this.nodes.containsKey(name)) {
+						snapshot.remove(name);
 						changed = true;
 					}
 				}

@@ -91,4 +91,36 @@ class SchedulerCacheTest {
 		assertThat(this.cache.node("n1")).isNull();
 	}
 
+	@Test
+	void theSnapshotKeepsNodesSortedAndItsAffinityListsCurrentAcrossIncrementalUpdates() {
+		this.cache.addOrUpdateNode(node("b").build());
+		NodeSnapshot snapshot = new NodeSnapshot();
+		this.cache.updateSnapshot(snapshot);
+		this.cache.addOrUpdateNode(node("a").build());
+		this.cache.updateSnapshot(snapshot);
+		assertThat(snapshot.nodes()).extracting((n) -> n.name()).containsExactly("a", "b");
+
+		Pod anti = new PodBuilder(bound("p", "b").pod()).editSpec()
+			.withNewAffinity()
+			.withNewPodAntiAffinity()
+			.addNewRequiredDuringSchedulingIgnoredDuringExecution()
+			.withNewLabelSelector()
+			.addToMatchLabels("app", "web")
+			.endLabelSelector()
+			.withTopologyKey("kubernetes.io/hostname")
+			.endRequiredDuringSchedulingIgnoredDuringExecution()
+			.endPodAntiAffinity()
+			.endAffinity()
+			.endSpec()
+			.build();
+		this.cache.assume(PodInfo.of(anti), "b");
+		this.cache.updateSnapshot(snapshot);
+		assertThat(snapshot.nodesWithRequiredAntiAffinityPods()).extracting((n) -> n.name()).containsExactly("b");
+
+		this.cache.forget(PodInfo.of(anti));
+		this.cache.updateSnapshot(snapshot);
+		assertThat(snapshot.nodesWithRequiredAntiAffinityPods()).isEmpty();
+		assertThat(snapshot.get("b").pods()).isEmpty();
+	}
+
 }
