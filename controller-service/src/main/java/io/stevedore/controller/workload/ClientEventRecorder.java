@@ -33,7 +33,8 @@ public final class ClientEventRecorder implements EventRecorder {
 	private final Clock clock;
 
 	/**
-	 * @param component the reporting controller, e.g. {@code replicaset-controller} */
+	 * @param component the reporting controller, e.g. {@code replicaset-controller}
+	 */
 	public ClientEventRecorder(KubernetesClient client, String component, Clock clock) {
 		this.client = client;
 		this.component = component;
