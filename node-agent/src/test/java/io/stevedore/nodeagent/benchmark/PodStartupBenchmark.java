@@ -96,7 +96,8 @@ public final class PodStartupBenchmark {
 		System.out.printf("startup latency ms: p50=%d p90=%d p99=%d max=%d%n", percentile(sorted, 50),
 				percentile(sorted, 90), percentile(sorted, 99), sorted.isEmpty() ? -1 : sorted.get(sorted.size() - 1));
 		Thread.sleep(5000);
-		System.out.printf("agent RSS with %d pods: %d MiB%n", sorted.size(), rssKib(agent.pid()) / 1024);
+		System.out.printf("agent RSS with %d pods: %d MiB (JVM options: %s)%n", sorted.size(),
+				rssKib(agent.pid()) / 1024, System.getProperty("agent.jvmOptions", "default"));
 	}
 
 	private static long percentile(List<Long> sorted, int p) {
@@ -118,12 +119,17 @@ public final class PodStartupBenchmark {
 
 	private static Process startAgent(String url, Path dir, String jar) throws Exception {
 		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-		return new ProcessBuilder(java, "-jar", jar, "--server.port=0", "--stevedore.apiserver.url=" + url,
+		List<String> command = new ArrayList<>(List.of(java));
+		String options = System.getProperty("agent.jvmOptions", "").strip();
+		if (!options.isEmpty()) {
+			command.addAll(List.of(options.split("\\s+")));
+		}
+		command.addAll(List.of("-jar", jar, "--server.port=0", "--stevedore.apiserver.url=" + url,
 				"--stevedore.node.name=" + NODE, "--stevedore.node.address=127.0.0.1",
 				"--stevedore.node.root-dir=" + dir.resolve("node"),
 				"--stevedore.node.sandbox-image=" + io.stevedore.testsupport.docker.TestImages.BUSYBOX,
-				"--stevedore.node.relist-period=500ms", "--logging.level.root=WARN")
-			.redirectErrorStream(true)
+				"--stevedore.node.relist-period=500ms", "--logging.level.root=WARN"));
+		return new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(new File(dir.resolve("agent.log").toString()))
 			.start();
 	}
