@@ -128,7 +128,7 @@ public final class Framework {
 		PostFilterPlugin.PostFilterResult last = new PostFilterPlugin.PostFilterResult(null,
 				Status.unschedulable("no PostFilter plugin"));
 		for (PostFilterPlugin plugin : this.postFilters) {
-			last = plugin.postFilter(state, pod, snapshot, rejections);
+			last = plugin.postFilter(state, pod, snapshot, rejections, this::runFilter);
 			if (last.status().isSuccess()) {
 				return last;
 			}

@@ -6,6 +6,8 @@ import java.util.Map;
 import io.stevedore.scheduler.framework.Registry;
 import io.stevedore.scheduler.plugins.balancedallocation.BalancedAllocation;
 import io.stevedore.scheduler.plugins.defaultbinder.DefaultBinder;
+import io.stevedore.scheduler.plugins.defaultpreemption.ApiEvictor;
+import io.stevedore.scheduler.plugins.defaultpreemption.DefaultPreemption;
 import io.stevedore.scheduler.plugins.imagelocality.ImageLocality;
 import io.stevedore.scheduler.plugins.interpodaffinity.InterPodAffinity;
 import io.stevedore.scheduler.plugins.nodeaffinity.NodeAffinityPlugin;
@@ -33,6 +35,7 @@ public final class InTreePlugins {
 			.register(InterPodAffinity.NAME, (handle) -> new InterPodAffinity())
 			.register(PodTopologySpread.NAME, (handle) -> new PodTopologySpread())
 			.register(ImageLocality.NAME, (handle) -> new ImageLocality())
+			.register(DefaultPreemption.NAME, (handle) -> new DefaultPreemption(new ApiEvictor(handle.client())))
 			.register(DefaultBinder.NAME, (handle) -> new DefaultBinder(handle.client()));
 	}
 
@@ -52,6 +55,7 @@ public final class InTreePlugins {
 		plugins.put(PodTopologySpread.NAME, 2);
 		plugins.put(BalancedAllocation.NAME, 1);
 		plugins.put(ImageLocality.NAME, 1);
+		plugins.put(DefaultPreemption.NAME, 0);
 		plugins.put(DefaultBinder.NAME, 0);
 		return plugins;
 	}
