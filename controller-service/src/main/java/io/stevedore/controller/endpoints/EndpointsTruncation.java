@@ -22,7 +22,8 @@ final class EndpointsTruncation {
 	}
 
 	/**
-	 * @return the subsets cut to capacity, or null when they fit */
+	 * @return the subsets cut to capacity, or null when they fit
+	 */
 	static List<EndpointSubset> truncate(List<EndpointSubset> subsets, int maxCapacity) {
 		int totalReady = 0;
 		int totalNotReady = 0;
