@@ -236,4 +236,48 @@ class SchedulingIT {
 				.contains("Insufficient cpu"));
 	}
 
+	@Test
+	void aHighPriorityPodPreemptsALowerPriorityOneAndIsNominatedThenBound() {
+		namespace("preempt");
+		ControlPlane.createNode(client, testNode("preempt", "preempt-1", "2").build());
+		create("preempt",
+				pod("low", "2", "").editSpec()
+					.addToNodeSelector("test", "preempt")
+					.withPriority(1)
+					.withTerminationGracePeriodSeconds(0L)
+					.endSpec()
+					.build());
+		await().atMost(Duration.ofSeconds(20)).until(() -> "preempt-1".equals(nodeOf("preempt", "low")));
+
+		create("preempt",
+				pod("high", "2", "").editSpec()
+					.addToNodeSelector("test", "preempt")
+					.withPriority(1000)
+					.endSpec()
+					.build());
+
+		await().atMost(Duration.ofSeconds(30)).until(() -> get("preempt", "low") == null);
+		await().atMost(Duration.ofSeconds(30)).until(() -> "preempt-1".equals(nodeOf("preempt", "high")));
+	}
+
+	@Test
+	void thePrometheusEndpointShowsAttemptsLatencyAndQueueDepths() throws Exception {
+		int port = plane.scheduler(0).getEnvironment().getProperty("local.server.port", Integer.class);
+		java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient()
+			.send(java.net.http.HttpRequest
+				.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/actuator/prometheus"))
+				.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+
+		assertThat(response.body()).contains("scheduler_pending_pods{queue=\"active\"}")
+			.contains("scheduler_pending_pods{queue=\"unschedulable\"}");
+		create("default", pod("metrics").build());
+		await().atMost(Duration.ofSeconds(20))
+			.untilAsserted(() -> assertThat(java.net.http.HttpClient.newHttpClient()
+				.send(java.net.http.HttpRequest
+					.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/actuator/prometheus"))
+					.build(), java.net.http.HttpResponse.BodyHandlers.ofString())
+				.body()).contains("scheduler_schedule_attempts_total{profile=\"default-scheduler\",result=\"")
+				.contains("scheduler_e2e_scheduling_duration_seconds_bucket"));
+	}
+
 }

@@ -69,6 +69,10 @@ public final class ControlPlane implements AutoCloseable {
 		return context;
 	}
 
+	public ConfigurableApplicationContext scheduler(int index) {
+		return this.schedulers.get(index);
+	}
+
 	public String url() {
 		return this.url;
 	}
