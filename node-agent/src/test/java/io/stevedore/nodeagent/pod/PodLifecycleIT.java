@@ -186,6 +186,29 @@ class PodLifecycleIT {
 	}
 
 	@Test
+	void twoAgentsShareTheEngineAndEachManagesOnlyItsOwnNodesContainers() {
+		try (ConfigurableApplicationContext second = cluster.startNode("it-node-2")) {
+			client.pods().resource(TestPods.sleeper("on-two", "it-node-2")).create();
+			client.pods().resource(TestPods.sleeper("on-one", NODE)).create();
+			Pod onTwo = awaitPod("on-two", p -> "Running".equals(p.getStatus().getPhase()));
+			Pod onOne = awaitPod("on-one", p -> "Running".equals(p.getStatus().getPhase()));
+			assertThat(Docker.containerIds(RuntimeLabels.NODE, "it-node-2"))
+				.containsAll(Docker.containerIds(RuntimeLabels.POD_UID, onTwo.getMetadata().getUid()));
+			assertThat(Docker.containerIds(RuntimeLabels.NODE, NODE))
+				.doesNotContainAnyElementsOf(Docker.containerIds(RuntimeLabels.POD_UID, onTwo.getMetadata().getUid()));
+			// Several relists later, neither agent has touched the other's pod.
+			await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+				for (Pod pod : List.of(onOne, onTwo)) {
+					Pod now = client.pods().inNamespace("default").withName(pod.getMetadata().getName()).get();
+					assertThat(now.getStatus().getContainerStatuses().get(0).getContainerID())
+						.isEqualTo(pod.getStatus().getContainerStatuses().get(0).getContainerID());
+					assertThat(now.getStatus().getContainerStatuses().get(0).getRestartCount()).isZero();
+				}
+			});
+		}
+	}
+
+	@Test
 	void aPodInItsGracePeriodStaysWhileItsNodeWritesItsStatus() {
 		// Bound to a node without an agent: only this test writes to it.
 		Pod pod = new PodBuilder(TestPods.sleeper("grace", "no-agent-node")).editSpec()
