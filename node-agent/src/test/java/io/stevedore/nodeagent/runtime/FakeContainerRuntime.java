@@ -28,6 +28,11 @@ public final class FakeContainerRuntime implements ContainerRuntime {
 
 	public final List<String> calls = new ArrayList<>();
 
+	public final Map<String, ContainerSpec> specs = new LinkedHashMap<>();
+
+	/** The engine does not answer: listing fails as Docker's would. */
+	public volatile boolean down;
+
 	private int ids;
 
 	private int ips = 1;
@@ -82,8 +87,6 @@ public final class FakeContainerRuntime implements ContainerRuntime {
 		return id;
 	}
 
-	public final Map<String, ContainerSpec> specs = new LinkedHashMap<>();
-
 	@Override
 	public synchronized void startContainer(String id) {
 		ContainerDetails c = this.containers.get(id);
@@ -115,6 +118,9 @@ public final class FakeContainerRuntime implements ContainerRuntime {
 
 	@Override
 	public synchronized List<ContainerSummary> listContainers(Map<String, String> labels) {
+		if (this.down) {
+			throw new RuntimeUnavailableException("list containers: Docker engine not reachable", null);
+		}
 		return this.containers.values()
 			.stream()
 			.filter(c -> c.labels().entrySet().containsAll(labels.entrySet()))
