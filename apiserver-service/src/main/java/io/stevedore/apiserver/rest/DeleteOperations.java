@@ -26,8 +26,6 @@ import io.stevedore.storage.RevisionConflictException;
  */
 public final class DeleteOperations {
 
-	private static final int MAX_ATTEMPTS = 16;
-
 	private final RestContext context;
 
 	private final ReadOperations reads;
@@ -45,7 +43,8 @@ public final class DeleteOperations {
 	ObjectResult delete(Scope scope, String key, String name, DeleteOptions options) {
 		ResourceType type = scope.type();
 		ResourceStrategy strategy = this.context.strategies().of(type);
-		for (int attempt = 1;; attempt++) {
+		ConflictRetry retry = new ConflictRetry();
+		while (true) {
 			KeyValue kv = this.context.store().get(key);
 			if (kv == null) {
 				throw ApiException.notFound(type.group(), type.plural(), name);
@@ -56,7 +55,7 @@ public final class DeleteOperations {
 				return deleteOnce(type, key, kv, object, options, strategy);
 			}
 			catch (RevisionConflictException | KeyNotFoundException ex) {
-				if (attempt >= MAX_ATTEMPTS) {
+				if (!retry.pauseBeforeRetry()) {
 					throw ApiException.conflict(type.group(), type.plural(), name,
 							"too many concurrent writers, please retry");
 				}

@@ -28,8 +28,6 @@ import io.stevedore.storage.RevisionConflictException;
  */
 public final class GuaranteedUpdate {
 
-	private static final int MAX_ATTEMPTS = 16;
-
 	private final RestContext context;
 
 	private final ManagedFields managedFields;
@@ -49,7 +47,8 @@ public final class GuaranteedUpdate {
 	public ObjectResult run(Scope scope, WriteOptions options, Mutation mutation, boolean allowCreate) {
 		ResourceType type = scope.type();
 		String key = scope.key();
-		for (int attempt = 1;; attempt++) {
+		ConflictRetry retry = new ConflictRetry();
+		while (true) {
 			List<String> warnings = new ArrayList<>();
 			KeyValue kv = this.context.store().get(key);
 			if (kv == null) {
@@ -68,7 +67,7 @@ public final class GuaranteedUpdate {
 				return write(scope, options, loaded, mutated, warnings);
 			}
 			catch (RevisionConflictException | KeyNotFoundException ex) {
-				if (attempt >= MAX_ATTEMPTS) {
+				if (!retry.pauseBeforeRetry()) {
 					throw ApiException.conflict(type.group(), type.plural(), scope.name(),
 							"too many concurrent writers, please retry");
 				}

@@ -197,6 +197,25 @@ class KubernetesApiIT extends EmbeddedApiServer {
 	}
 
 	@Test
+	void concurrentPatchesOfOneObjectAllSucceedAndAllLand() throws Exception {
+		String path = "/api/v1/namespaces/" + this.ns + "/configmaps/shared";
+		this.api.post("/api/v1/namespaces/" + this.ns + "/configmaps",
+				"{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"shared\"}}");
+		List<CompletableFuture<Integer>> patches = new ArrayList<>();
+		try (var pool = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+			for (int i = 0; i < 80; i++) {
+				String body = "{\"data\":{\"k" + i + "\":\"v\"}}";
+				patches.add(CompletableFuture
+					.supplyAsync(() -> this.api.patch(path, "application/merge-patch+json", body).code(), pool));
+			}
+		}
+		for (CompletableFuture<Integer> patch : patches) {
+			assertThat(patch.get()).isEqualTo(200);
+		}
+		assertThat(this.api.get(path).json().path("data")).hasSize(80);
+	}
+
+	@Test
 	void specChangesBumpGenerationAndNoOpWritesKeepTheResourceVersion() {
 		JsonNode created = this.api.post(deployments(), deployment("web", 2)).json();
 		assertThat(created.path("metadata").path("generation").asLong()).isEqualTo(1);
