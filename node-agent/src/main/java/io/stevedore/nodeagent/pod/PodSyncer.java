@@ -411,11 +411,53 @@ public final class PodSyncer implements Reconciler {
 		try {
 			this.runtime.startContainer(id);
 			this.api.event(pod, "Normal", "Started", "Started container " + container.getName(), fieldPath);
+			runPostStart(pod, container, id, fieldPath);
 		}
 		catch (RuntimeUnavailableException ex) {
 			// The container stays "created" with Docker's error: reported as
 			// ContainerCannotRun and restarted with back-off.
 			this.api.event(pod, "Warning", "Failed", "Error: " + ex.getMessage(), fieldPath);
+		}
+	}
+
+	/**
+	 * The postStart hook runs right after the start, as in the kubelet; when it fails the
+	 * container is killed and restarted per its restartPolicy. Exec and sleep handlers
+	 * only.
+	 */
+	private void runPostStart(Pod pod, Container container, String id, String fieldPath) {
+		var hook = container.getLifecycle() == null ? null : container.getLifecycle().getPostStart();
+		if (hook == null) {
+			return;
+		}
+		String failure = null;
+		if (hook.getExec() != null) {
+			var result = this.runtime.exec(id, hook.getExec().getCommand(), Duration.ofSeconds(30));
+			if (result.exitCode() != 0) {
+				failure = "Exec lifecycle hook (" + hook.getExec().getCommand() + ") for Container \""
+						+ container.getName() + "\" in Pod \"" + pod.getMetadata().getName() + "\" failed - error: "
+						+ (result.timedOut() ? "timed out" : "command exited with " + result.exitCode())
+						+ ", message: \"" + result.output().strip() + "\"";
+			}
+		}
+		else if (hook.getSleep() != null) {
+			sleep(Duration.ofSeconds(hook.getSleep().getSeconds()));
+		}
+		else {
+			failure = "only exec and sleep lifecycle hooks are supported on this node";
+		}
+		if (failure != null) {
+			this.api.event(pod, "Warning", "FailedPostStartHook", failure, fieldPath);
+			this.runtime.stopContainer(id, gracePeriod(pod));
+		}
+	}
+
+	private static void sleep(Duration duration) {
+		try {
+			Thread.sleep(duration);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 
@@ -527,12 +569,19 @@ public final class PodSyncer implements Reconciler {
 		pod.getSpec()
 			.getContainers()
 			.stream()
-			.filter(c -> c.getName().equals(name) && c.getLifecycle() != null && c.getLifecycle().getPreStop() != null
-					&& c.getLifecycle().getPreStop().getExec() != null)
+			.filter(c -> c.getName().equals(name) && c.getLifecycle() != null && c.getLifecycle().getPreStop() != null)
 			.findFirst()
 			.ifPresent(c -> {
+				var hook = c.getLifecycle().getPreStop();
 				try {
-					this.runtime.exec(container.id(), c.getLifecycle().getPreStop().getExec().getCommand(), grace);
+					if (hook.getExec() != null) {
+						this.runtime.exec(container.id(), hook.getExec().getCommand(), grace);
+					}
+					else if (hook.getSleep() != null) {
+						// Never past the grace period: the kill comes at its end anyway.
+						Duration nap = Duration.ofSeconds(hook.getSleep().getSeconds());
+						sleep(nap.compareTo(grace) < 0 ? nap : grace);
+					}
 				}
 				catch (RuntimeUnavailableException ex) {
 					this.api.event(pod, "Warning", "FailedPreStopHook", ex.getMessage(), null);

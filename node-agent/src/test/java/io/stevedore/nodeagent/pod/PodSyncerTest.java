@@ -199,6 +199,50 @@ class PodSyncerTest {
 	}
 
 	@Test
+	void aFailingPostStartHookKillsTheContainerWithAnEvent() {
+		this.runtime.execExitCode = 1;
+		Pod pod = add(new PodBuilder(pod("hook", "Always")).editSpec()
+			.editFirstContainer()
+			.withNewLifecycle()
+			.withNewPostStart()
+			.withNewExec()
+			.withCommand("/bin/setup")
+			.endExec()
+			.endPostStart()
+			.endLifecycle()
+			.endContainer()
+			.endSpec()
+			.build());
+		sync(pod);
+		assertThat(this.runtime.execs).containsExactly(List.of("/bin/setup"));
+		assertThat(this.api.events).anySatisfy(e -> assertThat(e).startsWith("FailedPostStartHook"));
+		assertThat(current().running()).isFalse();
+	}
+
+	@Test
+	void aPreStopHookRunsBeforeTheContainerIsStopped() {
+		Pod pod = add(new PodBuilder(pod("stop", "Always")).editSpec()
+			.editFirstContainer()
+			.withNewLifecycle()
+			.withNewPreStop()
+			.withNewExec()
+			.withCommand("/bin/drain")
+			.endExec()
+			.endPreStop()
+			.endLifecycle()
+			.endContainer()
+			.endSpec()
+			.build());
+		sync(pod);
+		pod.getMetadata().setDeletionTimestamp("2026-01-01T00:00:30Z");
+		pod.getMetadata().setDeletionGracePeriodSeconds(5L);
+		sync(pod);
+		assertThat(this.runtime.calls).containsSubsequence("exec /bin/drain",
+				"stop k8s_main_stop_default_uid-stop_0 grace=5");
+		assertThat(this.api.deleted).containsExactly("stop");
+	}
+
+	@Test
 	void initContainersRunInOrderBeforeTheAppContainers() {
 		Pod pod = add(new PodBuilder(pod("init", "Always")).editSpec()
 			.addNewInitContainer()
@@ -287,6 +331,8 @@ class PodSyncerTest {
 
 		final List<String> deleted = new ArrayList<>();
 
+		final List<String> events = new ArrayList<>();
+
 		PodStatus lastStatus() {
 			return this.statuses.isEmpty() ? null : this.statuses.get(this.statuses.size() - 1);
 		}
@@ -304,6 +350,7 @@ class PodSyncerTest {
 
 		@Override
 		public void event(Pod pod, String type, String reason, String message, String fieldPath) {
+			this.events.add(reason + " " + message);
 		}
 
 		@Override

@@ -30,6 +30,11 @@ public final class FakeContainerRuntime implements ContainerRuntime {
 
 	public final Map<String, ContainerSpec> specs = new LinkedHashMap<>();
 
+	/** Exit code of every exec; the commands run are recorded in {@link #execs}. */
+	public volatile int execExitCode;
+
+	public final List<List<String>> execs = new ArrayList<>();
+
 	/** The engine does not answer: listing fails as Docker's would. */
 	public volatile boolean down;
 
@@ -129,8 +134,10 @@ public final class FakeContainerRuntime implements ContainerRuntime {
 	}
 
 	@Override
-	public ExecResult exec(String id, List<String> command, Duration timeout) {
-		return new ExecResult(0, "", false);
+	public synchronized ExecResult exec(String id, List<String> command, Duration timeout) {
+		this.execs.add(command);
+		this.calls.add("exec " + String.join(" ", command));
+		return new ExecResult(this.execExitCode, "", false);
 	}
 
 	@Override
