@@ -237,22 +237,29 @@ class SchedulingIT {
 	}
 
 	@Test
-	void aHighPriorityPodPreemptsALowerPriorityOneAndIsNominatedThenBound() {
+	void aPodOfAHighPriorityClassPreemptsALowerPriorityPodAndTakesItsPlace() {
 		namespace("preempt");
 		ControlPlane.createNode(client, testNode("preempt", "preempt-1", "2").build());
 		create("preempt",
 				pod("low", "2", "").editSpec()
 					.addToNodeSelector("test", "preempt")
-					.withPriority(1)
 					.withTerminationGracePeriodSeconds(0L)
 					.endSpec()
 					.build());
 		await().atMost(Duration.ofSeconds(20)).until(() -> "preempt-1".equals(nodeOf("preempt", "low")));
 
+		// No Priority admission fills spec.priority here: the scheduler reads the class.
+		client
+			.resource(new io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClassBuilder().withNewMetadata()
+				.withName("important")
+				.endMetadata()
+				.withValue(1000)
+				.build())
+			.create();
 		create("preempt",
 				pod("high", "2", "").editSpec()
 					.addToNodeSelector("test", "preempt")
-					.withPriority(1000)
+					.withPriorityClassName("important")
 					.endSpec()
 					.build());
 

@@ -2,6 +2,7 @@ package io.stevedore.scheduler.core;
 
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -32,10 +33,22 @@ public final class ClusterEventHandlers {
 
 	private final Set<String> schedulerNames;
 
-	public ClusterEventHandlers(SchedulingQueue queue, SchedulerCache cache, Set<String> schedulerNames) {
+	private final Function<Pod, Integer> classPriority;
+
+	/**
+	 * @param classPriority the value of a pod's PriorityClass (or of the global default
+	 * class), for pods whose {@code spec.priority} no admission filled in
+	 */
+	public ClusterEventHandlers(SchedulingQueue queue, SchedulerCache cache, Set<String> schedulerNames,
+			Function<Pod, Integer> classPriority) {
 		this.queue = queue;
 		this.cache = cache;
 		this.schedulerNames = schedulerNames;
+		this.classPriority = classPriority;
+	}
+
+	private PodInfo info(Pod pod) {
+		return PodInfo.of(pod, pod.getSpec().getPriority() == null ? this.classPriority.apply(pod) : null);
 	}
 
 	public ResourceEventHandler<Pod> pods() {
@@ -98,7 +111,7 @@ public final class ClusterEventHandlers {
 			this.queue.delete(key);
 			boolean ours = this.cache.isAssumed(pod.getMetadata().getUid());
 			boolean known = this.cache.nodeOf(pod.getMetadata().getUid()) != null;
-			this.cache.addOrUpdatePod(PodInfo.of(pod));
+			this.cache.addOrUpdatePod(info(pod));
 			if (!ours && !known) {
 				// Placed by someone else: pods waiting on affinity to it may fit now.
 				this.queue.moveAllToActiveOrBackoff();
@@ -110,7 +123,7 @@ public final class ClusterEventHandlers {
 			this.queue.delete(key);
 			return;
 		}
-		this.queue.update(PodInfo.of(pod));
+		this.queue.update(info(pod));
 	}
 
 	void podDeleted(Pod pod) {

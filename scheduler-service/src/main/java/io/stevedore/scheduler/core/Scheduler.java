@@ -185,7 +185,8 @@ public final class Scheduler {
 			return;
 		}
 		String nodeName = result.nodeName();
-		PodInfo assumed = PodInfo.of(new PodBuilder(pod.pod()).editSpec().withNodeName(nodeName).endSpec().build());
+		PodInfo assumed = PodInfo.of(new PodBuilder(pod.pod()).editSpec().withNodeName(nodeName).endSpec().build(),
+				pod.priority());
 		try {
 			this.cache.assume(assumed, nodeName);
 		}

@@ -54,9 +54,12 @@ public final class PodInfo {
 
 	private final String invalid;
 
+	private final int priority;
+
 	private PodInfo(Pod pod, Resource requests, long nonZeroMilliCpu, long nonZeroMemory, List<HostPort> hostPorts,
-			List<List<AffinityTerm>> terms, String invalid) {
+			List<List<AffinityTerm>> terms, String invalid, int priority) {
 		this.pod = pod;
+		this.priority = priority;
 		this.key = pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
 		this.labels = pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
 		this.requests = requests;
@@ -71,6 +74,16 @@ public final class PodInfo {
 	}
 
 	public static PodInfo of(Pod pod) {
+		return of(pod, null);
+	}
+
+	/**
+	 * @param classPriority the value of the pod's PriorityClass, used when
+	 * {@code spec.priority} is unset (no Priority admission resolved it); null for 0
+	 */
+	public static PodInfo of(Pod pod, Integer classPriority) {
+		Integer specPriority = pod.getSpec().getPriority();
+		int priority = specPriority != null ? specPriority : (classPriority == null ? 0 : classPriority);
 		String invalid = null;
 		Resource requests = new Resource();
 		long[] nonZero = { 0, 0 };
@@ -87,7 +100,7 @@ public final class PodInfo {
 		catch (IllegalArgumentException ex) {
 			invalid = (invalid == null ? "" : invalid + "; ") + ex.getMessage();
 		}
-		return new PodInfo(pod, requests, nonZero[0], nonZero[1], hostPorts(pod), terms, invalid);
+		return new PodInfo(pod, requests, nonZero[0], nonZero[1], hostPorts(pod), terms, invalid, priority);
 	}
 
 	/**
@@ -261,9 +274,9 @@ public final class PodInfo {
 		return this.labels;
 	}
 
+	/** {@code spec.priority}, or the PriorityClass value the scheduler resolved. */
 	public int priority() {
-		Integer priority = this.pod.getSpec().getPriority();
-		return priority == null ? 0 : priority;
+		return this.priority;
 	}
 
 	public String nodeName() {

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClass;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.stevedore.client.leaderelection.LeaderElection;
@@ -169,6 +170,8 @@ public final class SchedulerManager implements SmartLifecycle {
 
 		private final SharedIndexInformer<Namespace> namespaces;
 
+		private final SharedIndexInformer<PriorityClass> priorityClasses;
+
 		private final Scheduler scheduler;
 
 		Term() {
@@ -176,9 +179,10 @@ public final class SchedulerManager implements SmartLifecycle {
 			SchedulingQueue queue = new SchedulingQueue(SchedulerManager.this.clock,
 					properties.podMaxInUnschedulablePods());
 			SchedulerCache cache = new SchedulerCache();
-			ClusterEventHandlers handlers = new ClusterEventHandlers(queue, cache,
-					SchedulerManager.this.profiles.keySet());
 			KubernetesClient client = SchedulerManager.this.client;
+			this.priorityClasses = client.scheduling().v1().priorityClasses().runnableInformer(0);
+			ClusterEventHandlers handlers = new ClusterEventHandlers(queue, cache,
+					SchedulerManager.this.profiles.keySet(), this::classPriority);
 			this.namespaces = client.namespaces().runnableInformer(0);
 			this.nodes = client.nodes().runnableInformer(0);
 			this.nodes.addEventHandler(handlers.nodes());
@@ -195,7 +199,8 @@ public final class SchedulerManager implements SmartLifecycle {
 			});
 			// Nodes first, so the first pods are not found unschedulable against an
 			// empty cache.
-			for (SharedIndexInformer<?> informer : List.of(this.namespaces, this.nodes, this.pods)) {
+			for (SharedIndexInformer<?> informer : List.of(this.priorityClasses, this.namespaces, this.nodes,
+					this.pods)) {
 				try {
 					informer.start().toCompletableFuture().get(60, TimeUnit.SECONDS);
 				}
@@ -206,9 +211,28 @@ public final class SchedulerManager implements SmartLifecycle {
 			this.scheduler.start();
 		}
 
+		/**
+		 * Kubernetes' Priority admission, for a cluster without it: the class's value or
+		 * the global default's.
+		 */
+		private Integer classPriority(Pod pod) {
+			String name = pod.getSpec().getPriorityClassName();
+			if (name != null && !name.isEmpty()) {
+				PriorityClass priorityClass = this.priorityClasses.getStore().getByKey(name);
+				return priorityClass == null ? null : priorityClass.getValue();
+			}
+			for (PriorityClass priorityClass : this.priorityClasses.getStore().list()) {
+				if (Boolean.TRUE.equals(priorityClass.getGlobalDefault())) {
+					return priorityClass.getValue();
+				}
+			}
+			return null;
+		}
+
 		@Override
 		public void close() {
 			this.scheduler.stop();
+			this.priorityClasses.close();
 			this.pods.close();
 			this.nodes.close();
 			this.namespaces.close();
