@@ -8,8 +8,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.stevedore.client.controller.Controller;
 import io.stevedore.client.controller.EnqueueingHandler;
 import io.stevedore.client.workqueue.ExponentialFailureRateLimiter;
@@ -41,6 +43,7 @@ import org.springframework.context.SmartLifecycle;
  *
  * <pre>
  *  node status updater (10 s) ─► Node      lease heartbeat (2 s) ─► Lease
+ *  service informer ─► service variables of new containers
  *  pod informer (spec.nodeName=me) ─┐
  *  PLEG relist of Docker (1 s) ─────┼─► work queue ─► PodSyncer ─► Docker + pods/status
  *  probe workers (on a change) ─────┘
@@ -71,6 +74,8 @@ public final class NodeAgent implements SmartLifecycle {
 	private ExecutorService events;
 
 	private SharedIndexInformer<Pod> informer;
+
+	private SharedIndexInformer<Service> services;
 
 	private Controller controller;
 
@@ -112,7 +117,9 @@ public final class NodeAgent implements SmartLifecycle {
 		WorkQueue<String> queue = new WorkQueue<>(this.clock, ExponentialFailureRateLimiter.defaults());
 		this.informer = this.client.pods().inAnyNamespace().withField("spec.nodeName", node).runnableInformer(0);
 		this.informer.addEventHandler(EnqueueingHandler.byKey(queue));
-		FabricPodApi api = new FabricPodApi(this.client, node, this.events, this.clock);
+		this.services = this.client.services().inAnyNamespace().runnableInformer(0);
+		FabricPodApi api = new FabricPodApi(this.client, node, this.events, this.clock,
+				namespace -> this.services.getIndexer().byIndex(Cache.NAMESPACE_INDEX, namespace));
 		BackOff crashBackOff = new BackOff(this.properties.crashLoopBackOffInitial(),
 				this.properties.crashLoopBackOffMax(), this.clock);
 		BackOff imageBackOff = new BackOff(this.properties.crashLoopBackOffInitial(),
@@ -125,8 +132,9 @@ public final class NodeAgent implements SmartLifecycle {
 				new ImageManager(this.runtime, imageBackOff, api, api), new EnvResolver(api),
 				new VolumeManager(this.identity.rootDir(), api), probes, crashBackOff, api, this.clock,
 				this.properties.resyncPeriod());
-		this.controller = new Controller("pods", queue, syncer, this.properties.workers(), this.informer::hasSynced,
-				this.clock);
+		this.controller = new Controller("pods", queue, syncer, this.properties.workers(),
+				() -> this.informer.hasSynced() && this.services.hasSynced(), this.clock);
+		this.services.start();
 		this.informer.start();
 		this.controller.start();
 		PodLifecycleEventGenerator pleg = new PodLifecycleEventGenerator(this.runtime, node, queue::add, this.health);
@@ -150,6 +158,9 @@ public final class NodeAgent implements SmartLifecycle {
 		}
 		if (this.informer != null) {
 			this.informer.stop();
+		}
+		if (this.services != null) {
+			this.services.stop();
 		}
 		for (ExecutorService executor : new ExecutorService[] { this.scheduler, this.probeScheduler, this.events }) {
 			if (executor != null) {

@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceFieldSelector;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
 
 /**
  * A container's environment as the kubelet builds it: envFrom first, then env in order
@@ -41,7 +42,8 @@ public final class EnvResolver {
 	public List<String> resolve(Pod pod, Container container, String podIp, String hostIp)
 			throws ContainerConfigException {
 		String namespace = pod.getMetadata().getNamespace();
-		Map<String, String> env = new LinkedHashMap<>();
+		// Service variables first: the pod's own values win and may refer to them.
+		Map<String, String> env = new LinkedHashMap<>(serviceVariables(pod));
 		for (EnvFromSource from : nonNull(container.getEnvFrom())) {
 			String prefix = from.getPrefix() == null ? "" : from.getPrefix();
 			if (from.getConfigMapRef() != null) {
@@ -82,6 +84,17 @@ public final class EnvResolver {
 		List<String> result = new ArrayList<>();
 		env.forEach((k, v) -> result.add(k + "=" + v));
 		return result;
+	}
+
+	private Map<String, String> serviceVariables(Pod pod) {
+		String namespace = pod.getMetadata().getNamespace();
+		boolean links = !Boolean.FALSE.equals(pod.getSpec().getEnableServiceLinks());
+		List<Service> inNamespace = links ? this.objects.services(namespace) : List.of();
+		Service kubernetes = ("default".equals(namespace) ? inNamespace : this.objects.services("default")).stream()
+			.filter(s -> "kubernetes".equals(s.getMetadata().getName()))
+			.findFirst()
+			.orElse(null);
+		return ServiceEnvironment.of(namespace, links, inNamespace, kubernetes);
 	}
 
 	private String valueFrom(Pod pod, Container container, EnvVar var, String podIp, String hostIp)

@@ -2,8 +2,10 @@ package io.stevedore.nodeagent.pod;
 
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Function;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.EventBuilder;
@@ -11,6 +13,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import org.slf4j.Logger;
@@ -32,8 +35,15 @@ public final class FabricPodApi implements PodApi, ApiObjects {
 
 	private final Clock clock;
 
-	public FabricPodApi(KubernetesClient client, String nodeName, ExecutorService events, Clock clock) {
+	private final Function<String, List<Service>> services;
+
+	/**
+	 * @param services the Services of a namespace, from an informer's cache
+	 */
+	public FabricPodApi(KubernetesClient client, String nodeName, ExecutorService events, Clock clock,
+			Function<String, List<Service>> services) {
 		this.client = client;
+		this.services = services;
 		this.nodeName = nodeName;
 		this.events = events;
 		this.clock = clock;
@@ -123,6 +133,11 @@ public final class FabricPodApi implements PodApi, ApiObjects {
 	@Override
 	public ConfigMap configMap(String namespace, String name) {
 		return this.client.configMaps().inNamespace(namespace).withName(name).get();
+	}
+
+	@Override
+	public List<Service> services(String namespace) {
+		return this.services.apply(namespace);
 	}
 
 	@Override

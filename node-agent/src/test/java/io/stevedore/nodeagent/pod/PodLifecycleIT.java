@@ -125,6 +125,62 @@ class PodLifecycleIT {
 	}
 
 	@Test
+	void aContainerSeesItsConfigMapAsEnvAndFilesAndServiceVariables() {
+		client.configMaps()
+			.resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata()
+				.withName("settings")
+				.withNamespace("default")
+				.endMetadata()
+				.addToData("mode", "fast")
+				.build())
+			.create();
+		var redis = client.services()
+			.resource(new io.fabric8.kubernetes.api.model.ServiceBuilder().withNewMetadata()
+				.withName("redis")
+				.withNamespace("default")
+				.endMetadata()
+				.withNewSpec()
+				.addNewPort()
+				.withPort(6379)
+				.endPort()
+				.endSpec()
+				.build())
+			.create();
+		String ip = redis.getSpec().getClusterIP();
+		Pod pod = new PodBuilder(TestPods.sleeper("configured", NODE)).editSpec()
+			.addNewVolume()
+			.withName("cfg")
+			.withNewConfigMap()
+			.withName("settings")
+			.endConfigMap()
+			.endVolume()
+			.editFirstContainer()
+			.addNewEnv()
+			.withName("MODE")
+			.withNewValueFrom()
+			.withNewConfigMapKeyRef("mode", "settings", false)
+			.endValueFrom()
+			.endEnv()
+			.addNewVolumeMount()
+			.withName("cfg")
+			.withMountPath("/etc/cfg")
+			.endVolumeMount()
+			.withNewReadinessProbe()
+			.withNewExec()
+			.withCommand("sh", "-c",
+					"test \"$MODE\" = fast && test \"$(cat /etc/cfg/mode)\" = fast && test \"$REDIS_SERVICE_HOST\" = "
+							+ ip)
+			.endExec()
+			.withPeriodSeconds(1)
+			.endReadinessProbe()
+			.endContainer()
+			.endSpec()
+			.build();
+		client.pods().resource(pod).create();
+		awaitPod("configured", p -> ready(p));
+	}
+
+	@Test
 	void aContainerThatExitsIsRestartedWithBackOffAndCounted() {
 		client.pods().resource(TestPods.shell("crash", NODE, "echo boom; exit 3").build()).create();
 		Pod pod = awaitPod("crash", p -> {
