@@ -94,6 +94,17 @@ public final class NodeAgent implements SmartLifecycle {
 
 	@Override
 	public synchronized void start() {
+		try {
+			startLoops();
+		}
+		catch (RuntimeException ex) {
+			// Half-started loops would outlive the failed context.
+			stop();
+			throw ex;
+		}
+	}
+
+	private void startLoops() {
 		String node = this.identity.name();
 		this.scheduler = Executors.newScheduledThreadPool(2,
 				Thread.ofPlatform().name("node-agent-", 0).daemon().factory());
@@ -110,6 +121,10 @@ public final class NodeAgent implements SmartLifecycle {
 		this.statusUpdater.sync();
 		this.scheduler.scheduleWithFixedDelay(this.statusUpdater::sync,
 				this.properties.nodeStatusUpdateFrequency().toMillis(),
+				this.properties.nodeStatusUpdateFrequency().toMillis(), TimeUnit.MILLISECONDS);
+		// The pod network again and again: an engine that was down at start, or restarted
+		// with its networks gone, gets it back without an agent restart.
+		this.scheduler.scheduleWithFixedDelay(this::ensurePodNetwork, 0,
 				this.properties.nodeStatusUpdateFrequency().toMillis(), TimeUnit.MILLISECONDS);
 		this.scheduler.scheduleWithFixedDelay(lease::renew, 0, this.properties.nodeLeaseRenewInterval().toMillis(),
 				TimeUnit.MILLISECONDS);
@@ -148,6 +163,15 @@ public final class NodeAgent implements SmartLifecycle {
 		this.running = true;
 		log.info("node agent started node={} address={} root={}", node, this.identity.address(),
 				this.identity.rootDir());
+	}
+
+	private void ensurePodNetwork() {
+		try {
+			this.runtime.ensureNetwork(this.properties.podNetwork());
+		}
+		catch (RuntimeException ex) {
+			log.debug("pod network not ready network={} error=\"{}\"", this.properties.podNetwork(), ex.getMessage());
+		}
 	}
 
 	@Override

@@ -27,16 +27,7 @@ public class NodeAgentConfiguration {
 
 	@Bean(destroyMethod = "close")
 	DockerContainerRuntime containerRuntime(NodeAgentProperties properties) {
-		DockerContainerRuntime runtime = new DockerContainerRuntime(properties.dockerHost());
-		try {
-			runtime.ensureNetwork(properties.podNetwork());
-		}
-		catch (RuntimeException ex) {
-			// The node registers NotReady and the sync retries; do not refuse to start.
-			org.slf4j.LoggerFactory.getLogger(NodeAgentConfiguration.class)
-				.warn("pod network not ready network={} error=\"{}\"", properties.podNetwork(), ex.getMessage());
-		}
-		return runtime;
+		return new DockerContainerRuntime(properties.dockerHost());
 	}
 
 	@Bean

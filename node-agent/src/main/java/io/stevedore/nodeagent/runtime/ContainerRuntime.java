@@ -30,6 +30,9 @@ public interface ContainerRuntime {
 	/** Images on the engine, largest first (the node's status.images). */
 	List<ImageSummary> listImages();
 
+	/** Creates the network pods get their IPs on, unless it exists. */
+	void ensureNetwork(String name);
+
 	/**
 	 * Creates and starts a pod's sandbox: the container that owns its network namespace.
 	 */

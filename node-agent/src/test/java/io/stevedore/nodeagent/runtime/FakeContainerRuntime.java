@@ -72,6 +72,10 @@ public final class FakeContainerRuntime implements ContainerRuntime {
 	}
 
 	@Override
+	public void ensureNetwork(String name) {
+	}
+
+	@Override
 	public synchronized Sandbox runSandbox(SandboxSpec spec) {
 		String id = "sandbox-" + (++this.ids);
 		String ip = "10.88.0." + (++this.ips);
