@@ -1,6 +1,5 @@
 package io.stevedore.controller.cronjob;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 
@@ -8,12 +7,8 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.stevedore.controller.support.ControlPlane;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.stevedore.controller.support.ControlPlaneTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -22,26 +17,7 @@ import static org.awaitility.Awaitility.await;
  * A CronJob against the real apiserver: a Job on schedule, and its pod from the Job
  * controller.
  */
-class CronJobControllerIT {
-
-	@TempDir
-	static Path dataDir;
-
-	static ControlPlane plane;
-
-	static KubernetesClient client;
-
-	@BeforeAll
-	static void startControlPlane() {
-		plane = ControlPlane.start(dataDir);
-		client = plane.client();
-	}
-
-	@AfterAll
-	static void stopControlPlane() {
-		client.close();
-		plane.close();
-	}
+class CronJobControllerIT extends ControlPlaneTest {
 
 	@Test
 	void aCronJobEveryMinuteCreatesAJobAtTheNextMinute() {

@@ -1,6 +1,5 @@
 package io.stevedore.controller.daemonset;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -8,39 +7,16 @@ import java.util.UUID;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.stevedore.controller.support.ControlPlane;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.stevedore.controller.support.ControlPlaneTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** A DaemonSet against the real apiserver, following nodes as they join and leave. */
-class DaemonSetControllerIT {
+class DaemonSetControllerIT extends ControlPlaneTest {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(20);
-
-	@TempDir
-	static Path dataDir;
-
-	static ControlPlane plane;
-
-	static KubernetesClient client;
-
-	@BeforeAll
-	static void startControlPlane() {
-		plane = ControlPlane.start(dataDir);
-		client = plane.client();
-	}
-
-	@AfterAll
-	static void stopControlPlane() {
-		client.close();
-		plane.close();
-	}
 
 	@Test
 	void aDaemonSetRunsOnePodPerNodeAndFollowsNodesJoiningAndLeaving() {

@@ -2,7 +2,6 @@ package io.stevedore.controller.deployment;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,13 +15,9 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.stevedore.controller.support.ControlPlane;
+import io.stevedore.controller.support.ControlPlaneTest;
 import io.stevedore.controller.workload.PodStates;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -33,28 +28,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * controllers running and a {@link FakeKubelet} making pods ready; kubectl's rollout
  * commands against it.
  */
-class DeploymentIT {
+class DeploymentIT extends ControlPlaneTest {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(60);
-
-	@TempDir
-	static Path dataDir;
-
-	static ControlPlane plane;
-
-	static KubernetesClient client;
-
-	@BeforeAll
-	static void startControlPlane() {
-		plane = ControlPlane.start(dataDir);
-		client = plane.client();
-	}
-
-	@AfterAll
-	static void stopControlPlane() {
-		client.close();
-		plane.close();
-	}
 
 	@Test
 	void aDeploymentOfThreeCreatesOneReplicaSetAndThreePodsAndScalesToFiveAndToOne() {

@@ -1,6 +1,5 @@
 package io.stevedore.controller.endpoints;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -12,14 +11,10 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stevedore.controller.deployment.FakeKubelet;
-import io.stevedore.controller.support.ControlPlane;
+import io.stevedore.controller.support.ControlPlaneTest;
 import io.stevedore.controller.workload.PodStates;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -28,28 +23,9 @@ import static org.awaitility.Awaitility.await;
  * A Deployment behind a Service, against the real apiserver: Endpoints and EndpointSlices
  * follow the pods' readiness.
  */
-class EndpointsIT {
+class EndpointsIT extends ControlPlaneTest {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(60);
-
-	@TempDir
-	static Path dataDir;
-
-	static ControlPlane plane;
-
-	static KubernetesClient client;
-
-	@BeforeAll
-	static void startControlPlane() {
-		plane = ControlPlane.start(dataDir);
-		client = plane.client();
-	}
-
-	@AfterAll
-	static void stopControlPlane() {
-		client.close();
-		plane.close();
-	}
 
 	@Test
 	void endpointsListTheReadyPodIpsOfAServiceOnTheNamedTargetPort() {

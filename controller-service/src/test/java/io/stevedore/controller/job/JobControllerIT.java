@@ -1,6 +1,5 @@
 package io.stevedore.controller.job;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -11,39 +10,16 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.stevedore.controller.support.ControlPlane;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.stevedore.controller.support.ControlPlaneTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Jobs against the real apiserver; the test plays the kubelet by writing pod phases. */
-class JobControllerIT {
+class JobControllerIT extends ControlPlaneTest {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
-
-	@TempDir
-	static Path dataDir;
-
-	static ControlPlane plane;
-
-	static KubernetesClient client;
-
-	@BeforeAll
-	static void startControlPlane() {
-		plane = ControlPlane.start(dataDir);
-		client = plane.client();
-	}
-
-	@AfterAll
-	static void stopControlPlane() {
-		client.close();
-		plane.close();
-	}
 
 	@Test
 	void aJobOfThreeCompletionsFinishesWhenItsPodsSucceed() {

@@ -1,6 +1,5 @@
 package io.stevedore.controller.replicaset;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -11,15 +10,11 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stevedore.controller.deployment.FakeKubelet;
-import io.stevedore.controller.support.ControlPlane;
+import io.stevedore.controller.support.ControlPlaneTest;
 import io.stevedore.controller.workload.ControllerRefs;
 import io.stevedore.controller.workload.PodStates;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -28,28 +23,9 @@ import static org.awaitility.Awaitility.await;
  * A bare ReplicaSet against the real apiserver: adoption, release, scale-down order,
  * events.
  */
-class ReplicaSetIT {
+class ReplicaSetIT extends ControlPlaneTest {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
-
-	@TempDir
-	static Path dataDir;
-
-	static ControlPlane plane;
-
-	static KubernetesClient client;
-
-	@BeforeAll
-	static void startControlPlane() {
-		plane = ControlPlane.start(dataDir);
-		client = plane.client();
-	}
-
-	@AfterAll
-	static void stopControlPlane() {
-		client.close();
-		plane.close();
-	}
 
 	@Test
 	void aReplicaSetAdoptsAMatchingOrphanCreatesTheRestAndReleasesARelabelledPod() {

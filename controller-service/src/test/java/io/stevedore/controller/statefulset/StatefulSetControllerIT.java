@@ -1,6 +1,5 @@
 package io.stevedore.controller.statefulset;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 
@@ -9,39 +8,16 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.stevedore.controller.support.ControlPlane;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.stevedore.controller.support.ControlPlaneTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** A StatefulSet against the real apiserver; the test marks pods Running and Ready. */
-class StatefulSetControllerIT {
+class StatefulSetControllerIT extends ControlPlaneTest {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(20);
-
-	@TempDir
-	static Path dataDir;
-
-	static ControlPlane plane;
-
-	static KubernetesClient client;
-
-	@BeforeAll
-	static void startControlPlane() {
-		plane = ControlPlane.start(dataDir);
-		client = plane.client();
-	}
-
-	@AfterAll
-	static void stopControlPlane() {
-		client.close();
-		plane.close();
-	}
 
 	@Test
 	void aStatefulSetCreatesWeb0ThenWeb1OnceWeb0IsReadyEachWithItsClaim() {
