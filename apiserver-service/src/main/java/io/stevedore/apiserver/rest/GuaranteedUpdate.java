@@ -105,8 +105,8 @@ public final class GuaranteedUpdate {
 		if (!errors.isEmpty()) {
 			throw ApiException.invalid(type.group(), type.kind(), scope.name(), errors);
 		}
-		// Kubernetes' ShouldDeleteDuringUpdate: only when no grace period is left. A pod in
-		// its grace period stays while its kubelet writes status and stops containers.
+		// Kubernetes' ShouldDeleteDuringUpdate: only once no grace period is left.
+		// A pod in its grace period stays while its kubelet stops its containers.
 		Long graceLeft = current.getMetadata().getDeletionGracePeriodSeconds();
 		if (updated.getMetadata().getDeletionTimestamp() != null && updated.getMetadata().getFinalizers().isEmpty()
 				&& !strategy.deletionBlocked(updated) && (graceLeft == null || graceLeft == 0)) {
