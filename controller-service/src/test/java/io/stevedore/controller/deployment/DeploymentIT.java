@@ -5,12 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -240,14 +238,6 @@ class DeploymentIT extends ControlPlaneTest {
 
 	static Deployment deployment(String name, int replicas, String image) {
 		return TestDeployments.deployment(name, replicas, image);
-	}
-
-	static String createNamespace() {
-		String ns = "ns-" + UUID.randomUUID().toString().substring(0, 8);
-		client.namespaces()
-			.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
-			.create();
-		return ns;
 	}
 
 	private static String kubectl(String... args) throws IOException, InterruptedException {

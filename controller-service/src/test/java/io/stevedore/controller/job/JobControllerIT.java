@@ -3,10 +3,8 @@ package io.stevedore.controller.job;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
@@ -122,14 +120,6 @@ class JobControllerIT extends ControlPlaneTest {
 			.endTemplate()
 			.endSpec()
 			.build();
-	}
-
-	private static String createNamespace() {
-		String ns = "ns-" + UUID.randomUUID().toString().substring(0, 8);
-		client.namespaces()
-			.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
-			.create();
-		return ns;
 	}
 
 }

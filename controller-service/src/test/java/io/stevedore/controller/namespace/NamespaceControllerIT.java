@@ -1,11 +1,9 @@
 package io.stevedore.controller.namespace;
 
 import java.time.Duration;
-import java.util.UUID;
 
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Namespace;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.stevedore.controller.support.ControlPlaneTest;
@@ -106,14 +104,6 @@ class NamespaceControllerIT extends ControlPlaneTest {
 		});
 
 		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(client.namespaces().withName(ns).get()).isNull());
-	}
-
-	private static String createNamespace() {
-		String ns = "ns-" + UUID.randomUUID().toString().substring(0, 8);
-		client.namespaces()
-			.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
-			.create();
-		return ns;
 	}
 
 }

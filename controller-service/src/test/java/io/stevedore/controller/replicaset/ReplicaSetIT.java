@@ -3,9 +3,7 @@ package io.stevedore.controller.replicaset;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
@@ -124,14 +122,6 @@ class ReplicaSetIT extends ControlPlaneTest {
 			.endContainer()
 			.endSpec()
 			.build();
-	}
-
-	private static String createNamespace() {
-		String ns = "ns-" + UUID.randomUUID().toString().substring(0, 8);
-		client.namespaces()
-			.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
-			.create();
-		return ns;
 	}
 
 }

@@ -1,7 +1,9 @@
 package io.stevedore.controller.support;
 
 import java.nio.file.Path;
+import java.util.UUID;
 
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,6 +32,15 @@ public abstract class ControlPlaneTest {
 	static void stopControlPlane() {
 		client.close();
 		plane.close();
+	}
+
+	/** A fresh namespace, so tests of one class do not see each other's objects. */
+	protected static String createNamespace() {
+		String ns = "ns-" + UUID.randomUUID().toString().substring(0, 8);
+		client.namespaces()
+			.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+			.create();
+		return ns;
 	}
 
 }
