@@ -29,6 +29,7 @@ import io.stevedore.nodeagent.pod.ImageManager;
 import io.stevedore.nodeagent.pod.PodLifecycleEventGenerator;
 import io.stevedore.nodeagent.pod.PodSyncer;
 import io.stevedore.nodeagent.pod.SandboxSettings;
+import io.stevedore.nodeagent.pod.dns.DnsConfigurer;
 import io.stevedore.nodeagent.pod.VolumeManager;
 import io.stevedore.nodeagent.pod.probe.ProbeManager;
 import io.stevedore.nodeagent.pod.probe.Prober;
@@ -146,7 +147,8 @@ public final class NodeAgent implements SmartLifecycle {
 						this.properties.podNetwork()),
 				new ImageManager(this.runtime, imageBackOff, api, api), new EnvResolver(api),
 				new VolumeManager(this.identity.rootDir(), api), probes, crashBackOff, api, this.clock,
-				this.properties.resyncPeriod());
+				this.properties.resyncPeriod(), new DnsConfigurer(this.properties.clusterDns(),
+						this.properties.clusterDomain(), this.properties.resolvConf()));
 		this.controller = new Controller("pods", queue, syncer, this.properties.workers(),
 				() -> this.informer.hasSynced() && this.services.hasSynced(), this.clock);
 		this.services.start();

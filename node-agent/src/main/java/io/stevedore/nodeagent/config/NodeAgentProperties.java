@@ -33,6 +33,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * exiting
  * @param crashLoopBackOffMax the back-off's ceiling
  * @param workers pods synced at once
+ * @param clusterDns the cluster DNS servers ClusterFirst pods use (the kubelet's
+ * {@code --cluster-dns}); empty makes them fall back to Default
+ * @param clusterDomain the cluster's DNS domain ({@code --cluster-domain})
+ * @param resolvConf the node's resolv.conf that Default pods copy
+ * ({@code --resolv-conf}); empty means none
+ * @param endpointRemovalTimeout how long a deleted pod waits for every proxy to stop
+ * routing to it before its containers get the stop signal
  */
 @ConfigurationProperties("stevedore.node")
 public record NodeAgentProperties(@DefaultValue("") String name, @DefaultValue("") String address,
@@ -44,7 +51,9 @@ public record NodeAgentProperties(@DefaultValue("") String name, @DefaultValue("
 		@DefaultValue("2s") Duration nodeLeaseRenewInterval, @DefaultValue("10s") Duration nodeStatusUpdateFrequency,
 		@DefaultValue("5m") Duration nodeStatusReportFrequency, @DefaultValue("1s") Duration relistPeriod,
 		@DefaultValue("60s") Duration resyncPeriod, @DefaultValue("10s") Duration crashLoopBackOffInitial,
-		@DefaultValue("5m") Duration crashLoopBackOffMax, @DefaultValue("16") int workers){
+		@DefaultValue("5m") Duration crashLoopBackOffMax, @DefaultValue("16") int workers,
+		@DefaultValue("10.96.0.10") List<String> clusterDns, @DefaultValue("cluster.local") String clusterDomain,
+		@DefaultValue("/etc/resolv.conf") String resolvConf, @DefaultValue("10s") Duration endpointRemovalTimeout){
 
 	public NodeAgentProperties {
 		positive("stevedore.node.node-lease-duration", nodeLeaseDuration);
@@ -63,6 +72,16 @@ public record NodeAgentProperties(@DefaultValue("") String name, @DefaultValue("
 		if (nodeLeaseRenewInterval.compareTo(nodeLeaseDuration) >= 0) {
 			throw new IllegalArgumentException("stevedore.node.node-lease-renew-interval (" + nodeLeaseRenewInterval
 					+ ") must be shorter than stevedore.node.node-lease-duration (" + nodeLeaseDuration + ")");
+		}
+		if (endpointRemovalTimeout == null || endpointRemovalTimeout.isNegative()) {
+			throw new IllegalArgumentException(
+					"stevedore.node.endpoint-removal-timeout must not be negative, got " + endpointRemovalTimeout);
+		}
+		for (String server : clusterDns) {
+			if (!server.matches("[0-9.]+|[0-9a-fA-F:]+")) {
+				throw new IllegalArgumentException(
+						"stevedore.node.cluster-dns must list IP addresses, got \"" + server + "\"");
+			}
 		}
 		if (workers < 1) {
 			throw new IllegalArgumentException("stevedore.node.workers must be at least 1, got " + workers);

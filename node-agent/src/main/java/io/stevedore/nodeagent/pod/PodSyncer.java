@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.stevedore.client.controller.Keys;
 import io.stevedore.client.controller.Reconciler;
 import io.stevedore.client.controller.Result;
+import io.stevedore.nodeagent.pod.dns.DnsConfigurer;
 import io.stevedore.nodeagent.pod.probe.ProbeManager;
 import io.stevedore.nodeagent.runtime.ContainerDetails;
 import io.stevedore.nodeagent.runtime.ContainerRuntime;
@@ -78,9 +79,12 @@ public final class PodSyncer implements Reconciler {
 
 	private final Duration resyncPeriod;
 
+	private final DnsConfigurer dns;
+
 	public PodSyncer(Function<String, Pod> pods, ContainerRuntime runtime, String nodeName, String hostIp,
 			SandboxSettings sandbox, ImageManager images, EnvResolver env, VolumeManager volumes, ProbeManager probes,
-			BackOff crashBackOff, PodApi api, Clock clock, Duration resyncPeriod) {
+			BackOff crashBackOff, PodApi api, Clock clock, Duration resyncPeriod, DnsConfigurer dns) {
+		this.dns = dns;
 		this.pods = pods;
 		this.runtime = runtime;
 		this.nodeName = nodeName;
@@ -242,22 +246,37 @@ public final class PodSyncer implements Reconciler {
 				: pod.getMetadata().getName();
 		SandboxSpec spec = new SandboxSpec(dockerName(pod, RuntimeLabels.SANDBOX_CONTAINER_NAME, attempt),
 				this.sandbox.image(), this.sandbox.command(), labels, this.sandbox.network(),
-				Boolean.TRUE.equals(pod.getSpec().getHostNetwork()), truncate(hostname, 63), dns(pod), ports);
+				Boolean.TRUE.equals(pod.getSpec().getHostNetwork()), truncate(hostname, 63), ports);
+		writeResolvConf(pod, true);
 		return this.runtime.runSandbox(spec);
 	}
 
-	private static SandboxSpec.DnsSettings dns(Pod pod) {
-		var config = pod.getSpec().getDnsConfig();
-		if (config == null) {
-			return SandboxSpec.DnsSettings.none();
+	/**
+	 * Forms the pod's resolv.conf (once per sandbox, as the kubelet does, with its
+	 * warning events) into the pod's directory; every container bind-mounts it at
+	 * /etc/resolv.conf. Docker's own resolv.conf cannot serve: on a user-defined network
+	 * it names Docker's embedded resolver, and Docker refuses DNS settings with host
+	 * networking.
+	 */
+	private Path writeResolvConf(Pod pod, boolean withEvents) {
+		DnsConfigurer.Result formed = this.dns.configure(pod);
+		if (withEvents) {
+			for (DnsConfigurer.Warning warning : formed.warnings()) {
+				this.api.event(pod, "Warning", warning.reason(), warning.message(), null);
+			}
 		}
-		List<String> options = config.getOptions() == null ? List.of()
-				: config.getOptions()
-					.stream()
-					.map(o -> o.getValue() == null ? o.getName() : o.getName() + ":" + o.getValue())
-					.toList();
-		return new SandboxSpec.DnsSettings(config.getNameservers() == null ? List.of() : config.getNameservers(),
-				config.getSearches() == null ? List.of() : config.getSearches(), options);
+		Path file = resolvConfPath(pod);
+		try {
+			formed.conf().writeTo(file);
+		}
+		catch (java.io.IOException ex) {
+			throw new RuntimeUnavailableException("cannot write the pod's resolv.conf " + file + ": " + ex, ex);
+		}
+		return file;
+	}
+
+	private Path resolvConfPath(Pod pod) {
+		return this.volumes.podDirectory(pod.getMetadata().getUid()).resolve("resolv.conf");
 	}
 
 	/**
@@ -492,6 +511,14 @@ public final class PodSyncer implements Reconciler {
 			}
 			mounts.add(new ContainerSpec.Mount(source.toString(), mount.getMountPath(),
 					Boolean.TRUE.equals(mount.getReadOnly())));
+		}
+		if (mounts.stream().noneMatch(m -> m.containerPath().equals("/etc/resolv.conf"))) {
+			Path resolvConf = resolvConfPath(pod);
+			if (!java.nio.file.Files.exists(resolvConf)) {
+				// A sandbox made by an older agent, or a pod directory cleaned up.
+				resolvConf = writeResolvConf(pod, false);
+			}
+			mounts.add(new ContainerSpec.Mount(resolvConf.toString(), "/etc/resolv.conf", false));
 		}
 		Map<String, String> labels = labels(pod, container.getName(), restartCount);
 		labels.put(RuntimeLabels.TYPE, RuntimeLabels.TYPE_CONTAINER);

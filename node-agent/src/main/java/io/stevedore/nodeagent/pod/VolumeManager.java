@@ -226,6 +226,11 @@ public final class VolumeManager {
 		return true;
 	}
 
+	/** Where the pod's files live on the node (volumes, resolv.conf). */
+	public Path podDirectory(String uid) {
+		return this.podsRoot.resolve(uid);
+	}
+
 	/** Removes everything the pod had on the node's disk. */
 	public void cleanUp(String uid) {
 		try {

@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * The sandbox of one pod: a long-sleeping container that holds the network namespace
- * every container of the pod joins.
+ * every container of the pod joins. Its DNS settings are not the engine's business: the
+ * agent writes the pod's resolv.conf and mounts it into every container.
  *
  * @param name the container name
  * @param image the sandbox image
@@ -14,19 +15,10 @@ import java.util.Map;
  * @param network the Docker network of pods, ignored when {@code hostNetwork}
  * @param hostNetwork the pod uses the node's network namespace
  * @param hostname the pod's hostname
- * @param dns nameservers, searches and options for resolv.conf; empty lists keep Docker's
  * @param portBindings hostPort publishing
  */
 public record SandboxSpec(String name, String image, List<String> command, Map<String, String> labels, String network,
-		boolean hostNetwork, String hostname, DnsSettings dns, List<PortBinding> portBindings) {
-
-	public record DnsSettings(List<String> nameservers, List<String> searches, List<String> options) {
-
-		public static DnsSettings none() {
-			return new DnsSettings(List.of(), List.of(), List.of());
-		}
-
-	}
+		boolean hostNetwork, String hostname, List<PortBinding> portBindings) {
 
 	/**
 	 * @param protocol {@code tcp}, {@code udp} or {@code sctp}

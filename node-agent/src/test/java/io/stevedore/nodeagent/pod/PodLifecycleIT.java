@@ -11,7 +11,6 @@ import java.util.List;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stevedore.nodeagent.runtime.RuntimeLabels;
 import io.stevedore.nodeagent.support.TestCluster;
@@ -55,12 +54,6 @@ class PodLifecycleIT {
 
 	@AfterAll
 	static void stop() {
-		if (client != null) {
-			client.close();
-		}
-		if (agent != null) {
-			agent.close();
-		}
 		if (cluster != null) {
 			cluster.close();
 		}
@@ -300,20 +293,11 @@ class PodLifecycleIT {
 	}
 
 	private static boolean ready(Pod pod) {
-		List<PodCondition> conditions = pod.getStatus().getConditions();
-		return conditions != null
-				&& conditions.stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+		return TestPods.ready(pod);
 	}
 
 	private static Pod awaitPod(String name, java.util.function.Predicate<Pod> condition) {
-		Pod[] last = new Pod[1];
-		await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
-			Pod pod = client.pods().inNamespace("default").withName(name).get();
-			last[0] = pod;
-			return pod != null && pod.getStatus() != null && pod.getStatus().getContainerStatuses() != null
-					&& !pod.getStatus().getContainerStatuses().isEmpty() && condition.test(pod);
-		});
-		return last[0];
+		return TestPods.await(client, name, condition);
 	}
 
 }

@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.stevedore.client.clock.FakeClock;
 import io.stevedore.client.controller.Keys;
 import io.stevedore.client.controller.Result;
+import io.stevedore.nodeagent.pod.dns.DnsConfigurer;
 import io.stevedore.nodeagent.pod.probe.ProbeManager;
 import io.stevedore.nodeagent.pod.probe.Prober;
 import io.stevedore.nodeagent.runtime.ContainerDetails;
@@ -62,7 +63,8 @@ class PodSyncerTest {
 		this.syncer = new PodSyncer(this.pods::get, this.runtime, NODE, "192.168.1.10",
 				new SandboxSettings("pause:1", List.of("sleep", "1000"), "pods"),
 				new ImageManager(this.runtime, image, this.api, this.api), new EnvResolver(this.api),
-				new VolumeManager(this.root, this.api), probes, crash, this.api, this.clock, Duration.ofMinutes(1));
+				new VolumeManager(this.root, this.api), probes, crash, this.api, this.clock, Duration.ofMinutes(1),
+				new DnsConfigurer(List.of("10.96.0.10"), "cluster.local", ""));
 	}
 
 	@Test
@@ -81,6 +83,21 @@ class PodSyncerTest {
 		assertThat(status.getPodIP()).startsWith("10.88.0.");
 		assertThat(status.getHostIP()).isEqualTo("192.168.1.10");
 		assertThat(status.getContainerStatuses().get(0).getState().getRunning()).isNotNull();
+	}
+
+	@Test
+	void everyContainerMountsThePodsResolvConfWithTheClusterDns() throws Exception {
+		Pod pod = add(pod("dns", "Always"));
+		sync(pod);
+		var spec = this.runtime.specs.values().iterator().next();
+		var mount = spec.mounts()
+			.stream()
+			.filter(m -> m.containerPath().equals("/etc/resolv.conf"))
+			.findFirst()
+			.orElseThrow();
+		assertThat(java.nio.file.Files.readString(Path.of(mount.hostPath())))
+			.isEqualTo("search default.svc.cluster.local svc.cluster.local cluster.local\n"
+					+ "nameserver 10.96.0.10\noptions ndots:5\n");
 	}
 
 	@Test

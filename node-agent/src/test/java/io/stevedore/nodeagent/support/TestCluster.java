@@ -39,6 +39,8 @@ public final class TestCluster implements AutoCloseable {
 
 	private final List<String> nodes = new ArrayList<>();
 
+	private final List<AutoCloseable> opened = new ArrayList<>();
+
 	private TestCluster(ConfigurableApplicationContext apiserver, String url, Path dataDir) {
 		this.apiserver = apiserver;
 		this.url = url;
@@ -71,7 +73,10 @@ public final class TestCluster implements AutoCloseable {
 		if (!this.nodes.contains(name)) {
 			this.nodes.add(name);
 		}
-		return new SpringApplicationBuilder(NodeAgentApplication.class).run(args.toArray(String[]::new));
+		ConfigurableApplicationContext agent = new SpringApplicationBuilder(NodeAgentApplication.class)
+			.run(args.toArray(String[]::new));
+		this.opened.add(agent);
+		return agent;
 	}
 
 	public String url() {
@@ -79,12 +84,26 @@ public final class TestCluster implements AutoCloseable {
 	}
 
 	public KubernetesClient client() {
-		return KubernetesClients.create(new ApiServerClientProperties(this.url, null, null, null, null, null,
-				Duration.ofSeconds(30), Duration.ofMillis(200)));
+		KubernetesClient client = KubernetesClients.create(new ApiServerClientProperties(this.url, null, null, null,
+				null, null, Duration.ofSeconds(30), Duration.ofMillis(200)));
+		this.opened.add(client);
+		return client;
 	}
 
+	/**
+	 * Closes the clients and agents it made (closing one twice is harmless), the
+	 * apiserver, and removes the nodes' containers.
+	 */
 	@Override
 	public void close() {
+		for (AutoCloseable resource : this.opened.reversed()) {
+			try {
+				resource.close();
+			}
+			catch (Exception ex) {
+				// closing for the next test class; nothing to do about it
+			}
+		}
 		this.apiserver.close();
 		for (String node : this.nodes) {
 			Docker.removeContainers(RuntimeLabels.NODE, node);

@@ -156,15 +156,6 @@ public final class DockerContainerRuntime implements ContainerRuntime, Closeable
 				// Docker's default IPC namespace is private: the pod's containers could
 				// not join it.
 				.withIpcMode("shareable");
-			if (!spec.dns().nameservers().isEmpty()) {
-				host.withDns(spec.dns().nameservers());
-			}
-			if (!spec.dns().searches().isEmpty()) {
-				host.withDnsSearch(spec.dns().searches());
-			}
-			if (!spec.dns().options().isEmpty()) {
-				host.withDnsOptions(spec.dns().options());
-			}
 			CreateContainerCmd create = this.docker.createContainerCmd(spec.image())
 				.withName(spec.name())
 				.withLabels(spec.labels())

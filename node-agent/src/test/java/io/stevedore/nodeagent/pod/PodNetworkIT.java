@@ -1,0 +1,149 @@
+package io.stevedore.nodeagent.pod;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodDNSConfigBuilder;
+import io.fabric8.kubernetes.api.model.PodDNSConfigOption;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.stevedore.nodeagent.support.TestCluster;
+import io.stevedore.nodeagent.support.TestPods;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A pod's network settings on the real engine: the resolv.conf its containers read for
+ * each dnsPolicy, hostNetwork and hostPort.
+ */
+class PodNetworkIT {
+
+	private static final String NODE = "net-node";
+
+	@TempDir
+	static Path dir;
+
+	static TestCluster cluster;
+
+	static ConfigurableApplicationContext agent;
+
+	static KubernetesClient client;
+
+	@BeforeAll
+	static void start() throws IOException {
+		Path resolv = dir.resolve("node-resolv.conf");
+		Files.writeString(resolv, "nameserver 192.0.2.53\nsearch corp.example\noptions timeout:2\n");
+		cluster = TestCluster.start(dir);
+		agent = cluster.startNode(NODE, "--stevedore.node.resolv-conf=" + resolv);
+		client = cluster.client();
+	}
+
+	@AfterAll
+	static void stop() {
+		if (cluster != null) {
+			cluster.close();
+		}
+	}
+
+	@Test
+	void aClusterFirstPodResolvesThroughTheClusterDnsWithKubernetesSearchPaths() {
+		Pod pod = running(TestPods.sleeper("cluster-first", NODE));
+		assertThat(TestPods.exec(pod, "main", "cat", "/etc/resolv.conf"))
+			.isEqualTo("search default.svc.cluster.local svc.cluster.local cluster.local corp.example\n"
+					+ "nameserver 10.96.0.10\noptions ndots:5");
+	}
+
+	@Test
+	void aDefaultPodGetsTheNodesResolvConfAndNoneOnlyItsDnsConfig() {
+		Pod defaulted = running(new PodBuilder(TestPods.sleeper("default-dns", NODE)).editSpec()
+			.withDnsPolicy("Default")
+			.endSpec()
+			.build());
+		assertThat(TestPods.exec(defaulted, "main", "cat", "/etc/resolv.conf"))
+			.isEqualTo("search corp.example\nnameserver 192.0.2.53\noptions timeout:2");
+		Pod none = running(new PodBuilder(TestPods.sleeper("none-dns", NODE)).editSpec()
+			.withDnsPolicy("None")
+			.withDnsConfig(new PodDNSConfigBuilder().withNameservers("192.0.2.1")
+				.withSearches("only.example")
+				.withOptions(new PodDNSConfigOption("ndots", "2"))
+				.build())
+			.endSpec()
+			.build());
+		assertThat(TestPods.exec(none, "main", "cat", "/etc/resolv.conf"))
+			.isEqualTo("search only.example\nnameserver 192.0.2.1\noptions ndots:2");
+	}
+
+	@Test
+	void aHostNetworkPodServesOnTheNodesAddressAndPicksItsDnsByPolicy() throws Exception {
+		int port = freePort();
+		Pod pod = running(new PodBuilder(TestPods
+			.shell("host-net", NODE, "echo host > /tmp/index.html; httpd -f -p 127.0.0.1:" + port + " -h /tmp")
+			.build()).editSpec().withHostNetwork(true).endSpec().build());
+		assertThat(pod.getStatus().getPodIP()).isEqualTo("127.0.0.1");
+		assertThat(get("http://127.0.0.1:" + port + "/")).isEqualTo("host\n");
+		assertThat(TestPods.exec(pod, "main", "cat", "/etc/resolv.conf")).contains("nameserver 192.0.2.53")
+			.doesNotContain("10.96.0.10");
+		Pod withCluster = running(new PodBuilder(TestPods.sleeper("host-net-cluster", NODE)).editSpec()
+			.withHostNetwork(true)
+			.withDnsPolicy("ClusterFirstWithHostNet")
+			.endSpec()
+			.build());
+		assertThat(TestPods.exec(withCluster, "main", "cat", "/etc/resolv.conf")).contains("nameserver 10.96.0.10");
+	}
+
+	@Test
+	void aHostPortIsPublishedOnTheNode() throws Exception {
+		int port = freePort();
+		running(new PodBuilder(
+				TestPods.shell("host-port", NODE, "echo published > /tmp/index.html; httpd -f -p 8080 -h /tmp").build())
+			.editSpec()
+			.editFirstContainer()
+			.addNewPort()
+			.withContainerPort(8080)
+			.withHostPort(port)
+			.endPort()
+			.endContainer()
+			.endSpec()
+			.build());
+		await().atMost(Duration.ofSeconds(20))
+			.ignoreExceptions()
+			.untilAsserted(() -> assertThat(get("http://127.0.0.1:" + port + "/")).isEqualTo("published\n"));
+	}
+
+	private static Pod running(Pod pod) {
+		client.pods().resource(pod).create();
+		return TestPods.await(client, pod.getMetadata().getName(), p -> "Running".equals(p.getStatus().getPhase()));
+	}
+
+	private static String get(String url) throws Exception {
+		return HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+					HttpResponse.BodyHandlers.ofString())
+			.body();
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket()) {
+			socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+			return socket.getLocalPort();
+		}
+	}
+
+}
