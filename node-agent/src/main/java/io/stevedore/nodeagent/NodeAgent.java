@@ -9,6 +9,8 @@ import java.util.concurrent.TimeUnit;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
@@ -30,6 +32,8 @@ import io.stevedore.nodeagent.pod.PodLifecycleEventGenerator;
 import io.stevedore.nodeagent.pod.PodSyncer;
 import io.stevedore.nodeagent.pod.SandboxSettings;
 import io.stevedore.nodeagent.pod.dns.DnsConfigurer;
+import io.stevedore.nodeagent.pod.removal.EndpointRemovalGate;
+import io.stevedore.nodeagent.pod.removal.InformerRoutingState;
 import io.stevedore.nodeagent.pod.VolumeManager;
 import io.stevedore.nodeagent.pod.probe.ProbeManager;
 import io.stevedore.nodeagent.pod.probe.Prober;
@@ -45,6 +49,7 @@ import org.springframework.context.SmartLifecycle;
  * <pre>
  *  node status updater (10 s) ─► Node      lease heartbeat (2 s) ─► Lease
  *  service informer ─► service variables of new containers
+ *  EndpointSlice + proxy Lease informers ─► a deleted pod's stop waits until no proxy routes to it
  *  pod informer (spec.nodeName=me) ─┐
  *  PLEG relist of Docker (1 s) ─────┼─► work queue ─► PodSyncer ─► Docker + pods/status
  *  probe workers (on a change) ─────┘
@@ -77,6 +82,10 @@ public final class NodeAgent implements SmartLifecycle {
 	private SharedIndexInformer<Pod> informer;
 
 	private SharedIndexInformer<Service> services;
+
+	private SharedIndexInformer<EndpointSlice> slices;
+
+	private SharedIndexInformer<Lease> leases;
 
 	private Controller controller;
 
@@ -141,6 +150,16 @@ public final class NodeAgent implements SmartLifecycle {
 		BackOff imageBackOff = new BackOff(this.properties.crashLoopBackOffInitial(),
 				this.properties.crashLoopBackOffMax(), this.clock);
 		ProbeManager probes = new ProbeManager(new Prober(this.runtime), this.probeScheduler, queue::add);
+		// Who routes to this node's pods: EndpointSlices, and the proxies' Leases (only
+		// kube-node-lease is watched; the node heartbeats there are filtered out by
+		// name).
+		InformerRoutingState routing = new InformerRoutingState(node);
+		this.slices = this.client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(0);
+		this.slices.addEventHandler(routing);
+		this.leases = this.client.leases().inNamespace(NodeLeaseHeartbeat.NAMESPACE).runnableInformer(0);
+		routing.attach(this.slices, this.leases);
+		EndpointRemovalGate removal = new EndpointRemovalGate(routing, this.clock, Thread::sleep,
+				this.properties.endpointRemovalTimeout());
 		PodSyncer syncer = new PodSyncer(key -> this.informer.getIndexer().getByKey(key), this.runtime, node,
 				this.identity.address(),
 				new SandboxSettings(this.properties.sandboxImage(), this.properties.sandboxCommand(),
@@ -148,10 +167,15 @@ public final class NodeAgent implements SmartLifecycle {
 				new ImageManager(this.runtime, imageBackOff, api, api), new EnvResolver(api),
 				new VolumeManager(this.identity.rootDir(), api), probes, crashBackOff, api, this.clock,
 				this.properties.resyncPeriod(), new DnsConfigurer(this.properties.clusterDns(),
-						this.properties.clusterDomain(), this.properties.resolvConf()));
+						this.properties.clusterDomain(), this.properties.resolvConf()),
+				removal);
 		this.controller = new Controller("pods", queue, syncer, this.properties.workers(),
-				() -> this.informer.hasSynced() && this.services.hasSynced(), this.clock);
+				() -> this.informer.hasSynced() && this.services.hasSynced() && this.slices.hasSynced()
+						&& this.leases.hasSynced(),
+				this.clock);
 		this.services.start();
+		this.slices.start();
+		this.leases.start();
 		this.informer.start();
 		this.controller.start();
 		PodLifecycleEventGenerator pleg = new PodLifecycleEventGenerator(this.runtime, node, queue::add, this.health);
@@ -185,8 +209,10 @@ public final class NodeAgent implements SmartLifecycle {
 		if (this.informer != null) {
 			this.informer.stop();
 		}
-		if (this.services != null) {
-			this.services.stop();
+		for (SharedIndexInformer<?> other : new SharedIndexInformer<?>[] { this.services, this.slices, this.leases }) {
+			if (other != null) {
+				other.stop();
+			}
 		}
 		for (ExecutorService executor : new ExecutorService[] { this.scheduler, this.probeScheduler, this.events }) {
 			if (executor != null) {

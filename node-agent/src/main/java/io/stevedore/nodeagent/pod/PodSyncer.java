@@ -22,6 +22,7 @@ import io.stevedore.client.controller.Keys;
 import io.stevedore.client.controller.Reconciler;
 import io.stevedore.client.controller.Result;
 import io.stevedore.nodeagent.pod.dns.DnsConfigurer;
+import io.stevedore.nodeagent.pod.removal.EndpointRemovalGate;
 import io.stevedore.nodeagent.pod.probe.ProbeManager;
 import io.stevedore.nodeagent.runtime.ContainerDetails;
 import io.stevedore.nodeagent.runtime.ContainerRuntime;
@@ -81,10 +82,14 @@ public final class PodSyncer implements Reconciler {
 
 	private final DnsConfigurer dns;
 
+	private final EndpointRemovalGate removal;
+
 	public PodSyncer(Function<String, Pod> pods, ContainerRuntime runtime, String nodeName, String hostIp,
 			SandboxSettings sandbox, ImageManager images, EnvResolver env, VolumeManager volumes, ProbeManager probes,
-			BackOff crashBackOff, PodApi api, Clock clock, Duration resyncPeriod, DnsConfigurer dns) {
+			BackOff crashBackOff, PodApi api, Clock clock, Duration resyncPeriod, DnsConfigurer dns,
+			EndpointRemovalGate removal) {
 		this.dns = dns;
+		this.removal = removal;
 		this.pods = pods;
 		this.runtime = runtime;
 		this.nodeName = nodeName;
@@ -561,8 +566,12 @@ public final class PodSyncer implements Reconciler {
 	}
 
 	private void terminate(String key, Pod pod, List<ContainerSummary> mine) {
-		Duration grace = gracePeriod(pod);
-		log.info("terminating pod pod={} uid={} gracePeriod={}s", key, pod.getMetadata().getUid(), grace.toSeconds());
+		Duration fullGrace = gracePeriod(pod);
+		log.info("terminating pod pod={} uid={} gracePeriod={}s", key, pod.getMetadata().getUid(),
+				fullGrace.toSeconds());
+		boolean anyRunning = mine.stream()
+			.anyMatch(c -> c.running() && !RuntimeLabels.TYPE_SANDBOX.equals(c.labels().get(RuntimeLabels.TYPE)));
+		Duration grace = anyRunning ? fullGrace.minus(awaitUnrouted(key, pod, fullGrace)) : fullGrace;
 		List<Thread> stopping = new ArrayList<>();
 		for (ContainerSummary container : mine) {
 			if (container.running() && !RuntimeLabels.TYPE_SANDBOX.equals(container.labels().get(RuntimeLabels.TYPE))) {
@@ -586,8 +595,29 @@ public final class PodSyncer implements Reconciler {
 		this.probes.retain(key, Set.of());
 		this.crashBackOff.forgetPrefix(pod.getMetadata().getUid() + "/");
 		this.volumes.cleanUp(pod.getMetadata().getUid());
+		this.removal.forget(pod);
 		this.api.deleteNow(pod);
 		log.info("pod terminated pod={} uid={} containers={}", key, pod.getMetadata().getUid(), mine.size());
+	}
+
+	/**
+	 * No preStop hook or stop signal before every proxy stopped routing to the pod (or
+	 * the bound): the waited time comes off the grace period.
+	 * @return how long it waited
+	 */
+	private Duration awaitUnrouted(String key, Pod pod, Duration grace) {
+		EndpointRemovalGate.Outcome outcome = this.removal.awaitUnrouted(pod, grace);
+		if (outcome.timedOut()) {
+			String message = "Stopping containers after " + seconds(outcome.waited())
+					+ " although the pod may still receive traffic: " + outcome.why();
+			log.warn("endpoint removal wait timed out pod={} waited={}ms pending=\"{}\"", key,
+					outcome.waited().toMillis(), outcome.why());
+			this.api.event(pod, "Warning", "EndpointRemovalTimeout", message, null);
+		}
+		else if (!outcome.waited().isZero()) {
+			log.info("pod left every proxy pod={} waited={}ms", key, outcome.waited().toMillis());
+		}
+		return outcome.waited().compareTo(grace) > 0 ? grace : outcome.waited();
 	}
 
 	private void stopWithPreStop(Pod pod, ContainerSummary container, Duration grace) {

@@ -19,6 +19,8 @@ import io.stevedore.client.controller.Keys;
 import io.stevedore.client.controller.Result;
 import io.stevedore.nodeagent.pod.dns.DnsConfigurer;
 import io.stevedore.nodeagent.pod.probe.ProbeManager;
+import io.stevedore.nodeagent.pod.removal.EndpointRemovalGate;
+import io.stevedore.nodeagent.pod.removal.FakeRoutingState;
 import io.stevedore.nodeagent.pod.probe.Prober;
 import io.stevedore.nodeagent.runtime.ContainerDetails;
 import io.stevedore.nodeagent.runtime.FakeContainerRuntime;
@@ -49,6 +51,8 @@ class PodSyncerTest {
 
 	private final RecordingApi api = new RecordingApi();
 
+	private final FakeRoutingState routing = new FakeRoutingState();
+
 	private PodSyncer syncer;
 
 	@BeforeEach
@@ -64,7 +68,8 @@ class PodSyncerTest {
 				new SandboxSettings("pause:1", List.of("sleep", "1000"), "pods"),
 				new ImageManager(this.runtime, image, this.api, this.api), new EnvResolver(this.api),
 				new VolumeManager(this.root, this.api), probes, crash, this.api, this.clock, Duration.ofMinutes(1),
-				new DnsConfigurer(List.of("10.96.0.10"), "cluster.local", ""));
+				new DnsConfigurer(List.of("10.96.0.10"), "cluster.local", ""),
+				new EndpointRemovalGate(this.routing, this.clock, d -> this.clock.advance(d), Duration.ofSeconds(10)));
 	}
 
 	@Test
@@ -213,6 +218,22 @@ class PodSyncerTest {
 		assertThat(this.runtime.calls).contains("stop k8s_main_bye_default_uid-bye_0 grace=7");
 		assertThat(this.runtime.containers()).isEmpty();
 		assertThat(this.api.deleted).containsExactly("bye");
+	}
+
+	@Test
+	void aDeletedPodStillRoutedGetsItsStopSignalOnlyAfterTheBoundWithAnEventAndTheRestOfItsGrace() {
+		Pod pod = add(pod("routed", "Always"));
+		sync(pod);
+		this.routing.slice("web-1", 40, "uid-routed", "10.88.0.1", false);
+		this.routing.proxy("n1", java.time.ZonedDateTime.now(this.clock).plusMinutes(5), 10, 12L);
+		pod.getMetadata().setDeletionTimestamp("2026-01-01T00:00:30Z");
+		pod.getMetadata().setDeletionGracePeriodSeconds(30L);
+		var before = this.clock.instant();
+		sync(pod);
+		assertThat(Duration.between(before, this.clock.instant())).isGreaterThanOrEqualTo(Duration.ofSeconds(10));
+		assertThat(this.runtime.calls).contains("stop k8s_main_routed_default_uid-routed_0 grace=20");
+		assertThat(this.api.events).anySatisfy(e -> assertThat(e).startsWith("EndpointRemovalTimeout Stopping "
+				+ "containers after 10s although the pod may still receive traffic: proxies stevedore-proxy-n1 (at 12)"));
 	}
 
 	@Test
