@@ -1,0 +1,293 @@
+package io.stevedore.proxy.service.iptables;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+import io.stevedore.proxy.service.model.DataPlane;
+import io.stevedore.proxy.service.model.ProxyState;
+import io.stevedore.proxy.service.model.ServicePort;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The kernel data plane: iptables nat/filter rules in one atomic
+ * {@code iptables-restore --noflush} per sync (only this proxy's chains are rewritten,
+ * everything else on the host stays), the ClusterIPs on {@code lo} and a blackhole route
+ * for the service CIDR. When the restore is refused, the offending Services are found by
+ * bisection with {@code --test} (nothing changes meanwhile) and the rest is applied
+ * without them.
+ */
+public final class KernelPlane implements DataPlane {
+
+	private static final Logger log = LoggerFactory.getLogger(KernelPlane.class);
+
+	private static final Duration HOST_CHECK_PERIOD = Duration.ofSeconds(10);
+
+	private final HostCommands host;
+
+	private final IptablesRenderer renderer;
+
+	private final ChainNames names;
+
+	private final String serviceCidr;
+
+	private final boolean cleanupOnClose;
+
+	private final LoopbackAddresses loopback;
+
+	private Set<String> previousNat = Set.of();
+
+	private Set<String> previousFilter = Set.of();
+
+	private long lastHostCheck;
+
+	public KernelPlane(HostCommands host, IptablesRenderer renderer, String serviceCidr, boolean cleanupOnClose) {
+		this.host = host;
+		this.renderer = renderer;
+		this.names = renderer.names();
+		this.serviceCidr = serviceCidr;
+		this.cleanupOnClose = cleanupOnClose;
+		this.loopback = new LoopbackAddresses(host, this.names.prefix());
+	}
+
+	@Override
+	public void start() {
+		// As kube-proxy: NodePorts on 127.0.0.1 need route_localnet; bridged replies of
+		// pod-to-ClusterIP-to-pod traffic on one bridge must see conntrack.
+		sysctl("/proc/sys/net/ipv4/conf/all/route_localnet", "1");
+		sysctl("/proc/sys/net/ipv4/ip_forward", "1");
+		sysctl("/proc/sys/net/bridge/bridge-nf-call-iptables", "1");
+		removeChains();
+		this.loopback.adopt();
+		ensureHost();
+	}
+
+	@Override
+	public ApplyResult apply(ProxyState state) {
+		long now = System.nanoTime();
+		if (now - this.lastHostCheck > HOST_CHECK_PERIOD.toNanos()) {
+			ensureHost();
+		}
+		String addressProblem = this.loopback
+			.sync(state.ports().stream().map(ServicePort::clusterIp).collect(Collectors.toCollection(TreeSet::new)));
+		IptablesRenderer.Rendered rendered = this.renderer.render(state, this.previousNat, this.previousFilter);
+		HostCommands.Result result = restore(rendered.input(), false);
+		Map<String, String> failures = new HashMap<>();
+		if (!result.ok()) {
+			log.warn("iptables-restore refused the rules, looking for the Services at fault: {}", result.output());
+			Set<String> bad = findRefused(state);
+			if (bad.isEmpty()) {
+				return ApplyResult.failed("iptables-restore failed: " + result.output());
+			}
+			for (String key : bad) {
+				failures.put(key, "the kernel refused this Service's rules: " + lastError(state, key));
+			}
+			rendered = this.renderer.render(state.without(bad), this.previousNat, this.previousFilter);
+			result = restore(rendered.input(), false);
+			if (!result.ok()) {
+				return ApplyResult.failed("iptables-restore failed: " + result.output());
+			}
+		}
+		this.previousNat = rendered.natChains();
+		this.previousFilter = rendered.filterChains();
+		if (this.lastHostCheck == 0 || now - this.lastHostCheck > HOST_CHECK_PERIOD.toNanos()) {
+			ensureJumps();
+			this.lastHostCheck = now;
+		}
+		if (addressProblem != null) {
+			log.warn("some ClusterIPs could not be added to lo: {}", addressProblem);
+		}
+		return new ApplyResult(true, failures, rendered.rules(), null);
+	}
+
+	@Override
+	public void close() {
+		if (this.cleanupOnClose) {
+			removeChains();
+			this.loopback.removeAll();
+			this.host.run(List.of("ip", "route", "del", "blackhole", this.serviceCidr));
+		}
+	}
+
+	/**
+	 * Services whose rules alone make a restore fail, by bisection with {@code --test}.
+	 */
+	private Set<String> findRefused(ProxyState state) {
+		List<String> keys = state.ports().stream().map(p -> p.name().serviceKey()).distinct().toList();
+		if (!testOnly(state, Set.of())) {
+			return Set.of();
+		}
+		Set<String> bad = new TreeSet<>();
+		bisect(state, keys, bad);
+		return bad;
+	}
+
+	private void bisect(ProxyState state, List<String> keys, Set<String> bad) {
+		if (keys.isEmpty() || testOnly(state, Set.copyOf(keys))) {
+			return;
+		}
+		if (keys.size() == 1) {
+			bad.add(keys.get(0));
+			return;
+		}
+		int half = keys.size() / 2;
+		bisect(state, keys.subList(0, half), bad);
+		bisect(state, keys.subList(half, keys.size()), bad);
+	}
+
+	private boolean testOnly(ProxyState state, Set<String> keep) {
+		Set<String> drop = state.ports()
+			.stream()
+			.map(p -> p.name().serviceKey())
+			.filter(k -> !keep.contains(k))
+			.collect(Collectors.toSet());
+		return restore(this.renderer.render(state.without(drop), Set.of(), Set.of()).input(), true).ok();
+	}
+
+	private String lastError(ProxyState state, String key) {
+		Set<String> drop = state.ports()
+			.stream()
+			.map(p -> p.name().serviceKey())
+			.filter(k -> !k.equals(key))
+			.collect(Collectors.toSet());
+		String output = restore(this.renderer.render(state.without(drop), Set.of(), Set.of()).input(), true).output();
+		return output.lines().filter(l -> !l.isBlank()).findFirst().orElse(output);
+	}
+
+	private HostCommands.Result restore(String input, boolean test) {
+		List<String> command = new ArrayList<>(List.of("iptables-restore", "-w", "5", "--noflush"));
+		if (test) {
+			command.add("--test");
+		}
+		return this.host.run(command, input);
+	}
+
+	private void ensureHost() {
+		HostCommands.Result route = this.host.run(List.of("ip", "route", "replace", "blackhole", this.serviceCidr));
+		if (!route.ok()) {
+			log.warn("cannot add the blackhole route for {}: {}", this.serviceCidr, route.output());
+		}
+	}
+
+	/** The jumps from the built-in chains, each added once, at the top. */
+	private void ensureJumps() {
+		String c = "-m comment --comment \"" + this.names.jumpComment() + "\"";
+		// Inserted at position 1 in reverse order: the first listed ends up first.
+		List<String[]> jumps = List.of(new String[] { "nat", "PREROUTING", c + " -j " + this.names.services() },
+				new String[] { "nat", "OUTPUT", c + " -j " + this.names.services() },
+				new String[] { "nat", "POSTROUTING", c + " -j " + this.names.postrouting() },
+				new String[] { "filter", "INPUT", c + " -j " + this.names.firewall() },
+				new String[] { "filter", "INPUT", "-m conntrack --ctstate NEW " + c + " -j " + this.names.services() },
+				new String[] { "filter", "FORWARD", c + " -j " + this.names.forward() },
+				new String[] { "filter", "FORWARD",
+						"-m conntrack --ctstate NEW " + c + " -j " + this.names.services() },
+				new String[] { "filter", "OUTPUT",
+						"-m conntrack --ctstate NEW " + c + " -j " + this.names.services() });
+		for (String[] jump : jumps) {
+			List<String> spec = split(jump[2]);
+			List<String> check = new ArrayList<>(List.of("iptables", "-w", "5", "-t", jump[0], "-C", jump[1]));
+			check.addAll(spec);
+			if (!this.host.run(check).ok()) {
+				List<String> insert = new ArrayList<>(
+						List.of("iptables", "-w", "5", "-t", jump[0], "-I", jump[1], "1"));
+				insert.addAll(spec);
+				HostCommands.Result result = this.host.run(insert);
+				if (!result.ok()) {
+					log.warn("cannot add the jump {} {} {}: {}", jump[0], jump[1], jump[2], result.output());
+				}
+			}
+		}
+	}
+
+	/**
+	 * Removes this proxy's chains and the jumps to them, whoever's run left them: one
+	 * restore per table built from {@code iptables-save}.
+	 */
+	private void removeChains() {
+		StringBuilder input = new StringBuilder();
+		for (String table : List.of("nat", "filter")) {
+			HostCommands.Result saved = this.host.run(List.of("iptables-save", "-t", table));
+			if (!saved.ok()) {
+				log.warn("iptables-save -t {} failed: {}", table, saved.output());
+				continue;
+			}
+			Set<String> chains = new LinkedHashSet<>();
+			List<String> jumps = new ArrayList<>();
+			for (String line : saved.output().split("\n")) {
+				if (line.startsWith(":")) {
+					String chain = line.substring(1, line.indexOf(' '));
+					if (this.names.owns(chain)) {
+						chains.add(chain);
+					}
+				}
+				else if (line.startsWith("-A ")) {
+					String chain = line.split(" ")[1];
+					String target = line.contains(" -j ") ? line.substring(line.lastIndexOf(" -j ") + 4).split(" ")[0]
+							: "";
+					if (!this.names.owns(chain) && this.names.owns(target)) {
+						jumps.add("-D" + line.substring(2));
+					}
+				}
+			}
+			if (chains.isEmpty() && jumps.isEmpty()) {
+				continue;
+			}
+			input.append('*').append(table).append('\n');
+			chains.forEach(chain -> input.append(':').append(chain).append(" - [0:0]\n"));
+			jumps.forEach(jump -> input.append(jump).append('\n'));
+			chains.forEach(chain -> input.append("-X ").append(chain).append('\n'));
+			input.append("COMMIT\n");
+		}
+		if (!input.isEmpty()) {
+			HostCommands.Result result = restore(input.toString(), false);
+			if (!result.ok()) {
+				log.warn("could not remove the chains of {}: {}", this.names.prefix(), result.output());
+			}
+		}
+		this.previousNat = Set.of();
+		this.previousFilter = Set.of();
+		this.lastHostCheck = 0;
+	}
+
+	private void sysctl(String path, String value) {
+		if (!this.host.writeSysctl(path, value)) {
+			log.warn("cannot set {} to {}: NodePorts on 127.0.0.1 or pod-to-pod Service traffic may not work", path,
+					value);
+		}
+	}
+
+	/**
+	 * Splits a rule spec on spaces, keeping double-quoted words whole (without quotes).
+	 */
+	static List<String> split(String spec) {
+		List<String> words = new ArrayList<>();
+		StringBuilder word = new StringBuilder();
+		boolean quoted = false;
+		for (char ch : spec.toCharArray()) {
+			if (ch == '"') {
+				quoted = !quoted;
+			}
+			else if (ch == ' ' && !quoted) {
+				if (!word.isEmpty()) {
+					words.add(word.toString());
+					word.setLength(0);
+				}
+			}
+			else {
+				word.append(ch);
+			}
+		}
+		if (!word.isEmpty()) {
+			words.add(word.toString());
+		}
+		return words;
+	}
+
+}
