@@ -1,13 +1,13 @@
 # shellcheck shell=bash
 # ./stevedore up | down | status | node: the local cluster's life cycle. Sourced by ./stevedore.
 #
-# What runs today: the apiserver (embedded store, or the Redis given with --store). Node agents, scheduler
-# and controllers are not written yet; the options that need them say so and fail instead of pretending.
+# `up` starts the control plane (components.sh) and the node agents (nodes.sh) as background processes,
+# waits until every component is healthy and every node Ready, and points kubectl at the gateway.
 #
-# $STEVEDORE_HOME/cluster.env records the options the running cluster was started with, so a second `up`
-# can tell "already up" from "up, but not the way you ask now".
+# $STEVEDORE_HOME/cluster.env records the options and ports the cluster was started with, so a second `up`
+# can tell "already up" from "up, but not the way you ask now", and every other command finds the ports.
 
-NODES_NOT_AVAILABLE="node agents are not available yet: this version of Stevedore runs the control plane only (the apiserver)."
+SIMULATED_NOT_AVAILABLE="the simulated runtime is not written yet: only '--runtime docker' (the default) runs pods."
 
 cluster_env_file() { echo "$STEVEDORE_HOME/cluster.env"; }
 
@@ -76,50 +76,114 @@ cluster_up() {
 		esac
 	done
 	if [ -n "$nodes" ]; then
-		[[ "$nodes" =~ ^[0-9]+$ ]] || die_usage "--nodes: '$nodes' is not a number of nodes."
-		[ "$nodes" -eq 0 ] || die "--nodes $nodes: $NODES_NOT_AVAILABLE" "Run './stevedore up' without --nodes."
+		[[ "$nodes" =~ ^[0-9]+$ ]] && [ "$nodes" -le 100 ] ||
+			die_usage "--nodes: '$nodes' is not a number of nodes (0 to 100)."
+		nodes=$((10#$nodes))
 	fi
-	if [ -n "$runtime" ]; then
-		case "$runtime" in docker | simulated) ;; *) die_usage "--runtime: '$runtime' is neither 'docker' nor 'simulated'." ;; esac
-		die "--runtime $runtime: $NODES_NOT_AVAILABLE" "Run './stevedore up' without --runtime."
-	fi
+	case "${runtime:-docker}" in
+	docker) ;;
+	simulated) die "--runtime simulated: $SIMULATED_NOT_AVAILABLE" "Run './stevedore up' without --runtime." ;;
+	*) die_usage "--runtime: '$runtime' is neither 'docker' nor 'simulated'." ;;
+	esac
 	[ -n "$store" ] || store=embedded
 	validate_store "$store"
-	local port=${STEVEDORE_PORT:-8080}
-	[[ "$port" =~ ^[0-9]+$ ]] && [ "$port" -ge 1 ] && [ "$port" -le 65535 ] ||
-		die_usage "STEVEDORE_PORT='$port' is not a TCP port."
+	read_port_settings
 
 	mkdir -p "$STEVEDORE_HOME"
 	if component_pid apiserver >/dev/null; then
-		cluster_already_up "$store" "$store_given" "$port"
+		cluster_already_up "$store" "$store_given" "$PORT" "$nodes"
 		return
 	fi
 
 	stevedore_find_jdk || exit 1
-	require_command curl "check the apiserver's health" curl
-	if port_in_use "$port"; then
-		local owner
-		owner=$(port_owner "$port")
-		die "port $port on 127.0.0.1 is already in use${owner:+ by $owner}; the apiserver needs it." \
-			"Stop what listens there, or choose another port: STEVEDORE_PORT=8081 ./stevedore up"
-	fi
+	require_command curl "check the components' health" curl
+	require_command kubectl "check that the nodes are Ready" kubectl
+	STORE=$store RUNTIME=docker
+	local names=() name
+	mapfile -t names < <(cluster_node_plan "$nodes")
+	[ ${#names[@]} -eq 0 ] || require_docker_engine
+	check_ports_free "${names[@]}"
 	[ "$store" = embedded ] || check_redis_reachable "$store"
-	apiserver_build_if_needed
+	build_if_needed
+	install_jars
+	[ ${#names[@]} -eq 0 ] || ensure_sandbox_image
+	write_cluster_env
 
-	say "starting the apiserver on $(apiserver_url "$port") (store: $(store_description "$store")) ..."
-	apiserver_start "$port" "$store"
-	{
-		printf 'STORE=%q\n' "$store"
-		printf 'PORT=%q\n' "$port"
-	} >"$(cluster_env_file)"
-	apiserver_wait_ready "$port"
+	say "starting the apiserver on $(apiserver_url) (store: $(store_description "$STORE")) ..."
+	component_start_control apiserver
+	wait_healthy apiserver
+	say "starting the gateway, scheduler, controllers, proxy and ${#names[@]} node agent(s) ..."
+	for name in gateway scheduler controllers proxy; do component_start_control "$name"; done
+	for name in "${names[@]}"; do
+		node_exists "$name" || node_register "$name"
+		node_start "$name"
+	done
+	wait_healthy gateway
+	install_kubeconfig
+	local agents=()
+	for name in "${names[@]}"; do agents+=("$(node_component "$name")"); done
+	wait_healthy scheduler controllers proxy "${agents[@]}"
+	say "waiting for ${#names[@]} node(s) to be Ready ..."
+	wait_nodes_ready "${names[@]}"
 
-	write_stevedore_kubeconfig "$(apiserver_url "$port")"
-	merge_into_user_kubeconfig "$(apiserver_url "$port")"
 	say "up. What runs where:"
 	cluster_print_summary
 	echo
-	echo "  kubectl now uses context '$STEVEDORE_CONTEXT' (merged into $(user_kubeconfig)). Try: kubectl get namespaces"
+	echo "  kubectl now uses context '$STEVEDORE_CONTEXT' (merged into $(user_kubeconfig)). Try: kubectl get nodes"
+}
+
+# cluster_node_plan [N]: the nodes `up` starts. A new cluster gets N (default 1) nodes named
+# $STEVEDORE_NODE_PREFIX-1..N (default prefix stevedore-node); an existing one all its registered nodes,
+# plus new ones when N asks for more.
+cluster_node_plan() {
+	local wanted=$1 prefix=${STEVEDORE_NODE_PREFIX:-stevedore-node} existing=() i=1
+	mapfile -t existing < <(node_names)
+	[ -n "$wanted" ] || { [ ${#existing[@]} -gt 0 ] && wanted=${#existing[@]} || wanted=1; }
+	if [ "$wanted" -lt ${#existing[@]} ]; then
+		die "--nodes $wanted: this cluster has ${#existing[@]} nodes (${existing[*]})." \
+			"Remove nodes with './stevedore node rm NAME', or start afresh with './stevedore down --purge'."
+	fi
+	[ ${#existing[@]} -eq 0 ] || printf '%s\n' "${existing[@]}"
+	local count=${#existing[@]}
+	while [ "$count" -lt "$wanted" ]; do
+		if ! node_exists "$prefix-$i"; then
+			validate_node_name "$prefix-$i"
+			echo "$prefix-$i"
+			count=$((count + 1))
+		fi
+		i=$((i + 1))
+	done
+}
+
+# check_ports_free NODE...: every port the cluster needs, before anything starts.
+check_ports_free() {
+	local port owner what name
+	for what in "apiserver:$PORT:STEVEDORE_PORT" "gateway:$GATEWAY_PORT:STEVEDORE_GATEWAY_PORT" \
+		"scheduler:$SCHEDULER_PORT:STEVEDORE_SCHEDULER_PORT" "controllers:$CONTROLLER_PORT:STEVEDORE_CONTROLLER_PORT" \
+		"proxy:$PROXY_PORT:STEVEDORE_PROXY_PORT"; do
+		port=$(cut -d: -f2 <<<"$what")
+		if port_in_use "$port"; then
+			owner=$(port_owner "$port")
+			die "port $port on 127.0.0.1 is already in use${owner:+ by $owner}; the ${what%%:*} needs it." \
+				"Stop what listens there, or choose another port: ${what##*:}=$((port + 1)) ./stevedore up"
+		fi
+	done
+	for name in "$@"; do
+		node_exists "$name" || continue
+		port=$(node_port "$name")
+		if port_in_use "$port"; then
+			owner=$(port_owner "$port")
+			die "port $port on 127.0.0.1 is already in use${owner:+ by $owner}; node $name's agent needs it." \
+				"Stop what listens there, or remove the node first ('./stevedore node rm $name' once up)."
+		fi
+	done
+}
+
+write_cluster_env() {
+	local variable
+	for variable in STORE RUNTIME PORT GATEWAY_PORT SCHEDULER_PORT CONTROLLER_PORT PROXY_PORT NODE_PORT; do
+		printf '%s=%q\n' "$variable" "${!variable}"
+	done >"$(cluster_env_file)"
 }
 
 store_description() {
@@ -130,23 +194,28 @@ store_description() {
 	fi
 }
 
-# Reads cluster.env into STORE and PORT (the options the running cluster was started with).
+# Reads cluster.env: the options and ports the cluster runs with.
 load_cluster_env() {
-	STORE=embedded PORT=8080
-	# shellcheck disable=SC1090 # written by cluster_up with printf %q
+	STORE=embedded RUNTIME=docker PORT=8080 GATEWAY_PORT=6443 SCHEDULER_PORT=10259 CONTROLLER_PORT=10257
+	PROXY_PORT=10256 NODE_PORT=10250
+	# shellcheck disable=SC1090 # written by write_cluster_env with printf %q
 	[ -f "$(cluster_env_file)" ] && . "$(cluster_env_file)"
 	return 0
 }
 
 # Options not given on the command line mean "as it runs"; only the ones given are compared.
 cluster_already_up() {
-	local store=$1 store_given=$2 port=$3 differences=()
+	local store=$1 store_given=$2 port=$3 nodes=$4 differences=() registered
 	load_cluster_env
 	if [ "$store_given" = true ] && [ "$store" != "$STORE" ]; then
 		differences+=("it uses --store $(redact_url "$STORE"), not $(redact_url "$store")")
 	fi
 	if [ "$port" != "$PORT" ]; then
 		differences+=("its apiserver listens on port $PORT, not $port (STEVEDORE_PORT)")
+	fi
+	registered=$(node_names | wc -l)
+	if [ -n "$nodes" ] && [ "$nodes" != "$registered" ]; then
+		differences+=("it has $registered node(s), not $nodes (add or remove some with './stevedore node add|rm NAME')")
 	fi
 	if [ ${#differences[@]} -gt 0 ]; then
 		local difference
@@ -161,12 +230,26 @@ cluster_already_up() {
 
 cluster_print_summary() {
 	load_cluster_env
-	local pid
-	pid=$(component_pid apiserver || echo -)
-	printf '  %-10s %-8s %-24s %s\n' COMPONENT PID ADDRESS LOG
-	printf '  %-10s %-8s %-24s %s\n' apiserver "$pid" "$(apiserver_url "$PORT")" "$(component_log apiserver)"
+	local name pid
+	printf '  %-22s %-8s %-26s %s\n' COMPONENT PID ADDRESS LOG
+	for name in "${CONTROL_PLANE[@]}"; do
+		pid=$(component_pid "$name" || echo -)
+		printf '  %-22s %-8s %-26s %s\n' "$name" "$pid" "$(component_address "$name")" "$(component_log "$name")"
+	done
+	for name in $(node_names); do
+		pid=$(component_pid "$(node_component "$name")" || echo stopped)
+		printf '  %-22s %-8s %-26s %s\n' "node $name" "$pid" "$(component_address "$(node_component "$name")")" \
+			"$(component_log "$(node_component "$name")")"
+	done
 	echo "  store:      $(store_description "$STORE")"
-	echo "  kubeconfig: $(stevedore_kubeconfig) (context $STEVEDORE_CONTEXT)"
+	echo "  kubeconfig: $(stevedore_kubeconfig) (context $STEVEDORE_CONTEXT, via the gateway $(gateway_url))"
+}
+
+# Every component of this cluster, control plane and node agents, as process names.
+all_components() {
+	local name
+	printf '%s\n' "${CONTROL_PLANE[@]}"
+	for name in $(node_names); do node_component "$name"; done
 }
 
 cluster_down() {
@@ -178,10 +261,22 @@ cluster_down() {
 		esac
 		shift
 	done
-	if component_pid apiserver >/dev/null; then
-		component_stop apiserver
+	load_cluster_env
+	local running=() name
+	for name in $(all_components); do
+		component_pid "$name" >/dev/null && running+=("$name")
+	done
+	if [ ${#running[@]} -gt 0 ]; then
+		components_stop "${running[@]}"
 	else
 		say "not up (nothing runs from $STEVEDORE_HOME)."
+	fi
+	# The agents are gone, so nothing re-creates the pods' containers while they are removed.
+	if [ -n "$(node_names)" ] && command -v docker >/dev/null 2>&1 && timeout 20 docker info >/dev/null 2>&1; then
+		for name in $(node_names); do remove_node_containers "$name"; done
+		say "removed the containers of node(s) $(node_names | tr '\n' ' ')"
+	elif [ -n "$(node_names)" ]; then
+		say "note: the Docker engine is not reachable; the nodes' containers (label $NODE_LABEL) were not removed."
 	fi
 	if [ "$purge" = true ]; then
 		purge_state
@@ -201,32 +296,46 @@ purge_state() {
 	say "purged $dir and the '$STEVEDORE_CONTEXT' context of $(user_kubeconfig)."
 }
 
-# Exit status: 0 when every component runs and is healthy, 1 otherwise (including "not up").
+# Exit status: 0 when every component runs and is healthy and every node is Ready, 1 otherwise (including "not up").
 cluster_status() {
 	[ $# -eq 0 ] || die_usage "status takes no options."
-	local pid readyz health
-	if ! pid=$(component_pid apiserver); then
+	if ! component_pid apiserver >/dev/null; then
 		say "not up (state in $STEVEDORE_HOME). Start it with './stevedore up'."
 		return 1
 	fi
 	load_cluster_env
-	read -r readyz health <<<"$(apiserver_health "$PORT")"
+	local name pid readyz health healthy=true conditions ready
 	say "up (state in $STEVEDORE_HOME)"
-	printf '  %-10s %-8s %-12s %-22s %s\n' COMPONENT PID READYZ HEALTH ADDRESS
-	printf '  %-10s %-8s %-12s %-22s %s\n' apiserver "$pid" "$readyz" "$health" "$(apiserver_url "$PORT")"
+	printf '  %-22s %-8s %-12s %-12s %s\n' COMPONENT PID READYZ HEALTH ADDRESS
+	for name in "${CONTROL_PLANE[@]}"; do
+		readyz=- health=stopped
+		if pid=$(component_pid "$name"); then
+			health=$(component_health "$name")
+			[ "$name" != apiserver ] || readyz=$(apiserver_readyz)
+		else
+			pid=-
+		fi
+		[ "$health" = UP ] && [ "$readyz" != unreachable ] && { [ "$name" != apiserver ] || [ "$readyz" = ok ]; } ||
+			healthy=false
+		printf '  %-22s %-8s %-12s %-12s %s\n' "$name" "$pid" "$readyz" "$health" "$(component_address "$name")"
+	done
+	conditions=$(node_ready_conditions)
+	echo
+	printf '  %-22s %-8s %-12s %-12s %s\n' NODE PID READY HEALTH AGENT
+	for name in $(node_names); do
+		health=stopped
+		if pid=$(component_pid "$(node_component "$name")"); then
+			health=$(component_health "$(node_component "$name")")
+		else
+			pid=-
+		fi
+		ready=$(awk -v n="$name" '$1 == n {print $2}' <<<"$conditions")
+		ready=${ready:-unknown}
+		[ "$health" = UP ] && [ "$ready" = True ] || healthy=false
+		printf '  %-22s %-8s %-12s %-12s %s\n' "$name" "$pid" "$ready" "$health" \
+			"$(component_address "$(node_component "$name")")"
+	done
 	echo "  store:      $(store_description "$STORE")"
 	echo "  kubeconfig: $(stevedore_kubeconfig) (context $STEVEDORE_CONTEXT)"
-	[ "$readyz" = ok ] && [ "$health" = UP ]
-}
-
-cluster_node() {
-	local verb=${1:-} name=${2:-}
-	case "$verb" in
-	add | stop | start | rm) ;;
-	"") die_usage "node needs a verb: add, stop, start or rm." ;;
-	*) die_usage "node: unknown verb '$verb' (expected add, stop, start or rm)." ;;
-	esac
-	[ -n "$name" ] || die_usage "node $verb needs a NAME."
-	[ $# -le 2 ] || die_usage "node $verb takes one NAME."
-	die "node $verb $name: $NODES_NOT_AVAILABLE"
+	[ "$healthy" = true ]
 }

@@ -35,6 +35,12 @@ http_get() {
 	curl -fsS --max-time 3 "$1" 2>/dev/null
 }
 
+# True while PID runs (a zombie waiting for its parent to reap it does not count: it holds nothing).
+pid_alive() {
+	kill -0 "$1" 2>/dev/null || return 1
+	[ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" != Z ]
+}
+
 # True when PID is alive and its command line carries MARKER (pids are reused; never signal a stranger).
 pid_is() {
 	local pid=$1 marker=$2

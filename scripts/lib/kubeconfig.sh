@@ -13,45 +13,31 @@ stevedore_kubeconfig() { echo "$STEVEDORE_HOME/kubeconfig"; }
 
 user_kubeconfig() { echo "$HOME/.kube/config"; }
 
-# write_stevedore_kubeconfig SERVER_URL
-write_stevedore_kubeconfig() {
-	local file
-	file=$(stevedore_kubeconfig)
-	(
-		umask 077
-		cat >"$file.tmp" <<EOF
-apiVersion: v1
-kind: Config
-clusters:
-- name: $STEVEDORE_CONTEXT
-  cluster:
-    server: $1
-users:
-- name: admin
-  user: {}
-contexts:
-- name: $STEVEDORE_CONTEXT
-  context:
-    cluster: $STEVEDORE_CONTEXT
-    user: admin
-current-context: $STEVEDORE_CONTEXT
-preferences: {}
-EOF
-	)
-	mv -f "$file.tmp" "$file"
+# install_kubeconfig: the gateway writes an admin kubeconfig (cluster CA, admin client certificate,
+# server = its own URL) into its state directory at every start; it is copied to $STEVEDORE_HOME/kubeconfig
+# and merged into ~/.kube/config.
+install_kubeconfig() {
+	local written=$STEVEDORE_HOME/pki/kubeconfig waited=0
+	until [ -s "$written" ] || [ $waited -ge 100 ]; do
+		sleep 0.1
+		waited=$((waited + 1))
+	done
+	[ -s "$written" ] || die "the gateway runs but did not write $written." "See $(component_log gateway)."
+	(umask 077 && cp -f "$written" "$(stevedore_kubeconfig).tmp")
+	mv -f "$(stevedore_kubeconfig).tmp" "$(stevedore_kubeconfig)"
+	merge_into_user_kubeconfig "$(gateway_url)"
 }
 
-# merge_into_user_kubeconfig SERVER_URL: adds or updates our cluster, user and context; keeps everything else.
+# merge_into_user_kubeconfig SERVER_URL: adds or updates our cluster, user and context (certificates
+# embedded, so the file stays valid if $STEVEDORE_HOME moves); keeps everything else.
 merge_into_user_kubeconfig() {
-	local server=$1 file
+	local server=$1 file pki=$STEVEDORE_HOME/pki
 	file=$(user_kubeconfig)
-	if ! command -v kubectl >/dev/null 2>&1; then
-		say "kubectl is not installed: did not touch $file; use KUBECONFIG=$(stevedore_kubeconfig)."
-		return 0
-	fi
 	mkdir -p "$(dirname "$file")"
-	kubectl config --kubeconfig="$file" set-cluster "$STEVEDORE_CONTEXT" --server="$server" >/dev/null
-	kubectl config --kubeconfig="$file" set-credentials "$STEVEDORE_MERGED_USER" >/dev/null
+	kubectl config --kubeconfig="$file" set-cluster "$STEVEDORE_CONTEXT" --server="$server" \
+		--certificate-authority="$pki/ca.crt" --embed-certs=true >/dev/null
+	kubectl config --kubeconfig="$file" set-credentials "$STEVEDORE_MERGED_USER" \
+		--client-certificate="$pki/admin.crt" --client-key="$pki/admin.key" --embed-certs=true >/dev/null
 	kubectl config --kubeconfig="$file" set-context "$STEVEDORE_CONTEXT" \
 		--cluster="$STEVEDORE_CONTEXT" --user="$STEVEDORE_MERGED_USER" >/dev/null
 	kubectl config --kubeconfig="$file" use-context "$STEVEDORE_CONTEXT" >/dev/null

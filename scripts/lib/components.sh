@@ -1,0 +1,141 @@
+# shellcheck shell=bash
+# The control plane's components: how each is started, where it listens, how its health is read.
+# Sourced by ./stevedore.
+#
+#   apiserver    http://127.0.0.1:$PORT          (8080)  the only one that touches the store
+#   gateway      https://0.0.0.0:$GATEWAY_PORT   (6443)  TLS, authentication, RBAC; what kubectl talks to
+#   scheduler    http://127.0.0.1:$SCHEDULER_PORT (10259)
+#   controllers  http://127.0.0.1:$CONTROLLER_PORT (10257)
+#   proxy        http://127.0.0.1:$PROXY_PORT    (10256)  one for the machine: every local node shares its kernel
+#
+# Scheduler, controllers, proxy and node agents reach the apiserver on loopback directly, not through the
+# gateway: per-component identities at the gateway (issue 6) are not wired yet. The apiserver therefore
+# listens on 127.0.0.1 only, as do the components' Actuator ports; only the gateway (TLS, authenticated)
+# listens on every interface.
+
+CONTROL_PLANE=(apiserver gateway scheduler controllers proxy)
+
+# The heap cap of each component (-Xmx); the rest of the JVM options are in process.sh.
+declare -A COMPONENT_HEAP=([apiserver]=192m [gateway]=128m [scheduler]=96m [controllers]=128m [proxy]=64m [node]=96m)
+
+# Sets PORT GATEWAY_PORT SCHEDULER_PORT CONTROLLER_PORT PROXY_PORT NODE_PORT from the environment (or the
+# Kubernetes defaults) and checks them.
+read_port_settings() {
+	PORT=${STEVEDORE_PORT:-8080}
+	GATEWAY_PORT=${STEVEDORE_GATEWAY_PORT:-6443}
+	SCHEDULER_PORT=${STEVEDORE_SCHEDULER_PORT:-10259}
+	CONTROLLER_PORT=${STEVEDORE_CONTROLLER_PORT:-10257}
+	PROXY_PORT=${STEVEDORE_PROXY_PORT:-10256}
+	NODE_PORT=${STEVEDORE_NODE_PORT:-10250}
+	local pair variable value
+	for pair in STEVEDORE_PORT:PORT STEVEDORE_GATEWAY_PORT:GATEWAY_PORT STEVEDORE_SCHEDULER_PORT:SCHEDULER_PORT \
+		STEVEDORE_CONTROLLER_PORT:CONTROLLER_PORT STEVEDORE_PROXY_PORT:PROXY_PORT STEVEDORE_NODE_PORT:NODE_PORT; do
+		variable=${pair#*:}
+		value=${!variable}
+		[[ "$value" =~ ^[0-9]+$ ]] && [ "$value" -ge 1 ] && [ "$value" -le 65535 ] ||
+			die_usage "${pair%%:*}='$value' is not a TCP port."
+	done
+}
+
+# The port of a control-plane component, as the running cluster has it (cluster.env loaded).
+component_port() {
+	case "$1" in
+	apiserver) echo "$PORT" ;;
+	gateway) echo "$GATEWAY_PORT" ;;
+	scheduler) echo "$SCHEDULER_PORT" ;;
+	controllers) echo "$CONTROLLER_PORT" ;;
+	proxy) echo "$PROXY_PORT" ;;
+	node-*) node_port "${1#node-}" ;;
+	esac
+}
+
+component_address() {
+	case "$1" in
+	gateway) echo "https://127.0.0.1:$GATEWAY_PORT" ;;
+	*) echo "http://127.0.0.1:$(component_port "$1")" ;;
+	esac
+}
+
+apiserver_url() { echo "http://127.0.0.1:$PORT"; }
+gateway_url() { echo "https://127.0.0.1:$GATEWAY_PORT"; }
+gateway_ca() { echo "$STEVEDORE_HOME/pki/ca.crt"; }
+
+# component_start_control NAME: starts one control-plane component of the cluster described by the
+# current settings (STORE and the ports).
+component_start_control() {
+	local name=$1 apiserver storage_url=""
+	apiserver=$(apiserver_url)
+	case "$name" in
+	apiserver)
+		[ "$STORE" = embedded ] || storage_url=$STORE
+		mkdir -p "$(component_data_dir apiserver)"
+		component_start apiserver "${COMPONENT_HEAP[apiserver]}" -jar "$(component_jar apiserver)" \
+			--server.address=127.0.0.1 --server.port="$PORT" \
+			--stevedore.apiserver.advertise-address="127.0.0.1:$PORT" \
+			--stevedore.storage.url="$storage_url" \
+			--stevedore.storage.embedded-dir="$(component_data_dir apiserver)"
+		;;
+	gateway)
+		component_start gateway "${COMPONENT_HEAP[gateway]}" -jar "$(component_jar gateway)" \
+			--server.port="$GATEWAY_PORT" \
+			--stevedore.gateway.upstreams="$apiserver" \
+			--stevedore.gateway.state-dir="$STEVEDORE_HOME/pki" \
+			--stevedore.gateway.tls.server="$(gateway_url)" \
+			--stevedore.gateway.audit.path="$STEVEDORE_HOME/logs/audit.log"
+		;;
+	scheduler | controllers | proxy)
+		component_start "$name" "${COMPONENT_HEAP[$name]}" -jar "$(component_jar "$name")" \
+			--server.address=127.0.0.1 --server.port="$(component_port "$name")" \
+			--stevedore.apiserver.url="$apiserver"
+		;;
+	esac
+}
+
+# component_health NAME: the status of GET /actuator/health ("UP", "DOWN", ...), or "unreachable".
+component_health() {
+	local url health
+	url="$(component_address "$1")/actuator/health"
+	health=$(curl -sS --max-time 3 --cacert "$(gateway_ca)" "$url" 2>/dev/null |
+		grep -o '"status":"[A-Z_]*"' | head -n 1 | cut -d'"' -f4) || true
+	echo "${health:-unreachable}"
+}
+
+# The apiserver's /readyz: "ok", or what it said, or "unreachable".
+apiserver_readyz() {
+	local readyz
+	readyz=$(curl -sS --max-time 3 "$(apiserver_url)/readyz" 2>/dev/null) || readyz=unreachable
+	echo "${readyz:-empty}"
+}
+
+# wait_healthy NAME...: polls every component's health until all are UP (and the apiserver's /readyz is ok);
+# fails early, with its log, when one exits, and at STEVEDORE_UP_TIMEOUT with the log of the late ones.
+wait_healthy() {
+	local timeout=${STEVEDORE_UP_TIMEOUT:-180} deadline name waiting
+	deadline=$((SECONDS + timeout))
+	while :; do
+		waiting=()
+		for name in "$@"; do
+			if ! component_pid "$name" >/dev/null; then
+				echo "stevedore: $name exited while starting. The end of $(component_log "$name"):" >&2
+				component_log_tail "$name"
+				exit 1
+			fi
+			if [ "$name" = apiserver ] && [ "$(apiserver_readyz)" != ok ]; then
+				waiting+=("$name")
+			elif [ "$(component_health "$name")" != UP ]; then
+				waiting+=("$name")
+			fi
+		done
+		[ ${#waiting[@]} -gt 0 ] || return 0
+		if [ $SECONDS -ge $deadline ]; then
+			echo "stevedore: not healthy within ${timeout}s: ${waiting[*]} (GET .../actuator/health)." >&2
+			echo "  They still run; see their logs, or raise STEVEDORE_UP_TIMEOUT. The last lines:" >&2
+			for name in "${waiting[@]}"; do
+				echo "  $(component_log "$name"):" >&2
+				component_log_tail "$name" 15
+			done
+			exit 1
+		fi
+		sleep 1
+	done
+}
