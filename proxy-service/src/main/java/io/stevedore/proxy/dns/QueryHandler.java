@@ -205,21 +205,70 @@ final class QueryHandler {
 		return response;
 	}
 
-	/**
-	 * The reply for UDP is cut to what the client can take, with TC set, then retried on
-	 * TCP.
-	 */
+	/** The reply for UDP is cut to what the client can take (see {@link #truncate}). */
 	private static byte[] wire(Message query, Message response, Transport transport) {
 		OPTRecord opt = query.getOPT();
-		int limit = 65535;
 		if (opt != null) {
 			response.addRecord(new OPTRecord(MAX_EDNS_PAYLOAD, 0, 0), Section.ADDITIONAL);
 		}
-		if (transport == Transport.UDP) {
-			limit = (opt == null) ? MAX_PLAIN_UDP
-					: Math.max(MAX_PLAIN_UDP, Math.min(opt.getPayloadSize(), MAX_EDNS_PAYLOAD));
+		byte[] full = response.toWire();
+		if (transport == Transport.TCP) {
+			return full;
 		}
-		return response.toWire(limit);
+		int limit = (opt == null) ? MAX_PLAIN_UDP
+				: Math.max(MAX_PLAIN_UDP, Math.min(opt.getPayloadSize(), MAX_EDNS_PAYLOAD));
+		return (full.length <= limit) ? full : truncate(response, limit);
+	}
+
+	/**
+	 * Drops glue first (no TC: the answer is whole); when the answer itself does not fit,
+	 * keeps as many answer records as fit and sets TC. Resolvers that retry over TCP get
+	 * everything; those that cannot (musl, busybox) still get some addresses rather than
+	 * an empty truncated reply.
+	 */
+	static byte[] truncate(Message response, int limit) {
+		List<Record> answers = response.getSection(Section.ANSWER);
+		List<Record> authority = response.getSection(Section.AUTHORITY);
+		byte[] whole = cut(response, answers, authority, false).toWire();
+		if (whole.length <= limit) {
+			return whole;
+		}
+		int low = 0;
+		int high = answers.size() - 1;
+		while (low < high) {
+			int mid = (low + high + 1) / 2;
+			if (cut(response, answers.subList(0, mid), List.of(), true).toWire().length <= limit) {
+				low = mid;
+			}
+			else {
+				high = mid - 1;
+			}
+		}
+		return cut(response, answers.subList(0, low), List.of(), true).toWire();
+	}
+
+	private static Message cut(Message response, List<Record> answers, List<Record> authority, boolean truncated) {
+		Message cut = new Message(response.getHeader().getID());
+		Header header = cut.getHeader();
+		for (int flag : new int[] { Flags.QR, Flags.AA, Flags.RD, Flags.RA }) {
+			if (response.getHeader().getFlag(flag)) {
+				header.setFlag(flag);
+			}
+		}
+		if (truncated) {
+			header.setFlag(Flags.TC);
+		}
+		header.setOpcode(response.getHeader().getOpcode());
+		header.setRcode(response.getRcode());
+		for (Record question : response.getSection(Section.QUESTION)) {
+			cut.addRecord(question, Section.QUESTION);
+		}
+		answers.forEach((record) -> cut.addRecord(record, Section.ANSWER));
+		authority.forEach((record) -> cut.addRecord(record, Section.AUTHORITY));
+		if (response.getOPT() != null) {
+			cut.addRecord(response.getOPT(), Section.ADDITIONAL);
+		}
+		return cut;
 	}
 
 	/** A reply to a message that did not parse: its header only. */

@@ -122,6 +122,9 @@ class QueryHandlerTest {
 		byte[] udp = handler.reply(query.toWire(), Transport.UDP).orElseThrow();
 		assertThat(udp.length).isLessThanOrEqualTo(512);
 		assertThat(new Message(udp).getHeader().getFlag(Flags.TC)).isTrue();
+		// As many addresses as fit (16 bytes each, compressed): clients without TCP still
+		// get some.
+		assertThat(new Message(udp).getSection(Section.ANSWER)).hasSizeGreaterThan(25);
 		Message tcp = reply(handler, query, Transport.TCP);
 		assertThat(tcp.getHeader().getFlag(Flags.TC)).isFalse();
 		assertThat(tcp.getSection(Section.ANSWER)).hasSize(100);
@@ -188,9 +191,11 @@ class QueryHandlerTest {
 	}
 
 	private QueryHandler handler(List<String> upstreams) {
-		DnsProperties properties = DnsProperties.of("127.0.0.1", 53).withUpstreams(upstreams);
+		// Never Upstreams.resolve with no upstreams: it would read the machine's
+		// resolv.conf.
+		DnsProperties properties = DnsProperties.of("127.0.0.1", 53);
 		return new QueryHandler(new ClusterZone(properties, this.records),
-				new Forwarder(Upstreams.resolve(properties), Duration.ofSeconds(2)));
+				new Forwarder(upstreams.stream().map(Upstreams::parse).toList(), Duration.ofSeconds(2)));
 	}
 
 	private static Message reply(QueryHandler handler, Message query, Transport transport) throws IOException {
