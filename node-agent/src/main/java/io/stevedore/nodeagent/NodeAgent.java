@@ -226,6 +226,12 @@ public final class NodeAgent implements SmartLifecycle {
 		return this.running;
 	}
 
+	/** A pod bound to this node, from the informer's cache; null when unknown. */
+	public Pod pod(String namespace, String name) {
+		SharedIndexInformer<Pod> pods = this.informer;
+		return pods == null ? null : pods.getIndexer().getByKey(namespace + "/" + name);
+	}
+
 	public RuntimeHealth health() {
 		return this.health;
 	}

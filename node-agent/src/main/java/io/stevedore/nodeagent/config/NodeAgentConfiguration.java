@@ -4,6 +4,7 @@ import java.time.Clock;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stevedore.nodeagent.NodeAgent;
+import io.stevedore.nodeagent.pod.ContainerLogs;
 import io.stevedore.nodeagent.runtime.docker.DockerContainerRuntime;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -28,6 +29,11 @@ public class NodeAgentConfiguration {
 	@Bean(destroyMethod = "close")
 	DockerContainerRuntime containerRuntime(NodeAgentProperties properties) {
 		return new DockerContainerRuntime(properties.dockerHost());
+	}
+
+	@Bean
+	ContainerLogs containerLogs(NodeAgent agent, DockerContainerRuntime runtime, NodeIdentity identity) {
+		return new ContainerLogs(agent::pod, runtime, identity.name());
 	}
 
 	@Bean

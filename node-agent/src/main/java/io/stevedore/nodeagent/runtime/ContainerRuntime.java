@@ -1,5 +1,6 @@
 package io.stevedore.nodeagent.runtime;
 
+import java.io.OutputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -57,8 +58,12 @@ public interface ContainerRuntime {
 	/** Runs a command inside a running container (exec probes, lifecycle hooks). */
 	ExecResult exec(String id, List<String> command, Duration timeout);
 
-	/** The container's output, stdout and stderr interleaved. */
-	String logs(String id, LogOptions options);
+	/**
+	 * Writes the container's output, stdout and stderr interleaved, to {@code out} as it
+	 * comes; with {@code follow}, until the container stops. Returns when the output ends
+	 * or writing to {@code out} fails (the reader went away).
+	 */
+	void logs(String id, LogOptions options, OutputStream out);
 
 	ContainerStats stats(String id);
 

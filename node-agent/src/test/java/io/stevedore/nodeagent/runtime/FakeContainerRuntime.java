@@ -144,9 +144,17 @@ public final class FakeContainerRuntime implements ContainerRuntime {
 		return new ExecResult(this.execExitCode, "", false);
 	}
 
+	/** What {@link #logs} writes, by container id. */
+	public final Map<String, String> output = new java.util.concurrent.ConcurrentHashMap<>();
+
 	@Override
-	public String logs(String id, LogOptions options) {
-		return "";
+	public void logs(String id, LogOptions options, java.io.OutputStream out) {
+		try {
+			out.write(this.output.getOrDefault(id, "").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+		}
+		catch (java.io.IOException ex) {
+			// the reader went away
+		}
 	}
 
 	@Override

@@ -339,26 +339,30 @@ public final class DockerContainerRuntime implements ContainerRuntime, Closeable
 	}
 
 	@Override
-	public String logs(String id, LogOptions options) {
-		return call("logs of " + id, () -> {
+	public void logs(String id, LogOptions options, java.io.OutputStream out) {
+		call("logs of " + id, () -> {
 			var command = this.docker.logContainerCmd(id)
 				.withStdOut(true)
 				.withStdErr(true)
-				.withTimestamps(options.timestamps());
+				.withTimestamps(options.timestamps())
+				.withFollowStream(options.follow());
 			if (options.tailLines() >= 0) {
 				command.withTail(options.tailLines());
 			}
 			if (options.since() != null) {
 				command.withSince((int) options.since().getEpochSecond());
 			}
-			OutputCallback output = new OutputCallback();
+			StreamingCallback output = new StreamingCallback(out);
 			try {
-				command.exec(output).awaitCompletion(30, TimeUnit.SECONDS);
+				command.exec(output).awaitCompletion();
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 			}
-			return output.text();
+			finally {
+				closeQuietly(output);
+			}
+			return null;
 		});
 	}
 
@@ -548,6 +552,31 @@ public final class DockerContainerRuntime implements ContainerRuntime, Closeable
 		String text() {
 			synchronized (this.text) {
 				return this.text.toString();
+			}
+		}
+
+	}
+
+	/**
+	 * Copies log frames to the reader as they arrive; a failed write (the reader went
+	 * away) ends the stream, which also ends a follow.
+	 */
+	private static final class StreamingCallback extends ResultCallback.Adapter<Frame> {
+
+		private final java.io.OutputStream out;
+
+		StreamingCallback(java.io.OutputStream out) {
+			this.out = out;
+		}
+
+		@Override
+		public void onNext(Frame frame) {
+			try {
+				this.out.write(frame.getPayload());
+				this.out.flush();
+			}
+			catch (IOException ex) {
+				closeQuietly(this);
 			}
 		}
 
