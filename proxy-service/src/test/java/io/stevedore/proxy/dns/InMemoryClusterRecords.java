@@ -84,6 +84,7 @@ final class InMemoryClusterRecords implements ClusterRecords {
 		return 42;
 	}
 
+	/** A ClusterIP Service; a null {@code ip} lets the apiserver allocate one. */
 	static Service clusterIp(String namespace, String name, String ip, ServicePort... ports) {
 		return new ServiceBuilder().withNewMetadata()
 			.withNamespace(namespace)
@@ -92,7 +93,7 @@ final class InMemoryClusterRecords implements ClusterRecords {
 			.withNewSpec()
 			.withType("ClusterIP")
 			.withClusterIP(ip)
-			.withClusterIPs(ip.equals("None") ? List.of("None") : List.of(ip))
+			.withClusterIPs(ip == null ? null : List.of(ip))
 			.withPorts(ports)
 			.endSpec()
 			.build();

@@ -1,0 +1,131 @@
+package io.stevedore.proxy.dns;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.stevedore.apiserver.ApiServerApplication;
+import io.stevedore.client.config.ApiServerClientProperties;
+import io.stevedore.client.config.KubernetesClients;
+import io.stevedore.proxy.ProxyApplication;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SimpleResolver;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The real apiserver (embedded store in a test directory) and the proxy with cluster DNS
+ * on, both in this JVM with the settings their processes would get. DNS listens on a free
+ * port of a loopback address and forwards to the test's {@link FakeUpstream}, never to
+ * the machine's resolver.
+ */
+final class DnsTestCluster implements AutoCloseable {
+
+	private final ConfigurableApplicationContext apiserver;
+
+	private final String url;
+
+	private ConfigurableApplicationContext proxy;
+
+	private InetSocketAddress dns;
+
+	private DnsTestCluster(ConfigurableApplicationContext apiserver, String url) {
+		this.apiserver = apiserver;
+		this.url = url;
+	}
+
+	static DnsTestCluster start(Path dataDir) {
+		int port = freePort(InetAddress.getLoopbackAddress());
+		ConfigurableApplicationContext apiserver = new SpringApplicationBuilder(ApiServerApplication.class).run(
+				"--server.address=127.0.0.1", "--server.port=" + port,
+				"--stevedore.apiserver.advertise-address=127.0.0.1:" + port, "--stevedore.storage.url=",
+				"--stevedore.storage.embedded-dir=" + dataDir.resolve("store"),
+				"--spring.application.name=apiserver-service", "--server.shutdown=immediate",
+				"--spring.main.banner-mode=off", "--logging.level.root=WARN");
+		return new DnsTestCluster(apiserver, "http://127.0.0.1:" + port);
+	}
+
+	/**
+	 * Starts the proxy with DNS on {@code address} (a free port unless given); extra args
+	 * win.
+	 */
+	ConfigurableApplicationContext startProxy(String address, FakeUpstream upstream, String... extra) {
+		int port = freePort(literal(address));
+		List<String> args = new ArrayList<>(List.of("--server.port=0", "--stevedore.apiserver.url=" + this.url,
+				"--stevedore.proxy.dns.enabled=true", "--stevedore.proxy.dns.address=" + address,
+				"--stevedore.proxy.dns.port=" + port, "--stevedore.proxy.dns.manage-address=false",
+				"--stevedore.proxy.dns.upstreams=" + upstream.hostPort(), "--stevedore.proxy.dns.register-service=true",
+				"--stevedore.proxy.dns.service-ip=10.96.0.10", "--server.shutdown=immediate",
+				"--spring.main.banner-mode=off", "--logging.level.root=WARN",
+				"--logging.level.io.stevedore.proxy.dns=INFO"));
+		args.addAll(List.of(extra));
+		this.proxy = new SpringApplicationBuilder(ProxyApplication.class).run(args.toArray(String[]::new));
+		this.dns = this.proxy.getBean(ClusterDns.class).address();
+		return this.proxy;
+	}
+
+	KubernetesClient client() {
+		return KubernetesClients.create(new ApiServerClientProperties(this.url, null, null, null, null, null,
+				Duration.ofSeconds(30), Duration.ofMillis(200)));
+	}
+
+	InetSocketAddress dns() {
+		return this.dns;
+	}
+
+	/** Asks the cluster DNS like a pod would, over UDP or TCP. */
+	Message query(String name, int type, boolean tcp) {
+		try {
+			SimpleResolver resolver = new SimpleResolver(this.dns);
+			resolver.setTCP(tcp);
+			resolver.setTimeout(Duration.ofSeconds(3));
+			return resolver.send(Message.newQuery(Record.newRecord(Name.fromString(name), type, DClass.IN)));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	@Override
+	public void close() {
+		if (this.proxy != null) {
+			this.proxy.close();
+		}
+		this.apiserver.close();
+	}
+
+	static InetAddress literal(String address) {
+		return IpLiterals.parse(address);
+	}
+
+	/** A port free for both TCP and UDP on the address. */
+	static int freePort(InetAddress address) {
+		for (int attempt = 0; attempt < 20; attempt++) {
+			try (ServerSocket tcp = new ServerSocket(0, 1, address)) {
+				try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(address, tcp.getLocalPort()))) {
+					return tcp.getLocalPort();
+				}
+				catch (IOException ex) {
+					// taken for UDP: try another
+				}
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("no free port on " + address, ex);
+			}
+		}
+		throw new IllegalStateException("no port free for both TCP and UDP on " + address);
+	}
+
+}
