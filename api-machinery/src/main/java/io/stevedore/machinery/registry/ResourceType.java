@@ -84,7 +84,8 @@ public record ResourceType(String group, String version, String kind, String plu
 			case "scale" -> "Scale";
 			case "binding" -> "Binding";
 			case "eviction" -> "Eviction";
-			case "log", "exec", "attach", "portforward" ->
+			// kube-apiserver's LogREST speaks Pod; the streaming ones their options.
+			case "exec", "attach", "portforward" ->
 				"Pod" + Character.toUpperCase(subresource.charAt(0)) + subresource.substring(1) + "Options";
 			default -> this.kind;
 		};

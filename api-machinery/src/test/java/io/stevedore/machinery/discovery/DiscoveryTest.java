@@ -178,7 +178,8 @@ class DiscoveryTest {
 		assertThat(pods.get("subresources").toString()).isEqualTo("[{\"subresource\":\"binding\",\"responseKind\":"
 				+ "{\"group\":\"\",\"version\":\"v1\",\"kind\":\"Binding\"},\"verbs\":[\"create\"]},"
 				+ "{\"subresource\":\"eviction\",\"responseKind\":{\"group\":\"policy\",\"version\":\"v1\",\"kind\":\"Eviction\"},"
-				+ "\"verbs\":[\"create\"]},{\"subresource\":\"status\",\"responseKind\":{\"group\":\"\",\"version\":\"v1\","
+				+ "\"verbs\":[\"create\"]},{\"subresource\":\"log\",\"responseKind\":{\"group\":\"\",\"version\":\"v1\","
+				+ "\"kind\":\"Pod\"},\"verbs\":[\"get\"]},{\"subresource\":\"status\",\"responseKind\":{\"group\":\"\",\"version\":\"v1\","
 				+ "\"kind\":\"Pod\"},\"verbs\":[\"get\",\"patch\",\"update\"]}]");
 		assertThat(aggregated(api, "", "nodes").get("scope").asText()).isEqualTo("Cluster");
 	}
