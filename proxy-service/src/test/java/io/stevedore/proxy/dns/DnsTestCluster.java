@@ -57,12 +57,12 @@ final class DnsTestCluster implements AutoCloseable {
 		return new DnsTestCluster(apiserver, "http://127.0.0.1:" + port);
 	}
 
-	/**
-	 * Starts the proxy with DNS on {@code address} (a free port unless given); extra args
-	 * win.
-	 */
+	/** Starts the proxy with DNS on a free port of {@code address}; extra args win. */
 	ConfigurableApplicationContext startProxy(String address, FakeUpstream upstream, String... extra) {
-		int port = freePort(literal(address));
+		return startProxy(address, freePort(literal(address)), upstream, extra);
+	}
+
+	ConfigurableApplicationContext startProxy(String address, int port, FakeUpstream upstream, String... extra) {
 		List<String> args = new ArrayList<>(List.of("--server.port=0", "--stevedore.apiserver.url=" + this.url,
 				"--stevedore.proxy.dns.enabled=true", "--stevedore.proxy.dns.address=" + address,
 				"--stevedore.proxy.dns.port=" + port, "--stevedore.proxy.dns.manage-address=false",

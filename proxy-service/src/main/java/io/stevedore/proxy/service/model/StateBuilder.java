@@ -75,7 +75,43 @@ public final class StateBuilder {
 			}
 		}
 		ports.sort(Comparator.comparing(ServicePort::name));
-		return new ProxyState(ports, nodeName, nodeAddresses, problems);
+		return new ProxyState(withoutCollisions(ports, problems), nodeName, nodeAddresses, problems);
+	}
+
+	/**
+	 * Two Services claiming one externalIP:port or NodePort: the first by name keeps it,
+	 * the other loses that entry (its ClusterIP still works) and gets a problem.
+	 */
+	private static List<ServicePort> withoutCollisions(List<ServicePort> ports, Map<String, String> problems) {
+		Map<String, ServicePortName> claims = new HashMap<>();
+		List<ServicePort> result = new ArrayList<>(ports.size());
+		for (ServicePort port : ports) {
+			List<String> external = new ArrayList<>();
+			for (String ip : port.externalIps()) {
+				if (claim(claims, ip + ":" + port.port() + "/" + port.protocol(), port, problems)) {
+					external.add(ip);
+				}
+			}
+			int nodePort = port.nodePort();
+			if (nodePort > 0 && !claim(claims, "node port " + nodePort + "/" + port.protocol(), port, problems)) {
+				nodePort = 0;
+			}
+			result.add((external.size() == port.externalIps().size() && nodePort == port.nodePort()) ? port
+					: new ServicePort(port.name(), port.clusterIp(), port.port(), nodePort, external,
+							port.affinitySeconds(), port.externalLocal(), port.endpoints()));
+		}
+		return result;
+	}
+
+	private static boolean claim(Map<String, ServicePortName> claims, String what, ServicePort port,
+			Map<String, String> problems) {
+		ServicePortName owner = claims.putIfAbsent(what, port.name());
+		if (owner == null || owner.serviceKey().equals(port.name().serviceKey())) {
+			return true;
+		}
+		problems.merge(port.name().serviceKey(), "port collision: " + what + " is already used by Service " + owner,
+				(a, b) -> a + "; " + b);
+		return false;
 	}
 
 	/** Whether this proxy programs the Service at all. */

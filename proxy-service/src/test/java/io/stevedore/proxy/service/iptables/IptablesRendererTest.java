@@ -18,7 +18,7 @@ class IptablesRendererTest {
 	private final IptablesRenderer renderer = new IptablesRenderer(new ChainNames("T1"), "10.96.0.0/12", 14);
 
 	private ProxyState state(int readyEndpoints, boolean affinity) {
-		var svc = Objects.service("default", "web", "10.96.0.10", port("http", "TCP", 80, 30080))
+		var svc = Objects.serviceBuilder("default", "web", "10.96.0.10", port("http", "TCP", 80, 30080))
 			.editSpec()
 			.withType("NodePort")
 			.withSessionAffinity(affinity ? "ClientIP" : "None")

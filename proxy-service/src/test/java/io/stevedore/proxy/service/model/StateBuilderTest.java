@@ -55,13 +55,13 @@ class StateBuilderTest {
 
 	@Test
 	void skipsServicesOfAnotherProxyHeadlessAndExternalNameOnes() {
-		Service other = Objects.service("default", "kube-dns", "10.96.0.53", port("dns", "UDP", 53, null))
+		Service other = Objects.serviceBuilder("default", "kube-dns", "10.96.0.53", port("dns", "UDP", 53, null))
 			.editMetadata()
 			.withLabels(Map.of(StateBuilder.SERVICE_PROXY_NAME, "stevedore-dns"))
 			.endMetadata()
 			.build();
 		Service headless = Objects.service("headless", "None", port("", "TCP", 80, null));
-		Service external = Objects.service("default", "ext", "", port("", "TCP", 80, null))
+		Service external = Objects.serviceBuilder("default", "ext", "", port("", "TCP", 80, null))
 			.editSpec()
 			.withType("ExternalName")
 			.withExternalName("example.org")
@@ -75,7 +75,7 @@ class StateBuilderTest {
 
 	@Test
 	void readsNodePortsExternalIpsAffinityAndTrafficPolicyAndReportsBadAddresses() {
-		Service svc = Objects.service("default", "lb", "10.96.0.11", port("", "TCP", 80, 30080))
+		Service svc = Objects.serviceBuilder("default", "lb", "10.96.0.11", port("", "TCP", 80, 30080))
 			.editSpec()
 			.withType("NodePort")
 			.withExternalIPs("192.0.2.50", "not-an-ip")

@@ -27,7 +27,7 @@ public final class Objects {
 			.build();
 	}
 
-	public static ServiceBuilder service(String namespace, String name, String clusterIp, ServicePort... ports) {
+	public static ServiceBuilder serviceBuilder(String namespace, String name, String clusterIp, ServicePort... ports) {
 		return new ServiceBuilder().withNewMetadata()
 			.withNamespace(namespace)
 			.withName(name)
@@ -40,7 +40,7 @@ public final class Objects {
 	}
 
 	public static Service service(String name, String clusterIp, ServicePort... ports) {
-		return service("default", name, clusterIp, ports).build();
+		return serviceBuilder("default", name, clusterIp, ports).build();
 	}
 
 	public static Endpoint endpoint(String ip, boolean ready, boolean terminating, String node) {
