@@ -134,7 +134,9 @@ public final class DefaultRoles {
 
 	private static List<PolicyRule> scheduler() {
 		return List.of(rule(List.of("", "events.k8s.io"), List.of("events"), List.of("create", "patch", "update")),
-				rule(List.of("coordination.k8s.io"), List.of("leases"), List.of("create", "get", "update")),
+				// patch: fabric8's LeaderElector renews its Lease with a PATCH (client-go
+				// uses update).
+				rule(List.of("coordination.k8s.io"), List.of("leases"), List.of("create", "get", "update", "patch")),
 				rule(List.of(""), List.of("nodes"), READ),
 				rule(List.of(""), List.of("pods"), List.of("delete", "get", "list", "watch")),
 				rule(List.of(""), List.of("bindings", "pods/binding"), List.of("create")),
