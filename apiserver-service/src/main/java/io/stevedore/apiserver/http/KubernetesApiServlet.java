@@ -56,6 +56,8 @@ public class KubernetesApiServlet extends HttpServlet {
 
 	private final Clock clock;
 
+	private final LogStreamer logs = new LogStreamer();
+
 	public KubernetesApiServlet(ResourceRegistry registry, ResourceHandlers handlers, DiscoveryEndpoints discovery,
 			ObjectCodec codec, Clock clock) {
 		this.registry = registry;
@@ -112,6 +114,13 @@ public class KubernetesApiServlet extends HttpServlet {
 		Scope scope = new Scope(info, type, query, body, request.getContentType(), request.getHeader("User-Agent"));
 		MediaTypes.Output output = MediaTypes.output(request.getHeader("Accept"));
 		IncludeObject include = IncludeObject.parse(query.get("includeObject"));
+		if (info.subresource().equals("log")) {
+			if (!info.verb().equals("get")) {
+				throw ApiException.methodNotSupported(type.group(), type.plural() + "/log", info.verb());
+			}
+			this.logs.stream(this.handlers.pods().logLocation(scope), response);
+			return;
+		}
 		switch (info.verb()) {
 			case "get" -> writeObject(response, route(scope), output, include);
 			case "list" ->

@@ -16,8 +16,9 @@ import io.stevedore.machinery.selectors.LabelSelector;
 import io.stevedore.storage.KeyValue;
 
 /**
- * {@code pods/binding} (the scheduler's placement: sets spec.nodeName once) and
- * {@code pods/eviction} (a delete that respects PodDisruptionBudgets).
+ * {@code pods/binding} (the scheduler's placement: sets spec.nodeName once),
+ * {@code pods/eviction} (a delete that respects PodDisruptionBudgets) and
+ * {@code pods/log} (where the pod's node agent serves the log; the servlet streams it).
  */
 public final class PodSubresources {
 
@@ -27,8 +28,11 @@ public final class PodSubresources {
 
 	private final DeleteOperations deletes;
 
+	private final PodLogLocation logs;
+
 	public PodSubresources(RestContext context, GuaranteedUpdate updates, DeleteOperations deletes) {
 		this.context = context;
+		this.logs = new PodLogLocation(context);
 		this.updates = updates;
 		this.deletes = deletes;
 	}
@@ -74,6 +78,11 @@ public final class PodSubresources {
 			return new Mutation.Mutated(pod, false);
 		}, false);
 		return new ObjectResult(201, null, success(), List.of());
+	}
+
+	/** The node agent's URL of the requested log, after Kubernetes' validation. */
+	public java.net.URI logLocation(Scope scope) {
+		return this.logs.locate(scope);
 	}
 
 	public ObjectResult evict(Scope scope) {
