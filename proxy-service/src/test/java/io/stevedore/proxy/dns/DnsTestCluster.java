@@ -70,7 +70,13 @@ final class DnsTestCluster implements AutoCloseable {
 				"--stevedore.proxy.dns.service-ip=10.96.0.10", "--server.shutdown=immediate",
 				"--spring.main.banner-mode=off", "--logging.level.root=WARN",
 				"--logging.level.io.stevedore.proxy.dns=INFO"));
-		args.addAll(List.of(extra));
+		// Spring joins a repeated argument into a list: drop the default an extra
+		// replaces.
+		for (String argument : extra) {
+			String key = argument.substring(0, argument.indexOf('=') + 1);
+			args.removeIf((existing) -> existing.startsWith(key));
+			args.add(argument);
+		}
 		this.proxy = new SpringApplicationBuilder(ProxyApplication.class).run(args.toArray(String[]::new));
 		this.dns = this.proxy.getBean(ClusterDns.class).address();
 		return this.proxy;
