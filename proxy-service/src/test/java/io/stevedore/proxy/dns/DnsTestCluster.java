@@ -64,11 +64,11 @@ final class DnsTestCluster implements AutoCloseable {
 
 	ConfigurableApplicationContext startProxy(String address, int port, FakeUpstream upstream, String... extra) {
 		List<String> args = new ArrayList<>(List.of("--server.port=0", "--stevedore.apiserver.url=" + this.url,
-				"--stevedore.proxy.dns.enabled=true", "--stevedore.proxy.dns.address=" + address,
-				"--stevedore.proxy.dns.port=" + port, "--stevedore.proxy.dns.manage-address=false",
-				"--stevedore.proxy.dns.upstreams=" + upstream.hostPort(), "--stevedore.proxy.dns.register-service=true",
-				"--stevedore.proxy.dns.service-ip=10.96.0.10", "--server.shutdown=immediate",
-				"--spring.main.banner-mode=off", "--logging.level.root=WARN",
+				"--stevedore.proxy.enabled=false", "--stevedore.proxy.dns.enabled=true",
+				"--stevedore.proxy.dns.address=" + address, "--stevedore.proxy.dns.port=" + port,
+				"--stevedore.proxy.dns.manage-address=false", "--stevedore.proxy.dns.upstreams=" + upstream.hostPort(),
+				"--stevedore.proxy.dns.register-service=true", "--stevedore.proxy.dns.service-ip=10.96.0.10",
+				"--server.shutdown=immediate", "--spring.main.banner-mode=off", "--logging.level.root=WARN",
 				"--logging.level.io.stevedore.proxy.dns=INFO"));
 		// Spring joins a repeated argument into a list: drop the default an extra
 		// replaces.
