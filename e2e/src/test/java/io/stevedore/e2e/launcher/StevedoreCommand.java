@@ -14,9 +14,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the {@code ./stevedore} script of this checkout with its own state directory, home
- * directory (so {@code ~/.kube/config} is the test's) and apiserver port.
+ * directory (so {@code ~/.kube/config} is the test's), free ports for every component and
+ * node names of its own (node names must be unique on the Docker engine the agents share,
+ * so a test cluster never touches a user's containers).
  */
-final class StevedoreCommand {
+public final class StevedoreCommand {
 
 	private final Path script;
 
@@ -27,15 +29,34 @@ final class StevedoreCommand {
 		this.environment = Map.copyOf(environment);
 	}
 
-	static StevedoreCommand of(Path stevedoreHome, Path home, int port) {
+	public static StevedoreCommand of(Path stevedoreHome, Path home, int port) {
 		Map<String, String> env = new LinkedHashMap<>();
 		env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"));
 		env.put("HOME", home.toString());
 		env.put("STEVEDORE_HOME", stevedoreHome.toString());
 		env.put("STEVEDORE_PORT", Integer.toString(port));
-		env.put("STEVEDORE_JAVA_OPTS", "-Xmx384m -XX:TieredStopAtLevel=1");
+		env.put("STEVEDORE_GATEWAY_PORT", Integer.toString(FreePorts.next()));
+		env.put("STEVEDORE_SCHEDULER_PORT", Integer.toString(FreePorts.next()));
+		env.put("STEVEDORE_CONTROLLER_PORT", Integer.toString(FreePorts.next()));
+		env.put("STEVEDORE_PROXY_PORT", Integer.toString(FreePorts.next()));
+		env.put("STEVEDORE_NODE_PORT", Integer.toString(FreePorts.next()));
+		env.put("STEVEDORE_NODE_PREFIX", "e2e-" + Long.toString(ProcessHandle.current().pid(), 36) + "-"
+				+ Integer.toString(FreePorts.next(), 36));
+		// The reactor built the jars just before the e2e module; sources other engineers
+		// edit meanwhile must not make a test rebuild them.
+		env.put("STEVEDORE_BUILD", "never");
 		env.put("JAVA_HOME", System.getProperty("java.home"));
 		return new StevedoreCommand(repositoryRoot().resolve("stevedore"), env);
+	}
+
+	/** The value of one of the script's environment variables. */
+	public String environment(String name) {
+		return this.environment.get(name);
+	}
+
+	/** The Docker label value of node {@code n} of {@code up --nodes}: PREFIX-n. */
+	public String nodeName(int n) {
+		return this.environment.get("STEVEDORE_NODE_PREFIX") + "-" + n;
 	}
 
 	/** The checkout's root: Failsafe runs in the e2e module directory. */
@@ -54,13 +75,13 @@ final class StevedoreCommand {
 		return new StevedoreCommand(script, this.environment);
 	}
 
-	StevedoreCommand with(String name, String value) {
+	public StevedoreCommand with(String name, String value) {
 		Map<String, String> env = new LinkedHashMap<>(this.environment);
 		env.put(name, value);
 		return new StevedoreCommand(this.script, env);
 	}
 
-	Result run(String... args) {
+	public Result run(String... args) {
 		List<String> command = new ArrayList<>();
 		command.add(this.script.toString());
 		command.addAll(List.of(args));
@@ -71,7 +92,9 @@ final class StevedoreCommand {
 			Path out = Files.createTempFile("stevedore-out", ".txt");
 			Path err = Files.createTempFile("stevedore-err", ".txt");
 			Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-			Duration timeout = Duration.ofMinutes(5);
+			// up of a whole cluster on a loaded 2-core machine: several JVMs start at
+			// once.
+			Duration timeout = Duration.ofMinutes(8);
 			if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
 				process.destroyForcibly();
 				throw new AssertionError("./stevedore " + String.join(" ", args) + " did not finish within " + timeout);
@@ -95,12 +118,12 @@ final class StevedoreCommand {
 		return new java.io.File("/dev/null");
 	}
 
-	record Result(String command, int exitCode, String stdout, String stderr) {
+	public record Result(String command, int exitCode, String stdout, String stderr) {
 
 		/**
 		 * Everything the command printed, for assertions on messages and for failures.
 		 */
-		String output() {
+		public String output() {
 			return this.stdout + this.stderr;
 		}
 

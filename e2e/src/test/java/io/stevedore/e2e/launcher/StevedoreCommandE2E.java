@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
+import io.stevedore.testsupport.docker.Docker;
 import io.stevedore.testsupport.kubectl.Kubectl;
 import io.stevedore.testsupport.kubectl.KubectlResult;
 import org.junit.jupiter.api.AfterAll;
@@ -22,10 +23,12 @@ import static io.stevedore.e2e.support.KubectlAssertions.cleanOutput;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code ./stevedore} as a user runs it: {@code up} starts the apiserver as a background
- * process and points kubectl at it, {@code status} reports it, {@code down} stops it, and
- * every misuse explains itself. One cluster for the class (started in {@link #up()}); the
- * last test takes it down.
+ * {@code ./stevedore} as a user runs it: {@code up} starts the whole cluster (gateway,
+ * apiserver, scheduler, controllers, proxy, one node agent) as background processes and
+ * points kubectl at the gateway, {@code status} reports every component and node,
+ * {@code node ...} manages nodes, {@code down} stops everything and removes the node's
+ * containers, and every misuse explains itself. One cluster for the class (started in
+ * {@link #up()}); the last test takes it down.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StevedoreCommandE2E {
@@ -63,6 +66,7 @@ class StevedoreCommandE2E {
 
 	@AfterAll
 	static void down() {
+		// Whatever a failed test left: processes, containers, state.
 		if (stevedore != null) {
 			stevedore.run("down", "--purge");
 		}
@@ -70,23 +74,39 @@ class StevedoreCommandE2E {
 
 	@Test
 	@Order(1)
-	void upStartsTheApiServerAndSaysWhatRunsWhere() {
+	void upStartsTheWholeClusterAndSaysWhatRunsWhere() {
 		assertThat(firstUp.exitCode()).as(firstUp.toString()).isZero();
 		assertThat(firstUp.stdout()).contains("up. What runs where:")
 			.contains("apiserver")
 			.contains("http://127.0.0.1:" + port)
+			.contains("https://127.0.0.1:" + stevedore.environment("STEVEDORE_GATEWAY_PORT"))
+			.contains("http://127.0.0.1:" + stevedore.environment("STEVEDORE_SCHEDULER_PORT"))
+			.contains("http://127.0.0.1:" + stevedore.environment("STEVEDORE_CONTROLLER_PORT"))
+			.contains("http://127.0.0.1:" + stevedore.environment("STEVEDORE_PROXY_PORT"))
+			.contains("node " + stevedore.nodeName(1))
 			.contains(stevedoreHome.resolve("logs/apiserver.log").toString())
+			.contains(stevedoreHome.resolve("logs/node-" + stevedore.nodeName(1) + ".log").toString())
 			.contains("store:      embedded, in " + stevedoreHome.resolve("data/apiserver"))
 			.contains("kubeconfig: " + stevedoreHome.resolve("kubeconfig"));
-		assertThat(stevedoreHome.resolve("run/apiserver.pid")).isNotEmptyFile();
+		for (String component : new String[] { "apiserver", "gateway", "scheduler", "controllers", "proxy",
+				"node-" + stevedore.nodeName(1) }) {
+			assertThat(stevedoreHome.resolve("run/" + component + ".pid")).isNotEmptyFile();
+		}
 	}
 
 	@Test
 	@Order(2)
-	void kubectlWorksWithTheWrittenKubeconfig() {
+	void kubectlWorksThroughTheGatewayWithTheWrittenKubeconfigAndTheNodeIsReady() {
 		Kubectl kubectl = Kubectl.forKubeconfig(stevedoreHome.resolve("kubeconfig"), temp.resolve("kubectl-home"));
 
 		assertThat(cleanOutput(kubectl.run("config", "current-context"))).isEqualTo("stevedore");
+		assertThat(cleanOutput(kubectl.run("config", "view", "--raw", "-o", "jsonpath={.clusters[0].cluster.server}")))
+			.isEqualTo("https://127.0.0.1:" + stevedore.environment("STEVEDORE_GATEWAY_PORT"));
+		assertThat(cleanOutput(kubectl.run("auth", "whoami", "-o", "jsonpath={.status.userInfo.username}")))
+			.isEqualTo("admin");
+		assertThat(cleanOutput(kubectl.run("get", "node", stevedore.nodeName(1), "-o",
+				"jsonpath={.status.conditions[?(@.type==\"Ready\")].status}")))
+			.isEqualTo("True");
 		assertThat(cleanOutput(kubectl.runWithInput(
 				"{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"launcher-e2e\"}}", "apply",
 				"-f", "-")))
@@ -103,19 +123,25 @@ class StevedoreCommandE2E {
 			.containsExactlyInAnyOrder("other", "stevedore");
 		assertThat(cleanOutput(
 				kubectl.run("config", "view", "-o", "jsonpath={.clusters[?(@.name==\"stevedore\")].cluster.server}")))
-			.isEqualTo("http://127.0.0.1:" + port);
+			.isEqualTo("https://127.0.0.1:" + stevedore.environment("STEVEDORE_GATEWAY_PORT"));
 		assertThat(cleanOutput(kubectl.run("get", "namespace", "launcher-e2e", "-o", "name")))
 			.isEqualTo("namespace/launcher-e2e");
 	}
 
 	@Test
 	@Order(4)
-	void statusShowsTheApiServersPidAndHealth() {
+	void statusShowsEveryComponentsPidAndHealthAndTheNodesReadyCondition() {
 		StevedoreCommand.Result status = stevedore.run("status");
 
 		assertThat(status.exitCode()).as(status.toString()).isZero();
 		String pid = readPid();
-		assertThat(status.stdout()).containsPattern("apiserver\\s+" + pid + "\\s+ok\\s+UP\\s+http://127.0.0.1:" + port);
+		assertThat(status.stdout()).containsPattern("apiserver\\s+" + pid + "\\s+ok\\s+UP\\s+http://127.0.0.1:" + port)
+			.containsPattern("gateway\\s+" + readPid("gateway") + "\\s+-\\s+UP\\s+https://127.0.0.1:")
+			.containsPattern("scheduler\\s+" + readPid("scheduler") + "\\s+-\\s+UP")
+			.containsPattern("controllers\\s+" + readPid("controllers") + "\\s+-\\s+UP")
+			.containsPattern("proxy\\s+" + readPid("proxy") + "\\s+-\\s+UP")
+			.containsPattern(
+					stevedore.nodeName(1) + "\\s+" + readPid("node-" + stevedore.nodeName(1)) + "\\s+True\\s+UP");
 	}
 
 	@Test
@@ -134,25 +160,37 @@ class StevedoreCommandE2E {
 	@Order(6)
 	void upWithOtherOptionsThanTheRunningClusterSaysWhatDiffers() {
 		StevedoreCommand.Result other = stevedore.with("STEVEDORE_PORT", Integer.toString(port + 1))
-			.run("up", "--store", "redis://127.0.0.1:6390");
+			.run("up", "--store", "redis://127.0.0.1:6390", "--nodes", "3");
 
 		assertThat(other.exitCode()).as(other.toString()).isEqualTo(1);
 		assertThat(other.stderr()).contains("already up, but not as asked")
 			.contains("it uses --store embedded, not redis://127.0.0.1:6390")
 			.contains("its apiserver listens on port " + port + ", not " + (port + 1))
+			.contains("it has 1 node(s), not 3")
 			.contains("./stevedore down");
 	}
 
 	@Test
 	@Order(7)
-	void nodesAndRuntimesAreRefusedAsNotAvailableYet() {
-		for (String[] args : new String[][] { { "up", "--nodes", "2" }, { "up", "--runtime", "docker" },
-				{ "node", "add", "worker-1" }, { "node", "stop", "worker-1" } }) {
-			StevedoreCommand.Result result = stevedore.run(args);
+	void theSimulatedRuntimeAndBadNodeNamesAreRefusedAndChangeNothing() {
+		StevedoreCommand.Result simulated = stevedore.run("up", "--runtime", "simulated");
+		assertThat(simulated.exitCode()).as(simulated.toString()).isEqualTo(1);
+		assertThat(simulated.stderr()).contains("the simulated runtime is not written yet");
 
-			assertThat(result.exitCode()).as(result.toString()).isNotZero();
-			assertThat(result.stderr()).as(result.toString()).contains("node agents are not available yet");
-		}
+		StevedoreCommand.Result badName = stevedore.run("node", "add", "Worker_1");
+		assertThat(badName.exitCode()).as(badName.toString()).isEqualTo(2);
+		assertThat(badName.stderr()).contains("'Worker_1' is not a valid node name: a DNS-1123 subdomain");
+
+		StevedoreCommand.Result unknown = stevedore.run("node", "stop", "no-such-node");
+		assertThat(unknown.exitCode()).as(unknown.toString()).isEqualTo(1);
+		assertThat(unknown.stderr()).contains("node no-such-node does not exist in this cluster")
+			.contains(stevedore.nodeName(1));
+
+		StevedoreCommand.Result noVerb = stevedore.run("node", "reboot", "x");
+		assertThat(noVerb.exitCode()).isEqualTo(2);
+		assertThat(noVerb.stderr()).contains("node: unknown verb 'reboot'");
+		assertThat(stevedoreHome.resolve("nodes")).isDirectoryNotContaining("glob:**/Worker_1");
+		assertThat(stevedoreHome.resolve("nodes")).isDirectoryNotContaining("glob:**/no-such-node");
 	}
 
 	@Test
@@ -192,19 +230,37 @@ class StevedoreCommandE2E {
 			.run("up");
 		assertThat(noJdk.exitCode()).isEqualTo(1);
 		assertThat(noJdk.stderr()).contains("no JDK >= 21 found");
+
+		StevedoreCommand.Result noDocker = elsewhere.with("DOCKER_HOST", "unix://" + temp.resolve("no-docker.sock"))
+			.run("up");
+		assertThat(noDocker.exitCode()).as(noDocker.toString()).isEqualTo(1);
+		assertThat(noDocker.stderr()).contains("the Docker engine is not reachable")
+			.contains("systemctl start docker")
+			.contains("dockerd");
 		assertThat(temp.resolve("state-2/run/apiserver.pid")).doesNotExist();
 	}
 
 	@Test
 	@Order(10)
-	void downStopsTheProcessKeepsTheDataAndDownPurgeForgetsEverything() throws Exception {
+	void downStopsEveryProcessRemovesTheContainersKeepsTheDataAndDownPurgeForgetsEverything() throws Exception {
 		long pid = Long.parseLong(readPid());
+		long agent = Long.parseLong(readPid("node-" + stevedore.nodeName(1)));
+		Kubectl admin = Kubectl.forKubeconfig(stevedoreHome.resolve("kubeconfig"), temp.resolve("kubectl-home"));
+		admin.run("run", "sleeper", "--image=stevedore/pause:1", "--", "sleep", "3600").requireSuccess();
+		admin.withTimeout(java.time.Duration.ofMinutes(3))
+			.run("wait", "--for=condition=Ready", "pod/sleeper", "--timeout=170s")
+			.requireSuccess();
+		assertThat(Docker.containerIds("io.stevedore.node", stevedore.nodeName(1))).isNotEmpty();
 
 		StevedoreCommand.Result down = stevedore.run("down");
 
 		assertThat(down.exitCode()).as(down.toString()).isZero();
-		assertThat(down.stdout()).contains("stopped apiserver (pid " + pid + ")");
+		assertThat(down.stdout()).contains("stopped apiserver (pid " + pid + ")")
+			.contains("stopped node-" + stevedore.nodeName(1) + " (pid " + agent + ")")
+			.contains("removed the containers of node(s) " + stevedore.nodeName(1));
 		assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+		assertThat(ProcessHandle.of(agent).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+		assertThat(Docker.containerIds("io.stevedore.node", stevedore.nodeName(1))).isEmpty();
 		assertThat(stevedore.run("status").exitCode()).isEqualTo(1);
 		assertThat(stevedore.run("down").stdout()).contains("not up");
 
@@ -224,8 +280,12 @@ class StevedoreCommandE2E {
 	}
 
 	private static String readPid() {
+		return readPid("apiserver");
+	}
+
+	private static String readPid(String component) {
 		try {
-			return Files.readString(stevedoreHome.resolve("run/apiserver.pid")).strip();
+			return Files.readString(stevedoreHome.resolve("run/" + component + ".pid")).strip();
 		}
 		catch (IOException ex) {
 			throw new AssertionError("no pid file in " + stevedoreHome, ex);
@@ -243,11 +303,8 @@ class StevedoreCommandE2E {
 		return bin;
 	}
 
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket()) {
-			socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-			return socket.getLocalPort();
-		}
+	private static int freePort() {
+		return FreePorts.next();
 	}
 
 }
