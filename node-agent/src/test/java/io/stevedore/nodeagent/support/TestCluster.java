@@ -69,7 +69,13 @@ public final class TestCluster implements AutoCloseable {
 				"--stevedore.node.crash-loop-back-off-initial=1s", "--stevedore.node.crash-loop-back-off-max=4s",
 				"--server.shutdown=immediate", "--spring.main.banner-mode=off", "--logging.level.root=WARN",
 				"--logging.level.io.stevedore.nodeagent=INFO"));
-		args.addAll(List.of(extra));
+		for (String argument : extra) {
+			// An extra setting replaces the default of the same name (Spring would join
+			// both values).
+			String key = argument.contains("=") ? argument.substring(0, argument.indexOf('=') + 1) : argument;
+			args.removeIf(a -> a.startsWith(key));
+			args.add(argument);
+		}
 		if (!this.nodes.contains(name)) {
 			this.nodes.add(name);
 		}
