@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +27,8 @@ public final class ClusterDns implements SmartLifecycle, AutoCloseable {
 
 	private final KubernetesClient client;
 
+	private final MeterRegistry registry;
+
 	private InformerClusterRecords records;
 
 	private LoopbackAddress loopback;
@@ -36,9 +39,10 @@ public final class ClusterDns implements SmartLifecycle, AutoCloseable {
 
 	private volatile boolean running;
 
-	public ClusterDns(DnsProperties properties, KubernetesClient client) {
+	public ClusterDns(DnsProperties properties, KubernetesClient client, MeterRegistry registry) {
 		this.properties = properties;
 		this.client = client;
+		this.registry = registry;
 	}
 
 	@Override
@@ -68,7 +72,7 @@ public final class ClusterDns implements SmartLifecycle, AutoCloseable {
 				this.loopback.add();
 			}
 			ClusterZone zone = new ClusterZone(this.properties, this.records);
-			this.server = new DnsServer(new QueryHandler(zone, forwarder),
+			this.server = new DnsServer(new QueryHandler(zone, forwarder), new DnsMetrics(this.registry),
 					new InetSocketAddress(address, this.properties.port()), this.properties.maxTcpConnections(),
 					this.properties.tcpIdleTimeout());
 			this.server.start();

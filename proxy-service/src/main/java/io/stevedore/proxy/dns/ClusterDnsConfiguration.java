@@ -1,6 +1,7 @@
 package io.stevedore.proxy.dns;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -14,8 +15,8 @@ import org.springframework.context.annotation.Configuration;
 class ClusterDnsConfiguration {
 
 	@Bean
-	ClusterDns clusterDns(DnsProperties properties, KubernetesClient client) {
-		return new ClusterDns(properties, client);
+	ClusterDns clusterDns(DnsProperties properties, KubernetesClient client, MeterRegistry registry) {
+		return new ClusterDns(properties, client, registry);
 	}
 
 }

@@ -9,7 +9,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
@@ -36,6 +35,8 @@ final class DnsServer implements AutoCloseable {
 
 	private final QueryHandler handler;
 
+	private final DnsMetrics metrics;
+
 	private final InetSocketAddress address;
 
 	private final Semaphore tcpSlots;
@@ -51,8 +52,10 @@ final class DnsServer implements AutoCloseable {
 
 	private volatile boolean running;
 
-	DnsServer(QueryHandler handler, InetSocketAddress address, int maxTcpConnections, Duration tcpIdleTimeout) {
+	DnsServer(QueryHandler handler, DnsMetrics metrics, InetSocketAddress address, int maxTcpConnections,
+			Duration tcpIdleTimeout) {
 		this.handler = handler;
+		this.metrics = metrics;
 		this.address = address;
 		this.tcpSlots = new Semaphore(maxTcpConnections);
 		this.tcpIdleMillis = (int) Math.max(1, tcpIdleTimeout.toMillis());
@@ -62,7 +65,6 @@ final class DnsServer implements AutoCloseable {
 	void start() throws IOException {
 		try {
 			this.udp = DatagramChannel.open();
-			this.udp.setOption(StandardSocketOptions.SO_REUSEADDR, true);
 			this.udp.bind(this.address);
 			this.tcp = new ServerSocket();
 			this.tcp.setReuseAddress(true);
@@ -118,6 +120,7 @@ final class DnsServer implements AutoCloseable {
 	private void send(byte[] reply, SocketAddress client) {
 		try {
 			this.udp.send(ByteBuffer.wrap(reply), client);
+			this.metrics.sent(Transport.UDP, reply);
 		}
 		catch (IOException ex) {
 			log.debug("UDP send to {} failed: {}", client, ex.toString());
@@ -167,6 +170,7 @@ final class DnsServer implements AutoCloseable {
 				out.writeShort(reply.get().length);
 				out.write(reply.get());
 				out.flush();
+				this.metrics.sent(Transport.TCP, reply.get());
 			}
 		}
 		catch (EOFException | SocketTimeoutException ex) {

@@ -190,6 +190,8 @@ class ClusterDnsIT {
 			assertThat(formerr.getHeader().getID()).isEqualTo(0x1234);
 		}
 		assertThat(cluster.query("cluster.local.", Type.SOA, false).getRcode()).isEqualTo(Rcode.NOERROR);
+		assertThat(cluster.prometheus())
+			.contains("stevedore_dns_responses_total{rcode=\"FORMERR\",transport=\"udp\"} 1.0");
 	}
 
 	@Test

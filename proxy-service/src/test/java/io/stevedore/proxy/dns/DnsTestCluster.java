@@ -82,6 +82,25 @@ final class DnsTestCluster implements AutoCloseable {
 		return this.proxy;
 	}
 
+	/** The proxy's Prometheus page. */
+	String prometheus() {
+		String port = this.proxy.getEnvironment().getProperty("local.server.port");
+		try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+			return http
+				.send(java.net.http.HttpRequest
+					.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/actuator/prometheus"))
+					.build(), java.net.http.HttpResponse.BodyHandlers.ofString())
+				.body();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
 	KubernetesClient client() {
 		return KubernetesClients.create(new ApiServerClientProperties(this.url, null, null, null, null, null,
 				Duration.ofSeconds(30), Duration.ofMillis(200)));
