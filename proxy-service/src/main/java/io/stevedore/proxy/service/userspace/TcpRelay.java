@@ -50,7 +50,9 @@ final class TcpRelay {
 	}
 
 	static void reset(Channel channel) {
-		channel.config().setOption(ChannelOption.SO_LINGER, 0);
+		if (channel.isOpen()) {
+			channel.config().setOption(ChannelOption.SO_LINGER, 0);
+		}
 		channel.close();
 	}
 

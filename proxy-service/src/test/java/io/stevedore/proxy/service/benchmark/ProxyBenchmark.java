@@ -1,0 +1,147 @@
+package io.stevedore.proxy.service.benchmark;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.stevedore.proxy.service.iptables.ChainNames;
+import io.stevedore.proxy.service.iptables.HostCommands;
+import io.stevedore.proxy.service.iptables.IptablesRenderer;
+import io.stevedore.proxy.service.iptables.KernelPlane;
+import io.stevedore.proxy.service.model.DataPlane;
+import io.stevedore.proxy.service.model.ProxyState;
+import io.stevedore.proxy.service.model.StateBuilder;
+import io.stevedore.proxy.service.support.Objects;
+import io.stevedore.proxy.service.userspace.UserspacePlane;
+import io.stevedore.testsupport.docker.Docker;
+import io.stevedore.testsupport.docker.TestImages;
+
+import static io.stevedore.proxy.service.support.Objects.endpoint;
+import static io.stevedore.proxy.service.support.Objects.port;
+import static io.stevedore.proxy.service.support.Objects.slice;
+
+/**
+ * The Service data planes on this machine, without an apiserver (the planes take a
+ * {@link ProxyState}): (1) rule programming time of 1,000 Services x 10 endpoints, first
+ * apply and after one endpoint changes; (2) wrk through one busybox httpd pod: direct to
+ * the pod, through the ClusterIP and the NodePort on 127.0.0.1, in each plane. Loopback
+ * and the benchmark's own container only. Run (as root, dockerd up, wrk installed):
+ *
+ * <pre>
+ * ./mvnw -q -pl proxy-service test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt
+ * java -cp proxy-service/target/test-classes:proxy-service/target/classes:$(cat /tmp/cp.txt) \
+ *   io.stevedore.proxy.service.benchmark.ProxyBenchmark [seconds-per-wrk-run]
+ * </pre>
+ */
+public final class ProxyBenchmark {
+
+	private static final String CIDR = "10.219.0.0/16";
+
+	private static final String NETWORK = "stvd-proxy-bench";
+
+	private ProxyBenchmark() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		int seconds = (args.length > 0) ? Integer.parseInt(args[0]) : 10;
+		HostCommands host = new HostCommands.Real();
+		programming(host);
+		TestImages.busybox();
+		Docker.tryRun("rm", "-f", NETWORK + "-pod");
+		Docker.tryRun("network", "rm", NETWORK);
+		Docker.run("network", "create", "--subnet", "172.31.219.0/24", NETWORK);
+		try {
+			String pod = "172.31.219.10";
+			Docker.run("run", "-d", "--name", NETWORK + "-pod", "--network", NETWORK, "--ip", pod, TestImages.BUSYBOX,
+					"sh", "-c", "mkdir -p /www && echo hello > /www/index.html && exec httpd -f -p 8080 -h /www");
+			Thread.sleep(1000);
+			ProxyState state = StateBuilder.build(
+					List.of(Objects.serviceBuilder("default", "web", "10.219.0.10", port("", "TCP", 80, 30919))
+						.editSpec()
+						.withType("NodePort")
+						.endSpec()
+						.build()),
+					List.of(slice("default", "web-1", "web", "", "TCP", 8080,
+							List.of(endpoint(pod, true, false, "n")))),
+					"n", List.of("127.0.0.1"));
+			System.out.printf("wrk -t2 -c32 -d%ds, one busybox httpd pod%n", seconds);
+			wrk("direct pod", "http://" + pod + ":8080/", seconds);
+			for (String mode : List.of("iptables", "userspace")) {
+				DataPlane plane = mode.equals("iptables")
+						? new KernelPlane(host, new IptablesRenderer(new ChainNames("BENCH"), CIDR, 14), CIDR, true)
+						: new UserspacePlane(host, "BENCH", CIDR, true);
+				plane.start();
+				try {
+					plane.apply(state);
+					wrk(mode + " ClusterIP", "http://10.219.0.10:80/", seconds);
+					wrk(mode + " NodePort 127.0.0.1", "http://127.0.0.1:30919/", seconds);
+				}
+				finally {
+					plane.close();
+				}
+			}
+			wrk("direct pod (again)", "http://" + pod + ":8080/", seconds);
+		}
+		finally {
+			Docker.tryRun("rm", "-f", NETWORK + "-pod");
+			Docker.tryRun("network", "rm", NETWORK);
+		}
+	}
+
+	private static void programming(HostCommands host) {
+		List<Service> services = new ArrayList<>();
+		List<EndpointSlice> slices = new ArrayList<>();
+		for (int s = 0; s < 1000; s++) {
+			String name = "svc-" + s;
+			services.add(
+					Objects
+						.serviceBuilder("bench", name, "10.219." + (s / 250) + "." + (s % 250 + 1),
+								port("http", "TCP", 80, null))
+						.build());
+			List<io.fabric8.kubernetes.api.model.discovery.v1.Endpoint> endpoints = new ArrayList<>();
+			for (int e = 0; e < 10; e++) {
+				endpoints.add(endpoint("172.31." + (100 + s / 250) + "." + ((s % 25) * 10 + e), true, false, "n"));
+			}
+			slices.add(slice("bench", name + "-1", name, "http", "TCP", 8080, endpoints));
+		}
+		KernelPlane plane = new KernelPlane(host, new IptablesRenderer(new ChainNames("BENCH"), CIDR, 14), CIDR, true);
+		plane.start();
+		try {
+			long t0 = System.nanoTime();
+			ProxyState state = StateBuilder.build(services, slices, "n", List.of("127.0.0.1"));
+			DataPlane.ApplyResult first = plane.apply(state);
+			long t1 = System.nanoTime();
+			slices.set(500, slice("bench", "svc-500-1", "svc-500", "http", "TCP", 8080,
+					List.of(endpoint("172.31.200.1", true, false, "n"))));
+			ProxyState changed = StateBuilder.build(services, slices, "n", List.of("127.0.0.1"));
+			DataPlane.ApplyResult second = plane.apply(changed);
+			long t2 = System.nanoTime();
+			System.out.printf(
+					"programming 1000 Services x 10 endpoints: first apply %d ms (%d rules, applied=%s),"
+							+ " after one slice change %d ms (applied=%s)%n",
+					(t1 - t0) / 1_000_000, first.rules(), first.applied(), (t2 - t1) / 1_000_000, second.applied());
+		}
+		finally {
+			plane.close();
+		}
+	}
+
+	private static void wrk(String label, String url, int seconds) throws Exception {
+		Process process = new ProcessBuilder("wrk", "-t2", "-c32", "-d" + seconds + "s", "--latency", url)
+			.redirectErrorStream(true)
+			.start();
+		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		process.waitFor();
+		String rps = output.lines().filter(l -> l.startsWith("Requests/sec")).findFirst().orElse("?").trim();
+		String p99 = output.lines().filter(l -> l.trim().startsWith("99%")).findFirst().orElse("?").trim();
+		String errors = output.lines()
+			.filter(l -> l.contains("errors") || l.contains("Non-2xx"))
+			.findFirst()
+			.orElse("")
+			.trim();
+		System.out.printf("%-28s %s  p99 %s %s%n", label, rps, p99.replace("99%", "").trim(), errors);
+	}
+
+}
