@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import java.nio.file.attribute.PosixFilePermissions;
 
 import io.stevedore.testsupport.docker.Docker;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import static io.stevedore.e2e.support.KubectlAssertions.cleanOutput;
@@ -30,6 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * containers, and every misuse explains itself. One cluster for the class (started in
  * {@link #up()}); the last test takes it down.
  */
+// Whole clusters start and stop here: minutes on a loaded 2-core machine, over the suite's default timeout.
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StevedoreCommandE2E {
 

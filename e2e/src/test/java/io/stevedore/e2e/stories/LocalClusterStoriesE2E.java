@@ -5,6 +5,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import static io.stevedore.e2e.support.KubectlAssertions.cleanOutput;
@@ -36,6 +38,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * cluster, as a user following the guide would. The commands here and in the guide must
  * stay the same.
  */
+// Whole clusters start and stop here: minutes on a loaded 2-core machine, over the suite's default timeout.
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LocalClusterStoriesE2E {
 
