@@ -14,10 +14,11 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * The cluster DNS of one node: informers, the address on {@code lo}, the UDP and TCP
- * listeners, and the {@code kube-system/kube-dns} Service, started in that order and
- * stopped in reverse. Serving starts once the informers have listed, or after
- * {@code syncTimeout} anyway (cluster names then get SERVFAIL until they have).
+ * The cluster DNS of one node: informers, the address on {@code lo} (exempt from
+ * connection tracking, see {@link NotrackRules}), the UDP and TCP listeners, and the
+ * {@code kube-system/kube-dns} Service, started in that order and stopped in reverse.
+ * Serving starts once the informers have listed, or after {@code syncTimeout} anyway
+ * (cluster names then get SERVFAIL until they have).
  */
 public final class ClusterDns implements SmartLifecycle, AutoCloseable {
 
@@ -32,6 +33,8 @@ public final class ClusterDns implements SmartLifecycle, AutoCloseable {
 	private InformerClusterRecords records;
 
 	private LoopbackAddress loopback;
+
+	private NotrackRules notrack;
 
 	private DnsServer server;
 
@@ -70,6 +73,8 @@ public final class ClusterDns implements SmartLifecycle, AutoCloseable {
 			if (this.properties.manageAddress()) {
 				this.loopback = new LoopbackAddress(address, "lo");
 				this.loopback.add();
+				this.notrack = new NotrackRules(address, this.properties.port());
+				this.notrack.apply();
 			}
 			ClusterZone zone = new ClusterZone(this.properties, this.records);
 			this.server = new DnsServer(new QueryHandler(zone, forwarder), new DnsMetrics(this.registry),
@@ -142,6 +147,10 @@ public final class ClusterDns implements SmartLifecycle, AutoCloseable {
 		if (this.server != null) {
 			this.server.close();
 			this.server = null;
+		}
+		if (this.notrack != null) {
+			this.notrack.close();
+			this.notrack = null;
 		}
 		if (this.loopback != null) {
 			this.loopback.close();

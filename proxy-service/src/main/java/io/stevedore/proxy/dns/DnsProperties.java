@@ -20,7 +20,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param ttl TTL of every answer and of negative answers (CoreDNS' default: 5 s)
  * @param manageAddress add {@code address} as a /32 to {@code lo} at start (and remove it
  * at stop if this server added it), so pods on the Docker bridge reach it through the
- * host
+ * host, and exempt DNS to and from it from connection tracking ({@link NotrackRules})
  * @param upstreams where names outside the cluster domain go ({@code ip} or
  * {@code ip:port}, {@code [v6]:port}); empty means the nameservers of {@code resolvConf}
  * @param resolvConf the node's resolver configuration

@@ -46,14 +46,17 @@ final class DnsTestCluster implements AutoCloseable {
 		this.url = url;
 	}
 
-	static DnsTestCluster start(Path dataDir) {
+	/** Starts the apiserver; extra arguments (a service CIDR, say) are added. */
+	static DnsTestCluster start(Path dataDir, String... extra) {
 		int port = freePort(InetAddress.getLoopbackAddress());
-		ConfigurableApplicationContext apiserver = new SpringApplicationBuilder(ApiServerApplication.class).run(
-				"--server.address=127.0.0.1", "--server.port=" + port,
+		List<String> args = new ArrayList<>(List.of("--server.address=127.0.0.1", "--server.port=" + port,
 				"--stevedore.apiserver.advertise-address=127.0.0.1:" + port, "--stevedore.storage.url=",
 				"--stevedore.storage.embedded-dir=" + dataDir.resolve("store"),
 				"--spring.application.name=apiserver-service", "--server.shutdown=immediate",
-				"--spring.main.banner-mode=off", "--logging.level.root=WARN");
+				"--spring.main.banner-mode=off", "--logging.level.root=WARN"));
+		args.addAll(List.of(extra));
+		ConfigurableApplicationContext apiserver = new SpringApplicationBuilder(ApiServerApplication.class)
+			.run(args.toArray(String[]::new));
 		return new DnsTestCluster(apiserver, "http://127.0.0.1:" + port);
 	}
 
