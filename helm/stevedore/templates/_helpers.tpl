@@ -1,0 +1,137 @@
+{{/* The chart name, overridable. */}}
+{{- define "stevedore.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* The prefix of every object name: <release>-stevedore, or the release name when it already says so. */}}
+{{- define "stevedore.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* Labels of every object; call with (dict "root" $ "component" "gateway"). */}}
+{{- define "stevedore.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{ include "stevedore.selectorLabels" . }}
+app.kubernetes.io/version: {{ .root.Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .root.Release.Service }}
+app.kubernetes.io/part-of: stevedore
+{{- with .root.Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end }}
+
+{{/* Selector labels of one component. */}}
+{{- define "stevedore.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "stevedore.name" .root }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/component: {{ .component }}
+{{- end }}
+
+{{/* Name of one component's objects: <fullname>-<component>. */}}
+{{- define "stevedore.componentName" -}}
+{{- printf "%s-%s" (include "stevedore.fullname" .root) .component | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* The ServiceAccount of one component. */}}
+{{- define "stevedore.serviceAccountName" -}}
+{{- if .root.Values.serviceAccount.create }}
+{{- include "stevedore.componentName" . }}
+{{- else }}
+{{- "default" }}
+{{- end }}
+{{- end }}
+
+{{/* A service image: <repository>/<image>:<tag or appVersion>; call with (dict "root" $ "image" "apiserver"). */}}
+{{- define "stevedore.image" -}}
+{{- printf "%s/%s:%s" .root.Values.image.repository .image (default .root.Chart.AppVersion .root.Values.image.tag) }}
+{{- end }}
+
+{{/* Whether the bundled Redis runs: enabled and no external URL or Secret given. */}}
+{{- define "stevedore.redis.bundled" -}}
+{{- if and .Values.redis.enabled (not .Values.redis.external.url) (not .Values.redis.external.existingSecret) }}true{{ end }}
+{{- end }}
+
+{{/* The in-cluster URL of the gateway. */}}
+{{- define "stevedore.gatewayUrl" -}}
+{{- printf "https://%s.%s.svc:%v" (include "stevedore.componentName" (dict "root" . "component" "gateway")) .Release.Namespace .Values.gateway.service.port }}
+{{- end }}
+
+{{/* Probes on Actuator's health groups at the container's named port "http". */}}
+{{- define "stevedore.probes" -}}
+{{- $p := .root.Values.probes }}
+startupProbe:
+  httpGet: {path: /actuator/health/readiness, port: http, scheme: {{ .scheme | default "HTTP" }}}
+  periodSeconds: {{ $p.startup.periodSeconds }}
+  timeoutSeconds: {{ $p.startup.timeoutSeconds }}
+  failureThreshold: {{ $p.startup.failureThreshold }}
+livenessProbe:
+  httpGet: {path: /actuator/health/liveness, port: http, scheme: {{ .scheme | default "HTTP" }}}
+  initialDelaySeconds: {{ $p.liveness.initialDelaySeconds }}
+  periodSeconds: {{ $p.liveness.periodSeconds }}
+  timeoutSeconds: {{ $p.liveness.timeoutSeconds }}
+  failureThreshold: {{ $p.liveness.failureThreshold }}
+readinessProbe:
+  httpGet: {path: /actuator/health/readiness, port: http, scheme: {{ .scheme | default "HTTP" }}}
+  initialDelaySeconds: {{ $p.readiness.initialDelaySeconds }}
+  periodSeconds: {{ $p.readiness.periodSeconds }}
+  timeoutSeconds: {{ $p.readiness.timeoutSeconds }}
+  failureThreshold: {{ $p.readiness.failureThreshold }}
+{{- end }}
+
+{{/* Pod-level settings shared by every component; call with (dict "root" $ "component" "x"). */}}
+{{- define "stevedore.podSpec" -}}
+serviceAccountName: {{ include "stevedore.serviceAccountName" . }}
+# The components use Stevedore's API, never the hosting cluster's: no Kubernetes token in the pod.
+automountServiceAccountToken: false
+{{- with .root.Values.imagePullSecrets }}
+imagePullSecrets:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .root.Values.podSecurityContext }}
+securityContext:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .root.Values.nodeSelector }}
+nodeSelector:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .root.Values.tolerations }}
+tolerations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+affinity:
+{{- if .root.Values.affinity }}
+  {{- toYaml .root.Values.affinity | nindent 2 }}
+{{- else }}
+  podAntiAffinity:
+    preferredDuringSchedulingIgnoredDuringExecution:
+      - weight: 100
+        podAffinityTerm:
+          topologyKey: kubernetes.io/hostname
+          labelSelector:
+            matchLabels:
+              {{- include "stevedore.selectorLabels" . | nindent 14 }}
+{{- end }}
+{{- end }}
+
+{{/* Environment of the apiserver's clients (scheduler, controllers). They reach the apiserver's Service
+directly, as `./stevedore up` and docker-compose.yml do: per-component identities at the gateway are not wired
+yet. The apiserver Service is ClusterIP only. */}}
+{{- define "stevedore.clientEnv" -}}
+- name: STEVEDORE_APISERVER_URL
+  value: {{ printf "http://%s:8080" (include "stevedore.componentName" (dict "root" .root "component" "apiserver")) | quote }}
+{{- end }}
+
+{{/* The Secret holding the cluster CA. */}}
+{{- define "stevedore.caSecretName" -}}
+{{- default (include "stevedore.componentName" (dict "root" . "component" "ca")) .Values.gateway.pki.existingSecret }}
+{{- end }}
