@@ -53,13 +53,21 @@ node_containers() {
 	docker ps -aq --filter "label=$NODE_LABEL=$1" 2>/dev/null || true
 }
 
-# remove_node_containers NAME: what a machine's disappearance leaves behind, removed (no grace).
+# remove_node_containers NAME: what a machine's disappearance leaves behind, removed (no grace). The pods'
+# containers go before their sandboxes (they share the sandbox's network namespace), and a container the
+# engine was still tearing down is retried; what is left after three rounds is reported.
 remove_node_containers() {
-	local ids
-	ids=$(node_containers "$1")
-	[ -n "$ids" ] || return 0
-	# shellcheck disable=SC2086 # one id per word
-	docker rm -f $ids >/dev/null 2>&1 || true
+	local ids round
+	for round in 1 2 3; do
+		ids=$(docker ps -aq --filter "label=$NODE_LABEL=$1" --filter "label=io.kubernetes.docker.type=container" 2>/dev/null || true)
+		ids+=" $(node_containers "$1")"
+		[ -n "${ids// /}" ] || return 0
+		# shellcheck disable=SC2086 # one id per word
+		docker rm -f $ids >/dev/null 2>&1 || true
+		[ -n "$(node_containers "$1")" ] || return 0
+		sleep 1
+	done
+	say "note: could not remove every container of node $1: docker ps -a --filter label=$NODE_LABEL=$1"
 }
 
 # kill_node_containers NAME: SIGKILL every running container of node NAME (they stay, exited, as after a
