@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPortBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import io.stevedore.proxy.service.support.Objects;
 
 /** The fake behind zone tests: Services and slices in maps, plus builders for them. */
 final class InMemoryClusterRecords implements ClusterRecords {
@@ -86,15 +87,9 @@ final class InMemoryClusterRecords implements ClusterRecords {
 
 	/** A ClusterIP Service; a null {@code ip} lets the apiserver allocate one. */
 	static Service clusterIp(String namespace, String name, String ip, ServicePort... ports) {
-		return new ServiceBuilder().withNewMetadata()
-			.withNamespace(namespace)
-			.withName(name)
-			.endMetadata()
-			.withNewSpec()
-			.withType("ClusterIP")
-			.withClusterIP(ip)
+		return Objects.serviceBuilder(namespace, name, ip, ports)
+			.editSpec()
 			.withClusterIPs(ip == null ? null : List.of(ip))
-			.withPorts(ports)
 			.endSpec()
 			.build();
 	}
