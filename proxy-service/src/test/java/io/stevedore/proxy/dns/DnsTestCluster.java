@@ -33,31 +33,44 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 final class DnsTestCluster implements AutoCloseable {
 
-	private final ConfigurableApplicationContext apiserver;
+	private final Path dataDir;
+
+	private final int apiserverPort;
 
 	private final String url;
+
+	private ConfigurableApplicationContext apiserver;
 
 	private ConfigurableApplicationContext proxy;
 
 	private InetSocketAddress dns;
 
-	private DnsTestCluster(ConfigurableApplicationContext apiserver, String url) {
-		this.apiserver = apiserver;
-		this.url = url;
+	private DnsTestCluster(Path dataDir) {
+		this.dataDir = dataDir;
+		this.apiserverPort = freePort(InetAddress.getLoopbackAddress());
+		this.url = "http://127.0.0.1:" + this.apiserverPort;
 	}
 
 	/** Starts the apiserver; extra arguments (a service CIDR, say) are added. */
 	static DnsTestCluster start(Path dataDir, String... extra) {
-		int port = freePort(InetAddress.getLoopbackAddress());
-		List<String> args = new ArrayList<>(List.of("--server.address=127.0.0.1", "--server.port=" + port,
-				"--stevedore.apiserver.advertise-address=127.0.0.1:" + port, "--stevedore.storage.url=",
-				"--stevedore.storage.embedded-dir=" + dataDir.resolve("store"),
+		DnsTestCluster cluster = new DnsTestCluster(dataDir);
+		cluster.startApiServer(extra);
+		return cluster;
+	}
+
+	/** A cluster whose apiserver is not started yet: the proxy may start first. */
+	static DnsTestCluster withoutApiServer(Path dataDir) {
+		return new DnsTestCluster(dataDir);
+	}
+
+	void startApiServer(String... extra) {
+		List<String> args = new ArrayList<>(List.of("--server.address=127.0.0.1", "--server.port=" + this.apiserverPort,
+				"--stevedore.apiserver.advertise-address=127.0.0.1:" + this.apiserverPort, "--stevedore.storage.url=",
+				"--stevedore.storage.embedded-dir=" + this.dataDir.resolve("store"),
 				"--spring.application.name=apiserver-service", "--server.shutdown=immediate",
 				"--spring.main.banner-mode=off", "--logging.level.root=WARN"));
 		args.addAll(List.of(extra));
-		ConfigurableApplicationContext apiserver = new SpringApplicationBuilder(ApiServerApplication.class)
-			.run(args.toArray(String[]::new));
-		return new DnsTestCluster(apiserver, "http://127.0.0.1:" + port);
+		this.apiserver = new SpringApplicationBuilder(ApiServerApplication.class).run(args.toArray(String[]::new));
 	}
 
 	/** Starts the proxy with DNS on a free port of {@code address}; extra args win. */
@@ -131,7 +144,9 @@ final class DnsTestCluster implements AutoCloseable {
 		if (this.proxy != null) {
 			this.proxy.close();
 		}
-		this.apiserver.close();
+		if (this.apiserver != null) {
+			this.apiserver.close();
+		}
 	}
 
 	static InetAddress literal(String address) {
