@@ -1,10 +1,11 @@
 package io.stevedore.proxy.service.iptables;
 
-import java.util.LinkedHashSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 import io.stevedore.proxy.service.model.Endpoint;
 import io.stevedore.proxy.service.model.ProxyState;
@@ -28,7 +29,9 @@ import io.stevedore.proxy.service.model.ServicePort;
  * policy, {@code FIREWALL}: kube-proxy's route_localnet guard and, in this plane, refuses
  * anything to the service CIDR that no rule translated.</li>
  * </ul>
- * Chains rendered before and not now are flushed and deleted in the same restore.
+ * Each Service port's rules are rendered once and reused while the port is unchanged (a
+ * sync of 1,000 Services re-renders only what changed); {@link RuleSet#restoreInput}
+ * turns two rule sets into the restore of what differs.
  */
 public final class IptablesRenderer {
 
@@ -50,11 +53,26 @@ public final class IptablesRenderer {
 	}
 
 	/**
-	 * The restore input for {@code state}.
+	 * The full restore input for {@code state}: every chain written, chains of the last
+	 * restore that are gone flushed and deleted.
 	 * @param previousNat nat chains of the last applied restore (deleted when gone)
 	 * @param previousFilter filter chains of the last applied restore
 	 */
 	public Rendered render(ProxyState state, Set<String> previousNat, Set<String> previousFilter) {
+		RuleSet rules = rules(state);
+		RuleSet before = new RuleSet(names(previousNat), names(previousFilter), 0);
+		return new Rendered(rules.restoreInput(before, true), rules.nat().keySet(), rules.filter().keySet(),
+				rules.rules());
+	}
+
+	private static Map<String, String> names(Set<String> chains) {
+		Map<String, String> map = new LinkedHashMap<>();
+		chains.forEach(chain -> map.put(chain, ""));
+		return map;
+	}
+
+	/** This proxy's chains for {@code state}. */
+	public synchronized RuleSet rules(ProxyState state) {
 		Tables t = new Tables();
 		t.natChain(this.names.services());
 		t.natChain(this.names.nodePorts());
@@ -84,45 +102,30 @@ public final class IptablesRenderer {
 				"-A %s -d %s -m conntrack --ctstate NEW -m conntrack ! --ctstate DNAT -m comment --comment \"no such service port\" -j REJECT --reject-with icmp-port-unreachable",
 				this.names.firewall(), this.serviceCidr);
 
+		// A port's rules depend on the port and on the node (name, addresses) only.
+		Object context = List.of(String.valueOf(state.nodeName()), state.nodeAddresses());
+		if (!context.equals(this.cacheContext)) {
+			this.cache.clear();
+			this.cacheContext = context;
+		}
+		Map<ServicePort, Tables> rendered = new HashMap<>();
 		for (ServicePort port : state.ports()) {
-			renderPort(t, port, state);
+			Tables portTables = this.cache.get(port);
+			if (portTables == null) {
+				portTables = new Tables();
+				renderPort(portTables, port, state);
+			}
+			rendered.put(port, portTables);
+			t.addAll(portTables);
 		}
+		this.cache = rendered;
 		t.nat("-A %s -m addrtype --dst-type LOCAL -j %s", this.names.services(), this.names.nodePorts());
-
-		StringBuilder out = new StringBuilder(t.nat.length() + t.filter.length() + 4096);
-		out.append("*nat\n");
-		for (String chain : t.natChains) {
-			out.append(':').append(chain).append(" - [0:0]\n");
-		}
-		Set<String> staleNat = stale(previousNat, t.natChains);
-		for (String chain : staleNat) {
-			out.append(':').append(chain).append(" - [0:0]\n");
-		}
-		out.append(t.nat);
-		for (String chain : staleNat) {
-			out.append("-X ").append(chain).append('\n');
-		}
-		out.append("COMMIT\n*filter\n");
-		for (String chain : t.filterChains) {
-			out.append(':').append(chain).append(" - [0:0]\n");
-		}
-		Set<String> staleFilter = stale(previousFilter, t.filterChains);
-		for (String chain : staleFilter) {
-			out.append(':').append(chain).append(" - [0:0]\n");
-		}
-		out.append(t.filter);
-		for (String chain : staleFilter) {
-			out.append("-X ").append(chain).append('\n');
-		}
-		out.append("COMMIT\n");
-		return new Rendered(out.toString(), Set.copyOf(t.natChains), Set.copyOf(t.filterChains), t.rules);
+		return new RuleSet(t.bodies(t.nat), t.bodies(t.filter), t.rules);
 	}
 
-	private static Set<String> stale(Set<String> previous, Set<String> current) {
-		Set<String> stale = new TreeSet<>(previous);
-		stale.removeAll(current);
-		return stale;
-	}
+	private Map<ServicePort, Tables> cache = new HashMap<>();
+
+	private Object cacheContext;
 
 	private void renderPort(Tables t, ServicePort port, ProxyState state) {
 		String proto = port.protocol().lower();
@@ -218,7 +221,7 @@ public final class IptablesRenderer {
 		for (int i = 0; i < n; i++) {
 			Endpoint endpoint = endpoints.get(i);
 			String sep = this.names.sep(port.name(), endpoint);
-			if (t.natChains.add(sep)) {
+			if (t.addNatChain(sep)) {
 				t.nat("-A %s -s %s/32 -j %s", sep, endpoint.ip(), this.names.markMasq());
 				String recent = (port.affinitySeconds() > 0) ? " -m recent --name " + sep + " --set" : "";
 				t.nat("-A %s -p %s -m %s%s -j DNAT --to-destination %s", sep, proto, proto, recent, endpoint.address());
@@ -251,34 +254,58 @@ public final class IptablesRenderer {
 	public record Rendered(String input, Set<String> natChains, Set<String> filterChains, int rules) {
 	}
 
+	/**
+	 * Chains being rendered, per table, in order. Shared chains ({@code SERVICES},
+	 * {@code NODEPORTS}) collect the lines of every port.
+	 */
 	private static final class Tables {
 
-		final Set<String> natChains = new LinkedHashSet<>();
+		final Map<String, StringBuilder> nat = new LinkedHashMap<>();
 
-		final Set<String> filterChains = new LinkedHashSet<>();
-
-		final StringBuilder nat = new StringBuilder(1 << 16);
-
-		final StringBuilder filter = new StringBuilder(1 << 12);
+		final Map<String, StringBuilder> filter = new LinkedHashMap<>();
 
 		int rules;
 
 		void natChain(String chain) {
-			this.natChains.add(chain);
+			this.nat.computeIfAbsent(chain, c -> new StringBuilder());
+		}
+
+		/** Declares a nat chain; false when it was already there. */
+		boolean addNatChain(String chain) {
+			return this.nat.putIfAbsent(chain, new StringBuilder()) == null;
 		}
 
 		void filterChain(String chain) {
-			this.filterChains.add(chain);
+			this.filter.computeIfAbsent(chain, c -> new StringBuilder());
 		}
 
 		void nat(String format, Object... args) {
-			this.nat.append(String.format(Locale.ROOT, format, args)).append('\n');
-			this.rules++;
+			line(this.nat, format, args);
 		}
 
 		void filter(String format, Object... args) {
-			this.filter.append(String.format(Locale.ROOT, format, args)).append('\n');
+			line(this.filter, format, args);
+		}
+
+		private void line(Map<String, StringBuilder> table, String format, Object... args) {
+			// Every rule starts "-A <chain> ", the chain being the first argument.
+			table.computeIfAbsent((String) args[0], c -> new StringBuilder())
+				.append(String.format(Locale.ROOT, format, args))
+				.append('\n');
 			this.rules++;
+		}
+
+		void addAll(Tables other) {
+			other.nat.forEach((chain, body) -> this.nat.computeIfAbsent(chain, c -> new StringBuilder()).append(body));
+			other.filter
+				.forEach((chain, body) -> this.filter.computeIfAbsent(chain, c -> new StringBuilder()).append(body));
+			this.rules += other.rules;
+		}
+
+		Map<String, String> bodies(Map<String, StringBuilder> table) {
+			Map<String, String> out = new LinkedHashMap<>();
+			table.forEach((chain, body) -> out.put(chain, body.toString()));
+			return out;
 		}
 
 	}

@@ -24,15 +24,17 @@ import static io.stevedore.proxy.service.support.Objects.slice;
 
 /**
  * The Service data planes on this machine, without an apiserver (the planes take a
- * {@link ProxyState}): (1) rule programming time of 1,000 Services x 10 endpoints, first
- * apply and after one endpoint changes; (2) wrk through one busybox httpd pod: direct to
+ * {@link ProxyState}): (1) rule programming time of 1,000 Services x 10 endpoints: the
+ * first (full) apply, then ten changes of one EndpointSlice each (state built from the
+ * objects plus the partial restore, what a change costs the proxy's sync loop), and a
+ * forced full rewrite of every chain; (2) wrk through one busybox httpd pod: direct to
  * the pod, through the ClusterIP and the NodePort on 127.0.0.1, in each plane. Loopback
  * and the benchmark's own container only. Run (as root, dockerd up, wrk installed):
  *
  * <pre>
  * ./mvnw -q -pl proxy-service test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt
  * java -cp proxy-service/target/test-classes:proxy-service/target/classes:$(cat /tmp/cp.txt) \
- *   io.stevedore.proxy.service.benchmark.ProxyBenchmark [seconds-per-wrk-run]
+ *   io.stevedore.proxy.service.benchmark.ProxyBenchmark [seconds-per-wrk-run | programming]
  * </pre>
  */
 public final class ProxyBenchmark {
@@ -45,9 +47,12 @@ public final class ProxyBenchmark {
 	}
 
 	public static void main(String[] args) throws Exception {
-		int seconds = (args.length > 0) ? Integer.parseInt(args[0]) : 10;
 		HostCommands host = new HostCommands.Real();
 		programming(host);
+		if (args.length > 0 && args[0].equals("programming")) {
+			return;
+		}
+		int seconds = (args.length > 0) ? Integer.parseInt(args[0]) : 10;
 		TestImages.busybox();
 		Docker.tryRun("rm", "-f", NETWORK + "-pod");
 		Docker.tryRun("network", "rm", NETWORK);
@@ -113,15 +118,31 @@ public final class ProxyBenchmark {
 			ProxyState state = StateBuilder.build(services, slices, "n", List.of("127.0.0.1"));
 			DataPlane.ApplyResult first = plane.apply(state);
 			long t1 = System.nanoTime();
-			slices.set(500, slice("bench", "svc-500-1", "svc-500", "http", "TCP", 8080,
-					List.of(endpoint("172.31.200.1", true, false, "n"))));
-			ProxyState changed = StateBuilder.build(services, slices, "n", List.of("127.0.0.1"));
-			DataPlane.ApplyResult second = plane.apply(changed);
-			long t2 = System.nanoTime();
-			System.out.printf(
-					"programming 1000 Services x 10 endpoints: first apply %d ms (%d rules, applied=%s),"
-							+ " after one slice change %d ms (applied=%s)%n",
-					(t1 - t0) / 1_000_000, first.rules(), first.applied(), (t2 - t1) / 1_000_000, second.applied());
+			System.out.printf("programming 1000 Services x 10 endpoints: first apply %d ms (%d rules, applied=%s)%n",
+					(t1 - t0) / 1_000_000, first.rules(), first.applied());
+			List<Long> changes = new ArrayList<>();
+			for (int i = 0; i < 10; i++) {
+				int s = 100 * i + 7;
+				slices.set(s, slice("bench", "svc-" + s + "-1", "svc-" + s, "http", "TCP", 8080,
+						List.of(endpoint("172.31.200." + (i + 1), true, false, "n"))));
+				long start = System.nanoTime();
+				ProxyState changed = StateBuilder.build(services, slices, "n", List.of("127.0.0.1"));
+				DataPlane.ApplyResult result = plane.apply(changed);
+				long ms = (System.nanoTime() - start) / 1_000_000;
+				changes.add(ms);
+				if (!result.applied()) {
+					throw new IllegalStateException("not applied: " + result.error());
+				}
+				System.out.printf("  one slice changed: %d ms (%d chains written)%n", ms, plane.lastChainsWritten());
+			}
+			List<Long> sorted = changes.stream().sorted().toList();
+			System.out.printf("one-slice change: median %d ms, max %d ms%n", sorted.get(sorted.size() / 2),
+					sorted.get(sorted.size() - 1));
+			long start = System.nanoTime();
+			plane.forceFullSync();
+			DataPlane.ApplyResult full = plane.apply(StateBuilder.build(services, slices, "n", List.of("127.0.0.1")));
+			System.out.printf("full rewrite of every chain (start, hourly, after a failure): %d ms (applied=%s)%n",
+					(System.nanoTime() - start) / 1_000_000, full.applied());
 		}
 		finally {
 			plane.close();

@@ -26,14 +26,7 @@ class KernelPlaneTest {
 		FakeHost host = new FakeHost("\"default/bad\"");
 		KernelPlane plane = new KernelPlane(host, new IptablesRenderer(new ChainNames("T"), "10.96.0.0/12", 14),
 				"10.96.0.0/12", false);
-		List<io.fabric8.kubernetes.api.model.Service> services = new ArrayList<>();
-		List<io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice> slices = new ArrayList<>();
-		for (String name : List.of("a", "b", "bad", "c", "d")) {
-			services.add(Objects.service(name, "10.96.0." + (10 + services.size()), port("", "TCP", 80, null)));
-			slices.add(slice("default", name + "-1", name, "", "TCP", 8080,
-					List.of(endpoint("172.30.0." + (10 + slices.size()), true, false, "n1"))));
-		}
-		ProxyState state = StateBuilder.build(services, slices, "n1", List.of("127.0.0.1"));
+		ProxyState state = state(List.of("a", "b", "bad", "c", "d"), "172.30.0.11");
 
 		DataPlane.ApplyResult result = plane.apply(state);
 
@@ -56,12 +49,70 @@ class KernelPlaneTest {
 		assertThat(host.lastApplied).isNull();
 	}
 
+	@Test
+	void afterTheFirstFullRestoreASyncWritesOnlyTheChainsThatChanged() {
+		FakeHost host = new FakeHost("never refused");
+		KernelPlane plane = new KernelPlane(host, new IptablesRenderer(new ChainNames("T"), "10.96.0.0/12", 14),
+				"10.96.0.0/12", false);
+		assertThat(plane.apply(state("172.30.0.10")).applied()).isTrue();
+		String first = host.lastApplied;
+		assertThat(first).contains("\"default/a\"").contains("\"default/d\"").contains("T-FORWARD");
+
+		host.lastApplied = null;
+		assertThat(plane.apply(state("172.30.0.10")).applied()).isTrue();
+		assertThat(host.lastApplied).as("nothing changed, nothing restored").isNull();
+
+		assertThat(plane.apply(state("172.30.0.99")).applied()).isTrue();
+		String partial = host.lastApplied;
+		// Only Service b's SVC chain, its new SEP chain and the old SEP chain's deletion.
+		assertThat(partial).contains("--to-destination 172.30.0.99:8080")
+			.doesNotContain("*filter")
+			.doesNotContain("-A T-SERVICES")
+			.doesNotContain("172.30.0.11:8080")
+			.containsPattern("-X T-SEP-\\w+\n");
+		assertThat(plane.lastChainsWritten()).isEqualTo(2);
+	}
+
+	@Test
+	void aRefusedPartialRestoreIsRetriedWithEveryChain() {
+		FakeHost host = new FakeHost("172.30.0.66");
+		KernelPlane plane = new KernelPlane(host, new IptablesRenderer(new ChainNames("T"), "10.96.0.0/12", 14),
+				"10.96.0.0/12", false);
+		assertThat(plane.apply(state("172.30.0.10")).applied()).isTrue();
+		host.poison = "!partial";
+		host.lastApplied = null;
+
+		assertThat(plane.apply(state("172.30.0.12")).applied()).isTrue();
+
+		assertThat(host.lastApplied).contains("-A T-SERVICES").contains("*filter").contains("172.30.0.12:8080");
+	}
+
+	/** Services a, b, c, d with one endpoint each; b's endpoint is {@code bEndpoint}. */
+	private static ProxyState state(String bEndpoint) {
+		return state(List.of("a", "b", "c", "d"), bEndpoint);
+	}
+
+	private static ProxyState state(List<String> names, String bEndpoint) {
+		List<io.fabric8.kubernetes.api.model.Service> services = new ArrayList<>();
+		List<io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice> slices = new ArrayList<>();
+		for (String name : names) {
+			services.add(Objects.service(name, "10.96.0." + (10 + services.size()), port("", "TCP", 80, null)));
+			String ip = name.equals("b") ? bEndpoint : "172.30.0." + (10 + slices.size());
+			slices.add(slice("default", name + "-1", name, "", "TCP", 8080, List.of(endpoint(ip, true, false, "n1"))));
+		}
+		return StateBuilder.build(services, slices, "n1", List.of("127.0.0.1"));
+	}
+
 	/**
 	 * Refuses restores whose input contains {@code poison}; accepts every other command.
 	 */
 	static final class FakeHost implements HostCommands {
 
-		private final String poison;
+		/**
+		 * Refused when the input contains it; {@code !partial}: refuse restores without
+		 * *filter.
+		 */
+		String poison;
 
 		String lastApplied;
 
@@ -72,7 +123,9 @@ class KernelPlaneTest {
 		@Override
 		public Result run(List<String> command, String input) {
 			if (command.get(0).equals("iptables-restore")) {
-				if (input.contains(this.poison)) {
+				boolean refused = this.poison.equals("!partial") ? !input.contains("*filter")
+						: input.contains(this.poison);
+				if (refused) {
 					return new Result(2, "iptables-restore: line 7 failed");
 				}
 				if (!command.contains("--test")) {
