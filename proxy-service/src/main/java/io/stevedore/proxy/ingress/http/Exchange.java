@@ -1,0 +1,431 @@
+package io.stevedore.proxy.ingress.http;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.stevedore.proxy.ingress.route.Upstream;
+
+/**
+ * One request from a client and its way to a backend and back. Everything runs on the
+ * frontend connection's event loop (backend connections are made on the same loop), so no
+ * state here is shared between threads.
+ *
+ * <p>
+ * The request head (and body parts read meanwhile) waits in {@code pending} until a
+ * backend connection is there: a failed connection (refused, timed out) sends nothing, so
+ * the next endpoint is tried for any method. A request that is idempotent and has no body
+ * can be sent again after the connection failed before a response started (a pooled
+ * connection the backend had closed, a backend that died mid-request); others then get
+ * 502. A 101 answer to an {@code Upgrade} request turns both connections into a byte
+ * tunnel (WebSocket).
+ */
+final class Exchange {
+
+	private final FrontendHandler frontend;
+
+	private final ChannelHandlerContext ctx;
+
+	private final Gateway gateway;
+
+	private final HttpRequest request;
+
+	private final HttpVersion clientVersion;
+
+	private boolean keepAlive;
+
+	private final boolean head;
+
+	private final boolean upgrade;
+
+	private final boolean replayable;
+
+	private Upstream upstream;
+
+	private final List<InetSocketAddress> tried = new ArrayList<>(2);
+
+	private int triesLeft;
+
+	private final ArrayDeque<Object> pending = new ArrayDeque<>(2);
+
+	private Channel backend;
+
+	private BackendHandler backendHandler;
+
+	private EndpointPicker.Pick pick;
+
+	private long startNanos;
+
+	private boolean permissionOpen;
+
+	private boolean sent;
+
+	private boolean reusedConnection;
+
+	private boolean timedOut;
+
+	private boolean backendKeepAlive;
+
+	private boolean skipInformational;
+
+	private boolean tunnel;
+
+	boolean requestComplete;
+
+	private boolean responseStarted;
+
+	private boolean responseComplete;
+
+	private boolean done;
+
+	Exchange(FrontendHandler frontend, ChannelHandlerContext ctx, Gateway gateway, HttpRequest request,
+			HttpVersion clientVersion, boolean keepAlive, boolean head, boolean upgrade, boolean replayable) {
+		this.frontend = frontend;
+		this.ctx = ctx;
+		this.gateway = gateway;
+		this.request = request;
+		this.clientVersion = clientVersion;
+		this.keepAlive = keepAlive;
+		this.head = head;
+		this.upgrade = upgrade;
+		this.replayable = replayable;
+	}
+
+	/** Sends the request to {@code upstream}'s endpoints. */
+	void forward(Upstream target) {
+		this.upstream = target;
+		this.triesLeft = this.gateway.settings().retries() + 1;
+		this.pending.add(this.request);
+		// Body parts are held until a backend connection exists: read no more meanwhile.
+		this.ctx.channel().config().setAutoRead(false);
+		connect();
+	}
+
+	private void connect() {
+		EndpointPicker.Pick next = this.gateway.picker().pick(this.upstream, this.tried);
+		if (next == null) {
+			fail(this.tried.isEmpty() ? HttpResponseStatus.SERVICE_UNAVAILABLE
+					: this.timedOut ? HttpResponseStatus.GATEWAY_TIMEOUT : HttpResponseStatus.BAD_GATEWAY);
+			return;
+		}
+		this.pick = next;
+		this.permissionOpen = true;
+		this.triesLeft--;
+		this.tried.add(next.endpoint());
+		this.startNanos = System.nanoTime();
+		// Only a request that can be sent again risks a pooled connection the backend may
+		// have closed just now.
+		Channel pooled = this.replayable ? this.gateway.pool().take(next.endpoint()) : null;
+		if (pooled != null) {
+			attach(pooled, true);
+			return;
+		}
+		this.gateway.connect(this.ctx.channel().eventLoop(), next.endpoint()).addListener((ChannelFutureListener) f -> {
+			if (f.isSuccess()) {
+				attach(f.channel(), false);
+			}
+			else {
+				connectFailed(f.cause());
+			}
+		});
+	}
+
+	private void attach(Channel channel, boolean reused) {
+		if (this.done) {
+			releasePermission();
+			this.gateway.pool().give(this.pick.endpoint(), channel);
+			return;
+		}
+		this.backend = channel;
+		this.reusedConnection = reused;
+		this.backendHandler = channel.pipeline().get(BackendHandler.class);
+		this.backendHandler.serve(this);
+		this.sent = true;
+		Object message;
+		while ((message = this.pending.poll()) != null) {
+			channel.write(message, channel.voidPromise());
+		}
+		channel.flush();
+		if (!this.requestComplete) {
+			this.ctx.channel().config().setAutoRead(true);
+		}
+	}
+
+	private void connectFailed(Throwable cause) {
+		this.timedOut = cause instanceof ConnectTimeoutException;
+		recordFailure(cause);
+		if (this.done) {
+			return;
+		}
+		if (this.triesLeft > 0) {
+			this.gateway.metrics().retried();
+			connect();
+		}
+		else {
+			fail(this.timedOut ? HttpResponseStatus.GATEWAY_TIMEOUT : HttpResponseStatus.BAD_GATEWAY);
+		}
+	}
+
+	/** A part of the request body from the client. */
+	void content(HttpContent content) {
+		boolean last = content instanceof LastHttpContent;
+		if (this.done || this.responseComplete) {
+			content.release();
+		}
+		else if (this.sent && this.backend != null) {
+			this.backend.write(content, this.backend.voidPromise());
+			if (last) {
+				this.backend.flush();
+			}
+		}
+		else if (this.sent) {
+			content.release();
+		}
+		else {
+			this.pending.add(content);
+		}
+		if (last) {
+			this.requestComplete = true;
+			// The next request is read once this one's response is complete.
+			this.ctx.channel().config().setAutoRead(false);
+			maybeFinish();
+		}
+	}
+
+	void onResponse(HttpResponse response) {
+		int code = response.status().code();
+		if (code / 100 == 1 && code != 101) {
+			// 100 Continue and friends: the client got its own 100 already.
+			this.skipInformational = true;
+			return;
+		}
+		this.responseStarted = true;
+		recordSuccess();
+		if (this.upgrade && code == 101) {
+			startTunnel(response);
+			return;
+		}
+		this.backendKeepAlive = HttpUtil.isKeepAlive(response);
+		Headers.stripHopByHop(response.headers(), false);
+		response.setProtocolVersion(HttpVersion.HTTP_1_1);
+		boolean bodyless = this.head || code == 204 || code == 304;
+		if (!bodyless && !HttpUtil.isContentLengthSet(response) && !HttpUtil.isTransferEncodingChunked(response)) {
+			// The backend ends the body by closing: the client needs chunks, or a close.
+			if (this.keepAlive && this.clientVersion.isKeepAliveDefault()) {
+				HttpUtil.setTransferEncodingChunked(response, true);
+			}
+			else {
+				this.keepAlive = false;
+			}
+		}
+		if (!this.keepAlive) {
+			response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+		}
+		else if (!this.clientVersion.isKeepAliveDefault()) {
+			response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+		}
+		this.gateway.metrics().answered(code);
+		this.ctx.write(response, this.ctx.voidPromise());
+	}
+
+	void onContent(HttpContent content) {
+		if (this.skipInformational || this.tunnel || this.done) {
+			if (content instanceof LastHttpContent) {
+				this.skipInformational = false;
+			}
+			content.release();
+			return;
+		}
+		if (!(content instanceof LastHttpContent)) {
+			this.ctx.write(content, this.ctx.voidPromise());
+			return;
+		}
+		this.responseComplete = true;
+		if (this.keepAlive) {
+			this.ctx.writeAndFlush(content, this.ctx.voidPromise());
+		}
+		else {
+			this.ctx.writeAndFlush(content).addListener(ChannelFutureListener.CLOSE);
+		}
+		releaseBackend();
+		maybeFinish();
+	}
+
+	void flushFrontend() {
+		this.ctx.flush();
+	}
+
+	/** The backend connection closed or timed out while serving this request. */
+	void backendFailed(boolean timeout) {
+		Channel failed = this.backend;
+		this.backend = null;
+		if (failed != null) {
+			failed.close();
+		}
+		if (this.done || this.responseComplete) {
+			return;
+		}
+		if (this.tunnel || this.responseStarted) {
+			// Truncated: the client must see the failure, not a short body.
+			this.ctx.close();
+			return;
+		}
+		this.timedOut = timeout;
+		if (this.reusedConnection && !timeout) {
+			// A pooled connection the backend closed: not the endpoint's fault.
+			releasePermission();
+			this.triesLeft++;
+		}
+		else {
+			recordFailure(timeout ? new java.util.concurrent.TimeoutException("read timeout")
+					: new java.io.IOException("connection closed before the response"));
+		}
+		if (this.replayable && this.triesLeft > 0) {
+			this.sent = false;
+			this.pending.add(this.request);
+			this.pending.add(LastHttpContent.EMPTY_LAST_CONTENT);
+			this.gateway.metrics().retried();
+			connect();
+		}
+		else {
+			fail(timeout ? HttpResponseStatus.GATEWAY_TIMEOUT : HttpResponseStatus.BAD_GATEWAY);
+		}
+	}
+
+	void backendWritability(boolean writable) {
+		if (this.tunnel || !this.requestComplete) {
+			this.ctx.channel().config().setAutoRead(writable);
+		}
+	}
+
+	void frontendWritability(boolean writable) {
+		if (this.backend != null) {
+			this.backend.config().setAutoRead(writable);
+		}
+	}
+
+	/** Answers locally (404, 503) or after all endpoints failed (502, 503, 504). */
+	void fail(HttpResponseStatus status) {
+		releasePending();
+		this.responseStarted = true;
+		this.responseComplete = true;
+		this.gateway.metrics().answered(status.code());
+		if (this.keepAlive) {
+			this.ctx.writeAndFlush(Responses.of(status, true, this.head), this.ctx.voidPromise());
+		}
+		else {
+			this.ctx.writeAndFlush(Responses.of(status, false, this.head)).addListener(ChannelFutureListener.CLOSE);
+		}
+		if (!this.requestComplete) {
+			// Read (and drop) the rest of the body.
+			this.ctx.channel().config().setAutoRead(true);
+		}
+		maybeFinish();
+	}
+
+	private void startTunnel(HttpResponse response) {
+		this.tunnel = true;
+		this.gateway.metrics().answered(101);
+		Channel peer = this.backend;
+		this.ctx.writeAndFlush(response, this.ctx.voidPromise());
+		this.ctx.pipeline().remove(Gateway.CODEC);
+		peer.pipeline().remove(Gateway.CODEC);
+		this.frontend.tunnelTo(peer);
+		this.ctx.channel().config().setAutoRead(true);
+	}
+
+	void onTunnelData(Object data) {
+		if (!this.tunnel) {
+			ReferenceCountUtil.release(data);
+			return;
+		}
+		this.ctx.write(data, this.ctx.voidPromise());
+	}
+
+	private void releaseBackend() {
+		Channel channel = this.backend;
+		this.backend = null;
+		if (channel == null) {
+			return;
+		}
+		this.backendHandler.serve(null);
+		if (this.backendKeepAlive && this.requestComplete) {
+			channel.config().setAutoRead(true);
+			this.gateway.pool().give(this.pick.endpoint(), channel);
+		}
+		else {
+			channel.close();
+		}
+	}
+
+	private void maybeFinish() {
+		if (this.done || !this.requestComplete || !this.responseComplete) {
+			return;
+		}
+		this.done = true;
+		this.frontend.finished(this, this.keepAlive);
+	}
+
+	/** The client went away. */
+	void abort() {
+		if (this.done && !this.tunnel) {
+			return;
+		}
+		this.done = true;
+		releasePending();
+		releasePermission();
+		Channel channel = this.backend;
+		this.backend = null;
+		if (channel != null) {
+			if (this.backendHandler != null) {
+				this.backendHandler.serve(null);
+			}
+			channel.close();
+		}
+	}
+
+	private void releasePending() {
+		Object message;
+		while ((message = this.pending.poll()) != null) {
+			ReferenceCountUtil.release(message);
+		}
+	}
+
+	private void recordSuccess() {
+		if (this.permissionOpen) {
+			this.permissionOpen = false;
+			this.pick.breaker().onSuccess(System.nanoTime() - this.startNanos, TimeUnit.NANOSECONDS);
+		}
+	}
+
+	private void recordFailure(Throwable cause) {
+		if (this.permissionOpen) {
+			this.permissionOpen = false;
+			this.pick.breaker().onError(System.nanoTime() - this.startNanos, TimeUnit.NANOSECONDS, cause);
+		}
+	}
+
+	private void releasePermission() {
+		if (this.permissionOpen) {
+			this.permissionOpen = false;
+			this.pick.breaker().releasePermission();
+		}
+	}
+
+}

@@ -1,0 +1,89 @@
+package io.stevedore.proxy.ingress.http;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.stevedore.proxy.ingress.route.RouteTable;
+
+/**
+ * What every frontend connection shares: the current routes, the endpoint picker with its
+ * breakers, the connection pool and the backend connection template.
+ */
+final class Gateway {
+
+	static final String CODEC = "codec";
+
+	static final String IDLE = "idle";
+
+	private final Bootstrap template;
+
+	private final EndpointPicker picker;
+
+	private final BackendPool pool;
+
+	private final ProxySettings settings;
+
+	private final Metrics metrics;
+
+	private volatile RouteTable routes = RouteTable.EMPTY;
+
+	Gateway(Class<? extends Channel> socketClass, EndpointPicker picker, ProxySettings settings, Metrics metrics) {
+		this.template = new Bootstrap().channel(socketClass)
+			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
+					(int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()))
+			.option(ChannelOption.TCP_NODELAY, true)
+			.option(ChannelOption.SO_KEEPALIVE, true);
+		this.picker = picker;
+		this.pool = new BackendPool(settings.maxIdlePerEndpoint());
+		this.settings = settings;
+		this.metrics = metrics;
+	}
+
+	/** A new connection to {@code endpoint} on the caller's event loop. */
+	ChannelFuture connect(EventLoop loop, InetSocketAddress endpoint) {
+		long readTimeout = this.settings.readTimeout().toMillis();
+		BackendPool backendPool = this.pool;
+		return this.template.clone(loop).handler(new ChannelInitializer<Channel>() {
+			@Override
+			protected void initChannel(Channel ch) {
+				ch.pipeline()
+					.addLast(IDLE, new IdleStateHandler(readTimeout, 0, 0, TimeUnit.MILLISECONDS))
+					.addLast(CODEC, new HttpClientCodec(8192, 32768, 65536))
+					.addLast(new BackendHandler(backendPool, endpoint));
+			}
+		}).connect(endpoint);
+	}
+
+	RouteTable routes() {
+		return this.routes;
+	}
+
+	void routes(RouteTable table) {
+		this.routes = table;
+	}
+
+	EndpointPicker picker() {
+		return this.picker;
+	}
+
+	BackendPool pool() {
+		return this.pool;
+	}
+
+	ProxySettings settings() {
+		return this.settings;
+	}
+
+	Metrics metrics() {
+		return this.metrics;
+	}
+
+}
