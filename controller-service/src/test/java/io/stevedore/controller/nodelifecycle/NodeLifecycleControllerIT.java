@@ -15,10 +15,10 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stevedore.controller.support.ControlPlane;
+import io.stevedore.controller.support.TestPods;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -73,8 +73,8 @@ class NodeLifecycleControllerIT {
 		client.namespaces()
 			.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
 			.create();
-		client.pods().inNamespace(ns).resource(pod("on-lost", lost)).create();
-		client.pods().inNamespace(ns).resource(pod("on-healthy", healthy)).create();
+		client.pods().inNamespace(ns).resource(TestPods.bound("on-lost", lost)).create();
+		client.pods().inNamespace(ns).resource(TestPods.bound("on-healthy", healthy)).create();
 
 		alive.remove(lost);
 
@@ -142,20 +142,6 @@ class NodeLifecycleControllerIT {
 		catch (RuntimeException ex) {
 			// A conflict or a hiccup: the next second renews again, as a kubelet would.
 		}
-	}
-
-	private static Pod pod(String name, String node) {
-		return new PodBuilder().withNewMetadata()
-			.withName(name)
-			.endMetadata()
-			.withNewSpec()
-			.withNodeName(node)
-			.addNewContainer()
-			.withName("app")
-			.withImage("busybox")
-			.endContainer()
-			.endSpec()
-			.build();
 	}
 
 }

@@ -1,0 +1,27 @@
+package io.stevedore.controller.support;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+
+/** Pods for integration tests that play the scheduler and the kubelet themselves. */
+public final class TestPods {
+
+	private TestPods() {
+	}
+
+	/** A one-container pod, bound to {@code node} (null: unscheduled). */
+	public static Pod bound(String name, String node) {
+		return new PodBuilder().withNewMetadata()
+			.withName(name)
+			.endMetadata()
+			.withNewSpec()
+			.withNodeName(node)
+			.addNewContainer()
+			.withName("app")
+			.withImage("busybox")
+			.endContainer()
+			.endSpec()
+			.build();
+	}
+
+}
