@@ -6,7 +6,8 @@
 #   gateway      https://0.0.0.0:$GATEWAY_PORT   (6443)  TLS, authentication, RBAC; what kubectl talks to
 #   scheduler    http://127.0.0.1:$SCHEDULER_PORT (10259)
 #   controllers  http://127.0.0.1:$CONTROLLER_PORT (10257)
-#   proxy        http://127.0.0.1:$PROXY_PORT    (10256)  one for the machine: every local node shares its kernel
+#   proxy        http://127.0.0.1:$PROXY_PORT    (10256)  one for the machine: every local node shares its kernel;
+#                                                         Services (iptables) and cluster DNS on $(cluster_dns_address):53
 #
 # Scheduler, controllers, proxy and node agents reach the apiserver on loopback directly, not through the
 # gateway: per-component identities at the gateway (issue 6) are not wired yet. The apiserver therefore
@@ -57,6 +58,29 @@ component_address() {
 }
 
 apiserver_url() { echo "http://127.0.0.1:$PORT"; }
+
+# The Services' ClusterIP range: the apiserver allocates from it, the proxy blackholes it and captures its
+# addresses. Both must be given the same value, so it is set here once.
+service_cidr() { echo "${STEVEDORE_SERVICE_CIDR:-10.96.0.0/12}"; }
+
+# The cluster DNS address: the tenth address of the service range (10.96.0.10, as kubeadm's kube-dns). The
+# proxy puts it on lo and serves :53 there; the node agents write it into the pods' resolv.conf.
+cluster_dns_address() {
+	local network a b c d
+	network=$(service_cidr)
+	IFS=. read -r a b c d <<<"${network%/*}"
+	echo "$a.$b.$c.$((d + 10))"
+}
+
+# The proxy's node name, which names its applied-revision Lease (kube-node-lease/stevedore-proxy-NAME) that
+# every node agent waits on before stopping a pod. One proxy serves the whole machine (all local nodes share
+# its kernel), so it is named after the machine, as kube-proxy is by default: the host name, made a valid
+# DNS-1123 label.
+proxy_node_name() {
+	local name
+	name=$(hostname 2>/dev/null | tr '[:upper:]' '[:lower:]' | tr -c 'a-z0-9-\n' '-' | sed -E 's/^-+//; s/-+$//' | cut -c1-48)
+	echo "${name:-localhost}"
+}
 gateway_url() { echo "https://127.0.0.1:$GATEWAY_PORT"; }
 gateway_ca() { echo "$STEVEDORE_HOME/pki/ca.crt"; }
 
@@ -72,6 +96,7 @@ component_start_control() {
 		component_start apiserver "${COMPONENT_HEAP[apiserver]}" -jar "$(component_jar apiserver)" \
 			--server.address=127.0.0.1 --server.port="$PORT" \
 			--stevedore.apiserver.advertise-address="127.0.0.1:$PORT" \
+			--stevedore.apiserver.service-cidr="$(service_cidr)" \
 			--stevedore.storage.url="$storage_url" \
 			--stevedore.storage.embedded-dir="$(component_data_dir apiserver)"
 		;;
@@ -83,10 +108,20 @@ component_start_control() {
 			--stevedore.gateway.tls.server="$(gateway_url)" \
 			--stevedore.gateway.audit.path="$STEVEDORE_HOME/logs/audit.log"
 		;;
-	scheduler | controllers | proxy)
+	scheduler | controllers)
 		component_start "$name" "${COMPONENT_HEAP[$name]}" -jar "$(component_jar "$name")" \
 			--server.address=127.0.0.1 --server.port="$(component_port "$name")" \
 			--stevedore.apiserver.url="$apiserver"
+		;;
+	proxy)
+		# Stopped with SIGTERM (components_stop), it removes its chains, lo addresses, route and Lease.
+		component_start proxy "${COMPONENT_HEAP[proxy]}" -jar "$(component_jar proxy)" \
+			--server.address=127.0.0.1 --server.port="$PROXY_PORT" \
+			--stevedore.apiserver.url="$apiserver" \
+			--stevedore.proxy.node-name="$(proxy_node_name)" \
+			--stevedore.proxy.service-cidr="$(service_cidr)" \
+			--stevedore.proxy.dns.enabled=true \
+			--stevedore.proxy.dns.address="$(cluster_dns_address)"
 		;;
 	esac
 }

@@ -68,7 +68,8 @@ node_start() {
 		--stevedore.node.port="$port" \
 		--stevedore.node.docker-host="$(docker_host)" \
 		--stevedore.node.root-dir="$(node_dir "$name")/root" \
-		--stevedore.node.sandbox-image="$SANDBOX_IMAGE"
+		--stevedore.node.sandbox-image="$SANDBOX_IMAGE" \
+		--stevedore.node.cluster-dns="$(cluster_dns_address)"
 }
 
 # Prints "NAME STATUS" for every Node the API knows (STATUS: the Ready condition, True/False/Unknown).
