@@ -40,9 +40,12 @@ public final class ServiceCidr {
 		return 1L << (32 - this.prefixLength);
 	}
 
+	/** The offset of default/kubernetes' ClusterIP, the block's first address. */
+	public static final long KUBERNETES_SERVICE_OFFSET = 1;
+
 	/** The first offset a Service may get on its own (1 is the kubernetes Service's). */
 	public long firstAllocatable() {
-		return 2;
+		return KUBERNETES_SERVICE_OFFSET + 1;
 	}
 
 	/**

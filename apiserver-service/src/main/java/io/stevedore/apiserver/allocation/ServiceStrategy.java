@@ -76,6 +76,11 @@ public final class ServiceStrategy implements ResourceStrategy {
 		}
 		else {
 			offset = this.cidr.offsetOf(requested);
+			if (offset == ServiceCidr.KUBERNETES_SERVICE_OFFSET && isKubernetesService(service)) {
+				// Reserved for default/kubernetes, outside the allocator's range.
+				setClusterIp(spec, requested);
+				return;
+			}
 			if (offset < 0 || !this.clusterIps.contains(offset)) {
 				throw invalid(service,
 						FieldError.invalid("spec.clusterIPs", requested,
@@ -93,6 +98,11 @@ public final class ServiceStrategy implements ResourceStrategy {
 			undo.add(() -> this.clusterIps.release(taken));
 		}
 		setClusterIp(spec, this.cidr.addressAt(offset));
+	}
+
+	private static boolean isKubernetesService(Service service) {
+		return "default".equals(service.getMetadata().getNamespace())
+				&& "kubernetes".equals(service.getMetadata().getName());
 	}
 
 	private void allocateNodePorts(Service service, ServiceSpec spec, ServiceSpec oldSpec, boolean dryRun,

@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 /**
@@ -23,6 +24,7 @@ import org.springframework.stereotype.Component;
  * any other namespace. Idempotent: several replicas may race; AlreadyExists is success.
  */
 @Component
+@Order(1)
 public class SystemNamespaces implements ApplicationRunner {
 
 	static final List<String> NAMES = List.of("default", "kube-system", "kube-public", "kube-node-lease");
