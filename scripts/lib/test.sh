@@ -4,17 +4,18 @@
 # The suite runs real programs instead of fakes wherever Stevedore meets them: redis-server (storage ITs
 # and e2e start their own, on free loopback ports), kubectl (e2e; it is already on every machine here),
 # the Docker engine, Debian's docker-registry and a static busybox to build test images from (node agent),
-# Debian's docker-compose (v1) to bring docker-compose.yml up (e2e packaging).
+# Debian's docker-compose (v1) to bring docker-compose.yml up and iptables for the proxy's image (e2e packaging).
 
 # Debian package -> a file it installs that the tests use. busybox-static is checked by package, not by
 # file: the dynamically linked `busybox` package installs the same path but cannot be copied into an image.
-TEST_PACKAGES=(redis-server docker.io docker-registry busybox-static docker-compose)
+TEST_PACKAGES=(redis-server docker.io docker-registry busybox-static docker-compose iptables)
 declare -A TEST_PACKAGE_FILE=(
 	[redis-server]=/usr/bin/redis-server
 	[docker.io]=/usr/sbin/dockerd
 	[docker-registry]=/usr/bin/docker-registry
 	[busybox-static]=/bin/busybox
 	[docker-compose]=/usr/bin/docker-compose
+	[iptables]=/usr/sbin/xtables-nft-multi
 )
 
 package_installed() {
