@@ -28,7 +28,7 @@ public class NodeAgentConfiguration {
 
 	@Bean(destroyMethod = "close")
 	DockerContainerRuntime containerRuntime(NodeAgentProperties properties) {
-		return new DockerContainerRuntime(properties.dockerHost());
+		return new DockerContainerRuntime(properties.dockerHost(), properties.clusterName());
 	}
 
 	@Bean

@@ -3,6 +3,8 @@ package io.stevedore.nodeagent.config;
 import java.time.Duration;
 import java.util.List;
 
+import io.stevedore.nodeagent.runtime.RuntimeLabels;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -40,6 +42,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * ({@code --resolv-conf}); empty means none
  * @param endpointRemovalTimeout how long a deleted pod waits for every proxy to stop
  * routing to it before its containers get the stop signal
+ * @param clusterName the cluster this node belongs to: a label on every Docker object the
+ * agent creates, and a filter on everything it lists, so that clusters sharing one Docker
+ * engine never adopt or remove each other's containers
  */
 @ConfigurationProperties("stevedore.node")
 public record NodeAgentProperties(@DefaultValue("") String name, @DefaultValue("") String address,
@@ -53,7 +58,8 @@ public record NodeAgentProperties(@DefaultValue("") String name, @DefaultValue("
 		@DefaultValue("60s") Duration resyncPeriod, @DefaultValue("10s") Duration crashLoopBackOffInitial,
 		@DefaultValue("5m") Duration crashLoopBackOffMax, @DefaultValue("16") int workers,
 		@DefaultValue("10.96.0.10") List<String> clusterDns, @DefaultValue("cluster.local") String clusterDomain,
-		@DefaultValue("/etc/resolv.conf") String resolvConf, @DefaultValue("10s") Duration endpointRemovalTimeout){
+		@DefaultValue("/etc/resolv.conf") String resolvConf, @DefaultValue("10s") Duration endpointRemovalTimeout,
+		@DefaultValue(RuntimeLabels.DEFAULT_CLUSTER) String clusterName){
 
 	public NodeAgentProperties {
 		positive("stevedore.node.node-lease-duration", nodeLeaseDuration);
@@ -83,6 +89,7 @@ public record NodeAgentProperties(@DefaultValue("") String name, @DefaultValue("
 						"stevedore.node.cluster-dns must list IP addresses, got \"" + server + "\"");
 			}
 		}
+		RuntimeLabels.checkClusterName(clusterName);
 		if (workers < 1) {
 			throw new IllegalArgumentException("stevedore.node.workers must be at least 1, got " + workers);
 		}

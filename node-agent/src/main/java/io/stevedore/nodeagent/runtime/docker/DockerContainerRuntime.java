@@ -66,8 +66,17 @@ public final class DockerContainerRuntime implements ContainerRuntime, Closeable
 
 	private final String dockerHost;
 
-	public DockerContainerRuntime(String dockerHost) {
+	private final String cluster;
+
+	/**
+	 * @param dockerHost the engine
+	 * @param cluster this agent's cluster: every container it creates is labelled with it
+	 * and every listing is filtered on it, so this runtime sees nothing of another
+	 * cluster on the same engine
+	 */
+	public DockerContainerRuntime(String dockerHost, String cluster) {
 		this.dockerHost = dockerHost;
+		this.cluster = RuntimeLabels.checkClusterName(cluster);
 		DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
 			.withDockerHost(dockerHost)
 			.build();
@@ -158,7 +167,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, Closeable
 				.withIpcMode("shareable");
 			CreateContainerCmd create = this.docker.createContainerCmd(spec.image())
 				.withName(spec.name())
-				.withLabels(spec.labels())
+				.withLabels(RuntimeLabels.inCluster(this.cluster, spec.labels()))
 				.withEntrypoint(spec.command());
 			if (!spec.hostNetwork()) {
 				create.withHostName(spec.hostname());
@@ -213,7 +222,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, Closeable
 			}
 			CreateContainerCmd create = this.docker.createContainerCmd(spec.image())
 				.withName(spec.name())
-				.withLabels(spec.labels())
+				.withLabels(RuntimeLabels.inCluster(this.cluster, spec.labels()))
 				.withEnv(spec.env())
 				.withTty(spec.tty())
 				.withStdinOpen(spec.stdin())
@@ -296,7 +305,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, Closeable
 			List<ContainerSummary> result = new ArrayList<>();
 			for (Container container : this.docker.listContainersCmd()
 				.withShowAll(true)
-				.withLabelFilter(labels)
+				.withLabelFilter(RuntimeLabels.inCluster(this.cluster, labels))
 				.exec()) {
 				String name = container.getNames() == null || container.getNames().length == 0 ? ""
 						: container.getNames()[0].replaceFirst("^/", "");
