@@ -34,6 +34,21 @@ public class ApiDiscovery {
 		return result;
 	}
 
+	/**
+	 * Whether the apiserver serves the resource (e.g. {@code v1}, {@code
+	 * replicationcontrollers}); false when discovery cannot be read either, so an
+	 * informer is never started on a resource that would fail its list forever.
+	 */
+	public boolean isServed(String groupVersion, String plural) {
+		try {
+			APIResourceList list = this.client.getApiResources(groupVersion);
+			return list != null && list.getResources().stream().anyMatch(r -> plural.equals(r.getName()));
+		}
+		catch (RuntimeException ex) {
+			return false;
+		}
+	}
+
 	/** A kind's resource, as a REST mapper resolves an ownerReference. */
 	public static Optional<ApiResource> byApiVersionKind(List<ApiResource> resources, String apiVersion, String kind) {
 		return resources.stream().filter(r -> r.apiVersion().equals(apiVersion) && r.kind().equals(kind)).findFirst();

@@ -21,6 +21,21 @@ public interface CacheLister<T extends HasMetadata> {
 	/** Every cached object of the namespace. */
 	List<T> list(String namespace);
 
+	/** A lister of a resource the apiserver does not serve: it holds nothing. */
+	static <T extends HasMetadata> CacheLister<T> empty() {
+		return new CacheLister<>() {
+			@Override
+			public T get(String namespace, String name) {
+				return null;
+			}
+
+			@Override
+			public List<T> list(String namespace) {
+				return List.of();
+			}
+		};
+	}
+
 	static <T extends HasMetadata> CacheLister<T> of(SharedIndexInformer<T> informer) {
 		return new CacheLister<>() {
 			@Override
