@@ -99,6 +99,8 @@ cluster_up() {
 	require_command curl "check the components' health" curl
 	require_command kubectl "check that the nodes are Ready" kubectl
 	STORE=$store RUNTIME=docker
+	SERVICE_CIDR=$(service_cidr)
+	CLUSTER_NAME=$(default_cluster_name)
 	local names=() name
 	mapfile -t names < <(cluster_node_plan "$nodes")
 	[ ${#names[@]} -eq 0 ] || require_docker_engine
@@ -181,7 +183,8 @@ check_ports_free() {
 
 write_cluster_env() {
 	local variable
-	for variable in STORE RUNTIME PORT GATEWAY_PORT SCHEDULER_PORT CONTROLLER_PORT PROXY_PORT NODE_PORT; do
+	for variable in STORE RUNTIME PORT GATEWAY_PORT SCHEDULER_PORT CONTROLLER_PORT PROXY_PORT NODE_PORT SERVICE_CIDR \
+		CLUSTER_NAME; do
 		printf '%s=%q\n' "$variable" "${!variable}"
 	done >"$(cluster_env_file)"
 }
@@ -197,7 +200,7 @@ store_description() {
 # Reads cluster.env: the options and ports the cluster runs with.
 load_cluster_env() {
 	STORE=embedded RUNTIME=docker PORT=8080 GATEWAY_PORT=6443 SCHEDULER_PORT=10259 CONTROLLER_PORT=10257
-	PROXY_PORT=10256 NODE_PORT=10250
+	PROXY_PORT=10256 NODE_PORT=10250 SERVICE_CIDR="" CLUSTER_NAME=$(default_cluster_name)
 	# shellcheck disable=SC1090 # written by write_cluster_env with printf %q
 	[ -f "$(cluster_env_file)" ] && . "$(cluster_env_file)"
 	return 0
@@ -276,7 +279,7 @@ cluster_down() {
 		for name in $(node_names); do remove_node_containers "$name"; done
 		say "removed the containers of node(s) $(node_names | tr '\n' ' ')"
 	elif [ -n "$(node_names)" ]; then
-		say "note: the Docker engine is not reachable; the nodes' containers (label $NODE_LABEL) were not removed."
+		say "note: the Docker engine is not reachable; the nodes' containers (label $CLUSTER_LABEL=$CLUSTER_NAME) were not removed."
 	fi
 	if [ "$purge" = true ]; then
 		purge_state

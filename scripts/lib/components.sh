@@ -61,7 +61,8 @@ apiserver_url() { echo "http://127.0.0.1:$PORT"; }
 
 # The Services' ClusterIP range: the apiserver allocates from it, the proxy blackholes it and captures its
 # addresses. Both must be given the same value, so it is set here once.
-service_cidr() { echo "${STEVEDORE_SERVICE_CIDR:-10.96.0.0/12}"; }
+# cluster.env records it (SERVICE_CIDR) for the commands after `up`.
+service_cidr() { echo "${SERVICE_CIDR:-${STEVEDORE_SERVICE_CIDR:-10.96.0.0/12}}"; }
 
 # The cluster DNS address: the tenth address of the service range (10.96.0.10, as kubeadm's kube-dns). The
 # proxy puts it on lo and serves :53 there; the node agents write it into the pods' resolv.conf.

@@ -1,11 +1,14 @@
 # shellcheck shell=bash
 # The Docker engine the node agents run pods on. Sourced by ./stevedore.
 #
-# Every container an agent creates carries the label io.stevedore.node=<node name> (node-agent
-# RuntimeLabels.NODE); that label is how `down`, `node stop` and `node rm` find a node's containers.
-# Node names must therefore be unique on the engine, also across clusters that share it.
+# Every container an agent creates carries the labels io.stevedore.node=<node name> and
+# io.stevedore.cluster=<cluster name> (node-agent RuntimeLabels.NODE, CLUSTER); both together are how
+# `down`, `node stop` and `node rm` find a node's containers, and how an agent finds its own. The cluster
+# name comes from $STEVEDORE_HOME, so two clusters on one engine never touch each other's containers, even
+# when their nodes have the same names.
 
 NODE_LABEL=io.stevedore.node
+CLUSTER_LABEL=io.stevedore.cluster
 SANDBOX_IMAGE=stevedore/pause:1
 
 # Fails with how to start the engine when `docker info` does not answer.
@@ -17,6 +20,22 @@ require_docker_engine() {
 		"Start it, e.g. 'systemctl start docker', or without systemd: 'dockerd >/var/log/dockerd.log 2>&1 &'," \
 		"then run './stevedore up' again (or './stevedore up --nodes 0' for the control plane alone)."
 }
+
+# This cluster's name, the value of CLUSTER_LABEL: STEVEDORE_CLUSTER_NAME, or one derived from the state
+# directory (a cluster is its state directory). Recorded in cluster.env at `up`, so it never changes under a
+# running cluster.
+default_cluster_name() {
+	if [ -n "${STEVEDORE_CLUSTER_NAME:-}" ]; then
+		[[ "$STEVEDORE_CLUSTER_NAME" =~ ^[A-Za-z0-9]([-_.A-Za-z0-9]{0,61}[A-Za-z0-9])?$ ]] ||
+			die_usage "STEVEDORE_CLUSTER_NAME='$STEVEDORE_CLUSTER_NAME' is not a label value (at most 63 letters, digits, '-', '_' or '.', alphanumeric at both ends)."
+		echo "$STEVEDORE_CLUSTER_NAME"
+		return
+	fi
+	echo "stevedore-$(readlink -m "$STEVEDORE_HOME" | sha256sum | cut -c1-12)"
+}
+
+# The docker filters that select node NAME's containers of this cluster (CLUSTER_NAME from cluster.env).
+node_filters() { echo "--filter label=$NODE_LABEL=$1 --filter label=$CLUSTER_LABEL=${CLUSTER_NAME:?}"; }
 
 # The agents' docker-host: the engine the docker CLI uses.
 docker_host() { echo "${DOCKER_HOST:-unix:///var/run/docker.sock}"; }
@@ -50,7 +69,8 @@ ensure_sandbox_image() {
 
 # node_containers NAME: ids of every container (running or not) of node NAME.
 node_containers() {
-	docker ps -aq --filter "label=$NODE_LABEL=$1" 2>/dev/null || true
+	# shellcheck disable=SC2046 # the filters are words
+	docker ps -aq $(node_filters "$1") 2>/dev/null || true
 }
 
 # remove_node_containers NAME: what a machine's disappearance leaves behind, removed (no grace). The pods'
@@ -59,7 +79,8 @@ node_containers() {
 remove_node_containers() {
 	local ids round
 	for round in 1 2 3; do
-		ids=$(docker ps -aq --filter "label=$NODE_LABEL=$1" --filter "label=io.kubernetes.docker.type=container" 2>/dev/null || true)
+		# shellcheck disable=SC2046
+		ids=$(docker ps -aq $(node_filters "$1") --filter "label=io.kubernetes.docker.type=container" 2>/dev/null || true)
 		ids+=" $(node_containers "$1")"
 		[ -n "${ids// /}" ] || return 0
 		# shellcheck disable=SC2086 # one id per word
@@ -67,14 +88,15 @@ remove_node_containers() {
 		[ -n "$(node_containers "$1")" ] || return 0
 		sleep 1
 	done
-	say "note: could not remove every container of node $1: docker ps -a --filter label=$NODE_LABEL=$1"
+	say "note: could not remove every container of node $1: docker ps -a $(node_filters "$1")"
 }
 
 # kill_node_containers NAME: SIGKILL every running container of node NAME (they stay, exited, as after a
 # power cut; a restarted agent sees them dead).
 kill_node_containers() {
 	local ids
-	ids=$(docker ps -q --filter "label=$NODE_LABEL=$1" 2>/dev/null || true)
+	# shellcheck disable=SC2046
+	ids=$(docker ps -q $(node_filters "$1") 2>/dev/null || true)
 	[ -n "$ids" ] || return 0
 	# shellcheck disable=SC2086
 	docker kill $ids >/dev/null 2>&1 || true

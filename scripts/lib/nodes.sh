@@ -69,7 +69,8 @@ node_start() {
 		--stevedore.node.docker-host="$(docker_host)" \
 		--stevedore.node.root-dir="$(node_dir "$name")/root" \
 		--stevedore.node.sandbox-image="$SANDBOX_IMAGE" \
-		--stevedore.node.cluster-dns="$(cluster_dns_address)"
+		--stevedore.node.cluster-dns="$(cluster_dns_address)" \
+		--stevedore.node.cluster-name="$CLUSTER_NAME"
 }
 
 # Prints "NAME STATUS" for every Node the API knows (STATUS: the Ready condition, True/False/Unknown).
@@ -142,8 +143,8 @@ node_add() {
 	node_exists "$name" && die "node $name already exists (port $(node_port "$name"))." \
 		"Start it with './stevedore node start $name' if it is stopped."
 	if [ -n "$(node_containers "$name")" ]; then
-		die "the Docker engine already has containers labelled $NODE_LABEL=$name (another cluster's node?)." \
-			"Node names must be unique on the engine: choose another name."
+		die "the Docker engine already has containers of node $name of this cluster ($(node_filters "$name"))." \
+			"Remove them with 'docker rm -f', or choose another name."
 	fi
 	require_docker_engine
 	ensure_sandbox_image
