@@ -85,7 +85,8 @@ public final class ChainNames {
 		return "stevedore-proxy " + this.prefix;
 	}
 
-	static String hash(String text) {
+	/** A 12-character base32 hash, as kube-proxy names its per-Service chains. */
+	public static String hash(String text) {
 		try {
 			byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
 			StringBuilder out = new StringBuilder(12);

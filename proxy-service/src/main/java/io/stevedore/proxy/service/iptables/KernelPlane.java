@@ -3,7 +3,6 @@ package io.stevedore.proxy.service.iptables;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -172,25 +171,7 @@ public final class KernelPlane implements DataPlane {
 	 */
 	private Set<String> findRefused(ProxyState state) {
 		List<String> keys = state.ports().stream().map(p -> p.name().serviceKey()).distinct().toList();
-		if (!testOnly(state, Set.of())) {
-			return Set.of();
-		}
-		Set<String> bad = new TreeSet<>();
-		bisect(state, keys, bad);
-		return bad;
-	}
-
-	private void bisect(ProxyState state, List<String> keys, Set<String> bad) {
-		if (keys.isEmpty() || testOnly(state, Set.copyOf(keys))) {
-			return;
-		}
-		if (keys.size() == 1) {
-			bad.add(keys.get(0));
-			return;
-		}
-		int half = keys.size() / 2;
-		bisect(state, keys.subList(0, half), bad);
-		bisect(state, keys.subList(half, keys.size()), bad);
+		return Bisection.refused(keys, keep -> testOnly(state, keep));
 	}
 
 	private boolean testOnly(ProxyState state, Set<String> keep) {
@@ -231,77 +212,25 @@ public final class KernelPlane implements DataPlane {
 	private void ensureJumps() {
 		String c = "-m comment --comment \"" + this.names.jumpComment() + "\"";
 		// Inserted at position 1 in reverse order: the first listed ends up first.
-		List<String[]> jumps = List.of(new String[] { "nat", "PREROUTING", c + " -j " + this.names.services() },
-				new String[] { "nat", "OUTPUT", c + " -j " + this.names.services() },
-				new String[] { "nat", "POSTROUTING", c + " -j " + this.names.postrouting() },
-				new String[] { "filter", "INPUT", c + " -j " + this.names.firewall() },
-				new String[] { "filter", "INPUT", "-m conntrack --ctstate NEW " + c + " -j " + this.names.services() },
-				new String[] { "filter", "FORWARD", c + " -j " + this.names.forward() },
-				new String[] { "filter", "FORWARD",
-						"-m conntrack --ctstate NEW " + c + " -j " + this.names.services() },
-				new String[] { "filter", "OUTPUT",
-						"-m conntrack --ctstate NEW " + c + " -j " + this.names.services() });
-		for (String[] jump : jumps) {
-			List<String> spec = split(jump[2]);
-			List<String> check = new ArrayList<>(List.of("iptables", "-w", "5", "-t", jump[0], "-C", jump[1]));
-			check.addAll(spec);
-			if (!this.host.run(check).ok()) {
-				List<String> insert = new ArrayList<>(
-						List.of("iptables", "-w", "5", "-t", jump[0], "-I", jump[1], "1"));
-				insert.addAll(spec);
-				HostCommands.Result result = this.host.run(insert);
-				if (!result.ok()) {
-					log.warn("cannot add the jump {} {} {}: {}", jump[0], jump[1], jump[2], result.output());
-				}
-			}
-		}
+		HostChains.ensure(this.host,
+				List.of(new HostChains.Jump("nat", "PREROUTING", c + " -j " + this.names.services()),
+						new HostChains.Jump("nat", "OUTPUT", c + " -j " + this.names.services()),
+						new HostChains.Jump("nat", "POSTROUTING", c + " -j " + this.names.postrouting()),
+						new HostChains.Jump("filter", "INPUT", c + " -j " + this.names.firewall()),
+						new HostChains.Jump("filter", "INPUT",
+								"-m conntrack --ctstate NEW " + c + " -j " + this.names.services()),
+						new HostChains.Jump("filter", "FORWARD", c + " -j " + this.names.forward()),
+						new HostChains.Jump("filter", "FORWARD",
+								"-m conntrack --ctstate NEW " + c + " -j " + this.names.services()),
+						new HostChains.Jump("filter", "OUTPUT",
+								"-m conntrack --ctstate NEW " + c + " -j " + this.names.services())));
 	}
 
 	/**
-	 * Removes this proxy's chains and the jumps to them, whoever's run left them: one
-	 * restore per table built from {@code iptables-save}.
+	 * Removes this proxy's chains and the jumps to them, whoever's run left them.
 	 */
 	private void removeChains() {
-		StringBuilder input = new StringBuilder();
-		for (String table : List.of("nat", "filter")) {
-			HostCommands.Result saved = this.host.run(List.of("iptables-save", "-t", table));
-			if (!saved.ok()) {
-				log.warn("iptables-save -t {} failed: {}", table, saved.output());
-				continue;
-			}
-			Set<String> chains = new LinkedHashSet<>();
-			List<String> jumps = new ArrayList<>();
-			for (String line : saved.output().split("\n")) {
-				if (line.startsWith(":")) {
-					String chain = line.substring(1, line.indexOf(' '));
-					if (this.names.owns(chain)) {
-						chains.add(chain);
-					}
-				}
-				else if (line.startsWith("-A ")) {
-					String chain = line.split(" ")[1];
-					String target = line.contains(" -j ") ? line.substring(line.lastIndexOf(" -j ") + 4).split(" ")[0]
-							: "";
-					if (!this.names.owns(chain) && this.names.owns(target)) {
-						jumps.add("-D" + line.substring(2));
-					}
-				}
-			}
-			if (chains.isEmpty() && jumps.isEmpty()) {
-				continue;
-			}
-			input.append('*').append(table).append('\n');
-			chains.forEach(chain -> input.append(':').append(chain).append(" - [0:0]\n"));
-			jumps.forEach(jump -> input.append(jump).append('\n'));
-			chains.forEach(chain -> input.append("-X ").append(chain).append('\n'));
-			input.append("COMMIT\n");
-		}
-		if (!input.isEmpty()) {
-			HostCommands.Result result = restore(input.toString(), false);
-			if (!result.ok()) {
-				log.warn("could not remove the chains of {}: {}", this.names.prefix(), result.output());
-			}
-		}
+		HostChains.removeOwned(this.host, this.names::owns, List.of("nat", "filter"), this.names.prefix());
 		this.applied = RuleSet.EMPTY;
 		this.needFullSync = true;
 		this.lastHostCheck = 0;
@@ -312,33 +241,6 @@ public final class KernelPlane implements DataPlane {
 			log.warn("cannot set {} to {}: NodePorts on 127.0.0.1 or pod-to-pod Service traffic may not work", path,
 					value);
 		}
-	}
-
-	/**
-	 * Splits a rule spec on spaces, keeping double-quoted words whole (without quotes).
-	 */
-	static List<String> split(String spec) {
-		List<String> words = new ArrayList<>();
-		StringBuilder word = new StringBuilder();
-		boolean quoted = false;
-		for (char ch : spec.toCharArray()) {
-			if (ch == '"') {
-				quoted = !quoted;
-			}
-			else if (ch == ' ' && !quoted) {
-				if (!word.isEmpty()) {
-					words.add(word.toString());
-					word.setLength(0);
-				}
-			}
-			else {
-				word.append(ch);
-			}
-		}
-		if (!word.isEmpty()) {
-			words.add(word.toString());
-		}
-		return words;
 	}
 
 }

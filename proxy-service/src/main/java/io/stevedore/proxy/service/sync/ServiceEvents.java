@@ -7,7 +7,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import io.fabric8.kubernetes.api.model.EventBuilder;
-import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import org.slf4j.Logger;
@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * Reports a Service this proxy could not program as a Warning Event on the Service
  * (reason {@value #REASON}), once per distinct message, so {@code kubectl describe
  * service} shows it. A problem that goes away is forgotten, and reported again if it
- * comes back.
+ * comes back. The NetworkPolicy enforcer reports on its policies the same way.
  */
 public final class ServiceEvents {
 
@@ -33,30 +33,43 @@ public final class ServiceEvents {
 
 	private final Map<String, String> reported = new HashMap<>();
 
+	private final String apiVersion;
+
+	private final String kind;
+
 	public ServiceEvents(KubernetesClient client, String nodeName) {
-		this.client = client;
-		this.nodeName = nodeName;
+		this(client, nodeName, "v1", "Service");
 	}
 
-	/** Problems by {@code namespace/name}; the Services are looked up for their uid. */
-	public void report(Map<String, String> problems, Map<String, Service> services) {
+	/**
+	 * Events on objects of another kind, e.g. {@code networking.k8s.io/v1} NetworkPolicy.
+	 */
+	public ServiceEvents(KubernetesClient client, String nodeName, String apiVersion, String kind) {
+		this.client = client;
+		this.nodeName = nodeName;
+		this.apiVersion = apiVersion;
+		this.kind = kind;
+	}
+
+	/** Problems by {@code namespace/name}; the objects are looked up for their uid. */
+	public void report(Map<String, String> problems, Map<String, ? extends HasMetadata> services) {
 		this.reported.keySet().retainAll(problems.keySet());
 		problems.forEach((key, message) -> {
 			if (message.equals(this.reported.get(key))) {
 				return;
 			}
-			Service service = services.get(key);
+			HasMetadata service = services.get(key);
 			if (service == null) {
 				return;
 			}
-			log.warn("Service {} not fully programmed: {}", key, message);
+			log.warn("{} {} not fully programmed: {}", this.kind, key, message);
 			if (emit(service, message)) {
 				this.reported.put(key, message);
 			}
 		});
 	}
 
-	private boolean emit(Service service, String message) {
+	private boolean emit(HasMetadata service, String message) {
 		String now = ZonedDateTime.now(ZoneOffset.UTC).format(TIME);
 		var meta = service.getMetadata();
 		try {
@@ -68,8 +81,8 @@ public final class ServiceEvents {
 					.withNamespace(meta.getNamespace())
 					.endMetadata()
 					.withNewInvolvedObject()
-					.withApiVersion("v1")
-					.withKind("Service")
+					.withApiVersion(this.apiVersion)
+					.withKind(this.kind)
 					.withName(meta.getName())
 					.withNamespace(meta.getNamespace())
 					.withUid(meta.getUid())
@@ -92,7 +105,7 @@ public final class ServiceEvents {
 			return true;
 		}
 		catch (KubernetesClientException ex) {
-			log.warn("cannot record an event on Service {}/{}: {}", meta.getNamespace(), meta.getName(),
+			log.warn("cannot record an event on {} {}/{}: {}", this.kind, meta.getNamespace(), meta.getName(),
 					ex.getMessage());
 			return false;
 		}

@@ -50,10 +50,6 @@ public final class ServiceProxy implements AutoCloseable {
 
 	private final List<String> configuredAddresses;
 
-	private final Duration minInterval;
-
-	private final Duration period;
-
 	private final AppliedRevisionLease lease;
 
 	private final LoadBalancerStatusWriter loadBalancers;
@@ -71,19 +67,13 @@ public final class ServiceProxy implements AutoCloseable {
 	/** Highest EndpointSlice resourceVersion delivered to this process's cache. */
 	private final AtomicLong seenSliceRevision = new AtomicLong(-1);
 
-	private final Object signal = new Object();
-
-	private boolean dirty = true;
-
-	private volatile boolean closed;
-
 	private SharedIndexInformer<Service> services;
 
 	private SharedIndexInformer<EndpointSlice> slices;
 
 	private SharedIndexInformer<Node> nodes;
 
-	private Thread loop;
+	private final SyncLoop loop;
 
 	public ServiceProxy(KubernetesClient client, DataPlane plane, String nodeName, List<String> configuredAddresses,
 			Duration minInterval, Duration period, AppliedRevisionLease lease, LoadBalancerStatusWriter loadBalancers,
@@ -92,8 +82,6 @@ public final class ServiceProxy implements AutoCloseable {
 		this.plane = plane;
 		this.nodeName = nodeName;
 		this.configuredAddresses = List.copyOf(configuredAddresses);
-		this.minInterval = minInterval;
-		this.period = period;
 		this.lease = lease;
 		this.loadBalancers = loadBalancers;
 		this.events = new ServiceEvents(client, nodeName);
@@ -106,27 +94,22 @@ public final class ServiceProxy implements AutoCloseable {
 		registry.gauge("stevedore.proxy.rules", List.of(io.micrometer.core.instrument.Tag.of("mode", mode)),
 				this.rules);
 		registry.gauge("stevedore.proxy.applied.revision", this.appliedRevision);
+		this.loop = new SyncLoop("proxy-sync", minInterval, period, this::synced, this::syncOnce,
+				this.syncFailures::increment);
 	}
 
 	public void start() {
 		this.plane.start();
 		ResourceEventHandler<HasMetadata> dirtying = new Dirtying(null);
-		this.services = inform(this.client.services().inAnyNamespace().runnableInformer(0), dirtying);
-		this.slices = inform(this.client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(0),
+		this.services = SyncLoop.inform(this.client.services().inAnyNamespace().runnableInformer(0), dirtying);
+		this.slices = SyncLoop.inform(
+				this.client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(0),
 				new Dirtying(this.seenSliceRevision));
-		this.nodes = inform(this.client.nodes().runnableInformer(0), dirtying);
+		this.nodes = SyncLoop.inform(this.client.nodes().runnableInformer(0), dirtying);
 		if (this.lease != null) {
 			this.lease.start();
 		}
-		this.loop = Thread.ofPlatform().name("proxy-sync").daemon().start(this::run);
-	}
-
-	@SuppressWarnings({ "unchecked", "rawtypes" })
-	private static <T extends HasMetadata> SharedIndexInformer<T> inform(SharedIndexInformer<T> informer,
-			ResourceEventHandler handler) {
-		informer.addEventHandler(handler);
-		informer.start();
-		return informer;
+		this.loop.start();
 	}
 
 	/**
@@ -139,54 +122,7 @@ public final class ServiceProxy implements AutoCloseable {
 
 	/** Asks for a sync (after at most {@code syncMinInterval}). */
 	public void trigger() {
-		synchronized (this.signal) {
-			this.dirty = true;
-			this.signal.notifyAll();
-		}
-	}
-
-	private void run() {
-		long lastSync = 0;
-		while (!this.closed) {
-			try {
-				synchronized (this.signal) {
-					long deadline = System.nanoTime() + this.period.toNanos();
-					while (!this.dirty && !this.closed && System.nanoTime() < deadline) {
-						this.signal.wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
-					}
-					this.dirty = false;
-				}
-				long wait = this.minInterval.toNanos() - (System.nanoTime() - lastSync);
-				if (wait > 0) {
-					TimeUnit.NANOSECONDS.sleep(wait);
-				}
-				if (this.closed) {
-					return;
-				}
-				if (!synced()) {
-					// Never program an empty cache: it would wipe the node's Services.
-					synchronized (this.signal) {
-						this.dirty = true;
-					}
-					Thread.sleep(100);
-					continue;
-				}
-				lastSync = System.nanoTime();
-				if (!syncOnce()) {
-					this.syncFailures.increment();
-					Thread.sleep(Math.min(5000, Math.max(500, this.minInterval.toMillis() * 10)));
-					trigger();
-				}
-			}
-			catch (InterruptedException ex) {
-				return;
-			}
-			catch (RuntimeException ex) {
-				log.warn("proxy sync failed", ex);
-				this.syncFailures.increment();
-				trigger();
-			}
-		}
+		this.loop.trigger();
 	}
 
 	private boolean synced() {
@@ -254,19 +190,7 @@ public final class ServiceProxy implements AutoCloseable {
 
 	@Override
 	public void close() {
-		this.closed = true;
-		synchronized (this.signal) {
-			this.signal.notifyAll();
-		}
-		if (this.loop != null) {
-			this.loop.interrupt();
-			try {
-				this.loop.join(5000);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-		}
+		this.loop.close();
 		for (SharedIndexInformer<?> informer : new SharedIndexInformer<?>[] { this.services, this.slices,
 				this.nodes }) {
 			if (informer != null) {
