@@ -22,6 +22,7 @@ import io.stevedore.controller.manager.ControllerFactory;
 import io.stevedore.controller.manager.RunningController;
 import io.stevedore.controller.workload.CacheLister;
 import io.stevedore.controller.workload.ClientEventRecorder;
+import io.stevedore.controller.workload.NamespaceFanOut;
 import io.stevedore.machinery.selectors.LabelSelector;
 
 import org.springframework.stereotype.Component;
@@ -113,29 +114,7 @@ public class DisruptionController implements ControllerFactory {
 
 	private static <T extends HasMetadata> void addNamespaceHandler(SharedIndexInformer<T> informer,
 			WorkQueue<String> queue, CacheLister<PodDisruptionBudget> budgets) {
-		informer.addEventHandler(new ResourceEventHandler<>() {
-			@Override
-			public void onAdd(T object) {
-				enqueueNamespace(queue, budgets, object);
-			}
-
-			@Override
-			public void onUpdate(T old, T object) {
-				enqueueNamespace(queue, budgets, object);
-			}
-
-			@Override
-			public void onDelete(T object, boolean deletedFinalStateUnknown) {
-				enqueueNamespace(queue, budgets, object);
-			}
-		});
-	}
-
-	private static void enqueueNamespace(WorkQueue<String> queue, CacheLister<PodDisruptionBudget> budgets,
-			HasMetadata object) {
-		for (PodDisruptionBudget pdb : budgets.list(object.getMetadata().getNamespace())) {
-			queue.add(Keys.of(pdb));
-		}
+		informer.addEventHandler(new NamespaceFanOut<T>(budgets, queue));
 	}
 
 	static void enqueueSelecting(WorkQueue<String> queue, CacheLister<PodDisruptionBudget> budgets, Pod pod) {

@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetStatus;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.stevedore.client.controller.Keys;
 import io.stevedore.client.controller.Reconciler;
 import io.stevedore.client.controller.Result;
@@ -50,6 +51,8 @@ public final class DisruptionSync implements Reconciler {
 	static final Duration DELETION_TIMEOUT = Duration.ofMinutes(2);
 
 	static final String CONDITION = "DisruptionAllowed";
+
+	static final Duration CONFLICT_RETRY = Duration.ofMillis(200);
 
 	private final CacheLister<PodDisruptionBudget> budgets;
 
@@ -86,11 +89,15 @@ public final class DisruptionSync implements Reconciler {
 		try {
 			return trySync(pdb);
 		}
-		catch (RuntimeException ex) {
-			if (ex instanceof io.fabric8.kubernetes.client.KubernetesClientException) {
-				// The status write itself failed: retry it with backoff, nothing to mark.
-				throw ex;
+		catch (KubernetesClientException ex) {
+			if (ex.getCode() == 409) {
+				// Our cache has not seen our own last write yet: look again once it has.
+				return Result.requeueAfter(CONFLICT_RETRY);
 			}
+			// The status write itself failed: retry it with backoff, nothing to mark.
+			throw ex;
+		}
+		catch (RuntimeException ex) {
 			failSafe(pdb, ex.getMessage());
 			throw ex;
 		}
