@@ -13,15 +13,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 
-import io.stevedore.e2e.launcher.FreePorts;
 import io.stevedore.e2e.launcher.StevedoreCommand;
 import io.stevedore.testsupport.docker.Docker;
 import io.stevedore.testsupport.docker.TestImages;
-import io.stevedore.testsupport.kubectl.Kubectl;
-import io.stevedore.testsupport.kubectl.KubectlResult;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -29,7 +25,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import static io.stevedore.e2e.support.KubectlAssertions.cleanOutput;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -38,12 +33,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * cluster, as a user following the guide would. The commands here and in the guide must
  * stay the same.
  */
-// Whole clusters start and stop here: minutes on a loaded 2-core machine, over the suite's default timeout.
+// Whole clusters start and stop here: minutes on a loaded 2-core machine, over the
+// suite's default timeout.
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LocalClusterStoriesE2E {
 
-	private static final Duration WAIT = Duration.ofMinutes(4);
+	private static final Duration WAIT = StoryCluster.WAIT;
 
 	/** The image of the stories; a second tag of it is "the new version" of story 4. */
 	private static final String IMAGE_V2 = "stevedore-test/busybox:2";
@@ -57,27 +53,20 @@ class LocalClusterStoriesE2E {
 	@TempDir
 	static Path temp;
 
-	static StevedoreCommand stevedore;
+	static StoryCluster cluster;
 
-	static Kubectl kubectl;
+	static StevedoreCommand stevedore;
 
 	@BeforeAll
 	static void up() {
-		String image = TestImages.busybox();
-		Docker.run("tag", image, IMAGE_V2);
-		stevedore = StevedoreCommand.of(temp.resolve("state"), temp.resolve("home"), FreePorts.next());
-		StevedoreCommand.Result up = stevedore.run("up", "--nodes", "3");
-		assertThat(up.exitCode()).as(up.toString()).isZero();
-		// As the guide's reader: the merged ~/.kube/config, current context stevedore.
-		kubectl = Kubectl.forKubeconfig(temp.resolve("home/.kube/config"), temp.resolve("home"))
-			.withTimeout(WAIT.plusSeconds(30));
+		cluster = StoryCluster.up(temp, IMAGE_V2);
+		stevedore = cluster.stevedore();
 	}
 
 	@AfterAll
 	static void down() {
-		if (stevedore != null) {
-			StevedoreCommand.Result down = stevedore.run("down", "--purge");
-			assertThat(down.exitCode()).as(down.toString()).isZero();
+		if (cluster != null) {
+			cluster.down();
 		}
 	}
 
@@ -96,11 +85,15 @@ class LocalClusterStoriesE2E {
 
 	@Test
 	@Order(2)
-	@Disabled("needs the proxy's Service data plane (NodePorts), which is being written in proxy-service; "
-			+ "enable once it landed")
 	void putALoadBalancerInFront() throws Exception {
 		ok("expose", "deployment", "web", "--type=LoadBalancer", "--port=80", "--target-port=8080");
 		String nodePort = out("get", "service", "web", "-o", "jsonpath={.spec.ports[0].nodePort}");
+		String clusterIp = out("get", "service", "web", "-o", "jsonpath={.spec.clusterIP}");
+
+		// The built-in bare-metal balancer: the nodes' addresses, never pending.
+		eventually("the LoadBalancer Service gets an ingress address",
+				() -> out("get", "service", "web", "-o", "jsonpath={.status.loadBalancer.ingress[*].ip}")
+					.contains("127.0.0.1"));
 
 		Set<String> answered = new HashSet<>();
 		HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -117,6 +110,22 @@ class LocalClusterStoriesE2E {
 			}
 			return answered.containsAll(runningPods().stream().map((pod) -> pod[0]).toList());
 		});
+
+		// From inside a pod: the ClusterIP, the Service's DNS name (the cluster DNS the
+		// node
+		// agent put into the pod's resolv.conf), and its A record.
+		ok("run", "client", "--image=" + TestImages.BUSYBOX, "--restart=Never", "--", "sh", "-c",
+				"timeout 5 wget -qO- http://" + clusterIp
+						+ "/ && timeout 5 wget -qO- http://web.default.svc.cluster.local/"
+						+ " && timeout 5 wget -qO- http://web/ && nslookup web.default.svc.cluster.local");
+		eventually("the client pod finished", () -> List.of("Succeeded", "Failed")
+			.contains(out("get", "pod", "client", "-o", "jsonpath={.status.phase}")));
+		String logs = out("logs", "client");
+		assertThat(out("get", "pod", "client", "-o", "jsonpath={.status.phase}")).as(logs).isEqualTo("Succeeded");
+		List<String> pods = runningPods().stream().map((pod) -> pod[0]).toList();
+		assertThat(logs.lines().filter(pods::contains).count()).as(logs).isEqualTo(3);
+		assertThat(logs).contains("Name:\tweb.default.svc.cluster.local").contains("Address: " + clusterIp);
+		ok("delete", "pod", "client", "--wait=false");
 	}
 
 	@Test
@@ -196,12 +205,11 @@ class LocalClusterStoriesE2E {
 	}
 
 	private static void ok(String... args) {
-		KubectlResult result = kubectl.run(args);
-		assertThat(result.exitCode()).as(result.describe()).isZero();
+		cluster.ok(args);
 	}
 
 	private static String out(String... args) {
-		return cleanOutput(kubectl.run(args));
+		return cluster.out(args);
 	}
 
 	private static void eventually(String what, BooleanSupplier condition) {
