@@ -38,6 +38,9 @@ import io.stevedore.proxy.ingress.route.Upstream;
  */
 final class Exchange {
 
+	/** Body parts held while connecting before the client is read no more. */
+	private static final int MAX_PENDING = 16;
+
 	private final FrontendHandler frontend;
 
 	private final ChannelHandlerContext ctx;
@@ -112,8 +115,6 @@ final class Exchange {
 		this.upstream = target;
 		this.triesLeft = this.gateway.settings().retries() + 1;
 		this.pending.add(this.request);
-		// Body parts are held until a backend connection exists: read no more meanwhile.
-		this.ctx.channel().config().setAutoRead(false);
 		connect();
 	}
 
@@ -162,9 +163,7 @@ final class Exchange {
 			channel.write(message, channel.voidPromise());
 		}
 		channel.flush();
-		if (!this.requestComplete) {
-			this.ctx.channel().config().setAutoRead(true);
-		}
+		this.frontend.resume(FrontendHandler.PENDING);
 	}
 
 	private void connectFailed(Throwable cause) {
@@ -199,11 +198,13 @@ final class Exchange {
 		}
 		else {
 			this.pending.add(content);
+			if (this.pending.size() > MAX_PENDING) {
+				// A body arriving faster than a backend connection: hold it off.
+				this.frontend.pause(FrontendHandler.PENDING);
+			}
 		}
 		if (last) {
 			this.requestComplete = true;
-			// The next request is read once this one's response is complete.
-			this.ctx.channel().config().setAutoRead(false);
 			maybeFinish();
 		}
 	}
@@ -309,8 +310,11 @@ final class Exchange {
 	}
 
 	void backendWritability(boolean writable) {
-		if (this.tunnel || !this.requestComplete) {
-			this.ctx.channel().config().setAutoRead(writable);
+		if (writable) {
+			this.frontend.resume(FrontendHandler.BACKPRESSURE);
+		}
+		else if (this.tunnel || !this.requestComplete) {
+			this.frontend.pause(FrontendHandler.BACKPRESSURE);
 		}
 	}
 
@@ -332,10 +336,8 @@ final class Exchange {
 		else {
 			this.ctx.writeAndFlush(Responses.of(status, false, this.head)).addListener(ChannelFutureListener.CLOSE);
 		}
-		if (!this.requestComplete) {
-			// Read (and drop) the rest of the body.
-			this.ctx.channel().config().setAutoRead(true);
-		}
+		// Read (and drop) the rest of the body.
+		this.frontend.resume(FrontendHandler.PENDING | FrontendHandler.BACKPRESSURE);
 		maybeFinish();
 	}
 
@@ -347,7 +349,7 @@ final class Exchange {
 		this.ctx.pipeline().remove(Gateway.CODEC);
 		peer.pipeline().remove(Gateway.CODEC);
 		this.frontend.tunnelTo(peer);
-		this.ctx.channel().config().setAutoRead(true);
+		this.frontend.resume(FrontendHandler.PENDING | FrontendHandler.QUEUED);
 	}
 
 	void onTunnelData(Object data) {
@@ -379,6 +381,7 @@ final class Exchange {
 			return;
 		}
 		this.done = true;
+		this.frontend.resume(FrontendHandler.BACKPRESSURE);
 		this.frontend.finished(this, this.keepAlive);
 	}
 

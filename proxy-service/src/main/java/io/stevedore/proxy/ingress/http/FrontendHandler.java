@@ -26,7 +26,24 @@ import io.stevedore.proxy.ingress.route.Upstream;
  */
 final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
+	/** Reasons to stop reading the client: body held while connecting. */
+	static final int PENDING = 1;
+
+	/** Too many pipelined requests waiting. */
+	static final int QUEUED = 2;
+
+	/** The backend does not take the body as fast as it comes. */
+	static final int BACKPRESSURE = 4;
+
+	private static final int MAX_QUEUED = 64;
+
 	private final Gateway gateway;
+
+	/**
+	 * Why reading is off (bits above); changed only on need, since each change is an
+	 * epoll_ctl call.
+	 */
+	private int paused;
 
 	private final String scheme;
 
@@ -37,6 +54,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 	private final ArrayDeque<Object> queued = new ArrayDeque<>(0);
 
 	private Channel tunnel;
+
+	/** The last response said {@code Connection: close}: nothing more is read. */
+	private boolean closing;
 
 	FrontendHandler(Gateway gateway, String scheme) {
 		this.gateway = gateway;
@@ -54,8 +74,15 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 			this.tunnel.write(msg, this.tunnel.voidPromise());
 			return;
 		}
+		if (this.closing) {
+			ReferenceCountUtil.release(msg);
+			return;
+		}
 		if (!this.queued.isEmpty() || (this.exchange != null && (msg instanceof HttpRequest))) {
 			this.queued.add(msg);
+			if (this.queued.size() >= MAX_QUEUED) {
+				pause(QUEUED);
+			}
 			return;
 		}
 		dispatch(msg);
@@ -152,9 +179,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 		}
 		this.exchange = null;
 		if (!keepAlive) {
+			this.closing = true;
 			return;
 		}
-		this.ctx.channel().config().setAutoRead(true);
 		while (!this.queued.isEmpty()) {
 			Object next = this.queued.peek();
 			if (this.exchange != null && (next instanceof HttpRequest || this.exchange.requestComplete)) {
@@ -162,8 +189,25 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 			}
 			dispatch(this.queued.poll());
 		}
-		if (this.exchange != null && this.exchange.requestComplete) {
+		if (this.queued.size() < MAX_QUEUED) {
+			resume(QUEUED);
+		}
+	}
+
+	void pause(int reason) {
+		if (this.paused == 0) {
 			this.ctx.channel().config().setAutoRead(false);
+		}
+		this.paused |= reason;
+	}
+
+	void resume(int reasons) {
+		if ((this.paused & reasons) == 0) {
+			return;
+		}
+		this.paused &= ~reasons;
+		if (this.paused == 0) {
+			this.ctx.channel().config().setAutoRead(true);
 		}
 	}
 

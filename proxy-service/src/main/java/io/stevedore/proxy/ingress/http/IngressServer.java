@@ -22,6 +22,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SniHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.stevedore.proxy.ingress.route.RouteTable;
 import io.stevedore.proxy.ingress.tls.Certificates;
 
@@ -44,7 +45,9 @@ public final class IngressServer implements AutoCloseable {
 
 	public IngressServer(int threads, EndpointPicker picker, ProxySettings settings, Metrics metrics) {
 		boolean epoll = Epoll.isAvailable();
-		this.group = new MultiThreadIoEventLoopGroup(threads,
+		// Named threads: "stevedore-ingress-N-M" in thread dumps, "stevedore-ingr" in
+		// top.
+		this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("stevedore-ingress"),
 				epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
 		this.serverClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
 		this.gateway = new Gateway(epoll ? EpollSocketChannel.class : NioSocketChannel.class, picker, settings,
