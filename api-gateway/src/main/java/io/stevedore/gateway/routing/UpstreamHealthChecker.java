@@ -41,11 +41,11 @@ public final class UpstreamHealthChecker implements SmartLifecycle {
 	/** Probes every replica once, now. */
 	public void probeAll() {
 		for (Upstream upstream : this.pool.all()) {
-			boolean ready = probe(upstream.url());
-			if (ready != upstream.isReady()) {
+			boolean before = upstream.isReady();
+			boolean ready = upstream.recordProbe(probe(upstream.url()));
+			if (ready != before) {
 				log.info("apiserver readiness changed upstream={} ready={}", upstream, ready);
 			}
-			upstream.setReady(ready);
 		}
 	}
 

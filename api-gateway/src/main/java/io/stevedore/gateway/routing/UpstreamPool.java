@@ -43,17 +43,26 @@ public final class UpstreamPool {
 		return this.upstreams;
 	}
 
-	/** The next available replica, or empty when none is ready with a closed breaker. */
+	/**
+	 * The next available replica. When none is ready, any whose breaker lets calls
+	 * through (failing open, as Envoy's panic threshold does: readiness probes can all be
+	 * wrong at once, a replica that really is down trips its breaker); empty when every
+	 * breaker is open.
+	 */
 	public Optional<Upstream> choose() {
 		int size = this.upstreams.size();
 		int start = Math.floorMod(this.next.getAndIncrement(), size);
+		Upstream fallback = null;
 		for (int i = 0; i < size; i++) {
 			Upstream candidate = this.upstreams.get((start + i) % size);
 			if (candidate.isAvailable()) {
 				return Optional.of(candidate);
 			}
+			if (fallback == null && candidate.breakerPermits()) {
+				fallback = candidate;
+			}
 		}
-		return Optional.empty();
+		return Optional.ofNullable(fallback);
 	}
 
 }

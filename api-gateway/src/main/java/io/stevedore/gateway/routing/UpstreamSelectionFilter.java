@@ -61,7 +61,7 @@ public final class UpstreamSelectionFilter implements GlobalFilter, Ordered {
 
 	private static Mono<Void> unavailable(ServerWebExchange exchange) {
 		return StatusResponses.write(exchange.getResponse(), StatusResponses.failure(503, "ServiceUnavailable",
-				"no apiserver is available: every replica is unready or its circuit breaker is open", null));
+				"no apiserver is available: the circuit breaker of every replica is open", null));
 	}
 
 	@Override
