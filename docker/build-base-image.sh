@@ -12,7 +12,7 @@
 # docker-compose.yml defaults to eclipse-temurin:21-jre and redis:7.2.
 #
 # Usage: docker/build-base-image.sh [--force] [--jre-image NAME] [--redis-image NAME]
-# An image that already exists is kept unless --force is given.
+# An image this script already made is kept unless --force is given (one an older version made is rebuilt).
 set -euo pipefail
 
 root_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -44,7 +44,10 @@ JAVA_MODULES=java.se,jdk.unsupported,jdk.management,jdk.management.agent,jdk.nam
 work=$(mktemp -d "${TMPDIR:-/tmp}/stevedore-base-image.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-exists() { docker image inspect "$1" >/dev/null 2>&1; }
+# An image is current when it was made by this very script: its label holds the script's hash, so a changed
+# recipe rebuilds images that an older one left on the engine.
+recipe=$(sha256sum "${BASH_SOURCE[0]}" | cut -c1-16)
+exists() { [ "$(docker image inspect -f '{{index .Config.Labels "io.stevedore.recipe"}}' "$1" 2>/dev/null)" = "$recipe" ]; }
 
 # Copies each shared library the given ELF files need (as ldd resolves them on this machine) into the root
 # filesystem at the same path, following symlinks; the dynamic loader comes along as ldd lists it.
@@ -77,13 +80,13 @@ import_rootfs() { # rootfs image docker-import --change options...
 	local rootfs=$1 image=$2
 	shift 2
 	tar -C "$rootfs" -cf "$work/rootfs.tar" .
-	docker import "$@" "$work/rootfs.tar" "$image" >/dev/null
+	docker import --change "LABEL io.stevedore.recipe=$recipe" "$@" "$work/rootfs.tar" "$image" >/dev/null
 	rm -f "$work/rootfs.tar"
 	echo "built $image ($(docker image inspect -f '{{.Size}}' "$image" | awk '{printf "%.0f MB", $1 / 1e6}'))"
 }
 
 # The proxy programs Services with iptables-restore (nf_tables backend) and `ip`: Debian's xtables-nft-multi, its
-# extension modules and libraries go into the runtime image too (busybox's `ip` is the other half).
+# extension modules and libraries, and iproute2's ip go into the runtime image too.
 add_iptables() {
 	local rootfs=$1 xtables=/usr/sbin/xtables-nft-multi name
 	if [ ! -x "$xtables" ]; then
@@ -98,6 +101,16 @@ add_iptables() {
 	done
 	cp -r /usr/lib/x86_64-linux-gnu/xtables "$rootfs/usr/lib/x86_64-linux-gnu/"
 	copy_libraries "$rootfs" "$xtables" /usr/lib/x86_64-linux-gnu/xtables/*.so
+	# iproute2's ip in place of busybox's: the proxy adds ClusterIPs to lo with `ip -batch`.
+	local ip
+	ip=$(readlink -f "$(command -v ip)" 2>/dev/null) && ! [ "$ip" -ef /bin/busybox ] || {
+		echo "note: iproute2's ip is missing (apt-get install -y iproute2): the proxy cannot add ClusterIPs" >&2
+		return 0
+	}
+	for name in bin/ip sbin/ip usr/bin/ip usr/sbin/ip; do rm -f "$rootfs/$name"; done
+	cp "$ip" "$rootfs/bin/ip"
+	ln -s /bin/ip "$rootfs/sbin/ip"
+	copy_libraries "$rootfs" "$ip"
 }
 
 build_jre() {
@@ -139,5 +152,5 @@ build_redis() {
 		--change 'CMD ["redis-server"]'
 }
 
-if $force || ! exists "$jre_image"; then build_jre; else echo "$jre_image exists (--force rebuilds it)"; fi
-if $force || ! exists "$redis_image"; then build_redis; else echo "$redis_image exists (--force rebuilds it)"; fi
+if $force || ! exists "$jre_image"; then build_jre; else echo "$jre_image is current (--force rebuilds it)"; fi
+if $force || ! exists "$redis_image"; then build_redis; else echo "$redis_image is current (--force rebuilds it)"; fi

@@ -90,6 +90,14 @@ class ComposeClusterE2E {
 				String body = get("http://" + ip + ":8080/");
 				assertThat(body).as("pod at " + ip + " answers with its name").startsWith("web-");
 			}
+			// Through the Service: the proxy's rules on this host send the ClusterIP to a
+			// pod.
+			String clusterIp = kubectl.run("get", "service", "web", "-o", "jsonpath={.spec.clusterIP}")
+				.requireSuccess()
+				.stdout()
+				.strip();
+			await("the Service answering on " + clusterIp, UP_TIMEOUT, () -> answers("http://" + clusterIp + "/"));
+			assertThat(get("http://" + clusterIp + "/")).startsWith("web-");
 			// Both nodes took a pod: the scheduler spreads a Deployment's replicas.
 			assertThat(kubectl.run("get", "pods", "-l", "app=web", "-o", "jsonpath={.items[*].spec.nodeName}")
 				.requireSuccess()
@@ -120,6 +128,9 @@ class ComposeClusterE2E {
 		assertThat(Docker.run("network", "ls", "-q", "--filter", "name=" + this.env.get("STEVEDORE_POD_NETWORK")))
 			.as("pod network left")
 			.isEmpty();
+		// The proxy took its rules along when it stopped.
+		assertThat(run(Duration.ofSeconds(30), List.of("iptables-save"))).as("iptables chains of the proxy left")
+			.doesNotContain(this.env.get("STEVEDORE_PROXY_CHAIN_PREFIX"));
 	}
 
 	/** Names, ports and images of this test's cluster, apart from a developer's. */
@@ -134,7 +145,8 @@ class ComposeClusterE2E {
 		this.env.put("STEVEDORE_NODE_1_PORT", freePort());
 		this.env.put("STEVEDORE_NODE_2_PORT", freePort());
 		this.env.put("STEVEDORE_PROXY_PORT", freePort());
-		this.env.put("STEVEDORE_PROXY_CHAIN_PREFIX", "STV" + this.project.substring(10).toUpperCase());
+		// At most 10 characters (the proxy's rule), and none of a developer's proxy.
+		this.env.put("STEVEDORE_PROXY_CHAIN_PREFIX", "STV" + this.project.substring(10, 17).toUpperCase());
 		this.env.put("STEVEDORE_POD_NETWORK", this.project + "-pods");
 		this.env.put("STEVEDORE_NODES_DIR", Files.createDirectories(this.dir.resolve("nodes")).toString());
 		// Small heaps and one GC thread each: eight JVMs share two cores in CI.
@@ -224,6 +236,15 @@ class ComposeClusterE2E {
 					HttpResponse.BodyHandlers.ofString());
 			assertThat(response.statusCode()).as("GET " + url).isEqualTo(200);
 			return response.body();
+		}
+	}
+
+	private static boolean answers(String url) {
+		try {
+			return get(url).startsWith("web-");
+		}
+		catch (Exception | AssertionError ex) {
+			return false;
 		}
 	}
 
