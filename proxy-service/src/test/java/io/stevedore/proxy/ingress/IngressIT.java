@@ -127,6 +127,9 @@ class IngressIT {
 		Docker.run("run", "-d", "--name", NETWORK + "-ws", "--label", LABEL + "=" + NETWORK, "--network", NETWORK,
 				"--ip", SUBNET + ".17", "-v", dir.resolve("ws.sh") + ":/ws.sh:ro", TestImages.BUSYBOX, "nc", "-ll",
 				"-p", "8080", "-e", "/ws.sh");
+		// Accepts connections and never answers.
+		Docker.run("run", "-d", "--name", NETWORK + "-silent", "--label", LABEL + "=" + NETWORK, "--network", NETWORK,
+				"--ip", SUBNET + ".18", TestImages.BUSYBOX, "nc", "-ll", "-p", "8080", "-e", "sleep", "600");
 
 		int port = freePort();
 		apiserver = new SpringApplicationBuilder(ApiServerApplication.class).run("--server.address=127.0.0.1",
@@ -181,7 +184,8 @@ class IngressIT {
 			.withRules(rule("a.test", "/", "Prefix", "a"), rule("b.test", "/", "Prefix", "b", "/c", "Prefix", "c"))
 			.endSpec()
 			.build());
-		await().atMost(Duration.ofSeconds(20))
+		await().ignoreExceptions()
+			.atMost(Duration.ofSeconds(20))
 			.untilAsserted(() -> assertThat(get("a.test", "/").body()).isEqualTo("a"));
 		assertThat(get("b.test", "/").body()).isEqualTo("b");
 		assertThat(get("b.test", "/c/index.html").body()).isEqualTo("c");
@@ -196,7 +200,8 @@ class IngressIT {
 			.withDefaultBackend(backend("fallback"))
 			.endSpec()
 			.build());
-		await().atMost(Duration.ofSeconds(20))
+		await().ignoreExceptions()
+			.atMost(Duration.ofSeconds(20))
 			.untilAsserted(() -> assertThat(get("nothing.test", "/").body()).isEqualTo("fallback"));
 		assertThat(get("a.test", "/").body()).isEqualTo("a");
 	}
@@ -207,7 +212,8 @@ class IngressIT {
 			.withRules(rule("headers.test", "/", "Prefix", "a"))
 			.endSpec()
 			.build());
-		await().atMost(Duration.ofSeconds(20))
+		await().ignoreExceptions()
+			.atMost(Duration.ofSeconds(20))
 			.untilAsserted(() -> assertThat(get("headers.test", "/").body()).isEqualTo("a"));
 		Response response = request(httpPort, "GET /cgi-bin/headers HTTP/1.1\r\nHost: headers.test\r\n"
 				+ "X-Forwarded-For: 6.6.6.6\r\nConnection: close\r\n\r\n");
@@ -237,7 +243,7 @@ class IngressIT {
 			.endSpec()
 			.build());
 
-		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+		await().ignoreExceptions().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
 			TlsResponse response = tls("secure.test",
 					"GET /cgi-bin/headers HTTP/1.1\r\nHost: secure.test\r\n" + "Connection: close\r\n\r\n");
 			assertThat(response.subject()).contains("CN=secure.test");
@@ -251,7 +257,7 @@ class IngressIT {
 	@Test
 	void aWebSocketUpgradeBecomesATunnel() {
 		createIngress(ingress("ws", null).editSpec().withRules(rule("ws.test", "/", "Prefix", "ws")).endSpec().build());
-		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+		await().ignoreExceptions().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
 			try (Socket socket = new Socket()) {
 				socket.connect(new InetSocketAddress("127.0.0.1", httpPort), 3000);
 				socket.setSoTimeout(5000);
@@ -278,7 +284,7 @@ class IngressIT {
 			.withRules(rule("flaky.test", "/", "Prefix", "flaky"))
 			.endSpec()
 			.build());
-		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+		await().ignoreExceptions().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
 			Set<String> seen = new HashSet<>();
 			for (int i = 0; i < 6; i++) {
 				seen.add(get("flaky.test", "/").body());
@@ -295,6 +301,27 @@ class IngressIT {
 			bodies.add(response.status() + " " + response.body());
 		}
 		assertThat(bodies).containsOnly("200 alive");
+	}
+
+	@Test
+	void aBackendThatNeverAnswersIs504AndOneThatRefusesIs502() {
+		service("silent", List.of(SUBNET + ".18"));
+		service("refusing", List.of(SUBNET + ".17"), 8081);
+		createIngress(ingress("failing", null).editSpec()
+			.withRules(rule("failing.test", "/silent", "Prefix", "silent", "/refusing", "Prefix", "refusing"))
+			.endSpec()
+			.build());
+		await().ignoreExceptions()
+			.atMost(Duration.ofSeconds(20))
+			.untilAsserted(() -> assertThat(get("failing.test", "/refusing").status()).isEqualTo(502));
+		assertThat(get("failing.test", "/refusing").body()).isEqualTo("502 Bad Gateway");
+		long start = System.nanoTime();
+		Response silent = get("failing.test", "/silent");
+		Duration took = Duration.ofNanos(System.nanoTime() - start);
+		assertThat(silent.status()).isEqualTo(504);
+		assertThat(silent.body()).isEqualTo("504 Gateway Timeout");
+		// read-timeout=5s, and the only endpoint is not tried twice.
+		assertThat(took).isBetween(Duration.ofSeconds(4), Duration.ofSeconds(9));
 	}
 
 	@Test
@@ -317,7 +344,7 @@ class IngressIT {
 			.endSpec()
 			.build());
 
-		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+		await().ignoreExceptions().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
 			Ingress ingress = client.network().v1().ingresses().inNamespace("default").withName("status").get();
 			assertThat(ingress.getStatus().getLoadBalancer().getIngress()).extracting(i -> i.getIp())
 				.containsExactly("192.0.2.80");
@@ -341,7 +368,7 @@ class IngressIT {
 			.endSpec()
 			.build());
 
-		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+		await().ignoreExceptions().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
 			var events = client.v1().events().inNamespace("default").list().getItems();
 			assertThat(events).anySatisfy(e -> {
 				assertThat(e.getInvolvedObject().getKind()).isEqualTo("Ingress");
@@ -351,7 +378,8 @@ class IngressIT {
 				assertThat(e.getMessage()).contains("service default/no-such-service not found");
 			});
 		});
-		await().atMost(Duration.ofSeconds(10))
+		await().ignoreExceptions()
+			.atMost(Duration.ofSeconds(10))
 			.untilAsserted(() -> assertThat(get("healthy.test", "/").body()).isEqualTo("c"));
 		assertThat(get("broken.test", "/").status()).isEqualTo(503);
 	}
@@ -368,6 +396,10 @@ class IngressIT {
 	}
 
 	static void service(String name, List<String> ips) {
+		service(name, ips, 8080);
+	}
+
+	static void service(String name, List<String> ips, int targetPort) {
 		client.services()
 			.inNamespace("default")
 			.resource(new ServiceBuilder().withNewMetadata()
@@ -391,7 +423,7 @@ class IngressIT {
 				.withLabels(Map.of("kubernetes.io/service-name", name))
 				.endMetadata()
 				.withAddressType("IPv4")
-				.withPorts(new EndpointPortBuilder().withName("http").withProtocol("TCP").withPort(8080).build())
+				.withPorts(new EndpointPortBuilder().withName("http").withProtocol("TCP").withPort(targetPort).build())
 				.withEndpoints(ips.stream()
 					.map(ip -> new EndpointBuilder().withAddresses(ip)
 						.withNewConditions()

@@ -49,9 +49,9 @@ public final class EndpointPicker {
 	}
 
 	/**
-	 * The next endpoint not in {@code tried} whose breaker permits a call; when all were
-	 * tried, a tried one may be chosen again (a stale pooled connection is no endpoint
-	 * failure). Null when every breaker refuses.
+	 * The next endpoint not in {@code tried} whose breaker permits a call (each endpoint
+	 * is tried once per request, as nginx's {@code proxy_next_upstream} does); null when
+	 * none is left.
 	 */
 	public Pick pick(Upstream upstream, List<InetSocketAddress> tried) {
 		List<InetSocketAddress> endpoints = upstream.endpoints();
@@ -61,19 +61,14 @@ public final class EndpointPicker {
 		}
 		int start = Math
 			.floorMod(this.cursors.computeIfAbsent(upstream.name(), k -> new AtomicInteger()).getAndIncrement(), n);
-		for (int pass = 0; pass < 2; pass++) {
-			for (int i = 0; i < n; i++) {
-				InetSocketAddress endpoint = endpoints.get((start + i) % n);
-				if (pass == 0 && tried.contains(endpoint)) {
-					continue;
-				}
-				CircuitBreaker breaker = breaker(endpoint);
-				if (breaker.tryAcquirePermission()) {
-					return new Pick(endpoint, breaker);
-				}
+		for (int i = 0; i < n; i++) {
+			InetSocketAddress endpoint = endpoints.get((start + i) % n);
+			if (tried.contains(endpoint)) {
+				continue;
 			}
-			if (tried.isEmpty()) {
-				break;
+			CircuitBreaker breaker = breaker(endpoint);
+			if (breaker.tryAcquirePermission()) {
+				return new Pick(endpoint, breaker);
 			}
 		}
 		return null;

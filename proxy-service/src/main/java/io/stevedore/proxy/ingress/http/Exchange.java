@@ -289,8 +289,10 @@ final class Exchange {
 		}
 		this.timedOut = timeout;
 		if (this.reusedConnection && !timeout) {
-			// A pooled connection the backend closed: not the endpoint's fault.
+			// A pooled connection the backend closed: not the endpoint's fault, which may
+			// be tried again on a fresh connection.
 			releasePermission();
+			this.tried.remove(this.pick.endpoint());
 			this.triesLeft++;
 		}
 		else {
