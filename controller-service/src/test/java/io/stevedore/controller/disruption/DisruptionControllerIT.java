@@ -153,7 +153,92 @@ class DisruptionControllerIT {
 		assertThat(evict(ns, "web-b").statusCode()).isEqualTo(201);
 	}
 
+	@Test
+	void kubectlDrainIsRefusedByAnExhaustedBudgetAndLeavesThePodsRunning() throws Exception {
+		String ns = "drain-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+		String node = "node-" + ns;
+		client.namespaces()
+			.resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+				.withName(ns)
+				.endMetadata()
+				.build())
+			.create();
+		client.nodes()
+			.resource(new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata()
+				.withName(node)
+				.endMetadata()
+				.build())
+			.create();
+		ReplicaSet rs = client.apps()
+			.replicaSets()
+			.inNamespace(ns)
+			.resource(new ReplicaSetBuilder().withNewMetadata()
+				.withName("db")
+				.endMetadata()
+				.withNewSpec()
+				.withReplicas(2)
+				.withNewSelector()
+				.withMatchLabels(Map.of("app", "web"))
+				.endSelector()
+				.withNewTemplate()
+				.withNewMetadata()
+				.withLabels(Map.of("app", "web"))
+				.endMetadata()
+				.withNewSpec()
+				.addNewContainer()
+				.withName("app")
+				.withImage("busybox")
+				.endContainer()
+				.endSpec()
+				.endTemplate()
+				.endSpec()
+				.build())
+			.create();
+		readyPod(ns, "db-a", rs, node);
+		readyPod(ns, "db-b", rs, node);
+		client.policy()
+			.v1()
+			.podDisruptionBudget()
+			.inNamespace(ns)
+			.resource(new PodDisruptionBudgetBuilder().withNewMetadata()
+				.withName("db")
+				.endMetadata()
+				.withNewSpec()
+				.withMinAvailable(new IntOrString(2))
+				.withNewSelector()
+				.withMatchLabels(Map.of("app", "web"))
+				.endSelector()
+				.endSpec()
+				.build())
+			.create();
+		await().atMost(Duration.ofSeconds(15)).ignoreExceptions().untilAsserted(() -> {
+			PodDisruptionBudget pdb = client.policy().v1().podDisruptionBudget().inNamespace(ns).withName("db").get();
+			assertThat(pdb.getStatus().getCurrentHealthy()).isEqualTo(2);
+			assertThat(pdb.getStatus().getDisruptionsAllowed()).isZero();
+		});
+
+		Process drain = new ProcessBuilder("kubectl", "--server=" + plane.url(), "--kubeconfig=/dev/null", "drain",
+				node, "--ignore-daemonsets", "--timeout=6s")
+			.redirectErrorStream(true)
+			.start();
+		String output = new String(drain.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+		assertThat(drain.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+		assertThat(drain.exitValue()).as(output).isNotZero();
+		assertThat(output).contains("node/" + node + " cordoned")
+			.contains("Cannot evict pod as it would violate the pod's disruption budget");
+		assertThat(client.nodes().withName(node).get().getSpec().getUnschedulable()).isTrue();
+		for (String pod : List.of("db-a", "db-b")) {
+			assertThat(client.pods().inNamespace(ns).withName(pod).get().getMetadata().getDeletionTimestamp()).as(pod)
+				.isNull();
+		}
+	}
+
 	private static void readyPod(String ns, String name, ReplicaSet owner) {
+		readyPod(ns, name, owner, null);
+	}
+
+	private static void readyPod(String ns, String name, ReplicaSet owner, String node) {
 		Pod pod = client.pods()
 			.inNamespace(ns)
 			.resource(new PodBuilder().withNewMetadata()
@@ -162,6 +247,7 @@ class DisruptionControllerIT {
 				.withOwnerReferences(ControllerRefs.of(owner))
 				.endMetadata()
 				.withNewSpec()
+				.withNodeName(node)
 				.addNewContainer()
 				.withName("app")
 				.withImage("busybox")
