@@ -249,6 +249,10 @@ class IngressIT {
 			assertThat(response.subject()).contains("CN=secure.test");
 			assertThat(response.response().body().lines()).contains("name=b", "proto=https", "fport=" + httpsPort);
 		});
+		// Plain HTTP to a TLS host: 308 to HTTPS, as ingress-nginx does by default.
+		Response redirect = get("secure.test", "/x?y=1");
+		assertThat(redirect.status()).isEqualTo(308);
+		assertThat(redirect.head()).contains("location: https://secure.test:" + httpsPort + "/x?y=1");
 		TlsResponse other = tls("unknown.test", "GET / HTTP/1.1\r\nHost: unknown.test\r\nConnection: close\r\n\r\n");
 		assertThat(other.subject()).contains("CN=stevedore-ingress-default.invalid");
 		cert.delete();

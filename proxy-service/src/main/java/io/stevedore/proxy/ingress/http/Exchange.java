@@ -328,15 +328,24 @@ final class Exchange {
 
 	/** Answers locally (404, 503) or after all endpoints failed (502, 503, 504). */
 	void fail(HttpResponseStatus status) {
+		answer(Responses.of(status, this.keepAlive, this.head));
+	}
+
+	/** Sends the client to HTTPS. */
+	void redirect(String location) {
+		answer(Responses.redirect(location, this.keepAlive, this.head));
+	}
+
+	private void answer(io.netty.handler.codec.http.FullHttpResponse response) {
 		releasePending();
 		this.responseStarted = true;
 		this.responseComplete = true;
-		this.gateway.metrics().answered(status.code());
+		this.gateway.metrics().answered(response.status().code());
 		if (this.keepAlive) {
-			this.ctx.writeAndFlush(Responses.of(status, true, this.head), this.ctx.voidPromise());
+			this.ctx.writeAndFlush(response, this.ctx.voidPromise());
 		}
 		else {
-			this.ctx.writeAndFlush(Responses.of(status, false, this.head)).addListener(ChannelFutureListener.CLOSE);
+			this.ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
 		}
 		// Read (and drop) the rest of the body.
 		this.frontend.resume(FrontendHandler.PENDING | FrontendHandler.BACKPRESSURE);

@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import io.stevedore.proxy.ingress.route.RouteTable;
 import io.stevedore.proxy.ingress.route.Upstream;
 
 /**
@@ -127,7 +128,15 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 			request.headers().remove(HttpHeaderNames.EXPECT);
 		}
 		String host = request.headers().get(HttpHeaderNames.HOST);
-		Upstream upstream = this.gateway.routes().route(host, path(request.uri()));
+		RouteTable routes = this.gateway.routes();
+		int httpsPort = this.gateway.httpsPort();
+		if (!"https".equals(this.scheme) && httpsPort > 0 && routes.httpsOnly(host)) {
+			String uri = request.uri().startsWith("/") ? request.uri() : path(request.uri());
+			next.redirect(
+					"https://" + RouteTable.normalizeHost(host) + ((httpsPort == 443) ? "" : ":" + httpsPort) + uri);
+			return;
+		}
+		Upstream upstream = routes.route(host, path(request.uri()));
 		if (upstream == null) {
 			next.fail(HttpResponseStatus.NOT_FOUND);
 			return;

@@ -35,6 +35,9 @@ final class Gateway {
 
 	private volatile RouteTable routes = RouteTable.EMPTY;
 
+	/** Where HTTPS listens (for redirects), -1 when it does not. */
+	private volatile int httpsPort = -1;
+
 	Gateway(Class<? extends Channel> socketClass, EndpointPicker picker, ProxySettings settings, Metrics metrics) {
 		this.template = new Bootstrap().channel(socketClass)
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
@@ -68,6 +71,14 @@ final class Gateway {
 
 	void routes(RouteTable table) {
 		this.routes = table;
+	}
+
+	int httpsPort() {
+		return this.httpsPort;
+	}
+
+	void httpsPort(int port) {
+		this.httpsPort = port;
 	}
 
 	EndpointPicker picker() {

@@ -116,7 +116,11 @@ public final class IngressServer implements AutoCloseable {
 				.sync()
 				.channel();
 			this.listeners.add(channel);
-			return (InetSocketAddress) channel.localAddress();
+			InetSocketAddress bound = (InetSocketAddress) channel.localAddress();
+			if (tls) {
+				this.gateway.httpsPort(bound.getPort());
+			}
+			return bound;
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

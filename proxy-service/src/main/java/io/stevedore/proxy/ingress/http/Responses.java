@@ -17,6 +17,15 @@ final class Responses {
 	private Responses() {
 	}
 
+	/**
+	 * 308: the same method and body, to {@code location} (ingress-nginx's ssl-redirect).
+	 */
+	static FullHttpResponse redirect(String location, boolean keepAlive, boolean head) {
+		FullHttpResponse response = of(HttpResponseStatus.PERMANENT_REDIRECT, keepAlive, head);
+		response.headers().set(HttpHeaderNames.LOCATION, location);
+		return response;
+	}
+
 	static FullHttpResponse of(HttpResponseStatus status, boolean keepAlive, boolean head) {
 		byte[] body = (status.code() + " " + status.reasonPhrase() + "\n").getBytes(StandardCharsets.US_ASCII);
 		FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,

@@ -41,6 +41,10 @@ public final class RouteBuilder {
 		.thenComparing(i -> i.getMetadata().getNamespace())
 		.thenComparing(i -> i.getMetadata().getName());
 
+	/** Annotations turning the HTTP to HTTPS redirect of an Ingress's TLS hosts off. */
+	public static final List<String> SSL_REDIRECT = List.of("ingress.stevedore.io/ssl-redirect",
+			"nginx.ingress.kubernetes.io/ssl-redirect");
+
 	private final Map<String, Service> services;
 
 	private final Map<String, List<EndpointSlice>> slices = new HashMap<>();
@@ -94,6 +98,7 @@ public final class RouteBuilder {
 		boolean anyHost = false;
 		Upstream defaultBackend = null;
 		Map<String, String> certificates = new LinkedHashMap<>();
+		Set<String> httpsOnly = new java.util.HashSet<>();
 		for (Ingress ingress : ingresses) {
 			String namespace = ingress.getMetadata().getNamespace();
 			String key = namespace + "/" + ingress.getMetadata().getName();
@@ -136,7 +141,7 @@ public final class RouteBuilder {
 					}
 				}
 			}
-			tls(key, namespace, ingress, certificates);
+			tls(key, namespace, ingress, certificates, httpsOnly);
 		}
 		Upstream global = defaultBackend;
 		Map<String, HostRoutes> exact = new HashMap<>();
@@ -146,15 +151,21 @@ public final class RouteBuilder {
 		wildcardRules.forEach((suffix, rules) -> wildcard.put(suffix,
 				new HostRoutes(rules, wildcardFallback.getOrDefault(suffix, global))));
 		HostRoutes any = anyHost ? new HostRoutes(anyRules, (anyFallback != null) ? anyFallback : global) : null;
-		return new Result(new RouteTable(exact, wildcard, any, defaultBackend, certificates), this.problems);
+		return new Result(new RouteTable(exact, wildcard, any, defaultBackend, certificates, httpsOnly), this.problems);
 	}
 
 	/**
 	 * Certificates by host: the hosts a {@code tls} entry lists, or, when it lists none,
 	 * every host of the Ingress's rules.
 	 */
-	private void tls(String key, String namespace, Ingress ingress, Map<String, String> certificates) {
+	private void tls(String key, String namespace, Ingress ingress, Map<String, String> certificates,
+			Set<String> httpsOnly) {
+		boolean redirect = sslRedirect(ingress);
 		for (IngressTLS tls : list(ingress.getSpec().getTls())) {
+			Set<String> hosts = tlsHosts(ingress, tls);
+			if (redirect) {
+				httpsOnly.addAll(hosts);
+			}
 			if (tls.getSecretName() == null || tls.getSecretName().isEmpty()) {
 				continue;
 			}
@@ -164,21 +175,42 @@ public final class RouteBuilder {
 				problem(key, problem.reason(), problem.message() + "; the default certificate is served instead");
 				continue;
 			}
-			Set<String> hosts = new LinkedHashSet<>();
-			for (String host : list(tls.getHosts())) {
-				hosts.add(host.toLowerCase(Locale.ROOT));
-			}
-			if (hosts.isEmpty()) {
-				for (IngressRule rule : list(ingress.getSpec().getRules())) {
-					if (rule.getHost() != null) {
-						hosts.add(rule.getHost().toLowerCase(Locale.ROOT));
-					}
-				}
-			}
 			for (String host : hosts) {
 				certificates.putIfAbsent(host, secret);
 			}
 		}
+	}
+
+	/**
+	 * ingress-nginx's {@code ssl-redirect} annotation (ours or its own name); default
+	 * true.
+	 */
+	private static boolean sslRedirect(Ingress ingress) {
+		Map<String, String> annotations = ingress.getMetadata().getAnnotations();
+		if (annotations == null) {
+			return true;
+		}
+		for (String name : SSL_REDIRECT) {
+			if ("false".equalsIgnoreCase(annotations.get(name))) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private static Set<String> tlsHosts(Ingress ingress, IngressTLS tls) {
+		Set<String> hosts = new LinkedHashSet<>();
+		for (String host : list(tls.getHosts())) {
+			hosts.add(host.toLowerCase(Locale.ROOT));
+		}
+		if (hosts.isEmpty()) {
+			for (IngressRule rule : list(ingress.getSpec().getRules())) {
+				if (rule.getHost() != null) {
+					hosts.add(rule.getHost().toLowerCase(Locale.ROOT));
+				}
+			}
+		}
+		return hosts;
 	}
 
 	private Upstream upstream(String ingressKey, String namespace, IngressBackend backend) {

@@ -13,7 +13,7 @@ import java.util.Map;
  */
 public final class RouteTable {
 
-	public static final RouteTable EMPTY = new RouteTable(Map.of(), Map.of(), null, null, Map.of());
+	public static final RouteTable EMPTY = new RouteTable(Map.of(), Map.of(), null, null, Map.of(), java.util.Set.of());
 
 	private final Map<String, HostRoutes> exact;
 
@@ -25,6 +25,8 @@ public final class RouteTable {
 
 	private final Map<String, String> certificates;
 
+	private final java.util.Set<String> httpsOnly;
+
 	/**
 	 * @param exact routes by lower-case host
 	 * @param wildcard routes of {@code *.suffix} hosts by {@code suffix}
@@ -32,14 +34,17 @@ public final class RouteTable {
 	 * @param defaultBackend the oldest served Ingress's {@code defaultBackend}, or null
 	 * @param certificates TLS Secret ({@code namespace/name}) by host ({@code *.suffix}
 	 * for wildcards)
+	 * @param httpsOnly hosts ({@code *.suffix} for wildcards) whose plain HTTP requests
+	 * are redirected to HTTPS
 	 */
 	RouteTable(Map<String, HostRoutes> exact, Map<String, HostRoutes> wildcard, HostRoutes anyHost,
-			Upstream defaultBackend, Map<String, String> certificates) {
+			Upstream defaultBackend, Map<String, String> certificates, java.util.Set<String> httpsOnly) {
 		this.exact = Map.copyOf(exact);
 		this.wildcard = Map.copyOf(wildcard);
 		this.anyHost = anyHost;
 		this.defaultBackend = defaultBackend;
 		this.certificates = Map.copyOf(certificates);
+		this.httpsOnly = java.util.Set.copyOf(httpsOnly);
 	}
 
 	/**
@@ -89,6 +94,20 @@ public final class RouteTable {
 		return secret;
 	}
 
+	/**
+	 * Whether a plain HTTP request for {@code host} must be redirected to HTTPS: the host
+	 * is in an Ingress's {@code spec.tls} (ingress-nginx's default {@code ssl-redirect}),
+	 * unless that Ingress says {@code ssl-redirect: "false"}.
+	 */
+	public boolean httpsOnly(String host) {
+		String h = normalizeHost(host);
+		if (h == null || this.httpsOnly.isEmpty()) {
+			return false;
+		}
+		int dot = h.indexOf('.');
+		return this.httpsOnly.contains(h) || (dot > 0 && this.httpsOnly.contains("*" + h.substring(dot)));
+	}
+
 	/** Every upstream some route leads to. */
 	public java.util.Collection<Upstream> upstreams() {
 		java.util.Set<Upstream> all = new java.util.HashSet<>();
@@ -117,7 +136,7 @@ public final class RouteTable {
 	}
 
 	/** Lower case, without port or trailing dot; null for a missing or empty host. */
-	static String normalizeHost(String host) {
+	public static String normalizeHost(String host) {
 		if (host == null || host.isEmpty()) {
 			return null;
 		}

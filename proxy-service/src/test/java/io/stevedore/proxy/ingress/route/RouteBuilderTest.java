@@ -288,6 +288,26 @@ class RouteBuilderTest {
 		assertThat(result.table().certificate("gone.example.org")).isNull();
 		assertThat(result.table().certificate(null)).isNull();
 		assertThat(result.problems().get("default/tls")).extracting(Problem::reason).containsExactly("SecretNotFound");
+		// Plain HTTP to a TLS host is redirected, even while its Secret is missing.
+		assertThat(result.table().httpsOnly("secure.example.com:80")).isTrue();
+		assertThat(result.table().httpsOnly("any.example.com")).isTrue();
+		assertThat(result.table().httpsOnly("gone.example.org")).isTrue();
+		assertThat(result.table().httpsOnly("plain.example.org")).isFalse();
+	}
+
+	@Test
+	void theSslRedirectAnnotationTurnsTheRedirectOff() {
+		Ingress tls = ingress("tls", "2024-01-01T00:00:00Z").editMetadata()
+			.addToAnnotations("nginx.ingress.kubernetes.io/ssl-redirect", "false")
+			.endMetadata()
+			.editSpec()
+			.withTls(new IngressTLSBuilder().withSecretName("s").build())
+			.withRules(rule("secure.example.com", "/", "Prefix", "a").build())
+			.endSpec()
+			.build();
+		RouteTable table = build(tls).table();
+		assertThat(table.certificate("secure.example.com")).isEqualTo("default/s");
+		assertThat(table.httpsOnly("secure.example.com")).isFalse();
 	}
 
 }
