@@ -32,7 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * containers, and every misuse explains itself. One cluster for the class (started in
  * {@link #up()}); the last test takes it down.
  */
-// Whole clusters start and stop here: minutes on a loaded 2-core machine, over the suite's default timeout.
+// Whole clusters start and stop here: minutes on a loaded 2-core machine, over the
+// suite's default timeout.
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StevedoreCommandE2E {
@@ -255,8 +256,28 @@ class StevedoreCommandE2E {
 			.run("wait", "--for=condition=Ready", "pod/sleeper", "--timeout=170s")
 			.requireSuccess();
 		assertThat(Docker.containerIds("io.stevedore.node", stevedore.nodeName(1))).isNotEmpty();
+		// Every container carries this cluster's name (from cluster.env); a container of
+		// another cluster's node of the same name is not this cluster's to remove.
+		String cluster = Files.readAllLines(stevedoreHome.resolve("cluster.env"))
+			.stream()
+			.filter((line) -> line.startsWith("CLUSTER_NAME="))
+			.findFirst()
+			.orElseThrow()
+			.substring("CLUSTER_NAME=".length());
+		assertThat(cluster).startsWith("stevedore-");
+		for (String id : Docker.containerIds("io.stevedore.node", stevedore.nodeName(1))) {
+			assertThat(Docker.run("inspect", "-f", "{{index .Config.Labels \"io.stevedore.cluster\"}}", id).strip())
+				.isEqualTo(cluster);
+		}
+		String others = Docker
+			.run("create", "--label", "io.stevedore.node=" + stevedore.nodeName(1), "--label",
+					"io.stevedore.cluster=another-cluster", "stevedore/pause:1", "sleep", "60")
+			.strip();
 
 		StevedoreCommand.Result down = stevedore.run("down");
+		assertThat(Docker.containerIds("io.stevedore.cluster", "another-cluster")).as("another cluster's container")
+			.containsExactly(others);
+		Docker.run("rm", "-f", others);
 
 		assertThat(down.exitCode()).as(down.toString()).isZero();
 		assertThat(down.stdout()).contains("stopped apiserver (pid " + pid + ")")
