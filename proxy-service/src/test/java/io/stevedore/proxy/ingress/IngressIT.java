@@ -27,22 +27,13 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 
-import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.NodeStatusBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPortBuilder;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
-import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPathBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
-import io.fabric8.kubernetes.api.model.networking.v1.IngressBackend;
-import io.fabric8.kubernetes.api.model.networking.v1.IngressBackendBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressRule;
-import io.fabric8.kubernetes.api.model.networking.v1.IngressRuleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.netty.handler.ssl.util.SelfSignedCertificate;
 import io.stevedore.apiserver.ApiServerApplication;
@@ -50,6 +41,7 @@ import io.stevedore.client.config.ApiServerClientProperties;
 import io.stevedore.client.config.KubernetesClients;
 import io.stevedore.proxy.ProxyApplication;
 import io.stevedore.proxy.ingress.route.IngressClasses;
+import io.stevedore.proxy.ingress.support.IngressObjects;
 import io.stevedore.testsupport.docker.Docker;
 import io.stevedore.testsupport.docker.DockerDaemon;
 import io.stevedore.testsupport.docker.TestImages;
@@ -61,6 +53,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import static io.stevedore.proxy.ingress.support.IngressObjects.backend;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -404,71 +397,21 @@ class IngressIT {
 	}
 
 	static void service(String name, List<String> ips, int targetPort) {
-		client.services()
-			.inNamespace("default")
-			.resource(new ServiceBuilder().withNewMetadata()
-				.withName(name)
-				.endMetadata()
-				.withNewSpec()
-				.addNewPort()
-				.withName("http")
-				.withPort(80)
-				.withTargetPort(new IntOrString(8080))
-				.endPort()
-				.endSpec()
-				.build())
-			.create();
+		client.services().inNamespace("default").resource(IngressObjects.service("default", name)).create();
 		client.discovery()
 			.v1()
 			.endpointSlices()
 			.inNamespace("default")
-			.resource(new EndpointSliceBuilder().withNewMetadata()
-				.withName(name + "-1")
-				.withLabels(Map.of("kubernetes.io/service-name", name))
-				.endMetadata()
-				.withAddressType("IPv4")
-				.withPorts(new EndpointPortBuilder().withName("http").withProtocol("TCP").withPort(targetPort).build())
-				.withEndpoints(ips.stream()
-					.map(ip -> new EndpointBuilder().withAddresses(ip)
-						.withNewConditions()
-						.withReady(true)
-						.endConditions()
-						.build())
-					.toList())
-				.build())
+			.resource(IngressObjects.slice("default", name + "-1", name, targetPort, ips, List.of()))
 			.create();
 	}
 
-	static IngressBackend backend(String service) {
-		return new IngressBackendBuilder().withNewService()
-			.withName(service)
-			.withNewPort()
-			.withNumber(80)
-			.endPort()
-			.endService()
-			.build();
-	}
-
 	static IngressBuilder ingress(String name, String className) {
-		return new IngressBuilder().withNewMetadata()
-			.withName(name)
-			.endMetadata()
-			.withNewSpec()
-			.withIngressClassName(className)
-			.endSpec();
+		return IngressObjects.ingress("default", name, className);
 	}
 
 	static IngressRule rule(String host, String... pathTypeService) {
-		IngressRuleBuilder rule = new IngressRuleBuilder().withHost(host).withNewHttp().endHttp();
-		for (int i = 0; i < pathTypeService.length; i += 3) {
-			rule.editHttp()
-				.addToPaths(new HTTPIngressPathBuilder().withPath(pathTypeService[i])
-					.withPathType(pathTypeService[i + 1])
-					.withBackend(backend(pathTypeService[i + 2]))
-					.build())
-				.endHttp();
-		}
-		return rule.build();
+		return IngressObjects.rule(host, pathTypeService).build();
 	}
 
 	static void createIngress(Ingress ingress) {

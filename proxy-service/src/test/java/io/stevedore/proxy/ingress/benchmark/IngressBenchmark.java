@@ -15,19 +15,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
-import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPortBuilder;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
-import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stevedore.apiserver.ApiServerApplication;
 import io.stevedore.client.config.ApiServerClientProperties;
 import io.stevedore.client.config.KubernetesClients;
 import io.stevedore.proxy.ProxyApplication;
+import io.stevedore.proxy.ingress.support.IngressObjects;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -123,20 +117,7 @@ public final class IngressBenchmark {
 	}
 
 	private static void objects(KubernetesClient client, int backend1, int backend2) {
-		client.services()
-			.inNamespace("default")
-			.resource(new ServiceBuilder().withNewMetadata()
-				.withName("bench")
-				.endMetadata()
-				.withNewSpec()
-				.addNewPort()
-				.withName("http")
-				.withPort(80)
-				.withTargetPort(new IntOrString(8080))
-				.endPort()
-				.endSpec()
-				.build())
-			.create();
+		client.services().inNamespace("default").resource(IngressObjects.service("default", "bench")).create();
 		int n = 0;
 		for (int port : new int[] { backend1, backend2 }) {
 			n++;
@@ -144,44 +125,16 @@ public final class IngressBenchmark {
 				.v1()
 				.endpointSlices()
 				.inNamespace("default")
-				.resource(new EndpointSliceBuilder().withNewMetadata()
-					.withName("bench-" + n)
-					.withLabels(Map.of("kubernetes.io/service-name", "bench"))
-					.endMetadata()
-					.withAddressType("IPv4")
-					.withPorts(new EndpointPortBuilder().withName("http").withProtocol("TCP").withPort(port).build())
-					.withEndpoints(new EndpointBuilder().withAddresses("127.0.0.1")
-						.withNewConditions()
-						.withReady(true)
-						.endConditions()
-						.build())
-					.build())
+				.resource(IngressObjects.slice("default", "bench-" + n, "bench", port, List.of("127.0.0.1"), List.of()))
 				.create();
 		}
 		client.network()
 			.v1()
 			.ingresses()
 			.inNamespace("default")
-			.resource(new IngressBuilder().withNewMetadata()
-				.withName("bench")
-				.endMetadata()
-				.withNewSpec()
-				.addNewRule()
-				.withNewHttp()
-				.addNewPath()
-				.withPath("/")
-				.withPathType("Prefix")
-				.withNewBackend()
-				.withNewService()
-				.withName("bench")
-				.withNewPort()
-				.withNumber(80)
-				.endPort()
-				.endService()
-				.endBackend()
-				.endPath()
-				.endHttp()
-				.endRule()
+			.resource(IngressObjects.ingress("default", "bench", null)
+				.editSpec()
+				.withRules(IngressObjects.rule(null, "/", "Prefix", "bench").build())
 				.endSpec()
 				.build())
 			.create();

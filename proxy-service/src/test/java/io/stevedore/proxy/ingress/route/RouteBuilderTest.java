@@ -5,22 +5,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPortBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
-import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPathBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
-import io.fabric8.kubernetes.api.model.networking.v1.IngressBackend;
-import io.fabric8.kubernetes.api.model.networking.v1.IngressBackendBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressRuleBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressTLSBuilder;
+import io.stevedore.proxy.ingress.support.IngressObjects;
 import org.junit.jupiter.api.Test;
 
+import static io.stevedore.proxy.ingress.support.IngressObjects.backend;
+import static io.stevedore.proxy.ingress.support.IngressObjects.rule;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class RouteBuilderTest {
@@ -36,74 +31,20 @@ class RouteBuilderTest {
 	}
 
 	/**
-	 * Service {@code name} port 80 "http" with one ready endpoint 10.0.0.{octet}:8080.
+	 * Service {@code name} port 80 "http" with one ready endpoint 10.0.0.{octet}:8080 and
+	 * a not ready one.
 	 */
 	private void service(String name, int octet) {
-		this.services.put("default/" + name,
-				new ServiceBuilder().withNewMetadata()
-					.withNamespace("default")
-					.withName(name)
-					.endMetadata()
-					.withNewSpec()
-					.addNewPort()
-					.withName("http")
-					.withPort(80)
-					.withTargetPort(new IntOrString(8080))
-					.endPort()
-					.endSpec()
-					.build());
-		this.slices.add(new EndpointSliceBuilder().withNewMetadata()
-			.withNamespace("default")
-			.withName(name + "-1")
-			.withLabels(Map.of("kubernetes.io/service-name", name))
-			.endMetadata()
-			.withAddressType("IPv4")
-			.withPorts(new EndpointPortBuilder().withName("http").withProtocol("TCP").withPort(8080).build())
-			.withEndpoints(
-					new EndpointBuilder().withAddresses("10.0.0." + octet)
-						.withNewConditions()
-						.withReady(true)
-						.endConditions()
-						.build(),
-					new EndpointBuilder().withAddresses("10.0.1." + octet)
-						.withNewConditions()
-						.withReady(false)
-						.endConditions()
-						.build())
-			.build());
-	}
-
-	static IngressBackend backend(String service) {
-		return new IngressBackendBuilder().withNewService()
-			.withName(service)
-			.withNewPort()
-			.withNumber(80)
-			.endPort()
-			.endService()
-			.build();
+		this.services.put("default/" + name, IngressObjects.service("default", name));
+		this.slices.add(IngressObjects.slice("default", name + "-1", name, 8080, List.of("10.0.0." + octet),
+				List.of("10.0.1." + octet)));
 	}
 
 	static IngressBuilder ingress(String name, String created) {
-		return new IngressBuilder().withNewMetadata()
-			.withNamespace("default")
-			.withName(name)
+		return IngressObjects.ingress("default", name, null)
+			.editMetadata()
 			.withCreationTimestamp(created)
-			.endMetadata()
-			.withNewSpec()
-			.endSpec();
-	}
-
-	static IngressRuleBuilder rule(String host, Object... pathTypeService) {
-		IngressRuleBuilder rule = new IngressRuleBuilder().withHost(host).withNewHttp().endHttp();
-		for (int i = 0; i < pathTypeService.length; i += 3) {
-			rule.editHttp()
-				.addToPaths(new HTTPIngressPathBuilder().withPath((String) pathTypeService[i])
-					.withPathType((String) pathTypeService[i + 1])
-					.withBackend(backend((String) pathTypeService[i + 2]))
-					.build())
-				.endHttp();
-		}
-		return rule;
+			.endMetadata();
 	}
 
 	private RouteBuilder.Result build(Ingress... ingresses) {
