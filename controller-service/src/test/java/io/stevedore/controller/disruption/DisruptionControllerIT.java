@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stevedore.controller.support.ControlPlane;
+import io.stevedore.controller.support.TestPods;
 import io.stevedore.controller.workload.ControllerRefs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -77,17 +78,7 @@ class DisruptionControllerIT {
 				.withNewSelector()
 				.withMatchLabels(Map.of("app", "web"))
 				.endSelector()
-				.withNewTemplate()
-				.withNewMetadata()
-				.withLabels(Map.of("app", "web"))
-				.endMetadata()
-				.withNewSpec()
-				.addNewContainer()
-				.withName("app")
-				.withImage("busybox")
-				.endContainer()
-				.endSpec()
-				.endTemplate()
+				.withTemplate(TestPods.template(Map.of("app", "web")))
 				.endSpec()
 				.build())
 			.create();
@@ -180,17 +171,7 @@ class DisruptionControllerIT {
 				.withNewSelector()
 				.withMatchLabels(Map.of("app", "web"))
 				.endSelector()
-				.withNewTemplate()
-				.withNewMetadata()
-				.withLabels(Map.of("app", "web"))
-				.endMetadata()
-				.withNewSpec()
-				.addNewContainer()
-				.withName("app")
-				.withImage("busybox")
-				.endContainer()
-				.endSpec()
-				.endTemplate()
+				.withTemplate(TestPods.template(Map.of("app", "web")))
 				.endSpec()
 				.build())
 			.create();

@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stevedore.controller.support.ControlPlane;
+import io.stevedore.controller.support.TestPods;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -94,17 +95,7 @@ class ResourceQuotaControllerIT {
 				.withNewSelector()
 				.withMatchLabels(Map.of("app", "web"))
 				.endSelector()
-				.withNewTemplate()
-				.withNewMetadata()
-				.withLabels(Map.of("app", "web"))
-				.endMetadata()
-				.withNewSpec()
-				.addNewContainer()
-				.withName("app")
-				.withImage("busybox")
-				.endContainer()
-				.endSpec()
-				.endTemplate()
+				.withTemplate(TestPods.template(Map.of("app", "web")))
 				.endSpec()
 				.build())
 			.create();
