@@ -21,11 +21,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * ({@code token,user,uid,"group1,group2"}); none when empty
  * @param rbac authorization settings
  * @param audit audit log settings
+ * @param admission the loopback endpoint the apiservers call for admission
  */
 @ConfigurationProperties("stevedore.gateway")
 public record GatewayProperties(@DefaultValue("http://127.0.0.1:8080") List<URI> upstreams, Path stateDir,
 		@DefaultValue("5s") Duration healthCheckInterval, @DefaultValue Tls tls, String tokenAuthFile,
-		@DefaultValue Rbac rbac, @DefaultValue Audit audit) {
+		@DefaultValue Rbac rbac, @DefaultValue Audit audit, @DefaultValue Admission admission) {
 
 	public GatewayProperties {
 		if (upstreams == null || upstreams.isEmpty()) {
@@ -68,6 +69,13 @@ public record GatewayProperties(@DefaultValue("http://127.0.0.1:8080") List<URI>
 	 * (None or Metadata)
 	 */
 	public record Audit(Path path, @DefaultValue("Metadata") String level) {
+	}
+
+	/**
+	 * @param address where the admission endpoint listens: loopback, as the apiservers do
+	 * @param port its plain-HTTP port; -1 (the default) serves none, 0 picks a free one
+	 */
+	public record Admission(@DefaultValue("127.0.0.1") String address, @DefaultValue("-1") int port) {
 	}
 
 }

@@ -1,0 +1,29 @@
+package io.stevedore.gateway.admission;
+
+/**
+ * Positions of the plugins in the chain, in the order of kube-apiserver's
+ * {@code AllOrderedPlugins} (pkg/kubeapiserver/options/plugins.go). Gaps leave room for
+ * plugins not written yet; a new plugin takes the slot its Kubernetes counterpart has.
+ */
+public final class AdmissionOrder {
+
+	public static final int LIMIT_RANGER = 700;
+
+	public static final int SERVICE_ACCOUNT = 800;
+
+	public static final int NODE_RESTRICTION = 900;
+
+	public static final int POD_SECURITY = 1400;
+
+	public static final int PRIORITY = 1500;
+
+	public static final int DEFAULT_TOLERATION_SECONDS = 1600;
+
+	public static final int DEFAULT_STORAGE_CLASS = 1900;
+
+	public static final int RESOURCE_QUOTA = 3200;
+
+	private AdmissionOrder() {
+	}
+
+}
