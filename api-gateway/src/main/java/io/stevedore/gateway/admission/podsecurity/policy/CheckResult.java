@@ -10,7 +10,7 @@ public record CheckResult(boolean allowed, String reason, String detail) {
 
 	private static final CheckResult ALLOWED = new CheckResult(true, "", "");
 
-	public static CheckResult allowed() {
+	public static CheckResult ok() {
 		return ALLOWED;
 	}
 

@@ -3,8 +3,8 @@ package io.stevedore.gateway.admission.podsecurity.policy;
 import java.util.Optional;
 
 /**
- * The three Pod Security Standards, from least to most strict. The order of the
- * constants is the order of strictness.
+ * The three Pod Security Standards, from least to most strict. The order of the constants
+ * is the order of strictness.
  */
 public enum Level {
 
@@ -19,7 +19,10 @@ public enum Level {
 		this.label = label;
 	}
 
-	/** The value of a {@code pod-security.kubernetes.io/<mode>} label; empty if it is none. */
+	/**
+	 * The value of a {@code pod-security.kubernetes.io/<mode>} label; empty if it is
+	 * none.
+	 */
 	public static Optional<Level> parse(String value) {
 		for (Level level : values()) {
 			if (level.label.equals(value)) {
