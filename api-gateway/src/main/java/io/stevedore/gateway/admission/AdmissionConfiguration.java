@@ -1,16 +1,34 @@
 package io.stevedore.gateway.admission;
 
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+import io.fabric8.kubernetes.api.model.LimitRange;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClass;
+import io.fabric8.kubernetes.api.model.storage.StorageClass;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.stevedore.gateway.admission.limitranger.LimitRanger;
+import io.stevedore.gateway.admission.priority.PriorityAdmission;
+import io.stevedore.gateway.admission.serviceaccount.ServiceAccountAdmission;
+import io.stevedore.gateway.admission.serviceaccount.ServiceAccountLookup;
+import io.stevedore.gateway.admission.serviceaccount.TokenVolumeMounter;
+import io.stevedore.gateway.admission.storageclass.DefaultStorageClass;
 import io.stevedore.gateway.config.GatewayProperties;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 
 /**
  * The admission chain: every {@link AdmissionPlugin} bean, in {@code @Order}
  * ({@link AdmissionOrder}), and the loopback endpoint the apiservers call. To add a
  * plugin, declare it as a bean anywhere with its {@code @Order}; nothing here changes.
+ * The plugins here read the cluster through informers of the gateway's own client.
  */
 @Configuration(proxyBeanMethods = false)
 public class AdmissionConfiguration {
@@ -30,6 +48,99 @@ public class AdmissionConfiguration {
 	@ConditionalOnExpression("${stevedore.gateway.admission.port:-1} >= 0")
 	AdmissionServer admissionServer(AdmissionReviewHandler handler, GatewayProperties properties) {
 		return new AdmissionServer(handler, properties.admission().address(), properties.admission().port());
+	}
+
+	@Bean
+	InformerLister<LimitRange> limitRangeLister(KubernetesClient client) {
+		return new InformerLister<>(() -> client.limitRanges().inAnyNamespace().runnableInformer(0));
+	}
+
+	@Bean
+	InformerLister<ServiceAccount> serviceAccountLister(KubernetesClient client) {
+		return new InformerLister<>(() -> client.serviceAccounts().inAnyNamespace().runnableInformer(0));
+	}
+
+	@Bean
+	InformerLister<PriorityClass> priorityClassLister(KubernetesClient client) {
+		return new InformerLister<>(() -> client.scheduling().v1().priorityClasses().runnableInformer(0));
+	}
+
+	@Bean
+	InformerLister<StorageClass> storageClassLister(KubernetesClient client) {
+		return new InformerLister<>(() -> client.storage().v1().storageClasses().runnableInformer(0));
+	}
+
+	/**
+	 * Until the informer has listed once, a namespace's LimitRanges are asked for
+	 * directly, so a gateway just started does not admit pods without their limits.
+	 */
+	@Bean
+	@Order(AdmissionOrder.LIMIT_RANGER)
+	LimitRanger limitRanger(InformerLister<LimitRange> limitRanges, KubernetesClient client) {
+		return new LimitRanger((namespace) -> limitRanges.hasSynced() ? limitRanges.list(namespace)
+				: client.limitRanges().inNamespace(namespace).list().getItems());
+	}
+
+	@Bean
+	TokenVolumeMounter tokenVolumeMounter() {
+		return TokenVolumeMounter.NONE;
+	}
+
+	@Bean
+	@Order(AdmissionOrder.SERVICE_ACCOUNT)
+	ServiceAccountAdmission serviceAccountAdmission(InformerLister<ServiceAccount> accounts, KubernetesClient client,
+			TokenVolumeMounter tokens) {
+		return new ServiceAccountAdmission(serviceAccountLookup(accounts, client), tokens);
+	}
+
+	/**
+	 * Kubernetes' getServiceAccount: the cache, else the apiserver, ten times over about
+	 * a second for the {@code default} account (its controller may be about to create it
+	 * in a new namespace), once for any other.
+	 */
+	static ServiceAccountLookup serviceAccountLookup(InformerLister<ServiceAccount> accounts, KubernetesClient client) {
+		return (namespace, name) -> {
+			Optional<ServiceAccount> cached = accounts.get(namespace, name);
+			if (cached.isPresent()) {
+				return cached;
+			}
+			int attempts = ServiceAccountAdmission.DEFAULT_ACCOUNT.equals(name) ? 10 : 1;
+			Duration pause = Duration.ofMillis(100 + ThreadLocalRandom.current().nextInt(100));
+			for (int attempt = 0; attempt < attempts; attempt++) {
+				if (attempt > 0) {
+					sleep(pause);
+				}
+				ServiceAccount live = client.serviceAccounts().inNamespace(namespace).withName(name).get();
+				if (live != null) {
+					return Optional.of(live);
+				}
+			}
+			return Optional.empty();
+		};
+	}
+
+	@Bean
+	@Order(AdmissionOrder.PRIORITY)
+	PriorityAdmission priorityAdmission(InformerLister<PriorityClass> classes, KubernetesClient client) {
+		return new PriorityAdmission(() -> classes.hasSynced() ? classes.list()
+				: client.scheduling().v1().priorityClasses().list().getItems());
+	}
+
+	@Bean
+	@Order(AdmissionOrder.DEFAULT_STORAGE_CLASS)
+	DefaultStorageClass defaultStorageClass(InformerLister<StorageClass> classes, KubernetesClient client) {
+		return new DefaultStorageClass(
+				() -> classes.hasSynced() ? classes.list() : client.storage().v1().storageClasses().list().getItems());
+	}
+
+	private static void sleep(Duration pause) {
+		try {
+			Thread.sleep(pause);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("interrupted looking up a service account", ex);
+		}
 	}
 
 }

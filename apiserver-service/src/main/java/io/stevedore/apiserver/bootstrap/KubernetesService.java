@@ -90,7 +90,8 @@ public class KubernetesService implements ApplicationRunner {
 	}
 
 	/**
-	 * @return whether it was created; false when it already exists. */
+	 * @return whether it was created; false when it already exists.
+	 */
 	private boolean create(ResourceType type, String resource, String json) {
 		RequestInfo info = new RequestInfo("create", type.group(), type.version(), "default", resource, "", "", "");
 		try {

@@ -1,9 +1,12 @@
 package io.stevedore.apiserver.config;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 
+import io.stevedore.apiserver.admission.Admission;
+import io.stevedore.apiserver.admission.WebhookAdmission;
 import io.stevedore.apiserver.allocation.RangeAllocator;
 import io.stevedore.apiserver.allocation.ServiceCidr;
 import io.stevedore.apiserver.allocation.ServiceStrategy;
@@ -100,11 +103,22 @@ public class ApiServerConfiguration {
 		return new ServiceStrategy(cidr, clusterIps, nodePorts);
 	}
 
+	/**
+	 * The gateway's admission endpoint when one is configured; else everything is
+	 * admitted (a bare apiserver, as in its own tests).
+	 */
+	@Bean
+	Admission admission(ApiServerProperties properties, ObjectCodec codec, Clock clock) {
+		String url = properties.apiserver().admission().url();
+		return url == null || url.isBlank() ? Admission.NONE
+				: new WebhookAdmission(URI.create(url.trim()), codec, clock);
+	}
+
 	@Bean
 	RestContext restContext(Store store, WatchCache cache, ObjectCodec codec, ResourceRegistry registry,
-			ServiceStrategy services, Clock clock, ApiServerProperties properties) {
+			ServiceStrategy services, Clock clock, ApiServerProperties properties, Admission admission) {
 		return new RestContext(store, cache, codec, registry, new Strategies(services), clock,
-				properties.apiserver().consistentReadTimeout());
+				properties.apiserver().consistentReadTimeout(), admission);
 	}
 
 	@Bean

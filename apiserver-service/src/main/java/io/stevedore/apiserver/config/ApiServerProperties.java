@@ -15,7 +15,7 @@ public record ApiServerProperties(Storage storage, Apiserver apiserver) {
 
 	public ApiServerProperties {
 		storage = storage == null ? new Storage(null, null, null, true, 0) : storage;
-		apiserver = apiserver == null ? new Apiserver(null, null, null, 0, 0, null) : apiserver;
+		apiserver = apiserver == null ? new Apiserver(null, null, null, 0, 0, null, null) : apiserver;
 	}
 
 	/**
@@ -42,9 +42,10 @@ public record ApiServerProperties(Storage storage, Apiserver apiserver) {
 	 * @param watchCacheEvents how many changes the watch cache keeps for resuming watches
 	 * @param watchQueueCapacity how far one watcher may fall behind before it is dropped
 	 * @param consistentReadTimeout how long a consistent read waits for the cache
+	 * @param admission where writes are admitted
 	 */
 	public record Apiserver(String serviceCidr, String nodePortRange, String advertiseAddress, int watchCacheEvents,
-			int watchQueueCapacity, Duration consistentReadTimeout) {
+			int watchQueueCapacity, Duration consistentReadTimeout, Admission admission) {
 
 		public Apiserver {
 			serviceCidr = serviceCidr == null ? "10.96.0.0/12" : serviceCidr;
@@ -53,7 +54,16 @@ public record ApiServerProperties(Storage storage, Apiserver apiserver) {
 			watchCacheEvents = watchCacheEvents <= 0 ? 100_000 : watchCacheEvents;
 			watchQueueCapacity = watchQueueCapacity <= 0 ? 100_000 : watchQueueCapacity;
 			consistentReadTimeout = consistentReadTimeout == null ? Duration.ofSeconds(3) : consistentReadTimeout;
+			admission = admission == null ? new Admission(null) : admission;
 		}
+
+	}
+
+	/**
+	 * @param url the gateway's admission endpoint (e.g. {@code http://127.0.0.1:6444});
+	 * empty: every write is admitted unchanged
+	 */
+	public record Admission(String url) {
 
 	}
 

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import io.fabric8.kubernetes.api.model.Status;
+import io.stevedore.apiserver.admission.AdmissionUser;
 import io.stevedore.apiserver.cache.CachedObject;
 import io.stevedore.apiserver.codec.MediaTypes;
 import io.stevedore.apiserver.codec.ObjectCodec;
@@ -111,7 +112,8 @@ public class KubernetesApiServlet extends HttpServlet {
 			throw ApiException.of(404, "NotFound", "the server could not find the requested resource");
 		}
 		byte[] body = readBody(request);
-		Scope scope = new Scope(info, type, query, body, request.getContentType(), request.getHeader("User-Agent"));
+		Scope scope = new Scope(info, type, query, body, request.getContentType(), request.getHeader("User-Agent"),
+				AdmissionUser.fromHeaders(request));
 		MediaTypes.Output output = MediaTypes.output(request.getHeader("Accept"));
 		IncludeObject include = IncludeObject.parse(query.get("includeObject"));
 		if (info.subresource().equals("log")) {

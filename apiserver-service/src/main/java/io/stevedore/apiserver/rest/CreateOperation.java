@@ -7,6 +7,7 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.stevedore.apiserver.admission.AdmissionAttributes;
 import io.stevedore.apiserver.codec.ResourceVersions;
 import io.stevedore.apiserver.rest.strategy.ResourceStrategy;
 import io.stevedore.apiserver.rest.strategy.SpecStatus;
@@ -73,7 +74,7 @@ public final class CreateOperation {
 		Instant now = this.context.clock().instant();
 		for (int attempt = 1;; attempt++) {
 			if (generated) {
-				meta.setName(null);
+				object.getMetadata().setName(null);
 			}
 			ObjectMetaRules.beforeCreate(object, now);
 			Defaulting.apply(type, object);
@@ -81,10 +82,14 @@ public final class CreateOperation {
 				SpecStatus.setStatus(object, null);
 			}
 			strategy.prepareForCreate(object, now);
+			object = AdmissionStep.admit(this.context, scope, AdmissionAttributes.CREATE, object, null,
+					options.dryRun(), warnings);
 			List<FieldError> errors = Validation.validateCreate(type, object);
 			if (!errors.isEmpty()) {
 				throw ApiException.invalid(type.group(), type.kind(), object.getMetadata().getName(), errors);
 			}
+			AdmissionStep.validate(this.context, scope, AdmissionAttributes.CREATE, object, null, options.dryRun(),
+					warnings);
 			try {
 				return store(scope, object, options, warnings, strategy, generated, managedFieldsSet, now);
 			}

@@ -9,6 +9,7 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.stevedore.apiserver.admission.AdmissionAttributes;
 import io.stevedore.apiserver.cache.CachedObject;
 import io.stevedore.apiserver.codec.MediaTypes;
 import io.stevedore.apiserver.codec.ResourceVersions;
@@ -51,6 +52,11 @@ public final class DeleteOperations {
 			}
 			HasMetadata object = this.context.codec().decodeStored(kv.value(), kv.modRevision(), type.javaType());
 			checkPreconditions(type, name, object.getMetadata(), options);
+			if (!scope.info().subresource().equals("eviction")) {
+				// An eviction was admitted as itself; its delete is not admitted again.
+				AdmissionStep.validate(this.context, scope, AdmissionAttributes.DELETE, null, object, options.dryRun(),
+						new ArrayList<>());
+			}
 			try {
 				return deleteOnce(type, key, kv, object, options, strategy);
 			}

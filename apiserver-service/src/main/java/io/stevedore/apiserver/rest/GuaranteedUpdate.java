@@ -9,6 +9,7 @@ import java.util.Objects;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.stevedore.apiserver.admission.AdmissionAttributes;
 import io.stevedore.apiserver.codec.ResourceVersions;
 import io.stevedore.apiserver.rest.strategy.ResourceStrategy;
 import io.stevedore.apiserver.rest.strategy.SpecStatus;
@@ -100,10 +101,19 @@ public final class GuaranteedUpdate {
 		if (scope.info().subresource().isEmpty()) {
 			strategy.prepareForUpdate(updated, current);
 		}
+		boolean admitted = admitsObject(scope);
+		if (admitted) {
+			updated = AdmissionStep.admit(this.context, scope, AdmissionAttributes.UPDATE, updated, current,
+					options.dryRun(), warnings);
+		}
 		List<FieldError> errors = statusUpdate ? Validation.validateStatusUpdate(type, updated, current)
 				: Validation.validateUpdate(type, updated, current);
 		if (!errors.isEmpty()) {
 			throw ApiException.invalid(type.group(), type.kind(), scope.name(), errors);
+		}
+		if (admitted) {
+			AdmissionStep.validate(this.context, scope, AdmissionAttributes.UPDATE, updated, current, options.dryRun(),
+					warnings);
 		}
 		// Kubernetes' ShouldDeleteDuringUpdate: only once no grace period is left.
 		// A pod in its grace period stays while its kubelet stops its containers.
@@ -158,6 +168,18 @@ public final class GuaranteedUpdate {
 		strategy.release(updated);
 		byte[] stored = this.context.codec().encodeForStorage(updated);
 		return ObjectResult.ok(scope.type(), ResourceVersions.withResourceVersion(stored, deleted.modRevision()));
+	}
+
+	/**
+	 * Whether the written object is what admission sees. Binding, eviction and scale are
+	 * admitted with their own objects (a Binding, an Eviction, a Scale) by their
+	 * handlers, not as the object they change.
+	 */
+	private static boolean admitsObject(Scope scope) {
+		return switch (scope.info().subresource()) {
+			case "binding", "eviction", "scale" -> false;
+			default -> true;
+		};
 	}
 
 	private static void checkName(Scope scope, HasMetadata object) {

@@ -4,9 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.Binding;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.policy.v1.Eviction;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.stevedore.apiserver.cache.CachedObject;
 import io.stevedore.apiserver.codec.MediaTypes;
@@ -38,17 +40,22 @@ public final class PodSubresources {
 	}
 
 	public ObjectResult bind(Scope scope) {
-		JsonNode binding = this.context.codec().readTree(scope.body(), MediaTypes.bodyFormat(scope.contentType()));
-		String node = binding.path("target").path("name").asText("");
+		JsonNode tree = this.context.codec().readTree(scope.body(), MediaTypes.bodyFormat(scope.contentType()));
+		WriteOptions options = WriteOptions.from(scope.query(), scope.userAgent());
+		List<String> admissionWarnings = new ArrayList<>();
+		Binding binding = (Binding) AdmissionStep.admitAndValidate(this.context, scope,
+				this.context.codec().toTyped(tree, Binding.class), options.dryRun(), admissionWarnings);
+		String node = binding.getTarget() == null || binding.getTarget().getName() == null ? ""
+				: binding.getTarget().getName();
 		if (node.isEmpty()) {
 			throw ApiException.invalid("", "Binding", scope.name(),
 					List.of(io.stevedore.machinery.errors.FieldError.required("target.name", "")));
 		}
-		String bindingName = binding.path("metadata").path("name").asText(scope.name());
+		String bindingName = binding.getMetadata() == null || binding.getMetadata().getName() == null ? scope.name()
+				: binding.getMetadata().getName();
 		if (!bindingName.equals(scope.name())) {
 			throw ApiException.badRequest("name in URL does not match name in Binding object");
 		}
-		WriteOptions options = WriteOptions.from(scope.query(), scope.userAgent());
 		Scope podScope = new Scope(scope.info(), scope.type(), scope.query(), scope.body(), scope.contentType(),
 				scope.userAgent());
 		// Binding sets spec.nodeName and a status condition at once, which neither the
@@ -77,7 +84,7 @@ public final class PodSubresources {
 			pod.getStatus().setConditions(conditions);
 			return new Mutation.Mutated(pod, false);
 		}, false);
-		return new ObjectResult(201, null, success(), List.of());
+		return new ObjectResult(201, null, success(), admissionWarnings);
 	}
 
 	/** The node agent's URL of the requested log, after Kubernetes' validation. */
@@ -87,6 +94,10 @@ public final class PodSubresources {
 
 	public ObjectResult evict(Scope scope) {
 		JsonNode eviction = this.context.codec().readTree(scope.body(), MediaTypes.bodyFormat(scope.contentType()));
+		DeleteOptions options = DeleteOptions.from(scope.query(), eviction.path("deleteOptions"));
+		List<String> admissionWarnings = new ArrayList<>();
+		AdmissionStep.admitAndValidate(this.context, scope, this.context.codec().toTyped(eviction, Eviction.class),
+				options.dryRun(), admissionWarnings);
 		KeyValue kv = this.context.store().get(scope.key());
 		if (kv == null) {
 			throw ApiException.notFound("", "pods", scope.name());
@@ -97,9 +108,8 @@ public final class PodSubresources {
 		if (!terminal && pod.getMetadata().getDeletionTimestamp() == null) {
 			checkDisruptionBudgets(pod);
 		}
-		DeleteOptions options = DeleteOptions.from(scope.query(), eviction.path("deleteOptions"));
 		this.deletes.delete(scope, scope.key(), scope.name(), options);
-		return new ObjectResult(201, null, success(), List.of());
+		return new ObjectResult(201, null, success(), admissionWarnings);
 	}
 
 	private void checkDisruptionBudgets(Pod pod) {
