@@ -96,19 +96,16 @@ public final class PodSecurityAdmission {
 		if (IGNORED_POD_SUBRESOURCES.contains(attributes.subresource())) {
 			return PodSecurityDecision.ALLOWED;
 		}
-		Optional<PodSecurityDecision> exempt = exemption(attributes);
-		if (exempt.isPresent()) {
-			return exempt.get();
+		Lookup lookup = lookup(attributes);
+		if (lookup.exempt() != null) {
+			return lookup.exempt();
 		}
-		NamespacePolicy.Parsed policy;
-		try {
-			policy = policyOf(attributes.namespace());
-		}
-		catch (RuntimeException ex) {
+		if (lookup.failure() != null) {
 			String message = "failed to lookup namespace \"" + attributes.namespace() + "\"";
 			return new PodSecurityDecision(AdmissionDenied.internalError(message).status(), List.of(), Map
-				.of(ANNOTATION_PREFIX + "error", "Internal error occurred: " + message + ": " + ex.getMessage()));
+				.of(ANNOTATION_PREFIX + "error", "Internal error occurred: " + message + ": " + lookup.failure()));
 		}
+		NamespacePolicy.Parsed policy = lookup.policy();
 		if (policy.errors().isEmpty() && policy.policy().fullyPrivileged()) {
 			return PodSecurityDecision.ALLOWED;
 		}
@@ -130,18 +127,15 @@ public final class PodSecurityAdmission {
 		if (!attributes.subresource().isEmpty()) {
 			return PodSecurityDecision.ALLOWED;
 		}
-		Optional<PodSecurityDecision> exempt = exemption(attributes);
-		if (exempt.isPresent()) {
-			return exempt.get();
+		Lookup lookup = lookup(attributes);
+		if (lookup.exempt() != null) {
+			return lookup.exempt();
 		}
 		// Only warn and audit apply, so a failure here admits (with the error audited).
-		NamespacePolicy.Parsed policy;
-		try {
-			policy = policyOf(attributes.namespace());
+		if (lookup.failure() != null) {
+			return erroneous("failed to lookup namespace \"" + attributes.namespace() + "\": " + lookup.failure());
 		}
-		catch (RuntimeException ex) {
-			return erroneous("failed to lookup namespace \"" + attributes.namespace() + "\": " + ex.getMessage());
-		}
+		NamespacePolicy.Parsed policy = lookup.policy();
 		if (policy.errors().isEmpty() && policy.policy().warn().level() == Level.PRIVILEGED
 				&& policy.policy().audit().level() == Level.PRIVILEGED) {
 			return PodSecurityDecision.ALLOWED;
@@ -162,14 +156,26 @@ public final class PodSecurityAdmission {
 		return evaluate(policy, pod.get().metadata(), pod.get().spec(), attributes, false);
 	}
 
-	private Optional<PodSecurityDecision> exemption(AdmissionAttributes attributes) {
+	/**
+	 * The request's exemption (namespace, then user), else its namespace's policy, else
+	 * why that could not be read: exactly one is set.
+	 */
+	private record Lookup(PodSecurityDecision exempt, NamespacePolicy.Parsed policy, String failure) {
+	}
+
+	private Lookup lookup(AdmissionAttributes attributes) {
 		if (this.exemptions.namespace(attributes.namespace())) {
-			return Optional.of(PodSecurityDecision.exempt("namespace"));
+			return new Lookup(PodSecurityDecision.exempt("namespace"), null, null);
 		}
 		if (attributes.user() != null && this.exemptions.user(attributes.user().name())) {
-			return Optional.of(PodSecurityDecision.exempt("user"));
+			return new Lookup(PodSecurityDecision.exempt("user"), null, null);
 		}
-		return Optional.empty();
+		try {
+			return new Lookup(null, policyOf(attributes.namespace()), null);
+		}
+		catch (RuntimeException ex) {
+			return new Lookup(null, null, String.valueOf(ex.getMessage()));
+		}
 	}
 
 	private NamespacePolicy.Parsed policyOf(String namespace) {
