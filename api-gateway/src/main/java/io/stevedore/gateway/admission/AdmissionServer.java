@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.stevedore.gateway.admission.AdmissionReviewHandler.Phase;
 import io.stevedore.gateway.status.StatusResponses;
 import org.slf4j.Logger;
@@ -50,6 +53,11 @@ public final class AdmissionServer implements SmartLifecycle {
 
 	private final int port;
 
+	/**
+	 * Open connections, closed on stop: a keep-alive connection would outlive the server.
+	 */
+	private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+
 	private DisposableServer server;
 
 	public AdmissionServer(AdmissionReviewHandler handler, String address, int port) {
@@ -61,6 +69,7 @@ public final class AdmissionServer implements SmartLifecycle {
 	@Override
 	public synchronized void start() {
 		this.server = HttpServer.create()
+			.channelGroup(this.connections)
 			.host(this.address)
 			.port(this.port)
 			.route((routes) -> routes.post(MUTATE_PATH, (request, response) -> review(Phase.MUTATE, request, response))
@@ -126,6 +135,7 @@ public final class AdmissionServer implements SmartLifecycle {
 	public synchronized void stop() {
 		if (this.server != null) {
 			this.server.disposeNow(Duration.ofSeconds(5));
+			this.connections.close().awaitUninterruptibly(5_000);
 			this.server = null;
 		}
 	}

@@ -47,14 +47,33 @@ public final class GatewayCluster implements AutoCloseable {
 	 * Starts both; {@code gatewayArguments} add to (or override) the gateway's settings.
 	 */
 	public static GatewayCluster start(Path directory, String... gatewayArguments) {
+		return start(directory, List.of(), List.of(gatewayArguments));
+	}
+
+	/**
+	 * Starts both with admission on: the gateway serves its admission endpoint on a free
+	 * loopback port and the apiserver calls it, as {@code ./stevedore up} wires them.
+	 */
+	public static GatewayCluster startWithAdmission(Path directory, String... gatewayArguments) {
+		int admissionPort = freePort();
+		List<String> arguments = new ArrayList<>(List.of(gatewayArguments));
+		arguments.add("--stevedore.gateway.admission.port=" + admissionPort);
+		return start(directory, List.of("--stevedore.apiserver.admission.url=http://127.0.0.1:" + admissionPort),
+				arguments);
+	}
+
+	private static GatewayCluster start(Path directory, List<String> apiserverArguments,
+			List<String> gatewayArguments) {
 		int apiserverPort = freePort();
-		ConfigurableApplicationContext apiserver = new SpringApplicationBuilder(ApiServerApplication.class).run(
-				"--spring.main.web-application-type=servlet", "--spring.cloud.gateway.server.webflux.enabled=false",
-				"--server.address=127.0.0.1", "--server.port=" + apiserverPort,
-				"--stevedore.apiserver.advertise-address=127.0.0.1:" + apiserverPort, "--stevedore.storage.url=",
-				"--stevedore.storage.embedded-dir=" + directory.resolve("store"),
+		List<String> apiserverSettings = new ArrayList<>(List.of("--spring.main.web-application-type=servlet",
+				"--spring.cloud.gateway.server.webflux.enabled=false", "--server.address=127.0.0.1",
+				"--server.port=" + apiserverPort, "--stevedore.apiserver.advertise-address=127.0.0.1:" + apiserverPort,
+				"--stevedore.storage.url=", "--stevedore.storage.embedded-dir=" + directory.resolve("store"),
 				"--stevedore.storage.require-durable=true", "--spring.application.name=apiserver-service",
-				"--server.shutdown=immediate", "--spring.main.banner-mode=off", "--logging.level.root=WARN");
+				"--server.shutdown=immediate", "--spring.main.banner-mode=off", "--logging.level.root=WARN"));
+		apiserverSettings.addAll(apiserverArguments);
+		ConfigurableApplicationContext apiserver = new SpringApplicationBuilder(ApiServerApplication.class)
+			.run(apiserverSettings.toArray(String[]::new));
 		String apiserverUrl = "http://127.0.0.1:" + apiserverPort;
 		int gatewayPort = freePort();
 		Path stateDir = directory.resolve("pki");
@@ -63,7 +82,7 @@ public final class GatewayCluster implements AutoCloseable {
 				"--stevedore.gateway.tls.server=https://127.0.0.1:" + gatewayPort,
 				"--stevedore.gateway.audit.path=" + directory.resolve("audit.log"), "--server.shutdown=immediate",
 				"--spring.main.banner-mode=off", "--logging.level.root=WARN"));
-		arguments.addAll(List.of(gatewayArguments));
+		arguments.addAll(gatewayArguments);
 		ConfigurableApplicationContext gateway;
 		try {
 			gateway = new SpringApplicationBuilder(GatewayApplication.class).run(arguments.toArray(String[]::new));
