@@ -4,6 +4,7 @@
 #
 #   apiserver    http://127.0.0.1:$PORT          (8080)  the only one that touches the store
 #   gateway      https://0.0.0.0:$GATEWAY_PORT   (6443)  TLS, authentication, RBAC; what kubectl talks to
+#                http://127.0.0.1:$GATEWAY_PORT+1 (6444) admission, called by the apiserver on every write
 #   scheduler    http://127.0.0.1:$SCHEDULER_PORT (10259)
 #   controllers  http://127.0.0.1:$CONTROLLER_PORT (10257)
 #   proxy        http://127.0.0.1:$PROXY_PORT    (10256)  one for the machine: every local node shares its kernel;
@@ -58,6 +59,8 @@ component_address() {
 }
 
 apiserver_url() { echo "http://127.0.0.1:$PORT"; }
+# The gateway's admission endpoint (plain HTTP, loopback only), next to its TLS port.
+admission_url() { echo "http://127.0.0.1:$((GATEWAY_PORT + 1))"; }
 
 # The Services' ClusterIP range: the apiserver allocates from it, the proxy blackholes it and captures its
 # addresses. Both must be given the same value, so it is set here once.
@@ -99,7 +102,8 @@ component_start_control() {
 			--stevedore.apiserver.advertise-address="127.0.0.1:$PORT" \
 			--stevedore.apiserver.service-cidr="$(service_cidr)" \
 			--stevedore.storage.url="$storage_url" \
-			--stevedore.storage.embedded-dir="$(component_data_dir apiserver)"
+			--stevedore.storage.embedded-dir="$(component_data_dir apiserver)" \
+			--stevedore.apiserver.admission.url="$(admission_url)"
 		;;
 	gateway)
 		component_start gateway "${COMPONENT_HEAP[gateway]}" -jar "$(component_jar gateway)" \
@@ -107,7 +111,8 @@ component_start_control() {
 			--stevedore.gateway.upstreams="$apiserver" \
 			--stevedore.gateway.state-dir="$STEVEDORE_HOME/pki" \
 			--stevedore.gateway.tls.server="$(gateway_url)" \
-			--stevedore.gateway.audit.path="$STEVEDORE_HOME/logs/audit.log"
+			--stevedore.gateway.audit.path="$STEVEDORE_HOME/logs/audit.log" \
+			--stevedore.gateway.admission.port="$((GATEWAY_PORT + 1))"
 		;;
 	scheduler | controllers)
 		component_start "$name" "${COMPONENT_HEAP[$name]}" -jar "$(component_jar "$name")" \

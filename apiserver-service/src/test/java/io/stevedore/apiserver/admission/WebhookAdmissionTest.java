@@ -158,9 +158,9 @@ class WebhookAdmissionTest {
 	}
 
 	@Test
-	void plainHttpIsAcceptedOnlyToLoopback() {
-		assertThatThrownBy(() -> WebhookAdmission.checked(URI.create("http://10.0.0.1:6444")))
-			.hasMessageContaining("plain http is allowed only to a loopback address");
+	void theEndpointMustBeAnHttpOrHttpsUrlWithAHost() {
+		assertThatThrownBy(() -> WebhookAdmission.checked(URI.create("/admission")))
+			.hasMessageContaining("is not an http:// or https:// URL");
 		assertThatThrownBy(() -> WebhookAdmission.checked(URI.create("ftp://127.0.0.1")))
 			.hasMessageContaining("is not an http:// or https:// URL");
 		assertThat(WebhookAdmission.checked(URI.create("https://gateway.example:6443/")))
