@@ -14,6 +14,7 @@ import io.stevedore.gateway.audit.AuditLog;
 import io.stevedore.gateway.authn.AuthenticationFilter;
 import io.stevedore.gateway.authn.Authenticator;
 import io.stevedore.gateway.authn.RequestAuthenticator;
+import io.stevedore.gateway.authn.ServiceAccountTokenAuthenticator;
 import io.stevedore.gateway.authn.StaticTokenAuthenticator;
 import io.stevedore.gateway.authn.X509Authenticator;
 import io.stevedore.gateway.authz.AuthorizationFilter;
@@ -23,6 +24,8 @@ import io.stevedore.gateway.pki.ClusterPki;
 import io.stevedore.gateway.rbac.InformerRbacLister;
 import io.stevedore.gateway.rbac.RbacBootstrap;
 import io.stevedore.gateway.review.ReviewHandlers;
+import io.stevedore.gateway.serviceaccount.CachedObjectLookup;
+import io.stevedore.gateway.serviceaccount.ServiceAccountTokens;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
@@ -36,7 +39,7 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  * Wires the request pipeline in front of the routes, in Kubernetes' order:
  *
  * <pre>
- * audit ─▶ authentication (x509, token file, anonymous) ─▶ impersonation + RBAC ─▶ reviews | route
+ * audit ─▶ authentication (x509, token file, ServiceAccount JWT, anonymous) ─▶ impersonation + RBAC ─▶ reviews | route
  * </pre>
  */
 @Configuration(proxyBeanMethods = false)
@@ -68,12 +71,14 @@ public class SecurityConfiguration {
 	}
 
 	@Bean
-	RequestAuthenticator requestAuthenticator(ClusterPki pki, GatewayProperties properties) {
+	RequestAuthenticator requestAuthenticator(ClusterPki pki, GatewayProperties properties,
+			ServiceAccountTokens serviceAccountTokens, CachedObjectLookup serviceAccountTokenObjects) {
 		List<Authenticator> authenticators = new ArrayList<>();
 		authenticators.add(new X509Authenticator(pki.authority()));
 		if (properties.tokenAuthFile() != null && !properties.tokenAuthFile().isBlank()) {
 			authenticators.add(StaticTokenAuthenticator.fromFile(Path.of(properties.tokenAuthFile())));
 		}
+		authenticators.add(new ServiceAccountTokenAuthenticator(serviceAccountTokens, serviceAccountTokenObjects));
 		return new RequestAuthenticator(authenticators);
 	}
 

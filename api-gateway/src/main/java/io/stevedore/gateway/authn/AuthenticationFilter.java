@@ -37,12 +37,13 @@ public final class AuthenticationFilter implements WebFilter, Ordered {
 			return StatusResponses.write(exchange.getResponse(), StatusResponses.failure(400, "BadRequest",
 					"path \"" + path + "\" must not contain '.' or '..' segments", null));
 		}
-		Authentication result = this.authenticator.authenticate(exchange.getRequest());
-		if (result instanceof Authentication.Authenticated authenticated) {
-			exchange.getAttributes().put(USER, authenticated.user());
-			return chain.filter(exchange);
-		}
-		return StatusResponses.write(exchange.getResponse(), StatusResponses.unauthorized());
+		return this.authenticator.authenticateLater(exchange.getRequest()).flatMap((result) -> {
+			if (result instanceof Authentication.Authenticated authenticated) {
+				exchange.getAttributes().put(USER, authenticated.user());
+				return chain.filter(exchange);
+			}
+			return StatusResponses.write(exchange.getResponse(), StatusResponses.unauthorized());
+		});
 	}
 
 	public static boolean isActuator(String path) {

@@ -1,10 +1,20 @@
 package io.stevedore.gateway.authn;
 
+import reactor.core.publisher.Mono;
+
 import org.springframework.http.server.reactive.ServerHttpRequest;
 
 /** One way of proving an identity (client certificate, bearer token ...). */
 public interface Authenticator {
 
 	Authentication authenticate(ServerHttpRequest request);
+
+	/**
+	 * The same, for the request pipeline: authenticators that must look something up
+	 * (ServiceAccount tokens) answer without blocking the event loop.
+	 */
+	default Mono<Authentication> authenticateLater(ServerHttpRequest request) {
+		return Mono.fromSupplier(() -> authenticate(request));
+	}
 
 }

@@ -1,6 +1,10 @@
 package io.stevedore.gateway.authn;
 
+import java.util.ArrayList;
 import java.util.List;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 import org.springframework.http.server.reactive.ServerHttpRequest;
 
@@ -18,9 +22,32 @@ public final class RequestAuthenticator {
 	}
 
 	public Authentication authenticate(ServerHttpRequest request) {
-		Authentication.Rejected rejected = null;
+		List<Authentication> results = new ArrayList<>();
 		for (Authenticator authenticator : this.authenticators) {
 			Authentication result = authenticator.authenticate(request);
+			results.add(result);
+			if (result instanceof Authentication.Authenticated) {
+				break;
+			}
+		}
+		return decide(results);
+	}
+
+	/**
+	 * The same union for the request pipeline, without blocking: authenticators are asked
+	 * in order until one accepts.
+	 */
+	public Mono<Authentication> authenticateLater(ServerHttpRequest request) {
+		return Flux.fromIterable(this.authenticators)
+			.concatMap((authenticator) -> authenticator.authenticateLater(request))
+			.takeUntil((result) -> result instanceof Authentication.Authenticated)
+			.collectList()
+			.map(RequestAuthenticator::decide);
+	}
+
+	private static Authentication decide(List<Authentication> results) {
+		Authentication.Rejected rejected = null;
+		for (Authentication result : results) {
 			if (result instanceof Authentication.Authenticated) {
 				return result;
 			}

@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 
 /**
@@ -75,12 +74,8 @@ public final class StaticTokenAuthenticator implements Authenticator {
 
 	@Override
 	public Authentication authenticate(ServerHttpRequest request) {
-		String header = request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
-		if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-			return Authentication.NO_CREDENTIALS;
-		}
-		String token = header.substring(7).strip();
-		if (token.isEmpty()) {
+		String token = BearerToken.of(request);
+		if (token == null) {
 			return Authentication.NO_CREDENTIALS;
 		}
 		for (Map.Entry<String, UserInfo> entry : this.users.entrySet()) {

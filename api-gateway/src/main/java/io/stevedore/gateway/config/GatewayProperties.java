@@ -22,11 +22,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param rbac authorization settings
  * @param audit audit log settings
  * @param admission the loopback endpoint the apiservers call for admission
+ * @param serviceAccountTokens how ServiceAccount tokens are issued and accepted
  */
 @ConfigurationProperties("stevedore.gateway")
 public record GatewayProperties(@DefaultValue("http://127.0.0.1:8080") List<URI> upstreams, Path stateDir,
 		@DefaultValue("5s") Duration healthCheckInterval, @DefaultValue Tls tls, String tokenAuthFile,
-		@DefaultValue Rbac rbac, @DefaultValue Audit audit, @DefaultValue Admission admission) {
+		@DefaultValue Rbac rbac, @DefaultValue Audit audit, @DefaultValue Admission admission,
+		@DefaultValue ServiceAccountTokens serviceAccountTokens) {
 
 	public GatewayProperties {
 		if (upstreams == null || upstreams.isEmpty()) {
@@ -76,6 +78,29 @@ public record GatewayProperties(@DefaultValue("http://127.0.0.1:8080") List<URI>
 	 * @param port its plain-HTTP port; -1 (the default) serves none, 0 picks a free one
 	 */
 	public record Admission(@DefaultValue("127.0.0.1") String address, @DefaultValue("-1") int port) {
+	}
+
+	/**
+	 * @param issuer the {@code iss} of the tokens issued and the only one accepted
+	 * (kube-apiserver's {@code --service-account-issuer})
+	 * @param apiAudiences a token must name one of these (kube-apiserver's
+	 * {@code --api-audiences}); the issuer when empty. Also the audiences of a
+	 * TokenRequest that names none.
+	 * @param cacheTtl how long the authenticator trusts what it read of a token's
+	 * ServiceAccount, pod or secret: the longest a deleted one's tokens still work
+	 */
+	public record ServiceAccountTokens(@DefaultValue("https://kubernetes.default.svc.cluster.local") String issuer,
+			List<String> apiAudiences, @DefaultValue("5s") Duration cacheTtl) {
+
+		public ServiceAccountTokens {
+			if (issuer == null || issuer.isBlank() || !issuer.contains(":")) {
+				throw new IllegalArgumentException(
+						"stevedore.gateway.service-account-tokens.issuer must be a URL or contain a colon (Kubernetes' "
+								+ "rule for --service-account-issuer), got \"" + issuer + "\"");
+			}
+			apiAudiences = apiAudiences == null || apiAudiences.isEmpty() ? List.of(issuer) : List.copyOf(apiAudiences);
+		}
+
 	}
 
 }

@@ -21,7 +21,6 @@ import io.stevedore.gateway.status.StatusResponses;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
@@ -56,7 +55,7 @@ public final class ReviewHandlers {
 				.build())
 			.endStatus()
 			.build();
-		return json(HttpStatus.CREATED, review);
+		return StatusResponses.json(HttpStatus.CREATED, review);
 	}
 
 	public Mono<ServerResponse> selfSubjectAccessReview(ServerRequest request) {
@@ -94,23 +93,12 @@ public final class ReviewHandlers {
 			review.setStatus(new SubjectAccessReviewStatusBuilder().withAllowed(decision.allowed())
 				.withReason(decision.reason().isEmpty() ? null : decision.reason())
 				.build());
-			return json(HttpStatus.CREATED, review);
+			return StatusResponses.json(HttpStatus.CREATED, review);
 		});
 	}
 
 	private static Mono<ServerResponse> badRequest(String message) {
-		return json(HttpStatus.BAD_REQUEST, StatusResponses.failure(400, "BadRequest", message, null));
-	}
-
-	private static Mono<ServerResponse> json(HttpStatus status, Object body) {
-		try {
-			return ServerResponse.status(status)
-				.contentType(MediaType.APPLICATION_JSON)
-				.bodyValue(StatusResponses.JSON.writeValueAsBytes(body));
-		}
-		catch (IOException ex) {
-			return Mono.error(ex);
-		}
+		return StatusResponses.json(HttpStatus.BAD_REQUEST, StatusResponses.failure(400, "BadRequest", message, null));
 	}
 
 	private static String orEmpty(String value) {

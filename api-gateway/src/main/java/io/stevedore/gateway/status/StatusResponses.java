@@ -11,6 +11,7 @@ import reactor.core.publisher.Mono;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
  * Writes answers the gateway gives itself, in Kubernetes' shapes: a {@code Status} for
@@ -43,6 +44,18 @@ public final class StatusResponses {
 
 	public static Mono<Void> write(ServerHttpResponse response, Status status) {
 		return writeJson(response, HttpStatus.valueOf(status.getCode()), status);
+	}
+
+	/** A JSON answer of a handler (a Status or an object the gateway serves itself). */
+	public static Mono<ServerResponse> json(HttpStatus code, Object body) {
+		try {
+			return ServerResponse.status(code)
+				.contentType(MediaType.APPLICATION_JSON)
+				.bodyValue(JSON.writeValueAsBytes(body));
+		}
+		catch (JsonProcessingException ex) {
+			return Mono.error(ex);
+		}
 	}
 
 	public static Mono<Void> writeJson(ServerHttpResponse response, HttpStatus code, Object body) {
