@@ -10,7 +10,7 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 
 /**
  * Baseline: containers may add only capabilities of the container runtime's default set.
- * Replaced by {@link CapabilitiesRestricted} at the restricted level.
+ * Superseded by {@link CapabilitiesRestricted} at restricted from v1.22.
  */
 final class CapabilitiesBaseline {
 
@@ -21,7 +21,7 @@ final class CapabilitiesBaseline {
 	}
 
 	static Check check() {
-		return Check.overlappingBaseline("capabilities_baseline",
+		return Check.baseline("capabilities_baseline",
 				Check.Revision.since(0, CapabilitiesBaseline::capabilitiesBaseline1Dot0));
 	}
 

@@ -18,7 +18,7 @@ final class CapabilitiesRestricted {
 	}
 
 	static Check check() {
-		return Check.restricted("capabilities_restricted",
+		return Check.restrictedOverriding("capabilities_restricted", "capabilities_baseline",
 				Check.Revision.since(22, CapabilitiesRestricted::capabilitiesRestricted1Dot22), Check.Revision.since(25,
 						WindowsPods.exceptWindows(CapabilitiesRestricted::capabilitiesRestricted1Dot22)));
 	}

@@ -6,17 +6,18 @@ import java.util.List;
  * One control of the Pod Security Standards with its revisions, as Kubernetes'
  * {@code policy.Check}.
  *
- * @param id Kubernetes' check ID, e.g. {@code hostPorts}
+ * @param id Kubernetes' check ID, e.g. {@code hostPorts}; checks run in ID order, which
+ * is the order of the reasons in a refusal
  * @param level the level it belongs to: baseline checks also apply to restricted
- * @param overlap a baseline check that a stricter restricted check replaces, so it runs
- * for baseline only ({@code capabilities_baseline}, {@code hostPathVolumes},
- * {@code seccompProfile_baseline})
+ * @param overrides for a restricted check, the baseline checks it supersedes at every
+ * version it exists in (so a hostPath volume is reported once, by restrictedVolumes)
  * @param versions revisions by increasing minimum version; a version of the policy uses
  * the newest revision not newer than itself
  */
-public record Check(String id, Level level, boolean overlap, List<Revision> versions) {
+public record Check(String id, Level level, List<String> overrides, List<Revision> versions) {
 
 	public Check {
+		overrides = List.copyOf(overrides);
 		versions = List.copyOf(versions);
 		if (versions.isEmpty() || level == Level.PRIVILEGED) {
 			throw new IllegalArgumentException("check " + id + ": needs a revision and a baseline/restricted level");
@@ -24,15 +25,16 @@ public record Check(String id, Level level, boolean overlap, List<Revision> vers
 	}
 
 	static Check baseline(String id, Revision... versions) {
-		return new Check(id, Level.BASELINE, false, List.of(versions));
-	}
-
-	static Check overlappingBaseline(String id, Revision... versions) {
-		return new Check(id, Level.BASELINE, true, List.of(versions));
+		return new Check(id, Level.BASELINE, List.of(), List.of(versions));
 	}
 
 	static Check restricted(String id, Revision... versions) {
-		return new Check(id, Level.RESTRICTED, false, List.of(versions));
+		return new Check(id, Level.RESTRICTED, List.of(), List.of(versions));
+	}
+
+	/** A restricted check that supersedes the baseline check {@code overridden}. */
+	static Check restrictedOverriding(String id, String overridden, Revision... versions) {
+		return new Check(id, Level.RESTRICTED, List.of(overridden), List.of(versions));
 	}
 
 	/** The revision for policy version {@code v1.minor}; null when the check is newer. */

@@ -3,10 +3,9 @@ package io.stevedore.gateway.admission.podsecurity.policy;
 import java.util.List;
 
 /**
- * Every check of the Pod Security Standards as of Kubernetes v1.32, in the order
- * kube-apiserver runs them (the lexical order of its check_*.go files, which is the order
- * the reasons appear in a refusal). Baseline checks run for baseline and restricted,
- * overlapping baseline checks for baseline only, restricted checks for restricted only.
+ * Every check of the Pod Security Standards as of Kubernetes v1.32. The {@link Evaluator}
+ * runs them as kube-apiserver does: baseline checks by ID, then restricted checks by ID,
+ * which is the order of the reasons in a refusal.
  */
 public final class Checks {
 
@@ -14,11 +13,11 @@ public final class Checks {
 	}
 
 	public static List<Check> defaultChecks() {
-		return List.of(AllowPrivilegeEscalation.check(), AppArmorProfile.check(), CapabilitiesBaseline.check(),
-				CapabilitiesRestricted.check(), HostNamespaces.check(), HostPathVolumes.check(), HostPorts.check(),
-				Privileged.check(), ProcMount.check(), RestrictedVolumes.check(), RunAsNonRoot.check(),
-				RunAsUser.check(), SeLinuxOptions.check(), SeccompProfileBaseline.check(),
-				SeccompProfileRestricted.check(), Sysctls.check(), WindowsHostProcess.check());
+		return List.of(AppArmorProfile.check(), CapabilitiesBaseline.check(), HostNamespaces.check(),
+				HostPathVolumes.check(), HostPorts.check(), Privileged.check(), ProcMount.check(),
+				SeLinuxOptions.check(), SeccompProfileBaseline.check(), Sysctls.check(), WindowsHostProcess.check(),
+				AllowPrivilegeEscalation.check(), CapabilitiesRestricted.check(), RestrictedVolumes.check(),
+				RunAsNonRoot.check(), RunAsUser.check(), SeccompProfileRestricted.check());
 	}
 
 }

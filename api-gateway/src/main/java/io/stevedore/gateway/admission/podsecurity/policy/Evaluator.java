@@ -1,7 +1,10 @@
 package io.stevedore.gateway.admission.podsecurity.policy;
 
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -16,6 +19,11 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
  * A version newer than the newest revision of any check ({@code latest}, or a future
  * {@code v1.40}) is evaluated as that newest version (v1.32 here); an older one uses each
  * check's revision of that time, and skips checks that did not exist yet.
+ *
+ * <p>
+ * Order: baseline checks sorted by ID, then restricted checks sorted by ID (Kubernetes
+ * sorts them so messages are stable). At restricted, a baseline check is skipped when a
+ * restricted check that exists at that version supersedes it.
  */
 public final class Evaluator {
 
@@ -24,7 +32,9 @@ public final class Evaluator {
 	private final int newestMinor;
 
 	public Evaluator(List<Check> checks) {
-		this.checks = List.copyOf(checks);
+		this.checks = checks.stream()
+			.sorted(Comparator.comparing((Check check) -> check.level() == Level.RESTRICTED).thenComparing(Check::id))
+			.toList();
 		this.newestMinor = checks.stream().mapToInt(Check::newestMinor).max().orElse(0);
 	}
 
@@ -52,32 +62,26 @@ public final class Evaluator {
 		PodSpec podSpec = spec == null ? new PodSpec() : spec;
 		PolicyVersion version = levelVersion.version();
 		int minor = version.latest() || version.minor() > this.newestMinor ? this.newestMinor : version.minor();
+		Set<String> overridden = new HashSet<>();
+		if (level == Level.RESTRICTED) {
+			for (Check check : this.checks) {
+				if (check.level() == Level.RESTRICTED && check.at(minor) != null) {
+					overridden.addAll(check.overrides());
+				}
+			}
+		}
 		List<CheckResult> forbidden = new ArrayList<>();
-		run(podMetadata, podSpec, minor, Level.BASELINE, false, forbidden);
-		if (level == Level.BASELINE) {
-			run(podMetadata, podSpec, minor, Level.BASELINE, true, forbidden);
-		}
-		else {
-			run(podMetadata, podSpec, minor, Level.RESTRICTED, false, forbidden);
-		}
-		return new AggregateResult(forbidden);
-	}
-
-	private void run(ObjectMeta metadata, PodSpec spec, int minor, Level level, boolean overlap,
-			List<CheckResult> forbidden) {
 		for (Check check : this.checks) {
-			if (check.level() != level || check.overlap() != overlap) {
-				continue;
-			}
 			PodCheck revision = check.at(minor);
-			if (revision == null) {
+			if (revision == null || overridden.contains(check.id()) || check.level().stricterThan(level)) {
 				continue;
 			}
-			CheckResult result = revision.check(metadata, spec);
+			CheckResult result = revision.check(podMetadata, podSpec);
 			if (!result.allowed()) {
 				forbidden.add(result);
 			}
 		}
+		return new AggregateResult(forbidden);
 	}
 
 }

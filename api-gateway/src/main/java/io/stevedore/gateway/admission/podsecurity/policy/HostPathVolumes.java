@@ -8,8 +8,7 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Volume;
 
 /**
- * Baseline: no hostPath volumes. Replaced by {@link RestrictedVolumes} at the restricted
- * level.
+ * Baseline: no hostPath volumes. Superseded by {@link RestrictedVolumes} at restricted.
  */
 final class HostPathVolumes {
 
@@ -17,8 +16,7 @@ final class HostPathVolumes {
 	}
 
 	static Check check() {
-		return Check.overlappingBaseline("hostPathVolumes",
-				Check.Revision.since(0, HostPathVolumes::hostPathVolumes1Dot0));
+		return Check.baseline("hostPathVolumes", Check.Revision.since(0, HostPathVolumes::hostPathVolumes1Dot0));
 	}
 
 	static CheckResult hostPathVolumes1Dot0(ObjectMeta metadata, PodSpec spec) {

@@ -19,7 +19,7 @@ final class RestrictedVolumes {
 	}
 
 	static Check check() {
-		return Check.restricted("restrictedVolumes",
+		return Check.restrictedOverriding("restrictedVolumes", "hostPathVolumes",
 				Check.Revision.since(0, RestrictedVolumes::restrictedVolumes1Dot0));
 	}
 

@@ -12,7 +12,7 @@ import io.fabric8.kubernetes.api.model.SeccompProfile;
 /**
  * Baseline: a seccomp profile, where set, is RuntimeDefault or Localhost. Before v1.19
  * the policy read the alpha annotations; from v1.19 the {@code seccompProfile} fields.
- * Replaced by {@link SeccompProfileRestricted} at the restricted level.
+ * Superseded by {@link SeccompProfileRestricted} at restricted from v1.19.
  */
 final class SeccompProfileBaseline {
 
@@ -24,7 +24,7 @@ final class SeccompProfileBaseline {
 	}
 
 	static Check check() {
-		return Check.overlappingBaseline("seccompProfile_baseline",
+		return Check.baseline("seccompProfile_baseline",
 				Check.Revision.since(0, SeccompProfileBaseline::seccompProfileBaseline1Dot0),
 				Check.Revision.since(19, SeccompProfileBaseline::seccompProfileBaseline1Dot19));
 	}

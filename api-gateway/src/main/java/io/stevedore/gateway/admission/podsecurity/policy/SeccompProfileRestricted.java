@@ -17,7 +17,7 @@ final class SeccompProfileRestricted {
 	}
 
 	static Check check() {
-		return Check.restricted("seccompProfile_restricted",
+		return Check.restrictedOverriding("seccompProfile_restricted", "seccompProfile_baseline",
 				Check.Revision.since(19, SeccompProfileRestricted::seccompProfileRestricted1Dot19), Check.Revision
 					.since(25, WindowsPods.exceptWindows(SeccompProfileRestricted::seccompProfileRestricted1Dot19)));
 	}

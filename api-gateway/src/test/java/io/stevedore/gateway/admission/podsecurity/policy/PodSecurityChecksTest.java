@@ -156,6 +156,27 @@ class PodSecurityChecksTest {
 								volumes: [{name: nfs, nfs: {server: 127.0.0.1, path: /}}]
 								""",
 						""),
+				arguments("at baseline the reasons follow Kubernetes' check IDs, the superseded checks among them",
+						"baseline:latest",
+						"""
+								hostNetwork: true
+								securityContext: {seccompProfile: {type: Unconfined}, sysctls: [{name: kernel.msgmax, value: "1"}]}
+								containers: [{name: c, image: busybox, securityContext: {privileged: true, capabilities: {add: [SYS_ADMIN]}}}]
+								volumes: [{name: h, hostPath: {path: /}}]
+								""",
+						"non-default capabilities (container \"c\" must not include \"SYS_ADMIN\" in securityContext.capabilities.add), "
+								+ "host namespaces (hostNetwork), hostPath volumes (volume \"h\"), "
+								+ "privileged (container \"c\" must not set securityContext.privileged=true), "
+								+ "seccompProfile (pod must not set securityContext.seccompProfile.type to \"Unconfined\"), "
+								+ "forbidden sysctls (kernel.msgmax)"),
+				arguments("before v1.19 restricted reads the seccomp annotations with baseline's check",
+						"restricted:v1.18",
+						"""
+								securityContext: {runAsNonRoot: true}
+								containers: [{name: c, image: busybox, securityContext: {allowPrivilegeEscalation: false}}]
+								""",
+						"seccompProfile (forbidden annotation seccomp.security.alpha.kubernetes.io/pod=\"unconfined\")",
+						"seccomp.security.alpha.kubernetes.io/pod: unconfined"),
 				arguments("privileged allows everything", "privileged:latest", """
 						hostNetwork: true
 						containers: [{name: c, image: busybox, securityContext: {privileged: true}}]
@@ -252,6 +273,12 @@ class PodSecurityChecksTest {
 						"allowPrivilegeEscalation != false (container \"c\" must set securityContext.allowPrivilegeEscalation=false), "
 								+ "unrestricted capabilities (container \"c\" must set securityContext.capabilities.drop=[\"ALL\"]), "
 								+ "seccompProfile (pod or container \"c\" must set securityContext.seccompProfile.type to \"RuntimeDefault\" or \"Localhost\")"),
+				arguments("before v1.22 restricted neither asks to drop ALL nor supersedes baseline's capability check",
+						"restricted:v1.21",
+						RESTRICTED_POD_SECURITY
+								+ "containers: [{name: c, image: busybox, securityContext: {allowPrivilegeEscalation: false, "
+								+ "capabilities: {add: [SYS_ADMIN]}}}]\n",
+						"non-default capabilities (container \"c\" must not include \"SYS_ADMIN\" in securityContext.capabilities.add)"),
 				arguments("a future version is evaluated as the newest known", "restricted:v1.99",
 						RESTRICTED_POD_SECURITY + "containers: [{name: c, image: busybox, securityContext: "
 								+ RESTRICTED_CONTAINER + "}]\n",
