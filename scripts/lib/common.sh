@@ -23,6 +23,14 @@ port_in_use() {
 	(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
+# True when PORT is in use at all: listened on, or the local end of some connection (a port in the
+# kernel's ephemeral range can be, and a server then fails to bind it). Without ss, listeners only.
+port_taken() {
+	port_in_use "$1" && return 0
+	command -v ss >/dev/null 2>&1 || return 1
+	[ -n "$(ss -Htan "sport = :$1" 2>/dev/null)" ]
+}
+
 # Who listens on PORT, for error messages ("" when ss cannot tell).
 port_owner() {
 	command -v ss >/dev/null 2>&1 || return 0

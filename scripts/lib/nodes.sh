@@ -29,12 +29,12 @@ validate_node_name() {
 		die_usage "'$name' is not a valid node name: a DNS-1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'worker-1')."
 }
 
-# The first port from NODE_PORT up that no node has, no control-plane component uses and nothing listens on.
+# The first port from NODE_PORT up that no node has, no control-plane component uses and no socket holds.
 node_free_port() {
 	local port=$NODE_PORT taken name
 	taken=" $PORT $GATEWAY_PORT $SCHEDULER_PORT $CONTROLLER_PORT $PROXY_PORT "
 	for name in $(node_names); do taken+="$(node_port "$name") "; done
-	while [[ "$taken" == *" $port "* ]] || port_in_use "$port"; do
+	while [[ "$taken" == *" $port "* ]] || port_taken "$port"; do
 		port=$((port + 1))
 		[ $port -le 65535 ] || die "no free port for a node agent above $NODE_PORT."
 	done
