@@ -64,7 +64,6 @@ public final class PodLogLocation {
 		if (nodeName == null || nodeName.isEmpty()) {
 			throw ApiException.badRequest("pod " + pod.getMetadata().getName() + " does not have a host assigned");
 		}
-		Node node = node(nodeName);
 		Map<String, String> params = new LinkedHashMap<>();
 		if (follow) {
 			params.put("follow", "true");
@@ -81,10 +80,7 @@ public final class PodLogLocation {
 		if (sinceTime != null) {
 			params.put("sinceTime", sinceTime);
 		}
-		StringBuilder url = new StringBuilder("http://").append(address(node))
-			.append(':')
-			.append(port(node))
-			.append("/containerLogs/")
+		StringBuilder url = new StringBuilder(agent(nodeName).toString()).append("/containerLogs/")
 			.append(encode(scope.namespace()))
 			.append('/')
 			.append(encode(scope.name()))
@@ -118,8 +114,17 @@ public final class PodLogLocation {
 		}
 	}
 
+	/**
+	 * The node agent of a node, {@code http://address:port} (the node's InternalIP and
+	 * status.daemonEndpoints.kubeletEndpoint port), as kube-apiserver finds a kubelet.
+	 */
+	public URI agent(String nodeName) {
+		Node node = node(nodeName);
+		return URI.create("http://" + address(node) + ":" + port(node));
+	}
+
 	/** kube-apiserver's ValidateContainer, with its exact messages. */
-	static String container(Pod pod, String container) {
+	public static String container(Pod pod, String container) {
 		List<String> names = new ArrayList<>();
 		if (pod.getSpec().getInitContainers() != null) {
 			pod.getSpec().getInitContainers().forEach(c -> names.add(c.getName()));

@@ -59,6 +59,23 @@ public interface ContainerRuntime {
 	ExecResult exec(String id, List<String> command, Duration timeout);
 
 	/**
+	 * Starts a command in a running container with its streams attached (kubectl exec).
+	 * @throws UnsupportedOperationException when the runtime has no streams (a fake)
+	 */
+	default StreamSession execStream(String id, List<String> command, boolean stdin, boolean tty) {
+		throw new UnsupportedOperationException("this runtime does not stream exec");
+	}
+
+	/**
+	 * Attaches to a running container's main process (kubectl attach); stdin only when
+	 * the container was created with it open.
+	 * @throws UnsupportedOperationException when the runtime has no streams (a fake)
+	 */
+	default StreamSession attachStream(String id, boolean stdin, boolean tty) {
+		throw new UnsupportedOperationException("this runtime does not stream attach");
+	}
+
+	/**
 	 * Writes the container's output, stdout and stderr interleaved, to {@code out} as it
 	 * comes; with {@code follow}, until the container stops. Returns when the output ends
 	 * or writing to {@code out} fails (the reader went away).

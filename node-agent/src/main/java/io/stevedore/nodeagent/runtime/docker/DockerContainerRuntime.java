@@ -50,6 +50,7 @@ import io.stevedore.nodeagent.runtime.RuntimeLabels;
 import io.stevedore.nodeagent.runtime.RuntimeUnavailableException;
 import io.stevedore.nodeagent.runtime.Sandbox;
 import io.stevedore.nodeagent.runtime.SandboxSpec;
+import io.stevedore.nodeagent.runtime.StreamSession;
 
 /**
  * {@link ContainerRuntime} on the Docker Engine through docker-java. The only class that
@@ -345,6 +346,59 @@ public final class DockerContainerRuntime implements ContainerRuntime, Closeable
 			Long exit = this.docker.inspectExecCmd(execId).exec().getExitCodeLong();
 			return new ExecResult(exit == null ? -1 : exit.intValue(), output.text(), false);
 		});
+	}
+
+	@Override
+	public StreamSession execStream(String id, List<String> command, boolean stdin, boolean tty) {
+		String execId = call("exec in " + id,
+				() -> this.docker.execCreateCmd(id)
+					.withCmd(command.toArray(String[]::new))
+					.withAttachStdin(stdin)
+					.withAttachStdout(true)
+					.withAttachStderr(true)
+					.withTty(tty)
+					.exec()
+					.getId());
+		HijackedStream stream = hijack("exec in " + id, "/exec/" + execId + "/start",
+				"{\"Detach\":false,\"Tty\":" + tty + "}", !tty);
+		return new DockerStreamSession(stream, (w, h) -> this.docker.resizeExecCmd(execId).withSize(h, w).exec(),
+				() -> {
+					// The stream ends a moment before the engine records the exit.
+					for (int i = 0; i < 100; i++) {
+						var inspected = this.docker.inspectExecCmd(execId).exec();
+						if (!Boolean.TRUE.equals(inspected.isRunning()) && inspected.getExitCodeLong() != null) {
+							return inspected.getExitCodeLong().intValue();
+						}
+						sleep(Duration.ofMillis(20));
+					}
+					return null;
+				});
+	}
+
+	@Override
+	public StreamSession attachStream(String id, boolean stdin, boolean tty) {
+		HijackedStream stream = hijack("attach to " + id,
+				"/containers/" + id + "/attach?stream=1&stdout=1&stderr=1&stdin=" + (stdin ? 1 : 0), null, !tty);
+		return new DockerStreamSession(stream, (w, h) -> this.docker.resizeContainerCmd(id).withSize(h, w).exec(),
+				() -> null);
+	}
+
+	private HijackedStream hijack(String what, String path, String body, boolean multiplexed) {
+		try {
+			return HijackedStream.open(this.dockerHost, path, body, multiplexed);
+		}
+		catch (java.io.IOException ex) {
+			throw new RuntimeUnavailableException(what + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	private static void sleep(Duration duration) {
+		try {
+			Thread.sleep(duration);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	@Override

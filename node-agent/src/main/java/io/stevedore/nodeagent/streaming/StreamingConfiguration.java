@@ -1,0 +1,69 @@
+package io.stevedore.nodeagent.streaming;
+
+import io.stevedore.nodeagent.pod.ContainerLogs;
+import io.stevedore.nodeagent.runtime.docker.DockerContainerRuntime;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
+import jakarta.websocket.DeploymentException;
+import jakarta.websocket.server.ServerContainer;
+import jakarta.websocket.server.ServerEndpointConfig;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.web.servlet.ServletContextInitializer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Puts the streaming endpoints on the agent's port, as the kubelet serves them next to
+ * /containerLogs, on Tomcat's own WebSocket implementation (which Spring Boot starts with
+ * the embedded Tomcat when tomcat-embed-websocket is on the classpath); the endpoints use
+ * the plain Jakarta WebSocket API so subprotocol negotiation is Tomcat's: the first of
+ * the client's protocols that {@link ChannelProtocol#SUPPORTED} has.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(name = "stevedore.node.enabled", havingValue = "true", matchIfMissing = true)
+public class StreamingConfiguration {
+
+	@Bean
+	ServletContextInitializer streamingEndpoints(ContainerLogs containers, DockerContainerRuntime runtime) {
+		// Endpoints are added once every initializer has run: Spring Boot starts Tomcat's
+		// WebSocket container (WsSci) in its own initializer, in no order relative to
+		// this one.
+		return servletContext -> servletContext.addListener(new ServletContextListener() {
+
+			@Override
+			public void contextInitialized(ServletContextEvent event) {
+				ServerContainer server = (ServerContainer) event.getServletContext()
+					.getAttribute(ServerContainer.class.getName());
+				if (server == null) {
+					throw new IllegalStateException("Tomcat's WebSocket container is not running: "
+							+ "exec and attach cannot be served (is tomcat-embed-websocket on the classpath?)");
+				}
+				try {
+					server.addEndpoint(endpoint("/exec/{namespace}/{pod}/{container}", containers, runtime, true));
+					server.addEndpoint(endpoint("/attach/{namespace}/{pod}/{container}", containers, runtime, false));
+				}
+				catch (DeploymentException ex) {
+					throw new IllegalStateException("cannot serve exec and attach", ex);
+				}
+			}
+
+		});
+	}
+
+	private static ServerEndpointConfig endpoint(String path, ContainerLogs containers, DockerContainerRuntime runtime,
+			boolean exec) {
+		return ServerEndpointConfig.Builder.create(StreamingEndpoint.class, path)
+			.subprotocols(ChannelProtocol.SUPPORTED)
+			.configurator(new ServerEndpointConfig.Configurator() {
+
+				@Override
+				public <T> T getEndpointInstance(Class<T> type) {
+					return type.cast(new StreamingEndpoint(containers, runtime, exec));
+				}
+
+			})
+			.build();
+	}
+
+}
