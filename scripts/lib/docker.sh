@@ -10,6 +10,9 @@
 NODE_LABEL=io.stevedore.node
 CLUSTER_LABEL=io.stevedore.cluster
 SANDBOX_IMAGE=stevedore/pause:1
+# The Docker bridge pods get their IPs on (node-agent's stevedore.node.pod-network default), shared by every
+# agent on the engine.
+POD_NETWORK=stevedore-pods
 
 # Fails with how to start the engine when `docker info` does not answer.
 require_docker_engine() {
@@ -100,4 +103,17 @@ kill_node_containers() {
 	[ -n "$ids" ] || return 0
 	# shellcheck disable=SC2086
 	docker kill $ids >/dev/null 2>&1 || true
+}
+
+# pod_network_gateway: the IPv4 address pods reach this machine on, the gateway of their bridge. `up` needs it
+# before any agent has started, so the bridge is created here when missing, as an agent creates it (driver
+# bridge, label io.stevedore.network=pods); an agent finding it then leaves it as it is. Prints nothing (and
+# succeeds) when the engine is unreachable.
+pod_network_gateway() {
+	command -v docker >/dev/null 2>&1 || return 0
+	timeout 10 docker network inspect "$POD_NETWORK" >/dev/null 2>&1 ||
+		timeout 10 docker network create --driver bridge --label io.stevedore.network=pods "$POD_NETWORK" \
+			>/dev/null 2>&1 || true
+	timeout 10 docker network inspect -f '{{range .IPAM.Config}}{{.Gateway}} {{end}}' "$POD_NETWORK" 2>/dev/null |
+		tr ' ' '\n' | grep -E '^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$' | head -n 1 || true
 }
