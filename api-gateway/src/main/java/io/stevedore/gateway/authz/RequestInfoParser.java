@@ -25,6 +25,11 @@ public final class RequestInfoParser {
 	/** Subresources of a namespace that keep {@code namespaces} as the resource. */
 	private static final Set<String> NAMESPACE_SUBRESOURCES = Set.of("status", "finalize");
 
+	/**
+	 * Pod subresources that connect to a process or a port (kube-apiserver's connecters).
+	 */
+	private static final Set<String> CONNECT = Set.of("exec", "attach", "portforward");
+
 	private RequestInfoParser() {
 	}
 
@@ -87,6 +92,12 @@ public final class RequestInfoParser {
 		}
 		if (name.isEmpty() && "delete".equals(verb)) {
 			verb = "deletecollection";
+		}
+		if ("get".equals(verb) && group.isEmpty() && "pods".equals(resource) && CONNECT.contains(subresource)) {
+			// A WebSocket exec, attach or port-forward is a GET but starts a process or a
+			// tunnel: kube-apiserver (AuthorizePodWebsocketUpgradeCreatePermission, on
+			// since 1.31) asks for create, as it does for the SPDY POST.
+			verb = "create";
 		}
 		return new RequestInfo(true, path, verb, group, version, namespace, resource, subresource, name);
 	}
