@@ -94,9 +94,10 @@ public class AdmissionConfiguration {
 	}
 
 	/**
-	 * Kubernetes' getServiceAccount: the cache, else the apiserver, ten times over about
-	 * a second for the {@code default} account (its controller may be about to create it
-	 * in a new namespace), once for any other.
+	 * Kubernetes' getServiceAccount: the cache, else the apiserver; for the
+	 * {@code default} account (its controller may be about to create it in a new
+	 * namespace) for about three seconds, twice Kubernetes' window because our
+	 * controllers share a small machine; once for any other.
 	 */
 	static ServiceAccountLookup serviceAccountLookup(InformerLister<ServiceAccount> accounts, KubernetesClient client) {
 		return (namespace, name) -> {
@@ -104,7 +105,7 @@ public class AdmissionConfiguration {
 			if (cached.isPresent()) {
 				return cached;
 			}
-			int attempts = ServiceAccountAdmission.DEFAULT_ACCOUNT.equals(name) ? 10 : 1;
+			int attempts = ServiceAccountAdmission.DEFAULT_ACCOUNT.equals(name) ? 20 : 1;
 			Duration pause = Duration.ofMillis(100 + ThreadLocalRandom.current().nextInt(100));
 			for (int attempt = 0; attempt < attempts; attempt++) {
 				if (attempt > 0) {

@@ -83,6 +83,12 @@ class AdmissionIT {
 	}
 
 	@Test
+	void thePluginsRunInKubernetesOrder() {
+		assertThat(cluster.gateway().getBean(AdmissionChain.class).plugins()).extracting(AdmissionPlugin::name)
+			.containsExactly("LimitRanger", "ServiceAccount", "PodSecurity", "Priority", "DefaultStorageClass");
+	}
+
+	@Test
 	void limitRangeDefaultsAndTheDefaultServiceAccountAppearOnACreatedPod() throws Exception {
 		admin.runWithInput(pod("plain", null), "create", "-f", "-").requireSuccess();
 
