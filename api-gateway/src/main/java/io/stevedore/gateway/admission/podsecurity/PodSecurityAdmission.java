@@ -57,9 +57,12 @@ public final class PodSecurityAdmission {
 
 	private final NamespaceLabels namespaces;
 
+	private final PodSecurityMetrics metrics;
+
 	public PodSecurityAdmission(Evaluator evaluator, PodSecurityProperties properties, ClusterReader cluster,
-			Clock clock) {
+			Clock clock, PodSecurityMetrics metrics) {
 		this.evaluator = evaluator;
+		this.metrics = metrics;
 		this.defaults = properties.defaults().policy();
 		this.exemptions = properties.exemptions();
 		this.cluster = cluster;
@@ -98,22 +101,27 @@ public final class PodSecurityAdmission {
 		}
 		Lookup lookup = lookup(attributes);
 		if (lookup.exempt() != null) {
+			this.metrics.exemption(attributes);
 			return lookup.exempt();
 		}
 		if (lookup.failure() != null) {
+			this.metrics.error(true, attributes);
 			String message = "failed to lookup namespace \"" + attributes.namespace() + "\"";
 			return new PodSecurityDecision(AdmissionDenied.internalError(message).status(), List.of(), Map
 				.of(ANNOTATION_PREFIX + "error", "Internal error occurred: " + message + ": " + lookup.failure()));
 		}
 		NamespacePolicy.Parsed policy = lookup.policy();
 		if (policy.errors().isEmpty() && policy.policy().fullyPrivileged()) {
+			this.metrics.evaluation(false, policy.policy().enforce(), "enforce", attributes);
 			return PodSecurityDecision.ALLOWED;
 		}
 		if (!(attributes.object() instanceof Pod pod)) {
+			this.metrics.error(true, attributes);
 			return badRequest("failed to decode pod");
 		}
 		if (AdmissionAttributes.UPDATE.equals(attributes.operation())) {
 			if (!(attributes.oldObject() instanceof Pod oldPod)) {
+				this.metrics.error(true, attributes);
 				return badRequest("failed to decode old pod");
 			}
 			if (!PodUpdates.significant(pod, oldPod)) {
@@ -129,10 +137,12 @@ public final class PodSecurityAdmission {
 		}
 		Lookup lookup = lookup(attributes);
 		if (lookup.exempt() != null) {
+			this.metrics.exemption(attributes);
 			return lookup.exempt();
 		}
 		// Only warn and audit apply, so a failure here admits (with the error audited).
 		if (lookup.failure() != null) {
+			this.metrics.error(true, attributes);
 			return erroneous("failed to lookup namespace \"" + attributes.namespace() + "\": " + lookup.failure());
 		}
 		NamespacePolicy.Parsed policy = lookup.policy();
@@ -141,6 +151,7 @@ public final class PodSecurityAdmission {
 			return PodSecurityDecision.ALLOWED;
 		}
 		if (attributes.object() == null) {
+			this.metrics.error(true, attributes);
 			return erroneous("failed to decode object: no object");
 		}
 		Optional<PodTemplates.PodParts> pod;
@@ -148,6 +159,7 @@ public final class PodSecurityAdmission {
 			pod = PodTemplates.extract(attributes.object());
 		}
 		catch (IllegalArgumentException ex) {
+			this.metrics.error(true, attributes);
 			return erroneous("failed to extract pod template: " + ex.getMessage());
 		}
 		if (pod.isEmpty()) {
@@ -192,12 +204,14 @@ public final class PodSecurityAdmission {
 	private PodSecurityDecision evaluate(NamespacePolicy.Parsed parsed, ObjectMeta metadata, PodSpec spec,
 			AdmissionAttributes attributes, boolean enforce) {
 		if (spec != null && this.exemptions.runtimeClass(spec.getRuntimeClassName())) {
+			this.metrics.exemption(attributes);
 			return PodSecurityDecision.exempt("runtimeClass");
 		}
 		NamespacePolicy policy = parsed.policy();
 		Map<String, String> annotations = new LinkedHashMap<>();
 		if (!parsed.errors().isEmpty()) {
 			annotations.put(ANNOTATION_PREFIX + "error", "Failed to parse policy: " + parsed.errorText());
+			this.metrics.error(false, attributes);
 		}
 		Map<LevelVersion, AggregateResult> results = new HashMap<>();
 		Status denial = null;
@@ -205,6 +219,7 @@ public final class PodSecurityAdmission {
 			annotations.put(ANNOTATION_PREFIX + "enforce-policy", policy.enforce().toString());
 			AggregateResult result = results.computeIfAbsent(policy.enforce(),
 					(levelVersion) -> this.evaluator.evaluate(levelVersion, metadata, spec));
+			this.metrics.evaluation(!result.allowed(), policy.enforce(), "enforce", attributes);
 			if (!result.allowed()) {
 				denial = AdmissionDenied
 					.forbidden(attributes,
@@ -215,6 +230,7 @@ public final class PodSecurityAdmission {
 		AggregateResult audit = results.computeIfAbsent(policy.audit(),
 				(levelVersion) -> this.evaluator.evaluate(levelVersion, metadata, spec));
 		if (!audit.allowed()) {
+			this.metrics.evaluation(true, policy.audit(), "audit", attributes);
 			annotations.put(ANNOTATION_PREFIX + "audit-violations",
 					"would violate PodSecurity \"" + policy.audit() + "\": " + audit.forbiddenDetail());
 		}
@@ -223,6 +239,7 @@ public final class PodSecurityAdmission {
 			AggregateResult warn = results.computeIfAbsent(policy.warn(),
 					(levelVersion) -> this.evaluator.evaluate(levelVersion, metadata, spec));
 			if (!warn.allowed()) {
+				this.metrics.evaluation(true, policy.warn(), "warn", attributes);
 				warnings.add("would violate PodSecurity \"" + policy.warn() + "\": " + warn.forbiddenDetail());
 			}
 		}

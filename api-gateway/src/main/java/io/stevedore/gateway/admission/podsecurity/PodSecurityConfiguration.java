@@ -3,8 +3,10 @@ package io.stevedore.gateway.admission.podsecurity;
 import java.time.Clock;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.stevedore.gateway.admission.podsecurity.policy.Evaluator;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -20,9 +22,14 @@ public class PodSecurityConfiguration {
 	}
 
 	@Bean
-	PodSecurityPlugin podSecurityPlugin(PodSecurityProperties properties, InformerClusterReader cluster) {
+	PodSecurityPlugin podSecurityPlugin(PodSecurityProperties properties, InformerClusterReader cluster,
+			ObjectProvider<MeterRegistry> registry) {
+		Evaluator evaluator = Evaluator.standard();
+		MeterRegistry meters = registry.getIfAvailable();
+		PodSecurityMetrics metrics = meters == null ? PodSecurityMetrics.NONE
+				: new PodSecurityMetrics(meters, evaluator.newestVersion().minor());
 		return new PodSecurityPlugin(
-				new PodSecurityAdmission(Evaluator.standard(), properties, cluster, Clock.systemUTC()));
+				new PodSecurityAdmission(evaluator, properties, cluster, Clock.systemUTC(), metrics));
 	}
 
 }

@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.stevedore.gateway.admission.AdmissionAttributes;
 import io.stevedore.gateway.admission.podsecurity.policy.Evaluator;
 import io.stevedore.gateway.authn.UserInfo;
@@ -53,6 +54,8 @@ class PodSecurityAdmissionTest {
 
 	private final FakeCluster cluster = new FakeCluster();
 
+	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
 	private PodSecurityAdmission admission = admission(defaults("privileged"),
 			exemptions(List.of(), List.of(), List.of()));
 
@@ -72,6 +75,31 @@ class PodSecurityAdmissionTest {
 		assertThat(decision.warnings()).isEmpty();
 		assertThat(decision.auditAnnotations()).containsEntry("pod-security.kubernetes.io/enforce-policy",
 				"restricted:latest");
+	}
+
+	@Test
+	void evaluationsAreCountedWithKubernetesMetricLabels() {
+		this.cluster.namespace("ns", Map.of("pod-security.kubernetes.io/enforce", "restricted",
+				"pod-security.kubernetes.io/warn", "baseline", "pod-security.kubernetes.io/warn-version", "v1.40"));
+
+		this.admission.validate(create("pods", pod(PRIVILEGED_POD)));
+		this.admission.validate(create("pods", pod(RESTRICTED_POD)));
+		this.admission.validate(create("deployments", deployment(PRIVILEGED_POD)));
+
+		assertThat(count("pod.security.evaluations", "decision", "deny", "mode", "enforce", "policy_level",
+				"restricted", "policy_version", "latest", "request_operation", "create", "resource", "pod",
+				"subresource", ""))
+			.isEqualTo(1);
+		assertThat(count("pod.security.evaluations", "decision", "allow", "mode", "enforce", "resource", "pod"))
+			.isEqualTo(1);
+		assertThat(count("pod.security.evaluations", "decision", "deny", "mode", "warn", "policy_level", "baseline",
+				"policy_version", "future", "resource", "controller"))
+			.isEqualTo(1);
+		assertThat(count("pod.security.evaluations", "mode", "audit")).isZero();
+	}
+
+	private double count(String name, String... tags) {
+		return this.meters.find(name).tags(tags).counters().stream().mapToDouble((counter) -> counter.count()).sum();
 	}
 
 	@Test
@@ -358,7 +386,7 @@ class PodSecurityAdmissionTest {
 	private PodSecurityAdmission admission(PodSecurityProperties.Defaults defaults,
 			PodSecurityProperties.Exemptions exemptions) {
 		return new PodSecurityAdmission(Evaluator.standard(), new PodSecurityProperties(defaults, exemptions),
-				this.cluster, Clock.systemUTC());
+				this.cluster, Clock.systemUTC(), new PodSecurityMetrics(this.meters, 32));
 	}
 
 	private static PodSecurityProperties.Defaults defaults(String enforce) {

@@ -70,6 +70,9 @@ class PodSecurityIT {
 				+ "\"restricted:latest\": " + RESTRICTED_DETAIL);
 		assertThat(admin.run("get", "pod", "p", "-n", "enforced").requireFailure().stderr())
 			.contains("pods \"p\" not found");
+		assertThat(admin.run("get", "--raw", "/actuator/prometheus").requireSuccess().stdout()).containsPattern(
+				"pod_security_evaluations_total\\{decision=\"deny\",mode=\"enforce\",policy_level=\"restricted\","
+						+ "policy_version=\"latest\",request_operation=\"create\",resource=\"pod\",subresource=\"\"\\} 1");
 	}
 
 	@Test
