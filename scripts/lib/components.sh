@@ -19,12 +19,12 @@ CONTROL_PLANE=(apiserver gateway scheduler controllers proxy)
 
 # The heap cap of each component (-Xmx); the rest of the JVM options are in process.sh.
 declare -A COMPONENT_HEAP=([apiserver]=192m [gateway]=128m [scheduler]=96m [controllers]=128m [proxy]=64m [node]=96m)
-# The young generation (-Xmn) of the components that idle most of the time. The serial collector otherwise
-# gives it a third of the heap, and an idle eden is still touched end to end between two collections: 8m
-# saves ~10 MiB of RSS per JVM (docs/benchmarks.md, "Local cluster footprint") for a minor collection every
-# few seconds of their slow allocation. The apiserver, the gateway and the proxy (Ingress) carry the request
-# traffic and keep the default.
-declare -A COMPONENT_YOUNG=([scheduler]=8m [controllers]=8m [node]=8m)
+# The young generation (-Xmn). The serial collector otherwise gives it a third of the heap, and eden is
+# touched end to end between two collections, idle or not: 8m saves 10-20 MiB of RSS per JVM
+# (docs/benchmarks.md, "Local cluster footprint") for more frequent, short minor collections. The apiserver
+# keeps the default: it carries every request and the watch fan-out. Heavy Ingress traffic through the proxy
+# wants a larger one: STEVEDORE_JAVA_OPTS=-Xmn64m (it comes last and wins).
+declare -A COMPONENT_YOUNG=([gateway]=8m [scheduler]=8m [controllers]=8m [proxy]=8m [node]=8m)
 
 # Sets PORT GATEWAY_PORT SCHEDULER_PORT CONTROLLER_PORT PROXY_PORT NODE_PORT from the environment (or the
 # Kubernetes defaults) and checks them.
