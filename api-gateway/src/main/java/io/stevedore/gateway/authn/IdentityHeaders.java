@@ -1,5 +1,6 @@
 package io.stevedore.gateway.authn;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,9 +37,30 @@ public final class IdentityHeaders {
 			}
 			headers.put(GROUP, List.copyOf(user.groups()));
 			for (Map.Entry<String, List<String>> extra : user.extra().entrySet()) {
-				headers.put(EXTRA_PREFIX + extra.getKey(), List.copyOf(extra.getValue()));
+				headers.put(EXTRA_PREFIX + escapeKey(extra.getKey()), List.copyOf(extra.getValue()));
 			}
 		}).build();
+	}
+
+	/**
+	 * An extra key as a header name, as client-go writes it and kube-apiserver's
+	 * request-header authenticator unescapes it: every byte that is not a legal header
+	 * name character (or is '%') percent-encoded. Keys such as
+	 * {@code authentication.kubernetes.io/pod-name} hold a '/', which no HTTP stack
+	 * accepts in a header name.
+	 */
+	static String escapeKey(String key) {
+		StringBuilder escaped = new StringBuilder();
+		for (byte b : key.getBytes(StandardCharsets.UTF_8)) {
+			int c = b & 0xff;
+			if (c < 128 && c != '%' && (Character.isLetterOrDigit(c) || "!#$&'*+-.^_`|~".indexOf(c) >= 0)) {
+				escaped.append((char) c);
+			}
+			else {
+				escaped.append('%').append(String.format("%02X", c));
+			}
+		}
+		return escaped.toString();
 	}
 
 	static void strip(HttpHeaders headers) {

@@ -46,6 +46,9 @@ public final class DefaultRoles {
 						rule(List.of("authorization.k8s.io"),
 								List.of("selfsubjectaccessreviews", "selfsubjectrulesreviews"), List.of("create")),
 						rule(List.of("authentication.k8s.io"), List.of("selfsubjectreviews"), List.of("create"))),
+				role("system:service-account-issuer-discovery",
+						nonResource(List.of("/.well-known/openid-configuration", "/.well-known/openid-configuration/",
+								"/openid/v1/jwks", "/openid/v1/jwks/"), List.of("get"))),
 				role("system:node", node()), role("system:kube-scheduler", scheduler()),
 				role("system:kube-controller-manager", controllerManager()), role("system:node-proxier", proxier()));
 	}
@@ -55,6 +58,7 @@ public final class DefaultRoles {
 				binding("system:discovery", "Group", "system:authenticated"),
 				binding("system:basic-user", "Group", "system:authenticated"),
 				binding("system:public-info-viewer", "Group", "system:authenticated", "system:unauthenticated"),
+				binding("system:service-account-issuer-discovery", "Group", "system:serviceaccounts"),
 				binding("system:node", "Group", "system:nodes"),
 				binding("system:kube-scheduler", "User", "system:kube-scheduler"),
 				binding("system:kube-controller-manager", "User", "system:kube-controller-manager"),

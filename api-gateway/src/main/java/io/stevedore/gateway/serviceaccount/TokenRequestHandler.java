@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.authentication.BoundObjectReference;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestSpec;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestStatus;
+import io.stevedore.gateway.protobuf.ProtobufMessage;
 import io.stevedore.gateway.status.StatusResponses;
 import reactor.core.publisher.Mono;
 
@@ -54,10 +55,10 @@ public final class TokenRequestHandler {
 		return request.bodyToMono(byte[].class).defaultIfEmpty(new byte[0]).flatMap((body) -> {
 			TokenRequest tokenRequest;
 			try {
-				tokenRequest = body.length == 0 ? new TokenRequest()
-						: StatusResponses.JSON.readValue(body, TokenRequest.class);
+				tokenRequest = body.length == 0 ? new TokenRequest() : ProtobufMessage.isKubernetesProtobuf(body)
+						? ProtobufTokenRequests.read(body) : StatusResponses.JSON.readValue(body, TokenRequest.class);
 			}
-			catch (IOException ex) {
+			catch (IOException | IllegalArgumentException ex) {
 				return status(StatusResponses.failure(400, "BadRequest",
 						"the body of the request was in an unknown format: " + ex.getMessage(), null));
 			}

@@ -94,7 +94,8 @@ class HelmChartTest {
 			.getTemplate()
 			.getSpec();
 		assertThat(gateway.getInitContainers()).singleElement()
-			.satisfies((init) -> assertThat(String.join(" ", init.getCommand())).contains("ca.crt", "ca.key"));
+			.satisfies(
+					(init) -> assertThat(String.join(" ", init.getCommand())).contains("ca.crt", "ca.key", "sa.key"));
 		assertThat(gateway.getVolumes())
 			.anyMatch((v) -> v.getSecret() != null && "rel-stevedore-ca".equals(v.getSecret().getSecretName()));
 
@@ -102,6 +103,7 @@ class HelmChartTest {
 		assertThat(ca.getMetadata().getAnnotations()).doesNotContainKey("helm.sh/hook");
 		assertThat(decode(ca.getData().get("ca.crt"))).startsWith("-----BEGIN CERTIFICATE-----");
 		assertThat(decode(ca.getData().get("ca.key"))).contains("PRIVATE KEY");
+		assertThat(decode(ca.getData().get("sa.key"))).startsWith("-----BEGIN RSA PRIVATE KEY-----");
 
 		NetworkPolicy apiserver = get(objects, "NetworkPolicy", "rel-stevedore-apiserver");
 		assertThat(apiserver.getSpec().getPodSelector().getMatchLabels()).containsEntry("app.kubernetes.io/component",
