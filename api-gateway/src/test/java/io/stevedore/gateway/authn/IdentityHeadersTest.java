@@ -17,8 +17,8 @@ class IdentityHeadersTest {
 		UserInfo user = new UserInfo("system:serviceaccount:ns:web", "sa-uid", List.of("system:serviceaccounts"),
 				Map.of("authentication.kubernetes.io/pod-name", List.of("web-0"), "scopes", List.of("a", "b")));
 
-		ServerHttpRequest forwarded = IdentityHeaders.apply(
-				MockServerHttpRequest.get("/api").header("X-Remote-Extra-Forged", "x").build(), user);
+		ServerHttpRequest forwarded = IdentityHeaders
+			.apply(MockServerHttpRequest.get("/api").header("X-Remote-Extra-Forged", "x").build(), user);
 
 		assertThat(forwarded.getHeaders().get("X-Remote-Extra-authentication.kubernetes.io%2Fpod-name"))
 			.containsExactly("web-0");

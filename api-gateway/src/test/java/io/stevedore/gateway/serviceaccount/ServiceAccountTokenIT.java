@@ -131,11 +131,13 @@ class ServiceAccountTokenIT {
 			.contains("\"web-0\"")
 			.contains(podUid);
 		// Forwarded with its extra (pod-name holds a '/') to the apiserver.
-		admin.run("create", "rolebinding", "web-view", "--clusterrole=view", "--serviceaccount=sa-it:web", "-n",
-				NAMESPACE)
+		admin
+			.run("create", "rolebinding", "web-view", "--clusterrole=view", "--serviceaccount=sa-it:web", "-n",
+					NAMESPACE)
 			.requireSuccess();
 		await().atMost(Duration.ofSeconds(20)).until(() -> web.run("get", "pods", "-n", NAMESPACE).succeeded());
-		// Kubernetes binds system:service-account-issuer-discovery to every ServiceAccount.
+		// Kubernetes binds system:service-account-issuer-discovery to every
+		// ServiceAccount.
 		assertThat(web.run("get", "--raw", "/openid/v1/jwks").requireSuccess().stdout()).contains("\"RS256\"");
 
 		admin.run("delete", "pod", "web-0", "-n", NAMESPACE, "--grace-period=0", "--force").requireSuccess();
