@@ -200,6 +200,36 @@ class PodSecurityAdmissionTest {
 	}
 
 	@Test
+	void anUpdateThatOnlyAddsASeccompAnnotationIsNotCheckedAsSinceKubernetes1Dot27() {
+		this.cluster.namespace("ns", Map.of("pod-security.kubernetes.io/enforce", "baseline"));
+		Pod old = pod(RESTRICTED_POD);
+		Pod annotated = new PodBuilder(old).editMetadata()
+			.addToAnnotations("container.seccomp.security.alpha.kubernetes.io/c", "unconfined")
+			.endMetadata()
+			.build();
+
+		assertThat(this.admission.validate(update("pods", annotated, old))).isEqualTo(PodSecurityDecision.ALLOWED);
+	}
+
+	@Test
+	void anUpdateThatAddsAnInitContainerIsChecked() {
+		this.cluster.namespace("ns", Map.of("pod-security.kubernetes.io/enforce", "baseline"));
+		Pod old = pod(RESTRICTED_POD);
+		Pod grown = new PodBuilder(old).editSpec()
+			.addNewInitContainer()
+			.withName("init")
+			.withImage("busybox")
+			.withNewSecurityContext()
+			.withPrivileged(true)
+			.endSecurityContext()
+			.endInitContainer()
+			.endSpec()
+			.build();
+
+		assertThat(this.admission.validate(update("pods", grown, old)).allowed()).isFalse();
+	}
+
+	@Test
 	void anUpdateThatChangesAnImageIsChecked() {
 		this.cluster.namespace("ns", Map.of("pod-security.kubernetes.io/enforce", "restricted"));
 		Pod old = pod(PRIVILEGED_POD);
