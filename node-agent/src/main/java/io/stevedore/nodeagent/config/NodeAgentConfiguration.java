@@ -5,7 +5,10 @@ import java.time.Clock;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stevedore.nodeagent.NodeAgent;
 import io.stevedore.nodeagent.pod.ContainerLogs;
+import io.stevedore.nodeagent.runtime.ContainerRuntime;
 import io.stevedore.nodeagent.runtime.docker.DockerContainerRuntime;
+import io.stevedore.nodeagent.runtime.simulated.SimulatedContainerRuntime;
+import io.stevedore.nodeagent.runtime.simulated.SimulatedRuntimeProperties;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -14,9 +17,11 @@ import org.springframework.context.annotation.Configuration;
 /**
  * The agent's beans. {@code stevedore.node.enabled=false} leaves only the web endpoints
  * (the actuator tests run that way, without Docker or an apiserver).
+ * {@code stevedore.node.runtime} chooses the engine: {@code docker} (the default) or
+ * {@code simulated}, which runs nothing and lets one machine carry many nodes.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(NodeAgentProperties.class)
+@EnableConfigurationProperties({ NodeAgentProperties.class, SimulatedRuntimeProperties.class })
 @org.springframework.boot.autoconfigure.condition.ConditionalOnProperty(name = "stevedore.node.enabled",
 		havingValue = "true", matchIfMissing = true)
 public class NodeAgentConfiguration {
@@ -27,17 +32,26 @@ public class NodeAgentConfiguration {
 	}
 
 	@Bean(destroyMethod = "close")
+	@org.springframework.boot.autoconfigure.condition.ConditionalOnProperty(name = "stevedore.node.runtime",
+			havingValue = "docker", matchIfMissing = true)
 	DockerContainerRuntime containerRuntime(NodeAgentProperties properties) {
 		return new DockerContainerRuntime(properties.dockerHost(), properties.clusterName());
 	}
 
 	@Bean
-	ContainerLogs containerLogs(NodeAgent agent, DockerContainerRuntime runtime, NodeIdentity identity) {
+	@org.springframework.boot.autoconfigure.condition.ConditionalOnProperty(name = "stevedore.node.runtime",
+			havingValue = "simulated")
+	SimulatedContainerRuntime simulatedContainerRuntime(SimulatedRuntimeProperties simulated, NodeIdentity identity) {
+		return new SimulatedContainerRuntime(simulated, identity.name(), Clock.systemUTC());
+	}
+
+	@Bean
+	ContainerLogs containerLogs(NodeAgent agent, ContainerRuntime runtime, NodeIdentity identity) {
 		return new ContainerLogs(agent::pod, runtime, identity.name());
 	}
 
 	@Bean
-	NodeAgent nodeAgent(KubernetesClient client, DockerContainerRuntime runtime, NodeAgentProperties properties,
+	NodeAgent nodeAgent(KubernetesClient client, ContainerRuntime runtime, NodeAgentProperties properties,
 			NodeIdentity identity) {
 		return new NodeAgent(client, runtime, properties, identity, Clock.systemUTC());
 	}

@@ -42,6 +42,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * ({@code --resolv-conf}); empty means none
  * @param endpointRemovalTimeout how long a deleted pod waits for every proxy to stop
  * routing to it before its containers get the stop signal
+ * @param runtime the container engine: {@code docker}, or {@code simulated} (runs
+ * nothing; many nodes on one machine, for scale tests)
  * @param clusterName the cluster this node belongs to: a label on every Docker object the
  * agent creates, and a filter on everything it lists, so that clusters sharing one Docker
  * engine never adopt or remove each other's containers
@@ -59,7 +61,7 @@ public record NodeAgentProperties(@DefaultValue("") String name, @DefaultValue("
 		@DefaultValue("5m") Duration crashLoopBackOffMax, @DefaultValue("16") int workers,
 		@DefaultValue("10.96.0.10") List<String> clusterDns, @DefaultValue("cluster.local") String clusterDomain,
 		@DefaultValue("/etc/resolv.conf") String resolvConf, @DefaultValue("10s") Duration endpointRemovalTimeout,
-		@DefaultValue(RuntimeLabels.DEFAULT_CLUSTER) String clusterName){
+		@DefaultValue(RuntimeLabels.DEFAULT_CLUSTER) String clusterName, @DefaultValue("docker") String runtime){
 
 	public NodeAgentProperties {
 		positive("stevedore.node.node-lease-duration", nodeLeaseDuration);
@@ -90,6 +92,10 @@ public record NodeAgentProperties(@DefaultValue("") String name, @DefaultValue("
 			}
 		}
 		RuntimeLabels.checkClusterName(clusterName);
+		if (!runtime.equals("docker") && !runtime.equals("simulated")) {
+			throw new IllegalArgumentException(
+					"stevedore.node.runtime must be \"docker\" or \"simulated\", got \"" + runtime + "\"");
+		}
 		if (workers < 1) {
 			throw new IllegalArgumentException("stevedore.node.workers must be at least 1, got " + workers);
 		}

@@ -1,7 +1,7 @@
 package io.stevedore.nodeagent.streaming;
 
 import io.stevedore.nodeagent.pod.ContainerLogs;
-import io.stevedore.nodeagent.runtime.docker.DockerContainerRuntime;
+import io.stevedore.nodeagent.runtime.ContainerRuntime;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import jakarta.websocket.DeploymentException;
@@ -25,7 +25,7 @@ import org.springframework.context.annotation.Configuration;
 public class StreamingConfiguration {
 
 	@Bean
-	ServletContextInitializer streamingEndpoints(ContainerLogs containers, DockerContainerRuntime runtime) {
+	ServletContextInitializer streamingEndpoints(ContainerLogs containers, ContainerRuntime runtime) {
 		// Endpoints are added once every initializer has run: Spring Boot starts Tomcat's
 		// WebSocket container (WsSci) in its own initializer, in no order relative to
 		// this one.
@@ -51,7 +51,7 @@ public class StreamingConfiguration {
 		});
 	}
 
-	private static ServerEndpointConfig endpoint(String path, ContainerLogs containers, DockerContainerRuntime runtime,
+	private static ServerEndpointConfig endpoint(String path, ContainerLogs containers, ContainerRuntime runtime,
 			boolean exec) {
 		return ServerEndpointConfig.Builder.create(StreamingEndpoint.class, path)
 			.subprotocols(ChannelProtocol.SUPPORTED)

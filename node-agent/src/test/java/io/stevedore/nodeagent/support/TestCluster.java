@@ -116,7 +116,7 @@ public final class TestCluster implements AutoCloseable {
 		}
 	}
 
-	private static int freePort() {
+	public static int freePort() {
 		try (ServerSocket socket = new ServerSocket()) {
 			socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
 			return socket.getLocalPort();

@@ -49,6 +49,9 @@ public final class Prober {
 				return result.exitCode() == 0 ? null : "command " + probe.getExec().getCommand() + " exited with "
 						+ result.exitCode() + ": " + result.output().strip();
 			}
+			if (this.runtime.simulated() && (probe.getHttpGet() != null || probe.getTcpSocket() != null)) {
+				return null;
+			}
 			if (probe.getHttpGet() != null) {
 				var get = probe.getHttpGet();
 				String host = get.getHost() == null || get.getHost().isEmpty() ? podIp : get.getHost();

@@ -1,0 +1,131 @@
+package io.stevedore.nodeagent.runtime.simulated;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.stevedore.nodeagent.support.TestCluster;
+import io.stevedore.nodeagent.support.TestPods;
+import io.stevedore.testsupport.docker.Docker;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Two node agents with the simulated runtime against the real apiserver: the real agent
+ * (registration, lease, pod sync, probes, status) on an engine that runs nothing, so pods
+ * go through their whole life without one Docker container.
+ */
+class SimulatedNodeIT {
+
+	@TempDir
+	static Path dir;
+
+	static TestCluster cluster;
+
+	static KubernetesClient client;
+
+	@BeforeAll
+	static void start() {
+		cluster = TestCluster.start(dir);
+		cluster.startNode("sim-a", "--stevedore.node.runtime=simulated", "--stevedore.node.simulated.cpus=64",
+				"--stevedore.node.simulated.pod-cidr=100.100.1.0/24");
+		// sim-b publishes its real port as the kubelet endpoint, so its pods' logs can be
+		// read.
+		int port = TestCluster.freePort();
+		cluster.startNode("sim-b", "--server.port=" + port, "--stevedore.node.port=" + port,
+				"--stevedore.node.runtime=simulated", "--stevedore.node.simulated.pod-cidr=100.100.2.0/24");
+		client = cluster.client();
+	}
+
+	@AfterAll
+	static void stop() {
+		if (cluster != null) {
+			cluster.close();
+		}
+	}
+
+	@Test
+	void simulatedNodesRegisterReadyWithTheirCapacityAndASimulatedRuntime() {
+		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+			var node = client.nodes().withName("sim-a").get();
+			assertThat(node).isNotNull();
+			assertThat(node.getStatus().getNodeInfo().getContainerRuntimeVersion()).isEqualTo("simulated://1.0.0");
+			assertThat(node.getStatus().getCapacity().get("cpu").toString()).isEqualTo("64");
+			assertThat(node.getStatus().getConditions())
+				.anySatisfy(c -> assertThat(c.getType() + "=" + c.getStatus()).isEqualTo("Ready=True"));
+			assertThat(client.nodes().withName("sim-b").get()).isNotNull();
+		});
+	}
+
+	@Test
+	void aPodWithAnHttpReadinessProbeRunsAndBecomesReadyWithAnAddressFromItsNodesBlock() {
+		String before = Docker.run("ps", "-aq", "--filter", "label=io.kubernetes.pod.name=sim-web");
+		Pod pod = TestPods.shell("sim-web", "sim-a", "httpd -f -p 8080")
+			.editSpec()
+			.editFirstContainer()
+			.withReadinessProbe(new ProbeBuilder().withNewHttpGet()
+				.withPath("/")
+				.withPort(new IntOrString(8080))
+				.endHttpGet()
+				.withPeriodSeconds(1)
+				.build())
+			.endContainer()
+			.endSpec()
+			.build();
+		client.pods().resource(pod).create();
+
+		Pod ready = TestPods.await(client, "sim-web", TestPods::ready);
+
+		assertThat(ready.getStatus().getPhase()).isEqualTo("Running");
+		assertThat(ready.getStatus().getPodIP()).startsWith("100.100.1.");
+		assertThat(Docker.run("ps", "-aq", "--filter", "label=io.kubernetes.pod.name=sim-web")).isEqualTo(before)
+			.isEmpty();
+	}
+
+	@Test
+	void aPodWhoseCommandExitsNonZeroFailsWithTheExitCodeAndOneThatSleepsSucceeds() {
+		client.pods()
+			.resource(TestPods.shell("sim-fail", "sim-b", "echo failing; exit 3")
+				.editSpec()
+				.withRestartPolicy("Never")
+				.endSpec()
+				.build())
+			.create();
+		client.pods()
+			.resource(TestPods.shell("sim-done", "sim-b", "sleep 1")
+				.editSpec()
+				.withRestartPolicy("Never")
+				.endSpec()
+				.build())
+			.create();
+
+		Pod failed = TestPods.await(client, "sim-fail", (p) -> "Failed".equals(p.getStatus().getPhase()));
+		Pod done = TestPods.await(client, "sim-done", (p) -> "Succeeded".equals(p.getStatus().getPhase()));
+
+		assertThat(failed.getStatus().getContainerStatuses().get(0).getState().getTerminated().getExitCode())
+			.isEqualTo(3);
+		assertThat(done.getStatus().getContainerStatuses().get(0).getState().getTerminated().getExitCode()).isZero();
+		assertThat(client.pods().inNamespace("default").withName("sim-fail").getLog()).isEqualTo("failing\n");
+	}
+
+	@Test
+	void aDeletedPodGoesAwayAndItsAddressIsFreedForTheNext() {
+		client.pods().resource(TestPods.sleeper("sim-gone", "sim-b")).create();
+		Pod running = TestPods.await(client, "sim-gone", (p) -> "Running".equals(p.getStatus().getPhase()));
+		assertThat(running.getStatus().getPodIP()).startsWith("100.100.2.");
+
+		client.pods().inNamespace("default").withName("sim-gone").delete();
+
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> client.pods().inNamespace("default").withName("sim-gone").get() == null);
+	}
+
+}
