@@ -130,8 +130,16 @@ public final class DefaultRoles {
 						READ),
 				rule(List.of("", "events.k8s.io"), List.of("events"), List.of("create", "patch", "update")),
 				rule(List.of(""), List.of("serviceaccounts/token"), List.of("create")),
+				// Kubernetes' system:node has no list/watch on Leases nor EndpointSlices:
+				// a
+				// kubelet only heartbeats its own Lease. A Stevedore node agent also
+				// stops a
+				// deleted pod only once no proxy routes to it, from informers on the
+				// EndpointSlices and on the proxies' applied-revision Leases
+				// (node-agent EndpointRemovalGate), so it needs both (read only).
 				rule(List.of("coordination.k8s.io"), List.of("leases"),
-						List.of("create", "delete", "get", "patch", "update")),
+						List.of("create", "delete", "get", "list", "patch", "update", "watch")),
+				rule(List.of("discovery.k8s.io"), List.of("endpointslices"), READ),
 				rule(List.of("authentication.k8s.io"), List.of("tokenreviews"), List.of("create")),
 				rule(List.of("authorization.k8s.io"), List.of("subjectaccessreviews"), List.of("create")));
 	}

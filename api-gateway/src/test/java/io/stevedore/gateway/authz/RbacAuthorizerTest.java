@@ -31,6 +31,8 @@ class RbacAuthorizerTest {
 
 	static final UserInfo ADMIN = UserInfo.of("admin", List.of("system:masters")).authenticated();
 
+	static final UserInfo NODE = UserInfo.of("system:node:n1", List.of("system:nodes")).authenticated();
+
 	static final UserInfo BUILDER = UserInfo.of("system:serviceaccount:ci:builder", List.of()).authenticated();
 
 	static Stream<Arguments> cases() {
@@ -69,6 +71,15 @@ class RbacAuthorizerTest {
 						RequestInfo.nonResource("/api", "get"), false),
 				Arguments.of("an aggregated ClusterRole holds the rules of the roles it selects", JANE,
 						RequestInfo.resource("get", "example.com", "", "widgets", "", "w"), true),
+				Arguments.of("system:node lets a node agent watch EndpointSlices in every namespace", NODE,
+						RequestInfo.resource("watch", "discovery.k8s.io", "", "endpointslices", "", ""), true),
+				Arguments.of("system:node lets a node agent list the proxies' Leases in kube-node-lease", NODE,
+						RequestInfo.resource("list", "coordination.k8s.io", "kube-node-lease", "leases", "", ""), true),
+				Arguments.of("system:node lets a node agent watch the proxies' Leases", NODE,
+						RequestInfo.resource("watch", "coordination.k8s.io", "kube-node-lease", "leases", "", ""),
+						true),
+				Arguments.of("system:node does not let a node agent write EndpointSlices", NODE,
+						RequestInfo.resource("create", "discovery.k8s.io", "default", "endpointslices", "", ""), false),
 				Arguments.of("a RoleBinding to a missing role grants nothing", BUILDER,
 						RequestInfo.resource("get", "", "ci", "pods", "", "p"), false));
 	}
