@@ -1,5 +1,6 @@
 package io.stevedore.e2e.stories;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -7,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -126,6 +128,62 @@ class LocalClusterStoriesE2E {
 		assertThat(logs.lines().filter(pods::contains).count()).as(logs).isEqualTo(3);
 		assertThat(logs).contains("Name:\tweb.default.svc.cluster.local").contains("Address: " + clusterIp);
 		ok("delete", "pod", "client", "--wait=false");
+
+		podsReachTheApi();
+	}
+
+	/**
+	 * In-cluster clients find the API as in Kubernetes: {@code kubernetes.default.svc}
+	 * resolves to the default/kubernetes Service, whose endpoint is the gateway as pods
+	 * reach it. Busybox resolves the name and connects through the ClusterIP; its wget
+	 * cannot speak TLS to the gateway's ECDSA certificate, so the HTTPS request is made
+	 * by curl in the pod's own network namespace (the same routes and Service rules),
+	 * verifying the gateway's certificate for that name against the cluster CA.
+	 */
+	private static void podsReachTheApi() {
+		String serviceIp = out("get", "service", "kubernetes", "-o", "jsonpath={.spec.clusterIP}");
+		ok("run", "api-client", "--image=" + TestImages.BUSYBOX, "--restart=Never", "--", "sh", "-c",
+				"nslookup kubernetes.default.svc.cluster.local && echo | timeout 5 nc kubernetes.default.svc 443"
+						+ " && echo reached the API && exec sleep 3600");
+		eventually("the api-client pod runs",
+				() -> "Running".equals(out("get", "pod", "api-client", "-o", "jsonpath={.status.phase}")));
+		eventually("the api-client pod reached the API through its Service",
+				() -> out("logs", "api-client").contains("reached the API"));
+		assertThat(out("logs", "api-client")).contains("Address: " + serviceIp);
+
+		String uid = out("get", "pod", "api-client", "-o", "jsonpath={.metadata.uid}");
+		String sandbox = Docker.run("ps", "-q", "--filter", "label=io.kubernetes.pod.uid=" + uid, "--filter",
+				"label=io.kubernetes.docker.type=podsandbox");
+		String pid = Docker.run("inspect", "-f", "{{.State.Pid}}", sandbox);
+		String ca = Path.of(stevedore.environment("STEVEDORE_HOME"), "pki", "ca.crt").toString();
+		assertThat(inPodNetwork(pid, "--cacert", ca, "--resolve", "kubernetes.default.svc:443:" + serviceIp,
+				"https://kubernetes.default.svc/version"))
+			.as("an anonymous GET /version through the Service, the certificate checked for its name")
+			.isEqualTo("200");
+		assertThat(inPodNetwork(pid, "--cacert", ca, "https://" + serviceIp + "/api/v1/namespaces"))
+			.as("an anonymous list through the ClusterIP, the certificate checked for the address")
+			.isEqualTo("403");
+		ok("delete", "pod", "api-client", "--wait=false");
+	}
+
+	/** The HTTP status curl gets in the network namespace of process {@code pid}. */
+	private static String inPodNetwork(String pid, String... curlArgs) {
+		List<String> command = new ArrayList<>(List.of("nsenter", "-t", pid, "-n", "curl", "-sS", "--max-time", "10",
+				"-o", "/dev/null", "-w", "%{http_code}"));
+		command.addAll(List.of(curlArgs));
+		try {
+			Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+			String output = new String(process.getInputStream().readAllBytes()).strip();
+			process.waitFor();
+			return output;
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("cannot run " + command + ": " + ex.getMessage(), ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("interrupted running " + command, ex);
+		}
 	}
 
 	@Test
