@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
 import io.fabric8.kubernetes.api.model.authentication.UserInfo;
+import io.fabric8.zjsonpatch.DiffFlags;
 import io.fabric8.zjsonpatch.JsonDiff;
 import io.stevedore.gateway.status.StatusResponses;
 
@@ -62,7 +63,11 @@ public final class AdmissionReviewHandler {
 			}
 			response.setAllowed(true);
 			if (before != null) {
-				JsonNode patch = JsonDiff.asJson(before, JSON.valueToTree(attributes.object()));
+				// add/remove/replace only: a "copy" from wherever an equal value happens
+				// to
+				// sit would tie the patch to unrelated fields.
+				JsonNode patch = JsonDiff.asJson(before, JSON.valueToTree(attributes.object()),
+						DiffFlags.dontNormalizeOpIntoMoveAndCopy());
 				if (!patch.isEmpty()) {
 					response.setPatchType("JSONPatch");
 					response.setPatch(Base64.getEncoder().encodeToString(JSON.writeValueAsBytes(patch)));

@@ -3,10 +3,12 @@ package io.stevedore.gateway.admission;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.stevedore.gateway.admission.AdmissionReviewHandler.Phase;
 import io.stevedore.gateway.status.StatusResponses;
@@ -35,7 +37,9 @@ class AdmissionReviewHandlerTest {
 		@Override
 		public void admit(AdmissionAttributes attributes) {
 			AdmissionReviewHandlerTest.this.calls.add("admit " + attributes.user().name());
-			((Pod) attributes.object()).getSpec().setServiceAccountName("default");
+			// Requests equal to the limits: the patch must add them, not copy the limits.
+			Container container = ((Pod) attributes.object()).getSpec().getContainers().get(0);
+			container.getResources().setRequests(new HashMap<>(container.getResources().getLimits()));
 			attributes.warn("defaulted the account");
 		}
 
@@ -79,8 +83,8 @@ class AdmissionReviewHandlerTest {
 		assertThat(response.path("allowed").asBoolean()).isTrue();
 		assertThat(response.path("patchType").asText()).isEqualTo("JSONPatch");
 		JsonNode patch = StatusResponses.JSON.readTree(Base64.getDecoder().decode(response.path("patch").asText()));
-		assertThat(patch.toString())
-			.isEqualTo("[{\"op\":\"add\",\"path\":\"/spec/serviceAccountName\",\"value\":\"default\"}]");
+		assertThat(patch.toString()).isEqualTo(
+				"[{\"op\":\"add\",\"path\":\"/spec/containers/0/resources/requests\"," + "\"value\":{\"cpu\":\"1\"}}]");
 		assertThat(response.path("warnings").get(0).asText()).isEqualTo("defaulted the account");
 		assertThat(this.calls).containsExactly("admit jane");
 	}
@@ -136,7 +140,7 @@ class AdmissionReviewHandlerTest {
 				 "name":"%s","namespace":"team",%s
 				 "userInfo":{"username":"jane","groups":["system:authenticated"]},
 				 "object":{"apiVersion":"v1","kind":"Pod","metadata":{"name":"%s","namespace":"team"},
-				  "spec":{"containers":[{"name":"c","image":"busybox"}]}},
+				  "spec":{"containers":[{"name":"c","image":"busybox","resources":{"limits":{"cpu":"1"}}}]}},
 				 "dryRun":false}}
 				""".formatted(name, op, name);
 	}
