@@ -1,5 +1,7 @@
 package io.stevedore.apiserver.admission;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -39,7 +41,11 @@ public record AdmissionUser(String name, String uid, List<String> groups, Map<St
 		for (String header : Collections.list(request.getHeaderNames())) {
 			String lower = header.toLowerCase(Locale.ROOT);
 			if (lower.startsWith(EXTRA_PREFIX)) {
-				extra.computeIfAbsent(lower.substring(EXTRA_PREFIX.length()), (key) -> new ArrayList<>())
+				// Keys are percent-escaped in header names ("...%2fpod-name"), as
+				// client-go does.
+				String key = URLDecoder.decode(lower.substring(EXTRA_PREFIX.length()).replace("+", "%2B"),
+						StandardCharsets.UTF_8);
+				extra.computeIfAbsent(key, (ignored) -> new ArrayList<>())
 					.addAll(Collections.list(request.getHeaders(header)));
 			}
 		}
