@@ -78,7 +78,8 @@ public class SecurityConfiguration {
 		if (properties.tokenAuthFile() != null && !properties.tokenAuthFile().isBlank()) {
 			authenticators.add(StaticTokenAuthenticator.fromFile(Path.of(properties.tokenAuthFile())));
 		}
-		authenticators.add(new ServiceAccountTokenAuthenticator(serviceAccountTokens, serviceAccountTokenObjects));
+		authenticators.add(new ServiceAccountTokenAuthenticator(serviceAccountTokens, serviceAccountTokenObjects,
+				properties.serviceAccountTokens().cacheTtl()));
 		return new RequestAuthenticator(authenticators);
 	}
 

@@ -1,9 +1,15 @@
 package io.stevedore.gateway.authn;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.stevedore.gateway.serviceaccount.BoundObject;
 import io.stevedore.gateway.serviceaccount.InvalidTokenException;
@@ -44,13 +50,33 @@ public final class ServiceAccountTokenAuthenticator implements Authenticator {
 
 	public static final String EXTRA_CREDENTIAL_ID = "authentication.kubernetes.io/credential-id";
 
+	/**
+	 * Above this many cached tokens, expired ones are dropped (and all, if that is not
+	 * enough).
+	 */
+	static final int MAX_CACHED_TOKENS = 10_000;
+
 	private final ServiceAccountTokens tokens;
 
 	private final ObjectLookup objects;
 
+	private final Duration successTtl;
+
+	private final ConcurrentHashMap<String, Accepted> accepted = new ConcurrentHashMap<>();
+
 	public ServiceAccountTokenAuthenticator(ServiceAccountTokens tokens, ObjectLookup objects) {
+		this(tokens, objects, Duration.ZERO);
+	}
+
+	/**
+	 * @param successTtl how long an accepted token is accepted again without checking, as
+	 * kube-apiserver caches token authentication successes (10s there): a signature check
+	 * costs far more than a hash. Zero checks every time.
+	 */
+	public ServiceAccountTokenAuthenticator(ServiceAccountTokens tokens, ObjectLookup objects, Duration successTtl) {
 		this.tokens = tokens;
 		this.objects = objects;
+		this.successTtl = successTtl;
 	}
 
 	/** Blocks on the lookups: for callers off the event loop only (tests). */
@@ -66,6 +92,34 @@ public final class ServiceAccountTokenAuthenticator implements Authenticator {
 	}
 
 	public Mono<Authentication> authenticate(String token) {
+		if (this.successTtl.isZero() || this.successTtl.isNegative()) {
+			return check(token, null);
+		}
+		String key = digest(token);
+		Accepted hit = this.accepted.get(key);
+		if (hit != null && this.tokens.clock().instant().isBefore(hit.until())) {
+			return Mono.just(new Authentication.Authenticated(hit.user()));
+		}
+		return check(token, key);
+	}
+
+	private void remember(String key, UserInfo user, Instant tokenExpires) {
+		Instant now = this.tokens.clock().instant();
+		if (this.accepted.size() >= MAX_CACHED_TOKENS) {
+			this.accepted.values().removeIf((entry) -> !now.isBefore(entry.until()));
+			if (this.accepted.size() >= MAX_CACHED_TOKENS) {
+				this.accepted.clear();
+			}
+		}
+		// Never past the token's own expiry.
+		Instant until = now.plus(this.successTtl);
+		this.accepted.put(key, new Accepted(user, until.isBefore(tokenExpires) ? until : tokenExpires));
+	}
+
+	/**
+	 * @param cacheKey where an acceptance is remembered; null for nowhere
+	 */
+	private Mono<Authentication> check(String token, String cacheKey) {
 		TokenClaims claims;
 		try {
 			claims = this.tokens.verify(token);
@@ -75,12 +129,17 @@ public final class ServiceAccountTokenAuthenticator implements Authenticator {
 		}
 		return check(ObjectKind.SERVICE_ACCOUNT, claims.namespace(),
 				new BoundObject(claims.serviceAccountName(), claims.serviceAccountUid()))
-			.switchIfEmpty(
-					Mono.defer(() -> claims.pod() != null ? check(ObjectKind.POD, claims.namespace(), claims.pod())
-							: claims.secret() != null ? check(ObjectKind.SECRET, claims.namespace(), claims.secret())
-									: Mono.empty()))
+			.switchIfEmpty(Mono.defer(() -> claims.pod() != null
+					? check(ObjectKind.POD, claims.namespace(), claims.pod()) : claims.secret() != null
+							? check(ObjectKind.SECRET, claims.namespace(), claims.secret()) : Mono.empty()))
 			.map(this::refused)
-			.defaultIfEmpty(new Authentication.Authenticated(user(claims)))
+			.switchIfEmpty(Mono.fromSupplier(() -> {
+				UserInfo user = user(claims);
+				if (cacheKey != null) {
+					remember(cacheKey, user, claims.expiresAt());
+				}
+				return new Authentication.Authenticated(user);
+			}))
 			.onErrorResume((ex) -> {
 				// Unknown is not valid: a token whose objects cannot be checked is
 				// refused.
@@ -132,6 +191,19 @@ public final class ServiceAccountTokenAuthenticator implements Authenticator {
 		return new UserInfo(claims.subject(), claims.serviceAccountUid(),
 				List.of(ALL_SERVICE_ACCOUNTS, ALL_SERVICE_ACCOUNTS + ":" + claims.namespace()), extra)
 			.authenticated();
+	}
+
+	private static String digest(String token) {
+		try {
+			return HexFormat.of()
+				.formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private record Accepted(UserInfo user, Instant until) {
 	}
 
 }

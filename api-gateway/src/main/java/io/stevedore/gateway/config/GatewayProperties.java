@@ -87,7 +87,8 @@ public record GatewayProperties(@DefaultValue("http://127.0.0.1:8080") List<URI>
 	 * {@code --api-audiences}); the issuer when empty. Also the audiences of a
 	 * TokenRequest that names none.
 	 * @param cacheTtl how long the authenticator trusts what it read of a token's
-	 * ServiceAccount, pod or secret: the longest a deleted one's tokens still work
+	 * ServiceAccount, pod or secret, and a token it accepted: a deleted object's tokens
+	 * work at most twice this long
 	 */
 	public record ServiceAccountTokens(@DefaultValue("https://kubernetes.default.svc.cluster.local") String issuer,
 			List<String> apiAudiences, @DefaultValue("5s") Duration cacheTtl) {

@@ -191,6 +191,63 @@ class ServiceAccountTokenAuthenticatorTest {
 			.isEqualTo(Authentication.NO_CREDENTIALS);
 	}
 
+	@Test
+	void anAcceptedTokenIsAcceptedAgainFromTheCacheForTheTtlThenCheckedAgain() {
+		MutableClock clock = new MutableClock(this.now);
+		ServiceAccountTokens ticking = new ServiceAccountTokens(KEYS, ISSUER, List.of(ISSUER), clock);
+		ServiceAccountTokenAuthenticator cached = new ServiceAccountTokenAuthenticator(ticking, this.objects,
+				Duration.ofSeconds(5));
+		String token = ticking.sign(claims(ISSUER, List.of(ISSUER), this.now));
+		assertThat(cached.authenticate(token).block()).isInstanceOf(Authentication.Authenticated.class);
+
+		this.cluster.remove("SERVICE_ACCOUNT/team/robot");
+		clock.now = this.now.plusSeconds(4);
+		assertThat(cached.authenticate(token).block()).isInstanceOf(Authentication.Authenticated.class);
+
+		clock.now = this.now.plusSeconds(5);
+		assertThat(cached.authenticate(token).block()).isInstanceOfSatisfying(Authentication.Rejected.class,
+				(rejected) -> assertThat(rejected.reason()).contains("serviceaccounts team/robot has been deleted"));
+	}
+
+	@Test
+	void aCachedTokenIsNeverAcceptedPastItsExpiry() {
+		MutableClock clock = new MutableClock(this.now);
+		ServiceAccountTokens ticking = new ServiceAccountTokens(KEYS, ISSUER, List.of(ISSUER), clock);
+		ServiceAccountTokenAuthenticator cached = new ServiceAccountTokenAuthenticator(ticking, this.objects,
+				Duration.ofHours(2));
+		String token = ticking.sign(claims(ISSUER, List.of(ISSUER), this.now));
+		assertThat(cached.authenticate(token).block()).isInstanceOf(Authentication.Authenticated.class);
+
+		clock.now = this.now.plus(Duration.ofHours(1)).plusSeconds(61);
+		assertThat(cached.authenticate(token).block()).isInstanceOfSatisfying(Authentication.Rejected.class,
+				(rejected) -> assertThat(rejected.reason()).contains("token expired"));
+	}
+
+	static final class MutableClock extends Clock {
+
+		Instant now;
+
+		MutableClock(Instant now) {
+			this.now = now;
+		}
+
+		@Override
+		public ZoneOffset getZone() {
+			return ZoneOffset.UTC;
+		}
+
+		@Override
+		public Clock withZone(java.time.ZoneId zone) {
+			return this;
+		}
+
+		@Override
+		public Instant instant() {
+			return this.now;
+		}
+
+	}
+
 	private TokenClaims claims(String issuer, List<String> audiences, Instant issuedAt) {
 		return new TokenClaims(issuer, audiences, "team", "robot", "sa-uid-1", new BoundObject("web-0", "pod-uid-1"),
 				null, null, "jti-1", issuedAt, issuedAt.plus(Duration.ofHours(1)));
