@@ -7,8 +7,6 @@
 # $STEVEDORE_HOME/cluster.env records the options and ports the cluster was started with, so a second `up`
 # can tell "already up" from "up, but not the way you ask now", and every other command finds the ports.
 
-SIMULATED_NOT_AVAILABLE="the simulated runtime is not written yet: only '--runtime docker' (the default) runs pods."
-
 cluster_env_file() { echo "$STEVEDORE_HOME/cluster.env"; }
 
 # Shows a Redis URL without its password.
@@ -81,8 +79,7 @@ cluster_up() {
 		nodes=$((10#$nodes))
 	fi
 	case "${runtime:-docker}" in
-	docker) ;;
-	simulated) die "--runtime simulated: $SIMULATED_NOT_AVAILABLE" "Run './stevedore up' without --runtime." ;;
+	docker | simulated) ;;
 	*) die_usage "--runtime: '$runtime' is neither 'docker' nor 'simulated'." ;;
 	esac
 	[ -n "$store" ] || store=embedded
@@ -91,24 +88,24 @@ cluster_up() {
 
 	mkdir -p "$STEVEDORE_HOME"
 	if component_pid apiserver >/dev/null; then
-		cluster_already_up "$store" "$store_given" "$PORT" "$nodes"
+		cluster_already_up "$store" "$store_given" "$PORT" "$nodes" "$runtime"
 		return
 	fi
 
 	stevedore_find_jdk || exit 1
 	require_command curl "check the components' health" curl
 	require_command kubectl "check that the nodes are Ready" kubectl
-	STORE=$store RUNTIME=docker
+	STORE=$store RUNTIME=${runtime:-docker}
 	SERVICE_CIDR=$(service_cidr)
 	CLUSTER_NAME=$(default_cluster_name)
 	local names=() name
 	mapfile -t names < <(cluster_node_plan "$nodes")
-	[ ${#names[@]} -eq 0 ] || require_docker_engine
+	[ ${#names[@]} -eq 0 ] || [ "$RUNTIME" != docker ] || require_docker_engine
 	check_ports_free "${names[@]}"
 	[ "$store" = embedded ] || check_redis_reachable "$store"
 	build_if_needed
 	install_jars
-	[ ${#names[@]} -eq 0 ] || ensure_sandbox_image
+	[ ${#names[@]} -eq 0 ] || [ "$RUNTIME" != docker ] || ensure_sandbox_image
 	write_cluster_env
 
 	say "starting the apiserver on $(apiserver_url) (store: $(store_description "$STORE")) ..."
@@ -197,6 +194,14 @@ store_description() {
 	fi
 }
 
+runtime_description() {
+	if [ "$1" = simulated ]; then
+		echo "simulated (node agents run no containers; pods get addresses of 100.64.0.0/10)"
+	else
+		echo "docker, $(docker_host)"
+	fi
+}
+
 # Reads cluster.env: the options and ports the cluster runs with.
 load_cluster_env() {
 	STORE=embedded RUNTIME=docker PORT=8080 GATEWAY_PORT=6443 SCHEDULER_PORT=10259 CONTROLLER_PORT=10257
@@ -208,8 +213,11 @@ load_cluster_env() {
 
 # Options not given on the command line mean "as it runs"; only the ones given are compared.
 cluster_already_up() {
-	local store=$1 store_given=$2 port=$3 nodes=$4 differences=() registered
+	local store=$1 store_given=$2 port=$3 nodes=$4 runtime=$5 differences=() registered
 	load_cluster_env
+	if [ -n "$runtime" ] && [ "$runtime" != "$RUNTIME" ]; then
+		differences+=("its nodes use --runtime $RUNTIME, not $runtime")
+	fi
 	if [ "$store_given" = true ] && [ "$store" != "$STORE" ]; then
 		differences+=("it uses --store $(redact_url "$STORE"), not $(redact_url "$store")")
 	fi
@@ -245,6 +253,7 @@ cluster_print_summary() {
 			"$(component_log "$(node_component "$name")")"
 	done
 	echo "  store:      $(store_description "$STORE")"
+	echo "  runtime:    $(runtime_description "$RUNTIME")"
 	echo "  kubeconfig: $(stevedore_kubeconfig) (context $STEVEDORE_CONTEXT, via the gateway $(gateway_url))"
 }
 
@@ -339,6 +348,7 @@ cluster_status() {
 			"$(component_address "$(node_component "$name")")"
 	done
 	echo "  store:      $(store_description "$STORE")"
+	echo "  runtime:    $(runtime_description "$RUNTIME")"
 	echo "  kubeconfig: $(stevedore_kubeconfig) (context $STEVEDORE_CONTEXT)"
 	[ "$healthy" = true ]
 }

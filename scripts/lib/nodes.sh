@@ -60,6 +60,7 @@ node_start() {
 		die "port $port on 127.0.0.1 is already in use${owner:+ by $owner}; node $name's agent needs it." \
 			"Stop what listens there, or remove the node ('./stevedore node rm $name') and add it again."
 	fi
+	# shellcheck disable=SC2046 # node_runtime_options prints separate options
 	component_start "$component" "${COMPONENT_HEAP[node]}" -jar "$(component_jar node)" \
 		--server.address=127.0.0.1 --server.port="$port" \
 		--stevedore.apiserver.url="$(apiserver_url)" \
@@ -70,7 +71,17 @@ node_start() {
 		--stevedore.node.root-dir="$(node_dir "$name")/root" \
 		--stevedore.node.sandbox-image="$SANDBOX_IMAGE" \
 		--stevedore.node.cluster-dns="$(cluster_dns_address)" \
-		--stevedore.node.cluster-name="$CLUSTER_NAME"
+		--stevedore.node.cluster-name="$CLUSTER_NAME" \
+		$(node_runtime_options "$port")
+}
+
+# node_runtime_options PORT: the agent's runtime; simulated nodes each get a /20 of 100.64.0.0/10 for their
+# pods' addresses, numbered by the agent's port (unique in the cluster) so no two nodes share one.
+node_runtime_options() {
+	[ "${RUNTIME:-docker}" = simulated ] || return 0
+	local index=$(($1 - NODE_PORT))
+	[ $index -ge 0 ] && [ $index -lt 1024 ] || index=$(($1 % 1024))
+	echo "--stevedore.node.runtime=simulated --stevedore.node.simulated.pod-cidr=100.$((64 + index / 16)).$((index % 16 * 16)).0/20"
 }
 
 # Prints "NAME STATUS" for every Node the API knows (STATUS: the Ready condition, True/False/Unknown).
@@ -146,8 +157,10 @@ node_add() {
 		die "the Docker engine already has containers of node $name of this cluster ($(node_filters "$name"))." \
 			"Remove them with 'docker rm -f', or choose another name."
 	fi
-	require_docker_engine
-	ensure_sandbox_image
+	if [ "${RUNTIME:-docker}" = docker ]; then
+		require_docker_engine
+		ensure_sandbox_image
+	fi
 	node_register "$name"
 	say "adding node $name (agent on 127.0.0.1:$(node_port "$name")) ..."
 	node_start "$name"
@@ -176,7 +189,7 @@ node_start_verb() {
 		say "node $name already runs (pid $(component_pid "$(node_component "$name")"))."
 		return 0
 	fi
-	require_docker_engine
+	[ "${RUNTIME:-docker}" != docker ] || require_docker_engine
 	say "starting node $name (agent on 127.0.0.1:$(node_port "$name")) ..."
 	node_start "$name"
 	wait_nodes_ready "$name"

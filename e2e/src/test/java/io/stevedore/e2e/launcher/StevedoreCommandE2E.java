@@ -177,10 +177,10 @@ class StevedoreCommandE2E {
 
 	@Test
 	@Order(7)
-	void theSimulatedRuntimeAndBadNodeNamesAreRefusedAndChangeNothing() {
+	void anotherRuntimeAndBadNodeNamesAreRefusedAndChangeNothing() {
 		StevedoreCommand.Result simulated = stevedore.run("up", "--runtime", "simulated");
 		assertThat(simulated.exitCode()).as(simulated.toString()).isEqualTo(1);
-		assertThat(simulated.stderr()).contains("the simulated runtime is not written yet");
+		assertThat(simulated.stderr()).contains("its nodes use --runtime docker, not simulated");
 
 		StevedoreCommand.Result badName = stevedore.run("node", "add", "Worker_1");
 		assertThat(badName.exitCode()).as(badName.toString()).isEqualTo(2);

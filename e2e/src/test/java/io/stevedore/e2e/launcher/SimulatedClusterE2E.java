@@ -1,0 +1,138 @@
+package io.stevedore.e2e.launcher;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import io.stevedore.testsupport.docker.Docker;
+import io.stevedore.testsupport.kubectl.Kubectl;
+import io.stevedore.testsupport.kubectl.KubectlResult;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@code ./stevedore up --nodes 3 --runtime simulated}: the whole control plane and three
+ * real node agents on the simulated runtime. A Deployment spreads over the nodes and
+ * rolls, a stopped node's pods come back on the others, a second {@code up} names the
+ * runtime that differs — and the Docker engine never gets a container of this cluster.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SimulatedClusterE2E {
+
+	private static final Duration WAIT = Duration.ofMinutes(3);
+
+	@TempDir
+	static Path temp;
+
+	static StevedoreCommand stevedore;
+
+	static Kubectl kubectl;
+
+	@BeforeAll
+	static void up() {
+		stevedore = StevedoreCommand.of(temp.resolve("state"), temp.resolve("home"), FreePorts.next());
+		StevedoreCommand.Result up = stevedore.run("up", "--nodes", "3", "--runtime", "simulated");
+		assertThat(up.exitCode()).as(up.toString()).isZero();
+		assertThat(up.stdout()).contains("runtime:    simulated");
+		kubectl = Kubectl.forKubeconfig(temp.resolve("home/.kube/config"), temp.resolve("home"))
+			.withTimeout(WAIT.plusSeconds(30));
+	}
+
+	@AfterAll
+	static void down() {
+		if (stevedore != null) {
+			StevedoreCommand.Result down = stevedore.run("down", "--purge");
+			assertThat(down.exitCode()).as(down.toString()).isZero();
+		}
+	}
+
+	@Test
+	@Order(1)
+	void theNodesAreReadyOnTheSimulatedRuntime() {
+		String runtimes = ok("get", "nodes", "-o", "jsonpath={.items[*].status.nodeInfo.containerRuntimeVersion}");
+
+		assertThat(runtimes.split(" ")).hasSize(3).containsOnly("simulated://1.0.0");
+	}
+
+	@Test
+	@Order(2)
+	void aDeploymentOfThirtyRunsSpreadOverTheNodesAndRollsToANewImage() {
+		ok("create", "deployment", "web", "--image=registry.invalid/web:1", "--replicas=30", "--port=80");
+		ok("rollout", "status", "deployment/web", "--timeout=" + WAIT.toSeconds() + "s");
+
+		Map<String, Long> perNode = podsPerNode();
+		assertThat(perNode).hasSize(3);
+		assertThat(perNode.values()).allSatisfy((count) -> assertThat(count).isBetween(5L, 15L));
+		assertThat(ok("get", "pods", "-l", "app=web", "-o", "jsonpath={.items[*].status.podIP}").split(" "))
+			.hasSize(30)
+			.doesNotHaveDuplicates()
+			.allSatisfy((ip) -> assertThat(ip).startsWith("100."));
+
+		ok("set", "image", "deployment/web", "web=registry.invalid/web:2");
+		ok("rollout", "status", "deployment/web", "--timeout=" + WAIT.toSeconds() + "s");
+		assertThat(ok("get", "pods", "-l", "app=web", "-o", "jsonpath={.items[*].spec.containers[0].image}"))
+			.doesNotContain("web:1");
+		for (int node = 1; node <= 3; node++) {
+			assertThat(Docker.run("ps", "-aq", "--filter", "label=io.stevedore.node=" + stevedore.nodeName(node)))
+				.as("Docker containers of simulated node %d", node)
+				.isEmpty();
+		}
+	}
+
+	@Test
+	@Order(3)
+	void aStoppedNodesPodsAreReplacedOnTheOthers() {
+		StevedoreCommand.Result stop = stevedore.run("node", "stop", stevedore.nodeName(3));
+		assertThat(stop.exitCode()).as(stop.toString()).isZero();
+
+		await().atMost(WAIT).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+			KubectlResult pods = kubectl.run("get", "pods", "-l", "app=web", "-o",
+					"jsonpath={range .items[*]}{.spec.nodeName} {.status.phase} {.metadata.deletionTimestamp}"
+							+ "{\"\\n\"}{end}");
+			assertThat(pods.exitCode()).as(pods.describe()).isZero();
+			// Pods of the dead node stay Terminating until it comes back or is removed, as
+			// in Kubernetes; the replacements are the live, Running ones.
+			Map<String, Long> live = pods.stdout()
+				.lines()
+				.map(String::strip)
+				.filter((line) -> line.endsWith(" Running"))
+				.map((line) -> line.substring(0, line.indexOf(' ')))
+				.collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+			assertThat(live).doesNotContainKey(stevedore.nodeName(3))
+				.containsOnlyKeys(stevedore.nodeName(1), stevedore.nodeName(2));
+			assertThat(live.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(30);
+		});
+	}
+
+	@Test
+	@Order(4)
+	void aSecondUpWithTheDockerRuntimeSaysWhatDiffers() {
+		StevedoreCommand.Result again = stevedore.run("up", "--runtime", "docker");
+
+		assertThat(again.exitCode()).as(again.toString()).isEqualTo(1);
+		assertThat(again.stderr()).contains("its nodes use --runtime simulated, not docker");
+	}
+
+	private static Map<String, Long> podsPerNode() {
+		return Arrays.stream(ok("get", "pods", "-l", "app=web", "-o", "jsonpath={.items[*].spec.nodeName}").split(" "))
+			.collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+	}
+
+	private static String ok(String... args) {
+		KubectlResult result = kubectl.run(args);
+		assertThat(result.exitCode()).as(result.describe()).isZero();
+		return result.stdout().strip();
+	}
+
+}
