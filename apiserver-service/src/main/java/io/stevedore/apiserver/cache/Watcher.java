@@ -2,8 +2,8 @@ package io.stevedore.apiserver.cache;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -16,7 +16,10 @@ import io.stevedore.machinery.registry.ResourceType;
  *
  * <p>
  * A watcher whose queue overflows is terminated: the client re-watches from its last
- * resourceVersion, which is cheaper for everybody than an unbounded queue.
+ * resourceVersion, which is cheaper for everybody than an unbounded queue. The queue is
+ * linked, not an array: an idle cluster holds a hundred-odd watches whose queues are
+ * nearly always empty, and an array of the full capacity for each was tens of megabytes
+ * of heap doing nothing.
  */
 public final class Watcher implements AutoCloseable {
 
@@ -45,7 +48,7 @@ public final class Watcher implements AutoCloseable {
 		this.type = type;
 		this.keyPrefix = keyPrefix;
 		this.filter = filter;
-		this.queue = new ArrayBlockingQueue<>(capacity);
+		this.queue = new LinkedBlockingQueue<>(capacity);
 		this.onClose = onClose;
 	}
 
