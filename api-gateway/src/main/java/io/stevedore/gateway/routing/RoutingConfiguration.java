@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.util.concurrent.TimeoutException;
 
 import io.stevedore.gateway.config.GatewayProperties;
+import reactor.netty.http.client.HttpClient;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
 import org.springframework.context.annotation.Bean;
@@ -40,6 +42,12 @@ public class RoutingConfiguration {
 	@Bean
 	UpstreamSelectionFilter upstreamSelectionFilter(UpstreamPool pool) {
 		return new UpstreamSelectionFilter(pool);
+	}
+
+	@Bean
+	StreamCheckFilter streamCheckFilter(ObjectProvider<HttpClient> gatewayHttpClient) {
+		// The gateway's own client (its timeouts and TLS settings), as the routing uses.
+		return new StreamCheckFilter(gatewayHttpClient.getIfAvailable(HttpClient::create));
 	}
 
 	@Bean

@@ -63,6 +63,12 @@ final class UpgradeProxyFilter extends OncePerRequestFilter {
 	private static final Set<String> NOT_RETURNED = Set.of("content-length", "transfer-encoding", "date", "server",
 			"keep-alive");
 
+	/**
+	 * Asks only whether the stream would start (see {@link #check}); the gateway sends it
+	 * without an upgrade.
+	 */
+	static final String CHECK_HEADER = "X-Stevedore-Stream-Check";
+
 	private final RestContext context;
 
 	private final PodStreamLocation locations;
@@ -90,7 +96,15 @@ final class UpgradeProxyFilter extends OncePerRequestFilter {
 			if (!method.equals("GET") && !method.equals("POST")) {
 				throw ApiException.methodNotSupported("", "pods/" + path.group(3), method.toLowerCase(Locale.ROOT));
 			}
-			if (request.getHeader("Upgrade") == null) {
+			if (request.getHeader(CHECK_HEADER) != null) {
+				check(response, this.locations.locate(decode(path.group(1)), decode(path.group(2)), path.group(3),
+						request.getParameter("container"), request.getQueryString()));
+				return;
+			}
+			String upgrade = request.getHeader("Upgrade") == null ? ""
+					: request.getHeader("Upgrade").toLowerCase(Locale.ROOT);
+			// WebSocket (kubectl's first choice) or SPDY (its fallback); not h2c.
+			if (!upgrade.contains("websocket") && !upgrade.contains("spdy")) {
 				throw ApiException.badRequest("Upgrade request required");
 			}
 			URI location = this.locations.locate(decode(path.group(1)), decode(path.group(2)), path.group(3),
@@ -104,6 +118,25 @@ final class UpgradeProxyFilter extends OncePerRequestFilter {
 			writeStatus(response,
 					ApiException.serviceUnavailable("storage is unavailable: " + ex.getMessage()).status());
 		}
+	}
+
+	/**
+	 * The gateway's question before it accepts a client's WebSocket: would this stream
+	 * start? It must ask, because Spring Cloud Gateway completes the client's handshake
+	 * before it connects upstream, and a refusal found afterwards could only close the
+	 * WebSocket, never answer kubectl with the Status it prints.
+	 */
+	private void check(HttpServletResponse response, URI location) throws IOException {
+		try (Socket agent = new Socket()) {
+			agent.connect(new InetSocketAddress(location.getHost(), location.getPort()), 5000);
+		}
+		catch (IOException ex) {
+			throw ApiException.internal("error dialing backend: " + ex.getMessage());
+		}
+		Status success = new Status();
+		success.setStatus("Success");
+		success.setCode(200);
+		writeStatus(response, success);
 	}
 
 	private void proxy(HttpServletRequest request, HttpServletResponse response, URI location)

@@ -3,7 +3,10 @@ package io.stevedore.nodeagent.streaming;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import io.stevedore.nodeagent.pod.ContainerLogs;
 import io.stevedore.nodeagent.runtime.ContainerRuntime;
@@ -44,6 +47,11 @@ public final class StreamingEndpoint extends Endpoint {
 	private final boolean exec;
 
 	private final Object sendLock = new Object();
+
+	/** How long the end of a stream waits for the client to close first. */
+	private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
+
+	private final CountDownLatch clientClosed = new CountDownLatch(1);
 
 	private volatile StreamSession stream;
 
@@ -132,6 +140,17 @@ public final class StreamingEndpoint extends Endpoint {
 			else {
 				send(session, errorFrame(ChannelProtocol.failure(protocol, "the command's exit code is unknown")));
 			}
+			// kubectl closes once it has read the status. Closing first could let a proxy
+			// on
+			// the way (Spring Cloud Gateway relays a close as soon as it sees it) drop
+			// the
+			// last messages still in flight, so the close waits for the client's a while.
+			try {
+				this.clientClosed.await(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
 			close(session, CloseReason.CloseCodes.NORMAL_CLOSURE);
 		}
 		catch (IOException ex) {
@@ -175,6 +194,7 @@ public final class StreamingEndpoint extends Endpoint {
 
 	@Override
 	public void onClose(Session session, CloseReason reason) {
+		this.clientClosed.countDown();
 		closeQuietly(this.stream);
 	}
 

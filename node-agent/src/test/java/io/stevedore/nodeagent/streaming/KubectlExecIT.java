@@ -84,11 +84,93 @@ class KubectlExecIT {
 	}
 
 	@Test
+	void execWithATerminalGetsATtyOfTheClientsSize() {
+		// script(1) gives kubectl a terminal of a known size; kubectl -t sends it as
+		// resize.
+		KubectlResult result = kubectl.withBinary(Path.of("/usr/bin/script"))
+			.run("-qec", "stty cols 123 rows 45; kubectl exec -it box -- sh -c 'tty; stty size'", "/dev/null");
+		assertThat(result.exitCode()).as(result.describe()).isZero();
+		assertThat(result.stdout()).contains("/dev/pts/").contains("45 123");
+	}
+
+	@Test
 	void execIntoAContainerThePodDoesNotHaveIsRefused() {
 		assertThat(kubectl.run("exec", "box", "-c", "nope", "--", "true").requireFailure().stderr())
 			.contains("container nope is not valid for pod box");
 		assertThat(kubectl.run("exec", "absent", "--", "true").requireFailure().stderr())
 			.contains("pods \"absent\" not found");
+	}
+
+	@Test
+	void execIntoAContainerThatDoesNotRunYetIsRefused() {
+		client.pods()
+			.resource(new PodBuilder(TestPods.shell("waiting", NODE, "true").build()).editSpec()
+				.editFirstContainer()
+				.withImage("stevedore-test/absent:1")
+				.withImagePullPolicy("Never")
+				.endContainer()
+				.endSpec()
+				.build())
+			.create();
+		TestPods.await(client, "waiting", p -> p.getStatus() != null && p.getStatus().getContainerStatuses() != null
+				&& !p.getStatus().getContainerStatuses().isEmpty());
+		assertThat(kubectl.run("exec", "waiting", "--", "true").requireFailure().stderr())
+			.contains("container not found (\"main\")");
+	}
+
+	@Test
+	void anUnreachableNodeIsAnInternalError() throws IOException {
+		int closed = freePort();
+		client.nodes()
+			.resource(new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata()
+				.withName("ghost")
+				.endMetadata()
+				.build())
+			.create();
+		client.nodes()
+			.withName("ghost")
+			.editStatus(n -> new io.fabric8.kubernetes.api.model.NodeBuilder(n).editOrNewStatus()
+				.addNewAddress("127.0.0.1", "InternalIP")
+				.withNewDaemonEndpoints()
+				.withNewKubeletEndpoint(closed)
+				.endDaemonEndpoints()
+				.endStatus()
+				.build());
+		client.pods().inNamespace("default").resource(TestPods.shell("stranded", "ghost", "true").build()).create();
+		client.pods()
+			.inNamespace("default")
+			.withName("stranded")
+			.editStatus(p -> new PodBuilder(p).editOrNewStatus()
+				.withPhase("Running")
+				.addNewContainerStatus()
+				.withName("main")
+				.withImage("stevedore-test/busybox:1")
+				.withImageID("")
+				.withReady(true)
+				.withRestartCount(0)
+				.withNewState()
+				.withNewRunning()
+				.endRunning()
+				.endState()
+				.endContainerStatus()
+				.endStatus()
+				.build());
+		assertThat(kubectl.run("exec", "stranded", "--", "true").requireFailure().stderr())
+			.contains("error dialing backend");
+	}
+
+	@Test
+	void aPlainRequestWithoutUpgradeIsABadRequestStatus() throws Exception {
+		java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newBuilder()
+			.version(java.net.http.HttpClient.Version.HTTP_1_1)
+			.build()
+			.send(java.net.http.HttpRequest
+				.newBuilder(java.net.URI
+					.create(cluster.url() + "/api/v1/namespaces/default/pods/box/exec?command=true&stdout=true"))
+				.POST(java.net.http.HttpRequest.BodyPublishers.noBody())
+				.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).isEqualTo(400);
+		assertThat(response.body()).contains("\"kind\":\"Status\"").contains("Upgrade request required");
 	}
 
 	@Test

@@ -1,0 +1,94 @@
+package io.stevedore.gateway.routing;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.regex.Pattern;
+
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.cloud.gateway.filter.GlobalFilter;
+import org.springframework.core.Ordered;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.web.server.ServerWebExchange;
+
+import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR;
+
+/**
+ * Before a WebSocket to {@code pods/exec}, {@code attach} or {@code portforward} is
+ * accepted, asks the chosen apiserver whether the stream would start (the pod, the
+ * container, the node agent reachable), and answers a refusal with the apiserver's
+ * Status. Spring Cloud Gateway's WebSocket routing completes the client's handshake
+ * before it connects upstream, so without this a missing pod or a wrong container would
+ * reach kubectl as a bare "close 1002 (protocol error)" instead of the Status it prints
+ * (kube-apiserver answers these before upgrading). The WebSocket routing then forwards
+ * the Sec-WebSocket-Protocol the client offered, and the agent picks the same version.
+ * <p>
+ * Threading: non-blocking; one check per stream request.
+ */
+public final class StreamCheckFilter implements GlobalFilter, Ordered {
+
+	/** The header the apiserver knows as "only check" (its UpgradeProxyFilter). */
+	static final String CHECK_HEADER = "X-Stevedore-Stream-Check";
+
+	private static final Pattern STREAM_PATH = Pattern
+		.compile("^/api/v1/namespaces/[^/]+/pods/[^/]+/(exec|attach|portforward)/?$");
+
+	/** After the upstream is chosen, before the WebSocket routing filter. */
+	private static final int ORDER = 10151;
+
+	private static final int MAX_BODY = 64 * 1024;
+
+	private final HttpClient http;
+
+	public StreamCheckFilter(HttpClient http) {
+		this.http = http;
+	}
+
+	@Override
+	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+		String upgrade = exchange.getRequest().getHeaders().getUpgrade();
+		URI url = exchange.getAttribute(GATEWAY_REQUEST_URL_ATTR);
+		if (upgrade == null || !"websocket".equalsIgnoreCase(upgrade) || url == null
+				|| !STREAM_PATH.matcher(exchange.getRequest().getPath().value()).matches()) {
+			return chain.filter(exchange);
+		}
+		return this.http.headers(headers -> headers.set(CHECK_HEADER, "true"))
+			.responseTimeout(Duration.ofSeconds(15))
+			.get()
+			.uri(url)
+			.responseSingle((response, body) -> body.asByteArray()
+				.defaultIfEmpty(new byte[0])
+				.map(bytes -> new Answer(response.status().code(), bytes)))
+			.onErrorResume(ex -> Mono.just(new Answer(503,
+					("{\"kind\":\"Status\",\"apiVersion\":\"v1\","
+							+ "\"metadata\":{},\"status\":\"Failure\",\"message\":\"no apiserver answered: "
+							+ ex.getClass().getSimpleName() + "\",\"reason\":\"ServiceUnavailable\",\"code\":503}")
+						.getBytes(StandardCharsets.UTF_8))))
+			.flatMap(answer -> answer.code() == 200 ? chain.filter(exchange) : refuse(exchange.getResponse(), answer));
+	}
+
+	private static Mono<Void> refuse(ServerHttpResponse response, Answer answer) {
+		HttpStatus status = HttpStatus.resolve(answer.code());
+		response.setStatusCode(status == null ? HttpStatus.INTERNAL_SERVER_ERROR : status);
+		response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
+		byte[] body = answer.body().length > MAX_BODY ? java.util.Arrays.copyOf(answer.body(), MAX_BODY)
+				: answer.body();
+		DataBuffer buffer = response.bufferFactory().wrap(body);
+		return response.writeWith(Mono.just(buffer));
+	}
+
+	private record Answer(int code, byte[] body) {
+	}
+
+	@Override
+	public int getOrder() {
+		return ORDER;
+	}
+
+}
