@@ -96,9 +96,12 @@ final class UpgradeProxyFilter extends OncePerRequestFilter {
 			if (!method.equals("GET") && !method.equals("POST")) {
 				throw ApiException.methodNotSupported("", "pods/" + path.group(3), method.toLowerCase(Locale.ROOT));
 			}
+			// The pod and container first, as kube-apiserver's connect handler: a refused
+			// stream is told why even when a proxy on the way dropped the Upgrade header.
+			URI location = this.locations.locate(decode(path.group(1)), decode(path.group(2)), path.group(3),
+					request.getParameter("container"), request.getQueryString());
 			if (request.getHeader(CHECK_HEADER) != null) {
-				check(response, this.locations.locate(decode(path.group(1)), decode(path.group(2)), path.group(3),
-						request.getParameter("container"), request.getQueryString()));
+				check(response, location);
 				return;
 			}
 			String upgrade = request.getHeader("Upgrade") == null ? ""
@@ -107,8 +110,6 @@ final class UpgradeProxyFilter extends OncePerRequestFilter {
 			if (!upgrade.contains("websocket") && !upgrade.contains("spdy")) {
 				throw ApiException.badRequest("Upgrade request required");
 			}
-			URI location = this.locations.locate(decode(path.group(1)), decode(path.group(2)), path.group(3),
-					request.getParameter("container"), request.getQueryString());
 			proxy(request, response, location);
 		}
 		catch (ApiException ex) {
