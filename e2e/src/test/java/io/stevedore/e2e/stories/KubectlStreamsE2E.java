@@ -1,0 +1,86 @@
+package io.stevedore.e2e.stories;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import io.stevedore.testsupport.docker.TestImages;
+import io.stevedore.testsupport.kubectl.KubectlResult;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code kubectl exec} and {@code kubectl cp} on a cluster of {@code ./stevedore up}, the
+ * whole way: kubectl (WebSocket, v5.channel.k8s.io) over TLS to the gateway
+ * (authentication, RBAC create on pods/exec, WebSocket routing), the apiserver's tunnel,
+ * the node agent, Docker.
+ */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class KubectlStreamsE2E {
+
+	@TempDir
+	static Path temp;
+
+	static StoryCluster cluster;
+
+	@BeforeAll
+	@Timeout(value = 10, unit = TimeUnit.MINUTES)
+	static void up() {
+		cluster = StoryCluster.up(temp);
+		cluster.ok("run", "box", "--image=" + TestImages.BUSYBOX, "--restart=Never", "--", "sh", "-c",
+				"trap 'exit 0' TERM; sleep 100000 & wait");
+		cluster.ok("wait", "--for=condition=Ready", "pod/box", "--timeout=" + StoryCluster.WAIT.toSeconds() + "s");
+	}
+
+	@AfterAll
+	@Timeout(value = 5, unit = TimeUnit.MINUTES)
+	static void down() {
+		if (cluster != null) {
+			cluster.down();
+		}
+	}
+
+	@Test
+	void execPrintsTheOutputAndExitsWithTheCommandsCode() {
+		KubectlResult result = cluster.kubectl()
+			.run("exec", "box", "--", "sh", "-c", "echo to out; echo to err >&2; exit 3");
+		assertThat(result.exitCode()).as(result.describe()).isEqualTo(3);
+		assertThat(result.stdout()).isEqualTo("to out\n");
+		assertThat(result.stderr()).contains("to err\n");
+	}
+
+	@Test
+	void execPipesStdinToTheCommand() {
+		KubectlResult result = cluster.kubectl()
+			.runWithInput("first\nsecond\n", "exec", "-i", "box", "--", "sh", "-c", "cat; echo end");
+		assertThat(result.exitCode()).as(result.describe()).isZero();
+		assertThat(result.stdout()).isEqualTo("first\nsecond\nend\n");
+	}
+
+	@Test
+	void cpCopiesAFileIntoThePodAndBack() throws IOException {
+		StringBuilder content = new StringBuilder();
+		for (int i = 0; i < 20000; i++) {
+			content.append("row ").append(i).append('\n');
+		}
+		Path local = Files.writeString(temp.resolve("upload.txt"), content);
+		cluster.ok("cp", local.toString(), "box:/tmp/upload.txt");
+		Path back = temp.resolve("download.txt");
+		cluster.ok("cp", "box:/tmp/upload.txt", back.toString());
+		assertThat(Files.readString(back)).isEqualTo(content.toString());
+	}
+
+	@Test
+	void execIntoAContainerThePodDoesNotHaveIsRefused() {
+		KubectlResult result = cluster.kubectl().run("exec", "box", "-c", "nope", "--", "true");
+		assertThat(result.exitCode()).as(result.describe()).isNotZero();
+		assertThat(result.stderr()).contains("container nope is not valid for pod box");
+	}
+
+}
