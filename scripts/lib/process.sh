@@ -32,9 +32,14 @@ component_pid() {
 # generation of the mostly idle ones (components.sh COMPONENT_YOUNG). STEVEDORE_JAVA_OPTS comes last, so it
 # can override any of them. MALLOC_ARENA_MAX=2: glibc otherwise gives each busy thread its own malloc arena,
 # tens of MiB of RSS per JVM that the JVM's few native allocations do not need (1 measured no smaller).
+# One Netty arena (direct and heap): every component's fabric8 client (Vert.x) and the gateway run on
+# Netty, whose pooled allocator otherwise makes 2 arenas per core, each with chunks of its own; with one,
+# an idle 3-node cluster measured 1511-1514 MiB RSS instead of 1537-1546 (3-5 MiB per JVM). The thread
+# caches in front of the arena keep the lock out of the hot path at 2 event loops per core.
 STEVEDORE_BASE_JAVA_OPTS="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -Xss512k \
 -XX:ReservedCodeCacheSize=40m -XX:MaxMetaspaceSize=160m -XX:MaxDirectMemorySize=64m \
--XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:+ExitOnOutOfMemoryError"
+-XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:+ExitOnOutOfMemoryError \
+-Dio.netty.allocator.numDirectArenas=1 -Dio.netty.allocator.numHeapArenas=1"
 
 # Options of newer JDKs, used when the JDK has them (a JDK 21 would refuse to start on an unknown -XX flag):
 # compact object headers (JDK 25, JEP 519: 8-byte headers, a smaller heap and class space) and a periodic
