@@ -88,7 +88,7 @@ class KubectlExecIT {
 		// script(1) gives kubectl a terminal of a known size; kubectl -t sends it as
 		// resize.
 		KubectlResult result = kubectl.withBinary(Path.of("/usr/bin/script"))
-			.run("-qec", "stty cols 123 rows 45; kubectl exec -it box -- sh -c 'tty; stty size'", "/dev/null");
+			.run("-qec", "stty cols 123 rows 45; kubectl exec -it box -- sh -c 'tty; sleep 1; stty size'", "/dev/null");
 		assertThat(result.exitCode()).as(result.describe()).isZero();
 		assertThat(result.stdout()).contains("/dev/pts/").contains("45 123");
 	}
