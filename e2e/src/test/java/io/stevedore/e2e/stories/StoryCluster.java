@@ -24,12 +24,20 @@ record StoryCluster(StevedoreCommand stevedore, Kubectl kubectl) {
 	static final Duration WAIT = Duration.ofMinutes(4);
 
 	static StoryCluster up(Path temp, String... extraTags) {
+		return up(temp, 3, extraTags);
+	}
+
+	/**
+	 * As {@link #up(Path, String...)} with {@code nodes} nodes: one is cheaper when the
+	 * stories need no spread.
+	 */
+	static StoryCluster up(Path temp, int nodes, String... extraTags) {
 		String image = TestImages.busybox();
 		for (String tag : extraTags) {
 			Docker.run("tag", image, tag);
 		}
 		StevedoreCommand stevedore = StevedoreCommand.of(temp.resolve("state"), temp.resolve("home"), FreePorts.next());
-		StevedoreCommand.Result up = stevedore.run("up", "--nodes", "3");
+		StevedoreCommand.Result up = stevedore.run("up", "--nodes", Integer.toString(nodes));
 		assertThat(up.exitCode()).as(up.toString()).isZero();
 		Kubectl kubectl = Kubectl.forKubeconfig(temp.resolve("home/.kube/config"), temp.resolve("home"))
 			.withTimeout(WAIT.plusSeconds(30));
