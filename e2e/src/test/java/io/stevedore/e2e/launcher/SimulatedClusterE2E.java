@@ -74,8 +74,7 @@ class SimulatedClusterE2E {
 		Map<String, Long> perNode = podsPerNode();
 		assertThat(perNode).hasSize(3);
 		assertThat(perNode.values()).allSatisfy((count) -> assertThat(count).isBetween(5L, 15L));
-		assertThat(ok("get", "pods", "-l", "app=web", "-o", "jsonpath={.items[*].status.podIP}").split(" "))
-			.hasSize(30)
+		assertThat(ok("get", "pods", "-l", "app=web", "-o", "jsonpath={.items[*].status.podIP}").split(" ")).hasSize(30)
 			.doesNotHaveDuplicates()
 			.allSatisfy((ip) -> assertThat(ip).startsWith("100."));
 
@@ -101,7 +100,8 @@ class SimulatedClusterE2E {
 					"jsonpath={range .items[*]}{.spec.nodeName} {.status.phase} {.metadata.deletionTimestamp}"
 							+ "{\"\\n\"}{end}");
 			assertThat(pods.exitCode()).as(pods.describe()).isZero();
-			// Pods of the dead node stay Terminating until it comes back or is removed, as
+			// Pods of the dead node stay Terminating until it comes back or is removed,
+			// as
 			// in Kubernetes; the replacements are the live, Running ones.
 			Map<String, Long> live = pods.stdout()
 				.lines()
