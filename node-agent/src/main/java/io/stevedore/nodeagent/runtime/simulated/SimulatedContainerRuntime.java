@@ -131,8 +131,7 @@ public final class SimulatedContainerRuntime implements ContainerRuntime {
 				throw new IllegalStateException("start of " + id + " interrupted", ex);
 			}
 		}
-		this.containers.computeIfPresent(id, (key, entry) -> entry.started(this.clock.instant()));
-		if (!this.containers.containsKey(id)) {
+		if (this.containers.computeIfPresent(id, (key, entry) -> entry.started(this.clock.instant())) == null) {
 			throw new IllegalStateException("No such container: " + id);
 		}
 	}

@@ -10,6 +10,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stevedore.nodeagent.support.TestCluster;
 import io.stevedore.nodeagent.support.TestPods;
 import io.stevedore.testsupport.docker.Docker;
+import io.stevedore.testsupport.kubectl.Kubeconfig;
+import io.stevedore.testsupport.kubectl.Kubectl;
+import io.stevedore.testsupport.kubectl.KubectlResult;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -114,6 +117,19 @@ class SimulatedNodeIT {
 			.isEqualTo(3);
 		assertThat(done.getStatus().getContainerStatuses().get(0).getState().getTerminated().getExitCode()).isZero();
 		assertThat(client.pods().inNamespace("default").withName("sim-fail").getLog()).isEqualTo("failing\n");
+	}
+
+	@Test
+	void kubectlExecIntoASimulatedPodIsRefusedWithTheReason() throws Exception {
+		client.pods().resource(TestPods.sleeper("sim-exec", "sim-b")).create();
+		TestPods.await(client, "sim-exec", (p) -> "Running".equals(p.getStatus().getPhase()));
+		Kubectl kubectl = Kubectl.forKubeconfig(Kubeconfig.write(dir.resolve("kubeconfig"), cluster.url()),
+				dir.resolve("home"));
+
+		KubectlResult exec = kubectl.run("exec", "sim-exec", "--", "true");
+
+		assertThat(exec.exitCode()).as(exec.describe()).isNotZero();
+		assertThat(exec.stderr()).contains("a simulated node runs no processes to exec into");
 	}
 
 	@Test
