@@ -164,8 +164,13 @@ public final class EndpointSliceSync implements Reconciler {
 			.build();
 	}
 
+	/**
+	 * An unnamed Service port is named "" in the slice, as Kubernetes writes it (Go's
+	 * empty string; the apiserver defaults a missing name to it). A null here never
+	 * equals what the apiserver stored, so the slice would be recreated on every sync.
+	 */
 	private static EndpointPort port(ServicePods.ResolvedPort port) {
-		return new EndpointPortBuilder().withName(port.name())
+		return new EndpointPortBuilder().withName(Objects.toString(port.name(), ""))
 			.withPort(port.port())
 			.withProtocol(port.protocol())
 			.withAppProtocol(port.appProtocol())

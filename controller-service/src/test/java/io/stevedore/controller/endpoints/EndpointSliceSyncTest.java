@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.stevedore.controller.replicaset.InMemoryLister;
+import io.stevedore.machinery.defaulting.MiscDefaults;
 import org.junit.jupiter.api.Test;
 
 import static io.stevedore.controller.endpoints.EndpointsSyncTest.pod;
@@ -119,6 +120,28 @@ class EndpointSliceSyncTest {
 		});
 		assertThat(this.deleted).containsExactly("web-zzzzz");
 		assertThat(this.created).hasSize(1);
+	}
+
+	@Test
+	void aSliceAsTheApiServerStoredItNeedsNoFurtherWritesForAnUnnamedPort() {
+		Service service = service("web", new IntOrString(8080));
+		service.getSpec().getPorts().forEach(p -> p.setName(null));
+		this.services.put(service);
+		this.pods.put(pod("a", "10.0.0.1", true));
+		this.sync.reconcile("shop/web");
+		EndpointSlice stored = this.created.get(0);
+		stored.getMetadata().setName("web-abcde");
+		stored.getMetadata().setNamespace("shop");
+		MiscDefaults.endpointSlice(stored);
+		this.slices.put(stored);
+		this.created.clear();
+
+		this.sync.reconcile("shop/web");
+
+		assertThat(stored.getPorts()).singleElement().satisfies(p -> assertThat(p.getName()).isEmpty());
+		assertThat(this.created).isEmpty();
+		assertThat(this.updated).isEmpty();
+		assertThat(this.deleted).isEmpty();
 	}
 
 	@Test
