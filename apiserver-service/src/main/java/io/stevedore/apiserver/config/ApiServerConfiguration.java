@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.stevedore.apiserver.admission.Admission;
 import io.stevedore.apiserver.admission.WebhookAdmission;
 import io.stevedore.apiserver.allocation.RangeAllocator;
@@ -15,6 +16,7 @@ import io.stevedore.apiserver.cache.WatchCache;
 import io.stevedore.apiserver.codec.ObjectCodec;
 import io.stevedore.apiserver.http.DiscoveryEndpoints;
 import io.stevedore.apiserver.http.KubernetesApiServlet;
+import io.stevedore.apiserver.http.RequestMetrics;
 import io.stevedore.apiserver.http.ResourceHandlers;
 import io.stevedore.apiserver.rest.BodyDecoder;
 import io.stevedore.apiserver.rest.CreateOperation;
@@ -141,9 +143,12 @@ public class ApiServerConfiguration {
 	 */
 	@Bean
 	ServletRegistrationBean<KubernetesApiServlet> kubernetesApiServlet(ResourceRegistry registry,
-			ResourceHandlers handlers, DiscoveryEndpoints discovery, ObjectCodec codec, Clock clock) {
+			ResourceHandlers handlers, DiscoveryEndpoints discovery, ObjectCodec codec, Clock clock,
+			MeterRegistry meterRegistry) {
 		ServletRegistrationBean<KubernetesApiServlet> registration = new ServletRegistrationBean<>(
-				new KubernetesApiServlet(registry, handlers, discovery, codec, clock), "/api/*", "/apis/*");
+				new KubernetesApiServlet(registry, handlers, discovery, codec, clock,
+						new RequestMetrics(meterRegistry)),
+				"/api/*", "/apis/*");
 		registration.setLoadOnStartup(1);
 		return registration;
 	}

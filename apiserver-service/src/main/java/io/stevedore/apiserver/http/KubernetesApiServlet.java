@@ -59,9 +59,12 @@ public class KubernetesApiServlet extends HttpServlet {
 
 	private final LogStreamer logs = new LogStreamer();
 
+	private final RequestMetrics metrics;
+
 	public KubernetesApiServlet(ResourceRegistry registry, ResourceHandlers handlers, DiscoveryEndpoints discovery,
-			ObjectCodec codec, Clock clock) {
+			ObjectCodec codec, Clock clock, RequestMetrics metrics) {
 		this.registry = registry;
+		this.metrics = metrics;
 		this.handlers = handlers;
 		this.discovery = discovery;
 		this.renderer = new ResponseRenderer(codec);
@@ -75,8 +78,12 @@ public class KubernetesApiServlet extends HttpServlet {
 	 */
 	@Override
 	protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+		long start = System.nanoTime();
+		RequestInfo info = null;
 		try {
-			dispatch(request, response);
+			Map<String, String> query = query(request);
+			info = RequestInfoParser.parse(request.getMethod(), request.getRequestURI(), ListOptions.isWatch(query));
+			dispatch(info, query, request, response);
 		}
 		catch (ApiException ex) {
 			writeStatus(response, ex.status());
@@ -93,12 +100,15 @@ public class KubernetesApiServlet extends HttpServlet {
 			log.error("request failed method={} path={}", request.getMethod(), request.getRequestURI(), ex);
 			writeStatus(response, ApiException.internal(ex.toString()).status());
 		}
+		finally {
+			if (info != null) {
+				this.metrics.record(info, response.getStatus(), System.nanoTime() - start);
+			}
+		}
 	}
 
-	private void dispatch(HttpServletRequest request, HttpServletResponse response) throws IOException {
-		String path = request.getRequestURI();
-		Map<String, String> query = query(request);
-		RequestInfo info = RequestInfoParser.parse(request.getMethod(), path, ListOptions.isWatch(query));
+	private void dispatch(RequestInfo info, Map<String, String> query, HttpServletRequest request,
+			HttpServletResponse response) throws IOException {
 		if (info == null) {
 			this.discovery.serve(request, response);
 			return;
