@@ -235,8 +235,24 @@ cluster_already_up() {
 		echo "  Run './stevedore down' first to restart it with the new options (data is kept unless --purge)." >&2
 		exit 1
 	fi
+	cluster_restart_stopped_control_plane
 	say "already up (state in $STEVEDORE_HOME)."
 	cluster_print_summary
+}
+
+# A control-plane process that died (killed, crashed) is started again by the next `up`, as a user who
+# runs `up` to "make it run" expects. Node agents are left alone: a stopped node is what `node stop`
+# means (the machine died), and `node start NAME` brings it back.
+cluster_restart_stopped_control_plane() {
+	local stopped=() name
+	for name in "${CONTROL_PLANE[@]}"; do
+		component_pid "$name" >/dev/null || stopped+=("$name")
+	done
+	[ ${#stopped[@]} -gt 0 ] || return 0
+	stevedore_find_jdk || exit 1
+	say "restarting what is not running: ${stopped[*]} ..."
+	for name in "${stopped[@]}"; do component_start_control "$name"; done
+	wait_healthy "${stopped[@]}"
 }
 
 cluster_print_summary() {

@@ -6,8 +6,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.TimeUnit;
 
 import io.stevedore.testsupport.docker.Docker;
 import io.stevedore.testsupport.kubectl.Kubectl;
@@ -163,6 +163,25 @@ class StevedoreCommandE2E {
 
 	@Test
 	@Order(6)
+	void upStartsAgainAControlPlaneProcessThatDied() throws Exception {
+		String apiserver = readPid();
+		ProcessHandle scheduler = ProcessHandle.of(Long.parseLong(readPid("scheduler"))).orElseThrow();
+		scheduler.destroyForcibly();
+		scheduler.onExit().get(30, TimeUnit.SECONDS);
+
+		StevedoreCommand.Result again = stevedore.run("up");
+
+		assertThat(again.exitCode()).as(again.toString()).isZero();
+		assertThat(again.stdout()).contains("restarting what is not running: scheduler").contains("already up");
+		assertThat(readPid()).as("the running apiserver is left alone").isEqualTo(apiserver);
+		long restarted = Long.parseLong(readPid("scheduler"));
+		assertThat(restarted).isNotEqualTo(scheduler.pid());
+		assertThat(ProcessHandle.of(restarted).map(ProcessHandle::isAlive).orElse(false)).isTrue();
+		assertThat(stevedore.run("status").stdout()).containsPattern("scheduler\\s+" + restarted + "\\s+-\\s+UP");
+	}
+
+	@Test
+	@Order(7)
 	void upWithOtherOptionsThanTheRunningClusterSaysWhatDiffers() {
 		StevedoreCommand.Result other = stevedore.with("STEVEDORE_PORT", Integer.toString(port + 1))
 			.run("up", "--store", "redis://127.0.0.1:6390", "--nodes", "3");
@@ -176,7 +195,7 @@ class StevedoreCommandE2E {
 	}
 
 	@Test
-	@Order(7)
+	@Order(8)
 	void anotherRuntimeAndBadNodeNamesAreRefusedAndChangeNothing() {
 		StevedoreCommand.Result simulated = stevedore.run("up", "--runtime", "simulated");
 		assertThat(simulated.exitCode()).as(simulated.toString()).isEqualTo(1);
@@ -199,7 +218,7 @@ class StevedoreCommandE2E {
 	}
 
 	@Test
-	@Order(8)
+	@Order(9)
 	void badOptionsAreUsageErrorsNamingTheOption() {
 		StevedoreCommand.Result store = stevedore.run("up", "--store", "mysql://db");
 		StevedoreCommand.Result unknown = stevedore.run("up", "--frobnicate");
@@ -211,7 +230,7 @@ class StevedoreCommandE2E {
 	}
 
 	@Test
-	@Order(9)
+	@Order(10)
 	void upExplainsAPortInUseAnUnreachableRedisAndAMissingJdk() throws IOException {
 		StevedoreCommand elsewhere = StevedoreCommand.of(temp.resolve("state-2"), temp.resolve("home-2"), freePort());
 		try (ServerSocket taken = new ServerSocket()) {
@@ -246,7 +265,7 @@ class StevedoreCommandE2E {
 	}
 
 	@Test
-	@Order(10)
+	@Order(11)
 	void downStopsEveryProcessRemovesTheContainersKeepsTheDataAndDownPurgeForgetsEverything() throws Exception {
 		long pid = Long.parseLong(readPid());
 		long agent = Long.parseLong(readPid("node-" + stevedore.nodeName(1)));
