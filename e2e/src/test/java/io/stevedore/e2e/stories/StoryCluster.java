@@ -23,6 +23,40 @@ record StoryCluster(StevedoreCommand stevedore, Kubectl kubectl) {
 
 	static final Duration WAIT = Duration.ofMinutes(4);
 
+	/**
+	 * Story 1's Deployment, as the guide applies it: each pod serves its own name on
+	 * :8080 with busybox's httpd, so a client can tell which pod answered, and a
+	 * readinessProbe says when it does (without one a new pod counts as ready before its
+	 * server listens, and story 4's rollout would send it connections too early, as
+	 * Kubernetes would). The probe's timeout is generous: on a loaded machine 1 s makes
+	 * ready pods flap. No lifecycle hook.
+	 */
+	static final String WEB_DEPLOYMENT = """
+			apiVersion: apps/v1
+			kind: Deployment
+			metadata:
+			  name: web
+			  labels: {app: web}
+			spec:
+			  replicas: 3
+			  selector:
+			    matchLabels: {app: web}
+			  template:
+			    metadata:
+			      labels: {app: web}
+			    spec:
+			      containers:
+			      - name: busybox
+			        image: stevedore-test/busybox:1
+			        command: [sh, -c, "mkdir -p /www && hostname > /www/index.html && exec httpd -f -p 8080 -h /www"]
+			        ports:
+			        - containerPort: 8080
+			        readinessProbe:
+			          httpGet: {path: /, port: 8080}
+			          periodSeconds: 2
+			          timeoutSeconds: 5
+			""";
+
 	static StoryCluster up(Path temp, String... extraTags) {
 		return up(temp, 3, extraTags);
 	}

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
-import io.stevedore.testsupport.docker.TestImages;
 import io.stevedore.testsupport.kubectl.KubectlResult;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,36 +40,6 @@ class ZeroDowntimeRolloutE2E {
 
 	private static final String IMAGE_V3 = "stevedore-test/busybox:3";
 
-	/**
-	 * Generous probe timings: on a loaded machine a 1 s probe timeout makes ready pods
-	 * flap, which is not what this test is about. No lifecycle hook.
-	 */
-	private static final String DEPLOYMENT = """
-			apiVersion: apps/v1
-			kind: Deployment
-			metadata:
-			  name: web
-			spec:
-			  replicas: 3
-			  selector:
-			    matchLabels: {app: web}
-			  template:
-			    metadata:
-			      labels: {app: web}
-			    spec:
-			      containers:
-			      - name: web
-			        image: %s
-			        command: [sh, -c, "mkdir -p /www && hostname > /www/index.html && exec httpd -f -p 8080 -h /www"]
-			        ports:
-			        - containerPort: 8080
-			        readinessProbe:
-			          httpGet: {path: /, port: 8080}
-			          periodSeconds: 2
-			          timeoutSeconds: 5
-			          failureThreshold: 3
-			""".formatted(TestImages.BUSYBOX);
-
 	@TempDir
 	static Path temp;
 
@@ -90,7 +59,7 @@ class ZeroDowntimeRolloutE2E {
 
 	@Test
 	void rollingTwiceUnderSteadyLoadFailsNoRequest() throws Exception {
-		KubectlResult applied = cluster.kubectl().runWithInput(DEPLOYMENT, "apply", "-f", "-");
+		KubectlResult applied = cluster.kubectl().runWithInput(StoryCluster.WEB_DEPLOYMENT, "apply", "-f", "-");
 		assertThat(applied.exitCode()).as(applied.describe()).isZero();
 		ok("rollout", "status", "deployment/web", "--timeout=" + WAIT.toSeconds() + "s");
 		ok("expose", "deployment", "web", "--type=NodePort", "--port=80", "--target-port=8080");
@@ -105,7 +74,7 @@ class ZeroDowntimeRolloutE2E {
 		try {
 			Thread.sleep(5000); // steady state before the first rollout
 			for (String image : new String[] { IMAGE_V2, IMAGE_V3 }) {
-				ok("set", "image", "deployment/web", "web=" + image);
+				ok("set", "image", "deployment/web", "busybox=" + image);
 				ok("rollout", "status", "deployment/web", "--timeout=" + WAIT.toSeconds() + "s");
 			}
 			Thread.sleep(5000); // the last old pods stop after the rollout is complete
