@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.stevedore.apiserver.admission.Admission;
@@ -18,6 +19,9 @@ import io.stevedore.apiserver.http.DiscoveryEndpoints;
 import io.stevedore.apiserver.http.KubernetesApiServlet;
 import io.stevedore.apiserver.http.RequestMetrics;
 import io.stevedore.apiserver.http.ResourceHandlers;
+import io.stevedore.apiserver.metrics.AgentScraper;
+import io.stevedore.apiserver.metrics.MetricsApi;
+import io.stevedore.apiserver.metrics.MetricsTypes;
 import io.stevedore.apiserver.rest.BodyDecoder;
 import io.stevedore.apiserver.rest.CreateOperation;
 import io.stevedore.apiserver.rest.DeleteOperations;
@@ -57,7 +61,7 @@ public class ApiServerConfiguration {
 
 	@Bean
 	ResourceRegistry resourceRegistry() {
-		return ResourceRegistry.standard();
+		return MetricsTypes.withMetrics(ResourceRegistry.standard());
 	}
 
 	@Bean
@@ -144,13 +148,24 @@ public class ApiServerConfiguration {
 	@Bean
 	ServletRegistrationBean<KubernetesApiServlet> kubernetesApiServlet(ResourceRegistry registry,
 			ResourceHandlers handlers, DiscoveryEndpoints discovery, ObjectCodec codec, Clock clock,
-			MeterRegistry meterRegistry) {
+			MeterRegistry meterRegistry, MetricsApi resourceMetrics) {
 		ServletRegistrationBean<KubernetesApiServlet> registration = new ServletRegistrationBean<>(
-				new KubernetesApiServlet(registry, handlers, discovery, codec, clock,
-						new RequestMetrics(meterRegistry)),
+				new KubernetesApiServlet(registry, handlers, discovery, codec, clock, new RequestMetrics(meterRegistry),
+						resourceMetrics),
 				"/api/*", "/apis/*");
 		registration.setLoadOnStartup(1);
 		return registration;
+	}
+
+	/**
+	 * metrics.k8s.io: agents are asked with a 3 s timeout and their answers kept 5 s, as
+	 * metrics-server's scrape timeout and resolution keep kubectl top cheap.
+	 */
+	@Bean
+	MetricsApi resourceMetrics(Store store, ObjectCodec codec, Clock clock, ResourceRegistry registry) {
+		AgentScraper scraper = new AgentScraper(codec.json(), clock, Duration.ofSeconds(3), Duration.ofSeconds(5));
+		return new MetricsApi(store, codec, scraper, clock, registry.find("", "v1", "nodes").orElseThrow(),
+				registry.find("", "v1", "pods").orElseThrow());
 	}
 
 	@Bean

@@ -13,6 +13,8 @@ import io.stevedore.apiserver.admission.AdmissionUser;
 import io.stevedore.apiserver.cache.CachedObject;
 import io.stevedore.apiserver.codec.MediaTypes;
 import io.stevedore.apiserver.codec.ObjectCodec;
+import io.stevedore.apiserver.metrics.MetricsApi;
+import io.stevedore.apiserver.metrics.MetricsTypes;
 import io.stevedore.apiserver.rest.ListOptions;
 import io.stevedore.apiserver.rest.ListResult;
 import io.stevedore.apiserver.rest.ObjectResult;
@@ -61,9 +63,12 @@ public class KubernetesApiServlet extends HttpServlet {
 
 	private final RequestMetrics metrics;
 
+	private final MetricsApi resourceMetrics;
+
 	public KubernetesApiServlet(ResourceRegistry registry, ResourceHandlers handlers, DiscoveryEndpoints discovery,
-			ObjectCodec codec, Clock clock, RequestMetrics metrics) {
+			ObjectCodec codec, Clock clock, RequestMetrics metrics, MetricsApi resourceMetrics) {
 		this.registry = registry;
+		this.resourceMetrics = resourceMetrics;
 		this.metrics = metrics;
 		this.handlers = handlers;
 		this.discovery = discovery;
@@ -120,6 +125,16 @@ public class KubernetesApiServlet extends HttpServlet {
 		}
 		if (type.namespaced() && info.namespace().isEmpty() && !info.name().isEmpty()) {
 			throw ApiException.of(404, "NotFound", "the server could not find the requested resource");
+		}
+		if (MetricsTypes.isMetrics(type)) {
+			// metrics.k8s.io is computed from the node agents, never stored, and always
+			// JSON (kubectl's Table request falls back to it).
+			byte[] json = this.resourceMetrics.serve(info, query);
+			response.setStatus(200);
+			response.setContentType(MediaTypes.JSON);
+			response.setContentLength(json.length);
+			response.getOutputStream().write(json);
+			return;
 		}
 		byte[] body = readBody(request);
 		Scope scope = new Scope(info, type, query, body, request.getContentType(), request.getHeader("User-Agent"),

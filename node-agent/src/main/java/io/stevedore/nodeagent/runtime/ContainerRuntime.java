@@ -85,6 +85,15 @@ public interface ContainerRuntime {
 	ContainerStats stats(String id);
 
 	/**
+	 * A reading for the stats sampler, which knows the pod the container belongs to. Real
+	 * engines measure and ignore the annotations; the simulated runtime reports what they
+	 * say (see SimulatedContainerRuntime).
+	 */
+	default ContainerStats stats(String id, Map<String, String> podAnnotations) {
+		return stats(id);
+	}
+
+	/**
 	 * True when nothing really runs (the simulated runtime): pod addresses lead nowhere,
 	 * so HTTP and TCP probes count as passed instead of being sent.
 	 */

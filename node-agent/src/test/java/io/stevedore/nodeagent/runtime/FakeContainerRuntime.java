@@ -159,7 +159,7 @@ public final class FakeContainerRuntime implements ContainerRuntime {
 
 	@Override
 	public ContainerStats stats(String id) {
-		return new ContainerStats(0, 0);
+		return new ContainerStats(0, 0, 0);
 	}
 
 	/** The container's process exits with the code now. */

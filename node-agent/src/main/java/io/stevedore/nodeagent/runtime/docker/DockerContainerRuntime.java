@@ -69,6 +69,8 @@ public final class DockerContainerRuntime implements ContainerRuntime, Closeable
 
 	private final String cluster;
 
+	private final CgroupStats cgroups = new CgroupStats(java.nio.file.Path.of("/sys/fs/cgroup"));
+
 	/**
 	 * @param dockerHost the engine
 	 * @param cluster this agent's cluster: every container it creates is labelled with it
@@ -431,6 +433,13 @@ public final class DockerContainerRuntime implements ContainerRuntime, Closeable
 
 	@Override
 	public ContainerStats stats(String id) {
+		// The cgroup files cost a few reads; Docker's stats API costs a round trip and,
+		// for a running container, up to a second of the engine sampling. The files are
+		// not readable when the agent runs in a container without the host's cgroupfs.
+		ContainerStats fromCgroup = this.cgroups.read(id);
+		if (fromCgroup != null) {
+			return fromCgroup;
+		}
 		return call("stats of " + id, () -> {
 			StatsCallback callback = new StatsCallback();
 			this.docker.statsCmd(id).withNoStream(true).exec(callback);
@@ -459,7 +468,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, Closeable
 				inactive = file == null ? 0 : file;
 			}
 			// cAdvisor's working set: usage minus inactive file cache.
-			return new ContainerStats(cpu, Math.max(0, usage - inactive));
+			return new ContainerStats(cpu, Math.max(0, usage - inactive), usage);
 		});
 	}
 

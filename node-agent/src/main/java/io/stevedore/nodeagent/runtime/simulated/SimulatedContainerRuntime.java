@@ -212,7 +212,23 @@ public final class SimulatedContainerRuntime implements ContainerRuntime {
 
 	@Override
 	public ContainerStats stats(String id) {
-		return new ContainerStats(0, 0);
+		return stats(id, Map.of());
+	}
+
+	/**
+	 * What the pod's annotations say each container uses, so autoscaling and kubectl top
+	 * can be exercised on simulated nodes: {@value SimulatedUsage#CPU_ANNOTATION} (a CPU
+	 * quantity such as {@code 250m}) and {@value SimulatedUsage#MEMORY_ANNOTATION} (such
+	 * as {@code 64Mi}), else a small constant. CPU time accumulates at that rate since
+	 * the container started, so a sampler's rate gives the annotated figure back.
+	 */
+	@Override
+	public ContainerStats stats(String id, Map<String, String> podAnnotations) {
+		Entry entry = this.containers.get(id);
+		if (entry == null || entry.details().startedAt() == null) {
+			return new ContainerStats(0, 0, 0);
+		}
+		return SimulatedUsage.of(podAnnotations).stats(entry.details().startedAt(), this.clock.instant());
 	}
 
 	private String newId() {
