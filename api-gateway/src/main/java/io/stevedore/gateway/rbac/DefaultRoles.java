@@ -84,6 +84,9 @@ public final class DefaultRoles {
 				rule(List.of("batch"), List.of("cronjobs", "cronjobs/status", "jobs", "jobs/status"), READ),
 				rule(List.of("discovery.k8s.io"), List.of("endpointslices"), READ),
 				rule(List.of("events.k8s.io"), List.of("events"), READ),
+				// metrics-server's system:aggregated-metrics-reader, aggregated into view
+				// (and so edit and admin) in Kubernetes.
+				rule(List.of("metrics.k8s.io"), List.of("pods", "nodes"), READ),
 				rule(List.of("networking.k8s.io"), List.of("ingresses", "ingresses/status", "networkpolicies"), READ),
 				rule(List.of("policy"), List.of("poddisruptionbudgets", "poddisruptionbudgets/status"), READ));
 	}
