@@ -1,0 +1,57 @@
+package io.stevedore.nodeagent.runtime.docker;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import io.stevedore.nodeagent.runtime.ContainerStats;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CgroupStatsTest {
+
+	@TempDir
+	Path root;
+
+	@Test
+	void cgroupV2UsesUsageUsecAndMemoryCurrentMinusInactiveFile() throws Exception {
+		Path dir = Files.createDirectories(this.root.resolve("system.slice/docker-abc.scope"));
+		Files.writeString(dir.resolve("cpu.stat"), "usage_usec 2500000\nuser_usec 2000000\nsystem_usec 500000\n");
+		Files.writeString(dir.resolve("memory.current"), "104857600\n");
+		Files.writeString(dir.resolve("memory.stat"),
+				"anon 50000000\nfile 54857600\nactive_file 4857600\n" + "inactive_file 41943040\n");
+
+		ContainerStats stats = new CgroupStats(this.root).read("abc");
+
+		assertThat(stats).isEqualTo(new ContainerStats(2_500_000_000L, 62_914_560L, 104_857_600L));
+	}
+
+	@Test
+	void cgroupV1UsesCpuacctUsageAndUsageInBytesMinusTotalInactiveFile() throws Exception {
+		Path cpu = Files.createDirectories(this.root.resolve("cpuacct/docker/abc"));
+		Path memory = Files.createDirectories(this.root.resolve("memory/docker/abc"));
+		Files.writeString(cpu.resolve("cpuacct.usage"), "123456789\n");
+		Files.writeString(memory.resolve("memory.usage_in_bytes"), "10000\n");
+		Files.writeString(memory.resolve("memory.stat"), "inactive_file 1\ntotal_inactive_file 4000\n");
+
+		assertThat(new CgroupStats(this.root).read("abc")).isEqualTo(new ContainerStats(123_456_789L, 6000, 10000));
+	}
+
+	@Test
+	void aContainerWithoutReadableCgroupFilesHasNoReadingSoDockerIsAsked() {
+		assertThat(new CgroupStats(this.root).read("missing")).isNull();
+	}
+
+	@Test
+	void theWorkingSetNeverGoesBelowZero() {
+		assertThat(CgroupStats.workingSet(100, 400)).isZero();
+	}
+
+	@Test
+	void aMissingKeyInAFlatKeyedFileReadsAsZero() {
+		assertThat(CgroupStats.statValue("anon 5\n", "inactive_file")).isZero();
+		assertThat(CgroupStats.statValue("inactive_filex 7\ninactive_file 9\n", "inactive_file")).isEqualTo(9);
+	}
+
+}
