@@ -11,6 +11,9 @@ final class Verbs {
 		.filter(v -> !v.equals("deletecollection"))
 		.toList();
 
+	/** metrics-server serves metrics.k8s.io read-only: get and list, no watch. */
+	private static final List<String> GET_LIST = List.of("get", "list");
+
 	private Verbs() {
 	}
 
@@ -19,6 +22,9 @@ final class Verbs {
 		// namespace at once is never what anybody means.
 		if (type.group().isEmpty() && type.plural().equals("namespaces")) {
 			return WITHOUT_DELETECOLLECTION;
+		}
+		if (type.group().equals("metrics.k8s.io")) {
+			return GET_LIST;
 		}
 		return ResourceType.STANDARD_VERBS;
 	}

@@ -11,6 +11,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import io.stevedore.machinery.errors.ApiException;
 import io.stevedore.machinery.registry.ResourceRegistry;
+import io.stevedore.machinery.registry.ResourceType;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -214,6 +215,19 @@ class DiscoveryTest {
 		}
 		assertThat(all).containsExactlyInAnyOrder("pods", "services", "deployments", "replicasets", "statefulsets",
 				"daemonsets", "jobs", "cronjobs", "horizontalpodautoscalers");
+	}
+
+	@Test
+	void metricsResourcesAreAdvertisedReadOnlyAsMetricsServerDoes() throws Exception {
+		List<ResourceType> types = new ArrayList<>(ResourceRegistry.standard().all());
+		types.add(new ResourceType("metrics.k8s.io", "v1beta1", "PodMetrics", "pods", "", true, List.of(), List.of(),
+				java.util.Set.of(), io.fabric8.kubernetes.api.model.metrics.v1beta1.PodMetrics.class));
+		Discovery withMetrics = Discovery.of(new ResourceRegistry(types), "127.0.0.1:6443");
+
+		JsonNode list = this.mapper
+			.readTree(withMetrics.serve("/apis/metrics.k8s.io/v1beta1", null).orElseThrow().body());
+
+		assertThat(resource(list, "pods").get("verbs").toString()).isEqualTo("[\"get\",\"list\"]");
 	}
 
 }
