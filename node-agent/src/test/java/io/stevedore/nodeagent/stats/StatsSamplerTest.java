@@ -104,6 +104,20 @@ class StatsSamplerTest {
 		assertThat(f.sampler.snapshot().containers()).isEmpty();
 	}
 
+	@Test
+	void aChangedAnnotationChangesTheNextRateOnly() {
+		Fixture f = new Fixture(Map.of(SimulatedUsage.CPU_ANNOTATION, "100m"));
+		f.sampler.sample();
+		this.clock.advance(Duration.ofSeconds(10));
+		f.sampler.sample();
+		f.pod.getMetadata().setAnnotations(Map.of(SimulatedUsage.CPU_ANNOTATION, "300m"));
+		this.clock.advance(Duration.ofSeconds(10));
+
+		f.sampler.sample();
+
+		assertThat(f.sampler.snapshot().containers().get(0).series().nanoCores()).isEqualTo(300_000_000L);
+	}
+
 	final class Fixture {
 
 		final SimulatedContainerRuntime runtime;
@@ -112,11 +126,13 @@ class StatsSamplerTest {
 
 		final String containerId;
 
+		final Pod pod;
+
 		Fixture(Map<String, String> annotations) {
 			this.runtime = new SimulatedContainerRuntime(
 					new SimulatedRuntimeProperties(4, DataSize.ofGigabytes(16), "10.9.0.0/24", Duration.ZERO), "sim",
 					StatsSamplerTest.this.clock);
-			Pod pod = new PodBuilder().withNewMetadata()
+			Pod pod = this.pod = new PodBuilder().withNewMetadata()
 				.withNamespace("shop")
 				.withName("web")
 				.withUid("u1")

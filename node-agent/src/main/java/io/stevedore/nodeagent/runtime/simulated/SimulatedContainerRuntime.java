@@ -55,6 +55,8 @@ public final class SimulatedContainerRuntime implements ContainerRuntime {
 
 	private final AtomicLong ids = new AtomicLong();
 
+	private final Map<String, CpuClock> cpuClocks = new ConcurrentHashMap<>();
+
 	public SimulatedContainerRuntime(SimulatedRuntimeProperties properties, String nodeName, Clock clock) {
 		this.clock = clock;
 		this.properties = properties;
@@ -148,6 +150,7 @@ public final class SimulatedContainerRuntime implements ContainerRuntime {
 	@Override
 	public void removeContainer(String id) {
 		Entry removed = this.containers.remove(id);
+		this.cpuClocks.remove(id);
 		if (removed != null && removed.details().ip() != null) {
 			this.addresses.release(removed.details().ip());
 		}
@@ -228,7 +231,21 @@ public final class SimulatedContainerRuntime implements ContainerRuntime {
 		if (entry == null || entry.details().startedAt() == null) {
 			return new ContainerStats(0, 0, 0);
 		}
-		return SimulatedUsage.of(podAnnotations).stats(entry.details().startedAt(), this.clock.instant());
+		SimulatedUsage usage = SimulatedUsage.of(podAnnotations);
+		Instant now = this.clock.instant();
+		// CPU time accumulates at the rate annotated now since the last reading, so a
+		// changed annotation changes the next rate and nothing before it.
+		CpuClock cpu = this.cpuClocks.compute(id,
+				(key, before) -> before == null || before.startedAt().isBefore(entry.details().startedAt())
+						? new CpuClock(entry.details().startedAt(),
+								usage.stats(entry.details().startedAt(), now).cpuUsageNanos(), now)
+						: new CpuClock(before.startedAt(),
+								before.cpuNanos() + usage.stats(before.readAt(), now).cpuUsageNanos(), now));
+		return new ContainerStats(cpu.cpuNanos(), usage.memoryBytes(), usage.memoryBytes());
+	}
+
+	/** The CPU time a simulated container has used as of {@code readAt}. */
+	private record CpuClock(Instant startedAt, long cpuNanos, Instant readAt) {
 	}
 
 	private String newId() {
