@@ -155,6 +155,20 @@ class ResourceMetricsIT {
 	}
 
 	@Test
+	void discoveryAdvertisesTheMetricsResourcesReadOnlyAndAWatchIsNotAllowed() throws Exception {
+		KubectlResult resources = kubectl.run("api-resources", "--api-group=metrics.k8s.io", "-o", "wide",
+				"--no-headers");
+		assertThat(resources.exitCode()).as(resources.describe()).isZero();
+		assertThat(resources.stdout())
+			.containsPattern("nodes\\s+metrics.k8s.io/v1beta1\\s+false\\s+NodeMetrics\\s+get,list")
+			.containsPattern("pods\\s+metrics.k8s.io/v1beta1\\s+true\\s+PodMetrics\\s+get,list");
+		HttpResponse<String> watch = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create(cluster.url() + "/apis/metrics.k8s.io/v1beta1/pods?watch=true"))
+				.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(watch.statusCode()).isEqualTo(405);
+	}
+
+	@Test
 	void theAgentServesKubeletResourceMetricsText() throws Exception {
 		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
 			HttpResponse<String> text = HttpClient.newHttpClient()
