@@ -35,6 +35,9 @@ public final class FakeContainerRuntime implements ContainerRuntime {
 
 	public final List<List<String>> execs = new ArrayList<>();
 
+	/** What {@link #stats} reports for a container; zeros when absent. */
+	public final Map<String, ContainerStats> stats = new java.util.concurrent.ConcurrentHashMap<>();
+
 	/** The engine does not answer: listing fails as Docker's would. */
 	public volatile boolean down;
 
@@ -159,7 +162,7 @@ public final class FakeContainerRuntime implements ContainerRuntime {
 
 	@Override
 	public ContainerStats stats(String id) {
-		return new ContainerStats(0, 0, 0);
+		return this.stats.getOrDefault(id, new ContainerStats(0, 0, 0));
 	}
 
 	/** The container's process exits with the code now. */
