@@ -26,12 +26,16 @@ final class ResourceMetricsText {
 		family(out, "container_memory_working_set_bytes", "Current working set of the container in bytes", "gauge");
 		for (ContainerUsage c : containers) {
 			sample(out, "container_memory_working_set_bytes", containerLabels(c),
-					Long.toString(c.series().latest().workingSetBytes()), c.series().latest());
+					bytes(c.series().latest().workingSetBytes()), c.series().latest());
 		}
 		family(out, "container_start_time_seconds", "Start time of the container since unix epoch in seconds", "gauge");
 		for (ContainerUsage c : containers) {
-			sample(out, "container_start_time_seconds", containerLabels(c),
-					Long.toString(c.startTime().getEpochSecond()), c.series().latest());
+			// the kubelet writes the start time without a timestamp
+			out.append("container_start_time_seconds")
+				.append(containerLabels(c))
+				.append(' ')
+				.append(goFloat(java.math.BigDecimal.valueOf(c.startTime().getEpochSecond())))
+				.append('\n');
 		}
 		if (snapshot.node() != null) {
 			Sample node = snapshot.node().latest();
@@ -39,7 +43,7 @@ final class ResourceMetricsText {
 					"counter");
 			sample(out, "node_cpu_usage_seconds_total", "", seconds(node.cpuNanos()), node);
 			family(out, "node_memory_working_set_bytes", "Current working set of the node in bytes", "gauge");
-			sample(out, "node_memory_working_set_bytes", "", Long.toString(node.workingSetBytes()), node);
+			sample(out, "node_memory_working_set_bytes", "", bytes(node.workingSetBytes()), node);
 		}
 		Map<String, List<ContainerUsage>> pods = PodGroups.of(containers);
 		family(out, "pod_cpu_usage_seconds_total", "Cumulative cpu time consumed by the pod in core-seconds",
@@ -51,8 +55,7 @@ final class ResourceMetricsText {
 		family(out, "pod_memory_working_set_bytes", "Current working set of the pod in bytes", "gauge");
 		for (List<ContainerUsage> pod : pods.values()) {
 			Sample sum = PodGroups.sum(pod).latest();
-			sample(out, "pod_memory_working_set_bytes", podLabels(pod.get(0)), Long.toString(sum.workingSetBytes()),
-					sum);
+			sample(out, "pod_memory_working_set_bytes", podLabels(pod.get(0)), bytes(sum.workingSetBytes()), sum);
 		}
 		family(out, "resource_scrape_error", "1 if there was an error while getting container metrics, 0 otherwise",
 				"gauge");
@@ -84,9 +87,39 @@ final class ResourceMetricsText {
 		return "{namespace=\"" + escape(c.namespace()) + "\",pod=\"" + escape(c.pod()) + "\"}";
 	}
 
-	/** Seconds from nanoseconds, as Go's %g would print a float64 (no exponent here). */
+	/** Seconds from nanoseconds, as the kubelet writes a counter in core-seconds. */
 	static String seconds(long nanos) {
+		return goFloat(java.math.BigDecimal.valueOf(nanos, 9));
+	}
+
+	private static String bytes(long bytes) {
+		return goFloat(java.math.BigDecimal.valueOf(bytes));
+	}
+
+	/** Seconds in plain decimal, for the summary's window header. */
+	static String plainSeconds(long nanos) {
 		return java.math.BigDecimal.valueOf(nanos, 9).stripTrailingZeros().toPlainString();
+	}
+
+	/**
+	 * A non-negative value as Prometheus' Go client writes a float64 (strconv 'g',
+	 * shortest): plain between 1e-4 and 1e6, else with an exponent of at least two
+	 * digits, e.g. {@code 6.7108864e+07} for 67108864 bytes.
+	 */
+	static String goFloat(java.math.BigDecimal value) {
+		if (value.signum() == 0) {
+			return "0";
+		}
+		java.math.BigDecimal stripped = value.stripTrailingZeros();
+		String digits = stripped.unscaledValue().abs().toString();
+		int exponent = stripped.precision() - stripped.scale() - 1;
+		if (exponent < -4 || exponent >= 6) {
+			String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
+			String sign = exponent < 0 ? "-" : "+";
+			int magnitude = Math.abs(exponent);
+			return mantissa + "e" + sign + (magnitude < 10 ? "0" : "") + magnitude;
+		}
+		return stripped.toPlainString();
 	}
 
 	private static String escape(String value) {

@@ -37,7 +37,7 @@ public class StatsEndpoint {
 	public void summary(HttpServletResponse response) throws IOException {
 		StatsSnapshot snapshot = this.sampler.snapshot();
 		byte[] body = JSON.writeValueAsBytes(SummaryJson.render(snapshot));
-		response.setHeader(WINDOW_HEADER, ResourceMetricsText.seconds(snapshot.window().toNanos()));
+		response.setHeader(WINDOW_HEADER, ResourceMetricsText.plainSeconds(snapshot.window().toNanos()));
 		write(response, "application/json", body);
 	}
 

@@ -177,7 +177,7 @@ class ResourceMetricsIT {
 			assertThat(text.statusCode()).isEqualTo(200);
 			assertThat(text.body()).contains("# TYPE container_cpu_usage_seconds_total counter")
 				.containsPattern("container_memory_working_set_bytes\\{container=\"main\",namespace=\"default\","
-						+ "pod=\"busy\"} 67108864 \\d+")
+						+ "pod=\"busy\"} 6.7108864e\\+07 \\d+")
 				.contains("node_cpu_usage_seconds_total ");
 		});
 	}

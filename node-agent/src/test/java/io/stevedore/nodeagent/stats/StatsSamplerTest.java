@@ -86,10 +86,21 @@ class StatsSamplerTest {
 			.contains("pod_memory_working_set_bytes{namespace=\"shop\",pod=\"web\"} 1024 " + millis + "\n")
 			.contains("node_cpu_usage_seconds_total 2 " + millis + "\n")
 			.contains("node_memory_working_set_bytes 1024 " + millis + "\n")
-			.contains("container_start_time_seconds{container=\"app\",namespace=\"shop\",pod=\"web\"} ")
+			.containsPattern("container_start_time_seconds\\{container=\"app\",namespace=\"shop\",pod=\"web\"} "
+					+ "\\d\\.\\d+e\\+09\n")
 			.endsWith("resource_scrape_error 0\n");
 		assertThat(text.indexOf("# HELP container_")).isLessThan(text.indexOf("# HELP node_"));
 		assertThat(text.indexOf("# HELP node_")).isLessThan(text.indexOf("# HELP pod_"));
+	}
+
+	@Test
+	void valuesAreWrittenAsTheKubeletsGoClientWritesFloats() {
+		assertThat(ResourceMetricsText.goFloat(java.math.BigDecimal.valueOf(67108864))).isEqualTo("6.7108864e+07");
+		assertThat(ResourceMetricsText.goFloat(java.math.BigDecimal.valueOf(1764876000))).isEqualTo("1.764876e+09");
+		assertThat(ResourceMetricsText.seconds(123_456_789_000L)).isEqualTo("123.456789");
+		assertThat(ResourceMetricsText.seconds(50_000L)).isEqualTo("5e-05");
+		assertThat(ResourceMetricsText.seconds(0)).isEqualTo("0");
+		assertThat(ResourceMetricsText.goFloat(java.math.BigDecimal.valueOf(999999))).isEqualTo("999999");
 	}
 
 	@Test
