@@ -110,7 +110,8 @@ public final class MetricsApi {
 		for (NodeUsage node : this.scraper.usage(storedNodes()).values()) {
 			for (NodeUsage.PodUsage usage : node.pods()) {
 				Pod pod = stored.get(usage.namespace() + "/" + usage.name());
-				if (pod != null && selection.matches(usage.namespace(), usage.name(), pod.getMetadata().getLabels())) {
+				if (pod != null && running(pod)
+						&& selection.matches(usage.namespace(), usage.name(), pod.getMetadata().getLabels())) {
 					found.add(podMetrics(pod, usage, node.window()));
 				}
 			}
@@ -121,9 +122,17 @@ public final class MetricsApi {
 		return list("PodMetricsList", items);
 	}
 
+	/**
+	 * As metrics-server: a pod that does not exist is the pods' own 404; one without
+	 * figures (not Running, or not sampled twice yet) is podmetrics' 404 on
+	 * {@code namespace/name}.
+	 */
 	ObjectNode pod(String namespace, String name) {
 		Pod pod = storedPods(namespace).get(namespace + "/" + name);
-		if (pod != null) {
+		if (pod == null) {
+			throw ApiException.notFound("", "pods", name);
+		}
+		if (running(pod)) {
 			for (NodeUsage node : this.scraper.usage(storedNodes()).values()) {
 				for (NodeUsage.PodUsage usage : node.pods()) {
 					if (usage.namespace().equals(namespace) && usage.name().equals(name)) {
@@ -132,7 +141,12 @@ public final class MetricsApi {
 				}
 			}
 		}
-		throw ApiException.notFound(MetricsTypes.GROUP, "podmetrics", name);
+		throw ApiException.notFound(MetricsTypes.GROUP, "podmetrics", namespace + "/" + name);
+	}
+
+	/** metrics-server reports Running pods only. */
+	private static boolean running(Pod pod) {
+		return pod.getStatus() != null && "Running".equals(pod.getStatus().getPhase());
 	}
 
 	private ObjectNode nodeMetrics(Node node, NodeUsage usage) {
