@@ -76,6 +76,11 @@ public final class FakeKubelet implements AutoCloseable {
 		String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
 		int ip = NEXT_IP.getAndIncrement();
 		pod.getStatus().setPhase("Running");
+		if (pod.getStatus().getStartTime() == null) {
+			// A kubelet sets it when it accepts the pod; the HPA needs it to trust CPU
+			// samples.
+			pod.getStatus().setStartTime(now);
+		}
 		pod.getStatus().setPodIP("10.244." + (ip / 250) + "." + (ip % 250 + 1));
 		pod.getStatus()
 			.setConditions(java.util.List.of(
