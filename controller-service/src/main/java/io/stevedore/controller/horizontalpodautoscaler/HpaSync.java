@@ -23,6 +23,8 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.stevedore.client.controller.Reconciler;
 import io.stevedore.client.controller.Result;
 import io.stevedore.controller.workload.EventRecorder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HPA controller's sync (pkg/controller/podautoscaler {@code reconcileAutoscaler}):
@@ -31,6 +33,8 @@ import io.stevedore.controller.workload.EventRecorder;
  * then the status with Kubernetes' conditions and events. Looks again every sync period.
  */
 final class HpaSync implements Reconciler {
+
+	private static final Logger log = LoggerFactory.getLogger(HpaSync.class);
 
 	private final Function<String, HorizontalPodAutoscaler> hpas;
 
@@ -89,9 +93,13 @@ final class HpaSync implements Reconciler {
 		try {
 			autoscale(key, hpa);
 		}
-		finally {
-			writeStatusIfChanged(hpa, before);
+		catch (RuntimeException ex) {
+			// Kubernetes' HPA queue retries a failed HPA at the sync period, not with the
+			// usual fast backoff: conditions and events already say what failed, and a
+			// missing metric is not fixed by asking again within milliseconds.
+			log.warn("horizontal pod autoscaler sync failed hpa={}: {}", key, ex.getMessage());
 		}
+		writeStatusIfChanged(hpa, before);
 		return Result.requeueAfter(this.settings.syncPeriod());
 	}
 
