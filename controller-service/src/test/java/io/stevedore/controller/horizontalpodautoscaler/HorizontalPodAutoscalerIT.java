@@ -94,8 +94,8 @@ class HorizontalPodAutoscalerIT {
 				.build())
 			.create();
 		// What kubectl autoscale deployment web --cpu-percent=50 --min=1 --max=5 creates;
-		// kubectl v1.32's autoscale itself gets NotFound from this apiserver (see the
-		// README).
+		// kubectl v1.32 itself POSTs autoscaling/v1, which this apiserver does not serve
+		// (404; docs/compatibility.md).
 		client.autoscaling()
 			.v2()
 			.horizontalPodAutoscalers()
