@@ -41,8 +41,20 @@ import io.stevedore.scheduler.support.ControlPlane;
  *   -Dexec.mainClass=io.stevedore.scheduler.bench.SchedulerBenchmark -Dexec.args="500 2000 basic"
  * </pre>
  *
- * The third argument is {@code basic} or {@code affinity} (every pod has preferred
- * anti-affinity by hostname and a ScheduleAnyway zone spread, over 10 zones).
+ * Arguments: nodes, pods, workload, mode, store.
+ * <ul>
+ * <li>workload: {@code basic} or {@code affinity} (every pod has preferred anti-affinity
+ * by hostname and a ScheduleAnyway zone spread, over 10 zones).</li>
+ * <li>mode: {@code live} (the scheduler runs while the pods are created: the figure
+ * includes the creates, which are reported separately because when they are slower than
+ * scheduling they are what is measured) or {@code precreated} (as scheduler_perf: all
+ * pods are created first with no scheduler running, then the scheduler starts and the
+ * pure scheduling throughput is measured).</li>
+ * <li>store: {@code embedded} (default), {@code redis} (starts a redis-server on a free
+ * loopback port, AOF off: the scheduler is measured, not the disk) or a
+ * {@code redis://host:port} URL.</li>
+ * </ul>
+ * Every run is capped by {@code -Dbench.timeoutSeconds} (default 480).
  */
 public final class SchedulerBenchmark {
 
@@ -55,8 +67,13 @@ public final class SchedulerBenchmark {
 		int nodes = args.length > 0 ? Integer.parseInt(args[0]) : 500;
 		int pods = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
 		boolean affinity = args.length > 2 && "affinity".equals(args[2]);
+		boolean precreated = args.length > 3 && "precreated".equals(args[3]);
+		String store = args.length > 4 ? args[4] : "embedded";
+		long timeoutSeconds = Long.getLong("bench.timeoutSeconds", 480);
 		Path data = Files.createTempDirectory("scheduler-bench");
-		try (ControlPlane plane = ControlPlane.start(data);
+		try (RedisProcess redis = "redis".equals(store) ? RedisProcess.start(data) : null;
+				ControlPlane plane = ControlPlane.start(data,
+						(redis != null) ? redis.url() : store.startsWith("redis://") ? store : "");
 				KubernetesClient client = new io.fabric8.kubernetes.client.KubernetesClientBuilder()
 					.withConfig(
 							new io.fabric8.kubernetes.client.ConfigBuilder(io.fabric8.kubernetes.client.Config.empty())
@@ -64,13 +81,13 @@ public final class SchedulerBenchmark {
 								.withMaxConcurrentRequestsPerHost(CLIENT_PARALLELISM)
 								.build())
 					.build()) {
-			var scheduler = plane.startScheduler("bench", "--stevedore.scheduler.leader-election.enabled=false");
 			ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
 			Semaphore permits = new Semaphore(CLIENT_PARALLELISM);
 
 			long nodesStart = System.nanoTime();
 			run(pool, permits, nodes, (i) -> ControlPlane.createNode(client, node(i)));
 			System.out.printf("created %d nodes in %.1f s%n", nodes, seconds(System.nanoTime() - nodesStart));
+			var scheduler = precreated ? null : startScheduler(plane);
 			// Let the scheduler's informer catch up before the clock starts.
 			Thread.sleep(2000);
 
@@ -107,8 +124,18 @@ public final class SchedulerBenchmark {
 				client.pods().inNamespace("default").resource(pod).create();
 			});
 			long createdAll = System.nanoTime();
-			boolean done = allBound.await(10, TimeUnit.MINUTES);
+			long scheduleStart = start;
+			if (precreated) {
+				// Pure scheduling: every pod is in the store; the clock runs from the
+				// scheduler's start (its context, initial list and the first cycle
+				// included).
+				scheduleStart = System.nanoTime();
+				scheduler = startScheduler(plane);
+				System.out.printf("scheduler started in %.1f s%n", seconds(System.nanoTime() - scheduleStart));
+			}
+			boolean done = allBound.await(timeoutSeconds, TimeUnit.SECONDS);
 			long end = bound.values().stream().mapToLong(Long::longValue).max().orElse(System.nanoTime());
+			long firstBind = bound.values().stream().mapToLong(Long::longValue).min().orElse(end);
 			watch.close();
 
 			long[] latencies = created.entrySet()
@@ -117,15 +144,28 @@ public final class SchedulerBenchmark {
 				.mapToLong((e) -> bound.get(e.getKey()) - e.getValue())
 				.sorted()
 				.toArray();
-			System.out.printf("workload=%s nodes=%d pods=%d bound=%d complete=%s%n", affinity ? "affinity" : "basic",
-					nodes, pods, bound.size(), done);
-			System.out.printf("creates: %.0f pods/s (%.1f s)%n", pods / seconds(createdAll - start),
+			System.out.printf("workload=%s mode=%s store=%s nodes=%d pods=%d bound=%d complete=%s%n",
+					affinity ? "affinity" : "basic", precreated ? "precreated" : "live",
+					(redis != null) ? redis.url() : store, nodes, pods, bound.size(), done);
+			System.out.printf("creates alone: %.0f pods/s (%.1f s)%n", pods / seconds(createdAll - start),
 					seconds(createdAll - start));
-			System.out.printf("throughput (first create to last bind): %.0f pods/s over %.1f s%n",
-					bound.size() / seconds(end - start), seconds(end - start));
-			System.out.printf("latency create->bound: p50 %.0f ms, p90 %.0f ms, p99 %.0f ms, max %.0f ms%n",
+			if (precreated) {
+				System.out.printf(
+						"pure scheduling throughput (scheduler start to last bind): %.0f pods/s over %.1f s%n",
+						bound.size() / seconds(end - scheduleStart), seconds(end - scheduleStart));
+				System.out.printf("pure scheduling throughput (first bind to last bind): %.0f pods/s over %.1f s%n",
+						bound.size() / seconds(end - firstBind), seconds(end - firstBind));
+			}
+			else {
+				System.out.printf(
+						"throughput everything included (first create to last bind): %.0f pods/s over %.1f s%n",
+						bound.size() / seconds(end - start), seconds(end - start));
+			}
+			System.out.printf("latency create->bound%s: p50 %.0f ms, p90 %.0f ms, p99 %.0f ms, max %.0f ms%n",
+					precreated ? " (includes the wait for the scheduler to start)" : "",
 					millis(percentile(latencies, 50)), millis(percentile(latencies, 90)),
 					millis(percentile(latencies, 99)), millis(percentile(latencies, 100)));
+
 			var cycles = scheduler.getBean(io.micrometer.core.instrument.MeterRegistry.class)
 				.find("scheduler_scheduling_attempt_duration")
 				.timer();
@@ -136,10 +176,67 @@ public final class SchedulerBenchmark {
 			}
 			Runtime runtime = Runtime.getRuntime();
 			System.gc();
-			System.out.printf("heap used after run (apiserver + scheduler in one JVM): %d MiB%n",
-					(runtime.totalMemory() - runtime.freeMemory()) / (1024 * 1024));
+			System.out.printf("heap used after run and a GC (apiserver + scheduler in one JVM): %d MiB, RSS %s%n",
+					(runtime.totalMemory() - runtime.freeMemory()) / (1024 * 1024), rss());
 			pool.shutdown();
 		}
+	}
+
+	private static org.springframework.context.ConfigurableApplicationContext startScheduler(ControlPlane plane) {
+		return plane.startScheduler("bench", "--stevedore.scheduler.leader-election.enabled=false");
+	}
+
+	/** This JVM's resident set (apiserver and scheduler together), from /proc. */
+	private static String rss() {
+		try {
+			return Files.readAllLines(Path.of("/proc/self/status"))
+				.stream()
+				.filter((line) -> line.startsWith("VmRSS:"))
+				.map((line) -> line.substring(6).trim())
+				.findFirst()
+				.orElse("unknown");
+		}
+		catch (java.io.IOException ex) {
+			return "unknown";
+		}
+	}
+
+	/**
+	 * A real redis-server on a free loopback port, data in the run's directory, stopped
+	 * with the run.
+	 */
+	private record RedisProcess(Process process, int port) implements AutoCloseable {
+
+		static RedisProcess start(Path dir) throws Exception {
+			int port = ControlPlane.freePort();
+			Process process = new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
+					"--dir", dir.toString(), "--save", "", "--appendonly", "no")
+				.redirectErrorStream(true)
+				.redirectOutput(dir.resolve("redis.log").toFile())
+				.start();
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+			while (System.nanoTime() < deadline) {
+				try (var socket = new java.net.Socket("127.0.0.1", port)) {
+					return new RedisProcess(process, port);
+				}
+				catch (java.io.IOException notYet) {
+					Thread.sleep(50);
+				}
+			}
+			process.destroy();
+			throw new IllegalStateException("redis-server did not start on " + port);
+		}
+
+		String url() {
+			return "redis://127.0.0.1:" + this.port;
+		}
+
+		@Override
+		public void close() throws Exception {
+			this.process.destroy();
+			this.process.waitFor(10, TimeUnit.SECONDS);
+		}
+
 	}
 
 	private interface Task {

@@ -43,10 +43,18 @@ public final class ControlPlane implements AutoCloseable {
 
 	/** The apiserver only; start schedulers with {@link #startScheduler}. */
 	public static ControlPlane start(Path dataDir) {
+		return start(dataDir, "");
+	}
+
+	/**
+	 * The apiserver only, on the given store: empty for the embedded store in
+	 * {@code dataDir}, or a {@code redis://} URL.
+	 */
+	public static ControlPlane start(Path dataDir, String storageUrl) {
 		int port = freePort();
 		ConfigurableApplicationContext apiserver = new SpringApplicationBuilder(ApiServerApplication.class).run(
 				"--server.address=127.0.0.1", "--server.port=" + port,
-				"--stevedore.apiserver.advertise-address=127.0.0.1:" + port, "--stevedore.storage.url=",
+				"--stevedore.apiserver.advertise-address=127.0.0.1:" + port, "--stevedore.storage.url=" + storageUrl,
 				"--stevedore.storage.embedded-dir=" + dataDir, "--stevedore.storage.require-durable=false",
 				"--spring.application.name=apiserver-service", "--server.shutdown=immediate",
 				"--spring.main.banner-mode=off", "--logging.level.root=WARN");
