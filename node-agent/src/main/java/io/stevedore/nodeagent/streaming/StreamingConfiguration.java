@@ -1,6 +1,9 @@
 package io.stevedore.nodeagent.streaming;
 
+import io.stevedore.nodeagent.NodeAgent;
+import io.stevedore.nodeagent.config.NodeIdentity;
 import io.stevedore.nodeagent.pod.ContainerLogs;
+import io.stevedore.nodeagent.portforward.PortForwardEndpoint;
 import io.stevedore.nodeagent.runtime.ContainerRuntime;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
@@ -25,7 +28,8 @@ import org.springframework.context.annotation.Configuration;
 public class StreamingConfiguration {
 
 	@Bean
-	ServletContextInitializer streamingEndpoints(ContainerLogs containers, ContainerRuntime runtime) {
+	ServletContextInitializer streamingEndpoints(ContainerLogs containers, ContainerRuntime runtime, NodeAgent agent,
+			NodeIdentity identity) {
 		// Endpoints are added once every initializer has run: Spring Boot starts Tomcat's
 		// WebSocket container (WsSci) in its own initializer, in no order relative to
 		// this one.
@@ -42,6 +46,7 @@ public class StreamingConfiguration {
 				try {
 					server.addEndpoint(endpoint("/exec/{namespace}/{pod}/{container}", containers, runtime, true));
 					server.addEndpoint(endpoint("/attach/{namespace}/{pod}/{container}", containers, runtime, false));
+					server.addEndpoint(portForward(agent, runtime, identity.name()));
 				}
 				catch (DeploymentException ex) {
 					throw new IllegalStateException("cannot serve exec and attach", ex);
@@ -49,6 +54,20 @@ public class StreamingConfiguration {
 			}
 
 		});
+	}
+
+	private static ServerEndpointConfig portForward(NodeAgent agent, ContainerRuntime runtime, String nodeName) {
+		return ServerEndpointConfig.Builder.create(PortForwardEndpoint.class, "/portForward/{namespace}/{pod}")
+			.subprotocols(java.util.List.of(PortForwardEndpoint.PROTOCOL))
+			.configurator(new ServerEndpointConfig.Configurator() {
+
+				@Override
+				public <T> T getEndpointInstance(Class<T> type) {
+					return type.cast(new PortForwardEndpoint(agent::pod, runtime, nodeName));
+				}
+
+			})
+			.build();
 	}
 
 	private static ServerEndpointConfig endpoint(String path, ContainerLogs containers, ContainerRuntime runtime,

@@ -1,0 +1,162 @@
+package io.stevedore.nodeagent.portforward;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.spdy.DefaultSpdyDataFrame;
+import io.netty.handler.codec.spdy.DefaultSpdySynStreamFrame;
+import io.netty.handler.codec.spdy.SpdyDataFrame;
+import io.netty.handler.codec.spdy.SpdyFrameCodec;
+import io.netty.handler.codec.spdy.SpdyRstStreamFrame;
+import io.netty.handler.codec.spdy.SpdySynReplyFrame;
+import io.netty.handler.codec.spdy.SpdyVersion;
+import io.netty.handler.codec.spdy.SpdyWindowUpdateFrame;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The port-forward SPDY session against a client made of Netty's own SPDY codec (as
+ * kubectl's spdystream frames it) and a real loopback socket as the pod's port.
+ */
+class SpdyPortForwardSessionTest {
+
+	private final LinkedBlockingQueue<ByteBuffer> sent = new LinkedBlockingQueue<>();
+
+	private final EmbeddedChannel client = new EmbeddedChannel(new SpdyFrameCodec(SpdyVersion.SPDY_3_1));
+
+	private final List<AutoCloseable> closing = new ArrayList<>();
+
+	@AfterEach
+	void close() throws Exception {
+		for (AutoCloseable c : this.closing) {
+			c.close();
+		}
+		this.client.finishAndReleaseAll();
+	}
+
+	@Test
+	void bytesOfTheDataStreamReachThePodsPortAndItsAnswerComesBackThenBothStreamsEnd() throws Exception {
+		ServerSocket pod = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+		this.closing.add(pod);
+		Thread.ofVirtual().start(() -> {
+			try (Socket s = pod.accept()) {
+				byte[] got = s.getInputStream().readAllBytes();
+				s.getOutputStream().write(("echo:" + new String(got, StandardCharsets.UTF_8)).getBytes());
+			}
+			catch (IOException ex) {
+				// test ends
+			}
+		});
+		SpdyPortForwardSession session = session(
+				port -> new Socket(InetAddress.getLoopbackAddress(), pod.getLocalPort()));
+		open(session, 1, "error", 8080, "0");
+		open(session, 3, "data", 8080, "0");
+		DefaultSpdyDataFrame ping = new DefaultSpdyDataFrame(3, Unpooled.copiedBuffer("ping", StandardCharsets.UTF_8));
+		ping.setLast(true);
+		send(session, ping);
+		List<Object> frames = framesUntil(f -> f instanceof SpdyDataFrame d && d.streamId() == 1 && d.isLast());
+		assertThat(frames).filteredOn(SpdySynReplyFrame.class::isInstance)
+			.extracting(f -> ((SpdySynReplyFrame) f).streamId())
+			.containsExactly(1, 3);
+		StringBuilder data = new StringBuilder();
+		boolean dataEnded = false;
+		for (Object f : frames) {
+			if (f instanceof SpdyDataFrame d && d.streamId() == 3) {
+				data.append(d.content().toString(StandardCharsets.UTF_8));
+				dataEnded |= d.isLast();
+			}
+		}
+		assertThat(data.toString()).isEqualTo("echo:ping");
+		assertThat(dataEnded).isTrue();
+		assertThat(frames).filteredOn(SpdyWindowUpdateFrame.class::isInstance).isNotEmpty();
+	}
+
+	@Test
+	void aPortThatCannotBeDialledIsWrittenOnTheErrorStreamAsTheKubeletWordsIt() throws Exception {
+		SpdyPortForwardSession session = session(port -> {
+			throw new IOException("dial tcp 10.0.0.9:" + port + ": connect: connection refused");
+		});
+		open(session, 1, "error", 81, "7");
+		open(session, 3, "data", 81, "7");
+		List<Object> frames = framesUntil(f -> f instanceof SpdyDataFrame d && d.streamId() == 1 && d.isLast());
+		String error = frames.stream()
+			.filter(f -> f instanceof SpdyDataFrame d && d.streamId() == 1)
+			.map(f -> ((SpdyDataFrame) f).content().toString(StandardCharsets.UTF_8))
+			.reduce("", String::concat);
+		assertThat(error).isEqualTo(
+				"error forwarding port 81 to pod web_default, uid u1: dial tcp 10.0.0.9:81: connect: connection refused");
+	}
+
+	@Test
+	void aStreamWithoutAValidPortIsReset() throws Exception {
+		SpdyPortForwardSession session = session(port -> {
+			throw new AssertionError("nothing is dialled");
+		});
+		DefaultSpdySynStreamFrame syn = new DefaultSpdySynStreamFrame(1, 0, (byte) 0);
+		syn.headers().set("streamtype", "data").set("port", "http").set("requestid", "0");
+		send(session, syn);
+		List<Object> frames = framesUntil(SpdyRstStreamFrame.class::isInstance);
+		assertThat(frames).noneMatch(SpdySynReplyFrame.class::isInstance);
+	}
+
+	private SpdyPortForwardSession session(SpdyPortForwardSession.Dialer dialer) {
+		SpdyPortForwardSession session = new SpdyPortForwardSession(this.sent::add, dialer, "web_default, uid u1");
+		this.closing.add(session);
+		return session;
+	}
+
+	private void open(SpdyPortForwardSession session, int id, String type, int port, String requestId)
+			throws IOException {
+		DefaultSpdySynStreamFrame syn = new DefaultSpdySynStreamFrame(id, 0, (byte) 0);
+		// spdystream lower-cases header names, as SPDY/3 requires.
+		syn.headers().set("streamtype", type).set("port", Integer.toString(port)).set("requestid", requestId);
+		send(session, syn);
+	}
+
+	private void send(SpdyPortForwardSession session, Object frame) throws IOException {
+		this.client.writeOutbound(frame);
+		ByteBuf encoded;
+		while ((encoded = this.client.readOutbound()) != null) {
+			// Fed in two pieces: WebSocket messages split the byte stream anywhere.
+			int half = encoded.readableBytes() / 2;
+			session.received(encoded.nioBuffer(0, half));
+			session.received(encoded.nioBuffer(half, encoded.readableBytes() - half));
+			encoded.release();
+		}
+	}
+
+	private List<Object> framesUntil(java.util.function.Predicate<Object> last) throws InterruptedException {
+		List<Object> frames = new ArrayList<>();
+		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+		while (System.nanoTime() < deadline) {
+			ByteBuffer bytes = this.sent.poll(100, TimeUnit.MILLISECONDS);
+			if (bytes == null) {
+				continue;
+			}
+			this.client.writeInbound(Unpooled.wrappedBuffer(bytes));
+			Object frame;
+			while ((frame = this.client.readInbound()) != null) {
+				frames.add(frame);
+				if (last.test(frame)) {
+					return frames;
+				}
+			}
+		}
+		throw new AssertionError("no final frame; got " + frames);
+	}
+
+}
