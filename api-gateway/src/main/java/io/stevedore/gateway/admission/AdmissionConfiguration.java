@@ -12,10 +12,12 @@ import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stevedore.gateway.admission.limitranger.LimitRanger;
 import io.stevedore.gateway.admission.priority.PriorityAdmission;
+import io.stevedore.gateway.admission.rbac.RbacEscalation;
 import io.stevedore.gateway.admission.serviceaccount.ServiceAccountAdmission;
 import io.stevedore.gateway.admission.serviceaccount.ServiceAccountLookup;
 import io.stevedore.gateway.admission.serviceaccount.TokenVolumeMounter;
 import io.stevedore.gateway.admission.storageclass.DefaultStorageClass;
+import io.stevedore.gateway.authz.RbacAuthorizer;
 import io.stevedore.gateway.config.GatewayProperties;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -132,6 +134,12 @@ public class AdmissionConfiguration {
 	DefaultStorageClass defaultStorageClass(InformerLister<StorageClass> classes, KubernetesClient client) {
 		return new DefaultStorageClass(
 				() -> classes.hasSynced() ? classes.list() : client.storage().v1().storageClasses().list().getItems());
+	}
+
+	@Bean
+	@Order(AdmissionOrder.RBAC_ESCALATION)
+	RbacEscalation rbacEscalation(RbacAuthorizer authorizer) {
+		return new RbacEscalation(authorizer);
 	}
 
 	private static void sleep(Duration pause) {

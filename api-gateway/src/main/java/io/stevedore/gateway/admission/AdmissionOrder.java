@@ -23,6 +23,12 @@ public final class AdmissionOrder {
 
 	public static final int RESOURCE_QUOTA = 3200;
 
+	/**
+	 * Kubernetes checks escalation in the RBAC registry, after admission; here it is the
+	 * last validating plugin so that it sees the object every other plugin has passed.
+	 */
+	public static final int RBAC_ESCALATION = 10000;
+
 	private AdmissionOrder() {
 	}
 

@@ -63,7 +63,11 @@ public final class RbacAuthorizer {
 		return false;
 	}
 
-	private List<PolicyRule> rulesOf(RoleRef ref, String bindingNamespace) {
+	/**
+	 * The rules a binding in {@code bindingNamespace} (empty: cluster-wide) to
+	 * {@code ref} grants, aggregation included.
+	 */
+	public List<PolicyRule> rulesOf(RoleRef ref, String bindingNamespace) {
 		if (ref == null) {
 			return List.of();
 		}
