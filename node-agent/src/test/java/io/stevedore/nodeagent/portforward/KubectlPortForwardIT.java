@@ -70,7 +70,7 @@ class KubectlPortForwardIT {
 	@Test
 	void httpThroughPortForwardReachesThePodOnSeveralConnectionsInParallel() throws Exception {
 		int local = freePort();
-		try (KubectlProcess forward = kubectl.start("port-forward", "pod/web", local + ":8080")) {
+		try (KubectlProcess forward = kubectl.start("port-forward", "-v=6", "pod/web", local + ":8080")) {
 			forward.awaitStdout(out -> out.contains("Forwarding from"), Duration.ofSeconds(30));
 			HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 			List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
