@@ -85,7 +85,8 @@ class AdmissionIT {
 	@Test
 	void thePluginsRunInKubernetesOrder() {
 		assertThat(cluster.gateway().getBean(AdmissionChain.class).plugins()).extracting(AdmissionPlugin::name)
-			.containsExactly("LimitRanger", "ServiceAccount", "PodSecurity", "Priority", "DefaultStorageClass");
+			.containsExactly("LimitRanger", "ServiceAccount", "PodSecurity", "Priority", "DefaultStorageClass",
+					"RBACEscalation");
 	}
 
 	@Test
