@@ -18,6 +18,7 @@ import io.stevedore.gateway.admission.serviceaccount.ServiceAccountLookup;
 import io.stevedore.gateway.admission.serviceaccount.TokenVolumeMounter;
 import io.stevedore.gateway.admission.storageclass.DefaultStorageClass;
 import io.stevedore.gateway.authz.RbacAuthorizer;
+import io.stevedore.gateway.authz.RbacLister;
 import io.stevedore.gateway.config.GatewayProperties;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -138,8 +139,8 @@ public class AdmissionConfiguration {
 
 	@Bean
 	@Order(AdmissionOrder.RBAC_ESCALATION)
-	RbacEscalation rbacEscalation(RbacAuthorizer authorizer) {
-		return new RbacEscalation(authorizer);
+	RbacEscalation rbacEscalation(RbacAuthorizer authorizer, RbacLister lister) {
+		return new RbacEscalation(authorizer, lister);
 	}
 
 	private static void sleep(Duration pause) {

@@ -16,6 +16,7 @@ import io.stevedore.gateway.admission.AdmissionDenied;
 import io.stevedore.gateway.admission.AdmissionPlugin;
 import io.stevedore.gateway.authn.UserInfo;
 import io.stevedore.gateway.authz.RbacAuthorizer;
+import io.stevedore.gateway.authz.RbacLister;
 import io.stevedore.gateway.authz.RequestInfo;
 
 /**
@@ -39,8 +40,11 @@ public final class RbacEscalation implements AdmissionPlugin {
 
 	private final RbacAuthorizer authorizer;
 
-	public RbacEscalation(RbacAuthorizer authorizer) {
+	private final RbacLister lister;
+
+	public RbacEscalation(RbacAuthorizer authorizer, RbacLister lister) {
 		this.authorizer = authorizer;
+		this.lister = lister;
 	}
 
 	@Override
@@ -103,6 +107,14 @@ public final class RbacEscalation implements AdmissionPlugin {
 					RequestInfo.resource("bind", GROUP, namespace, roleResource, "", ref.getName()))
 			.allowed()) {
 			return;
+		}
+		// Kubernetes' GetRoleReferenceRules fails on a missing role: binding one that may
+		// later be created with any rules is not allowed without bind.
+		boolean exists = "ClusterRole".equals(ref.getKind()) ? this.lister.clusterRole(ref.getName()).isPresent()
+				: this.lister.role(namespace, ref.getName()).isPresent();
+		if (!exists) {
+			throw AdmissionDenied.forbidden(attributes,
+					roleResource + "." + GROUP + " \"" + ref.getName() + "\" not found");
 		}
 		confirmNoEscalation(attributes, namespace, this.authorizer.rulesOf(ref, namespace));
 	}

@@ -31,7 +31,7 @@ class RbacEscalationTest {
 
 	private final Lister lister = new Lister();
 
-	private final RbacEscalation plugin = new RbacEscalation(new RbacAuthorizer(this.lister));
+	private final RbacEscalation plugin = new RbacEscalation(new RbacAuthorizer(this.lister), this.lister);
 
 	@Test
 	void aUserMayCreateARoleWithRulesItHolds() {
@@ -99,6 +99,15 @@ class RbacEscalationTest {
 		holds(rule("", "pods", "get", "list"));
 		assertThatCode(() -> this.plugin.validate(create("rolebindings", binding("read", "pod-reader"))))
 			.doesNotThrowAnyException();
+	}
+
+	@Test
+	void aBindingToARoleThatDoesNotExistIsForbidden() {
+		holds(rule("", "pods", "get"));
+		assertThat(catchThrowableOfType(AdmissionDenied.class,
+				() -> this.plugin.validate(create("rolebindings", binding("later", "not-yet"))))
+			.status()
+			.getMessage()).endsWith("roles.rbac.authorization.k8s.io \"not-yet\" not found");
 	}
 
 	@Test
