@@ -24,8 +24,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * {@code ./stevedore up --nodes 3 --runtime simulated}: the whole control plane and three
  * real node agents on the simulated runtime. A Deployment spreads over the nodes and
- * rolls, a stopped node's pods come back on the others, a second {@code up} names the
- * runtime that differs — and the Docker engine never gets a container of this cluster.
+ * rolls, {@code kubectl top} reads the simulated pods' usage, a stopped node's pods come
+ * back on the others, a second {@code up} names the runtime that differs — and the Docker
+ * engine never gets a container of this cluster.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SimulatedClusterE2E {
@@ -65,8 +66,50 @@ class SimulatedClusterE2E {
 		assertThat(runtimes.split(" ")).hasSize(3).containsOnly("simulated://1.0.0");
 	}
 
+	/**
+	 * {@code kubectl top} through the gateway: the metrics.k8s.io API with TLS,
+	 * authentication and RBAC in front of it, a simulated pod reporting its annotated
+	 * usage.
+	 */
 	@Test
 	@Order(2)
+	void kubectlTopPodAndNodeAnswerThroughTheGateway() {
+		ok("run", "busy", "--image=registry.invalid/busy:1", "--labels=app=busy",
+				"--annotations=simulated.stevedore.io/cpu-usage=250m",
+				"--annotations=simulated.stevedore.io/memory-usage=64Mi", "--command", "--", "sleep", "100000");
+		ok("wait", "--for=condition=Ready", "pod/busy", "--timeout=" + WAIT.toSeconds() + "s");
+
+		await().atMost(WAIT).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+			KubectlResult pod = kubectl.run("top", "pod", "-l", "app=busy", "--no-headers");
+			assertThat(pod.exitCode()).as(pod.describe()).isZero();
+			assertThat(pod.stdout().trim().split("\\s+")).containsExactly("busy", "250m", "64Mi");
+		});
+		KubectlResult node = kubectl.run("top", "node", "--no-headers");
+		assertThat(node.exitCode()).as(node.describe()).isZero();
+		assertThat(node.stdout()).startsWith(stevedore.nodeName(1) + " ");
+	}
+
+	/**
+	 * A user bound to {@code view} in one namespace reads PodMetrics there, not
+	 * NodeMetrics.
+	 */
+	@Test
+	@Order(3)
+	void aUserWithViewInTheNamespaceReadsPodMetricsButNotNodeMetrics() {
+		ok("create", "rolebinding", "jane-view", "--clusterrole=view", "--user=jane", "--namespace=default");
+
+		await().atMost(WAIT).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+			KubectlResult pod = kubectl.run("top", "pod", "busy", "--as=jane", "--no-headers");
+			assertThat(pod.exitCode()).as(pod.describe()).isZero();
+			assertThat(pod.stdout()).startsWith("busy ");
+		});
+		KubectlResult node = kubectl.run("top", "node", "--as=jane");
+		assertThat(node.exitCode()).isNotZero();
+		assertThat(node.stderr()).contains("forbidden");
+	}
+
+	@Test
+	@Order(4)
 	void aDeploymentOfThirtyRunsSpreadOverTheNodesAndRollsToANewImage() {
 		ok("create", "deployment", "web", "--image=registry.invalid/web:1", "--replicas=30", "--port=80");
 		ok("rollout", "status", "deployment/web", "--timeout=" + WAIT.toSeconds() + "s");
@@ -90,7 +133,7 @@ class SimulatedClusterE2E {
 	}
 
 	@Test
-	@Order(3)
+	@Order(5)
 	void aStoppedNodesPodsAreReplacedOnTheOthers() {
 		StevedoreCommand.Result stop = stevedore.run("node", "stop", stevedore.nodeName(3));
 		assertThat(stop.exitCode()).as(stop.toString()).isZero();
@@ -116,7 +159,7 @@ class SimulatedClusterE2E {
 	}
 
 	@Test
-	@Order(4)
+	@Order(6)
 	void aSecondUpWithTheDockerRuntimeSaysWhatDiffers() {
 		StevedoreCommand.Result again = stevedore.run("up", "--runtime", "docker");
 
