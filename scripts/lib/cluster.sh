@@ -157,9 +157,14 @@ cluster_node_plan() {
 # check_ports_free NODE...: every port the cluster needs, before anything starts.
 check_ports_free() {
 	local port owner what name
-	for what in "apiserver:$PORT:STEVEDORE_PORT" "gateway:$GATEWAY_PORT:STEVEDORE_GATEWAY_PORT" \
-		"scheduler:$SCHEDULER_PORT:STEVEDORE_SCHEDULER_PORT" "controllers:$CONTROLLER_PORT:STEVEDORE_CONTROLLER_PORT" \
-		"proxy:$PROXY_PORT:STEVEDORE_PROXY_PORT"; do
+	local needed=("apiserver:$PORT:STEVEDORE_PORT" "gateway:$GATEWAY_PORT:STEVEDORE_GATEWAY_PORT"
+		"gateway's admission endpoint:$((GATEWAY_PORT + 1)):STEVEDORE_GATEWAY_PORT"
+		"scheduler:$SCHEDULER_PORT:STEVEDORE_SCHEDULER_PORT" "controllers:$CONTROLLER_PORT:STEVEDORE_CONTROLLER_PORT"
+		"proxy:$PROXY_PORT:STEVEDORE_PROXY_PORT")
+	if [ "$INGRESS" = true ]; then
+		needed+=("Ingress (HTTP):$INGRESS_PORT:STEVEDORE_INGRESS_PORT" "Ingress (HTTPS):$INGRESS_TLS_PORT:STEVEDORE_INGRESS_TLS_PORT")
+	fi
+	for what in "${needed[@]}"; do
 		port=$(cut -d: -f2 <<<"$what")
 		if port_in_use "$port"; then
 			owner=$(port_owner "$port")
@@ -180,8 +185,8 @@ check_ports_free() {
 
 write_cluster_env() {
 	local variable
-	for variable in STORE RUNTIME PORT GATEWAY_PORT SCHEDULER_PORT CONTROLLER_PORT PROXY_PORT NODE_PORT SERVICE_CIDR \
-		CLUSTER_NAME; do
+	for variable in STORE RUNTIME PORT GATEWAY_PORT SCHEDULER_PORT CONTROLLER_PORT PROXY_PORT NODE_PORT INGRESS \
+		INGRESS_PORT INGRESS_TLS_PORT SERVICE_CIDR CLUSTER_NAME; do
 		printf '%s=%q\n' "$variable" "${!variable}"
 	done >"$(cluster_env_file)"
 }
@@ -270,6 +275,11 @@ cluster_print_summary() {
 	done
 	echo "  store:      $(store_description "$STORE")"
 	echo "  runtime:    $(runtime_description "$RUNTIME")"
+	if [ "${INGRESS:-false}" = true ]; then
+		echo "  ingress:    http://127.0.0.1:${INGRESS_PORT:-80} https://127.0.0.1:${INGRESS_TLS_PORT:-443} (IngressClass stevedore, the default)"
+	else
+		echo "  ingress:    off (STEVEDORE_INGRESS=true ./stevedore up runs the Ingress controller on 127.0.0.1:80 and 443)"
+	fi
 	echo "  kubeconfig: $(stevedore_kubeconfig) (context $STEVEDORE_CONTEXT, via the gateway $(gateway_url))"
 }
 
@@ -365,6 +375,11 @@ cluster_status() {
 	done
 	echo "  store:      $(store_description "$STORE")"
 	echo "  runtime:    $(runtime_description "$RUNTIME")"
+	if [ "${INGRESS:-false}" = true ]; then
+		echo "  ingress:    http://127.0.0.1:${INGRESS_PORT:-80} https://127.0.0.1:${INGRESS_TLS_PORT:-443} (IngressClass stevedore, the default)"
+	else
+		echo "  ingress:    off (STEVEDORE_INGRESS=true ./stevedore up runs the Ingress controller on 127.0.0.1:80 and 443)"
+	fi
 	echo "  kubeconfig: $(stevedore_kubeconfig) (context $STEVEDORE_CONTEXT)"
 	[ "$healthy" = true ]
 }

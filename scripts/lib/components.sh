@@ -26,8 +26,8 @@ declare -A COMPONENT_HEAP=([apiserver]=192m [gateway]=128m [scheduler]=96m [cont
 # wants a larger one: STEVEDORE_JAVA_OPTS=-Xmn64m (it comes last and wins).
 declare -A COMPONENT_YOUNG=([gateway]=8m [scheduler]=8m [controllers]=8m [proxy]=8m [node]=8m)
 
-# Sets PORT GATEWAY_PORT SCHEDULER_PORT CONTROLLER_PORT PROXY_PORT NODE_PORT from the environment (or the
-# Kubernetes defaults) and checks them.
+# Sets PORT GATEWAY_PORT SCHEDULER_PORT CONTROLLER_PORT PROXY_PORT NODE_PORT, and INGRESS INGRESS_PORT INGRESS_TLS_PORT,
+# from the environment (or the Kubernetes defaults; the Ingress on 80 and 443 of 127.0.0.1, as k3s's) and checks them.
 read_port_settings() {
 	PORT=${STEVEDORE_PORT:-8080}
 	GATEWAY_PORT=${STEVEDORE_GATEWAY_PORT:-6443}
@@ -35,14 +35,43 @@ read_port_settings() {
 	CONTROLLER_PORT=${STEVEDORE_CONTROLLER_PORT:-10257}
 	PROXY_PORT=${STEVEDORE_PROXY_PORT:-10256}
 	NODE_PORT=${STEVEDORE_NODE_PORT:-10250}
+	INGRESS=${STEVEDORE_INGRESS:-false}
+	INGRESS_PORT=${STEVEDORE_INGRESS_PORT:-80}
+	INGRESS_TLS_PORT=${STEVEDORE_INGRESS_TLS_PORT:-443}
+	case "$INGRESS" in
+	true | false) ;;
+	*) die_usage "STEVEDORE_INGRESS='$INGRESS' is neither 'true' nor 'false'." ;;
+	esac
 	local pair variable value
 	for pair in STEVEDORE_PORT:PORT STEVEDORE_GATEWAY_PORT:GATEWAY_PORT STEVEDORE_SCHEDULER_PORT:SCHEDULER_PORT \
-		STEVEDORE_CONTROLLER_PORT:CONTROLLER_PORT STEVEDORE_PROXY_PORT:PROXY_PORT STEVEDORE_NODE_PORT:NODE_PORT; do
+		STEVEDORE_CONTROLLER_PORT:CONTROLLER_PORT STEVEDORE_PROXY_PORT:PROXY_PORT STEVEDORE_NODE_PORT:NODE_PORT \
+		STEVEDORE_INGRESS_PORT:INGRESS_PORT STEVEDORE_INGRESS_TLS_PORT:INGRESS_TLS_PORT; do
 		variable=${pair#*:}
 		value=${!variable}
 		[[ "$value" =~ ^[0-9]+$ ]] && [ "$value" -ge 1 ] && [ "$value" -le 65535 ] ||
 			die_usage "${pair%%:*}='$value' is not a TCP port."
 	done
+	# Two components on one port would fail later, one of them half-started; the gateway's admission
+	# endpoint takes the port after the gateway's.
+	local -A owner_of=()
+	local uses=(STEVEDORE_PORT:$PORT STEVEDORE_GATEWAY_PORT:$GATEWAY_PORT
+		"STEVEDORE_GATEWAY_PORT+1 (the gateway's admission endpoint):$((GATEWAY_PORT + 1))"
+		STEVEDORE_SCHEDULER_PORT:$SCHEDULER_PORT STEVEDORE_CONTROLLER_PORT:$CONTROLLER_PORT
+		STEVEDORE_PROXY_PORT:$PROXY_PORT STEVEDORE_NODE_PORT:$NODE_PORT)
+	[ "$INGRESS" = false ] || uses+=(STEVEDORE_INGRESS_PORT:$INGRESS_PORT STEVEDORE_INGRESS_TLS_PORT:$INGRESS_TLS_PORT)
+	for pair in "${uses[@]}"; do
+		value=${pair##*:}
+		[ -z "${owner_of[$value]:-}" ] || die_usage "${owner_of[$value]} and ${pair%:*} are both port $value."
+		owner_of[$value]=${pair%:*}
+	done
+}
+
+# The proxy's Ingress controller, when STEVEDORE_INGRESS=true: off by default because it costs the proxy
+# 15-20 MiB of RSS, which the idle footprint target (docs/benchmarks.md) has no room for.
+ingress_options() {
+	[ "${INGRESS:-false}" = true ] || return 0
+	echo "--stevedore.proxy.ingress.enabled=true --stevedore.proxy.ingress.bind-address=127.0.0.1" \
+		"--stevedore.proxy.ingress.http-port=${INGRESS_PORT:-80} --stevedore.proxy.ingress.https-port=${INGRESS_TLS_PORT:-443}"
 }
 
 # The port of a control-plane component, as the running cluster has it (cluster.env loaded).
@@ -164,7 +193,8 @@ component_start_control() {
 			--stevedore.proxy.node-name="$(proxy_node_name)" \
 			--stevedore.proxy.service-cidr="$(service_cidr)" \
 			--stevedore.proxy.dns.enabled=true \
-			--stevedore.proxy.dns.address="$(cluster_dns_address)"
+			--stevedore.proxy.dns.address="$(cluster_dns_address)" \
+			$(ingress_options)
 		;;
 	esac
 }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,9 +40,17 @@ public final class StevedoreCommand {
 		env.put("STEVEDORE_SCHEDULER_PORT", Integer.toString(FreePorts.next()));
 		env.put("STEVEDORE_CONTROLLER_PORT", Integer.toString(FreePorts.next()));
 		env.put("STEVEDORE_PROXY_PORT", Integer.toString(FreePorts.next()));
+		env.put("STEVEDORE_INGRESS", "true");
+		env.put("STEVEDORE_INGRESS_PORT", Integer.toString(FreePorts.next()));
+		env.put("STEVEDORE_INGRESS_TLS_PORT", Integer.toString(FreePorts.next()));
 		env.put("STEVEDORE_NODE_PORT", Integer.toString(FreePorts.next()));
 		env.put("STEVEDORE_NODE_PREFIX", "e2e-" + Long.toString(ProcessHandle.current().pid(), 36) + "-"
 				+ Integer.toString(FreePorts.next(), 36));
+		// A Service range of its own: the ClusterIPs, their kernel rules and the cluster
+		// DNS
+		// address (the range's 10th) are machine-wide, so two clusters on one machine (a
+		// user's and a test's, or two tests') must not share them.
+		env.put("STEVEDORE_SERVICE_CIDR", "10." + ThreadLocalRandom.current().nextInt(128, 192) + ".0.0/16");
 		// The reactor built the jars just before the e2e module; sources other engineers
 		// edit meanwhile must not make a test rebuild them.
 		env.put("STEVEDORE_BUILD", "never");

@@ -92,7 +92,9 @@ class StevedoreCommandE2E {
 			.contains(stevedoreHome.resolve("logs/apiserver.log").toString())
 			.contains(stevedoreHome.resolve("logs/node-" + stevedore.nodeName(1) + ".log").toString())
 			.contains("store:      embedded, in " + stevedoreHome.resolve("data/apiserver"))
-			.contains("kubeconfig: " + stevedoreHome.resolve("kubeconfig"));
+			.contains("kubeconfig: " + stevedoreHome.resolve("kubeconfig"))
+			.contains("ingress:    http://127.0.0.1:" + stevedore.environment("STEVEDORE_INGRESS_PORT")
+					+ " https://127.0.0.1:" + stevedore.environment("STEVEDORE_INGRESS_TLS_PORT"));
 		for (String component : new String[] { "apiserver", "gateway", "scheduler", "controllers", "proxy",
 				"node-" + stevedore.nodeName(1) }) {
 			assertThat(stevedoreHome.resolve("run/" + component + ".pid")).isNotEmptyFile();
@@ -227,6 +229,16 @@ class StevedoreCommandE2E {
 		assertThat(store.stderr()).contains("--store: 'mysql://db' is neither 'embedded' nor a redis://HOST:PORT URL");
 		assertThat(unknown.exitCode()).isEqualTo(2);
 		assertThat(unknown.stderr()).contains("up: unknown option '--frobnicate'");
+
+		int gateway = Integer.parseInt(stevedore.environment("STEVEDORE_GATEWAY_PORT"));
+		StevedoreCommand.Result samePort = stevedore.with("STEVEDORE_SCHEDULER_PORT", Integer.toString(gateway + 1))
+			.run("up");
+		assertThat(samePort.exitCode()).isEqualTo(2);
+		assertThat(samePort.stderr()).contains("STEVEDORE_GATEWAY_PORT+1 (the gateway's admission endpoint) and"
+				+ " STEVEDORE_SCHEDULER_PORT are both port " + (gateway + 1));
+		StevedoreCommand.Result badSwitch = stevedore.with("STEVEDORE_INGRESS", "yes").run("up");
+		assertThat(badSwitch.exitCode()).isEqualTo(2);
+		assertThat(badSwitch.stderr()).contains("STEVEDORE_INGRESS='yes' is neither 'true' nor 'false'");
 	}
 
 	@Test
@@ -241,6 +253,15 @@ class StevedoreCommandE2E {
 			assertThat(portInUse.exitCode()).isEqualTo(1);
 			assertThat(portInUse.stderr()).contains("port " + taken.getLocalPort() + " on 127.0.0.1 is already in use")
 				.contains("STEVEDORE_PORT=");
+
+			StevedoreCommand.Result ingressPortInUse = elsewhere
+				.with("STEVEDORE_INGRESS_PORT", Integer.toString(taken.getLocalPort()))
+				.run("up");
+			assertThat(ingressPortInUse.exitCode()).isEqualTo(1);
+			assertThat(ingressPortInUse.stderr())
+				.contains("port " + taken.getLocalPort() + " on 127.0.0.1 is already in use")
+				.contains("the Ingress (HTTP) needs it")
+				.contains("STEVEDORE_INGRESS_PORT=");
 		}
 
 		int closed = freePort();

@@ -113,6 +113,31 @@ class LocalClusterStoriesE2E {
 			return answered.containsAll(runningPods().stream().map((pod) -> pod[0]).toList());
 		});
 
+		// An Ingress in front of the Service: the proxy's Ingress controller
+		// (IngressClass
+		// stevedore, the default) on the port `up` printed.
+		ok("create", "ingress", "web", "--rule=/*=web:80");
+		String ingressPort = stevedore.environment("STEVEDORE_INGRESS_PORT");
+		Set<String> throughIngress = new HashSet<>();
+		eventually("every pod answers through the Ingress on 127.0.0.1:" + ingressPort, () -> {
+			try {
+				HttpResponse<String> response = http
+					.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ingressPort + "/"))
+						.timeout(Duration.ofSeconds(2))
+						.build(), HttpResponse.BodyHandlers.ofString());
+				if (response.statusCode() == 200) {
+					throughIngress.add(response.body().strip());
+				}
+			}
+			catch (Exception ex) {
+				// not yet served
+			}
+			return throughIngress.containsAll(runningPods().stream().map((pod) -> pod[0]).toList());
+		});
+		eventually("the Ingress reports its address",
+				() -> out("get", "ingress", "web", "-o", "jsonpath={.status.loadBalancer.ingress[*].ip}")
+					.contains("127.0.0.1"));
+
 		// From inside a pod: the ClusterIP, the Service's DNS name (the cluster DNS the
 		// node
 		// agent put into the pod's resolv.conf), and its A record.
