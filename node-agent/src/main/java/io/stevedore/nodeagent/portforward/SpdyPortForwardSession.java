@@ -108,7 +108,9 @@ public final class SpdyPortForwardSession implements AutoCloseable {
 		if (this.closed) {
 			return;
 		}
-		this.channel.writeInbound(Unpooled.wrappedBuffer(bytes));
+		// A copy: the WebSocket container reuses its message buffer, and the SPDY
+		// decoder keeps an unfinished frame's bytes until the next message completes it.
+		this.channel.writeInbound(Unpooled.copiedBuffer(bytes));
 		flush();
 	}
 
