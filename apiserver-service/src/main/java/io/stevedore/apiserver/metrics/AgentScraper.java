@@ -17,6 +17,8 @@ import java.util.concurrent.Executors;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Node;
+import io.stevedore.apiserver.rest.PodLogLocation;
+import io.stevedore.machinery.errors.ApiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -134,22 +136,14 @@ public final class AgentScraper {
 					.anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
 	}
 
-	/** InternalIP (else the first address) and the kubelet endpoint port, as pods/log. */
+	/** Where pods/log finds the node's agent; null when the Node does not say. */
 	static URI summaryUri(Node node) {
-		var status = node.getStatus();
-		if (status == null || status.getAddresses() == null || status.getAddresses().isEmpty()
-				|| status.getDaemonEndpoints() == null || status.getDaemonEndpoints().getKubeletEndpoint() == null
-				|| status.getDaemonEndpoints().getKubeletEndpoint().getPort() == null) {
+		try {
+			return PodLogLocation.agent(node).resolve("/stats/summary");
+		}
+		catch (ApiException ex) {
 			return null;
 		}
-		String address = status.getAddresses()
-			.stream()
-			.filter(a -> "InternalIP".equals(a.getType()))
-			.findFirst()
-			.orElse(status.getAddresses().get(0))
-			.getAddress();
-		return URI.create("http://" + address + ":" + status.getDaemonEndpoints().getKubeletEndpoint().getPort()
-				+ "/stats/summary");
 	}
 
 }

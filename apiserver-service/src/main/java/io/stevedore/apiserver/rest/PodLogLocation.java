@@ -119,7 +119,14 @@ public final class PodLogLocation {
 	 * status.daemonEndpoints.kubeletEndpoint port), as kube-apiserver finds a kubelet.
 	 */
 	public URI agent(String nodeName) {
-		Node node = node(nodeName);
+		return agent(node(nodeName));
+	}
+
+	/**
+	 * The node agent of this Node; a 400 {@link ApiException} when the Node reports no
+	 * address or no kubelet endpoint port.
+	 */
+	public static URI agent(Node node) {
 		return URI.create("http://" + address(node) + ":" + port(node));
 	}
 
