@@ -97,43 +97,13 @@ class LocalClusterStoriesE2E {
 				() -> out("get", "service", "web", "-o", "jsonpath={.status.loadBalancer.ingress[*].ip}")
 					.contains("127.0.0.1"));
 
-		Set<String> answered = new HashSet<>();
-		HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-		eventually("every pod answers on 127.0.0.1:" + nodePort, () -> {
-			try {
-				HttpResponse<String> response = http
-					.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + nodePort + "/"))
-						.timeout(Duration.ofSeconds(2))
-						.build(), HttpResponse.BodyHandlers.ofString());
-				answered.add(response.body().strip());
-			}
-			catch (Exception ex) {
-				// not yet programmed
-			}
-			return answered.containsAll(runningPods().stream().map((pod) -> pod[0]).toList());
-		});
+		everyPodAnswersOn("127.0.0.1:" + nodePort);
 
 		// An Ingress in front of the Service: the proxy's Ingress controller
 		// (IngressClass
 		// stevedore, the default) on the port `up` printed.
 		ok("create", "ingress", "web", "--rule=/*=web:80");
-		String ingressPort = stevedore.environment("STEVEDORE_INGRESS_PORT");
-		Set<String> throughIngress = new HashSet<>();
-		eventually("every pod answers through the Ingress on 127.0.0.1:" + ingressPort, () -> {
-			try {
-				HttpResponse<String> response = http
-					.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ingressPort + "/"))
-						.timeout(Duration.ofSeconds(2))
-						.build(), HttpResponse.BodyHandlers.ofString());
-				if (response.statusCode() == 200) {
-					throughIngress.add(response.body().strip());
-				}
-			}
-			catch (Exception ex) {
-				// not yet served
-			}
-			return throughIngress.containsAll(runningPods().stream().map((pod) -> pod[0]).toList());
-		});
+		everyPodAnswersOn("127.0.0.1:" + stevedore.environment("STEVEDORE_INGRESS_PORT"));
 		eventually("the Ingress reports its address",
 				() -> out("get", "ingress", "web", "-o", "jsonpath={.status.loadBalancer.ingress[*].ip}")
 					.contains("127.0.0.1"));
@@ -156,6 +126,29 @@ class LocalClusterStoriesE2E {
 
 		podsReachTheApi();
 		noControllerWritesInALoop();
+	}
+
+	/**
+	 * Until every running pod of the web Deployment has answered a GET of / on
+	 * {@code hostPort} with a 200 (each pod serves its own name).
+	 */
+	private static void everyPodAnswersOn(String hostPort) {
+		Set<String> answered = new HashSet<>();
+		HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+		eventually("every pod answers on " + hostPort, () -> {
+			try {
+				HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://" + hostPort + "/"))
+					.timeout(Duration.ofSeconds(2))
+					.build(), HttpResponse.BodyHandlers.ofString());
+				if (response.statusCode() == 200) {
+					answered.add(response.body().strip());
+				}
+			}
+			catch (Exception ex) {
+				// not yet programmed
+			}
+			return answered.containsAll(runningPods().stream().map((pod) -> pod[0]).toList());
+		});
 	}
 
 	/**
