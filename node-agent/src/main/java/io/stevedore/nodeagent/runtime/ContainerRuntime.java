@@ -2,6 +2,7 @@ package io.stevedore.nodeagent.runtime;
 
 import java.io.OutputStream;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -85,11 +86,14 @@ public interface ContainerRuntime {
 	ContainerStats stats(String id);
 
 	/**
-	 * A reading for the stats sampler, which knows the pod the container belongs to. Real
-	 * engines measure and ignore the annotations; the simulated runtime reports what they
-	 * say (see SimulatedContainerRuntime).
+	 * A reading for the stats sampler, which knows the pod the container belongs to and
+	 * the instant of its round. Real engines measure now and ignore both; the simulated
+	 * runtime reports what the annotations say as of {@code at}, so all containers of one
+	 * round share an instant and a rate over two rounds is exactly the annotated one (a
+	 * reading taken a few milliseconds later than its round's timestamp would make
+	 * {@code 251m} show as {@code 252m} after a pause).
 	 */
-	default ContainerStats stats(String id, Map<String, String> podAnnotations) {
+	default ContainerStats stats(String id, Map<String, String> podAnnotations, Instant at) {
 		return stats(id);
 	}
 

@@ -114,7 +114,7 @@ public final class StatsSampler implements SmartLifecycle {
 					: pod.getMetadata().getAnnotations();
 			ContainerStats stats;
 			try {
-				stats = this.runtime.stats(container.id(), annotations);
+				stats = this.runtime.stats(container.id(), annotations, now);
 			}
 			catch (RuntimeException ex) {
 				log.debug("stats: container {} did not answer: {}", container.id(), ex.toString());

@@ -129,6 +129,21 @@ class StatsSamplerTest {
 		assertThat(f.sampler.snapshot().containers().get(0).series().nanoCores()).isEqualTo(300_000_000L);
 	}
 
+	@Test
+	void aRuntimeWhoseOwnClockRunsLateStillReadsAsOfTheRoundsInstant() {
+		// the runtime's clock lags the sampler's by a different amount each round, as a
+		// pause between the round's timestamp and the reading does on a busy machine
+		MutableClock late = new MutableClock(this.clock.instant());
+		Fixture f = new Fixture(Map.of(SimulatedUsage.CPU_ANNOTATION, "250m"), late);
+		f.sampler.sample();
+		this.clock.advance(Duration.ofSeconds(1));
+		late.advance(Duration.ofMillis(1_040));
+		f.sampler.sample();
+
+		assertThat(f.sampler.snapshot().containers().get(0).series().nanoCores()).isEqualTo(250_000_000L);
+		assertThat(f.sampler.snapshot().node().nanoCores()).isEqualTo(250_000_000L);
+	}
+
 	final class Fixture {
 
 		final SimulatedContainerRuntime runtime;
@@ -140,9 +155,13 @@ class StatsSamplerTest {
 		final Pod pod;
 
 		Fixture(Map<String, String> annotations) {
+			this(annotations, StatsSamplerTest.this.clock);
+		}
+
+		Fixture(Map<String, String> annotations, Clock runtimeClock) {
 			this.runtime = new SimulatedContainerRuntime(
 					new SimulatedRuntimeProperties(4, DataSize.ofGigabytes(16), "10.9.0.0/24", Duration.ZERO), "sim",
-					StatsSamplerTest.this.clock);
+					runtimeClock);
 			Pod pod = this.pod = new PodBuilder().withNewMetadata()
 				.withNamespace("shop")
 				.withName("web")

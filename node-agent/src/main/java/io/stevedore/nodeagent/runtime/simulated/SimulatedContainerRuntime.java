@@ -215,7 +215,7 @@ public final class SimulatedContainerRuntime implements ContainerRuntime {
 
 	@Override
 	public ContainerStats stats(String id) {
-		return stats(id, Map.of());
+		return stats(id, Map.of(), this.clock.instant());
 	}
 
 	/**
@@ -226,21 +226,22 @@ public final class SimulatedContainerRuntime implements ContainerRuntime {
 	 * the container started, so a sampler's rate gives the annotated figure back.
 	 */
 	@Override
-	public ContainerStats stats(String id, Map<String, String> podAnnotations) {
+	public ContainerStats stats(String id, Map<String, String> podAnnotations, Instant at) {
 		Entry entry = this.containers.get(id);
 		if (entry == null || entry.details().startedAt() == null) {
 			return new ContainerStats(0, 0, 0);
 		}
 		SimulatedUsage usage = SimulatedUsage.of(podAnnotations);
-		Instant now = this.clock.instant();
 		// CPU time accumulates at the rate annotated now since the last reading, so a
-		// changed annotation changes the next rate and nothing before it.
+		// changed annotation changes the next rate and nothing before it. A reading as of
+		// an instant before the last one adds nothing and keeps the later instant.
 		CpuClock cpu = this.cpuClocks.compute(id,
 				(key, before) -> before == null || before.startedAt().isBefore(entry.details().startedAt())
 						? new CpuClock(entry.details().startedAt(),
-								usage.stats(entry.details().startedAt(), now).cpuUsageNanos(), now)
+								usage.stats(entry.details().startedAt(), at).cpuUsageNanos(), at)
 						: new CpuClock(before.startedAt(),
-								before.cpuNanos() + usage.stats(before.readAt(), now).cpuUsageNanos(), now));
+								before.cpuNanos() + usage.stats(before.readAt(), at).cpuUsageNanos(),
+								at.isAfter(before.readAt()) ? at : before.readAt()));
 		return new ContainerStats(cpu.cpuNanos(), usage.memoryBytes(), usage.memoryBytes());
 	}
 
