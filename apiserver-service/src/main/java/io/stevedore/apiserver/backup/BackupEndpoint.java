@@ -9,6 +9,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
+import io.stevedore.apiserver.encryption.EncryptingStore;
 import io.stevedore.storage.Store;
 import io.stevedore.storage.backup.BackupFile;
 import io.stevedore.storage.backup.Snapshot;
@@ -29,7 +30,9 @@ public class BackupEndpoint {
 	private final Store store;
 
 	public BackupEndpoint(Store store) {
-		this.store = store;
+		// A backup holds what the store holds: secrets stay encrypted, as in an etcd
+		// snapshot.
+		this.store = (store instanceof EncryptingStore encrypting) ? encrypting.raw() : store;
 	}
 
 	@GetMapping("/stevedore/backup")

@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 
+import io.stevedore.apiserver.encryption.EncryptingStore;
 import io.stevedore.storage.Store;
 import io.stevedore.storage.StoreException;
 import io.stevedore.storage.backup.BackupFile;
@@ -34,7 +35,8 @@ class RestoreOnStart implements BeanPostProcessor {
 	public Object postProcessAfterInitialization(Object bean, String beanName) {
 		if (bean instanceof Store store) {
 			try {
-				restore(store);
+				// Backups hold the raw (encrypted) values: restore them as they are.
+				restore((store instanceof EncryptingStore encrypting) ? encrypting.raw() : store);
 			}
 			catch (RuntimeException ex) {
 				// The context will not destroy a bean that failed here: release the store

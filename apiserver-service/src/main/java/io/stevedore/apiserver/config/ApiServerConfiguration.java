@@ -15,6 +15,8 @@ import io.stevedore.apiserver.allocation.ServiceStrategy;
 import io.stevedore.apiserver.cache.ObjectAttributes;
 import io.stevedore.apiserver.cache.WatchCache;
 import io.stevedore.apiserver.codec.ObjectCodec;
+import io.stevedore.apiserver.encryption.EncryptionProperties;
+import io.stevedore.apiserver.encryption.StorageEncryption;
 import io.stevedore.apiserver.http.DiscoveryEndpoints;
 import io.stevedore.apiserver.http.KubernetesApiServlet;
 import io.stevedore.apiserver.http.RequestMetrics;
@@ -51,7 +53,7 @@ import org.springframework.context.event.ContextClosedEvent;
 
 /** Wires the apiserver: store, watch cache, REST operations, discovery. */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(ApiServerProperties.class)
+@EnableConfigurationProperties({ ApiServerProperties.class, EncryptionProperties.class })
 public class ApiServerConfiguration {
 
 	@Bean
@@ -70,11 +72,12 @@ public class ApiServerConfiguration {
 	}
 
 	@Bean(destroyMethod = "close")
-	Store store(ApiServerProperties properties) {
+	Store store(ApiServerProperties properties, EncryptionProperties encryptionProperties) {
+		StorageEncryption encryption = encryptionProperties.load();
 		ApiServerProperties.Storage storage = properties.storage();
 		StoreConfig config = new StoreConfig(storage.url(), Path.of(storage.embeddedDir()), storage.keyPrefix(),
 				storage.requireDurable(), storage.watchHistory());
-		return Stores.open(config);
+		return EncryptionProperties.wrap(Stores.open(config), encryption);
 	}
 
 	@Bean(destroyMethod = "close")
