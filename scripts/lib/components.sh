@@ -150,6 +150,30 @@ proxy_node_name() {
 	echo "${name:-localhost}"
 }
 gateway_url() { echo "https://127.0.0.1:$GATEWAY_PORT"; }
+
+# The apiserver's EncryptionConfiguration: secrets encrypted at rest with an AES-GCM key made at the first
+# start and kept (mode 600) with the CA. identity comes last so a cluster made before encryption still reads
+# its old plaintext secrets; each is encrypted at its next write. Rotation: docs/operations.md.
+encryption_config() {
+	local file="$STEVEDORE_HOME/pki/encryption-config.yaml"
+	if [ ! -s "$file" ]; then
+		mkdir -p "$STEVEDORE_HOME/pki"
+		(umask 077 && cat >"$file" <<-YAML
+			apiVersion: apiserver.config.k8s.io/v1
+			kind: EncryptionConfiguration
+			resources:
+			- resources: [secrets]
+			  providers:
+			  - aesgcm:
+			      keys:
+			      - name: key1
+			        secret: $(head -c 32 /dev/urandom | base64 -w0)
+			  - identity: {}
+		YAML
+		)
+	fi
+	echo "$file"
+}
 gateway_ca() { echo "$STEVEDORE_HOME/pki/ca.crt"; }
 
 # component_start_control NAME: starts one control-plane component of the cluster described by the
@@ -168,7 +192,8 @@ component_start_control() {
 			--stevedore.apiserver.kubernetes-service-endpoint="$(kubernetes_service_endpoint)" \
 			--stevedore.storage.url="$storage_url" \
 			--stevedore.storage.embedded-dir="$(component_data_dir apiserver)" \
-			--stevedore.apiserver.admission.url="$(admission_url)"
+			--stevedore.apiserver.admission.url="$(admission_url)" \
+			--stevedore.encryption.provider-config="$(encryption_config)"
 		;;
 	gateway)
 		component_start gateway "${COMPONENT_HEAP[gateway]}" -jar "$(component_jar gateway)" \
