@@ -95,6 +95,11 @@ final class ApiServerProcess implements AutoCloseable {
 		}
 	}
 
+	/** Asks the process to stop without waiting (for shutdown hooks). */
+	void destroy() {
+		this.process.destroy();
+	}
+
 	@Override
 	public void close() throws InterruptedException {
 		this.process.destroy();

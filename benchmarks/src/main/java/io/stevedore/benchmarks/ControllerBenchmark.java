@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,6 +48,9 @@ public final class ControllerBenchmark {
 
 	private static final String NAMESPACE = "default";
 
+	/** Each phase's cap: a stalled rollout is reported, not waited for forever. */
+	private static final Duration TIMEOUT = Duration.ofSeconds(Long.getLong("bench.timeoutSeconds", 600));
+
 	private ControllerBenchmark() {
 	}
 
@@ -54,6 +58,7 @@ public final class ControllerBenchmark {
 		int nodes = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
 		int replicas = args.length > 1 ? Integer.parseInt(args[1]) : 10000;
 		int deployments = args.length > 2 ? Integer.parseInt(args[2]) : 1;
+		int rollouts = args.length > 3 ? Integer.parseInt(args[3]) : deployments == 1 ? 1 : 0;
 		Path root = Path.of(System.getProperty("bench.root", "."));
 		Path work = Files.createTempDirectory("stevedore-ctrlbench");
 		System.out.printf("machine: %d cores, load before %s%n", Runtime.getRuntime().availableProcessors(),
@@ -68,29 +73,50 @@ public final class ControllerBenchmark {
 			Process controllers = startService(
 					root.resolve("controller-service/target/controller-service-0.1.0-SNAPSHOT.jar"), api,
 					work.resolve("controllers.log"), "--stevedore.controllers.node-lifecycle.grace-period=1h");
+			// A benchmark stopped by a signal (e.g. timeout(1)) must not leave the
+			// services
+			// running.
+			Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+				scheduler.destroy();
+				controllers.destroy();
+				apiserver.destroy();
+			}));
 			try {
 				createNodes(api, nodes);
 				Thread kubelet = Thread.ofPlatform().daemon().start(() -> hollowKubelet(api));
+				// The services start while the nodes are created; the clock must not
+				// include
+				// their JVM start-up, so one warm-up pod has to run first.
+				long warmStart = System.nanoTime();
+				post(api + "/apis/apps/v1/namespaces/" + NAMESPACE + "/deployments", deployment("warmup", 1, "v1"));
+				if (!awaitRolledOut(api, "warmup", 1, 1, Duration.ofMinutes(10))) {
+					throw new IllegalStateException("the warm-up Deployment did not become available");
+				}
+				System.out.printf("services ready (warm-up pod available) after %.1f s%n",
+						(System.nanoTime() - warmStart) / 1e9);
+				Thread progress = Thread.ofPlatform().daemon().start(() -> printProgress(api));
 				long start = System.nanoTime();
 				for (int i = 0; i < deployments; i++) {
 					post(api + "/apis/apps/v1/namespaces/" + NAMESPACE + "/deployments",
 							deployment("bench-" + i, replicas, "v1"));
 				}
-				awaitRolledOut(api, deployments, replicas);
-				System.out.printf("%d deployment(s) x %d replicas on %d nodes available in %.1f s%n", deployments,
-						replicas, nodes, (System.nanoTime() - start) / 1e9);
-				if (deployments == 1) {
+				boolean done = awaitRolledOut(api, "bench-", deployments, replicas, TIMEOUT);
+				System.out.printf("%d deployment(s) x %d replicas on %d nodes %s %.1f s%n", deployments, replicas,
+						nodes, done ? "available in" : "NOT available within", (System.nanoTime() - start) / 1e9);
+				printRss(apiserver, scheduler, controllers);
+				for (int r = 2; done && r <= rollouts + 1; r++) {
 					start = System.nanoTime();
 					put(api + "/apis/apps/v1/namespaces/" + NAMESPACE + "/deployments/bench-0",
 							(ObjectNode) get(api + "/apis/apps/v1/namespaces/" + NAMESPACE + "/deployments/bench-0"),
-							"v2");
-					awaitRolledOut(api, 1, replicas);
-					System.out.printf("rolling update complete in %.1f s%n", (System.nanoTime() - start) / 1e9);
+							"v" + r);
+					done = awaitRolledOut(api, "bench-", 1, replicas, TIMEOUT);
+					System.out.printf("rolling update to v%d %s %.1f s%n", r,
+							done ? "complete in" : "NOT complete within", (System.nanoTime() - start) / 1e9);
+					printRss(apiserver, scheduler, controllers);
 				}
+				progress.interrupt();
 				kubelet.interrupt();
 				System.out.printf("load after %s%n", loadAverage());
-				System.out.printf("RSS apiserver %d MiB, scheduler %d MiB, controllers %d MiB%n",
-						apiserver.residentBytes() >> 20, rss(scheduler.pid()) >> 20, rss(controllers.pid()) >> 20);
 			}
 			finally {
 				scheduler.destroy();
@@ -102,9 +128,17 @@ public final class ControllerBenchmark {
 	}
 
 	private static Process startService(Path jar, String api, Path log, String... extra) throws IOException {
-		List<String> command = new ArrayList<>(
-				List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(),
-						"--server.address=127.0.0.1", "--server.port=0", "--stevedore.apiserver.url=" + api));
+		List<String> command = new ArrayList<>();
+		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		// e.g.
+		// -Dbench.controller-service.jvm=-XX:StartFlightRecording=filename=/tmp/c.jfr
+		String jvm = System
+			.getProperty("bench." + jar.getFileName().toString().replace("-0.1.0-SNAPSHOT.jar", "") + ".jvm");
+		if (jvm != null && !jvm.isBlank()) {
+			command.addAll(List.of(jvm.trim().split("\\s+")));
+		}
+		command.addAll(List.of("-jar", jar.toString(), "--server.address=127.0.0.1", "--server.port=0",
+				"--stevedore.apiserver.url=" + api));
 		command.addAll(List.of(extra));
 		return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
 	}
@@ -202,28 +236,70 @@ public final class ControllerBenchmark {
 	}
 
 	/**
-	 * As kubectl rollout status: observedGeneration, updated and available replicas, by
-	 * watch.
+	 * As kubectl rollout status, for every Deployment whose name starts with the prefix:
+	 * observedGeneration, updated, total and available replicas. Polls once a second (a
+	 * watch that the server closes would end the wait early or never).
+	 * @return false when the timeout passed first
 	 */
-	private static void awaitRolledOut(String api, int deployments, int replicas) throws Exception {
-		Map<String, Boolean> done = new ConcurrentHashMap<>();
-		HttpResponse<java.io.InputStream> response = HTTP.send(HttpRequest
-			.newBuilder(URI.create(api + "/apis/apps/v1/namespaces/" + NAMESPACE + "/deployments?watch=true"))
-			.build(), HttpResponse.BodyHandlers.ofInputStream());
-		try (BufferedReader reader = new BufferedReader(
-				new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-			String line;
-			while ((line = reader.readLine()) != null) {
-				JsonNode d = JSON.readTree(line).path("object");
+	private static boolean awaitRolledOut(String api, String prefix, int deployments, int replicas, Duration timeout)
+			throws Exception {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (System.nanoTime() < deadline) {
+			int complete = 0;
+			for (JsonNode d : get(api + "/apis/apps/v1/namespaces/" + NAMESPACE + "/deployments").path("items")) {
 				JsonNode s = d.path("status");
-				boolean complete = s.path("observedGeneration")
-					.asLong() >= d.path("metadata").path("generation").asLong()
+				if (d.path("metadata").path("name").asText().startsWith(prefix)
+						&& s.path("observedGeneration").asLong() >= d.path("metadata").path("generation").asLong()
 						&& s.path("updatedReplicas").asInt() == replicas && s.path("replicas").asInt() == replicas
-						&& s.path("availableReplicas").asInt() == replicas;
-				done.put(d.path("metadata").path("name").asText(), complete);
-				if (done.size() == deployments && !done.containsValue(false)) {
-					return;
+						&& s.path("availableReplicas").asInt() == replicas) {
+					complete++;
 				}
+			}
+			if (complete == deployments) {
+				return true;
+			}
+			Thread.sleep(1000);
+		}
+		return false;
+	}
+
+	private static void printRss(ApiServerProcess apiserver, Process scheduler, Process controllers)
+			throws IOException {
+		System.out.printf("RSS apiserver %d MiB, scheduler %d MiB, controllers %d MiB (load %s)%n",
+				apiserver.residentBytes() >> 20, rss(scheduler.pid()) >> 20, rss(controllers.pid()) >> 20,
+				loadAverage());
+	}
+
+	/**
+	 * Every 10 s: each ReplicaSet's spec and status counts, so a stalled rollout shows
+	 * which side stopped moving.
+	 */
+	private static void printProgress(String api) {
+		long start = System.nanoTime();
+		while (!Thread.currentThread().isInterrupted()) {
+			try {
+				Thread.sleep(10_000);
+				StringBuilder line = new StringBuilder(String.format("%6.0fs", (System.nanoTime() - start) / 1e9));
+				JsonNode list = get(api + "/apis/apps/v1/namespaces/" + NAMESPACE + "/replicasets");
+				int shown = 0;
+				for (JsonNode rs : list.path("items")) {
+					if (shown++ == 4) {
+						line.append(" ... ").append(list.path("items").size()).append(" ReplicaSets");
+						break;
+					}
+					JsonNode s = rs.path("status");
+					line.append(String.format(" | %s spec=%d rep=%d ready=%d avail=%d",
+							rs.path("metadata").path("name").asText(), rs.path("spec").path("replicas").asInt(),
+							s.path("replicas").asInt(), s.path("readyReplicas").asInt(),
+							s.path("availableReplicas").asInt()));
+				}
+				System.out.println(line);
+			}
+			catch (InterruptedException ex) {
+				return;
+			}
+			catch (Exception ex) {
+				System.out.println("progress: " + ex);
 			}
 		}
 	}
