@@ -19,7 +19,6 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.spdy.DefaultSpdyDataFrame;
 import io.netty.handler.codec.spdy.DefaultSpdyPingFrame;
 import io.netty.handler.codec.spdy.DefaultSpdyRstStreamFrame;
-import io.netty.handler.codec.spdy.DefaultSpdySynReplyFrame;
 import io.netty.handler.codec.spdy.DefaultSpdyWindowUpdateFrame;
 import io.netty.handler.codec.spdy.SpdyDataFrame;
 import io.netty.handler.codec.spdy.SpdyFrameCodec;
@@ -87,6 +86,8 @@ public final class SpdyPortForwardSession implements AutoCloseable {
 	/** Streams waiting for their partner, by requestID. */
 	private final Map<String, Pair> pairs = new HashMap<>();
 
+	private final SynReplyEncoder replies = new SynReplyEncoder();
+
 	/** Open data streams' pod connections by stream id. */
 	private final Map<Integer, Socket> sockets = new HashMap<>();
 
@@ -150,6 +151,7 @@ public final class SpdyPortForwardSession implements AutoCloseable {
 			open = new ArrayList<>(this.sockets.values());
 			this.sockets.clear();
 			this.channel.finishAndReleaseAll();
+			this.replies.end();
 		}
 		open.forEach(SpdyPortForwardSession::closeQuietly);
 	}
@@ -208,7 +210,10 @@ public final class SpdyPortForwardSession implements AutoCloseable {
 			this.channel.writeOutbound(new DefaultSpdyRstStreamFrame(id, SpdyStreamStatus.PROTOCOL_ERROR));
 			return;
 		}
-		this.channel.writeOutbound(new DefaultSpdySynReplyFrame(id));
+		// Past Netty's encoder, which would send an empty header block (see
+		// SynReplyEncoder); in order with the frames around it all the same, since the
+		// embedded channel writes synchronously.
+		this.channel.pipeline().firstContext().writeAndFlush(this.replies.encode(id));
 		Pair pair = this.pairs.computeIfAbsent(requestId, k -> new Pair(portNumber));
 		if (type.equals("error")) {
 			pair.errorStream = id;

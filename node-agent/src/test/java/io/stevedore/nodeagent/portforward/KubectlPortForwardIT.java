@@ -23,7 +23,6 @@ import io.stevedore.testsupport.kubectl.Kubectl;
 import io.stevedore.testsupport.kubectl.KubectlProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,13 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code SPDY/3.1+portforward.k8s.io}), through the real apiserver's pods/portforward
  * tunnel, to the agent's /portForward endpoint, into a busybox httpd on the real Docker
  * engine.
- * <p>
- * Disabled while it fails: kubectl negotiates the protocol (101, "Forwarding from ..."),
- * serves a few connections, then reports "lost connection to pod" — the SPDY exchange
- * with kubectl's client is not right yet (node-agent README, "Not done yet"). It is the
- * test that must pass before port-forward is called working.
  */
-@Disabled("kubectl port-forward: 'error: lost connection to pod' after the first connections; SPDY exchange not finished")
 class KubectlPortForwardIT {
 
 	private static final String NODE = "pf-node";
@@ -59,7 +52,8 @@ class KubectlPortForwardIT {
 		cluster = TestCluster.start(dir);
 		int port = freePort();
 		cluster.startNode(NODE, "--server.port=" + port, "--stevedore.node.port=" + port,
-				"--logging.level.io.stevedore.nodeagent.portforward=debug");
+				"--logging.level.io.stevedore.nodeagent.portforward=debug",
+				"--logging.level.io.stevedore.apiserver.streaming=debug");
 		client = cluster.client();
 		kubectl = Kubectl.forKubeconfig(Kubeconfig.write(dir.resolve("kubeconfig"), cluster.url()),
 				dir.resolve("home"));
@@ -77,7 +71,8 @@ class KubectlPortForwardIT {
 	@Test
 	void httpThroughPortForwardReachesThePodOnSeveralConnectionsInParallel() throws Exception {
 		int local = freePort();
-		try (KubectlProcess forward = kubectl.start("port-forward", "-v=6", "pod/web", local + ":8080")) {
+		try (KubectlProcess forward = kubectl.withEnvironment("DEBUG", "1")
+			.start("port-forward", "-v=8", "pod/web", local + ":8080")) {
 			forward.awaitStdout(out -> out.contains("Forwarding from"), Duration.ofSeconds(30));
 			HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 			List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
