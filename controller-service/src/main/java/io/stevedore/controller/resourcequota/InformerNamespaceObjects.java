@@ -15,6 +15,7 @@ import io.stevedore.controller.api.ApiDiscovery;
 import io.stevedore.controller.api.ApiResource;
 import io.stevedore.controller.api.RestClient;
 import io.stevedore.controller.workload.CacheLister;
+import io.stevedore.machinery.quota.NamespaceObjects;
 
 /**
  * {@link NamespaceObjects} from the controller's informers for the resources quotas name

@@ -20,24 +20,25 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.stevedore.client.controller.Controller;
-import io.stevedore.client.controller.EnqueueingHandler;
 import io.stevedore.client.controller.Keys;
 import io.stevedore.client.workqueue.WorkQueue;
 import io.stevedore.controller.manager.ControllerContext;
 import io.stevedore.controller.manager.ControllerFactory;
 import io.stevedore.controller.manager.RunningController;
 import io.stevedore.controller.workload.CacheLister;
-import io.stevedore.controller.workload.NamespaceFanOut;
+import io.stevedore.machinery.quota.QuotaUsage;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
- * Wires the resource quota controller: a quota's own change enqueues it; any change of a
- * pod, Service, PVC, ConfigMap, Secret, ResourceQuota (or ReplicationController, where
- * served) enqueues every quota of its namespace (Kubernetes' replenishment); and every
- * quota is recalculated each {@code stevedore.controllers.resourcequota.resync-period}
- * (5m, as {@code --resource-quota-sync-period}), which also catches
+ * Wires the resource quota controller: a new quota, or a change of its spec, enqueues it;
+ * a pod, Service, PVC, ConfigMap, Secret, ResourceQuota (or ReplicationController, where
+ * served) deleted or changed in what it uses enqueues every quota of its namespace
+ * (Kubernetes' replenishment), a new one only to raise usage (see
+ * {@link QuotaReplenishment}: admission has charged it); and every quota is recalculated
+ * each {@code stevedore.controllers.resourcequota.resync-period} (5m, as
+ * {@code --resource-quota-sync-period}), which also catches
  * {@code count/<resource>.<group>} of resources without an informer.
  */
 @Component
@@ -95,13 +96,19 @@ public class ResourceQuotaController implements ControllerFactory {
 				.runnableInformer(0);
 			cached.put("replicationcontrollers", CacheLister.of(rcs));
 			counted.add(rcs);
+			addReplenishment(rcs, "replicationcontrollers", quotaLister, queue, context);
 		}
 		else {
 			// Not served: nothing of it can exist, so its count is 0.
 			cached.put("replicationcontrollers", CacheLister.empty());
 		}
-		quotas.addEventHandler(EnqueueingHandler.byKey(queue));
-		counted.forEach(informer -> addFanOut(informer, quotaLister, queue));
+		quotas.addEventHandler(QuotaReplenishment.quotaHandler(queue));
+		addReplenishment(pods, "pods", quotaLister, queue, context);
+		addReplenishment(services, "services", quotaLister, queue, context);
+		addReplenishment(claims, "persistentvolumeclaims", quotaLister, queue, context);
+		addReplenishment(configMaps, "configmaps", quotaLister, queue, context);
+		addReplenishment(secrets, "secrets", quotaLister, queue, context);
+		addReplenishment(quotas, "resourcequotas", quotaLister, queue, context);
 		counted.forEach(SharedIndexInformer::start);
 		ResourceQuotaSync sync = new ResourceQuotaSync(quotaLister,
 				new InformerNamespaceObjects(CacheLister.of(pods), CacheLister.of(services), CacheLister.of(claims),
@@ -122,9 +129,10 @@ public class ResourceQuotaController implements ControllerFactory {
 		};
 	}
 
-	private static <T extends HasMetadata> void addFanOut(SharedIndexInformer<T> informer,
-			CacheLister<ResourceQuota> quotas, WorkQueue<String> queue) {
-		informer.addEventHandler(new NamespaceFanOut<T>(quotas, queue));
+	private static <T extends HasMetadata> void addReplenishment(SharedIndexInformer<T> informer, String groupResource,
+			CacheLister<ResourceQuota> quotas, WorkQueue<String> queue, ControllerContext context) {
+		informer.addEventHandler(new QuotaReplenishment<T>(quotas, queue,
+				(object) -> QuotaUsage.usage(groupResource, object, context.clock().instant())));
 	}
 
 }

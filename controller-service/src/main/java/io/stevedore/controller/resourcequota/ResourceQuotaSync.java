@@ -15,6 +15,9 @@ import io.stevedore.client.controller.Reconciler;
 import io.stevedore.client.controller.Result;
 import io.stevedore.controller.workload.CacheLister;
 import io.stevedore.machinery.quantity.Quantity;
+import io.stevedore.machinery.quota.NamespaceObjects;
+import io.stevedore.machinery.quota.QuotaUsage;
+import io.stevedore.machinery.quota.ResourceLists;
 
 /**
  * Kubernetes' resource quota controller for one ResourceQuota ({@code namespace/name}):
@@ -45,8 +48,24 @@ public final class ResourceQuotaSync implements Reconciler {
 		this.clock = clock;
 	}
 
+	/**
+	 * The queue key of a recount that may only raise status.used: {@code +ns/name}. An
+	 * object that appeared is already charged by admission when it went through it; a
+	 * full recount from the caches then could undo the charge of an object admitted a
+	 * moment ago and not yet in the cache, and let one more through (Kubernetes avoids
+	 * that by not recounting on creates at all). Raising still covers objects that were
+	 * written without quota admission.
+	 */
+	public static String raiseOnlyKey(String key) {
+		return RAISE_ONLY + key;
+	}
+
+	private static final String RAISE_ONLY = "+";
+
 	@Override
-	public Result reconcile(String key) {
+	public Result reconcile(String queued) {
+		boolean raiseOnly = queued.startsWith(RAISE_ONLY);
+		String key = raiseOnly ? queued.substring(RAISE_ONLY.length()) : queued;
 		Keys.check(key);
 		ResourceQuota quota = this.quotas.get(Keys.namespace(key), Keys.name(key));
 		if (quota == null) {
@@ -56,6 +75,12 @@ public final class ResourceQuotaSync implements Reconciler {
 				|| quota.getSpec().getHard() == null ? Map.of() : quota.getSpec().getHard();
 		Map<String, Quantity> used = QuotaUsage.used(quota, this.objects, this.clock.instant());
 		ResourceQuotaStatus old = quota.getStatus();
+		if (raiseOnly && old != null) {
+			Map<String, Quantity> charged = ResourceLists.parse(old.getUsed());
+			used.replaceAll((name, value) -> ResourceLists
+				.max(Map.of(name, value), charged.containsKey(name) ? Map.of(name, charged.get(name)) : Map.of())
+				.get(name));
+		}
 		boolean upToDate = old != null && ResourceLists.parse(old.getHard()).equals(ResourceLists.parse(hard))
 				&& ResourceLists.parse(old.getUsed()).equals(used);
 		if (upToDate) {

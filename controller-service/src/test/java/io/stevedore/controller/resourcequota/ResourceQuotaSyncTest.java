@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import io.stevedore.client.clock.FakeClock;
 import io.stevedore.controller.replicaset.InMemoryLister;
+import io.stevedore.machinery.quota.NamespaceObjects;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -204,6 +205,35 @@ class ResourceQuotaSyncTest {
 
 		assertThat(this.written).hasSize(2);
 		assertThat(used()).containsEntry("pods", "2");
+	}
+
+	@Test
+	void aRecountForANewObjectKeepsAChargeAdmissionMadeForAPodNotYetInTheCache() {
+		this.pods.add(pod("a", "1", null, null, null));
+		quota("q", Map.of("pods", "3", "requests.cpu", "4"));
+		this.sync.reconcile("default/q");
+		// Admission charged two more pods; the cache has not seen them yet.
+		ResourceQuota charged = this.quotas.get("default", "q");
+		charged.getStatus().setUsed(Map.of("pods", new Quantity("3"), "requests.cpu", new Quantity("3")));
+		this.quotas.put(charged);
+		this.written.clear();
+
+		this.sync.reconcile(ResourceQuotaSync.raiseOnlyKey("default/q"));
+		assertThat(this.written).isEmpty();
+
+		this.sync.reconcile("default/q");
+		assertThat(used()).containsEntry("pods", "1").containsEntry("requests.cpu", "1");
+	}
+
+	@Test
+	void aRecountForANewObjectRaisesUsageOfAnObjectWrittenWithoutAdmission() {
+		quota("q", Map.of("pods", "3"));
+		this.sync.reconcile("default/q");
+		this.pods.add(pod("a", "1", null, null, null));
+
+		this.sync.reconcile(ResourceQuotaSync.raiseOnlyKey("default/q"));
+
+		assertThat(used()).containsEntry("pods", "1");
 	}
 
 	@Test

@@ -1,4 +1,4 @@
-package io.stevedore.controller.resourcequota;
+package io.stevedore.machinery.quota;
 
 import java.util.List;
 

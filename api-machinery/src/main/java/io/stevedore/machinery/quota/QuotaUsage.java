@@ -1,10 +1,11 @@
-package io.stevedore.controller.resourcequota;
+package io.stevedore.machinery.quota;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ResourceQuota;
@@ -19,7 +20,7 @@ import io.stevedore.machinery.quantity.Quantity;
  * resources stay at 0 (validation only lets pod resources be scoped). A name no evaluator
  * knows gets no usage, as Kubernetes.
  */
-final class QuotaUsage {
+public final class QuotaUsage {
 
 	private static final String STORAGE_CLASS_SUFFIX = ".storageclass.storage.k8s.io/";
 
@@ -30,7 +31,7 @@ final class QuotaUsage {
 	private QuotaUsage() {
 	}
 
-	static Map<String, Quantity> used(ResourceQuota quota, NamespaceObjects objects, Instant now) {
+	public static Map<String, Quantity> used(ResourceQuota quota, NamespaceObjects objects, Instant now) {
 		String ns = quota.getMetadata().getNamespace();
 		Map<String, io.fabric8.kubernetes.api.model.Quantity> hard = quota.getSpec() == null ? Map.of()
 				: quota.getSpec().getHard() == null ? Map.of() : quota.getSpec().getHard();
@@ -56,7 +57,7 @@ final class QuotaUsage {
 			else if (scoped) {
 				value = Quantity.ZERO;
 			}
-			else if (name.equals("services") || name.startsWith("services.") || name.equals("count/services")) {
+			else if (isServiceResource(name)) {
 				if (services == null) {
 					services = serviceUsage(objects.services(ns));
 				}
@@ -84,6 +85,66 @@ final class QuotaUsage {
 		return used;
 	}
 
+	/**
+	 * Kubernetes' evaluator.Usage for one object: what it adds to any quota, under every
+	 * name a quota may use. Pods, Services and PVCs by their evaluators; any other
+	 * resource counts as one {@code count/<resource>[.<group>]} (and under its plain name
+	 * for the core kinds that quotas also count that way).
+	 * @param groupResource {@code pods}, {@code configmaps}, {@code deployments.apps} …
+	 */
+	public static Map<String, Quantity> usage(String groupResource, HasMetadata object, Instant now) {
+		if (object instanceof Pod pod) {
+			return withHugePages(PodUsage.usage(pod, now));
+		}
+		if (object instanceof Service service) {
+			return serviceUsage(List.of(service));
+		}
+		if (object instanceof PersistentVolumeClaim claim) {
+			return claimUsage(List.of(claim));
+		}
+		Map<String, Quantity> usage = new LinkedHashMap<>();
+		usage.put("count/" + groupResource, ResourceLists.count(1));
+		if (OBJECT_COUNTS.contains(groupResource)) {
+			usage.put(groupResource, ResourceLists.count(1));
+		}
+		return usage;
+	}
+
+	/**
+	 * Kubernetes' evaluator.MatchingResources: whether a quota's resource name is one the
+	 * evaluator of {@code groupResource} counts.
+	 */
+	public static boolean covers(String groupResource, String name) {
+		return switch (groupResource) {
+			case "pods" -> isPodResource(name);
+			case "services" -> isServiceResource(name);
+			case "persistentvolumeclaims" -> isClaimResource(name);
+			default -> name.equals("count/" + groupResource)
+					|| (OBJECT_COUNTS.contains(groupResource) && name.equals(groupResource));
+		};
+	}
+
+	/**
+	 * Kubernetes' evaluator.Matches on scopes: an unscoped quota matches every object; a
+	 * scoped one (spec.scopes or spec.scopeSelector) only pods in all its scopes.
+	 */
+	public static boolean matchesScopes(ResourceQuota quota, HasMetadata object) {
+		List<String> scopes = quota.getSpec() == null || quota.getSpec().getScopes() == null ? List.of()
+				: quota.getSpec().getScopes();
+		List<ScopedResourceSelectorRequirement> selector = quota.getSpec() == null
+				|| quota.getSpec().getScopeSelector() == null
+				|| quota.getSpec().getScopeSelector().getMatchExpressions() == null ? List.of()
+						: quota.getSpec().getScopeSelector().getMatchExpressions();
+		if (scopes.isEmpty() && selector.isEmpty()) {
+			return true;
+		}
+		return object instanceof Pod pod && PodUsage.matchesScopes(pod, scopes, selector);
+	}
+
+	private static boolean isServiceResource(String name) {
+		return name.equals("services") || name.startsWith("services.") || name.equals("count/services");
+	}
+
 	private static boolean isPodResource(String name) {
 		return name.equals("pods") || name.equals("count/pods") || PodUsage.COMPUTE.contains(name)
 				|| name.startsWith("limits.") || (name.startsWith("requests.") && !name.equals("requests.storage"))
@@ -103,13 +164,17 @@ final class QuotaUsage {
 				ResourceLists.addAll(total, PodUsage.usage(pod, now));
 			}
 		}
-		// hugepages-<size> in a quota means requests.hugepages-<size>.
-		total.entrySet()
+		return withHugePages(total);
+	}
+
+	/** hugepages-<size> in a quota means requests.hugepages-<size>. */
+	private static Map<String, Quantity> withHugePages(Map<String, Quantity> usage) {
+		usage.entrySet()
 			.stream()
 			.filter(e -> e.getKey().startsWith("requests.hugepages-"))
 			.toList()
-			.forEach(e -> total.put(e.getKey().substring("requests.".length()), e.getValue()));
-		return total;
+			.forEach(e -> usage.put(e.getKey().substring("requests.".length()), e.getValue()));
+		return usage;
 	}
 
 	/**

@@ -1,4 +1,4 @@
-package io.stevedore.controller.resourcequota;
+package io.stevedore.machinery.quota;
 
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
@@ -9,27 +9,27 @@ import io.stevedore.machinery.quantity.Quantity;
 /**
  * Sums of resource lists as Kubernetes' quota.Add: a sum keeps its first term's format.
  */
-final class ResourceLists {
+public final class ResourceLists {
 
 	private ResourceLists() {
 	}
 
-	static void add(Map<String, Quantity> into, String name, Quantity value) {
+	public static void add(Map<String, Quantity> into, String name, Quantity value) {
 		into.merge(name, value, Quantity::add);
 	}
 
-	static void addAll(Map<String, Quantity> into, Map<String, Quantity> values) {
+	public static void addAll(Map<String, Quantity> into, Map<String, Quantity> values) {
 		values.forEach((name, value) -> add(into, name, value));
 	}
 
-	static Quantity count(long n) {
+	public static Quantity count(long n) {
 		return Quantity.of(BigDecimal.valueOf(n), Quantity.Format.DECIMAL_SI);
 	}
 
 	/**
 	 * Parses a model resource list; unparsable entries are left out (validation's job).
 	 */
-	static Map<String, Quantity> parse(Map<String, io.fabric8.kubernetes.api.model.Quantity> list) {
+	public static Map<String, Quantity> parse(Map<String, io.fabric8.kubernetes.api.model.Quantity> list) {
 		Map<String, Quantity> result = new LinkedHashMap<>();
 		if (list == null) {
 			return result;
@@ -46,7 +46,7 @@ final class ResourceLists {
 	}
 
 	/** Per resource, the larger of the two (Kubernetes' quota.Max). */
-	static Map<String, Quantity> max(Map<String, Quantity> a, Map<String, Quantity> b) {
+	public static Map<String, Quantity> max(Map<String, Quantity> a, Map<String, Quantity> b) {
 		Map<String, Quantity> result = new LinkedHashMap<>(a);
 		b.forEach((name, value) -> result.merge(name, value, (x, y) -> x.compareTo(y) >= 0 ? x : y));
 		return result;

@@ -1,9 +1,15 @@
-package io.stevedore.controller.resourcequota;
+package io.stevedore.machinery.quota;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 import io.fabric8.kubernetes.api.model.Container;
@@ -19,15 +25,19 @@ import io.stevedore.machinery.quantity.Quantity;
  * each init container (plus the sidecars started before it), plus the pod overhead. Pods
  * in a terminal phase, or past their deletion grace period, count for nothing.
  */
-final class PodUsage {
+public final class PodUsage {
 
-	static final List<String> COMPUTE = List.of("cpu", "memory", "ephemeral-storage");
+	public static final List<String> COMPUTE = List.of("cpu", "memory", "ephemeral-storage");
+
+	/** Kubernetes' validationSet: quota names a pod's every container must state. */
+	private static final Set<String> CONSTRAINED = Set.of("cpu", "memory", "requests.cpu", "requests.memory",
+			"limits.cpu", "limits.memory");
 
 	private PodUsage() {
 	}
 
 	/** Kubernetes' QuotaV1Pod: whether the pod still counts. */
-	static boolean counts(Pod pod, Instant now) {
+	public static boolean counts(Pod pod, Instant now) {
 		String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
 		if ("Succeeded".equals(phase) || "Failed".equals(phase)) {
 			return false;
@@ -41,7 +51,7 @@ final class PodUsage {
 	}
 
 	/** The pod's usage under every name a quota may use. */
-	static Map<String, Quantity> usage(Pod pod, Instant now) {
+	public static Map<String, Quantity> usage(Pod pod, Instant now) {
 		Map<String, Quantity> usage = new LinkedHashMap<>();
 		if (!counts(pod, now)) {
 			return usage;
@@ -104,8 +114,53 @@ final class PodUsage {
 		return container.getResources() == null ? Map.of() : ResourceLists.parse(list.apply(container.getResources()));
 	}
 
+	/**
+	 * Kubernetes' podEvaluator.Constraints: when a quota limits cpu or memory (requests,
+	 * limits or the plain names), every container and init container must state it. A
+	 * backward-compatibility rule of Kubernetes (it couples validation with counting),
+	 * kept because clients depend on the refusal.
+	 * @param required the quota's resource names that the pod evaluator covers
+	 * @return {@code must specify limits.cpu for: a,b; requests.memory for: a}, names
+	 * sorted, or empty when nothing is missing
+	 */
+	public static Optional<String> missingConstraints(Pod pod, Collection<String> required) {
+		Set<String> requiredSet = new TreeSet<>(required);
+		requiredSet.retainAll(CONSTRAINED);
+		if (requiredSet.isEmpty()) {
+			return Optional.empty();
+		}
+		Map<String, Set<String>> missing = new TreeMap<>();
+		List<Container> containers = new ArrayList<>(orEmpty(pod.getSpec().getContainers()));
+		containers.addAll(orEmpty(pod.getSpec().getInitContainers()));
+		for (Container container : containers) {
+			Set<String> stated = new TreeSet<>();
+			resources(container, ResourceRequirements::getRequests).keySet().forEach((name) -> {
+				if (name.equals("cpu") || name.equals("memory")) {
+					stated.add(name);
+					stated.add("requests." + name);
+				}
+			});
+			resources(container, ResourceRequirements::getLimits).keySet().forEach((name) -> {
+				if (name.equals("cpu") || name.equals("memory")) {
+					stated.add("limits." + name);
+				}
+			});
+			for (String name : requiredSet) {
+				if (!stated.contains(name)) {
+					missing.computeIfAbsent(name, (key) -> new TreeSet<>()).add(container.getName());
+				}
+			}
+		}
+		if (missing.isEmpty()) {
+			return Optional.empty();
+		}
+		List<String> parts = new ArrayList<>();
+		missing.forEach((name, names) -> parts.add(name + " for: " + String.join(",", names)));
+		return Optional.of("must specify " + String.join("; ", parts));
+	}
+
 	/** Kubernetes' QoS: BestEffort when no container asks for or limits cpu or memory. */
-	static boolean isBestEffort(Pod pod) {
+	public static boolean isBestEffort(Pod pod) {
 		for (List<Container> containers : List.of(orEmpty(pod.getSpec().getContainers()),
 				orEmpty(pod.getSpec().getInitContainers()))) {
 			for (Container container : containers) {
@@ -121,7 +176,8 @@ final class PodUsage {
 	}
 
 	/** Whether the pod is in every scope (spec.scopes) and matches the scope selector. */
-	static boolean matchesScopes(Pod pod, List<String> scopes, List<ScopedResourceSelectorRequirement> selector) {
+	public static boolean matchesScopes(Pod pod, List<String> scopes,
+			List<ScopedResourceSelectorRequirement> selector) {
 		for (String scope : scopes) {
 			if (!matchesScope(pod, scope, "Exists", List.of())) {
 				return false;
@@ -170,7 +226,7 @@ final class PodUsage {
 			return false;
 		}
 		var affinity = pod.getSpec().getAffinity();
-		List<io.fabric8.kubernetes.api.model.PodAffinityTerm> terms = new java.util.ArrayList<>();
+		List<io.fabric8.kubernetes.api.model.PodAffinityTerm> terms = new ArrayList<>();
 		if (affinity.getPodAffinity() != null) {
 			terms.addAll(orEmpty(affinity.getPodAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()));
 			orEmpty(affinity.getPodAffinity().getPreferredDuringSchedulingIgnoredDuringExecution())
