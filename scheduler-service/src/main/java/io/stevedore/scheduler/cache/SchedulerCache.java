@@ -1,7 +1,8 @@
 package io.stevedore.scheduler.cache;
 
-import java.util.HashMap;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -29,6 +30,17 @@ public final class SchedulerCache {
 
 	private final Map<String, PodState> pods = new HashMap<>();
 
+	/**
+	 * Node names in the order of their last change, each with the generation it changed
+	 * to ({@link #REMOVED} once gone): Kubernetes' generation-ordered node list, so a
+	 * snapshot refresh walks back from the newest change and stops at the first node it
+	 * already holds, instead of visiting every node each cycle. A removed name stays
+	 * until it is added again (one small entry per node name ever removed).
+	 */
+	private final LinkedHashMap<String, Long> changes = new LinkedHashMap<>();
+
+	private static final long REMOVED = -1;
+
 	private record PodState(PodInfo pod, String node, boolean assumed) {
 	}
 
@@ -37,6 +49,7 @@ public final class SchedulerCache {
 		try {
 			String name = node.getMetadata().getName();
 			this.nodes.computeIfAbsent(name, NodeInfo::new).setNode(node);
+			recordChange(name);
 		}
 		finally {
 			this.lock.unlock();
@@ -57,6 +70,7 @@ public final class SchedulerCache {
 			else {
 				info.clearNode();
 			}
+			recordChange(name);
 		}
 		finally {
 			this.lock.unlock();
@@ -153,6 +167,7 @@ public final class SchedulerCache {
 
 	private void place(PodInfo pod, String nodeName) {
 		this.nodes.computeIfAbsent(nodeName, NodeInfo::new).addPod(pod);
+		recordChange(nodeName);
 	}
 
 	private void unplace(String uid, String nodeName) {
@@ -162,31 +177,55 @@ public final class SchedulerCache {
 			if (info.node() == null && info.pods().isEmpty()) {
 				this.nodes.remove(nodeName);
 			}
+			recordChange(nodeName);
+		}
+	}
+
+	/**
+	 * Moves the node to the newest end of {@link #changes} if its generation moved. A
+	 * call that changed nothing must not move it: the refresh stops at the first node the
+	 * snapshot holds, and a moved but unchanged node would hide older changes behind it.
+	 */
+	private void recordChange(String name) {
+		NodeInfo info = this.nodes.get(name);
+		long generation = info == null ? REMOVED : info.generation();
+		Long recorded = this.changes.get(name);
+		if (recorded == null || recorded != generation) {
+			this.changes.putLast(name, generation);
 		}
 	}
 
 	/**
 	 * Brings the snapshot up to date, cloning only nodes whose generation moved since the
-	 * last call: with one pod placed per cycle that is one clone, not one per node.
+	 * last call, found by walking {@link #changes} back from the newest: with one pod
+	 * placed per cycle that is one clone and a step or two, not a visit to every node.
 	 * @return whether anything changed
 	 */
 	public boolean updateSnapshot(NodeSnapshot snapshot) {
 		this.lock.lock();
 		try {
 			boolean changed = false;
-			for (NodeInfo info : this.nodes.values()) {
-				if (snapshot.generationOf(info.name()) != info.generation()) {
-					snapshot.put(info.copy());
-					changed = true;
-				}
-			}
-			if (snapshot.names().size() != this.nodes.size()) {
-				for (String name : new ArrayList<>(snapshot.names())) {
-					if (!this.nodes.containsKey(name)) {
+			for (Map.Entry<String, Long> change : this.changes.sequencedEntrySet().reversed()) {
+				String name = change.getKey();
+				long generation = change.getValue();
+				if (generation == REMOVED) {
+					if (snapshot.generationOf(name) != -1) {
 						snapshot.remove(name);
 						changed = true;
 					}
+					continue;
 				}
+				if (snapshot.generationOf(name) == generation) {
+					// Changed after everything before it: the snapshot has those too.
+					break;
+				}
+				snapshot.put(this.nodes.get(name).copy());
+				changed = true;
+			}
+			if (snapshot.names().size() != this.nodes.size()) {
+				// Cannot happen while every change is recorded; if one is missed the
+				// snapshot is made whole rather than left wrong.
+				changed |= fullRefresh(snapshot);
 			}
 			if (changed) {
 				snapshot.rebuildLists();
@@ -196,6 +235,23 @@ public final class SchedulerCache {
 		finally {
 			this.lock.unlock();
 		}
+	}
+
+	private boolean fullRefresh(NodeSnapshot snapshot) {
+		boolean changed = false;
+		for (NodeInfo info : this.nodes.values()) {
+			if (snapshot.generationOf(info.name()) != info.generation()) {
+				snapshot.put(info.copy());
+				changed = true;
+			}
+		}
+		for (String name : new ArrayList<>(snapshot.names())) {
+			if (!this.nodes.containsKey(name)) {
+				snapshot.remove(name);
+				changed = true;
+			}
+		}
+		return changed;
 	}
 
 	public int nodeCount() {

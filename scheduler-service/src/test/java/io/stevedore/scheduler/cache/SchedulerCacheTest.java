@@ -123,4 +123,60 @@ class SchedulerCacheTest {
 		assertThat(snapshot.get("b").pods()).isEmpty();
 	}
 
+	@Test
+	void incrementalSnapshotsStayEqualToTheCacheThroughRandomChurn() {
+		// Two snapshots refreshed at different rates through adds, updates and removals
+		// of nodes and pods: after each refresh each holds exactly what the cache holds.
+		java.util.Random random = new java.util.Random(42);
+		NodeSnapshot often = new NodeSnapshot();
+		NodeSnapshot seldom = new NodeSnapshot();
+		java.util.Set<String> placed = new java.util.HashSet<>();
+		for (int step = 0; step < 3_000; step++) {
+			String node = "n" + random.nextInt(8);
+			String pod = "p" + random.nextInt(24);
+			switch (random.nextInt(6)) {
+				case 0 -> this.cache.addOrUpdateNode(node(node).build());
+				case 1 -> this.cache.removeNode(node);
+				case 2 -> {
+					if (placed.add(pod)) {
+						this.cache.assume(bound(pod, node), node);
+					}
+				}
+				case 3 -> {
+					this.cache.addOrUpdatePod(bound(pod, node));
+					placed.add(pod);
+				}
+				case 4 -> {
+					this.cache.removePod("uid-" + pod);
+					placed.remove(pod);
+				}
+				default -> this.cache.forget(bound(pod, node));
+			}
+			this.cache.updateSnapshot(often);
+			assertSameAsCache(often, step);
+			if (step % 7 == 0) {
+				this.cache.updateSnapshot(seldom);
+				assertSameAsCache(seldom, step);
+			}
+		}
+	}
+
+	private void assertSameAsCache(NodeSnapshot snapshot, int step) {
+		for (int i = 0; i < 8; i++) {
+			String name = "n" + i;
+			var expected = this.cache.node(name);
+			var actual = snapshot.get(name);
+			if (expected == null) {
+				assertThat(actual).as("step %d: %s is gone", step, name).isNull();
+				continue;
+			}
+			assertThat(actual).as("step %d: %s is there", step, name).isNotNull();
+			assertThat(actual.generation()).as("step %d: %s", step, name).isEqualTo(expected.generation());
+			assertThat(actual.pods()).as("step %d: pods of %s", step, name).hasSameSizeAs(expected.pods());
+			assertThat(actual.node() == null).as("step %d: Node object of %s", step, name)
+				.isEqualTo(expected.node() == null);
+		}
+		assertThat(snapshot.nodes()).extracting((n) -> n.name()).isSorted();
+	}
+
 }

@@ -67,30 +67,39 @@ public final class NodeResourcesFit implements FilterPlugin, ScorePlugin {
 	 * Kubernetes' {@code fitsRequest}: the reasons, in its order. Used by preemption too.
 	 */
 	public static List<String> insufficient(PodInfo pod, NodeInfo node) {
-		List<String> reasons = new ArrayList<>(1);
+		// Called for every node filtered: nothing is allocated for a node that fits.
+		List<String> reasons = null;
 		Resource allocatable = node.allocatable();
 		Resource requested = node.requested();
 		if (node.pods().size() + 1 > allocatable.allowedPodNumber) {
-			reasons.add("Too many pods");
+			reasons = add(reasons, "Too many pods");
 		}
 		Resource wants = pod.requests();
 		if (wants.milliCpu > 0 && wants.milliCpu > allocatable.milliCpu - requested.milliCpu) {
-			reasons.add("Insufficient cpu");
+			reasons = add(reasons, "Insufficient cpu");
 		}
 		if (wants.memory > 0 && wants.memory > allocatable.memory - requested.memory) {
-			reasons.add("Insufficient memory");
+			reasons = add(reasons, "Insufficient memory");
 		}
 		if (wants.ephemeralStorage > 0
 				&& wants.ephemeralStorage > allocatable.ephemeralStorage - requested.ephemeralStorage) {
-			reasons.add("Insufficient ephemeral-storage");
+			reasons = add(reasons, "Insufficient ephemeral-storage");
 		}
-		for (Map.Entry<String, Long> entry : wants.scalar.entrySet()) {
-			long want = entry.getValue();
-			if (want > 0 && want > allocatable.get(entry.getKey()) - requested.get(entry.getKey())) {
-				reasons.add("Insufficient " + entry.getKey());
+		if (!wants.scalar.isEmpty()) {
+			for (Map.Entry<String, Long> entry : wants.scalar.entrySet()) {
+				long want = entry.getValue();
+				if (want > 0 && want > allocatable.get(entry.getKey()) - requested.get(entry.getKey())) {
+					reasons = add(reasons, "Insufficient " + entry.getKey());
+				}
 			}
 		}
-		return reasons;
+		return reasons == null ? List.of() : reasons;
+	}
+
+	private static List<String> add(List<String> reasons, String reason) {
+		List<String> list = reasons == null ? new ArrayList<>(2) : reasons;
+		list.add(reason);
+		return list;
 	}
 
 	@Override

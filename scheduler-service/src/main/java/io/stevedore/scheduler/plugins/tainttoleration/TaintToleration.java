@@ -1,5 +1,6 @@
 package io.stevedore.scheduler.plugins.tainttoleration;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import io.fabric8.kubernetes.api.model.Taint;
@@ -41,19 +42,34 @@ public final class TaintToleration implements FilterPlugin, ScorePlugin {
 
 	@Override
 	public long score(CycleState state, PodInfo pod, NodeInfo node) {
-		List<Toleration> tolerations = pod.pod().getSpec().getTolerations() == null ? List.of() : pod.pod()
-			.getSpec()
-			.getTolerations()
-			.stream()
-			.filter((t) -> t.getEffect() == null || t.getEffect().isEmpty() || "PreferNoSchedule".equals(t.getEffect()))
-			.toList();
 		long intolerable = 0;
+		// Most nodes have no PreferNoSchedule taint: the pod's tolerations are filtered
+		// only when one is there, not once per node scored.
+		List<Toleration> tolerations = null;
 		for (Taint taint : taints(node)) {
-			if ("PreferNoSchedule".equals(taint.getEffect()) && !Tolerations.toleratedByAny(tolerations, taint)) {
+			if (!"PreferNoSchedule".equals(taint.getEffect())) {
+				continue;
+			}
+			if (tolerations == null) {
+				tolerations = preferNoScheduleTolerations(pod);
+			}
+			if (!Tolerations.toleratedByAny(tolerations, taint)) {
 				intolerable++;
 			}
 		}
 		return intolerable;
+	}
+
+	private static List<Toleration> preferNoScheduleTolerations(PodInfo pod) {
+		List<Toleration> all = pod.pod().getSpec().getTolerations();
+		List<Toleration> prefer = new ArrayList<>();
+		for (Toleration toleration : all == null ? List.<Toleration>of() : all) {
+			String effect = toleration.getEffect();
+			if (effect == null || effect.isEmpty() || "PreferNoSchedule".equals(effect)) {
+				prefer.add(toleration);
+			}
+		}
+		return prefer;
 	}
 
 	/** Fewer intolerable PreferNoSchedule taints is better. */
