@@ -18,7 +18,8 @@ import io.stevedore.storage.KeyValue;
  * {@code ExecLocation}, {@code AttachLocation}, {@code PortForwardLocation}), after the
  * same checks: the pod exists (404), the container is one of the pod's (400 with
  * kube-apiserver's words), the pod has a node (400), the container runs (400, the
- * kubelet's words, as kubectl shows them).
+ * kubelet's words, as kubectl shows them); for port-forward, the pod runs (400, kubectl's
+ * words).
  * <p>
  * Threading: stateless.
  */
@@ -49,6 +50,14 @@ final class PodStreamLocation {
 		String path;
 		if (subresource.equals("portforward")) {
 			requireNode(name, nodeName);
+			String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+			if (!"Running".equals(phase)) {
+				// kubectl's own words for it (it checks before it asks); said here too
+				// for
+				// clients that do not check, rather than a tunnel that only fails later.
+				throw ApiException.badRequest("unable to forward port because pod is not running. Current status="
+						+ (phase == null ? "Pending" : phase));
+			}
 			path = "/portForward/" + encode(namespace) + "/" + encode(name);
 		}
 		else {

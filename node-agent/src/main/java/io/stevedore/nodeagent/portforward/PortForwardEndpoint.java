@@ -45,6 +45,9 @@ public final class PortForwardEndpoint extends Endpoint {
 
 	private static final Duration DIAL_TIMEOUT = Duration.ofSeconds(10);
 
+	/** How often an open tunnel checks that its pod is still on this node. */
+	private static final Duration GONE_CHECK = Duration.ofSeconds(1);
+
 	private final BiFunction<String, String, Pod> pods;
 
 	private final ContainerRuntime runtime;
@@ -67,20 +70,9 @@ public final class PortForwardEndpoint extends Endpoint {
 		String namespace = path.get("namespace");
 		String name = path.get("pod");
 		Pod pod = this.pods.apply(namespace, name);
-		SpdyPortForwardSession.Dialer dialer;
-		String description;
-		if (pod == null) {
-			description = name;
-			String message = "pod \"" + name + "\" in namespace \"" + namespace + "\" is not running on node \""
-					+ this.nodeName + "\"";
-			dialer = port -> {
-				throw new IOException(message);
-			};
-		}
-		else {
-			description = name + "_" + namespace + ", uid " + pod.getMetadata().getUid();
-			dialer = dialer(pod);
-		}
+		String uid = pod == null ? null : pod.getMetadata().getUid();
+		String description = pod == null ? name : name + "_" + namespace + ", uid " + uid;
+		SpdyPortForwardSession.Dialer dialer = port -> dial(current(namespace, name, uid), port);
 		Object sendLock = new Object();
 		this.spdy = new SpdyPortForwardSession(bytes -> {
 			synchronized (sendLock) {
@@ -88,6 +80,11 @@ public final class PortForwardEndpoint extends Endpoint {
 			}
 		}, dialer, description);
 		SpdyPortForwardSession opened = this.spdy;
+		if (uid != null) {
+			Thread.ofVirtual()
+				.name("portforward-watch-" + name)
+				.start(() -> endWhenGone(session, namespace, name, uid));
+		}
 		session.addMessageHandler(ByteBuffer.class, (MessageHandler.Whole<ByteBuffer>) message -> {
 			try {
 				opened.received(message);
@@ -99,38 +96,75 @@ public final class PortForwardEndpoint extends Endpoint {
 		});
 	}
 
-	private SpdyPortForwardSession.Dialer dialer(Pod pod) {
+	/**
+	 * The pod as the agent runs it now: looked up at every dial, so a connection opened
+	 * after the pod was deleted (or replaced by one of the same name) fails as the
+	 * kubelet's does, and kubectl, told on the error stream, ends.
+	 */
+	private Pod current(String namespace, String name, String uid) throws IOException {
+		Pod pod = this.pods.apply(namespace, name);
+		if (pod == null || uid == null || !uid.equals(pod.getMetadata().getUid())) {
+			throw new IOException("pod \"" + name + "\" in namespace \"" + namespace + "\" is not running on node \""
+					+ this.nodeName + "\"");
+		}
+		return pod;
+	}
+
+	/**
+	 * Closes the tunnel once the pod has left this node, so kubectl ends ("lost
+	 * connection to pod") instead of listening on for a pod that is no more. Polls the
+	 * agent's informer cache (a map lookup) because the cache offers no per-pod callback
+	 * here; a second is well inside what a user waits for.
+	 */
+	private void endWhenGone(Session session, String namespace, String name, String uid) {
+		try {
+			while (session.isOpen()) {
+				Thread.sleep(GONE_CHECK.toMillis());
+				Pod pod = this.pods.apply(namespace, name);
+				if (pod == null || !uid.equals(pod.getMetadata().getUid())) {
+					log.debug("port-forward to {}/{} ends: the pod is gone", namespace, name);
+					session.close(new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "pod " + name + " is gone"));
+					return;
+				}
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (IOException ex) {
+			log.debug("closing port-forward to {}/{}: {}", namespace, name, ex.toString());
+		}
+	}
+
+	private Socket dial(Pod pod, int port) throws IOException {
 		boolean hostNetwork = Boolean.TRUE.equals(pod.getSpec().getHostNetwork());
 		String podIp = pod.getStatus() == null ? null : pod.getStatus().getPodIP();
-		return port -> {
-			if (this.runtime.simulated()) {
-				throw new IOException("the simulated container runtime has no network to forward to");
-			}
-			InetAddress address;
-			if (hostNetwork) {
-				address = InetAddress.getLoopbackAddress();
-			}
-			else if (podIp == null || podIp.isEmpty()) {
-				throw new IOException("pod has no IP address yet");
-			}
-			else {
-				address = InetAddress.getByName(podIp);
-			}
-			Socket socket = new Socket();
-			try {
-				socket.connect(new InetSocketAddress(address, port), (int) DIAL_TIMEOUT.toMillis());
-			}
-			catch (IOException ex) {
-				socket.close();
-				// Go's dialer words it so, and kubectl users know that shape.
-				throw new IOException(
-						"dial tcp " + address.getHostAddress() + ":" + port + ": connect: " + (ex.getMessage() == null
-								? ex.toString() : ex.getMessage().toLowerCase(java.util.Locale.ROOT)),
-						ex);
-			}
-			socket.setTcpNoDelay(true);
-			return socket;
-		};
+		if (this.runtime.simulated()) {
+			throw new IOException("the simulated container runtime has no network to forward to");
+		}
+		InetAddress address;
+		if (hostNetwork) {
+			address = InetAddress.getLoopbackAddress();
+		}
+		else if (podIp == null || podIp.isEmpty()) {
+			throw new IOException("pod has no IP address yet");
+		}
+		else {
+			address = InetAddress.getByName(podIp);
+		}
+		Socket socket = new Socket();
+		try {
+			socket.connect(new InetSocketAddress(address, port), (int) DIAL_TIMEOUT.toMillis());
+		}
+		catch (IOException ex) {
+			socket.close();
+			// Go's dialer words it so, and kubectl users know that shape.
+			throw new IOException("dial tcp " + address.getHostAddress() + ":" + port + ": connect: "
+					+ (ex.getMessage() == null ? ex.toString() : ex.getMessage().toLowerCase(java.util.Locale.ROOT)),
+					ex);
+		}
+		socket.setTcpNoDelay(true);
+		return socket;
 	}
 
 	@Override
