@@ -44,7 +44,14 @@ final class ApiServerProcess implements AutoCloseable {
 		builder.environment().put("STEVEDORE_STORAGE_URL", storeUrl == null ? "" : storeUrl);
 		builder.environment().put("STEVEDORE_DATA_DIR", dataDir.toString());
 		ApiServerProcess server = new ApiServerProcess(builder.start(), port);
-		server.awaitReady(Duration.ofSeconds(90));
+		try {
+			// A loaded machine (other builds on the same cores) can take minutes.
+			server.awaitReady(Duration.ofSeconds(Long.getLong("bench.apiserverStartSeconds", 90)));
+		}
+		catch (RuntimeException | InterruptedException ex) {
+			server.process.destroyForcibly();
+			throw ex;
+		}
 		return server;
 	}
 

@@ -1,21 +1,16 @@
 package io.stevedore.benchmarks;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,16 +24,20 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * Issue #5's controller figures: the real apiserver, scheduler-service and
  * controller-service as processes talking on loopback (no gateway), and N simulated
  * ("hollow") nodes in this JVM, as kubemark does: Node objects that are Ready, and a
- * hollow kubelet that sets pods bound to them Running and Ready through pods/status and
- * completes deletion of terminating pods. One JVM cannot host 1,000 real node agents, so
- * this stands in for them. Leases are not renewed: the controller's
+ * {@link HollowKubelet} that sets pods bound to them Running and Ready through
+ * pods/status and completes deletion of terminating pods. One JVM cannot host 1,000 real
+ * node agents, so this stands in for them. Leases are not renewed: the controller's
  * {@code stevedore.controllers.node-lifecycle.grace-period} is raised to 1h instead.
  *
  * <p>
- * Arguments: {@code nodes replicas deployments}, e.g. {@code 1000 10000 1} (one big
- * Deployment plus a rolling update) or {@code 1000 3 1000} (throughput). Never run in CI.
- * <p>
- * Status: written at the deadline, compiled but NOT run yet.
+ * Arguments: {@code nodes replicas deployments [rollouts]}, e.g. {@code 1000 10000 1}
+ * (one big Deployment plus a rolling update) or {@code 1000 3 1000} (throughput). The
+ * clock starts once a warm-up pod ran (the services' start-up is not measured). System
+ * properties: {@code bench.timeoutSeconds} caps each phase (600),
+ * {@code bench.apiserverStartSeconds}, and {@code bench.<service>.jvm} adds JVM options
+ * to one service, e.g.
+ * {@code -Dbench.controller-service.jvm=-XX:StartFlightRecording=filename=c.jfr}. Never
+ * run in CI.
  */
 public final class ControllerBenchmark {
 
@@ -83,7 +82,7 @@ public final class ControllerBenchmark {
 			}));
 			try {
 				createNodes(api, nodes);
-				Thread kubelet = Thread.ofPlatform().daemon().start(() -> hollowKubelet(api));
+				HollowKubelet kubelet = HollowKubelet.start(api);
 				// The services start while the nodes are created; the clock must not
 				// include
 				// their JVM start-up, so one warm-up pod has to run first.
@@ -94,7 +93,7 @@ public final class ControllerBenchmark {
 				}
 				System.out.printf("services ready (warm-up pod available) after %.1f s%n",
 						(System.nanoTime() - warmStart) / 1e9);
-				Thread progress = Thread.ofPlatform().daemon().start(() -> printProgress(api));
+				Thread progress = Thread.ofPlatform().daemon().start(() -> printProgress(api, kubelet));
 				long start = System.nanoTime();
 				for (int i = 0; i < deployments; i++) {
 					post(api + "/apis/apps/v1/namespaces/" + NAMESPACE + "/deployments",
@@ -115,7 +114,6 @@ public final class ControllerBenchmark {
 					printRss(apiserver, scheduler, controllers);
 				}
 				progress.interrupt();
-				kubelet.interrupt();
 				System.out.printf("load after %s%n", loadAverage());
 			}
 			finally {
@@ -180,62 +178,6 @@ public final class ControllerBenchmark {
 	}
 
 	/**
-	 * Watches all pods; a bound, not yet running pod is made Running+Ready, a terminating
-	 * one removed.
-	 */
-	private static void hollowKubelet(String api) {
-		ExecutorService writers = Executors.newFixedThreadPool(8);
-		Map<String, Boolean> started = new ConcurrentHashMap<>();
-		try {
-			HttpResponse<java.io.InputStream> response = HTTP.send(
-					HttpRequest.newBuilder(URI.create(api + "/api/v1/pods?watch=true")).build(),
-					HttpResponse.BodyHandlers.ofInputStream());
-			try (BufferedReader reader = new BufferedReader(
-					new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-				String line;
-				while ((line = reader.readLine()) != null) {
-					JsonNode pod = JSON.readTree(line).path("object");
-					String ns = pod.path("metadata").path("namespace").asText();
-					String name = pod.path("metadata").path("name").asText();
-					String url = api + "/api/v1/namespaces/" + ns + "/pods/" + name;
-					if (!pod.path("metadata").path("deletionTimestamp").isMissingNode()) {
-						writers.execute(() -> quietly(() -> send("DELETE", url + "?gracePeriodSeconds=0", null)));
-					}
-					else if (!pod.path("spec").path("nodeName").asText().isEmpty()
-							&& started.putIfAbsent(ns + "/" + name, true) == null) {
-						writers.execute(() -> quietly(() -> send("PUT", url + "/status", running((ObjectNode) pod))));
-					}
-				}
-			}
-		}
-		catch (Exception ex) {
-			System.err.println("hollow kubelet stopped: " + ex);
-		}
-	}
-
-	private static ObjectNode running(ObjectNode pod) {
-		String now = Instant.now().toString();
-		ObjectNode status = pod.putObject("status");
-		status.put("phase", "Running").put("podIP", "10.0.0.1").put("hostIP", "10.0.0.1").put("startTime", now);
-		var conditions = status.putArray("conditions");
-		for (String type : List.of("PodScheduled", "Initialized", "ContainersReady", "Ready")) {
-			conditions.addObject().put("type", type).put("status", "True").put("lastTransitionTime", now);
-		}
-		var containers = status.putArray("containerStatuses");
-		for (JsonNode container : pod.path("spec").path("containers")) {
-			ObjectNode cs = containers.addObject();
-			cs.put("name", container.path("name").asText())
-				.put("image", container.path("image").asText())
-				.put("imageID", "")
-				.put("ready", true)
-				.put("started", true)
-				.put("restartCount", 0);
-			cs.putObject("state").putObject("running").put("startedAt", now);
-		}
-		return pod;
-	}
-
-	/**
 	 * As kubectl rollout status, for every Deployment whose name starts with the prefix:
 	 * observedGeneration, updated, total and available replicas. Polls once a second (a
 	 * watch that the server closes would end the wait early or never).
@@ -274,26 +216,31 @@ public final class ControllerBenchmark {
 	 * Every 10 s: each ReplicaSet's spec and status counts, so a stalled rollout shows
 	 * which side stopped moving.
 	 */
-	private static void printProgress(String api) {
+	private static void printProgress(String api, HollowKubelet kubelet) {
 		long start = System.nanoTime();
 		while (!Thread.currentThread().isInterrupted()) {
 			try {
 				Thread.sleep(10_000);
 				StringBuilder line = new StringBuilder(String.format("%6.0fs", (System.nanoTime() - start) / 1e9));
-				JsonNode list = get(api + "/apis/apps/v1/namespaces/" + NAMESPACE + "/replicasets");
-				int shown = 0;
-				for (JsonNode rs : list.path("items")) {
-					if (shown++ == 4) {
-						line.append(" ... ").append(list.path("items").size()).append(" ReplicaSets");
-						break;
-					}
+				JsonNode items = get(api + "/apis/apps/v1/namespaces/" + NAMESPACE + "/replicasets").path("items");
+				int[] sums = new int[4];
+				for (JsonNode rs : items) {
 					JsonNode s = rs.path("status");
-					line.append(String.format(" | %s spec=%d rep=%d ready=%d avail=%d",
-							rs.path("metadata").path("name").asText(), rs.path("spec").path("replicas").asInt(),
-							s.path("replicas").asInt(), s.path("readyReplicas").asInt(),
-							s.path("availableReplicas").asInt()));
+					int[] counts = { rs.path("spec").path("replicas").asInt(), s.path("replicas").asInt(),
+							s.path("readyReplicas").asInt(), s.path("availableReplicas").asInt() };
+					if (items.size() <= 5) {
+						line.append(String.format(" | %s spec=%d rep=%d ready=%d avail=%d",
+								rs.path("metadata").path("name").asText(), counts[0], counts[1], counts[2], counts[3]));
+					}
+					for (int i = 0; i < 4; i++) {
+						sums[i] += counts[i];
+					}
 				}
-				System.out.println(line);
+				if (items.size() > 5) {
+					line.append(String.format(" | %d ReplicaSets: spec=%d rep=%d ready=%d avail=%d", items.size(),
+							sums[0], sums[1], sums[2], sums[3]));
+				}
+				System.out.println(line.append(" | ").append(kubelet.counters()));
 			}
 			catch (InterruptedException ex) {
 				return;
@@ -345,21 +292,6 @@ public final class ControllerBenchmark {
 			throw new IOException(method + " " + url + ": " + response.statusCode() + " " + response.body());
 		}
 		return response.body();
-	}
-
-	private interface Call {
-
-		void run() throws Exception;
-
-	}
-
-	private static void quietly(Call call) {
-		try {
-			call.run();
-		}
-		catch (Exception ex) {
-			System.err.println(ex.getMessage());
-		}
 	}
 
 	private static long rss(long pid) throws IOException {
