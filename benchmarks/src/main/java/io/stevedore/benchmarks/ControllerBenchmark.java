@@ -188,7 +188,18 @@ public final class ControllerBenchmark {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		while (System.nanoTime() < deadline) {
 			int complete = 0;
-			for (JsonNode d : get(api + "/apis/apps/v1/namespaces/" + NAMESPACE + "/deployments").path("items")) {
+			JsonNode list;
+			try {
+				list = get(api + "/apis/apps/v1/namespaces/" + NAMESPACE + "/deployments");
+			}
+			catch (IOException ex) {
+				// e.g. 504 "Too large resource version" from a loaded apiserver: poll
+				// again.
+				System.out.println("poll: " + ex.getMessage());
+				Thread.sleep(1000);
+				continue;
+			}
+			for (JsonNode d : list.path("items")) {
 				JsonNode s = d.path("status");
 				if (d.path("metadata").path("name").asText().startsWith(prefix)
 						&& s.path("observedGeneration").asLong() >= d.path("metadata").path("generation").asLong()
@@ -284,10 +295,15 @@ public final class ControllerBenchmark {
 	private static String send(String method, String url, JsonNode body) throws Exception {
 		HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
 				: HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body));
-		HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
+		HttpRequest request = HttpRequest.newBuilder(URI.create(url))
 			.header("Content-Type", "application/json")
 			.method(method, publisher)
-			.build(), HttpResponse.BodyHandlers.ofString());
+			.build();
+		HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+		for (int attempt = 0; HollowKubelet.retriable(response.statusCode()) && attempt < 8; attempt++) {
+			Thread.sleep(200L << attempt);
+			response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+		}
 		if (response.statusCode() >= 300 && response.statusCode() != 404) {
 			throw new IOException(method + " " + url + ": " + response.statusCode() + " " + response.body());
 		}

@@ -144,6 +144,10 @@ final class HollowKubelet {
 			options.put("apiVersion", "v1").put("kind", "DeleteOptions").put("gracePeriodSeconds", 0);
 			options.putObject("preconditions").put("uid", uid);
 			HttpResponse<String> response = send("DELETE", url, options);
+			for (int attempt = 0; retriable(response.statusCode()) && attempt < 8; attempt++) {
+				Thread.sleep(200L << attempt);
+				response = send("DELETE", url, options);
+			}
 			if (response.statusCode() < 300 || response.statusCode() == 404 || response.statusCode() == 409) {
 				this.deletes.incrementAndGet();
 				return;
@@ -159,7 +163,7 @@ final class HollowKubelet {
 
 	private void markRunning(String url, String uid, ObjectNode pod) {
 		try {
-			for (int attempt = 0; attempt < 5; attempt++) {
+			for (int attempt = 0; attempt < 8; attempt++) {
 				HttpResponse<String> response = send("PUT", url + "/status", running(pod));
 				if (response.statusCode() < 300) {
 					this.statusWrites.incrementAndGet();
@@ -167,6 +171,10 @@ final class HollowKubelet {
 				}
 				if (response.statusCode() == 404) {
 					return;
+				}
+				if (retriable(response.statusCode())) {
+					Thread.sleep(200L << attempt);
+					continue;
 				}
 				if (response.statusCode() != 409) {
 					throw new IOException("PUT " + url + "/status: " + response.statusCode() + " " + response.body());
@@ -182,13 +190,21 @@ final class HollowKubelet {
 					return;
 				}
 			}
-			throw new IOException("PUT " + url + "/status: still conflicting after 5 attempts");
+			throw new IOException("PUT " + url + "/status: still failing after 8 attempts");
 		}
 		catch (Exception ex) {
 			this.errors.incrementAndGet();
 			this.started.remove(uid);
 			System.err.println("hollow kubelet: " + ex);
 		}
+	}
+
+	/**
+	 * An overloaded apiserver answers 429, or 504 when its cache lags a consistent read:
+	 * a real kubelet retries those.
+	 */
+	static boolean retriable(int status) {
+		return status == 429 || status == 500 || status == 503 || status == 504;
 	}
 
 	private static boolean isRunning(JsonNode pod) {
