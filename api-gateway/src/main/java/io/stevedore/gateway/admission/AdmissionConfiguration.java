@@ -86,7 +86,8 @@ public class AdmissionConfiguration {
 
 	@Bean
 	TokenVolumeMounter tokenVolumeMounter() {
-		return TokenVolumeMounter.NONE;
+		// SecureRandom is thread-safe; the names need not be unguessable, only unique.
+		return new io.stevedore.gateway.admission.serviceaccount.KubeApiAccessVolume(new java.security.SecureRandom());
 	}
 
 	@Bean

@@ -9,8 +9,8 @@ import io.fabric8.kubernetes.api.model.ServiceAccount;
  * the cluster CA and the namespace, mounted at
  * {@code /var/run/secrets/kubernetes.io/serviceaccount} in every container). Called only
  * when the pod or its account does not opt out with {@code automountServiceAccountToken:
- * false}. Until tokens exist this mounts nothing ({@link #NONE}); declare a bean of this
- * type to replace it.
+ * false}. The gateway's bean is {@link KubeApiAccessVolume}; {@link #NONE} mounts
+ * nothing (tests of the plugin's other duties).
  */
 @FunctionalInterface
 public interface TokenVolumeMounter {
