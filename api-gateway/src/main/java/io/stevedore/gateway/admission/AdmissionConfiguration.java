@@ -1,11 +1,13 @@
 package io.stevedore.gateway.admission;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 import io.fabric8.kubernetes.api.model.LimitRange;
+import io.fabric8.kubernetes.api.model.ResourceQuota;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClass;
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
@@ -13,6 +15,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stevedore.gateway.admission.limitranger.LimitRanger;
 import io.stevedore.gateway.admission.priority.PriorityAdmission;
 import io.stevedore.gateway.admission.rbac.RbacEscalation;
+import io.stevedore.gateway.admission.resourcequota.ApiServerQuotaAccess;
+import io.stevedore.gateway.admission.resourcequota.ResourceQuotaAdmission;
 import io.stevedore.gateway.admission.serviceaccount.ServiceAccountAdmission;
 import io.stevedore.gateway.admission.serviceaccount.ServiceAccountLookup;
 import io.stevedore.gateway.admission.serviceaccount.TokenVolumeMounter;
@@ -136,6 +140,17 @@ public class AdmissionConfiguration {
 	DefaultStorageClass defaultStorageClass(InformerLister<StorageClass> classes, KubernetesClient client) {
 		return new DefaultStorageClass(
 				() -> classes.hasSynced() ? classes.list() : client.storage().v1().storageClasses().list().getItems());
+	}
+
+	@Bean
+	InformerLister<ResourceQuota> resourceQuotaLister(KubernetesClient client) {
+		return new InformerLister<>(() -> client.resourceQuotas().inAnyNamespace().runnableInformer(0));
+	}
+
+	@Bean
+	@Order(AdmissionOrder.RESOURCE_QUOTA)
+	ResourceQuotaAdmission resourceQuotaAdmission(InformerLister<ResourceQuota> quotas, KubernetesClient client) {
+		return new ResourceQuotaAdmission(new ApiServerQuotaAccess(quotas, client), Clock.systemUTC());
 	}
 
 	@Bean

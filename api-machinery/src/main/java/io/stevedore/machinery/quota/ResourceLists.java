@@ -15,7 +15,9 @@ public final class ResourceLists {
 	}
 
 	public static void add(Map<String, Quantity> into, String name, Quantity value) {
-		into.merge(name, value, Quantity::add);
+		// Kubernetes' Quantity.Add: a zero takes the other term's format, so 0 + 128Mi
+		// prints 128Mi, not 134217728.
+		into.merge(name, value, (a, b) -> a.isZero() ? Quantity.of(a.value().add(b.value()), b.format()) : a.add(b));
 	}
 
 	public static void addAll(Map<String, Quantity> into, Map<String, Quantity> values) {
