@@ -86,7 +86,7 @@ class AdmissionIT {
 	void thePluginsRunInKubernetesOrder() {
 		assertThat(cluster.gateway().getBean(AdmissionChain.class).plugins()).extracting(AdmissionPlugin::name)
 			.containsExactly("LimitRanger", "ServiceAccount", "PodSecurity", "Priority", "DefaultStorageClass",
-					"RBACEscalation");
+					"ResourceQuota", "RBACEscalation");
 	}
 
 	@Test
