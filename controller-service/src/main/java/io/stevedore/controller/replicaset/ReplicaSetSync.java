@@ -151,8 +151,14 @@ public final class ReplicaSetSync implements Reconciler {
 							"Deleted pod: " + pod.getMetadata().getName());
 				}
 				catch (KubernetesClientException ex) {
-					this.events.event(rs, EventRecorder.WARNING, "FailedDelete", "Error deleting: " + ex.getMessage());
+					// No delete event of ours will lower the expectation: the pod's own
+					// may
+					// have come before expectDeletions (Kubernetes lowers it here too).
 					this.expectations.deletionObserved(key);
+					if (ex.getCode() == 404) {
+						continue;
+					}
+					this.events.event(rs, EventRecorder.WARNING, "FailedDelete", "Error deleting: " + ex.getMessage());
 					if (failure == null) {
 						failure = ex;
 					}

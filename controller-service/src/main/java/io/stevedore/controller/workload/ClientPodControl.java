@@ -40,13 +40,9 @@ public final class ClientPodControl implements PodControl {
 
 	@Override
 	public void deletePod(String namespace, String name, HasMetadata owner) {
-		try {
-			this.client.pods().inNamespace(namespace).withName(name).delete();
-		}
-		catch (KubernetesClientException ex) {
-			if (ex.getCode() != 404) {
-				throw ex;
-			}
+		if (this.client.pods().inNamespace(namespace).withName(name).delete().isEmpty()) {
+			// fabric8 answers a 404 with an empty list instead of an exception.
+			throw new KubernetesClientException("pods \"" + name + "\" not found", 404, null);
 		}
 	}
 

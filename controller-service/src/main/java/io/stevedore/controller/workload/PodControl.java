@@ -22,7 +22,12 @@ public interface PodControl {
 	 */
 	Pod createPod(PodTemplateSpec template, HasMetadata owner);
 
-	/** Deletes a pod; a pod already gone is not an error. */
+	/**
+	 * Deletes a pod.
+	 * @throws io.fabric8.kubernetes.client.KubernetesClientException with code 404 when
+	 * the pod is gone already: the caller decides, since no delete event of its own will
+	 * follow
+	 */
 	void deletePod(String namespace, String name, HasMetadata owner);
 
 	/**

@@ -44,8 +44,14 @@ public final class FakePodControl implements PodControl {
 		return pod;
 	}
 
+	/** Pods someone else removed: deleting them answers 404. */
+	public final java.util.Set<String> alreadyGone = new java.util.HashSet<>();
+
 	@Override
 	public synchronized void deletePod(String namespace, String name, HasMetadata owner) {
+		if (this.alreadyGone.contains(name)) {
+			throw new KubernetesClientException("pods \"" + name + "\" not found", 404, null);
+		}
 		this.deleted.add(name);
 	}
 

@@ -111,6 +111,33 @@ class ReplicaSetSyncTest {
 				"Normal SuccessfulDelete Deleted pod: c-not-ready");
 	}
 
+	/**
+	 * The pod's own delete event may have been handled before this sync raised its
+	 * expectations, so none will lower them: the 404 must (as Kubernetes'
+	 * manageReplicas), or the ReplicaSet stops acting for five minutes.
+	 */
+	@Test
+	void aPodAlreadyGoneWhenItIsDeletedDoesNotHoldBackTheNextScaleDown() throws Exception {
+		ReplicaSet rs = replicaSet("web", 1);
+		this.replicaSets.put(rs);
+		this.pods.put(pod("a", rs, true, "node-1", "2026-01-01T00:00:00Z"));
+		this.pods.put(pod("b", rs, true, "node-1", "2026-01-01T00:01:00Z"));
+		this.pods.put(pod("c", rs, true, "node-1", "2026-01-01T00:02:00Z"));
+		this.podControl.alreadyGone.add("b");
+		this.sync.reconcile("shop/web");
+		assertThat(this.podControl.deleted).containsExactly("c");
+		assertThat(this.events.events).containsExactly("Normal SuccessfulDelete Deleted pod: c");
+		// The informer sees c go and b's removal; the user then scales to zero.
+		this.expectations.deletionObserved("shop/web");
+		this.pods.remove(this.pods.get(NS, "b"));
+		this.pods.remove(this.pods.get(NS, "c"));
+		this.replicaSets.put(replicaSet("web", 0));
+
+		this.sync.reconcile("shop/web");
+
+		assertThat(this.podControl.deleted).containsExactly("c", "a");
+	}
+
 	@Test
 	void amongEqualPodsTheNewestIsDeletedFirst() throws Exception {
 		ReplicaSet rs = replicaSet("web", 1);
