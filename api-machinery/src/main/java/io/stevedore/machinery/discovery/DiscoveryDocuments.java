@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.stevedore.machinery.conversion.Conversions;
+import io.stevedore.machinery.conversion.VersionConverter;
 import io.stevedore.machinery.registry.ResourceType;
 
 /**
@@ -99,7 +101,10 @@ final class DiscoveryDocuments {
 		if (!type.categories().isEmpty()) {
 			strings(node.putArray("categories"), type.categories());
 		}
-		node.put("storageVersionHash", StorageVersionHash.of(type.group(), type.version(), type.kind()));
+		// Every version of a resource reports the hash of the one version it is stored
+		// in.
+		ResourceType stored = Conversions.standard().find(type).map(VersionConverter::storage).orElse(type);
+		node.put("storageVersionHash", StorageVersionHash.of(stored.group(), stored.version(), stored.kind()));
 		return node;
 	}
 

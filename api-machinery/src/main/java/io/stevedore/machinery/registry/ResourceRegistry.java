@@ -169,6 +169,10 @@ public final class ResourceRegistry {
 		// autoscaling, policy, scheduling, storage
 		t.add(ns("autoscaling", "v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", List.of("hpa"), ALL,
 				STATUS, HorizontalPodAutoscaler.class));
+		// Served too, stored as v2 (conversion.Conversions); after v2 so v2 is the
+		// preferred version and the kind's entry.
+		t.add(ns("autoscaling", "v1", "HorizontalPodAutoscaler", "horizontalpodautoscalers", List.of("hpa"), ALL,
+				STATUS, io.fabric8.kubernetes.api.model.autoscaling.v1.HorizontalPodAutoscaler.class));
 		t.add(ns("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", List.of("pdb"), List.of(), STATUS,
 				PodDisruptionBudget.class));
 		t.add(cluster("scheduling.k8s.io", "v1", "PriorityClass", "priorityclasses", List.of("pc"), List.of(), Set.of(),

@@ -126,6 +126,22 @@ class DiscoveryTest {
 	}
 
 	@Test
+	void autoscalingServesV2PreferredAndV1WithOneStorageVersionHash() throws Exception {
+		JsonNode apis = get("/apis", "application/json");
+		JsonNode autoscaling = apis.at("/groups/2");
+		assertThat(autoscaling.at("/versions/0/groupVersion").asText()).isEqualTo("autoscaling/v2");
+		assertThat(autoscaling.at("/versions/1/groupVersion").asText()).isEqualTo("autoscaling/v1");
+		assertThat(autoscaling.at("/preferredVersion/groupVersion").asText()).isEqualTo("autoscaling/v2");
+		JsonNode v1 = resource(get("/apis/autoscaling/v1", null), "horizontalpodautoscalers");
+		JsonNode v2 = resource(get("/apis/autoscaling/v2", null), "horizontalpodautoscalers");
+		assertThat(v1.get("kind").asText()).isEqualTo("HorizontalPodAutoscaler");
+		assertThat(v1.get("shortNames").toString()).isEqualTo("[\"hpa\"]");
+		assertThat(v1.get("storageVersionHash").asText()).isEqualTo(v2.get("storageVersionHash").asText());
+		assertThat(resource(get("/apis/autoscaling/v1", null), "horizontalpodautoscalers/status").get("kind").asText())
+			.isEqualTo("HorizontalPodAutoscaler");
+	}
+
+	@Test
 	void legacyResourceListDescribesResourcesLikeKubeApiserver() throws Exception {
 		JsonNode v1 = get("/api/v1", null);
 		assertThat(v1.get("groupVersion").asText()).isEqualTo("v1");

@@ -41,6 +41,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import io.stevedore.machinery.conversion.Conversions;
 import io.stevedore.machinery.registry.ResourceRegistry;
 import io.stevedore.machinery.registry.ResourceType;
 
@@ -471,9 +472,12 @@ class TablePrintersTest {
 
 	@Test
 	void everyServedKindHasAPrinterExceptThoseKubernetesPrintsByDefault() {
+		// A version stored as another (autoscaling/v1 HPAs) is printed from the stored
+		// form, as Kubernetes prints from its internal version.
 		List<String> defaulted = ResourceRegistry.standard()
 			.all()
 			.stream()
+			.filter(t -> !Conversions.standard().isConverted(t))
 			.filter(t -> !TablePrinters.printedTypes().contains(t.javaType()))
 			.map(ResourceType::plural)
 			.toList();

@@ -24,7 +24,9 @@ public final class ObjectAttributes {
 
 	public ObjectAttributes(ResourceRegistry registry, ObjectCodec codec) {
 		for (ResourceType type : registry.all()) {
-			this.typesByPrefix.put(type.keyPrefix(), type);
+			// A resource served in several versions shares one prefix: the first
+			// registered is the storage version.
+			this.typesByPrefix.putIfAbsent(type.keyPrefix(), type);
 		}
 		this.codec = codec;
 	}

@@ -19,6 +19,7 @@ import io.stevedore.apiserver.rest.ListOptions;
 import io.stevedore.apiserver.rest.ListResult;
 import io.stevedore.apiserver.rest.ObjectResult;
 import io.stevedore.apiserver.rest.Scope;
+import io.stevedore.apiserver.rest.ServedVersion;
 import io.stevedore.apiserver.rest.WatchSink;
 import io.stevedore.machinery.errors.ApiException;
 import io.stevedore.machinery.printers.IncludeObject;
@@ -141,6 +142,11 @@ public class KubernetesApiServlet extends HttpServlet {
 				AdmissionUser.fromHeaders(request));
 		MediaTypes.Output output = MediaTypes.output(request.getHeader("Accept"));
 		IncludeObject include = IncludeObject.parse(query.get("includeObject"));
+		ServedVersion served = ServedVersion.of(info, this.codec).orElse(null);
+		if (served != null) {
+			served(served, scope, query, output, include, request, response);
+			return;
+		}
 		if (info.subresource().equals("log")) {
 			if (!info.verb().equals("get")) {
 				throw ApiException.methodNotSupported(type.group(), type.plural() + "/log", info.verb());
@@ -157,12 +163,43 @@ public class KubernetesApiServlet extends HttpServlet {
 					refuseWebSocketWatch(response);
 				}
 				else {
-					watch(response, scope, ListOptions.from(query), output, include);
+					watch(response, scope, ListOptions.from(query), output, include, null);
 				}
 			}
 			case "create", "update", "patch", "delete", "deletecollection" ->
 				writeObject(response, route(scope), output, include);
 			default -> throw ApiException.methodNotSupported(type.group(), type.plural(), info.verb());
+		}
+	}
+
+	/**
+	 * A resource stored as another version: the request runs against the storage version,
+	 * answers are converted back (Tables stay as printed from the storage form, which has
+	 * the same columns).
+	 */
+	private void served(ServedVersion served, Scope requested, Map<String, String> query, MediaTypes.Output output,
+			IncludeObject include, HttpServletRequest request, HttpServletResponse response) throws IOException {
+		Scope scope = served.toStorage(requested);
+		boolean table = output == MediaTypes.Output.TABLE_JSON || output == MediaTypes.Output.TABLE_YAML;
+		switch (scope.info().verb()) {
+			case "list" -> {
+				ListResult list = this.handlers.reads().list(scope, ListOptions.from(query));
+				writeList(response, table ? list : served.toServed(list), output, include);
+			}
+			case "watch" -> {
+				if ("websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
+					refuseWebSocketWatch(response);
+				}
+				else {
+					watch(response, scope, ListOptions.from(query), output, include, served);
+				}
+			}
+			case "get", "create", "update", "patch", "delete", "deletecollection" -> {
+				ObjectResult result = route(scope);
+				writeObject(response, table ? result : served.toServed(result), output, include);
+			}
+			default -> throw ApiException.methodNotSupported(requested.type().group(), requested.type().plural(),
+					scope.info().verb());
 		}
 	}
 
@@ -241,8 +278,11 @@ public class KubernetesApiServlet extends HttpServlet {
 		this.renderer.list(list, output, include, this.clock.instant(), out, response::setContentType);
 	}
 
+	/**
+	 * @param served the conversion of events to the requested version, or {@code null}
+	 */
 	private void watch(HttpServletResponse response, Scope scope, ListOptions options, MediaTypes.Output output,
-			IncludeObject include) throws IOException {
+			IncludeObject include, ServedVersion served) throws IOException {
 		boolean table = output == MediaTypes.Output.TABLE_JSON || output == MediaTypes.Output.TABLE_YAML;
 		response.setStatus(200);
 		response.setContentType(MediaTypes.JSON);
@@ -250,7 +290,7 @@ public class KubernetesApiServlet extends HttpServlet {
 		// Send the headers now: clients wait for them before they count the watch as
 		// started.
 		response.flushBuffer();
-		ResourceType type = scope.type();
+		ResourceType type = (served != null) ? served.converter().served() : scope.type();
 		this.handlers.watches().watch(scope, options, new WatchSink() {
 
 			private boolean columnsSent;
@@ -259,7 +299,10 @@ public class KubernetesApiServlet extends HttpServlet {
 			public void event(String eventType, CachedObject object) throws IOException {
 				byte[] json = object.json();
 				if (table) {
-					json = tableRow(type, json);
+					json = tableRow(scope.type(), json);
+				}
+				else if (served != null) {
+					json = served.toServed(json);
 				}
 				frame(eventType, json);
 			}

@@ -2,6 +2,7 @@ package io.stevedore.apiserver.rest;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,6 +11,7 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.stevedore.apiserver.codec.MediaTypes;
 import io.stevedore.machinery.apply.ApplyResult;
 import io.stevedore.machinery.apply.FieldManager;
+import io.stevedore.machinery.conversion.VersionConverter;
 import io.stevedore.machinery.errors.ApiException;
 import io.stevedore.machinery.patch.PatchException;
 import io.stevedore.machinery.patch.Patches;
@@ -47,9 +49,12 @@ public final class UpdateOperations {
 			return apply(scope, options);
 		}
 		JsonNode patch = this.context.codec().readTree(scope.body(), MediaTypes.Format.JSON);
+		// A patch speaks the version the client addressed: apply it to that form.
+		Optional<VersionConverter> served = ServedVersion.converter(scope.info());
+		Class<?> patchedType = served.<Class<?>>map(c -> c.served().javaType()).orElse(scope.type().javaType());
 		return this.updates.run(scope, options, (current, warnings) -> {
-			JsonNode live = this.context.codec().toTree(current.object());
-			JsonNode patched = applyPatch(scope, patchType, live, patch);
+			JsonNode live = toServed(served, this.context.codec().toTree(current.object()));
+			JsonNode patched = toStorage(served, applyPatch(scope, patchType, live, patch, patchedType));
 			return new Mutation.Mutated(this.decoder.decode(scope, patched, options, warnings), false);
 		}, false);
 	}
@@ -79,12 +84,15 @@ public final class UpdateOperations {
 	 * too.
 	 */
 	JsonNode applyPatch(Scope scope, String patchType, JsonNode live, JsonNode patch) {
+		return applyPatch(scope, patchType, live, patch, scope.type().javaType());
+	}
+
+	private JsonNode applyPatch(Scope scope, String patchType, JsonNode live, JsonNode patch, Class<?> javaType) {
 		try {
 			return switch (patchType) {
 				case MediaTypes.JSON_PATCH -> Patches.jsonPatch(live, patch);
 				case MediaTypes.MERGE_PATCH -> Patches.jsonMergePatch(live, patch);
-				case MediaTypes.STRATEGIC_MERGE_PATCH ->
-					Patches.strategicMergePatch(live, patch, scope.type().javaType());
+				case MediaTypes.STRATEGIC_MERGE_PATCH -> Patches.strategicMergePatch(live, patch, javaType);
 				default -> throw ApiException.unsupportedMediaType(scope.contentType());
 			};
 		}
@@ -103,12 +111,14 @@ public final class UpdateOperations {
 		if (!applied.isObject()) {
 			throw ApiException.badRequest("the body of an apply request must be an object");
 		}
+		Optional<VersionConverter> served = ServedVersion.converter(scope.info());
+		Class<?> appliedType = served.<Class<?>>map(c -> c.served().javaType()).orElse(scope.type().javaType());
 		return this.updates.run(scope, options, (current, warnings) -> {
-			JsonNode live = current == null ? null : this.context.codec().toTree(current.object());
+			JsonNode live = current == null ? null : toServed(served, this.context.codec().toTree(current.object()));
 			ObjectNode config = (ObjectNode) applied.deepCopy();
 			ApplyResult result = FieldManager.apply(live, config, options.fieldManager(), scope.info().subresource(),
-					options.force(), scope.type().javaType(), this.context.clock().instant());
-			HasMetadata object = this.decoder.decode(scope, result.merged(), options, warnings);
+					options.force(), appliedType, this.context.clock().instant());
+			HasMetadata object = this.decoder.decode(scope, toStorage(served, result.merged()), options, warnings);
 			if (current != null) {
 				// Apply never carries a precondition unless the configuration names one.
 				String requested = config.path("metadata").path("resourceVersion").asText("");
@@ -118,6 +128,14 @@ public final class UpdateOperations {
 			}
 			return new Mutation.Mutated(object, true);
 		}, true);
+	}
+
+	private static JsonNode toServed(Optional<VersionConverter> served, JsonNode stored) {
+		return served.isPresent() && stored instanceof ObjectNode object ? served.get().toServed(object) : stored;
+	}
+
+	private static JsonNode toStorage(Optional<VersionConverter> served, JsonNode tree) {
+		return served.isPresent() && tree instanceof ObjectNode object ? served.get().toStorage(object) : tree;
 	}
 
 	/** For callers composing their own mutations (scale). */

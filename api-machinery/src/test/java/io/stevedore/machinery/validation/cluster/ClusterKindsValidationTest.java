@@ -125,6 +125,47 @@ class ClusterKindsValidationTest {
 	}
 
 	@Test
+	void anHpaCpuUtilizationTargetBelowOnePercentIsInvalid() {
+		var hpa = new HorizontalPodAutoscalerBuilder().withNewMetadata()
+			.withName("web")
+			.withNamespace("default")
+			.endMetadata()
+			.withNewSpec()
+			.withMaxReplicas(2)
+			.withNewScaleTargetRef()
+			.withKind("Deployment")
+			.withName("web")
+			.endScaleTargetRef()
+			.addNewMetric()
+			.withType("Resource")
+			.withNewResource()
+			.withName("cpu")
+			.withNewTarget()
+			.withType("Utilization")
+			.withAverageUtilization(0)
+			.endTarget()
+			.endResource()
+			.endMetric()
+			.addNewMetric()
+			.withType("Pods")
+			.withNewPods()
+			.withNewMetric()
+			.withName("qps")
+			.endMetric()
+			.withNewTarget()
+			.withType("AverageValue")
+			.withAverageValue(new io.fabric8.kubernetes.api.model.Quantity("-1"))
+			.endTarget()
+			.endPods()
+			.endMetric()
+			.endSpec()
+			.build();
+		assertThat(Manifests.createErrors(hpa)).containsExactly(
+				"spec.metrics[0].resource.target.averageUtilization: Invalid value: 0: must be greater than 0",
+				"spec.metrics[1].pods.target.averageValue: Invalid value: \"-1\": must be positive");
+	}
+
+	@Test
 	void aPdbSetsMinAvailableOrMaxUnavailableNotBoth() {
 		var pdb = new PodDisruptionBudgetBuilder().withNewMetadata()
 			.withName("web")
