@@ -88,8 +88,19 @@ public class AdmissionConfiguration {
 				: client.limitRanges().inNamespace(namespace).list().getItems());
 	}
 
+	/**
+	 * Kubernetes mounts the token into every pod; here it is opt-in
+	 * ({@code stevedore.gateway.admission.service-account-token-volume=true}) until the
+	 * node agents of {@code ./stevedore up} reach the TokenRequest API, which only the
+	 * gateway serves: they talk to the apiserver directly, and a pod whose token cannot
+	 * be fetched never starts.
+	 */
 	@Bean
-	TokenVolumeMounter tokenVolumeMounter() {
+	TokenVolumeMounter tokenVolumeMounter(org.springframework.core.env.Environment environment) {
+		if (!environment.getProperty("stevedore.gateway.admission.service-account-token-volume", Boolean.class,
+				false)) {
+			return TokenVolumeMounter.NONE;
+		}
 		// SecureRandom is thread-safe; the names need not be unguessable, only unique.
 		return new io.stevedore.gateway.admission.serviceaccount.KubeApiAccessVolume(new java.security.SecureRandom());
 	}
