@@ -18,6 +18,7 @@ import io.stevedore.gateway.authn.ServiceAccountTokenAuthenticator;
 import io.stevedore.gateway.authn.StaticTokenAuthenticator;
 import io.stevedore.gateway.authn.X509Authenticator;
 import io.stevedore.gateway.authz.AuthorizationFilter;
+import io.stevedore.gateway.authz.NodeAuthorizer;
 import io.stevedore.gateway.authz.RbacAuthorizer;
 import io.stevedore.gateway.config.GatewayProperties;
 import io.stevedore.gateway.pki.ClusterPki;
@@ -65,9 +66,14 @@ public class SecurityConfiguration {
 		return new RbacBootstrap(client);
 	}
 
+	/**
+	 * RBAC behind the Node authorizer, as {@code --authorization-mode=Node,RBAC}; the
+	 * node's pods are read live, when a node reads a Secret, ConfigMap or PVC.
+	 */
 	@Bean
-	RbacAuthorizer rbacAuthorizer(InformerRbacLister lister) {
-		return new RbacAuthorizer(lister);
+	RbacAuthorizer rbacAuthorizer(InformerRbacLister lister, KubernetesClient client) {
+		return new RbacAuthorizer(lister, new NodeAuthorizer((namespace,
+				node) -> client.pods().inNamespace(namespace).withField("spec.nodeName", node).list().getItems()));
 	}
 
 	@Bean

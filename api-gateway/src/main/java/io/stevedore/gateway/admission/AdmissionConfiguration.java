@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClass;
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stevedore.gateway.admission.limitranger.LimitRanger;
+import io.stevedore.gateway.admission.noderestriction.NodeRestriction;
 import io.stevedore.gateway.admission.priority.PriorityAdmission;
 import io.stevedore.gateway.admission.rbac.RbacEscalation;
 import io.stevedore.gateway.admission.resourcequota.ApiServerQuotaAccess;
@@ -137,6 +138,12 @@ public class AdmissionConfiguration {
 			}
 			return Optional.empty();
 		};
+	}
+
+	@Bean
+	@Order(AdmissionOrder.NODE_RESTRICTION)
+	NodeRestriction nodeRestriction(KubernetesClient client) {
+		return new NodeRestriction((namespace, name) -> client.pods().inNamespace(namespace).withName(name).get());
 	}
 
 	@Bean

@@ -69,7 +69,8 @@ public final class AuthorizationFilter implements WebFilter, Ordered {
 		Decision decision = this.authorizer.authorize(user, info);
 		exchange.getAttributes().put(DECISION, decision);
 		if (!decision.allowed()) {
-			return StatusResponses.write(exchange.getResponse(), ForbiddenMessages.forbidden(user, info));
+			return StatusResponses.write(exchange.getResponse(),
+					ForbiddenMessages.forbidden(user, info, decision.reason()));
 		}
 		ServerHttpRequest forwarded = IdentityHeaders.apply(request, user);
 		return chain.filter(exchange.mutate().request(forwarded).build());

@@ -29,7 +29,16 @@ public final class ForbiddenMessages {
 	}
 
 	public static Status forbidden(UserInfo user, RequestInfo request) {
-		String reason = reason(user, request);
+		return forbidden(user, request, "");
+	}
+
+	/**
+	 * @param denial an authorizer's reason for denying (the Node authorizer's), appended
+	 * as kube-apiserver does: {@code ...in the namespace "ns": no relationship found...}
+	 */
+	public static Status forbidden(UserInfo user, RequestInfo request, String denial) {
+		String reason = denial == null || denial.isEmpty() ? reason(user, request)
+				: reason(user, request) + ": " + denial;
 		String qualified = request.apiGroup().isEmpty() ? request.resource()
 				: request.resource() + "." + request.apiGroup();
 		String message;

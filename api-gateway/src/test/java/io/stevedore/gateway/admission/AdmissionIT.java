@@ -85,8 +85,8 @@ class AdmissionIT {
 	@Test
 	void thePluginsRunInKubernetesOrder() {
 		assertThat(cluster.gateway().getBean(AdmissionChain.class).plugins()).extracting(AdmissionPlugin::name)
-			.containsExactly("LimitRanger", "ServiceAccount", "PodSecurity", "Priority", "DefaultStorageClass",
-					"ResourceQuota", "RBACEscalation");
+			.containsExactly("LimitRanger", "ServiceAccount", "NodeRestriction", "PodSecurity", "Priority",
+					"DefaultStorageClass", "ResourceQuota", "RBACEscalation");
 	}
 
 	@Test

@@ -1,0 +1,214 @@
+package io.stevedore.gateway.admission.noderestriction;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.BiFunction;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.stevedore.gateway.admission.AdmissionAttributes;
+import io.stevedore.gateway.admission.AdmissionDenied;
+import io.stevedore.gateway.admission.AdmissionPlugin;
+import io.stevedore.gateway.authz.NodeIdentity;
+
+/**
+ * Kubernetes' NodeRestriction admission (plugin/pkg/admission/noderestriction): a node
+ * identity ({@code system:node:NAME}) may write only its own Node (and may not set or
+ * change labels under {@code node-restriction.kubernetes.io/}), its own Lease in
+ * {@code kube-node-lease}, the status of pods bound to it, mirror pods bound to it, and
+ * may delete or evict only pods bound to it. Other users pass untouched. Messages are
+ * Kubernetes'.
+ *
+ * <p>
+ * Kubernetes also refuses kubelet-set labels under kubernetes.io/k8s.io outside an
+ * allowed list; that rule is not here yet.
+ */
+public final class NodeRestriction implements AdmissionPlugin {
+
+	public static final String NAME = "NodeRestriction";
+
+	static final String MIRROR_POD_ANNOTATION = "kubernetes.io/config.mirror";
+
+	static final String NODE_LEASE_NAMESPACE = "kube-node-lease";
+
+	private static final String RESTRICTED_LABEL_DOMAIN = "node-restriction.kubernetes.io";
+
+	@Override
+	public String name() {
+		return NAME;
+	}
+
+	@Override
+	public Set<String> resources() {
+		return Set.of("/nodes", "/nodes/status", "/pods", "/pods/status", "/pods/eviction",
+				"coordination.k8s.io/leases");
+	}
+
+	/** The stored pod, for an eviction (whose object is the Eviction). */
+	private final BiFunction<String, String, Pod> pods;
+
+	/**
+	 * @param pods GET of a pod by namespace and name; null when it does not exist
+	 */
+	public NodeRestriction(BiFunction<String, String, Pod> pods) {
+		this.pods = pods;
+	}
+
+	/**
+	 * Kubernetes runs these checks in the mutating phase; here in the validating one,
+	 * because the apiserver calls only that phase on DELETE, and the checks change
+	 * nothing.
+	 */
+	@Override
+	public void validate(AdmissionAttributes attributes) {
+		String node = NodeIdentity.nodeName(attributes.user()).orElse(null);
+		if (node == null) {
+			return;
+		}
+		switch (attributes.resource()) {
+			case "pods" -> admitPod(node, attributes);
+			case "nodes" -> admitNode(node, attributes);
+			case "leases" -> admitLease(node, attributes);
+			default -> {
+			}
+		}
+	}
+
+	private void admitPod(String node, AdmissionAttributes attributes) {
+		switch (attributes.subresource()) {
+			case "" -> {
+				if (AdmissionAttributes.CREATE.equals(attributes.operation())) {
+					admitMirrorPod(node, attributes);
+				}
+				else if (AdmissionAttributes.DELETE.equals(attributes.operation())) {
+					if (!node.equals(nodeNameOf(attributes.oldObject()))) {
+						throw AdmissionDenied.forbidden(attributes,
+								"node \"" + node + "\" can only delete pods with spec.nodeName set to itself");
+					}
+				}
+				else {
+					throw AdmissionDenied.forbidden(attributes, "unexpected operation " + attributes.operation()
+							+ ", node \"" + node + "\" can only create and delete mirror pods");
+				}
+			}
+			case "status" -> {
+				if (!node.equals(nodeNameOf(attributes.oldObject()))) {
+					throw AdmissionDenied.forbidden(attributes, "node \"" + node
+							+ "\" can only update pod status for pods with spec.nodeName set to itself");
+				}
+			}
+			case "eviction" -> {
+				// The Eviction names the pod; where it is bound is the stored pod's.
+				Pod pod = this.pods.apply(attributes.namespace(), attributes.name());
+				if (pod != null && !node.equals(nodeNameOf(pod))) {
+					throw AdmissionDenied.forbidden(attributes,
+							"node \"" + node + "\" can only evict pods with spec.nodeName set to itself");
+				}
+			}
+			default -> {
+			}
+		}
+	}
+
+	private static void admitMirrorPod(String node, AdmissionAttributes attributes) {
+		if (!(attributes.object() instanceof Pod pod)) {
+			return;
+		}
+		Map<String, String> annotations = pod.getMetadata().getAnnotations();
+		if (annotations == null || !annotations.containsKey(MIRROR_POD_ANNOTATION)) {
+			throw AdmissionDenied.forbidden(attributes, "pod does not have \"" + MIRROR_POD_ANNOTATION
+					+ "\" annotation, node \"" + node + "\" can only create mirror pods");
+		}
+		if (!node.equals(pod.getSpec().getNodeName())) {
+			throw AdmissionDenied.forbidden(attributes,
+					"node \"" + node + "\" can only create pods with spec.nodeName set to itself");
+		}
+		String account = pod.getSpec().getServiceAccountName();
+		if (account != null && !account.isEmpty()) {
+			throw AdmissionDenied.forbidden(attributes,
+					"node \"" + node + "\" can not create pods that reference a service account");
+		}
+		if (pod.getSpec().getVolumes() != null) {
+			for (var volume : pod.getSpec().getVolumes()) {
+				String kind = volume.getSecret() != null ? "secrets" : volume.getConfigMap() != null ? "configmaps"
+						: volume.getPersistentVolumeClaim() != null ? "persistentvolumeclaims" : null;
+				if (kind != null) {
+					throw AdmissionDenied.forbidden(attributes,
+							"node \"" + node + "\" can not create pods that reference " + kind);
+				}
+			}
+		}
+	}
+
+	private static void admitNode(String node, AdmissionAttributes attributes) {
+		HasMetadata object = attributes.object() != null ? attributes.object() : attributes.oldObject();
+		String requested = attributes.name().isEmpty() && object != null ? object.getMetadata().getName()
+				: attributes.name();
+		if (!node.equals(requested)) {
+			throw AdmissionDenied.forbidden(attributes,
+					"node \"" + node + "\" is not allowed to modify node \"" + requested + "\"");
+		}
+		if (!(attributes.object() instanceof Node updated)) {
+			return;
+		}
+		Map<String, String> before = attributes.oldObject() instanceof Node old && old.getMetadata().getLabels() != null
+				? old.getMetadata().getLabels() : Map.of();
+		Map<String, String> after = updated.getMetadata().getLabels() == null ? Map.of()
+				: updated.getMetadata().getLabels();
+		Set<String> changed = new TreeSet<>();
+		for (String key : union(before.keySet(), after.keySet())) {
+			if (!Objects.equals(before.get(key), after.get(key)) && isRestrictedLabel(key)) {
+				changed.add(key);
+			}
+		}
+		if (changed.isEmpty()) {
+			return;
+		}
+		if (AdmissionAttributes.CREATE.equals(attributes.operation())) {
+			throw AdmissionDenied.forbidden(attributes,
+					"node \"" + node + "\" is not allowed to set the following labels: " + String.join(", ", changed));
+		}
+		throw AdmissionDenied.forbidden(attributes,
+				"node \"" + node + "\" is not allowed to modify labels: " + String.join(", ", changed));
+	}
+
+	private static void admitLease(String node, AdmissionAttributes attributes) {
+		if (!"coordination.k8s.io".equals(attributes.group())) {
+			return;
+		}
+		if (!NODE_LEASE_NAMESPACE.equals(attributes.namespace())) {
+			throw AdmissionDenied.forbidden(attributes,
+					"can only access leases in the \"" + NODE_LEASE_NAMESPACE + "\" system namespace");
+		}
+		String name = AdmissionAttributes.CREATE.equals(attributes.operation()) && attributes.object() != null
+				? attributes.object().getMetadata().getName() : attributes.name();
+		if (!node.equals(name)) {
+			throw AdmissionDenied.forbidden(attributes,
+					"can only access node lease with the same name as the requesting node");
+		}
+	}
+
+	/** A label key in node-restriction.kubernetes.io or one of its subdomains. */
+	static boolean isRestrictedLabel(String key) {
+		int slash = key.indexOf('/');
+		if (slash < 0) {
+			return false;
+		}
+		String domain = key.substring(0, slash);
+		return domain.equals(RESTRICTED_LABEL_DOMAIN) || domain.endsWith("." + RESTRICTED_LABEL_DOMAIN);
+	}
+
+	private static Set<String> union(Set<String> a, Set<String> b) {
+		Set<String> all = new TreeSet<>(a);
+		all.addAll(b);
+		return all;
+	}
+
+	private static String nodeNameOf(HasMetadata object) {
+		return object instanceof Pod pod && pod.getSpec() != null ? pod.getSpec().getNodeName() : null;
+	}
+
+}
