@@ -218,9 +218,18 @@ public final class ControllerBenchmark {
 
 	private static void printRss(ApiServerProcess apiserver, Process scheduler, Process controllers)
 			throws IOException {
-		System.out.printf("RSS apiserver %d MiB, scheduler %d MiB, controllers %d MiB (load %s)%n",
+		System.out.printf(
+				"RSS apiserver %d MiB, scheduler %d MiB, controllers %d MiB; CPU so far apiserver %d s, scheduler %d s, controllers %d s, benchmark %d s (load %s)%n",
 				apiserver.residentBytes() >> 20, rss(scheduler.pid()) >> 20, rss(controllers.pid()) >> 20,
-				loadAverage());
+				cpuSeconds(apiserver.pid()), cpuSeconds(scheduler.pid()), cpuSeconds(controllers.pid()),
+				cpuSeconds(ProcessHandle.current().pid()), loadAverage());
+	}
+
+	/** utime + stime from /proc/PID/stat, in seconds (USER_HZ is 100 on Linux). */
+	private static long cpuSeconds(long pid) throws IOException {
+		String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+		String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+		return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100;
 	}
 
 	/**
