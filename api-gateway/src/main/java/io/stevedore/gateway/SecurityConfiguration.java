@@ -11,6 +11,8 @@ import io.stevedore.client.config.KubernetesClients;
 import io.stevedore.gateway.audit.AuditFilter;
 import io.stevedore.gateway.audit.AuditLevel;
 import io.stevedore.gateway.audit.AuditLog;
+import io.stevedore.gateway.audit.AuditPolicy;
+import io.stevedore.gateway.audit.AuditPolicyFile;
 import io.stevedore.gateway.authn.AuthenticationFilter;
 import io.stevedore.gateway.authn.Authenticator;
 import io.stevedore.gateway.authn.RequestAuthenticator;
@@ -108,7 +110,10 @@ public class SecurityConfiguration {
 
 	@Bean
 	AuditFilter auditFilter(AuditLog log, GatewayProperties properties) {
-		return new AuditFilter(log, AuditLevel.parse(properties.audit().level()), Clock.systemUTC());
+		Path policyFile = properties.audit().policyFile();
+		AuditPolicy policy = policyFile != null ? AuditPolicyFile.read(policyFile)
+				: AuditPolicy.defaults(AuditLevel.parse(properties.audit().level()));
+		return new AuditFilter(log, policy, Clock.systemUTC());
 	}
 
 	@Bean

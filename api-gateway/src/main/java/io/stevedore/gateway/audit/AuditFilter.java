@@ -5,14 +5,21 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stevedore.gateway.authn.AuthenticationFilter;
 import io.stevedore.gateway.authn.UserInfo;
 import io.stevedore.gateway.authz.AuthorizationFilter;
 import io.stevedore.gateway.authz.Decision;
 import io.stevedore.gateway.authz.RequestInfo;
+import io.stevedore.gateway.authz.RequestInfoParser;
+import io.stevedore.gateway.routing.LongRunningRequests;
+import io.stevedore.gateway.status.StatusResponses;
+import io.stevedore.machinery.protobuf.ProtobufBodies;
 import reactor.core.publisher.Mono;
 
 import org.springframework.core.Ordered;
@@ -23,63 +30,140 @@ import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 
 /**
- * Writes one {@code audit.k8s.io/v1} Event per API request at stage ResponseComplete,
- * refused ones (400/401/403) included. Outermost filter, so it sees every outcome.
- * Metadata level only: no request or response body is ever written, so no Secret's data
- * reaches the log. Health probes are not logged (Kubernetes' default policies drop them).
- * Every response carries the event's {@code Audit-Id} header, as kube-apiserver's does.
+ * Writes {@code audit.k8s.io/v1} Events as the {@link AuditPolicy} says, refused requests
+ * (400/401/403/429) included: outermost filter, so it sees every outcome. Every response
+ * carries the request's {@code Audit-Id} header, as kube-apiserver's does.
+ *
+ * <pre>
+ * request ─▶ [body copy if the policy may log bodies] ─▶ authn ─▶ limits ─▶ authz ─▶ route
+ *              response commits ─▶ policy decided (user and verb are known now)
+ *                                  ─▶ RequestReceived, ResponseStarted (long-running only)
+ *              exchange ends ─────▶ ResponseComplete (with bodies at Request/RequestResponse) or Panic
+ * </pre>
+ *
+ * The level is decided when the response starts, because only then are the user (after
+ * authentication) and the verb (after authorization) known; the RequestReceived event is
+ * written then too, with the time the request arrived as its timestamps. Secret,
+ * ConfigMap and TokenRequest bodies are never copied, let alone written (see
+ * {@link AuditPolicy}).
  */
 public final class AuditFilter implements WebFilter, Ordered {
 
 	public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 10;
 
-	private static final List<String> UNAUDITED_PATHS = List.of("/healthz", "/livez", "/readyz", "/version");
-
 	private final AuditLog log;
 
-	private final AuditLevel level;
+	private final AuditPolicy policy;
 
 	private final Clock clock;
 
-	public AuditFilter(AuditLog log, AuditLevel level, Clock clock) {
+	private final boolean policyLogsBodies;
+
+	public AuditFilter(AuditLog log, AuditPolicy policy, Clock clock) {
 		this.log = log;
-		this.level = level;
+		this.policy = policy;
 		this.clock = clock;
+		this.policyLogsBodies = policy.rules().stream().anyMatch((rule) -> rule.level().atLeast(AuditLevel.Request));
+	}
+
+	/**
+	 * One request's audit state; touched by the commit hook, then by the final signal.
+	 */
+	private static final class Audited {
+
+		final String auditId;
+
+		final Instant received;
+
+		final boolean longRunning;
+
+		final BodyCapture bodies;
+
+		AuditPolicy.Decision decision;
+
+		Throwable error;
+
+		Audited(String auditId, Instant received, boolean longRunning, BodyCapture bodies) {
+			this.auditId = auditId;
+			this.received = received;
+			this.longRunning = longRunning;
+			this.bodies = bodies;
+		}
+
 	}
 
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-		String path = exchange.getRequest().getPath().value();
-		if (this.level == AuditLevel.None || AuthenticationFilter.isActuator(path) || isUnaudited(path)) {
+		ServerHttpRequest request = exchange.getRequest();
+		if (AuthenticationFilter.isActuator(request.getPath().value())) {
 			return chain.filter(exchange);
 		}
 		String auditId = UUID.randomUUID().toString();
-		Instant received = this.clock.instant();
 		exchange.getResponse().getHeaders().set("Audit-Id", auditId);
-		return chain.filter(exchange).doFinally((signal) -> this.log.write(event(exchange, auditId, received)));
+		boolean longRunning = LongRunningRequests.isLongRunning(request);
+		boolean copyBodies = this.policyLogsBodies && !longRunning
+				&& !AuditPolicy.bodiesAreSecret(requestInfo(exchange));
+		Audited audited = new Audited(auditId, this.clock.instant(), longRunning,
+				copyBodies ? new BodyCapture() : null);
+		ServerWebExchange observed = copyBodies ? audited.bodies.decorate(exchange) : exchange;
+		observed.getResponse().beforeCommit(() -> {
+			started(observed, audited);
+			return Mono.empty();
+		});
+		return chain.filter(observed)
+			.doOnError((error) -> audited.error = error)
+			.doFinally((signal) -> completed(observed, audited));
 	}
 
-	private static boolean isUnaudited(String path) {
-		for (String prefix : UNAUDITED_PATHS) {
-			if (path.equals(prefix) || path.startsWith(prefix + "/")) {
-				return true;
+	private void started(ServerWebExchange exchange, Audited audited) {
+		synchronized (audited) {
+			if (audited.decision != null) {
+				return;
+			}
+			UserInfo user = exchange.getAttribute(AuthenticationFilter.USER);
+			audited.decision = this.policy.evaluate(user, requestInfo(exchange));
+			if (audited.decision.writes(AuditStage.RequestReceived)) {
+				this.log.write(event(exchange, audited, AuditStage.RequestReceived, audited.received));
+			}
+			if (audited.longRunning && audited.decision.writes(AuditStage.ResponseStarted)) {
+				this.log.write(event(exchange, audited, AuditStage.ResponseStarted, this.clock.instant()));
 			}
 		}
-		return false;
 	}
 
-	Map<String, Object> event(ServerWebExchange exchange, String auditId, Instant received) {
+	private void completed(ServerWebExchange exchange, Audited audited) {
+		started(exchange, audited);
+		AuditStage stage = audited.error != null ? AuditStage.Panic : AuditStage.ResponseComplete;
+		if (audited.decision.writes(stage)) {
+			this.log.write(event(exchange, audited, stage, this.clock.instant()));
+		}
+	}
+
+	/**
+	 * The authorizer's view of the request, or the same parsed here when it never ran.
+	 */
+	private static RequestInfo requestInfo(ServerWebExchange exchange) {
+		RequestInfo info = exchange.getAttribute(AuthorizationFilter.REQUEST_INFO);
+		if (info != null) {
+			return info;
+		}
 		ServerHttpRequest request = exchange.getRequest();
+		return RequestInfoParser.parse(request.getMethod().name(), request.getPath().value(), request.getQueryParams());
+	}
+
+	Map<String, Object> event(ServerWebExchange exchange, Audited audited, AuditStage stage, Instant at) {
+		ServerHttpRequest request = exchange.getRequest();
+		RequestInfo info = requestInfo(exchange);
+		AuditPolicy.Decision decision = audited.decision;
 		Map<String, Object> event = new LinkedHashMap<>();
 		event.put("kind", "Event");
 		event.put("apiVersion", "audit.k8s.io/v1");
-		event.put("level", this.level.name());
-		event.put("auditID", auditId);
-		event.put("stage", "ResponseComplete");
+		event.put("level", decision.level().name());
+		event.put("auditID", audited.auditId);
+		event.put("stage", stage.name());
 		event.put("requestURI", request.getURI().getRawPath()
 				+ (request.getURI().getRawQuery() == null ? "" : "?" + request.getURI().getRawQuery()));
-		RequestInfo info = exchange.getAttribute(AuthorizationFilter.REQUEST_INFO);
-		event.put("verb", info != null ? info.verb() : request.getMethod().name().toLowerCase(java.util.Locale.ROOT));
+		event.put("verb", info != null ? info.verb() : request.getMethod().name().toLowerCase(Locale.ROOT));
 		UserInfo impersonator = exchange.getAttribute(AuthorizationFilter.IMPERSONATOR);
 		UserInfo user = exchange.getAttribute(AuthenticationFilter.USER);
 		if (impersonator != null) {
@@ -110,18 +194,64 @@ public final class AuditFilter implements WebFilter, Ordered {
 			putIfNotEmpty(ref, "subresource", info.subresource());
 			event.put("objectRef", ref);
 		}
-		HttpStatusCode status = exchange.getResponse().getStatusCode();
-		event.put("responseStatus", Map.of("metadata", Map.of(), "code", status == null ? 200 : status.value()));
-		event.put("requestReceivedTimestamp", received.toString());
-		event.put("stageTimestamp", this.clock.instant().toString());
-		Decision decision = exchange.getAttribute(AuthorizationFilter.DECISION);
-		if (decision != null) {
+		if (stage != AuditStage.RequestReceived) {
+			HttpStatusCode status = exchange.getResponse().getStatusCode();
+			int code = stage == AuditStage.Panic ? 500 : status == null ? 200 : status.value();
+			event.put("responseStatus", Map.of("metadata", Map.of(), "code", code));
+		}
+		if (audited.bodies != null && (stage == AuditStage.ResponseComplete || stage == AuditStage.Panic)) {
+			if (decision.level().atLeast(AuditLevel.Request)) {
+				putObject(event, "requestObject", audited.bodies.requestBody(),
+						request.getHeaders().getFirst("Content-Type"), decision.omitManagedFields());
+			}
+			if (stage == AuditStage.ResponseComplete && decision.level().atLeast(AuditLevel.RequestResponse)) {
+				putObject(event, "responseObject", audited.bodies.responseBody(),
+						exchange.getResponse().getHeaders().getFirst("Content-Type"), decision.omitManagedFields());
+			}
+		}
+		event.put("requestReceivedTimestamp", audited.received.toString());
+		event.put("stageTimestamp", at.toString());
+		Decision authorization = exchange.getAttribute(AuthorizationFilter.DECISION);
+		if (authorization != null) {
 			Map<String, String> annotations = new LinkedHashMap<>();
-			annotations.put("authorization.k8s.io/decision", decision.allowed() ? "allow" : "forbid");
-			annotations.put("authorization.k8s.io/reason", decision.reason());
+			annotations.put("authorization.k8s.io/decision", authorization.allowed() ? "allow" : "forbid");
+			annotations.put("authorization.k8s.io/reason", authorization.reason());
 			event.put("annotations", annotations);
 		}
 		return event;
+	}
+
+	/**
+	 * A body as the object it is (Kubernetes logs objects, not strings): JSON as it came,
+	 * protobuf (kubectl's typed client sends it) decoded to JSON; a body that decodes as
+	 * neither is left out.
+	 */
+	private static void putObject(Map<String, Object> event, String field, byte[] body, String contentType,
+			boolean omitManagedFields) {
+		if (body == null) {
+			return;
+		}
+		try {
+			JsonNode node = ProtobufBodies.isProtobuf(contentType) ? ProtobufBodies.decode(body)
+					: StatusResponses.JSON.readTree(body);
+			if (node == null || !node.isContainerNode()) {
+				return;
+			}
+			if (omitManagedFields) {
+				dropManagedFields(node);
+				node.path("items").forEach(AuditFilter::dropManagedFields);
+			}
+			event.put(field, node);
+		}
+		catch (java.io.IOException | RuntimeException ex) {
+			// not an object we can read: nothing to log
+		}
+	}
+
+	private static void dropManagedFields(JsonNode object) {
+		if (object.path("metadata") instanceof ObjectNode metadata) {
+			metadata.remove("managedFields");
+		}
 	}
 
 	private static Map<String, Object> userInfo(UserInfo user) {

@@ -1,9 +1,8 @@
 package io.stevedore.gateway.audit;
 
 /**
- * How much of a request the audit log keeps, Kubernetes' policy levels. Request and
- * RequestResponse (bodies) are not supported yet: the gateway refuses them at start
- * rather than silently logging less.
+ * How much of a request the audit log keeps, Kubernetes' policy levels, in increasing
+ * order.
  */
 public enum AuditLevel {
 
@@ -11,7 +10,17 @@ public enum AuditLevel {
 	None,
 
 	/** User, verb, object reference, status and timestamps; no bodies. */
-	Metadata;
+	Metadata,
+
+	/** Metadata and the request body. */
+	Request,
+
+	/** Metadata, the request body and the response body. */
+	RequestResponse;
+
+	public boolean atLeast(AuditLevel other) {
+		return compareTo(other) >= 0;
+	}
 
 	public static AuditLevel parse(String value) {
 		for (AuditLevel level : values()) {
@@ -19,8 +28,8 @@ public enum AuditLevel {
 				return level;
 			}
 		}
-		throw new IllegalArgumentException("stevedore.gateway.audit.level: \"" + value
-				+ "\" is not supported; use None or Metadata (Request and RequestResponse are not implemented)");
+		throw new IllegalArgumentException(
+				"\"" + value + "\" is not an audit level; use None, Metadata, Request or RequestResponse");
 	}
 
 }

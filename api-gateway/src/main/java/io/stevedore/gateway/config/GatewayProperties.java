@@ -67,10 +67,13 @@ public record GatewayProperties(@DefaultValue("http://127.0.0.1:8080") List<URI>
 
 	/**
 	 * @param path the JSON-lines audit log; none when empty
-	 * @param level the level of every request no rule of Kubernetes' defaults lowers
-	 * (None or Metadata)
+	 * @param level the level of every request in the default policy (health and version
+	 * probes are never logged): None, Metadata, Request or RequestResponse. Ignored with
+	 * a policy file
+	 * @param policyFile an {@code audit.k8s.io/v1} Policy, kube-apiserver's
+	 * {@code --audit-policy-file}; the default policy when empty
 	 */
-	public record Audit(Path path, @DefaultValue("Metadata") String level) {
+	public record Audit(Path path, @DefaultValue("Metadata") String level, Path policyFile) {
 	}
 
 	/**
