@@ -93,9 +93,9 @@ class HorizontalPodAutoscalerIT {
 				.endSpec()
 				.build())
 			.create();
-		// What kubectl autoscale deployment web --cpu-percent=50 --min=1 --max=5 creates;
-		// kubectl v1.32 itself POSTs autoscaling/v1, which this apiserver does not serve
-		// (404; docs/compatibility.md).
+		// What kubectl autoscale deployment web --cpu-percent=50 --min=1 --max=5 creates,
+		// as the v2 object it is stored as (HorizontalPodAutoscalerRealMetricsIT runs
+		// kubectl autoscale itself).
 		client.autoscaling()
 			.v2()
 			.horizontalPodAutoscalers()
