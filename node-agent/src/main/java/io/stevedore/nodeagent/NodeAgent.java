@@ -35,6 +35,8 @@ import io.stevedore.nodeagent.pod.dns.DnsConfigurer;
 import io.stevedore.nodeagent.pod.removal.EndpointRemovalGate;
 import io.stevedore.nodeagent.pod.removal.InformerRoutingState;
 import io.stevedore.nodeagent.pod.VolumeManager;
+import io.stevedore.nodeagent.pod.TokenManager;
+import io.stevedore.nodeagent.pod.FabricTokenRequests;
 import io.stevedore.nodeagent.pod.probe.ProbeManager;
 import io.stevedore.nodeagent.pod.probe.Prober;
 import io.stevedore.nodeagent.runtime.ContainerRuntime;
@@ -165,9 +167,11 @@ public final class NodeAgent implements SmartLifecycle {
 				new SandboxSettings(this.properties.sandboxImage(), this.properties.sandboxCommand(),
 						this.properties.podNetwork()),
 				new ImageManager(this.runtime, imageBackOff, api, api), new EnvResolver(api),
-				new VolumeManager(this.identity.rootDir(), api), probes, crashBackOff, api, this.clock,
-				this.properties.resyncPeriod(), new DnsConfigurer(this.properties.clusterDns(),
-						this.properties.clusterDomain(), this.properties.resolvConf()),
+				new VolumeManager(this.identity.rootDir(), api,
+						new TokenManager(new FabricTokenRequests(this.client), this.clock)),
+				probes, crashBackOff, api, this.clock, this.properties.resyncPeriod(),
+				new DnsConfigurer(this.properties.clusterDns(), this.properties.clusterDomain(),
+						this.properties.resolvConf()),
 				removal);
 		this.controller = new Controller("pods", queue, syncer, this.properties.workers(),
 				() -> this.informer.hasSynced() && this.services.hasSynced() && this.slices.hasSynced()

@@ -40,9 +40,20 @@ public final class VolumeManager {
 
 	private final ApiObjects objects;
 
+	private final TokenManager tokens;
+
+	private final ProjectedVolumes projected;
+
+	/** A node without a TokenRequest API: projected tokens fail to mount. */
 	public VolumeManager(Path nodeRoot, ApiObjects objects) {
+		this(nodeRoot, objects, new TokenManager(TokenRequests.NONE, java.time.Clock.systemUTC()));
+	}
+
+	public VolumeManager(Path nodeRoot, ApiObjects objects, TokenManager tokens) {
 		this.podsRoot = nodeRoot.resolve("pods");
 		this.objects = objects;
+		this.tokens = tokens;
+		this.projected = new ProjectedVolumes(objects, tokens);
 	}
 
 	/** Creates or refreshes every volume; returns each volume's host path by name. */
@@ -82,10 +93,7 @@ public final class VolumeManager {
 				throw new VolumeException("MountVolume.SetUp failed for volume \"" + volume.getName()
 						+ "\" : configmap \"" + source.getName() + "\" not found");
 			}
-			Map<String, byte[]> data = new LinkedHashMap<>();
-			nonNull(map.getData()).forEach((k, v) -> data.put(k, v.getBytes(StandardCharsets.UTF_8)));
-			nonNull(map.getBinaryData()).forEach((k, v) -> data.put(k, Base64.getDecoder().decode(v)));
-			writeAtomically(dir, project(volume.getName(), data, source.getItems(), source.getOptional()),
+			writeAtomically(dir, project(volume.getName(), configMapData(map), source.getItems(), source.getOptional()),
 					mode(source.getDefaultMode()));
 			return dir;
 		}
@@ -101,20 +109,45 @@ public final class VolumeManager {
 				throw new VolumeException("MountVolume.SetUp failed for volume \"" + volume.getName() + "\" : secret \""
 						+ source.getSecretName() + "\" not found");
 			}
-			Map<String, byte[]> data = new LinkedHashMap<>();
-			nonNull(secret.getData()).forEach((k, v) -> data.put(k, Base64.getDecoder().decode(v)));
-			nonNull(secret.getStringData()).forEach((k, v) -> data.put(k, v.getBytes(StandardCharsets.UTF_8)));
-			writeAtomically(dir, project(volume.getName(), data, source.getItems(), source.getOptional()),
+			writeAtomically(dir, project(volume.getName(), secretData(secret), source.getItems(), source.getOptional()),
 					mode(source.getDefaultMode()));
 			return dir;
 		}
+		if (volume.getProjected() != null) {
+			VolumeFiles files = this.projected.projected(pod, volume.getName(), volume.getProjected());
+			Path dir = directory(uid, "kubernetes.io~projected", volume.getName());
+			writeAtomically(dir, files.content, files.modes, ProjectedVolumes.DEFAULT_MODE);
+			return dir;
+		}
+		if (volume.getDownwardAPI() != null) {
+			var source = volume.getDownwardAPI();
+			VolumeFiles files = this.projected.downwardApi(pod, volume.getName(), source.getItems(),
+					source.getDefaultMode());
+			Path dir = directory(uid, "kubernetes.io~downward-api", volume.getName());
+			writeAtomically(dir, files.content, files.modes, ProjectedVolumes.DEFAULT_MODE);
+			return dir;
+		}
 		throw new VolumeException("volume \"" + volume.getName() + "\": this node supports emptyDir, hostPath, "
-				+ "configMap and secret volumes only");
+				+ "configMap, secret, projected and downwardAPI volumes only");
+	}
+
+	static Map<String, byte[]> configMapData(ConfigMap map) {
+		Map<String, byte[]> data = new LinkedHashMap<>();
+		nonNull(map.getData()).forEach((k, v) -> data.put(k, v.getBytes(StandardCharsets.UTF_8)));
+		nonNull(map.getBinaryData()).forEach((k, v) -> data.put(k, Base64.getDecoder().decode(v)));
+		return data;
+	}
+
+	static Map<String, byte[]> secretData(Secret secret) {
+		Map<String, byte[]> data = new LinkedHashMap<>();
+		nonNull(secret.getData()).forEach((k, v) -> data.put(k, Base64.getDecoder().decode(v)));
+		nonNull(secret.getStringData()).forEach((k, v) -> data.put(k, v.getBytes(StandardCharsets.UTF_8)));
+		return data;
 	}
 
 	/** Only the listed items, under their paths, when items are given. */
-	private static Map<String, byte[]> project(String volume, Map<String, byte[]> data, List<KeyToPath> items,
-			Boolean optional) throws VolumeException {
+	static Map<String, byte[]> project(String volume, Map<String, byte[]> data, List<KeyToPath> items, Boolean optional)
+			throws VolumeException {
 		if (items == null || items.isEmpty()) {
 			return data;
 		}
@@ -172,6 +205,14 @@ public final class VolumeManager {
 	 * {@code ..data} to them in one rename.
 	 */
 	static void writeAtomically(Path dir, Map<String, byte[]> files, int mode) throws IOException {
+		writeAtomically(dir, files, Map.of(), mode);
+	}
+
+	/**
+	 * As above, each file with its own mode, {@code defaultMode} for files not listed.
+	 */
+	static void writeAtomically(Path dir, Map<String, byte[]> files, Map<String, Integer> modes, int defaultMode)
+			throws IOException {
 		Path data = dir.resolve("..data");
 		if (Files.exists(data) && sameContent(data, files)) {
 			return;
@@ -181,7 +222,7 @@ public final class VolumeManager {
 			Path target = fresh.resolve(file.getKey());
 			Files.createDirectories(target.getParent());
 			Files.write(target, file.getValue());
-			Files.setPosixFilePermissions(target, permissions(mode));
+			Files.setPosixFilePermissions(target, permissions(modes.getOrDefault(file.getKey(), defaultMode)));
 		}
 		Files.setPosixFilePermissions(fresh, permissions(0755));
 		Path previous = Files.isSymbolicLink(data) ? dir.resolve(Files.readSymbolicLink(data)) : null;
@@ -233,6 +274,7 @@ public final class VolumeManager {
 
 	/** Removes everything the pod had on the node's disk. */
 	public void cleanUp(String uid) {
+		this.tokens.forget(uid);
 		try {
 			deleteTree(this.podsRoot.resolve(uid));
 		}
