@@ -1,0 +1,159 @@
+package io.stevedore.gateway.admission.noderestriction;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import io.stevedore.gateway.support.GatewayCluster;
+import io.stevedore.testsupport.kubectl.Kubectl;
+import io.stevedore.testsupport.kubectl.KubectlResult;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Node restriction end to end: the real kubectl as the node identity system:node:n1
+ * (group system:nodes) through the gateway to the real apiserver. Pod "mine" is bound to
+ * n1 and mounts secret "mine"; pod "theirs" is bound to n2 and mounts secret "theirs".
+ */
+class NodeRestrictionIT {
+
+	@TempDir
+	static Path directory;
+
+	static GatewayCluster cluster;
+
+	static Kubectl admin;
+
+	static Kubectl node;
+
+	@BeforeAll
+	static void start() throws IOException {
+		Path tokens = directory.resolve("tokens.csv");
+		Files.writeString(tokens, """
+				n1-token,system:node:n1,n1,"system:nodes"
+				""");
+		cluster = GatewayCluster.startWithAdmission(directory, "--stevedore.gateway.token-auth-file=" + tokens);
+		admin = cluster.adminKubectl(directory.resolve("admin-home"));
+		node = cluster.kubectl(directory.resolve("node-home"), "token: n1-token");
+		admin.run("create", "namespace", "work").requireSuccess();
+		admin.run("create", "serviceaccount", "default", "-n", "work").requireSuccess();
+		admin.runWithInput("""
+				apiVersion: v1
+				kind: Node
+				metadata: {name: n1}
+				---
+				apiVersion: v1
+				kind: Node
+				metadata: {name: n2}
+				---
+				apiVersion: v1
+				kind: Secret
+				metadata: {name: mine, namespace: work}
+				stringData: {key: a}
+				---
+				apiVersion: v1
+				kind: Secret
+				metadata: {name: theirs, namespace: work}
+				stringData: {key: b}
+				---
+				%s
+				---
+				%s
+				""".formatted(pod("mine", "n1"), pod("theirs", "n2")), "create", "-f", "-").requireSuccess();
+		await().atMost(Duration.ofSeconds(30)).until(() -> node.run("get", "secret", "mine", "-n", "work").succeeded());
+	}
+
+	@AfterAll
+	static void stop() {
+		if (cluster != null) {
+			cluster.close();
+		}
+	}
+
+	@Test
+	void aNodeReadsTheSecretOfItsPodButNotAnotherNodesSecret() {
+		node.run("get", "secret", "mine", "-n", "work").requireSuccess();
+
+		KubectlResult refused = node.run("get", "secret", "theirs", "-n", "work");
+
+		assertThat(refused.succeeded()).isFalse();
+		assertThat(refused.stderr()).contains("Error from server (Forbidden): secrets \"theirs\" is forbidden: "
+				+ "User \"system:node:n1\" cannot get resource \"secrets\" in API group \"\" in the namespace \"work\": "
+				+ "no relationship found between node 'n1' and this object");
+	}
+
+	@Test
+	void aNodeUpdatesTheStatusOfItsPodButNotOfAnotherNodesPodAndNothingChanges() {
+		// PUT pods/{name}/status as a kubelet does (kubectl patch --subresource would
+		// first
+		// GET pods/status, which the system:node role does not grant).
+		node.runWithInput(withStatusMessage("mine"), "replace", "--raw", "/api/v1/namespaces/work/pods/mine/status",
+				"-f", "-")
+			.requireSuccess();
+
+		KubectlResult refused = node.runWithInput(withStatusMessage("theirs"), "replace", "--raw",
+				"/api/v1/namespaces/work/pods/theirs/status", "-f", "-");
+
+		assertThat(refused.stderr()).contains("pods \"theirs\" is forbidden: "
+				+ "node \"n1\" can only update pod status for pods with spec.nodeName set to itself");
+		assertThat(admin.run("get", "pod", "theirs", "-n", "work", "-o", "jsonpath={.status.message}")
+			.requireSuccess()
+			.stdout()).doesNotContain("seen by n1");
+		assertThat(admin.run("get", "pod", "mine", "-n", "work", "-o", "jsonpath={.status.message}")
+			.requireSuccess()
+			.stdout()).contains("seen by n1");
+	}
+
+	/** The stored pod, as JSON, with status.message set: a whole object for a PUT. */
+	private static String withStatusMessage(String name) {
+		String json = admin.run("get", "pod", name, "-n", "work", "-o", "json").requireSuccess().stdout();
+		int status = json.lastIndexOf("\"status\": {");
+		return json.substring(0, status) + "\"status\": {\"message\": \"seen by n1\","
+				+ json.substring(status + "\"status\": {".length());
+	}
+
+	@Test
+	void aNodeMayNotModifyAnotherNodeNorItsOwnRestrictedLabels() {
+		KubectlResult other = node.run("label", "node", "n2", "disk=ssd");
+		assertThat(other.stderr())
+			.contains("nodes \"n2\" is forbidden: node \"n1\" is not allowed to modify node \"n2\"");
+
+		KubectlResult restricted = node.run("label", "node", "n1", "node-restriction.kubernetes.io/pool=gold");
+		assertThat(restricted.stderr())
+			.contains("node \"n1\" is not allowed to modify labels: node-restriction.kubernetes.io/pool");
+
+		node.run("label", "node", "n1", "disk=ssd").requireSuccess();
+		assertThat(admin.run("get", "node", "n2", "-o", "jsonpath={.metadata.labels}").requireSuccess().stdout())
+			.doesNotContain("disk");
+	}
+
+	@Test
+	void aNodeMayNotDeleteAnotherNodesPod() {
+		KubectlResult refused = node.run("delete", "pod", "theirs", "-n", "work", "--wait=false");
+
+		assertThat(refused.stderr()).contains("node \"n1\" can only delete pods with spec.nodeName set to itself");
+		admin.run("get", "pod", "theirs", "-n", "work").requireSuccess();
+	}
+
+	private static String pod(String name, String nodeName) {
+		return """
+				apiVersion: v1
+				kind: Pod
+				metadata: {name: %s, namespace: work}
+				spec:
+				  nodeName: %s
+				  containers:
+				  - {name: c, image: busybox}
+				  volumes:
+				  - name: s
+				    secret: {secretName: %s}
+				""".formatted(name, nodeName, name);
+	}
+
+}
