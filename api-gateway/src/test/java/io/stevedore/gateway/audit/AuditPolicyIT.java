@@ -76,6 +76,10 @@ class AuditPolicyIT {
 		return events;
 	}
 
+	/**
+	 * The first ResponseComplete event of that request (kubectl delete GETs the object
+	 * again afterwards, waiting for its 404).
+	 */
 	private static JsonNode complete(String verb, String resource, String name) throws Exception {
 		return await().atMost(Duration.ofSeconds(10))
 			.until(() -> events().stream()
@@ -83,7 +87,7 @@ class AuditPolicyIT {
 						&& event.path("verb").asText().equals(verb)
 						&& event.path("objectRef").path("resource").asText().equals(resource)
 						&& event.path("objectRef").path("name").asText().equals(name))
-				.reduce((first, second) -> second)
+				.findFirst()
 				.orElse(null), (event) -> event != null);
 	}
 
