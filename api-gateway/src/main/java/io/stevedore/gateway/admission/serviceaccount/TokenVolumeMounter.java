@@ -9,8 +9,9 @@ import io.fabric8.kubernetes.api.model.ServiceAccount;
  * the cluster CA and the namespace, mounted at
  * {@code /var/run/secrets/kubernetes.io/serviceaccount} in every container). Called only
  * when the pod or its account does not opt out with {@code automountServiceAccountToken:
- * false}. The gateway's bean is {@link KubeApiAccessVolume}; {@link #NONE} mounts
- * nothing (tests of the plugin's other duties).
+ * false}. The gateway's bean is {@link KubeApiAccessVolume} when
+ * {@code stevedore.gateway.admission.service-account-token-volume=true}, else
+ * {@link #NONE}, which mounts nothing.
  */
 @FunctionalInterface
 public interface TokenVolumeMounter {
