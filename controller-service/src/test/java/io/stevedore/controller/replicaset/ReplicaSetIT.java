@@ -39,6 +39,9 @@ class ReplicaSetIT extends ControlPlaneTest {
 			assertThat(pods)
 				.anySatisfy(p -> assertThat(p.getMetadata().getUid()).isEqualTo(orphan.getMetadata().getUid()));
 			ReplicaSet current = client.apps().replicaSets().inNamespace(ns).withName("cache").get();
+			// The pods can be adopted before the first status is written: an assertion
+			// (retried), not a NullPointerException (which ends the wait).
+			assertThat(current.getStatus()).isNotNull();
 			assertThat(current.getStatus().getReplicas()).isEqualTo(2);
 			assertThat(current.getStatus().getObservedGeneration()).isEqualTo(current.getMetadata().getGeneration());
 		});
