@@ -77,11 +77,14 @@ class HorizontalPodAutoscalerRealMetricsIT {
 		client.apps().deployments().inNamespace(ns).resource(deployment("400m")).create();
 		kubectl.run("-n", ns, "autoscale", "deployment", "web", "--cpu-percent=50", "--min=1", "--max=5")
 			.requireSuccess();
+		long autoscaled = System.nanoTime();
 
 		// 400m of a 200m request is 200% against 50%: ceil(1 * 200 / 50) = 4 replicas.
 		await().atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
 			assertThat(replicas(ns)).as(agent.logTail()).isEqualTo(4);
 		});
+		System.out.printf("hpa-real-metrics: scaled 1 -> 4 %.1f s after kubectl autoscale%n",
+				(System.nanoTime() - autoscaled) / 1e9);
 		await().atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
 			String table = kubectl.run("-n", ns, "get", "hpa", "web").requireSuccess().stdout();
 			assertThat(table).containsPattern("web\\s+Deployment/web\\s+cpu: 200%/50%\\s+1\\s+5\\s+4");
@@ -106,9 +109,12 @@ class HorizontalPodAutoscalerRealMetricsIT {
 				.endTemplate()
 				.endSpec()
 				.build());
+		long idle = System.nanoTime();
 		await().atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
 			assertThat(replicas(ns)).isEqualTo(1);
 		});
+		System.out.printf("hpa-real-metrics: scaled 4 -> 1 %.1f s after the template said 10m%n",
+				(System.nanoTime() - idle) / 1e9);
 		assertThat(client.v1().events().inNamespace(ns).list().getItems())
 			.anySatisfy(e -> assertThat(e.getMessage())
 				.isEqualTo("New size: 4; reason: cpu resource utilization (percentage of request) above target"))
