@@ -2,6 +2,9 @@ package io.stevedore.gateway.status;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.fabric8.kubernetes.api.model.ListMeta;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
@@ -20,8 +23,15 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  */
 public final class StatusResponses {
 
-	/** Jackson 2, the library fabric8's model is annotated for. */
-	public static final ObjectMapper JSON = new ObjectMapper();
+	/**
+	 * Jackson 2, the library fabric8's model is annotated for, with java.time: fabric8
+	 * models MicroTime fields (Lease acquireTime/renewTime, events.k8s.io eventTime) as
+	 * ZonedDateTime, and a review of such an object must read and write them as strings.
+	 */
+	public static final ObjectMapper JSON = JsonMapper.builder()
+		.addModule(new JavaTimeModule())
+		.disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+		.build();
 
 	private StatusResponses() {
 	}

@@ -123,6 +123,50 @@ class AdmissionReviewHandlerTest {
 		assertThat(this.calls).isEmpty();
 	}
 
+	@Test
+	void aLeaseWithMicroTimeFieldsIsReadAndLeftUnchangedByThePatch() throws Exception {
+		// fabric8 models MicroTime (Lease acquireTime/renewTime) as ZonedDateTime: the
+		// review must parse, and a plugin that changes nothing must answer no patch.
+		AdmissionPlugin leases = new AdmissionPlugin() {
+
+			@Override
+			public String name() {
+				return "Leases";
+			}
+
+			@Override
+			public Set<String> resources() {
+				return Set.of("coordination.k8s.io/leases");
+			}
+
+			@Override
+			public void admit(AdmissionAttributes attributes) {
+				AdmissionReviewHandlerTest.this.calls.add("lease " + attributes.name());
+			}
+
+		};
+		AdmissionReviewHandler handler = new AdmissionReviewHandler(new AdmissionChain(List.of(leases)));
+		String review = """
+				{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"1",
+				 "kind":{"group":"coordination.k8s.io","version":"v1","kind":"Lease"},
+				 "resource":{"group":"coordination.k8s.io","version":"v1","resource":"leases"},
+				 "name":"kube-controller-manager","namespace":"kube-system","operation":"CREATE",
+				 "userInfo":{"username":"system:kube-controller-manager"},
+				 "object":{"apiVersion":"coordination.k8s.io/v1","kind":"Lease",
+				  "metadata":{"name":"kube-controller-manager","namespace":"kube-system"},
+				  "spec":{"holderIdentity":"a","leaseDurationSeconds":15,
+				   "acquireTime":"2026-12-04T23:23:09.275000Z","renewTime":"2026-12-04T23:23:09.275000Z"}}}}
+				""";
+
+		JsonNode answer = StatusResponses.JSON
+			.readTree(handler.handle(Phase.MUTATE, review.getBytes(StandardCharsets.UTF_8)))
+			.path("response");
+
+		assertThat(answer.path("allowed").asBoolean()).isTrue();
+		assertThat(answer.has("patch")).as(answer.toString()).isFalse();
+		assertThat(this.calls).containsExactly("lease kube-controller-manager");
+	}
+
 	private JsonNode answer(Phase phase, String review) throws Exception {
 		JsonNode answer = StatusResponses.JSON
 			.readTree(this.handler.handle(phase, review.getBytes(StandardCharsets.UTF_8)));
