@@ -124,6 +124,7 @@ cluster_up() {
 	wait_healthy scheduler controllers proxy "${agents[@]}"
 	say "waiting for ${#names[@]} node(s) to be Ready ..."
 	wait_nodes_ready "${names[@]}"
+	wait_default_service_account
 
 	say "up. What runs where:"
 	cluster_print_summary

@@ -123,6 +123,24 @@ wait_nodes_ready() {
 	done
 }
 
+# wait_default_service_account: until the controllers made ServiceAccount default/default. Pods are
+# refused until it exists ("error looking up service account default/default"), so a cluster is not
+# ready for `kubectl run` before it, however Ready its nodes are.
+wait_default_service_account() {
+	local timeout=${STEVEDORE_UP_TIMEOUT:-180} deadline
+	deadline=$((SECONDS + timeout))
+	until kubectl --kubeconfig "$(stevedore_kubeconfig)" get serviceaccount default -n default \
+		--request-timeout=5s -o name >/dev/null 2>&1; do
+		if [ $SECONDS -ge $deadline ]; then
+			echo "stevedore: ServiceAccount default/default not made within ${timeout}s: pods cannot be created yet." >&2
+			echo "  The controllers make it; the end of $(component_log controllers):" >&2
+			component_log_tail controllers 15
+			exit 1
+		fi
+		sleep 1
+	done
+}
+
 # ./stevedore node add|stop|start|rm NAME
 cluster_node() {
 	local verb=${1:-} name=${2:-}
