@@ -1,11 +1,23 @@
 package io.stevedore.e2e.stories;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import io.stevedore.testsupport.docker.TestImages;
+import io.stevedore.testsupport.kubectl.KubectlProcess;
 import io.stevedore.testsupport.kubectl.KubectlResult;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,10 +28,11 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code kubectl exec} and {@code kubectl cp} on a cluster of {@code ./stevedore up}, the
- * whole way: kubectl (WebSocket, v5.channel.k8s.io) over TLS to the gateway
- * (authentication, RBAC create on pods/exec, WebSocket routing), the apiserver's tunnel,
- * the node agent, Docker.
+ * {@code kubectl exec}, {@code kubectl cp} and {@code kubectl port-forward} on a cluster
+ * of {@code ./stevedore up}, the whole way: kubectl (WebSocket, v5.channel.k8s.io or
+ * SPDY/3.1+portforward.k8s.io) over TLS to the gateway (authentication, RBAC create on
+ * pods/exec and pods/portforward, WebSocket routing), the apiserver's tunnel, the node
+ * agent, Docker.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class KubectlStreamsE2E {
@@ -83,6 +96,45 @@ class KubectlStreamsE2E {
 		KubectlResult result = cluster.kubectl().run("exec", "box", "-c", "nope", "--", "true");
 		assertThat(result.exitCode()).as(result.describe()).isNotZero();
 		assertThat(result.stderr()).contains("container nope is not valid for pod box");
+	}
+
+	@Test
+	void portForwardCarriesHttpToThePodOnSequentialAndParallelConnections() throws Exception {
+		// busybox's httpd without -f goes to the background and stays in the container.
+		cluster.ok("exec", "box", "--", "sh", "-c",
+				"mkdir -p /www && echo hello through the gateway > /www/index.html && httpd -p 8080 -h /www");
+		int local;
+		try (ServerSocket free = new ServerSocket()) {
+			free.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+			local = free.getLocalPort();
+		}
+		try (KubectlProcess forward = cluster.kubectl().start("port-forward", "pod/box", local + ":8080")) {
+			forward.awaitStdout(out -> out.contains("Forwarding from"), Duration.ofSeconds(30));
+			assertThat(page(local)).isEqualTo("hello through the gateway\n");
+			try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+				List<Future<String>> pages = new ArrayList<>();
+				for (int i = 0; i < 4; i++) {
+					pages.add(pool.submit(() -> page(local)));
+				}
+				for (Future<String> page : pages) {
+					assertThat(page.get()).as(forward.stderrSoFar()).isEqualTo("hello through the gateway\n");
+				}
+			}
+			assertThat(page(local)).isEqualTo("hello through the gateway\n");
+			assertThat(forward.isAlive()).as(forward.stderrSoFar()).isTrue();
+		}
+	}
+
+	/** One GET on a connection of its own: each is a new forwarded connection. */
+	private static String page(int port) throws IOException {
+		try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+			socket.setSoTimeout(20_000);
+			socket.getOutputStream()
+				.write("GET /index.html HTTP/1.0\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+			String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+			assertThat(answer).containsPattern("^HTTP/1\\.[01] 200");
+			return answer.substring(answer.indexOf("\r\n\r\n") + 4);
+		}
 	}
 
 }
