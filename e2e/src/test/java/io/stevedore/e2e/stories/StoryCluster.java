@@ -72,6 +72,11 @@ record StoryCluster(StevedoreCommand stevedore, Kubectl kubectl) {
 		}
 		StevedoreCommand stevedore = StevedoreCommand.of(temp.resolve("state"), temp.resolve("home"), FreePorts.next());
 		StevedoreCommand.Result up = stevedore.run("up", "--nodes", Integer.toString(nodes));
+		if (up.exitCode() != 0) {
+			// The test class gets no cluster to tear down: stop what up started here, or
+			// its processes, loopback address and rules outlive the run.
+			stevedore.run("down", "--purge");
+		}
 		assertThat(up.exitCode()).as(up.toString()).isZero();
 		Kubectl kubectl = Kubectl.forKubeconfig(temp.resolve("home/.kube/config"), temp.resolve("home"))
 			.withTimeout(WAIT.plusSeconds(30));
