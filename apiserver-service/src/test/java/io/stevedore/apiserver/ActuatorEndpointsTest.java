@@ -45,7 +45,10 @@ class ActuatorEndpointsTest extends ActuatorEndpointsContract {
 			.containsPattern(
 					"apiserver_request_total\\{code=\"200\",[^}]*resource=\"configmaps\",scope=\"resource\",[^}]*verb=\"GET\"")
 			.containsPattern(
-					"apiserver_request_duration_seconds_count\\{[^}]*resource=\"configmaps\"[^}]*verb=\"POST\"");
+					"apiserver_request_duration_seconds_count\\{[^}]*resource=\"configmaps\"[^}]*verb=\"POST\"")
+			// Spring MVC's own http.server.requests observation is off: it cost ~9 % of a
+			// create's CPU for a duplicate of the series above.
+			.doesNotContain("http_server_requests");
 	}
 
 	private int post(String path, String json) throws Exception {

@@ -2,8 +2,10 @@ package io.stevedore.apiserver.codec;
 
 import java.io.IOException;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -49,7 +51,14 @@ public final class ObjectCodec {
 
 	public ObjectCodec() {
 		StreamReadConstraints limits = StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build();
-		this.json = JsonMapper.builder()
+		// Jackson's default buffer recycler is thread-local; every request runs on a new
+		// virtual thread, so each one allocated fresh parse/write buffers (8% of the
+		// allocation in a create/GET profile). A shared pool reuses them across threads.
+		JsonFactory factory = JsonFactory.builder()
+			.recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
+			.streamReadConstraints(limits)
+			.build();
+		this.json = JsonMapper.builder(factory)
 			.addModule(new BlackbirdModule())
 			.addModule(new JavaTimeModule())
 			.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -57,7 +66,6 @@ public final class ObjectCodec {
 			.disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
 			.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
 			.build();
-		this.json.getFactory().setStreamReadConstraints(limits);
 		LoaderOptions loader = new LoaderOptions();
 		loader.setMaxAliasesForCollections(MAX_YAML_ALIASES);
 		loader.setAllowDuplicateKeys(false);

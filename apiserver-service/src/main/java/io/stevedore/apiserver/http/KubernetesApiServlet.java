@@ -1,7 +1,6 @@
 package io.stevedore.apiserver.http;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -361,17 +360,7 @@ public class KubernetesApiServlet extends HttpServlet {
 	}
 
 	private static byte[] readBody(HttpServletRequest request) throws IOException {
-		long declared = request.getContentLengthLong();
-		if (declared > MAX_BODY_BYTES) {
-			throw ApiException.requestEntityTooLarge(MAX_BODY_BYTES);
-		}
-		try (InputStream in = request.getInputStream()) {
-			byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
-			if (body.length > MAX_BODY_BYTES) {
-				throw ApiException.requestEntityTooLarge(MAX_BODY_BYTES);
-			}
-			return body;
-		}
+		return RequestBodies.read(request, MAX_BODY_BYTES);
 	}
 
 	private static Map<String, String> query(HttpServletRequest request) {
