@@ -51,6 +51,9 @@ class KubectlStreamsE2E {
 		cluster.ok("run", "box", "--image=" + TestImages.BUSYBOX, "--restart=Never", "--", "sh", "-c",
 				"trap 'exit 0' TERM; sleep 100000 & wait");
 		cluster.ok("wait", "--for=condition=Ready", "pod/box", "--timeout=" + StoryCluster.WAIT.toSeconds() + "s");
+		// Five numbered lines, then a failure: restarted, so --previous has an instance.
+		cluster.ok("run", "talker", "--image=" + TestImages.BUSYBOX, "--restart=Always", "--", "sh", "-c",
+				"for i in 1 2 3 4 5; do echo line $i; done; sleep 2; exit 1");
 	}
 
 	@AfterAll
@@ -123,6 +126,44 @@ class KubectlStreamsE2E {
 			assertThat(page(local)).isEqualTo("hello through the gateway\n");
 			assertThat(forward.isAlive()).as(forward.stderrSoFar()).isTrue();
 		}
+	}
+
+	@Test
+	void logsHonourTailLimitBytesSinceTimestampsPreviousAndFollow() throws Exception {
+		long deadline = System.nanoTime() + StoryCluster.WAIT.toNanos();
+		while (cluster.out("get", "pod", "talker", "-o", "jsonpath={.status.containerStatuses[0].restartCount}")
+			.matches("0?")) {
+			assertThat(System.nanoTime()).as("talker restarted").isLessThan(deadline);
+			Thread.sleep(500);
+		}
+		String all = "line 1\nline 2\nline 3\nline 4\nline 5\n";
+		assertThat(logs("talker", "--previous")).isEqualTo(all);
+		assertThat(logs("talker", "--previous", "--tail=2")).isEqualTo("line 4\nline 5\n");
+		assertThat(logs("talker", "--previous", "--limit-bytes=9")).isEqualTo("line 1\nli");
+		String stamped = logs("talker", "--previous", "--timestamps", "--tail=1");
+		assertThat(stamped).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d+Z line 5\n");
+		// Everything was written before the stamp; nothing after it.
+		String stamp = stamped.substring(0, stamped.indexOf(' '));
+		java.time.Instant after = java.time.Instant.parse(stamp).plusSeconds(1);
+		assertThat(logs("talker", "--previous", "--since-time=" + after)).isEmpty();
+		assertThat(logs("talker", "--previous", "--since=1h")).isEqualTo(all);
+		// -f on the running box: a line written after kubectl attached arrives.
+		try (KubectlProcess follow = cluster.kubectl().start("logs", "-f", "box")) {
+			Thread.sleep(1000);
+			cluster.ok("exec", "box", "--", "sh", "-c", "echo followed line > /proc/1/fd/1");
+			follow.awaitStdout(out -> out.contains("followed line"), Duration.ofSeconds(30));
+			assertThat(follow.isAlive()).as(follow.stderrSoFar()).isTrue();
+		}
+	}
+
+	/** kubectl logs' output as it came, trailing newline included (out() trims it). */
+	private static String logs(String... args) {
+		String[] all = new String[args.length + 1];
+		all[0] = "logs";
+		System.arraycopy(args, 0, all, 1, args.length);
+		KubectlResult result = cluster.kubectl().run(all);
+		assertThat(result.exitCode()).as(result.describe()).isZero();
+		return result.stdout();
 	}
 
 	/** One GET on a connection of its own: each is a new forwarded connection. */
