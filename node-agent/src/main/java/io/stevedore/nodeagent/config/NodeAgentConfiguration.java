@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stevedore.nodeagent.NodeAgent;
 import io.stevedore.nodeagent.pod.ContainerLogs;
 import io.stevedore.nodeagent.runtime.ContainerRuntime;
+import io.stevedore.nodeagent.runtime.GuardedContainerRuntime;
 import io.stevedore.nodeagent.runtime.docker.DockerContainerRuntime;
 import io.stevedore.nodeagent.runtime.simulated.SimulatedContainerRuntime;
 import io.stevedore.nodeagent.runtime.simulated.SimulatedRuntimeProperties;
@@ -34,8 +35,10 @@ public class NodeAgentConfiguration {
 	@Bean(destroyMethod = "close")
 	@org.springframework.boot.autoconfigure.condition.ConditionalOnProperty(name = "stevedore.node.runtime",
 			havingValue = "docker", matchIfMissing = true)
-	DockerContainerRuntime containerRuntime(NodeAgentProperties properties) {
-		return new DockerContainerRuntime(properties.dockerHost(), properties.clusterName());
+	GuardedContainerRuntime containerRuntime(NodeAgentProperties properties) {
+		// Behind a circuit breaker: a stopped engine makes calls fail fast, not pile up.
+		return new GuardedContainerRuntime(
+				new DockerContainerRuntime(properties.dockerHost(), properties.clusterName()));
 	}
 
 	@Bean

@@ -41,6 +41,15 @@ public final class FakeContainerRuntime implements ContainerRuntime {
 	/** The engine does not answer: listing fails as Docker's would. */
 	public volatile boolean down;
 
+	/** This many next listings find the engine unreachable (a reset connection). */
+	public volatile int unreachableListings;
+
+	/** The engine answers every listing with this refusal (it is up, but says no). */
+	public volatile String refusal;
+
+	/** listContainers calls that reached this engine, answered or not. */
+	public final java.util.concurrent.atomic.AtomicInteger listings = new java.util.concurrent.atomic.AtomicInteger();
+
 	private int ids;
 
 	private int ips = 1;
@@ -130,8 +139,13 @@ public final class FakeContainerRuntime implements ContainerRuntime {
 
 	@Override
 	public synchronized List<ContainerSummary> listContainers(Map<String, String> labels) {
-		if (this.down) {
-			throw new RuntimeUnavailableException("list containers: Docker engine not reachable", null);
+		this.listings.incrementAndGet();
+		if (this.down || this.unreachableListings > 0) {
+			this.unreachableListings--;
+			throw new RuntimeUnreachableException("list containers: Docker engine not reachable", null);
+		}
+		if (this.refusal != null) {
+			throw new RuntimeUnavailableException(this.refusal, null);
 		}
 		return this.containers.values()
 			.stream()

@@ -48,6 +48,7 @@ import io.stevedore.nodeagent.runtime.RegistryAuth;
 import io.stevedore.nodeagent.runtime.RuntimeInfo;
 import io.stevedore.nodeagent.runtime.RuntimeLabels;
 import io.stevedore.nodeagent.runtime.RuntimeUnavailableException;
+import io.stevedore.nodeagent.runtime.RuntimeUnreachableException;
 import io.stevedore.nodeagent.runtime.Sandbox;
 import io.stevedore.nodeagent.runtime.SandboxSpec;
 import io.stevedore.nodeagent.runtime.StreamSession;
@@ -390,7 +391,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, Closeable
 			return HijackedStream.open(this.dockerHost, path, body, multiplexed);
 		}
 		catch (java.io.IOException ex) {
-			throw new RuntimeUnavailableException(what + ": " + ex.getMessage(), ex);
+			throw new RuntimeUnreachableException(what + ": " + ex.getMessage(), ex);
 		}
 	}
 
@@ -598,7 +599,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, Closeable
 			throw new RuntimeUnavailableException(what + ": " + dockerMessage(ex), ex);
 		}
 		catch (RuntimeException ex) {
-			throw new RuntimeUnavailableException(
+			throw new RuntimeUnreachableException(
 					what + ": Docker engine at " + this.dockerHost + " not reachable: " + dockerMessage(ex), ex);
 		}
 	}
