@@ -38,7 +38,9 @@ public final class PodStartupBenchmark {
 	}
 
 	public static void main(String[] args) throws Exception {
-		int count = args.length > 0 ? Integer.parseInt(args[0]) : 100;
+		// Sizes run one after the other on the same agent, each batch deleted before the
+		// next: "1,30,100".
+		String[] counts = (args.length > 0 ? args[0] : "100").split(",");
 		String jar = args.length > 1 ? args[1] : "node-agent/target/node-agent-0.1.0-SNAPSHOT.jar";
 		Path dir = Files.createTempDirectory("stevedore-bench");
 		System.out.println("work directory: " + dir);
@@ -49,8 +51,14 @@ public final class PodStartupBenchmark {
 				waitForNode(client);
 				// Warm-up: the first pod pays for class loading and JIT on both sides.
 				measure(client, "warmup-", 3);
-				List<Long> sorted = measure(client, "bench-", count);
-				report(count, sorted, agent);
+				client.pods().inNamespace("default").delete();
+				awaitNoPods(client);
+				for (String size : counts) {
+					int count = Integer.parseInt(size.strip());
+					report(count, measure(client, "bench" + count + "-", count), agent);
+					client.pods().inNamespace("default").delete();
+					awaitNoPods(client);
+				}
 			}
 			finally {
 				agent.destroy();
@@ -61,23 +69,37 @@ public final class PodStartupBenchmark {
 		System.exit(0);
 	}
 
-	private static List<Long> measure(KubernetesClient client, String prefix, int count) throws Exception {
+	/**
+	 * Creates {@code count} pods at once; returns the sorted create-to-Running and
+	 * create-to-Ready latencies in ms (Running: phase Running seen through the watch;
+	 * Ready: condition Ready=True; the same status write when no readiness probe).
+	 */
+	private static List<List<Long>> measure(KubernetesClient client, String prefix, int count) throws Exception {
 		Map<String, Long> created = new ConcurrentHashMap<>();
-		List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
-		CountDownLatch running = new CountDownLatch(count);
+		Map<String, Boolean> seenRunning = new ConcurrentHashMap<>();
+		List<Long> toRunning = Collections.synchronizedList(new ArrayList<>());
+		List<Long> toReady = Collections.synchronizedList(new ArrayList<>());
+		CountDownLatch ready = new CountDownLatch(count);
 		var watch = client.pods().inNamespace("default").watch(new Watcher<Pod>() {
 			@Override
 			public void eventReceived(Action action, Pod pod) {
-				Long start = created.get(pod.getMetadata().getName());
-				if (start != null && pod.getStatus() != null && "Running".equals(pod.getStatus().getPhase())
-						&& pod.getStatus().getConditions() != null
+				String name = pod.getMetadata().getName();
+				Long start = created.get(name);
+				if (start == null || pod.getStatus() == null) {
+					return;
+				}
+				long ms = (System.nanoTime() - start) / 1_000_000;
+				if ("Running".equals(pod.getStatus().getPhase()) && seenRunning.putIfAbsent(name, true) == null) {
+					toRunning.add(ms);
+				}
+				if (pod.getStatus().getConditions() != null
 						&& pod.getStatus()
 							.getConditions()
 							.stream()
 							.anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()))
-						&& created.remove(pod.getMetadata().getName()) != null) {
-					latencies.add((System.nanoTime() - start) / 1_000_000);
-					running.countDown();
+						&& created.remove(name) != null) {
+					toReady.add(ms);
+					ready.countDown();
 				}
 			}
 
@@ -91,20 +113,27 @@ public final class PodStartupBenchmark {
 			created.put(name, System.nanoTime());
 			client.pods().resource(TestPods.sleeper(name, NODE)).create();
 		}
-		boolean all = running.await(10, TimeUnit.MINUTES);
+		boolean all = ready.await(10, TimeUnit.MINUTES);
 		long total = (System.nanoTime() - begin) / 1_000_000;
 		watch.close();
-		List<Long> sorted = new ArrayList<>(latencies);
-		Collections.sort(sorted);
-		System.out.printf("%spods=%d running=%d allRunning=%s wallMs=%d%n", prefix, count, sorted.size(), all, total);
-		return sorted;
+		List<Long> running = new ArrayList<>(toRunning);
+		List<Long> readyMs = new ArrayList<>(toReady);
+		Collections.sort(running);
+		Collections.sort(readyMs);
+		System.out.printf("%spods=%d ready=%d allReady=%s wallMs=%d%n", prefix, count, readyMs.size(), all, total);
+		return List.of(running, readyMs);
 	}
 
-	private static void report(int count, List<Long> sorted, Process agent) throws Exception {
-		System.out.printf("startup latency ms: p50=%d p90=%d p99=%d max=%d%n", percentile(sorted, 50),
-				percentile(sorted, 90), percentile(sorted, 99), sorted.isEmpty() ? -1 : sorted.get(sorted.size() - 1));
+	private static void report(int count, List<List<Long>> latencies, Process agent) throws Exception {
+		for (int i = 0; i < 2; i++) {
+			List<Long> sorted = latencies.get(i);
+			System.out.printf("pods=%d to %s ms: p50=%d p90=%d p99=%d max=%d (load %s)%n", count,
+					i == 0 ? "Running" : "Ready", percentile(sorted, 50), percentile(sorted, 90),
+					percentile(sorted, 99), sorted.isEmpty() ? -1 : sorted.get(sorted.size() - 1),
+					Files.readString(Path.of("/proc/loadavg")).strip());
+		}
 		Thread.sleep(5000);
-		System.out.printf("agent RSS with %d pods: %d MiB (JVM options: %s)%n", sorted.size(),
+		System.out.printf("agent RSS with %d pods: %d MiB (JVM options: %s)%n", latencies.get(1).size(),
 				rssKib(agent.pid()) / 1024, System.getProperty("agent.jvmOptions", "default"));
 	}
 
@@ -144,6 +173,16 @@ public final class PodStartupBenchmark {
 		return new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(new File(dir.resolve("agent.log").toString()))
 			.start();
+	}
+
+	private static void awaitNoPods(KubernetesClient client) throws InterruptedException {
+		long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+		while (!client.pods().inNamespace("default").list().getItems().isEmpty()) {
+			if (System.nanoTime() > deadline) {
+				throw new IllegalStateException("pods still there 5 minutes after the delete");
+			}
+			Thread.sleep(500);
+		}
 	}
 
 	private static void waitForNode(KubernetesClient client) throws InterruptedException {
