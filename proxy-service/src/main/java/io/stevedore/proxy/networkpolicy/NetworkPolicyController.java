@@ -126,13 +126,14 @@ public final class NetworkPolicyController implements AutoCloseable {
 	@Override
 	public void close() {
 		this.loop.close();
+		// The rules first: local, and what must be gone before the runtime's SIGKILL.
+		this.enforcer.close();
 		for (SharedIndexInformer<?> informer : new SharedIndexInformer<?>[] { this.policies, this.pods,
 				this.namespaces }) {
 			if (informer != null) {
 				informer.close();
 			}
 		}
-		this.enforcer.close();
 	}
 
 }

@@ -5,12 +5,15 @@ import java.time.ZonedDateTime;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +34,8 @@ public final class AppliedRevisionLease implements AutoCloseable {
 	public static final String NAME_PREFIX = "stevedore-proxy-";
 
 	private static final Logger log = LoggerFactory.getLogger(AppliedRevisionLease.class);
+
+	private static final Duration DELETE_TIMEOUT = Duration.ofSeconds(2);
 
 	private final KubernetesClient client;
 
@@ -172,11 +177,19 @@ public final class AppliedRevisionLease implements AutoCloseable {
 				Thread.currentThread().interrupt();
 			}
 		}
+		// fabric8 retries a refused request with back-off for up to ~100 s: on shutdown
+		// the Lease is only a courtesy (it expires anyway), so give it 2 s.
+		CompletableFuture<Void> delete = CompletableFuture.runAsync(
+				() -> this.client.leases().inNamespace(NAMESPACE).withName(this.name).delete(),
+				Thread.ofVirtual()::start);
 		try {
-			this.client.leases().inNamespace(NAMESPACE).withName(this.name).delete();
+			delete.get(DELETE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
 		}
-		catch (KubernetesClientException ex) {
-			log.debug("cannot delete Lease {}: {}", this.name, ex.getMessage());
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			log.debug("cannot delete Lease {}: {}", this.name, ex.toString());
 		}
 	}
 

@@ -188,9 +188,16 @@ public final class ServiceProxy implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Stops syncing, then removes the rules before anything that talks to the apiserver:
+	 * the kernel cleanup is local and must happen within the stop timeout (compose gives
+	 * 10-20 s before SIGKILL), while the Lease delete can wait on an apiserver that is
+	 * stopping at the same time.
+	 */
 	@Override
 	public void close() {
 		this.loop.close();
+		this.plane.close();
 		for (SharedIndexInformer<?> informer : new SharedIndexInformer<?>[] { this.services, this.slices,
 				this.nodes }) {
 			if (informer != null) {
@@ -200,7 +207,6 @@ public final class ServiceProxy implements AutoCloseable {
 		if (this.lease != null) {
 			this.lease.close();
 		}
-		this.plane.close();
 	}
 
 	/**
