@@ -12,9 +12,12 @@ final class ClientVolumeBinderControl implements VolumeBinderControl {
 
 	private final EventRecorder events;
 
-	ClientVolumeBinderControl(KubernetesClient client, EventRecorder events) {
+	private final LocalPathCleaner cleaner;
+
+	ClientVolumeBinderControl(KubernetesClient client, EventRecorder events, LocalPathCleaner cleaner) {
 		this.client = client;
 		this.events = events;
+		this.cleaner = cleaner;
 	}
 
 	@Override
@@ -34,6 +37,11 @@ final class ClientVolumeBinderControl implements VolumeBinderControl {
 
 	@Override
 	public void deleteVolume(PersistentVolume volume) {
+		// The data goes first: a volume object deleted before would leave it unowned.
+		if (!this.cleaner.remove(volume)) {
+			throw new IllegalStateException(
+					"volume " + volume.getMetadata().getName() + ": its directory could not be removed yet (retried)");
+		}
 		this.client.persistentVolumes().withName(volume.getMetadata().getName()).delete();
 	}
 

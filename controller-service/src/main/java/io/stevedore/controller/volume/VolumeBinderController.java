@@ -122,7 +122,8 @@ public class VolumeBinderController implements ControllerFactory {
 		classInformer.start();
 		CacheLister<PersistentVolumeClaim> claims = CacheLister.of(claimInformer);
 		VolumeBinderControl control = new ClientVolumeBinderControl(client,
-				new ClientEventRecorder(client, "persistentvolume-controller", context.clock()));
+				new ClientEventRecorder(client, "persistentvolume-controller", context.clock()),
+				new LocalPathCleaner(this.localPathRoot));
 		ClaimSync claimSync = new ClaimSync(claims, name -> volumeInformer.getStore().getByKey(name),
 				() -> List.copyOf(volumeInformer.getStore().list()), name -> classInformer.getStore().getByKey(name),
 				new LocalPathProvisioner(this.localPathRoot), control);

@@ -409,6 +409,12 @@ class LocalClusterStoriesE2E {
 		assertThat(out("get", "pod", "db-0", "-o", "jsonpath={.spec.nodeName}").strip()).isEqualTo(node);
 		ok("delete", "statefulset", "db", "--wait=true", "--timeout=" + WAIT.toSeconds() + "s");
 		assertThat(out("get", "pvc", "data-db-0", "-o", "name")).as("the claim outlives its set").isNotBlank();
+
+		// Reclaim policy Delete: the claim's deletion takes the volume and its directory.
+		ok("delete", "pvc", "data-db-0", "--wait=true", "--timeout=" + WAIT.toSeconds() + "s");
+		eventually("volume " + volume + " and its directory are gone",
+				() -> !java.nio.file.Files.exists(log.getParent())
+						&& !cluster.kubectl().run("get", "pv", volume).succeeded());
 	}
 
 	private static long lines(Path file) {
