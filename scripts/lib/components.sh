@@ -205,10 +205,18 @@ component_start_control() {
 			--stevedore.gateway.audit.path="$STEVEDORE_HOME/logs/audit.log" \
 			--stevedore.gateway.admission.port="$((GATEWAY_PORT + 1))"
 		;;
-	scheduler | controllers)
+	scheduler)
 		component_start "$name" "${COMPONENT_HEAP[$name]}" -jar "$(component_jar "$name")" \
 			--server.address=127.0.0.1 --server.port="$(component_port "$name")" \
 			--stevedore.apiserver.url="$apiserver"
+		;;
+	controllers)
+		# local-path volumes live under the cluster's home, one directory per node, so
+		# ./stevedore down --purge removes them with the rest.
+		component_start "$name" "${COMPONENT_HEAP[$name]}" -jar "$(component_jar "$name")" \
+			--server.address=127.0.0.1 --server.port="$(component_port "$name")" \
+			--stevedore.apiserver.url="$apiserver" \
+			--stevedore.volumes.local-path-root="$STEVEDORE_HOME/volumes"
 		;;
 	proxy)
 		# Stopped with SIGTERM (components_stop), it removes its chains, lo addresses, route and Lease.

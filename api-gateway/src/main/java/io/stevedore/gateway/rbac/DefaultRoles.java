@@ -156,6 +156,8 @@ public final class DefaultRoles {
 				rule(List.of(""), List.of("pods"), List.of("delete", "get", "list", "watch")),
 				rule(List.of(""), List.of("bindings", "pods/binding"), List.of("create")),
 				rule(List.of(""), List.of("pods/status"), List.of("patch", "update")),
+				// VolumeBinding writes volume.kubernetes.io/selected-node on claims.
+				rule(List.of(""), List.of("persistentvolumeclaims"), List.of("patch", "update")),
 				rule(List.of(""),
 						List.of("replicationcontrollers", "services", "namespaces", "persistentvolumeclaims",
 								"persistentvolumes", "configmaps"),

@@ -355,6 +355,77 @@ class LocalClusterStoriesE2E {
 		});
 	}
 
+	/**
+	 * A StatefulSet's claim from volumeClaimTemplates (no class: the default
+	 * {@code standard}) gets a local-path volume on the pod's node; a line the pod wrote
+	 * there is still there when the pod is deleted and its replacement appends another.
+	 */
+	@Test
+	@Order(7)
+	void aStatefulSetKeepsItsDataWhenItsPodIsReplaced() throws Exception {
+		String manifest = """
+				apiVersion: apps/v1
+				kind: StatefulSet
+				metadata:
+				  name: db
+				spec:
+				  serviceName: db
+				  replicas: 1
+				  selector:
+				    matchLabels: {app: db}
+				  template:
+				    metadata:
+				      labels: {app: db}
+				    spec:
+				      terminationGracePeriodSeconds: 1
+				      containers:
+				      - name: busybox
+				        image: stevedore-test/busybox:1
+				        command: ["sh", "-c", "echo started >> /data/log; exec sleep 3600"]
+				        volumeMounts:
+				        - {name: data, mountPath: /data}
+				  volumeClaimTemplates:
+				  - metadata:
+				      name: data
+				    spec:
+				      accessModes: [ReadWriteOnce]
+				      resources:
+				        requests: {storage: 1Gi}
+				""";
+		KubectlResult applied = cluster.kubectl().runWithInput(manifest, "apply", "-f", "-");
+		assertThat(applied.exitCode()).as(applied.describe()).isZero();
+		// The claim appears once the StatefulSet controller made it: absent is not yet.
+		eventually("claim data-db-0 is Bound", () -> "Bound"
+			.equals(cluster.kubectl().run("get", "pvc", "data-db-0", "-o", "jsonpath={.status.phase}").stdout()));
+		assertThat(out("get", "pvc", "data-db-0", "-o", "jsonpath={.spec.storageClassName}")).isEqualTo("standard");
+		String volume = out("get", "pvc", "data-db-0", "-o", "jsonpath={.spec.volumeName}").strip();
+		Path log = Path.of(out("get", "pv", volume, "-o", "jsonpath={.spec.hostPath.path}").strip()).resolve("log");
+		eventually("db-0 wrote to its volume", () -> lines(log) == 1);
+		String node = out("get", "pod", "db-0", "-o", "jsonpath={.spec.nodeName}").strip();
+		assertThat(log.toString()).contains("/" + node + "/");
+
+		ok("delete", "pod", "db-0", "--wait=true", "--timeout=" + WAIT.toSeconds() + "s");
+		eventually("the new db-0 appended to the same file", () -> lines(log) == 2);
+		assertThat(out("get", "pod", "db-0", "-o", "jsonpath={.spec.nodeName}").strip()).isEqualTo(node);
+		ok("delete", "statefulset", "db", "--wait=true", "--timeout=" + WAIT.toSeconds() + "s");
+		assertThat(out("get", "pvc", "data-db-0", "-o", "name")).as("the claim outlives its set").isNotBlank();
+
+		// Reclaim policy Delete: the claim's deletion takes the volume and its directory.
+		ok("delete", "pvc", "data-db-0", "--wait=true", "--timeout=" + WAIT.toSeconds() + "s");
+		eventually("volume " + volume + " and its directory are gone",
+				() -> !java.nio.file.Files.exists(log.getParent())
+						&& !cluster.kubectl().run("get", "pv", volume).succeeded());
+	}
+
+	private static long lines(Path file) {
+		try {
+			return java.nio.file.Files.exists(file) ? java.nio.file.Files.readAllLines(file).size() : 0;
+		}
+		catch (java.io.IOException ex) {
+			return 0;
+		}
+	}
+
 	/** Pods of the web Deployment that are Running and not being deleted: name, node. */
 	private static List<String[]> runningPods() {
 		String lines = out("get", "pods", "-l", "app=web", "-o",

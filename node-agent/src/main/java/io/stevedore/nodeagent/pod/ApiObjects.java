@@ -3,6 +3,8 @@ package io.stevedore.nodeagent.pod;
 import java.util.List;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 
@@ -18,6 +20,16 @@ public interface ApiObjects {
 	 */
 	default List<Service> services(String namespace) {
 		return List.of();
+	}
+
+	/** A claim a pod mounts; none by default. */
+	default PersistentVolumeClaim persistentVolumeClaim(String namespace, String name) {
+		return null;
+	}
+
+	/** The volume a claim is bound to; none by default. */
+	default PersistentVolume persistentVolume(String name) {
+		return null;
 	}
 
 }

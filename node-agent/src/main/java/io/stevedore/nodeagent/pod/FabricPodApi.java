@@ -145,4 +145,14 @@ public final class FabricPodApi implements PodApi, ApiObjects {
 		return this.client.secrets().inNamespace(namespace).withName(name).get();
 	}
 
+	@Override
+	public io.fabric8.kubernetes.api.model.PersistentVolumeClaim persistentVolumeClaim(String namespace, String name) {
+		return this.client.persistentVolumeClaims().inNamespace(namespace).withName(name).get();
+	}
+
+	@Override
+	public io.fabric8.kubernetes.api.model.PersistentVolume persistentVolume(String name) {
+		return this.client.persistentVolumes().withName(name).get();
+	}
+
 }

@@ -127,8 +127,12 @@ public final class VolumeManager {
 			writeAtomically(dir, files.content, files.modes, ProjectedVolumes.DEFAULT_MODE);
 			return dir;
 		}
+		if (volume.getPersistentVolumeClaim() != null) {
+			return io.stevedore.nodeagent.volume.ClaimVolumes.hostPath(this.objects, namespace, volume.getName(),
+					volume.getPersistentVolumeClaim().getClaimName(), this::hostPath);
+		}
 		throw new VolumeException("volume \"" + volume.getName() + "\": this node supports emptyDir, hostPath, "
-				+ "configMap, secret, projected and downwardAPI volumes only");
+				+ "configMap, secret, projected, downwardAPI and persistentVolumeClaim volumes only");
 	}
 
 	static Map<String, byte[]> configMapData(ConfigMap map) {

@@ -16,6 +16,8 @@ import io.stevedore.scheduler.plugins.nodeports.NodePorts;
 import io.stevedore.scheduler.plugins.noderesources.NodeResourcesFit;
 import io.stevedore.scheduler.plugins.nodeunschedulable.NodeUnschedulable;
 import io.stevedore.scheduler.plugins.podtopologyspread.PodTopologySpread;
+import io.stevedore.scheduler.plugins.volumebinding.VolumeBinding;
+import io.stevedore.scheduler.plugins.volumebinding.VolumeLookup;
 import io.stevedore.scheduler.plugins.tainttoleration.TaintToleration;
 
 /** The plugins compiled in, and Kubernetes' default profile. */
@@ -35,6 +37,7 @@ public final class InTreePlugins {
 			.register(InterPodAffinity.NAME, (handle) -> new InterPodAffinity())
 			.register(PodTopologySpread.NAME, (handle) -> new PodTopologySpread())
 			.register(ImageLocality.NAME, (handle) -> new ImageLocality())
+			.register(VolumeBinding.NAME, (handle) -> new VolumeBinding(VolumeLookup.of(handle.client())))
 			.register(DefaultPreemption.NAME, (handle) -> new DefaultPreemption(new ApiEvictor(handle.client())))
 			.register(DefaultBinder.NAME, (handle) -> new DefaultBinder(handle.client()));
 	}
@@ -50,6 +53,7 @@ public final class InTreePlugins {
 		plugins.put(TaintToleration.NAME, 3);
 		plugins.put(NodeAffinityPlugin.NAME, 2);
 		plugins.put(NodePorts.NAME, 0);
+		plugins.put(VolumeBinding.NAME, 0);
 		plugins.put(NodeResourcesFit.NAME, 1);
 		plugins.put(InterPodAffinity.NAME, 2);
 		plugins.put(PodTopologySpread.NAME, 2);

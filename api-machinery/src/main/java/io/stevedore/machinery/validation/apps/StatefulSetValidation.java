@@ -50,9 +50,36 @@ public final class StatefulSetValidation implements KindValidator<StatefulSet> {
 		}
 		errs.addAll(nonNegative(spec.getReplicas(), SPEC.child("replicas")));
 		errs.addAll(nonNegative(spec.getMinReadySeconds(), SPEC.child("minReadySeconds")));
-		errs.addAll(WorkloadValidation.selectorAndTemplate(spec.getSelector(), spec.getTemplate(), SPEC, "statefulset",
-				"StatefulSet"));
+		errs.addAll(WorkloadValidation.selectorAndTemplate(spec.getSelector(), withClaimVolumes(spec), SPEC,
+				"statefulset", "StatefulSet"));
 		return errs;
+	}
+
+	/**
+	 * The template as its pods get it: containers mount volumeClaimTemplates by name, and
+	 * the controller adds a persistentVolumeClaim volume for each (Kubernetes skips the
+	 * volume checks of a StatefulSet's template for this reason).
+	 */
+	private static io.fabric8.kubernetes.api.model.PodTemplateSpec withClaimVolumes(StatefulSetSpec spec) {
+		if (spec.getTemplate() == null || spec.getTemplate().getSpec() == null || spec.getVolumeClaimTemplates() == null
+				|| spec.getVolumeClaimTemplates().isEmpty()) {
+			return spec.getTemplate();
+		}
+		var template = CommonValidation.deepCopy(spec.getTemplate(),
+				io.fabric8.kubernetes.api.model.PodTemplateSpec.class);
+		List<io.fabric8.kubernetes.api.model.Volume> volumes = new ArrayList<>(
+				template.getSpec().getVolumes() == null ? List.of() : template.getSpec().getVolumes());
+		for (var claim : spec.getVolumeClaimTemplates()) {
+			String name = claim.getMetadata() == null ? null : claim.getMetadata().getName();
+			if (name == null || volumes.stream().anyMatch(v -> name.equals(v.getName()))) {
+				continue;
+			}
+			volumes.add(new io.fabric8.kubernetes.api.model.VolumeBuilder().withName(name)
+				.withNewPersistentVolumeClaim(name, false)
+				.build());
+		}
+		template.getSpec().setVolumes(volumes);
+		return template;
 	}
 
 	@Override

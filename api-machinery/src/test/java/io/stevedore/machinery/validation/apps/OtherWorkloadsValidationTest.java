@@ -42,6 +42,40 @@ class OtherWorkloadsValidationTest {
 	}
 
 	@Test
+	void aStatefulSetContainerMountsItsVolumeClaimTemplatesByName() {
+		StatefulSet mounted = Manifests.defaulted(as("StatefulSet", "  serviceName: web\n"), StatefulSet.class, s -> {
+			s.getSpec()
+				.setVolumeClaimTemplates(java.util.List
+					.of(new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder().withNewMetadata()
+						.withName("data")
+						.endMetadata()
+						.withNewSpec()
+						.withAccessModes("ReadWriteOnce")
+						.withNewResources()
+						.addToRequests("storage", new io.fabric8.kubernetes.api.model.Quantity("1Gi"))
+						.endResources()
+						.endSpec()
+						.build()));
+			s.getSpec()
+				.getTemplate()
+				.getSpec()
+				.getContainers()
+				.get(0)
+				.setVolumeMounts(
+						java.util.List.of(new io.fabric8.kubernetes.api.model.VolumeMountBuilder().withName("data")
+							.withMountPath("/data")
+							.build()));
+		});
+		assertThat(Manifests.createErrors(mounted)).isEmpty();
+		assertThat(mounted.getSpec().getTemplate().getSpec().getVolumes()).as("validation changes nothing")
+			.isNullOrEmpty();
+
+		mounted.getSpec().getTemplate().getSpec().getContainers().get(0).getVolumeMounts().get(0).setName("other");
+		assertThat(Manifests.createErrors(mounted))
+			.containsExactly("spec.template.spec.containers[0].volumeMounts[0].name: Not found: \"other\"");
+	}
+
+	@Test
 	void aStatefulSetNameIsADnsLabel() {
 		StatefulSet sts = Manifests.defaulted(as("StatefulSet", ""), StatefulSet.class,
 				s -> s.getMetadata().setName("web.v1"));
