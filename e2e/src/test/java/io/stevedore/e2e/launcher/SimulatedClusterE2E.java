@@ -33,6 +33,13 @@ class SimulatedClusterE2E {
 
 	private static final Duration WAIT = Duration.ofMinutes(3);
 
+	/**
+	 * Each poll is one kubectl process (a fraction of a second even on a loaded machine):
+	 * a 2 s interval, which Awaitility also waited before the first poll, added seconds
+	 * to every wait for nothing.
+	 */
+	private static final Duration POLL = Duration.ofMillis(500);
+
 	@TempDir
 	static Path temp;
 
@@ -79,7 +86,7 @@ class SimulatedClusterE2E {
 				"--annotations=simulated.stevedore.io/memory-usage=64Mi", "--command", "--", "sleep", "100000");
 		ok("wait", "--for=condition=Ready", "pod/busy", "--timeout=" + WAIT.toSeconds() + "s");
 
-		await().atMost(WAIT).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+		await().atMost(WAIT).pollDelay(Duration.ZERO).pollInterval(POLL).untilAsserted(() -> {
 			KubectlResult pod = kubectl.run("top", "pod", "-l", "app=busy", "--no-headers");
 			assertThat(pod.exitCode()).as(pod.describe()).isZero();
 			assertThat(pod.stdout().trim().split("\\s+")).containsExactly("busy", "250m", "64Mi");
@@ -98,7 +105,7 @@ class SimulatedClusterE2E {
 	void aUserWithViewInTheNamespaceReadsPodMetricsButNotNodeMetrics() {
 		ok("create", "rolebinding", "jane-view", "--clusterrole=view", "--user=jane", "--namespace=default");
 
-		await().atMost(WAIT).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+		await().atMost(WAIT).pollDelay(Duration.ZERO).pollInterval(POLL).untilAsserted(() -> {
 			KubectlResult pod = kubectl.run("top", "pod", "busy", "--as=jane", "--no-headers");
 			assertThat(pod.exitCode()).as(pod.describe()).isZero();
 			assertThat(pod.stdout()).startsWith("busy ");
@@ -138,7 +145,7 @@ class SimulatedClusterE2E {
 		StevedoreCommand.Result stop = stevedore.run("node", "stop", stevedore.nodeName(3));
 		assertThat(stop.exitCode()).as(stop.toString()).isZero();
 
-		await().atMost(WAIT).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+		await().atMost(WAIT).pollDelay(Duration.ZERO).pollInterval(POLL).untilAsserted(() -> {
 			KubectlResult pods = kubectl.run("get", "pods", "-l", "app=web", "-o",
 					"jsonpath={range .items[*]}{.spec.nodeName} {.status.phase} {.metadata.deletionTimestamp}"
 							+ "{\"\\n\"}{end}");

@@ -304,7 +304,9 @@ class ComposeClusterE2E {
 			if (Instant.now().isAfter(deadline)) {
 				throw new AssertionError("timed out after " + timeout + " waiting for " + what);
 			}
-			Thread.sleep(2000);
+			// Each check is a kubectl, docker or HTTP call of its own: half a second
+			// between them is plenty, where 2 s added up to a second per wait.
+			Thread.sleep(500);
 		}
 	}
 

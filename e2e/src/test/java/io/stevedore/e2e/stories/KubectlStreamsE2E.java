@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,19 +36,26 @@ import static org.assertj.core.api.Assertions.assertThat;
  * agent, Docker.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
+@ExtendWith(SharedStoryCluster.Extension.class)
 class KubectlStreamsE2E {
+
+	/** Its own namespace of the run's shared cluster (see {@link SharedStoryCluster}). */
+	private static final String NAMESPACE = "streams";
 
 	@TempDir
 	static Path temp;
+
+	static StoryCluster shared;
 
 	static StoryCluster cluster;
 
 	@BeforeAll
 	@Timeout(value = 10, unit = TimeUnit.MINUTES)
-	static void up() {
-		// One node: the streams cross every hop on it, and a smaller cluster starts
-		// sooner.
-		cluster = StoryCluster.up(temp, 1);
+	static void up(StoryCluster sharedCluster) {
+		// The run's shared cluster: every hop of the streams is the same on it as on a
+		// cluster of this class's own, and an up and down less is close to a minute.
+		shared = sharedCluster;
+		cluster = shared.inNamespace(NAMESPACE, temp);
 		cluster.ok("run", "box", "--image=" + TestImages.BUSYBOX, "--restart=Never", "--", "sh", "-c",
 				"trap 'exit 0' TERM; sleep 100000 & wait");
 		cluster.ok("wait", "--for=condition=Ready", "pod/box", "--timeout=" + StoryCluster.WAIT.toSeconds() + "s");
@@ -60,7 +68,7 @@ class KubectlStreamsE2E {
 	@Timeout(value = 5, unit = TimeUnit.MINUTES)
 	static void down() {
 		if (cluster != null) {
-			cluster.down();
+			shared.deleteNamespace(NAMESPACE);
 		}
 	}
 

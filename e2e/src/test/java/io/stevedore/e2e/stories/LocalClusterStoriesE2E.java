@@ -24,14 +24,13 @@ import io.stevedore.e2e.launcher.StevedoreCommand;
 import io.stevedore.testsupport.docker.Docker;
 import io.stevedore.testsupport.docker.TestImages;
 import io.stevedore.testsupport.kubectl.KubectlResult;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,31 +44,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 // suite's default timeout.
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(SharedStoryCluster.Extension.class)
 class LocalClusterStoriesE2E {
 
 	private static final Duration WAIT = StoryCluster.WAIT;
 
 	/** The image of the stories; a second tag of it is "the new version" of story 4. */
-	private static final String IMAGE_V2 = "stevedore-test/busybox:2";
-
-	@TempDir
-	static Path temp;
+	private static final String IMAGE_V2 = SharedStoryCluster.IMAGE_V2;
 
 	static StoryCluster cluster;
 
 	static StevedoreCommand stevedore;
 
+	/**
+	 * The run's shared cluster (see {@link SharedStoryCluster}), in namespace default as
+	 * the guide has it; the end of the run stops it. The stories leave it changed (a
+	 * machine added, one failed), which a class sharing it after them copes with: the
+	 * scheduler places its pods on the Ready machines.
+	 */
 	@BeforeAll
-	static void up() {
-		cluster = StoryCluster.up(temp, IMAGE_V2);
+	static void up(StoryCluster sharedCluster) {
+		cluster = sharedCluster;
 		stevedore = cluster.stevedore();
-	}
-
-	@AfterAll
-	static void down() {
-		if (cluster != null) {
-			cluster.down();
-		}
 	}
 
 	@Test
@@ -453,7 +449,8 @@ class LocalClusterStoriesE2E {
 						"not within " + WAIT + ": " + what + "\n" + out("get", "pods,nodes", "-o", "wide"));
 			}
 			try {
-				Thread.sleep(1000);
+				// A check is a kubectl run, itself a few hundred ms on a loaded machine.
+				Thread.sleep(300);
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();

@@ -1,6 +1,10 @@
 package io.stevedore.e2e.stories;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 
 import io.stevedore.e2e.launcher.FreePorts;
@@ -81,6 +85,34 @@ record StoryCluster(StevedoreCommand stevedore, Kubectl kubectl) {
 		Kubectl kubectl = Kubectl.forKubeconfig(temp.resolve("home/.kube/config"), temp.resolve("home"))
 			.withTimeout(WAIT.plusSeconds(30));
 		return new StoryCluster(stevedore, kubectl);
+	}
+
+	/**
+	 * The same cluster seen through a kubeconfig of its own in {@code dir} whose context
+	 * defaults to {@code namespace}, created here: a class sharing the cluster runs its
+	 * kubectl commands unchanged, in its own namespace.
+	 */
+	StoryCluster inNamespace(String namespace, Path dir) {
+		ok("create", "namespace", namespace);
+		Path kubeconfig = dir.resolve("kubeconfig-" + namespace);
+		try {
+			Files.copy(this.kubectl.kubeconfig(), kubeconfig, StandardCopyOption.REPLACE_EXISTING);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		StoryCluster scoped = new StoryCluster(this.stevedore,
+				Kubectl.forKubeconfig(kubeconfig, this.kubectl.home()).withTimeout(WAIT.plusSeconds(30)));
+		scoped.ok("config", "set-context", "--current", "--namespace=" + namespace);
+		return scoped;
+	}
+
+	/**
+	 * Deletes {@code namespace} and waits until it is gone, so the next class sharing the
+	 * cluster starts on one that is not still terminating pods.
+	 */
+	void deleteNamespace(String namespace) {
+		ok("delete", "namespace", namespace, "--wait=true", "--timeout=" + WAIT.toSeconds() + "s");
 	}
 
 	void down() {
