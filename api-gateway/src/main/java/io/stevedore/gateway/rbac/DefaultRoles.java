@@ -164,6 +164,8 @@ public final class DefaultRoles {
 						READ),
 				rule(List.of("apps"), List.of("replicasets", "statefulsets"), READ),
 				rule(List.of("policy"), List.of("poddisruptionbudgets"), READ),
+				// Pod priority (the scheduler's preemption reads PriorityClasses).
+				rule(List.of("scheduling.k8s.io"), List.of("priorityclasses"), READ),
 				rule(List.of("storage.k8s.io"),
 						List.of("storageclasses", "csinodes", "csidrivers", "csistoragecapacities"), READ),
 				rule(List.of("authentication.k8s.io"), List.of("tokenreviews"), List.of("create")),
@@ -199,6 +201,8 @@ public final class DefaultRoles {
 	 */
 	private static List<PolicyRule> stevedoreProxy() {
 		return List.of(rule(List.of(""), List.of("pods", "namespaces", "secrets"), READ),
+				// The cluster DNS makes kube-system/kube-dns, to reserve its ClusterIP.
+				rule(List.of(""), List.of("services"), List.of("create", "update", "patch")),
 				rule(List.of("networking.k8s.io"), List.of("ingressclasses"),
 						List.of("get", "list", "watch", "create")),
 				rule(List.of("coordination.k8s.io"), List.of("leases"),
