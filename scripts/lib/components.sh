@@ -196,6 +196,9 @@ component_start_control() {
 			--stevedore.encryption.provider-config="$(encryption_config)"
 		;;
 	gateway)
+		# The kube-api-access token volume in every pod, as Kubernetes: the node agents fetch the tokens with
+		# TokenRequest through the gateway (with their node identity), and the controllers publish the CA
+		# (kube-root-ca.crt) from the file they trust the gateway with.
 		component_start gateway "${COMPONENT_HEAP[gateway]}" -jar "$(component_jar gateway)" \
 			--server.port="$GATEWAY_PORT" \
 			--stevedore.gateway.upstreams="$apiserver" \
@@ -203,7 +206,8 @@ component_start_control() {
 			--stevedore.gateway.tls.server="$(gateway_url)" \
 			--stevedore.gateway.tls.subject-alternative-names="$(gateway_subject_alternative_names)" \
 			--stevedore.gateway.audit.path="$STEVEDORE_HOME/logs/audit.log" \
-			--stevedore.gateway.admission.port="$((GATEWAY_PORT + 1))"
+			--stevedore.gateway.admission.port="$((GATEWAY_PORT + 1))" \
+			--stevedore.gateway.admission.service-account-token-volume=true
 		;;
 	scheduler | controllers)
 		issue_identity "$name"
