@@ -9,6 +9,7 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
@@ -33,17 +34,18 @@ class WatchUpgradeFilterTest {
 			.build();
 	}
 
-	@ParameterizedTest(name = "{0} goes upstream as a plain request")
+	@ParameterizedTest(name = "{0} is answered 503, fabric8's cue for an HTTP watch")
 	@ValueSource(strings = { "/api/v1/pods?watch=true&resourceVersion=5",
 			"/apis/apps/v1/namespaces/a/deployments?watch=1", "/api/v1/watch/namespaces/a/pods" })
-	void aWebSocketWatchGoesUpstreamAsAPlainRequest(String path) {
-		new WatchUpgradeFilter().filter(MockServerWebExchange.from(upgrade(path)), this.chain).block();
+	void aWebSocketWatchIsAnswered503WithoutGoingUpstream(String path) {
+		MockServerWebExchange exchange = MockServerWebExchange.from(upgrade(path));
+		new WatchUpgradeFilter().filter(exchange, this.chain).block();
 
-		HttpHeaders headers = this.forwarded.get().getHeaders();
-		assertThat(headers.getUpgrade()).isNull();
-		assertThat(headers.getConnection()).isEmpty();
-		assertThat(headers.getFirst("Sec-WebSocket-Key")).isNull();
-		assertThat(this.forwarded.get().getURI().toString()).endsWith(path);
+		assertThat(this.forwarded.get()).isNull();
+		assertThat(exchange.getResponse().getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+		assertThat(exchange.getResponse().getBodyAsString().block()).contains("\"kind\":\"Status\"")
+			.contains("\"reason\":\"ServiceUnavailable\"")
+			.contains(WatchUpgradeFilter.MESSAGE);
 	}
 
 	@ParameterizedTest(name = "{0} stays a WebSocket")
