@@ -118,3 +118,10 @@ identity_client_options() {
 	echo "--stevedore.apiserver.url=$(gateway_url) --stevedore.apiserver.ca-cert-file=$(gateway_ca)" \
 		"--stevedore.apiserver.client-cert-file=$dir/$1.crt --stevedore.apiserver.client-key-file=$dir/$1.key"
 }
+
+# remove_identity NAME: forgets NAME's certificate, key and kubeconfig (`node rm`).
+remove_identity() {
+	local dir
+	dir=$(identities_dir)
+	rm -f -- "$dir/$1.crt" "$dir/$1.key" "$dir/$1.kubeconfig"
+}

@@ -230,5 +230,7 @@ node_rm() {
 	kubectl --kubeconfig "$kubeconfig" delete pods --all-namespaces --field-selector "spec.nodeName=$name" \
 		--grace-period=0 --force --wait=false >/dev/null 2>&1 || true
 	rm -rf -- "$(node_dir "$name")"
+	# Its certificate goes too (it does not expire for a year): a node added again under the name gets a new one.
+	remove_identity "$(node_component "$name")"
 	say "removed node $name."
 }
