@@ -112,7 +112,12 @@ cluster_up() {
 	component_start_control apiserver
 	wait_healthy apiserver
 	say "starting the gateway, scheduler, controllers, proxy and ${#names[@]} node agent(s) ..."
-	for name in gateway scheduler controllers proxy; do component_start_control "$name"; done
+	# The gateway first: it makes the cluster CA the others' client certificates are issued from, and the
+	# others authenticate through it, which it refuses (403) until its default roles are made and cached.
+	component_start_control gateway
+	wait_cluster_ca
+	wait_healthy gateway
+	for name in scheduler controllers proxy; do component_start_control "$name"; done
 	for name in "${names[@]}"; do
 		node_exists "$name" || node_register "$name"
 		node_start "$name"

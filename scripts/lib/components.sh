@@ -10,10 +10,10 @@
 #   proxy        http://127.0.0.1:$PROXY_PORT    (10256)  one for the machine: every local node shares its kernel;
 #                                                         Services (iptables) and cluster DNS on $(cluster_dns_address):53
 #
-# Scheduler, controllers, proxy and node agents reach the apiserver on loopback directly, not through the
-# gateway: per-component identities at the gateway (issue 6) are not wired yet. The apiserver therefore
-# listens on 127.0.0.1 only, as do the components' Actuator ports; only the gateway (TLS, authenticated)
-# listens on every interface.
+# Scheduler, controllers, proxy and node agents reach the API through the gateway's TLS port, each with its
+# own client certificate (identities.sh), so RBAC, the Node authorizer and NodeRestriction apply to them as
+# in Kubernetes. Only the gateway talks to the apiserver, which listens on 127.0.0.1 only, as do the
+# components' Actuator ports; only the gateway (TLS, authenticated) listens on every interface.
 
 CONTROL_PLANE=(apiserver gateway scheduler controllers proxy)
 
@@ -196,6 +196,9 @@ component_start_control() {
 			--stevedore.encryption.provider-config="$(encryption_config)"
 		;;
 	gateway)
+		# The kube-api-access token volume in every pod, as Kubernetes: the node agents fetch the tokens with
+		# TokenRequest through the gateway (with their node identity), and the controllers publish the CA
+		# (kube-root-ca.crt) from the file they trust the gateway with.
 		component_start gateway "${COMPONENT_HEAP[gateway]}" -jar "$(component_jar gateway)" \
 			--server.port="$GATEWAY_PORT" \
 			--stevedore.gateway.upstreams="$apiserver" \
@@ -203,26 +206,33 @@ component_start_control() {
 			--stevedore.gateway.tls.server="$(gateway_url)" \
 			--stevedore.gateway.tls.subject-alternative-names="$(gateway_subject_alternative_names)" \
 			--stevedore.gateway.audit.path="$STEVEDORE_HOME/logs/audit.log" \
-			--stevedore.gateway.admission.port="$((GATEWAY_PORT + 1))"
+			--stevedore.gateway.admission.port="$((GATEWAY_PORT + 1))" \
+			--stevedore.gateway.admission.service-account-token-volume=true
 		;;
 	scheduler)
+		issue_identity "$name"
+		# shellcheck disable=SC2046 # identity_client_options prints separate options
 		component_start "$name" "${COMPONENT_HEAP[$name]}" -jar "$(component_jar "$name")" \
 			--server.address=127.0.0.1 --server.port="$(component_port "$name")" \
-			--stevedore.apiserver.url="$apiserver"
+			$(identity_client_options "$name")
 		;;
 	controllers)
+		issue_identity "$name"
 		# local-path volumes live under the cluster's home, one directory per node, so
 		# ./stevedore down --purge removes them with the rest.
+		# shellcheck disable=SC2046 # identity_client_options prints separate options
 		component_start "$name" "${COMPONENT_HEAP[$name]}" -jar "$(component_jar "$name")" \
 			--server.address=127.0.0.1 --server.port="$(component_port "$name")" \
-			--stevedore.apiserver.url="$apiserver" \
+			$(identity_client_options "$name") \
 			--stevedore.volumes.local-path-root="$STEVEDORE_HOME/volumes"
 		;;
 	proxy)
+		issue_identity proxy
 		# Stopped with SIGTERM (components_stop), it removes its chains, lo addresses, route and Lease.
+		# shellcheck disable=SC2046 # identity_client_options prints separate options
 		component_start proxy "${COMPONENT_HEAP[proxy]}" -jar "$(component_jar proxy)" \
 			--server.address=127.0.0.1 --server.port="$PROXY_PORT" \
-			--stevedore.apiserver.url="$apiserver" \
+			$(identity_client_options proxy) \
 			--stevedore.proxy.node-name="$(proxy_node_name)" \
 			--stevedore.proxy.service-cidr="$(service_cidr)" \
 			--stevedore.proxy.dns.enabled=true \

@@ -60,10 +60,13 @@ node_start() {
 		die "port $port on 127.0.0.1 is already in use${owner:+ by $owner}; node $name's agent needs it." \
 			"Stop what listens there, or remove the node ('./stevedore node rm $name') and add it again."
 	fi
-	# shellcheck disable=SC2046 # node_runtime_options prints separate options
+	# Its own identity, system:node:NAME in system:nodes: the gateway's Node authorizer and NodeRestriction
+	# keep it to its own Node, Lease and pods.
+	issue_identity "$component"
+	# shellcheck disable=SC2046 # node_runtime_options and identity_client_options print separate options
 	component_start "$component" "${COMPONENT_HEAP[node]}" -jar "$(component_jar node)" \
 		--server.address=127.0.0.1 --server.port="$port" \
-		--stevedore.apiserver.url="$(apiserver_url)" \
+		$(identity_client_options "$component") \
 		--stevedore.node.name="$name" \
 		--stevedore.node.address="$(node_address)" \
 		--stevedore.node.port="$port" \
@@ -227,5 +230,7 @@ node_rm() {
 	kubectl --kubeconfig "$kubeconfig" delete pods --all-namespaces --field-selector "spec.nodeName=$name" \
 		--grace-period=0 --force --wait=false >/dev/null 2>&1 || true
 	rm -rf -- "$(node_dir "$name")"
+	# Its certificate goes too (it does not expire for a year): a node added again under the name gets a new one.
+	remove_identity "$(node_component "$name")"
 	say "removed node $name."
 }

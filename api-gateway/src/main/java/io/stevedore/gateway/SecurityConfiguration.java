@@ -26,10 +26,12 @@ import io.stevedore.gateway.config.GatewayProperties;
 import io.stevedore.gateway.pki.ClusterPki;
 import io.stevedore.gateway.rbac.InformerRbacLister;
 import io.stevedore.gateway.rbac.RbacBootstrap;
+import io.stevedore.gateway.rbac.RbacHealthIndicator;
 import io.stevedore.gateway.review.ReviewHandlers;
 import io.stevedore.gateway.serviceaccount.CachedObjectLookup;
 import io.stevedore.gateway.serviceaccount.ServiceAccountTokens;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -66,6 +68,14 @@ public class SecurityConfiguration {
 	@ConditionalOnProperty(name = "stevedore.gateway.rbac.bootstrap", matchIfMissing = true)
 	RbacBootstrap rbacBootstrap(KubernetesClient client) {
 		return new RbacBootstrap(client);
+	}
+
+	@Bean
+	RbacHealthIndicator rbacHealthIndicator(ObjectProvider<RbacBootstrap> bootstrap, InformerRbacLister lister) {
+		return new RbacHealthIndicator(() -> {
+			RbacBootstrap made = bootstrap.getIfAvailable();
+			return made == null || made.isDone();
+		}, lister);
 	}
 
 	/**

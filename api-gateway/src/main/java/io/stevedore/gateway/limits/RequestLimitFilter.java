@@ -27,7 +27,8 @@ import org.springframework.web.server.WebFilterChain;
  * Not counted, as in Kubernetes: long-running requests (watch, log, exec, attach,
  * port-forward, proxy: they would hold a slot for minutes) and {@code system:masters},
  * which "should always get an answer" (kube-apiserver's max-in-flight filter; APF's
- * exempt priority level). The Actuator endpoints are not API requests.
+ * exempt priority level), nor the node agents and control-plane components
+ * ({@link #isSystemComponent}). The Actuator endpoints are not API requests.
  *
  * <p>
  * Metrics: {@code apiserver_current_inflight_requests{request_kind}} and
@@ -37,6 +38,12 @@ import org.springframework.web.server.WebFilterChain;
 public final class RequestLimitFilter implements WebFilter, Ordered {
 
 	public static final int ORDER = AuthenticationFilter.ORDER + 50;
+
+	static final String NODES = "system:nodes";
+
+	/** The users {@code ./stevedore up}, compose and the chart issue the components. */
+	static final java.util.Set<String> CONTROL_PLANE_USERS = java.util.Set.of("system:kube-scheduler",
+			"system:kube-controller-manager", "system:kube-proxy");
 
 	static final String MESSAGE = "Too many requests, please try again later.";
 
@@ -66,7 +73,7 @@ public final class RequestLimitFilter implements WebFilter, Ordered {
 		ServerHttpRequest request = exchange.getRequest();
 		UserInfo user = exchange.getAttribute(AuthenticationFilter.USER);
 		if (user == null || AuthenticationFilter.isActuator(request.getPath().value())
-				|| LongRunningRequests.isLongRunning(request) || user.groups().contains(UserInfo.MASTERS)) {
+				|| LongRunningRequests.isLongRunning(request) || isSystemComponent(user)) {
 			return chain.filter(exchange);
 		}
 		boolean mutating = isMutating(request.getMethod());
@@ -77,6 +84,19 @@ public final class RequestLimitFilter implements WebFilter, Ordered {
 			return tooManyRequests(exchange, mutating, "inflight");
 		}
 		return chain.filter(exchange).doFinally((signal) -> this.inFlight.release(mutating));
+	}
+
+	/**
+	 * {@code system:masters}, the node agents ({@code system:nodes}) and the
+	 * control-plane components' own identities. Their informers and status writes go
+	 * through the gateway, and throttling them would stall the whole cluster (a node's
+	 * heartbeat refused is a node NotReady): APF keeps them on the exempt, system,
+	 * leader-election and node-high priority levels, apart from user traffic. Here they
+	 * skip both limits.
+	 */
+	static boolean isSystemComponent(UserInfo user) {
+		return user.groups().contains(UserInfo.MASTERS) || user.groups().contains(NODES)
+				|| CONTROL_PLANE_USERS.contains(user.name());
 	}
 
 	static boolean isMutating(HttpMethod method) {

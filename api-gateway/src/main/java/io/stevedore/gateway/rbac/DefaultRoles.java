@@ -50,7 +50,8 @@ public final class DefaultRoles {
 						nonResource(List.of("/.well-known/openid-configuration", "/.well-known/openid-configuration/",
 								"/openid/v1/jwks", "/openid/v1/jwks/"), List.of("get"))),
 				role("system:node", node()), role("system:kube-scheduler", scheduler()),
-				role("system:kube-controller-manager", controllerManager()), role("system:node-proxier", proxier()));
+				role("system:kube-controller-manager", controllerManager()), role("system:node-proxier", proxier()),
+				role("system:stevedore-proxy", stevedoreProxy()));
 	}
 
 	public static List<ClusterRoleBinding> clusterRoleBindings() {
@@ -62,7 +63,8 @@ public final class DefaultRoles {
 				binding("system:node", "Group", "system:nodes"),
 				binding("system:kube-scheduler", "User", "system:kube-scheduler"),
 				binding("system:kube-controller-manager", "User", "system:kube-controller-manager"),
-				binding("system:node-proxier", "User", "system:kube-proxy"));
+				binding("system:node-proxier", "User", "system:kube-proxy"),
+				binding("system:stevedore-proxy", "User", "system:kube-proxy"));
 	}
 
 	private static List<PolicyRule> view() {
@@ -164,6 +166,8 @@ public final class DefaultRoles {
 						READ),
 				rule(List.of("apps"), List.of("replicasets", "statefulsets"), READ),
 				rule(List.of("policy"), List.of("poddisruptionbudgets"), READ),
+				// Pod priority (the scheduler's preemption reads PriorityClasses).
+				rule(List.of("scheduling.k8s.io"), List.of("priorityclasses"), READ),
 				rule(List.of("storage.k8s.io"),
 						List.of("storageclasses", "csinodes", "csidrivers", "csistoragecapacities"), READ),
 				rule(List.of("authentication.k8s.io"), List.of("tokenreviews"), List.of("create")),
@@ -180,8 +184,31 @@ public final class DefaultRoles {
 				rule(List.of("", "apps", "batch", "autoscaling", "policy", "discovery.k8s.io", "events.k8s.io",
 						"networking.k8s.io", "coordination.k8s.io", "storage.k8s.io", "scheduling.k8s.io"),
 						List.of("*"), ALL_VERBS),
+				// The garbage collector and the namespace controller reach every resource
+				// the API serves (Kubernetes' generic-garbage-collector and
+				// namespace-controller roles: */* read and delete), RBAC objects
+				// included.
+				rule(List.of("*"), List.of("*"),
+						List.of("get", "list", "watch", "patch", "update", "delete", "deletecollection")),
 				rule(List.of("authentication.k8s.io"), List.of("tokenreviews"), List.of("create")),
 				rule(List.of("authorization.k8s.io"), List.of("subjectaccessreviews"), List.of("create")));
+	}
+
+	/**
+	 * What Stevedore's proxy needs beyond kube-proxy's system:node-proxier, because it is
+	 * also the cluster DNS, the NetworkPolicy enforcer and the Ingress controller: pods
+	 * and namespaces (NetworkPolicy selectors), secrets (Ingress TLS), IngressClasses (it
+	 * creates its own) and its applied-revision Lease in kube-node-lease, which the node
+	 * agents wait on before stopping a pod.
+	 */
+	private static List<PolicyRule> stevedoreProxy() {
+		return List.of(rule(List.of(""), List.of("pods", "namespaces", "secrets"), READ),
+				// The cluster DNS makes kube-system/kube-dns, to reserve its ClusterIP.
+				rule(List.of(""), List.of("services"), List.of("create", "update", "patch")),
+				rule(List.of("networking.k8s.io"), List.of("ingressclasses"),
+						List.of("get", "list", "watch", "create")),
+				rule(List.of("coordination.k8s.io"), List.of("leases"),
+						List.of("create", "get", "list", "watch", "update", "patch", "delete")));
 	}
 
 	private static List<PolicyRule> proxier() {

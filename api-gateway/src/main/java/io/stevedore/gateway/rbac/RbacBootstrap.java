@@ -1,8 +1,14 @@
 package io.stevedore.gateway.rbac;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Subject;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import org.slf4j.Logger;
@@ -42,7 +48,9 @@ public final class RbacBootstrap implements SmartLifecycle {
 	}
 
 	private void createIfMissing(HasMetadata object) {
-		if (this.client.resource(object).get() != null) {
+		HasMetadata existing = this.client.resource(object).get();
+		if (existing != null) {
+			reconcile(existing, object);
 			return;
 		}
 		try {
@@ -53,6 +61,45 @@ public final class RbacBootstrap implements SmartLifecycle {
 			if (ex.getCode() != 409) {
 				throw ex;
 			}
+		}
+	}
+
+	/**
+	 * A cluster made by an older gateway gets the rules and subjects added since, as
+	 * kube-apiserver reconciles its bootstrap roles: missing ones are added, extra ones
+	 * kept, and nothing is touched when
+	 * {@code rbac.authorization.kubernetes.io/autoupdate} is {@code false}.
+	 */
+	private void reconcile(HasMetadata existing, HasMetadata wanted) {
+		var annotations = existing.getMetadata().getAnnotations();
+		if (annotations != null && "false".equals(annotations.get("rbac.authorization.kubernetes.io/autoupdate"))) {
+			return;
+		}
+		boolean changed = false;
+		if (existing instanceof ClusterRole role && wanted instanceof ClusterRole defaults) {
+			List<PolicyRule> rules = new ArrayList<>(role.getRules() == null ? List.of() : role.getRules());
+			for (PolicyRule rule : defaults.getRules()) {
+				if (!rules.contains(rule)) {
+					rules.add(rule);
+					changed = true;
+				}
+			}
+			role.setRules(rules);
+		}
+		else if (existing instanceof ClusterRoleBinding binding && wanted instanceof ClusterRoleBinding defaults) {
+			List<Subject> subjects = new ArrayList<>(binding.getSubjects() == null ? List.of() : binding.getSubjects());
+			for (Subject subject : defaults.getSubjects()) {
+				if (!subjects.contains(subject)) {
+					subjects.add(subject);
+					changed = true;
+				}
+			}
+			binding.setSubjects(subjects);
+		}
+		if (changed) {
+			this.client.resource(existing).update();
+			log.info("reconciled default RBAC object kind={} name={}", existing.getKind(),
+					existing.getMetadata().getName());
 		}
 	}
 

@@ -45,6 +45,11 @@ public class RoutingConfiguration {
 	}
 
 	@Bean
+	WatchUpgradeFilter watchUpgradeFilter() {
+		return new WatchUpgradeFilter();
+	}
+
+	@Bean
 	StreamCheckFilter streamCheckFilter(ObjectProvider<HttpClient> gatewayHttpClient) {
 		// The gateway's own client (its timeouts and TLS settings), as the routing uses.
 		return new StreamCheckFilter(gatewayHttpClient.getIfAvailable(HttpClient::create));

@@ -33,6 +33,12 @@ class RbacAuthorizerTest {
 
 	static final UserInfo NODE = UserInfo.of("system:node:n1", List.of("system:nodes")).authenticated();
 
+	static final UserInfo PROXY = UserInfo.of("system:kube-proxy", List.of()).authenticated();
+
+	static final UserInfo CONTROLLERS = UserInfo.of("system:kube-controller-manager", List.of()).authenticated();
+
+	static final UserInfo SCHEDULER = UserInfo.of("system:kube-scheduler", List.of()).authenticated();
+
 	static final UserInfo BUILDER = UserInfo.of("system:serviceaccount:ci:builder", List.of()).authenticated();
 
 	static Stream<Arguments> cases() {
@@ -84,6 +90,28 @@ class RbacAuthorizerTest {
 						true),
 				Arguments.of("system:node does not let a node agent write EndpointSlices", NODE,
 						RequestInfo.resource("create", "discovery.k8s.io", "default", "endpointslices", "", ""), false),
+				Arguments.of("the proxy watches EndpointSlices (system:node-proxier)", PROXY,
+						RequestInfo.resource("watch", "discovery.k8s.io", "", "endpointslices", "", ""), true),
+				Arguments.of("the proxy reads pods for NetworkPolicy selectors", PROXY,
+						RequestInfo.resource("list", "", "", "pods", "", ""), true),
+				Arguments.of("the proxy writes its applied-revision Lease", PROXY,
+						RequestInfo.resource("update", "coordination.k8s.io", "kube-node-lease", "leases", "", "x"),
+						true),
+				Arguments.of("the proxy does not write pods", PROXY,
+						RequestInfo.resource("delete", "", "default", "pods", "", "p"), false),
+				Arguments.of("the proxy does not write secrets", PROXY,
+						RequestInfo.resource("update", "", "default", "secrets", "", "s"), false),
+				Arguments.of("the controllers delete RBAC objects of a deleted namespace", CONTROLLERS,
+						RequestInfo.resource("deletecollection", "rbac.authorization.k8s.io", "gone", "rolebindings",
+								"", ""),
+						true),
+				Arguments.of("the controllers do not create RBAC objects", CONTROLLERS,
+						RequestInfo.resource("create", "rbac.authorization.k8s.io", "gone", "rolebindings", "", ""),
+						false),
+				Arguments.of("the scheduler binds pods", SCHEDULER,
+						RequestInfo.resource("create", "", "default", "pods", "binding", "p"), true),
+				Arguments.of("the scheduler does not create pods", SCHEDULER,
+						RequestInfo.resource("create", "", "default", "pods", "", ""), false),
 				Arguments.of("a RoleBinding to a missing role grants nothing", BUILDER,
 						RequestInfo.resource("get", "", "ci", "pods", "", "p"), false));
 	}

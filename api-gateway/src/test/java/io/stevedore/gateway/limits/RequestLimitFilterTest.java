@@ -99,6 +99,30 @@ class RequestLimitFilterTest {
 	}
 
 	@Test
+	void nodesAndControlPlaneComponentsAreNotThrottledButTheirLookalikesAre() {
+		RequestLimitFilter filter = new RequestLimitFilter(new InFlightLimiter(1, 1), new TokenBuckets(1, 1, () -> 0),
+				null);
+		List<UserInfo> system = List.of(UserInfo.of("system:node:n1", List.of("system:nodes")),
+				UserInfo.of("system:kube-scheduler", List.of()),
+				UserInfo.of("system:kube-controller-manager", List.of()), UserInfo.of("system:kube-proxy", List.of()));
+		for (UserInfo user : system) {
+			for (int i = 0; i < 3; i++) {
+				MockServerWebExchange exchange = exchange(MockServerHttpRequest.put("/api/v1/namespaces/a/pods/p"),
+						user);
+				filter.filter(exchange, this.holding).subscribe();
+				assertThat(exchange.getResponse().getStatusCode()).as(user.name()).isNull();
+			}
+		}
+		assertThat(this.forwarded).hasValue(12);
+		// A user merely named like a node, without the group, is throttled as anyone.
+		UserInfo lookalike = UserInfo.of("system:node:n1", List.of("system:authenticated"));
+		filter.filter(exchange(MockServerHttpRequest.get("/api/v1/pods"), lookalike), this.holding).subscribe();
+		MockServerWebExchange refused = exchange(MockServerHttpRequest.get("/api/v1/pods"), lookalike);
+		filter.filter(refused, this.holding).block();
+		assertThat(refused.getResponse().getStatusCode()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
+	}
+
+	@Test
 	void aUserOverItsRateIsRefusedWhileOthersStillPass() {
 		RequestLimitFilter filter = new RequestLimitFilter(new InFlightLimiter(0, 0), new TokenBuckets(1, 2, () -> 0),
 				this.registry);

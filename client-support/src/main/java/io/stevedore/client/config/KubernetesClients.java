@@ -28,6 +28,10 @@ public final class KubernetesClients {
 	/** The fabric8 configuration; rejects a bad setting naming the property. */
 	public static Config config(ApiServerClientProperties properties) {
 		ConfigBuilder builder = new ConfigBuilder(Config.empty()).withMasterUrl(checkedUrl(properties.url()))
+			// Watches as plain HTTP streams, as client-go and the apiserver do: fabric8
+			// otherwise
+			// tries a WebSocket first on every (re)watch and falls back on the refusal.
+			.withOnlyHttpWatches(true)
 			.withRequestTimeout(millis("stevedore.apiserver.request-timeout", properties.requestTimeout()))
 			.withWatchReconnectInterval(
 					millis("stevedore.apiserver.watch-reconnect-interval", properties.watchReconnectInterval()));

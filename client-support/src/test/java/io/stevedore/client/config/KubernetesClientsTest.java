@@ -24,6 +24,7 @@ class KubernetesClientsTest {
 		assertThat(config.getRequestTimeout()).isEqualTo(7000);
 		assertThat(config.getWatchReconnectInterval()).isEqualTo(250);
 		assertThat(config.getOauthToken()).isNull();
+		assertThat(config.isOnlyHttpWatches()).isTrue();
 	}
 
 	@Test

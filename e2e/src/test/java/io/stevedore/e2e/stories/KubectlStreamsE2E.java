@@ -16,7 +16,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import io.stevedore.testsupport.docker.Docker;
 import io.stevedore.testsupport.docker.TestImages;
+import io.stevedore.testsupport.kubectl.Kubectl;
 import io.stevedore.testsupport.kubectl.KubectlProcess;
 import io.stevedore.testsupport.kubectl.KubectlResult;
 import org.junit.jupiter.api.AfterAll;
@@ -70,6 +72,91 @@ class KubectlStreamsE2E {
 		if (cluster != null) {
 			shared.deleteNamespace(NAMESPACE);
 		}
+	}
+
+	/**
+	 * The pod's kube-api-access volume (on by default in {@code ./stevedore up}) holds a
+	 * token its node agent fetched through the gateway; from the pod's network namespace,
+	 * that token and the volume's {@code ca.crt} reach the API at
+	 * {@code $KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT} (the proxy's ClusterIP
+	 * rules to the gateway) as the pod's ServiceAccount. Busybox's wget cannot do the
+	 * gateway's TLS, so the host's curl runs inside the pod's network namespace.
+	 */
+	@Test
+	void aPodCallsTheApiWithItsServiceAccountTokenThroughTheKubernetesService() throws Exception {
+		String token = cluster.out("exec", "box", "--", "cat", "/var/run/secrets/kubernetes.io/serviceaccount/token");
+		Path ca = temp.resolve("pod-ca.crt");
+		Files.writeString(ca,
+				cluster.out("exec", "box", "--", "cat", "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt") + "\n");
+		String address = cluster.out("exec", "box", "--", "sh", "-c",
+				"echo $KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT");
+		String uid = cluster.out("get", "pod", "box", "-o", "jsonpath={.metadata.uid}");
+		String container = Docker.containerIds("io.kubernetes.pod.uid", uid).get(0);
+		String pid = Docker.run("inspect", "-f", "{{.State.Pid}}", container).strip();
+
+		String review = inPod(pid, "curl", "-sS", "--cacert", ca.toString(), "-H", "Authorization: Bearer " + token,
+				"-H", "Content-Type: application/json", "-X", "POST", "-d",
+				"{\"apiVersion\":\"authentication.k8s.io/v1\",\"kind\":\"SelfSubjectReview\"}",
+				"https://" + address + "/apis/authentication.k8s.io/v1/selfsubjectreviews");
+		assertThat(review).contains("\"username\":\"system:serviceaccount:" + NAMESPACE + ":default\"");
+		String refused = inPod(pid, "curl", "-sS", "--cacert", ca.toString(), "-H", "Authorization: Bearer " + token,
+				"https://" + address + "/api/v1/namespaces/kube-system/secrets");
+		assertThat(refused).contains("\"code\":403")
+			.contains("\"reason\":\"Forbidden\"")
+			.contains("system:serviceaccount:" + NAMESPACE + ":default")
+			.contains("cannot list resource");
+	}
+
+	/**
+	 * The scheduler, controllers, proxy and node agent each use their own certificate,
+	 * through the gateway, so NodeRestriction holds a node agent to its own pods.
+	 */
+	@Test
+	void theComponentsHaveTheirOwnIdentitiesAndANodeMayNotWriteAnotherNodesPod() throws Exception {
+		Path state = Path.of(cluster.stevedore().environment("STEVEDORE_HOME"));
+		Path identities = state.resolve("pki/identities");
+		String node = cluster.stevedore().nodeName(1);
+		for (String[] component : new String[][] { { "scheduler", "system:kube-scheduler" },
+				{ "controllers", "system:kube-controller-manager" }, { "proxy", "system:kube-proxy" },
+				{ "node-" + node, "system:node:" + node } }) {
+			KubectlResult whoami = Kubectl.forKubeconfig(identities.resolve(component[0] + ".kubeconfig"), temp)
+				.run("auth", "whoami", "-o", "jsonpath={.status.userInfo.username}");
+			assertThat(whoami.stdout()).as(whoami.describe()).isEqualTo(component[1]);
+		}
+		String audit = Files.readString(state.resolve("logs/audit.log"));
+		assertThat(audit).as("every component's requests go through the gateway")
+			.contains("\"username\":\"system:kube-scheduler\"")
+			.contains("\"username\":\"system:kube-controller-manager\"")
+			.contains("\"username\":\"system:kube-proxy\"")
+			.contains("\"username\":\"system:node:" + node + "\"");
+
+		// A pod bound to a node that has no agent here: the node's certificate may not
+		// touch it.
+		cluster.ok("run", "elsewhere", "--image=" + TestImages.BUSYBOX, "--restart=Never",
+				"--overrides={\"spec\":{\"nodeName\":\"other-node\"}}", "--", "sleep", "1");
+		String answer = run(List.of("curl", "-sS", "--cacert", state.resolve("pki/ca.crt").toString(), "--cert",
+				identities.resolve("node-" + node + ".crt").toString(), "--key",
+				identities.resolve("node-" + node + ".key").toString(), "-X", "PATCH", "-H",
+				"Content-Type: application/merge-patch+json", "-d", "{\"status\":{\"message\":\"forged\"}}",
+				"https://127.0.0.1:" + cluster.stevedore().environment("STEVEDORE_GATEWAY_PORT") + "/api/v1/namespaces/"
+						+ NAMESPACE + "/pods/elsewhere/status"));
+		assertThat(answer).contains("\"code\":403")
+			.contains("can only update pod status for pods with spec.nodeName set to itself");
+		assertThat(cluster.out("get", "pod", "elsewhere", "-o", "jsonpath={.status.message}")).isEmpty();
+		cluster.ok("delete", "pod", "elsewhere", "--wait=false");
+	}
+
+	private static String inPod(String pid, String... command) throws Exception {
+		List<String> args = new ArrayList<>(List.of("nsenter", "-t", pid, "-n"));
+		args.addAll(List.of(command));
+		return run(args);
+	}
+
+	private static String run(List<String> command) throws Exception {
+		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+		return output;
 	}
 
 	@Test

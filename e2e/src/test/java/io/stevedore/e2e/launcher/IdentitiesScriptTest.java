@@ -1,0 +1,112 @@
+package io.stevedore.e2e.launcher;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * scripts/lib/identities.sh on its own, with a CA made like the gateway's (EC P-256) and
+ * the real openssl: the subjects Kubernetes' default roles expect, clientAuth, signed by
+ * the CA, a kubeconfig naming the files, kept while current and reissued when the CA
+ * changes. Seconds; no cluster.
+ */
+class IdentitiesScriptTest {
+
+	@TempDir
+	Path home;
+
+	@BeforeEach
+	void certificateAuthority() throws Exception {
+		makeCa();
+	}
+
+	private void makeCa() throws Exception {
+		Files.createDirectories(this.home.resolve("pki"));
+		run("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout \"$STEVEDORE_HOME/pki/ca.key\""
+				+ " -out \"$STEVEDORE_HOME/pki/ca.crt\" -subj /CN=test-ca -days 2 2>/dev/null");
+	}
+
+	@Test
+	void eachComponentGetsItsKubernetesSubjectSignedByTheClusterCaForClientAuth() throws Exception {
+		for (String[] expected : List.of(new String[] { "scheduler", "/CN=system:kube-scheduler" },
+				new String[] { "controllers", "/CN=system:kube-controller-manager" },
+				new String[] { "proxy", "/CN=system:kube-proxy" },
+				new String[] { "node-worker-1", "/O=system:nodes/CN=system:node:worker-1" })) {
+			String out = run("issue_identity " + expected[0] + " && cd \"$STEVEDORE_HOME/pki\" && "
+					+ "openssl x509 -in identities/" + expected[0] + ".crt -noout -subject -nameopt compat"
+					+ " -ext extendedKeyUsage && openssl verify -CAfile ca.crt identities/" + expected[0] + ".crt"
+					+ " && stat -c %a identities/" + expected[0] + ".key");
+			assertThat(out).contains("subject=" + expected[1] + "\n")
+				.contains("TLS Web Client Authentication")
+				.contains(": OK")
+				.endsWith("600\n");
+		}
+	}
+
+	@Test
+	void theKubeconfigAndTheClientOptionsNameTheGatewayTheCaAndTheFiles() throws Exception {
+		Path dir = this.home.resolve("pki/identities");
+		String options = run("issue_identity node-n1 && identity_client_options node-n1");
+		assertThat(options.strip()).isEqualTo("--stevedore.apiserver.url=https://127.0.0.1:43999"
+				+ " --stevedore.apiserver.ca-cert-file=" + this.home.resolve("pki/ca.crt")
+				+ " --stevedore.apiserver.client-cert-file=" + dir.resolve("node-n1.crt")
+				+ " --stevedore.apiserver.client-key-file=" + dir.resolve("node-n1.key"));
+		assertThat(Files.readString(dir.resolve("node-n1.kubeconfig"))).contains("server: https://127.0.0.1:43999")
+			.contains("certificate-authority: " + this.home.resolve("pki/ca.crt"))
+			.contains("client-certificate: " + dir.resolve("node-n1.crt"))
+			.contains("client-key: " + dir.resolve("node-n1.key"))
+			.contains("name: \"system:node:n1\"")
+			.contains("current-context: stevedore");
+	}
+
+	@Test
+	void aCurrentCertificateIsKeptAndANewCaGetsANewOne() throws Exception {
+		Path cert = this.home.resolve("pki/identities/proxy.crt");
+		run("issue_identity proxy");
+		String first = Files.readString(cert);
+		run("issue_identity proxy");
+		assertThat(Files.readString(cert)).as("kept while signed by the CA and far from expiry").isEqualTo(first);
+
+		makeCa();
+		String out = run(
+				"issue_identity proxy && openssl verify -CAfile \"$STEVEDORE_HOME/pki/ca.crt\" \"" + cert + "\"");
+		assertThat(Files.readString(cert)).isNotEqualTo(first);
+		assertThat(out).contains(": OK");
+	}
+
+	@Test
+	void anUnknownComponentHasNoIdentityAndNothingIsWritten() throws Exception {
+		Process process = bash("issue_identity apiserver");
+		String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+		assertThat(process.exitValue()).isNotZero();
+		assertThat(out).contains("no identity is defined for component 'apiserver'");
+		assertThat(this.home.resolve("pki/identities")).doesNotExist();
+	}
+
+	private String run(String script) throws Exception {
+		Process process = bash(script);
+		String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+		assertThat(process.exitValue()).as(out).isZero();
+		return out;
+	}
+
+	private Process bash(String script) throws Exception {
+		Path lib = StevedoreCommand.repositoryRoot().resolve("scripts/lib");
+		String prelude = "set -euo pipefail; GATEWAY_PORT=43999; for f in common process kubeconfig components identities;"
+				+ " do . \"" + lib + "/$f.sh\"; done; ";
+		ProcessBuilder builder = new ProcessBuilder("bash", "-c", prelude + script).redirectErrorStream(true);
+		builder.environment().put("STEVEDORE_HOME", this.home.toString());
+		return builder.start();
+	}
+
+}

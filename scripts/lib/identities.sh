@@ -1,0 +1,127 @@
+# shellcheck shell=bash
+# The components' own identities: each gets a client certificate from the cluster CA and talks to the API
+# through the gateway with it, as kubeadm gives kube-scheduler, kube-controller-manager, kube-proxy and each
+# kubelet their own (the gateway's RBAC, Node authorizer and NodeRestriction then apply to them).
+# Sourced by ./stevedore.
+#
+#   $STEVEDORE_HOME/pki/identities/NAME.crt, NAME.key  CN=user, O=group, signed by pki/ca.key, clientAuth
+#   $STEVEDORE_HOME/pki/identities/NAME.kubeconfig     the same credentials for kubectl (--kubeconfig)
+#
+# The gateway creates the CA at its first start; certificates are issued after it, with openssl, so
+# `node add` can issue a new node's without the gateway's help. A certificate is kept across `up`s and
+# reissued when the CA changed, its subject differs, or it expires within 30 days.
+
+identities_dir() { echo "$STEVEDORE_HOME/pki/identities"; }
+
+# The subject each component authenticates as (Kubernetes' names, so its default RBAC roles apply).
+component_subject() {
+	case "$1" in
+	scheduler) echo "/CN=system:kube-scheduler" ;;
+	controllers) echo "/CN=system:kube-controller-manager" ;;
+	proxy) echo "/CN=system:kube-proxy" ;;
+	node-*) echo "/O=system:nodes/CN=system:node:${1#node-}" ;;
+	*) return 1 ;;
+	esac
+}
+
+# wait_cluster_ca: the gateway writes ca.crt and ca.key early in its start; waits for both (or its exit).
+wait_cluster_ca() {
+	local pki=$STEVEDORE_HOME/pki deadline
+	deadline=$((SECONDS + ${STEVEDORE_UP_TIMEOUT:-180}))
+	until [ -s "$pki/ca.crt" ] && [ -s "$pki/ca.key" ]; do
+		if ! component_pid gateway >/dev/null; then
+			echo "stevedore: the gateway exited before it made the cluster CA. The end of $(component_log gateway):" >&2
+			component_log_tail gateway
+			exit 1
+		fi
+		[ $SECONDS -lt $deadline ] || die "the gateway made no cluster CA ($pki/ca.crt) within ${STEVEDORE_UP_TIMEOUT:-180}s; see $(component_log gateway)."
+		sleep 0.2
+	done
+}
+
+# identity_current NAME SUBJECT: whether NAME's certificate exists, is signed by the current CA, has the
+# subject and is valid for 30 more days.
+identity_current() {
+	local dir pki=$STEVEDORE_HOME/pki subject
+	dir=$(identities_dir)
+	[ -s "$dir/$1.crt" ] && [ -s "$dir/$1.key" ] || return 1
+	openssl verify -CAfile "$pki/ca.crt" "$dir/$1.crt" >/dev/null 2>&1 || return 1
+	openssl x509 -in "$dir/$1.crt" -noout -checkend $((30 * 24 * 3600)) >/dev/null 2>&1 || return 1
+	subject=$(openssl x509 -in "$dir/$1.crt" -noout -subject -nameopt compat 2>/dev/null) || return 1
+	[ "${subject#subject=}" = "$2" ]
+}
+
+# issue_identity NAME: NAME's client certificate, key and kubeconfig (made or kept, see above).
+issue_identity() {
+	local name=$1 subject dir pki=$STEVEDORE_HOME/pki extensions
+	subject=$(component_subject "$name") || die "no identity is defined for component '$name'."
+	dir=$(identities_dir)
+	mkdir -p "$dir"
+	chmod 700 "$dir"
+	if ! identity_current "$name" "$subject"; then
+		require_command openssl "issue the components' client certificates" openssl
+		extensions=$(mktemp)
+		printf '%s\n' "basicConstraints=critical,CA:FALSE" "keyUsage=critical,digitalSignature,keyEncipherment" \
+			"extendedKeyUsage=clientAuth" "authorityKeyIdentifier=keyid" >"$extensions"
+		# RSA, not EC as the CA: fabric8's client reads an unencrypted PKCS#8 key as RSA unless told otherwise.
+		(umask 077 && openssl req -new -newkey rsa:2048 -nodes \
+			-keyout "$dir/$name.key.tmp" -subj "$subject" 2>/dev/null |
+			openssl x509 -req -CA "$pki/ca.crt" -CAkey "$pki/ca.key" -set_serial "0x$(openssl rand -hex 16)" \
+				-days 365 -sha256 -extfile "$extensions" -out "$dir/$name.crt.tmp" 2>/dev/null) ||
+			{
+				rm -f "$extensions" "$dir/$name.key.tmp" "$dir/$name.crt.tmp"
+				die "openssl could not issue the client certificate of $name ($subject) from $pki/ca.key."
+			}
+		rm -f "$extensions"
+		mv -f "$dir/$name.key.tmp" "$dir/$name.key"
+		mv -f "$dir/$name.crt.tmp" "$dir/$name.crt"
+	fi
+	write_identity_kubeconfig "$name" "$subject"
+}
+
+# write_identity_kubeconfig NAME SUBJECT: a kubeconfig naming the files (not embedding them), so a reissued
+# certificate needs no new kubeconfig; its user is the certificate's CN.
+write_identity_kubeconfig() {
+	local name=$1 user dir
+	dir=$(identities_dir)
+	user=${2##*/CN=}
+	(umask 077 && cat >"$dir/$name.kubeconfig.tmp" <<-YAML
+		apiVersion: v1
+		kind: Config
+		clusters:
+		- name: $STEVEDORE_CONTEXT
+		  cluster:
+		    server: $(gateway_url)
+		    certificate-authority: $(gateway_ca)
+		users:
+		- name: "$user"
+		  user:
+		    client-certificate: $dir/$name.crt
+		    client-key: $dir/$name.key
+		contexts:
+		- name: $STEVEDORE_CONTEXT
+		  context:
+		    cluster: $STEVEDORE_CONTEXT
+		    user: "$user"
+		current-context: $STEVEDORE_CONTEXT
+	YAML
+	)
+	mv -f "$dir/$name.kubeconfig.tmp" "$dir/$name.kubeconfig"
+}
+
+# identity_client_options NAME: the options that point a component's API client at the gateway with its
+# identity (client-support's stevedore.apiserver.*). Call issue_identity first, in the main shell: a
+# failure there must stop `up`, which it cannot from inside $(...).
+identity_client_options() {
+	local dir
+	dir=$(identities_dir)
+	echo "--stevedore.apiserver.url=$(gateway_url) --stevedore.apiserver.ca-cert-file=$(gateway_ca)" \
+		"--stevedore.apiserver.client-cert-file=$dir/$1.crt --stevedore.apiserver.client-key-file=$dir/$1.key"
+}
+
+# remove_identity NAME: forgets NAME's certificate, key and kubeconfig (`node rm`).
+remove_identity() {
+	local dir
+	dir=$(identities_dir)
+	rm -f -- "$dir/$1.crt" "$dir/$1.key" "$dir/$1.kubeconfig"
+}
