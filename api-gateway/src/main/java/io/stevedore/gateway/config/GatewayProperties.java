@@ -52,10 +52,14 @@ public record GatewayProperties(@DefaultValue("http://127.0.0.1:8080") List<URI>
 	 * @param subjectAlternativeNames DNS names and IP addresses of the serving
 	 * certificate
 	 * @param server the address clients (and the admin kubeconfig) use
+	 * @param clientIdentities client certificates to keep in {@code identities/} of the
+	 * state directory, each {@code NAME=USER[/GROUP...]}: the identities of the cluster's
+	 * own components where no script issues them (docker-compose), see
+	 * {@link io.stevedore.gateway.pki.ClientIdentities}
 	 */
 	public record Tls(@DefaultValue("true") boolean enabled, @DefaultValue( {
 			"127.0.0.1", "localhost" }) List<String> subjectAlternativeNames,
-			@DefaultValue("https://127.0.0.1:6443") String server){
+			@DefaultValue("https://127.0.0.1:6443") String server, @DefaultValue({}) List<String> clientIdentities){
 	}
 
 	/**

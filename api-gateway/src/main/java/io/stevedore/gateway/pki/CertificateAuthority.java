@@ -99,6 +99,26 @@ public final class CertificateAuthority {
 		}
 	}
 
+	/**
+	 * An RSA 2048 key pair, for clients that cannot read EC keys from PKCS#8 (fabric8's
+	 * client reads a PKCS#8 key as RSA).
+	 */
+	public static KeyPair newRsaKeyPair() {
+		try {
+			KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+			generator.initialize(2048, RANDOM);
+			return generator.generateKeyPair();
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException("no RSA key generator in this JVM", ex);
+		}
+	}
+
+	/** The clock certificates are issued and checked with. */
+	Clock clock() {
+		return this.clock;
+	}
+
 	public X509Certificate certificate() {
 		return this.certificate;
 	}

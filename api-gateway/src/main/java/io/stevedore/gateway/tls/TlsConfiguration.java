@@ -10,6 +10,7 @@ import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.stevedore.gateway.config.GatewayProperties;
+import io.stevedore.gateway.pki.ClientIdentities;
 import io.stevedore.gateway.pki.ClusterPki;
 
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
@@ -27,8 +28,11 @@ public class TlsConfiguration {
 
 	@Bean
 	ClusterPki clusterPki(GatewayProperties properties) {
-		return ClusterPki.loadOrCreate(properties.stateDir(), properties.tls().subjectAlternativeNames(),
+		ClusterPki pki = ClusterPki.loadOrCreate(properties.stateDir(), properties.tls().subjectAlternativeNames(),
 				properties.tls().server(), Clock.systemUTC());
+		ClientIdentities.parse(properties.tls().clientIdentities())
+			.keep(pki.directory().resolve("identities"), pki.authority(), properties.tls().server());
+		return pki;
 	}
 
 	@Bean
