@@ -8,6 +8,7 @@ import io.stevedore.scheduler.plugins.balancedallocation.BalancedAllocation;
 import io.stevedore.scheduler.plugins.defaultbinder.DefaultBinder;
 import io.stevedore.scheduler.plugins.defaultpreemption.ApiEvictor;
 import io.stevedore.scheduler.plugins.defaultpreemption.DefaultPreemption;
+import io.stevedore.scheduler.plugins.defaultpreemption.DisruptionBudgets;
 import io.stevedore.scheduler.plugins.imagelocality.ImageLocality;
 import io.stevedore.scheduler.plugins.interpodaffinity.InterPodAffinity;
 import io.stevedore.scheduler.plugins.nodeaffinity.NodeAffinityPlugin;
@@ -38,7 +39,9 @@ public final class InTreePlugins {
 			.register(PodTopologySpread.NAME, (handle) -> new PodTopologySpread())
 			.register(ImageLocality.NAME, (handle) -> new ImageLocality())
 			.register(VolumeBinding.NAME, (handle) -> new VolumeBinding(VolumeLookup.of(handle.client())))
-			.register(DefaultPreemption.NAME, (handle) -> new DefaultPreemption(new ApiEvictor(handle.client())))
+			.register(DefaultPreemption.NAME,
+					(handle) -> new DefaultPreemption(new ApiEvictor(handle.client()),
+							DisruptionBudgets.informer(handle.client())))
 			.register(DefaultBinder.NAME, (handle) -> new DefaultBinder(handle.client()));
 	}
 
