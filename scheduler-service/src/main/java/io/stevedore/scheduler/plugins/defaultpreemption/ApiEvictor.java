@@ -75,7 +75,8 @@ public final class ApiEvictor implements DefaultPreemption.Evictor {
 
 	/**
 	 * Kubernetes' {@code UpdatePodCondition}: the condition is added, or replaced when
-	 * its status, reason or message differ. A failure is logged and the delete still goes ahead.
+	 * its status, reason or message differ. A failure is logged and the delete still goes
+	 * ahead.
 	 */
 	private void markDisruptionTarget(PodInfo preemptor, PodInfo victim) {
 		String schedulerName = preemptor.pod().getSpec().getSchedulerName();
