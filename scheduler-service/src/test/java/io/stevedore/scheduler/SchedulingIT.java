@@ -370,6 +370,80 @@ class SchedulingIT {
 	}
 
 	@Test
+	void aPodFollowsItsBoundLocalVolumeAndAWaitingClaimGetsTheChosenNode() {
+		namespace("volumes");
+		ControlPlane.createNode(client, testNode("volumes", "volumes-1", "2").build());
+		ControlPlane.createNode(client, testNode("volumes", "volumes-2", "2").build());
+		client.persistentVolumes()
+			.resource(new io.fabric8.kubernetes.api.model.PersistentVolumeBuilder().withNewMetadata()
+				.withName("volumes-pv")
+				.endMetadata()
+				.withNewSpec()
+				.addToCapacity("storage", new io.fabric8.kubernetes.api.model.Quantity("1Gi"))
+				.withAccessModes("ReadWriteOnce")
+				.withNewLocal()
+				.withPath("/tmp/volumes-pv")
+				.endLocal()
+				.withNodeAffinity(io.stevedore.scheduler.testing.TestObjects.hostnameAffinity("volumes-2"))
+				.endSpec()
+				.build())
+			.create();
+		client.storage()
+			.v1()
+			.storageClasses()
+			.resource(new io.fabric8.kubernetes.api.model.storage.StorageClassBuilder().withNewMetadata()
+				.withName("volumes-wait")
+				.endMetadata()
+				.withProvisioner("example.com/none")
+				.withVolumeBindingMode("WaitForFirstConsumer")
+				.build())
+			.create();
+		claim("bound", null, "volumes-pv");
+		claim("waiting", "volumes-wait", null);
+
+		create("volumes", podWithClaim("on-bound", "bound"));
+		create("volumes", podWithClaim("on-waiting", "waiting"));
+
+		await().atMost(Duration.ofSeconds(20)).until(() -> "volumes-2".equals(nodeOf("volumes", "on-bound")));
+		await().atMost(Duration.ofSeconds(20)).until(() -> nodeOf("volumes", "on-waiting") != null);
+		assertThat(client.persistentVolumeClaims()
+			.inNamespace("volumes")
+			.withName("waiting")
+			.get()
+			.getMetadata()
+			.getAnnotations()).containsEntry("volume.kubernetes.io/selected-node", nodeOf("volumes", "on-waiting"));
+	}
+
+	private static void claim(String name, String storageClass, String volumeName) {
+		client.persistentVolumeClaims()
+			.inNamespace("volumes")
+			.resource(new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder().withNewMetadata()
+				.withName(name)
+				.endMetadata()
+				.withNewSpec()
+				.withAccessModes("ReadWriteOnce")
+				.withStorageClassName(storageClass)
+				.withVolumeName(volumeName)
+				.withNewResources()
+				.addToRequests("storage", new io.fabric8.kubernetes.api.model.Quantity("1Gi"))
+				.endResources()
+				.endSpec()
+				.build())
+			.create();
+	}
+
+	private static Pod podWithClaim(String name, String claim) {
+		return pod(name, "1", "").editSpec()
+			.addToNodeSelector("test", "volumes")
+			.addNewVolume()
+			.withName("data")
+			.withNewPersistentVolumeClaim(claim, false)
+			.endVolume()
+			.endSpec()
+			.build();
+	}
+
+	@Test
 	void thePrometheusEndpointShowsAttemptsLatencyAndQueueDepths() throws Exception {
 		int port = plane.scheduler(0).getEnvironment().getProperty("local.server.port", Integer.class);
 		java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient()

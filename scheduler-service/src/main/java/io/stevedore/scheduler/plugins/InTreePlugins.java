@@ -38,7 +38,7 @@ public final class InTreePlugins {
 			.register(InterPodAffinity.NAME, (handle) -> new InterPodAffinity())
 			.register(PodTopologySpread.NAME, (handle) -> new PodTopologySpread())
 			.register(ImageLocality.NAME, (handle) -> new ImageLocality())
-			.register(VolumeBinding.NAME, (handle) -> new VolumeBinding(VolumeLookup.of(handle.client())))
+			.register(VolumeBinding.NAME, (handle) -> new VolumeBinding(VolumeLookup.cached(handle.client())))
 			.register(DefaultPreemption.NAME,
 					(handle) -> new DefaultPreemption(new ApiEvictor(handle.client()),
 							DisruptionBudgets.informer(handle.client())))
