@@ -41,7 +41,8 @@ public final class InTreePlugins {
 			.register(VolumeBinding.NAME, (handle) -> new VolumeBinding(VolumeLookup.cached(handle.client())))
 			.register(DefaultPreemption.NAME,
 					(handle) -> new DefaultPreemption(new ApiEvictor(handle.client()),
-							DisruptionBudgets.informer(handle.client())))
+							handle.client() == null ? DisruptionBudgets.none()
+									: DisruptionBudgets.informer(handle.client())))
 			.register(DefaultBinder.NAME, (handle) -> new DefaultBinder(handle.client()));
 	}
 
