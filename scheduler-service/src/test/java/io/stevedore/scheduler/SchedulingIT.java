@@ -268,6 +268,182 @@ class SchedulingIT {
 	}
 
 	@Test
+	void preemptionSparesPodsABudgetProtectsAndEvictsOnTheOtherNode() {
+		namespace("pdb");
+		ControlPlane.createNode(client, testNode("pdb", "pdb-1", "2").build());
+		ControlPlane.createNode(client, testNode("pdb", "pdb-2", "2").build());
+		client
+			.resource(new io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClassBuilder().withNewMetadata()
+				.withName("pdb-medium")
+				.endMetadata()
+				.withValue(100)
+				.build())
+			.create();
+		client
+			.resource(new io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClassBuilder().withNewMetadata()
+				.withName("pdb-high")
+				.endMetadata()
+				.withValue(1000)
+				.build())
+			.create();
+		// pdb-1 is full of the least important pods, so it is where preemption would go
+		// without the budget; pdb-2's pods matter more.
+		for (String name : List.of("guarded-1", "guarded-2", "free-1", "free-2")) {
+			boolean guarded = name.startsWith("guarded");
+			create("pdb",
+					pod(name, "1", "").editMetadata()
+						.addToLabels("app", guarded ? "guarded" : "free")
+						.endMetadata()
+						.editSpec()
+						.addToNodeSelector("kubernetes.io/hostname", guarded ? "pdb-1" : "pdb-2")
+						.withPriorityClassName(guarded ? null : "pdb-medium")
+						.withTerminationGracePeriodSeconds(0L)
+						.endSpec()
+						.build());
+		}
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> "pdb-1".equals(nodeOf("pdb", "guarded-1")) && "pdb-1".equals(nodeOf("pdb", "guarded-2"))
+					&& "pdb-2".equals(nodeOf("pdb", "free-1")) && "pdb-2".equals(nodeOf("pdb", "free-2")));
+		io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget pdb = client.policy()
+			.v1()
+			.podDisruptionBudget()
+			.inNamespace("pdb")
+			.resource(new io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder().withNewMetadata()
+				.withName("guarded")
+				.endMetadata()
+				.withNewSpec()
+				.withNewMinAvailable(2)
+				.withNewSelector()
+				.addToMatchLabels("app", "guarded")
+				.endSelector()
+				.endSpec()
+				.build())
+			.create();
+		// No disruption controller runs here: the status says what it would.
+		pdb.setStatus(new io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetStatusBuilder()
+			.withDisruptionsAllowed(0)
+			.withCurrentHealthy(2)
+			.withDesiredHealthy(2)
+			.withExpectedPods(2)
+			.withObservedGeneration(pdb.getMetadata().getGeneration())
+			.build());
+		client.policy().v1().podDisruptionBudget().inNamespace("pdb").resource(pdb).updateStatus();
+
+		// The victim is gone as soon as it is deleted (grace period 0): its marking is
+		// seen on the watch.
+		List<String> disruptionTargets = new java.util.concurrent.CopyOnWriteArrayList<>();
+		io.fabric8.kubernetes.client.Watch watch = client.pods()
+			.inNamespace("pdb")
+			.watch(new io.fabric8.kubernetes.client.Watcher<>() {
+				@Override
+				public void eventReceived(Action action, Pod pod) {
+					if (pod.getStatus() != null && pod.getStatus().getConditions() != null) {
+						pod.getStatus()
+							.getConditions()
+							.stream()
+							.filter((c) -> "DisruptionTarget".equals(c.getType()) && "True".equals(c.getStatus()))
+							.forEach((c) -> disruptionTargets
+								.add(pod.getMetadata().getName() + " " + c.getReason() + " " + c.getMessage()));
+					}
+				}
+
+				@Override
+				public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {
+				}
+			});
+		create("pdb",
+				pod("high", "1", "").editSpec()
+					.addToNodeSelector("test", "pdb")
+					.withPriorityClassName("pdb-high")
+					.endSpec()
+					.build());
+
+		await().atMost(Duration.ofSeconds(30)).until(() -> "pdb-2".equals(nodeOf("pdb", "high")));
+		assertThat(List.of(get("pdb", "free-1") == null, get("pdb", "free-2") == null)).containsOnlyOnce(true);
+		assertThat(nodeOf("pdb", "guarded-1")).isEqualTo("pdb-1");
+		assertThat(nodeOf("pdb", "guarded-2")).isEqualTo("pdb-1");
+		String victim = get("pdb", "free-1") == null ? "free-1" : "free-2";
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(disruptionTargets).contains(victim
+					+ " PreemptionByScheduler default-scheduler: preempting to accommodate a higher priority pod"));
+		watch.close();
+	}
+
+	@Test
+	void aPodFollowsItsBoundLocalVolumeAndAWaitingClaimGetsTheChosenNode() {
+		namespace("volumes");
+		ControlPlane.createNode(client, testNode("volumes", "volumes-1", "2").build());
+		ControlPlane.createNode(client, testNode("volumes", "volumes-2", "2").build());
+		client.persistentVolumes()
+			.resource(new io.fabric8.kubernetes.api.model.PersistentVolumeBuilder().withNewMetadata()
+				.withName("volumes-pv")
+				.endMetadata()
+				.withNewSpec()
+				.addToCapacity("storage", new io.fabric8.kubernetes.api.model.Quantity("1Gi"))
+				.withAccessModes("ReadWriteOnce")
+				.withNewLocal()
+				.withPath("/tmp/volumes-pv")
+				.endLocal()
+				.withNodeAffinity(io.stevedore.scheduler.testing.TestObjects.hostnameAffinity("volumes-2"))
+				.endSpec()
+				.build())
+			.create();
+		client.storage()
+			.v1()
+			.storageClasses()
+			.resource(new io.fabric8.kubernetes.api.model.storage.StorageClassBuilder().withNewMetadata()
+				.withName("volumes-wait")
+				.endMetadata()
+				.withProvisioner("example.com/none")
+				.withVolumeBindingMode("WaitForFirstConsumer")
+				.build())
+			.create();
+		claim("bound", null, "volumes-pv");
+		claim("waiting", "volumes-wait", null);
+
+		create("volumes", podWithClaim("on-bound", "bound"));
+		create("volumes", podWithClaim("on-waiting", "waiting"));
+
+		await().atMost(Duration.ofSeconds(20)).until(() -> "volumes-2".equals(nodeOf("volumes", "on-bound")));
+		await().atMost(Duration.ofSeconds(20)).until(() -> nodeOf("volumes", "on-waiting") != null);
+		assertThat(client.persistentVolumeClaims()
+			.inNamespace("volumes")
+			.withName("waiting")
+			.get()
+			.getMetadata()
+			.getAnnotations()).containsEntry("volume.kubernetes.io/selected-node", nodeOf("volumes", "on-waiting"));
+	}
+
+	private static void claim(String name, String storageClass, String volumeName) {
+		client.persistentVolumeClaims()
+			.inNamespace("volumes")
+			.resource(new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder().withNewMetadata()
+				.withName(name)
+				.endMetadata()
+				.withNewSpec()
+				.withAccessModes("ReadWriteOnce")
+				.withStorageClassName(storageClass)
+				.withVolumeName(volumeName)
+				.withNewResources()
+				.addToRequests("storage", new io.fabric8.kubernetes.api.model.Quantity("1Gi"))
+				.endResources()
+				.endSpec()
+				.build())
+			.create();
+	}
+
+	private static Pod podWithClaim(String name, String claim) {
+		return pod(name, "1", "").editSpec()
+			.addToNodeSelector("test", "volumes")
+			.addNewVolume()
+			.withName("data")
+			.withNewPersistentVolumeClaim(claim, false)
+			.endVolume()
+			.endSpec()
+			.build();
+	}
+
+	@Test
 	void thePrometheusEndpointShowsAttemptsLatencyAndQueueDepths() throws Exception {
 		int port = plane.scheduler(0).getEnvironment().getProperty("local.server.port", Integer.class);
 		java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient()

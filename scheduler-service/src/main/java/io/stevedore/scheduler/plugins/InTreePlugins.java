@@ -8,6 +8,7 @@ import io.stevedore.scheduler.plugins.balancedallocation.BalancedAllocation;
 import io.stevedore.scheduler.plugins.defaultbinder.DefaultBinder;
 import io.stevedore.scheduler.plugins.defaultpreemption.ApiEvictor;
 import io.stevedore.scheduler.plugins.defaultpreemption.DefaultPreemption;
+import io.stevedore.scheduler.plugins.defaultpreemption.DisruptionBudgets;
 import io.stevedore.scheduler.plugins.imagelocality.ImageLocality;
 import io.stevedore.scheduler.plugins.interpodaffinity.InterPodAffinity;
 import io.stevedore.scheduler.plugins.nodeaffinity.NodeAffinityPlugin;
@@ -37,8 +38,11 @@ public final class InTreePlugins {
 			.register(InterPodAffinity.NAME, (handle) -> new InterPodAffinity())
 			.register(PodTopologySpread.NAME, (handle) -> new PodTopologySpread())
 			.register(ImageLocality.NAME, (handle) -> new ImageLocality())
-			.register(VolumeBinding.NAME, (handle) -> new VolumeBinding(VolumeLookup.of(handle.client())))
-			.register(DefaultPreemption.NAME, (handle) -> new DefaultPreemption(new ApiEvictor(handle.client())))
+			.register(VolumeBinding.NAME, (handle) -> new VolumeBinding(VolumeLookup.cached(handle.client())))
+			.register(DefaultPreemption.NAME,
+					(handle) -> new DefaultPreemption(new ApiEvictor(handle.client()),
+							handle.client() == null ? DisruptionBudgets.none()
+									: DisruptionBudgets.informer(handle.client())))
 			.register(DefaultBinder.NAME, (handle) -> new DefaultBinder(handle.client()));
 	}
 

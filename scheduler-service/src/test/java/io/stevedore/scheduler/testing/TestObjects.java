@@ -80,4 +80,18 @@ public final class TestObjects {
 		return new PodBuilder(pod).editMetadata().addToLabels(labels).endMetadata().build();
 	}
 
+	/** A local volume's affinity: the node whose hostname label is {@code node}. */
+	public static io.fabric8.kubernetes.api.model.VolumeNodeAffinity hostnameAffinity(String node) {
+		return new io.fabric8.kubernetes.api.model.VolumeNodeAffinityBuilder().withNewRequired()
+			.addNewNodeSelectorTerm()
+			.addNewMatchExpression()
+			.withKey("kubernetes.io/hostname")
+			.withOperator("In")
+			.withValues(node)
+			.endMatchExpression()
+			.endNodeSelectorTerm()
+			.endRequired()
+			.build();
+	}
+
 }

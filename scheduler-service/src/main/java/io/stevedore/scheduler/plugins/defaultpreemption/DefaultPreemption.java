@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.stevedore.scheduler.framework.Code;
 import io.stevedore.scheduler.framework.CycleState;
 import io.stevedore.scheduler.framework.NodeInfo;
@@ -15,17 +16,20 @@ import io.stevedore.scheduler.framework.Status;
 
 /**
  * Preemption, when no node fits: on each node rejected as Unschedulable (not
- * Unresolvable: evicting pods cannot remove a taint), find the fewest lower-priority
- * victims whose removal lets the pod fit — remove every lower-priority pod, check the
- * filters, then give back the most important ones while the pod still fits (Kubernetes'
- * "reprieve"). Among candidate nodes pick the one whose most important victim matters
- * least, then the fewest victims, then the least total priority. The victims are deleted
- * and the pod's {@code status.nominatedNodeName} set; the pod itself goes back to the
- * queue and lands when the victims are gone.
+ * Unresolvable: evicting pods cannot remove a taint), find the victims whose removal lets
+ * the pod fit as Kubernetes' {@code SelectVictimsOnNode} does — remove every
+ * lower-priority pod, check the filters, then give pods back while the pod still fits:
+ * first those whose eviction would violate a PodDisruptionBudget, then the others, each
+ * group most important first. A pod that cannot be given back and violates a budget
+ * counts as a violation. Among candidate nodes ({@link #BETTER}) pick the fewest budget
+ * violations, then the least important most-important victim, then the smallest priority
+ * sum, then the fewest victims, then the latest start among the most important victims.
+ * The victims are deleted and the pod's {@code status.nominatedNodeName} set; the pod
+ * itself goes back to the queue and lands when the victims are gone.
  * <p>
  * Unlike Kubernetes, PreFilter state (pod affinity counts) is not updated for the removed
  * victims, so a node is only found when the victims block the pod through its filters'
- * per-node checks (resources, ports, taints); PodDisruptionBudgets are not consulted.
+ * per-node checks (resources, ports, taints).
  */
 public final class DefaultPreemption implements PostFilterPlugin {
 
@@ -33,8 +37,11 @@ public final class DefaultPreemption implements PostFilterPlugin {
 
 	private final Evictor evictor;
 
-	public DefaultPreemption(Evictor evictor) {
+	private final DisruptionBudgets budgets;
+
+	public DefaultPreemption(Evictor evictor, DisruptionBudgets budgets) {
 		this.evictor = evictor;
+		this.budgets = budgets;
 	}
 
 	@Override
@@ -49,15 +56,43 @@ public final class DefaultPreemption implements PostFilterPlugin {
 
 	}
 
-	/** The node chosen and the pods to evict there. */
-	public record Candidate(String nodeName, List<PodInfo> victims) {
+	/**
+	 * The node chosen and the pods to evict there, most important first.
+	 *
+	 * @param pdbViolations how many victims' eviction violates a PodDisruptionBudget
+	 */
+	public record Candidate(String nodeName, List<PodInfo> victims, int pdbViolations) {
 
 		int highestPriority() {
-			return this.victims.stream().mapToInt(PodInfo::priority).max().orElse(Integer.MIN_VALUE);
+			return this.victims.isEmpty() ? Integer.MIN_VALUE : this.victims.get(0).priority();
 		}
 
 		long prioritySum() {
-			return this.victims.stream().mapToLong(PodInfo::priority).sum();
+			// Kubernetes shifts each priority by MaxInt32+1 so negative priorities still
+			// make a larger sum with more victims.
+			long sum = 0;
+			for (PodInfo victim : this.victims) {
+				sum += (long) victim.priority() + Integer.MAX_VALUE + 1;
+			}
+			return sum;
+		}
+
+		/**
+		 * The earliest start among the most important victims (Kubernetes'
+		 * {@code GetEarliestPodStartTime}); "" when unknown, which sorts first.
+		 */
+		String earliestStartOfMostImportant() {
+			String earliest = null;
+			int highest = highestPriority();
+			for (PodInfo victim : this.victims) {
+				if (victim.priority() == highest) {
+					String start = startTime(victim);
+					if (earliest == null || start.compareTo(earliest) < 0) {
+						earliest = start;
+					}
+				}
+			}
+			return earliest == null ? "" : earliest;
 		}
 
 	}
@@ -68,6 +103,7 @@ public final class DefaultPreemption implements PostFilterPlugin {
 		if ("Never".equals(pod.pod().getSpec().getPreemptionPolicy())) {
 			return new PostFilterResult(null, Status.unresolvable("not eligible due to preemptionPolicy=Never."));
 		}
+		List<PodDisruptionBudget> pdbs = null;
 		Candidate best = null;
 		for (Map.Entry<String, Status> rejection : rejections.entrySet()) {
 			if (rejection.getValue().code() != Code.UNSCHEDULABLE) {
@@ -77,7 +113,11 @@ public final class DefaultPreemption implements PostFilterPlugin {
 			if (node == null) {
 				continue;
 			}
-			Candidate candidate = selectVictims(state, pod, node, filters);
+			if (pdbs == null) {
+				// Listed once per preemption attempt, only when a node qualifies.
+				pdbs = this.budgets.list();
+			}
+			Candidate candidate = selectVictims(state, pod, node, filters, pdbs);
 			if (candidate != null && (best == null || BETTER.compare(candidate, best) < 0)) {
 				best = candidate;
 			}
@@ -89,16 +129,29 @@ public final class DefaultPreemption implements PostFilterPlugin {
 		return new PostFilterResult(best.nodeName(), Status.success());
 	}
 
-	private static final Comparator<Candidate> BETTER = Comparator.comparingInt(Candidate::highestPriority)
-		.thenComparingInt((c) -> c.victims().size())
+	/**
+	 * Kubernetes' {@code pickOneNodeForPreemption}: the smaller candidate is better. The
+	 * later start time wins (reversed), and the node name makes the choice deterministic
+	 * where Kubernetes takes the first in its map order.
+	 */
+	static final Comparator<Candidate> BETTER = Comparator.comparingInt(Candidate::pdbViolations)
+		.thenComparingInt(Candidate::highestPriority)
 		.thenComparingLong(Candidate::prioritySum)
+		.thenComparingInt((c) -> c.victims().size())
+		.thenComparing(Candidate::earliestStartOfMostImportant, Comparator.reverseOrder())
 		.thenComparing(Candidate::nodeName);
 
+	/** Kubernetes' {@code MoreImportantPod}: higher priority, then earlier start. */
+	static final Comparator<PodInfo> MORE_IMPORTANT_FIRST = Comparator.comparingInt(PodInfo::priority)
+		.reversed()
+		.thenComparing(DefaultPreemption::startTime);
+
 	/**
-	 * The fewest victims on this node, or null when even removing all lower-priority pods
-	 * does not help.
+	 * The victims on this node, or null when even removing all lower-priority pods does
+	 * not help.
 	 */
-	static Candidate selectVictims(CycleState state, PodInfo pod, NodeInfo node, Filters filters) {
+	static Candidate selectVictims(CycleState state, PodInfo pod, NodeInfo node, Filters filters,
+			List<PodDisruptionBudget> pdbs) {
 		NodeInfo trial = node.copy();
 		List<PodInfo> lower = new ArrayList<>();
 		for (PodInfo existing : node.pods()) {
@@ -110,17 +163,32 @@ public final class DefaultPreemption implements PostFilterPlugin {
 		if (lower.isEmpty() || !filters.run(state, pod, trial).isSuccess()) {
 			return null;
 		}
-		// Give back the most important first: they are the last we want to evict.
-		lower.sort(Comparator.comparingInt(PodInfo::priority).reversed());
+		lower.sort(MORE_IMPORTANT_FIRST);
+		List<List<PodInfo>> groups = PdbViolations.split(lower, pdbs);
 		List<PodInfo> victims = new ArrayList<>();
-		for (PodInfo candidate : lower) {
-			trial.addPod(candidate);
-			if (!filters.run(state, pod, trial).isSuccess()) {
-				trial.removePod(candidate.uid());
-				victims.add(candidate);
+		int violations = 0;
+		// Give back the pods whose eviction would violate a budget first, then the rest;
+		// within each, the most important first: they are the last we want to evict.
+		for (int group = 0; group < 2; group++) {
+			for (PodInfo candidate : groups.get(group)) {
+				trial.addPod(candidate);
+				if (!filters.run(state, pod, trial).isSuccess()) {
+					trial.removePod(candidate.uid());
+					victims.add(candidate);
+					if (group == 0) {
+						violations++;
+					}
+				}
 			}
 		}
-		return new Candidate(node.name(), victims);
+		victims.sort(MORE_IMPORTANT_FIRST);
+		return new Candidate(node.name(), List.copyOf(victims), violations);
+	}
+
+	/** RFC 3339 in UTC sorts as text; a pod not started yet sorts last ("~"). */
+	static String startTime(PodInfo pod) {
+		String start = pod.pod().getStatus() == null ? null : pod.pod().getStatus().getStartTime();
+		return start == null || start.isEmpty() ? "~" : start;
 	}
 
 }

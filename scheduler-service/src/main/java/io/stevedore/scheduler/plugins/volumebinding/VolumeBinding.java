@@ -75,8 +75,17 @@ public final class VolumeBinding implements PreFilterPlugin, FilterPlugin, Reser
 			if (claim.getMetadata().getDeletionTimestamp() != null) {
 				return Status.unresolvable("persistentvolumeclaim \"" + claimName + "\" is being deleted");
 			}
-			String volumeName = claim.getSpec() == null ? null : claim.getSpec().getVolumeName();
-			if (volumeName != null && !volumeName.isEmpty()) {
+			String volumeName = volumeName(claim);
+			if (volumeName == null && !waitsForFirstConsumer(claim)) {
+				// A cached claim may lag its binding: ask once more before keeping the
+				// pod out.
+				PersistentVolumeClaim latest = this.lookup.latestClaim(pod.namespace(), claimName);
+				volumeName = latest == null ? null : volumeName(latest);
+				if (volumeName == null) {
+					return Status.unschedulable("pod has unbound immediate PersistentVolumeClaims");
+				}
+			}
+			if (volumeName != null) {
 				PersistentVolume pv = this.lookup.volume(volumeName);
 				if (pv == null) {
 					return Status.unresolvable("persistentvolume \"" + volumeName + "\" not found");
@@ -87,12 +96,6 @@ public final class VolumeBinding implements PreFilterPlugin, FilterPlugin, Reser
 				}
 				continue;
 			}
-			String className = claim.getSpec() == null ? null : claim.getSpec().getStorageClassName();
-			StorageClass storageClass = className == null || className.isEmpty() ? null
-					: this.lookup.storageClass(className);
-			if (storageClass == null || !"WaitForFirstConsumer".equals(storageClass.getVolumeBindingMode())) {
-				return Status.unschedulable("pod has unbound immediate PersistentVolumeClaims");
-			}
 			waiting.add(claim);
 		}
 		if (requiredNodes.isEmpty() && waiting.isEmpty()) {
@@ -100,6 +103,18 @@ public final class VolumeBinding implements PreFilterPlugin, FilterPlugin, Reser
 		}
 		state.write(KEY, new Claims(List.copyOf(requiredNodes), List.copyOf(waiting)));
 		return Status.success();
+	}
+
+	private static String volumeName(PersistentVolumeClaim claim) {
+		String name = claim.getSpec() == null ? null : claim.getSpec().getVolumeName();
+		return name == null || name.isEmpty() ? null : name;
+	}
+
+	private boolean waitsForFirstConsumer(PersistentVolumeClaim claim) {
+		String className = claim.getSpec() == null ? null : claim.getSpec().getStorageClassName();
+		StorageClass storageClass = className == null || className.isEmpty() ? null
+				: this.lookup.storageClass(className);
+		return storageClass != null && "WaitForFirstConsumer".equals(storageClass.getVolumeBindingMode());
 	}
 
 	@Override

@@ -13,6 +13,14 @@ public interface VolumeLookup {
 
 	PersistentVolumeClaim claim(String namespace, String name);
 
+	/**
+	 * The claim as the API has it now, for a decision that would keep the pod out; the
+	 * same as {@link #claim} where reads are not cached.
+	 */
+	default PersistentVolumeClaim latestClaim(String namespace, String name) {
+		return claim(namespace, name);
+	}
+
 	PersistentVolume volume(String name);
 
 	StorageClass storageClass(String name);
@@ -20,7 +28,12 @@ public interface VolumeLookup {
 	/** Writes {@code volume.kubernetes.io/selected-node} on the claim. */
 	void selectNode(PersistentVolumeClaim claim, String node);
 
-	/** Straight GETs: only pods that mount claims pay for them. */
+	/** Informer caches, with a GET where the cache would keep the pod out. */
+	static VolumeLookup cached(KubernetesClient client) {
+		return new CachedVolumeLookup(client);
+	}
+
+	/** Straight GETs, and the write. */
 	static VolumeLookup of(KubernetesClient client) {
 		return new VolumeLookup() {
 			@Override

@@ -74,24 +74,28 @@ class DefaultPreemptionTest {
 		NodeSnapshot snapshot = cluster();
 		List<String> evicted = new ArrayList<>();
 		DefaultPreemption plugin = new DefaultPreemption(
-				(pod, node, chosen) -> chosen.forEach((v) -> evicted.add(v.pod().getMetadata().getName())));
+				(pod, node, chosen) -> chosen.forEach((v) -> evicted.add(v.pod().getMetadata().getName())),
+				DisruptionBudgets.none());
 		NodeResourcesFit fit = new NodeResourcesFit(NodeResourcesFit.Strategy.LEAST_ALLOCATED);
 		TaintToleration taints = new TaintToleration();
 		PostFilterPlugin.Filters filters = (state, pod, node) -> {
 			Status status = taints.filter(state, pod, node);
 			return status.isSuccess() ? fit.filter(state, pod, node) : status;
 		};
-		PodInfo pod = PodInfo.of(incoming);
+		PostFilterPlugin.PostFilterResult result = afterFilters(plugin, PodInfo.of(incoming), snapshot, filters);
+
+		assertThat(result.nominatedNodeName()).isEqualTo(nominated);
+		assertThat(evicted).containsExactlyInAnyOrderElementsOf(victims);
+	}
+
+	/** Runs the filters on every node, as the scheduling cycle would, then preemption. */
+	static PostFilterPlugin.PostFilterResult afterFilters(DefaultPreemption plugin, PodInfo pod, NodeSnapshot snapshot,
+			PostFilterPlugin.Filters filters) {
 		Map<String, Status> rejections = new java.util.HashMap<>();
 		for (NodeInfo node : snapshot.nodes()) {
 			rejections.put(node.name(), filters.run(new CycleState(), pod, node));
 		}
-
-		PostFilterPlugin.PostFilterResult result = plugin.postFilter(new CycleState(), pod, snapshot, rejections,
-				filters);
-
-		assertThat(result.nominatedNodeName()).isEqualTo(nominated);
-		assertThat(evicted).containsExactlyInAnyOrderElementsOf(victims);
+		return plugin.postFilter(new CycleState(), pod, snapshot, rejections, filters);
 	}
 
 }

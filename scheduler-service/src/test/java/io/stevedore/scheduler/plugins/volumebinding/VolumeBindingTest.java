@@ -18,6 +18,7 @@ import io.stevedore.scheduler.framework.CycleState;
 import io.stevedore.scheduler.framework.NodeInfo;
 import io.stevedore.scheduler.framework.PodInfo;
 import io.stevedore.scheduler.framework.Status;
+import io.stevedore.scheduler.testing.TestObjects;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,10 +34,18 @@ class VolumeBindingTest {
 
 	private final List<String> selected = new ArrayList<>();
 
+	/** What a GET returns where the cache ({@link #claims}) lags. */
+	private final Map<String, PersistentVolumeClaim> latest = new HashMap<>();
+
 	private final VolumeBinding plugin = new VolumeBinding(new VolumeLookup() {
 		@Override
 		public PersistentVolumeClaim claim(String namespace, String name) {
 			return claims.get(namespace + "/" + name);
+		}
+
+		@Override
+		public PersistentVolumeClaim latestClaim(String namespace, String name) {
+			return latest.getOrDefault(namespace + "/" + name, claim(namespace, name));
 		}
 
 		@Override
@@ -78,24 +87,7 @@ class VolumeBindingTest {
 	@Test
 	void aBoundLocalVolumeKeepsThePodOnItsNode() {
 		claim("data", "standard", "pv-1");
-		this.volumes.put("pv-1",
-				new PersistentVolumeBuilder().withNewMetadata()
-					.withName("pv-1")
-					.endMetadata()
-					.withNewSpec()
-					.withNewNodeAffinity()
-					.withNewRequired()
-					.addNewNodeSelectorTerm()
-					.addNewMatchExpression()
-					.withKey("kubernetes.io/hostname")
-					.withOperator("In")
-					.withValues("n2")
-					.endMatchExpression()
-					.endNodeSelectorTerm()
-					.endRequired()
-					.endNodeAffinity()
-					.endSpec()
-					.build());
+		volume("pv-1", "n2");
 		CycleState state = new CycleState();
 		PodInfo pod = PodInfo.of(pod("data"));
 
@@ -141,6 +133,31 @@ class VolumeBindingTest {
 		assertThat(unbound.isRejected()).isTrue();
 		assertThat(unbound.message()).contains("unbound immediate PersistentVolumeClaims");
 		assertThat(this.selected).isEmpty();
+	}
+
+	@Test
+	void aClaimTheCacheStillShowsUnboundIsReadAgainAndItsBindingCounts() {
+		volume("pv-1", "n2");
+		claim("data", "fast", "pv-1");
+		this.latest.putAll(this.claims);
+		claim("data", "fast", null);
+		CycleState state = new CycleState();
+		PodInfo pod = PodInfo.of(pod("data"));
+
+		assertThat(this.plugin.preFilter(state, pod, null).isSuccess()).isTrue();
+		assertThat(this.plugin.filter(state, pod, node("n1")).reasons()).containsExactly(VolumeBinding.NODE_CONFLICT);
+		assertThat(this.plugin.filter(state, pod, node("n2")).isSuccess()).isTrue();
+	}
+
+	private void volume(String name, String node) {
+		this.volumes.put(name,
+				new PersistentVolumeBuilder().withNewMetadata()
+					.withName(name)
+					.endMetadata()
+					.withNewSpec()
+					.withNodeAffinity(TestObjects.hostnameAffinity(node))
+					.endSpec()
+					.build());
 	}
 
 	private void claim(String name, String className, String volumeName) {

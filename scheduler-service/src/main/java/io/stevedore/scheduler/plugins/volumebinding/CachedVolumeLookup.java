@@ -1,0 +1,108 @@
+package io.stevedore.scheduler.plugins.volumebinding;
+
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import io.fabric8.kubernetes.api.model.PersistentVolume;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.storage.StorageClass;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Claims, volumes and storage classes from informer caches, as Kubernetes' VolumeBinding
+ * reads them from its listers. The informers start when the first pod with a claim is
+ * scheduled, so a cluster without volumes keeps no watches for them.
+ * <p>
+ * Kubernetes requeues such a pod when a claim or volume it waits for changes; this
+ * scheduler has no such events, so an answer from the cache that would keep the pod out
+ * (absent, or unbound) is checked with a GET before it is given: a claim created just
+ * before its pod is not missed because the watch lags.
+ */
+final class CachedVolumeLookup implements VolumeLookup {
+
+	private static final Logger log = LoggerFactory.getLogger(CachedVolumeLookup.class);
+
+	private final KubernetesClient client;
+
+	private final VolumeLookup direct;
+
+	private final Lazy<PersistentVolumeClaim> claims;
+
+	private final Lazy<PersistentVolume> volumes;
+
+	private final Lazy<StorageClass> storageClasses;
+
+	CachedVolumeLookup(KubernetesClient client) {
+		this.client = client;
+		this.direct = VolumeLookup.of(client);
+		this.claims = new Lazy<>(() -> client.persistentVolumeClaims().inAnyNamespace().runnableInformer(0));
+		this.volumes = new Lazy<>(() -> client.persistentVolumes().runnableInformer(0));
+		this.storageClasses = new Lazy<>(() -> client.storage().v1().storageClasses().runnableInformer(0));
+	}
+
+	@Override
+	public PersistentVolumeClaim claim(String namespace, String name) {
+		PersistentVolumeClaim cached = this.claims.get().getStore().getByKey(namespace + "/" + name);
+		return cached == null ? this.direct.claim(namespace, name) : cached;
+	}
+
+	@Override
+	public PersistentVolumeClaim latestClaim(String namespace, String name) {
+		return this.direct.claim(namespace, name);
+	}
+
+	@Override
+	public PersistentVolume volume(String name) {
+		PersistentVolume cached = this.volumes.get().getStore().getByKey(name);
+		return cached == null ? this.direct.volume(name) : cached;
+	}
+
+	@Override
+	public StorageClass storageClass(String name) {
+		StorageClass cached = this.storageClasses.get().getStore().getByKey(name);
+		return cached == null ? this.direct.storageClass(name) : cached;
+	}
+
+	@Override
+	public void selectNode(PersistentVolumeClaim claim, String node) {
+		this.direct.selectNode(claim, node);
+	}
+
+	/** An informer started, and synced (bounded), on first use. */
+	private static final class Lazy<T> {
+
+		private final Supplier<SharedIndexInformer<T>> create;
+
+		private volatile SharedIndexInformer<T> informer;
+
+		Lazy(Supplier<SharedIndexInformer<T>> create) {
+			this.create = create;
+		}
+
+		SharedIndexInformer<T> get() {
+			SharedIndexInformer<T> current = this.informer;
+			if (current != null) {
+				return current;
+			}
+			synchronized (this) {
+				if (this.informer == null) {
+					SharedIndexInformer<T> started = this.create.get();
+					try {
+						started.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
+					}
+					catch (Exception ex) {
+						// The GET fallback still answers while the cache fills.
+						log.warn("volume informer did not sync within 10s error=\"{}\"", ex.toString());
+					}
+					this.informer = started;
+				}
+				return this.informer;
+			}
+		}
+
+	}
+
+}
