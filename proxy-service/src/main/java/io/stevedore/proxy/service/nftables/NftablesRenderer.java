@@ -127,7 +127,77 @@ public final class NftablesRenderer {
 			rules += chain(out, chain.getKey(), chain.getValue());
 		}
 		out.append("}\n");
-		return new Rendered(out.toString(), rules);
+		return new Rendered(out.toString(), rules, t.chains,
+				Map.of(SERVICE_IPS, t.serviceIps, NO_ENDPOINTS, t.noEndpoints), t.affinitySets);
+	}
+
+	/**
+	 * The {@code nft -f} input turning the table as {@code before} rendered it into
+	 * {@code after}, in one transaction, touching only what differs (kube-proxy's partial
+	 * sync): new sets and chains are added first, changed chains flushed and refilled,
+	 * map elements deleted and added, then chains and sets that are gone deleted
+	 * (whatever jumped to them was a changed chain or element, already rewritten). The
+	 * base and helper chains never change after the first full write. Empty when nothing
+	 * differs.
+	 */
+	public String update(Rendered before, Rendered after) {
+		String t = "ip " + this.table + " ";
+		StringBuilder add = new StringBuilder();
+		StringBuilder fill = new StringBuilder();
+		StringBuilder elements = new StringBuilder();
+		StringBuilder remove = new StringBuilder();
+		// A set's name carries its timeout: a changed timeout is a new set, never a
+		// changed one.
+		after.sets().forEach((set, timeout) -> {
+			if (!before.sets().containsKey(set)) {
+				add.append("add set ")
+					.append(t)
+					.append(set)
+					.append(" { type ipv4_addr; flags dynamic,timeout; timeout ")
+					.append(timeout)
+					.append("s; }\n");
+			}
+		});
+		after.chains().forEach((chain, rules) -> {
+			if (!rules.equals(before.chains().get(chain))) {
+				add.append("add chain ").append(t).append(chain).append('\n');
+				fill.append("flush chain ").append(t).append(chain).append('\n');
+				rules.forEach(
+						rule -> fill.append("add rule ").append(t).append(chain).append(' ').append(rule).append('\n'));
+			}
+		});
+		after.maps().forEach((map, now) -> {
+			Map<String, String> was = before.maps().getOrDefault(map, Map.of());
+			was.forEach((key, verdict) -> {
+				if (!verdict.equals(now.get(key))) {
+					elements.append("delete element ").append(t).append(map).append(" { ").append(key).append(" }\n");
+				}
+			});
+			now.forEach((key, verdict) -> {
+				if (!verdict.equals(was.get(key))) {
+					elements.append("add element ")
+						.append(t)
+						.append(map)
+						.append(" { ")
+						.append(key)
+						.append(" : ")
+						.append(verdict)
+						.append(" }\n");
+				}
+			});
+		});
+		StringBuilder gone = new StringBuilder();
+		before.chains().keySet().stream().filter(c -> !after.chains().containsKey(c)).forEach(chain -> {
+			remove.insert(0, "flush chain " + t + chain + "\n");
+			gone.append("delete chain ").append(t).append(chain).append('\n');
+		});
+		before.sets()
+			.keySet()
+			.stream()
+			.filter(set -> !after.sets().containsKey(set))
+			.forEach(set -> gone.append("delete set ").append(t).append(set).append('\n'));
+		// A set is deleted only after the chains using it were rewritten or deleted.
+		return add.toString() + fill + elements + remove + gone;
 	}
 
 	private void renderPort(Table t, ServicePort port, ProxyState state) {
@@ -195,7 +265,7 @@ public final class NftablesRenderer {
 		for (Endpoint endpoint : endpoints) {
 			String hash = ChainNames.hash(port.name() + "/" + port.protocol() + "/" + endpoint.address());
 			String sep = "sep-" + hash + "-" + endpoint.ip() + "/" + endpoint.port();
-			String affinity = "affinity-" + hash;
+			String affinity = "affinity-" + hash + "-" + port.affinitySeconds();
 			seps.add(sep);
 			if (port.affinitySeconds() > 0) {
 				rules.add("ip saddr @" + affinity + " goto " + sep);
@@ -269,8 +339,28 @@ public final class NftablesRenderer {
 	 *
 	 * @param table the {@code table ip ... { }} text
 	 * @param rules rules plus map elements
+	 * @param chains the per-Service chains and their rules
+	 * @param maps the verdict maps' elements, key to verdict
+	 * @param sets the affinity sets and their timeouts in seconds
 	 */
-	public record Rendered(String table, int rules) {
+	public record Rendered(String table, int rules, Map<String, List<String>> chains,
+			Map<String, Map<String, String>> maps, Map<String, Integer> sets) {
+
+		public Rendered {
+			chains = copy(chains);
+			maps = Map.copyOf(maps.entrySet()
+				.stream()
+				.collect(java.util.stream.Collectors.toMap(Map.Entry::getKey,
+						e -> java.util.Collections.unmodifiableMap(new LinkedHashMap<>(e.getValue())))));
+			sets = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(sets));
+		}
+
+		private static Map<String, List<String>> copy(Map<String, List<String>> chains) {
+			Map<String, List<String>> out = new LinkedHashMap<>();
+			chains.forEach((chain, rules) -> out.put(chain, List.copyOf(rules)));
+			return java.util.Collections.unmodifiableMap(out);
+		}
+
 	}
 
 	/** What the ports add up to, in order. */

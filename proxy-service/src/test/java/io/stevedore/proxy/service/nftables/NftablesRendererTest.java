@@ -64,11 +64,11 @@ class NftablesRendererTest {
 		String table = this.renderer.render(state(2, true, "Cluster")).table();
 
 		assertThat(table).containsPattern(
-				"set affinity-[A-Z2-7]{12} \\{\n\t\ttype ipv4_addr\n\t\tflags dynamic,timeout\n\t\ttimeout 10800s\n");
+				"set affinity-[A-Z2-7]{12}-10800 \\{\n\t\ttype ipv4_addr\n\t\tflags dynamic,timeout\n\t\ttimeout 10800s\n");
 		String svc = chainBody(table, "svc-");
 		assertThat(svc.lines().map(String::strip).toList()).hasSize(4)
 			.element(1, org.assertj.core.api.InstanceOfAssertFactories.STRING)
-			.matches("ip saddr @affinity-[A-Z2-7]{12} goto sep-.*");
+			.matches("ip saddr @affinity-[A-Z2-7]{12}-10800 goto sep-.*");
 		assertThat(svc.lines().map(String::strip).toList().get(3)).startsWith("numgen random mod 2 vmap");
 		assertThat(table).contains("update @affinity-").contains("{ ip saddr }\n\t\tmeta l4proto tcp dnat to");
 	}
@@ -124,6 +124,43 @@ class NftablesRendererTest {
 		assertThat(table).containsOnlyOnce("192.0.2.9 . tcp . 80 : goto ext-")
 			.containsPattern("192.0.2.9 . tcp . 80 : goto ext-[A-Z2-7]{12}-default/a/tcp/80");
 		assertThat(table).containsPattern("10.96.0.11 . tcp . 80 : goto svc-[A-Z2-7]{12}-default/b/tcp/80");
+	}
+
+	@Test
+	void anUpdateRewritesOnlyTheChangedChainsAndDeletesTheGoneOnesAfterTheirUsers() {
+		NftablesRenderer.Rendered before = this.renderer.render(state(3, false, "Cluster"));
+		NftablesRenderer.Rendered after = this.renderer.render(state(1, false, "Cluster"));
+
+		String update = this.renderer.update(before, after);
+
+		List<String> lines = update.lines().toList();
+		assertThat(lines).noneMatch(l -> l.contains("table ip") || l.contains("nat-") || l.contains("filter-"));
+		// svc- lost two endpoints: flushed and refilled; ext- and the kept sep- untouched
+		assertThat(lines).filteredOn(l -> l.startsWith("flush chain ip stevedore-proxy-t1 svc-")).hasSize(1);
+		assertThat(lines).filteredOn(l -> l.startsWith("add rule ip stevedore-proxy-t1 svc-"))
+			.extracting(l -> l.substring(l.indexOf("/80 ") + 4))
+			.containsExactly("fib saddr type local jump mark-for-masquerade",
+					"goto sep-" + ChainNames.hash("default/web:http/TCP/172.30.0.2:8080") + "-172.30.0.2/8080");
+		assertThat(lines).noneMatch(l -> l.contains("ext-") || l.contains("element"));
+		List<String> deleted = lines.stream().filter(l -> l.startsWith("delete chain")).toList();
+		assertThat(deleted).hasSize(2).allMatch(l -> l.contains(" sep-") && !l.contains("172.30.0.2/"));
+		assertThat(lines.indexOf(deleted.get(0))).isGreaterThan(lines.indexOf(lines.stream()
+			.filter(l -> l.startsWith("add rule ip stevedore-proxy-t1 svc-"))
+			.reduce((a, b) -> b)
+			.orElseThrow()));
+		assertThat(this.renderer.update(after, after)).isEmpty();
+	}
+
+	@Test
+	void aServiceLosingItsEndpointsMovesFromTheServiceMapToTheRejectMap() {
+		String update = this.renderer.update(this.renderer.render(state(1, true, "Cluster")),
+				this.renderer.render(state(0, true, "Cluster")));
+
+		assertThat(update).contains("delete element ip stevedore-proxy-t1 service-ips { 10.96.0.10 . tcp . 80 }\n")
+			.contains(
+					"add element ip stevedore-proxy-t1 no-endpoint-services { 10.96.0.10 . tcp . 80 : goto reject-chain }\n")
+			.containsPattern("delete set ip stevedore-proxy-t1 affinity-[A-Z2-7]{12}-10800\n$");
+		assertThat(update.indexOf("delete element")).isLessThan(update.indexOf("delete chain"));
 	}
 
 	@Test

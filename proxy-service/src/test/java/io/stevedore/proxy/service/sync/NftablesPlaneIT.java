@@ -94,21 +94,22 @@ class NftablesPlaneIT extends ServiceProxyContract {
 	}
 
 	@Test
-	void aPlaneOfItsOwnRemovesItsTableAndAddressesWhenClosed() {
+	void aPlaneOfItsOwnUpdatesInPlaceAndRemovesItsTableAndAddressesWhenClosed() throws Exception {
 		String table = "stevedore-proxy-itnp";
 		NftablesPlane plane = new NftablesPlane(HOST, new NftablesRenderer(table, "10.214.128.0/17", 14), "ITNP",
 				"10.214.128.0/17", true);
 		try {
 			plane.start();
-			ProxyState state = StateBuilder.build(
-					List.of(Objects.serviceBuilder("default", "own", "10.214.128.10", Objects.port("", "TCP", 80, null))
-						.build()),
-					List.of(Objects.slice("default", "own-1", "own", "", "TCP", 8080,
-							List.of(endpoint(pod1, true, false, NODE)))),
-					NODE, List.of());
-			assertThat(plane.apply(state).applied()).isTrue();
-			assertThat(listTable(table)).contains("10.214.128.10 . tcp . 80 : goto svc-");
+			assertThat(plane.apply(ownState(pod1)).applied()).isTrue();
+			assertThat(listTable(table)).contains("10.214.128.10 . tcp . 80 : goto svc-")
+				.contains("dnat to " + pod1 + ":8080");
 			assertThat(loAddresses()).contains("10.214.128.10/32");
+
+			// The endpoint changes: a partial update in place of the first full write.
+			assertThat(plane.apply(ownState(pod2)).applied()).isTrue();
+			assertThat(plane.lastWasPartial()).isTrue();
+			assertThat(listTable(table)).contains("dnat to " + pod2 + ":8080").doesNotContain(pod1 + "/8080");
+			assertThat(answers("10.214.128.10", 80, 5)).containsExactly(name(pod2));
 
 			plane.close();
 
@@ -119,6 +120,15 @@ class NftablesPlaneIT extends ServiceProxyContract {
 			plane.close();
 			deleteTable(table);
 		}
+	}
+
+	private static ProxyState ownState(String pod) {
+		return StateBuilder.build(
+				List.of(Objects.serviceBuilder("default", "own", "10.214.128.10", Objects.port("", "TCP", 80, null))
+					.build()),
+				List.of(Objects.slice("default", "own-1", "own", "", "TCP", 8080,
+						List.of(endpoint(pod, true, false, NODE)))),
+				NODE, List.of());
 	}
 
 	/** {@code nft list table}, or null when there is no such table. */
