@@ -143,8 +143,9 @@ public final class ProxyBenchmark {
 				if (!result.applied()) {
 					throw new IllegalStateException("not applied: " + result.error());
 				}
-				System.out.printf("  one slice changed: %d ms%s%n", ms, (plane instanceof KernelPlane k)
-						? " (" + k.lastChainsWritten() + " chains written)" : " (whole table rewritten)");
+				System.out.printf("  one slice changed: %d ms%s%n", ms,
+						(plane instanceof KernelPlane k) ? " (" + k.lastChainsWritten() + " chains written)"
+								: ((NftablesPlane) plane).lastWasPartial() ? " (partial update)" : " (whole table)");
 			}
 			List<Long> sorted = changes.stream().sorted().toList();
 			System.out.printf(mode + " one-slice change: median %d ms, max %d ms%n", sorted.get(sorted.size() / 2),
