@@ -1,6 +1,7 @@
 package io.stevedore.proxy.service.nftables;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -56,6 +57,10 @@ public final class NftablesRenderer {
 
 	private final String mark;
 
+	private Map<ServicePort, Table> cache = new HashMap<>();
+
+	private Object cacheContext;
+
 	/**
 	 * @param table the table's name (family {@code ip})
 	 * @param serviceCidr refused when nothing translated it
@@ -84,11 +89,27 @@ public final class NftablesRenderer {
 	/**
 	 * The table's definition for {@code state} and how many rules and elements it holds.
 	 */
-	public Rendered render(ProxyState state) {
+	public synchronized Rendered render(ProxyState state) {
 		Table t = new Table();
-		for (ServicePort port : state.ports()) {
-			renderPort(t, port, state);
+		// A port's part depends on the port and on the node (name, addresses) only: parts
+		// are rendered once and reused while the port is unchanged, as in the iptables
+		// renderer.
+		Object context = List.of(String.valueOf(state.nodeName()), state.nodeAddresses());
+		if (!context.equals(this.cacheContext)) {
+			this.cache.clear();
+			this.cacheContext = context;
 		}
+		Map<ServicePort, Table> parts = new HashMap<>();
+		for (ServicePort port : state.ports()) {
+			Table part = this.cache.get(port);
+			if (part == null) {
+				part = new Table();
+				renderPort(part, port, state);
+			}
+			parts.put(port, part);
+			t.addAll(part);
+		}
+		this.cache = parts;
 		StringBuilder out = new StringBuilder();
 		out.append("table ip ").append(this.table).append(" {\n");
 		map(out, SERVICE_IPS, t.serviceIps);
@@ -381,6 +402,17 @@ public final class NftablesRenderer {
 		 */
 		void element(Map<String, String> map, String key, String verdict) {
 			map.putIfAbsent(key, verdict);
+		}
+
+		/**
+		 * Adds another port's part; an address and port already taken stays with the
+		 * earlier port.
+		 */
+		void addAll(Table part) {
+			part.serviceIps.forEach(this.serviceIps::putIfAbsent);
+			part.noEndpoints.forEach(this.noEndpoints::putIfAbsent);
+			this.affinitySets.putAll(part.affinitySets);
+			part.chains.forEach(this.chains::putIfAbsent);
 		}
 
 		List<String> chain(String name) {

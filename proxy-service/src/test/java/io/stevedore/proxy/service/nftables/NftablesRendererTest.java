@@ -164,6 +164,18 @@ class NftablesRendererTest {
 	}
 
 	@Test
+	void portsRenderedBeforeAndReusedGiveTheSameTableAsAFreshRenderer() {
+		this.renderer.render(state(3, true, "Cluster"));
+		this.renderer.render(state(2, false, "Local", "192.0.2.50"));
+
+		NftablesRenderer.Rendered reused = this.renderer.render(state(3, true, "Cluster"));
+
+		NftablesRenderer fresh = new NftablesRenderer("stevedore-proxy-t1", "10.96.0.0/12", 14);
+		assertThat(reused).isEqualTo(fresh.render(state(3, true, "Cluster")));
+		assertThat(reused.table()).contains("numgen random mod 3");
+	}
+
+	@Test
 	void theDefaultPrefixGetsThePlainTableName() {
 		assertThat(NftablesRenderer.tableName(new ChainNames("STEVEDORE"))).isEqualTo("stevedore-proxy");
 		assertThat(NftablesRenderer.tableName(new ChainNames("ITN"))).isEqualTo("stevedore-proxy-itn");
