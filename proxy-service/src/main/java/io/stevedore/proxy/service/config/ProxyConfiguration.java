@@ -9,6 +9,8 @@ import io.stevedore.proxy.service.iptables.HostCommands;
 import io.stevedore.proxy.service.iptables.IptablesRenderer;
 import io.stevedore.proxy.service.iptables.KernelPlane;
 import io.stevedore.proxy.service.model.DataPlane;
+import io.stevedore.proxy.service.nftables.NftablesPlane;
+import io.stevedore.proxy.service.nftables.NftablesRenderer;
 import io.stevedore.proxy.service.model.Ipv4;
 import io.stevedore.proxy.service.sync.AppliedRevisionLease;
 import io.stevedore.proxy.service.sync.LoadBalancerStatusWriter;
@@ -44,17 +46,22 @@ public class ProxyConfiguration {
 		}
 		ChainNames names = new ChainNames(properties.chainPrefix());
 		HostCommands host = new HostCommands.Real();
-		boolean userspace = properties.userspace();
-		DataPlane plane = userspace ? new UserspacePlane(host, names.prefix(), cidr, properties.cleanupOnShutdown())
-				: new KernelPlane(host, new IptablesRenderer(names, cidr, properties.masqueradeBit()), cidr,
-						properties.cleanupOnShutdown());
+		String mode = properties.checkedMode();
+		boolean cleanup = properties.cleanupOnShutdown();
+		DataPlane plane = switch (mode) {
+			case "userspace" -> new UserspacePlane(host, names.prefix(), cidr, cleanup);
+			case "nftables" -> new NftablesPlane(host,
+					new NftablesRenderer(NftablesRenderer.tableName(names), cidr, properties.masqueradeBit()),
+					names.prefix(), cidr, cleanup);
+			default ->
+				new KernelPlane(host, new IptablesRenderer(names, cidr, properties.masqueradeBit()), cidr, cleanup);
+		};
 		String node = properties.resolvedNodeName();
 		AppliedRevisionLease lease = new AppliedRevisionLease(client, node, properties.leaseRenewInterval(),
 				properties.leaseDuration(), Duration.ofMillis(200));
 		ServiceProxy proxy = new ServiceProxy(client, plane, node, properties.nodeAddresses(),
 				properties.syncMinInterval(), properties.syncPeriod(), lease,
-				properties.loadBalancerStatus() ? new LoadBalancerStatusWriter(client) : null, registry,
-				userspace ? "userspace" : "iptables");
+				properties.loadBalancerStatus() ? new LoadBalancerStatusWriter(client) : null, registry, mode);
 		proxy.start();
 		return proxy;
 	}

@@ -13,7 +13,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param nodeName this node's name; defaults to the host name
  * @param nodeAddresses where NodePorts answer; empty means the Node's addresses plus
  * 127.0.0.1
- * @param mode {@code iptables} (kernel rules, the default) or {@code userspace}
+ * @param mode {@code iptables} (kernel rules, the default), {@code nftables} (kernel
+ * rules in one nftables table) or {@code userspace}
  * @param serviceCidr the Services' ClusterIP range, as the apiserver's
  * {@code stevedore.apiserver.service-cidr}; blackholed on the node
  * @param chainPrefix prefix of every chain, {@code lo} address label and Lease of this
@@ -35,12 +36,12 @@ public record ProxyProperties(@DefaultValue("true") boolean enabled, String node
 		@DefaultValue("true") boolean loadBalancerStatus, @DefaultValue("3s") Duration leaseRenewInterval,
 		@DefaultValue("10s") Duration leaseDuration) {
 
-	public boolean userspace() {
+	/** The mode, checked: {@code iptables}, {@code nftables} or {@code userspace}. */
+	public String checkedMode() {
 		return switch (this.mode) {
-			case "userspace" -> true;
-			case "iptables" -> false;
+			case "iptables", "nftables", "userspace" -> this.mode;
 			default -> throw new IllegalArgumentException(
-					"stevedore.proxy.mode must be iptables or userspace, got \"" + this.mode + "\"");
+					"stevedore.proxy.mode must be iptables, nftables or userspace, got \"" + this.mode + "\"");
 		};
 	}
 

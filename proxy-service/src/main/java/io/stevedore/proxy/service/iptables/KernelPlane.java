@@ -73,11 +73,7 @@ public final class KernelPlane implements DataPlane {
 
 	@Override
 	public void start() {
-		// As kube-proxy: NodePorts on 127.0.0.1 need route_localnet; bridged replies of
-		// pod-to-ClusterIP-to-pod traffic on one bridge must see conntrack.
-		sysctl("/proc/sys/net/ipv4/conf/all/route_localnet", "1");
-		sysctl("/proc/sys/net/ipv4/ip_forward", "1");
-		sysctl("/proc/sys/net/bridge/bridge-nf-call-iptables", "1");
+		HostSetup.kernelSwitches(this.host);
 		removeChains();
 		this.loopback.adopt();
 		ensureHost();
@@ -205,10 +201,7 @@ public final class KernelPlane implements DataPlane {
 	}
 
 	private void ensureHost() {
-		HostCommands.Result route = this.host.run(List.of("ip", "route", "replace", "blackhole", this.serviceCidr));
-		if (!route.ok()) {
-			log.warn("cannot add the blackhole route for {}: {}", this.serviceCidr, route.output());
-		}
+		HostSetup.blackholeRoute(this.host, this.serviceCidr);
 	}
 
 	/** The jumps from the built-in chains, each added once, at the top. */
@@ -237,13 +230,6 @@ public final class KernelPlane implements DataPlane {
 		this.applied = RuleSet.EMPTY;
 		this.needFullSync = true;
 		this.lastHostCheck = 0;
-	}
-
-	private void sysctl(String path, String value) {
-		if (!this.host.writeSysctl(path, value)) {
-			log.warn("cannot set {} to {}: NodePorts on 127.0.0.1 or pod-to-pod Service traffic may not work", path,
-					value);
-		}
 	}
 
 }

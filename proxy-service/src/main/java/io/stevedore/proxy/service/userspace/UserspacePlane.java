@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.stevedore.proxy.service.iptables.HostCommands;
+import io.stevedore.proxy.service.iptables.HostSetup;
 import io.stevedore.proxy.service.iptables.LoopbackAddresses;
 import io.stevedore.proxy.service.model.DataPlane;
 import io.stevedore.proxy.service.model.Endpoint;
@@ -61,10 +62,7 @@ public final class UserspacePlane implements DataPlane {
 	public void start() {
 		this.transport = Transport.create(Math.max(2, Runtime.getRuntime().availableProcessors()));
 		this.loopback.adopt();
-		HostCommands.Result route = this.host.run(List.of("ip", "route", "replace", "blackhole", this.serviceCidr));
-		if (!route.ok()) {
-			log.warn("cannot add the blackhole route for {}: {}", this.serviceCidr, route.output());
-		}
+		HostSetup.blackholeRoute(this.host, this.serviceCidr);
 	}
 
 	@Override

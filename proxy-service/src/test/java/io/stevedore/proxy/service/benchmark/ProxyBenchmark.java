@@ -13,6 +13,8 @@ import io.stevedore.proxy.service.iptables.KernelPlane;
 import io.stevedore.proxy.service.model.DataPlane;
 import io.stevedore.proxy.service.model.ProxyState;
 import io.stevedore.proxy.service.model.StateBuilder;
+import io.stevedore.proxy.service.nftables.NftablesPlane;
+import io.stevedore.proxy.service.nftables.NftablesRenderer;
 import io.stevedore.proxy.service.support.Objects;
 import io.stevedore.proxy.service.userspace.UserspacePlane;
 import io.stevedore.testsupport.docker.Docker;
@@ -28,8 +30,9 @@ import static io.stevedore.proxy.service.support.Objects.slice;
  * first (full) apply, then ten changes of one EndpointSlice each (state built from the
  * objects plus the partial restore, what a change costs the proxy's sync loop), and a
  * forced full rewrite of every chain; (2) wrk through one busybox httpd pod: direct to
- * the pod, through the ClusterIP and the NodePort on 127.0.0.1, in each plane. Loopback
- * and the benchmark's own container only. Run (as root, dockerd up, wrk installed):
+ * the pod, through the ClusterIP and the NodePort on 127.0.0.1, in each plane (iptables,
+ * nftables, userspace; the programming part for both kernel planes). Loopback and the
+ * benchmark's own container only. Run (as root, dockerd up, wrk installed):
  *
  * <pre>
  * ./mvnw -q -pl proxy-service test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt
@@ -48,7 +51,8 @@ public final class ProxyBenchmark {
 
 	public static void main(String[] args) throws Exception {
 		HostCommands host = new HostCommands.Real();
-		programming(host);
+		programming(host, "iptables");
+		programming(host, "nftables");
 		if (args.length > 0 && args[0].equals("programming")) {
 			return;
 		}
@@ -73,10 +77,9 @@ public final class ProxyBenchmark {
 					"n", List.of("127.0.0.1"));
 			System.out.printf("wrk -t2 -c32 -d%ds, one busybox httpd pod%n", seconds);
 			wrk("direct pod", "http://" + pod + ":8080/", seconds);
-			for (String mode : List.of("iptables", "userspace")) {
-				DataPlane plane = mode.equals("iptables")
-						? new KernelPlane(host, new IptablesRenderer(new ChainNames("BENCH"), CIDR, 14), CIDR, true)
-						: new UserspacePlane(host, "BENCH", CIDR, true);
+			for (String mode : List.of("iptables", "nftables", "userspace")) {
+				DataPlane plane = mode.equals("userspace") ? new UserspacePlane(host, "BENCH", CIDR, true)
+						: kernelPlane(host, mode);
 				plane.start();
 				try {
 					plane.apply(state);
@@ -95,7 +98,14 @@ public final class ProxyBenchmark {
 		}
 	}
 
-	private static void programming(HostCommands host) {
+	/** The kernel plane of {@code mode} (iptables or nftables) with the bench's names. */
+	private static DataPlane kernelPlane(HostCommands host, String mode) {
+		return mode.equals("nftables")
+				? new NftablesPlane(host, new NftablesRenderer("stevedore-proxy-bench", CIDR, 14), "BENCH", CIDR, true)
+				: new KernelPlane(host, new IptablesRenderer(new ChainNames("BENCH"), CIDR, 14), CIDR, true);
+	}
+
+	private static void programming(HostCommands host, String mode) {
 		List<Service> services = new ArrayList<>();
 		List<EndpointSlice> slices = new ArrayList<>();
 		for (int s = 0; s < 1000; s++) {
@@ -111,15 +121,15 @@ public final class ProxyBenchmark {
 			}
 			slices.add(slice("bench", name + "-1", name, "http", "TCP", 8080, endpoints));
 		}
-		KernelPlane plane = new KernelPlane(host, new IptablesRenderer(new ChainNames("BENCH"), CIDR, 14), CIDR, true);
+		DataPlane plane = kernelPlane(host, mode);
 		plane.start();
 		try {
 			long t0 = System.nanoTime();
 			ProxyState state = StateBuilder.build(services, slices, "n", List.of("127.0.0.1"));
 			DataPlane.ApplyResult first = plane.apply(state);
 			long t1 = System.nanoTime();
-			System.out.printf("programming 1000 Services x 10 endpoints: first apply %d ms (%d rules, applied=%s)%n",
-					(t1 - t0) / 1_000_000, first.rules(), first.applied());
+			System.out.printf("%s programming 1000 Services x 10 endpoints: first apply %d ms (%d rules, applied=%s)%n",
+					mode, (t1 - t0) / 1_000_000, first.rules(), first.applied());
 			List<Long> changes = new ArrayList<>();
 			for (int i = 0; i < 10; i++) {
 				int s = 100 * i + 7;
@@ -133,15 +143,23 @@ public final class ProxyBenchmark {
 				if (!result.applied()) {
 					throw new IllegalStateException("not applied: " + result.error());
 				}
-				System.out.printf("  one slice changed: %d ms (%d chains written)%n", ms, plane.lastChainsWritten());
+				System.out.printf("  one slice changed: %d ms%s%n", ms,
+						(plane instanceof KernelPlane k) ? " (" + k.lastChainsWritten() + " chains written)"
+								: ((NftablesPlane) plane).lastWasPartial() ? " (partial update)" : " (whole table)");
 			}
 			List<Long> sorted = changes.stream().sorted().toList();
-			System.out.printf("one-slice change: median %d ms, max %d ms%n", sorted.get(sorted.size() / 2),
+			System.out.printf(mode + " one-slice change: median %d ms, max %d ms%n", sorted.get(sorted.size() / 2),
 					sorted.get(sorted.size() - 1));
 			long start = System.nanoTime();
-			plane.forceFullSync();
+			if (plane instanceof KernelPlane k) {
+				k.forceFullSync();
+			}
+			else {
+				((NftablesPlane) plane).forceFullSync();
+			}
 			DataPlane.ApplyResult full = plane.apply(StateBuilder.build(services, slices, "n", List.of("127.0.0.1")));
-			System.out.printf("full rewrite of every chain (start, hourly, after a failure): %d ms (applied=%s)%n",
+			System.out.printf(
+					mode + " full rewrite of every chain (start, hourly, after a failure): %d ms (applied=%s)%n",
 					(System.nanoTime() - start) / 1_000_000, full.applied());
 		}
 		finally {

@@ -71,9 +71,11 @@ abstract class ServiceProxyContract {
 	static void stopAll() {
 		if (client != null) {
 			client.close();
+			client = null;
 		}
 		if (cluster != null) {
 			cluster.close();
+			cluster = null;
 		}
 	}
 
