@@ -36,9 +36,11 @@ public class NodeAgentConfiguration {
 	@org.springframework.boot.autoconfigure.condition.ConditionalOnProperty(name = "stevedore.node.runtime",
 			havingValue = "docker", matchIfMissing = true)
 	GuardedContainerRuntime containerRuntime(NodeAgentProperties properties) {
-		// Behind a circuit breaker: a stopped engine makes calls fail fast, not pile up.
-		return new GuardedContainerRuntime(
-				new DockerContainerRuntime(properties.dockerHost(), properties.clusterName()));
+		// Behind a circuit breaker: a stopped engine makes calls fail fast, not pile up;
+		// a hung one fails each short call after the call timeout, which the breaker
+		// counts the same way.
+		return new GuardedContainerRuntime(new DockerContainerRuntime(properties.dockerHost(), properties.clusterName(),
+				properties.dockerCallTimeout()));
 	}
 
 	@Bean

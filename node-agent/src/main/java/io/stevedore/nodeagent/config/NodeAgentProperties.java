@@ -47,6 +47,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param clusterName the cluster this node belongs to: a label on every Docker object the
  * agent creates, and a filter on everything it lists, so that clusters sharing one Docker
  * engine never adopt or remove each other's containers
+ * @param dockerCallTimeout how long a short Docker call (inspect, list, create, start)
+ * waits for an answer before the engine counts as down; pulls, logs and stops are not
+ * bound by it
  */
 @ConfigurationProperties("stevedore.node")
 public record NodeAgentProperties(@DefaultValue("") String name, @DefaultValue("") String address,
@@ -61,7 +64,8 @@ public record NodeAgentProperties(@DefaultValue("") String name, @DefaultValue("
 		@DefaultValue("5m") Duration crashLoopBackOffMax, @DefaultValue("16") int workers,
 		@DefaultValue("10.96.0.10") List<String> clusterDns, @DefaultValue("cluster.local") String clusterDomain,
 		@DefaultValue("/etc/resolv.conf") String resolvConf, @DefaultValue("10s") Duration endpointRemovalTimeout,
-		@DefaultValue(RuntimeLabels.DEFAULT_CLUSTER) String clusterName, @DefaultValue("docker") String runtime){
+		@DefaultValue(RuntimeLabels.DEFAULT_CLUSTER) String clusterName, @DefaultValue("docker") String runtime,
+		@DefaultValue("30s") Duration dockerCallTimeout){
 
 	public NodeAgentProperties {
 		positive("stevedore.node.node-lease-duration", nodeLeaseDuration);
@@ -69,6 +73,7 @@ public record NodeAgentProperties(@DefaultValue("") String name, @DefaultValue("
 		positive("stevedore.node.node-status-update-frequency", nodeStatusUpdateFrequency);
 		positive("stevedore.node.node-status-report-frequency", nodeStatusReportFrequency);
 		positive("stevedore.node.relist-period", relistPeriod);
+		positive("stevedore.node.docker-call-timeout", dockerCallTimeout);
 		positive("stevedore.node.resync-period", resyncPeriod);
 		positive("stevedore.node.crash-loop-back-off-initial", crashLoopBackOffInitial);
 		positive("stevedore.node.crash-loop-back-off-max", crashLoopBackOffMax);

@@ -3,10 +3,7 @@ package io.stevedore.nodeagent.streaming;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 import io.stevedore.nodeagent.pod.ContainerLogs;
 import io.stevedore.nodeagent.runtime.ContainerRuntime;
@@ -25,9 +22,9 @@ import org.slf4j.LoggerFactory;
  * {@code /attach/{namespace}/{pod}/{container}} over WebSocket in Kubernetes' channel
  * protocol ({@link ChannelProtocol}): the container's output goes out as it comes, stdin
  * and resizes come in, and when the process ends the error channel carries its exit
- * status before a normal close. Failures after the upgrade (a container that stopped
- * meanwhile, a refused command) are a Failure Status on the error channel too, which
- * kubectl prints.
+ * status, then the agent closes at once (as the kubelet does). Failures after the upgrade
+ * (a container that stopped meanwhile, a refused command) are a Failure Status on the
+ * error channel too, which kubectl prints.
  * <p>
  * Threading: one instance per connection. Tomcat calls {@link #onOpen} and the message
  * handler on its threads; a virtual thread copies the output. Sends are serialised on
@@ -47,11 +44,6 @@ public final class StreamingEndpoint extends Endpoint {
 	private final boolean exec;
 
 	private final Object sendLock = new Object();
-
-	/** How long the end of a stream waits for the client to close first. */
-	private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
-
-	private final CountDownLatch clientClosed = new CountDownLatch(1);
 
 	private volatile StreamSession stream;
 
@@ -140,17 +132,10 @@ public final class StreamingEndpoint extends Endpoint {
 			else {
 				send(session, errorFrame(ChannelProtocol.failure(protocol, "the command's exit code is unknown")));
 			}
-			// kubectl closes once it has read the status. Closing first could let a proxy
-			// on
-			// the way (Spring Cloud Gateway relays a close as soon as it sees it) drop
-			// the
-			// last messages still in flight, so the close waits for the client's a while.
-			try {
-				this.clientClosed.await(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
+			// Like the kubelet, close right after the status: kubectl never closes first
+			// once it has the status, so waiting for it only delays every exec and cp.
+			// The close frame follows the status on the same connection, and the
+			// tunnels on the way relay frames in order.
 			close(session, CloseReason.CloseCodes.NORMAL_CLOSURE);
 		}
 		catch (IOException ex) {
@@ -194,7 +179,6 @@ public final class StreamingEndpoint extends Endpoint {
 
 	@Override
 	public void onClose(Session session, CloseReason reason) {
-		this.clientClosed.countDown();
 		closeQuietly(this.stream);
 	}
 

@@ -16,7 +16,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A Docker socket an agent can be pointed at and the test can make go dead without
  * stopping the machine's dockerd: while forwarding, every connection is joined to the
  * real engine's socket; while refusing, connections are accepted, counted and closed at
- * once (the engine gives no answer), and every forwarded connection still open is cut.
+ * once (the engine gives no answer), and every forwarded connection still open is cut;
+ * while hanging, connections are accepted and held without an answer, and forwarded
+ * connections stop passing bytes (a hung engine, not a stopped one).
  */
 public final class DockerSocketProxy implements AutoCloseable {
 
@@ -31,6 +33,11 @@ public final class DockerSocketProxy implements AutoCloseable {
 	private final AtomicInteger refused = new AtomicInteger();
 
 	private volatile boolean refusing;
+
+	private volatile boolean hanging;
+
+	/** Connections accepted while hanging: held open, never read or answered. */
+	private final Set<SocketChannel> held = ConcurrentHashMap.newKeySet();
 
 	public DockerSocketProxy(Path path) throws IOException {
 		this.path = path;
@@ -58,8 +65,24 @@ public final class DockerSocketProxy implements AutoCloseable {
 		}
 	}
 
+	/** The engine hangs: nothing it is asked gets an answer until {@link #forward}. */
+	public void hang() {
+		this.hanging = true;
+	}
+
+	/** Connections held unanswered now (until {@link #forward}). */
+	public int held() {
+		return this.held.size();
+	}
+
 	public void forward() {
 		this.refusing = false;
+		this.hanging = false;
+		// Whoever waited on a held connection has given up by now: cut them.
+		for (SocketChannel channel : this.held) {
+			closeQuietly(channel);
+		}
+		this.held.clear();
 	}
 
 	private void accept() {
@@ -70,6 +93,10 @@ public final class DockerSocketProxy implements AutoCloseable {
 			}
 			catch (IOException ex) {
 				return;
+			}
+			if (this.hanging) {
+				this.held.add(client);
+				continue;
 			}
 			if (this.refusing) {
 				this.refused.incrementAndGet();
@@ -93,12 +120,18 @@ public final class DockerSocketProxy implements AutoCloseable {
 		ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
 		try {
 			while (from.read(buffer) >= 0) {
+				while (this.hanging && from.isOpen()) {
+					Thread.sleep(20);
+				}
 				buffer.flip();
 				while (buffer.hasRemaining()) {
 					to.write(buffer);
 				}
 				buffer.clear();
 			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 		catch (IOException ex) {
 			// cut by refuse() or by either side: close both below
@@ -123,6 +156,7 @@ public final class DockerSocketProxy implements AutoCloseable {
 	public void close() throws IOException {
 		this.server.close();
 		refuse();
+		forward();
 		Files.deleteIfExists(this.path);
 	}
 

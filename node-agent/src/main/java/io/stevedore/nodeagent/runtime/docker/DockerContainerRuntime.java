@@ -10,7 +10,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
@@ -64,7 +67,21 @@ public final class DockerContainerRuntime implements ContainerRuntime, Closeable
 
 	private static final String NEVER = "0001-01-01T00:00:00Z";
 
+	/**
+	 * The ceiling on a short call's wait for the engine
+	 * (stevedore.node.docker-call-timeout).
+	 */
+	public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(30);
+
+	private static final Duration LONG_CALL_TIMEOUT = Duration.ofMinutes(10);
+
+	private final Duration callTimeout;
+
+	/** Short calls, answered within the call timeout or failed. */
 	private final DockerClient docker;
+
+	/** Pulls, logs, stops and exec output: as long as they take (up to ten minutes). */
+	private final DockerClient longDocker;
 
 	private final String dockerHost;
 
@@ -79,18 +96,39 @@ public final class DockerContainerRuntime implements ContainerRuntime, Closeable
 	 * cluster on the same engine
 	 */
 	public DockerContainerRuntime(String dockerHost, String cluster) {
+		this(dockerHost, cluster, DEFAULT_CALL_TIMEOUT);
+	}
+
+	/**
+	 * @param dockerHost the engine
+	 * @param cluster this agent's cluster (see above)
+	 * @param callTimeout how long a short call (inspect, list, create, start, remove...)
+	 * waits for the engine's answer: a hung engine then fails the call (and, through the
+	 * breaker, turns the node NotReady) instead of blocking a sync worker for good
+	 */
+	public DockerContainerRuntime(String dockerHost, String cluster, Duration callTimeout) {
 		this.dockerHost = dockerHost;
 		this.cluster = RuntimeLabels.checkClusterName(cluster);
 		DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
 			.withDockerHost(dockerHost)
 			.build();
+		this.callTimeout = callTimeout;
+		this.docker = client(config, callTimeout);
+		// The response timeout bounds calls to a tcp:// engine; on the unix socket it
+		// does not reach the channel, and within() bounds the short calls instead.
+		// Pulls, followed logs and stops (which last the pod's grace period) are long by
+		// nature: they keep the old ceiling on their own connection pool.
+		this.longDocker = client(config, LONG_CALL_TIMEOUT);
+	}
+
+	private static DockerClient client(DefaultDockerClientConfig config, Duration responseTimeout) {
 		ApacheDockerHttpClient http = new ApacheDockerHttpClient.Builder().dockerHost(config.getDockerHost())
 			.sslConfig(config.getSSLConfig())
 			.maxConnections(200)
 			.connectionTimeout(Duration.ofSeconds(5))
-			.responseTimeout(Duration.ofMinutes(10))
+			.responseTimeout(responseTimeout)
 			.build();
-		this.docker = DockerClientImpl.getInstance(config, http);
+		return DockerClientImpl.getInstance(config, http);
 	}
 
 	@Override
@@ -119,7 +157,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, Closeable
 	@Override
 	public void pullImage(String image, RegistryAuth auth) throws ImagePullException {
 		ImageReference reference = ImageReference.parse(image);
-		var pull = this.docker.pullImageCmd(reference.repository()).withTag(reference.tagOrDigest());
+		var pull = this.longDocker.pullImageCmd(reference.repository()).withTag(reference.tagOrDigest());
 		if (auth != null) {
 			pull.withAuthConfig(new AuthConfig().withRegistryAddress(auth.registry())
 				.withUsername(auth.username())
@@ -261,9 +299,9 @@ public final class DockerContainerRuntime implements ContainerRuntime, Closeable
 
 	@Override
 	public void stopContainer(String id, Duration grace) {
-		call("stop container " + id, () -> {
+		longCall("stop container " + id, () -> {
 			try {
-				this.docker.stopContainerCmd(id).withTimeout((int) Math.max(0, grace.toSeconds())).exec();
+				this.longDocker.stopContainerCmd(id).withTimeout((int) Math.max(0, grace.toSeconds())).exec();
 			}
 			catch (NotModifiedException | NotFoundException ex) {
 				// already stopped or gone
@@ -323,7 +361,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, Closeable
 
 	@Override
 	public ExecResult exec(String id, List<String> command, Duration timeout) {
-		return call("exec in " + id, () -> {
+		return longCall("exec in " + id, () -> {
 			String execId = this.docker.execCreateCmd(id)
 				.withCmd(command.toArray(String[]::new))
 				.withAttachStdout(true)
@@ -331,7 +369,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, Closeable
 				.exec()
 				.getId();
 			OutputCallback output = new OutputCallback();
-			this.docker.execStartCmd(execId).exec(output);
+			this.longDocker.execStartCmd(execId).exec(output);
 			boolean completed;
 			try {
 				completed = output.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -406,8 +444,8 @@ public final class DockerContainerRuntime implements ContainerRuntime, Closeable
 
 	@Override
 	public void logs(String id, LogOptions options, java.io.OutputStream out) {
-		call("logs of " + id, () -> {
-			var command = this.docker.logContainerCmd(id)
+		longCall("logs of " + id, () -> {
+			var command = this.longDocker.logContainerCmd(id)
 				.withStdOut(true)
 				.withStdErr(true)
 				.withTimestamps(options.timestamps())
@@ -502,7 +540,12 @@ public final class DockerContainerRuntime implements ContainerRuntime, Closeable
 
 	@Override
 	public void close() throws IOException {
-		this.docker.close();
+		try {
+			this.docker.close();
+		}
+		finally {
+			this.longDocker.close();
+		}
 	}
 
 	private static ContainerDetails details(InspectContainerResponse inspected) {
@@ -586,9 +629,21 @@ public final class DockerContainerRuntime implements ContainerRuntime, Closeable
 		return array == null ? List.of() : Arrays.asList(array);
 	}
 
+	/** A short call: answered within the call timeout, or the engine counts as down. */
 	private <T> T call(String what, DockerCall<T> call) {
+		return call(what, this.callTimeout, call);
+	}
+
+	/**
+	 * A call that lasts as long as it must (logs, exec output, a stop's grace period).
+	 */
+	private <T> T longCall(String what, DockerCall<T> call) {
+		return call(what, null, call);
+	}
+
+	private <T> T call(String what, Duration timeout, DockerCall<T> call) {
 		try {
-			return call.run();
+			return (timeout != null) ? within(timeout, call) : call.run();
 		}
 		catch (NotFoundException | com.github.dockerjava.api.exception.ConflictException
 				| com.github.dockerjava.api.exception.BadRequestException ex) {
@@ -601,6 +656,38 @@ public final class DockerContainerRuntime implements ContainerRuntime, Closeable
 		catch (RuntimeException ex) {
 			throw new RuntimeUnreachableException(
 					what + ": Docker engine at " + this.dockerHost + " not reachable: " + dockerMessage(ex), ex);
+		}
+	}
+
+	/**
+	 * Runs the call on a virtual thread and waits at most {@code timeout}. docker-java's
+	 * response timeout does not reach its unix-socket channel (a read on a hung engine's
+	 * socket blocks for good), so the wait is bounded here; the interrupt closes the
+	 * blocked channel, which ends the call's thread too.
+	 */
+	private static <T> T within(Duration timeout, DockerCall<T> call) {
+		FutureTask<T> task = new FutureTask<>(call::run);
+		Thread.ofVirtual().name("docker-call").start(task);
+		try {
+			return task.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (TimeoutException ex) {
+			task.cancel(true);
+			throw new IllegalStateException("no answer within " + timeout.toMillis() + " ms", ex);
+		}
+		catch (InterruptedException ex) {
+			task.cancel(true);
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("interrupted while waiting for the engine", ex);
+		}
+		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof RuntimeException failure) {
+				throw failure;
+			}
+			if (ex.getCause() instanceof Error error) {
+				throw error;
+			}
+			throw new IllegalStateException(ex.getCause());
 		}
 	}
 

@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The Docker engine stops answering under a running agent and comes back: the agent is
  * pointed at a socket proxy in front of the real engine, which the test makes refuse
- * every connection (the machine's dockerd keeps running for everyone else).
+ * every connection, then hang (accept and never answer) (the machine's dockerd keeps
+ * running for everyone else).
  */
 @Timeout(180)
 class DockerOutageIT {
@@ -32,13 +33,13 @@ class DockerOutageIT {
 	Path dir;
 
 	@Test
-	void theNodeTurnsNotReadyTheBreakerStopsTheCallsAndTheAgentRecoversOnItsOwn() throws Exception {
+	void theNodeTurnsNotReadyWhenTheEngineRefusesOrHangsAndRecoversOnItsOwn() throws Exception {
 		try (DockerSocketProxy proxy = new DockerSocketProxy(this.dir.resolve("docker.sock"));
 				TestCluster cluster = TestCluster.start(this.dir.resolve("data"));
 				KubernetesClient client = cluster.client()) {
 			ConfigurableApplicationContext agent = cluster.startNode(NODE,
 					"--stevedore.node.docker-host=" + proxy.url(),
-					"--stevedore.node.node-status-update-frequency=500ms");
+					"--stevedore.node.node-status-update-frequency=500ms", "--stevedore.node.docker-call-timeout=2s");
 			GuardedContainerRuntime runtime = agent.getBean(GuardedContainerRuntime.class);
 			awaitReady(client, "True");
 
@@ -58,6 +59,22 @@ class DockerOutageIT {
 			NodeCondition back = awaitReady(client, "True");
 			assertThat(back.getReason()).isEqualTo("KubeletReady");
 			assertThat(runtime.state()).isEqualTo(CircuitBreaker.State.CLOSED);
+
+			// A hung engine: without the call timeout the status loop and the sync
+			// workers would wait on it for good and the node would stay Ready.
+			proxy.hang();
+			NodeCondition hung = awaitReady(client, "False");
+			assertThat(hung.getReason()).isEqualTo("KubeletNotReady");
+			// The calls that timed out opened the breaker; its words are what the node
+			// shows.
+			assertThat(hung.getMessage()).startsWith("container runtime is down: ");
+			await(() -> runtime.state() == CircuitBreaker.State.OPEN, "breaker open on the hung engine");
+			assertThat(proxy.held()).as("calls left waiting on the hung engine").isPositive();
+
+			proxy.forward();
+			NodeCondition answering = awaitReady(client, "True");
+			assertThat(answering.getReason()).isEqualTo("KubeletReady");
+			await(() -> runtime.state() == CircuitBreaker.State.CLOSED, "breaker closed");
 		}
 	}
 
