@@ -15,7 +15,8 @@ import io.stevedore.machinery.registry.ResourceType;
 public final class Conversions {
 
 	private static final Conversions STANDARD = new Conversions(
-			List.of(new HorizontalPodAutoscalerV1Conversion(ResourceRegistry.standard())));
+			List.of(new HorizontalPodAutoscalerV1Conversion(ResourceRegistry.standard()),
+					new EventsV1Conversion(ResourceRegistry.standard())));
 
 	private final Map<String, VersionConverter> byServed = new LinkedHashMap<>();
 

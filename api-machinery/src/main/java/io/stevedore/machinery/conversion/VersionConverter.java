@@ -1,6 +1,9 @@
 package io.stevedore.machinery.conversion;
 
+import java.util.List;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stevedore.machinery.errors.FieldError;
 import io.stevedore.machinery.registry.ResourceType;
 
 /**
@@ -26,5 +29,13 @@ public interface VersionConverter {
 
 	/** A stored object as the served version shows it. */
 	ObjectNode toServed(ObjectNode stored);
+
+	/**
+	 * What the served version requires on create beyond the storage version's rules,
+	 * checked on the body as sent (Kubernetes validates with the request's version).
+	 */
+	default List<FieldError> validateCreate(ObjectNode served) {
+		return List.of();
+	}
 
 }

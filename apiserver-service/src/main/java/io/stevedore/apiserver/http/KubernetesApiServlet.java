@@ -143,7 +143,7 @@ public class KubernetesApiServlet extends HttpServlet {
 		IncludeObject include = IncludeObject.parse(query.get("includeObject"));
 		ServedVersion served = ServedVersion.of(info, this.codec).orElse(null);
 		if (served != null) {
-			served(served, scope, query, output, include, request, response);
+			served(served, scope, output, include, request, response);
 			return;
 		}
 		if (info.subresource().equals("log")) {
@@ -176,13 +176,13 @@ public class KubernetesApiServlet extends HttpServlet {
 	 * answers are converted back (Tables stay as printed from the storage form, which has
 	 * the same columns).
 	 */
-	private void served(ServedVersion served, Scope requested, Map<String, String> query, MediaTypes.Output output,
-			IncludeObject include, HttpServletRequest request, HttpServletResponse response) throws IOException {
+	private void served(ServedVersion served, Scope requested, MediaTypes.Output output, IncludeObject include,
+			HttpServletRequest request, HttpServletResponse response) throws IOException {
 		Scope scope = served.toStorage(requested);
 		boolean table = output == MediaTypes.Output.TABLE_JSON || output == MediaTypes.Output.TABLE_YAML;
 		switch (scope.info().verb()) {
 			case "list" -> {
-				ListResult list = this.handlers.reads().list(scope, ListOptions.from(query));
+				ListResult list = this.handlers.reads().list(scope, ListOptions.from(scope.query()));
 				writeList(response, table ? list : served.toServed(list), output, include);
 			}
 			case "watch" -> {
@@ -190,7 +190,7 @@ public class KubernetesApiServlet extends HttpServlet {
 					refuseWebSocketWatch(response);
 				}
 				else {
-					watch(response, scope, ListOptions.from(query), output, include, served);
+					watch(response, scope, ListOptions.from(scope.query()), output, include, served);
 				}
 			}
 			case "get", "create", "update", "patch", "delete", "deletecollection" -> {

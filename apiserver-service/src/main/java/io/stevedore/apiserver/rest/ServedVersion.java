@@ -2,7 +2,9 @@ package io.stevedore.apiserver.rest;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,6 +16,10 @@ import io.stevedore.apiserver.http.RequestInfo;
 import io.stevedore.machinery.conversion.Conversions;
 import io.stevedore.machinery.conversion.VersionConverter;
 import io.stevedore.machinery.errors.ApiException;
+import io.stevedore.machinery.errors.FieldError;
+import io.stevedore.machinery.registry.ResourceType;
+import io.stevedore.machinery.selectors.FieldSelector;
+import io.stevedore.machinery.selectors.FieldSelectors;
 
 /**
  * A request to a resource served in another version than it is stored in (autoscaling/v1
@@ -67,11 +73,44 @@ public final class ServedVersion {
 			if (!tree.isObject()) {
 				throw ApiException.badRequest("the body of the request must be a JSON or YAML object");
 			}
+			if (verb.equals("create")) {
+				// Rules of the served version only (events.k8s.io/v1 requires what
+				// core/v1
+				// leaves optional); the storage version's own validation follows.
+				List<FieldError> errors = this.converter.validateCreate((ObjectNode) tree);
+				if (!errors.isEmpty()) {
+					ResourceType served = this.converter.served();
+					throw ApiException.invalid(served.group(), served.kind(),
+							tree.path("metadata").path("name").asText(""), errors);
+				}
+			}
 			body = this.codec.writeJson(this.converter.toStorage((ObjectNode) tree));
 			contentType = MediaTypes.JSON;
 		}
-		return new Scope(scope.info(), this.converter.storage(), scope.query(), body, contentType, scope.userAgent(),
-				scope.user());
+		return new Scope(scope.info(), this.converter.storage(), storageQuery(scope.query()), body, contentType,
+				scope.userAgent(), scope.user());
+	}
+
+	/**
+	 * The query with its field selector in the storage version's field names (e.g.
+	 * events.k8s.io's {@code regarding.name} as core's {@code involvedObject.name}), as
+	 * Kubernetes converts field labels of the request's version before it reaches the one
+	 * storage.
+	 */
+	private Map<String, String> storageQuery(Map<String, String> query) {
+		String selector = query.get("fieldSelector");
+		if (selector == null || selector.isEmpty()) {
+			return query;
+		}
+		Map<String, String> converted = new LinkedHashMap<>(query);
+		try {
+			converted.put("fieldSelector",
+					FieldSelectors.convert(this.converter.served(), FieldSelector.parse(selector)).toString());
+		}
+		catch (IllegalArgumentException ex) {
+			throw ApiException.badRequest(ex.getMessage());
+		}
+		return converted;
 	}
 
 	/** An object answer in the served version; Status answers (of deletes) pass. */

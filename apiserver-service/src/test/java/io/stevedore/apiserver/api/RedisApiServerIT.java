@@ -68,6 +68,10 @@ class RedisApiServerIT {
 		return new HttpApi(Integer.parseInt(context.getEnvironment().getRequiredProperty("local.server.port")));
 	}
 
+	private static String listRevision(HttpApi api, String path) {
+		return api.get(path).json().path("metadata").path("resourceVersion").asText();
+	}
+
 	private static String configMap(String name) {
 		return "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"" + name + "\"}}";
 	}
@@ -76,11 +80,7 @@ class RedisApiServerIT {
 	void aWatchOnOneReplicaSeesEveryWriteThroughTheOtherInOrder() throws Exception {
 		HttpApi a = api(first);
 		HttpApi b = api(second);
-		String rv = b.get("/api/v1/namespaces/default/configmaps")
-			.json()
-			.path("metadata")
-			.path("resourceVersion")
-			.asText();
+		String rv = listRevision(b, "/api/v1/namespaces/default/configmaps");
 		HttpRequest request = HttpRequest
 			.newBuilder(b
 				.uri("/api/v1/namespaces/default/configmaps?watch=true" + "&timeoutSeconds=20&resourceVersion=" + rv))
@@ -104,6 +104,30 @@ class RedisApiServerIT {
 		}
 		assertThat(seen).isEqualTo(written);
 		assertThat(b.get("/api/v1/namespaces/default/configmaps/replica-49").code()).isEqualTo(200);
+	}
+
+	@Test
+	void anEventsV1EventWrittenOnOneReplicaIsTheCoreEventOfTheOtherAndWatchedAsEventsV1() {
+		HttpApi a = api(first);
+		HttpApi b = api(second);
+		String rv = listRevision(b, "/apis/events.k8s.io/v1/namespaces/default/events");
+		HttpApi.Answer created = a.post("/apis/events.k8s.io/v1/namespaces/default/events", """
+				{"apiVersion":"events.k8s.io/v1","kind":"Event","metadata":{"name":"redis-ev"},
+				 "regarding":{"apiVersion":"v1","kind":"Pod","name":"web","namespace":"default"},
+				 "eventTime":"2026-12-05T10:00:00.000000Z","reportingController":"example.com/ctl",
+				 "reportingInstance":"ctl-1","action":"Scale","reason":"Scaled","type":"Normal","note":"via redis"}""");
+		assertThat(created.code()).as(created.body()).isEqualTo(201);
+
+		JsonNode core = b.get("/api/v1/namespaces/default/events/redis-ev").json();
+		assertThat(core.path("message").asText()).isEqualTo("via redis");
+		assertThat(core.path("involvedObject").path("name").asText()).isEqualTo("web");
+		assertThat(core.path("metadata").path("resourceVersion").asText())
+			.isEqualTo(created.json().path("metadata").path("resourceVersion").asText());
+		HttpApi.Answer watch = b.get("/apis/events.k8s.io/v1/namespaces/default/events?watch=true&timeoutSeconds=1"
+				+ "&resourceVersion=" + rv);
+		assertThat(watch.body()).contains("\"type\":\"ADDED\"")
+			.contains("\"apiVersion\":\"events.k8s.io/v1\"")
+			.contains("\"note\":\"via redis\"");
 	}
 
 	@Test
