@@ -26,6 +26,10 @@ public final class JsonValues {
 			return a == b;
 		}
 		if (a.isNumber() && b.isNumber()) {
+			if (a.isIntegralNumber() && b.isIntegralNumber() && a.canConvertToLong() && b.canConvertToLong()) {
+				// Most numbers are ints: no BigDecimal for them.
+				return a.longValue() == b.longValue();
+			}
 			return a.decimalValue().compareTo(b.decimalValue()) == 0;
 		}
 		if (a.isObject() && b.isObject()) {
