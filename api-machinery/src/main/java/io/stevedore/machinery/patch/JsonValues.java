@@ -22,6 +22,9 @@ public final class JsonValues {
 
 	/** Deep equality of two JSON values, numbers compared by value. */
 	public static boolean equal(JsonNode a, JsonNode b) {
+		if (a == b) {
+			return true;
+		}
 		if (a == null || b == null) {
 			return a == b;
 		}
