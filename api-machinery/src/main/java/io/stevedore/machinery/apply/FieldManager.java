@@ -192,10 +192,17 @@ public final class FieldManager {
 				subresource);
 		ManagedFieldsEntry previous = managers.remove(self);
 		managers.replaceAll((id, other) -> other.withFields(other.fields().difference(changed).difference(removed)));
-		FieldSet mine = (previous == null ? FieldSet.empty() : previous.fields().difference(removed)).union(changed)
-			.difference(SERVER_FIELDS)
-			.recursiveDifference(ignored);
-		boolean touched = !changed.difference(SERVER_FIELDS).isEmpty();
+		// Without a previous entry (every create) the manager owns what it changed:
+		// changed
+		// already lacks the ignored fields, so one difference does, without the copies of
+		// a union with nothing and a second recursiveDifference.
+		FieldSet mine = previous == null ? changed.difference(SERVER_FIELDS)
+				: previous.fields()
+					.difference(removed)
+					.union(changed)
+					.difference(SERVER_FIELDS)
+					.recursiveDifference(ignored);
+		boolean touched = changed.hasMembersOutside(SERVER_FIELDS);
 		Instant time = (touched || previous == null) ? now : previous.time();
 		managers.put(self, new ManagedFieldsEntry(manager, ManagedFieldsEntry.UPDATE, apiVersion(updated, javaType),
 				time, subresource, mine));

@@ -21,8 +21,12 @@ final class TypedFields {
 	/** The paths added, removed and modified from one value to another. */
 	record Comparison(FieldSet added, FieldSet removed, FieldSet modified) {
 
+		/**
+		 * Added and modified paths; the added set itself when nothing was modified (a
+		 * create), which callers only read.
+		 */
 		FieldSet changed() {
-			return this.added.union(this.modified);
+			return this.modified.isEmpty() ? this.added : this.added.union(this.modified);
 		}
 
 	}
