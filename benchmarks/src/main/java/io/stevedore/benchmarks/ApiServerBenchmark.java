@@ -19,7 +19,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stevedore.testsupport.redis.RedisServerProcess;
 
 /**
@@ -68,8 +70,10 @@ public final class ApiServerBenchmark {
 				Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
 				System.getProperty("os.name"), jvmOptions);
 		List<String> rows = new ArrayList<>();
+		String jfr = option(args, "--jfr", "");
+		List<String> skip = List.of(option(args, "--skip", "").split(","));
 		for (String store : stores.equals("both") ? List.of("embedded", "redis") : List.of(stores)) {
-			rows.addAll(run(store, jar, memoryPods, jvmOptions));
+			rows.addAll(run(store, jar, memoryPods, jvmOptions, jfr.isEmpty() ? null : Path.of(jfr), skip));
 		}
 		System.out.println();
 		System.out.println("| store | measure | result | target |");
@@ -77,7 +81,15 @@ public final class ApiServerBenchmark {
 		rows.forEach(System.out::println);
 	}
 
-	private static List<String> run(String store, Path jar, int memoryPods, List<String> jvmOptions) throws Exception {
+	/**
+	 * @param jfr when set, each measured phase (create, bind, get, list) is recorded by
+	 * its own JFR recording in this directory, started and stopped with jcmd, so CPU
+	 * samples can be counted per phase and per request (Java samples every millisecond:
+	 * the default 10 ms gives a few hundred samples per phase)
+	 * @param skip phases not to run ({@code wrk}, {@code watch})
+	 */
+	private static List<String> run(String store, Path jar, int memoryPods, List<String> jvmOptions, Path jfr,
+			List<String> skip) throws Exception {
 		Path data = Files.createTempDirectory("stevedore-bench-" + store);
 		RedisServerProcess redis = store.equals("redis") ? RedisServerProcess.launch() : null;
 		try (ApiServerProcess server = ApiServerProcess.start(jar, redis == null ? null : redis.url(), data, jvmOptions,
@@ -87,28 +99,43 @@ public final class ApiServerBenchmark {
 			List<String> rows = new ArrayList<>();
 			// JIT warm-up, as a long-running apiserver is: these are not measured.
 			bench.creates("bench-warmup", WARMUP_CREATES);
+			bench.binds("bench-warmup");
+			Recording recording = new Recording(server.pid(), jfr, store);
+			recording.start("create");
 			double creates = bench.creates("bench-create", CREATES);
+			recording.stop("create");
 			rows.add(row(store, "create pods, " + CLIENTS + " clients (Java HttpClient)",
 					String.format("%.0f creates/s", creates), ">= 5,000/s"));
-			Double wrk = bench.wrkCreates("bench-wrk");
+			recording.start("bind");
+			double binds = bench.binds("bench-create");
+			recording.stop("bind");
+			rows.add(row(store, "bind pods (pods/binding), " + CLIENTS + " clients (Java HttpClient)",
+					String.format("%.0f binds/s", binds), "-"));
+			Double wrk = skip.contains("wrk") ? null : bench.wrkCreates("bench-wrk");
 			if (wrk != null) {
 				rows.add(row(store, "create pods, " + CLIENTS + " connections (wrk, 20 s)",
 						String.format("%.0f creates/s", wrk), ">= 5,000/s"));
 			}
+			recording.start("get");
 			Percentiles get = bench.getLatency("bench-create");
+			recording.stop("get");
 			rows.add(row(
 					store, "GET one pod at " + GET_RATE + " req/s", String
 						.format("p50 %.2f ms, p99 %.2f ms (%d requests)", get.millis(50), get.millis(99), get.count()),
 					"p99 <= 5 ms"));
 			bench.creates("bench-list", LIST_SIZE);
+			recording.start("list");
 			Percentiles list = bench.listLatency("bench-list", LIST_SIZE);
+			recording.stop("list");
 			rows.add(row(store, "LIST 10,000 pods",
 					String.format("median %.0f ms, max %.0f ms", list.millis(50), list.millis(100)), "<= 300 ms"));
-			Percentiles watch = bench.watchFanOut("bench-watch");
-			rows.add(row(store, WATCHERS + " watchers x " + WATCHED_WRITES + " writes",
-					String.format("delivery p50 %.1f ms, p99 %.1f ms (%d deliveries)", watch.millis(50),
-							watch.millis(99), watch.count()),
-					"p99 <= 50 ms, all delivered"));
+			if (!skip.contains("watch")) {
+				Percentiles watch = bench.watchFanOut("bench-watch");
+				rows.add(row(store, WATCHERS + " watchers x " + WATCHED_WRITES + " writes",
+						String.format("delivery p50 %.1f ms, p99 %.1f ms (%d deliveries)", watch.millis(50),
+								watch.millis(99), watch.count()),
+						"p99 <= 50 ms, all delivered"));
+			}
 			if (memoryPods > 0) {
 				long existing = bench.podCount();
 				bench.creates("bench-memory", (int) Math.max(0, memoryPods - existing));
@@ -133,17 +160,53 @@ public final class ApiServerBenchmark {
 				+ "\"app\":\"bench\"}},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"busybox:1.36\"}]}}")
 			.getBytes(StandardCharsets.UTF_8);
 		URI uri = URI.create(this.base + "/api/v1/namespaces/" + namespace + "/pods");
+		double seconds = concurrently(count,
+				i -> HttpRequest.newBuilder(uri)
+					.header("Content-Type", "application/json")
+					.POST(HttpRequest.BodyPublishers.ofByteArray(body))
+					.build(),
+				"creates");
+		System.out.printf("created %d pods in %s in %.1f s%n", count, namespace, seconds);
+		return count / seconds;
+	}
+
+	/**
+	 * Binds every pod of a namespace to a node (as the scheduler does, one POST of a
+	 * Binding to pods/NAME/binding each) with 32 concurrent clients; returns binds per
+	 * second. The node need not exist, as in Kubernetes.
+	 */
+	double binds(String namespace) throws Exception {
+		List<String> names = podNames(namespace);
+		double seconds = concurrently(names.size(), i -> {
+			String name = names.get(i);
+			String body = "{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":{\"name\":\"" + name
+					+ "\"},\"target\":{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"name\":\"bench-node-" + (i % 100)
+					+ "\"}}";
+			return HttpRequest
+				.newBuilder(URI.create(this.base + "/api/v1/namespaces/" + namespace + "/pods/" + name + "/binding"))
+				.header("Content-Type", "application/json")
+				.POST(HttpRequest.BodyPublishers.ofString(body))
+				.build();
+		}, "binds");
+		System.out.printf("bound %d pods in %s in %.1f s%n", names.size(), namespace, seconds);
+		return names.size() / seconds;
+	}
+
+	/**
+	 * Sends requests 0..count-1 from 32 concurrent clients, each expecting 201 Created;
+	 * returns the seconds taken.
+	 */
+	private double concurrently(int count, IntFunction<HttpRequest> request, String what) throws Exception {
 		AtomicInteger next = new AtomicInteger();
 		AtomicInteger failures = new AtomicInteger();
 		long start = System.nanoTime();
 		try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
 			for (int c = 0; c < CLIENTS; c++) {
 				pool.submit(() -> {
-					while (next.getAndIncrement() < count) {
-						HttpResponse<Void> response = this.http.send(HttpRequest.newBuilder(uri)
-							.header("Content-Type", "application/json")
-							.POST(HttpRequest.BodyPublishers.ofByteArray(body))
-							.build(), HttpResponse.BodyHandlers.discarding());
+					int i;
+					while ((i = next.getAndIncrement()) < count) {
+						HttpResponse<Void> response = this.http.send(request.apply(i),
+								HttpResponse.BodyHandlers.discarding());
 						if (response.statusCode() != 201) {
 							failures.incrementAndGet();
 						}
@@ -154,10 +217,21 @@ public final class ApiServerBenchmark {
 		}
 		double seconds = (System.nanoTime() - start) / 1e9;
 		if (failures.get() > 0) {
-			throw new IllegalStateException(failures.get() + " creates failed");
+			throw new IllegalStateException(failures.get() + " " + what + " failed");
 		}
-		System.out.printf("created %d pods in %s in %.1f s%n", count, namespace, seconds);
-		return count / seconds;
+		return seconds;
+	}
+
+	private List<String> podNames(String namespace) throws IOException, InterruptedException {
+		String body = this.http
+			.send(HttpRequest.newBuilder(URI.create(this.base + "/api/v1/namespaces/" + namespace + "/pods")).build(),
+					HttpResponse.BodyHandlers.ofString())
+			.body();
+		List<String> names = new ArrayList<>();
+		new ObjectMapper().readTree(body)
+			.path("items")
+			.forEach(item -> names.add(item.path("metadata").path("name").asText()));
+		return names;
 	}
 
 	/**
@@ -372,10 +446,31 @@ public final class ApiServerBenchmark {
 
 	private static void jcmd(long pid, String command) throws IOException, InterruptedException {
 		Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-		new ProcessBuilder(jcmd.toString(), Long.toString(pid), command).redirectErrorStream(true)
+		List<String> commandLine = new ArrayList<>(List.of(jcmd.toString(), Long.toString(pid)));
+		commandLine.addAll(List.of(command.split(" ")));
+		new ProcessBuilder(commandLine).redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.DISCARD)
 			.start()
 			.waitFor(30, TimeUnit.SECONDS);
+	}
+
+	/** Per-phase JFR recordings of the server through jcmd; nothing when no directory. */
+	private record Recording(long pid, Path directory, String store) {
+
+		void start(String phase) throws IOException, InterruptedException {
+			if (this.directory != null) {
+				jcmd(this.pid, "JFR.start name=" + phase + " settings=profile jdk.ExecutionSample#period=1ms");
+			}
+		}
+
+		void stop(String phase) throws IOException, InterruptedException {
+			if (this.directory != null) {
+				Files.createDirectories(this.directory);
+				jcmd(this.pid, "JFR.stop name=" + phase + " filename="
+						+ this.directory.resolve(this.store + "-" + phase + ".jfr").toAbsolutePath());
+			}
+		}
+
 	}
 
 	private static String row(String store, String measure, String result, String target) {

@@ -153,16 +153,35 @@ public final class FieldManager {
 	 */
 	public static JsonNode update(JsonNode live, JsonNode updated, String manager, String subresource,
 			Class<?> javaType, Instant now) {
+		return updateTaking(live == null ? null : live.deepCopy(), updated.deepCopy(), manager, subresource, javaType,
+				now);
+	}
+
+	/**
+	 * {@link #update(JsonNode, JsonNode, String, String, Class, Instant) update} for a
+	 * caller that made both trees for this call (the apiserver converts its objects):
+	 * they are taken over, may be changed and one of them returned, and may be the same
+	 * tree (an update that changed the loaded object itself), which spares two deep
+	 * copies of the object per write.
+	 */
+	public static JsonNode updateTaking(JsonNode live, JsonNode updated, String manager, String subresource,
+			Class<?> javaType, Instant now) {
 		SchemaNode node = SchemaNode.root(javaType);
-		ObjectNode liveObject = withoutManagedFields(live);
-		ObjectNode result = withoutManagedFields(updated);
-		JsonNode sent = updated.path("metadata").get("managedFields");
+		// Both entry lists are read before either tree loses its managedFields: the trees
+		// may be one.
 		Map<ManagedFieldsEntry.Identity, ManagedFieldsEntry> managers = decode(live);
+		JsonNode sent = updated.path("metadata").get("managedFields");
+		boolean cleared = false;
 		if (sent != null && sent.isArray() && !sent.isEmpty()) {
-			if (sent.size() == 1 && sent.get(0).isEmpty()) {
-				return result;
+			cleared = sent.size() == 1 && sent.get(0).isEmpty();
+			if (!cleared) {
+				managers = decode(updated);
 			}
-			managers = decode(updated);
+		}
+		ObjectNode liveObject = stripManagedFields(live);
+		ObjectNode result = stripManagedFields(updated);
+		if (cleared) {
+			return result;
 		}
 		FieldSet ignored = resetFields(javaType, subresource);
 		TypedFields.Comparison comparison = TypedFields.compare(liveObject, result, node);
@@ -173,10 +192,17 @@ public final class FieldManager {
 				subresource);
 		ManagedFieldsEntry previous = managers.remove(self);
 		managers.replaceAll((id, other) -> other.withFields(other.fields().difference(changed).difference(removed)));
-		FieldSet mine = (previous == null ? FieldSet.empty() : previous.fields().difference(removed)).union(changed)
-			.difference(SERVER_FIELDS)
-			.recursiveDifference(ignored);
-		boolean touched = !changed.difference(SERVER_FIELDS).isEmpty();
+		// Without a previous entry (every create) the manager owns what it changed:
+		// changed
+		// already lacks the ignored fields, so one difference does, without the copies of
+		// a union with nothing and a second recursiveDifference.
+		FieldSet mine = previous == null ? changed.difference(SERVER_FIELDS)
+				: previous.fields()
+					.difference(removed)
+					.union(changed)
+					.difference(SERVER_FIELDS)
+					.recursiveDifference(ignored);
+		boolean touched = changed.hasMembersOutside(SERVER_FIELDS);
 		Instant time = (touched || previous == null) ? now : previous.time();
 		managers.put(self, new ManagedFieldsEntry(manager, ManagedFieldsEntry.UPDATE, apiVersion(updated, javaType),
 				time, subresource, mine));
@@ -247,6 +273,19 @@ public final class FieldManager {
 			metadata.remove("managedFields");
 		}
 		return copy;
+	}
+
+	/**
+	 * The object without its managedFields, changed in place; an empty object if none.
+	 */
+	private static ObjectNode stripManagedFields(JsonNode object) {
+		if (object == null || !object.isObject()) {
+			return JsonNodeFactory.instance.objectNode();
+		}
+		if (object.get("metadata") instanceof ObjectNode metadata) {
+			metadata.remove("managedFields");
+		}
+		return (ObjectNode) object;
 	}
 
 	private static Map<ManagedFieldsEntry.Identity, ManagedFieldsEntry> decode(JsonNode object) {

@@ -117,6 +117,22 @@ public final class FieldSet {
 		return result;
 	}
 
+	/**
+	 * Whether {@code difference(other)} would be non-empty, without building it.
+	 */
+	public boolean hasMembersOutside(FieldSet other) {
+		if (this.member && !other.member) {
+			return true;
+		}
+		for (Map.Entry<String, FieldSet> e : this.children.entrySet()) {
+			FieldSet theirs = other.children.get(e.getKey());
+			if (theirs == null ? !e.getValue().isEmpty() : e.getValue().hasMembersOutside(theirs)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
 	/** Members of both sets. */
 	public FieldSet intersection(FieldSet other) {
 		FieldSet result = new FieldSet();

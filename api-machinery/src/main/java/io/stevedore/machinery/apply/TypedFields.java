@@ -21,8 +21,12 @@ final class TypedFields {
 	/** The paths added, removed and modified from one value to another. */
 	record Comparison(FieldSet added, FieldSet removed, FieldSet modified) {
 
+		/**
+		 * Added and modified paths; the added set itself when nothing was modified (a
+		 * create), which callers only read.
+		 */
 		FieldSet changed() {
-			return this.added.union(this.modified);
+			return this.modified.isEmpty() ? this.added : this.added.union(this.modified);
 		}
 
 	}
@@ -89,18 +93,45 @@ final class TypedFields {
 			}
 			return;
 		}
-		Map<String, JsonNode> left = children(lhs, node, path);
-		Map<String, JsonNode> right = children(rhs, node, path);
-		for (Map.Entry<String, JsonNode> e : left.entrySet()) {
-			path.add(e.getKey());
-			compare(e.getValue(), right.get(e.getKey()), childNode(node, e.getKey()), path, c);
-			path.remove(path.size() - 1);
+		if (lhs != null && rhs != null && JsonValues.equal(lhs, rhs)) {
+			// Equal subtrees add, remove and modify nothing: skipping them spares an
+			// update the walk of everything it did not touch (a bind changes two fields
+			// of a whole pod).
+			return;
 		}
-		for (Map.Entry<String, JsonNode> e : right.entrySet()) {
-			if (!left.containsKey(e.getKey())) {
+		if (node.kind() == FieldKind.LIST) {
+			Map<String, JsonNode> left = lhs == null ? Map.of() : items(lhs, node, path, false);
+			Map<String, JsonNode> right = rhs == null ? Map.of() : items(rhs, node, path, false);
+			for (Map.Entry<String, JsonNode> e : left.entrySet()) {
 				path.add(e.getKey());
-				compare(null, e.getValue(), childNode(node, e.getKey()), path, c);
+				compare(e.getValue(), right.get(e.getKey()), node.element(), path, c);
 				path.remove(path.size() - 1);
+			}
+			for (Map.Entry<String, JsonNode> e : right.entrySet()) {
+				if (!left.containsKey(e.getKey())) {
+					path.add(e.getKey());
+					compare(null, e.getValue(), node.element(), path, c);
+					path.remove(path.size() - 1);
+				}
+			}
+		}
+		else {
+			// Objects and maps are walked in place, without a map of their children.
+			if (lhs != null) {
+				for (Map.Entry<String, JsonNode> e : lhs.properties()) {
+					path.add(PathElements.field(e.getKey()));
+					compare(e.getValue(), rhs == null ? null : rhs.get(e.getKey()), node.child(e.getKey()), path, c);
+					path.remove(path.size() - 1);
+				}
+			}
+			if (rhs != null) {
+				for (Map.Entry<String, JsonNode> e : rhs.properties()) {
+					if (lhs == null || !lhs.has(e.getKey())) {
+						path.add(PathElements.field(e.getKey()));
+						compare(null, e.getValue(), node.child(e.getKey()), path, c);
+						path.remove(path.size() - 1);
+					}
+				}
 			}
 		}
 		if (path.isEmpty()) {
@@ -115,23 +146,6 @@ final class TypedFields {
 		else if (rhs == null) {
 			c.removed().insert(path);
 		}
-	}
-
-	private static SchemaNode childNode(SchemaNode node, String pe) {
-		return node.kind() == FieldKind.LIST ? node.element() : node.child(pe.substring(2));
-	}
-
-	/** The children of a container value keyed by path element. */
-	private static Map<String, JsonNode> children(JsonNode value, SchemaNode node, List<String> path) {
-		if (value == null) {
-			return Map.of();
-		}
-		if (node.kind() == FieldKind.LIST) {
-			return items(value, node, path, false);
-		}
-		Map<String, JsonNode> result = new LinkedHashMap<>();
-		value.fields().forEachRemaining(e -> result.put(PathElements.field(e.getKey()), e.getValue()));
-		return result;
 	}
 
 	/** The items of a set or map list by path element; the first of duplicates wins. */

@@ -22,10 +22,17 @@ public final class JsonValues {
 
 	/** Deep equality of two JSON values, numbers compared by value. */
 	public static boolean equal(JsonNode a, JsonNode b) {
+		if (a == b) {
+			return true;
+		}
 		if (a == null || b == null) {
 			return a == b;
 		}
 		if (a.isNumber() && b.isNumber()) {
+			if (a.isIntegralNumber() && b.isIntegralNumber() && a.canConvertToLong() && b.canConvertToLong()) {
+				// Most numbers are ints: no BigDecimal for them.
+				return a.longValue() == b.longValue();
+			}
 			return a.decimalValue().compareTo(b.decimalValue()) == 0;
 		}
 		if (a.isObject() && b.isObject()) {

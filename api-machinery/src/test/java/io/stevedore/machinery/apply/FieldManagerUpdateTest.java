@@ -130,4 +130,25 @@ class FieldManagerUpdateTest {
 			.isEqualTo(yaml("{f:metadata: {f:finalizers: {v:\"b/y\": {}}}}"));
 	}
 
+	@Test
+	void takingTheTreesGivesWhatUpdateGivesEvenWhenLiveAndUpdatedAreOneTree() {
+		JsonNode created = FieldManager.update(null, yaml(DEPLOYMENT), "kubectl-create", Deployment.class, T0);
+		ObjectNode scaled = created.deepCopy();
+		((ObjectNode) scaled.get("spec")).put("replicas", 5);
+
+		JsonNode expected = FieldManager.update(created, scaled, "scaler", "", Deployment.class, T1);
+		JsonNode taken = FieldManager.updateTaking(created.deepCopy(), scaled.deepCopy(), "scaler", "",
+				Deployment.class, T1);
+		assertThat(taken).isEqualTo(expected);
+		assertThat(fieldsOf(taken, "scaler", "Update")).isEqualTo(yaml("f:spec: {f:replicas: {}}"));
+
+		// One tree as both: nothing changed, so the manager gets no entry and the
+		// creator keeps its fields, as update() of two equal trees says.
+		ObjectNode one = scaled.deepCopy();
+		JsonNode same = FieldManager.updateTaking(one, one, "binder", "", Deployment.class, T1);
+		assertThat(same).isEqualTo(FieldManager.update(scaled, scaled.deepCopy(), "binder", "", Deployment.class, T1));
+		assertThat(fieldsOf(same, "binder", "Update")).isNull();
+		assertThat(fieldsOf(same, "kubectl-create", "Update")).isEqualTo(fieldsOf(created, "kubectl-create", "Update"));
+	}
+
 }

@@ -64,4 +64,19 @@ class FieldSetTest {
 			.isEqualTo(".metadata.finalizers[=\"a/b\"]");
 	}
 
+	@Test
+	void hasMembersOutsideSaysWhetherTheDifferenceIsNonEmpty() {
+		FieldSet fields = FieldSet.fromFieldsV1(yaml(FIELDS));
+		List<FieldSet> others = List.of(FieldSet.empty(), fields.copy(), FieldSet.fromFieldsV1(yaml("f:spec: {}")),
+				FieldSet.fromFieldsV1(yaml("f:metadata: {f:labels: {.: {}, f:app: {}}}")),
+				FieldSet.fromFieldsV1(yaml("f:apiVersion: {}\nf:kind: {}\nf:metadata: {}")));
+		for (FieldSet a : List.of(fields, FieldSet.empty(), FieldSet.fromFieldsV1(yaml("f:metadata: {}")))) {
+			for (FieldSet b : others) {
+				assertThat(a.hasMembersOutside(b)).as("%s outside %s", a, b).isEqualTo(!a.difference(b).isEmpty());
+			}
+		}
+		assertThat(fields.hasMembersOutside(FieldSet.empty())).isTrue();
+		assertThat(fields.hasMembersOutside(fields.copy())).isFalse();
+	}
+
 }

@@ -34,9 +34,12 @@ public final class ManagedFields {
 	 */
 	public JsonNode forUpdate(ResourceType type, HasMetadata old, HasMetadata updated, String manager,
 			String subresource, Instant now) {
-		JsonNode live = old == null ? null : this.codec.toTree(old);
 		JsonNode tree = this.codec.toTree(updated);
-		return FieldManager.update(live, tree, manager, subresource == null ? "" : subresource, type.javaType(), now);
+		// An update that changed the loaded object itself (pods/binding) has one object:
+		// converted once. Both trees are fresh, so the field manager may take them over.
+		JsonNode live = old == null ? null : old == updated ? tree : this.codec.toTree(old);
+		return FieldManager.updateTaking(live, tree, manager, subresource == null ? "" : subresource, type.javaType(),
+				now);
 	}
 
 	/** Copies the managedFields of a tree into the typed object. */
