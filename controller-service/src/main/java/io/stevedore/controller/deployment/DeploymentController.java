@@ -13,6 +13,7 @@ import io.stevedore.controller.manager.ControllerFactory;
 import io.stevedore.controller.manager.RunningController;
 import io.stevedore.controller.workload.CacheLister;
 import io.stevedore.controller.workload.ClientEventRecorder;
+import io.stevedore.controller.workload.OwnerIndex;
 
 import org.springframework.stereotype.Component;
 
@@ -49,8 +50,8 @@ public class DeploymentController implements ControllerFactory {
 		context.informers().handle(dInformer, EnqueueingHandler.byKey(queue));
 		context.informers().handle(rsInformer, events.replicaSetHandler());
 		context.informers().handle(podInformer, events.podHandler());
-		DeploymentSync sync = new DeploymentSync(deployments, replicaSets, CacheLister.of(podInformer),
-				new ClientDeploymentWrites(client),
+		DeploymentSync sync = new DeploymentSync(deployments, replicaSets,
+				(uid) -> OwnerIndex.controlledBy(podInformer, uid), new ClientDeploymentWrites(client),
 				new ClientEventRecorder(client, "deployment-controller", context.clock()), context.clock());
 		Controller controller = new Controller(NAME, queue, sync, context.workers(),
 				() -> dInformer.hasSynced() && rsInformer.hasSynced() && podInformer.hasSynced(), context.clock());

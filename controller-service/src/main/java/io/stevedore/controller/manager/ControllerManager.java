@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stevedore.client.leaderelection.LeaderElection;
@@ -51,8 +52,17 @@ public class ControllerManager implements SmartLifecycle {
 
 	private volatile boolean started;
 
+	private final Supplier<SharedInformers> newInformers;
+
 	public ControllerManager(KubernetesClient client, ControllerManagerProperties properties,
 			List<ControllerFactory> factories, Clock clock) {
+		this(client, properties, factories, clock, () -> new SharedInformers(client));
+	}
+
+	/** With the informers each leadership term gets (tests). */
+	ControllerManager(KubernetesClient client, ControllerManagerProperties properties,
+			List<ControllerFactory> factories, Clock clock, Supplier<SharedInformers> newInformers) {
+		this.newInformers = newInformers;
 		this.client = client;
 		this.properties = properties;
 		this.factories = factories;
@@ -119,7 +129,7 @@ public class ControllerManager implements SmartLifecycle {
 		}
 		RestClient rest = new RestClient(this.client);
 		ApiDiscovery discovery = new ApiDiscovery(this.client);
-		this.informers = new SharedInformers(this.client);
+		this.informers = this.newInformers.get();
 		for (ControllerFactory factory : this.factories) {
 			if (!this.properties.isEnabled(factory.name())) {
 				log.info("controller disabled controller={}", factory.name());
