@@ -27,6 +27,22 @@ public final class SharedInformers {
 	/** Index of pods by {@code spec.nodeName}, for controllers that act per node. */
 	public static final String NODE_NAME_INDEX = "node-name";
 
+	/** The types controllers watch; the garbage collector shares their informers. */
+	private static final List<Class<? extends HasMetadata>> SHAREABLE = List.of(Pod.class, ReplicaSet.class,
+			io.fabric8.kubernetes.api.model.apps.Deployment.class,
+			io.fabric8.kubernetes.api.model.apps.StatefulSet.class,
+			io.fabric8.kubernetes.api.model.apps.DaemonSet.class, ControllerRevision.class, Job.class,
+			io.fabric8.kubernetes.api.model.batch.v1.CronJob.class, io.fabric8.kubernetes.api.model.Node.class,
+			io.fabric8.kubernetes.api.model.Namespace.class, io.fabric8.kubernetes.api.model.Service.class,
+			io.fabric8.kubernetes.api.model.Endpoints.class,
+			io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice.class,
+			io.fabric8.kubernetes.api.model.ConfigMap.class, io.fabric8.kubernetes.api.model.Secret.class,
+			io.fabric8.kubernetes.api.model.ServiceAccount.class,
+			io.fabric8.kubernetes.api.model.PersistentVolumeClaim.class,
+			io.fabric8.kubernetes.api.model.PersistentVolume.class, io.fabric8.kubernetes.api.model.ResourceQuota.class,
+			io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class,
+			io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler.class);
+
 	private final Function<Class<? extends HasMetadata>, SharedIndexInformer<? extends HasMetadata>> create;
 
 	private final Map<Class<?>, SharedIndexInformer<?>> informers = new LinkedHashMap<>();
@@ -56,6 +72,19 @@ public final class SharedInformers {
 			this.informers.put(type, informer);
 		}
 		return informer;
+	}
+
+	/**
+	 * The typed class of a built-in resource whose informer can be shared (the garbage
+	 * collector watches what discovery lists by apiVersion and kind), or null.
+	 */
+	public static Class<? extends HasMetadata> typeOf(String apiVersion, String kind) {
+		for (Class<? extends HasMetadata> type : SHAREABLE) {
+			if (HasMetadata.getApiVersion(type).equals(apiVersion) && HasMetadata.getKind(type).equals(kind)) {
+				return type;
+			}
+		}
+		return null;
 	}
 
 	/** How many informers were started (tests, metrics). */

@@ -68,6 +68,14 @@ class SharedInformersTest {
 	}
 
 	@Test
+	void theGarbageCollectorFindsTheTypedInformerOfABuiltInResourceByApiVersionAndKind() {
+		assertThat(SharedInformers.typeOf("v1", "Pod")).isEqualTo(Pod.class);
+		assertThat(SharedInformers.typeOf("apps/v1", "ReplicaSet")).isEqualTo(ReplicaSet.class);
+		assertThat(SharedInformers.typeOf("v1", "ReplicaSet")).isNull();
+		assertThat(SharedInformers.typeOf("example.com/v1", "Widget")).isNull();
+	}
+
+	@Test
 	void stopAllStopsEveryInformerAndRefusesNewOnes() {
 		this.informers.informer(Pod.class);
 		this.informers.informer(Node.class);
