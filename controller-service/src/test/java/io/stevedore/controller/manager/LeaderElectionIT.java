@@ -58,12 +58,10 @@ class LeaderElectionIT {
 					touchPod(client, ns);
 					Thread.sleep(200);
 				}
-				// One, the shared informer's (each controller's own gave 12: 11
-				// controllers
-				// and the garbage collector). Up to 2: on this loaded machine a watch
-				// that
-				// was re-opened in the window (the stopped one's or the standby's, seen 1
-				// run in 4 with 2 cores at load 25) ends inside it too.
+				// One, the shared informer's (11 controllers and the garbage collector each
+				// had their own; with only the collector's own, 2 were counted). Up to 2: on
+				// this loaded machine a watch re-opened in the window (seen in 2 runs of 4 at
+				// load 25) ends inside it too.
 				assertThat(podWatchesEnded(plane) - podWatchesBefore)
 					.as("pod watches of the stopped replica, by code: %s", podWatchCodes(plane))
 					.isBetween(1.0, 2.0);
