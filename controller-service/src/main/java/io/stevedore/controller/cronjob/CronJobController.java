@@ -38,18 +38,10 @@ public class CronJobController implements ControllerFactory {
 	@Override
 	public RunningController start(ControllerContext context) {
 		WorkQueue<String> queue = context.newQueue();
-		SharedIndexInformer<CronJob> cronJobs = context.client()
-			.batch()
-			.v1()
-			.cronjobs()
-			.inAnyNamespace()
-			.runnableInformer(0);
-		SharedIndexInformer<Job> jobs = context.client().batch().v1().jobs().inAnyNamespace().runnableInformer(0);
-		OwnerIndex.addTo(jobs);
-		cronJobs.addEventHandler(EnqueueingHandler.byKey(queue));
-		jobs.addEventHandler(new OwnedObjectHandler<>("CronJob", queue, null));
-		cronJobs.start();
-		jobs.start();
+		SharedIndexInformer<CronJob> cronJobs = context.informers().informer(CronJob.class);
+		SharedIndexInformer<Job> jobs = context.informers().informer(Job.class);
+		context.informers().handle(cronJobs, EnqueueingHandler.byKey(queue));
+		context.informers().handle(jobs, new OwnedObjectHandler<>("CronJob", queue, null));
 		CronJobSync sync = new CronJobSync((key) -> cronJobs.getStore().getByKey(key),
 				(uid) -> OwnerIndex.controlledBy(jobs, uid), new ClientCronJobControl(context.client()),
 				context.clock());
@@ -58,8 +50,6 @@ public class CronJobController implements ControllerFactory {
 		controller.start();
 		return () -> {
 			controller.stop();
-			cronJobs.stop();
-			jobs.stop();
 		};
 	}
 

@@ -45,18 +45,13 @@ public class DaemonSetController implements ControllerFactory {
 	public RunningController start(ControllerContext context) {
 		WorkQueue<String> queue = context.newQueue();
 		ControllerExpectations expectations = new ControllerExpectations(context.clock());
-		SharedIndexInformer<DaemonSet> daemonSets = context.client()
-			.apps()
-			.daemonSets()
-			.inAnyNamespace()
-			.runnableInformer(0);
-		SharedIndexInformer<Pod> pods = context.client().pods().inAnyNamespace().runnableInformer(0);
-		SharedIndexInformer<Node> nodes = context.client().nodes().runnableInformer(0);
-		OwnerIndex.addTo(pods);
-		daemonSets.addEventHandler(EnqueueingHandler.byKey(queue));
-		pods.addEventHandler(new OwnedObjectHandler<>("DaemonSet", queue, expectations));
+		SharedIndexInformer<DaemonSet> daemonSets = context.informers().informer(DaemonSet.class);
+		SharedIndexInformer<Pod> pods = context.informers().informer(Pod.class);
+		SharedIndexInformer<Node> nodes = context.informers().informer(Node.class);
+		context.informers().handle(daemonSets, EnqueueingHandler.byKey(queue));
+		context.informers().handle(pods, new OwnedObjectHandler<>("DaemonSet", queue, expectations));
 		Runnable enqueueAll = () -> daemonSets.getStore().list().forEach(ds -> queue.add(Keys.of(ds)));
-		nodes.addEventHandler(new ResourceEventHandler<>() {
+		context.informers().handle(nodes, new ResourceEventHandler<>() {
 			@Override
 			public void onAdd(Node node) {
 				enqueueAll.run();
@@ -76,9 +71,6 @@ public class DaemonSetController implements ControllerFactory {
 				enqueueAll.run();
 			}
 		});
-		daemonSets.start();
-		pods.start();
-		nodes.start();
 		DaemonSetSync sync = new DaemonSetSync((key) -> daemonSets.getStore().getByKey(key),
 				() -> List.copyOf(nodes.getStore().list()), (uid) -> OwnerIndex.controlledBy(pods, uid),
 				new ClientDaemonSetControl(context.client()), expectations, context.clock());
@@ -87,9 +79,6 @@ public class DaemonSetController implements ControllerFactory {
 		controller.start();
 		return () -> {
 			controller.stop();
-			daemonSets.stop();
-			pods.stop();
-			nodes.stop();
 		};
 	}
 

@@ -13,6 +13,7 @@ import io.stevedore.controller.manager.ControllerFactory;
 import io.stevedore.controller.manager.RunningController;
 import io.stevedore.controller.workload.CacheLister;
 import io.stevedore.controller.workload.ClientEventRecorder;
+import io.stevedore.controller.workload.OwnerIndex;
 
 import org.springframework.stereotype.Component;
 
@@ -40,29 +41,23 @@ public class DeploymentController implements ControllerFactory {
 	public RunningController start(ControllerContext context) {
 		KubernetesClient client = context.client();
 		WorkQueue<String> queue = context.newQueue();
-		SharedIndexInformer<Deployment> dInformer = client.apps().deployments().inAnyNamespace().runnableInformer(0);
-		SharedIndexInformer<ReplicaSet> rsInformer = client.apps().replicaSets().inAnyNamespace().runnableInformer(0);
-		SharedIndexInformer<Pod> podInformer = client.pods().inAnyNamespace().runnableInformer(0);
+		SharedIndexInformer<Deployment> dInformer = context.informers().informer(Deployment.class);
+		SharedIndexInformer<ReplicaSet> rsInformer = context.informers().informer(ReplicaSet.class);
+		SharedIndexInformer<Pod> podInformer = context.informers().informer(Pod.class);
 		CacheLister<Deployment> deployments = CacheLister.of(dInformer);
 		CacheLister<ReplicaSet> replicaSets = CacheLister.of(rsInformer);
 		DeploymentEvents events = new DeploymentEvents(queue, deployments, replicaSets);
-		dInformer.addEventHandler(EnqueueingHandler.byKey(queue));
-		rsInformer.addEventHandler(events.replicaSetHandler());
-		podInformer.addEventHandler(events.podHandler());
-		dInformer.start();
-		rsInformer.start();
-		podInformer.start();
-		DeploymentSync sync = new DeploymentSync(deployments, replicaSets, CacheLister.of(podInformer),
-				new ClientDeploymentWrites(client),
+		context.informers().handle(dInformer, EnqueueingHandler.byKey(queue));
+		context.informers().handle(rsInformer, events.replicaSetHandler());
+		context.informers().handle(podInformer, events.podHandler());
+		DeploymentSync sync = new DeploymentSync(deployments, replicaSets,
+				(uid) -> OwnerIndex.controlledBy(podInformer, uid), new ClientDeploymentWrites(client),
 				new ClientEventRecorder(client, "deployment-controller", context.clock()), context.clock());
 		Controller controller = new Controller(NAME, queue, sync, context.workers(),
 				() -> dInformer.hasSynced() && rsInformer.hasSynced() && podInformer.hasSynced(), context.clock());
 		controller.start();
 		return () -> {
 			controller.stop();
-			dInformer.stop();
-			rsInformer.stop();
-			podInformer.stop();
 		};
 	}
 

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -14,7 +15,6 @@ import io.stevedore.client.controller.Reconciler;
 import io.stevedore.client.controller.Result;
 import io.stevedore.controller.workload.CacheLister;
 import io.stevedore.controller.workload.ControllerRefClaim;
-import io.stevedore.controller.workload.ControllerRefs;
 import io.stevedore.controller.workload.EventRecorder;
 import io.stevedore.machinery.selectors.LabelSelector;
 import org.slf4j.Logger;
@@ -45,7 +45,8 @@ public final class DeploymentSync implements Reconciler {
 
 	private final CacheLister<ReplicaSet> replicaSets;
 
-	private final CacheLister<Pod> pods;
+	/** Pods by the uid of their controlling ReplicaSet (the informer's owner index). */
+	private final Function<String, List<Pod>> podsControlledBy;
 
 	private final DeploymentWrites writes;
 
@@ -54,11 +55,11 @@ public final class DeploymentSync implements Reconciler {
 	private final Clock clock;
 
 	public DeploymentSync(CacheLister<Deployment> deployments, CacheLister<ReplicaSet> replicaSets,
-			CacheLister<Pod> pods, DeploymentWrites writes, EventRecorder events, Clock clock) {
+			Function<String, List<Pod>> podsControlledBy, DeploymentWrites writes, EventRecorder events, Clock clock) {
 		this.events = events;
 		this.deployments = deployments;
 		this.replicaSets = replicaSets;
-		this.pods = pods;
+		this.podsControlledBy = podsControlledBy;
 		this.writes = writes;
 		this.clock = clock;
 	}
@@ -162,14 +163,11 @@ public final class DeploymentSync implements Reconciler {
 	}
 
 	private Map<String, List<Pod>> podsByReplicaSet(Deployment d, List<ReplicaSet> owned) {
+		// By controllerRef through the index, as Kubernetes does, not a scan of the
+		// namespace's pods.
 		Map<String, List<Pod>> byUid = new HashMap<>();
-		owned.forEach(rs -> byUid.put(rs.getMetadata().getUid(), new java.util.ArrayList<>()));
-		for (Pod pod : this.pods.list(d.getMetadata().getNamespace())) {
-			var ref = ControllerRefs.controllerOf(pod);
-			if (ref != null && byUid.containsKey(ref.getUid())) {
-				byUid.get(ref.getUid()).add(pod);
-			}
-		}
+		owned.forEach(
+				rs -> byUid.put(rs.getMetadata().getUid(), this.podsControlledBy.apply(rs.getMetadata().getUid())));
 		return byUid;
 	}
 

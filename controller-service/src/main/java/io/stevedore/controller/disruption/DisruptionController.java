@@ -53,26 +53,19 @@ public class DisruptionController implements ControllerFactory {
 	public RunningController start(ControllerContext context) {
 		KubernetesClient client = context.client();
 		WorkQueue<String> queue = context.newQueue();
-		SharedIndexInformer<PodDisruptionBudget> pdbs = client.policy()
-			.v1()
-			.podDisruptionBudget()
-			.inAnyNamespace()
-			.runnableInformer(0);
-		SharedIndexInformer<Pod> pods = client.pods().inAnyNamespace().runnableInformer(0);
-		SharedIndexInformer<ReplicaSet> replicaSets = client.apps().replicaSets().inAnyNamespace().runnableInformer(0);
-		SharedIndexInformer<Deployment> deployments = client.apps().deployments().inAnyNamespace().runnableInformer(0);
-		SharedIndexInformer<StatefulSet> statefulSets = client.apps()
-			.statefulSets()
-			.inAnyNamespace()
-			.runnableInformer(0);
+		SharedIndexInformer<PodDisruptionBudget> pdbs = context.informers().informer(PodDisruptionBudget.class);
+		SharedIndexInformer<Pod> pods = context.informers().informer(Pod.class);
+		SharedIndexInformer<ReplicaSet> replicaSets = context.informers().informer(ReplicaSet.class);
+		SharedIndexInformer<Deployment> deployments = context.informers().informer(Deployment.class);
+		SharedIndexInformer<StatefulSet> statefulSets = context.informers().informer(StatefulSet.class);
 		// ReplicationControllers only where the apiserver serves them (Stevedore's does
 		// not yet): an informer on a missing resource would never sync.
 		boolean rcsServed = context.discovery().isServed("v1", "replicationcontrollers");
 		SharedIndexInformer<ReplicationController> rcs = rcsServed
-				? client.replicationControllers().inAnyNamespace().runnableInformer(0) : null;
+				? context.informers().informer(ReplicationController.class) : null;
 		CacheLister<PodDisruptionBudget> budgets = CacheLister.of(pdbs);
-		pdbs.addEventHandler(EnqueueingHandler.byKey(queue));
-		pods.addEventHandler(new ResourceEventHandler<>() {
+		context.informers().handle(pdbs, EnqueueingHandler.byKey(queue));
+		context.informers().handle(pods, new ResourceEventHandler<>() {
 			@Override
 			public void onAdd(Pod pod) {
 				enqueueSelecting(queue, budgets, pod);
@@ -94,27 +87,21 @@ public class DisruptionController implements ControllerFactory {
 		if (rcs != null) {
 			workloads.add(rcs);
 		}
-		workloads.forEach(workload -> addNamespaceHandler(workload, queue, budgets));
-		List<SharedIndexInformer<?>> informers = new java.util.ArrayList<>(List.of(pdbs, pods));
-		informers.addAll(workloads);
-		informers.forEach(SharedIndexInformer::start);
+		workloads.forEach(workload -> addNamespaceHandler(context, workload, queue, budgets));
 		DisruptionSync sync = new DisruptionSync(budgets, CacheLister.of(pods),
 				new ExpectedScale(CacheLister.of(replicaSets), CacheLister.of(deployments),
 						CacheLister.of(statefulSets), CacheLister.of(rcs)),
 				pdb -> client.policy().v1().podDisruptionBudget().resource(pdb).updateStatus(),
 				new ClientEventRecorder(client, "controllermanager", context.clock()), context.clock());
-		Controller controller = new Controller(NAME, queue, sync, context.workers(),
-				() -> informers.stream().allMatch(SharedIndexInformer::hasSynced), context.clock());
+		Controller controller = new Controller(NAME, queue, sync, context.workers(), context.informers()::hasSynced,
+				context.clock());
 		controller.start();
-		return () -> {
-			controller.stop();
-			informers.forEach(SharedIndexInformer::stop);
-		};
+		return controller::stop;
 	}
 
-	private static <T extends HasMetadata> void addNamespaceHandler(SharedIndexInformer<T> informer,
-			WorkQueue<String> queue, CacheLister<PodDisruptionBudget> budgets) {
-		informer.addEventHandler(new NamespaceFanOut<T>(budgets, queue));
+	private static <T extends HasMetadata> void addNamespaceHandler(ControllerContext context,
+			SharedIndexInformer<T> informer, WorkQueue<String> queue, CacheLister<PodDisruptionBudget> budgets) {
+		context.informers().handle(informer, new NamespaceFanOut<T>(budgets, queue));
 	}
 
 	static void enqueueSelecting(WorkQueue<String> queue, CacheLister<PodDisruptionBudget> budgets, Pod pod) {

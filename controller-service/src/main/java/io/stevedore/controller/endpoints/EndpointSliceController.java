@@ -42,17 +42,13 @@ public class EndpointSliceController implements ControllerFactory {
 	public RunningController start(ControllerContext context) {
 		KubernetesClient client = context.client();
 		WorkQueue<String> queue = context.newQueue();
-		SharedIndexInformer<Service> serviceInformer = client.services().inAnyNamespace().runnableInformer(0);
-		SharedIndexInformer<Pod> podInformer = client.pods().inAnyNamespace().runnableInformer(0);
-		SharedIndexInformer<EndpointSlice> sliceInformer = client.discovery()
-			.v1()
-			.endpointSlices()
-			.inAnyNamespace()
-			.runnableInformer(0);
+		SharedIndexInformer<Service> serviceInformer = context.informers().informer(Service.class);
+		SharedIndexInformer<Pod> podInformer = context.informers().informer(Pod.class);
+		SharedIndexInformer<EndpointSlice> sliceInformer = context.informers().informer(EndpointSlice.class);
 		CacheLister<Service> services = CacheLister.of(serviceInformer);
-		serviceInformer.addEventHandler(EnqueueingHandler.byKey(queue));
-		podInformer.addEventHandler(new PodToServices(queue, services));
-		sliceInformer.addEventHandler(new ResourceEventHandler<>() {
+		context.informers().handle(serviceInformer, EnqueueingHandler.byKey(queue));
+		context.informers().handle(podInformer, new PodToServices(queue, services));
+		context.informers().handle(sliceInformer, new ResourceEventHandler<>() {
 			@Override
 			public void onAdd(EndpointSlice slice) {
 			}
@@ -73,9 +69,6 @@ public class EndpointSliceController implements ControllerFactory {
 				}
 			}
 		});
-		serviceInformer.start();
-		podInformer.start();
-		sliceInformer.start();
 		EndpointSliceSync sync = new EndpointSliceSync(services, CacheLister.of(podInformer),
 				CacheLister.of(sliceInformer), new EndpointSliceWrites() {
 					@Override
@@ -106,9 +99,6 @@ public class EndpointSliceController implements ControllerFactory {
 		controller.start();
 		return () -> {
 			controller.stop();
-			serviceInformer.stop();
-			podInformer.stop();
-			sliceInformer.stop();
 		};
 	}
 

@@ -43,13 +43,13 @@ public class EndpointsController implements ControllerFactory {
 	public RunningController start(ControllerContext context) {
 		KubernetesClient client = context.client();
 		WorkQueue<String> queue = context.newQueue();
-		SharedIndexInformer<Service> serviceInformer = client.services().inAnyNamespace().runnableInformer(0);
-		SharedIndexInformer<Pod> podInformer = client.pods().inAnyNamespace().runnableInformer(0);
-		SharedIndexInformer<Endpoints> endpointsInformer = client.endpoints().inAnyNamespace().runnableInformer(0);
+		SharedIndexInformer<Service> serviceInformer = context.informers().informer(Service.class);
+		SharedIndexInformer<Pod> podInformer = context.informers().informer(Pod.class);
+		SharedIndexInformer<Endpoints> endpointsInformer = context.informers().informer(Endpoints.class);
 		CacheLister<Service> services = CacheLister.of(serviceInformer);
-		serviceInformer.addEventHandler(EnqueueingHandler.byKey(queue));
-		podInformer.addEventHandler(new PodToServices(queue, services));
-		endpointsInformer.addEventHandler(new ResourceEventHandler<>() {
+		context.informers().handle(serviceInformer, EnqueueingHandler.byKey(queue));
+		context.informers().handle(podInformer, new PodToServices(queue, services));
+		context.informers().handle(endpointsInformer, new ResourceEventHandler<>() {
 			@Override
 			public void onAdd(Endpoints endpoints) {
 			}
@@ -64,9 +64,6 @@ public class EndpointsController implements ControllerFactory {
 				queue.add(Keys.of(endpoints));
 			}
 		});
-		serviceInformer.start();
-		podInformer.start();
-		endpointsInformer.start();
 		EndpointsSync sync = new EndpointsSync(services, CacheLister.of(podInformer), CacheLister.of(endpointsInformer),
 				new EndpointsWrites() {
 					@Override
@@ -97,9 +94,6 @@ public class EndpointsController implements ControllerFactory {
 		controller.start();
 		return () -> {
 			controller.stop();
-			serviceInformer.stop();
-			podInformer.stop();
-			endpointsInformer.stop();
 		};
 	}
 

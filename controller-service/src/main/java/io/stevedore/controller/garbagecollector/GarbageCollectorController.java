@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Set;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.stevedore.client.controller.Controller;
@@ -13,6 +14,7 @@ import io.stevedore.controller.api.ApiResource;
 import io.stevedore.controller.manager.ControllerContext;
 import io.stevedore.controller.manager.ControllerFactory;
 import io.stevedore.controller.manager.RunningController;
+import io.stevedore.controller.manager.SharedInformers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,8 +59,16 @@ public class GarbageCollectorController implements ControllerFactory {
 		WorkQueue<String> attemptToDelete = context.newQueue();
 		WorkQueue<String> attemptToOrphan = context.newQueue();
 		GraphBuilder graph = new GraphBuilder(attemptToDelete, attemptToOrphan);
-		List<SharedIndexInformer<GenericKubernetesResource>> informers = new ArrayList<>();
+		List<SharedIndexInformer<?>> informers = new ArrayList<>();
+		List<SharedIndexInformer<?>> own = new ArrayList<>();
 		for (ApiResource resource : monitored) {
+			Class<? extends HasMetadata> type = SharedInformers.typeOf(resource.apiVersion(), resource.kind());
+			if (type != null) {
+				// The graph needs metadata only: the controllers' typed informer serves,
+				// and the resource is watched once.
+				informers.add(feed(context, type, new GraphFeeder(graph, resource)));
+				continue;
+			}
 			SharedIndexInformer<GenericKubernetesResource> informer = context.client()
 				.genericKubernetesResources(resource.definitionContext())
 				.inAnyNamespace()
@@ -66,6 +76,7 @@ public class GarbageCollectorController implements ControllerFactory {
 			informer.addEventHandler(new GraphFeeder(graph, resource));
 			informer.start();
 			informers.add(informer);
+			own.add(informer);
 		}
 		log.info("garbage collector monitoring resources={}",
 				monitored.stream().map(ApiResource::groupResource).toList());
@@ -81,27 +92,33 @@ public class GarbageCollectorController implements ControllerFactory {
 		return () -> {
 			deleting.stop();
 			orphaning.stop();
-			informers.forEach(SharedIndexInformer::stop);
+			own.forEach(SharedIndexInformer::stop);
 		};
 	}
 
+	private static <T extends HasMetadata> SharedIndexInformer<T> feed(ControllerContext context, Class<T> type,
+			GraphFeeder feeder) {
+		SharedIndexInformer<T> informer = context.informers().informer(type);
+		context.informers().handle(informer, feeder);
+		return informer;
+	}
+
 	/** Informer events into the graph; the identity's kind comes from discovery. */
-	private record GraphFeeder(GraphBuilder graph,
-			ApiResource resource) implements ResourceEventHandler<GenericKubernetesResource> {
+	private record GraphFeeder(GraphBuilder graph, ApiResource resource) implements ResourceEventHandler<HasMetadata> {
 
 		@Override
-		public void onAdd(GenericKubernetesResource object) {
+		public void onAdd(HasMetadata object) {
 			this.graph.observe(this.resource.apiVersion(), this.resource.kind(), null, object.getMetadata());
 		}
 
 		@Override
-		public void onUpdate(GenericKubernetesResource old, GenericKubernetesResource object) {
+		public void onUpdate(HasMetadata old, HasMetadata object) {
 			this.graph.observe(this.resource.apiVersion(), this.resource.kind(), old.getMetadata(),
 					object.getMetadata());
 		}
 
 		@Override
-		public void onDelete(GenericKubernetesResource object, boolean deletedFinalStateUnknown) {
+		public void onDelete(HasMetadata object, boolean deletedFinalStateUnknown) {
 			this.graph.observeDeletion(object.getMetadata());
 		}
 

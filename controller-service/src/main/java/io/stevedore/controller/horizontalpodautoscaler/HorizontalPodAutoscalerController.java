@@ -48,13 +48,8 @@ public class HorizontalPodAutoscalerController implements ControllerFactory {
 	@Override
 	public RunningController start(ControllerContext context) {
 		WorkQueue<String> queue = context.newQueue();
-		SharedIndexInformer<HorizontalPodAutoscaler> hpas = context.client()
-			.autoscaling()
-			.v2()
-			.horizontalPodAutoscalers()
-			.inAnyNamespace()
-			.runnableInformer(0);
-		hpas.addEventHandler(new ResourceEventHandler<>() {
+		SharedIndexInformer<HorizontalPodAutoscaler> hpas = context.informers().informer(HorizontalPodAutoscaler.class);
+		context.informers().handle(hpas, new ResourceEventHandler<>() {
 			@Override
 			public void onAdd(HorizontalPodAutoscaler hpa) {
 				queue.add(Cache.metaNamespaceKeyFunc(hpa));
@@ -72,7 +67,6 @@ public class HorizontalPodAutoscalerController implements ControllerFactory {
 				queue.add(Cache.metaNamespaceKeyFunc(hpa));
 			}
 		});
-		hpas.start();
 		HpaSync sync = new HpaSync((key) -> hpas.getStore().getByKey(key),
 				new ClientHpaControl(context.client(), context.rest()), new ApiMetricsSource(context.rest()),
 				this.settings, new ClientEventRecorder(context.client(), "horizontal-pod-autoscaler", context.clock()),
@@ -81,7 +75,6 @@ public class HorizontalPodAutoscalerController implements ControllerFactory {
 		controller.start();
 		return () -> {
 			controller.stop();
-			hpas.stop();
 		};
 	}
 

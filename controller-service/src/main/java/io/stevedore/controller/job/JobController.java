@@ -39,13 +39,10 @@ public class JobController implements ControllerFactory {
 	public RunningController start(ControllerContext context) {
 		WorkQueue<String> queue = context.newQueue();
 		ControllerExpectations expectations = new ControllerExpectations(context.clock());
-		SharedIndexInformer<Job> jobs = context.client().batch().v1().jobs().inAnyNamespace().runnableInformer(0);
-		SharedIndexInformer<Pod> pods = context.client().pods().inAnyNamespace().runnableInformer(0);
-		OwnerIndex.addTo(pods);
-		jobs.addEventHandler(EnqueueingHandler.byKey(queue));
-		pods.addEventHandler(new OwnedObjectHandler<>("Job", queue, expectations));
-		jobs.start();
-		pods.start();
+		SharedIndexInformer<Job> jobs = context.informers().informer(Job.class);
+		SharedIndexInformer<Pod> pods = context.informers().informer(Pod.class);
+		context.informers().handle(jobs, EnqueueingHandler.byKey(queue));
+		context.informers().handle(pods, new OwnedObjectHandler<>("Job", queue, expectations));
 		JobSync sync = new JobSync((key) -> jobs.getStore().getByKey(key), (uid) -> OwnerIndex.controlledBy(pods, uid),
 				new ClientJobControl(context.client()), expectations, JobSettings.defaults(), context.clock());
 		Controller controller = new Controller(NAME, queue, sync, context.workers(),
@@ -53,8 +50,6 @@ public class JobController implements ControllerFactory {
 		controller.start();
 		return () -> {
 			controller.stop();
-			jobs.stop();
-			pods.stop();
 		};
 	}
 

@@ -12,9 +12,11 @@ import io.stevedore.controller.api.RestClient;
  * What a controller gets to run with.
  *
  * @param workers how many keys it may reconcile at once
+ * @param informers the term's shared informers; handlers added through it are removed
+ * when the controller stops
  */
 public record ControllerContext(KubernetesClient client, RestClient rest, ApiDiscovery discovery, Clock clock,
-		int workers) {
+		int workers, ControllerInformers informers) {
 
 	/** A work queue on the context's clock with client-go's default backoff. */
 	public WorkQueue<String> newQueue() {

@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stevedore.client.leaderelection.LeaderElection;
@@ -46,10 +47,22 @@ public class ControllerManager implements SmartLifecycle {
 
 	private LeaderElection election;
 
+	/** The informers of the current leadership term, null while not leading. */
+	private SharedInformers informers;
+
 	private volatile boolean started;
+
+	private final Supplier<SharedInformers> newInformers;
 
 	public ControllerManager(KubernetesClient client, ControllerManagerProperties properties,
 			List<ControllerFactory> factories, Clock clock) {
+		this(client, properties, factories, clock, () -> new SharedInformers(client));
+	}
+
+	/** With the informers each leadership term gets (tests). */
+	ControllerManager(KubernetesClient client, ControllerManagerProperties properties,
+			List<ControllerFactory> factories, Clock clock, Supplier<SharedInformers> newInformers) {
+		this.newInformers = newInformers;
 		this.client = client;
 		this.properties = properties;
 		this.factories = factories;
@@ -116,6 +129,7 @@ public class ControllerManager implements SmartLifecycle {
 		}
 		RestClient rest = new RestClient(this.client);
 		ApiDiscovery discovery = new ApiDiscovery(this.client);
+		this.informers = this.newInformers.get();
 		for (ControllerFactory factory : this.factories) {
 			if (!this.properties.isEnabled(factory.name())) {
 				log.info("controller disabled controller={}", factory.name());
@@ -123,8 +137,17 @@ public class ControllerManager implements SmartLifecycle {
 			}
 			try {
 				int workers = this.properties.workers(factory);
-				this.running
-					.add(factory.start(new ControllerContext(this.client, rest, discovery, this.clock, workers)));
+				ControllerInformers view = new ControllerInformers(this.informers);
+				RunningController controller = factory
+					.start(new ControllerContext(this.client, rest, discovery, this.clock, workers, view));
+				this.running.add(() -> {
+					try {
+						controller.stop();
+					}
+					finally {
+						view.close();
+					}
+				});
 			}
 			catch (RuntimeException ex) {
 				// One broken controller must not keep the others from running.
@@ -143,6 +166,16 @@ public class ControllerManager implements SmartLifecycle {
 			}
 		}
 		this.running.clear();
+		// After the controllers: none of them reads a cache any more.
+		if (this.informers != null) {
+			this.informers.stopAll();
+			this.informers = null;
+		}
+	}
+
+	/** The shared informers of the current term (tests), null while not leading. */
+	public synchronized SharedInformers informers() {
+		return this.informers;
 	}
 
 	private static String defaultIdentity() {

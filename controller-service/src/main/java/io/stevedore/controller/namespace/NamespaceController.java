@@ -34,9 +34,8 @@ public class NamespaceController implements ControllerFactory {
 	@Override
 	public RunningController start(ControllerContext context) {
 		WorkQueue<String> queue = context.newQueue();
-		SharedIndexInformer<Namespace> informer = context.client().namespaces().runnableInformer(0);
-		informer.addEventHandler(EnqueueingHandler.byKey(queue));
-		informer.start();
+		SharedIndexInformer<Namespace> informer = context.informers().informer(Namespace.class);
+		context.informers().handle(informer, EnqueueingHandler.byKey(queue));
 		NamespaceSync sync = new NamespaceSync((key) -> informer.getStore().getByKey(key),
 				new RestNamespaceContent(context.rest(), context.discovery()), context.clock());
 		Controller controller = new Controller(NAME, queue, sync, context.workers(), informer::hasSynced,
@@ -44,7 +43,6 @@ public class NamespaceController implements ControllerFactory {
 		controller.start();
 		return () -> {
 			controller.stop();
-			informer.stop();
 		};
 	}
 

@@ -1,8 +1,6 @@
 package io.stevedore.controller.nodelifecycle;
 
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -14,6 +12,7 @@ import io.stevedore.client.workqueue.WorkQueue;
 import io.stevedore.controller.manager.ControllerContext;
 import io.stevedore.controller.manager.ControllerFactory;
 import io.stevedore.controller.manager.RunningController;
+import io.stevedore.controller.manager.SharedInformers;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
@@ -33,8 +32,6 @@ public class NodeLifecycleController implements ControllerFactory {
 	public static final String NAME = "nodelifecycle";
 
 	static final String LEASE_NAMESPACE = "kube-node-lease";
-
-	private static final String NODE_NAME_INDEX = "spec.nodeName";
 
 	private final NodeLifecycleSettings settings;
 
@@ -64,12 +61,9 @@ public class NodeLifecycleController implements ControllerFactory {
 	@Override
 	public RunningController start(ControllerContext context) {
 		WorkQueue<String> queue = context.newQueue();
-		SharedIndexInformer<Node> nodes = context.client().nodes().runnableInformer(0);
+		SharedIndexInformer<Node> nodes = context.informers().informer(Node.class);
 		SharedIndexInformer<Lease> leases = context.client().leases().inNamespace(LEASE_NAMESPACE).runnableInformer(0);
-		SharedIndexInformer<Pod> pods = context.client().pods().inAnyNamespace().runnableInformer(0);
-		pods.addIndexers(
-				Map.of(NODE_NAME_INDEX, (Pod pod) -> pod.getSpec() == null || pod.getSpec().getNodeName() == null
-						? List.of() : List.of(pod.getSpec().getNodeName())));
+		SharedIndexInformer<Pod> pods = context.informers().informer(Pod.class);
 		ResourceEventHandler<Object> anyChange = new ResourceEventHandler<>() {
 			@Override
 			public void onAdd(Object object) {
@@ -86,14 +80,12 @@ public class NodeLifecycleController implements ControllerFactory {
 				queue.add(NodeLifecycleSync.KEY);
 			}
 		};
-		nodes.addEventHandler(cast(anyChange));
+		context.informers().handle(nodes, cast(anyChange));
 		leases.addEventHandler(cast(anyChange));
-		nodes.start();
 		leases.start();
-		pods.start();
 		NodeLifecycleSync sync = new NodeLifecycleSync(() -> nodes.getStore().list(),
 				(node) -> leases.getStore().getByKey(LEASE_NAMESPACE + "/" + node),
-				(node) -> pods.getIndexer().byIndex(NODE_NAME_INDEX, node),
+				(node) -> pods.getIndexer().byIndex(SharedInformers.NODE_NAME_INDEX, node),
 				new ClientNodeLifecycleControl(context.client()), this.settings, context.clock());
 		Controller controller = new Controller(NAME, queue, sync, context.workers(),
 				() -> nodes.hasSynced() && leases.hasSynced() && pods.hasSynced(), context.clock());
@@ -101,9 +93,7 @@ public class NodeLifecycleController implements ControllerFactory {
 		queue.add(NodeLifecycleSync.KEY);
 		return () -> {
 			controller.stop();
-			nodes.stop();
 			leases.stop();
-			pods.stop();
 		};
 	}
 

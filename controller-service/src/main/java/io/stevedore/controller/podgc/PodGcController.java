@@ -48,10 +48,8 @@ public class PodGcController implements ControllerFactory {
 	@Override
 	public RunningController start(ControllerContext context) {
 		WorkQueue<String> queue = context.newQueue();
-		SharedIndexInformer<Pod> pods = context.client().pods().inAnyNamespace().runnableInformer(0);
-		SharedIndexInformer<Node> nodes = context.client().nodes().runnableInformer(0);
-		pods.start();
-		nodes.start();
+		SharedIndexInformer<Pod> pods = context.informers().informer(Pod.class);
+		SharedIndexInformer<Node> nodes = context.informers().informer(Node.class);
 		PodGcSync sync = new PodGcSync(() -> pods.getStore().list(), () -> nodes.getStore().list(),
 				new ClientPodGcControl(context.client()), this.settings, context.clock());
 		Controller controller = new Controller(NAME, queue, sync, context.workers(),
@@ -60,8 +58,6 @@ public class PodGcController implements ControllerFactory {
 		queue.add(PodGcSync.KEY);
 		return () -> {
 			controller.stop();
-			pods.stop();
-			nodes.stop();
 		};
 	}
 

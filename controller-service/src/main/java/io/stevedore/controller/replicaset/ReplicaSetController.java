@@ -42,13 +42,11 @@ public class ReplicaSetController implements ControllerFactory {
 		KubernetesClient client = context.client();
 		WorkQueue<String> queue = context.newQueue();
 		ControllerExpectations expectations = new ControllerExpectations(context.clock());
-		SharedIndexInformer<ReplicaSet> rsInformer = client.apps().replicaSets().inAnyNamespace().runnableInformer(0);
-		SharedIndexInformer<Pod> podInformer = client.pods().inAnyNamespace().runnableInformer(0);
+		SharedIndexInformer<ReplicaSet> rsInformer = context.informers()
+			.watch(ReplicaSet.class, EnqueueingHandler.byKey(queue));
 		CacheLister<ReplicaSet> replicaSets = CacheLister.of(rsInformer);
-		rsInformer.addEventHandler(EnqueueingHandler.byKey(queue));
-		podInformer.addEventHandler(new PodEvents(queue, replicaSets, expectations));
-		rsInformer.start();
-		podInformer.start();
+		SharedIndexInformer<Pod> podInformer = context.informers()
+			.watch(Pod.class, new PodEvents(queue, replicaSets, expectations));
 		ReplicaSetSync sync = new ReplicaSetSync(replicaSets, CacheLister.of(podInformer), new ClientPodControl(client),
 				(rs, status) -> {
 					ReplicaSet copy = new io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder(rs).withStatus(status)
@@ -56,14 +54,10 @@ public class ReplicaSetController implements ControllerFactory {
 					client.apps().replicaSets().resource(copy).updateStatus();
 				}, expectations, new ClientEventRecorder(client, "replicaset-controller", context.clock()),
 				context.clock());
-		Controller controller = new Controller(NAME, queue, sync, context.workers(),
-				() -> rsInformer.hasSynced() && podInformer.hasSynced(), context.clock());
+		Controller controller = new Controller(NAME, queue, sync, context.workers(), context.informers()::hasSynced,
+				context.clock());
 		controller.start();
-		return () -> {
-			controller.stop();
-			rsInformer.stop();
-			podInformer.stop();
-		};
+		return controller::stop;
 	}
 
 }

@@ -72,14 +72,12 @@ public class ResourceQuotaController implements ControllerFactory {
 	public RunningController start(ControllerContext context) {
 		KubernetesClient client = context.client();
 		WorkQueue<String> queue = context.newQueue();
-		SharedIndexInformer<ResourceQuota> quotas = client.resourceQuotas().inAnyNamespace().runnableInformer(0);
-		SharedIndexInformer<Pod> pods = client.pods().inAnyNamespace().runnableInformer(0);
-		SharedIndexInformer<Service> services = client.services().inAnyNamespace().runnableInformer(0);
-		SharedIndexInformer<PersistentVolumeClaim> claims = client.persistentVolumeClaims()
-			.inAnyNamespace()
-			.runnableInformer(0);
-		SharedIndexInformer<ConfigMap> configMaps = client.configMaps().inAnyNamespace().runnableInformer(0);
-		SharedIndexInformer<Secret> secrets = client.secrets().inAnyNamespace().runnableInformer(0);
+		SharedIndexInformer<ResourceQuota> quotas = context.informers().informer(ResourceQuota.class);
+		SharedIndexInformer<Pod> pods = context.informers().informer(Pod.class);
+		SharedIndexInformer<Service> services = context.informers().informer(Service.class);
+		SharedIndexInformer<PersistentVolumeClaim> claims = context.informers().informer(PersistentVolumeClaim.class);
+		SharedIndexInformer<ConfigMap> configMaps = context.informers().informer(ConfigMap.class);
+		SharedIndexInformer<Secret> secrets = context.informers().informer(Secret.class);
 		CacheLister<ResourceQuota> quotaLister = CacheLister.of(quotas);
 		Map<String, CacheLister<? extends HasMetadata>> cached = new LinkedHashMap<>();
 		cached.put("pods", CacheLister.of(pods));
@@ -91,9 +89,7 @@ public class ResourceQuotaController implements ControllerFactory {
 		List<SharedIndexInformer<? extends HasMetadata>> counted = new ArrayList<>(
 				List.of(pods, services, claims, configMaps, secrets, quotas));
 		if (context.discovery().isServed("v1", "replicationcontrollers")) {
-			SharedIndexInformer<ReplicationController> rcs = client.replicationControllers()
-				.inAnyNamespace()
-				.runnableInformer(0);
+			SharedIndexInformer<ReplicationController> rcs = context.informers().informer(ReplicationController.class);
 			cached.put("replicationcontrollers", CacheLister.of(rcs));
 			counted.add(rcs);
 			addReplenishment(rcs, "replicationcontrollers", quotaLister, queue, context);
@@ -102,14 +98,13 @@ public class ResourceQuotaController implements ControllerFactory {
 			// Not served: nothing of it can exist, so its count is 0.
 			cached.put("replicationcontrollers", CacheLister.empty());
 		}
-		quotas.addEventHandler(QuotaReplenishment.quotaHandler(queue));
+		context.informers().handle(quotas, QuotaReplenishment.quotaHandler(queue));
 		addReplenishment(pods, "pods", quotaLister, queue, context);
 		addReplenishment(services, "services", quotaLister, queue, context);
 		addReplenishment(claims, "persistentvolumeclaims", quotaLister, queue, context);
 		addReplenishment(configMaps, "configmaps", quotaLister, queue, context);
 		addReplenishment(secrets, "secrets", quotaLister, queue, context);
 		addReplenishment(quotas, "resourcequotas", quotaLister, queue, context);
-		counted.forEach(SharedIndexInformer::start);
 		ResourceQuotaSync sync = new ResourceQuotaSync(quotaLister,
 				new InformerNamespaceObjects(CacheLister.of(pods), CacheLister.of(services), CacheLister.of(claims),
 						cached, context.discovery(), context.rest(), context.clock()),
@@ -125,14 +120,14 @@ public class ResourceQuotaController implements ControllerFactory {
 		return () -> {
 			resync.shutdownNow();
 			controller.stop();
-			counted.forEach(SharedIndexInformer::stop);
 		};
 	}
 
 	private static <T extends HasMetadata> void addReplenishment(SharedIndexInformer<T> informer, String groupResource,
 			CacheLister<ResourceQuota> quotas, WorkQueue<String> queue, ControllerContext context) {
-		informer.addEventHandler(new QuotaReplenishment<T>(quotas, queue,
-				(object) -> QuotaUsage.usage(groupResource, object, context.clock().instant())));
+		context.informers()
+			.handle(informer, new QuotaReplenishment<T>(quotas, queue,
+					(object) -> QuotaUsage.usage(groupResource, object, context.clock().instant())));
 	}
 
 }

@@ -68,12 +68,12 @@ public class RootCaCertPublisher implements ControllerFactory {
 			};
 		}
 		WorkQueue<String> queue = context.newQueue();
-		SharedIndexInformer<Namespace> namespaces = client.namespaces().runnableInformer(0);
+		SharedIndexInformer<Namespace> namespaces = context.informers().informer(Namespace.class);
 		// Every ConfigMap, filtered here, as Kubernetes does: the cache also answers
 		// "is it there" for namespaces that have none yet.
-		SharedIndexInformer<ConfigMap> configMaps = client.configMaps().inAnyNamespace().runnableInformer(0);
-		namespaces.addEventHandler(EnqueueingHandler.byKey(queue));
-		configMaps.addEventHandler(new ResourceEventHandler<>() {
+		SharedIndexInformer<ConfigMap> configMaps = context.informers().informer(ConfigMap.class);
+		context.informers().handle(namespaces, EnqueueingHandler.byKey(queue));
+		context.informers().handle(configMaps, new ResourceEventHandler<>() {
 			@Override
 			public void onAdd(ConfigMap map) {
 			}
@@ -94,8 +94,6 @@ public class RootCaCertPublisher implements ControllerFactory {
 				}
 			}
 		});
-		namespaces.start();
-		configMaps.start();
 		RootCaCertPublisherSync sync = new RootCaCertPublisherSync(name -> namespaces.getStore().getByKey(name),
 				CacheLister.of(configMaps), new RootCaCertPublisherSync.ConfigMapWriter() {
 					@Override
@@ -113,8 +111,6 @@ public class RootCaCertPublisher implements ControllerFactory {
 		controller.start();
 		return () -> {
 			controller.stop();
-			namespaces.stop();
-			configMaps.stop();
 		};
 	}
 

@@ -38,10 +38,10 @@ public class ServiceAccountsController implements ControllerFactory {
 	public RunningController start(ControllerContext context) {
 		KubernetesClient client = context.client();
 		WorkQueue<String> queue = context.newQueue();
-		SharedIndexInformer<Namespace> nsInformer = client.namespaces().runnableInformer(0);
-		SharedIndexInformer<ServiceAccount> saInformer = client.serviceAccounts().inAnyNamespace().runnableInformer(0);
-		nsInformer.addEventHandler(EnqueueingHandler.byKey(queue));
-		saInformer.addEventHandler(new ResourceEventHandler<>() {
+		SharedIndexInformer<Namespace> nsInformer = context.informers().informer(Namespace.class);
+		SharedIndexInformer<ServiceAccount> saInformer = context.informers().informer(ServiceAccount.class);
+		context.informers().handle(nsInformer, EnqueueingHandler.byKey(queue));
+		context.informers().handle(saInformer, new ResourceEventHandler<>() {
 			@Override
 			public void onAdd(ServiceAccount sa) {
 			}
@@ -57,8 +57,6 @@ public class ServiceAccountsController implements ControllerFactory {
 				}
 			}
 		});
-		nsInformer.start();
-		saInformer.start();
 		ServiceAccountsSync sync = new ServiceAccountsSync(name -> nsInformer.getStore().getByKey(name),
 				CacheLister.of(saInformer), sa -> client.serviceAccounts().resource(sa).create());
 		Controller controller = new Controller(NAME, queue, sync, context.workers(),
@@ -66,8 +64,6 @@ public class ServiceAccountsController implements ControllerFactory {
 		controller.start();
 		return () -> {
 			controller.stop();
-			nsInformer.stop();
-			saInformer.stop();
 		};
 	}
 

@@ -40,25 +40,12 @@ public class StatefulSetController implements ControllerFactory {
 	public RunningController start(ControllerContext context) {
 		WorkQueue<String> queue = context.newQueue();
 		ControllerExpectations expectations = new ControllerExpectations(context.clock());
-		SharedIndexInformer<StatefulSet> sets = context.client()
-			.apps()
-			.statefulSets()
-			.inAnyNamespace()
-			.runnableInformer(0);
-		SharedIndexInformer<Pod> pods = context.client().pods().inAnyNamespace().runnableInformer(0);
-		SharedIndexInformer<ControllerRevision> revisions = context.client()
-			.apps()
-			.controllerRevisions()
-			.inAnyNamespace()
-			.runnableInformer(0);
-		OwnerIndex.addTo(pods);
-		OwnerIndex.addTo(revisions);
-		sets.addEventHandler(EnqueueingHandler.byKey(queue));
-		pods.addEventHandler(new OwnedObjectHandler<>("StatefulSet", queue, expectations));
-		revisions.addEventHandler(new OwnedObjectHandler<>("StatefulSet", queue, null));
-		sets.start();
-		pods.start();
-		revisions.start();
+		SharedIndexInformer<StatefulSet> sets = context.informers().informer(StatefulSet.class);
+		SharedIndexInformer<Pod> pods = context.informers().informer(Pod.class);
+		SharedIndexInformer<ControllerRevision> revisions = context.informers().informer(ControllerRevision.class);
+		context.informers().handle(sets, EnqueueingHandler.byKey(queue));
+		context.informers().handle(pods, new OwnedObjectHandler<>("StatefulSet", queue, expectations));
+		context.informers().handle(revisions, new OwnedObjectHandler<>("StatefulSet", queue, null));
 		StatefulSetSync sync = new StatefulSetSync((key) -> sets.getStore().getByKey(key),
 				(uid) -> OwnerIndex.controlledBy(pods, uid), (uid) -> OwnerIndex.controlledBy(revisions, uid),
 				new ClientStatefulSetControl(context.client()), expectations, context.clock());
@@ -67,9 +54,6 @@ public class StatefulSetController implements ControllerFactory {
 		controller.start();
 		return () -> {
 			controller.stop();
-			sets.stop();
-			pods.stop();
-			revisions.stop();
 		};
 	}
 

@@ -63,10 +63,10 @@ public class VolumeBinderController implements ControllerFactory {
 		SharedIndexInformer<PersistentVolumeClaim> claimInformer = client.persistentVolumeClaims()
 			.inAnyNamespace()
 			.runnableInformer(30_000);
-		SharedIndexInformer<PersistentVolume> volumeInformer = client.persistentVolumes().runnableInformer(0);
-		SharedIndexInformer<StorageClass> classInformer = client.storage().v1().storageClasses().runnableInformer(0);
+		SharedIndexInformer<PersistentVolume> volumeInformer = context.informers().informer(PersistentVolume.class);
+		SharedIndexInformer<StorageClass> classInformer = context.informers().informer(StorageClass.class);
 		claimInformer.addEventHandler(EnqueueingHandler.byKey(claimQueue));
-		volumeInformer.addEventHandler(EnqueueingHandler.byKey(volumeQueue));
+		context.informers().handle(volumeInformer, EnqueueingHandler.byKey(volumeQueue));
 		claimInformer.addEventHandler(new ResourceEventHandler<>() {
 			@Override
 			public void onAdd(PersistentVolumeClaim claim) {
@@ -94,7 +94,7 @@ public class VolumeBinderController implements ControllerFactory {
 				}
 			}
 		});
-		volumeInformer.addEventHandler(new ResourceEventHandler<>() {
+		context.informers().handle(volumeInformer, new ResourceEventHandler<>() {
 			@Override
 			public void onAdd(PersistentVolume volume) {
 				enqueueClaim(volume);
@@ -118,8 +118,6 @@ public class VolumeBinderController implements ControllerFactory {
 			}
 		});
 		claimInformer.start();
-		volumeInformer.start();
-		classInformer.start();
 		CacheLister<PersistentVolumeClaim> claims = CacheLister.of(claimInformer);
 		VolumeBinderControl control = new ClientVolumeBinderControl(client,
 				new ClientEventRecorder(client, "persistentvolume-controller", context.clock()),
@@ -142,8 +140,6 @@ public class VolumeBinderController implements ControllerFactory {
 			claimController.stop();
 			volumeController.stop();
 			claimInformer.stop();
-			volumeInformer.stop();
-			classInformer.stop();
 		};
 	}
 

@@ -38,13 +38,19 @@ public final class InMemoryLister<T extends HasMetadata> implements CacheLister<
 		return this.objects.get(key(namespace, name));
 	}
 
+	/** The objects whose controllerRef has this uid (the informers' owner index). */
+	public List<T> controlledBy(String uid) {
+		return list((o) -> io.stevedore.controller.workload.ControllerRefs.isControlledBy(o, uid));
+	}
+
 	@Override
 	public List<T> list(String namespace) {
+		return list((o) -> namespace.equals(o.getMetadata().getNamespace()));
+	}
+
+	private List<T> list(java.util.function.Predicate<T> filter) {
 		List<T> result = new ArrayList<>();
-		this.objects.values()
-			.stream()
-			.filter(o -> namespace.equals(o.getMetadata().getNamespace()))
-			.forEach(result::add);
+		this.objects.values().stream().filter(filter).forEach(result::add);
 		result.sort(java.util.Comparator.comparing(o -> o.getMetadata().getName()));
 		return result;
 	}

@@ -90,6 +90,11 @@ public final class ControlPlane implements AutoCloseable {
 				Duration.ofSeconds(30), Duration.ofMillis(200)));
 	}
 
+	/** The apiserver's application (its beans: request metrics). */
+	public ConfigurableApplicationContext apiserver() {
+		return this.apiserver;
+	}
+
 	public ConfigurableApplicationContext controllers() {
 		return this.controllers;
 	}
