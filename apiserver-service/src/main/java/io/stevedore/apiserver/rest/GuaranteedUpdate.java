@@ -125,8 +125,8 @@ public final class GuaranteedUpdate {
 		Instant now = this.context.clock().instant();
 		if (!mutated.managedFieldsSet()) {
 			updated.getMetadata().setManagedFields(current.getMetadata().getManagedFields());
-			byte[] unchanged = this.context.codec().encodeForStorage(updated);
-			if (Arrays.equals(unchanged, loaded.stored())) {
+			if (!mutated.surelyChanged()
+					&& Arrays.equals(this.context.codec().encodeForStorage(updated), loaded.stored())) {
 				// A no-op write keeps its resourceVersion, as in Kubernetes.
 				return new ObjectResult(200, type,
 						ResourceVersions.withResourceVersion(loaded.stored(), loaded.modRevision()), warnings);

@@ -20,8 +20,15 @@ public interface Mutation {
 
 	/**
 	 * @param managedFieldsSet whether the mutation already recorded managedFields (apply)
+	 * @param surelyChanged the mutation certainly changed the stored object, so the no-op
+	 * check (an encoding of the whole object compared with the stored bytes) is skipped:
+	 * a bind always sets spec.nodeName where there was none
 	 */
-	record Mutated(HasMetadata object, boolean managedFieldsSet) {
+	record Mutated(HasMetadata object, boolean managedFieldsSet, boolean surelyChanged) {
+
+		Mutated(HasMetadata object, boolean managedFieldsSet) {
+			this(object, managedFieldsSet, false);
+		}
 
 	}
 

@@ -82,7 +82,8 @@ public final class PodSubresources {
 				.withLastTransitionTime(ObjectMetaRules.timestamp(this.context.clock().instant()))
 				.build());
 			pod.getStatus().setConditions(conditions);
-			return new Mutation.Mutated(pod, false);
+			// nodeName was empty and is now a non-empty name: never a no-op.
+			return new Mutation.Mutated(pod, false, true);
 		}, false);
 		return new ObjectResult(201, null, success(), admissionWarnings);
 	}
