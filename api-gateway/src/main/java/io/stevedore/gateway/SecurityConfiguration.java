@@ -142,7 +142,8 @@ public class SecurityConfiguration {
 		return RouterFunctions
 			.route(RequestPredicates.POST(ReviewHandlers.SELF_SUBJECT_REVIEWS), handlers::selfSubjectReview)
 			.andRoute(RequestPredicates.POST(ReviewHandlers.SELF_SUBJECT_ACCESS_REVIEWS),
-					handlers::selfSubjectAccessReview);
+					handlers::selfSubjectAccessReview)
+			.andRoute(RequestPredicates.POST(ReviewHandlers.SUBJECT_ACCESS_REVIEWS), handlers::subjectAccessReview);
 	}
 
 }

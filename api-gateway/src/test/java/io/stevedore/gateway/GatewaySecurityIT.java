@@ -140,6 +140,23 @@ class GatewaySecurityIT {
 			.strip()).isEqualTo("yes");
 		assertThat(bootstrapper.run("get", "pods", "-n", "default").requireFailure().stderr())
 			.contains("User \"system:bootstrap:abc123\" cannot list resource \"pods\"");
+		// What the csr approver asks: a SubjectAccessReview for the bootstrapper.
+		String review = """
+				{"apiVersion":"authorization.k8s.io/v1","kind":"SubjectAccessReview",
+				 "spec":{"user":"system:bootstrap:abc123","groups":["system:bootstrappers"],
+				  "resourceAttributes":{"group":"certificates.k8s.io","resource":"certificatesigningrequests",
+				   "subresource":"%s","verb":"create"}}}
+				""";
+		String reviews = "/apis/authorization.k8s.io/v1/subjectaccessreviews";
+		assertThat(admin.runWithInput(review.formatted("nodeclient"), "create", "--raw", reviews, "-f", "-")
+			.requireSuccess()
+			.stdout()).contains("\"allowed\":true");
+		assertThat(admin.runWithInput(review.formatted("selfnodeclient"), "create", "--raw", reviews, "-f", "-")
+			.requireSuccess()
+			.stdout()).contains("\"allowed\":false");
+		assertThat(bootstrapper.runWithInput(review.formatted("nodeclient"), "create", "--raw", reviews, "-f", "-")
+			.requireFailure()
+			.stderr()).contains("Forbidden");
 		for (String wrong : new String[] { "abc123.0123456789abcdee", "old123.0123456789abcdef" }) {
 			Kubectl refused = cluster.kubectl(directory.resolve("refused-home"), "token: " + wrong);
 			assertThat(refused.run("get", "csr").requireFailure().stderr())
