@@ -224,7 +224,9 @@ component_start_control() {
 		component_start "$name" "${COMPONENT_HEAP[$name]}" -jar "$(component_jar "$name")" \
 			--server.address=127.0.0.1 --server.port="$(component_port "$name")" \
 			$(identity_client_options "$name") \
-			--stevedore.volumes.local-path-root="$STEVEDORE_HOME/volumes"
+			--stevedore.volumes.local-path-root="$STEVEDORE_HOME/volumes" \
+			--stevedore.controllers.cluster-signing-cert-file="$STEVEDORE_HOME/pki/ca.crt" \
+			--stevedore.controllers.cluster-signing-key-file="$STEVEDORE_HOME/pki/ca.key"
 		;;
 	proxy)
 		issue_identity proxy

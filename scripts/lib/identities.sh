@@ -125,3 +125,47 @@ remove_identity() {
 	dir=$(identities_dir)
 	rm -f -- "$dir/$1.crt" "$dir/$1.key" "$dir/$1.kubeconfig"
 }
+
+# Node agents get their identity by TLS bootstrapping, as kubelets do: one bootstrap token (a Secret
+# kube-system/bootstrap-token-ID of type bootstrap.kubernetes.io/token, made with the admin kubeconfig once
+# the gateway is up) lets an agent post a CertificateSigningRequest for system:node:NAME, which the
+# controllers' csrapproving approves and csrsigning signs with the cluster CA. The token is kept in
+#   $STEVEDORE_HOME/pki/bootstrap-token   ID.SECRET, mode 600
+# and the agent writes its certificate and key where issue_identity would have (pki/identities/node-NAME.*).
+bootstrap_token_file() { echo "$STEVEDORE_HOME/pki/bootstrap-token"; }
+
+# ensure_bootstrap_token: the token file and its Secret (made again if either is gone).
+ensure_bootstrap_token() {
+	local file admin=$STEVEDORE_HOME/pki/kubeconfig token id secret tries=0
+	file=$(bootstrap_token_file)
+	if [ -s "$file" ]; then
+		token=$(cat "$file")
+		kubectl --kubeconfig "$admin" -n kube-system get secret "bootstrap-token-${token%%.*}" \
+			--request-timeout=10s >/dev/null 2>&1 && return 0
+	fi
+	# Hex is within Kubernetes' [a-z0-9]{6}.[a-z0-9]{16}.
+	id=$(openssl rand -hex 3)
+	secret=$(openssl rand -hex 8)
+	# The gateway answers 403 until its default roles are cached: a few tries.
+	until kubectl --kubeconfig "$admin" -n kube-system create secret generic "bootstrap-token-$id" \
+		--type=bootstrap.kubernetes.io/token --from-literal=token-id="$id" --from-literal=token-secret="$secret" \
+		--from-literal=usage-bootstrap-authentication=true --from-literal=usage-bootstrap-signing=true \
+		--from-literal=description="node agents of ./stevedore (TLS bootstrapping)" \
+		--request-timeout=10s >/dev/null 2>&1; do
+		tries=$((tries + 1))
+		[ $tries -lt 30 ] || die "could not create the bootstrap token Secret kube-system/bootstrap-token-$id with $admin."
+		sleep 1
+	done
+	(umask 077 && echo "$id.$secret" >"$file.tmp")
+	mv -f "$file.tmp" "$file"
+}
+
+# node_bootstrap_options NAME: the agent's API client: the gateway and its CA, the bootstrap token, and where
+# its own certificate and key are (or will be, once bootstrapped). Call ensure_bootstrap_token first.
+node_bootstrap_options() {
+	local dir
+	dir=$(identities_dir)
+	echo "--stevedore.apiserver.url=$(gateway_url) --stevedore.apiserver.ca-cert-file=$(gateway_ca)" \
+		"--stevedore.node.bootstrap.token-file=$(bootstrap_token_file)" \
+		"--stevedore.node.bootstrap.cert-file=$dir/$1.crt --stevedore.node.bootstrap.key-file=$dir/$1.key"
+}

@@ -60,13 +60,15 @@ node_start() {
 		die "port $port on 127.0.0.1 is already in use${owner:+ by $owner}; node $name's agent needs it." \
 			"Stop what listens there, or remove the node ('./stevedore node rm $name') and add it again."
 	fi
-	# Its own identity, system:node:NAME in system:nodes: the gateway's Node authorizer and NodeRestriction
-	# keep it to its own Node, Lease and pods.
-	issue_identity "$component"
-	# shellcheck disable=SC2046 # node_runtime_options and identity_client_options print separate options
+	# Its own identity, system:node:NAME in system:nodes, by TLS bootstrapping (identities.sh): the gateway's
+	# Node authorizer and NodeRestriction keep it to its own Node, Lease and pods.
+	ensure_bootstrap_token
+	mkdir -p "$(identities_dir)"
+	write_identity_kubeconfig "$component" "$(component_subject "$component")"
+	# shellcheck disable=SC2046 # node_runtime_options and node_bootstrap_options print separate options
 	component_start "$component" "${COMPONENT_HEAP[node]}" -jar "$(component_jar node)" \
 		--server.address=127.0.0.1 --server.port="$port" \
-		$(identity_client_options "$component") \
+		$(node_bootstrap_options "$component") \
 		--stevedore.node.name="$name" \
 		--stevedore.node.address="$(node_address)" \
 		--stevedore.node.port="$port" \

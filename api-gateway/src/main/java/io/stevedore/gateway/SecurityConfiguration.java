@@ -14,6 +14,7 @@ import io.stevedore.gateway.audit.AuditLog;
 import io.stevedore.gateway.audit.AuditPolicy;
 import io.stevedore.gateway.audit.AuditPolicyFile;
 import io.stevedore.gateway.authn.AuthenticationFilter;
+import io.stevedore.gateway.authn.BootstrapTokenAuthenticator;
 import io.stevedore.gateway.authn.Authenticator;
 import io.stevedore.gateway.authn.RequestAuthenticator;
 import io.stevedore.gateway.authn.ServiceAccountTokenAuthenticator;
@@ -30,6 +31,9 @@ import io.stevedore.gateway.rbac.RbacHealthIndicator;
 import io.stevedore.gateway.review.ReviewHandlers;
 import io.stevedore.gateway.serviceaccount.CachedObjectLookup;
 import io.stevedore.gateway.serviceaccount.ServiceAccountTokens;
+
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -90,12 +94,18 @@ public class SecurityConfiguration {
 
 	@Bean
 	RequestAuthenticator requestAuthenticator(ClusterPki pki, GatewayProperties properties,
-			ServiceAccountTokens serviceAccountTokens, CachedObjectLookup serviceAccountTokenObjects) {
+			ServiceAccountTokens serviceAccountTokens, CachedObjectLookup serviceAccountTokenObjects,
+			KubernetesClient client) {
 		List<Authenticator> authenticators = new ArrayList<>();
 		authenticators.add(new X509Authenticator(pki.authority()));
 		if (properties.tokenAuthFile() != null && !properties.tokenAuthFile().isBlank()) {
 			authenticators.add(StaticTokenAuthenticator.fromFile(Path.of(properties.tokenAuthFile())));
 		}
+		// Before ServiceAccount tokens, which refuse every bearer token they cannot read.
+		authenticators.add(new BootstrapTokenAuthenticator((name) -> Mono
+			.fromCallable(
+					() -> client.secrets().inNamespace(BootstrapTokenAuthenticator.NAMESPACE).withName(name).get())
+			.subscribeOn(Schedulers.boundedElastic()), Clock.systemUTC()));
 		authenticators.add(new ServiceAccountTokenAuthenticator(serviceAccountTokens, serviceAccountTokenObjects,
 				properties.serviceAccountTokens().cacheTtl()));
 		return new RequestAuthenticator(authenticators);
@@ -132,7 +142,8 @@ public class SecurityConfiguration {
 		return RouterFunctions
 			.route(RequestPredicates.POST(ReviewHandlers.SELF_SUBJECT_REVIEWS), handlers::selfSubjectReview)
 			.andRoute(RequestPredicates.POST(ReviewHandlers.SELF_SUBJECT_ACCESS_REVIEWS),
-					handlers::selfSubjectAccessReview);
+					handlers::selfSubjectAccessReview)
+			.andRoute(RequestPredicates.POST(ReviewHandlers.SUBJECT_ACCESS_REVIEWS), handlers::subjectAccessReview);
 	}
 
 }

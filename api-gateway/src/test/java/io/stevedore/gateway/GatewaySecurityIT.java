@@ -117,6 +117,53 @@ class GatewaySecurityIT {
 			.contains("Unauthorized");
 	}
 
+	@Test
+	void aBootstrapTokenIsTheBootstrapperWhoMayAskForANodeCertificateOnly() {
+		admin.run("create", "secret", "generic", "bootstrap-token-abc123", "-n", "kube-system",
+				"--type=bootstrap.kubernetes.io/token", "--from-literal=token-id=abc123",
+				"--from-literal=token-secret=0123456789abcdef", "--from-literal=usage-bootstrap-authentication=true",
+				"--from-literal=expiration=2099-01-01T00:00:00Z")
+			.requireSuccess();
+		admin.run("create", "secret", "generic", "bootstrap-token-old123", "-n", "kube-system",
+				"--type=bootstrap.kubernetes.io/token", "--from-literal=token-id=old123",
+				"--from-literal=token-secret=0123456789abcdef", "--from-literal=usage-bootstrap-authentication=true",
+				"--from-literal=expiration=2020-01-01T00:00:00Z")
+			.requireSuccess();
+		Kubectl bootstrapper = cluster.kubectl(directory.resolve("bootstrap-home"), "token: abc123.0123456789abcdef");
+
+		assertThat(bootstrapper.run("auth", "whoami").requireSuccess().stdout()).contains("system:bootstrap:abc123")
+			.contains("system:bootstrappers");
+		await().atMost(Duration.ofSeconds(20))
+			.untilAsserted(() -> assertThat(bootstrapper.run("get", "csr").exitCode()).isZero());
+		assertThat(bootstrapper.run("auth", "can-i", "create", "certificatesigningrequests", "--subresource=nodeclient")
+			.stdout()
+			.strip()).isEqualTo("yes");
+		assertThat(bootstrapper.run("get", "pods", "-n", "default").requireFailure().stderr())
+			.contains("User \"system:bootstrap:abc123\" cannot list resource \"pods\"");
+		// What the csr approver asks: a SubjectAccessReview for the bootstrapper.
+		String review = """
+				{"apiVersion":"authorization.k8s.io/v1","kind":"SubjectAccessReview",
+				 "spec":{"user":"system:bootstrap:abc123","groups":["system:bootstrappers"],
+				  "resourceAttributes":{"group":"certificates.k8s.io","resource":"certificatesigningrequests",
+				   "subresource":"%s","verb":"create"}}}
+				""";
+		String reviews = "/apis/authorization.k8s.io/v1/subjectaccessreviews";
+		assertThat(admin.runWithInput(review.formatted("nodeclient"), "create", "--raw", reviews, "-f", "-")
+			.requireSuccess()
+			.stdout()).contains("\"allowed\":true");
+		assertThat(admin.runWithInput(review.formatted("selfnodeclient"), "create", "--raw", reviews, "-f", "-")
+			.requireSuccess()
+			.stdout()).contains("\"allowed\":false");
+		assertThat(bootstrapper.runWithInput(review.formatted("nodeclient"), "create", "--raw", reviews, "-f", "-")
+			.requireFailure()
+			.stderr()).contains("Forbidden");
+		for (String wrong : new String[] { "abc123.0123456789abcdee", "old123.0123456789abcdef" }) {
+			Kubectl refused = cluster.kubectl(directory.resolve("refused-home"), "token: " + wrong);
+			assertThat(refused.run("get", "csr").requireFailure().stderr())
+				.contains("You must be logged in to the server");
+		}
+	}
+
 	/** kubectl prompts for a user name without credentials, so plain HTTPS here. */
 	@Test
 	void anonymousIsForbiddenFromTheApiAsKubernetesWords() throws Exception {

@@ -22,8 +22,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
-import org.springframework.http.server.reactive.ServerHttpRequest;
-
 /**
  * ServiceAccount JWTs, as kube-apiserver's service account authenticator: a token signed
  * by the cluster's key, for this issuer and an accepted audience, within its validity,
@@ -34,7 +32,7 @@ import org.springframework.http.server.reactive.ServerHttpRequest;
  * Every bearer token it cannot accept is refused, not passed over: a request carrying a
  * credential nobody accepts is a 401, never anonymous.
  */
-public final class ServiceAccountTokenAuthenticator implements Authenticator {
+public final class ServiceAccountTokenAuthenticator implements BearerTokenAuthenticator {
 
 	private static final Logger log = LoggerFactory.getLogger(ServiceAccountTokenAuthenticator.class);
 
@@ -79,18 +77,7 @@ public final class ServiceAccountTokenAuthenticator implements Authenticator {
 		this.successTtl = successTtl;
 	}
 
-	/** Blocks on the lookups: for callers off the event loop only (tests). */
 	@Override
-	public Authentication authenticate(ServerHttpRequest request) {
-		return authenticateLater(request).block();
-	}
-
-	@Override
-	public Mono<Authentication> authenticateLater(ServerHttpRequest request) {
-		String token = BearerToken.of(request);
-		return token == null ? Mono.just(Authentication.NO_CREDENTIALS) : authenticate(token);
-	}
-
 	public Mono<Authentication> authenticate(String token) {
 		if (this.successTtl.isZero() || this.successTtl.isNegative()) {
 			return check(token, null);

@@ -27,6 +27,12 @@ public final class DefaultRoles {
 
 	static final List<String> ALL_VERBS = List.of("*");
 
+	static final String CERTIFICATES = "certificates.k8s.io";
+
+	public static final String NODE_CLIENT = "system:certificates.k8s.io:certificatesigningrequests:nodeclient";
+
+	public static final String SELF_NODE_CLIENT = "system:certificates.k8s.io:certificatesigningrequests:selfnodeclient";
+
 	private static final Map<String, String> BOOTSTRAP_LABELS = Map.of("kubernetes.io/bootstrapping", "rbac-defaults");
 
 	private DefaultRoles() {
@@ -51,7 +57,18 @@ public final class DefaultRoles {
 								"/openid/v1/jwks", "/openid/v1/jwks/"), List.of("get"))),
 				role("system:node", node()), role("system:kube-scheduler", scheduler()),
 				role("system:kube-controller-manager", controllerManager()), role("system:node-proxier", proxier()),
-				role("system:stevedore-proxy", stevedoreProxy()));
+				role("system:stevedore-proxy", stevedoreProxy()),
+				// TLS bootstrapping (kubeadm's defaults): a bootstrap token may ask for a
+				// node client certificate; the csr approver approves what the requester
+				// may create on these subresources.
+				role("system:node-bootstrapper",
+						rule(List.of(CERTIFICATES), List.of("certificatesigningrequests"),
+								List.of("create", "get", "list", "watch"))),
+				role(NODE_CLIENT,
+						rule(List.of(CERTIFICATES), List.of("certificatesigningrequests/nodeclient"),
+								List.of("create"))),
+				role(SELF_NODE_CLIENT, rule(List.of(CERTIFICATES), List.of("certificatesigningrequests/selfnodeclient"),
+						List.of("create"))));
 	}
 
 	public static List<ClusterRoleBinding> clusterRoleBindings() {
@@ -64,7 +81,10 @@ public final class DefaultRoles {
 				binding("system:kube-scheduler", "User", "system:kube-scheduler"),
 				binding("system:kube-controller-manager", "User", "system:kube-controller-manager"),
 				binding("system:node-proxier", "User", "system:kube-proxy"),
-				binding("system:stevedore-proxy", "User", "system:kube-proxy"));
+				binding("system:stevedore-proxy", "User", "system:kube-proxy"),
+				binding("system:node-bootstrapper", "Group", "system:bootstrappers"),
+				binding(NODE_CLIENT, "Group", "system:bootstrappers"),
+				binding(SELF_NODE_CLIENT, "Group", "system:nodes"));
 	}
 
 	private static List<PolicyRule> view() {
@@ -134,6 +154,9 @@ public final class DefaultRoles {
 								"endpoints"),
 						READ),
 				rule(List.of("", "events.k8s.io"), List.of("events"), List.of("create", "patch", "update")),
+				// A node renews its own client certificate.
+				rule(List.of(CERTIFICATES), List.of("certificatesigningrequests"),
+						List.of("create", "get", "list", "watch")),
 				rule(List.of(""), List.of("serviceaccounts/token"), List.of("create")),
 				// Kubernetes' system:node has no list/watch on Leases nor EndpointSlices:
 				// a

@@ -2,8 +2,10 @@ package io.stevedore.gateway.review;
 
 import java.io.IOException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.authentication.SelfSubjectReview;
 import io.fabric8.kubernetes.api.model.authentication.SelfSubjectReviewBuilder;
@@ -11,6 +13,9 @@ import io.fabric8.kubernetes.api.model.authentication.UserInfoBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.NonResourceAttributes;
 import io.fabric8.kubernetes.api.model.authorization.v1.ResourceAttributes;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewSpec;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewStatus;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewStatusBuilder;
 import io.stevedore.gateway.authn.AuthenticationFilter;
 import io.stevedore.gateway.authn.UserInfo;
@@ -26,15 +31,18 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
  * The reviews the gateway answers itself, because only it knows who is asking and what
- * RBAC allows: SelfSubjectReview ({@code kubectl auth whoami}) and
- * SelfSubjectAccessReview ({@code kubectl auth can-i}). Authorization to create them
- * (system:basic-user) has already been checked by the filters.
+ * RBAC allows: SelfSubjectReview ({@code kubectl auth whoami}), SelfSubjectAccessReview
+ * ({@code kubectl auth can-i}) and SubjectAccessReview (for another user: the csr
+ * approver's question). Authorization to create them (system:basic-user) has already been
+ * checked by the filters.
  */
 public final class ReviewHandlers {
 
 	public static final String SELF_SUBJECT_REVIEWS = "/apis/authentication.k8s.io/v1/selfsubjectreviews";
 
 	public static final String SELF_SUBJECT_ACCESS_REVIEWS = "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews";
+
+	public static final String SUBJECT_ACCESS_REVIEWS = "/apis/authorization.k8s.io/v1/subjectaccessreviews";
 
 	private final RbacAuthorizer authorizer;
 
@@ -72,29 +80,80 @@ public final class ReviewHandlers {
 			if (review == null || review.getSpec() == null) {
 				return badRequest("SelfSubjectAccessReview.spec: Required value");
 			}
-			ResourceAttributes resource = review.getSpec().getResourceAttributes();
-			NonResourceAttributes nonResource = review.getSpec().getNonResourceAttributes();
-			if ((resource == null) == (nonResource == null)) {
-				return badRequest("SelfSubjectAccessReview.spec: Invalid value: exactly one of "
-						+ "nonResourceAttributes or resourceAttributes must be specified");
+			RequestInfo attributes = attributes(review.getSpec().getResourceAttributes(),
+					review.getSpec().getNonResourceAttributes());
+			if (attributes == null) {
+				return badRequest("SelfSubjectAccessReview.spec: Invalid value: " + EXACTLY_ONE);
 			}
-			RequestInfo attributes = resource != null
-					? RequestInfo.resource(orEmpty(resource.getVerb()), orEmpty(resource.getGroup()),
-							orEmpty(resource.getNamespace()), orEmpty(resource.getResource()),
-							orEmpty(resource.getSubresource()), orEmpty(resource.getName()))
-					: RequestInfo.nonResource(orEmpty(nonResource.getPath()), orEmpty(nonResource.getVerb()));
-			Decision decision = this.authorizer.authorize(user, attributes);
 			review.setApiVersion("authorization.k8s.io/v1");
 			review.setKind("SelfSubjectAccessReview");
-			if (review.getMetadata() == null) {
-				review.setMetadata(new ObjectMetaBuilder().build());
-			}
-			review.getMetadata().setCreationTimestamp(Instant.now().toString());
-			review.setStatus(new SubjectAccessReviewStatusBuilder().withAllowed(decision.allowed())
-				.withReason(decision.reason().isEmpty() ? null : decision.reason())
-				.build());
+			review.setMetadata(created(review.getMetadata()));
+			review.setStatus(status(this.authorizer.authorize(user, attributes)));
 			return StatusResponses.json(HttpStatus.CREATED, review);
 		});
+	}
+
+	/**
+	 * SubjectAccessReview: what RBAC (and the Node authorizer) allow another user, the
+	 * one the spec names. The csr approver asks it for a CertificateSigningRequest's
+	 * requester.
+	 */
+	public Mono<ServerResponse> subjectAccessReview(ServerRequest request) {
+		return request.bodyToMono(byte[].class).defaultIfEmpty(new byte[0]).flatMap((body) -> {
+			SubjectAccessReview review;
+			try {
+				review = StatusResponses.JSON.readValue(body, SubjectAccessReview.class);
+			}
+			catch (IOException | IllegalArgumentException ex) {
+				return badRequest("invalid SubjectAccessReview: " + ex.getMessage());
+			}
+			if (review == null || review.getSpec() == null) {
+				return badRequest("SubjectAccessReview.spec: Required value");
+			}
+			SubjectAccessReviewSpec spec = review.getSpec();
+			if (orEmpty(spec.getUser()).isEmpty() && (spec.getGroups() == null || spec.getGroups().isEmpty())) {
+				return badRequest(
+						"SubjectAccessReview.spec: Invalid value: at least one of user or group must be specified");
+			}
+			RequestInfo attributes = attributes(spec.getResourceAttributes(), spec.getNonResourceAttributes());
+			if (attributes == null) {
+				return badRequest("SubjectAccessReview.spec: Invalid value: " + EXACTLY_ONE);
+			}
+			UserInfo subject = new UserInfo(orEmpty(spec.getUser()), spec.getUid(),
+					spec.getGroups() == null ? List.of() : spec.getGroups(),
+					spec.getExtra() == null ? Map.of() : spec.getExtra());
+			review.setApiVersion("authorization.k8s.io/v1");
+			review.setKind("SubjectAccessReview");
+			review.setMetadata(created(review.getMetadata()));
+			review.setStatus(status(this.authorizer.authorize(subject, attributes)));
+			return StatusResponses.json(HttpStatus.CREATED, review);
+		});
+	}
+
+	private static final String EXACTLY_ONE = "exactly one of nonResourceAttributes or resourceAttributes must be specified";
+
+	/** The request a review asks about, or null unless exactly one kind is given. */
+	private static RequestInfo attributes(ResourceAttributes resource, NonResourceAttributes nonResource) {
+		if ((resource == null) == (nonResource == null)) {
+			return null;
+		}
+		return resource != null
+				? RequestInfo.resource(orEmpty(resource.getVerb()), orEmpty(resource.getGroup()),
+						orEmpty(resource.getNamespace()), orEmpty(resource.getResource()),
+						orEmpty(resource.getSubresource()), orEmpty(resource.getName()))
+				: RequestInfo.nonResource(orEmpty(nonResource.getPath()), orEmpty(nonResource.getVerb()));
+	}
+
+	private static ObjectMeta created(ObjectMeta metadata) {
+		ObjectMeta meta = metadata == null ? new ObjectMetaBuilder().build() : metadata;
+		meta.setCreationTimestamp(Instant.now().toString());
+		return meta;
+	}
+
+	private static SubjectAccessReviewStatus status(Decision decision) {
+		return new SubjectAccessReviewStatusBuilder().withAllowed(decision.allowed())
+			.withReason(decision.reason().isEmpty() ? null : decision.reason())
+			.build();
 	}
 
 	private static Mono<ServerResponse> badRequest(String message) {

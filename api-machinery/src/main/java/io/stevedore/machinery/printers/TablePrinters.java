@@ -56,7 +56,7 @@ public final class TablePrinters {
 				WorkloadPrinters.POD_DISRUPTION_BUDGET, HorizontalPodAutoscalerPrinter.PRINTER, ClusterPrinters.INGRESS,
 				ClusterPrinters.INGRESS_CLASS, ClusterPrinters.NETWORK_POLICY, ClusterPrinters.ROLE_BINDING,
 				ClusterPrinters.CLUSTER_ROLE_BINDING, ClusterPrinters.LEASE, ClusterPrinters.ENDPOINT_SLICE,
-				ClusterPrinters.PRIORITY_CLASS, ClusterPrinters.STORAGE_CLASS)) {
+				ClusterPrinters.PRIORITY_CLASS, ClusterPrinters.STORAGE_CLASS, CertificatePrinters.CSR)) {
 			PRINTERS.put(printer.type(), printer);
 		}
 	}

@@ -29,6 +29,7 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequest;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
@@ -179,6 +180,9 @@ public final class ResourceRegistry {
 				PriorityClass.class));
 		t.add(cluster("storage.k8s.io", "v1", "StorageClass", "storageclasses", List.of("sc"), List.of(), Set.of(),
 				StorageClass.class));
+		// TLS bootstrapping: node agents ask for their client certificate
+		t.add(cluster("certificates.k8s.io", "v1", "CertificateSigningRequest", "certificatesigningrequests",
+				List.of("csr"), List.of(), Set.of("status", "approval"), CertificateSigningRequest.class));
 		return t;
 	}
 

@@ -13,6 +13,7 @@ import io.stevedore.machinery.validation.apps.ReplicaSetValidation;
 import io.stevedore.machinery.validation.apps.StatefulSetValidation;
 import io.stevedore.machinery.validation.batch.CronJobValidation;
 import io.stevedore.machinery.validation.batch.JobValidation;
+import io.stevedore.machinery.validation.certificates.CertificateSigningRequestValidation;
 import io.stevedore.machinery.validation.cluster.EndpointSliceValidation;
 import io.stevedore.machinery.validation.cluster.HorizontalPodAutoscalerValidation;
 import io.stevedore.machinery.validation.cluster.LeaseValidation;
@@ -75,6 +76,7 @@ public final class Validation {
 			Map.entry("autoscaling/HorizontalPodAutoscaler", new HorizontalPodAutoscalerValidation()),
 			Map.entry("policy/PodDisruptionBudget", new PodDisruptionBudgetValidation()),
 			Map.entry("scheduling.k8s.io/PriorityClass", new PriorityClassValidation()),
+			Map.entry("certificates.k8s.io/CertificateSigningRequest", new CertificateSigningRequestValidation()),
 			Map.entry(RbacValidation.GROUP + "/Role", new RbacValidation.RoleValidation()),
 			Map.entry(RbacValidation.GROUP + "/ClusterRole", new RbacValidation.ClusterRoleValidation()),
 			Map.entry(RbacValidation.GROUP + "/RoleBinding", new RbacValidation.RoleBindingValidation()),

@@ -117,9 +117,9 @@ class DiscoveryTest {
 		JsonNode apis = get("/apis", "application/json");
 		List<String> names = new ArrayList<>();
 		apis.get("groups").forEach(g -> names.add(g.get("name").asText()));
-		assertThat(names).containsExactly("apps", "events.k8s.io", "autoscaling", "batch", "networking.k8s.io",
-				"policy", "rbac.authorization.k8s.io", "storage.k8s.io", "scheduling.k8s.io", "coordination.k8s.io",
-				"discovery.k8s.io");
+		assertThat(names).containsExactly("apps", "events.k8s.io", "autoscaling", "batch", "certificates.k8s.io",
+				"networking.k8s.io", "policy", "rbac.authorization.k8s.io", "storage.k8s.io", "scheduling.k8s.io",
+				"coordination.k8s.io", "discovery.k8s.io");
 		assertThat(apis.at("/groups/0/preferredVersion/groupVersion").asText()).isEqualTo("apps/v1");
 		assertThat(apis.at("/groups/2/versions/0/groupVersion").asText()).isEqualTo("autoscaling/v2");
 		assertThat(get("/apis/apps", null).get("kind").asText()).isEqualTo("APIGroup");

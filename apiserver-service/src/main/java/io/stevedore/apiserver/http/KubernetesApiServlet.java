@@ -228,8 +228,9 @@ public class KubernetesApiServlet extends HttpServlet {
 			}
 			return sub.equals("binding") ? this.handlers.pods().bind(scope) : this.handlers.pods().evict(scope);
 		}
-		if (sub.equals("status") && !(verb.equals("get") || verb.equals("update") || verb.equals("patch"))) {
-			throw ApiException.methodNotSupported(type.group(), type.plural() + "/status", verb);
+		if ((sub.equals("status") || sub.equals("approval"))
+				&& !(verb.equals("get") || verb.equals("update") || verb.equals("patch"))) {
+			throw ApiException.methodNotSupported(type.group(), type.plural() + "/" + sub, verb);
 		}
 		return switch (verb) {
 			case "get" -> this.handlers.reads().get(scope);

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.stevedore.apiserver.admission.AdmissionAttributes;
+import io.stevedore.apiserver.admission.AdmissionUser;
 import io.stevedore.apiserver.codec.ResourceVersions;
 import io.stevedore.apiserver.rest.strategy.ResourceStrategy;
 import io.stevedore.apiserver.rest.strategy.SpecStatus;
@@ -81,7 +82,7 @@ public final class CreateOperation {
 			if (strategy.resetsStatusOnCreate() && type.hasSubresource("status")) {
 				SpecStatus.setStatus(object, null);
 			}
-			strategy.prepareForCreate(object, now);
+			strategy.prepareForCreate(object, now, scope.user() == null ? AdmissionUser.LOOPBACK : scope.user());
 			object = AdmissionStep.admit(this.context, scope, AdmissionAttributes.CREATE, object, null,
 					options.dryRun(), warnings);
 			List<FieldError> errors = Validation.validateCreate(type, object);

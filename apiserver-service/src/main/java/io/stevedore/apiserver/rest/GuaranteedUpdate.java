@@ -86,7 +86,9 @@ public final class GuaranteedUpdate {
 		if (requested != null && !requested.isEmpty() && !requested.equals(Long.toString(loaded.modRevision()))) {
 			throw ApiException.staleResourceVersion(type.group(), type.plural(), scope.name());
 		}
-		boolean statusUpdate = scope.info().subresource().equals("status");
+		// A CSR's approval subresource is a status write limited to its conditions.
+		boolean statusUpdate = scope.info().subresource().equals("status")
+				|| scope.info().subresource().equals("approval");
 		if (statusUpdate) {
 			SpecStatus.setSpec(updated, SpecStatus.spec(current));
 			resetMetadataForStatus(updated.getMetadata(), current.getMetadata());
@@ -100,6 +102,9 @@ public final class GuaranteedUpdate {
 		ResourceStrategy strategy = this.context.strategies().of(type);
 		if (scope.info().subresource().isEmpty()) {
 			strategy.prepareForUpdate(updated, current);
+		}
+		else if (statusUpdate) {
+			strategy.prepareForSubresourceUpdate(scope.info().subresource(), updated, current);
 		}
 		boolean admitted = admitsObject(scope);
 		if (admitted) {

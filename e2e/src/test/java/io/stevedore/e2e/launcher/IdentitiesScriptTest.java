@@ -83,6 +83,19 @@ class IdentitiesScriptTest {
 	}
 
 	@Test
+	void aNodeAgentIsPointedAtTheBootstrapTokenAndTheFilesItWillWrite() throws Exception {
+		Path dir = this.home.resolve("pki/identities");
+		String options = run("node_bootstrap_options node-n1");
+		assertThat(options.strip()).isEqualTo("--stevedore.apiserver.url=https://127.0.0.1:43999"
+				+ " --stevedore.apiserver.ca-cert-file=" + this.home.resolve("pki/ca.crt")
+				+ " --stevedore.node.bootstrap.token-file=" + this.home.resolve("pki/bootstrap-token")
+				+ " --stevedore.node.bootstrap.cert-file=" + dir.resolve("node-n1.crt")
+				+ " --stevedore.node.bootstrap.key-file=" + dir.resolve("node-n1.key"));
+		// Nothing is issued by openssl for it.
+		assertThat(dir.resolve("node-n1.crt")).doesNotExist();
+	}
+
+	@Test
 	void anUnknownComponentHasNoIdentityAndNothingIsWritten() throws Exception {
 		Process process = bash("issue_identity apiserver");
 		String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -8,8 +8,10 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -111,7 +113,8 @@ class KubectlStreamsE2E {
 
 	/**
 	 * The scheduler, controllers, proxy and node agent each use their own certificate,
-	 * through the gateway, so NodeRestriction holds a node agent to its own pods.
+	 * through the gateway, so NodeRestriction holds a node agent to its own pods; the
+	 * node agent's came by TLS bootstrapping.
 	 */
 	@Test
 	void theComponentsHaveTheirOwnIdentitiesAndANodeMayNotWriteAnotherNodesPod() throws Exception {
@@ -125,6 +128,23 @@ class KubectlStreamsE2E {
 				.run("auth", "whoami", "-o", "jsonpath={.status.userInfo.username}");
 			assertThat(whoami.stdout()).as(whoami.describe()).isEqualTo(component[1]);
 		}
+		// The node agent got its certificate by TLS bootstrapping: its CSR, posted with
+		// the
+		// bootstrap token, was approved by csrapproving and issued by csrsigning, and the
+		// certificate it runs with is the one issued.
+		String csrs = cluster.out("get", "csr", "-o",
+				"jsonpath={range .items[*]}{.spec.signerName} {.spec.username} {.status.conditions[0].type}"
+						+ " {.status.conditions[0].reason} {.status.certificate}{\"\\n\"}{end}");
+		String issued = Base64.getEncoder()
+			.encodeToString(Files.readAllBytes(identities.resolve("node-" + node + ".crt")));
+		assertThat(csrs.lines().filter((line) -> line.endsWith(" " + issued)).toList()).as(csrs)
+			.singleElement()
+			.satisfies((line) -> assertThat(line).matches(
+					"kubernetes\\.io/kube-apiserver-client-kubelet system:bootstrap:[a-z0-9]{6} Approved AutoApproved .*"));
+		assertThat(cluster.out("get", "csr"))
+			.containsPattern("system:bootstrap:[a-z0-9]{6}\\s+<none>\\s+Approved,Issued");
+		assertThat(Files.getPosixFilePermissions(identities.resolve("node-" + node + ".key")))
+			.isEqualTo(PosixFilePermissions.fromString("rw-------"));
 		String audit = Files.readString(state.resolve("logs/audit.log"));
 		assertThat(audit).as("every component's requests go through the gateway")
 			.contains("\"username\":\"system:kube-scheduler\"")

@@ -3,6 +3,7 @@ package io.stevedore.apiserver.rest.strategy;
 import java.time.Instant;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.stevedore.apiserver.admission.AdmissionUser;
 
 /**
  * What is special about one kind when it is written (the rest.RESTCreateStrategy and
@@ -13,6 +14,22 @@ public interface ResourceStrategy {
 
 	/** Fills what the server owns on create (initial status, for instance). */
 	default void prepareForCreate(HasMetadata object, Instant now) {
+	}
+
+	/**
+	 * {@link #prepareForCreate(HasMetadata, Instant)} for kinds that record who asked (a
+	 * CertificateSigningRequest's spec.username).
+	 * @param user the requester; {@link AdmissionUser#LOOPBACK} for in-process writes
+	 */
+	default void prepareForCreate(HasMetadata object, Instant now, AdmissionUser user) {
+		prepareForCreate(object, now);
+	}
+
+	/**
+	 * Adjusts a write to a subresource ({@code status}, {@code approval}) after the
+	 * generic rules kept the spec.
+	 */
+	default void prepareForSubresourceUpdate(String subresource, HasMetadata object, HasMetadata old) {
 	}
 
 	/** Adjusts an update of the main resource after the generic rules ran. */

@@ -25,7 +25,8 @@ public final class Strategies {
 		};
 		this.byGroupKind = Map.of("/Pod", new PodStrategy(), "/Namespace", new NamespaceStrategy(), "/Service",
 				serviceStrategy, "/Node", nodes, "/Endpoints", createOnUpdate, "coordination.k8s.io/Lease",
-				createOnUpdate, "/Event", createOnUpdate);
+				createOnUpdate, "/Event", createOnUpdate, "certificates.k8s.io/CertificateSigningRequest",
+				new CertificateSigningRequestStrategy());
 	}
 
 	public ResourceStrategy of(ResourceType type) {

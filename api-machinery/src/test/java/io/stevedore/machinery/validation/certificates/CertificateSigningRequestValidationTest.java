@@ -1,0 +1,121 @@
+package io.stevedore.machinery.validation.certificates;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+
+import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequest;
+import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequestBuilder;
+import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequestConditionBuilder;
+import io.stevedore.machinery.errors.FieldError;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** One rule each, with the field Kubernetes names. */
+class CertificateSigningRequestValidationTest {
+
+	private static final CertificateSigningRequestValidation V = new CertificateSigningRequestValidation();
+
+	private static final String DER = Base64.getEncoder().encodeToString(new byte[] { 0x30, 0x03, 0x02, 0x01, 0x00 });
+
+	@Test
+	void aWellFormedRequestPasses() {
+		assertThat(V.validate(csr(pem("CERTIFICATE REQUEST"), "kubernetes.io/kube-apiserver-client-kubelet",
+				"digital signature", "client auth")))
+			.isEmpty();
+	}
+
+	@Test
+	void theRequestMustBeOnePemCertificateRequest() {
+		assertThat(fields(V.validate(csr(b64("not pem"), "example.com/s", "client auth"))))
+			.containsExactly("spec.request");
+		assertThat(fields(V.validate(csr(pem("CERTIFICATE"), "example.com/s", "client auth"))))
+			.containsExactly("spec.request");
+		assertThat(fields(V.validate(csr("", "example.com/s", "client auth")))).containsExactly("spec.request");
+	}
+
+	@Test
+	void signerNameIsRequiredAndQualifiedAndUsagesKnownOnce() {
+		assertThat(fields(V.validate(csr(pem("CERTIFICATE REQUEST"), "", "client auth"))))
+			.containsExactly("spec.signerName");
+		assertThat(fields(V.validate(csr(pem("CERTIFICATE REQUEST"), "nodomain", "client auth"))))
+			.containsExactly("spec.signerName");
+		assertThat(fields(
+				V.validate(csr(pem("CERTIFICATE REQUEST"), "example.com/s", "client auth", "flying", "client auth"))))
+			.containsExactly("spec.usages[1]", "spec.usages[2]");
+		assertThat(fields(V.validate(csr(pem("CERTIFICATE REQUEST"), "example.com/s")))).containsExactly("spec.usages");
+	}
+
+	@Test
+	void approvedAndDeniedExcludeEachOtherAndStay() {
+		CertificateSigningRequest both = withConditions(csr(pem("CERTIFICATE REQUEST"), "example.com/s", "client auth"),
+				"Approved", "Denied");
+		assertThat(fields(V.validateStatusUpdate(both, both))).containsExactly("status.conditions");
+		CertificateSigningRequest approved = withConditions(
+				csr(pem("CERTIFICATE REQUEST"), "example.com/s", "client auth"), "Approved");
+		CertificateSigningRequest none = csr(pem("CERTIFICATE REQUEST"), "example.com/s", "client auth");
+		assertThat(fields(V.validateStatusUpdate(none, approved))).containsExactly("status.conditions");
+		CertificateSigningRequest twice = withConditions(
+				csr(pem("CERTIFICATE REQUEST"), "example.com/s", "client auth"), "Approved", "Approved");
+		assertThat(fields(V.validateStatusUpdate(twice, approved))).containsExactly("status.conditions[1].type");
+	}
+
+	@Test
+	void aCertificateNeedsApprovalAndPemCertificatesAndNeverChanges() {
+		CertificateSigningRequest pending = csr(pem("CERTIFICATE REQUEST"), "example.com/s", "client auth");
+		CertificateSigningRequest issuedUnapproved = csr(pem("CERTIFICATE REQUEST"), "example.com/s", "client auth");
+		issuedUnapproved.getStatus().setCertificate(pem("CERTIFICATE"));
+		assertThat(fields(V.validateStatusUpdate(issuedUnapproved, pending))).containsExactly("status.certificate");
+
+		CertificateSigningRequest approved = withConditions(
+				csr(pem("CERTIFICATE REQUEST"), "example.com/s", "client auth"), "Approved");
+		CertificateSigningRequest issued = withConditions(
+				csr(pem("CERTIFICATE REQUEST"), "example.com/s", "client auth"), "Approved");
+		issued.getStatus().setCertificate(pem("CERTIFICATE"));
+		assertThat(V.validateStatusUpdate(issued, approved)).isEmpty();
+		CertificateSigningRequest key = withConditions(csr(pem("CERTIFICATE REQUEST"), "example.com/s", "client auth"),
+				"Approved");
+		key.getStatus().setCertificate(pem("PRIVATE KEY"));
+		assertThat(fields(V.validateStatusUpdate(key, approved))).containsExactly("status.certificate");
+		CertificateSigningRequest cleared = withConditions(
+				csr(pem("CERTIFICATE REQUEST"), "example.com/s", "client auth"), "Approved");
+		assertThat(fields(V.validateStatusUpdate(cleared, issued))).containsExactly("status.certificate");
+	}
+
+	private static List<String> fields(List<FieldError> errors) {
+		return errors.stream().map(FieldError::field).toList();
+	}
+
+	private static CertificateSigningRequest withConditions(CertificateSigningRequest csr, String... types) {
+		for (String type : types) {
+			csr.getStatus()
+				.getConditions()
+				.add(new CertificateSigningRequestConditionBuilder().withType(type).withStatus("True").build());
+		}
+		return csr;
+	}
+
+	private static CertificateSigningRequest csr(String request, String signer, String... usages) {
+		return new CertificateSigningRequestBuilder().withNewMetadata()
+			.withName("node-csr-x")
+			.endMetadata()
+			.withNewSpec()
+			.withRequest(request)
+			.withSignerName(signer)
+			.withUsages(usages)
+			.endSpec()
+			.withNewStatus()
+			.endStatus()
+			.build();
+	}
+
+	private static String pem(String type) {
+		return b64("-----BEGIN " + type + "-----\n" + DER + "\n-----END " + type + "-----\n");
+	}
+
+	private static String b64(String text) {
+		return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.US_ASCII));
+	}
+
+}

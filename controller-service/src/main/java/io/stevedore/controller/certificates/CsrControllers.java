@@ -1,0 +1,139 @@
+package io.stevedore.controller.certificates;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
+import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequest;
+import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequestConditionBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.stevedore.client.controller.Controller;
+import io.stevedore.client.controller.EnqueueingHandler;
+import io.stevedore.client.controller.Reconciler;
+import io.stevedore.client.workqueue.WorkQueue;
+import io.stevedore.controller.manager.ControllerContext;
+import io.stevedore.controller.manager.ControllerFactory;
+import io.stevedore.controller.manager.RunningController;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The two csr controllers of kube-controller-manager, {@code csrapproving} and
+ * {@code csrsigning}, each on its own CertificateSigningRequest informer. The signer
+ * needs the cluster CA ({@code stevedore.controllers.cluster-signing-cert-file} and
+ * {@code -key-file}, Kubernetes' {@code --cluster-signing-*}); without them it signs
+ * nothing and says so.
+ */
+@Configuration(proxyBeanMethods = false)
+public class CsrControllers {
+
+	private static final Logger log = LoggerFactory.getLogger(CsrControllers.class);
+
+	@Bean
+	ControllerFactory csrApproving() {
+		return factory("csrapproving", (context) -> {
+			KubernetesClient client = context.client();
+			return (informer) -> new CsrApprovingSync((name) -> informer.getStore().getByKey(name),
+					(csr, subresource) -> allowed(client, csr, subresource),
+					(csr, reason, message) -> client.certificates()
+						.v1()
+						.certificateSigningRequests()
+						.withName(csr.getMetadata().getName())
+						.approve(new CertificateSigningRequestConditionBuilder().withType("Approved")
+							.withStatus("True")
+							.withReason(reason)
+							.withMessage(message)
+							.build()));
+		});
+	}
+
+	@Bean
+	ControllerFactory csrSigning(@Value("${stevedore.controllers.cluster-signing-cert-file:}") String certFile,
+			@Value("${stevedore.controllers.cluster-signing-key-file:}") String keyFile,
+			@Value("${stevedore.controllers.cluster-signing-duration:8760h}") Duration duration) {
+		return factory("csrsigning", (context) -> {
+			if (certFile.isBlank() || keyFile.isBlank()) {
+				log.warn("csrsigning: no stevedore.controllers.cluster-signing-cert-file/-key-file: "
+						+ "CertificateSigningRequests are not signed");
+				return null;
+			}
+			ClusterSigner signer = ClusterSigner.fromFiles(Path.of(certFile), Path.of(keyFile), duration);
+			KubernetesClient client = context.client();
+			return (informer) -> new CsrSigningSync((name) -> informer.getStore().getByKey(name), signer,
+					(csr) -> client.certificates().v1().certificateSigningRequests().resource(csr).updateStatus(),
+					context.clock());
+		});
+	}
+
+	/** A SubjectAccessReview for the requester the apiserver recorded in the request. */
+	static boolean allowed(KubernetesClient client, CertificateSigningRequest csr, String subresource) {
+		SubjectAccessReview review = new SubjectAccessReviewBuilder().withNewSpec()
+			.withUser(csr.getSpec().getUsername())
+			.withUid(csr.getSpec().getUid())
+			.withGroups(csr.getSpec().getGroups())
+			.withExtra(csr.getSpec().getExtra())
+			.withNewResourceAttributes()
+			.withGroup("certificates.k8s.io")
+			.withResource("certificatesigningrequests")
+			.withSubresource(subresource)
+			.withVerb("create")
+			.endResourceAttributes()
+			.endSpec()
+			.build();
+		SubjectAccessReview answer = client.authorization().v1().subjectAccessReview().create(review);
+		return answer.getStatus() != null && Boolean.TRUE.equals(answer.getStatus().getAllowed());
+	}
+
+	/** What a controller builds once its informer exists; null when it cannot run. */
+	private interface SyncFactory {
+
+		java.util.function.Function<SharedIndexInformer<CertificateSigningRequest>, Reconciler> prepare(
+				ControllerContext context);
+
+	}
+
+	private static ControllerFactory factory(String name, SyncFactory syncs) {
+		return new ControllerFactory() {
+			@Override
+			public String name() {
+				return name;
+			}
+
+			@Override
+			public int defaultWorkers() {
+				return 1;
+			}
+
+			@Override
+			public RunningController start(ControllerContext context) {
+				var prepared = syncs.prepare(context);
+				if (prepared == null) {
+					return () -> {
+					};
+				}
+				WorkQueue<String> queue = context.newQueue();
+				SharedIndexInformer<CertificateSigningRequest> informer = context.client()
+					.certificates()
+					.v1()
+					.certificateSigningRequests()
+					.runnableInformer(0);
+				informer.addEventHandler(EnqueueingHandler.byKey(queue));
+				informer.start();
+				Controller controller = new Controller(name, queue, prepared.apply(informer), context.workers(),
+						informer::hasSynced, context.clock());
+				controller.start();
+				return () -> {
+					controller.stop();
+					informer.stop();
+				};
+			}
+		};
+	}
+
+}

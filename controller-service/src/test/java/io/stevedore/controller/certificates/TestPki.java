@@ -1,0 +1,99 @@
+package io.stevedore.controller.certificates;
+
+import java.io.StringWriter;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+
+import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequest;
+import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequestBuilder;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.ExtensionsGenerator;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+
+/** A CA and node CSRs made with BouncyCastle, for the csr controllers' tests. */
+final class TestPki {
+
+	final KeyPair caKey = ec();
+
+	final X509Certificate ca;
+
+	TestPki(Duration caValidity) {
+		try {
+			Instant now = Instant.now();
+			var builder = new JcaX509v3CertificateBuilder(new X500Name("CN=test-ca"), BigInteger.ONE,
+					Date.from(now.minusSeconds(60)), Date.from(now.plus(caValidity)), new X500Name("CN=test-ca"),
+					this.caKey.getPublic());
+			builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
+			this.ca = new JcaX509CertificateConverter().getCertificate(
+					builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(this.caKey.getPrivate())));
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	static KeyPair ec() {
+		try {
+			KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+			generator.initialize(new ECGenParameterSpec("secp256r1"));
+			return generator.generateKeyPair();
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** A CSR object for the subject, base64 PEM as the API holds it. */
+	static CertificateSigningRequest csr(String name, String subject, KeyPair key, String username, List<String> usages,
+			String dnsName) {
+		try {
+			var builder = new JcaPKCS10CertificationRequestBuilder(new X500Name(subject), key.getPublic());
+			if (dnsName != null) {
+				ExtensionsGenerator extensions = new ExtensionsGenerator();
+				extensions.addExtension(Extension.subjectAlternativeName, false,
+						new GeneralNames(new GeneralName(GeneralName.dNSName, dnsName)));
+				builder.addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, extensions.generate());
+			}
+			var request = builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(key.getPrivate()));
+			StringWriter out = new StringWriter();
+			try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
+				writer.writeObject(request);
+			}
+			return new CertificateSigningRequestBuilder().withNewMetadata()
+				.withName(name)
+				.endMetadata()
+				.withNewSpec()
+				.withRequest(Base64.getEncoder().encodeToString(out.toString().getBytes(StandardCharsets.US_ASCII)))
+				.withSignerName(NodeClientRequest.SIGNER)
+				.withUsages(usages)
+				.withUsername(username)
+				.withGroups(List.of("system:bootstrappers", "system:authenticated"))
+				.endSpec()
+				.withNewStatus()
+				.endStatus()
+				.build();
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}

@@ -1,0 +1,24 @@
+package io.stevedore.nodeagent.bootstrap;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * TLS bootstrapping, as the kubelet's {@code --bootstrap-kubeconfig} and
+ * {@code --cert-dir}: with a bootstrap token and no valid client certificate yet, the
+ * agent asks the cluster for one and keeps it in these files.
+ *
+ * @param tokenFile the bootstrap token ({@code <id>.<secret>}); bootstrapping is off
+ * without it
+ * @param certFile where the node's client certificate is (written on bootstrap)
+ * @param keyFile where its private key is (mode 600)
+ * @param timeout how long to wait for the certificate to be issued
+ * @param renewBefore a certificate expiring within this is not reused: a new one is asked
+ * for
+ */
+@ConfigurationProperties("stevedore.node.bootstrap")
+public record BootstrapProperties(String tokenFile, String certFile, String keyFile,
+		@DefaultValue("5m") Duration timeout, @DefaultValue("1h") Duration renewBefore) {
+}

@@ -1,0 +1,86 @@
+package io.stevedore.nodeagent.bootstrap;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.List;
+
+import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequest;
+import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequestBuilder;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+
+/**
+ * A new key and the CertificateSigningRequest for {@code system:node:<name>} in
+ * {@code system:nodes}, as the kubelet makes them for the
+ * {@code kubernetes.io/kube-apiserver-client-kubelet} signer. RSA 2048 (so usages add key
+ * encipherment, as the kubelet's for RSA keys): fabric8 reads an unencrypted PKCS#8 key
+ * as RSA.
+ */
+public record NodeCertificateRequest(KeyPair key, CertificateSigningRequest csr) {
+
+	public static final String SIGNER = "kubernetes.io/kube-apiserver-client-kubelet";
+
+	public static NodeCertificateRequest create(String nodeName) {
+		try {
+			KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+			generator.initialize(2048);
+			KeyPair key = generator.generateKeyPair();
+			PKCS10CertificationRequest request = new JcaPKCS10CertificationRequestBuilder(
+					new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, "system:nodes")
+						.addRDN(BCStyle.CN, "system:node:" + nodeName)
+						.build(),
+					key.getPublic())
+				.build(new JcaContentSignerBuilder("SHA256withRSA").build(key.getPrivate()));
+			String pem = pem(request);
+			CertificateSigningRequest csr = new CertificateSigningRequestBuilder().withNewMetadata()
+				// Kubernetes' kubelet names them node-csr-<hash>; generateName keeps them
+				// apart.
+				.withGenerateName("node-csr-")
+				.endMetadata()
+				.withNewSpec()
+				.withRequest(Base64.getEncoder().encodeToString(pem.getBytes(StandardCharsets.US_ASCII)))
+				.withSignerName(SIGNER)
+				.withUsages(List.of("digital signature", "key encipherment", "client auth"))
+				.endSpec()
+				.build();
+			return new NodeCertificateRequest(key, csr);
+		}
+		catch (NoSuchAlgorithmException | OperatorCreationException ex) {
+			throw new IllegalStateException("cannot make the node's key and request: " + ex.getMessage(), ex);
+		}
+	}
+
+	/** The private key as unencrypted PKCS#8 PEM. */
+	public String keyPem() {
+		try {
+			return pem(new JcaPKCS8Generator(this.key.getPrivate(), null));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private static String pem(Object object) {
+		StringWriter out = new StringWriter();
+		try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
+			writer.writeObject(object instanceof JcaPKCS8Generator generator ? generator.generate() : object);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		return out.toString();
+	}
+
+}
