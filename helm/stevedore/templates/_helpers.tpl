@@ -123,12 +123,43 @@ affinity:
 {{- end }}
 {{- end }}
 
-{{/* Environment of the apiserver's clients (scheduler, controllers). They reach the apiserver's Service
-directly, as `./stevedore up` and docker-compose.yml do: per-component identities at the gateway are not wired
-yet. The apiserver Service is ClusterIP only. */}}
+{{/* Environment of the API's clients (scheduler, controllers): through the gateway's Service, trusting the
+cluster CA, each with its own client certificate (CN system:kube-scheduler, system:kube-controller-manager) from
+the CA Secret, as Kubernetes' components and `./stevedore up` do. The gateway authenticates and authorizes them;
+the apiserver's NetworkPolicy admits only the gateway. Takes the component's context (root, component). */}}
 {{- define "stevedore.clientEnv" -}}
 - name: STEVEDORE_APISERVER_URL
-  value: {{ printf "http://%s:8080" (include "stevedore.componentName" (dict "root" .root "component" "apiserver")) | quote }}
+  value: {{ include "stevedore.gatewayUrl" .root | quote }}
+- name: STEVEDORE_APISERVER_CACERTFILE
+  value: /var/run/stevedore/identity/ca.crt
+- name: STEVEDORE_APISERVER_CLIENTCERTFILE
+  value: {{ printf "/var/run/stevedore/identity/%s.crt" .component | quote }}
+- name: STEVEDORE_APISERVER_CLIENTKEYFILE
+  value: {{ printf "/var/run/stevedore/identity/%s.key" .component | quote }}
+{{- end }}
+
+{{/* The client's identity volume: the CA certificate and the component's own certificate and key, nothing else
+of the CA Secret (the controllers add the CA key: they sign node client certificates). */}}
+{{- define "stevedore.clientVolume" -}}
+- name: identity
+  secret:
+    secretName: {{ include "stevedore.caSecretName" .root }}
+    defaultMode: 0400
+    items:
+      - {key: ca.crt, path: ca.crt}
+      - {key: {{ printf "%s.crt" .component }}, path: {{ printf "%s.crt" .component }}}
+      - {key: {{ printf "%s.key" .component }}, path: {{ printf "%s.key" .component }}}
+      {{- if eq .component "controllers" }}
+      - {key: ca.key, path: ca.key}
+      {{- end }}
+{{- end }}
+
+{{/* The component's client certificate (PEM cert and key, RSA), signed by the cluster CA: CN is the user the
+gateway sees, O the groups. */}}
+{{- define "stevedore.clientCertificate" -}}
+{{- $cert := genSignedCert .cn nil nil (int .days) .ca -}}
+{{ .name }}.crt: {{ $cert.Cert | b64enc }}
+{{ .name }}.key: {{ $cert.Key | b64enc }}
 {{- end }}
 
 {{/* The Secret holding the cluster CA. */}}

@@ -1,6 +1,13 @@
 package io.stevedore.e2e.packaging;
 
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +27,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.client.internal.CertUtils;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import org.junit.jupiter.api.Test;
 
@@ -66,7 +74,7 @@ class HelmChartTest {
 		assertThat(env(objects, "gateway")).containsEntry("STEVEDORE_GATEWAY_UPSTREAMS",
 				"http://rel-stevedore-apiserver:8080");
 		assertThat(env(objects, "scheduler")).containsEntry("STEVEDORE_APISERVER_URL",
-				"http://rel-stevedore-apiserver:8080");
+				"https://rel-stevedore-gateway.ns.svc:6443");
 		assertThat(env(objects, "gateway")).containsEntry("STEVEDORE_GATEWAY_TLS_SERVER",
 				"https://rel-stevedore-gateway.ns.svc:6443");
 		assertThat(env(objects, "controllers")).containsEntry("STEVEDORE_CONTROLLERS_ENABLED", "*");
@@ -109,11 +117,78 @@ class HelmChartTest {
 		assertThat(apiserver.getSpec().getPodSelector().getMatchLabels()).containsEntry("app.kubernetes.io/component",
 				"apiserver");
 		assertThat(apiserver.getSpec().getIngress()).singleElement()
-			.satisfies((rule) -> assertThat(rule.getFrom().get(0).getPodSelector().getMatchExpressions()).anySatisfy(
-					(e) -> assertThat(e.getValues()).containsExactlyInAnyOrder("gateway", "scheduler", "controllers")));
+			.satisfies((rule) -> assertThat(rule.getFrom().get(0).getPodSelector().getMatchExpressions())
+				.anySatisfy((e) -> assertThat(e.getValues()).containsExactly("gateway")));
 		NetworkPolicy redis = get(objects, "NetworkPolicy", "rel-stevedore-redis");
 		assertThat(redis.getSpec().getIngress().get(0).getFrom().get(0).getPodSelector().getMatchLabels())
 			.containsEntry("app.kubernetes.io/component", "apiserver");
+	}
+
+	@Test
+	void theSchedulerAndControllersGoThroughTheGatewayWithTheirOwnCertificates() throws Exception {
+		Map<String, HasMetadata> objects = render(template().set("gateway.pki.hook", false));
+		Secret ca = get(objects, "Secret", "rel-stevedore-ca");
+		X509Certificate authority = certificate(decode(ca.getData().get("ca.crt")));
+		Map<String, String> users = Map.of("scheduler", "system:kube-scheduler", "controllers",
+				"system:kube-controller-manager");
+		for (Map.Entry<String, String> user : users.entrySet()) {
+			String component = user.getKey();
+			String pem = decode(ca.getData().get(component + ".crt"));
+			X509Certificate client = certificate(pem);
+			client.verify(authority.getPublicKey());
+			assertThat(client.getSubjectX500Principal().getName()).isEqualTo("CN=" + user.getValue());
+			assertThat(client.getExtendedKeyUsage()).as("client auth").contains("1.3.6.1.5.5.7.3.2");
+			// The key as the component's fabric8 client reads it, and it is the
+			// certificate's.
+			KeyStore keys = CertUtils.createKeyStore(new ByteArrayInputStream(pem.getBytes(StandardCharsets.UTF_8)),
+					new ByteArrayInputStream(
+							decode(ca.getData().get(component + ".key")).getBytes(StandardCharsets.UTF_8)),
+					"RSA", new char[0], null, new char[0]);
+			PrivateKey key = (PrivateKey) keys.getKey(keys.aliases().nextElement(), new char[0]);
+			Signature signing = Signature.getInstance("SHA256withRSA");
+			signing.initSign(key);
+			signing.update(component.getBytes(StandardCharsets.UTF_8));
+			byte[] signature = signing.sign();
+			Signature checking = Signature.getInstance("SHA256withRSA");
+			checking.initVerify(client.getPublicKey());
+			checking.update(component.getBytes(StandardCharsets.UTF_8));
+			assertThat(checking.verify(signature)).as(component + ".key matches " + component + ".crt").isTrue();
+
+			assertThat(env(objects, component))
+				.containsEntry("STEVEDORE_APISERVER_URL", "https://rel-stevedore-gateway.ns.svc:6443")
+				.containsEntry("STEVEDORE_APISERVER_CACERTFILE", "/var/run/stevedore/identity/ca.crt")
+				.containsEntry("STEVEDORE_APISERVER_CLIENTCERTFILE",
+						"/var/run/stevedore/identity/" + component + ".crt")
+				.containsEntry("STEVEDORE_APISERVER_CLIENTKEYFILE",
+						"/var/run/stevedore/identity/" + component + ".key");
+			PodSpec pod = ((Deployment) get(objects, "Deployment", "rel-stevedore-" + component)).getSpec()
+				.getTemplate()
+				.getSpec();
+			List<String> mounted = pod.getVolumes()
+				.stream()
+				.filter((v) -> v.getSecret() != null && "rel-stevedore-ca".equals(v.getSecret().getSecretName()))
+				.flatMap((v) -> v.getSecret().getItems().stream())
+				.map((item) -> item.getKey())
+				.toList();
+			// Only what the component needs of the CA Secret: the CA key only for the
+			// controllers' csrsigning.
+			if (component.equals("controllers")) {
+				assertThat(mounted).containsExactlyInAnyOrder("ca.crt", "controllers.crt", "controllers.key", "ca.key");
+				assertThat(env(objects, component)).containsEntry("STEVEDORE_CONTROLLERS_CLUSTERSIGNINGKEYFILE",
+						"/var/run/stevedore/identity/ca.key");
+			}
+			else {
+				assertThat(mounted).containsExactlyInAnyOrder("ca.crt", "scheduler.crt", "scheduler.key");
+			}
+		}
+		// The gateway's serving certificate names the Service host the components use.
+		assertThat(env(objects, "gateway").get("STEVEDORE_GATEWAY_TLS_SUBJECTALTERNATIVENAMES"))
+			.contains("rel-stevedore-gateway.ns.svc");
+	}
+
+	private static X509Certificate certificate(String pem) throws Exception {
+		return (X509Certificate) CertificateFactory.getInstance("X.509")
+			.generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.UTF_8)));
 	}
 
 	@Test
