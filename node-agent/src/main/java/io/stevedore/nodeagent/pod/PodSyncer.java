@@ -590,6 +590,16 @@ public final class PodSyncer implements Reconciler {
 				(container, details) -> this.probes.result(details.id(), ProbeManager.Kind.STARTUP),
 				this.clock.instant());
 		if (!status.equals(pod.getStatus())) {
+			if (log.isDebugEnabled()) {
+				log.debug("writing status pod={} phase={} conditions={} containers={}", Keys.of(pod), status.getPhase(),
+						status.getConditions().stream().map(c -> c.getType() + "=" + c.getStatus()).toList(),
+						observed.byName()
+							.values()
+							.stream()
+							.flatMap(List::stream)
+							.map(c -> c.name() + ":" + c.state())
+							.toList());
+			}
 			this.api.updateStatus(pod, status);
 		}
 	}
