@@ -59,6 +59,7 @@ class PodSyncerTest {
 	void setUp() {
 		this.runtime.images.add(IMAGE);
 		this.runtime.images.add("pause:1");
+		this.runtime.refusesMissingImages = true;
 		BackOff crash = new BackOff(Duration.ofSeconds(10), Duration.ofMinutes(5), this.clock);
 		BackOff image = new BackOff(Duration.ofSeconds(10), Duration.ofMinutes(5), this.clock);
 		ProbeManager probes = new ProbeManager(new Prober(this.runtime), Executors.newSingleThreadScheduledExecutor(),

@@ -64,6 +64,11 @@ public final class FakeContainerRuntime implements ContainerRuntime {
 				8L << 30);
 	}
 
+	/**
+	 * Creates of an image not in {@link #images} fail as Docker's do (off by default).
+	 */
+	public volatile boolean refusesMissingImages;
+
 	/** imagePresent calls that reached this engine. */
 	public final java.util.concurrent.atomic.AtomicInteger imageInspects = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -104,7 +109,7 @@ public final class FakeContainerRuntime implements ContainerRuntime {
 
 	@Override
 	public synchronized String createContainer(ContainerSpec spec) {
-		if (!this.images.contains(spec.image())) {
+		if (this.refusesMissingImages && !this.images.contains(spec.image())) {
 			// Docker's words for an image removed behind the agent's back.
 			throw new RuntimeUnavailableException(
 					"create container " + spec.name() + ": No such image: " + spec.image(), null);
