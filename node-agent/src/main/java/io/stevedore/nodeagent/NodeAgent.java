@@ -15,7 +15,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.stevedore.client.controller.Controller;
-import io.stevedore.client.controller.EnqueueingHandler;
 import io.stevedore.client.workqueue.ExponentialFailureRateLimiter;
 import io.stevedore.client.workqueue.WorkQueue;
 import io.stevedore.nodeagent.config.NodeAgentProperties;
@@ -27,6 +26,7 @@ import io.stevedore.nodeagent.node.RuntimeHealth;
 import io.stevedore.nodeagent.pod.BackOff;
 import io.stevedore.nodeagent.pod.EnvResolver;
 import io.stevedore.nodeagent.pod.FabricPodApi;
+import io.stevedore.nodeagent.pod.OwnStatusEchoes;
 import io.stevedore.nodeagent.pod.ImageManager;
 import io.stevedore.nodeagent.pod.PodLifecycleEventGenerator;
 import io.stevedore.nodeagent.pod.PodSyncer;
@@ -143,10 +143,11 @@ public final class NodeAgent implements SmartLifecycle {
 
 		WorkQueue<String> queue = new WorkQueue<>(this.clock, ExponentialFailureRateLimiter.defaults());
 		this.informer = this.client.pods().inAnyNamespace().withField("spec.nodeName", node).runnableInformer(0);
-		this.informer.addEventHandler(EnqueueingHandler.byKey(queue));
+		OwnStatusEchoes echoes = new OwnStatusEchoes(queue::add);
+		this.informer.addEventHandler(echoes);
 		this.services = this.client.services().inAnyNamespace().runnableInformer(0);
 		FabricPodApi api = new FabricPodApi(this.client, node, this.events, this.clock,
-				namespace -> this.services.getIndexer().byIndex(Cache.NAMESPACE_INDEX, namespace));
+				namespace -> this.services.getIndexer().byIndex(Cache.NAMESPACE_INDEX, namespace), echoes);
 		BackOff crashBackOff = new BackOff(this.properties.crashLoopBackOffInitial(),
 				this.properties.crashLoopBackOffMax(), this.clock);
 		BackOff imageBackOff = new BackOff(this.properties.crashLoopBackOffInitial(),

@@ -37,12 +37,17 @@ public final class FabricPodApi implements PodApi, ApiObjects {
 
 	private final Function<String, List<Service>> services;
 
+	private final OwnStatusEchoes echoes;
+
 	/**
 	 * @param services the Services of a namespace, from an informer's cache
+	 * @param echoes told of every status written, so its watch echo does not sync the pod
+	 * again
 	 */
 	public FabricPodApi(KubernetesClient client, String nodeName, ExecutorService events, Clock clock,
-			Function<String, List<Service>> services) {
+			Function<String, List<Service>> services, OwnStatusEchoes echoes) {
 		this.client = client;
+		this.echoes = echoes;
 		this.services = services;
 		this.nodeName = nodeName;
 		this.events = events;
@@ -53,6 +58,8 @@ public final class FabricPodApi implements PodApi, ApiObjects {
 	public void updateStatus(Pod pod, PodStatus status) {
 		Pod updated = new PodBuilder(pod).withStatus(status).build();
 		try {
+			// Before the write: the watch may deliver the echo before the response.
+			this.echoes.wrote(pod, status);
 			this.client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(updated).updateStatus();
 		}
 		catch (KubernetesClientException ex) {

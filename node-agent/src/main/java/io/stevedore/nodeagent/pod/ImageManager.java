@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -25,6 +26,9 @@ public final class ImageManager {
 
 	private static final ObjectMapper JSON = new ObjectMapper();
 
+	/** How long an image found present is trusted without asking the engine. */
+	static final long PRESENT_FOR_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+
 	private final ContainerRuntime runtime;
 
 	private final BackOff backOff;
@@ -32,6 +36,13 @@ public final class ImageManager {
 	private final ApiObjects objects;
 
 	private final PodApi api;
+
+	/**
+	 * Images found present, with the time (nanoTime) until which that answer is trusted:
+	 * an image inspect per container start was two engine round trips per pod, and in a
+	 * burst every one of them queues behind the container starts in the engine.
+	 */
+	private final Map<String, Long> presentUntil = new ConcurrentHashMap<>();
 
 	public ImageManager(ContainerRuntime runtime, BackOff backOff, ApiObjects objects, PodApi api) {
 		this.runtime = runtime;
@@ -46,7 +57,7 @@ public final class ImageManager {
 	public Waiting ensure(Pod pod, Container container, String fieldPath) {
 		String image = container.getImage();
 		String policy = container.getImagePullPolicy() == null ? defaultPolicy(image) : container.getImagePullPolicy();
-		boolean present = this.runtime.imagePresent(image);
+		boolean present = present(image);
 		if ("Never".equals(policy)) {
 			return present ? null : new Waiting("ErrImageNeverPull",
 					"Container image \"" + image + "\" is not present with pull policy of Never");
@@ -74,6 +85,35 @@ public final class ImageManager {
 				"Successfully pulled image \"" + image + "\" in " + (System.nanoTime() - started) / 1_000_000 + "ms",
 				fieldPath);
 		return null;
+	}
+
+	/**
+	 * Whether the engine holds the image. A positive answer is remembered for
+	 * {@link #PRESENT_FOR_NANOS}, or until a create names the image missing
+	 * ({@link #createFailed}): an image removed behind the agent's back costs at most one
+	 * failed create, retried with a fresh look.
+	 */
+	public boolean present(String image) {
+		Long until = this.presentUntil.get(image);
+		if (until != null && until - System.nanoTime() > 0) {
+			return true;
+		}
+		boolean present = this.runtime.imagePresent(image);
+		if (present) {
+			this.presentUntil.put(image, System.nanoTime() + PRESENT_FOR_NANOS);
+		}
+		else {
+			this.presentUntil.remove(image);
+		}
+		return present;
+	}
+
+	/** A create that failed on a missing image makes the next start look again. */
+	public void createFailed(String image, RuntimeException failure) {
+		String message = String.valueOf(failure.getMessage());
+		if (message.contains("No such image") || message.contains("not found")) {
+			this.presentUntil.remove(image);
+		}
 	}
 
 	/** Kubernetes' default: Always for :latest or no tag, else IfNotPresent. */

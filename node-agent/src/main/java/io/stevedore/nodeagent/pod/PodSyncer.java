@@ -110,8 +110,10 @@ public final class PodSyncer implements Reconciler {
 		String namespace = Keys.namespace(key);
 		String name = Keys.name(key);
 		Pod pod = this.pods.apply(key);
+		SyncSteps steps = new SyncSteps(log);
 		List<ContainerSummary> listed = this.runtime.listContainers(Map.of(RuntimeLabels.NODE, this.nodeName,
 				RuntimeLabels.POD_NAMESPACE, namespace, RuntimeLabels.POD_NAME, name));
+		steps.mark("list");
 		String uid = pod == null ? null : pod.getMetadata().getUid();
 		List<ContainerSummary> mine = new ArrayList<>();
 		for (ContainerSummary container : listed) {
@@ -146,11 +148,19 @@ public final class PodSyncer implements Reconciler {
 			this.probes.retain(key, Set.of());
 			return Result.done();
 		}
-		return sync(key, pod, observe(mine));
+		Observed observed = observe(mine);
+		steps.mark("inspect");
+		Result result = sync(key, pod, observed, steps);
+		steps.log(key);
+		return result;
 	}
 
-	private Result sync(String key, Pod pod, Observed observed) {
+	private Result sync(String key, Pod pod, Observed observed, SyncSteps steps) {
 		Map<String, Waiting> waiting = new HashMap<>();
+		// Containers this sync created, started or stopped: only they are inspected
+		// again for the status (the others' details are those just observed).
+		Set<String> touched = new HashSet<>();
+		boolean relist = false;
 		Deadline wake = new Deadline(this.clock.instant().plus(this.resyncPeriod));
 		String podIp = null;
 		String sandboxId = null;
@@ -162,8 +172,12 @@ public final class PodSyncer implements Reconciler {
 		}
 		else {
 			try {
+				// A new sandbox after an old one stops and removes containers: list
+				// again.
+				relist = !observed.sandboxes().isEmpty();
 				Sandbox created = createSandbox(pod, observed);
 				sandboxId = created.id();
+				touched.add(sandboxId);
 				podIp = hostNetwork ? this.hostIp : created.ip();
 			}
 			catch (ImagePullException | RuntimeUnavailableException ex) {
@@ -172,6 +186,7 @@ public final class PodSyncer implements Reconciler {
 				allWaiting(pod, waiting, new Waiting("ContainerCreating", message));
 				wake.atMost(this.clock.instant().plusSeconds(5));
 			}
+			steps.mark("sandbox");
 		}
 		if (sandboxId != null) {
 			Map<String, Path> volumePaths = null;
@@ -183,16 +198,21 @@ public final class PodSyncer implements Reconciler {
 				allWaiting(pod, waiting, new Waiting("ContainerCreating", ex.getMessage()));
 				wake.atMost(this.clock.instant().plusSeconds(2));
 			}
+			steps.mark("volumes");
 			if (volumePaths != null) {
-				StartContext context = new StartContext(pod, sandboxId, podIp, volumePaths, waiting, wake);
+				StartContext context = new StartContext(pod, sandboxId, podIp, volumePaths, waiting, wake, touched,
+						steps);
 				boolean initialized = runInitContainers(context, observed);
 				if (initialized) {
 					runAppContainers(key, context, observed);
 				}
 			}
 		}
-		Observed now = observe(this.runtime.listContainers(
-				Map.of(RuntimeLabels.NODE, this.nodeName, RuntimeLabels.POD_UID, pod.getMetadata().getUid())));
+		Observed now = relist
+				? observe(this.runtime.listContainers(
+						Map.of(RuntimeLabels.NODE, this.nodeName, RuntimeLabels.POD_UID, pod.getMetadata().getUid())))
+				: reobserve(observed, touched);
+		steps.mark("observe");
 		pruneDeadInstances(now);
 		Set<String> live = new HashSet<>();
 		for (Container container : pod.getSpec().getContainers()) {
@@ -204,6 +224,7 @@ public final class PodSyncer implements Reconciler {
 		}
 		this.probes.retain(key, live);
 		writeStatus(pod, now, waiting, podIp);
+		steps.mark("status");
 		if (wake.immediately) {
 			return Result.requeueAfter(Duration.ZERO);
 		}
@@ -230,7 +251,7 @@ public final class PodSyncer implements Reconciler {
 				this.runtime.removeContainer(old.id());
 			}
 		}
-		if (!this.runtime.imagePresent(this.sandbox.image())) {
+		if (!this.images.present(this.sandbox.image())) {
 			this.runtime.pullImage(this.sandbox.image(), null);
 		}
 		Map<String, String> labels = labels(pod, RuntimeLabels.SANDBOX_CONTAINER_NAME, attempt);
@@ -315,6 +336,7 @@ public final class PodSyncer implements Reconciler {
 				continue;
 			}
 			if (!PodStatusComputer.terminated(current)) {
+				context.touched.add(current.id());
 				this.runtime.startContainer(current.id());
 				return false;
 			}
@@ -346,6 +368,7 @@ public final class PodSyncer implements Reconciler {
 					this.api.event(pod, "Normal", "Killing",
 							"Container " + container.getName() + " failed " + kind + " probe, will be restarted",
 							fieldPath("containers", i, container));
+					context.touched.add(current.id());
 					this.runtime.stopContainer(current.id(), gracePeriod(pod));
 					context.wake.now();
 				}
@@ -353,6 +376,7 @@ public final class PodSyncer implements Reconciler {
 			}
 			if (current.created() && current.error().isEmpty()) {
 				// Created by an agent that died before starting it.
+				context.touched.add(current.id());
 				this.runtime.startContainer(current.id());
 				continue;
 			}
@@ -403,6 +427,7 @@ public final class PodSyncer implements Reconciler {
 		Pod pod = context.pod;
 		String fieldPath = fieldPath(field, index, container);
 		Waiting imageWaiting = this.images.ensure(pod, container, fieldPath);
+		context.steps.mark("image");
 		if (imageWaiting != null) {
 			context.waiting.put(container.getName(), imageWaiting);
 			String backOffKey = pod.getMetadata().getUid() + "/" + container.getImage();
@@ -424,8 +449,11 @@ public final class PodSyncer implements Reconciler {
 		String id;
 		try {
 			id = this.runtime.createContainer(spec);
+			context.touched.add(id);
+			context.steps.mark("create");
 		}
 		catch (RuntimeUnavailableException ex) {
+			this.images.createFailed(container.getImage(), ex);
 			context.waiting.put(container.getName(), new Waiting("CreateContainerError", ex.getMessage()));
 			this.api.event(pod, "Warning", "Failed", "Error: " + ex.getMessage(), fieldPath);
 			context.wake.atMost(this.clock.instant().plusSeconds(2));
@@ -434,6 +462,7 @@ public final class PodSyncer implements Reconciler {
 		this.api.event(pod, "Normal", "Created", "Created container " + container.getName(), fieldPath);
 		try {
 			this.runtime.startContainer(id);
+			context.steps.mark("start");
 			this.api.event(pod, "Normal", "Started", "Started container " + container.getName(), fieldPath);
 			runPostStart(pod, container, id, fieldPath);
 		}
@@ -561,6 +590,16 @@ public final class PodSyncer implements Reconciler {
 				(container, details) -> this.probes.result(details.id(), ProbeManager.Kind.STARTUP),
 				this.clock.instant());
 		if (!status.equals(pod.getStatus())) {
+			if (log.isDebugEnabled()) {
+				log.debug("writing status pod={} phase={} conditions={} containers={}", Keys.of(pod), status.getPhase(),
+						status.getConditions().stream().map(c -> c.getType() + "=" + c.getStatus()).toList(),
+						observed.byName()
+							.values()
+							.stream()
+							.flatMap(List::stream)
+							.map(c -> c.name() + ":" + c.state())
+							.toList());
+			}
 			this.api.updateStatus(pod, status);
 		}
 	}
@@ -656,6 +695,36 @@ public final class PodSyncer implements Reconciler {
 		return Duration.ofSeconds(seconds == null ? 30 : Math.max(0, seconds));
 	}
 
+	/**
+	 * What the engine holds after this sync's actions, without listing again: the
+	 * containers observed at its start, those touched inspected anew (a removed one
+	 * dropped), and those it created.
+	 */
+	private Observed reobserve(Observed before, Set<String> touched) {
+		if (touched.isEmpty()) {
+			return before;
+		}
+		List<ContainerDetails> details = new ArrayList<>();
+		Set<String> seen = new HashSet<>();
+		List<ContainerDetails> previous = new ArrayList<>(before.sandboxes());
+		before.byName().values().forEach(previous::addAll);
+		for (ContainerDetails container : previous) {
+			seen.add(container.id());
+			if (touched.contains(container.id())) {
+				this.runtime.inspectContainer(container.id()).ifPresent(details::add);
+			}
+			else {
+				details.add(container);
+			}
+		}
+		for (String id : touched) {
+			if (!seen.contains(id)) {
+				this.runtime.inspectContainer(id).ifPresent(details::add);
+			}
+		}
+		return Observed.of(details);
+	}
+
 	private Observed observe(List<ContainerSummary> containers) {
 		List<ContainerDetails> details = new ArrayList<>();
 		for (ContainerSummary container : containers) {
@@ -707,7 +776,7 @@ public final class PodSyncer implements Reconciler {
 
 	/** What one sync needs to start containers. */
 	private record StartContext(Pod pod, String sandboxId, String podIp, Map<String, Path> volumes,
-			Map<String, Waiting> waiting, Deadline wake) {
+			Map<String, Waiting> waiting, Deadline wake, Set<String> touched, SyncSteps steps) {
 	}
 
 	/** The earliest time this pod wants another look. */

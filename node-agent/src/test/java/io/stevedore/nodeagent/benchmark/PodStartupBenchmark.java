@@ -61,8 +61,15 @@ public final class PodStartupBenchmark {
 				}
 			}
 			finally {
+				// An agent still running after the program (its shutdown can outlast 30 s
+				// once the apiserver is gone) would take the next run's containers,
+				// labelled
+				// with the same node, for orphans and remove them.
 				agent.destroy();
-				agent.waitFor(30, TimeUnit.SECONDS);
+				if (!agent.waitFor(30, TimeUnit.SECONDS)) {
+					agent.destroyForcibly();
+					agent.waitFor(30, TimeUnit.SECONDS);
+				}
 				Docker.removeContainers(RuntimeLabels.NODE, NODE);
 			}
 		}

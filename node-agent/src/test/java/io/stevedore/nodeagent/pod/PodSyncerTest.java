@@ -59,6 +59,7 @@ class PodSyncerTest {
 	void setUp() {
 		this.runtime.images.add(IMAGE);
 		this.runtime.images.add("pause:1");
+		this.runtime.refusesMissingImages = true;
 		BackOff crash = new BackOff(Duration.ofSeconds(10), Duration.ofMinutes(5), this.clock);
 		BackOff image = new BackOff(Duration.ofSeconds(10), Duration.ofMinutes(5), this.clock);
 		ProbeManager probes = new ProbeManager(new Prober(this.runtime), Executors.newSingleThreadScheduledExecutor(),
@@ -103,6 +104,71 @@ class PodSyncerTest {
 		assertThat(java.nio.file.Files.readString(Path.of(mount.hostPath())))
 			.isEqualTo("search default.svc.cluster.local svc.cluster.local cluster.local\n"
 					+ "nameserver 10.96.0.10\noptions ndots:5\n");
+	}
+
+	@Test
+	void aNewPodStartsWithOneListingAndItsStatusFromTheContainersItStarted() {
+		Pod pod = add(pod("web", "Always"));
+		sync(pod);
+		// The status comes from inspecting what the sync created, not from a second
+		// listing: one listing per sync.
+		assertThat(this.runtime.listings).hasValue(1);
+		assertThat(this.api.lastStatus().getPhase()).isEqualTo("Running");
+		assertThat(this.api.lastStatus().getContainerStatuses().get(0).getContainerID())
+			.isEqualTo("docker://" + this.runtime.containers()
+				.stream()
+				.filter(c -> "main".equals(c.labels().get(RuntimeLabels.CONTAINER_NAME)))
+				.findFirst()
+				.orElseThrow()
+				.id());
+	}
+
+	@Test
+	void aContainerThatExitedIsSeenByTheNextSyncAndRestartedWithItsStatusWritten() {
+		Pod pod = add(pod("web", "Always"));
+		sync(pod);
+		pod.setStatus(this.api.lastStatus());
+		String first = this.runtime.containers()
+			.stream()
+			.filter(c -> "main".equals(c.labels().get(RuntimeLabels.CONTAINER_NAME)))
+			.findFirst()
+			.orElseThrow()
+			.id();
+		this.runtime.exit(first, 1);
+		sync(pod);
+		// The restarted instance is inspected though the sync never listed it.
+		assertThat(this.api.lastStatus().getContainerStatuses().get(0).getRestartCount()).isEqualTo(1);
+		assertThat(this.api.lastStatus().getContainerStatuses().get(0).getState().getRunning()).isNotNull();
+		assertThat(this.api.lastStatus().getContainerStatuses().get(0).getLastState().getTerminated().getExitCode())
+			.isEqualTo(1);
+	}
+
+	@Test
+	void imagesFoundPresentAreNotInspectedAgainForEachPod() {
+		for (String name : List.of("a", "b", "c")) {
+			sync(add(pod(name, "Always")));
+		}
+		// The sandbox image and the app image, once each for three pods.
+		assertThat(this.runtime.imageInspects).hasValue(2);
+		assertThat(this.runtime.containers()).hasSize(6);
+	}
+
+	@Test
+	void anImageRemovedBehindTheAgentsBackFailsOneCreateThenIsLookedForAgain() {
+		sync(add(pod("a", "Always")));
+		this.runtime.images.remove(IMAGE);
+		Pod pod = add(pod("b", "Always"));
+		sync(pod);
+		assertThat(waitingReason()).isEqualTo("CreateContainerError");
+		assertThat(this.api.lastStatus().getContainerStatuses().get(0).getState().getWaiting().getMessage())
+			.contains("No such image: " + IMAGE);
+		int inspects = this.runtime.imageInspects.get();
+		this.clock.advance(Duration.ofSeconds(3));
+		sync(pod);
+		// Asked the engine again, found it missing and pulled it (IfNotPresent).
+		assertThat(this.runtime.imageInspects.get()).isGreaterThan(inspects);
+		assertThat(this.runtime.calls).contains("pull " + IMAGE);
+		assertThat(this.api.lastStatus().getContainerStatuses().get(0).getState().getRunning()).isNotNull();
 	}
 
 	@Test

@@ -64,8 +64,17 @@ public final class FakeContainerRuntime implements ContainerRuntime {
 				8L << 30);
 	}
 
+	/**
+	 * Creates of an image not in {@link #images} fail as Docker's do (off by default).
+	 */
+	public volatile boolean refusesMissingImages;
+
+	/** imagePresent calls that reached this engine. */
+	public final java.util.concurrent.atomic.AtomicInteger imageInspects = new java.util.concurrent.atomic.AtomicInteger();
+
 	@Override
 	public synchronized boolean imagePresent(String image) {
+		this.imageInspects.incrementAndGet();
 		return this.images.contains(image);
 	}
 
@@ -100,6 +109,11 @@ public final class FakeContainerRuntime implements ContainerRuntime {
 
 	@Override
 	public synchronized String createContainer(ContainerSpec spec) {
+		if (this.refusesMissingImages && !this.images.contains(spec.image())) {
+			// Docker's words for an image removed behind the agent's back.
+			throw new RuntimeUnavailableException(
+					"create container " + spec.name() + ": No such image: " + spec.image(), null);
+		}
 		String id = "container-" + (++this.ids);
 		this.containers.put(id, new ContainerDetails(id, spec.name(), spec.image(), "sha256:image", spec.labels(),
 				"created", 0, false, "", this.clock.instant(), null, null, null));
