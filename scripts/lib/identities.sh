@@ -132,25 +132,51 @@ remove_identity() {
 # controllers' csrapproving approves and csrsigning signs with the cluster CA. The token is kept in
 #   $STEVEDORE_HOME/pki/bootstrap-token   ID.SECRET, mode 600
 # and the agent writes its certificate and key where issue_identity would have (pki/identities/node-NAME.*).
+# Like kubeadm's, the token expires (STEVEDORE_BOOTSTRAP_TOKEN_TTL seconds, kubeadm's 24h by default; 0: never);
+# the controllers' tokencleaner deletes its Secret then, and the next `up` or `node add` makes a new one.
 bootstrap_token_file() { echo "$STEVEDORE_HOME/pki/bootstrap-token"; }
 
-# ensure_bootstrap_token: the token file and its Secret (made again if either is gone).
+# A kept token with less than this left is replaced, so an agent started with it has time to bootstrap.
+BOOTSTRAP_TOKEN_MIN_LEFT=600
+
+# bootstrap_token_usable TOKEN: whether the token's Secret exists and expires (if at all) no sooner than
+# BOOTSTRAP_TOKEN_MIN_LEFT seconds from now.
+bootstrap_token_usable() {
+	local admin=$STEVEDORE_HOME/pki/kubeconfig expiration expires
+	expiration=$(kubectl --kubeconfig "$admin" -n kube-system get secret "bootstrap-token-${1%%.*}" \
+		-o 'jsonpath={.data.expiration}' --request-timeout=10s 2>/dev/null) || return 1
+	[ -n "$expiration" ] || return 0
+	expires=$(date -u -d "$(echo "$expiration" | base64 -d)" +%s 2>/dev/null) || return 1
+	[ "$expires" -ge $(($(date -u +%s) + BOOTSTRAP_TOKEN_MIN_LEFT)) ]
+}
+
+# bootstrap_token_expiration: the RFC 3339 expiration of a token made now, empty when tokens never expire.
+bootstrap_token_expiration() {
+	local ttl=${STEVEDORE_BOOTSTRAP_TOKEN_TTL:-86400}
+	case "$ttl" in '' | *[!0-9]*) die "STEVEDORE_BOOTSTRAP_TOKEN_TTL must be a number of seconds, got '$ttl'." ;; esac
+	[ "$ttl" -eq 0 ] || date -u -d "@$(($(date -u +%s) + ttl))" +%FT%TZ
+}
+
+# ensure_bootstrap_token: the token file and its Secret (made again if either is gone, or the token expires
+# within BOOTSTRAP_TOKEN_MIN_LEFT seconds).
 ensure_bootstrap_token() {
-	local file admin=$STEVEDORE_HOME/pki/kubeconfig token id secret tries=0
+	local file admin=$STEVEDORE_HOME/pki/kubeconfig id secret expiration tries=0
 	file=$(bootstrap_token_file)
-	if [ -s "$file" ]; then
-		token=$(cat "$file")
-		kubectl --kubeconfig "$admin" -n kube-system get secret "bootstrap-token-${token%%.*}" \
-			--request-timeout=10s >/dev/null 2>&1 && return 0
+	if [ -s "$file" ] && bootstrap_token_usable "$(cat "$file")"; then
+		return 0
 	fi
+	# die in the substitution ends only the subshell.
+	expiration=$(bootstrap_token_expiration) || exit 1
 	# Hex is within Kubernetes' [a-z0-9]{6}.[a-z0-9]{16}.
 	id=$(openssl rand -hex 3)
 	secret=$(openssl rand -hex 8)
 	# The gateway answers 403 until its default roles are cached: a few tries.
+	# shellcheck disable=SC2046 # the expiration option is one word or none
 	until kubectl --kubeconfig "$admin" -n kube-system create secret generic "bootstrap-token-$id" \
 		--type=bootstrap.kubernetes.io/token --from-literal=token-id="$id" --from-literal=token-secret="$secret" \
 		--from-literal=usage-bootstrap-authentication=true --from-literal=usage-bootstrap-signing=true \
 		--from-literal=description="node agents of ./stevedore (TLS bootstrapping)" \
+		$([ -z "$expiration" ] || echo "--from-literal=expiration=$expiration") \
 		--request-timeout=10s >/dev/null 2>&1; do
 		tries=$((tries + 1))
 		[ $tries -lt 30 ] || die "could not create the bootstrap token Secret kube-system/bootstrap-token-$id with $admin."

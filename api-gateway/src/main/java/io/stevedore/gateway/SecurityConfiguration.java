@@ -16,6 +16,7 @@ import io.stevedore.gateway.audit.AuditPolicyFile;
 import io.stevedore.gateway.authn.AuthenticationFilter;
 import io.stevedore.gateway.authn.BootstrapTokenAuthenticator;
 import io.stevedore.gateway.authn.Authenticator;
+import io.stevedore.gateway.authn.CachedTokenSecrets;
 import io.stevedore.gateway.authn.RequestAuthenticator;
 import io.stevedore.gateway.authn.ServiceAccountTokenAuthenticator;
 import io.stevedore.gateway.authn.StaticTokenAuthenticator;
@@ -102,10 +103,10 @@ public class SecurityConfiguration {
 			authenticators.add(StaticTokenAuthenticator.fromFile(Path.of(properties.tokenAuthFile())));
 		}
 		// Before ServiceAccount tokens, which refuse every bearer token they cannot read.
-		authenticators.add(new BootstrapTokenAuthenticator((name) -> Mono
+		authenticators.add(new BootstrapTokenAuthenticator(new CachedTokenSecrets((name) -> Mono
 			.fromCallable(
 					() -> client.secrets().inNamespace(BootstrapTokenAuthenticator.NAMESPACE).withName(name).get())
-			.subscribeOn(Schedulers.boundedElastic()), Clock.systemUTC()));
+			.subscribeOn(Schedulers.boundedElastic()), CachedTokenSecrets.DEFAULT_TTL), Clock.systemUTC()));
 		authenticators.add(new ServiceAccountTokenAuthenticator(serviceAccountTokens, serviceAccountTokenObjects,
 				properties.serviceAccountTokens().cacheTtl()));
 		return new RequestAuthenticator(authenticators);

@@ -18,6 +18,7 @@ import io.stevedore.gateway.status.StatusResponses;
 import io.stevedore.gateway.support.GatewayCluster;
 import io.stevedore.testsupport.kubectl.Kubectl;
 import io.stevedore.testsupport.kubectl.KubectlResult;
+import io.stevedore.gateway.authn.CachedTokenSecrets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -162,6 +163,18 @@ class GatewaySecurityIT {
 			assertThat(refused.run("get", "csr").requireFailure().stderr())
 				.contains("You must be logged in to the server");
 		}
+
+		// The gateway keeps token Secrets for CachedTokenSecrets.DEFAULT_TTL (5 s): a
+		// deleted token stops working within that, and not before the delete.
+		assertThat(bootstrapper.run("get", "csr").exitCode()).isZero();
+		admin.run("delete", "secret", "bootstrap-token-abc123", "-n", "kube-system").requireSuccess();
+		long deleted = System.nanoTime();
+		await().atMost(CachedTokenSecrets.DEFAULT_TTL.plusSeconds(5))
+			.pollInterval(Duration.ofMillis(250))
+			.untilAsserted(() -> assertThat(bootstrapper.run("get", "csr").requireFailure().stderr())
+				.contains("You must be logged in to the server"));
+		assertThat(Duration.ofNanos(System.nanoTime() - deleted))
+			.isLessThan(CachedTokenSecrets.DEFAULT_TTL.plusSeconds(5));
 	}
 
 	/** kubectl prompts for a user name without credentials, so plain HTTPS here. */

@@ -95,6 +95,76 @@ class IdentitiesScriptTest {
 		assertThat(dir.resolve("node-n1.crt")).doesNotExist();
 	}
 
+	/**
+	 * kubectl stood in for by a function: a Secret is a file under fake/ holding its
+	 * expiration; creates are logged with their arguments.
+	 */
+	private static final String FAKE_KUBECTL = """
+			kubectl() {
+				local a name exp=""
+				echo "$*" >>"$STEVEDORE_HOME/fake/log"
+				for a in "$@"; do
+					case "$a" in
+					bootstrap-token-*) name=$a ;;
+					--from-literal=expiration=*) exp=${a#--from-literal=expiration=} ;;
+					esac
+				done
+				case " $* " in
+				*" get secret "*) [ -f "$STEVEDORE_HOME/fake/$name" ] || return 1
+					[ ! -s "$STEVEDORE_HOME/fake/$name" ] || base64 -w0 <"$STEVEDORE_HOME/fake/$name" ;;
+				*" create secret "*) printf %s "$exp" >"$STEVEDORE_HOME/fake/$name" ;;
+				esac
+			}
+			mkdir -p "$STEVEDORE_HOME/fake"
+			""";
+
+	@Test
+	void aBootstrapTokenExpiresInADayAndIsMadeAgainWhenItsSecretIsGoneOrAboutToExpire() throws Exception {
+		long before = java.time.Instant.now().getEpochSecond();
+		run(FAKE_KUBECTL + "ensure_bootstrap_token");
+		Path file = this.home.resolve("pki/bootstrap-token");
+		String first = Files.readString(file).strip();
+		assertThat(first).matches("[0-9a-f]{6}\\.[0-9a-f]{16}");
+		assertThat(run("stat -c %a \"" + file + "\"").strip()).isEqualTo("600");
+		Path secret = this.home.resolve("fake/bootstrap-token-" + first.substring(0, 6));
+		long expires = java.time.Instant.parse(Files.readString(secret)).getEpochSecond();
+		assertThat(expires).as("kubeadm's 24 h").isBetween(before + 86400, before + 86400 + 60);
+		assertThat(Files.readString(this.home.resolve("fake/log"))).contains("--type=bootstrap.kubernetes.io/token")
+			.contains("--from-literal=token-id=" + first.substring(0, 6))
+			.contains("--from-literal=token-secret=" + first.substring(7));
+
+		run(FAKE_KUBECTL + "ensure_bootstrap_token");
+		assertThat(Files.readString(file).strip()).as("kept while it has hours left").isEqualTo(first);
+
+		Files.writeString(secret, java.time.Instant.ofEpochSecond(before + 300).toString());
+		run(FAKE_KUBECTL + "ensure_bootstrap_token");
+		String second = Files.readString(file).strip();
+		assertThat(second).as("5 minutes left: too little for an agent to bootstrap").isNotEqualTo(first);
+
+		Files.delete(this.home.resolve("fake/bootstrap-token-" + second.substring(0, 6)));
+		run(FAKE_KUBECTL + "ensure_bootstrap_token");
+		String third = Files.readString(file).strip();
+		assertThat(third).as("its Secret is gone (the tokencleaner deleted it)").isNotEqualTo(second);
+
+		Files.writeString(this.home.resolve("fake/bootstrap-token-" + third.substring(0, 6)), "");
+		run(FAKE_KUBECTL + "ensure_bootstrap_token");
+		assertThat(Files.readString(file).strip()).as("a token without expiration is kept").isEqualTo(third);
+	}
+
+	@Test
+	void aZeroTtlMakesATokenThatNeverExpiresAndABadOneIsRefused() throws Exception {
+		run(FAKE_KUBECTL + "STEVEDORE_BOOTSTRAP_TOKEN_TTL=0 ensure_bootstrap_token");
+		assertThat(Files.readString(this.home.resolve("fake/log"))).doesNotContain("expiration");
+
+		Files.delete(this.home.resolve("pki/bootstrap-token"));
+		Process process = bash(FAKE_KUBECTL + "STEVEDORE_BOOTSTRAP_TOKEN_TTL=1d ensure_bootstrap_token");
+		String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+		assertThat(process.exitValue()).isNotZero();
+		assertThat(out).contains("STEVEDORE_BOOTSTRAP_TOKEN_TTL must be a number of seconds, got '1d'");
+		assertThat(this.home.resolve("pki/bootstrap-token")).doesNotExist();
+	}
+
 	@Test
 	void anUnknownComponentHasNoIdentityAndNothingIsWritten() throws Exception {
 		Process process = bash("issue_identity apiserver");
