@@ -1,6 +1,7 @@
 package io.stevedore.machinery.apply;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -98,9 +99,46 @@ public final class FieldSet {
 		return result;
 	}
 
-	private void addAll(FieldSet other) {
+	/** {@link #union}, in place: adds copies of {@code other}'s members to this set. */
+	FieldSet addAll(FieldSet other) {
 		this.member |= other.member;
 		other.children.forEach((pe, child) -> this.children.computeIfAbsent(pe, k -> new FieldSet()).addAll(child));
+		return this;
+	}
+
+	/**
+	 * {@link #difference}, in place, for a set the caller owns: spares copying every
+	 * member that stays (a whole object's fields on a create).
+	 */
+	FieldSet removeAll(FieldSet other) {
+		this.member &= !other.member;
+		for (Iterator<Map.Entry<String, FieldSet>> it = this.children.entrySet().iterator(); it.hasNext();) {
+			Map.Entry<String, FieldSet> e = it.next();
+			FieldSet theirs = other.children.get(e.getKey());
+			if (theirs != null) {
+				e.getValue().removeAll(theirs);
+			}
+			if (e.getValue().isEmpty()) {
+				it.remove();
+			}
+		}
+		return this;
+	}
+
+	/** {@link #recursiveDifference}, in place, for a set the caller owns. */
+	FieldSet removeAllRecursively(FieldSet other) {
+		this.member &= !other.member;
+		for (Iterator<Map.Entry<String, FieldSet>> it = this.children.entrySet().iterator(); it.hasNext();) {
+			Map.Entry<String, FieldSet> e = it.next();
+			FieldSet theirs = other.children.get(e.getKey());
+			if (theirs == null) {
+				continue;
+			}
+			if (theirs.member || e.getValue().removeAllRecursively(theirs).isEmpty()) {
+				it.remove();
+			}
+		}
+		return this;
 	}
 
 	/** Members of this set that are not members of {@code other}. */

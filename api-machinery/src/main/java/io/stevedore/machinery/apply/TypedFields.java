@@ -23,7 +23,7 @@ final class TypedFields {
 
 		/**
 		 * Added and modified paths; the added set itself when nothing was modified (a
-		 * create), which callers only read.
+		 * create). The caller may change it: the comparison is not read again.
 		 */
 		FieldSet changed() {
 			return this.modified.isEmpty() ? this.added : this.added.union(this.modified);
