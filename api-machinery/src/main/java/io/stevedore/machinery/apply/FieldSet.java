@@ -60,11 +60,30 @@ public final class FieldSet {
 	}
 
 	public void insert(List<String> path) {
+		node(path).member = true;
+	}
+
+	/** The node at a path, created (not a member) where missing. */
+	FieldSet node(List<String> path) {
 		FieldSet node = this;
 		for (String pe : path) {
-			node = node.children.computeIfAbsent(pe, k -> new FieldSet());
+			node = node.node(pe);
 		}
-		node.member = true;
+		return node;
+	}
+
+	/** The child node at one path element, created (not a member) where missing. */
+	FieldSet node(String pe) {
+		FieldSet child = this.children.get(pe);
+		if (child == null) {
+			child = new FieldSet();
+			this.children.put(pe, child);
+		}
+		return child;
+	}
+
+	void markMember() {
+		this.member = true;
 	}
 
 	/** Whether the path is a member (not merely a prefix of one). */
