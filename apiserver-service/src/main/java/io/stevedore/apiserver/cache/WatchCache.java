@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -54,13 +53,6 @@ public final class WatchCache implements AutoCloseable {
 	private final ObjectAttributes attributes;
 
 	private final ConcurrentSkipListMap<String, CachedObject> objects = new ConcurrentSkipListMap<>();
-
-	/**
-	 * The same objects by key, for point reads (the previous state of every ingested
-	 * change, GETs at a resourceVersion): cheaper than the skip list's walk among keys
-	 * with one long common prefix. Changed together with {@link #objects}.
-	 */
-	private final ConcurrentHashMap<String, CachedObject> byKey = new ConcurrentHashMap<>();
 
 	private final CachedEvent[] ring;
 
@@ -131,7 +123,6 @@ public final class WatchCache implements AutoCloseable {
 				CachedObject object = this.attributes.read(kv, kv.modRevision());
 				if (object != null) {
 					this.objects.put(kv.key(), object);
-					this.byKey.put(kv.key(), object);
 				}
 				after = kv.key();
 			}
@@ -194,7 +185,6 @@ public final class WatchCache implements AutoCloseable {
 		this.lock.lock();
 		try {
 			this.objects.clear();
-			this.byKey.clear();
 			java.util.Arrays.fill(this.ring, null);
 			this.head = 0;
 			this.size = 0;
@@ -241,11 +231,9 @@ public final class WatchCache implements AutoCloseable {
 					append(cached);
 					if (cached.type() == CachedEvent.Type.DELETED) {
 						this.objects.remove(event.kv().key());
-						this.byKey.remove(event.kv().key());
 					}
 					else {
 						this.objects.put(event.kv().key(), cached.object());
-						this.byKey.put(event.kv().key(), cached.object());
 					}
 					List<Watcher> interested = this.watchers.get(cached.object().type());
 					if (interested != null) {
@@ -284,7 +272,7 @@ public final class WatchCache implements AutoCloseable {
 
 	private CachedEvent toCachedEvent(Event event) {
 		KeyValue kv = event.kv();
-		CachedObject previous = this.byKey.get(kv.key());
+		CachedObject previous = this.objects.get(kv.key());
 		CachedObject object = this.attributes.read(kv, event.revision());
 		if (object == null) {
 			return null;
@@ -344,7 +332,7 @@ public final class WatchCache implements AutoCloseable {
 	}
 
 	public CachedObject get(String key) {
-		return this.byKey.get(key);
+		return this.objects.get(key);
 	}
 
 	/**
