@@ -185,24 +185,25 @@ public final class FieldManager {
 		}
 		FieldSet ignored = resetFields(javaType, subresource);
 		TypedFields.Comparison comparison = TypedFields.compare(liveObject, result, node);
-		FieldSet changed = comparison.changed().recursiveDifference(ignored);
+		// The comparison's sets are fresh and this call's own: narrowed in place rather
+		// than copied (a create's whole object).
+		FieldSet changed = comparison.changed().removeAllRecursively(ignored);
 		FieldSet removed = comparison.removed();
 
 		ManagedFieldsEntry.Identity self = new ManagedFieldsEntry.Identity(manager, ManagedFieldsEntry.UPDATE,
 				subresource);
 		ManagedFieldsEntry previous = managers.remove(self);
 		managers.replaceAll((id, other) -> other.withFields(other.fields().difference(changed).difference(removed)));
+		boolean touched = changed.hasMembersOutside(SERVER_FIELDS);
 		// Without a previous entry (every create) the manager owns what it changed:
-		// changed
-		// already lacks the ignored fields, so one difference does, without the copies of
-		// a union with nothing and a second recursiveDifference.
-		FieldSet mine = previous == null ? changed.difference(SERVER_FIELDS)
+		// changed already lacks the ignored fields, so one difference does. Nothing reads
+		// changed after this, so it becomes the manager's set.
+		FieldSet mine = previous == null ? changed.removeAll(SERVER_FIELDS)
 				: previous.fields()
 					.difference(removed)
-					.union(changed)
-					.difference(SERVER_FIELDS)
-					.recursiveDifference(ignored);
-		boolean touched = changed.hasMembersOutside(SERVER_FIELDS);
+					.addAll(changed)
+					.removeAll(SERVER_FIELDS)
+					.removeAllRecursively(ignored);
 		Instant time = (touched || previous == null) ? now : previous.time();
 		managers.put(self, new ManagedFieldsEntry(manager, ManagedFieldsEntry.UPDATE, apiVersion(updated, javaType),
 				time, subresource, mine));

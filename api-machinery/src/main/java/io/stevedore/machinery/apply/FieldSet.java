@@ -1,6 +1,7 @@
 package io.stevedore.machinery.apply;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -59,11 +60,30 @@ public final class FieldSet {
 	}
 
 	public void insert(List<String> path) {
+		node(path).member = true;
+	}
+
+	/** The node at a path, created (not a member) where missing. */
+	FieldSet node(List<String> path) {
 		FieldSet node = this;
 		for (String pe : path) {
-			node = node.children.computeIfAbsent(pe, k -> new FieldSet());
+			node = node.node(pe);
 		}
-		node.member = true;
+		return node;
+	}
+
+	/** The child node at one path element, created (not a member) where missing. */
+	FieldSet node(String pe) {
+		FieldSet child = this.children.get(pe);
+		if (child == null) {
+			child = new FieldSet();
+			this.children.put(pe, child);
+		}
+		return child;
+	}
+
+	void markMember() {
+		this.member = true;
 	}
 
 	/** Whether the path is a member (not merely a prefix of one). */
@@ -98,9 +118,46 @@ public final class FieldSet {
 		return result;
 	}
 
-	private void addAll(FieldSet other) {
+	/** {@link #union}, in place: adds copies of {@code other}'s members to this set. */
+	FieldSet addAll(FieldSet other) {
 		this.member |= other.member;
 		other.children.forEach((pe, child) -> this.children.computeIfAbsent(pe, k -> new FieldSet()).addAll(child));
+		return this;
+	}
+
+	/**
+	 * {@link #difference}, in place, for a set the caller owns: spares copying every
+	 * member that stays (a whole object's fields on a create).
+	 */
+	FieldSet removeAll(FieldSet other) {
+		this.member &= !other.member;
+		for (Iterator<Map.Entry<String, FieldSet>> it = this.children.entrySet().iterator(); it.hasNext();) {
+			Map.Entry<String, FieldSet> e = it.next();
+			FieldSet theirs = other.children.get(e.getKey());
+			if (theirs != null) {
+				e.getValue().removeAll(theirs);
+			}
+			if (e.getValue().isEmpty()) {
+				it.remove();
+			}
+		}
+		return this;
+	}
+
+	/** {@link #recursiveDifference}, in place, for a set the caller owns. */
+	FieldSet removeAllRecursively(FieldSet other) {
+		this.member &= !other.member;
+		for (Iterator<Map.Entry<String, FieldSet>> it = this.children.entrySet().iterator(); it.hasNext();) {
+			Map.Entry<String, FieldSet> e = it.next();
+			FieldSet theirs = other.children.get(e.getKey());
+			if (theirs == null) {
+				continue;
+			}
+			if (theirs.member || e.getValue().removeAllRecursively(theirs).isEmpty()) {
+				it.remove();
+			}
+		}
+		return this;
 	}
 
 	/** Members of this set that are not members of {@code other}. */

@@ -23,7 +23,7 @@ final class TypedFields {
 
 		/**
 		 * Added and modified paths; the added set itself when nothing was modified (a
-		 * create), which callers only read.
+		 * create). The caller may change it: the comparison is not read again.
 		 */
 		FieldSet changed() {
 			return this.modified.isEmpty() ? this.added : this.added.union(this.modified);
@@ -80,6 +80,10 @@ final class TypedFields {
 	}
 
 	private static void compare(JsonNode lhs, JsonNode rhs, SchemaNode node, List<String> path, Comparison c) {
+		if (lhs == null && rhs != null && !path.isEmpty()) {
+			added(rhs, node, path, c.added().node(path));
+			return;
+		}
 		boolean leaf = (lhs != null && isLeaf(lhs, node)) || (rhs != null && isLeaf(rhs, node));
 		if (leaf) {
 			if (lhs == null) {
@@ -145,6 +149,38 @@ final class TypedFields {
 		}
 		else if (rhs == null) {
 			c.removed().insert(path);
+		}
+	}
+
+	/**
+	 * What {@link #compare} records for a value the left side lacks (every field of a
+	 * create), written at its node of the added set instead of inserting each path from
+	 * the root. Every such value adds itself or something below it, so creating its node
+	 * first changes nothing.
+	 */
+	private static void added(JsonNode rhs, SchemaNode node, List<String> path, FieldSet at) {
+		if (isLeaf(rhs, node)) {
+			at.markMember();
+			return;
+		}
+		if (node.kind() == FieldKind.LIST) {
+			for (Map.Entry<String, JsonNode> e : items(rhs, node, path, false).entrySet()) {
+				path.add(e.getKey());
+				added(e.getValue(), node.element(), path, at.node(e.getKey()));
+				path.remove(path.size() - 1);
+			}
+		}
+		else {
+			for (Map.Entry<String, JsonNode> e : rhs.properties()) {
+				String element = PathElements.field(e.getKey());
+				path.add(element);
+				added(e.getValue(), node.child(e.getKey()), path, at.node(element));
+				path.remove(path.size() - 1);
+			}
+		}
+		boolean structField = path.get(path.size() - 1).startsWith("f:") && node.kind() == FieldKind.OBJECT;
+		if (!(structField && !rhs.isEmpty())) {
+			at.markMember();
 		}
 	}
 

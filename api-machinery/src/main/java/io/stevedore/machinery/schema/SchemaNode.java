@@ -25,6 +25,12 @@ public final class SchemaNode {
 	/** For lists and maps: the type of the elements. */
 	private final SchemaNode element;
 
+	/**
+	 * For objects: the struct schema, looked up on first use (a racing thread looks it up
+	 * too; TypeSchema is immutable).
+	 */
+	private TypeSchema schema;
+
 	private SchemaNode(FieldKind kind, Class<?> type, FieldSchema field, SchemaNode element) {
 		this.kind = kind;
 		this.type = type;
@@ -69,7 +75,15 @@ public final class SchemaNode {
 
 	/** For objects: the struct schema; else {@code null}. */
 	public TypeSchema typeSchema() {
-		return this.kind == FieldKind.OBJECT ? TypeSchema.of(this.type) : null;
+		if (this.kind != FieldKind.OBJECT) {
+			return null;
+		}
+		TypeSchema found = this.schema;
+		if (found == null) {
+			found = TypeSchema.of(this.type);
+			this.schema = found;
+		}
+		return found;
 	}
 
 	/**
@@ -78,7 +92,8 @@ public final class SchemaNode {
 	 */
 	public SchemaNode child(String key) {
 		if (this.kind == FieldKind.OBJECT) {
-			return TypeSchema.of(this.type).field(key).map(FieldSchema::node).orElse(UNTYPED);
+			SchemaNode node = typeSchema().fieldNode(key);
+			return (node != null) ? node : UNTYPED;
 		}
 		if (this.kind == FieldKind.MAP) {
 			return this.element;
@@ -88,7 +103,7 @@ public final class SchemaNode {
 
 	/** Whether {@code key} is a declared field of this struct. */
 	public boolean declares(String key) {
-		return this.kind == FieldKind.OBJECT && TypeSchema.of(this.type).field(key).isPresent();
+		return this.kind == FieldKind.OBJECT && typeSchema().fieldNode(key) != null;
 	}
 
 	/** The node of the elements of a list. */
@@ -102,7 +117,7 @@ public final class SchemaNode {
 			case SCALAR -> true;
 			case LIST -> listType() == ListType.ATOMIC;
 			case MAP -> this.field != null && this.field.mapType() == MapType.ATOMIC;
-			case OBJECT -> TypeSchema.of(this.type).atomic();
+			case OBJECT -> typeSchema().atomic();
 		};
 	}
 

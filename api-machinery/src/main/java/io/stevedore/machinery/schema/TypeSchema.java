@@ -8,6 +8,7 @@ import java.lang.reflect.WildcardType;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,10 +54,19 @@ public final class TypeSchema {
 
 	private final boolean atomic;
 
+	/**
+	 * The node of each field's value, made once: tree walks (every write's managedFields)
+	 * ask for them per JSON field.
+	 */
+	private final Map<String, SchemaNode> nodes;
+
 	private TypeSchema(Class<?> javaType) {
 		this.javaType = javaType;
 		this.fields = Collections.unmodifiableMap(reflectFields(javaType));
 		this.atomic = KubernetesTags.isAtomicStruct(javaType);
+		Map<String, SchemaNode> nodes = new HashMap<>();
+		this.fields.forEach((name, field) -> nodes.put(name, field.node()));
+		this.nodes = nodes;
 	}
 
 	/** The schema of a fabric8 model class; cached. */
@@ -84,6 +94,11 @@ public final class TypeSchema {
 
 	public Optional<FieldSchema> field(String jsonName) {
 		return Optional.ofNullable(this.fields.get(jsonName));
+	}
+
+	/** {@code field(jsonName).map(FieldSchema::node)}, or {@code null}: one lookup. */
+	SchemaNode fieldNode(String jsonName) {
+		return this.nodes.get(jsonName);
 	}
 
 	/**

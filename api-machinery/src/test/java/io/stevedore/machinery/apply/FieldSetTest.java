@@ -79,4 +79,25 @@ class FieldSetTest {
 		assertThat(fields.hasMembersOutside(fields.copy())).isFalse();
 	}
 
+	@Test
+	void inPlaceOperationsLeaveWhatTheCopyingOnesReturn() {
+		FieldSet fields = FieldSet.fromFieldsV1(yaml(FIELDS));
+		List<FieldSet> others = List.of(FieldSet.empty(), fields.copy(), FieldSet.fromFieldsV1(yaml("f:spec: {}")),
+				FieldSet.fromFieldsV1(yaml("f:metadata: {f:labels: {.: {}}}")),
+				FieldSet.fromFieldsV1(yaml("f:metadata: {f:labels: {f:app: {}}}\nf:status: {}")),
+				FieldSet.fromFieldsV1(yaml("f:apiVersion: {}\nf:kind: {}\nf:metadata: {}")));
+		for (FieldSet a : List.of(fields, FieldSet.empty(), FieldSet.fromFieldsV1(yaml("f:metadata: {}")))) {
+			for (FieldSet b : others) {
+				assertThat(a.copy().removeAll(b)).as("%s minus %s", a, b).isEqualTo(a.difference(b));
+				assertThat(a.copy().removeAllRecursively(b)).as("%s recursively minus %s", a, b)
+					.isEqualTo(a.recursiveDifference(b));
+				assertThat(a.copy().addAll(b)).as("%s plus %s", a, b).isEqualTo(a.union(b));
+			}
+		}
+		FieldSet copy = fields.copy();
+		copy.removeAllRecursively(FieldSet.fromFieldsV1(yaml("f:spec: {}")));
+		assertThat(copy.toFieldsV1().has("f:spec")).isFalse();
+		assertThat(fields.toFieldsV1().has("f:spec")).as("the operand is untouched").isTrue();
+	}
+
 }

@@ -104,4 +104,45 @@ public class NameValidationTest {
 		assertThat(check.apply(value)).containsExactlyElementsOf(expected);
 	}
 
+	/**
+	 * The hand-written checks accept exactly what Kubernetes' patterns match: every
+	 * string of up to four characters over an alphabet of each character class's edges,
+	 * and random longer ones.
+	 */
+	@org.junit.jupiter.api.Test
+	void handWrittenChecksMatchThePatterns() {
+		java.util.regex.Pattern label = java.util.regex.Pattern.compile(NameValidation.DNS1123_LABEL_FMT);
+		java.util.regex.Pattern subdomain = java.util.regex.Pattern.compile(NameValidation.DNS1123_SUBDOMAIN_FMT);
+		java.util.regex.Pattern qualified = java.util.regex.Pattern.compile(NameValidation.QUALIFIED_NAME_FMT);
+		String alphabet = "az09AZ-._/ é`{@[";
+		List<String> values = new java.util.ArrayList<>(List.of(""));
+		for (int length = 1; length <= 4; length++) {
+			List<String> longer = new java.util.ArrayList<>();
+			for (String v : values) {
+				if (v.length() == length - 1) {
+					for (char c : alphabet.toCharArray()) {
+						longer.add(v + c);
+					}
+				}
+			}
+			values.addAll(longer);
+		}
+		java.util.Random random = new java.util.Random(42);
+		for (int i = 0; i < 20_000; i++) {
+			StringBuilder sb = new StringBuilder();
+			for (int n = 5 + random.nextInt(20); n > 0; n--) {
+				sb.append(alphabet
+					.charAt(random.nextInt(6) == 0 ? random.nextInt(alphabet.length()) : random.nextInt(7)));
+			}
+			values.add(sb.toString());
+		}
+		for (String v : values) {
+			assertThat(NameValidation.isDns1123Label(v)).as("label %s", v).isEqualTo(label.matcher(v).matches());
+			assertThat(NameValidation.isDns1123Subdomain(v)).as("subdomain %s", v)
+				.isEqualTo(subdomain.matcher(v).matches());
+			assertThat(NameValidation.isQualifiedName(v)).as("qualified name %s", v)
+				.isEqualTo(qualified.matcher(v).matches());
+		}
+	}
+
 }

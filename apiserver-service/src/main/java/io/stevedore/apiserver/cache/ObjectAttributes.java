@@ -22,6 +22,8 @@ public final class ObjectAttributes {
 
 	private final ObjectCodec codec;
 
+	private final RecentWrites recentWrites = new RecentWrites();
+
 	public ObjectAttributes(ResourceRegistry registry, ObjectCodec codec) {
 		for (ResourceType type : registry.all()) {
 			// A resource served in several versions shares one prefix: the first
@@ -39,6 +41,14 @@ public final class ObjectAttributes {
 		return third < 0 ? null : this.typesByPrefix.get(key.substring(0, third + 1));
 	}
 
+	/**
+	 * Announces a write this apiserver is about to make: the tree its value is encoded
+	 * from, which must not change afterwards.
+	 */
+	public void expectWrite(String key, byte[] stored, JsonNode tree) {
+		this.recentWrites.expect(key, stored, tree);
+	}
+
 	/** Reads a key-value; {@code revision} overrides its modRevision (for deletes). */
 	public CachedObject read(KeyValue kv, long revision) {
 		ResourceType type = typeOf(kv.key());
@@ -49,7 +59,10 @@ public final class ObjectAttributes {
 		int slash = rest.indexOf('/');
 		String namespace = (type.namespaced() && slash > 0) ? rest.substring(0, slash) : "";
 		String name = (type.namespaced() && slash > 0) ? rest.substring(slash + 1) : rest;
-		JsonNode tree = this.codec.readStoredTree(kv.value());
+		JsonNode tree = this.recentWrites.take(kv.key(), kv.value());
+		if (tree == null) {
+			tree = this.codec.readStoredTree(kv.value());
+		}
 		return new CachedObject(kv.key(), type, namespace, name, kv.value(), kv.createRevision(), revision,
 				labels(tree.path("metadata").path("labels")), FieldSelectors.fields(type, tree));
 	}

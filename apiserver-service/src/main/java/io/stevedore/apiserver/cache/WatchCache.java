@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.stevedore.machinery.errors.ApiException;
 import io.stevedore.machinery.registry.ResourceType;
 import io.stevedore.storage.CompactedException;
@@ -192,6 +193,15 @@ public final class WatchCache implements AutoCloseable {
 			this.lock.unlock();
 		}
 		load();
+	}
+
+	/**
+	 * Announces a write this apiserver is about to make, so the change it brings back is
+	 * not parsed again (see {@link RecentWrites}); {@code tree} must not change
+	 * afterwards.
+	 */
+	public void expectWrite(String key, byte[] stored, JsonNode tree) {
+		this.attributes.expectWrite(key, stored, tree);
 	}
 
 	public boolean isReady() {

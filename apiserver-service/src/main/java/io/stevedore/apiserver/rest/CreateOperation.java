@@ -118,6 +118,7 @@ public final class CreateOperation {
 				return new ObjectResult(201, type, stored, warnings);
 			}
 			String key = type.key(object.getMetadata().getNamespace(), object.getMetadata().getName());
+			this.context.cache().expectWrite(key, stored, tree);
 			long revision = this.context.store().create(key, stored);
 			return new ObjectResult(201, type, ResourceVersions.withResourceVersion(stored, revision), warnings);
 		}

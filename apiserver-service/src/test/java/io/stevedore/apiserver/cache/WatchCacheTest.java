@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stevedore.apiserver.codec.ObjectCodec;
 import io.stevedore.machinery.errors.ApiException;
 import io.stevedore.machinery.registry.ResourceRegistry;
@@ -79,6 +81,44 @@ class WatchCacheTest {
 		WatchCache cache = cache(100);
 		assertThat(names(cache.list(this.pods.keyPrefix("ns"), cache.revision(), null))).containsExactly("a@web",
 				"b@db");
+	}
+
+	/**
+	 * The tree passed with an announced write differs from its bytes here on purpose, to
+	 * show which one the cache read: the tree for exactly the announced bytes, the bytes
+	 * for anything else.
+	 */
+	@Test
+	void anAnnouncedWriteIsReadFromItsTreeOnlyWhenTheBytesAreThoseAnnounced() throws Exception {
+		WatchCache cache = cache(100);
+		ObjectMapper json = new ObjectMapper();
+		cache.expectWrite(key("a"), pod("a", "web", "n1"), json.readTree(pod("a", "from-tree", "n2")));
+		this.store.create(key("a"), pod("a", "web", "n1"));
+		cache.expectWrite(key("b"), pod("b", "web", "n1"), json.readTree(pod("b", "from-tree", "n2")));
+		this.store.create(key("b"), pod("b", "db", "n1"));
+		cache.syncWithStore(WAIT);
+		assertThat(names(cache.list(this.pods.keyPrefix("ns"), cache.revision(), null))).containsExactly("a@from-tree",
+				"b@db");
+		assertThat(cache.get(key("a")).fields()).containsEntry("spec.nodeName", "n2");
+
+		// Taken once: a later change with the same bytes is parsed.
+		this.store.update(key("a"), pod("a", "web", "n1"), this.store.get(key("a")).modRevision());
+		cache.syncWithStore(WAIT);
+		assertThat(cache.get(key("a")).labels()).containsEntry("app", "web");
+	}
+
+	@Test
+	void writesThatNeverComeBackAreForgottenAtTheBound() throws Exception {
+		RecentWrites writes = new RecentWrites();
+		JsonNode tree = new ObjectMapper().readTree(pod("a", "web", "n1"));
+		for (int i = 0; i <= RecentWrites.BOUND * 2; i++) {
+			writes.expect(key("p" + i), pod("p" + i, "web", "n1"), tree);
+			assertThat(writes.size()).isLessThanOrEqualTo(RecentWrites.BOUND);
+		}
+		assertThat(writes.take(key("p" + RecentWrites.BOUND * 2), pod("p" + RecentWrites.BOUND * 2, "web", "n1")))
+			.isSameAs(tree);
+		assertThat(writes.take(key("p" + RecentWrites.BOUND * 2), pod("p" + RecentWrites.BOUND * 2, "web", "n1")))
+			.isNull();
 	}
 
 	@Test

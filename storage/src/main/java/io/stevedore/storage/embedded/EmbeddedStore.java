@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -89,6 +90,14 @@ public final class EmbeddedStore implements Store {
 	private final ConcurrentSkipListMap<String, KeyValue> committed = new ConcurrentSkipListMap<>();
 
 	/**
+	 * The same entries by key, for the point reads of every write's check and every get:
+	 * a skip-list lookup among 40,000 keys with one long common prefix was 5 % of a
+	 * create's CPU, under the write lock. Changed with {@link #committed}, by the same
+	 * thread.
+	 */
+	private final ConcurrentHashMap<String, KeyValue> byKey = new ConcurrentHashMap<>();
+
+	/**
 	 * Makes (revision, committed, ring) change atomically for lists and watch replays.
 	 */
 	private final ReentrantReadWriteLock state = new ReentrantReadWriteLock();
@@ -132,6 +141,7 @@ public final class EmbeddedStore implements Store {
 			base = snapshot.revision();
 			for (KeyValue kv : snapshot.items()) {
 				this.committed.put(kv.key(), kv);
+				this.byKey.put(kv.key(), kv);
 			}
 		}
 		this.revision = base;
@@ -197,9 +207,11 @@ public final class EmbeddedStore implements Store {
 	private void applyEvent(Event event) {
 		if (event.type() == Event.Type.DELETE) {
 			this.committed.remove(event.kv().key());
+			this.byKey.remove(event.kv().key());
 		}
 		else {
 			this.committed.put(event.kv().key(), event.kv());
+			this.byKey.put(event.kv().key(), event.kv());
 		}
 		this.ring.add(event);
 	}
@@ -222,7 +234,7 @@ public final class EmbeddedStore implements Store {
 	public KeyValue get(String key) {
 		requireKey(key);
 		checkUsable();
-		return this.committed.get(key);
+		return this.byKey.get(key);
 	}
 
 	@Override
@@ -367,7 +379,7 @@ public final class EmbeddedStore implements Store {
 		if (staged != null) {
 			return (staged.type() == Event.Type.DELETE) ? null : staged.kv();
 		}
-		return this.committed.get(key);
+		return this.byKey.get(key);
 	}
 
 	private KeyValue expect(String key, long expectedModRevision) {
