@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * One profile's plugins, sorted by extension point, and the rules for running them:
  * Kubernetes' {@code frameworkImpl}. Built once per profile from the registry and the
@@ -16,6 +19,8 @@ import java.util.Set;
  * outside the CycleState.
  */
 public final class Framework {
+
+	private static final Logger log = LoggerFactory.getLogger(Framework.class);
 
 	private static final CycleState.Key<SkippedPlugins> SKIPPED = CycleState.Key.of("framework/skipped",
 			SkippedPlugins.class);
@@ -38,6 +43,8 @@ public final class Framework {
 
 	private final List<BindPlugin> binds = new ArrayList<>();
 
+	private final List<Plugin> all = new ArrayList<>();
+
 	/**
 	 * @param plugins enabled plugin name to score weight (ignored for plugins that do not
 	 * score), in the order they run
@@ -56,6 +63,7 @@ public final class Framework {
 	}
 
 	private void add(Plugin plugin, int weight) {
+		this.all.add(plugin);
 		if (plugin instanceof PreFilterPlugin p) {
 			this.preFilters.add(p);
 		}
@@ -81,6 +89,22 @@ public final class Framework {
 		}
 		if (plugin instanceof BindPlugin p) {
 			this.binds.add(p);
+		}
+	}
+
+	/**
+	 * Closes every plugin (their lazily started informers), when the scheduler using this
+	 * profile stops; one plugin failing to close does not keep the others open.
+	 */
+	public void close() {
+		for (Plugin plugin : this.all) {
+			try {
+				plugin.close();
+			}
+			catch (RuntimeException ex) {
+				log.warn("plugin did not close profile={} plugin={} error=\"{}\"", this.profileName, plugin.name(),
+						ex.toString());
+			}
 		}
 	}
 
