@@ -25,11 +25,17 @@ public final class Framework {
 	private static final CycleState.Key<SkippedPlugins> SKIPPED = CycleState.Key.of("framework/skipped",
 			SkippedPlugins.class);
 
+	private static final CycleState.Key<ActiveFilters> ACTIVE_FILTERS = CycleState.Key.of("framework/filters",
+			ActiveFilters.class);
+
 	private final String profileName;
 
 	private final List<PreFilterPlugin> preFilters = new ArrayList<>();
 
 	private final List<FilterPlugin> filters = new ArrayList<>();
+
+	/** {@link #filters} as an array, built once the profile is complete. */
+	private final FilterPlugin[] filterArray;
 
 	private final List<PostFilterPlugin> postFilters = new ArrayList<>();
 
@@ -60,6 +66,7 @@ public final class Framework {
 		if (this.binds.isEmpty()) {
 			throw new IllegalArgumentException("profile " + profileName + ": at least one bind plugin is required");
 		}
+		this.filterArray = this.filters.toArray(FilterPlugin[]::new);
 	}
 
 	private void add(Plugin plugin, int weight) {
@@ -129,16 +136,30 @@ public final class Framework {
 				return status.withPlugin(plugin.name());
 			}
 		}
+		state.write(ACTIVE_FILTERS, new ActiveFilters(activeFilters(skipped)));
 		return Status.success();
+	}
+
+	/**
+	 * The filters this pod's cycle runs, decided once after PreFilter: Filter runs on
+	 * hundreds of nodes per pod, and a skipped-name lookup per plugin per node is work
+	 * the answer does not change.
+	 */
+	private FilterPlugin[] activeFilters(SkippedPlugins skipped) {
+		if (skipped.names().isEmpty()) {
+			return this.filterArray;
+		}
+		return this.filters.stream()
+			.filter((plugin) -> !skipped.names().contains(plugin.name()))
+			.toArray(FilterPlugin[]::new);
 	}
 
 	/** The first filter that rejects the node decides, as in Kubernetes. */
 	public Status runFilter(CycleState state, PodInfo pod, NodeInfo node) {
-		SkippedPlugins skipped = state.read(SKIPPED);
-		for (FilterPlugin plugin : this.filters) {
-			if (skipped != null && skipped.names().contains(plugin.name())) {
-				continue;
-			}
+		ActiveFilters active = state.read(ACTIVE_FILTERS);
+		// Without PreFilter (a caller testing one node) every filter runs.
+		FilterPlugin[] filters = (active != null) ? active.plugins() : this.filterArray;
+		for (FilterPlugin plugin : filters) {
 			Status status = plugin.filter(state, pod, node);
 			if (!status.isSuccess()) {
 				return status.withPlugin(plugin.name());
@@ -231,6 +252,9 @@ public final class Framework {
 	}
 
 	private record SkippedPlugins(Set<String> names) {
+	}
+
+	private record ActiveFilters(FilterPlugin[] plugins) {
 	}
 
 }
