@@ -76,6 +76,12 @@ class PluginInformersIT {
 				touchEveryWatchedType(client, round.incrementAndGet());
 				assertThat(plane.openWatches()).isZero();
 			});
+
+			// The next term (leadership regained) retries the pending pod with the claim:
+			// its informer opens again, one watch over the term's own.
+			manager.start();
+			await().atMost(Duration.ofSeconds(30)).until(manager::isActive);
+			await().atMost(Duration.ofSeconds(20)).until(() -> plane.openWatches() >= termWatches + 1);
 		}
 	}
 
