@@ -18,8 +18,6 @@ import io.stevedore.scheduler.framework.LazyInformer;
  */
 final class CachedVolumeLookup implements VolumeLookup {
 
-	private final KubernetesClient client;
-
 	private final VolumeLookup direct;
 
 	private final LazyInformer<PersistentVolumeClaim> claims;
@@ -29,7 +27,6 @@ final class CachedVolumeLookup implements VolumeLookup {
 	private final LazyInformer<StorageClass> storageClasses;
 
 	CachedVolumeLookup(KubernetesClient client) {
-		this.client = client;
 		this.direct = VolumeLookup.of(client);
 		this.claims = new LazyInformer<>("persistentvolumeclaims",
 				() -> client.persistentVolumeClaims().inAnyNamespace().runnableInformer(0));
