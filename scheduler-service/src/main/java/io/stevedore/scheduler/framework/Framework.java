@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * One profile's plugins, sorted by extension point, and the rules for running them:
  * Kubernetes' {@code frameworkImpl}. Built once per profile from the registry and the
@@ -17,14 +20,22 @@ import java.util.Set;
  */
 public final class Framework {
 
+	private static final Logger log = LoggerFactory.getLogger(Framework.class);
+
 	private static final CycleState.Key<SkippedPlugins> SKIPPED = CycleState.Key.of("framework/skipped",
 			SkippedPlugins.class);
+
+	private static final CycleState.Key<ActiveFilters> ACTIVE_FILTERS = CycleState.Key.of("framework/filters",
+			ActiveFilters.class);
 
 	private final String profileName;
 
 	private final List<PreFilterPlugin> preFilters = new ArrayList<>();
 
 	private final List<FilterPlugin> filters = new ArrayList<>();
+
+	/** {@link #filters} as an array, built once the profile is complete. */
+	private final FilterPlugin[] filterArray;
 
 	private final List<PostFilterPlugin> postFilters = new ArrayList<>();
 
@@ -37,6 +48,8 @@ public final class Framework {
 	private final List<ReservePlugin> reserves = new ArrayList<>();
 
 	private final List<BindPlugin> binds = new ArrayList<>();
+
+	private final List<Plugin> all = new ArrayList<>();
 
 	/**
 	 * @param plugins enabled plugin name to score weight (ignored for plugins that do not
@@ -53,9 +66,11 @@ public final class Framework {
 		if (this.binds.isEmpty()) {
 			throw new IllegalArgumentException("profile " + profileName + ": at least one bind plugin is required");
 		}
+		this.filterArray = this.filters.toArray(FilterPlugin[]::new);
 	}
 
 	private void add(Plugin plugin, int weight) {
+		this.all.add(plugin);
 		if (plugin instanceof PreFilterPlugin p) {
 			this.preFilters.add(p);
 		}
@@ -84,6 +99,22 @@ public final class Framework {
 		}
 	}
 
+	/**
+	 * Closes every plugin (their lazily started informers), when the scheduler using this
+	 * profile stops; one plugin failing to close does not keep the others open.
+	 */
+	public void close() {
+		for (Plugin plugin : this.all) {
+			try {
+				plugin.close();
+			}
+			catch (RuntimeException ex) {
+				log.warn("plugin did not close profile={} plugin={} error=\"{}\"", this.profileName, plugin.name(),
+						ex.toString());
+			}
+		}
+	}
+
 	public String profileName() {
 		return this.profileName;
 	}
@@ -105,16 +136,30 @@ public final class Framework {
 				return status.withPlugin(plugin.name());
 			}
 		}
+		state.write(ACTIVE_FILTERS, new ActiveFilters(activeFilters(skipped)));
 		return Status.success();
+	}
+
+	/**
+	 * The filters this pod's cycle runs, decided once after PreFilter: Filter runs on
+	 * hundreds of nodes per pod, and a skipped-name lookup per plugin per node is work
+	 * the answer does not change.
+	 */
+	private FilterPlugin[] activeFilters(SkippedPlugins skipped) {
+		if (skipped.names().isEmpty()) {
+			return this.filterArray;
+		}
+		return this.filters.stream()
+			.filter((plugin) -> !skipped.names().contains(plugin.name()))
+			.toArray(FilterPlugin[]::new);
 	}
 
 	/** The first filter that rejects the node decides, as in Kubernetes. */
 	public Status runFilter(CycleState state, PodInfo pod, NodeInfo node) {
-		SkippedPlugins skipped = state.read(SKIPPED);
-		for (FilterPlugin plugin : this.filters) {
-			if (skipped != null && skipped.names().contains(plugin.name())) {
-				continue;
-			}
+		ActiveFilters active = state.read(ACTIVE_FILTERS);
+		// Without PreFilter (a caller testing one node) every filter runs.
+		FilterPlugin[] filters = (active != null) ? active.plugins() : this.filterArray;
+		for (FilterPlugin plugin : filters) {
 			Status status = plugin.filter(state, pod, node);
 			if (!status.isSuccess()) {
 				return status.withPlugin(plugin.name());
@@ -207,6 +252,9 @@ public final class Framework {
 	}
 
 	private record SkippedPlugins(Set<String> names) {
+	}
+
+	private record ActiveFilters(FilterPlugin[] plugins) {
 	}
 
 }

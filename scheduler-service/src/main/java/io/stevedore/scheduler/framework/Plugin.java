@@ -8,4 +8,11 @@ public interface Plugin {
 
 	String name();
 
+	/**
+	 * Releases what the plugin opened for itself (an informer it started lazily), when
+	 * the scheduler stops; the plugin may be used again after, and reopens what it needs.
+	 */
+	default void close() {
+	}
+
 }

@@ -145,6 +145,9 @@ public final class SchedulerManager implements SmartLifecycle {
 		if (this.term != null) {
 			this.term.close();
 			this.term = null;
+			// The plugins' own informers (budgets, volumes) end with the term's; the
+			// next term reopens them on first use.
+			this.profiles.values().forEach(Framework::close);
 			log.info("scheduler stopped");
 		}
 	}

@@ -85,6 +85,11 @@ public final class ControlPlane implements AutoCloseable {
 		return this.url;
 	}
 
+	/** Watches the apiserver is serving now, every client's. */
+	public int openWatches() {
+		return this.apiserver.getBean(io.stevedore.apiserver.cache.WatchCache.class).watcherCount();
+	}
+
 	public KubernetesClient client() {
 		return KubernetesClients.create(new ApiServerClientProperties(this.url, null, null, null, null, null,
 				Duration.ofSeconds(30), Duration.ofMillis(200)));

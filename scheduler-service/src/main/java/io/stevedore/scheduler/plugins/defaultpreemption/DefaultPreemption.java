@@ -191,4 +191,9 @@ public final class DefaultPreemption implements PostFilterPlugin {
 		return start == null || start.isEmpty() ? "~" : start;
 	}
 
+	@Override
+	public void close() {
+		this.budgets.close();
+	}
+
 }

@@ -1,13 +1,10 @@
 package io.stevedore.scheduler.plugins.defaultpreemption;
 
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.stevedore.scheduler.framework.LazyInformer;
 
 /**
  * The cluster's PodDisruptionBudgets (policy/v1), as Kubernetes' preemption lists them
@@ -16,6 +13,10 @@ import org.slf4j.LoggerFactory;
 public interface DisruptionBudgets {
 
 	List<PodDisruptionBudget> list();
+
+	/** Stops what {@link #list} started, with the scheduler. */
+	default void close() {
+	}
 
 	/** No budgets: every victim is non-violating. */
 	static DisruptionBudgets none() {
@@ -29,36 +30,17 @@ public interface DisruptionBudgets {
 	 * scheduling.
 	 */
 	static DisruptionBudgets informer(KubernetesClient client) {
+		LazyInformer<PodDisruptionBudget> informer = new LazyInformer<>("poddisruptionbudgets",
+				() -> client.policy().v1().podDisruptionBudget().inAnyNamespace().runnableInformer(0));
 		return new DisruptionBudgets() {
-
-			private static final Logger log = LoggerFactory.getLogger(DisruptionBudgets.class);
-
-			private volatile SharedIndexInformer<PodDisruptionBudget> informer;
-
 			@Override
 			public List<PodDisruptionBudget> list() {
-				SharedIndexInformer<PodDisruptionBudget> current = this.informer;
-				if (current == null) {
-					synchronized (this) {
-						if (this.informer == null) {
-							SharedIndexInformer<PodDisruptionBudget> started = client.policy()
-								.v1()
-								.podDisruptionBudget()
-								.inAnyNamespace()
-								.runnableInformer(0);
-							try {
-								started.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
-							}
-							catch (Exception ex) {
-								log.warn("poddisruptionbudgets informer did not sync within 10s error=\"{}\"",
-										ex.toString());
-							}
-							this.informer = started;
-						}
-						current = this.informer;
-					}
-				}
-				return current.getStore().list();
+				return informer.get().getStore().list();
+			}
+
+			@Override
+			public void close() {
+				informer.close();
 			}
 		};
 	}

@@ -1,15 +1,10 @@
 package io.stevedore.scheduler.plugins.volumebinding;
 
-import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
-
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.stevedore.scheduler.framework.LazyInformer;
 
 /**
  * Claims, volumes and storage classes from informer caches, as Kubernetes' VolumeBinding
@@ -23,24 +18,21 @@ import org.slf4j.LoggerFactory;
  */
 final class CachedVolumeLookup implements VolumeLookup {
 
-	private static final Logger log = LoggerFactory.getLogger(CachedVolumeLookup.class);
-
-	private final KubernetesClient client;
-
 	private final VolumeLookup direct;
 
-	private final Lazy<PersistentVolumeClaim> claims;
+	private final LazyInformer<PersistentVolumeClaim> claims;
 
-	private final Lazy<PersistentVolume> volumes;
+	private final LazyInformer<PersistentVolume> volumes;
 
-	private final Lazy<StorageClass> storageClasses;
+	private final LazyInformer<StorageClass> storageClasses;
 
 	CachedVolumeLookup(KubernetesClient client) {
-		this.client = client;
 		this.direct = VolumeLookup.of(client);
-		this.claims = new Lazy<>(() -> client.persistentVolumeClaims().inAnyNamespace().runnableInformer(0));
-		this.volumes = new Lazy<>(() -> client.persistentVolumes().runnableInformer(0));
-		this.storageClasses = new Lazy<>(() -> client.storage().v1().storageClasses().runnableInformer(0));
+		this.claims = new LazyInformer<>("persistentvolumeclaims",
+				() -> client.persistentVolumeClaims().inAnyNamespace().runnableInformer(0));
+		this.volumes = new LazyInformer<>("persistentvolumes", () -> client.persistentVolumes().runnableInformer(0));
+		this.storageClasses = new LazyInformer<>("storageclasses",
+				() -> client.storage().v1().storageClasses().runnableInformer(0));
 	}
 
 	@Override
@@ -71,38 +63,11 @@ final class CachedVolumeLookup implements VolumeLookup {
 		this.direct.selectNode(claim, node);
 	}
 
-	/** An informer started, and synced (bounded), on first use. */
-	private static final class Lazy<T> {
-
-		private final Supplier<SharedIndexInformer<T>> create;
-
-		private volatile SharedIndexInformer<T> informer;
-
-		Lazy(Supplier<SharedIndexInformer<T>> create) {
-			this.create = create;
-		}
-
-		SharedIndexInformer<T> get() {
-			SharedIndexInformer<T> current = this.informer;
-			if (current != null) {
-				return current;
-			}
-			synchronized (this) {
-				if (this.informer == null) {
-					SharedIndexInformer<T> started = this.create.get();
-					try {
-						started.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
-					}
-					catch (Exception ex) {
-						// The GET fallback still answers while the cache fills.
-						log.warn("volume informer did not sync within 10s error=\"{}\"", ex.toString());
-					}
-					this.informer = started;
-				}
-				return this.informer;
-			}
-		}
-
+	@Override
+	public void close() {
+		this.claims.close();
+		this.volumes.close();
+		this.storageClasses.close();
 	}
 
 }

@@ -183,4 +183,9 @@ public final class VolumeBinding implements PreFilterPlugin, FilterPlugin, Reser
 		return null;
 	}
 
+	@Override
+	public void close() {
+		this.lookup.close();
+	}
+
 }

@@ -28,6 +28,10 @@ public interface VolumeLookup {
 	/** Writes {@code volume.kubernetes.io/selected-node} on the claim. */
 	void selectNode(PersistentVolumeClaim claim, String node);
 
+	/** Stops any cache behind the reads, with the scheduler. */
+	default void close() {
+	}
+
 	/** Informer caches, with a GET where the cache would keep the pod out. */
 	static VolumeLookup cached(KubernetesClient client) {
 		return new CachedVolumeLookup(client);
