@@ -58,10 +58,10 @@ class LeaderElectionIT {
 					touchPod(client, ns);
 					Thread.sleep(200);
 				}
-				// One, the shared informer's (11 controllers and the garbage collector each
-				// had their own; with only the collector's own, 2 were counted). Up to 2: on
-				// this loaded machine a watch re-opened in the window (seen in 2 runs of 4 at
-				// load 25) ends inside it too.
+				// One, the shared informer's (11 controllers and the garbage collector
+				// each had their own; with only the collector's own, 2 were counted).
+				// Up to 2: on this loaded machine a watch re-opened in the window (seen
+				// in 2 runs of 4 at load 25) ends inside it too.
 				assertThat(podWatchesEnded(plane) - podWatchesBefore)
 					.as("pod watches of the stopped replica, by code: %s", podWatchCodes(plane))
 					.isBetween(1.0, 2.0);
