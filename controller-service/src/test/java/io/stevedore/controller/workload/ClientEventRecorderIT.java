@@ -2,11 +2,9 @@ package io.stevedore.controller.workload;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.UUID;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.stevedore.controller.support.ControlPlaneTest;
 import org.junit.jupiter.api.Test;
 
@@ -20,10 +18,7 @@ class ClientEventRecorderIT extends ControlPlaneTest {
 
 	@Test
 	void theSameEventThreeTimesIsOneStoredEventWithCountThree() {
-		String ns = "ns-" + UUID.randomUUID().toString().substring(0, 8);
-		client.namespaces()
-			.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
-			.create();
+		String ns = createNamespace();
 		ConfigMap object = client.configMaps()
 			.inNamespace(ns)
 			.resource(new ConfigMapBuilder().withNewMetadata().withName("settings").endMetadata().build())
