@@ -50,7 +50,7 @@ public class DeploymentController implements ControllerFactory {
 		context.informers().handle(dInformer, EnqueueingHandler.byKey(queue));
 		context.informers().handle(rsInformer, events.replicaSetHandler());
 		context.informers().handle(podInformer, events.podHandler());
-		DeploymentSync sync = new DeploymentSync(deployments, replicaSets,
+		DeploymentSync sync = new DeploymentSync(deployments, replicaSets, OwnerIndex.claimCandidates(rsInformer),
 				(uid) -> OwnerIndex.controlledBy(podInformer, uid), new ClientDeploymentWrites(client),
 				new ClientEventRecorder(client, "deployment-controller", context.clock()), context.clock());
 		Controller controller = new Controller(NAME, queue, sync, context.workers(),

@@ -14,6 +14,7 @@ import io.stevedore.client.controller.Keys;
 import io.stevedore.client.controller.Reconciler;
 import io.stevedore.client.controller.Result;
 import io.stevedore.controller.workload.CacheLister;
+import io.stevedore.controller.workload.ClaimCandidates;
 import io.stevedore.controller.workload.ControllerRefClaim;
 import io.stevedore.controller.workload.EventRecorder;
 import io.stevedore.machinery.selectors.LabelSelector;
@@ -45,6 +46,9 @@ public final class DeploymentSync implements Reconciler {
 
 	private final CacheLister<ReplicaSet> replicaSets;
 
+	/** Its own ReplicaSets and the namespace's orphans (the informer's owner index). */
+	private final ClaimCandidates<ReplicaSet> replicaSetCandidates;
+
 	/** Pods by the uid of their controlling ReplicaSet (the informer's owner index). */
 	private final Function<String, List<Pod>> podsControlledBy;
 
@@ -55,10 +59,12 @@ public final class DeploymentSync implements Reconciler {
 	private final Clock clock;
 
 	public DeploymentSync(CacheLister<Deployment> deployments, CacheLister<ReplicaSet> replicaSets,
-			Function<String, List<Pod>> podsControlledBy, DeploymentWrites writes, EventRecorder events, Clock clock) {
+			ClaimCandidates<ReplicaSet> replicaSetCandidates, Function<String, List<Pod>> podsControlledBy,
+			DeploymentWrites writes, EventRecorder events, Clock clock) {
 		this.events = events;
 		this.deployments = deployments;
 		this.replicaSets = replicaSets;
+		this.replicaSetCandidates = replicaSetCandidates;
 		this.podsControlledBy = podsControlledBy;
 		this.writes = writes;
 		this.clock = clock;
@@ -90,7 +96,7 @@ public final class DeploymentSync implements Reconciler {
 			return Result.done();
 		}
 		List<ReplicaSet> owned = ControllerRefClaim
-			.claim(d, selector, this.replicaSets.list(Keys.namespace(key)), this.writes::patchReplicaSetOwnerReferences)
+			.claim(d, selector, this.replicaSetCandidates.of(d), this.writes::patchReplicaSetOwnerReferences)
 			.stream()
 			.map(DeploymentUtil::copy)
 			.toList();

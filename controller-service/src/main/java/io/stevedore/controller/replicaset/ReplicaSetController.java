@@ -14,6 +14,7 @@ import io.stevedore.controller.workload.CacheLister;
 import io.stevedore.controller.workload.ClientEventRecorder;
 import io.stevedore.controller.workload.ClientPodControl;
 import io.stevedore.controller.workload.ControllerExpectations;
+import io.stevedore.controller.workload.OwnerIndex;
 
 import org.springframework.stereotype.Component;
 
@@ -47,8 +48,8 @@ public class ReplicaSetController implements ControllerFactory {
 		CacheLister<ReplicaSet> replicaSets = CacheLister.of(rsInformer);
 		SharedIndexInformer<Pod> podInformer = context.informers()
 			.watch(Pod.class, new PodEvents(queue, replicaSets, expectations));
-		ReplicaSetSync sync = new ReplicaSetSync(replicaSets, CacheLister.of(podInformer), new ClientPodControl(client),
-				(rs, status) -> {
+		ReplicaSetSync sync = new ReplicaSetSync(replicaSets, OwnerIndex.claimCandidates(podInformer),
+				new ClientPodControl(client), (rs, status) -> {
 					ReplicaSet copy = new io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder(rs).withStatus(status)
 						.build();
 					client.apps().replicaSets().resource(copy).updateStatus();

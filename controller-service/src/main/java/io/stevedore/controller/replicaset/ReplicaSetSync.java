@@ -15,6 +15,7 @@ import io.stevedore.client.controller.Keys;
 import io.stevedore.client.controller.Reconciler;
 import io.stevedore.client.controller.Result;
 import io.stevedore.controller.workload.CacheLister;
+import io.stevedore.controller.workload.ClaimCandidates;
 import io.stevedore.controller.workload.ControllerExpectations;
 import io.stevedore.controller.workload.ControllerRefClaim;
 import io.stevedore.controller.workload.EventRecorder;
@@ -44,7 +45,8 @@ public final class ReplicaSetSync implements Reconciler {
 
 	private final CacheLister<ReplicaSet> replicaSets;
 
-	private final CacheLister<Pod> pods;
+	/** Its own pods and the namespace's orphans (the pod informer's owner index). */
+	private final ClaimCandidates<Pod> pods;
 
 	private final PodControl podControl;
 
@@ -56,7 +58,7 @@ public final class ReplicaSetSync implements Reconciler {
 
 	private final Clock clock;
 
-	public ReplicaSetSync(CacheLister<ReplicaSet> replicaSets, CacheLister<Pod> pods, PodControl podControl,
+	public ReplicaSetSync(CacheLister<ReplicaSet> replicaSets, ClaimCandidates<Pod> pods, PodControl podControl,
 			ReplicaSetStatusWriter statusWriter, ControllerExpectations expectations, EventRecorder events,
 			Clock clock) {
 		this.events = events;
@@ -87,7 +89,10 @@ public final class ReplicaSetSync implements Reconciler {
 			return Result.done();
 		}
 		boolean needsSync = this.expectations.satisfied(key);
-		List<Pod> active = this.pods.list(Keys.namespace(key)).stream().filter(PodStates::isActive).toList();
+		// Kubernetes lists every pod of the namespace by label here; the owner index
+		// gives
+		// the same claim with only the pods it could keep or adopt.
+		List<Pod> active = this.pods.of(rs).stream().filter(PodStates::isActive).toList();
 		List<Pod> owned = ControllerRefClaim.claim(rs, selector, active, this.podControl::patchOwnerReferences);
 
 		Exception manageError = null;

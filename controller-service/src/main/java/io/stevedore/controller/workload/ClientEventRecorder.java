@@ -3,6 +3,7 @@ package io.stevedore.controller.workload;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -11,13 +12,17 @@ import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Writes core/v1 Events through fabric8, off the sync's thread: a slow or failing event
- * write never delays or fails a reconcile. Names follow Kubernetes
- * ({@code <object>.<hex nanos>}).
+ * write never delays or fails a reconcile. Repeats are counted on the stored event,
+ * similar ones combined and floods dropped ({@link EventCorrelator}). Names follow
+ * Kubernetes ({@code <object>.<hex nanos>}).
  */
 public final class ClientEventRecorder implements EventRecorder {
 
@@ -32,10 +37,13 @@ public final class ClientEventRecorder implements EventRecorder {
 
 	private final Clock clock;
 
+	private final EventCorrelator correlator;
+
 	/**
 	 * @param component the reporting controller, e.g. {@code replicaset-controller}
 	 */
 	public ClientEventRecorder(KubernetesClient client, String component, Clock clock) {
+		this.correlator = new EventCorrelator(clock);
 		this.client = client;
 		this.component = component;
 		this.clock = clock;
@@ -46,14 +54,40 @@ public final class ClientEventRecorder implements EventRecorder {
 		Event event = build(object, type, reason, message, this.component, this.clock.instant());
 		log.info("event ns={} object={}/{} type={} reason={} message=\"{}\"", event.getMetadata().getNamespace(),
 				object.getKind(), object.getMetadata().getName(), type, reason, message);
-		WRITERS.execute(() -> {
-			try {
-				this.client.v1().events().inNamespace(event.getMetadata().getNamespace()).resource(event).create();
+		EventCorrelator.Result result = this.correlator.correlate(event);
+		if (result.skip()) {
+			log.debug("event dropped by the spam filter reason={}", reason);
+			return;
+		}
+		WRITERS.execute(() -> write(result));
+	}
+
+	private void write(EventCorrelator.Result result) {
+		Event event = result.event();
+		var events = this.client.v1().events().inNamespace(event.getMetadata().getNamespace());
+		try {
+			if (result.update()) {
+				try {
+					// client-go patches count, lastTimestamp and message of the stored
+					// event.
+					events.withName(event.getMetadata().getName())
+						.patch(PatchContext.of(PatchType.JSON_MERGE),
+								Serialization.asJson(Map.of("count", event.getCount(), "lastTimestamp",
+										event.getLastTimestamp(), "message", event.getMessage())));
+					return;
+				}
+				catch (KubernetesClientException ex) {
+					if (ex.getCode() != 404) {
+						throw ex;
+					}
+					// Expired or deleted: recorded anew, as client-go does.
+				}
 			}
-			catch (KubernetesClientException ex) {
-				log.debug("event dropped reason={} error=\"{}\"", reason, ex.getMessage());
-			}
-		});
+			events.resource(event).create();
+		}
+		catch (KubernetesClientException ex) {
+			log.debug("event dropped reason={} error=\"{}\"", event.getReason(), ex.getMessage());
+		}
 	}
 
 	static Event build(HasMetadata object, String type, String reason, String message, String component, Instant now) {

@@ -38,8 +38,8 @@ class DeploymentSyncTest {
 
 	final RecordingEventRecorder events = new RecordingEventRecorder();
 
-	final DeploymentSync sync = new DeploymentSync(this.deployments, this.replicaSets, this.pods::controlledBy,
-			this.writes, this.events, this.clock);
+	final DeploymentSync sync = new DeploymentSync(this.deployments, this.replicaSets,
+			this.replicaSets::claimCandidates, this.pods::controlledBy, this.writes, this.events, this.clock);
 
 	@Test
 	void aNewDeploymentGetsAReplicaSetNamedByTemplateHashAtRevisionOne() {

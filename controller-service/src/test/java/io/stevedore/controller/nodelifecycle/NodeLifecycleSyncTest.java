@@ -87,6 +87,23 @@ class NodeLifecycleSyncTest {
 	}
 
 	@Test
+	void theCachedNodesAreNeverChangedOnlyCopiesAreWritten() {
+		givenNodes("a", "b");
+		Node cachedA = this.nodes.get("a");
+		Node cachedB = this.nodes.get("b");
+		String before = io.fabric8.kubernetes.client.utils.Serialization.asJson(cachedA);
+		this.silent.add("a");
+
+		step(Duration.ofSeconds(9));
+
+		assertThat(taints("a")).isNotEmpty();
+		assertThat(this.nodes.get("a")).isNotSameAs(cachedA);
+		assertThat(io.fabric8.kubernetes.client.utils.Serialization.asJson(cachedA)).isEqualTo(before);
+		// Nothing to change on b: not copied, not written.
+		assertThat(this.nodes.get("b")).isSameAs(cachedB);
+	}
+
+	@Test
 	void podsWithoutATolerationAreEvictedAfterTheDefaultFiveSeconds() {
 		givenNodes("a", "b");
 		this.pods.add(pod("web", "a", null));

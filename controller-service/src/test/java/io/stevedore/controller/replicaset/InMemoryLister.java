@@ -43,6 +43,18 @@ public final class InMemoryLister<T extends HasMetadata> implements CacheLister<
 		return list((o) -> io.stevedore.controller.workload.ControllerRefs.isControlledBy(o, uid));
 	}
 
+	/**
+	 * What the owner may claim: the objects it controls and the orphans of its namespace
+	 * (the informers' owner index, {@code OwnerIndex.claimCandidates}).
+	 */
+	public List<T> claimCandidates(HasMetadata owner) {
+		String uid = owner.getMetadata().getUid();
+		String namespace = owner.getMetadata().getNamespace();
+		return list((o) -> namespace.equals(o.getMetadata().getNamespace())
+				&& (io.stevedore.controller.workload.ControllerRefs.isControlledBy(o, uid)
+						|| io.stevedore.controller.workload.ControllerRefs.controllerOf(o) == null));
+	}
+
 	@Override
 	public List<T> list(String namespace) {
 		return list((o) -> namespace.equals(o.getMetadata().getNamespace()));

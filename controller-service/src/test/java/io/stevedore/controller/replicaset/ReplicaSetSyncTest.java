@@ -40,7 +40,7 @@ class ReplicaSetSyncTest {
 
 	final RecordingEventRecorder events = new RecordingEventRecorder();
 
-	final ReplicaSetSync sync = new ReplicaSetSync(this.replicaSets, this.pods, this.podControl,
+	final ReplicaSetSync sync = new ReplicaSetSync(this.replicaSets, this.pods::claimCandidates, this.podControl,
 			(rs, status) -> this.statuses.add(status), this.expectations, this.events, this.clock);
 
 	@Test
