@@ -1,12 +1,14 @@
 package io.stevedore.gateway.routing;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.TimeoutException;
 
 import io.stevedore.gateway.config.GatewayProperties;
 import reactor.netty.http.client.HttpClient;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
 import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
 import org.springframework.context.annotation.Bean;
@@ -50,9 +52,13 @@ public class RoutingConfiguration {
 	}
 
 	@Bean
-	StreamCheckFilter streamCheckFilter(ObjectProvider<HttpClient> gatewayHttpClient) {
-		// The gateway's own client (its timeouts and TLS settings), as the routing uses.
-		return new StreamCheckFilter(gatewayHttpClient.getIfAvailable(HttpClient::create));
+	StreamProxyFilter streamProxyFilter(ObjectProvider<HttpClient> gatewayHttpClient,
+			ObjectProvider<List<HttpHeadersFilter>> headersFilters) {
+		// The gateway's own clients (its timeouts and TLS settings) and header filters,
+		// as
+		// its routing uses.
+		return new StreamProxyFilter(gatewayHttpClient.getIfAvailable(HttpClient::create),
+				headersFilters.getIfAvailable(List::of));
 	}
 
 	@Bean

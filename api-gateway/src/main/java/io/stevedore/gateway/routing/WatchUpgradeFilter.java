@@ -28,7 +28,7 @@ public final class WatchUpgradeFilter implements GlobalFilter, Ordered {
 
 	/**
 	 * Before the WebSocket routing filter reads the Upgrade header (with
-	 * StreamCheckFilter).
+	 * StreamProxyFilter).
 	 */
 	private static final int ORDER = 10150;
 

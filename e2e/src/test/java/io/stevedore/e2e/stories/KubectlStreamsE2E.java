@@ -194,9 +194,11 @@ class KubectlStreamsE2E {
 	void repeatedExecsKeepTheLastOutputAndTheStatusThoughTheAgentClosesRightAfterIt() {
 		// The agent closes as soon as the status is written (as the kubelet does): the
 		// gateway and the apiserver's tunnel must still deliver the frames before the
-		// close, every time. The times go to the log for docs/benchmarks.md.
+		// close, every time (Spring Cloud Gateway's WebSocket routing lost them now and
+		// then under load: see the gateway's StreamRelay). The times go to the log for
+		// docs/benchmarks.md.
 		String expected = IntStream.rangeClosed(1, 3000).mapToObj(i -> i + "\n").collect(Collectors.joining());
-		for (int i = 0; i < 8; i++) {
+		for (int i = 0; i < 20; i++) {
 			long start = System.nanoTime();
 			KubectlResult result = cluster.kubectl().run("exec", "box", "--", "sh", "-c", "seq 1 3000; exit 7");
 			System.out.printf("kubectl exec %d took %d ms%n", i, (System.nanoTime() - start) / 1_000_000);

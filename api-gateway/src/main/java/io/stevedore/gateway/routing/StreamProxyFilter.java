@@ -3,6 +3,9 @@ package io.stevedore.gateway.routing;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 import reactor.core.publisher.Mono;
@@ -10,28 +13,33 @@ import reactor.netty.http.client.HttpClient;
 
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
+import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
 import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.util.UriComponentsBuilder;
 
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR;
 
 /**
- * Before a WebSocket to {@code pods/exec}, {@code attach} or {@code portforward} is
- * accepted, asks the chosen apiserver whether the stream would start (the pod, the
- * container, the node agent reachable), and answers a refusal with the apiserver's
- * Status. Spring Cloud Gateway's WebSocket routing completes the client's handshake
- * before it connects upstream, so without this a missing pod or a wrong container would
- * reach kubectl as a bare "close 1002 (protocol error)" instead of the Status it prints
- * (kube-apiserver answers these before upgrading). The WebSocket routing then forwards
- * the Sec-WebSocket-Protocol the client offered, and the agent picks the same version.
+ * Proxies a WebSocket to {@code pods/exec}, {@code attach} or {@code portforward}. First
+ * asks the chosen apiserver whether the stream would start (the pod, the container, the
+ * node agent reachable), and answers a refusal with the apiserver's Status: the client's
+ * handshake is completed before the upstream one, so without this a missing pod or a
+ * wrong container would reach kubectl as a bare "close 1002 (protocol error)" instead of
+ * the Status it prints (kube-apiserver answers these before upgrading). Then relays the
+ * stream with {@link StreamRelay}, not Spring Cloud Gateway's WebSocket routing, which
+ * may pass the agent's close on before the last messages (the exit status among them).
+ * The Sec-WebSocket-Protocol the client offered goes upstream, and the agent picks the
+ * same version.
  * <p>
  * Threading: non-blocking; one check per stream request.
  */
-public final class StreamCheckFilter implements GlobalFilter, Ordered {
+public final class StreamProxyFilter implements GlobalFilter, Ordered {
 
 	/** The header the apiserver knows as "only check" (its UpgradeProxyFilter). */
 	static final String CHECK_HEADER = "X-Stevedore-Stream-Check";
@@ -39,15 +47,20 @@ public final class StreamCheckFilter implements GlobalFilter, Ordered {
 	private static final Pattern STREAM_PATH = Pattern
 		.compile("^/api/v1/namespaces/[^/]+/pods/[^/]+/(exec|attach|portforward)/?$");
 
-	/** After the upstream is chosen, before the WebSocket routing filter. */
+	/** After the upstream is chosen, before Spring Cloud Gateway's WebSocket routing. */
 	private static final int ORDER = 10151;
 
 	private static final int MAX_BODY = 64 * 1024;
 
+	private static final String SEC_WEBSOCKET_PROTOCOL = "Sec-WebSocket-Protocol";
+
 	private final HttpClient http;
 
-	public StreamCheckFilter(HttpClient http) {
+	private final List<HttpHeadersFilter> headersFilters;
+
+	public StreamProxyFilter(HttpClient http, List<HttpHeadersFilter> headersFilters) {
 		this.http = http;
+		this.headersFilters = List.copyOf(headersFilters);
 	}
 
 	@Override
@@ -70,7 +83,44 @@ public final class StreamCheckFilter implements GlobalFilter, Ordered {
 							+ "\"metadata\":{},\"status\":\"Failure\",\"message\":\"no apiserver answered: "
 							+ ex.getClass().getSimpleName() + "\",\"reason\":\"ServiceUnavailable\",\"code\":503}")
 						.getBytes(StandardCharsets.UTF_8))))
-			.flatMap(answer -> answer.code() == 200 ? chain.filter(exchange) : refuse(exchange.getResponse(), answer));
+			.flatMap(answer -> answer.code() == 200 ? relay(exchange, url) : refuse(exchange.getResponse(), answer));
+	}
+
+	private Mono<Void> relay(ServerWebExchange exchange, URI url) {
+		String scheme = "https".equals(url.getScheme()) ? "wss" : "ws";
+		URI upstream = UriComponentsBuilder.fromUri(url).scheme(scheme).build(true).toUri();
+		return new StreamRelay(this.http, upstream, upstreamHeaders(exchange),
+				offeredProtocols(exchange.getRequest().getHeaders()))
+			.run(exchange);
+	}
+
+	/**
+	 * The request's headers through the gateway's header filters (as its routing sends
+	 * them), less Host and the client's own handshake headers: the WebSocket client makes
+	 * its own.
+	 */
+	private HttpHeaders upstreamHeaders(ServerWebExchange exchange) {
+		HttpHeaders filtered = HttpHeadersFilter.filterRequest(this.headersFilters, exchange);
+		HttpHeaders headers = new HttpHeaders();
+		filtered.forEach((name, values) -> {
+			String lower = name.toLowerCase(Locale.ROOT);
+			if (!lower.equals("host") && !lower.startsWith("sec-websocket")) {
+				headers.addAll(name, values);
+			}
+		});
+		return headers;
+	}
+
+	static List<String> offeredProtocols(HttpHeaders headers) {
+		List<String> protocols = new ArrayList<>();
+		for (String value : headers.getOrEmpty(SEC_WEBSOCKET_PROTOCOL)) {
+			for (String protocol : value.split(",")) {
+				if (!protocol.isBlank()) {
+					protocols.add(protocol.strip());
+				}
+			}
+		}
+		return protocols;
 	}
 
 	private static Mono<Void> refuse(ServerHttpResponse response, Answer answer) {
