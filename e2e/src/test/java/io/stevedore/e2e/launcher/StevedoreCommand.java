@@ -2,14 +2,20 @@ package io.stevedore.e2e.launcher;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -50,12 +56,46 @@ public final class StevedoreCommand {
 		// DNS
 		// address (the range's 10th) are machine-wide, so two clusters on one machine (a
 		// user's and a test's, or two tests') must not share them.
-		env.put("STEVEDORE_SERVICE_CIDR", "10." + ThreadLocalRandom.current().nextInt(128, 192) + ".0.0/16");
+		env.put("STEVEDORE_SERVICE_CIDR", freeServiceRange());
 		// The reactor built the jars just before the e2e module; sources other engineers
 		// edit meanwhile must not make a test rebuild them.
 		env.put("STEVEDORE_BUILD", "never");
 		env.put("JAVA_HOME", System.getProperty("java.home"));
 		return new StevedoreCommand(repositoryRoot().resolve("stevedore"), env);
+	}
+
+	/**
+	 * A random 10.X.0.0/16 with X in 128..191 that no cluster on this machine is using:
+	 * neither handed out in this JVM nor holding its DNS address (the range's 10th, which
+	 * a running cluster puts on a local interface). A cluster someone else left running
+	 * once made an e2e cluster's DNS fail with "Address already in use".
+	 */
+	static synchronized String freeServiceRange() {
+		Set<String> local = localAddresses();
+		for (int attempt = 0; attempt < 256; attempt++) {
+			int second = ThreadLocalRandom.current().nextInt(128, 192);
+			if (!local.contains("10." + second + ".0.10") && HANDED_OUT.add(second)) {
+				return "10." + second + ".0.0/16";
+			}
+		}
+		throw new IllegalStateException("no free 10.128-191.0.0/16 Service range on this machine");
+	}
+
+	private static final Set<Integer> HANDED_OUT = new HashSet<>();
+
+	private static Set<String> localAddresses() {
+		Set<String> addresses = new HashSet<>();
+		try {
+			for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+				for (InetAddress address : Collections.list(nic.getInetAddresses())) {
+					addresses.add(address.getHostAddress());
+				}
+			}
+		}
+		catch (SocketException ex) {
+			// Without the list, the random pick alone.
+		}
+		return addresses;
 	}
 
 	/** The value of one of the script's environment variables. */
