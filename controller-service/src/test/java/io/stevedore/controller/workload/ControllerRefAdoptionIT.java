@@ -1,6 +1,5 @@
 package io.stevedore.controller.workload;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +7,7 @@ import java.util.UUID;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -21,12 +21,10 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.stevedore.controller.support.ControlPlane;
+import io.stevedore.controller.support.ControlPlaneExtension;
 import io.stevedore.controller.support.TestPods;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -44,64 +42,49 @@ class ControllerRefAdoptionIT {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-	@TempDir
-	static Path dataDir;
-
-	static ControlPlane plane;
-
-	static KubernetesClient client;
-
-	@BeforeAll
-	static void startControlPlane() {
-		plane = ControlPlane.start(dataDir, "--stevedore.controllers.enabled=job,statefulset,daemonset");
-		client = plane.client();
-	}
-
-	@AfterAll
-	static void stopControlPlane() {
-		client.close();
-		plane.close();
-	}
+	@RegisterExtension
+	static final ControlPlaneExtension plane = new ControlPlaneExtension(
+			"--stevedore.controllers.enabled=job,statefulset,daemonset");
 
 	@Test
 	void aJobAdoptsAMatchingOrphanCountsItAndRunsNoOtherPod() {
 		String ns = namespace();
-		Pod orphan = client.pods().inNamespace(ns).resource(pod("loose", Map.of("app", "batch"))).create();
+		Pod orphan = client().pods().inNamespace(ns).resource(pod("loose", Map.of("app", "batch"))).create();
 
-		Job job = client.batch().v1().jobs().inNamespace(ns).resource(job("batch", 1)).create();
+		Job job = client().batch().v1().jobs().inNamespace(ns).resource(job("batch", 1)).create();
 
 		await().atMost(TIMEOUT).untilAsserted(() -> {
-			assertControlledBy(client.pods().inNamespace(ns).withName("loose").get(), job.getMetadata().getUid());
+			assertControlledBy(client().pods().inNamespace(ns).withName("loose").get(), job.getMetadata().getUid());
 			assertThat(status(ns, "batch").getActive()).isEqualTo(1);
 		});
 		await().during(Duration.ofSeconds(2))
 			.atMost(Duration.ofSeconds(4))
-			.until(() -> client.pods().inNamespace(ns).list().getItems().size() == 1);
+			.until(() -> client().pods().inNamespace(ns).list().getItems().size() == 1);
 
-		TestPods.finish(client, orphan, "Succeeded", 0);
+		TestPods.finish(client(), orphan, "Succeeded", 0);
 
 		await().atMost(TIMEOUT).untilAsserted(() -> {
-			Job current = client.batch().v1().jobs().inNamespace(ns).withName("batch").get();
+			Job current = client().batch().v1().jobs().inNamespace(ns).withName("batch").get();
 			assertThat(current.getStatus().getSucceeded()).isEqualTo(1);
 			assertThat(current.getStatus().getConditions())
 				.anySatisfy(c -> assertThat(c.getType() + "=" + c.getStatus()).isEqualTo("Complete=True"));
 		});
-		assertThat(client.pods().inNamespace(ns).list().getItems()).as("the adopted pod did the work").hasSize(1);
+		assertThat(client().pods().inNamespace(ns).list().getItems()).as("the adopted pod did the work").hasSize(1);
 	}
 
 	@Test
 	void aJobReleasesAPodRelabelledOutOfItsSelectorAndReplacesIt() {
 		String ns = namespace();
-		Job job = client.batch().v1().jobs().inNamespace(ns).resource(job("batch", 1)).create();
+		Job job = client().batch().v1().jobs().inNamespace(ns).resource(job("batch", 1)).create();
 		String uid = job.getMetadata().getUid();
 		Pod first = await().atMost(TIMEOUT)
-			.until(() -> client.pods().inNamespace(ns).list().getItems(), pods -> pods.size() == 1)
+			.until(() -> client().pods().inNamespace(ns).list().getItems(), pods -> pods.size() == 1)
 			.get(0);
 
 		relabel(first, Map.of("app", "debug"));
 
 		await().atMost(TIMEOUT).untilAsserted(() -> {
-			Pod released = client.pods().inNamespace(ns).withName(first.getMetadata().getName()).get();
+			Pod released = client().pods().inNamespace(ns).withName(first.getMetadata().getName()).get();
 			assertThat(ControllerRefs.controllerOf(released)).isNull();
 			List<Pod> owned = owned(ns, uid);
 			assertThat(owned).singleElement()
@@ -113,9 +96,9 @@ class ControllerRefAdoptionIT {
 	@Test
 	void aStatefulSetAdoptsItsOrdinalOrphanAndOrphanRevisionButNotOtherNames() {
 		String ns = namespace();
-		Pod orphan = client.pods().inNamespace(ns).resource(pod("db-0", Map.of("app", "db"))).create();
-		client.pods().inNamespace(ns).resource(pod("db-debug", Map.of("app", "db"))).create();
-		client.apps()
+		Pod orphan = client().pods().inNamespace(ns).resource(pod("db-0", Map.of("app", "db"))).create();
+		client().pods().inNamespace(ns).resource(pod("db-debug", Map.of("app", "db"))).create();
+		client().apps()
 			.controllerRevisions()
 			.inNamespace(ns)
 			.resource(new ControllerRevisionBuilder().withNewMetadata()
@@ -126,36 +109,36 @@ class ControllerRefAdoptionIT {
 				.build())
 			.create();
 
-		StatefulSet set = client.apps().statefulSets().inNamespace(ns).resource(statefulSet("db")).create();
+		StatefulSet set = client().apps().statefulSets().inNamespace(ns).resource(statefulSet("db")).create();
 		String uid = set.getMetadata().getUid();
 
 		await().atMost(TIMEOUT).untilAsserted(() -> {
-			Pod adopted = client.pods().inNamespace(ns).withName("db-0").get();
+			Pod adopted = client().pods().inNamespace(ns).withName("db-0").get();
 			assertThat(adopted.getMetadata().getUid()).as("the orphan itself, not a new db-0")
 				.isEqualTo(orphan.getMetadata().getUid());
 			assertControlledBy(adopted, uid);
-			ControllerRevision previous = client.apps()
+			ControllerRevision previous = client().apps()
 				.controllerRevisions()
 				.inNamespace(ns)
 				.withName("db-previous")
 				.get();
 			assertControlledBy(previous, uid);
-			assertThat(client.apps().statefulSets().inNamespace(ns).withName("db").get().getStatus().getReplicas())
+			assertThat(client().apps().statefulSets().inNamespace(ns).withName("db").get().getStatus().getReplicas())
 				.isEqualTo(1);
 		});
-		assertThat(ControllerRefs.controllerOf(client.pods().inNamespace(ns).withName("db-debug").get()))
+		assertThat(ControllerRefs.controllerOf(client().pods().inNamespace(ns).withName("db-debug").get()))
 			.as("not named <set>-<ordinal>: not the set's")
 			.isNull();
 
-		relabel(client.pods().inNamespace(ns).withName("db-0").get(), Map.of("app", "debug"));
+		relabel(client().pods().inNamespace(ns).withName("db-0").get(), Map.of("app", "debug"));
 		await().atMost(TIMEOUT)
-			.untilAsserted(
-					() -> assertThat(ControllerRefs.controllerOf(client.pods().inNamespace(ns).withName("db-0").get()))
-						.isNull());
+			.untilAsserted(() -> assertThat(
+					ControllerRefs.controllerOf(client().pods().inNamespace(ns).withName("db-0").get()))
+				.isNull());
 		// The released pod holds the name: the set makes db-0 again once it is gone.
-		client.pods().inNamespace(ns).withName("db-0").withGracePeriod(0).delete();
+		client().pods().inNamespace(ns).withName("db-0").withGracePeriod(0).delete();
 		await().atMost(TIMEOUT).ignoreExceptions().untilAsserted(() -> {
-			Pod recreated = client.pods().inNamespace(ns).withName("db-0").get();
+			Pod recreated = client().pods().inNamespace(ns).withName("db-0").get();
 			assertThat(recreated.getMetadata().getUid()).isNotEqualTo(orphan.getMetadata().getUid());
 			assertControlledBy(recreated, uid);
 		});
@@ -167,15 +150,17 @@ class ControllerRefAdoptionIT {
 		String first = "adopt-a-" + suffix;
 		String second = "adopt-b-" + suffix;
 		for (String node : List.of(first, second)) {
-			client.nodes().resource(new NodeBuilder().withNewMetadata().withName(node).endMetadata().build()).create();
+			client().nodes()
+				.resource(new NodeBuilder().withNewMetadata().withName(node).endMetadata().build())
+				.create();
 		}
 		try {
 			String ns = namespace();
 			Pod orphan = pod("loose", Map.of("app", "agent"));
 			orphan.getSpec().setNodeName(first);
-			orphan = client.pods().inNamespace(ns).resource(orphan).create();
+			orphan = client().pods().inNamespace(ns).resource(orphan).create();
 
-			DaemonSet ds = client.apps().daemonSets().inNamespace(ns).resource(daemonSet("agent")).create();
+			DaemonSet ds = client().apps().daemonSets().inNamespace(ns).resource(daemonSet("agent")).create();
 			String uid = ds.getMetadata().getUid();
 
 			String orphanUid = orphan.getMetadata().getUid();
@@ -188,28 +173,29 @@ class ControllerRefAdoptionIT {
 			});
 			await().during(Duration.ofSeconds(2))
 				.atMost(Duration.ofSeconds(4))
-				.until(() -> client.pods().inNamespace(ns).list().getItems().size() == 2);
+				.until(() -> client().pods().inNamespace(ns).list().getItems().size() == 2);
 
-			relabel(client.pods().inNamespace(ns).withName("loose").get(), Map.of("app", "debug"));
+			relabel(client().pods().inNamespace(ns).withName("loose").get(), Map.of("app", "debug"));
 
 			await().atMost(TIMEOUT).untilAsserted(() -> {
-				assertThat(ControllerRefs.controllerOf(client.pods().inNamespace(ns).withName("loose").get())).isNull();
+				assertThat(ControllerRefs.controllerOf(client().pods().inNamespace(ns).withName("loose").get()))
+					.isNull();
 				List<Pod> owned = owned(ns, uid);
 				assertThat(owned).hasSize(2)
 					.noneSatisfy(p -> assertThat(p.getMetadata().getUid()).isEqualTo(orphanUid));
 			});
 		}
 		finally {
-			client.nodes().withName(first).delete();
-			client.nodes().withName(second).delete();
+			client().nodes().withName(first).delete();
+			client().nodes().withName(second).delete();
 		}
 	}
 
 	@Test
 	void theFreshReadPassesTheLiveOwnerAndRefusesAReplacedDeletingOrMissingOne() {
 		String ns = namespace();
-		Job job = client.batch().v1().jobs().inNamespace(ns).resource(job("fresh", 0)).create();
-		FreshOwnerRead check = new FreshOwnerRead(client);
+		Job job = client().batch().v1().jobs().inNamespace(ns).resource(job("fresh", 0)).create();
+		FreshOwnerRead check = new FreshOwnerRead(client());
 
 		check.check(job);
 
@@ -217,21 +203,25 @@ class ControllerRefAdoptionIT {
 		assertThatThrownBy(() -> check.check(replaced)).hasMessage("original Job " + ns + "/fresh is gone: got uid "
 				+ job.getMetadata().getUid() + ", wanted another-uid");
 
-		client.batch().v1().jobs().inNamespace(ns).withName("fresh").edit((j) -> {
+		client().batch().v1().jobs().inNamespace(ns).withName("fresh").edit((j) -> {
 			j.getMetadata().setFinalizers(List.of("stevedore.io/test-hold"));
 			return j;
 		});
-		client.batch().v1().jobs().inNamespace(ns).withName("fresh").delete();
+		client().batch().v1().jobs().inNamespace(ns).withName("fresh").delete();
 		assertThatThrownBy(() -> check.check(job)).hasMessageStartingWith(ns + "/fresh has just been deleted at ");
 
 		Job missing = new JobBuilder(job).editMetadata().withName("missing").endMetadata().build();
 		assertThatThrownBy(() -> check.check(missing)).isInstanceOf(KubernetesClientException.class)
 			.satisfies(ex -> assertThat(((KubernetesClientException) ex).getCode()).isEqualTo(404));
 
-		client.batch().v1().jobs().inNamespace(ns).withName("fresh").edit((j) -> {
+		client().batch().v1().jobs().inNamespace(ns).withName("fresh").edit((j) -> {
 			j.getMetadata().setFinalizers(List.of());
 			return j;
 		});
+	}
+
+	private static KubernetesClient client() {
+		return plane.client();
 	}
 
 	private static void assertControlledBy(io.fabric8.kubernetes.api.model.HasMetadata object, String uid) {
@@ -242,7 +232,7 @@ class ControllerRefAdoptionIT {
 	}
 
 	private static List<Pod> owned(String ns, String uid) {
-		return client.pods()
+		return client().pods()
 			.inNamespace(ns)
 			.list()
 			.getItems()
@@ -253,21 +243,24 @@ class ControllerRefAdoptionIT {
 	}
 
 	private static io.fabric8.kubernetes.api.model.batch.v1.JobStatus status(String ns, String name) {
-		Job job = client.batch().v1().jobs().inNamespace(ns).withName(name).get();
+		Job job = client().batch().v1().jobs().inNamespace(ns).withName(name).get();
 		assertThat(job.getStatus()).isNotNull();
 		return job.getStatus();
 	}
 
 	private static void relabel(Pod pod, Map<String, String> labels) {
-		client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).edit((p) -> {
-			p.getMetadata().setLabels(labels);
-			return p;
-		});
+		client().pods()
+			.inNamespace(pod.getMetadata().getNamespace())
+			.withName(pod.getMetadata().getName())
+			.edit((p) -> {
+				p.getMetadata().setLabels(labels);
+				return p;
+			});
 	}
 
 	private static String namespace() {
 		String ns = "adopt-" + UUID.randomUUID().toString().substring(0, 8);
-		client.namespaces()
+		client().namespaces()
 			.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
 			.create();
 		return ns;
@@ -279,18 +272,18 @@ class ControllerRefAdoptionIT {
 		return pod;
 	}
 
+	private static io.fabric8.kubernetes.api.model.LabelSelector selector(String app) {
+		return new io.fabric8.kubernetes.api.model.LabelSelectorBuilder().addToMatchLabels("app", app).build();
+	}
+
 	/** manualSelector: its pods are those labelled app=<name>, as a user picked them. */
 	private static Job job(String name, int parallelism) {
-		return new JobBuilder().withNewMetadata()
-			.withName(name)
-			.endMetadata()
+		return new JobBuilder().withMetadata(new ObjectMetaBuilder().withName(name).build())
 			.withNewSpec()
 			.withCompletions(1)
 			.withParallelism(parallelism)
 			.withManualSelector(true)
-			.withNewSelector()
-			.addToMatchLabels("app", name)
-			.endSelector()
+			.withSelector(selector(name))
 			.withTemplate(TestPods.template(Map.of("app", name)))
 			.editTemplate()
 			.editSpec()
@@ -303,15 +296,11 @@ class ControllerRefAdoptionIT {
 
 	/** OnDelete: an adopted pod of another template is kept, not rolled. */
 	private static StatefulSet statefulSet(String name) {
-		return new StatefulSetBuilder().withNewMetadata()
-			.withName(name)
-			.endMetadata()
+		return new StatefulSetBuilder().withMetadata(new ObjectMetaBuilder().withName(name).build())
 			.withNewSpec()
 			.withReplicas(1)
 			.withServiceName(name)
-			.withNewSelector()
-			.addToMatchLabels("app", name)
-			.endSelector()
+			.withSelector(selector(name))
 			.withNewUpdateStrategy()
 			.withType("OnDelete")
 			.endUpdateStrategy()
@@ -322,13 +311,9 @@ class ControllerRefAdoptionIT {
 
 	/** OnDelete: an adopted pod of another template is kept, not rolled. */
 	private static DaemonSet daemonSet(String name) {
-		return new DaemonSetBuilder().withNewMetadata()
-			.withName(name)
-			.endMetadata()
+		return new DaemonSetBuilder().withMetadata(new ObjectMetaBuilder().withName(name).build())
 			.withNewSpec()
-			.withNewSelector()
-			.addToMatchLabels("app", name)
-			.endSelector()
+			.withSelector(selector(name))
 			.withNewUpdateStrategy()
 			.withType("OnDelete")
 			.endUpdateStrategy()
