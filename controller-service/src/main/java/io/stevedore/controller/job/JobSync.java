@@ -268,6 +268,15 @@ final class JobSync implements Reconciler {
 		}
 
 		private void manageActivePods(int succeeded, SortedSet<Integer> completedIndexes) {
+			if (this.indexed) {
+				List<Pod> surplus = SurplusIndexedPods.of(this.active, completionsOrZero());
+				if (!surplus.isEmpty()) {
+					// Replacements come once the deletions are observed.
+					deleteAll(surplus);
+					this.active.removeAll(surplus);
+					return;
+				}
+			}
 			int wanted;
 			if (this.completions == null) {
 				// A work queue: once one pod succeeded, no new ones; the others finish.

@@ -144,7 +144,7 @@ final class StatefulSetSync implements Reconciler {
 			if (PodStates.isAvailable(pod, minReady, this.clock)) {
 				available++;
 			}
-			String revision = pod.getMetadata().getLabels().get(StatefulPods.REVISION_HASH);
+			String revision = StatefulPods.revisionOf(pod);
 			if (currentRevision.equals(revision)) {
 				current++;
 			}
@@ -244,7 +244,7 @@ final class StatefulSetSync implements Reconciler {
 			if (pod == null || PodStates.isTerminating(pod) || !isRunningAndReady(pod)) {
 				return;
 			}
-			if (!updateRevision.equals(pod.getMetadata().getLabels().get(StatefulPods.REVISION_HASH))) {
+			if (!updateRevision.equals(StatefulPods.revisionOf(pod))) {
 				log.info("rolling update deleting ns={} pod={} revision={}", set.getMetadata().getNamespace(),
 						pod.getMetadata().getName(), updateRevision);
 				delete(key, pod);

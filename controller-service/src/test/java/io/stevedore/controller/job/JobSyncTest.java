@@ -204,6 +204,31 @@ class JobSyncTest {
 	}
 
 	@Test
+	void anIndexedJobDeletesAnAdoptedPodWithoutIndexAndTheLessValuableOfTwoPodsOfOneIndex() {
+		Job job = job(2, 2);
+		job.getSpec().setCompletionMode("Indexed");
+		givenJob(job);
+		Pod adopted = orphan(pod("adopted", "Running"));
+		Pod readyZero = indexed(pod("zero-ready", "Running"), "0");
+		readyZero.setSpec(new io.fabric8.kubernetes.api.model.PodSpecBuilder().withNodeName("n").build());
+		readyZero.getStatus()
+			.setConditions(List.of(new io.fabric8.kubernetes.api.model.PodConditionBuilder().withType("Ready")
+				.withStatus("True")
+				.build()));
+		Pod pendingZero = indexed(pod("zero-pending", "Pending"), "0");
+		this.pods.add(adopted);
+		this.pods.add(pendingZero);
+		this.pods.add(readyZero);
+
+		this.sync.reconcile("team/pi");
+
+		assertThat(this.control.patched).containsOnlyKeys("adopted");
+		assertThat(this.control.deleted).containsExactlyInAnyOrder("adopted", "zero-pending");
+		assertThat(this.control.created).as("index 1 once the deletions are observed").isEmpty();
+		assertThat(this.control.status().getActive()).isEqualTo(1);
+	}
+
+	@Test
 	void anIndexedJobCompletesWhenEveryIndexSucceeded() {
 		Job job = job(3, 3);
 		job.getSpec().setCompletionMode("Indexed");
@@ -350,6 +375,11 @@ class JobSyncTest {
 		assertThat(this.control.patched).isEmpty();
 		assertThat(this.control.created).isEmpty();
 		assertThat(this.control.updated).isNull();
+	}
+
+	private static Pod indexed(Pod pod, String index) {
+		pod.getMetadata().setAnnotations(Map.of("batch.kubernetes.io/job-completion-index", index));
+		return pod;
 	}
 
 	private static Pod orphan(Pod pod) {

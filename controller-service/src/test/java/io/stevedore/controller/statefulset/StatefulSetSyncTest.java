@@ -202,6 +202,27 @@ class StatefulSetSyncTest {
 	}
 
 	@Test
+	void anAdoptedPodWithoutLabelsCountsAsAnOldRevision() {
+		StatefulSet set = set(1, "OrderedReady");
+		set.getSpec()
+			.setSelector(new io.fabric8.kubernetes.api.model.LabelSelectorBuilder().addNewMatchExpression()
+				.withKey("tier")
+				.withOperator("DoesNotExist")
+				.endMatchExpression()
+				.build());
+		this.sets.put("db/web", set);
+		Pod bare = orphan(pod("web-0", "old", true));
+		bare.getMetadata().setLabels(null);
+		this.pods.add(bare);
+
+		this.sync.reconcile("db/web");
+
+		assertThat(this.patched).containsOnlyKeys("web-0");
+		assertThat(this.updated.getStatus().getReplicas()).isEqualTo(1);
+		assertThat(this.updated.getStatus().getUpdatedReplicas()).isZero();
+	}
+
+	@Test
 	void podsNotNamedAfterAnOrdinalAreNotAdoptedAndOwnedOnesAreReleased() {
 		this.sets.put("db/web", set(1, "OrderedReady"));
 		this.pods.add(orphan(pod("web-debug", "old", true)));

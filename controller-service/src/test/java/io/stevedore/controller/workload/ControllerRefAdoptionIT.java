@@ -21,6 +21,8 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.stevedore.controller.support.ControlPlaneExtension;
 import io.stevedore.controller.support.TestPods;
 import org.junit.jupiter.api.Test;
@@ -41,6 +43,9 @@ import static org.awaitility.Awaitility.await;
 class ControllerRefAdoptionIT {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+	/** A finalizer nobody removes but the test: keeps a deleted object, being deleted. */
+	private static final String HOLD = "stevedore.io/test-hold";
 
 	@RegisterExtension
 	static final ControlPlaneExtension plane = new ControlPlaneExtension(
@@ -192,6 +197,34 @@ class ControllerRefAdoptionIT {
 	}
 
 	@Test
+	void aPodBeingDeletedIsNotAdoptedNorIsAnythingByADaemonSetBeingDeleted() {
+		String ns = namespace();
+		DaemonSet held = daemonSet("held");
+		held.getMetadata().setFinalizers(List.of(HOLD));
+		DaemonSet ds = client().apps().daemonSets().inNamespace(ns).resource(held).create();
+		Pod leaving = pod("leaving", Map.of("app", "held"));
+		leaving.getMetadata().setFinalizers(List.of(HOLD));
+		client().pods().inNamespace(ns).resource(leaving).create();
+		client().pods().inNamespace(ns).withName("leaving").delete();
+		client().pods().inNamespace(ns).resource(pod("live", Map.of("app", "held"))).create();
+
+		// The live orphan shows the DaemonSet adopts: the terminating one was seen too.
+		await().atMost(TIMEOUT)
+			.untilAsserted(() -> assertControlledBy(client().pods().inNamespace(ns).withName("live").get(),
+					ds.getMetadata().getUid()));
+		assertThat(ControllerRefs.controllerOf(client().pods().inNamespace(ns).withName("leaving").get())).isNull();
+
+		client().apps().daemonSets().inNamespace(ns).withName("held").delete();
+		client().pods().inNamespace(ns).resource(pod("late", Map.of("app", "held"))).create();
+		await().during(Duration.ofSeconds(2))
+			.atMost(Duration.ofSeconds(4))
+			.until(() -> ControllerRefs.controllerOf(client().pods().inNamespace(ns).withName("late").get()) == null);
+
+		letGo(client().apps().daemonSets().inNamespace(ns).withName("held").get());
+		letGo(client().pods().inNamespace(ns).withName("leaving").get());
+	}
+
+	@Test
 	void theFreshReadPassesTheLiveOwnerAndRefusesAReplacedDeletingOrMissingOne() {
 		String ns = namespace();
 		Job job = client().batch().v1().jobs().inNamespace(ns).resource(job("fresh", 0)).create();
@@ -204,7 +237,7 @@ class ControllerRefAdoptionIT {
 				+ job.getMetadata().getUid() + ", wanted another-uid");
 
 		client().batch().v1().jobs().inNamespace(ns).withName("fresh").edit((j) -> {
-			j.getMetadata().setFinalizers(List.of("stevedore.io/test-hold"));
+			j.getMetadata().setFinalizers(List.of(HOLD));
 			return j;
 		});
 		client().batch().v1().jobs().inNamespace(ns).withName("fresh").delete();
@@ -214,10 +247,12 @@ class ControllerRefAdoptionIT {
 		assertThatThrownBy(() -> check.check(missing)).isInstanceOf(KubernetesClientException.class)
 			.satisfies(ex -> assertThat(((KubernetesClientException) ex).getCode()).isEqualTo(404));
 
-		client().batch().v1().jobs().inNamespace(ns).withName("fresh").edit((j) -> {
-			j.getMetadata().setFinalizers(List.of());
-			return j;
-		});
+		letGo(client().batch().v1().jobs().inNamespace(ns).withName("fresh").get());
+	}
+
+	/** Lets a held object go: its finalizers removed, whatever changed meanwhile. */
+	private static void letGo(io.fabric8.kubernetes.api.model.HasMetadata object) {
+		client().resource(object).patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"finalizers\":null}}");
 	}
 
 	private static KubernetesClient client() {
