@@ -1,8 +1,12 @@
 package io.stevedore.controller.daemonset;
 
+import java.util.List;
+
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.stevedore.controller.workload.OwnerReferencePatch;
 
 /** {@link DaemonSetControl} through the fabric8 client. */
 final class ClientDaemonSetControl implements DaemonSetControl {
@@ -21,6 +25,11 @@ final class ClientDaemonSetControl implements DaemonSetControl {
 	@Override
 	public void deletePod(Pod pod) {
 		this.client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).delete();
+	}
+
+	@Override
+	public void patchOwnerReferences(Pod pod, List<OwnerReference> ownerReferences) {
+		OwnerReferencePatch.apply(this.client, pod, ownerReferences);
 	}
 
 	@Override

@@ -1,5 +1,8 @@
 package io.stevedore.controller.daemonset;
 
+import java.util.List;
+
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 
@@ -9,6 +12,12 @@ public interface DaemonSetControl {
 	void createPod(Pod pod);
 
 	void deletePod(Pod pod);
+
+	/**
+	 * Replaces a pod's ownerReferences (adoption, release), guarded by its
+	 * resourceVersion and uid.
+	 */
+	void patchOwnerReferences(Pod pod, List<OwnerReference> ownerReferences);
 
 	/** PUT daemonsets/{name}/status. */
 	void updateStatus(DaemonSet daemonSet);

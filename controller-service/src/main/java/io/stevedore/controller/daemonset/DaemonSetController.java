@@ -14,9 +14,12 @@ import io.stevedore.client.workqueue.WorkQueue;
 import io.stevedore.controller.manager.ControllerContext;
 import io.stevedore.controller.manager.ControllerFactory;
 import io.stevedore.controller.manager.RunningController;
+import io.stevedore.controller.workload.CacheLister;
 import io.stevedore.controller.workload.ControllerExpectations;
+import io.stevedore.controller.workload.FreshOwnerRead;
 import io.stevedore.controller.workload.OwnedObjectHandler;
 import io.stevedore.controller.workload.OwnerIndex;
+import io.stevedore.controller.workload.SelectingOwners;
 
 import org.springframework.stereotype.Component;
 
@@ -49,7 +52,11 @@ public class DaemonSetController implements ControllerFactory {
 		SharedIndexInformer<Pod> pods = context.informers().informer(Pod.class);
 		SharedIndexInformer<Node> nodes = context.informers().informer(Node.class);
 		context.informers().handle(daemonSets, EnqueueingHandler.byKey(queue));
-		context.informers().handle(pods, new OwnedObjectHandler<>("DaemonSet", queue, expectations));
+		// An orphan pod wakes the DaemonSets that select it, so one adopts it.
+		SelectingOwners<DaemonSet> selecting = new SelectingOwners<>(CacheLister.of(daemonSets),
+				(ds) -> ds.getSpec().getSelector());
+		context.informers()
+			.handle(pods, new OwnedObjectHandler<>("DaemonSet", queue, expectations, selecting::keysFor));
 		Runnable enqueueAll = () -> daemonSets.getStore().list().forEach(ds -> queue.add(Keys.of(ds)));
 		context.informers().handle(nodes, new ResourceEventHandler<>() {
 			@Override
@@ -72,8 +79,9 @@ public class DaemonSetController implements ControllerFactory {
 			}
 		});
 		DaemonSetSync sync = new DaemonSetSync((key) -> daemonSets.getStore().getByKey(key),
-				() -> List.copyOf(nodes.getStore().list()), (uid) -> OwnerIndex.controlledBy(pods, uid),
-				new ClientDaemonSetControl(context.client()), expectations, context.clock());
+				() -> List.copyOf(nodes.getStore().list()), OwnerIndex.claimCandidates(pods),
+				new ClientDaemonSetControl(context.client()), expectations, context.clock(),
+				new FreshOwnerRead(context.client()));
 		Controller controller = new Controller(NAME, queue, sync, context.workers(),
 				() -> daemonSets.hasSynced() && pods.hasSynced() && nodes.hasSynced(), context.clock());
 		controller.start();

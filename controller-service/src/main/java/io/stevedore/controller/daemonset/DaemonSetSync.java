@@ -19,18 +19,25 @@ import io.fabric8.kubernetes.api.model.apps.DaemonSetStatus;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.stevedore.client.controller.Reconciler;
 import io.stevedore.client.controller.Result;
+import io.stevedore.controller.workload.CanAdopt;
+import io.stevedore.controller.workload.ClaimCandidates;
 import io.stevedore.controller.workload.ControllerExpectations;
+import io.stevedore.controller.workload.ControllerRefClaim;
+import io.stevedore.controller.workload.OwnerSelector;
 import io.stevedore.controller.workload.PodStates;
 import io.stevedore.controller.workload.TemplateHash;
+import io.stevedore.machinery.selectors.LabelSelector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The DaemonSet controller's sync (pkg/controller/daemon {@code syncDaemonSet} and
- * {@code rollingUpdate}): one pod on every node the pod fits, none elsewhere; failed pods
- * replaced; with RollingUpdate, pods of an old template deleted (and recreated by the
- * next pass) while no more than maxUnavailable nodes lack an available pod; with
- * OnDelete, old pods stay until someone deletes them. Then the status numbers.
+ * {@code rollingUpdate}): claims the pods its selector matches
+ * ({@link ControllerRefClaim}: orphans adopted, its pods that stopped matching released);
+ * one pod on every node the pod fits, none elsewhere; failed pods replaced; with
+ * RollingUpdate, pods of an old template deleted (and recreated by the next pass) while
+ * no more than maxUnavailable nodes lack an available pod; with OnDelete, old pods stay
+ * until someone deletes them. Then the status numbers.
  */
 final class DaemonSetSync implements Reconciler {
 
@@ -40,7 +47,8 @@ final class DaemonSetSync implements Reconciler {
 
 	private final Supplier<List<Node>> nodes;
 
-	private final Function<String, List<Pod>> podsOf;
+	/** The DaemonSet's pods and the orphans of its namespace. */
+	private final ClaimCandidates<Pod> pods;
 
 	private final DaemonSetControl control;
 
@@ -48,12 +56,14 @@ final class DaemonSetSync implements Reconciler {
 
 	private final Clock clock;
 
-	DaemonSetSync(Function<String, DaemonSet> daemonSets, Supplier<List<Node>> nodes,
-			Function<String, List<Pod>> podsOf, DaemonSetControl control, ControllerExpectations expectations,
-			Clock clock) {
+	private final CanAdopt canAdopt;
+
+	DaemonSetSync(Function<String, DaemonSet> daemonSets, Supplier<List<Node>> nodes, ClaimCandidates<Pod> pods,
+			DaemonSetControl control, ControllerExpectations expectations, Clock clock, CanAdopt canAdopt) {
 		this.daemonSets = daemonSets;
 		this.nodes = nodes;
-		this.podsOf = podsOf;
+		this.pods = pods;
+		this.canAdopt = canAdopt;
 		this.control = control;
 		this.expectations = expectations;
 		this.clock = clock;
@@ -66,6 +76,14 @@ final class DaemonSetSync implements Reconciler {
 			this.expectations.forget(key);
 			return Result.done();
 		}
+		LabelSelector selector = OwnerSelector.parse(cached, cached.getSpec().getSelector());
+		if (selector == null) {
+			return Result.done();
+		}
+		// Kubernetes' getDaemonPods: adopt matching orphans, release pods that stopped
+		// matching, before the pods are mapped to nodes.
+		List<Pod> claimed = ControllerRefClaim.claim(cached, selector, this.pods.of(cached), this.canAdopt,
+				this.control::patchOwnerReferences);
 		DaemonSet ds = Serialization.clone(cached);
 		String hash = TemplateHash.of(ds.getSpec().getTemplate(),
 				ds.getStatus() == null ? null : ds.getStatus().getCollisionCount());
@@ -74,7 +92,7 @@ final class DaemonSetSync implements Reconciler {
 		int minReady = ds.getSpec().getMinReadySeconds() == null ? 0 : ds.getSpec().getMinReadySeconds();
 
 		Map<String, List<Pod>> byNode = new HashMap<>();
-		for (Pod pod : this.podsOf.apply(ds.getMetadata().getUid())) {
+		for (Pod pod : claimed) {
 			if (PodStates.isTerminating(pod)) {
 				continue;
 			}

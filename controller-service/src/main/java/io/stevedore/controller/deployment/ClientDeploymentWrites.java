@@ -1,8 +1,6 @@
 package io.stevedore.controller.deployment;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -10,9 +8,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.utils.Serialization;
+import io.stevedore.controller.workload.OwnerReferencePatch;
 
 /** {@link DeploymentWrites} through fabric8's client. */
 final class ClientDeploymentWrites implements DeploymentWrites {
@@ -52,15 +48,7 @@ final class ClientDeploymentWrites implements DeploymentWrites {
 
 	@Override
 	public void patchReplicaSetOwnerReferences(ReplicaSet replicaSet, List<OwnerReference> ownerReferences) {
-		Map<String, Object> metadata = new LinkedHashMap<>();
-		metadata.put("ownerReferences", ownerReferences);
-		metadata.put("resourceVersion", replicaSet.getMetadata().getResourceVersion());
-		metadata.put("uid", replicaSet.getMetadata().getUid());
-		this.client.apps()
-			.replicaSets()
-			.inNamespace(replicaSet.getMetadata().getNamespace())
-			.withName(replicaSet.getMetadata().getName())
-			.patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(Map.of("metadata", metadata)));
+		OwnerReferencePatch.apply(this.client, replicaSet, ownerReferences);
 	}
 
 	@Override

@@ -13,6 +13,7 @@ import io.stevedore.controller.manager.ControllerFactory;
 import io.stevedore.controller.manager.RunningController;
 import io.stevedore.controller.workload.CacheLister;
 import io.stevedore.controller.workload.ClientEventRecorder;
+import io.stevedore.controller.workload.FreshOwnerRead;
 import io.stevedore.controller.workload.OwnerIndex;
 
 import org.springframework.stereotype.Component;
@@ -52,7 +53,8 @@ public class DeploymentController implements ControllerFactory {
 		context.informers().handle(podInformer, events.podHandler());
 		DeploymentSync sync = new DeploymentSync(deployments, replicaSets, OwnerIndex.claimCandidates(rsInformer),
 				(uid) -> OwnerIndex.controlledBy(podInformer, uid), new ClientDeploymentWrites(client),
-				new ClientEventRecorder(client, "deployment-controller", context.clock()), context.clock());
+				new ClientEventRecorder(client, "deployment-controller", context.clock()), context.clock(),
+				new FreshOwnerRead(client));
 		Controller controller = new Controller(NAME, queue, sync, context.workers(),
 				() -> dInformer.hasSynced() && rsInformer.hasSynced() && podInformer.hasSynced(), context.clock());
 		controller.start();

@@ -10,7 +10,7 @@ import io.stevedore.client.controller.Keys;
 import io.stevedore.client.workqueue.WorkQueue;
 import io.stevedore.controller.workload.CacheLister;
 import io.stevedore.controller.workload.ControllerRefs;
-import io.stevedore.machinery.selectors.LabelSelector;
+import io.stevedore.controller.workload.SelectingOwners;
 
 /**
  * ReplicaSet and pod events to Deployment keys, on the informer thread: a ReplicaSet
@@ -25,11 +25,14 @@ final class DeploymentEvents {
 
 	private final CacheLister<ReplicaSet> replicaSets;
 
+	private final SelectingOwners<Deployment> selecting;
+
 	DeploymentEvents(WorkQueue<String> queue, CacheLister<Deployment> deployments,
 			CacheLister<ReplicaSet> replicaSets) {
 		this.queue = queue;
 		this.deployments = deployments;
 		this.replicaSets = replicaSets;
+		this.selecting = new SelectingOwners<>(deployments, (d) -> d.getSpec().getSelector());
 	}
 
 	ResourceEventHandler<ReplicaSet> replicaSetHandler() {
@@ -95,18 +98,7 @@ final class DeploymentEvents {
 			}
 			return;
 		}
-		var labels = rs.getMetadata().getLabels() == null ? java.util.Map.<String, String>of()
-				: rs.getMetadata().getLabels();
-		for (Deployment d : this.deployments.list(rs.getMetadata().getNamespace())) {
-			try {
-				if (LabelSelector.from(d.getSpec().getSelector()).matches(labels)) {
-					this.queue.add(Keys.of(d));
-				}
-			}
-			catch (IllegalArgumentException ex) {
-				// An invalid selector matches nothing.
-			}
-		}
+		this.selecting.keysFor(rs).forEach(this.queue::add);
 	}
 
 	private String deploymentKey(HasMetadata rs, OwnerReference ref) {

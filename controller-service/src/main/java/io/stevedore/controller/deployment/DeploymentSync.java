@@ -14,6 +14,7 @@ import io.stevedore.client.controller.Keys;
 import io.stevedore.client.controller.Reconciler;
 import io.stevedore.client.controller.Result;
 import io.stevedore.controller.workload.CacheLister;
+import io.stevedore.controller.workload.CanAdopt;
 import io.stevedore.controller.workload.ClaimCandidates;
 import io.stevedore.controller.workload.ControllerRefClaim;
 import io.stevedore.controller.workload.EventRecorder;
@@ -58,9 +59,12 @@ public final class DeploymentSync implements Reconciler {
 
 	private final Clock clock;
 
+	private final CanAdopt canAdopt;
+
 	public DeploymentSync(CacheLister<Deployment> deployments, CacheLister<ReplicaSet> replicaSets,
 			ClaimCandidates<ReplicaSet> replicaSetCandidates, Function<String, List<Pod>> podsControlledBy,
-			DeploymentWrites writes, EventRecorder events, Clock clock) {
+			DeploymentWrites writes, EventRecorder events, Clock clock, CanAdopt canAdopt) {
+		this.canAdopt = canAdopt;
 		this.events = events;
 		this.deployments = deployments;
 		this.replicaSets = replicaSets;
@@ -96,7 +100,8 @@ public final class DeploymentSync implements Reconciler {
 			return Result.done();
 		}
 		List<ReplicaSet> owned = ControllerRefClaim
-			.claim(d, selector, this.replicaSetCandidates.of(d), this.writes::patchReplicaSetOwnerReferences)
+			.claim(d, selector, this.replicaSetCandidates.of(d), this.canAdopt,
+					this.writes::patchReplicaSetOwnerReferences)
 			.stream()
 			.map(DeploymentUtil::copy)
 			.toList();

@@ -1,9 +1,13 @@
 package io.stevedore.controller.job;
 
+import java.util.List;
+
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.stevedore.controller.workload.OwnerReferencePatch;
 
 /** {@link JobControl} through the fabric8 client. */
 final class ClientJobControl implements JobControl {
@@ -23,6 +27,11 @@ final class ClientJobControl implements JobControl {
 	public void deletePod(Pod pod) {
 		// fabric8 answers a pod already gone with an empty result, not an exception.
 		this.client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).delete();
+	}
+
+	@Override
+	public void patchOwnerReferences(Pod pod, List<OwnerReference> ownerReferences) {
+		OwnerReferencePatch.apply(this.client, pod, ownerReferences);
 	}
 
 	@Override

@@ -1,5 +1,8 @@
 package io.stevedore.controller.job;
 
+import java.util.List;
+
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 
@@ -14,6 +17,12 @@ public interface JobControl {
 
 	/** Deletes a pod; one already gone is not an error. */
 	void deletePod(Pod pod);
+
+	/**
+	 * Replaces a pod's ownerReferences (adoption, release), guarded by its
+	 * resourceVersion and uid.
+	 */
+	void patchOwnerReferences(Pod pod, List<OwnerReference> ownerReferences);
 
 	/** PUT jobs/{name}/status with the job's status (optimistic on resourceVersion). */
 	void updateStatus(Job job);

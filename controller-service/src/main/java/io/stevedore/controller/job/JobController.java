@@ -9,9 +9,12 @@ import io.stevedore.client.workqueue.WorkQueue;
 import io.stevedore.controller.manager.ControllerContext;
 import io.stevedore.controller.manager.ControllerFactory;
 import io.stevedore.controller.manager.RunningController;
+import io.stevedore.controller.workload.CacheLister;
 import io.stevedore.controller.workload.ControllerExpectations;
+import io.stevedore.controller.workload.FreshOwnerRead;
 import io.stevedore.controller.workload.OwnedObjectHandler;
 import io.stevedore.controller.workload.OwnerIndex;
+import io.stevedore.controller.workload.SelectingOwners;
 
 import org.springframework.stereotype.Component;
 
@@ -42,9 +45,13 @@ public class JobController implements ControllerFactory {
 		SharedIndexInformer<Job> jobs = context.informers().informer(Job.class);
 		SharedIndexInformer<Pod> pods = context.informers().informer(Pod.class);
 		context.informers().handle(jobs, EnqueueingHandler.byKey(queue));
-		context.informers().handle(pods, new OwnedObjectHandler<>("Job", queue, expectations));
-		JobSync sync = new JobSync((key) -> jobs.getStore().getByKey(key), (uid) -> OwnerIndex.controlledBy(pods, uid),
-				new ClientJobControl(context.client()), expectations, JobSettings.defaults(), context.clock());
+		// An orphan pod wakes the Jobs that select it, so one adopts it.
+		SelectingOwners<Job> selecting = new SelectingOwners<>(CacheLister.of(jobs),
+				(job) -> job.getSpec().getSelector());
+		context.informers().handle(pods, new OwnedObjectHandler<>("Job", queue, expectations, selecting::keysFor));
+		JobSync sync = new JobSync((key) -> jobs.getStore().getByKey(key), OwnerIndex.claimCandidates(pods),
+				new ClientJobControl(context.client()), expectations, JobSettings.defaults(), context.clock(),
+				new FreshOwnerRead(context.client()));
 		Controller controller = new Controller(NAME, queue, sync, context.workers(),
 				() -> jobs.hasSynced() && pods.hasSynced(), context.clock());
 		controller.start();

@@ -24,19 +24,26 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.stevedore.client.controller.Keys;
 import io.stevedore.client.controller.Reconciler;
 import io.stevedore.client.controller.Result;
+import io.stevedore.controller.workload.CanAdopt;
+import io.stevedore.controller.workload.ClaimCandidates;
 import io.stevedore.controller.workload.ControllerExpectations;
+import io.stevedore.controller.workload.ControllerRefClaim;
+import io.stevedore.controller.workload.OwnerSelector;
 import io.stevedore.controller.workload.PodStates;
 import io.stevedore.controller.workload.PodTemplates;
+import io.stevedore.machinery.selectors.LabelSelector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Job controller's sync (pkg/controller/job {@code syncJob}): counts the Job's pods,
- * decides whether it failed (backoffLimit, activeDeadlineSeconds, podFailurePolicy),
- * completed or is suspended, otherwise keeps {@code parallelism} pods running toward
- * {@code completions} (one pod per index for Indexed Jobs), with an exponential delay
- * before replacing failed pods; then writes the status. A finished Job with
- * {@code ttlSecondsAfterFinished} is deleted once that runs out.
+ * The Job controller's sync (pkg/controller/job {@code syncJob}): claims the pods its
+ * selector matches ({@link ControllerRefClaim}: orphans adopted, its pods that stopped
+ * matching released) and counts them, decides whether it failed (backoffLimit,
+ * activeDeadlineSeconds, podFailurePolicy), completed or is suspended, otherwise keeps
+ * {@code parallelism} pods running toward {@code completions} (one pod per index for
+ * Indexed Jobs), with an exponential delay before replacing failed pods; then writes the
+ * status. A finished Job with {@code ttlSecondsAfterFinished} is deleted once that runs
+ * out.
  * <p>
  * Succeeded and failed counts never go down: they are the maximum of the recorded status
  * and the pods still present, so a deleted finished pod is not run again.
@@ -47,8 +54,8 @@ final class JobSync implements Reconciler {
 
 	private final Function<String, Job> jobs;
 
-	/** The pods controlled by the Job with this uid. */
-	private final Function<String, List<Pod>> podsOfJob;
+	/** The Job's pods and the orphans of its namespace. */
+	private final ClaimCandidates<Pod> pods;
 
 	private final JobControl jobControl;
 
@@ -58,10 +65,13 @@ final class JobSync implements Reconciler {
 
 	private final Clock clock;
 
-	JobSync(Function<String, Job> jobs, Function<String, List<Pod>> podsOfJob, JobControl jobControl,
-			ControllerExpectations expectations, JobSettings settings, Clock clock) {
+	private final CanAdopt canAdopt;
+
+	JobSync(Function<String, Job> jobs, ClaimCandidates<Pod> pods, JobControl jobControl,
+			ControllerExpectations expectations, JobSettings settings, Clock clock, CanAdopt canAdopt) {
 		this.jobs = jobs;
-		this.podsOfJob = podsOfJob;
+		this.pods = pods;
+		this.canAdopt = canAdopt;
 		this.jobControl = jobControl;
 		this.expectations = expectations;
 		this.settings = settings;
@@ -81,8 +91,17 @@ final class JobSync implements Reconciler {
 		if (JobConditions.isFinished(cached)) {
 			return expireIfDue(cached);
 		}
+		LabelSelector selector = OwnerSelector.parse(cached, cached.getSpec().getSelector());
+		if (selector == null) {
+			return Result.done();
+		}
+		// Kubernetes' getPodsForJob: adopt matching orphans, release pods that stopped
+		// matching; a failed adoption or release fails the sync before anything is
+		// counted.
+		List<Pod> claimed = ControllerRefClaim.claim(cached, selector, this.pods.of(cached), this.canAdopt,
+				this.jobControl::patchOwnerReferences);
 		Job job = Serialization.clone(cached);
-		return new Pass(key, job).run();
+		return new Pass(key, job, claimed).run();
 	}
 
 	/** The TTL-after-finished controller's part. */
@@ -122,6 +141,8 @@ final class JobSync implements Reconciler {
 
 		private final Integer completions;
 
+		private final List<Pod> pods;
+
 		private final List<Pod> active = new ArrayList<>();
 
 		private final List<Pod> succeededPods = new ArrayList<>();
@@ -130,8 +151,9 @@ final class JobSync implements Reconciler {
 
 		private Duration requeue;
 
-		Pass(String key, Job job) {
+		Pass(String key, Job job, List<Pod> pods) {
 			this.key = key;
+			this.pods = pods;
 			this.job = job;
 			this.spec = job.getSpec();
 			this.status = job.getStatus() == null ? new JobStatus() : job.getStatus();
@@ -144,7 +166,7 @@ final class JobSync implements Reconciler {
 			JobStatus before = Serialization.clone(this.status);
 			String failJob = null;
 			String failMessage = null;
-			for (Pod pod : JobSync.this.podsOfJob.apply(this.job.getMetadata().getUid())) {
+			for (Pod pod : this.pods) {
 				switch (PodStates.phase(pod)) {
 					case "Succeeded" -> this.succeededPods.add(pod);
 					case "Failed" -> {
@@ -246,6 +268,15 @@ final class JobSync implements Reconciler {
 		}
 
 		private void manageActivePods(int succeeded, SortedSet<Integer> completedIndexes) {
+			if (this.indexed) {
+				List<Pod> surplus = SurplusIndexedPods.of(this.active, completionsOrZero());
+				if (!surplus.isEmpty()) {
+					// Replacements come once the deletions are observed.
+					deleteAll(surplus);
+					this.active.removeAll(surplus);
+					return;
+				}
+			}
 			int wanted;
 			if (this.completions == null) {
 				// A work queue: once one pod succeeded, no new ones; the others finish.

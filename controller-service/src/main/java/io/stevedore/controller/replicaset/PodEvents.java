@@ -1,6 +1,5 @@
 package io.stevedore.controller.replicaset;
 
-import java.util.Map;
 import java.util.Objects;
 
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -12,7 +11,7 @@ import io.stevedore.client.workqueue.WorkQueue;
 import io.stevedore.controller.workload.CacheLister;
 import io.stevedore.controller.workload.ControllerExpectations;
 import io.stevedore.controller.workload.ControllerRefs;
-import io.stevedore.machinery.selectors.LabelSelector;
+import io.stevedore.controller.workload.SelectingOwners;
 
 /**
  * Pod events to ReplicaSet keys (Kubernetes' {@code addPod}/{@code updatePod}/
@@ -28,10 +27,13 @@ final class PodEvents implements ResourceEventHandler<Pod> {
 
 	private final ControllerExpectations expectations;
 
+	private final SelectingOwners<ReplicaSet> selecting;
+
 	PodEvents(WorkQueue<String> queue, CacheLister<ReplicaSet> replicaSets, ControllerExpectations expectations) {
 		this.queue = queue;
 		this.replicaSets = replicaSets;
 		this.expectations = expectations;
+		this.selecting = new SelectingOwners<>(replicaSets, (rs) -> rs.getSpec().getSelector());
 	}
 
 	@Override
@@ -103,17 +105,7 @@ final class PodEvents implements ResourceEventHandler<Pod> {
 	}
 
 	private void enqueueMatching(Pod pod) {
-		Map<String, String> labels = ReplicaSetSync.labels(pod);
-		for (ReplicaSet rs : this.replicaSets.list(pod.getMetadata().getNamespace())) {
-			try {
-				if (LabelSelector.from(rs.getSpec().getSelector()).matches(labels)) {
-					this.queue.add(Keys.of(rs));
-				}
-			}
-			catch (IllegalArgumentException ex) {
-				// An invalid selector matches nothing.
-			}
-		}
+		this.selecting.keysFor(pod).forEach(this.queue::add);
 	}
 
 }

@@ -14,6 +14,7 @@ import io.stevedore.controller.workload.CacheLister;
 import io.stevedore.controller.workload.ClientEventRecorder;
 import io.stevedore.controller.workload.ClientPodControl;
 import io.stevedore.controller.workload.ControllerExpectations;
+import io.stevedore.controller.workload.FreshOwnerRead;
 import io.stevedore.controller.workload.OwnerIndex;
 
 import org.springframework.stereotype.Component;
@@ -54,7 +55,7 @@ public class ReplicaSetController implements ControllerFactory {
 						.build();
 					client.apps().replicaSets().resource(copy).updateStatus();
 				}, expectations, new ClientEventRecorder(client, "replicaset-controller", context.clock()),
-				context.clock());
+				context.clock(), new FreshOwnerRead(client));
 		Controller controller = new Controller(NAME, queue, sync, context.workers(), context.informers()::hasSynced,
 				context.clock());
 		controller.start();

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
@@ -15,10 +14,12 @@ import io.stevedore.client.controller.Keys;
 import io.stevedore.client.controller.Reconciler;
 import io.stevedore.client.controller.Result;
 import io.stevedore.controller.workload.CacheLister;
+import io.stevedore.controller.workload.CanAdopt;
 import io.stevedore.controller.workload.ClaimCandidates;
 import io.stevedore.controller.workload.ControllerExpectations;
 import io.stevedore.controller.workload.ControllerRefClaim;
 import io.stevedore.controller.workload.EventRecorder;
+import io.stevedore.controller.workload.OwnerSelector;
 import io.stevedore.controller.workload.PodControl;
 import io.stevedore.controller.workload.PodStates;
 import io.stevedore.controller.workload.SlowStartBatch;
@@ -58,9 +59,12 @@ public final class ReplicaSetSync implements Reconciler {
 
 	private final Clock clock;
 
+	private final CanAdopt canAdopt;
+
 	public ReplicaSetSync(CacheLister<ReplicaSet> replicaSets, ClaimCandidates<Pod> pods, PodControl podControl,
-			ReplicaSetStatusWriter statusWriter, ControllerExpectations expectations, EventRecorder events,
-			Clock clock) {
+			ReplicaSetStatusWriter statusWriter, ControllerExpectations expectations, EventRecorder events, Clock clock,
+			CanAdopt canAdopt) {
+		this.canAdopt = canAdopt;
 		this.events = events;
 		this.replicaSets = replicaSets;
 		this.pods = pods;
@@ -78,14 +82,8 @@ public final class ReplicaSetSync implements Reconciler {
 			this.expectations.forget(key);
 			return Result.done();
 		}
-		LabelSelector selector;
-		try {
-			selector = LabelSelector.from(rs.getSpec().getSelector());
-		}
-		catch (IllegalArgumentException ex) {
-			// Validation rejects such selectors; an old object is reported, not retried.
-			log.warn("invalid selector ns={} name={} error=\"{}\"", Keys.namespace(key), Keys.name(key),
-					ex.getMessage());
+		LabelSelector selector = OwnerSelector.parse(rs, rs.getSpec().getSelector());
+		if (selector == null) {
 			return Result.done();
 		}
 		boolean needsSync = this.expectations.satisfied(key);
@@ -93,7 +91,8 @@ public final class ReplicaSetSync implements Reconciler {
 		// gives
 		// the same claim with only the pods it could keep or adopt.
 		List<Pod> active = this.pods.of(rs).stream().filter(PodStates::isActive).toList();
-		List<Pod> owned = ControllerRefClaim.claim(rs, selector, active, this.podControl::patchOwnerReferences);
+		List<Pod> owned = ControllerRefClaim.claim(rs, selector, active, this.canAdopt,
+				this.podControl::patchOwnerReferences);
 
 		Exception manageError = null;
 		int diff = owned.size() - replicas(rs);
@@ -179,10 +178,6 @@ public final class ReplicaSetSync implements Reconciler {
 	static int replicas(ReplicaSet rs) {
 		Integer replicas = rs.getSpec().getReplicas();
 		return replicas == null ? 1 : replicas;
-	}
-
-	static Map<String, String> labels(Pod pod) {
-		return pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
 	}
 
 }

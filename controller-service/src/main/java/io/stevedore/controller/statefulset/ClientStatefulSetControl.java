@@ -1,11 +1,16 @@
 package io.stevedore.controller.statefulset;
 
+import java.util.List;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.stevedore.controller.workload.OwnerReferencePatch;
 
 /** {@link StatefulSetControl} through the fabric8 client. */
 final class ClientStatefulSetControl implements StatefulSetControl {
@@ -41,6 +46,11 @@ final class ClientStatefulSetControl implements StatefulSetControl {
 			.inNamespace(revision.getMetadata().getNamespace())
 			.resource(revision)
 			.create());
+	}
+
+	@Override
+	public void patchOwnerReferences(HasMetadata object, List<OwnerReference> ownerReferences) {
+		OwnerReferencePatch.apply(this.client, object, ownerReferences);
 	}
 
 	@Override

@@ -53,6 +53,14 @@ final class StatefulPods {
 		}
 	}
 
+	/**
+	 * The {@code controller-revision-hash} label, or null: an adopted pod may carry no
+	 * labels the selector does not ask for.
+	 */
+	static String revisionOf(Pod pod) {
+		return pod.getMetadata().getLabels() == null ? null : pod.getMetadata().getLabels().get(REVISION_HASH);
+	}
+
 	static String claimName(StatefulSet set, String template, int ordinal) {
 		return template + "-" + podName(set, ordinal);
 	}

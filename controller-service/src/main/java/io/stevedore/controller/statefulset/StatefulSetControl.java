@@ -1,5 +1,9 @@
 package io.stevedore.controller.statefulset;
 
+import java.util.List;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
@@ -17,6 +21,12 @@ public interface StatefulSetControl {
 
 	/** Creates the revision unless one of that name exists. */
 	void createRevisionIfAbsent(ControllerRevision revision);
+
+	/**
+	 * Replaces a pod's or ControllerRevision's ownerReferences (adoption, release),
+	 * guarded by its resourceVersion and uid.
+	 */
+	void patchOwnerReferences(HasMetadata object, List<OwnerReference> ownerReferences);
 
 	void updateStatus(StatefulSet set);
 

@@ -10,9 +10,12 @@ import io.stevedore.client.workqueue.WorkQueue;
 import io.stevedore.controller.manager.ControllerContext;
 import io.stevedore.controller.manager.ControllerFactory;
 import io.stevedore.controller.manager.RunningController;
+import io.stevedore.controller.workload.CacheLister;
 import io.stevedore.controller.workload.ControllerExpectations;
+import io.stevedore.controller.workload.FreshOwnerRead;
 import io.stevedore.controller.workload.OwnedObjectHandler;
 import io.stevedore.controller.workload.OwnerIndex;
+import io.stevedore.controller.workload.SelectingOwners;
 
 import org.springframework.stereotype.Component;
 
@@ -44,11 +47,17 @@ public class StatefulSetController implements ControllerFactory {
 		SharedIndexInformer<Pod> pods = context.informers().informer(Pod.class);
 		SharedIndexInformer<ControllerRevision> revisions = context.informers().informer(ControllerRevision.class);
 		context.informers().handle(sets, EnqueueingHandler.byKey(queue));
-		context.informers().handle(pods, new OwnedObjectHandler<>("StatefulSet", queue, expectations));
+		// An orphan pod wakes the sets that select it, so one adopts it; orphan revisions
+		// are adopted at the set's next sync, as in Kubernetes.
+		SelectingOwners<StatefulSet> selecting = new SelectingOwners<>(CacheLister.of(sets),
+				(set) -> set.getSpec().getSelector());
+		context.informers()
+			.handle(pods, new OwnedObjectHandler<>("StatefulSet", queue, expectations, selecting::keysFor));
 		context.informers().handle(revisions, new OwnedObjectHandler<>("StatefulSet", queue, null));
 		StatefulSetSync sync = new StatefulSetSync((key) -> sets.getStore().getByKey(key),
-				(uid) -> OwnerIndex.controlledBy(pods, uid), (uid) -> OwnerIndex.controlledBy(revisions, uid),
-				new ClientStatefulSetControl(context.client()), expectations, context.clock());
+				OwnerIndex.claimCandidates(pods), OwnerIndex.claimCandidates(revisions),
+				new ClientStatefulSetControl(context.client()), expectations, context.clock(),
+				new FreshOwnerRead(context.client()));
 		Controller controller = new Controller(NAME, queue, sync, context.workers(),
 				() -> sets.hasSynced() && pods.hasSynced() && revisions.hasSynced(), context.clock());
 		controller.start();

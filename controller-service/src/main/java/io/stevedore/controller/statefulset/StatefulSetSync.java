@@ -17,22 +17,28 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.stevedore.client.controller.Reconciler;
 import io.stevedore.client.controller.Result;
+import io.stevedore.controller.workload.CanAdopt;
+import io.stevedore.controller.workload.ClaimCandidates;
 import io.stevedore.controller.workload.ControllerExpectations;
+import io.stevedore.controller.workload.ControllerRefClaim;
 import io.stevedore.controller.workload.ControllerRefs;
+import io.stevedore.controller.workload.OwnerSelector;
 import io.stevedore.controller.workload.PodStates;
 import io.stevedore.controller.workload.TemplateHash;
+import io.stevedore.machinery.selectors.LabelSelector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The StatefulSet controller's sync (pkg/controller/statefulset
- * {@code updateStatefulSet}): the template's ControllerRevision; pods
- * {@code <set>-0 .. <set>-(replicas-1)} with their claims, one at a time in ordinal order
- * waiting for each to be Running and Ready (OrderedReady) or all at once (Parallel);
- * surplus ordinals deleted highest first; with RollingUpdate, the highest ordinal at or
- * above the partition still on an old revision deleted, one at a time, so it comes back
- * on the new one; OnDelete leaves that to the user. A pod below the partition that is
- * recreated gets the current revision's template back.
+ * {@code updateStatefulSet}): orphan ControllerRevisions and pods adopted, pods that
+ * stopped matching released ({@link ControllerRefClaim}); the template's
+ * ControllerRevision; pods {@code <set>-0 .. <set>-(replicas-1)} with their claims, one
+ * at a time in ordinal order waiting for each to be Running and Ready (OrderedReady) or
+ * all at once (Parallel); surplus ordinals deleted highest first; with RollingUpdate, the
+ * highest ordinal at or above the partition still on an old revision deleted, one at a
+ * time, so it comes back on the new one; OnDelete leaves that to the user. A pod below
+ * the partition that is recreated gets the current revision's template back.
  */
 final class StatefulSetSync implements Reconciler {
 
@@ -40,9 +46,11 @@ final class StatefulSetSync implements Reconciler {
 
 	private final Function<String, StatefulSet> sets;
 
-	private final Function<String, List<Pod>> podsOf;
+	/** The set's pods and the orphans of its namespace. */
+	private final ClaimCandidates<Pod> pods;
 
-	private final Function<String, List<ControllerRevision>> revisionsOf;
+	/** The set's ControllerRevisions and the orphans of its namespace. */
+	private final ClaimCandidates<ControllerRevision> revisions;
 
 	private final StatefulSetControl control;
 
@@ -50,12 +58,15 @@ final class StatefulSetSync implements Reconciler {
 
 	private final Clock clock;
 
-	StatefulSetSync(Function<String, StatefulSet> sets, Function<String, List<Pod>> podsOf,
-			Function<String, List<ControllerRevision>> revisionsOf, StatefulSetControl control,
-			ControllerExpectations expectations, Clock clock) {
+	private final CanAdopt canAdopt;
+
+	StatefulSetSync(Function<String, StatefulSet> sets, ClaimCandidates<Pod> pods,
+			ClaimCandidates<ControllerRevision> revisions, StatefulSetControl control,
+			ControllerExpectations expectations, Clock clock, CanAdopt canAdopt) {
 		this.sets = sets;
-		this.podsOf = podsOf;
-		this.revisionsOf = revisionsOf;
+		this.pods = pods;
+		this.revisions = revisions;
+		this.canAdopt = canAdopt;
 		this.control = control;
 		this.expectations = expectations;
 		this.clock = clock;
@@ -71,10 +82,25 @@ final class StatefulSetSync implements Reconciler {
 		if (cached.getMetadata().getDeletionTimestamp() != null) {
 			return Result.done();
 		}
+		LabelSelector selector = OwnerSelector.parse(cached, cached.getSpec().getSelector());
+		if (selector == null) {
+			return Result.done();
+		}
+		// Kubernetes' adoptOrphanRevisions: orphan revisions the selector matches are
+		// adopted; the set's own are kept whatever their labels (never released).
+		String uid = cached.getMetadata().getUid();
+		List<ControllerRevision> revisions = ControllerRefClaim.claim(cached,
+				(revision) -> ControllerRefs.isControlledBy(revision, uid)
+						|| ControllerRefClaim.selects(selector, revision),
+				this.revisions.of(cached), this.canAdopt, this.control::patchOwnerReferences);
+		// Kubernetes' getPodsForStatefulSet: a pod is the set's when the selector
+		// matches and its name is <set>-<ordinal>; others are released.
+		List<Pod> claimed = ControllerRefClaim.claim(cached,
+				(pod) -> ControllerRefClaim.selects(selector, pod) && StatefulPods.ordinalOf(cached, pod) >= 0,
+				this.pods.of(cached), this.canAdopt, this.control::patchOwnerReferences);
 		StatefulSet set = Serialization.clone(cached);
 		StatefulSetStatus status = set.getStatus() == null ? new StatefulSetStatus() : set.getStatus();
 		StatefulSetStatus before = Serialization.clone(status);
-		List<ControllerRevision> revisions = this.revisionsOf.apply(set.getMetadata().getUid());
 		String updateRevision = set.getMetadata().getName() + "-"
 				+ TemplateHash.of(set.getSpec().getTemplate(), status.getCollisionCount());
 		ensureRevision(set, revisions, updateRevision);
@@ -86,7 +112,7 @@ final class StatefulSetSync implements Reconciler {
 		int partition = partition(set);
 		Map<Integer, Pod> pods = new TreeMap<>();
 		List<Pod> condemned = new ArrayList<>();
-		for (Pod pod : this.podsOf.apply(set.getMetadata().getUid())) {
+		for (Pod pod : claimed) {
 			int ordinal = StatefulPods.ordinalOf(set, pod);
 			if (ordinal < 0) {
 				continue;
@@ -118,7 +144,7 @@ final class StatefulSetSync implements Reconciler {
 			if (PodStates.isAvailable(pod, minReady, this.clock)) {
 				available++;
 			}
-			String revision = pod.getMetadata().getLabels().get(StatefulPods.REVISION_HASH);
+			String revision = StatefulPods.revisionOf(pod);
 			if (currentRevision.equals(revision)) {
 				current++;
 			}
@@ -218,7 +244,7 @@ final class StatefulSetSync implements Reconciler {
 			if (pod == null || PodStates.isTerminating(pod) || !isRunningAndReady(pod)) {
 				return;
 			}
-			if (!updateRevision.equals(pod.getMetadata().getLabels().get(StatefulPods.REVISION_HASH))) {
+			if (!updateRevision.equals(StatefulPods.revisionOf(pod))) {
 				log.info("rolling update deleting ns={} pod={} revision={}", set.getMetadata().getNamespace(),
 						pod.getMetadata().getName(), updateRevision);
 				delete(key, pod);

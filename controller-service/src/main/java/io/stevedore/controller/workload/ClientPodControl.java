@@ -1,8 +1,6 @@
 package io.stevedore.controller.workload;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -10,9 +8,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.utils.Serialization;
 
 /** {@link PodControl} through fabric8's client. */
 public final class ClientPodControl implements PodControl {
@@ -48,16 +43,7 @@ public final class ClientPodControl implements PodControl {
 
 	@Override
 	public void patchOwnerReferences(Pod pod, List<OwnerReference> ownerReferences) {
-		Map<String, Object> metadata = new LinkedHashMap<>();
-		metadata.put("ownerReferences", ownerReferences);
-		// Preconditions: a merge patch carrying resourceVersion and uid fails with 409
-		// when the pod changed since the cache saw it.
-		metadata.put("resourceVersion", pod.getMetadata().getResourceVersion());
-		metadata.put("uid", pod.getMetadata().getUid());
-		this.client.pods()
-			.inNamespace(pod.getMetadata().getNamespace())
-			.withName(pod.getMetadata().getName())
-			.patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(Map.of("metadata", metadata)));
+		OwnerReferencePatch.apply(this.client, pod, ownerReferences);
 	}
 
 }

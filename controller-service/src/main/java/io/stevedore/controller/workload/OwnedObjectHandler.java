@@ -1,5 +1,9 @@
 package io.stevedore.controller.workload;
 
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -9,7 +13,10 @@ import io.stevedore.client.workqueue.WorkQueue;
 /**
  * An informer handler for objects a controller creates (pods, Jobs): enqueues the
  * {@code namespace/name} of their controller when it is of the given kind, and tells the
- * expectations what it observed. Like every handler it only enqueues.
+ * expectations what it observed. An orphan (no controller) that appears, or whose labels
+ * or controller changed, wakes the controllers whose selector matches it
+ * ({@link SelectingOwners}), so one can adopt it; its creation is no expectation of
+ * theirs. Like every handler it only enqueues.
  *
  * @param <T> the owned type
  */
@@ -21,17 +28,33 @@ public final class OwnedObjectHandler<T extends HasMetadata> implements Resource
 
 	private final ControllerExpectations expectations;
 
+	private final Function<HasMetadata, List<String>> orphanOwners;
+
 	/**
 	 * @param expectations null when the controller keeps none
 	 */
 	public OwnedObjectHandler(String ownerKind, WorkQueue<String> queue, ControllerExpectations expectations) {
+		this(ownerKind, queue, expectations, (object) -> List.of());
+	}
+
+	/**
+	 * @param orphanOwners the keys of the controllers that may adopt an orphan, e.g.
+	 * {@link SelectingOwners#keysFor}
+	 */
+	public OwnedObjectHandler(String ownerKind, WorkQueue<String> queue, ControllerExpectations expectations,
+			Function<HasMetadata, List<String>> orphanOwners) {
 		this.ownerKind = ownerKind;
 		this.queue = queue;
 		this.expectations = expectations;
+		this.orphanOwners = orphanOwners;
 	}
 
 	@Override
 	public void onAdd(T object) {
+		if (ControllerRefs.controllerOf(object) == null) {
+			enqueueOrphanOwners(object);
+			return;
+		}
 		String key = ownerKey(object);
 		if (key == null) {
 			return;
@@ -49,6 +72,13 @@ public final class OwnedObjectHandler<T extends HasMetadata> implements Resource
 		if (oldKey != null && !oldKey.equals(key)) {
 			// Released or re-owned: the old owner has one object less.
 			this.queue.add(oldKey);
+		}
+		if (ControllerRefs.controllerOf(newObject) == null) {
+			if (!Objects.equals(oldObject.getMetadata().getLabels(), newObject.getMetadata().getLabels())
+					|| ControllerRefs.controllerOf(oldObject) != null) {
+				enqueueOrphanOwners(newObject);
+			}
+			return;
 		}
 		if (key == null) {
 			return;
@@ -72,6 +102,12 @@ public final class OwnedObjectHandler<T extends HasMetadata> implements Resource
 			this.expectations.deletionObserved(key);
 		}
 		this.queue.add(key);
+	}
+
+	private void enqueueOrphanOwners(T object) {
+		for (String key : this.orphanOwners.apply(object)) {
+			this.queue.add(key);
+		}
 	}
 
 	private String ownerKey(T object) {

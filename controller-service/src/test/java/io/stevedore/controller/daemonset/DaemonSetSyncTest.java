@@ -9,12 +9,15 @@ import java.util.Map;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import io.stevedore.client.clock.FakeClock;
 import io.stevedore.controller.workload.ControllerExpectations;
+import io.stevedore.controller.workload.ControllerRefs;
+import io.stevedore.controller.workload.RecordingCanAdopt;
 import io.stevedore.controller.workload.TemplateHash;
 import org.junit.jupiter.api.Test;
 
@@ -34,10 +37,14 @@ class DaemonSetSyncTest {
 
 	private final List<String> deleted = new ArrayList<>();
 
+	private final Map<String, List<OwnerReference>> patched = new HashMap<>();
+
+	private final RecordingCanAdopt canAdopt = new RecordingCanAdopt();
+
 	private DaemonSet updated;
 
 	private final DaemonSetSync sync = new DaemonSetSync(this.daemonSets::get, () -> List.copyOf(this.nodes),
-			(uid) -> List.copyOf(this.pods), new DaemonSetControl() {
+			(ds) -> List.copyOf(this.pods), new DaemonSetControl() {
 				@Override
 				public void createPod(Pod pod) {
 					DaemonSetSyncTest.this.created.add(pod);
@@ -49,10 +56,15 @@ class DaemonSetSyncTest {
 				}
 
 				@Override
+				public void patchOwnerReferences(Pod pod, List<OwnerReference> ownerReferences) {
+					DaemonSetSyncTest.this.patched.put(pod.getMetadata().getName(), ownerReferences);
+				}
+
+				@Override
 				public void updateStatus(DaemonSet daemonSet) {
 					DaemonSetSyncTest.this.updated = daemonSet;
 				}
-			}, new ControllerExpectations(this.clock), this.clock);
+			}, new ControllerExpectations(this.clock), this.clock, this.canAdopt);
 
 	@Test
 	void everyNodeGetsOnePodPinnedByNodeAffinityWithTheDefaultTolerations() {
@@ -149,6 +161,65 @@ class DaemonSetSyncTest {
 		assertThat(this.created).isEmpty();
 	}
 
+	@Test
+	void anOrphanOnANodeTheSelectorMatchesIsAdoptedAndNoSecondPodIsMadeThere() {
+		DaemonSet ds = daemonSet();
+		this.daemonSets.put("kube-system/agent", ds);
+		this.nodes.add(node("a", Map.of()));
+		this.nodes.add(node("b", Map.of()));
+		this.pods.add(orphan(pod("loose", "a", hash(ds), true)));
+
+		this.sync.reconcile("kube-system/agent");
+
+		assertThat(this.canAdopt.asked).containsExactly("agent");
+		assertThat(this.patched.get("loose")).singleElement().satisfies(ref -> {
+			assertThat(ref.getUid()).isEqualTo("ds-uid");
+			assertThat(ref.getController()).isTrue();
+			assertThat(ref.getBlockOwnerDeletion()).isTrue();
+		});
+		assertThat(this.created).extracting(DaemonPods::nodeOf).containsExactly("b");
+		assertThat(this.updated.getStatus().getCurrentNumberScheduled()).isEqualTo(1);
+		assertThat(this.updated.getStatus().getNumberReady()).isEqualTo(1);
+	}
+
+	@Test
+	void aPodWhoseLabelsStoppedMatchingIsReleasedAndItsNodeGetsANewOne() {
+		DaemonSet ds = daemonSet();
+		this.daemonSets.put("kube-system/agent", ds);
+		this.nodes.add(node("a", Map.of()));
+		Pod relabelled = pod("agent-a", "a", hash(ds), true);
+		relabelled.getMetadata().setLabels(Map.of("app", "debug"));
+		Pod theirs = pod("theirs", "a", hash(ds), true);
+		theirs.getMetadata().getOwnerReferences().get(0).setUid("other-uid");
+		this.pods.add(relabelled);
+		this.pods.add(theirs);
+
+		this.sync.reconcile("kube-system/agent");
+
+		assertThat(this.patched).containsOnlyKeys("agent-a");
+		assertThat(this.patched.get("agent-a")).isEmpty();
+		assertThat(this.deleted).isEmpty();
+		assertThat(this.created).extracting(DaemonPods::nodeOf).containsExactly("a");
+	}
+
+	@Test
+	void aDaemonSetBeingDeletedAdoptsNothing() {
+		DaemonSet ds = daemonSet();
+		ds.getMetadata().setDeletionTimestamp("2026-01-01T00:00:00Z");
+		this.daemonSets.put("kube-system/agent", ds);
+		this.pods.add(orphan(pod("loose", "a", hash(ds), true)));
+
+		this.sync.reconcile("kube-system/agent");
+
+		assertThat(this.patched).isEmpty();
+		assertThat(this.canAdopt.asked).isEmpty();
+	}
+
+	private static Pod orphan(Pod pod) {
+		pod.getMetadata().setOwnerReferences(new ArrayList<>());
+		return pod;
+	}
+
 	private static String hash(DaemonSet ds) {
 		return TemplateHash.of(ds.getSpec().getTemplate(), null);
 	}
@@ -201,7 +272,9 @@ class DaemonSetSyncTest {
 		return new PodBuilder().withNewMetadata()
 			.withNamespace("kube-system")
 			.withName(name)
+			.addToLabels("app", "agent")
 			.addToLabels("controller-revision-hash", hash)
+			.withOwnerReferences(ControllerRefs.of(daemonSet()))
 			.endMetadata()
 			.withNewSpec()
 			.withNodeName(node)

@@ -17,6 +17,7 @@ import io.stevedore.client.clock.FakeClock;
 import io.stevedore.client.controller.Result;
 import io.stevedore.controller.replicaset.InMemoryLister;
 import io.stevedore.controller.replicaset.RecordingEventRecorder;
+import io.stevedore.controller.workload.CanAdopt;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,7 +40,8 @@ class DeploymentSyncTest {
 	final RecordingEventRecorder events = new RecordingEventRecorder();
 
 	final DeploymentSync sync = new DeploymentSync(this.deployments, this.replicaSets,
-			this.replicaSets::claimCandidates, this.pods::controlledBy, this.writes, this.events, this.clock);
+			this.replicaSets::claimCandidates, this.pods::controlledBy, this.writes, this.events, this.clock,
+			CanAdopt.ALWAYS);
 
 	@Test
 	void aNewDeploymentGetsAReplicaSetNamedByTemplateHashAtRevisionOne() {

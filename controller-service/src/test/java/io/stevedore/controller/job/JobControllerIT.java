@@ -4,11 +4,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.stevedore.controller.support.ControlPlaneTest;
+import io.stevedore.controller.support.TestPods;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -77,28 +77,8 @@ class JobControllerIT extends ControlPlaneTest {
 			.until(() -> client.pods().inNamespace(ns).list().getItems(), pods -> pods.size() == count);
 	}
 
-	/** What a kubelet reports when the pod's only container exits. */
 	private static void finish(Pod pod, String phase, int exitCode) {
-		Pod current = client.pods()
-			.inNamespace(pod.getMetadata().getNamespace())
-			.withName(pod.getMetadata().getName())
-			.get();
-		current.getStatus().setPhase(phase);
-		current.getStatus()
-			.setContainerStatuses(List.of(new ContainerStatusBuilder().withName("app")
-				.withImage("busybox")
-				.withImageID("")
-				.withReady(false)
-				.withRestartCount(0)
-				.withNewState()
-				.withNewTerminated()
-				.withExitCode(exitCode)
-				.withStartedAt(Instant.now().minusSeconds(1).toString())
-				.withFinishedAt(Instant.now().toString())
-				.endTerminated()
-				.endState()
-				.build()));
-		client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(current).updateStatus();
+		TestPods.finish(client, pod, phase, exitCode);
 	}
 
 	private static Job job(String name, int completions, int parallelism, int backoffLimit) {

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -16,9 +17,11 @@ import io.stevedore.client.clock.FakeClock;
 import io.stevedore.client.controller.Result;
 import io.stevedore.controller.workload.ControllerExpectations;
 import io.stevedore.controller.workload.ControllerRefs;
+import io.stevedore.controller.workload.RecordingCanAdopt;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class JobSyncTest {
 
@@ -34,8 +37,10 @@ class JobSyncTest {
 
 	private final ControllerExpectations expectations = new ControllerExpectations(this.clock);
 
-	private final JobSync sync = new JobSync(this.jobs::get, (uid) -> List.copyOf(this.pods), this.control,
-			this.expectations, JobSettings.defaults(), this.clock);
+	private final RecordingCanAdopt canAdopt = new RecordingCanAdopt();
+
+	private final JobSync sync = new JobSync(this.jobs::get, (job) -> List.copyOf(this.pods), this.control,
+			this.expectations, JobSettings.defaults(), this.clock, this.canAdopt);
 
 	@Test
 	void aNewJobGetsParallelismPodsLabelledAndOwnedByIt() {
@@ -199,6 +204,31 @@ class JobSyncTest {
 	}
 
 	@Test
+	void anIndexedJobDeletesAnAdoptedPodWithoutIndexAndTheLessValuableOfTwoPodsOfOneIndex() {
+		Job job = job(2, 2);
+		job.getSpec().setCompletionMode("Indexed");
+		givenJob(job);
+		Pod adopted = orphan(pod("adopted", "Running"));
+		Pod readyZero = indexed(pod("zero-ready", "Running"), "0");
+		readyZero.setSpec(new io.fabric8.kubernetes.api.model.PodSpecBuilder().withNodeName("n").build());
+		readyZero.getStatus()
+			.setConditions(List.of(new io.fabric8.kubernetes.api.model.PodConditionBuilder().withType("Ready")
+				.withStatus("True")
+				.build()));
+		Pod pendingZero = indexed(pod("zero-pending", "Pending"), "0");
+		this.pods.add(adopted);
+		this.pods.add(pendingZero);
+		this.pods.add(readyZero);
+
+		this.sync.reconcile("team/pi");
+
+		assertThat(this.control.patched).containsOnlyKeys("adopted");
+		assertThat(this.control.deleted).containsExactlyInAnyOrder("adopted", "zero-pending");
+		assertThat(this.control.created).as("index 1 once the deletions are observed").isEmpty();
+		assertThat(this.control.status().getActive()).isEqualTo(1);
+	}
+
+	@Test
 	void anIndexedJobCompletesWhenEveryIndexSucceeded() {
 		Job job = job(3, 3);
 		job.getSpec().setCompletionMode("Indexed");
@@ -273,6 +303,90 @@ class JobSyncTest {
 		assertThat(this.control.created).isEmpty();
 	}
 
+	@Test
+	void anOrphanTheSelectorMatchesIsAdoptedAndCountedActiveInsteadOfCreatingAPod() {
+		givenJob(job(1, 1));
+		this.pods.add(orphan(pod("loose", "Running")));
+
+		this.sync.reconcile("team/pi");
+
+		assertThat(this.canAdopt.asked).containsExactly("pi");
+		assertThat(this.control.patched.get("loose")).singleElement().satisfies(ref -> {
+			assertThat(ref.getUid()).isEqualTo(UID);
+			assertThat(ref.getController()).isTrue();
+			assertThat(ref.getBlockOwnerDeletion()).isTrue();
+		});
+		assertThat(this.control.created).isEmpty();
+		assertThat(this.control.status().getActive()).isEqualTo(1);
+	}
+
+	@Test
+	void adoptedFinishedOrphansCountAsSucceededAndFailed() {
+		givenJob(job(2, 1));
+		this.pods.add(orphan(pod("done", "Succeeded")));
+		this.pods.add(orphan(failedPod("broke", "2025-12-31T23:00:00Z")));
+
+		this.sync.reconcile("team/pi");
+
+		assertThat(this.control.patched).containsOnlyKeys("done", "broke");
+		assertThat(this.control.status().getSucceeded()).isEqualTo(1);
+		assertThat(this.control.status().getFailed()).isEqualTo(1);
+		assertThat(this.control.created).hasSize(1);
+	}
+
+	@Test
+	void orphansTheSelectorDoesNotMatchAndPodsOfOtherJobsAreNotCounted() {
+		givenJob(job(1, 1));
+		Pod unrelated = orphan(pod("unrelated", "Running"));
+		unrelated.getMetadata().setLabels(Map.of("app", "web"));
+		Pod theirs = pod("theirs", "Running");
+		theirs.getMetadata().getOwnerReferences().get(0).setUid("other-uid");
+		this.pods.add(unrelated);
+		this.pods.add(theirs);
+
+		this.sync.reconcile("team/pi");
+
+		assertThat(this.control.patched).isEmpty();
+		assertThat(this.control.created).hasSize(1);
+	}
+
+	@Test
+	void aPodWhoseLabelsStoppedMatchingIsReleasedAndReplaced() {
+		givenJob(job(1, 1));
+		Pod relabelled = pod("debug", "Running");
+		relabelled.getMetadata().setLabels(Map.of("app", "debug"));
+		this.pods.add(relabelled);
+
+		this.sync.reconcile("team/pi");
+
+		assertThat(this.control.patched.get("debug")).isEmpty();
+		assertThat(this.control.created).hasSize(1);
+		assertThat(this.control.status().getActive()).isEqualTo(1);
+	}
+
+	@Test
+	void aJobTheFreshReadFindsGoneAdoptsNothingAndFailsTheSyncBeforeActing() {
+		givenJob(job(1, 1));
+		this.pods.add(orphan(pod("loose", "Running")));
+		this.canAdopt.refuse("team/pi has just been deleted at 2026-01-01T00:00:00Z");
+
+		assertThatThrownBy(() -> this.sync.reconcile("team/pi")).hasMessageContaining("can't adopt Pod team/loose");
+
+		assertThat(this.control.patched).isEmpty();
+		assertThat(this.control.created).isEmpty();
+		assertThat(this.control.updated).isNull();
+	}
+
+	private static Pod indexed(Pod pod, String index) {
+		pod.getMetadata().setAnnotations(Map.of("batch.kubernetes.io/job-completion-index", index));
+		return pod;
+	}
+
+	private static Pod orphan(Pod pod) {
+		pod.getMetadata().setOwnerReferences(new ArrayList<>());
+		return pod;
+	}
+
 	private void givenJob(Job job) {
 		this.jobs.put("team/pi", job);
 	}
@@ -294,9 +408,13 @@ class JobSyncTest {
 			.withParallelism(parallelism)
 			.withBackoffLimit(6)
 			.withCompletionMode("NonIndexed")
+			.withNewSelector()
+			.addToMatchLabels("batch.kubernetes.io/controller-uid", UID)
+			.endSelector()
 			.withNewTemplate()
 			.withNewMetadata()
 			.addToLabels("batch.kubernetes.io/job-name", "pi")
+			.addToLabels("batch.kubernetes.io/controller-uid", UID)
 			.endMetadata()
 			.withNewSpec()
 			.addNewContainer()
@@ -315,6 +433,7 @@ class JobSyncTest {
 			.withNamespace("team")
 			.withName(name)
 			.withCreationTimestamp("2025-12-31T23:00:00Z")
+			.addToLabels("batch.kubernetes.io/controller-uid", UID)
 			.addNewOwnerReference()
 			.withKind("Job")
 			.withName("pi")
@@ -350,6 +469,8 @@ class JobSyncTest {
 
 		final List<String> deletedJobs = new ArrayList<>();
 
+		final Map<String, List<OwnerReference>> patched = new HashMap<>();
+
 		Job updated;
 
 		io.fabric8.kubernetes.api.model.batch.v1.JobStatus status() {
@@ -364,6 +485,11 @@ class JobSyncTest {
 		@Override
 		public void deletePod(Pod pod) {
 			this.deleted.add(pod.getMetadata().getName());
+		}
+
+		@Override
+		public void patchOwnerReferences(Pod pod, List<OwnerReference> ownerReferences) {
+			this.patched.put(pod.getMetadata().getName(), ownerReferences);
 		}
 
 		@Override

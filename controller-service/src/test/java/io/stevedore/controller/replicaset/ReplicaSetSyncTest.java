@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.apps.ReplicaSetStatus;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.stevedore.client.clock.FakeClock;
 import io.stevedore.client.controller.Result;
+import io.stevedore.controller.workload.CanAdopt;
 import io.stevedore.controller.workload.ControllerExpectations;
 import io.stevedore.controller.workload.ControllerRefs;
 import org.junit.jupiter.api.Test;
@@ -41,7 +42,7 @@ class ReplicaSetSyncTest {
 	final RecordingEventRecorder events = new RecordingEventRecorder();
 
 	final ReplicaSetSync sync = new ReplicaSetSync(this.replicaSets, this.pods::claimCandidates, this.podControl,
-			(rs, status) -> this.statuses.add(status), this.expectations, this.events, this.clock);
+			(rs, status) -> this.statuses.add(status), this.expectations, this.events, this.clock, CanAdopt.ALWAYS);
 
 	@Test
 	void createsPodsFromTheTemplateUntilReplicasAreReached() throws Exception {

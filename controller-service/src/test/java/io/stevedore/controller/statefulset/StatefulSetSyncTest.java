@@ -6,17 +6,23 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevisionBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.stevedore.client.clock.FakeClock;
 import io.stevedore.controller.workload.ControllerExpectations;
+import io.stevedore.controller.workload.ControllerRefs;
+import io.stevedore.controller.workload.RecordingCanAdopt;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class StatefulSetSyncTest {
 
@@ -34,12 +40,16 @@ class StatefulSetSyncTest {
 
 	private final List<String> claims = new ArrayList<>();
 
+	private final Map<String, List<OwnerReference>> patched = new HashMap<>();
+
+	private final RecordingCanAdopt canAdopt = new RecordingCanAdopt();
+
 	private StatefulSet updated;
 
 	private final ControllerExpectations expectations = new ControllerExpectations(this.clock);
 
-	private final StatefulSetSync sync = new StatefulSetSync(this.sets::get, (uid) -> List.copyOf(this.pods),
-			(uid) -> List.copyOf(this.revisions), new StatefulSetControl() {
+	private final StatefulSetSync sync = new StatefulSetSync(this.sets::get, (set) -> List.copyOf(this.pods),
+			(set) -> List.copyOf(this.revisions), new StatefulSetControl() {
 				@Override
 				public void createPod(Pod pod) {
 					StatefulSetSyncTest.this.created.add(pod.getMetadata().getName());
@@ -62,10 +72,15 @@ class StatefulSetSyncTest {
 				}
 
 				@Override
+				public void patchOwnerReferences(HasMetadata object, List<OwnerReference> ownerReferences) {
+					StatefulSetSyncTest.this.patched.put(object.getMetadata().getName(), ownerReferences);
+				}
+
+				@Override
 				public void updateStatus(StatefulSet set) {
 					StatefulSetSyncTest.this.updated = set;
 				}
-			}, this.expectations, this.clock);
+			}, this.expectations, this.clock, this.canAdopt);
 
 	private Pod lastPod;
 
@@ -169,6 +184,111 @@ class StatefulSetSyncTest {
 		assertThat(this.updated.getStatus().getCurrentRevision()).isEqualTo(revision());
 	}
 
+	@Test
+	void anOrphanNamedAfterAnOrdinalIsAdoptedAndNotCreatedAgain() {
+		this.sets.put("db/web", set(1, "OrderedReady"));
+		this.pods.add(orphan(pod("web-0", "old", false)));
+
+		this.sync.reconcile("db/web");
+
+		assertThat(this.canAdopt.asked).containsExactly("web");
+		assertThat(this.patched.get("web-0")).singleElement().satisfies(ref -> {
+			assertThat(ref.getUid()).isEqualTo("set-uid");
+			assertThat(ref.getController()).isTrue();
+			assertThat(ref.getBlockOwnerDeletion()).isTrue();
+		});
+		assertThat(this.created).isEmpty();
+		assertThat(this.updated.getStatus().getReplicas()).isEqualTo(1);
+	}
+
+	@Test
+	void anAdoptedPodWithoutLabelsCountsAsAnOldRevision() {
+		StatefulSet set = set(1, "OrderedReady");
+		set.getSpec()
+			.setSelector(new io.fabric8.kubernetes.api.model.LabelSelectorBuilder().addNewMatchExpression()
+				.withKey("tier")
+				.withOperator("DoesNotExist")
+				.endMatchExpression()
+				.build());
+		this.sets.put("db/web", set);
+		Pod bare = orphan(pod("web-0", "old", true));
+		bare.getMetadata().setLabels(null);
+		this.pods.add(bare);
+
+		this.sync.reconcile("db/web");
+
+		assertThat(this.patched).containsOnlyKeys("web-0");
+		assertThat(this.updated.getStatus().getReplicas()).isEqualTo(1);
+		assertThat(this.updated.getStatus().getUpdatedReplicas()).isZero();
+	}
+
+	@Test
+	void podsNotNamedAfterAnOrdinalAreNotAdoptedAndOwnedOnesAreReleased() {
+		this.sets.put("db/web", set(1, "OrderedReady"));
+		this.pods.add(orphan(pod("web-debug", "old", true)));
+		this.pods.add(pod("stray", "old", true));
+		Pod relabelled = pod("web-0", "old", true);
+		relabelled.getMetadata().setLabels(Map.of("app", "debug"));
+		this.pods.add(relabelled);
+
+		this.sync.reconcile("db/web");
+
+		assertThat(this.patched).containsOnlyKeys("stray", "web-0");
+		assertThat(this.patched.get("stray")).isEmpty();
+		assertThat(this.patched.get("web-0")).isEmpty();
+		assertThat(this.canAdopt.asked).isEmpty();
+		assertThat(this.updated.getStatus().getReplicas()).isZero();
+	}
+
+	@Test
+	void orphanRevisionsTheSelectorMatchesAreAdoptedAndOwnRevisionsAreKept() {
+		StatefulSet set = set(1, "OrderedReady");
+		this.sets.put("db/web", set);
+		this.sync.reconcile("db/web");
+		ControllerRevision own = this.revisions.get(0);
+		own.getMetadata().setLabels(Map.of("other", "labels"));
+		ControllerRevision orphan = new ControllerRevisionBuilder().withNewMetadata()
+			.withNamespace("db")
+			.withName("web-orphaned")
+			.addToLabels("app", "web")
+			.endMetadata()
+			.withRevision(7L)
+			.build();
+		ControllerRevision unrelated = new ControllerRevisionBuilder().withNewMetadata()
+			.withNamespace("db")
+			.withName("api-1")
+			.addToLabels("app", "api")
+			.endMetadata()
+			.withRevision(1L)
+			.build();
+		this.revisions.add(orphan);
+		this.revisions.add(unrelated);
+		this.expectations.forget("db/web");
+
+		this.sync.reconcile("db/web");
+
+		assertThat(this.patched).containsOnlyKeys("web-orphaned");
+		assertThat(this.patched.get("web-orphaned")).singleElement()
+			.satisfies(ref -> assertThat(ref.getUid()).isEqualTo("set-uid"));
+	}
+
+	@Test
+	void aSetTheFreshReadFindsReplacedAdoptsNothingAndCreatesNothing() {
+		this.sets.put("db/web", set(1, "OrderedReady"));
+		this.pods.add(orphan(pod("web-0", "old", false)));
+		this.canAdopt.refuse("original StatefulSet db/web is gone: got uid new, wanted set-uid");
+
+		assertThatThrownBy(() -> this.sync.reconcile("db/web")).hasMessageContaining("can't adopt Pod db/web-0");
+
+		assertThat(this.patched).isEmpty();
+		assertThat(this.created).isEmpty();
+	}
+
+	private static Pod orphan(Pod pod) {
+		pod.getMetadata().setOwnerReferences(new ArrayList<>());
+		return pod;
+	}
+
 	private String revision() {
 		return this.revisions.get(0).getMetadata().getName();
 	}
@@ -221,7 +341,9 @@ class StatefulSetSyncTest {
 		return new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata()
 			.withNamespace("db")
 			.withName(name)
+			.addToLabels("app", "web")
 			.addToLabels("controller-revision-hash", revision)
+			.withOwnerReferences(ControllerRefs.of(set(1, "OrderedReady")))
 			.endMetadata()
 			.withNewSpec()
 			.endSpec()

@@ -1,11 +1,15 @@
 package io.stevedore.controller.support;
 
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
 
 /** Pods for integration tests that play the scheduler and the kubelet themselves. */
 public final class TestPods {
@@ -40,6 +44,33 @@ public final class TestPods {
 			.endContainer()
 			.endSpec()
 			.build();
+	}
+
+	/**
+	 * What a kubelet reports when the pod's only container exits: the phase and a
+	 * terminated state with the exit code, finished now.
+	 */
+	public static void finish(KubernetesClient client, Pod pod, String phase, int exitCode) {
+		Pod current = client.pods()
+			.inNamespace(pod.getMetadata().getNamespace())
+			.withName(pod.getMetadata().getName())
+			.get();
+		current.getStatus().setPhase(phase);
+		current.getStatus()
+			.setContainerStatuses(List.of(new ContainerStatusBuilder().withName("app")
+				.withImage("busybox")
+				.withImageID("")
+				.withReady(false)
+				.withRestartCount(0)
+				.withNewState()
+				.withNewTerminated()
+				.withExitCode(exitCode)
+				.withStartedAt(Instant.now().minusSeconds(1).toString())
+				.withFinishedAt(Instant.now().toString())
+				.endTerminated()
+				.endState()
+				.build()));
+		client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(current).updateStatus();
 	}
 
 }
