@@ -33,10 +33,11 @@ import io.fabric8.kubernetes.client.internal.SSLUtils;
  * seeing the old serial. A fresh context has an empty cache, so the next handshake is a
  * full one with the new key.
  * <p>
- * Connections already open keep the certificate they were opened with until they close:
- * the JDK closes idle pooled connections after {@code jdk.httpclient.keepalive.timeout}
- * (30 s), a watch's connection ends when the watch does (informers re-watch every 5-10
- * min), and the old certificate stays valid until its own expiry meanwhile.
+ * Connections opened before a reload are retired as client-go closes them
+ * ({@link RetiringEngine}): the next request on one goes out on a new connection instead.
+ * A response being read then (a watch) is not cut: that connection keeps the old
+ * certificate until its watch ends (fabric8's informers ask for {@code timeoutSeconds} of
+ * 10 min), well within the old certificate's remaining validity.
  */
 public final class ReloadableClientCertificate {
 
@@ -179,12 +180,14 @@ public final class ReloadableClientCertificate {
 
 		@Override
 		protected SSLEngine engineCreateSSLEngine() {
-			return context().createSSLEngine();
+			Loaded loaded = this.current.get();
+			return new RetiringEngine(loaded.context.createSSLEngine(), () -> this.current.get() != loaded);
 		}
 
 		@Override
 		protected SSLEngine engineCreateSSLEngine(String host, int port) {
-			return context().createSSLEngine(host, port);
+			Loaded loaded = this.current.get();
+			return new RetiringEngine(loaded.context.createSSLEngine(host, port), () -> this.current.get() != loaded);
 		}
 
 		@Override

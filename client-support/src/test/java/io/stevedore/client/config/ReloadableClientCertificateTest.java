@@ -49,6 +49,12 @@ class ReloadableClientCertificateTest {
 
 	private HttpsServer server;
 
+	/** The TLS session of each request's connection (one per full handshake). */
+	private final java.util.Set<javax.net.ssl.SSLSession> connections = java.util.concurrent.ConcurrentHashMap
+		.newKeySet();
+
+	private final java.util.concurrent.atomic.AtomicInteger posts = new java.util.concurrent.atomic.AtomicInteger();
+
 	private Path cert;
 
 	private Path key;
@@ -67,6 +73,11 @@ class ReloadableClientCertificateTest {
 			}
 		});
 		this.server.createContext("/", (exchange) -> {
+			this.connections.add(((HttpsExchange) exchange).getSSLSession());
+			if ("POST".equals(exchange.getRequestMethod())) {
+				exchange.getRequestBody().readAllBytes();
+				this.posts.incrementAndGet();
+			}
 			X509Certificate peer = (X509Certificate) ((HttpsExchange) exchange).getSSLSession()
 				.getPeerCertificates()[0];
 			byte[] body = peer.getSerialNumber().toString().getBytes(StandardCharsets.US_ASCII);
@@ -95,20 +106,26 @@ class ReloadableClientCertificateTest {
 	}
 
 	@Test
-	void afterAReloadNewConnectionsPresentTheNewCertificateAndOpenOnesKeepTheOld() throws Exception {
+	void afterAReloadTheNextRequestsGoOutWithTheNewCertificateEvenOnAPooledConnection() throws Exception {
 		ReloadableClientCertificate certificate = ReloadableClientCertificate.load(this.properties);
 		try (KubernetesClient client = KubernetesClients.create(this.properties, certificate)) {
 			assertThat(get(client, "/serial")).isEqualTo("1001");
+			assertThat(get(client, "/serial")).isEqualTo("1001");
+			assertThat(this.connections).as("one pooled connection").hasSize(1);
 			assertThat(certificate.certificate().getSerialNumber()).isEqualTo(1001);
 
 			this.pki.writeClient(BigInteger.valueOf(1002), TestPki.rsa(), this.cert, this.key);
 			assertThat(certificate.reload().getSerialNumber()).isEqualTo(1002);
 
-			assertThat(get(client, "/serial")).as("the pooled connection keeps its certificate").isEqualTo("1001");
-			assertThat(get(client, "/close")).isEqualTo("1001");
-			assertThat(get(client, "/serial")).as("a new connection, a full handshake with the new key")
+			assertThat(get(client, "/serial")).as("the pooled connection retired, a full handshake with the new key")
 				.isEqualTo("1002");
 			assertThat(get(client, "/serial")).isEqualTo("1002");
+			assertThat(this.connections).hasSize(2);
+
+			this.pki.writeClient(BigInteger.valueOf(1003), TestPki.rsa(), this.cert, this.key);
+			certificate.reload();
+			assertThat(post(client, "/serial")).as("a POST is retried on a new connection too").isEqualTo("1003");
+			assertThat(this.posts).as("and reaches the server once").hasValue(1);
 		}
 	}
 
@@ -156,6 +173,15 @@ class ReloadableClientCertificateTest {
 	private String get(KubernetesClient client, String path) throws Exception {
 		var http = client.getHttpClient();
 		return http.sendAsync(http.newHttpRequestBuilder().uri(this.properties.url() + path).build(), String.class)
+			.get()
+			.body();
+	}
+
+	private String post(KubernetesClient client, String path) throws Exception {
+		var http = client.getHttpClient();
+		return http.sendAsync(
+				http.newHttpRequestBuilder().uri(this.properties.url() + path).post("application/json", "{}").build(),
+				String.class)
 			.get()
 			.body();
 	}

@@ -19,8 +19,6 @@ import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,36 +40,26 @@ class CertificateRotationIT {
 	private static final String NODE = "rotating-node";
 
 	@TempDir
-	static Path dir;
-
-	static TestCluster cluster;
-
-	static KubernetesClient client;
+	Path dir;
 
 	/** What signs the certificates, as csrsigning's cluster CA. */
-	static final KeyPair CA = NodeCertificateRequest.create("ca").key();
-
-	@BeforeAll
-	static void start() throws Exception {
-		cluster = TestCluster.start(dir);
-		client = cluster.client();
-	}
-
-	@AfterAll
-	static void stop() {
-		if (cluster != null) {
-			cluster.close();
-		}
-	}
+	private final KeyPair ca = NodeCertificateRequest.create("ca").key();
 
 	@Test
 	void theRunningAgentRenewsItsCertificateThroughACsrAndKeepsWorking() throws Exception {
+		try (TestCluster cluster = TestCluster.start(this.dir)) {
+			renewsAndKeepsWorking(cluster, cluster.client());
+		}
+	}
+
+	private void renewsAndKeepsWorking(TestCluster cluster, KubernetesClient client) throws Exception {
+		Path dir = this.dir;
 		Path cert = dir.resolve("pki/node.crt");
 		Path key = dir.resolve("pki/node.key");
 		NodeCertificateRequest first = NodeCertificateRequest.create(NODE);
 		Instant now = Instant.now();
 		new NodeCertificateFiles(cert, key).write(first.keyPem(),
-				TestCertificates.sign(CA, first.key().getPublic(), BigInteger.valueOf(100),
+				TestCertificates.sign(this.ca, first.key().getPublic(), BigInteger.valueOf(100),
 						new X500Name("O=system:nodes,CN=system:node:" + NODE), now.minusSeconds(20),
 						now.plusSeconds(20)));
 		Path token = Files.writeString(dir.resolve("token"), "abcdef.0123456789abcdef");
@@ -101,7 +89,7 @@ class CertificateRotationIT {
 			.certificateSigningRequests()
 			.withName(name)
 			.get();
-		String issued = TestCertificates.sign(CA, new JcaPKCS10CertificationRequest(request).getPublicKey(),
+		String issued = TestCertificates.sign(this.ca, new JcaPKCS10CertificationRequest(request).getPublicKey(),
 				BigInteger.valueOf(200), request.getSubject(), Instant.now().minusSeconds(300),
 				Instant.now().plusSeconds(600));
 		approved.getStatus()
