@@ -23,7 +23,9 @@ import javax.net.ssl.SSLSession;
  * reaches the server, the JDK HttpClient sees the pooled connection closed before any
  * response and retries on a new connection (GET; fabric8 retries the other methods on the
  * IOException). A response being read (a watch) is not cut: that connection ends with its
- * watch.
+ * watch. (This holds for HTTP/1.1, what the gateway speaks; on an HTTP/2 connection any
+ * frame written would close it with all its streams, watches included, which then
+ * re-watch: what client-go does to every connection anyway.)
  */
 final class RetiringEngine extends SSLEngine {
 
