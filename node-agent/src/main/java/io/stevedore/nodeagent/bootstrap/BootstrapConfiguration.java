@@ -1,17 +1,23 @@
 package io.stevedore.nodeagent.bootstrap;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.stevedore.client.config.ApiServerClientProperties;
 import io.stevedore.client.config.KubernetesClients;
 import io.stevedore.client.config.ReloadableClientCertificate;
 import io.stevedore.nodeagent.config.NodeAgentProperties;
 import io.stevedore.nodeagent.config.NodeIdentity;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -46,7 +52,18 @@ public class BootstrapConfiguration {
 
 	@Bean(destroyMethod = "close")
 	CertificateRotationTask certificateRotation(TlsBootstrap tlsBootstrap, BootstrapProperties bootstrap,
-			NodeClientCertificate certificate, KubernetesClient client, NodeAgentProperties node) {
+			NodeClientCertificate certificate, KubernetesClient client, NodeAgentProperties node,
+			ObjectProvider<MeterRegistry> meters) {
+		// The kubelet's certificate manager metrics, on the agent's /actuator/prometheus.
+		meters.ifAvailable(
+				(registry) -> Gauge
+					.builder("kubelet_certificate_manager_client_ttl_seconds",
+							() -> Duration
+								.between(Instant.now(),
+										certificate.certificate().certificate().getNotAfter().toInstant())
+								.toSeconds())
+					.description("TTL (time-to-live) of the node agent's client certificate, in seconds")
+					.register(registry));
 		if (!bootstrap.rotate()) {
 			return new CertificateRotationTask(null, null);
 		}
@@ -62,6 +79,11 @@ public class BootstrapConfiguration {
 				(request) -> signing.issue(client, nodeName, request),
 				(request) -> tlsBootstrap.issueWithToken(nodeName, request), Clock.systemUTC(),
 				() -> ThreadLocalRandom.current().nextDouble(), CertificateRotation.on(executor));
+		meters.ifAvailable((registry) -> FunctionCounter
+			.builder("kubelet_certificate_manager_client_expiration_renew_errors", rotation,
+					CertificateRotation::renewErrors)
+			.description("Failed attempts to renew the node agent's client certificate")
+			.register(registry));
 		rotation.start();
 		return new CertificateRotationTask(rotation, executor);
 	}

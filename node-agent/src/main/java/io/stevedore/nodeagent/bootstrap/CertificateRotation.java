@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 import java.util.function.DoubleSupplier;
 import java.util.function.Function;
@@ -75,6 +76,8 @@ public final class CertificateRotation implements AutoCloseable {
 
 	private int failures;
 
+	private final AtomicLong renewErrors = new AtomicLong();
+
 	private volatile boolean closed;
 
 	CertificateRotation(String nodeName, ReloadableClientCertificate certificate, NodeCertificateFiles files,
@@ -98,6 +101,11 @@ public final class CertificateRotation implements AutoCloseable {
 		scheduleAtDeadline(this.certificate.certificate());
 	}
 
+	/** Failed attempts since the start (the kubelet's renew errors counter). */
+	public long renewErrors() {
+		return this.renewErrors.get();
+	}
+
 	/** Stops rotating: a scheduled or running attempt is abandoned. */
 	@Override
 	public void close() {
@@ -117,6 +125,7 @@ public final class CertificateRotation implements AutoCloseable {
 			if (this.closed) {
 				return;
 			}
+			this.renewErrors.incrementAndGet();
 			Duration retry = retryDelay(++this.failures);
 			log.warn("node {}: rotating the client certificate failed (attempt {}), retrying in {}: {}", this.nodeName,
 					this.failures, retry, ex.getMessage());

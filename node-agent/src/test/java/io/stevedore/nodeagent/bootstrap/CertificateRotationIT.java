@@ -63,9 +63,10 @@ class CertificateRotationIT {
 						new X500Name("O=system:nodes,CN=system:node:" + NODE), now.minusSeconds(20),
 						now.plusSeconds(20)));
 		Path token = Files.writeString(dir.resolve("token"), "abcdef.0123456789abcdef");
-		cluster.startNode(NODE, "--stevedore.node.runtime=simulated", "--stevedore.node.bootstrap.token-file=" + token,
-				"--stevedore.node.bootstrap.cert-file=" + cert, "--stevedore.node.bootstrap.key-file=" + key,
-				"--stevedore.node.bootstrap.renew-before=1s", "--stevedore.node.bootstrap.certificate-duration=10m");
+		var agent = cluster.startNode(NODE, "--stevedore.node.runtime=simulated",
+				"--stevedore.node.bootstrap.token-file=" + token, "--stevedore.node.bootstrap.cert-file=" + cert,
+				"--stevedore.node.bootstrap.key-file=" + key, "--stevedore.node.bootstrap.renew-before=1s",
+				"--stevedore.node.bootstrap.certificate-duration=10m");
 
 		CertificateSigningRequest csr = await().atMost(Duration.ofSeconds(40))
 			.until(() -> client.certificates()
@@ -110,6 +111,17 @@ class CertificateRotationIT {
 		});
 		assertThat(client.certificates().v1().certificateSigningRequests().list().getItems()).as("asked once")
 			.hasSize(1);
+		// the kubelet's certificate manager metrics: the new certificate's 10 min, no
+		// error
+		String metrics = java.net.http.HttpClient.newHttpClient()
+			.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+					+ agent.getEnvironment().getProperty("local.server.port") + "/actuator/prometheus"))
+				.build(), java.net.http.HttpResponse.BodyHandlers.ofString())
+			.body();
+		assertThat(metrics)
+			.containsPattern("(?m)^kubelet_certificate_manager_client_ttl_seconds(\\{[^}]*\\})? 5[0-9]{2}\\.0$")
+			.containsPattern(
+					"(?m)^kubelet_certificate_manager_client_expiration_renew_errors_total(\\{[^}]*\\})? 0\\.0$");
 	}
 
 	private static PKCS10CertificationRequest parse(CertificateSigningRequest csr) throws Exception {

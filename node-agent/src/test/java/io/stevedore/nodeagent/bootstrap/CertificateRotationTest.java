@@ -116,6 +116,7 @@ class CertificateRotationTest {
 			.containsExactly(Duration.ofHours(79), Duration.ofSeconds(2), Duration.ofSeconds(4), Duration.ofSeconds(8));
 		assertThat(this.certificate.certificate().getSerialNumber()).isEqualTo(100);
 		assertThat(this.files.matchingPair().getSerialNumber()).isEqualTo(100);
+		assertThat(this.rotation.renewErrors()).isEqualTo(3);
 
 		runLast();
 		assertThat(this.certificate.certificate().getSerialNumber()).isEqualTo(101);
