@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 
 /**
  * Builds fabric8's {@link KubernetesClient} from {@link ApiServerClientProperties} only.
@@ -23,6 +24,26 @@ public final class KubernetesClients {
 
 	public static KubernetesClient create(ApiServerClientProperties properties) {
 		return new KubernetesClientBuilder().withConfig(config(properties)).build();
+	}
+
+	/**
+	 * A client whose new connections present whatever {@code certificate} holds at the
+	 * time (see {@link ReloadableClientCertificate#reload()}): its context replaces the
+	 * one fabric8 builds from the same files, once, when the JDK HttpClient is made
+	 * (fabric8 derives its per-operation clients from that one HttpClient).
+	 */
+	public static KubernetesClient create(ApiServerClientProperties properties,
+			ReloadableClientCertificate certificate) {
+		Config config = config(properties);
+		// The files are read by the certificate, at each reload: fabric8 need not.
+		config.setClientCertFile(null);
+		config.setClientKeyFile(null);
+		return new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(new JdkHttpClientFactory() {
+			@Override
+			protected void additionalConfig(java.net.http.HttpClient.Builder builder) {
+				builder.sslContext(certificate.sslContext());
+			}
+		}).build();
 	}
 
 	/** The fabric8 configuration; rejects a bad setting naming the property. */

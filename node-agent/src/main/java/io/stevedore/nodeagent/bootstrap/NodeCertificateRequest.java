@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 
@@ -33,6 +34,14 @@ public record NodeCertificateRequest(KeyPair key, CertificateSigningRequest csr)
 	public static final String SIGNER = "kubernetes.io/kube-apiserver-client-kubelet";
 
 	public static NodeCertificateRequest create(String nodeName) {
+		return create(nodeName, null);
+	}
+
+	/**
+	 * @param duration the lifetime asked for (spec.expirationSeconds), or null for the
+	 * signer's
+	 */
+	public static NodeCertificateRequest create(String nodeName, Duration duration) {
 		try {
 			KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
 			generator.initialize(2048);
@@ -53,6 +62,7 @@ public record NodeCertificateRequest(KeyPair key, CertificateSigningRequest csr)
 				.withRequest(Base64.getEncoder().encodeToString(pem.getBytes(StandardCharsets.US_ASCII)))
 				.withSignerName(SIGNER)
 				.withUsages(List.of("digital signature", "key encipherment", "client auth"))
+				.withExpirationSeconds(duration == null ? null : Math.toIntExact(duration.toSeconds()))
 				.endSpec()
 				.build();
 			return new NodeCertificateRequest(key, csr);

@@ -1,21 +1,15 @@
 package io.stevedore.nodeagent.bootstrap;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
+import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Base64;
 
-import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequest;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stevedore.client.config.ApiServerClientProperties;
 import io.stevedore.client.config.KubernetesClients;
@@ -39,6 +33,8 @@ public final class TlsBootstrap {
 
 	private final Clock clock;
 
+	private final NodeCertificateFiles files;
+
 	public TlsBootstrap(ApiServerClientProperties api, BootstrapProperties bootstrap, Clock clock) {
 		if (blank(bootstrap.certFile()) || blank(bootstrap.keyFile())) {
 			throw new IllegalArgumentException("stevedore.node.bootstrap.cert-file and key-file must be set "
@@ -47,6 +43,11 @@ public final class TlsBootstrap {
 		this.api = api;
 		this.bootstrap = bootstrap;
 		this.clock = clock;
+		this.files = new NodeCertificateFiles(Path.of(bootstrap.certFile()), Path.of(bootstrap.keyFile()));
+	}
+
+	NodeCertificateFiles files() {
+		return this.files;
 	}
 
 	/**
@@ -54,108 +55,51 @@ public final class TlsBootstrap {
 	 * needed.
 	 */
 	public ApiServerClientProperties nodeCredentials(String nodeName) {
-		Path cert = Path.of(this.bootstrap.certFile());
-		Path key = Path.of(this.bootstrap.keyFile());
-		if (reusable(cert, key)) {
-			log.info("node {}: using its client certificate {}", nodeName, cert);
+		if (reusable()) {
+			log.info("node {}: using its client certificate {}", nodeName, this.files.cert());
 		}
 		else {
-			bootstrap(nodeName, cert, key);
+			NodeCertificateRequest request = NodeCertificateRequest.create(nodeName,
+					this.bootstrap.certificateDuration());
+			this.files.write(request.keyPem(), issueWithToken(nodeName, request));
+			log.info("node {}: client certificate written to {}", nodeName, this.files.cert());
 		}
-		return new ApiServerClientProperties(this.api.url(), null, null, this.api.caCertFile(), cert.toString(),
-				key.toString(), this.api.requestTimeout(), this.api.watchReconnectInterval());
+		return new ApiServerClientProperties(this.api.url(), null, null, this.api.caCertFile(),
+				this.files.cert().toString(), this.files.key().toString(), this.api.requestTimeout(),
+				this.api.watchReconnectInterval());
 	}
 
-	/** Whether both files exist and the certificate is valid past the renewal margin. */
-	boolean reusable(Path cert, Path key) {
-		if (!Files.isRegularFile(cert) || !Files.isRegularFile(key)) {
+	/**
+	 * Whether both files exist, the key is the certificate's and the certificate is valid
+	 * past the renewal margin.
+	 */
+	boolean reusable() {
+		if (!this.files.exist()) {
 			return false;
 		}
 		try {
-			X509Certificate x509 = parse(Files.readString(cert, StandardCharsets.US_ASCII));
+			X509Certificate x509 = this.files.matchingPair();
 			Instant now = this.clock.instant();
 			return now.isAfter(x509.getNotBefore().toInstant())
 					&& now.plus(this.bootstrap.renewBefore()).isBefore(x509.getNotAfter().toInstant());
 		}
-		catch (IOException | CertificateException ex) {
-			log.warn("client certificate {} is unreadable ({}): bootstrapping a new one", cert, ex.getMessage());
+		catch (IOException | GeneralSecurityException ex) {
+			log.warn("client certificate {} and key {} are unusable ({}): bootstrapping a new one", this.files.cert(),
+					this.files.key(), ex.getMessage());
 			return false;
 		}
 	}
 
-	private void bootstrap(String nodeName, Path cert, Path key) {
+	/**
+	 * Asks for the request's certificate as the bootstrapper (the token): at the first
+	 * start, and when the node's own certificate expired before it could be renewed.
+	 */
+	String issueWithToken(String nodeName, NodeCertificateRequest request) {
 		String token = read(Path.of(this.bootstrap.tokenFile())).strip();
 		ApiServerClientProperties asBootstrapper = new ApiServerClientProperties(this.api.url(), token, null,
 				this.api.caCertFile(), null, null, this.api.requestTimeout(), this.api.watchReconnectInterval());
-		NodeCertificateRequest request = NodeCertificateRequest.create(nodeName);
 		try (KubernetesClient client = KubernetesClients.create(asBootstrapper)) {
-			CertificateSigningRequest created = client.certificates()
-				.v1()
-				.certificateSigningRequests()
-				.resource(request.csr())
-				.create();
-			String name = created.getMetadata().getName();
-			log.info("node {}: asked for its client certificate with CertificateSigningRequest {}", nodeName, name);
-			String pem = awaitCertificate(client, name);
-			write(key, request.keyPem());
-			write(cert, pem);
-			log.info("node {}: client certificate issued by {}, written to {}", nodeName, name, cert);
-		}
-	}
-
-	private String awaitCertificate(KubernetesClient client, String name) {
-		Instant deadline = this.clock.instant().plus(this.bootstrap.timeout());
-		while (true) {
-			CertificateSigningRequest csr = client.certificates()
-				.v1()
-				.certificateSigningRequests()
-				.withName(name)
-				.get();
-			if (csr == null) {
-				throw new IllegalStateException(
-						"CertificateSigningRequest " + name + " was deleted before it was issued");
-			}
-			if (csr.getStatus() != null) {
-				if (csr.getStatus().getConditions() != null) {
-					for (var c : csr.getStatus().getConditions()) {
-						if (("Denied".equals(c.getType()) || "Failed".equals(c.getType()))
-								&& "True".equals(c.getStatus())) {
-							throw new IllegalStateException("CertificateSigningRequest " + name + " " + c.getType()
-									+ ": " + c.getReason() + " " + c.getMessage());
-						}
-					}
-				}
-				String certificate = csr.getStatus().getCertificate();
-				if (certificate != null && !certificate.isEmpty()) {
-					return new String(Base64.getMimeDecoder().decode(certificate), StandardCharsets.US_ASCII);
-				}
-			}
-			if (this.clock.instant().isAfter(deadline)) {
-				throw new IllegalStateException("CertificateSigningRequest " + name + " was not issued within "
-						+ this.bootstrap.timeout() + " (is it approved? kubectl get csr " + name + ")");
-			}
-			try {
-				Thread.sleep(500);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new IllegalStateException("interrupted waiting for CertificateSigningRequest " + name, ex);
-			}
-		}
-	}
-
-	/** Written beside the target with owner-only permissions, then moved over it. */
-	private static void write(Path file, String content) {
-		try {
-			Path dir = file.toAbsolutePath().getParent();
-			Files.createDirectories(dir);
-			Path temp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp",
-					PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-			Files.writeString(temp, content, StandardCharsets.US_ASCII);
-			Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("cannot write " + file + ": " + ex.getMessage(), ex);
+			return new CertificateSigning(this.clock, this.bootstrap.timeout()).issue(client, nodeName, request);
 		}
 	}
 
@@ -166,11 +110,6 @@ public final class TlsBootstrap {
 		catch (IOException ex) {
 			throw new UncheckedIOException("stevedore.node.bootstrap.token-file: cannot read " + file, ex);
 		}
-	}
-
-	static X509Certificate parse(String pem) throws CertificateException {
-		return (X509Certificate) CertificateFactory.getInstance("X.509")
-			.generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
 	}
 
 	private static boolean blank(String value) {

@@ -2,7 +2,6 @@ package io.stevedore.nodeagent.bootstrap;
 
 import java.io.ByteArrayInputStream;
 import java.io.StringReader;
-import java.io.StringWriter;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,22 +12,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Base64;
-import java.util.Date;
 
 import io.fabric8.kubernetes.client.internal.CertUtils;
 import io.stevedore.client.config.ApiServerClientProperties;
 import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
  * The node's request and key (fabric8 must read the key it writes) and when a certificate
@@ -57,6 +52,18 @@ class TlsBootstrapTest {
 		assertThat(request.csr().getSpec().getUsages()).containsExactly("digital signature", "key encipherment",
 				"client auth");
 		assertThat(request.csr().getMetadata().getGenerateName()).isEqualTo("node-csr-");
+		assertThat(request.csr().getSpec().getExpirationSeconds()).isNull();
+		assertThat(NodeCertificateRequest.create("n1", Duration.ofMinutes(15)).csr().getSpec().getExpirationSeconds())
+			.isEqualTo(900);
+	}
+
+	@Test
+	void aCertificateDurationUnderTenMinutesIsRefusedNamingTheProperty() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new BootstrapProperties("t", "c", "k", Duration.ofMinutes(5), Duration.ofHours(1), true,
+					Duration.ofMinutes(9)))
+			.withMessage("stevedore.node.bootstrap.certificate-duration must be at least 10m "
+					+ "(spec.expirationSeconds >= 600), got PT9M");
 	}
 
 	@Test
@@ -79,30 +86,27 @@ class TlsBootstrapTest {
 		Path key = this.dir.resolve("node.key");
 		TlsBootstrap bootstrap = new TlsBootstrap(ApiServerClientProperties.forUrl("https://127.0.0.1:1"),
 				new BootstrapProperties(this.dir.resolve("token").toString(), cert.toString(), key.toString(),
-						Duration.ofSeconds(5), Duration.ofHours(1)),
+						Duration.ofSeconds(5), Duration.ofHours(1), true, null),
 				Clock.fixed(NOW, ZoneOffset.UTC));
 
-		assertThat(bootstrap.reusable(cert, key)).isFalse();
+		assertThat(bootstrap.reusable()).isFalse();
 		Files.writeString(key, request.keyPem());
 		Files.writeString(cert, selfSigned(request, NOW.minusSeconds(60), NOW.plus(Duration.ofDays(1))));
-		assertThat(bootstrap.reusable(cert, key)).isTrue();
+		assertThat(bootstrap.reusable()).isTrue();
 		Files.writeString(cert, selfSigned(request, NOW.minusSeconds(60), NOW.plus(Duration.ofMinutes(30))));
-		assertThat(bootstrap.reusable(cert, key)).isFalse();
+		assertThat(bootstrap.reusable()).isFalse();
+		Files.writeString(cert, selfSigned(request, NOW.minusSeconds(7200), NOW.minusSeconds(60)));
+		assertThat(bootstrap.reusable()).as("expired").isFalse();
 		Files.writeString(cert, "garbage");
-		assertThat(bootstrap.reusable(cert, key)).isFalse();
+		assertThat(bootstrap.reusable()).isFalse();
+		// stopped between writing the new key and the new certificate
+		Files.writeString(cert, selfSigned(request, NOW.minusSeconds(60), NOW.plus(Duration.ofDays(1))));
+		Files.writeString(key, NodeCertificateRequest.create("n1").keyPem());
+		assertThat(bootstrap.reusable()).as("a key that is not the certificate's").isFalse();
 	}
 
-	private static String selfSigned(NodeCertificateRequest request, Instant from, Instant until) throws Exception {
-		var builder = new JcaX509v3CertificateBuilder(new X500Name("CN=system:node:n1"), BigInteger.TEN,
-				Date.from(from), Date.from(until), new X500Name("O=system:nodes,CN=system:node:n1"),
-				request.key().getPublic());
-		var cert = new JcaX509CertificateConverter().getCertificate(
-				builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(request.key().getPrivate())));
-		StringWriter out = new StringWriter();
-		try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
-			writer.writeObject(cert);
-		}
-		return out.toString();
+	private static String selfSigned(NodeCertificateRequest request, Instant from, Instant until) {
+		return TestCertificates.nodeCertificate(request.key(), BigInteger.TEN, from, until);
 	}
 
 }
