@@ -44,6 +44,20 @@ public class RestClient {
 			.build(), "DELETE", path);
 	}
 
+	/**
+	 * DELETE of the object at {@code path} only if it still has {@code uid} (so one made
+	 * again under the same name is never taken for it); gone or replaced (404, 409) is
+	 * done, any other failure throws.
+	 */
+	public void deleteIfSame(String path, String uid) {
+		ApiResponse response = delete(path,
+				"{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\",\"preconditions\":{\"uid\":\"" + uid + "\"}}");
+		if (response.notFound() || response.conflict()) {
+			return;
+		}
+		response.orThrow();
+	}
+
 	public ApiResponse patch(String path, String contentType, String body) {
 		return send(
 				this.http.newHttpRequestBuilder().uri(this.baseUrl + path).method("PATCH", contentType, body).build(),

@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.stevedore.client.controller.Controller;
 import io.stevedore.client.controller.EnqueueingHandler;
 import io.stevedore.client.workqueue.WorkQueue;
-import io.stevedore.controller.api.ApiResponse;
 import io.stevedore.controller.api.RestClient;
 import io.stevedore.controller.manager.ControllerContext;
 import io.stevedore.controller.manager.ControllerFactory;
@@ -61,14 +60,8 @@ public class TokenCleanerController implements ControllerFactory {
 
 	/** DELETE with the Secret's UID as precondition; gone or replaced (409) is done. */
 	static void delete(RestClient rest, Secret secret) {
-		String options = "{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\",\"preconditions\":{\"uid\":\""
-				+ secret.getMetadata().getUid() + "\"}}";
-		ApiResponse response = rest
-			.delete("/api/v1/namespaces/" + NAMESPACE + "/secrets/" + secret.getMetadata().getName(), options);
-		if (response.notFound() || response.conflict()) {
-			return;
-		}
-		response.orThrow();
+		rest.deleteIfSame("/api/v1/namespaces/" + NAMESPACE + "/secrets/" + secret.getMetadata().getName(),
+				secret.getMetadata().getUid());
 	}
 
 }

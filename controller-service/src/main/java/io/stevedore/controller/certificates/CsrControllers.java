@@ -13,6 +13,7 @@ import io.stevedore.client.controller.Controller;
 import io.stevedore.client.controller.EnqueueingHandler;
 import io.stevedore.client.controller.Reconciler;
 import io.stevedore.client.workqueue.WorkQueue;
+import io.stevedore.controller.api.RestClient;
 import io.stevedore.controller.manager.ControllerContext;
 import io.stevedore.controller.manager.ControllerFactory;
 import io.stevedore.controller.manager.RunningController;
@@ -24,11 +25,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The two csr controllers of kube-controller-manager, {@code csrapproving} and
- * {@code csrsigning}, each on its own CertificateSigningRequest informer. The signer
- * needs the cluster CA ({@code stevedore.controllers.cluster-signing-cert-file} and
- * {@code -key-file}, Kubernetes' {@code --cluster-signing-*}); without them it signs
- * nothing and says so.
+ * The csr controllers of kube-controller-manager, {@code csrapproving},
+ * {@code csrsigning} and {@code csrcleaner}, each on its own CertificateSigningRequest
+ * informer. The signer needs the cluster CA
+ * ({@code stevedore.controllers.cluster-signing-cert-file} and {@code -key-file},
+ * Kubernetes' {@code --cluster-signing-*}); without them it signs nothing and says so.
  */
 @Configuration(proxyBeanMethods = false)
 public class CsrControllers {
@@ -67,6 +68,18 @@ public class CsrControllers {
 			KubernetesClient client = context.client();
 			return (informer) -> new CsrSigningSync((name) -> informer.getStore().getByKey(name), signer,
 					(csr) -> client.certificates().v1().certificateSigningRequests().resource(csr).updateStatus(),
+					context.clock());
+		});
+	}
+
+	@Bean
+	ControllerFactory csrCleaner() {
+		return factory("csrcleaner", (context) -> {
+			RestClient rest = context.rest();
+			return (informer) -> new CsrCleanerSync((name) -> informer.getStore().getByKey(name),
+					(csr) -> rest.deleteIfSame(
+							"/apis/certificates.k8s.io/v1/certificatesigningrequests/" + csr.getMetadata().getName(),
+							csr.getMetadata().getUid()),
 					context.clock());
 		});
 	}
