@@ -1,11 +1,14 @@
 package io.stevedore.scheduler.core;
 
+import java.util.Collection;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClass;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.stevedore.scheduler.cache.SchedulerCache;
 import io.stevedore.scheduler.framework.PodInfo;
@@ -97,6 +100,47 @@ public final class ClusterEventHandlers {
 				ClusterEventHandlers.this.cache.removeNode(node.getMetadata().getName());
 			}
 		};
+	}
+
+	/**
+	 * A PriorityClass made or changed after pods naming it (or, for a global default,
+	 * naming none) were queued: those still waiting get its value and another try. With
+	 * Kubernetes' Priority admission the value is in the pod from its creation; without
+	 * it, the class's watch may simply deliver after the pod's, and a pod taken for
+	 * priority 0 would never preempt.
+	 */
+	public ResourceEventHandler<PriorityClass> priorityClasses(Supplier<Collection<Pod>> pods) {
+		return new ResourceEventHandler<>() {
+			@Override
+			public void onAdd(PriorityClass priorityClass) {
+				reresolve(priorityClass, pods.get());
+			}
+
+			@Override
+			public void onUpdate(PriorityClass oldClass, PriorityClass newClass) {
+				if (!Objects.equals(oldClass.getValue(), newClass.getValue())
+						|| !Objects.equals(oldClass.getGlobalDefault(), newClass.getGlobalDefault())) {
+					reresolve(newClass, pods.get());
+				}
+			}
+
+			@Override
+			public void onDelete(PriorityClass priorityClass, boolean deletedFinalStateUnknown) {
+				// Kubernetes keeps a created pod's priority when its class goes.
+			}
+		};
+	}
+
+	void reresolve(PriorityClass priorityClass, Collection<Pod> pods) {
+		String name = priorityClass.getMetadata().getName();
+		boolean globalDefault = Boolean.TRUE.equals(priorityClass.getGlobalDefault());
+		for (Pod pod : pods) {
+			String named = pod.getSpec().getPriorityClassName();
+			boolean concerned = (named == null || named.isEmpty()) ? globalDefault : named.equals(name);
+			if (concerned && pod.getSpec().getPriority() == null && !assigned(pod) && !terminal(pod)) {
+				podChanged(pod);
+			}
+		}
 	}
 
 	void podChanged(Pod pod) {

@@ -191,6 +191,7 @@ public final class SchedulerManager implements SmartLifecycle {
 			this.nodes.addEventHandler(handlers.nodes());
 			this.pods = client.pods().inAnyNamespace().runnableInformer(0);
 			this.pods.addEventHandler(handlers.pods());
+			this.priorityClasses.addEventHandler(handlers.priorityClasses(() -> this.pods.getStore().list()));
 			this.scheduler = new Scheduler(SchedulerManager.this.profiles, queue, cache,
 					new SchedulingAlgorithm(properties.percentageOfNodesToScore(),
 							new SplittableRandom(properties.seed())),

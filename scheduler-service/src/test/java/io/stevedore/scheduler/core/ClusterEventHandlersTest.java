@@ -1,13 +1,18 @@
 package io.stevedore.scheduler.core;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClassBuilder;
 import io.stevedore.client.clock.FakeClock;
 import io.stevedore.scheduler.cache.SchedulerCache;
 import io.stevedore.scheduler.framework.PodInfo;
+import io.stevedore.scheduler.queue.QueuedPodInfo;
 import io.stevedore.scheduler.queue.SchedulingQueue;
 import org.junit.jupiter.api.Test;
 
@@ -43,6 +48,34 @@ class ClusterEventHandlersTest {
 
 		assertThat(first.key()).isEqualTo("default/high");
 		assertThat(first.priority()).isEqualTo(1000);
+	}
+
+	@Test
+	void aPriorityClassSeenAfterItsPodGivesTheWaitingPodItsValueAndAnotherTry() throws InterruptedException {
+		Map<String, Integer> classes = new HashMap<>();
+		ClusterEventHandlers late = new ClusterEventHandlers(this.queue, this.cache, Set.of("default-scheduler"),
+				(pod) -> classes.get(pod.getSpec().getPriorityClassName()));
+		Pod high = pod("high").editSpec().withPriorityClassName("late").endSpec().build();
+		Pod other = pod("other").editSpec().withPriorityClassName("another").endSpec().build();
+		late.pods().onAdd(high);
+		late.pods().onAdd(other);
+		for (int i = 0; i < 2; i++) {
+			QueuedPodInfo popped = this.queue.pop(Duration.ZERO);
+			assertThat(popped.pod().priority()).isZero();
+			this.queue.addUnschedulable(popped, this.queue.schedulingCycle(), false);
+		}
+
+		classes.put("late", 1000);
+		late.priorityClasses(() -> List.of(high, other))
+			.onAdd(new PriorityClassBuilder().withNewMetadata().withName("late").endMetadata().withValue(1000).build());
+
+		assertThat(this.queue.whereIs("default/other")).isEqualTo("unschedulable");
+		assertThat(this.queue.whereIs("default/high")).isIn("active", "backoff");
+		this.clock.advance(Duration.ofSeconds(20));
+		this.queue.flushBackoffCompleted();
+		PodInfo retried = this.queue.pop(Duration.ofSeconds(5)).pod();
+		assertThat(retried.key()).isEqualTo("default/high");
+		assertThat(retried.priority()).isEqualTo(1000);
 	}
 
 	@Test
