@@ -6,10 +6,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -60,6 +62,12 @@ public final class SchedulingQueue {
 	/** Pods popped and not yet done (scheduled or re-queued). */
 	private final Map<String, QueuedPodInfo> inFlight = new HashMap<>();
 
+	/**
+	 * In-flight pods updated during their cycle: the cycle ran on the old pod, so a
+	 * failure backs off and retries rather than waiting for a cluster event.
+	 */
+	private final Set<String> updatedInFlight = new HashSet<>();
+
 	private long schedulingCycle;
 
 	private long moveRequestCycle = -1;
@@ -108,6 +116,7 @@ public final class SchedulingQueue {
 			if (existing == null) {
 				if (this.inFlight.containsKey(pod.key())) {
 					this.inFlight.get(pod.key()).setPod(pod);
+					this.updatedInFlight.add(pod.key());
 				}
 				else {
 					add(pod);
@@ -143,6 +152,7 @@ public final class SchedulingQueue {
 				this.unschedulable.remove(key);
 			}
 			this.inFlight.remove(key);
+			this.updatedInFlight.remove(key);
 		}
 		finally {
 			this.lock.unlock();
@@ -194,6 +204,7 @@ public final class SchedulingQueue {
 		this.lock.lock();
 		try {
 			this.inFlight.remove(key);
+			this.updatedInFlight.remove(key);
 		}
 		finally {
 			this.lock.unlock();
@@ -202,8 +213,8 @@ public final class SchedulingQueue {
 
 	/**
 	 * A popped pod failed. It waits in the unschedulable part for a cluster event, unless
-	 * one already arrived since it was popped or the failure was an error, in which case
-	 * it backs off and retries.
+	 * one already arrived since it was popped, the pod was updated meanwhile or the
+	 * failure was an error, in which case it backs off and retries.
 	 * @param cycle the scheduling cycle in which the pod was popped
 	 * @param error whether the failure was an error rather than "does not fit"
 	 */
@@ -211,13 +222,14 @@ public final class SchedulingQueue {
 		this.lock.lock();
 		try {
 			String key = pod.pod().key();
+			boolean updated = this.updatedInFlight.remove(key);
 			if (this.inFlight.remove(key) == null || this.all.containsKey(key)) {
 				// Deleted while in flight, or re-added already: nothing to do.
 				return;
 			}
 			pod.setTimestamp(this.clock.instant(), this.sequence++);
 			this.all.put(key, pod);
-			if (error || this.moveRequestCycle >= cycle) {
+			if (error || updated || this.moveRequestCycle >= cycle) {
 				this.backoffQ.add(pod);
 			}
 			else {

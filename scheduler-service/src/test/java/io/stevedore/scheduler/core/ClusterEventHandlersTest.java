@@ -79,6 +79,28 @@ class ClusterEventHandlersTest {
 	}
 
 	@Test
+	void aPriorityClassSeenWhileItsPodIsBeingScheduledSendsAFailedAttemptToBackoff() throws InterruptedException {
+		Map<String, Integer> classes = new HashMap<>();
+		ClusterEventHandlers late = new ClusterEventHandlers(this.queue, this.cache, Set.of("default-scheduler"),
+				(pod) -> classes.get(pod.getSpec().getPriorityClassName()));
+		Pod high = pod("high").editSpec().withPriorityClassName("late").endSpec().build();
+		late.pods().onAdd(high);
+		QueuedPodInfo inFlight = this.queue.pop(Duration.ZERO);
+		long cycle = this.queue.schedulingCycle();
+
+		classes.put("late", 1000);
+		late.priorityClasses(() -> List.of(high))
+			.onAdd(new PriorityClassBuilder().withNewMetadata().withName("late").endMetadata().withValue(1000).build());
+		// The cycle that started with priority 0 fails.
+		this.queue.addUnschedulable(inFlight, cycle, false);
+
+		assertThat(this.queue.whereIs("default/high")).isEqualTo("backoff");
+		this.clock.advance(Duration.ofSeconds(20));
+		this.queue.flushBackoffCompleted();
+		assertThat(this.queue.pop(Duration.ofSeconds(5)).pod().priority()).isEqualTo(1000);
+	}
+
+	@Test
 	void aStatusOnlyUpdateDoesNotRetryAnUnschedulablePod() throws InterruptedException {
 		Pod pod = pod("p").build();
 		this.handlers.pods().onAdd(pod);
