@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import io.stevedore.proxy.ingress.route.RouteTable;
 import io.stevedore.proxy.ingress.route.Upstream;
@@ -46,7 +47,15 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 	 */
 	private int paused;
 
-	private final String scheme;
+	private final AsciiString scheme;
+
+	/**
+	 * X-Forwarded-For and -Port of this connection, made once: AsciiStrings, which the
+	 * encoder copies as bytes.
+	 */
+	private AsciiString clientIp;
+
+	private AsciiString localPort;
 
 	private ChannelHandlerContext ctx;
 
@@ -61,7 +70,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
 	FrontendHandler(Gateway gateway, String scheme) {
 		this.gateway = gateway;
-		this.scheme = scheme;
+		this.scheme = AsciiString.cached(scheme);
 	}
 
 	@Override
@@ -130,7 +139,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 		String host = request.headers().get(HttpHeaderNames.HOST);
 		RouteTable routes = this.gateway.routes();
 		int httpsPort = this.gateway.httpsPort();
-		if (!"https".equals(this.scheme) && httpsPort > 0 && routes.httpsOnly(host)) {
+		if (!this.scheme.contentEquals("https") && httpsPort > 0 && routes.httpsOnly(host)) {
 			String uri = request.uri().startsWith("/") ? request.uri() : path(request.uri());
 			next.redirect(
 					"https://" + RouteTable.normalizeHost(host) + ((httpsPort == 443) ? "" : ":" + httpsPort) + uri);
@@ -146,9 +155,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 			return;
 		}
 		Headers.stripHopByHop(request.headers(), upgrade);
-		InetSocketAddress client = (InetSocketAddress) this.ctx.channel().remoteAddress();
-		InetSocketAddress local = (InetSocketAddress) this.ctx.channel().localAddress();
-		Headers.forwarded(request.headers(), client.getAddress().getHostAddress(), host, local.getPort(), this.scheme);
+		if (this.clientIp == null) {
+			InetSocketAddress client = (InetSocketAddress) this.ctx.channel().remoteAddress();
+			InetSocketAddress local = (InetSocketAddress) this.ctx.channel().localAddress();
+			this.clientIp = new AsciiString(client.getAddress().getHostAddress());
+			this.localPort = new AsciiString(Integer.toString(local.getPort()));
+		}
+		Headers.forwarded(request.headers(), this.clientIp, host, this.localPort, this.scheme);
 		request.setProtocolVersion(HttpVersion.HTTP_1_1);
 		next.forward(upstream);
 	}

@@ -9,7 +9,9 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.stevedore.proxy.ingress.route.RouteTable;
 
@@ -22,6 +24,16 @@ final class Gateway {
 	static final String CODEC = "codec";
 
 	static final String IDLE = "idle";
+
+	/**
+	 * A backend's response headers are passed on, not interpreted beyond framing: they
+	 * are not validated character by character (the frontend's request headers are).
+	 */
+	private static final HttpDecoderConfig BACKEND_DECODER = new HttpDecoderConfig().setMaxInitialLineLength(8192)
+		.setMaxHeaderSize(32768)
+		.setMaxChunkSize(65536)
+		.setHeadersFactory(DefaultHttpHeadersFactory.headersFactory().withValidation(false))
+		.setTrailersFactory(DefaultHttpHeadersFactory.trailersFactory().withValidation(false));
 
 	private final Bootstrap template;
 
@@ -43,7 +55,8 @@ final class Gateway {
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
 					(int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()))
 			.option(ChannelOption.TCP_NODELAY, true)
-			.option(ChannelOption.SO_KEEPALIVE, true);
+			.option(ChannelOption.SO_KEEPALIVE, true)
+			.option(ChannelOption.ALLOCATOR, IngressServer.ALLOCATOR);
 		this.picker = picker;
 		this.pool = new BackendPool(settings.maxIdlePerEndpoint());
 		this.settings = settings;
@@ -59,7 +72,7 @@ final class Gateway {
 			protected void initChannel(Channel ch) {
 				ch.pipeline()
 					.addLast(IDLE, new IdleStateHandler(readTimeout, 0, 0, TimeUnit.MILLISECONDS))
-					.addLast(CODEC, new HttpClientCodec(8192, 32768, 65536))
+					.addLast(CODEC, new HttpClientCodec(BACKEND_DECODER, false, false))
 					.addLast(new BackendHandler(backendPool, endpoint));
 			}
 		}).connect(endpoint);

@@ -63,7 +63,8 @@ final class Headers {
 	 * ingress-nginx's defaults: the client address replaces any X-Forwarded-For the
 	 * client sent (it is not trusted), host, port and scheme as the client reached us.
 	 */
-	static void forwarded(HttpHeaders headers, String clientIp, String host, int port, String scheme) {
+	static void forwarded(HttpHeaders headers, CharSequence clientIp, String host, CharSequence port,
+			CharSequence scheme) {
 		headers.set(X_FORWARDED_FOR, clientIp);
 		headers.set(X_REAL_IP, clientIp);
 		if (host != null) {
