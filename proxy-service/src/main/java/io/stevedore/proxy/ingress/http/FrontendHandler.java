@@ -73,9 +73,17 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 		this.scheme = AsciiString.cached(scheme);
 	}
 
+	/** The response encoder's context: writing there passes it by. */
+	private ChannelHandlerContext raw;
+
 	@Override
 	public void handlerAdded(ChannelHandlerContext ctx) {
 		this.ctx = ctx;
+		this.raw = ctx.pipeline().context(Gateway.ENCODER);
+	}
+
+	ChannelHandlerContext raw() {
+		return this.raw;
 	}
 
 	@Override
@@ -239,6 +247,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 		for (Object msg : this.queued) {
 			if (msg instanceof LastHttpContent || msg instanceof HttpRequest) {
 				ReferenceCountUtil.release(msg);
+			}
+			else if (msg instanceof HttpContent content) {
+				peer.write(content.content(), peer.voidPromise());
 			}
 			else {
 				peer.write(msg, peer.voidPromise());

@@ -9,9 +9,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.stevedore.proxy.ingress.route.RouteTable;
 
@@ -21,19 +19,18 @@ import io.stevedore.proxy.ingress.route.RouteTable;
  */
 final class Gateway {
 
-	static final String CODEC = "codec";
-
-	static final String IDLE = "idle";
+	/** The request decoder of a client connection. */
+	static final String DECODER = "decoder";
 
 	/**
-	 * A backend's response headers are passed on, not interpreted beyond framing: they
-	 * are not validated character by character (the frontend's request headers are).
+	 * The request encoder of a backend connection, the response encoder of a client
+	 * connection (which only the proxy's own answers go through).
 	 */
-	private static final HttpDecoderConfig BACKEND_DECODER = new HttpDecoderConfig().setMaxInitialLineLength(8192)
-		.setMaxHeaderSize(32768)
-		.setMaxChunkSize(65536)
-		.setHeadersFactory(DefaultHttpHeadersFactory.headersFactory().withValidation(false))
-		.setTrailersFactory(DefaultHttpHeadersFactory.trailersFactory().withValidation(false));
+	static final String ENCODER = "encoder";
+
+	static final String PARSER = "parser";
+
+	static final String IDLE = "idle";
 
 	private final Bootstrap template;
 
@@ -70,10 +67,12 @@ final class Gateway {
 		return this.template.clone(loop).handler(new ChannelInitializer<Channel>() {
 			@Override
 			protected void initChannel(Channel ch) {
+				ResponseParser parser = new ResponseParser();
 				ch.pipeline()
 					.addLast(IDLE, new IdleStateHandler(readTimeout, 0, 0, TimeUnit.MILLISECONDS))
-					.addLast(CODEC, new HttpClientCodec(BACKEND_DECODER, false, false))
-					.addLast(new BackendHandler(backendPool, endpoint));
+					.addLast(ENCODER, new HttpRequestEncoder())
+					.addLast(PARSER, parser)
+					.addLast(new BackendHandler(backendPool, endpoint, parser));
 			}
 		}).connect(endpoint);
 	}

@@ -22,7 +22,8 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.ssl.SniHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.stevedore.proxy.ingress.route.RouteTable;
@@ -110,7 +111,8 @@ public final class IngressServer implements AutoCloseable {
 					ch.pipeline().addLast(new SniHandler(certs));
 				}
 				ch.pipeline()
-					.addLast(Gateway.CODEC, new HttpServerCodec(8192, 16384, 65536))
+					.addLast(Gateway.DECODER, new HttpRequestDecoder(8192, 16384, 65536))
+					.addLast(Gateway.ENCODER, new HttpResponseEncoder())
 					.addLast(new FrontendHandler(shared, scheme));
 			}
 		};
