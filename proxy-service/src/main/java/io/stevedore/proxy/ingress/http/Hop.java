@@ -76,13 +76,16 @@ final class Hop {
 
 	static final ByteBuf KEEP_ALIVE = ascii("keep-alive");
 
+	private static final ByteBuf UPGRADE = ascii("upgrade");
+
 	private static ByteBuf ascii(String text) {
 		return Unpooled.unreleasableBuffer(Unpooled.copiedBuffer(text, StandardCharsets.US_ASCII));
 	}
 
 	/**
 	 * Whether the comma-separated list {@code list[from, to)} has the token
-	 * {@code token[start, end)}, in any case.
+	 * {@code token[start, end)}, in any case (with a null token: one that is not close,
+	 * keep-alive or upgrade).
 	 */
 	static boolean containsToken(ByteBuf list, int from, int to, ByteBuf token, int start, int end) {
 		int i = from;
@@ -97,7 +100,7 @@ final class Hop {
 			while (e > s && isSpace(list.getByte(e - 1))) {
 				e--;
 			}
-			if (e > s && equalsIgnoreCase(list, s, e, token, start, end)) {
+			if (e > s && ((token != null) ? equalsIgnoreCase(list, s, e, token, start, end) : !known(list, s, e))) {
 				return true;
 			}
 			i = stop + 1;
@@ -107,6 +110,12 @@ final class Hop {
 
 	static boolean containsToken(ByteBuf list, int from, int to, ByteBuf token) {
 		return containsToken(list, from, to, token, token.readerIndex(), token.writerIndex());
+	}
+
+	private static boolean known(ByteBuf list, int s, int e) {
+		return equalsIgnoreCase(list, s, e, CLOSE, 0, CLOSE.writerIndex())
+				|| equalsIgnoreCase(list, s, e, KEEP_ALIVE, 0, KEEP_ALIVE.writerIndex())
+				|| equalsIgnoreCase(list, s, e, UPGRADE, 0, UPGRADE.writerIndex());
 	}
 
 	private static boolean equalsIgnoreCase(ByteBuf a, int aStart, int aEnd, ByteBuf b, int bStart, int bEnd) {
@@ -122,17 +131,11 @@ final class Hop {
 	}
 
 	/**
-	 * Whether the header line {@code buf[start, end)} is named in {@code tokens} (the
-	 * Connection header's values, each followed by a comma): such headers are hop-by-hop
-	 * too.
+	 * Whether the Connection value {@code buf[from, to)} names a header (any token but
+	 * close, keep-alive and upgrade): such headers are hop-by-hop too.
 	 */
-	static boolean namedIn(ByteBuf buf, int start, int end, ByteBuf tokens) {
-		int colon = buf.indexOf(start, end, (byte) ':');
-		int nameEnd = (colon < 0) ? end : colon;
-		while (nameEnd > start && isSpace(buf.getByte(nameEnd - 1))) {
-			nameEnd--;
-		}
-		return containsToken(tokens, tokens.readerIndex(), tokens.writerIndex(), buf, start, nameEnd);
+	static boolean namesOthers(ByteBuf buf, int from, int to) {
+		return containsToken(buf, from, to, null, 0, 0);
 	}
 
 	private static boolean isSpace(byte b) {

@@ -227,7 +227,7 @@ final class ResponseParser extends ChannelInboundHandlerAdapter {
 		long contentLength = -1;
 		boolean chunked = false;
 		boolean close = http10;
-		ByteBuf connectionTokens = null;
+		boolean namesOthers = false;
 		int i = lineEnd + 1;
 		while (i < end) {
 			int lf = buf.indexOf(i, end, (byte) '\n');
@@ -239,7 +239,7 @@ final class ResponseParser extends ChannelInboundHandlerAdapter {
 			byte first = buf.getByte(i);
 			if (first == ' ' || first == '\t') {
 				// Obsolete line folding: goes with the line before.
-				kind = (count > 0) ? this.lines[(count - 1) * 3 + 2] : Hop.DROP;
+				kind = (count > 0) ? this.lines[(count - 1) * 4 + 3] : Hop.DROP;
 			}
 			else {
 				int colon = buf.indexOf(i, stop, (byte) ':');
@@ -267,19 +267,17 @@ final class ResponseParser extends ChannelInboundHandlerAdapter {
 					else if (http10 && Hop.containsToken(buf, v, stop, Hop.KEEP_ALIVE)) {
 						close = false;
 					}
-					if (connectionTokens == null) {
-						connectionTokens = ctx.alloc().heapBuffer(stop - v + 1);
-					}
-					connectionTokens.writeBytes(buf, v, stop - v).writeByte(',');
-					kind = Hop.DROP;
+					namesOthers |= Hop.namesOthers(buf, v, stop);
+					kind = Hop.CONNECTION;
 				}
 			}
-			if (count * 3 + 3 > this.lines.length) {
+			if (count * 4 + 4 > this.lines.length) {
 				this.lines = java.util.Arrays.copyOf(this.lines, this.lines.length * 2);
 			}
-			this.lines[count * 3] = i;
-			this.lines[count * 3 + 1] = stop;
-			this.lines[count * 3 + 2] = kind;
+			this.lines[count * 4] = i;
+			this.lines[count * 4 + 1] = stop;
+			this.lines[count * 4 + 2] = lf + 1;
+			this.lines[count * 4 + 3] = kind;
 			count++;
 			i = lf + 1;
 		}
@@ -298,18 +296,23 @@ final class ResponseParser extends ChannelInboundHandlerAdapter {
 			close = true;
 		}
 		ByteBuf out = ctx.alloc().buffer(end - from + 64);
-		out.writeBytes(HTTP_1_1).writeBytes(buf, from + 8, statusEnd - from - 8).writeShort(CRLF);
+		// The lines kept are copied in runs (most responses: one run from the status code
+		// to the last header but Connection).
+		out.writeBytes(HTTP_1_1);
+		int runStart = from + 8;
+		int runEnd = lineEnd + 1;
 		for (int l = 0; l < count; l++) {
-			int start = this.lines[l * 3];
-			int stop = this.lines[l * 3 + 1];
-			if (this.lines[l * 3 + 2] == Hop.KEEP
-					&& (connectionTokens == null || !Hop.namedIn(buf, start, stop, connectionTokens))) {
-				out.writeBytes(buf, start, stop - start).writeShort(CRLF);
+			int start = this.lines[l * 4];
+			if (this.lines[l * 4 + 3] != Hop.KEEP || (namesOthers && namedInConnection(buf, l, count))) {
+				continue;
 			}
+			if (start != runEnd) {
+				out.writeBytes(buf, runStart, runEnd - runStart);
+				runStart = start;
+			}
+			runEnd = this.lines[l * 4 + 2];
 		}
-		if (connectionTokens != null) {
-			connectionTokens.release();
-		}
+		out.writeBytes(buf, runStart, runEnd - runStart);
 		if (framing == ResponseHead.LENGTH) {
 			this.state = LENGTH;
 			this.remaining = contentLength;
@@ -325,6 +328,25 @@ final class ResponseParser extends ChannelInboundHandlerAdapter {
 	}
 
 	static final int CRLF = ('\r' << 8) | '\n';
+
+	/** Whether a Connection line among the first {@code count} names this header. */
+	private boolean namedInConnection(ByteBuf buf, int line, int count) {
+		int start = this.lines[line * 4];
+		int nameEnd = buf.indexOf(start, this.lines[line * 4 + 1], (byte) ':');
+		while (nameEnd > start && (buf.getByte(nameEnd - 1) == ' ' || buf.getByte(nameEnd - 1) == '\t')) {
+			nameEnd--;
+		}
+		for (int l = 0; l < count; l++) {
+			if (this.lines[l * 4 + 3] == Hop.CONNECTION) {
+				int stop = this.lines[l * 4 + 1];
+				int colon = buf.indexOf(this.lines[l * 4], stop, (byte) ':');
+				if (nameEnd > start && Hop.containsToken(buf, colon + 1, stop, buf, start, nameEnd)) {
+					return true;
+				}
+			}
+		}
+		return false;
+	}
 
 	private static boolean startsWithHttp1(ByteBuf buf, int from) {
 		for (int k = 0; k < 7; k++) {
