@@ -16,6 +16,7 @@ import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
@@ -67,6 +68,9 @@ final class Exchange {
 	private final boolean upgrade;
 
 	private final boolean replayable;
+
+	/** The request body came in chunks: it goes on in chunks. */
+	private final boolean chunkedRequest;
 
 	private Upstream upstream;
 
@@ -125,6 +129,7 @@ final class Exchange {
 		this.head = head;
 		this.upgrade = upgrade;
 		this.replayable = replayable;
+		this.chunkedRequest = HttpUtil.isTransferEncodingChunked(request);
 	}
 
 	/** Sends the request to {@code upstream}'s endpoints. */
@@ -178,10 +183,21 @@ final class Exchange {
 		this.sent = true;
 		Object message;
 		while ((message = this.pending.poll()) != null) {
-			channel.write(message, channel.voidPromise());
+			channel.write(bytes(channel, message), channel.voidPromise());
 		}
 		channel.flush();
 		this.frontend.resume(FrontendHandler.PENDING);
+	}
+
+	/** A request message as the bytes that go to the backend. */
+	private Object bytes(Channel channel, Object message) {
+		if (message instanceof HttpRequest head) {
+			return RequestWriter.head(channel.alloc(), head);
+		}
+		if (message instanceof HttpContent content) {
+			return RequestWriter.body(channel.alloc(), content, this.chunkedRequest);
+		}
+		return message;
 	}
 
 	private void connectFailed(Throwable cause) {
@@ -206,7 +222,7 @@ final class Exchange {
 			content.release();
 		}
 		else if (this.sent && this.backend != null) {
-			this.backend.write(content, this.backend.voidPromise());
+			this.backend.write(bytes(this.backend, content), this.backend.voidPromise());
 			if (last) {
 				this.backend.flush();
 			}
@@ -405,7 +421,6 @@ final class Exchange {
 		this.gateway.metrics().answered(101);
 		Channel peer = this.backend;
 		this.raw.writeAndFlush(head, this.raw.voidPromise());
-		peer.pipeline().remove(Gateway.ENCODER);
 		peer.pipeline().remove(Gateway.PARSER);
 		// Tunnel first: what the request decoder still holds comes out as bytes when it
 		// is removed, and goes to the backend.

@@ -9,7 +9,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.stevedore.proxy.ingress.route.RouteTable;
 
@@ -23,8 +22,8 @@ final class Gateway {
 	static final String DECODER = "decoder";
 
 	/**
-	 * The request encoder of a backend connection, the response encoder of a client
-	 * connection (which only the proxy's own answers go through).
+	 * The response encoder of a client connection (which only the proxy's own answers go
+	 * through).
 	 */
 	static final String ENCODER = "encoder";
 
@@ -70,7 +69,6 @@ final class Gateway {
 				ResponseParser parser = new ResponseParser();
 				ch.pipeline()
 					.addLast(IDLE, new IdleStateHandler(readTimeout, 0, 0, TimeUnit.MILLISECONDS))
-					.addLast(ENCODER, new HttpRequestEncoder())
 					.addLast(PARSER, parser)
 					.addLast(new BackendHandler(backendPool, endpoint, parser));
 			}

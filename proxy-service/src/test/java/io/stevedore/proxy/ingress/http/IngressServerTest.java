@@ -87,6 +87,10 @@ class IngressServerTest {
 				this.requests.add(head);
 				String path = head.split(" ")[1];
 				switch (path) {
+					case "/chunked-upload" -> {
+						this.requests.add(readUntil(in, "0\r\n\r\n"));
+						out.write("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nbody".getBytes());
+					}
 					case "/close" -> {
 						out.write("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nbody".getBytes());
 						return;
@@ -145,6 +149,24 @@ class IngressServerTest {
 		}
 		assertThat(this.requests).hasSize(4)
 			.allSatisfy(head -> assertThat(head).contains("x-forwarded-for: 127.0.0.1"));
+	}
+
+	@Test
+	void aChunkedRequestBodyGoesToTheBackendInChunks() throws IOException {
+		try (Socket client = new Socket(this.address.getAddress(), this.address.getPort())) {
+			client.setSoTimeout(5000);
+			client.getOutputStream()
+				.write(("POST /chunked-upload HTTP/1.1\r\nHost: web\r\nTransfer-Encoding: chunked\r\n\r\n"
+						+ "3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n")
+					.getBytes());
+			assertThat(readUntil(client.getInputStream(), "body")).startsWith("HTTP/1.1 200 OK\r\n");
+		}
+		assertThat(this.requests).hasSize(2);
+		assertThat(this.requests.peek()).startsWith("POST /chunked-upload HTTP/1.1\r\n")
+			.contains("Transfer-Encoding: chunked\r\n", "x-forwarded-proto: http\r\n");
+		// The decoder may hand the body on in other pieces; the bytes must say the same.
+		assertThat(String.join("", this.requests).replaceAll("(?s).*\r\n\r\n(?=.)", ""))
+			.matches("(?s)([0-9a-f]+\r\n[a-e]+\r\n)+0\r\n\r\n");
 	}
 
 	@Test
