@@ -74,6 +74,8 @@ final class Exchange {
 
 	private Upstream upstream;
 
+	private String host;
+
 	private final List<InetSocketAddress> tried = new ArrayList<>(2);
 
 	private int triesLeft;
@@ -132,9 +134,13 @@ final class Exchange {
 		this.chunkedRequest = HttpUtil.isTransferEncodingChunked(request);
 	}
 
-	/** Sends the request to {@code upstream}'s endpoints. */
-	void forward(Upstream target) {
+	/**
+	 * Sends the request to {@code upstream}'s endpoints.
+	 * @param host the Host the client asked for (X-Forwarded-Host), or null
+	 */
+	void forward(Upstream target, String host) {
 		this.upstream = target;
+		this.host = host;
 		this.triesLeft = this.gateway.settings().retries() + 1;
 		this.pending.add(this.request);
 		connect();
@@ -192,7 +198,7 @@ final class Exchange {
 	/** A request message as the bytes that go to the backend. */
 	private Object bytes(Channel channel, Object message) {
 		if (message instanceof HttpRequest head) {
-			return RequestWriter.head(channel.alloc(), head);
+			return RequestWriter.head(channel.alloc(), head, this.host, this.frontend.forwarded());
 		}
 		if (message instanceof HttpContent content) {
 			return RequestWriter.body(channel.alloc(), content, this.chunkedRequest);

@@ -16,7 +16,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import io.stevedore.proxy.ingress.route.RouteTable;
 import io.stevedore.proxy.ingress.route.Upstream;
@@ -47,15 +46,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 	 */
 	private int paused;
 
-	private final AsciiString scheme;
+	private final String scheme;
 
-	/**
-	 * X-Forwarded-For and -Port of this connection, made once: AsciiStrings, which the
-	 * encoder copies as bytes.
-	 */
-	private AsciiString clientIp;
-
-	private AsciiString localPort;
+	/** X-Forwarded-For, X-Real-IP, -Port and -Proto of this connection. */
+	private byte[] forwarded;
 
 	private ChannelHandlerContext ctx;
 
@@ -70,7 +64,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
 	FrontendHandler(Gateway gateway, String scheme) {
 		this.gateway = gateway;
-		this.scheme = AsciiString.cached(scheme);
+		this.scheme = scheme;
 	}
 
 	/** The response encoder's context: writing there passes it by. */
@@ -84,6 +78,15 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
 	ChannelHandlerContext raw() {
 		return this.raw;
+	}
+
+	byte[] forwarded() {
+		if (this.forwarded == null) {
+			InetSocketAddress client = (InetSocketAddress) this.ctx.channel().remoteAddress();
+			InetSocketAddress local = (InetSocketAddress) this.ctx.channel().localAddress();
+			this.forwarded = Headers.forwardedLines(client.getAddress().getHostAddress(), local.getPort(), this.scheme);
+		}
+		return this.forwarded;
 	}
 
 	@Override
@@ -147,7 +150,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 		String host = request.headers().get(HttpHeaderNames.HOST);
 		RouteTable routes = this.gateway.routes();
 		int httpsPort = this.gateway.httpsPort();
-		if (!this.scheme.contentEquals("https") && httpsPort > 0 && routes.httpsOnly(host)) {
+		if (!"https".equals(this.scheme) && httpsPort > 0 && routes.httpsOnly(host)) {
 			String uri = request.uri().startsWith("/") ? request.uri() : path(request.uri());
 			next.redirect(
 					"https://" + RouteTable.normalizeHost(host) + ((httpsPort == 443) ? "" : ":" + httpsPort) + uri);
@@ -163,15 +166,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 			return;
 		}
 		Headers.stripHopByHop(request.headers(), upgrade);
-		if (this.clientIp == null) {
-			InetSocketAddress client = (InetSocketAddress) this.ctx.channel().remoteAddress();
-			InetSocketAddress local = (InetSocketAddress) this.ctx.channel().localAddress();
-			this.clientIp = new AsciiString(client.getAddress().getHostAddress());
-			this.localPort = new AsciiString(Integer.toString(local.getPort()));
-		}
-		Headers.forwarded(request.headers(), this.clientIp, host, this.localPort, this.scheme);
+		Headers.removeForwarded(request.headers());
 		request.setProtocolVersion(HttpVersion.HTTP_1_1);
-		next.forward(upstream);
+		next.forward(upstream, host);
 	}
 
 	private static boolean idempotent(HttpMethod method) {

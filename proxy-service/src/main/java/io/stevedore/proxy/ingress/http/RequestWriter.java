@@ -37,14 +37,27 @@ final class RequestWriter {
 	private RequestWriter() {
 	}
 
-	/** The request line and headers, with the empty line that ends them. */
-	static ByteBuf head(ByteBufAllocator alloc, HttpRequest request) {
+	private static final byte[] X_FORWARDED_HOST = (Headers.X_FORWARDED_HOST + ": ")
+		.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+	/**
+	 * The request line and headers, X-Forwarded-Host ({@code host} unless null) and
+	 * {@code forwarded} (the connection's other X-Forwarded-* lines) last, with the empty
+	 * line that ends them.
+	 */
+	static ByteBuf head(ByteBufAllocator alloc, HttpRequest request, String host, byte[] forwarded) {
 		ByteBuf buf = alloc.buffer(512);
 		write(buf, request.method().asciiName());
 		buf.writeByte(' ');
 		write(buf, request.uri());
 		buf.writeBytes(HTTP_1_1_CRLF);
 		headers(buf, request.headers());
+		if (host != null) {
+			buf.writeBytes(X_FORWARDED_HOST);
+			write(buf, host);
+			buf.writeBytes(CRLF);
+		}
+		buf.writeBytes(forwarded);
 		buf.writeBytes(CRLF);
 		return buf;
 	}
