@@ -114,6 +114,15 @@ class ResponseParserTest {
 	}
 
 	@Test
+	void bareLineFeedsEndLinesAndAFoldedLineGoesWithItsHeader() {
+		this.parser.expect(false);
+		assertThat(read("HTTP/1.1 200 OK\nX-Long: a\n b\nKeep-Alive: timeout=5\n max=9\nTransfer-Encoding: gzip, "
+				+ "chunked\n\n0\n\n"))
+			.containsExactly("HEAD 200 2 true|HTTP/1.1 200 OK\nX-Long: a\n b\nTransfer-Encoding: gzip, chunked\n",
+					"0\n\n", "END");
+	}
+
+	@Test
 	void bytesNobodyAskedForAreHandedOnRaw() {
 		assertThat(read("junk")).containsExactly("junk");
 	}
