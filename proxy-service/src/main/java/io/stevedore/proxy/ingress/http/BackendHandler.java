@@ -2,10 +2,9 @@ package io.stevedore.proxy.ingress.http;
 
 import java.net.InetSocketAddress;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
@@ -22,9 +21,16 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
 	private Exchange exchange;
 
-	BackendHandler(BackendPool pool, InetSocketAddress endpoint) {
+	private final ResponseParser parser;
+
+	BackendHandler(BackendPool pool, InetSocketAddress endpoint, ResponseParser parser) {
 		this.pool = pool;
 		this.endpoint = endpoint;
+		this.parser = parser;
+	}
+
+	ResponseParser parser() {
+		return this.parser;
 	}
 
 	void serve(Exchange exchange) {
@@ -39,14 +45,17 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 			ctx.close();
 			return;
 		}
-		if (msg instanceof HttpResponse response) {
-			current.onResponse(response);
+		if (msg instanceof ByteBuf body) {
+			current.onBody(body);
 		}
-		if (msg instanceof HttpContent content) {
-			current.onContent(content);
+		else if (msg == ResponseParser.END) {
+			current.onEnd();
 		}
-		else if (!(msg instanceof HttpResponse)) {
-			current.onTunnelData(msg);
+		else if (msg instanceof ResponseHead head) {
+			current.onResponse(head);
+		}
+		else {
+			ReferenceCountUtil.release(msg);
 		}
 	}
 

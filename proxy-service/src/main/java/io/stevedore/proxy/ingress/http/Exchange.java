@@ -1,20 +1,20 @@
 package io.stevedore.proxy.ingress.http;
 
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -38,6 +38,16 @@ import io.stevedore.proxy.ingress.route.Upstream;
  */
 final class Exchange {
 
+	private static final byte[] CHUNKED = ascii("transfer-encoding: chunked\r\n");
+
+	private static final byte[] CONNECTION_CLOSE = ascii("connection: close\r\n");
+
+	private static final byte[] CONNECTION_KEEP_ALIVE = ascii("connection: keep-alive\r\n");
+
+	private static final byte[] CRLF_BYTES = ascii("\r\n");
+
+	private static final byte[] LAST_CHUNK = ascii("0\r\n\r\n");
+
 	/** Body parts held while connecting before the client is read no more. */
 	private static final int MAX_PENDING = 16;
 
@@ -59,7 +69,12 @@ final class Exchange {
 
 	private final boolean replayable;
 
+	/** The request body came in chunks: it goes on in chunks. */
+	private final boolean chunkedRequest;
+
 	private Upstream upstream;
+
+	private String host;
 
 	private final List<InetSocketAddress> tried = new ArrayList<>(2);
 
@@ -85,7 +100,14 @@ final class Exchange {
 
 	private boolean backendKeepAlive;
 
-	private boolean skipInformational;
+	/** The backend ends the body by closing; the client gets it in chunks. */
+	private boolean chunking;
+
+	/**
+	 * Writes bytes to the client past the response encoder (the backend's response is
+	 * passed on as bytes).
+	 */
+	private final ChannelHandlerContext raw;
 
 	private boolean tunnel;
 
@@ -101,6 +123,7 @@ final class Exchange {
 			HttpVersion clientVersion, boolean keepAlive, boolean head, boolean upgrade, boolean replayable) {
 		this.frontend = frontend;
 		this.ctx = ctx;
+		this.raw = frontend.raw();
 		this.gateway = gateway;
 		this.request = request;
 		this.clientVersion = clientVersion;
@@ -108,11 +131,16 @@ final class Exchange {
 		this.head = head;
 		this.upgrade = upgrade;
 		this.replayable = replayable;
+		this.chunkedRequest = HttpUtil.isTransferEncodingChunked(request);
 	}
 
-	/** Sends the request to {@code upstream}'s endpoints. */
-	void forward(Upstream target) {
+	/**
+	 * Sends the request to {@code upstream}'s endpoints.
+	 * @param host the Host the client asked for (X-Forwarded-Host), or null
+	 */
+	void forward(Upstream target, String host) {
 		this.upstream = target;
+		this.host = host;
 		this.triesLeft = this.gateway.settings().retries() + 1;
 		this.pending.add(this.request);
 		connect();
@@ -157,13 +185,25 @@ final class Exchange {
 		this.reusedConnection = reused;
 		this.backendHandler = channel.pipeline().get(BackendHandler.class);
 		this.backendHandler.serve(this);
+		this.backendHandler.parser().expect(this.head);
 		this.sent = true;
 		Object message;
 		while ((message = this.pending.poll()) != null) {
-			channel.write(message, channel.voidPromise());
+			channel.write(bytes(channel, message), channel.voidPromise());
 		}
 		channel.flush();
 		this.frontend.resume(FrontendHandler.PENDING);
+	}
+
+	/** A request message as the bytes that go to the backend. */
+	private Object bytes(Channel channel, Object message) {
+		if (message instanceof HttpRequest head) {
+			return RequestWriter.head(channel.alloc(), head, this.host, this.frontend.forwarded());
+		}
+		if (message instanceof HttpContent content) {
+			return RequestWriter.body(channel.alloc(), content, this.chunkedRequest);
+		}
+		return message;
 	}
 
 	private void connectFailed(Throwable cause) {
@@ -188,7 +228,7 @@ final class Exchange {
 			content.release();
 		}
 		else if (this.sent && this.backend != null) {
-			this.backend.write(content, this.backend.voidPromise());
+			this.backend.write(bytes(this.backend, content), this.backend.voidPromise());
 			if (last) {
 				this.backend.flush();
 			}
@@ -209,60 +249,90 @@ final class Exchange {
 		}
 	}
 
-	void onResponse(HttpResponse response) {
-		int code = response.status().code();
+	void onResponse(ResponseHead response) {
+		int code = response.status();
 		if (code / 100 == 1 && code != 101) {
 			// 100 Continue and friends: the client got its own 100 already.
-			this.skipInformational = true;
+			response.bytes().release();
+			return;
+		}
+		if (this.done) {
+			response.bytes().release();
 			return;
 		}
 		this.responseStarted = true;
 		recordSuccess();
-		if (this.upgrade && code == 101) {
-			startTunnel(response);
+		if (code == 101) {
+			if (this.upgrade) {
+				startTunnel(response.bytes());
+			}
+			else {
+				// Switching protocols the client did not ask for.
+				response.bytes().release();
+				this.responseStarted = false;
+				backendFailed(false);
+			}
 			return;
 		}
-		this.backendKeepAlive = HttpUtil.isKeepAlive(response);
-		Headers.stripHopByHop(response.headers(), false);
-		response.setProtocolVersion(HttpVersion.HTTP_1_1);
-		boolean bodyless = this.head || code == 204 || code == 304;
-		if (!bodyless && !HttpUtil.isContentLengthSet(response) && !HttpUtil.isTransferEncodingChunked(response)) {
+		this.backendKeepAlive = response.keepAlive();
+		ByteBuf head = response.bytes();
+		if (response.framing() == ResponseHead.CLOSE) {
 			// The backend ends the body by closing: the client needs chunks, or a close.
 			if (this.keepAlive && this.clientVersion.isKeepAliveDefault()) {
-				HttpUtil.setTransferEncodingChunked(response, true);
+				head.writeBytes(CHUNKED);
+				this.chunking = true;
 			}
 			else {
 				this.keepAlive = false;
 			}
 		}
 		if (!this.keepAlive) {
-			response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+			head.writeBytes(CONNECTION_CLOSE);
 		}
 		else if (!this.clientVersion.isKeepAliveDefault()) {
-			response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+			head.writeBytes(CONNECTION_KEEP_ALIVE);
 		}
+		head.writeShort(ResponseParser.CRLF);
 		this.gateway.metrics().answered(code);
-		this.ctx.write(response, this.ctx.voidPromise());
+		this.raw.write(head, this.raw.voidPromise());
 	}
 
-	void onContent(HttpContent content) {
-		if (this.skipInformational || this.tunnel || this.done) {
-			if (content instanceof LastHttpContent) {
-				this.skipInformational = false;
-			}
-			content.release();
+	/** Response body bytes (or, in a tunnel, anything) from the backend. */
+	void onBody(ByteBuf body) {
+		if (this.tunnel) {
+			this.ctx.write(body, this.ctx.voidPromise());
 			return;
 		}
-		if (!(content instanceof LastHttpContent)) {
-			this.ctx.write(content, this.ctx.voidPromise());
+		if (this.done || !this.responseStarted) {
+			body.release();
+			return;
+		}
+		if (this.chunking) {
+			ByteBuf size = this.ctx.alloc().buffer(12);
+			size.writeCharSequence(Integer.toHexString(body.readableBytes()), StandardCharsets.US_ASCII);
+			size.writeShort(ResponseParser.CRLF);
+			this.raw.write(size, this.raw.voidPromise());
+			this.raw.write(body, this.raw.voidPromise());
+			this.raw.write(Unpooled.wrappedBuffer(CRLF_BYTES), this.raw.voidPromise());
+			return;
+		}
+		this.raw.write(body, this.raw.voidPromise());
+	}
+
+	/** The response is complete. */
+	void onEnd() {
+		if (this.done || !this.responseStarted) {
 			return;
 		}
 		this.responseComplete = true;
+		if (this.chunking) {
+			this.raw.write(Unpooled.wrappedBuffer(LAST_CHUNK), this.raw.voidPromise());
+		}
 		if (this.keepAlive) {
-			this.ctx.writeAndFlush(content, this.ctx.voidPromise());
+			this.ctx.flush();
 		}
 		else {
-			this.ctx.writeAndFlush(content).addListener(ChannelFutureListener.CLOSE);
+			this.raw.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
 		}
 		releaseBackend();
 		maybeFinish();
@@ -352,23 +422,18 @@ final class Exchange {
 		maybeFinish();
 	}
 
-	private void startTunnel(HttpResponse response) {
+	private void startTunnel(ByteBuf head) {
 		this.tunnel = true;
 		this.gateway.metrics().answered(101);
 		Channel peer = this.backend;
-		this.ctx.writeAndFlush(response, this.ctx.voidPromise());
-		this.ctx.pipeline().remove(Gateway.CODEC);
-		peer.pipeline().remove(Gateway.CODEC);
+		this.raw.writeAndFlush(head, this.raw.voidPromise());
+		peer.pipeline().remove(Gateway.PARSER);
+		// Tunnel first: what the request decoder still holds comes out as bytes when it
+		// is removed, and goes to the backend.
 		this.frontend.tunnelTo(peer);
+		this.ctx.pipeline().remove(Gateway.ENCODER);
+		this.ctx.pipeline().remove(Gateway.DECODER);
 		this.frontend.resume(FrontendHandler.PENDING | FrontendHandler.QUEUED);
-	}
-
-	void onTunnelData(Object data) {
-		if (!this.tunnel) {
-			ReferenceCountUtil.release(data);
-			return;
-		}
-		this.ctx.write(data, this.ctx.voidPromise());
 	}
 
 	private void releaseBackend() {
@@ -440,6 +505,10 @@ final class Exchange {
 			this.permissionOpen = false;
 			this.pick.breaker().releasePermission();
 		}
+	}
+
+	private static byte[] ascii(String text) {
+		return text.getBytes(StandardCharsets.US_ASCII);
 	}
 
 }

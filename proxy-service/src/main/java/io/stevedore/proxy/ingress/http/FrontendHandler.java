@@ -48,6 +48,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
 	private final String scheme;
 
+	/** X-Forwarded-For, X-Real-IP, -Port and -Proto of this connection. */
+	private byte[] forwarded;
+
 	private ChannelHandlerContext ctx;
 
 	private Exchange exchange;
@@ -64,9 +67,26 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 		this.scheme = scheme;
 	}
 
+	/** The response encoder's context: writing there passes it by. */
+	private ChannelHandlerContext raw;
+
 	@Override
 	public void handlerAdded(ChannelHandlerContext ctx) {
 		this.ctx = ctx;
+		this.raw = ctx.pipeline().context(Gateway.ENCODER);
+	}
+
+	ChannelHandlerContext raw() {
+		return this.raw;
+	}
+
+	byte[] forwarded() {
+		if (this.forwarded == null) {
+			InetSocketAddress client = (InetSocketAddress) this.ctx.channel().remoteAddress();
+			InetSocketAddress local = (InetSocketAddress) this.ctx.channel().localAddress();
+			this.forwarded = Headers.forwardedLines(client.getAddress().getHostAddress(), local.getPort(), this.scheme);
+		}
+		return this.forwarded;
 	}
 
 	@Override
@@ -146,11 +166,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 			return;
 		}
 		Headers.stripHopByHop(request.headers(), upgrade);
-		InetSocketAddress client = (InetSocketAddress) this.ctx.channel().remoteAddress();
-		InetSocketAddress local = (InetSocketAddress) this.ctx.channel().localAddress();
-		Headers.forwarded(request.headers(), client.getAddress().getHostAddress(), host, local.getPort(), this.scheme);
+		Headers.removeForwarded(request.headers());
 		request.setProtocolVersion(HttpVersion.HTTP_1_1);
-		next.forward(upstream);
+		next.forward(upstream, host);
 	}
 
 	private static boolean idempotent(HttpMethod method) {
@@ -226,6 +244,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 		for (Object msg : this.queued) {
 			if (msg instanceof LastHttpContent || msg instanceof HttpRequest) {
 				ReferenceCountUtil.release(msg);
+			}
+			else if (msg instanceof HttpContent content) {
+				peer.write(content.content(), peer.voidPromise());
 			}
 			else {
 				peer.write(msg, peer.voidPromise());

@@ -9,7 +9,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.stevedore.proxy.ingress.route.RouteTable;
 
@@ -19,7 +18,16 @@ import io.stevedore.proxy.ingress.route.RouteTable;
  */
 final class Gateway {
 
-	static final String CODEC = "codec";
+	/** The request decoder of a client connection. */
+	static final String DECODER = "decoder";
+
+	/**
+	 * The response encoder of a client connection (which only the proxy's own answers go
+	 * through).
+	 */
+	static final String ENCODER = "encoder";
+
+	static final String PARSER = "parser";
 
 	static final String IDLE = "idle";
 
@@ -43,7 +51,8 @@ final class Gateway {
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
 					(int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()))
 			.option(ChannelOption.TCP_NODELAY, true)
-			.option(ChannelOption.SO_KEEPALIVE, true);
+			.option(ChannelOption.SO_KEEPALIVE, true)
+			.option(ChannelOption.ALLOCATOR, IngressServer.ALLOCATOR);
 		this.picker = picker;
 		this.pool = new BackendPool(settings.maxIdlePerEndpoint());
 		this.settings = settings;
@@ -57,10 +66,11 @@ final class Gateway {
 		return this.template.clone(loop).handler(new ChannelInitializer<Channel>() {
 			@Override
 			protected void initChannel(Channel ch) {
+				ResponseParser parser = new ResponseParser();
 				ch.pipeline()
 					.addLast(IDLE, new IdleStateHandler(readTimeout, 0, 0, TimeUnit.MILLISECONDS))
-					.addLast(CODEC, new HttpClientCodec(8192, 32768, 65536))
-					.addLast(new BackendHandler(backendPool, endpoint));
+					.addLast(PARSER, parser)
+					.addLast(new BackendHandler(backendPool, endpoint, parser));
 			}
 		}).connect(endpoint);
 	}

@@ -1,5 +1,6 @@
 package io.stevedore.proxy.ingress.http;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -21,6 +22,9 @@ final class Headers {
 	static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
 
 	static final AsciiString X_REAL_IP = AsciiString.cached("x-real-ip");
+
+	private static final List<AsciiString> FORWARDED = List.of(X_FORWARDED_FOR, X_REAL_IP, X_FORWARDED_HOST,
+			X_FORWARDED_PORT, X_FORWARDED_PROTO);
 
 	private static final List<AsciiString> HOP_BY_HOP = List.of(HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE,
 			HttpHeaderNames.PROXY_CONNECTION, HttpHeaderNames.TE, HttpHeaderNames.TRAILER, HttpHeaderNames.UPGRADE);
@@ -60,17 +64,24 @@ final class Headers {
 	}
 
 	/**
-	 * ingress-nginx's defaults: the client address replaces any X-Forwarded-For the
-	 * client sent (it is not trusted), host, port and scheme as the client reached us.
+	 * Removes what the client sent as X-Forwarded-* and X-Real-IP (it is not trusted):
+	 * the backend gets {@link #forwardedLines} and the host instead (ingress-nginx's
+	 * defaults), written after the request's headers by {@link RequestWriter}.
 	 */
-	static void forwarded(HttpHeaders headers, String clientIp, String host, int port, String scheme) {
-		headers.set(X_FORWARDED_FOR, clientIp);
-		headers.set(X_REAL_IP, clientIp);
-		if (host != null) {
-			headers.set(X_FORWARDED_HOST, host);
+	static void removeForwarded(HttpHeaders headers) {
+		for (AsciiString name : FORWARDED) {
+			headers.remove(name);
 		}
-		headers.set(X_FORWARDED_PORT, port);
-		headers.set(X_FORWARDED_PROTO, scheme);
+	}
+
+	/**
+	 * X-Forwarded-For, X-Real-IP, -Port and -Proto of a client connection as header
+	 * lines: the same for each of its requests, so made once.
+	 */
+	static byte[] forwardedLines(String clientIp, int port, String scheme) {
+		return (X_FORWARDED_FOR + ": " + clientIp + "\r\n" + X_REAL_IP + ": " + clientIp + "\r\n" + X_FORWARDED_PORT
+				+ ": " + port + "\r\n" + X_FORWARDED_PROTO + ": " + scheme + "\r\n")
+			.getBytes(StandardCharsets.ISO_8859_1);
 	}
 
 }

@@ -214,9 +214,9 @@ public final class IngressBenchmark {
 	 * system, from /proc): on a machine others load, throughput follows the scheduler,
 	 * CPU per request does not.
 	 */
-	private static void wrk(String label, String url, int seconds, int connections, java.util.function.LongSupplier cpu)
-			throws Exception {
-		long ticksBefore = (cpu != null) ? cpu.getAsLong() : 0;
+	private static void wrk(String label, String url, int seconds, int connections,
+			java.util.function.Supplier<long[]> cpu) throws Exception {
+		long[] ticksBefore = (cpu != null) ? cpu.get() : null;
 		Process process = new ProcessBuilder("wrk", "-t2", "-c" + connections, "-d" + seconds + "s", "--latency", url)
 			.redirectErrorStream(true)
 			.start();
@@ -228,11 +228,16 @@ public final class IngressBenchmark {
 		String socketErrors = out.contains("Socket errors") ? find(out, "Socket errors:") : "none";
 		String perRequest = "";
 		if (cpu != null) {
-			long ticks = cpu.getAsLong() - ticksBefore;
+			long[] after = cpu.get();
+			long user = after[0] - ticksBefore[0];
+			long system = after[1] - ticksBefore[1];
 			java.util.regex.Matcher total = java.util.regex.Pattern.compile("(\\d+) requests in").matcher(out);
-			perRequest = total.find()
-					? String.format("  CPU %.1f us/request", ticks * 10_000.0 / Long.parseLong(total.group(1)))
-					: "  CPU ?";
+			double perTick = total.find() ? 10_000.0 / Long.parseLong(total.group(1)) : Double.NaN;
+			// user (the proxy's own code) and system (the kernel's TCP work) apart: a
+			// change
+			// in the proxy's code moves the first.
+			perRequest = String.format("  CPU %.1f us/request (user %.1f, system %.1f)", (user + system) * perTick,
+					user * perTick, system * perTick);
 		}
 		System.out.printf("%-18s %10s req/s  p99 %-9s non-2xx %s  socket errors %s%s%n", label, rps, p99, errors,
 				socketErrors, perRequest);
@@ -253,25 +258,25 @@ public final class IngressBenchmark {
 	 * collector (the Ingress makes nearly all the garbage while the apiserver idles). JIT
 	 * compiler threads are left out: a warm process does not pay them.
 	 */
-	private static long ingressTicks() {
-		long sum = 0;
+	private static long[] ingressTicks() {
+		long[] sum = new long[2];
 		try (var tasks = Files.list(Path.of("/proc/self/task"))) {
 			for (Path task : tasks.toList()) {
 				String comm = Files.readString(task.resolve("comm")).trim();
 				if (comm.startsWith("stevedore-ingr") || comm.startsWith("GC Thread") || comm.startsWith("G1 ")) {
-					sum += ticks(Files.readString(task.resolve("stat")));
+					add(sum, Files.readString(task.resolve("stat")));
 				}
 			}
 		}
 		catch (IOException ex) {
-			return -1;
+			return new long[] { -1, -1 };
 		}
 		return sum;
 	}
 
 	/** CPU ticks of the nginx master {@code pid} and its workers. */
-	private static long nginxTicks(long pid) {
-		long sum = 0;
+	private static long[] nginxTicks(long pid) {
+		long[] sum = new long[2];
 		try (var procs = Files.list(Path.of("/proc"))) {
 			for (Path proc : procs.toList()) {
 				if (!proc.getFileName().toString().matches("\\d+")) {
@@ -282,7 +287,7 @@ public final class IngressBenchmark {
 					String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
 					long self = Long.parseLong(proc.getFileName().toString());
 					if (self == pid || Long.parseLong(fields[1]) == pid) {
-						sum += ticks(stat);
+						add(sum, stat);
 					}
 				}
 				catch (IOException | RuntimeException ex) {
@@ -291,15 +296,16 @@ public final class IngressBenchmark {
 			}
 		}
 		catch (IOException ex) {
-			return -1;
+			return new long[] { -1, -1 };
 		}
 		return sum;
 	}
 
-	/** utime + stime of a /proc stat line. */
-	private static long ticks(String stat) {
+	/** Adds utime and stime of a /proc stat line to {@code sum}. */
+	private static void add(long[] sum, String stat) {
 		String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-		return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+		sum[0] += Long.parseLong(fields[11]);
+		sum[1] += Long.parseLong(fields[12]);
 	}
 
 	private static String loadAverage() throws IOException {
