@@ -167,6 +167,33 @@ class SimulatedClusterE2E {
 
 	@Test
 	@Order(6)
+	void aStoppedNodeStartsAgainAndARemovedNodeIsGoneWithItsPods() {
+		String machine = stevedore.nodeName(3);
+		StevedoreCommand.Result start = stevedore.run("node", "start", machine);
+		assertThat(start.exitCode()).as(start.toString()).isZero();
+		assertThat(start.stdout()).contains("node " + machine + " is Ready.");
+		assertThat(ok("get", "node", machine, "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}"))
+			.isEqualTo("True");
+		StevedoreCommand.Result again = stevedore.run("node", "start", machine);
+		assertThat(again.exitCode()).as(again.toString()).isZero();
+		assertThat(again.stdout()).contains("node " + machine + " already runs");
+
+		StevedoreCommand.Result rm = stevedore.run("node", "rm", machine);
+		assertThat(rm.exitCode()).as(rm.toString()).isZero();
+		assertThat(rm.stdout()).contains("removed node " + machine + ".");
+		KubectlResult gone = kubectl.run("get", "node", machine);
+		assertThat(gone.exitCode()).as(gone.describe()).isNotZero();
+		assertThat(gone.stderr()).contains("NotFound");
+		await().atMost(WAIT).pollDelay(Duration.ZERO).pollInterval(POLL).untilAsserted(() -> {
+			assertThat(ok("get", "pods", "-A", "--field-selector", "spec.nodeName=" + machine, "-o", "name")).isEmpty();
+			Map<String, Long> perNode = podsPerNode();
+			assertThat(perNode).containsOnlyKeys(stevedore.nodeName(1), stevedore.nodeName(2));
+			assertThat(perNode.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(30);
+		});
+	}
+
+	@Test
+	@Order(7)
 	void aSecondUpWithTheDockerRuntimeSaysWhatDiffers() {
 		StevedoreCommand.Result again = stevedore.run("up", "--runtime", "docker");
 
