@@ -236,10 +236,14 @@ class ControllerRefAdoptionIT {
 		assertThatThrownBy(() -> check.check(replaced)).hasMessage("original Job " + ns + "/fresh is gone: got uid "
 				+ job.getMetadata().getUid() + ", wanted another-uid");
 
-		client().batch().v1().jobs().inNamespace(ns).withName("fresh").edit((j) -> {
-			j.getMetadata().setFinalizers(List.of(HOLD));
-			return j;
-		});
+		// A patch without resourceVersion: the job controller writes the Job's status
+		// meanwhile (an edit's read-modify-write got 409 in CI).
+		client().batch()
+			.v1()
+			.jobs()
+			.inNamespace(ns)
+			.withName("fresh")
+			.patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"finalizers\":[\"" + HOLD + "\"]}}");
 		client().batch().v1().jobs().inNamespace(ns).withName("fresh").delete();
 		assertThatThrownBy(() -> check.check(job)).hasMessageStartingWith(ns + "/fresh has just been deleted at ");
 
@@ -287,10 +291,9 @@ class ControllerRefAdoptionIT {
 		client().pods()
 			.inNamespace(pod.getMetadata().getNamespace())
 			.withName(pod.getMetadata().getName())
-			.edit((p) -> {
-				p.getMetadata().setLabels(labels);
-				return p;
-			});
+			// Replaced without resourceVersion: the controllers patch the pod meanwhile.
+			.patch(PatchContext.of(PatchType.JSON), "[{\"op\":\"replace\",\"path\":\"/metadata/labels\",\"value\":"
+					+ io.fabric8.kubernetes.client.utils.Serialization.asJson(labels) + "}]");
 	}
 
 	private static String namespace() {
