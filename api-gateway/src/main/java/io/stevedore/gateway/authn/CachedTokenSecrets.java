@@ -1,12 +1,11 @@
 package io.stevedore.gateway.authn;
 
 import java.time.Duration;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 import io.fabric8.kubernetes.api.model.Secret;
+import io.stevedore.gateway.cache.ShortLivedCache;
 import reactor.core.publisher.Mono;
 
 /**
@@ -15,8 +14,7 @@ import reactor.core.publisher.Mono;
  * bounds: a token whose Secret is deleted or changed is still accepted for at most
  * {@code ttl} (5 s as wired); a token's {@code expiration} is checked against the clock
  * on every request, so expiry is exact. "Not found" is kept too (a guessed token costs
- * one GET per {@code ttl}), failures are not; concurrent misses of one name share one
- * GET.
+ * one GET per {@code ttl}), failures are not ({@link ShortLivedCache}).
  * <p>
  * Chosen over an informer on kube-system Secrets: the few token Secrets are read only
  * while nodes bootstrap, and a watch would hold every kube-system Secret's data in each
@@ -29,48 +27,19 @@ public final class CachedTokenSecrets implements Function<String, Mono<Secret>> 
 	/** Above this many names, expired entries are dropped (and all, if not enough). */
 	static final int MAX_ENTRIES = 1_000;
 
-	private final Function<String, Mono<Secret>> delegate;
-
-	private final long ttlNanos;
-
-	private final LongSupplier nanoTime;
-
-	private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+	private final ShortLivedCache<String, Secret> cache;
 
 	public CachedTokenSecrets(Function<String, Mono<Secret>> delegate, Duration ttl) {
 		this(delegate, ttl, System::nanoTime);
 	}
 
 	CachedTokenSecrets(Function<String, Mono<Secret>> delegate, Duration ttl, LongSupplier nanoTime) {
-		this.delegate = delegate;
-		this.ttlNanos = ttl.toNanos();
-		this.nanoTime = nanoTime;
+		this.cache = new ShortLivedCache<>(delegate, ttl, MAX_ENTRIES, nanoTime);
 	}
 
 	@Override
 	public Mono<Secret> apply(String name) {
-		long now = this.nanoTime.getAsLong();
-		Entry entry = this.entries.compute(name,
-				(key, old) -> (old != null && old.expiresAt - now > 0) ? old : load(key, now));
-		if (this.entries.size() > MAX_ENTRIES) {
-			this.entries.values().removeIf((candidate) -> candidate.expiresAt - now <= 0);
-			if (this.entries.size() > MAX_ENTRIES) {
-				this.entries.clear();
-			}
-		}
-		return entry.value.flatMap(Mono::justOrEmpty);
-	}
-
-	private Entry load(String name, long now) {
-		Duration ttl = Duration.ofNanos(this.ttlNanos);
-		Mono<Optional<Secret>> value = this.delegate.apply(name)
-			.map(Optional::of)
-			.defaultIfEmpty(Optional.empty())
-			.cache((found) -> ttl, (error) -> Duration.ZERO, () -> Duration.ZERO);
-		return new Entry(value, now + this.ttlNanos);
-	}
-
-	private record Entry(Mono<Optional<Secret>> value, long expiresAt) {
+		return this.cache.get(name);
 	}
 
 }

@@ -1,10 +1,9 @@
 package io.stevedore.gateway.serviceaccount;
 
 import java.time.Duration;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
+import io.stevedore.gateway.cache.ShortLivedCache;
 import reactor.core.publisher.Mono;
 
 /**
@@ -12,7 +11,7 @@ import reactor.core.publisher.Mono;
  * ServiceAccount token needs its ServiceAccount (and bound pod or secret) checked, and a
  * GET per request would double the apiserver's load. Answers, "not found" included, are
  * kept for {@code ttl}, so a deleted ServiceAccount's tokens are refused at most
- * {@code ttl} later; failures are not kept. Concurrent misses of one key share one GET.
+ * {@code ttl} later; failures are not kept ({@link ShortLivedCache}).
  * <p>
  * Chosen over informers: watching every pod and secret of the cluster would keep all of
  * them (secrets' data included) in the gateway's memory, on every replica, to answer
@@ -27,11 +26,9 @@ public final class CachedObjectLookup implements ObjectLookup {
 
 	private final ObjectLookup delegate;
 
-	private final long ttlNanos;
+	private final boolean off;
 
-	private final LongSupplier nanoTime;
-
-	private final ConcurrentHashMap<Key, Entry> entries = new ConcurrentHashMap<>();
+	private final ShortLivedCache<Key, LiveObject> cache;
 
 	public CachedObjectLookup(ObjectLookup delegate, Duration ttl) {
 		this(delegate, ttl, System::nanoTime);
@@ -39,40 +36,17 @@ public final class CachedObjectLookup implements ObjectLookup {
 
 	CachedObjectLookup(ObjectLookup delegate, Duration ttl, LongSupplier nanoTime) {
 		this.delegate = delegate;
-		this.ttlNanos = ttl.toNanos();
-		this.nanoTime = nanoTime;
+		this.off = ttl.toNanos() <= 0;
+		this.cache = new ShortLivedCache<>((key) -> delegate.get(key.kind, key.namespace, key.name), ttl, MAX_ENTRIES,
+				nanoTime);
 	}
 
 	@Override
 	public Mono<LiveObject> get(ObjectKind kind, String namespace, String name) {
-		if (this.ttlNanos <= 0) {
-			return this.delegate.get(kind, namespace, name);
-		}
-		long now = this.nanoTime.getAsLong();
-		Entry entry = this.entries.compute(new Key(kind, namespace, name),
-				(key, old) -> (old != null && old.expiresAt - now > 0) ? old : load(key, now));
-		if (this.entries.size() > MAX_ENTRIES) {
-			this.entries.values().removeIf((candidate) -> candidate.expiresAt - now <= 0);
-			if (this.entries.size() > MAX_ENTRIES) {
-				this.entries.clear();
-			}
-		}
-		return entry.value.flatMap(Mono::justOrEmpty);
-	}
-
-	private Entry load(Key key, long now) {
-		Duration ttl = Duration.ofNanos(this.ttlNanos);
-		Mono<Optional<LiveObject>> value = this.delegate.get(key.kind, key.namespace, key.name)
-			.map(Optional::of)
-			.defaultIfEmpty(Optional.empty())
-			.cache((found) -> ttl, (error) -> Duration.ZERO, () -> Duration.ZERO);
-		return new Entry(value, now + this.ttlNanos);
+		return this.off ? this.delegate.get(kind, namespace, name) : this.cache.get(new Key(kind, namespace, name));
 	}
 
 	private record Key(ObjectKind kind, String namespace, String name) {
-	}
-
-	private record Entry(Mono<Optional<LiveObject>> value, long expiresAt) {
 	}
 
 }
