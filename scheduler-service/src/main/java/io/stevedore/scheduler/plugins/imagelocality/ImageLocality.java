@@ -34,26 +34,30 @@ public final class ImageLocality implements PreScorePlugin, ScorePlugin {
 
 	@Override
 	public Status preScore(CycleState state, PodInfo pod, List<NodeInfo> feasibleNodes, NodeSnapshot snapshot) {
-		state.write(SPREAD, new Spread(snapshot, Math.max(1, snapshot.nodes().size())));
+		state.write(SPREAD, Spread.of(pod, snapshot));
 		return Status.success();
 	}
 
 	@Override
 	public long score(CycleState state, PodInfo pod, NodeInfo node) {
 		Spread spread = state.read(SPREAD);
-		List<Container> containers = pod.pod().getSpec().getContainers() == null ? List.of()
-				: pod.pod().getSpec().getContainers();
 		long sum = 0;
-		for (Container container : containers) {
-			String image = normalized(container.getImage());
-			Long size = node.imageSizes().get(image);
-			if (size != null && spread != null) {
-				sum += (long) (size * ((double) spread.snapshot().nodesWithImage(image) / spread.totalNodes()));
+		if (spread != null) {
+			for (int i = 0; i < spread.images().length; i++) {
+				Long size = node.imageSizes().get(spread.images()[i]);
+				if (size != null) {
+					sum += (long) (size * spread.fractions()[i]);
+				}
 			}
 		}
-		long max = MAX_CONTAINER_THRESHOLD * Math.max(1, containers.size());
+		long max = MAX_CONTAINER_THRESHOLD * Math.max(1, containers(pod).size());
 		long clamped = Math.max(MIN_THRESHOLD, Math.min(max, sum));
 		return MAX_NODE_SCORE * (clamped - MIN_THRESHOLD) / (max - MIN_THRESHOLD);
+	}
+
+	private static List<Container> containers(PodInfo pod) {
+		List<Container> containers = pod.pod().getSpec().getContainers();
+		return (containers == null) ? List.of() : containers;
 	}
 
 	/** Nodes report {@code nginx:latest}; a pod may say {@code nginx}. */
@@ -65,7 +69,24 @@ public final class ImageLocality implements PreScorePlugin, ScorePlugin {
 		return (image.indexOf(':', slash + 1) < 0 && !image.contains("@")) ? image + ":latest" : image;
 	}
 
-	private record Spread(NodeSnapshot snapshot, int totalNodes) {
+	/**
+	 * Per container: its normalized image and the share of all nodes holding it, worked
+	 * out once per pod in PreScore rather than on each of the hundreds of nodes scored.
+	 */
+	private record Spread(String[] images, double[] fractions) {
+
+		static Spread of(PodInfo pod, NodeSnapshot snapshot) {
+			List<Container> containers = containers(pod);
+			int totalNodes = Math.max(1, snapshot.nodes().size());
+			String[] images = new String[containers.size()];
+			double[] fractions = new double[containers.size()];
+			for (int i = 0; i < images.length; i++) {
+				images[i] = normalized(containers.get(i).getImage());
+				fractions[i] = (double) snapshot.nodesWithImage(images[i]) / totalNodes;
+			}
+			return new Spread(images, fractions);
+		}
+
 	}
 
 }

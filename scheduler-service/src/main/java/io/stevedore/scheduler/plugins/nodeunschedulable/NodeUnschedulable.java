@@ -31,9 +31,8 @@ public final class NodeUnschedulable implements FilterPlugin {
 
 	@Override
 	public Status filter(CycleState state, PodInfo pod, NodeInfo node) {
-		boolean cordoned = node.node().getSpec() != null
-				&& Boolean.TRUE.equals(node.node().getSpec().getUnschedulable());
-		if (cordoned && !Tolerations.toleratedByAny(pod.pod().getSpec().getTolerations(), UNSCHEDULABLE_TAINT)) {
+		if (node.unschedulable()
+				&& !Tolerations.toleratedByAny(pod.pod().getSpec().getTolerations(), UNSCHEDULABLE_TAINT)) {
 			return Status.unresolvable(REASON);
 		}
 		return Status.success();

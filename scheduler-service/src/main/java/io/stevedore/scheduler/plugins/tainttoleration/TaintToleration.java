@@ -79,8 +79,7 @@ public final class TaintToleration implements FilterPlugin, ScorePlugin {
 	}
 
 	private static List<Taint> taints(NodeInfo node) {
-		List<Taint> taints = node.node().getSpec() == null ? null : node.node().getSpec().getTaints();
-		return taints == null ? List.of() : taints;
+		return node.taints();
 	}
 
 }
