@@ -82,8 +82,15 @@ public final class PodSubresources {
 				.withLastTransitionTime(ObjectMetaRules.timestamp(this.context.clock().instant()))
 				.build());
 			pod.getStatus().setConditions(conditions);
-			// nodeName was empty and is now a non-empty name: never a no-op.
-			return new Mutation.Mutated(pod, false, true);
+			// nodeName was empty and is now a non-empty name: never a no-op. The pod's
+			// managedFields stay as they are: Kubernetes writes a binding straight to
+			// storage
+			// (BindingREST's GuaranteedUpdate), past the field manager, so no manager
+			// owns
+			// spec.nodeName or the PodScheduled condition it sets. It also spares every
+			// bind
+			// the field manager's work, a third of a bind's cost.
+			return new Mutation.Mutated(pod, true, true);
 		}, false);
 		return new ObjectResult(201, null, success(), admissionWarnings);
 	}

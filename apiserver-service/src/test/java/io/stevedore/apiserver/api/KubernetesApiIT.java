@@ -463,6 +463,32 @@ class KubernetesApiIT extends EmbeddedApiServer {
 	}
 
 	@Test
+	void aBindingSetsTheNodeAndConditionWithoutTouchingManagedFieldsAndASecondOneConflicts() {
+		this.api.post(pods(), pod("b", "web"));
+		JsonNode before = this.api.get(pods() + "/b").json();
+		HttpApi.Answer bound = this.api.post(pods() + "/b/binding",
+				"{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":{\"name\":\"b\"},"
+						+ "\"target\":{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"name\":\"n1\"}}");
+		assertThat(bound.code()).as(bound.body()).isEqualTo(201);
+		assertThat(bound.json().path("status").asText()).isEqualTo("Success");
+		JsonNode after = this.api.get(pods() + "/b").json();
+		assertThat(after.path("spec").path("nodeName").asText()).isEqualTo("n1");
+		assertThat(after.path("status").path("conditions").toString()).contains("\"PodScheduled\"");
+		// As Kubernetes' BindingREST writes straight to storage: no manager owns
+		// nodeName.
+		assertThat(after.path("metadata").path("managedFields"))
+			.isEqualTo(before.path("metadata").path("managedFields"));
+		HttpApi.Answer again = rejected(409,
+				() -> this.api.post(pods() + "/b/binding",
+						"{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":{\"name\":\"b\"},"
+								+ "\"target\":{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"name\":\"n2\"}}"));
+		assertThat(again.json().path("message").asText()).contains("already assigned to node \"n1\"");
+		HttpApi.Answer noTarget = rejected(422, () -> this.api.post(pods() + "/b/binding",
+				"{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":{\"name\":\"b\"},\"target\":{}}"));
+		assertThat(noTarget.json().path("message").asText()).contains("target.name");
+	}
+
+	@Test
 	void verbsASubresourceDoesNotHaveAreMethodNotAllowed() {
 		this.api.post(pods(), pod("p", "web"));
 		HttpApi.Answer answer = rejected(405, () -> this.api.delete(pods() + "/p/binding"));
