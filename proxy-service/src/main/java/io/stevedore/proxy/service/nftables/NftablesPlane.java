@@ -29,9 +29,9 @@ import org.slf4j.LoggerFactory;
  * syncs (replacing 1,000 Services' table takes seconds, one changed Service far less).
  * <p>
  * Unlike iptables, nothing is shared with other programs' rules: no jumps from built-in
- * chains to add or repair, and stopping is deleting one table. A full rewrite empties the
- * ClientIP affinity sets: a client keeps its endpoint for established connections
- * (conntrack) but may get another for its next one.
+ * chains to add or repair, and stopping is deleting one table. A full rewrite (and a
+ * restart of the proxy) carries the ClientIP affinity sets' elements over with the time
+ * they have left ({@link AffinityCarryOver}), so a client keeps its endpoint across it.
  */
 public final class NftablesPlane implements DataPlane {
 
@@ -56,6 +56,9 @@ public final class NftablesPlane implements DataPlane {
 
 	private long lastFullSync;
 
+	/** Affinity read at start, before the old table was deleted, for the first write. */
+	private Map<String, List<AffinityCarryOver.Element>> affinityAtStart = Map.of();
+
 	/**
 	 * @param labelPrefix the {@code lo} address label's prefix (the chain prefix)
 	 */
@@ -71,6 +74,7 @@ public final class NftablesPlane implements DataPlane {
 	@Override
 	public void start() {
 		HostSetup.kernelSwitches(this.host);
+		this.affinityAtStart = AffinityCarryOver.read(this.host, this.renderer.table());
 		deleteTable();
 		this.loopback.adopt();
 		HostSetup.blackholeRoute(this.host, this.serviceCidr);
@@ -88,7 +92,7 @@ public final class NftablesPlane implements DataPlane {
 		boolean full = this.applied == null || now - this.lastFullSync > FULL_SYNC_PERIOD.toNanos();
 		HostCommands.Result result;
 		if (full) {
-			result = nft(rendered, false);
+			result = write(rendered);
 		}
 		else {
 			String update = this.renderer.update(this.applied, rendered);
@@ -97,7 +101,7 @@ public final class NftablesPlane implements DataPlane {
 			if (!result.ok()) {
 				log.warn("partial nft update refused, replacing the whole table: {}", result.output());
 				full = true;
-				result = nft(rendered, false);
+				result = write(rendered);
 			}
 		}
 		this.lastWasPartial = !full;
@@ -113,7 +117,7 @@ public final class NftablesPlane implements DataPlane {
 				failures.put(key, "the kernel refused this Service's rules: " + firstLine(check(state, Set.of(key))));
 			}
 			rendered = this.renderer.render(state.without(bad));
-			result = nft(rendered, false);
+			result = write(rendered);
 			if (!result.ok()) {
 				return failed(result);
 			}
@@ -121,6 +125,7 @@ public final class NftablesPlane implements DataPlane {
 		this.applied = rendered;
 		if (full) {
 			this.lastFullSync = now;
+			this.affinityAtStart = Map.of();
 		}
 		return new ApplyResult(true, failures, rendered.rules(), null);
 	}
@@ -152,14 +157,35 @@ public final class NftablesPlane implements DataPlane {
 			.map(p -> p.name().serviceKey())
 			.filter(k -> !keep.contains(k))
 			.collect(Collectors.toSet());
-		return nft(this.renderer.render(state.without(drop)), true);
+		return validate(this.renderer.render(state.without(drop)));
 	}
 
-	/** Replaces the table in one transaction ({@code check}: only validate it). */
-	private HostCommands.Result nft(NftablesRenderer.Rendered rendered, boolean check) {
+	/**
+	 * Replaces the table in one transaction, with the affinity the old one held (read
+	 * just before, so the time lost is the few milliseconds of the write).
+	 */
+	private HostCommands.Result write(NftablesRenderer.Rendered rendered) {
+		Map<String, List<AffinityCarryOver.Element>> carried = new HashMap<>(
+				AffinityCarryOver.read(this.host, this.renderer.table()));
+		this.affinityAtStart.forEach(carried::putIfAbsent);
 		String table = this.renderer.table();
 		String input = "add table ip " + table + "\ndelete table ip " + table + "\n" + rendered.table();
-		return this.host.run(check ? List.of("nft", "-c", "-f", "-") : List.of("nft", "-f", "-"), input);
+		String affinity = AffinityCarryOver.elements(table, carried, rendered.sets().keySet());
+		HostCommands.Result result = this.host.run(List.of("nft", "-f", "-"), input + affinity);
+		if (!result.ok() && !affinity.isEmpty()) {
+			// The table is what matters: never let carried affinity cost a Service its
+			// rules.
+			log.warn("nft refused the table with the carried affinity, writing it without: {}", result.output());
+			result = this.host.run(List.of("nft", "-f", "-"), input);
+		}
+		return result;
+	}
+
+	/** Checks that the kernel would take {@code rendered} ({@code nft -c}). */
+	private HostCommands.Result validate(NftablesRenderer.Rendered rendered) {
+		String table = this.renderer.table();
+		String input = "add table ip " + table + "\ndelete table ip " + table + "\n" + rendered.table();
+		return this.host.run(List.of("nft", "-c", "-f", "-"), input);
 	}
 
 	private ApplyResult failed(HostCommands.Result result) {

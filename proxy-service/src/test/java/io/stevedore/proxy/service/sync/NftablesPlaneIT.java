@@ -122,6 +122,63 @@ class NftablesPlaneIT extends ServiceProxyContract {
 		}
 	}
 
+	@Test
+	void aWholeTableRewriteAndARestartKeepTheClientIpAffinityWithItsTimeLeft() throws Exception {
+		String table = "stevedore-proxy-itna";
+		NftablesRenderer renderer = new NftablesRenderer(table, "10.214.128.0/17", 14);
+		NftablesPlane plane = new NftablesPlane(HOST, renderer, "ITNA", "10.214.128.0/17", true);
+		NftablesPlane restarted = new NftablesPlane(HOST, renderer, "ITNA", "10.214.128.0/17", true);
+		try {
+			plane.start();
+			ProxyState sticky = stickyState(pod1);
+			assertThat(plane.apply(sticky).applied()).isTrue();
+			String set = listTable(table).lines()
+				.map(String::strip)
+				.filter(l -> l.startsWith("set affinity-"))
+				.map(l -> l.substring(4, l.indexOf(' ', 4)))
+				.findFirst()
+				.orElseThrow();
+			// What the packet path's "update @set { ip saddr }" records for a client.
+			assertThat(HOST.run(List.of("nft", "add", "element", "ip", table, set, "{ 10.9.8.7 expires 600s }")).ok())
+				.isTrue();
+
+			plane.forceFullSync();
+			assertThat(plane.apply(sticky).applied()).isTrue();
+			assertThat(plane.lastWasPartial()).isFalse();
+			assertThat(elements(table, set)).as("after a whole-table rewrite").contains("10.9.8.7 expires 9m");
+
+			// A new proxy process on the same host: start deletes the old table, the
+			// first
+			// write puts the affinity back.
+			restarted.start();
+			assertThat(listTable(table)).isNull();
+			assertThat(restarted.apply(sticky).applied()).isTrue();
+			assertThat(elements(table, set)).as("after a restart").contains("10.9.8.7 expires 9m");
+		}
+		finally {
+			restarted.close();
+			plane.close();
+			deleteTable(table);
+		}
+	}
+
+	private static String elements(String table, String set) {
+		return HOST.run(List.of("nft", "list", "set", "ip", table, set)).output();
+	}
+
+	private static ProxyState stickyState(String pod) {
+		return StateBuilder.build(
+				List.of(Objects
+					.serviceBuilder("default", "sticky-own", "10.214.128.11", Objects.port("", "TCP", 80, null))
+					.editSpec()
+					.withSessionAffinity("ClientIP")
+					.endSpec()
+					.build()),
+				List.of(Objects.slice("default", "sticky-own-1", "sticky-own", "", "TCP", 8080,
+						List.of(endpoint(pod, true, false, NODE)))),
+				NODE, List.of());
+	}
+
 	private static ProxyState ownState(String pod) {
 		return StateBuilder.build(
 				List.of(Objects.serviceBuilder("default", "own", "10.214.128.10", Objects.port("", "TCP", 80, null))
