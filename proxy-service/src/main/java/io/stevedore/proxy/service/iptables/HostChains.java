@@ -5,6 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,6 +68,78 @@ public final class HostChains {
 			// repeat
 		}
 		insertFirst(host, jump);
+	}
+
+	/** More copies of one jump than any run leaves: a bound on the delete loop. */
+	private static final int MAX_COPIES = 16;
+
+	private static final Pattern BRIDGE = Pattern.compile(" -[io] br-[0-9a-f]+ ");
+
+	/**
+	 * Whether a FORWARD rule is one of Docker's that drops or decides for its bridges:
+	 * its isolation and per-bridge rules. Its DOCKER-USER jump is not (users' rules,
+	 * empty by default), nor anyone else's rule, which may stay ahead of the accept.
+	 */
+	public static boolean docker(String rule) {
+		return (rule.contains(" -j DOCKER") && !rule.endsWith(" -j DOCKER-USER")) || rule.contains(" docker0 ")
+				|| BRIDGE.matcher(rule).find();
+	}
+
+	/**
+	 * Keeps {@code jump} ahead of the first of Docker's rules ({@link #docker}), and
+	 * behind the rules before that (Docker's DOCKER-USER jump, a NetworkPolicy enforcer's
+	 * jump): Docker puts its isolation and accept rules back on top of FORWARD whenever
+	 * it creates a network, and behind them Service traffic between its bridges is
+	 * dropped. Moved there when it is missing or behind.
+	 */
+	public static void ensureAheadOf(HostCommands host, Jump jump) {
+		List<String> rules = rules(host, jump);
+		if (rules == null) {
+			return;
+		}
+		String target = " -j " + HostChains.split(jump.spec()).getLast();
+		int firstDocker = firstIndex(rules, HostChains::docker);
+		int ours = firstIndex(rules, line -> line.endsWith(target));
+		if (ours >= 0 && (firstDocker < 0 || ours < firstDocker)) {
+			return;
+		}
+		for (int copies = 0; copies < MAX_COPIES && host.run(command(jump, "-D")).ok(); copies++) {
+			// repeat: every copy goes
+		}
+		rules = rules(host, jump);
+		if (rules == null) {
+			return;
+		}
+		firstDocker = firstIndex(rules, HostChains::docker);
+		int position = (firstDocker < 0) ? rules.size() + 1 : firstDocker + 1;
+		List<String> insert = new ArrayList<>(
+				List.of("iptables", "-w", "5", "-t", jump.table(), "-I", jump.chain(), Integer.toString(position)));
+		insert.addAll(split(jump.spec()));
+		HostCommands.Result result = host.run(insert);
+		if (!result.ok()) {
+			log.warn("cannot add the jump {} {} {}: {}", jump.table(), jump.chain(), jump.spec(), result.output());
+		}
+	}
+
+	/**
+	 * The chain's rules as {@code iptables -S} prints them, or null if it cannot list.
+	 */
+	private static List<String> rules(HostCommands host, Jump jump) {
+		HostCommands.Result listed = host.run(List.of("iptables", "-w", "5", "-t", jump.table(), "-S", jump.chain()));
+		if (!listed.ok()) {
+			log.warn("cannot list {} {}: {}", jump.table(), jump.chain(), listed.output());
+			return null;
+		}
+		return listed.output().lines().filter(l -> l.startsWith("-A ")).toList();
+	}
+
+	private static int firstIndex(List<String> rules, Predicate<String> test) {
+		for (int i = 0; i < rules.size(); i++) {
+			if (test.test(rules.get(i))) {
+				return i;
+			}
+		}
+		return -1;
 	}
 
 	private static void insertFirst(HostCommands host, Jump jump) {

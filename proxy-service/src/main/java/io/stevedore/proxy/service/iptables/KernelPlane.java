@@ -215,11 +215,15 @@ public final class KernelPlane implements DataPlane {
 						new HostChains.Jump("filter", "INPUT", c + " -j " + this.names.firewall()),
 						new HostChains.Jump("filter", "INPUT",
 								"-m conntrack --ctstate NEW " + c + " -j " + this.names.services()),
-						new HostChains.Jump("filter", "FORWARD", c + " -j " + this.names.forward()),
-						new HostChains.Jump("filter", "FORWARD",
-								"-m conntrack --ctstate NEW " + c + " -j " + this.names.services()),
 						new HostChains.Jump("filter", "OUTPUT",
 								"-m conntrack --ctstate NEW " + c + " -j " + this.names.services())));
+		// Present is not enough in FORWARD: Docker puts its isolation rules back on top
+		// whenever it creates a network, and behind them traffic between its bridges is
+		// dropped before the accept is reached.
+		HostChains.ensureAheadOf(this.host,
+				new HostChains.Jump("filter", "FORWARD", c + " -j " + this.names.forward()));
+		HostChains.ensureAheadOf(this.host, new HostChains.Jump("filter", "FORWARD",
+				"-m conntrack --ctstate NEW " + c + " -j " + this.names.services()));
 	}
 
 	/**

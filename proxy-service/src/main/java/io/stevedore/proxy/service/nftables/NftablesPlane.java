@@ -9,6 +9,7 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 import io.stevedore.proxy.service.iptables.Bisection;
+import io.stevedore.proxy.service.iptables.ChainNames;
 import io.stevedore.proxy.service.iptables.HostCommands;
 import io.stevedore.proxy.service.iptables.HostSetup;
 import io.stevedore.proxy.service.iptables.LoopbackAddresses;
@@ -28,16 +29,21 @@ import org.slf4j.LoggerFactory;
  * elements and sets that differ from the last applied rendering, as kube-proxy's partial
  * syncs (replacing 1,000 Services' table takes seconds, one changed Service far less).
  * <p>
- * Unlike iptables, nothing is shared with other programs' rules: no jumps from built-in
- * chains to add or repair, and stopping is deleting one table. A full rewrite (and a
- * restart of the proxy) carries the ClientIP affinity sets' elements over with the time
- * they have left ({@link AffinityCarryOver}), so a client keeps its endpoint across it.
+ * Unlike iptables, nothing is shared with other programs' rules but one: where Docker set
+ * iptables' FORWARD policy to DROP, a chain of accepts jumped to from FORWARD
+ * ({@link DockerForwardAccept}, checked every {@link #HOST_CHECK_PERIOD}); stopping is
+ * deleting one table and that chain. A full rewrite (and a restart of the proxy) carries
+ * the ClientIP affinity sets' elements over with the time they have left
+ * ({@link AffinityCarryOver}), so a client keeps its endpoint across it.
  */
 public final class NftablesPlane implements DataPlane {
 
 	private static final Logger log = LoggerFactory.getLogger(NftablesPlane.class);
 
 	static final Duration FULL_SYNC_PERIOD = Duration.ofHours(1);
+
+	/** How often the FORWARD accept is checked (Docker may have rewritten FORWARD). */
+	static final Duration HOST_CHECK_PERIOD = Duration.ofSeconds(10);
 
 	private final HostCommands host;
 
@@ -48,6 +54,10 @@ public final class NftablesPlane implements DataPlane {
 	private final boolean cleanupOnClose;
 
 	private final LoopbackAddresses loopback;
+
+	private final DockerForwardAccept forwardAccept;
+
+	private long lastHostCheck;
 
 	/** What the kernel's table holds; null when unknown (start, after a failure). */
 	private NftablesRenderer.Rendered applied;
@@ -69,6 +79,8 @@ public final class NftablesPlane implements DataPlane {
 		this.serviceCidr = serviceCidr;
 		this.cleanupOnClose = cleanupOnClose;
 		this.loopback = new LoopbackAddresses(host, labelPrefix);
+		this.forwardAccept = new DockerForwardAccept(host, new ChainNames(labelPrefix), renderer.masqueradeMark(),
+				serviceCidr);
 	}
 
 	@Override
@@ -78,6 +90,8 @@ public final class NftablesPlane implements DataPlane {
 		deleteTable();
 		this.loopback.adopt();
 		HostSetup.blackholeRoute(this.host, this.serviceCidr);
+		this.forwardAccept.ensure();
+		this.lastHostCheck = System.nanoTime();
 	}
 
 	@Override
@@ -89,6 +103,10 @@ public final class NftablesPlane implements DataPlane {
 		}
 		NftablesRenderer.Rendered rendered = this.renderer.render(state);
 		long now = System.nanoTime();
+		if (now - this.lastHostCheck > HOST_CHECK_PERIOD.toNanos()) {
+			this.forwardAccept.ensure();
+			this.lastHostCheck = now;
+		}
 		boolean full = this.applied == null || now - this.lastFullSync > FULL_SYNC_PERIOD.toNanos();
 		HostCommands.Result result;
 		if (full) {
@@ -144,6 +162,7 @@ public final class NftablesPlane implements DataPlane {
 	public void close() {
 		if (this.cleanupOnClose) {
 			deleteTable();
+			this.forwardAccept.remove();
 			this.loopback.removeAll();
 			this.host.run(List.of("ip", "route", "del", "blackhole", this.serviceCidr));
 			log.info("removed the proxy's nftables table, Service addresses and route");

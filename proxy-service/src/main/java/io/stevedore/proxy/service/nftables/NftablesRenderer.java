@@ -86,6 +86,11 @@ public final class NftablesRenderer {
 		return this.table;
 	}
 
+	/** The masquerade bit as {@code 0x...}, as the rules set it. */
+	public String masqueradeMark() {
+		return this.mark;
+	}
+
 	/**
 	 * The table's definition for {@code state} and how many rules and elements it holds.
 	 */

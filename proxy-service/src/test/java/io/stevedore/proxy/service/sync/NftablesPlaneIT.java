@@ -48,6 +48,9 @@ class NftablesPlaneIT extends ServiceProxyContract {
 		try {
 			stopAll();
 			assertThat(listTable(TABLE)).as("the table after the proxy stopped").isNull();
+			assertThat(HOST.run(List.of("iptables", "-w", "5", "-S")).output())
+				.as("Docker's FORWARD after the proxy stopped")
+				.doesNotContain("ITN-FORWARD");
 		}
 		finally {
 			deleteTable(TABLE);

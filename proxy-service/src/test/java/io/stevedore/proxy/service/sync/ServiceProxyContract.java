@@ -27,6 +27,8 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stevedore.proxy.service.support.Objects;
 import io.stevedore.proxy.service.support.ProxyTestCluster;
+import io.stevedore.testsupport.docker.Docker;
+import io.stevedore.testsupport.docker.TestImages;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -57,7 +59,12 @@ abstract class ServiceProxyContract {
 
 	static String pod3;
 
+	/** A second Docker network's /24, for a client on another bridge. */
+	static String otherSubnet;
+
 	static void startAll(Path dir, String mode, String prefix, String cidr, String network, String subnet) {
+		otherSubnet = subnet.substring(0, subnet.lastIndexOf('.') + 1)
+				+ (Integer.parseInt(subnet.substring(subnet.lastIndexOf('.') + 1)) + 20);
 		cluster = ProxyTestCluster.start(dir, cidr, network, subnet);
 		client = cluster.client();
 		pod1 = cluster.startWebPod(network + "-p1", 11);
@@ -98,6 +105,34 @@ abstract class ServiceProxyContract {
 		assertThat(answers("127.0.0.1", nodePort, 40)).isEqualTo(names);
 		String fromPod = cluster.wgetFromPod("http://" + vip + "/");
 		assertThat(fromPod).isIn(names);
+	}
+
+	@Test
+	void aContainerOnAnotherDockerNetworkReachesAClusterIpPastDockersForwardDropAndIsolation() throws Exception {
+		String other = network + "-other";
+		Docker.tryRun("network", "rm", other);
+		// Creating a network puts Docker's isolation rules back on top of FORWARD, where
+		// they drop traffic between its bridges: the kernel planes' periodic check (every
+		// sync, at most every 10 s) moves their accept ahead of them again.
+		Docker.run("network", "create", "--subnet", otherSubnet + ".0/24", other);
+		try {
+			Service svc = createService(
+					Objects.serviceBuilder("default", "across", null, port("", "TCP", 80, 8080)).build());
+			writeSlice("across", "across-1", "", "TCP", 8080, List.of(endpoint(pod1, true, false, NODE)));
+			String vip = svc.getSpec().getClusterIP();
+			await().ignoreExceptions()
+				.atMost(Duration.ofSeconds(20))
+				.untilAsserted(() -> assertThat(answers(vip, 80, 1)).containsExactly(name(pod1)));
+			await().atMost(Duration.ofSeconds(75)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+				Docker.Result fetched = Docker.tryRun("run", "--rm", "--network", other, TestImages.BUSYBOX, "timeout",
+						"5", "wget", "-qO-", "http://" + vip + "/");
+				assertThat(fetched.exitCode()).as(fetched.output()).isZero();
+				assertThat(fetched.output().strip()).isEqualTo(name(pod1));
+			});
+		}
+		finally {
+			Docker.tryRun("network", "rm", other);
+		}
 	}
 
 	@Test
