@@ -29,10 +29,14 @@ import static io.stevedore.proxy.service.support.Objects.slice;
  * {@link ProxyState}): (1) rule programming time of 1,000 Services x 10 endpoints: the
  * first (full) apply, then ten changes of one EndpointSlice each (state built from the
  * objects plus the partial restore, what a change costs the proxy's sync loop), and a
- * forced full rewrite of every chain; (2) wrk through one busybox httpd pod: direct to
- * the pod, through the ClusterIP and the NodePort on 127.0.0.1, in each plane (iptables,
- * nftables, userspace; the programming part for both kernel planes). Loopback and the
- * benchmark's own container only. Run (as root, dockerd up, wrk installed):
+ * forced full rewrite of every chain; (2) wrk through one pod: direct to the pod, through
+ * the ClusterIP and the NodePort on 127.0.0.1, in each plane (iptables, nftables,
+ * userspace; the programming part for both kernel planes). The pod's server is the host's
+ * nginx (one worker, keep-alive) run in the pod's network namespace, as a container of
+ * the pod would be, when {@code /usr/sbin/nginx} exists ({@code -Dbench.backend=busybox}
+ * for busybox httpd, which forks per connection and so is slower than every path in front
+ * of it). Loopback and the benchmark's own container only. Run (as root, dockerd up, wrk
+ * installed):
  *
  * <pre>
  * ./mvnw -q -pl proxy-service test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt
@@ -61,10 +65,21 @@ public final class ProxyBenchmark {
 		Docker.tryRun("rm", "-f", NETWORK + "-pod");
 		Docker.tryRun("network", "rm", NETWORK);
 		Docker.run("network", "create", "--subnet", "172.31.219.0/24", NETWORK);
+		Process nginx = null;
 		try {
 			String pod = "172.31.219.10";
-			Docker.run("run", "-d", "--name", NETWORK + "-pod", "--network", NETWORK, "--ip", pod, TestImages.BUSYBOX,
-					"sh", "-c", "mkdir -p /www && echo hello > /www/index.html && exec httpd -f -p 8080 -h /www");
+			boolean useNginx = !"busybox".equals(System.getProperty("bench.backend"))
+					&& java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/sbin/nginx"));
+			if (useNginx) {
+				Docker.run("run", "-d", "--name", NETWORK + "-pod", "--network", NETWORK, "--ip", pod,
+						TestImages.BUSYBOX, "sleep", "86400");
+				nginx = nginxInPod(Docker.run("inspect", "-f", "{{.State.Pid}}", NETWORK + "-pod").strip());
+			}
+			else {
+				Docker.run("run", "-d", "--name", NETWORK + "-pod", "--network", NETWORK, "--ip", pod,
+						TestImages.BUSYBOX, "sh", "-c",
+						"mkdir -p /www && echo hello > /www/index.html && exec httpd -f -p 8080 -h /www");
+			}
 			Thread.sleep(1000);
 			ProxyState state = StateBuilder.build(
 					List.of(Objects.serviceBuilder("default", "web", "10.219.0.10", port("", "TCP", 80, 30919))
@@ -75,7 +90,10 @@ public final class ProxyBenchmark {
 					List.of(slice("default", "web-1", "web", "", "TCP", 8080,
 							List.of(endpoint(pod, true, false, "n")))),
 					"n", List.of("127.0.0.1"));
-			System.out.printf("wrk -t2 -c32 -d%ds, one busybox httpd pod%n", seconds);
+			System.out.printf("wrk -t2 -c32 -d%ds, one pod serving with %s; machine: %d cores, load %s%n", seconds,
+					useNginx ? "nginx (1 worker, keep-alive)" : "busybox httpd",
+					Runtime.getRuntime().availableProcessors(),
+					java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).strip());
 			wrk("direct pod", "http://" + pod + ":8080/", seconds);
 			for (String mode : List.of("iptables", "nftables", "userspace")) {
 				DataPlane plane = mode.equals("userspace") ? new UserspacePlane(host, "BENCH", CIDR, true)
@@ -93,9 +111,40 @@ public final class ProxyBenchmark {
 			wrk("direct pod (again)", "http://" + pod + ":8080/", seconds);
 		}
 		finally {
+			if (nginx != null) {
+				nginx.destroy();
+			}
 			Docker.tryRun("rm", "-f", NETWORK + "-pod");
 			Docker.tryRun("network", "rm", NETWORK);
 		}
+	}
+
+	/**
+	 * The host's nginx in the network namespace of the container with process
+	 * {@code pid}: one worker (the pod's share of a 2-core machine), a fixed 6-byte
+	 * answer.
+	 */
+	private static Process nginxInPod(String pid) throws Exception {
+		java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("stvd-bench-nginx");
+		java.nio.file.Path conf = dir.resolve("nginx.conf");
+		java.nio.file.Files.writeString(conf, """
+				worker_processes 1;
+				pid %1$s/nginx.pid;
+				error_log %1$s/error.log;
+				events { worker_connections 1024; }
+				http {
+				  access_log off;
+				  keepalive_requests 1000000;
+				  client_body_temp_path %1$s; proxy_temp_path %1$s; fastcgi_temp_path %1$s;
+				  uwsgi_temp_path %1$s; scgi_temp_path %1$s;
+				  server { listen 8080; location / { return 200 "hello\n"; } }
+				}
+				""".formatted(dir));
+		return new ProcessBuilder("nsenter", "--net=/proc/" + pid + "/ns/net", "/usr/sbin/nginx", "-c", conf.toString(),
+				"-g", "daemon off;")
+			.redirectErrorStream(true)
+			.redirectOutput(dir.resolve("stdout.log").toFile())
+			.start();
 	}
 
 	/** The kernel plane of {@code mode} (iptables or nftables) with the bench's names. */
