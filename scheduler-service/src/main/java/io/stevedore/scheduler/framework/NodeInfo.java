@@ -126,7 +126,11 @@ public final class NodeInfo {
 		this.imageSizes = Map.copyOf(images);
 		NodeSpec spec = node.getSpec();
 		this.unschedulable = spec != null && Boolean.TRUE.equals(spec.getUnschedulable());
-		this.taints = (spec == null || spec.getTaints() == null) ? List.of() : spec.getTaints();
+		// A node without taints shares the one empty list: the filter then reads no list
+		// of
+		// its own (fabric8 gives every Node an empty ArrayList of its own).
+		this.taints = (spec == null || spec.getTaints() == null || spec.getTaints().isEmpty()) ? List.of()
+				: spec.getTaints();
 		this.generation = nextGeneration();
 	}
 

@@ -30,13 +30,28 @@ public final class NodeAffinityPlugin implements FilterPlugin, ScorePlugin {
 
 	@Override
 	public Status filter(CycleState state, PodInfo pod, NodeInfo node) {
+		// Most pods ask for no node: then the node's labels are not even read (a chain of
+		// three objects per node examined).
+		if (!constrained(pod)) {
+			return Status.success();
+		}
 		return requiredMatches(pod, node.name(), node.labels()) ? Status.success() : Status.unresolvable(REASON);
+	}
+
+	/** Whether the pod has a nodeSelector or a required node affinity. */
+	private static boolean constrained(PodInfo pod) {
+		Map<String, String> selector = pod.pod().getSpec().getNodeSelector();
+		if (selector != null && !selector.isEmpty()) {
+			return true;
+		}
+		NodeAffinity affinity = nodeAffinity(pod);
+		return affinity != null && affinity.getRequiredDuringSchedulingIgnoredDuringExecution() != null;
 	}
 
 	/** Also used by PodTopologySpread, which counts only nodes the pod could land on. */
 	public static boolean requiredMatches(PodInfo pod, String nodeName, Map<String, String> labels) {
 		Map<String, String> selector = pod.pod().getSpec().getNodeSelector();
-		if (selector != null) {
+		if (selector != null && !selector.isEmpty()) {
 			for (Map.Entry<String, String> entry : selector.entrySet()) {
 				if (!entry.getValue().equals(labels.get(entry.getKey()))) {
 					return false;
