@@ -113,6 +113,19 @@ class CertificateSigningRequestIT extends EmbeddedApiServer {
 		assertThat(badUsage.code()).isEqualTo(422);
 		assertThat(badUsage.body()).contains("spec.usages[1]");
 
+		HttpApi.Answer legacy = this.api.post(CSRS,
+				csr(this.name, base64(opensslCsr("alice", "devs")), "kubernetes.io/legacy-unknown"));
+		assertThat(legacy.code()).isEqualTo(422);
+		assertThat(legacy.body()).contains("spec.signerName")
+			.contains("the legacy signerName is not allowed via this API version");
+
+		HttpApi.Answer tooShort = this.api.post(CSRS,
+				csr(this.name, base64(opensslCsr("alice", "devs")), "kubernetes.io/kube-apiserver-client")
+					.replace("\"usages\"", "\"expirationSeconds\":599,\"usages\""));
+		assertThat(tooShort.code()).isEqualTo(422);
+		assertThat(tooShort.body()).contains("spec.expirationSeconds")
+			.contains("may not specify a duration less than 600 seconds (10 minutes)");
+
 		assertThat(this.api.get(CSRS + "/" + this.name).code()).isEqualTo(404);
 		assertThat(this.api.get(CSRS).json().path("items").toString()).isEqualTo(before);
 	}

@@ -21,9 +21,10 @@ import io.stevedore.machinery.validation.NameValidator;
 /**
  * certificates.k8s.io/v1 CertificateSigningRequests, after Kubernetes'
  * pkg/apis/certificates/validation: a PEM CERTIFICATE REQUEST, a qualified signerName,
- * known key usages, expirationSeconds of at least 10 minutes; on status and approval
- * writes, conditions of known types with Approved and Denied exclusive, each at most
- * once, and an issued certificate made of PEM CERTIFICATE blocks.
+ * known key usages, expirationSeconds of at least 10 minutes, never the legacy-unknown
+ * signer (v1 refuses it on create); on status and approval writes, conditions of known
+ * types with Approved and Denied exclusive, each at most once, and an issued certificate
+ * made of PEM CERTIFICATE blocks.
  */
 public final class CertificateSigningRequestValidation implements KindValidator<CertificateSigningRequest> {
 
@@ -33,6 +34,12 @@ public final class CertificateSigningRequestValidation implements KindValidator<
 	public static final String DENIED = "Denied";
 
 	public static final String FAILED = "Failed";
+
+	/**
+	 * The v1beta1-only signer: v1 refuses it on create and tolerates it on objects
+	 * already stored with it.
+	 */
+	public static final String LEGACY_UNKNOWN = "kubernetes.io/legacy-unknown";
 
 	/** Kubernetes' KeyUsage values. */
 	static final Set<String> USAGES = Set.of("signing", "digital signature", "content commitment", "key encipherment",
@@ -57,6 +64,10 @@ public final class CertificateSigningRequestValidation implements KindValidator<
 
 	@Override
 	public List<FieldError> validate(CertificateSigningRequest csr) {
+		return validate(csr, false);
+	}
+
+	private List<FieldError> validate(CertificateSigningRequest csr, boolean legacySignerStored) {
 		List<FieldError> errs = new ArrayList<>();
 		FieldPath spec = FieldPath.root("spec");
 		CertificateSigningRequestSpec s = csr.getSpec();
@@ -78,6 +89,10 @@ public final class CertificateSigningRequestValidation implements KindValidator<
 		String signerField = spec.child("signerName").toString();
 		if (s.getSignerName() == null || s.getSignerName().isEmpty()) {
 			errs.add(FieldError.required(signerField, ""));
+		}
+		else if (LEGACY_UNKNOWN.equals(s.getSignerName()) && !legacySignerStored) {
+			errs.add(FieldError.invalid(signerField, s.getSignerName(),
+					"the legacy signerName is not allowed via this API version"));
 		}
 		else if (!SIGNER_NAME.matcher(s.getSignerName()).matches()) {
 			errs.add(FieldError.invalid(signerField, s.getSignerName(),
@@ -111,7 +126,7 @@ public final class CertificateSigningRequestValidation implements KindValidator<
 
 	@Override
 	public List<FieldError> validateUpdate(CertificateSigningRequest csr, CertificateSigningRequest old) {
-		List<FieldError> errs = new ArrayList<>(validate(csr));
+		List<FieldError> errs = new ArrayList<>(validate(csr, legacySigner(old)));
 		errs.addAll(decisionsKept(csr, old));
 		return errs;
 	}
@@ -141,6 +156,10 @@ public final class CertificateSigningRequestValidation implements KindValidator<
 					"updates may not modify existing certificate content"));
 		}
 		return errs;
+	}
+
+	private static boolean legacySigner(CertificateSigningRequest old) {
+		return old != null && old.getSpec() != null && LEGACY_UNKNOWN.equals(old.getSpec().getSignerName());
 	}
 
 	/** Whether the request has a condition of this type with status True. */

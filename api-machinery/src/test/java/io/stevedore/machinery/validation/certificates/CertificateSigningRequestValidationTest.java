@@ -48,6 +48,24 @@ class CertificateSigningRequestValidationTest {
 	}
 
 	@Test
+	void theLegacyUnknownSignerIsRefusedOnCreateWithKubernetesMessage() {
+		List<FieldError> errors = V
+			.validate(csr(pem("CERTIFICATE REQUEST"), "kubernetes.io/legacy-unknown", "client auth"));
+		assertThat(fields(errors)).containsExactly("spec.signerName");
+		assertThat(errors.get(0).message()).contains("the legacy signerName is not allowed via this API version");
+	}
+
+	@Test
+	void aRequestStoredWithTheLegacyUnknownSignerMayStillBeUpdated() {
+		CertificateSigningRequest stored = csr(pem("CERTIFICATE REQUEST"), "kubernetes.io/legacy-unknown",
+				"client auth");
+		CertificateSigningRequest labelled = csr(pem("CERTIFICATE REQUEST"), "kubernetes.io/legacy-unknown",
+				"client auth");
+		labelled.getMetadata().setLabels(java.util.Map.of("team", "a"));
+		assertThat(V.validateUpdate(labelled, stored)).isEmpty();
+	}
+
+	@Test
 	void approvedAndDeniedExcludeEachOtherAndStay() {
 		CertificateSigningRequest both = withConditions(csr(pem("CERTIFICATE REQUEST"), "example.com/s", "client auth"),
 				"Approved", "Denied");
