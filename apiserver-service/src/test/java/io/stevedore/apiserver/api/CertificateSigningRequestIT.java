@@ -131,6 +131,29 @@ class CertificateSigningRequestIT extends EmbeddedApiServer {
 	}
 
 	@Test
+	void kubectlListsTheRequestsOfOneSignerByFieldSelector() throws Exception {
+		String serving = this.name + "-serving";
+		assertThat(this.api.post(CSRS, csr(this.name, base64(opensslCsr("system:node:n1", "system:nodes")), SIGNER))
+			.code()).isEqualTo(201);
+		assertThat(
+				this.api
+					.post(CSRS,
+							csr(serving, base64(opensslCsr("system:node:n1", "system:nodes")),
+									"kubernetes.io/kubelet-serving"))
+					.code())
+			.isEqualTo(201);
+
+		String listed = this.kubectl
+			.run("get", "csr", "--field-selector=spec.signerName=kubernetes.io/kubelet-serving", "-o",
+					"jsonpath={.items[*].metadata.name}")
+			.requireSuccess()
+			.stdout();
+		assertThat(listed.split(" ")).contains(serving).doesNotContain(this.name);
+		assertThat(this.kubectl.run("get", "csr", "--field-selector=spec.username=x").requireFailure().stderr())
+			.contains("field label not supported: spec.username");
+	}
+
+	@Test
 	void discoveryListsTheResourceWithItsSubresourcesAndShortName() {
 		JsonNode resources = this.api.get("/apis/certificates.k8s.io/v1").json().path("resources");
 		assertThat(resources.toString()).contains("\"name\":\"certificatesigningrequests\"")
