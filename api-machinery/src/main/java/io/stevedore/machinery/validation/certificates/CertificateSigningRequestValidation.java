@@ -189,30 +189,37 @@ public final class CertificateSigningRequestValidation implements KindValidator<
 				errs.add(FieldError.required(at.child("type").toString(), ""));
 				continue;
 			}
+			boolean decision = c.getType().equals(APPROVED) || c.getType().equals(DENIED) || c.getType().equals(FAILED);
+			// A decision or a failure is either there or not: Kubernetes allows only
+			// True.
+			Set<String> statuses = decision ? Set.of("True") : CONDITION_STATUSES;
 			if (c.getStatus() == null || c.getStatus().isEmpty()) {
 				errs.add(FieldError.required(at.child("status").toString(), ""));
 			}
-			else if (!CONDITION_STATUSES.contains(c.getStatus())) {
+			else if (!statuses.contains(c.getStatus())) {
 				errs.add(FieldError.notSupported(at.child("status").toString(), c.getStatus(),
-						CONDITION_STATUSES.stream().sorted().toList()));
+						statuses.stream().sorted().toList()));
 			}
-			boolean decision = c.getType().equals(APPROVED) || c.getType().equals(DENIED) || c.getType().equals(FAILED);
 			if (decision && !decisions.add(c.getType())) {
 				errs.add(FieldError.duplicate(at.child("type").toString(), c.getType()));
+			}
+			if ((c.getType().equals(APPROVED) && denied) || (c.getType().equals(DENIED) && approved)) {
+				errs.add(FieldError.invalid(at.child("type").toString(), c.getType(),
+						"Approved and Denied conditions are mutually exclusive"));
 			}
 			approved |= c.getType().equals(APPROVED);
 			denied |= c.getType().equals(DENIED);
 		}
-		if (approved && denied) {
-			errs.add(FieldError.invalid(path.toString(), "", "Approved and Denied conditions are mutually exclusive"));
-		}
 		return errs;
 	}
 
-	/** Once approved or denied, a request stays so (Kubernetes forbids removing them). */
+	/**
+	 * Once approved, denied or failed, a request stays so (Kubernetes forbids removing
+	 * those conditions).
+	 */
 	private static List<FieldError> decisionsKept(CertificateSigningRequest csr, CertificateSigningRequest old) {
 		List<FieldError> errs = new ArrayList<>();
-		for (String type : List.of(APPROVED, DENIED)) {
+		for (String type : List.of(APPROVED, DENIED, FAILED)) {
 			if (has(old, type) && !has(csr, type)) {
 				errs.add(FieldError.forbidden("status.conditions",
 						"updates may not remove a condition of type \"" + type + "\""));

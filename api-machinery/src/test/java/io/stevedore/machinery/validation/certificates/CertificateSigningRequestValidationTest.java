@@ -69,7 +69,7 @@ class CertificateSigningRequestValidationTest {
 	void approvedAndDeniedExcludeEachOtherAndStay() {
 		CertificateSigningRequest both = withConditions(csr(pem("CERTIFICATE REQUEST"), "example.com/s", "client auth"),
 				"Approved", "Denied");
-		assertThat(fields(V.validateStatusUpdate(both, both))).containsExactly("status.conditions");
+		assertThat(fields(V.validateStatusUpdate(both, both))).containsExactly("status.conditions[1].type");
 		CertificateSigningRequest approved = withConditions(
 				csr(pem("CERTIFICATE REQUEST"), "example.com/s", "client auth"), "Approved");
 		CertificateSigningRequest none = csr(pem("CERTIFICATE REQUEST"), "example.com/s", "client auth");
@@ -77,6 +77,36 @@ class CertificateSigningRequestValidationTest {
 		CertificateSigningRequest twice = withConditions(
 				csr(pem("CERTIFICATE REQUEST"), "example.com/s", "client auth"), "Approved", "Approved");
 		assertThat(fields(V.validateStatusUpdate(twice, approved))).containsExactly("status.conditions[1].type");
+	}
+
+	@Test
+	void approvedDeniedAndFailedMayOnlyBeTrue() {
+		CertificateSigningRequest pending = csr(pem("CERTIFICATE REQUEST"), "example.com/s", "client auth");
+		for (String type : List.of("Approved", "Denied", "Failed")) {
+			CertificateSigningRequest notReally = csr(pem("CERTIFICATE REQUEST"), "example.com/s", "client auth");
+			notReally.getStatus()
+				.getConditions()
+				.add(new CertificateSigningRequestConditionBuilder().withType(type).withStatus("False").build());
+			List<FieldError> errors = V.validateStatusUpdate(notReally, pending);
+			assertThat(fields(errors)).containsExactly("status.conditions[0].status");
+			assertThat(errors.get(0).message()).contains("supported values: \"True\"");
+		}
+		CertificateSigningRequest custom = csr(pem("CERTIFICATE REQUEST"), "example.com/s", "client auth");
+		custom.getStatus()
+			.getConditions()
+			.add(new CertificateSigningRequestConditionBuilder().withType("Rotating").withStatus("False").build());
+		assertThat(V.validateStatusUpdate(custom, pending)).isEmpty();
+	}
+
+	@Test
+	void aFailedConditionIsNeverRemoved() {
+		CertificateSigningRequest failed = withConditions(
+				csr(pem("CERTIFICATE REQUEST"), "example.com/s", "client auth"), "Approved", "Failed");
+		CertificateSigningRequest approved = withConditions(
+				csr(pem("CERTIFICATE REQUEST"), "example.com/s", "client auth"), "Approved");
+		List<FieldError> errors = V.validateStatusUpdate(approved, failed);
+		assertThat(fields(errors)).containsExactly("status.conditions");
+		assertThat(errors.get(0).message()).contains("updates may not remove a condition of type \"Failed\"");
 	}
 
 	@Test
