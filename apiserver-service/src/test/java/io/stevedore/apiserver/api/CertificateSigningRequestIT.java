@@ -113,6 +113,15 @@ class CertificateSigningRequestIT extends EmbeddedApiServer {
 		assertThat(badUsage.code()).isEqualTo(422);
 		assertThat(badUsage.body()).contains("spec.usages[1]");
 
+		String pem = opensslCsr("alice", "devs");
+		byte[] der = Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", ""));
+		der[der.length - 1] ^= 0x01;
+		String forged = "-----BEGIN CERTIFICATE REQUEST-----\n" + Base64.getMimeEncoder().encodeToString(der)
+				+ "\n-----END CERTIFICATE REQUEST-----\n";
+		HttpApi.Answer badSignature = this.api.post(CSRS, csr(this.name, base64(forged), SIGNER));
+		assertThat(badSignature.code()).isEqualTo(422);
+		assertThat(badSignature.body()).contains("spec.request").containsPattern("verification (error|failure)");
+
 		HttpApi.Answer legacy = this.api.post(CSRS,
 				csr(this.name, base64(opensslCsr("alice", "devs")), "kubernetes.io/legacy-unknown"));
 		assertThat(legacy.code()).isEqualTo(422);

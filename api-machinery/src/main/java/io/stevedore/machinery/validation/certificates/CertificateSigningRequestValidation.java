@@ -20,11 +20,11 @@ import io.stevedore.machinery.validation.NameValidator;
 
 /**
  * certificates.k8s.io/v1 CertificateSigningRequests, after Kubernetes'
- * pkg/apis/certificates/validation: a PEM CERTIFICATE REQUEST, a qualified signerName,
- * known key usages, expirationSeconds of at least 10 minutes, never the legacy-unknown
- * signer (v1 refuses it on create); on status and approval writes, conditions of known
- * types with Approved and Denied exclusive, each at most once, and an issued certificate
- * made of PEM CERTIFICATE blocks.
+ * pkg/apis/certificates/validation: a PEM CERTIFICATE REQUEST whose signature verifies, a
+ * qualified signerName, known key usages, expirationSeconds of at least 10 minutes, never
+ * the legacy-unknown signer (v1 refuses it on create); on status and approval writes,
+ * conditions of known types with Approved and Denied exclusive, each at most once, and an
+ * issued certificate made of PEM CERTIFICATE blocks.
  */
 public final class CertificateSigningRequestValidation implements KindValidator<CertificateSigningRequest> {
 
@@ -228,7 +228,10 @@ public final class CertificateSigningRequestValidation implements KindValidator<
 		return errs;
 	}
 
-	/** Why spec.request (base64 of PEM bytes, as []byte is in JSON) is not one CSR. */
+	/**
+	 * Why spec.request (base64 of PEM bytes, as []byte is in JSON) is not one CSR signed
+	 * by the key it carries.
+	 */
 	static String requestProblem(String base64) {
 		String pem = decode(base64);
 		if (pem == null) {
@@ -244,7 +247,7 @@ public final class CertificateSigningRequestValidation implements KindValidator<
 		if (!isDerSequence(m.group(2))) {
 			return "PEM block is not a DER encoded certificate request";
 		}
-		return null;
+		return RequestSignature.problem(Base64.getMimeDecoder().decode(m.group(2)));
 	}
 
 	/** Why status.certificate is not a list of PEM CERTIFICATE blocks. */
