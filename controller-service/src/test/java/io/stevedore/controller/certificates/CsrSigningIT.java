@@ -40,8 +40,10 @@ class CsrSigningIT {
 
 	@Test
 	void approvedRequestsOfEachBuiltInSignerAreIssuedOrFailedAndTheOthersLeftAlone() throws Exception {
-		create(TestPki.csr("client", BuiltInSigners.KUBE_APISERVER_CLIENT, "O=devs,CN=alice", TestPki.ec(), "admin",
-				List.of("client auth")), true);
+		CertificateSigningRequest hourLong = TestPki.csr("client", BuiltInSigners.KUBE_APISERVER_CLIENT,
+				"O=devs,CN=alice", TestPki.ec(), "admin", List.of("client auth"));
+		hourLong.getSpec().setExpirationSeconds(3600);
+		create(hourLong, true);
 		create(TestPki.csr("serving", BuiltInSigners.KUBELET_SERVING, "O=system:nodes,CN=system:node:n1", TestPki.ec(),
 				"system:node:n1", List.of("digital signature", "server auth"), TestPki.dns("n1.local")), true);
 		create(TestPki.csr("bad-serving", BuiltInSigners.KUBELET_SERVING, "O=system:nodes,CN=system:node:n1",
@@ -57,6 +59,10 @@ class CsrSigningIT {
 		X509Certificate client = certificate("client");
 		client.verify(PKI.ca.getPublicKey());
 		assertThat(client.getSubjectX500Principal().getName()).isEqualTo("CN=alice,O=devs");
+		// expirationSeconds under cluster-signing-duration is honoured (plus the 5 min
+		// backdating).
+		assertThat(Duration.between(client.getNotBefore().toInstant(), client.getNotAfter().toInstant()))
+			.isEqualTo(Duration.ofMinutes(65));
 		X509Certificate serving = certificate("serving");
 		assertThat(serving.getSubjectAlternativeNames()).singleElement()
 			.satisfies((name) -> assertThat(name.get(1)).isEqualTo("n1.local"));
