@@ -128,6 +128,11 @@ class CertificateSignersE2E {
 		assertThat(text).contains("DNS:n9.example")
 			.contains("IP Address:127.0.0.9")
 			.contains("TLS Web Server Authentication");
+		// A serving certificate is no client certificate: the gateway refuses it as
+		// kube-apiserver does (it would otherwise pass for the node system:node:n9).
+		KubectlResult asClient = kubeconfigFor("n9", certificate, key).run("auth", "whoami");
+		assertThat(asClient.exitCode()).as(asClient.describe()).isNotZero();
+		assertThat(asClient.stderr()).contains("Unauthorized");
 	}
 
 	/** A new EC key in {@code key} and the PEM request for {@code subject}. */
