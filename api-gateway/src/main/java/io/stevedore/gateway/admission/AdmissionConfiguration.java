@@ -12,6 +12,9 @@ import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClass;
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.stevedore.gateway.admission.certificates.CertificateApproval;
+import io.stevedore.gateway.admission.certificates.CertificateSigning;
+import io.stevedore.gateway.admission.certificates.CertificateSubjectRestriction;
 import io.stevedore.gateway.admission.limitranger.LimitRanger;
 import io.stevedore.gateway.admission.noderestriction.NodeRestriction;
 import io.stevedore.gateway.admission.priority.PriorityAdmission;
@@ -158,6 +161,24 @@ public class AdmissionConfiguration {
 	DefaultStorageClass defaultStorageClass(InformerLister<StorageClass> classes, KubernetesClient client) {
 		return new DefaultStorageClass(
 				() -> classes.hasSynced() ? classes.list() : client.storage().v1().storageClasses().list().getItems());
+	}
+
+	@Bean
+	@Order(AdmissionOrder.CERTIFICATE_APPROVAL)
+	CertificateApproval certificateApproval(RbacAuthorizer authorizer) {
+		return new CertificateApproval(authorizer);
+	}
+
+	@Bean
+	@Order(AdmissionOrder.CERTIFICATE_SIGNING)
+	CertificateSigning certificateSigning(RbacAuthorizer authorizer) {
+		return new CertificateSigning(authorizer);
+	}
+
+	@Bean
+	@Order(AdmissionOrder.CERTIFICATE_SUBJECT_RESTRICTION)
+	CertificateSubjectRestriction certificateSubjectRestriction() {
+		return new CertificateSubjectRestriction();
 	}
 
 	@Bean

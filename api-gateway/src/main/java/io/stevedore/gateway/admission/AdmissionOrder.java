@@ -21,6 +21,12 @@ public final class AdmissionOrder {
 
 	public static final int DEFAULT_STORAGE_CLASS = 1900;
 
+	public static final int CERTIFICATE_APPROVAL = 2400;
+
+	public static final int CERTIFICATE_SIGNING = 2500;
+
+	public static final int CERTIFICATE_SUBJECT_RESTRICTION = 2700;
+
 	public static final int RESOURCE_QUOTA = 3200;
 
 	/**

@@ -33,6 +33,14 @@ public final class DefaultRoles {
 
 	public static final String SELF_NODE_CLIENT = "system:certificates.k8s.io:certificatesigningrequests:selfnodeclient";
 
+	static final String KUBE_APISERVER_CLIENT = "kubernetes.io/kube-apiserver-client";
+
+	static final String KUBE_APISERVER_CLIENT_KUBELET = "kubernetes.io/kube-apiserver-client-kubelet";
+
+	static final String KUBELET_SERVING = "kubernetes.io/kubelet-serving";
+
+	static final String LEGACY_UNKNOWN = "kubernetes.io/legacy-unknown";
+
 	private static final Map<String, String> BOOTSTRAP_LABELS = Map.of("kubernetes.io/bootstrapping", "rbac-defaults");
 
 	private DefaultRoles() {
@@ -67,8 +75,15 @@ public final class DefaultRoles {
 				role(NODE_CLIENT,
 						rule(List.of(CERTIFICATES), List.of("certificatesigningrequests/nodeclient"),
 								List.of("create"))),
-				role(SELF_NODE_CLIENT, rule(List.of(CERTIFICATES), List.of("certificatesigningrequests/selfnodeclient"),
-						List.of("create"))));
+				role(SELF_NODE_CLIENT,
+						rule(List.of(CERTIFICATES), List.of("certificatesigningrequests/selfnodeclient"),
+								List.of("create"))),
+				// Who may approve requests of each built-in signer
+				// (CertificateApproval): unbound, as in Kubernetes, for an admin to
+				// grant.
+				approver("kube-apiserver-client", KUBE_APISERVER_CLIENT),
+				approver("kube-apiserver-client-kubelet", KUBE_APISERVER_CLIENT_KUBELET),
+				approver("kubelet-serving", KUBELET_SERVING), approver("legacy-unknown", LEGACY_UNKNOWN));
 	}
 
 	public static List<ClusterRoleBinding> clusterRoleBindings() {
@@ -213,6 +228,13 @@ public final class DefaultRoles {
 				// included.
 				rule(List.of("*"), List.of("*"),
 						List.of("get", "list", "watch", "patch", "update", "delete", "deletecollection")),
+				// Kubernetes' certificate-controller: csrapproving approves kubelet
+				// client
+				// requests, csrsigning issues for every built-in signer
+				// (CertificateApproval and CertificateSigning ask for these).
+				signers(List.of("approve"), KUBE_APISERVER_CLIENT_KUBELET),
+				signers(List.of("sign"), LEGACY_UNKNOWN, KUBE_APISERVER_CLIENT, KUBE_APISERVER_CLIENT_KUBELET,
+						KUBELET_SERVING),
 				rule(List.of("authentication.k8s.io"), List.of("tokenreviews"), List.of("create")),
 				rule(List.of("authorization.k8s.io"), List.of("subjectaccessreviews"), List.of("create")));
 	}
@@ -245,6 +267,21 @@ public final class DefaultRoles {
 
 	static PolicyRule rule(List<String> groups, List<String> resources, List<String> verbs) {
 		return new PolicyRuleBuilder().withApiGroups(groups).withResources(resources).withVerbs(verbs).build();
+	}
+
+	/**
+	 * {@code system:certificates.k8s.io:<short>-approver}: approve on that one signer.
+	 */
+	private static ClusterRole approver(String shortName, String signerName) {
+		return role("system:certificates.k8s.io:" + shortName + "-approver", signers(List.of("approve"), signerName));
+	}
+
+	static PolicyRule signers(List<String> verbs, String... signerNames) {
+		return new PolicyRuleBuilder().withApiGroups(CERTIFICATES)
+			.withResources("signers")
+			.withResourceNames(signerNames)
+			.withVerbs(verbs)
+			.build();
 	}
 
 	static PolicyRule nonResource(List<String> urls, List<String> verbs) {

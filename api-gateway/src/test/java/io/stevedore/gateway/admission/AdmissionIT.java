@@ -86,7 +86,8 @@ class AdmissionIT {
 	void thePluginsRunInKubernetesOrder() {
 		assertThat(cluster.gateway().getBean(AdmissionChain.class).plugins()).extracting(AdmissionPlugin::name)
 			.containsExactly("LimitRanger", "ServiceAccount", "NodeRestriction", "PodSecurity", "Priority",
-					"DefaultStorageClass", "ResourceQuota", "RBACEscalation");
+					"DefaultStorageClass", "CertificateApproval", "CertificateSigning", "CertificateSubjectRestriction",
+					"ResourceQuota", "RBACEscalation");
 	}
 
 	@Test

@@ -17,7 +17,8 @@ import static io.stevedore.machinery.selectors.SelectableFields.identity;
 /**
  * The kinds that register a field label conversion function in Kubernetes, by API group
  * and kind. Sources: pkg/apis/core/v1/conversion.go, pkg/apis/batch/v1/conversion.go,
- * pkg/apis/events/v1/conversion.go and the matching pkg/registry/.../strategy.go.
+ * pkg/apis/events/v1/conversion.go, pkg/apis/certificates/v1/conversion.go and the
+ * matching pkg/registry/.../strategy.go.
  */
 final class ResourceFieldTable {
 
@@ -39,6 +40,10 @@ final class ResourceFieldTable {
 				}));
 		add("", "Event", coreEvent());
 		add("events.k8s.io", "Event", eventsEvent());
+		// certificates/v1: a signer (or an approver of one) lists only its requests.
+		add("certificates.k8s.io", "CertificateSigningRequest",
+				new SelectableFields(identity(NAME, "spec.signerName"), SelectableFields::notSupported,
+						(csr, fields) -> fields.put("spec.signerName", text(csr.path("spec").path("signerName")))));
 		// The message differs from core's; batch/v1 words it this way.
 		add("batch", "Job", new SelectableFields(identity(NAME, NAMESPACE, "status.successful"),
 				label -> "field label " + GoText.quote(label) + " not supported for Job",

@@ -53,6 +53,8 @@ class FieldSelectorsTest {
 								"regarding.fieldPath", "reportingController", "source", "type", "metadata.namespace",
 								"metadata.name" }),
 				arguments("batch", "jobs", new String[] { "metadata.name", "metadata.namespace", "status.successful" }),
+				arguments("certificates.k8s.io", "certificatesigningrequests",
+						new String[] { "metadata.name", "spec.signerName" }),
 				arguments("apps", "replicasets", new String[] { "metadata.name", "metadata.namespace" }),
 				arguments("", "configmaps", new String[] { "metadata.name", "metadata.namespace" }),
 				arguments("rbac.authorization.k8s.io", "clusterroles",
@@ -77,6 +79,8 @@ class FieldSelectorsTest {
 				arguments("events.k8s.io", "events", "involvedObject.name",
 						"field label not supported: involvedObject.name"),
 				arguments("batch", "jobs", "status.active", "field label \"status.active\" not supported for Job"),
+				arguments("certificates.k8s.io", "certificatesigningrequests", "spec.username",
+						"field label not supported: spec.username"),
 				arguments("apps", "replicasets", "status.replicas",
 						"\"status.replicas\" is not a known field selector: only \"metadata.name\", "
 								+ "\"metadata.namespace\""),
@@ -151,7 +155,10 @@ class FieldSelectorsTest {
 				arguments("", "configmaps", "{'metadata':{'name':'c','namespace':'n'},'data':{'k':'v'}}",
 						Map.of("metadata.name", "c", "metadata.namespace", "n")),
 				arguments("rbac.authorization.k8s.io", "clusterroles", "{'metadata':{'name':'admin'}}",
-						Map.of("metadata.name", "admin")));
+						Map.of("metadata.name", "admin")),
+				arguments("certificates.k8s.io", "certificatesigningrequests",
+						"{'metadata':{'name':'c'},'spec':{'signerName':'kubernetes.io/kubelet-serving'}}",
+						Map.of("metadata.name", "c", "spec.signerName", "kubernetes.io/kubelet-serving")));
 	}
 
 	@ParameterizedTest(name = "{1}.{0}: {2}")

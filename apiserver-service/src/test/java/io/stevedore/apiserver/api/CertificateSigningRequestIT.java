@@ -113,8 +113,53 @@ class CertificateSigningRequestIT extends EmbeddedApiServer {
 		assertThat(badUsage.code()).isEqualTo(422);
 		assertThat(badUsage.body()).contains("spec.usages[1]");
 
+		String pem = opensslCsr("alice", "devs");
+		byte[] der = Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", ""));
+		der[der.length - 1] ^= 0x01;
+		String forged = "-----BEGIN CERTIFICATE REQUEST-----\n" + Base64.getMimeEncoder().encodeToString(der)
+				+ "\n-----END CERTIFICATE REQUEST-----\n";
+		HttpApi.Answer badSignature = this.api.post(CSRS, csr(this.name, base64(forged), SIGNER));
+		assertThat(badSignature.code()).isEqualTo(422);
+		assertThat(badSignature.body()).contains("spec.request").containsPattern("verification (error|failure)");
+
+		HttpApi.Answer legacy = this.api.post(CSRS,
+				csr(this.name, base64(opensslCsr("alice", "devs")), "kubernetes.io/legacy-unknown"));
+		assertThat(legacy.code()).isEqualTo(422);
+		assertThat(legacy.body()).contains("spec.signerName")
+			.contains("the legacy signerName is not allowed via this API version");
+
+		HttpApi.Answer tooShort = this.api.post(CSRS,
+				csr(this.name, base64(opensslCsr("alice", "devs")), "kubernetes.io/kube-apiserver-client")
+					.replace("\"usages\"", "\"expirationSeconds\":599,\"usages\""));
+		assertThat(tooShort.code()).isEqualTo(422);
+		assertThat(tooShort.body()).contains("spec.expirationSeconds")
+			.contains("may not specify a duration less than 600 seconds (10 minutes)");
+
 		assertThat(this.api.get(CSRS + "/" + this.name).code()).isEqualTo(404);
 		assertThat(this.api.get(CSRS).json().path("items").toString()).isEqualTo(before);
+	}
+
+	@Test
+	void kubectlListsTheRequestsOfOneSignerByFieldSelector() throws Exception {
+		String serving = this.name + "-serving";
+		assertThat(this.api.post(CSRS, csr(this.name, base64(opensslCsr("system:node:n1", "system:nodes")), SIGNER))
+			.code()).isEqualTo(201);
+		assertThat(
+				this.api
+					.post(CSRS,
+							csr(serving, base64(opensslCsr("system:node:n1", "system:nodes")),
+									"kubernetes.io/kubelet-serving"))
+					.code())
+			.isEqualTo(201);
+
+		String listed = this.kubectl
+			.run("get", "csr", "--field-selector=spec.signerName=kubernetes.io/kubelet-serving", "-o",
+					"jsonpath={.items[*].metadata.name}")
+			.requireSuccess()
+			.stdout();
+		assertThat(listed.split(" ")).contains(serving).doesNotContain(this.name);
+		assertThat(this.kubectl.run("get", "csr", "--field-selector=spec.username=x").requireFailure().stderr())
+			.contains("field label not supported: spec.username");
 	}
 
 	@Test

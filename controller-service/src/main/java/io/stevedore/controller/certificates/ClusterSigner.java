@@ -41,13 +41,21 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 /**
  * The cluster CA as kube-controller-manager's csrsigning uses it
  * ({@code --cluster-signing-cert-file}, {@code --cluster-signing-key-file}): issues a
- * certificate for a request's subject and key, valid from five minutes ago (clock skew,
- * as Kubernetes backdates) for the requested duration capped by
- * {@code --cluster-signing-duration}, never past the CA's own expiry.
+ * certificate for a request's subject, key and subject alternative names, valid from five
+ * minutes ago (clock skew, as Kubernetes backdates) for the requested duration (at least
+ * ten minutes) capped by {@code --cluster-signing-duration}, never past the CA's own
+ * expiry. Every built-in signer shares the one CA and the one maximum, as
+ * kube-controller-manager does when only {@code --cluster-signing-cert-file} is given.
  */
 public final class ClusterSigner {
 
 	static final Duration BACKDATE = Duration.ofMinutes(5);
+
+	/**
+	 * Kubernetes' floor on a requested duration: twice the backdating, so a certificate
+	 * is never already expired when issued.
+	 */
+	static final Duration MIN_DURATION = Duration.ofMinutes(10);
 
 	private final X509Certificate ca;
 
@@ -89,7 +97,7 @@ public final class ClusterSigner {
 	}
 
 	/**
-	 * A client certificate for the request, as PEM.
+	 * A certificate for the request's subject, key and subject alternative names, as PEM.
 	 * @param expirationSeconds spec.expirationSeconds, may be null
 	 * @param usages spec.usages
 	 */
@@ -97,7 +105,7 @@ public final class ClusterSigner {
 			Instant now) {
 		Duration duration = this.maxDuration;
 		if (expirationSeconds != null && Duration.ofSeconds(expirationSeconds).compareTo(duration) < 0) {
-			duration = Duration.ofSeconds(expirationSeconds);
+			duration = Duration.ofSeconds(Math.max(expirationSeconds, MIN_DURATION.toSeconds()));
 		}
 		Instant notAfter = now.plus(duration);
 		if (notAfter.isAfter(this.ca.getNotAfter().toInstant())) {
@@ -122,6 +130,12 @@ public final class ClusterSigner {
 			if (!purposes.isEmpty()) {
 				builder.addExtension(Extension.extendedKeyUsage, false,
 						new ExtendedKeyUsage(purposes.toArray(KeyPurposeId[]::new)));
+			}
+			// The names a serving certificate is for (kubelet-serving); the signers'
+			// checks have already refused the kinds they do not allow.
+			Extension names = SubjectAltNames.extension(request);
+			if (names != null) {
+				builder.addExtension(Extension.subjectAlternativeName, false, names.getParsedValue());
 			}
 			builder.addExtension(Extension.authorityKeyIdentifier, false, utils.createAuthorityKeyIdentifier(this.ca));
 			ContentSigner signer = new JcaContentSignerBuilder(signatureAlgorithm(this.key)).build(this.key);

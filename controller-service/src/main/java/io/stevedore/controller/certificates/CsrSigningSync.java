@@ -14,10 +14,11 @@ import io.stevedore.client.controller.Result;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
 /**
- * kube-controller-manager's csrsigning for the kubelet client signer: an Approved request
- * without a certificate gets one from the {@link ClusterSigner} in status.certificate; a
- * request the signer refuses (not a node client request) gets a Failed condition, as
- * Kubernetes marks it, so it is not tried forever.
+ * kube-controller-manager's csrsigning for the {@link BuiltInSigners}: an Approved
+ * request without a certificate gets one from the {@link ClusterSigner} in
+ * status.certificate; a request its signer refuses gets a Failed condition (reason
+ * {@code SignerValidationFailure}), as Kubernetes marks it, so it is not tried forever.
+ * Requests of other signers are left as they are.
  */
 public final class CsrSigningSync implements Reconciler {
 
@@ -48,7 +49,7 @@ public final class CsrSigningSync implements Reconciler {
 	@Override
 	public Result reconcile(String key) {
 		CertificateSigningRequest csr = this.requests.apply(key);
-		if (csr == null || csr.getSpec() == null || !NodeClientRequest.SIGNER.equals(csr.getSpec().getSignerName())
+		if (csr == null || csr.getSpec() == null || BuiltInSigners.forName(csr.getSpec().getSignerName()).isEmpty()
 				|| !Conditions.has(csr, "Approved") || Conditions.has(csr, "Denied") || Conditions.has(csr, "Failed")
 				|| (csr.getStatus().getCertificate() != null && !csr.getStatus().getCertificate().isEmpty())) {
 			return Result.done();
@@ -59,7 +60,7 @@ public final class CsrSigningSync implements Reconciler {
 		String problem;
 		try {
 			request = NodeClientRequest.parse(copy);
-			problem = NodeClientRequest.problem(copy, request);
+			problem = BuiltInSigners.forName(copy.getSpec().getSignerName()).orElseThrow().problem(copy, request);
 		}
 		catch (IOException | RuntimeException ex) {
 			request = null;

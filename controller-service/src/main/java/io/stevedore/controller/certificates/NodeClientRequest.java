@@ -10,17 +10,11 @@ import java.util.Set;
 
 import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequest;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
-import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.style.BCStyle;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
-import org.bouncycastle.pkcs.PKCSException;
 
 /**
  * A CertificateSigningRequest of the kubelet client signer, parsed and checked as
@@ -72,21 +66,16 @@ public final class NodeClientRequest {
 		if (subject.getRDNs().length != organizations.size() + commonNames.size()) {
 			problems.add("subject has attributes other than O and CN");
 		}
-		if (hasSubjectAltNames(request)) {
+		if (!SubjectAltNames.of(request).isEmpty()) {
 			problems.add("subject alternative names are not allowed");
 		}
 		List<String> usages = csr.getSpec().getUsages() == null ? List.of() : csr.getSpec().getUsages();
 		if (!usages.contains("client auth") || !ALLOWED_USAGES.containsAll(usages)) {
 			problems.add("usages must be client auth, with digital signature and key encipherment allowed: " + usages);
 		}
-		try {
-			if (!request
-				.isSignatureValid(new JcaContentVerifierProviderBuilder().build(request.getSubjectPublicKeyInfo()))) {
-				problems.add("the request's signature does not match its public key");
-			}
-		}
-		catch (OperatorCreationException | PKCSException ex) {
-			problems.add("the request's signature cannot be checked: " + ex.getMessage());
+		String signature = RequestSignature.problem(request);
+		if (signature != null) {
+			problems.add(signature);
 		}
 		return problems.isEmpty() ? null : String.join("; ", problems);
 	}
@@ -102,16 +91,6 @@ public final class NodeClientRequest {
 			values.add(rdn.getFirst().getValue().toString());
 		}
 		return values;
-	}
-
-	private static boolean hasSubjectAltNames(PKCS10CertificationRequest request) {
-		for (var attribute : request.getAttributes(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest)) {
-			Extensions extensions = Extensions.getInstance(attribute.getAttrValues().getObjectAt(0));
-			if (extensions.getExtension(Extension.subjectAlternativeName) != null) {
-				return true;
-			}
-		}
-		return false;
 	}
 
 }

@@ -56,6 +56,28 @@ class ClusterSignerTest {
 		assertThat(capped.getNotAfter()).isEqualTo(shortCa.ca.getNotAfter());
 	}
 
+	@Test
+	void aRequestedDurationUnderTenMinutesBecomesTenMinutes() throws Exception {
+		var request = NodeClientRequest
+			.parse(TestPki.csr("c", "O=system:nodes,CN=system:node:n1", TestPki.ec(), "u", USAGES, null));
+		Instant now = Instant.now();
+		X509Certificate cert = parse(new ClusterSigner(this.pki.ca, this.pki.caKey.getPrivate(), Duration.ofHours(2))
+			.sign(request, 60, USAGES, now));
+		assertThat(Duration.between(now, cert.getNotAfter().toInstant().plusSeconds(1)).toMinutes()).isEqualTo(10);
+	}
+
+	@Test
+	void theRequestedDnsAndIpNamesAndServerAuthAreInTheCertificate() throws Exception {
+		var request = NodeClientRequest.parse(TestPki.csr("s", BuiltInSigners.KUBELET_SERVING,
+				"O=system:nodes,CN=system:node:n1", TestPki.ec(), "system:node:n1",
+				List.of("digital signature", "server auth"), TestPki.dns("n1.example"), TestPki.ip("127.0.0.2")));
+		X509Certificate cert = parse(new ClusterSigner(this.pki.ca, this.pki.caKey.getPrivate(), Duration.ofHours(2))
+			.sign(request, null, List.of("digital signature", "server auth"), Instant.now()));
+		assertThat(cert.getSubjectAlternativeNames().stream().map((name) -> name.get(1).toString()))
+			.containsExactlyInAnyOrder("n1.example", "127.0.0.2");
+		assertThat(cert.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.1");
+	}
+
 	private static long hours(X509Certificate cert, Instant now) {
 		return Duration.between(now, cert.getNotAfter().toInstant().plusSeconds(1)).toHours();
 	}

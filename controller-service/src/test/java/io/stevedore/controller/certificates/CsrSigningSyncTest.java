@@ -80,6 +80,52 @@ class CsrSigningSyncTest {
 		assertThat(this.written.get(0).getStatus().getCertificate()).isNull();
 	}
 
+	@Test
+	void anApprovedKubeApiServerClientRequestGetsACertificateForItsUserAndGroups() throws Exception {
+		this.requests.put("c", approved(TestPki.csr("c", BuiltInSigners.KUBE_APISERVER_CLIENT, "O=devs,CN=alice",
+				TestPki.ec(), "admin", List.of("client auth"))));
+
+		this.sync.reconcile("c");
+
+		assertThat(this.written).hasSize(1);
+		var cert = ClusterSignerTest
+			.parse(new String(Base64.getDecoder().decode(this.written.get(0).getStatus().getCertificate()),
+					StandardCharsets.US_ASCII));
+		cert.verify(this.pki.ca.getPublicKey());
+		assertThat(cert.getSubjectX500Principal().getName()).isEqualTo("CN=alice,O=devs");
+		assertThat(cert.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.2");
+	}
+
+	@Test
+	void anApprovedKubeletServingRequestWithClientAuthIsMarkedFailed() {
+		this.requests.put("s",
+				approved(TestPki.csr("s", BuiltInSigners.KUBELET_SERVING, "O=system:nodes,CN=system:node:n1",
+						TestPki.ec(), "system:node:n1", List.of("digital signature", "server auth", "client auth"),
+						TestPki.dns("n1"))));
+
+		this.sync.reconcile("s");
+
+		assertThat(this.written).singleElement().satisfies((csr) -> {
+			assertThat(csr.getStatus().getCertificate()).isNull();
+			assertThat(csr.getStatus().getConditions()).extracting((c) -> c.getType() + ":" + c.getMessage())
+				.containsExactly("Approved:null",
+						"Failed:usages did not match [digital signature key encipherment server auth]");
+		});
+	}
+
+	@Test
+	void approvedRequestsOfTheLegacyUnknownOrACustomSignerAreLeftPending() {
+		this.requests.put("l", approved(TestPki.csr("l", "kubernetes.io/legacy-unknown", "CN=alice", TestPki.ec(),
+				"admin", List.of("client auth"))));
+		this.requests.put("x", approved(
+				TestPki.csr("x", "example.com/custom", "CN=alice", TestPki.ec(), "admin", List.of("client auth"))));
+
+		this.sync.reconcile("l");
+		this.sync.reconcile("x");
+
+		assertThat(this.written).isEmpty();
+	}
+
 	private static CertificateSigningRequest approved(CertificateSigningRequest csr) {
 		csr.getStatus()
 			.getConditions()

@@ -64,12 +64,26 @@ final class TestPki {
 	/** A CSR object for the subject, base64 PEM as the API holds it. */
 	static CertificateSigningRequest csr(String name, String subject, KeyPair key, String username, List<String> usages,
 			String dnsName) {
+		return csr(name, NodeClientRequest.SIGNER, subject, key, username, usages,
+				dnsName == null ? new GeneralName[0] : new GeneralName[] { dns(dnsName) });
+	}
+
+	static GeneralName dns(String name) {
+		return new GeneralName(GeneralName.dNSName, name);
+	}
+
+	static GeneralName ip(String address) {
+		return new GeneralName(GeneralName.iPAddress, address);
+	}
+
+	/** A CSR object of that signer asking for these subject alternative names. */
+	static CertificateSigningRequest csr(String name, String signerName, String subject, KeyPair key, String username,
+			List<String> usages, GeneralName... altNames) {
 		try {
 			var builder = new JcaPKCS10CertificationRequestBuilder(new X500Name(subject), key.getPublic());
-			if (dnsName != null) {
+			if (altNames.length > 0) {
 				ExtensionsGenerator extensions = new ExtensionsGenerator();
-				extensions.addExtension(Extension.subjectAlternativeName, false,
-						new GeneralNames(new GeneralName(GeneralName.dNSName, dnsName)));
+				extensions.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(altNames));
 				builder.addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, extensions.generate());
 			}
 			var request = builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(key.getPrivate()));
@@ -82,7 +96,7 @@ final class TestPki {
 				.endMetadata()
 				.withNewSpec()
 				.withRequest(Base64.getEncoder().encodeToString(out.toString().getBytes(StandardCharsets.US_ASCII)))
-				.withSignerName(NodeClientRequest.SIGNER)
+				.withSignerName(signerName)
 				.withUsages(usages)
 				.withUsername(username)
 				.withGroups(List.of("system:bootstrappers", "system:authenticated"))

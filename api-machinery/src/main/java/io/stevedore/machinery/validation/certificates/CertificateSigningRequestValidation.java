@@ -20,10 +20,11 @@ import io.stevedore.machinery.validation.NameValidator;
 
 /**
  * certificates.k8s.io/v1 CertificateSigningRequests, after Kubernetes'
- * pkg/apis/certificates/validation: a PEM CERTIFICATE REQUEST, a qualified signerName,
- * known key usages, expirationSeconds of at least 10 minutes; on status and approval
- * writes, conditions of known types with Approved and Denied exclusive, each at most
- * once, and an issued certificate made of PEM CERTIFICATE blocks.
+ * pkg/apis/certificates/validation: a PEM CERTIFICATE REQUEST whose signature verifies, a
+ * qualified signerName, known key usages, expirationSeconds of at least 10 minutes, never
+ * the legacy-unknown signer (v1 refuses it on create); on status and approval writes,
+ * conditions of known types with Approved and Denied exclusive, each at most once, and an
+ * issued certificate made of PEM CERTIFICATE blocks.
  */
 public final class CertificateSigningRequestValidation implements KindValidator<CertificateSigningRequest> {
 
@@ -33,6 +34,12 @@ public final class CertificateSigningRequestValidation implements KindValidator<
 	public static final String DENIED = "Denied";
 
 	public static final String FAILED = "Failed";
+
+	/**
+	 * The v1beta1-only signer: v1 refuses it on create and tolerates it on objects
+	 * already stored with it.
+	 */
+	public static final String LEGACY_UNKNOWN = "kubernetes.io/legacy-unknown";
 
 	/** Kubernetes' KeyUsage values. */
 	static final Set<String> USAGES = Set.of("signing", "digital signature", "content commitment", "key encipherment",
@@ -57,6 +64,10 @@ public final class CertificateSigningRequestValidation implements KindValidator<
 
 	@Override
 	public List<FieldError> validate(CertificateSigningRequest csr) {
+		return validate(csr, false);
+	}
+
+	private List<FieldError> validate(CertificateSigningRequest csr, boolean legacySignerStored) {
 		List<FieldError> errs = new ArrayList<>();
 		FieldPath spec = FieldPath.root("spec");
 		CertificateSigningRequestSpec s = csr.getSpec();
@@ -78,6 +89,10 @@ public final class CertificateSigningRequestValidation implements KindValidator<
 		String signerField = spec.child("signerName").toString();
 		if (s.getSignerName() == null || s.getSignerName().isEmpty()) {
 			errs.add(FieldError.required(signerField, ""));
+		}
+		else if (LEGACY_UNKNOWN.equals(s.getSignerName()) && !legacySignerStored) {
+			errs.add(FieldError.invalid(signerField, s.getSignerName(),
+					"the legacy signerName is not allowed via this API version"));
 		}
 		else if (!SIGNER_NAME.matcher(s.getSignerName()).matches()) {
 			errs.add(FieldError.invalid(signerField, s.getSignerName(),
@@ -111,7 +126,7 @@ public final class CertificateSigningRequestValidation implements KindValidator<
 
 	@Override
 	public List<FieldError> validateUpdate(CertificateSigningRequest csr, CertificateSigningRequest old) {
-		List<FieldError> errs = new ArrayList<>(validate(csr));
+		List<FieldError> errs = new ArrayList<>(validate(csr, legacySigner(old)));
 		errs.addAll(decisionsKept(csr, old));
 		return errs;
 	}
@@ -143,6 +158,10 @@ public final class CertificateSigningRequestValidation implements KindValidator<
 		return errs;
 	}
 
+	private static boolean legacySigner(CertificateSigningRequest old) {
+		return old != null && old.getSpec() != null && LEGACY_UNKNOWN.equals(old.getSpec().getSignerName());
+	}
+
 	/** Whether the request has a condition of this type with status True. */
 	public static boolean has(CertificateSigningRequest csr, String type) {
 		if (csr.getStatus() == null || csr.getStatus().getConditions() == null) {
@@ -170,30 +189,37 @@ public final class CertificateSigningRequestValidation implements KindValidator<
 				errs.add(FieldError.required(at.child("type").toString(), ""));
 				continue;
 			}
+			boolean decision = c.getType().equals(APPROVED) || c.getType().equals(DENIED) || c.getType().equals(FAILED);
+			// A decision or a failure is either there or not: Kubernetes allows only
+			// True.
+			Set<String> statuses = decision ? Set.of("True") : CONDITION_STATUSES;
 			if (c.getStatus() == null || c.getStatus().isEmpty()) {
 				errs.add(FieldError.required(at.child("status").toString(), ""));
 			}
-			else if (!CONDITION_STATUSES.contains(c.getStatus())) {
+			else if (!statuses.contains(c.getStatus())) {
 				errs.add(FieldError.notSupported(at.child("status").toString(), c.getStatus(),
-						CONDITION_STATUSES.stream().sorted().toList()));
+						statuses.stream().sorted().toList()));
 			}
-			boolean decision = c.getType().equals(APPROVED) || c.getType().equals(DENIED) || c.getType().equals(FAILED);
 			if (decision && !decisions.add(c.getType())) {
 				errs.add(FieldError.duplicate(at.child("type").toString(), c.getType()));
+			}
+			if ((c.getType().equals(APPROVED) && denied) || (c.getType().equals(DENIED) && approved)) {
+				errs.add(FieldError.invalid(at.child("type").toString(), c.getType(),
+						"Approved and Denied conditions are mutually exclusive"));
 			}
 			approved |= c.getType().equals(APPROVED);
 			denied |= c.getType().equals(DENIED);
 		}
-		if (approved && denied) {
-			errs.add(FieldError.invalid(path.toString(), "", "Approved and Denied conditions are mutually exclusive"));
-		}
 		return errs;
 	}
 
-	/** Once approved or denied, a request stays so (Kubernetes forbids removing them). */
+	/**
+	 * Once approved, denied or failed, a request stays so (Kubernetes forbids removing
+	 * those conditions).
+	 */
 	private static List<FieldError> decisionsKept(CertificateSigningRequest csr, CertificateSigningRequest old) {
 		List<FieldError> errs = new ArrayList<>();
-		for (String type : List.of(APPROVED, DENIED)) {
+		for (String type : List.of(APPROVED, DENIED, FAILED)) {
 			if (has(old, type) && !has(csr, type)) {
 				errs.add(FieldError.forbidden("status.conditions",
 						"updates may not remove a condition of type \"" + type + "\""));
@@ -202,7 +228,10 @@ public final class CertificateSigningRequestValidation implements KindValidator<
 		return errs;
 	}
 
-	/** Why spec.request (base64 of PEM bytes, as []byte is in JSON) is not one CSR. */
+	/**
+	 * Why spec.request (base64 of PEM bytes, as []byte is in JSON) is not one CSR signed
+	 * by the key it carries.
+	 */
 	static String requestProblem(String base64) {
 		String pem = decode(base64);
 		if (pem == null) {
@@ -218,7 +247,7 @@ public final class CertificateSigningRequestValidation implements KindValidator<
 		if (!isDerSequence(m.group(2))) {
 			return "PEM block is not a DER encoded certificate request";
 		}
-		return null;
+		return RequestSignature.problem(Base64.getMimeDecoder().decode(m.group(2)));
 	}
 
 	/** Why status.certificate is not a list of PEM CERTIFICATE blocks. */
