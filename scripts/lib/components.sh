@@ -151,28 +151,13 @@ proxy_node_name() {
 }
 gateway_url() { echo "https://127.0.0.1:$GATEWAY_PORT"; }
 
-# The apiserver's EncryptionConfiguration: secrets encrypted at rest with an AES-GCM key made at the first
-# start and kept (mode 600) with the CA. identity comes last so a cluster made before encryption still reads
-# its old plaintext secrets; each is encrypted at its next write. Rotation: docs/operations.md.
+# The apiserver's EncryptionConfiguration: secrets encrypted at rest with an AES-GCM key the apiserver makes at
+# its first start (stevedore.encryption.generate-if-missing) and keeps (mode 600) with the CA. identity comes
+# last so a cluster made before encryption still reads its old plaintext secrets; each is encrypted at its next
+# write. Rotation: docs/operations.md.
 encryption_config() {
-	local file="$STEVEDORE_HOME/pki/encryption-config.yaml"
-	if [ ! -s "$file" ]; then
-		mkdir -p "$STEVEDORE_HOME/pki"
-		(umask 077 && cat >"$file" <<-YAML
-			apiVersion: apiserver.config.k8s.io/v1
-			kind: EncryptionConfiguration
-			resources:
-			- resources: [secrets]
-			  providers:
-			  - aesgcm:
-			      keys:
-			      - name: key1
-			        secret: $(head -c 32 /dev/urandom | base64 -w0)
-			  - identity: {}
-		YAML
-		)
-	fi
-	echo "$file"
+	mkdir -p "$STEVEDORE_HOME/pki"
+	echo "$STEVEDORE_HOME/pki/encryption-config.yaml"
 }
 gateway_ca() { echo "$STEVEDORE_HOME/pki/ca.crt"; }
 
@@ -193,7 +178,8 @@ component_start_control() {
 			--stevedore.storage.url="$storage_url" \
 			--stevedore.storage.embedded-dir="$(component_data_dir apiserver)" \
 			--stevedore.apiserver.admission.url="$(admission_url)" \
-			--stevedore.encryption.provider-config="$(encryption_config)"
+			--stevedore.encryption.provider-config="$(encryption_config)" \
+			--stevedore.encryption.generate-if-missing=true
 		;;
 	gateway)
 		# The kube-api-access token volume in every pod, as Kubernetes: the node agents fetch the tokens with

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -44,22 +43,11 @@ class EncryptionAtRestIT {
 	@BeforeAll
 	static void start() throws IOException {
 		redis = RedisServerProcess.launch();
-		byte[] key = new byte[32];
-		new SecureRandom().nextBytes(key);
-		Path config = Files.writeString(dir.resolve("encryption.yaml"), """
-				apiVersion: apiserver.config.k8s.io/v1
-				kind: EncryptionConfiguration
-				resources:
-				- resources: [secrets]
-				  providers:
-				  - aesgcm:
-				      keys:
-				      - name: key1
-				        secret: %s
-				  - identity: {}
-				""".formatted(Base64.getEncoder().encodeToString(key)));
+		// Written by the apiserver itself at its first start, as the compose file has it.
+		Path config = dir.resolve("keys/encryption.yaml");
 		apiserver = new SpringApplicationBuilder(ApiServerApplication.class).run("--server.port=0",
-				"--stevedore.storage.url=" + redis.url(), "--stevedore.encryption.provider-config=" + config);
+				"--stevedore.storage.url=" + redis.url(), "--stevedore.encryption.provider-config=" + config,
+				"--stevedore.encryption.generate-if-missing=true");
 		String port = apiserver.getEnvironment().getRequiredProperty("local.server.port");
 		kubectl = Kubectl.forKubeconfig(Kubeconfig.write(dir.resolve("kubeconfig"), "http://127.0.0.1:" + port),
 				dir.resolve("home"));

@@ -103,6 +103,21 @@ class ComposeClusterE2E {
 				.requireSuccess()
 				.stdout()).contains(node1).contains(node2);
 
+			// Secrets encrypted at rest with the key the apiserver made in its volume;
+			// the
+			// audit log on the gateway's standard output.
+			String plaintext = "compose-secret-" + this.project;
+			kubectl.run("create", "secret", "generic", "db", "--from-literal=password=" + plaintext).requireSuccess();
+			assertThat(kubectl.run("get", "secret", "db", "-o", "jsonpath={.data.password}").requireSuccess().stdout())
+				.isEqualTo(java.util.Base64.getEncoder().encodeToString(plaintext.getBytes(StandardCharsets.UTF_8)));
+			// --no-raw: redis-cli escapes the ciphertext's bytes, so the answer is ASCII.
+			String stored = run(Duration.ofSeconds(30), composeArgs(compose, "exec", "-T", "redis", "redis-cli",
+					"--no-raw", "HGET", "stevedore:data", "/registry/core/secrets/default/db"));
+			assertThat(stored).contains("k8s:enc:aesgcm:v1:key1:").doesNotContain(plaintext);
+			String gatewayLog = run(Duration.ofSeconds(30), composeArgs(compose, "logs", "--no-color", "gateway"));
+			assertThat(gatewayLog).contains("\"kind\":\"Event\"").contains("/api/v1/namespaces/default/secrets");
+			kubectl.run("delete", "secret", "db").requireSuccess();
+
 			kubectl.run("delete", "service,deployment", "web", "--wait=false").requireSuccess();
 			await("the pods' containers removed", UP_TIMEOUT,
 					() -> Docker.containerIds("io.stevedore.node", node1).isEmpty()

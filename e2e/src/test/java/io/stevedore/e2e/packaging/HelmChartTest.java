@@ -125,6 +125,57 @@ class HelmChartTest {
 	}
 
 	@Test
+	void secretsAreEncryptedAtRestWithAKeyMadeOnceAndTheAuditLogGoesToStandardOutput() {
+		Map<String, HasMetadata> objects = render(template());
+		// A pre-install hook, like the CA: an upgrade never makes a new key.
+		assertThat(objects).doesNotContainKey("Secret/rel-stevedore-encryption");
+		assertThat(env(objects, "apiserver")).containsEntry("STEVEDORE_ENCRYPTION_CONFIG",
+				"/etc/stevedore/encryption/encryption-config.yaml");
+		PodSpec apiserver = ((Deployment) get(objects, "Deployment", "rel-stevedore-apiserver")).getSpec()
+			.getTemplate()
+			.getSpec();
+		assertThat(apiserver.getVolumes())
+			.anyMatch((v) -> v.getSecret() != null && "rel-stevedore-encryption".equals(v.getSecret().getSecretName()));
+		assertThat(env(objects, "gateway")).containsEntry("STEVEDORE_GATEWAY_AUDIT_PATH", "-")
+			.doesNotContainKey("STEVEDORE_GATEWAY_AUDIT_POLICYFILE");
+
+		Secret key = get(render(template().set("apiserver.encryption.hook", false)), "Secret",
+				"rel-stevedore-encryption");
+		String config = key.getStringData().get("encryption-config.yaml");
+		assertThat(config).contains("kind: EncryptionConfiguration", "- aesgcm:", "- identity: {}");
+		String secret = config.lines()
+			.filter((l) -> l.strip().startsWith("secret: "))
+			.findFirst()
+			.orElseThrow()
+			.strip()
+			.substring("secret: ".length());
+		assertThat(java.util.Base64.getDecoder().decode(secret)).as("an AES-256 key").hasSize(32);
+
+		Map<String, HasMetadata> off = render(template().set("apiserver.encryption.enabled", false));
+		assertThat(env(off, "apiserver")).doesNotContainKey("STEVEDORE_ENCRYPTION_CONFIG");
+		Map<String, HasMetadata> existing = render(template().set("apiserver.encryption.existingSecret", "my-keys")
+			.set("apiserver.encryption.hook", false));
+		assertThat(existing).doesNotContainKey("Secret/rel-stevedore-encryption");
+		assertThat(((Deployment) get(existing, "Deployment", "rel-stevedore-apiserver")).getSpec()
+			.getTemplate()
+			.getSpec()
+			.getVolumes()).anyMatch((v) -> v.getSecret() != null && "my-keys".equals(v.getSecret().getSecretName()));
+	}
+
+	@Test
+	void anAuditPolicyInTheValuesBecomesTheGatewaysPolicyFile() {
+		Map<String, HasMetadata> objects = render(template().set("gateway.audit.policy.apiVersion", "audit.k8s.io/v1")
+			.set("gateway.audit.policy.kind", "Policy")
+			.set("gateway.audit.policy.rules[0].level", "RequestResponse"));
+		io.fabric8.kubernetes.api.model.ConfigMap policy = get(objects, "ConfigMap", "rel-stevedore-audit-policy");
+		assertThat(policy.getData().get("policy.yaml")).contains("kind: Policy", "level: RequestResponse");
+		assertThat(env(objects, "gateway")).containsEntry("STEVEDORE_GATEWAY_AUDIT_POLICYFILE",
+				"/etc/stevedore/audit/policy.yaml");
+		assertThat(container(objects, "gateway").getVolumeMounts())
+			.anyMatch((m) -> m.getMountPath().equals("/etc/stevedore/audit"));
+	}
+
+	@Test
 	void theSchedulerAndControllersGoThroughTheGatewayWithTheirOwnCertificates() throws Exception {
 		Map<String, HasMetadata> objects = render(template().set("gateway.pki.hook", false));
 		Secret ca = get(objects, "Secret", "rel-stevedore-ca");
