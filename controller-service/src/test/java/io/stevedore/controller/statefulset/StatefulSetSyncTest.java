@@ -19,6 +19,7 @@ import io.stevedore.client.clock.FakeClock;
 import io.stevedore.controller.workload.ControllerExpectations;
 import io.stevedore.controller.workload.ControllerRefs;
 import io.stevedore.controller.workload.RecordingCanAdopt;
+import io.stevedore.controller.workload.RecordingRevisionWriter;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,7 +33,9 @@ class StatefulSetSyncTest {
 
 	private final List<Pod> pods = new ArrayList<>();
 
-	private final List<ControllerRevision> revisions = new ArrayList<>();
+	private final RecordingRevisionWriter history = new RecordingRevisionWriter();
+
+	private final List<ControllerRevision> revisions = this.history.stored;
 
 	private final List<String> created = new ArrayList<>();
 
@@ -67,11 +70,6 @@ class StatefulSetSyncTest {
 				}
 
 				@Override
-				public void createRevisionIfAbsent(ControllerRevision revision) {
-					StatefulSetSyncTest.this.revisions.add(revision);
-				}
-
-				@Override
 				public void patchOwnerReferences(HasMetadata object, List<OwnerReference> ownerReferences) {
 					StatefulSetSyncTest.this.patched.put(object.getMetadata().getName(), ownerReferences);
 				}
@@ -80,7 +78,7 @@ class StatefulSetSyncTest {
 				public void updateStatus(StatefulSet set) {
 					StatefulSetSyncTest.this.updated = set;
 				}
-			}, this.expectations, this.clock, this.canAdopt);
+			}, this.history, this.expectations, this.clock, this.canAdopt);
 
 	private Pod lastPod;
 

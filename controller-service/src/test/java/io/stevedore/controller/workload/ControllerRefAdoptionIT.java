@@ -197,6 +197,36 @@ class ControllerRefAdoptionIT {
 	}
 
 	@Test
+	void aDaemonSetAdoptsAnOrphanRevisionItsSelectorMatchesAndNumbersItsOwnAfterIt() {
+		String ns = namespace();
+		client().apps()
+			.controllerRevisions()
+			.inNamespace(ns)
+			.resource(new ControllerRevisionBuilder().withNewMetadata()
+				.withName("agent-previous")
+				.addToLabels("app", "agent")
+				.endMetadata()
+				.withRevision(1L)
+				.build())
+			.create();
+
+		DaemonSet ds = client().apps().daemonSets().inNamespace(ns).resource(daemonSet("agent")).create();
+
+		await().atMost(TIMEOUT).untilAsserted(() -> {
+			List<ControllerRevision> revisions = client().apps()
+				.controllerRevisions()
+				.inNamespace(ns)
+				.list()
+				.getItems();
+			assertThat(revisions).hasSize(2)
+				.allSatisfy(r -> assertControlledBy(r, ds.getMetadata().getUid()))
+				.extracting(r -> r.getMetadata().getName() + "@" + r.getRevision())
+				.contains("agent-previous@1")
+				.anyMatch(name -> name.endsWith("@2") && !name.startsWith("agent-previous"));
+		});
+	}
+
+	@Test
 	void aPodBeingDeletedIsNotAdoptedNorIsAnythingByADaemonSetBeingDeleted() {
 		String ns = namespace();
 		DaemonSet held = daemonSet("held");
