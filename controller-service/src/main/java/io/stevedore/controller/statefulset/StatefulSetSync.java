@@ -2,9 +2,11 @@ package io.stevedore.controller.statefulset;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 
@@ -191,7 +193,33 @@ final class StatefulSetSync implements Reconciler {
 			set.setStatus(status);
 			this.control.updateStatus(set);
 		}
+		truncateHistory(set, history, claimed, status.getCurrentRevision());
 		return Result.done();
+	}
+
+	/**
+	 * Kubernetes' {@code truncateHistory}: old revisions beyond revisionHistoryLimit
+	 * (default 10) go, oldest first; the current and update revisions and those a pod
+	 * runs (its label is the revision's name) stay.
+	 */
+	private void truncateHistory(StatefulSet set, ControllerHistory.Revisions history, List<Pod> pods,
+			String currentRevision) {
+		Set<String> live = new HashSet<>();
+		live.add(currentRevision);
+		for (Pod pod : pods) {
+			String revision = StatefulPods.revisionOf(pod);
+			if (revision != null) {
+				live.add(revision);
+			}
+		}
+		Integer limit = set.getSpec().getRevisionHistoryLimit();
+		List<ControllerRevision> old = history.old()
+			.stream()
+			.filter(r -> !live.contains(r.getMetadata().getName()))
+			.toList();
+		for (ControllerRevision revision : ControllerHistory.surplus(old, limit == null ? 10 : limit, live)) {
+			this.revisionWriter.deleteRevision(revision);
+		}
 	}
 
 	private void act(String key, StatefulSet set, Map<Integer, Pod> pods, List<Pod> condemned, int replicas,

@@ -98,6 +98,7 @@ public final class ControllerHistory {
 	 * Kubernetes' {@code cleanupHistory}: the old revisions beyond {@code limit} to
 	 * delete, oldest first, never one a live pod still runs.
 	 * @param liveHashes the {@code controller-revision-hash} labels of the owner's pods
+	 * (hashes or revision names)
 	 */
 	public static List<ControllerRevision> surplus(List<ControllerRevision> old, int limit, Set<String> liveHashes) {
 		int toKill = old.size() - limit;
@@ -111,7 +112,8 @@ public final class ControllerHistory {
 			if (victims.size() == toKill) {
 				break;
 			}
-			if (!liveHashes.contains(hashOf(revision))) {
+			// DaemonSet pods carry the hash, StatefulSet pods the revision's name.
+			if (!liveHashes.contains(hashOf(revision)) && !liveHashes.contains(revision.getMetadata().getName())) {
 				victims.add(revision);
 			}
 		}
