@@ -364,6 +364,9 @@ final class JobSync implements Reconciler {
 			Set<String> released = release(this.tracking.toRelease());
 			this.tracking.count(this.status, released);
 			this.tracking.writeUncounted(this.status, before);
+			if (this.tracking.deferred()) {
+				remember(Duration.ZERO);
+			}
 		}
 
 		private void manageActivePods(int succeeded, SortedSet<Integer> completedIndexes) {

@@ -33,6 +33,12 @@ final class JobTracking {
 
 	static final String FINALIZER = "batch.kubernetes.io/job-tracking";
 
+	/**
+	 * Kubernetes' MaxUncountedPods: at most this many uids wait in the status, so the Job
+	 * stays small; the pods past it wait for the next sync.
+	 */
+	static final int MAX_UNCOUNTED = 500;
+
 	private final Set<String> succeeded = new LinkedHashSet<>();
 
 	private final Set<String> failed = new LinkedHashSet<>();
@@ -45,6 +51,8 @@ final class JobTracking {
 	private final FinalizerRemovals removals;
 
 	private boolean changed;
+
+	private boolean deferred;
 
 	JobTracking(JobStatus status, FinalizerRemovals removals) {
 		this.removals = removals;
@@ -75,18 +83,27 @@ final class JobTracking {
 		}
 		this.holding.add(uid);
 		String phase = PodStates.phase(pod);
-		if ("Succeeded".equals(phase)) {
-			if (!this.failed.contains(uid)) {
-				this.changed |= this.succeeded.add(uid);
-			}
-			this.release.add(pod);
+		boolean succeededPod = "Succeeded".equals(phase);
+		if (!succeededPod && !"Failed".equals(phase) && !PodStates.isTerminating(pod)) {
+			return;
 		}
-		else if ("Failed".equals(phase) || PodStates.isTerminating(pod)) {
-			if (countsAsFailure && !this.succeeded.contains(uid)) {
-				this.changed |= this.failed.add(uid);
-			}
-			this.release.add(pod);
+		boolean known = this.succeeded.contains(uid) || this.failed.contains(uid);
+		if (!known && this.succeeded.size() + this.failed.size() >= MAX_UNCOUNTED) {
+			this.deferred = true;
+			return;
 		}
+		if (succeededPod && !known) {
+			this.changed |= this.succeeded.add(uid);
+		}
+		else if (!succeededPod && countsAsFailure && !known) {
+			this.changed |= this.failed.add(uid);
+		}
+		this.release.add(pod);
+	}
+
+	/** Whether finished pods were left for the next sync ({@link #MAX_UNCOUNTED}). */
+	boolean deferred() {
+		return this.deferred;
 	}
 
 	/** A pod the controller just deleted because the Job finished: counts as failed. */

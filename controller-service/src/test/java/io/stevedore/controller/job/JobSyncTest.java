@@ -505,6 +505,27 @@ class JobSyncTest {
 		assertThat(this.control.log).containsExactly("release a");
 	}
 
+	@Test
+	void atMostFiveHundredFinishedPodsAreRecordedInOneSyncAndTheRestAtOnceAfter() {
+		givenJob(job(1000, 1));
+		for (int i = 0; i < 501; i++) {
+			this.pods.add(tracked(pod("p" + i, "Succeeded")));
+		}
+
+		Result result = this.sync.reconcile("team/pi");
+
+		assertThat(this.control.log.get(0)).contains("uncounted=[uid-p0, ");
+		assertThat(this.control.log).filteredOn(line -> line.startsWith("release")).hasSize(500);
+		assertThat(this.control.status().getSucceeded()).as("present pods are never under-counted").isEqualTo(501);
+		assertThat(result.requeueAfter()).isEqualTo(Duration.ZERO);
+		givenJob(this.control.updated);
+		this.control.log.clear();
+
+		this.sync.reconcile("team/pi");
+
+		assertThat(this.control.log).contains("release p500");
+	}
+
 	private static Pod tracked(Pod pod) {
 		pod.getMetadata().setUid("uid-" + pod.getMetadata().getName());
 		pod.getMetadata().setFinalizers(new ArrayList<>(List.of("batch.kubernetes.io/job-tracking")));
