@@ -19,10 +19,7 @@ class ClientEventRecorderIT extends ControlPlaneTest {
 	@Test
 	void theSameEventTwentyTimesBackToBackEndsAsOneStoredEventWithCountTwenty() {
 		String ns = createNamespace();
-		ConfigMap object = client.configMaps()
-			.inNamespace(ns)
-			.resource(new ConfigMapBuilder().withNewMetadata().withName("burst").endMetadata().build())
-			.create();
+		ConfigMap object = configMap(ns, "burst");
 		ClientEventRecorder recorder = new ClientEventRecorder(client, "test-controller", Clock.systemUTC());
 
 		// From several threads at once, as sync workers do.
@@ -41,10 +38,7 @@ class ClientEventRecorderIT extends ControlPlaneTest {
 	@Test
 	void theSameEventThreeTimesIsOneStoredEventWithCountThree() {
 		String ns = createNamespace();
-		ConfigMap object = client.configMaps()
-			.inNamespace(ns)
-			.resource(new ConfigMapBuilder().withNewMetadata().withName("settings").endMetadata().build())
-			.create();
+		ConfigMap object = configMap(ns, "settings");
 		ClientEventRecorder recorder = new ClientEventRecorder(client, "test-controller", Clock.systemUTC());
 
 		recorder.event(object, EventRecorder.WARNING, "FailedSync", "cannot read settings");
@@ -62,6 +56,13 @@ class ClientEventRecorderIT extends ControlPlaneTest {
 					assertThat(e.getReason()).isEqualTo("FailedSync");
 					assertThat(e.getInvolvedObject().getName()).isEqualTo("settings");
 				}));
+	}
+
+	private static ConfigMap configMap(String ns, String name) {
+		return client.configMaps()
+			.inNamespace(ns)
+			.resource(new ConfigMapBuilder().withNewMetadata().withName(name).endMetadata().build())
+			.create();
 	}
 
 }
