@@ -12,6 +12,8 @@ import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.stevedore.controller.support.ControlPlaneTest;
 import io.stevedore.controller.support.Kubectl;
 import io.stevedore.controller.support.TestPods;
@@ -97,6 +99,49 @@ class DaemonSetControllerIT extends ControlPlaneTest {
 				.contains("busybox:1");
 			assertThat(kubectl.ok("-n", ns, "rollout", "history", "daemonset/agent"))
 				.doesNotContainPattern("(?m)^[12]\\s");
+		}
+		finally {
+			client.nodes().withName(node).delete();
+		}
+	}
+
+	@Test
+	void oldRevisionsBeyondTheHistoryLimitAreDeletedFromTheApiserver() {
+		String node = "limit-" + UUID.randomUUID().toString().substring(0, 6);
+		addNode(node);
+		try {
+			String ns = createNamespace();
+			DaemonSet ds = daemonSet("busybox:1");
+			ds.getSpec().setRevisionHistoryLimit(1);
+			client.apps().daemonSets().inNamespace(ns).resource(ds).create();
+			for (String image : List.of("busybox:1", "busybox:2", "busybox:3")) {
+				if (!image.equals("busybox:1")) {
+					// No resourceVersion: the controller writes the status meanwhile.
+					client.apps()
+						.daemonSets()
+						.inNamespace(ns)
+						.withName("agent")
+						.patch(PatchContext.of(PatchType.JSON),
+								"[{\"op\":\"replace\",\"path\":\"/spec/template/spec/containers/0/image\",\"value\":\""
+										+ image + "\"}]");
+				}
+				await().atMost(TIMEOUT)
+					.ignoreExceptions()
+					.until(() -> client.apps()
+						.controllerRevisions()
+						.inNamespace(ns)
+						.list()
+						.getItems()
+						.stream()
+						.anyMatch(r -> image
+							.equals(ControllerHistory.templateOf(r).getSpec().getContainers().get(0).getImage())));
+			}
+
+			await().atMost(TIMEOUT).ignoreExceptions().untilAsserted(() -> {
+				assertThat(client.apps().controllerRevisions().inNamespace(ns).list().getItems())
+					.extracting(r -> ControllerHistory.templateOf(r).getSpec().getContainers().get(0).getImage())
+					.containsExactlyInAnyOrder("busybox:2", "busybox:3");
+			});
 		}
 		finally {
 			client.nodes().withName(node).delete();
