@@ -60,9 +60,8 @@ public class DaemonSetController implements ControllerFactory {
 				(ds) -> ds.getSpec().getSelector());
 		context.informers()
 			.handle(pods, new OwnedObjectHandler<>("DaemonSet", queue, expectations, selecting::keysFor));
-		// Kubernetes' addHistory/updateHistory: a revision enqueues its DaemonSet, an
-		// orphan
-		// the DaemonSets that select it.
+		// Kubernetes' addHistory/updateHistory: a revision wakes its DaemonSet, an
+		// orphan those that select it.
 		context.informers().handle(revisions, new OwnedObjectHandler<>("DaemonSet", queue, null, selecting::keysFor));
 		Runnable enqueueAll = () -> daemonSets.getStore().list().forEach(ds -> queue.add(Keys.of(ds)));
 		context.informers().handle(nodes, new ResourceEventHandler<>() {

@@ -91,14 +91,12 @@ final class JobSync implements Reconciler {
 			return Result.done();
 		}
 		if (cached.getMetadata().getDeletionTimestamp() != null) {
-			// Its pods are being deleted with it: none may wait on the tracking
-			// finalizer.
+			// Its pods go with it: none may wait on the tracking finalizer.
 			release(trackedPodsOf(cached));
 			return Result.done();
 		}
 		if (JobConditions.isFinished(cached)) {
-			// Counted already; a pod left holding the finalizer (created meanwhile) lets
-			// go.
+			// Counted already: a pod still holding the finalizer lets go.
 			release(trackedPodsOf(cached));
 			return expireIfDue(cached);
 		}
@@ -250,10 +248,8 @@ final class JobSync implements Reconciler {
 				}
 			}
 			boolean suspended = Boolean.TRUE.equals(this.spec.getSuspend());
-			// Counted (status) plus uncounted; pods without the finalizer (adopted
-			// orphans,
-			// pods from before tracking) count as before: at least as many as are
-			// present.
+			// Counted plus uncounted. Pods without the finalizer (adopted orphans,
+			// pods from before tracking) count as before: at least those present.
 			int failed = Math.max(intOf(this.status.getFailed()) + this.tracking.uncountedFailed(),
 					this.countedFailures.size());
 			SortedSet<Integer> completedIndexes = null;

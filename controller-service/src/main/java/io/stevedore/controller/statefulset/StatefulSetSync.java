@@ -109,9 +109,8 @@ final class StatefulSetSync implements Reconciler {
 		ControllerHistory.Revisions history = ControllerHistory.sync(set, set.getSpec().getTemplate(),
 				status.getCollisionCount(), revisions, null, this.revisionWriter);
 		if (history == null) {
-			// Kubernetes' hash collision: a new collisionCount gives a new name; the
-			// status
-			// write brings the set back.
+			// Kubernetes' hash collision: a new collisionCount gives a new name;
+			// the status write brings the set back.
 			status.setCollisionCount(status.getCollisionCount() == null ? 1 : status.getCollisionCount() + 1);
 			set.setStatus(status);
 			this.control.updateStatus(set);
