@@ -283,13 +283,13 @@ final class JobSync implements Reconciler {
 			}
 
 			if (failJob != null) {
-				deleteFinishing();
+				deleteFinishing(true);
 				JobConditions.set(this.status, JobConditions.FAILED, "True", failJob, failMessage, this.now);
 				log.info("job failed ns={} name={} reason={}", this.job.getMetadata().getNamespace(),
 						this.job.getMetadata().getName(), failJob);
 			}
 			else if (isComplete(succeeded)) {
-				deleteFinishing();
+				deleteFinishing(false);
 				JobConditions.set(this.status, JobConditions.COMPLETE, "True", JobConditions.REASON_COMPLETIONS_REACHED,
 						"Reached expected number of succeeded pods", this.now);
 				this.status.setCompletionTime(this.now.toString());
@@ -332,12 +332,12 @@ final class JobSync implements Reconciler {
 		}
 
 		/**
-		 * The Job finished: its active pods go, counted as failed as in Kubernetes, and
-		 * their finalizers with them in this sync (the next sees a finished Job).
+		 * The Job finished: its active pods go, and their finalizers with them in this
+		 * sync (the next sees a finished Job); counted as failed when the Job failed.
 		 */
-		private void deleteFinishing() {
+		private void deleteFinishing(boolean failedJob) {
 			deleteAll(this.active);
-			this.active.forEach(this.tracking::deleted);
+			this.active.forEach((pod) -> this.tracking.deleted(pod, failedJob));
 			this.active.clear();
 		}
 

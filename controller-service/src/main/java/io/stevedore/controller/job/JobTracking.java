@@ -24,10 +24,11 @@ import io.stevedore.controller.workload.PodStates;
  * move from {@code uncountedTerminatedPods} into {@code status.succeeded}/{@code failed},
  * in one status write, so a pod is counted exactly once.</li>
  * </ol>
- * A tracked pod being deleted before it succeeded counts as failed, as in Kubernetes 1.26
- * (an orphan or evicted pod may never reach the Failed phase). Pods whose finalizer this
- * controller removed but whose update the cache has not shown yet
- * ({@link FinalizerRemovals}) are left alone, or they would be counted twice.
+ * A tracked pod being deleted before it succeeded counts as failed, as in Kubernetes (an
+ * orphan or evicted pod may never reach the Failed phase), and so do the pods a failing
+ * Job deletes. Pods whose finalizer this controller removed but whose update the cache
+ * has not shown yet ({@link FinalizerRemovals}) are left alone, or they would be counted
+ * twice.
  */
 final class JobTracking {
 
@@ -106,14 +107,19 @@ final class JobTracking {
 		return this.deferred;
 	}
 
-	/** A pod the controller just deleted because the Job finished: counts as failed. */
-	void deleted(Pod pod) {
+	/**
+	 * A pod the controller just deleted because the Job finished; its finalizer goes in
+	 * this sync, as the next one sees a finished Job.
+	 * @param countsAsFailure the Job failed: its unfinished pods count as failed (a Job
+	 * that completed lets them go uncounted, as Kubernetes since its SuccessCriteriaMet)
+	 */
+	void deleted(Pod pod, boolean countsAsFailure) {
 		String uid = pod.getMetadata().getUid();
 		if (!isTracked(pod) || uid == null || this.removals.pending(uid)) {
 			return;
 		}
 		this.holding.add(uid);
-		if (!this.succeeded.contains(uid)) {
+		if (countsAsFailure && !this.succeeded.contains(uid)) {
 			this.changed |= this.failed.add(uid);
 		}
 		this.release.add(pod);

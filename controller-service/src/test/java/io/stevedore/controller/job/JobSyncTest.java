@@ -461,18 +461,32 @@ class JobSyncTest {
 	}
 
 	@Test
-	void aJobThatFinishesCountsTheActivePodsItDeletesAsFailedAndLetsThemGoAtOnce() {
-		Job job = job(1, 2);
-		givenJob(job);
+	void aJobThatCompletesLetsGoOfTheActivePodsItDeletesWithoutCountingThem() {
+		givenJob(job(1, 2));
 		this.pods.add(tracked(pod("done", "Succeeded")));
 		this.pods.add(tracked(pod("extra", "Running")));
 
 		this.sync.reconcile("team/pi");
 
 		assertThat(this.control.deleted).containsExactly("extra");
+		assertThat(this.control.log).containsExactly("status succeeded=null failed=null uncounted=[uid-done]/[]",
+				"release done", "release extra", "status succeeded=1 failed=0 uncounted=none finished");
+	}
+
+	@Test
+	void aJobThatFailsCountsTheActivePodsItDeletesAsFailedAndLetsThemGoAtOnce() {
+		Job job = job(3, 2);
+		job.getSpec().setBackoffLimit(0);
+		givenJob(job);
+		this.pods.add(tracked(failedPod("broken", "2026-01-01T00:00:00Z")));
+		this.pods.add(tracked(pod("running", "Running")));
+
+		this.sync.reconcile("team/pi");
+
+		assertThat(this.control.deleted).containsExactly("running");
 		assertThat(this.control.log).containsExactly(
-				"status succeeded=null failed=null uncounted=[uid-done]/[uid-extra]", "release done", "release extra",
-				"status succeeded=1 failed=1 uncounted=none finished");
+				"status succeeded=null failed=null uncounted=[]/[uid-broken, uid-running]", "release broken",
+				"release running", "status succeeded=0 failed=2 uncounted=none finished");
 	}
 
 	@Test
