@@ -1,11 +1,17 @@
 package io.stevedore.controller.daemonset;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.stevedore.controller.workload.OwnerReferencePatch;
 
 /** {@link DaemonSetControl} through the fabric8 client. */
@@ -28,8 +34,19 @@ final class ClientDaemonSetControl implements DaemonSetControl {
 	}
 
 	@Override
-	public void patchOwnerReferences(Pod pod, List<OwnerReference> ownerReferences) {
-		OwnerReferencePatch.apply(this.client, pod, ownerReferences);
+	public void patchOwnerReferences(HasMetadata object, List<OwnerReference> ownerReferences) {
+		OwnerReferencePatch.apply(this.client, object, ownerReferences);
+	}
+
+	@Override
+	public void relabelPod(Pod pod, String hash) {
+		Map<String, Object> metadata = new LinkedHashMap<>();
+		metadata.put("labels", Map.of(DaemonPods.REVISION_HASH, hash));
+		metadata.put("resourceVersion", pod.getMetadata().getResourceVersion());
+		this.client.pods()
+			.inNamespace(pod.getMetadata().getNamespace())
+			.withName(pod.getMetadata().getName())
+			.patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(Map.of("metadata", metadata)));
 	}
 
 	@Override

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.stevedore.controller.workload.ControllerHistory;
 import io.stevedore.controller.workload.PodTemplates;
 import io.stevedore.controller.workload.Tolerations;
 
@@ -23,7 +24,7 @@ import io.stevedore.controller.workload.Tolerations;
  */
 final class DaemonPods {
 
-	static final String REVISION_HASH = "controller-revision-hash";
+	static final String REVISION_HASH = ControllerHistory.HASH_LABEL;
 
 	static final String TEMPLATE_GENERATION = "pod-template-generation";
 

@@ -4,6 +4,7 @@ import java.util.List;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -15,6 +16,7 @@ import io.stevedore.controller.manager.ControllerContext;
 import io.stevedore.controller.manager.ControllerFactory;
 import io.stevedore.controller.manager.RunningController;
 import io.stevedore.controller.workload.CacheLister;
+import io.stevedore.controller.workload.ClientRevisionWriter;
 import io.stevedore.controller.workload.ControllerExpectations;
 import io.stevedore.controller.workload.FreshOwnerRead;
 import io.stevedore.controller.workload.OwnedObjectHandler;
@@ -51,12 +53,16 @@ public class DaemonSetController implements ControllerFactory {
 		SharedIndexInformer<DaemonSet> daemonSets = context.informers().informer(DaemonSet.class);
 		SharedIndexInformer<Pod> pods = context.informers().informer(Pod.class);
 		SharedIndexInformer<Node> nodes = context.informers().informer(Node.class);
+		SharedIndexInformer<ControllerRevision> revisions = context.informers().informer(ControllerRevision.class);
 		context.informers().handle(daemonSets, EnqueueingHandler.byKey(queue));
 		// An orphan pod wakes the DaemonSets that select it, so one adopts it.
 		SelectingOwners<DaemonSet> selecting = new SelectingOwners<>(CacheLister.of(daemonSets),
 				(ds) -> ds.getSpec().getSelector());
 		context.informers()
 			.handle(pods, new OwnedObjectHandler<>("DaemonSet", queue, expectations, selecting::keysFor));
+		// Kubernetes' addHistory/updateHistory: a revision wakes its DaemonSet, an
+		// orphan those that select it.
+		context.informers().handle(revisions, new OwnedObjectHandler<>("DaemonSet", queue, null, selecting::keysFor));
 		Runnable enqueueAll = () -> daemonSets.getStore().list().forEach(ds -> queue.add(Keys.of(ds)));
 		context.informers().handle(nodes, new ResourceEventHandler<>() {
 			@Override
@@ -80,10 +86,12 @@ public class DaemonSetController implements ControllerFactory {
 		});
 		DaemonSetSync sync = new DaemonSetSync((key) -> daemonSets.getStore().getByKey(key),
 				() -> List.copyOf(nodes.getStore().list()), OwnerIndex.claimCandidates(pods),
-				new ClientDaemonSetControl(context.client()), expectations, context.clock(),
+				OwnerIndex.claimCandidates(revisions), new ClientDaemonSetControl(context.client()),
+				new ClientRevisionWriter(context.client()), expectations, context.clock(),
 				new FreshOwnerRead(context.client()));
 		Controller controller = new Controller(NAME, queue, sync, context.workers(),
-				() -> daemonSets.hasSynced() && pods.hasSynced() && nodes.hasSynced(), context.clock());
+				() -> daemonSets.hasSynced() && pods.hasSynced() && nodes.hasSynced() && revisions.hasSynced(),
+				context.clock());
 		controller.start();
 		return () -> {
 			controller.stop();

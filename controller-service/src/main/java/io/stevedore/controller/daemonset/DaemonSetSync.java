@@ -4,9 +4,11 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -14,6 +16,7 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetStatus;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -22,10 +25,11 @@ import io.stevedore.client.controller.Result;
 import io.stevedore.controller.workload.CanAdopt;
 import io.stevedore.controller.workload.ClaimCandidates;
 import io.stevedore.controller.workload.ControllerExpectations;
+import io.stevedore.controller.workload.ControllerHistory;
 import io.stevedore.controller.workload.ControllerRefClaim;
 import io.stevedore.controller.workload.OwnerSelector;
 import io.stevedore.controller.workload.PodStates;
-import io.stevedore.controller.workload.TemplateHash;
+import io.stevedore.controller.workload.RevisionWriter;
 import io.stevedore.machinery.selectors.LabelSelector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,11 +62,19 @@ final class DaemonSetSync implements Reconciler {
 
 	private final CanAdopt canAdopt;
 
+	/** The DaemonSet's ControllerRevisions and the orphans of its namespace. */
+	private final ClaimCandidates<ControllerRevision> revisions;
+
+	private final RevisionWriter revisionWriter;
+
 	DaemonSetSync(Function<String, DaemonSet> daemonSets, Supplier<List<Node>> nodes, ClaimCandidates<Pod> pods,
-			DaemonSetControl control, ControllerExpectations expectations, Clock clock, CanAdopt canAdopt) {
+			ClaimCandidates<ControllerRevision> revisions, DaemonSetControl control, RevisionWriter revisionWriter,
+			ControllerExpectations expectations, Clock clock, CanAdopt canAdopt) {
 		this.daemonSets = daemonSets;
 		this.nodes = nodes;
 		this.pods = pods;
+		this.revisions = revisions;
+		this.revisionWriter = revisionWriter;
 		this.canAdopt = canAdopt;
 		this.control = control;
 		this.expectations = expectations;
@@ -84,9 +96,22 @@ final class DaemonSetSync implements Reconciler {
 		// matching, before the pods are mapped to nodes.
 		List<Pod> claimed = ControllerRefClaim.claim(cached, selector, this.pods.of(cached), this.canAdopt,
 				this.control::patchOwnerReferences);
+		if (cached.getMetadata().getDeletionTimestamp() != null) {
+			// Kubernetes leaves a DaemonSet being deleted to the garbage collector.
+			return Result.done();
+		}
+		// Kubernetes' controlledHistories: revisions are claimed by selector like pods.
+		List<ControllerRevision> revisions = ControllerRefClaim.claim(cached, selector, this.revisions.of(cached),
+				this.canAdopt, this.control::patchOwnerReferences);
 		DaemonSet ds = Serialization.clone(cached);
-		String hash = TemplateHash.of(ds.getSpec().getTemplate(),
-				ds.getStatus() == null ? null : ds.getStatus().getCollisionCount());
+		ControllerHistory.Revisions history = ControllerHistory.sync(ds, ds.getSpec().getTemplate(),
+				ds.getStatus() == null ? null : ds.getStatus().getCollisionCount(), revisions,
+				ds.getMetadata().getAnnotations(), this.revisionWriter);
+		if (history == null) {
+			return collided(ds);
+		}
+		String hash = history.hash();
+		dedup(history, claimed, hash);
 		PodSpec wanted = Serialization.clone(ds.getSpec().getTemplate().getSpec());
 		DaemonPods.addDefaultTolerations(wanted);
 		int minReady = ds.getSpec().getMinReadySeconds() == null ? 0 : ds.getSpec().getMinReadySeconds();
@@ -178,6 +203,7 @@ final class DaemonSetSync implements Reconciler {
 				toDelete.addAll(rollingUpdateVictims(ds, current, hash, desired, minReady));
 			}
 			apply(key, toCreate, toDelete);
+			cleanupHistory(ds, history, claimed);
 		}
 
 		DaemonSetStatus status = ds.getStatus() == null ? new DaemonSetStatus() : ds.getStatus();
@@ -199,6 +225,56 @@ final class DaemonSetSync implements Reconciler {
 			return Result.requeueAfter(java.time.Duration.ofSeconds(minReady));
 		}
 		return Result.done();
+	}
+
+	/**
+	 * Kubernetes' snapshot on a name clash: a revision of another template holds
+	 * {@code <ds>-<hash>}, so the collisionCount goes up (a new hash); the status write
+	 * brings the DaemonSet back.
+	 */
+	private Result collided(DaemonSet ds) {
+		DaemonSetStatus status = ds.getStatus() == null ? new DaemonSetStatus() : ds.getStatus();
+		status.setCollisionCount(status.getCollisionCount() == null ? 1 : status.getCollisionCount() + 1);
+		ds.setStatus(status);
+		log.info("revision hash collision ns={} name={} collisionCount={}", ds.getMetadata().getNamespace(),
+				ds.getMetadata().getName(), status.getCollisionCount());
+		this.control.updateStatus(ds);
+		return Result.done();
+	}
+
+	/**
+	 * Kubernetes' {@code dedupCurHistories}: pods of a duplicate of the current revision
+	 * are relabelled to the current one before the duplicate is deleted, so they do not
+	 * count as outdated.
+	 */
+	private void dedup(ControllerHistory.Revisions history, List<Pod> claimed, String hash) {
+		for (ControllerRevision duplicate : history.duplicates()) {
+			String duplicateHash = ControllerHistory.hashOf(duplicate);
+			for (Pod pod : claimed) {
+				if (duplicateHash.equals(labelOf(pod, DaemonPods.REVISION_HASH))) {
+					this.control.relabelPod(pod, hash);
+				}
+			}
+			this.revisionWriter.deleteRevision(duplicate);
+		}
+	}
+
+	/**
+	 * Kubernetes' {@code cleanupHistory}: old revisions beyond revisionHistoryLimit
+	 * (default 10) go, oldest first, unless a pod still runs them.
+	 */
+	private void cleanupHistory(DaemonSet ds, ControllerHistory.Revisions history, List<Pod> claimed) {
+		Integer limit = ds.getSpec().getRevisionHistoryLimit();
+		Set<String> live = new HashSet<>();
+		for (Pod pod : claimed) {
+			String podHash = labelOf(pod, DaemonPods.REVISION_HASH);
+			if (podHash != null) {
+				live.add(podHash);
+			}
+		}
+		for (ControllerRevision revision : ControllerHistory.surplus(history.old(), limit == null ? 10 : limit, live)) {
+			this.revisionWriter.deleteRevision(revision);
+		}
 	}
 
 	/**

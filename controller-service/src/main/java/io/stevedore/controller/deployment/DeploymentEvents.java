@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.stevedore.client.controller.Keys;
 import io.stevedore.client.workqueue.WorkQueue;
+import io.stevedore.controller.manager.OnDelete;
 import io.stevedore.controller.workload.CacheLister;
 import io.stevedore.controller.workload.ControllerRefs;
 import io.stevedore.controller.workload.SelectingOwners;
@@ -63,30 +64,19 @@ final class DeploymentEvents {
 	}
 
 	ResourceEventHandler<Pod> podHandler() {
-		return new ResourceEventHandler<>() {
-			@Override
-			public void onAdd(Pod pod) {
+		return OnDelete.of((pod) -> {
+			OwnerReference ref = ControllerRefs.controllerOf(pod);
+			if (ref == null || !"ReplicaSet".equals(ref.getKind())) {
+				return;
 			}
-
-			@Override
-			public void onUpdate(Pod old, Pod pod) {
-			}
-
-			@Override
-			public void onDelete(Pod pod, boolean deletedFinalStateUnknown) {
-				OwnerReference ref = ControllerRefs.controllerOf(pod);
-				if (ref == null || !"ReplicaSet".equals(ref.getKind())) {
-					return;
-				}
-				ReplicaSet rs = replicaSets.get(pod.getMetadata().getNamespace(), ref.getName());
-				if (rs != null && rs.getMetadata().getUid().equals(ref.getUid())) {
-					String owner = deploymentKey(rs, ControllerRefs.controllerOf(rs));
-					if (owner != null) {
-						queue.add(owner);
-					}
+			ReplicaSet rs = this.replicaSets.get(pod.getMetadata().getNamespace(), ref.getName());
+			if (rs != null && rs.getMetadata().getUid().equals(ref.getUid())) {
+				String owner = deploymentKey(rs, ControllerRefs.controllerOf(rs));
+				if (owner != null) {
+					this.queue.add(owner);
 				}
 			}
-		};
+		});
 	}
 
 	private void enqueueOwnerOrSelecting(ReplicaSet rs) {

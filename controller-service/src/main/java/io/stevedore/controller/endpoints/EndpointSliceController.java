@@ -5,13 +5,13 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.stevedore.client.controller.Controller;
 import io.stevedore.client.controller.EnqueueingHandler;
 import io.stevedore.client.controller.Keys;
 import io.stevedore.client.workqueue.WorkQueue;
 import io.stevedore.controller.manager.ControllerContext;
+import io.stevedore.controller.manager.OnDelete;
 import io.stevedore.controller.manager.ControllerFactory;
 import io.stevedore.controller.manager.RunningController;
 import io.stevedore.controller.workload.CacheLister;
@@ -48,27 +48,15 @@ public class EndpointSliceController implements ControllerFactory {
 		CacheLister<Service> services = CacheLister.of(serviceInformer);
 		context.informers().handle(serviceInformer, EnqueueingHandler.byKey(queue));
 		context.informers().handle(podInformer, new PodToServices(queue, services));
-		context.informers().handle(sliceInformer, new ResourceEventHandler<>() {
-			@Override
-			public void onAdd(EndpointSlice slice) {
+		// A managed slice deleted by someone else is written again.
+		context.informers().handle(sliceInformer, OnDelete.of((slice) -> {
+			var labels = slice.getMetadata().getLabels();
+			if (labels != null && EndpointSliceSync.MANAGED_BY.equals(labels.get(EndpointSliceSync.MANAGED_BY_LABEL))
+					&& labels.get(EndpointSliceSync.SERVICE_NAME_LABEL) != null) {
+				queue
+					.add(Keys.of(slice.getMetadata().getNamespace(), labels.get(EndpointSliceSync.SERVICE_NAME_LABEL)));
 			}
-
-			@Override
-			public void onUpdate(EndpointSlice old, EndpointSlice slice) {
-			}
-
-			/** A managed slice deleted by someone else is written again. */
-			@Override
-			public void onDelete(EndpointSlice slice, boolean deletedFinalStateUnknown) {
-				var labels = slice.getMetadata().getLabels();
-				if (labels != null
-						&& EndpointSliceSync.MANAGED_BY.equals(labels.get(EndpointSliceSync.MANAGED_BY_LABEL))
-						&& labels.get(EndpointSliceSync.SERVICE_NAME_LABEL) != null) {
-					queue.add(Keys.of(slice.getMetadata().getNamespace(),
-							labels.get(EndpointSliceSync.SERVICE_NAME_LABEL)));
-				}
-			}
-		});
+		}));
 		EndpointSliceSync sync = new EndpointSliceSync(services, CacheLister.of(podInformer),
 				CacheLister.of(sliceInformer), new EndpointSliceWrites() {
 					@Override

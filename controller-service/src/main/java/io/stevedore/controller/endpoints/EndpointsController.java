@@ -5,13 +5,13 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.stevedore.client.controller.Controller;
 import io.stevedore.client.controller.EnqueueingHandler;
 import io.stevedore.client.controller.Keys;
 import io.stevedore.client.workqueue.WorkQueue;
 import io.stevedore.controller.manager.ControllerContext;
+import io.stevedore.controller.manager.OnDelete;
 import io.stevedore.controller.manager.ControllerFactory;
 import io.stevedore.controller.manager.RunningController;
 import io.stevedore.controller.workload.CacheLister;
@@ -49,21 +49,8 @@ public class EndpointsController implements ControllerFactory {
 		CacheLister<Service> services = CacheLister.of(serviceInformer);
 		context.informers().handle(serviceInformer, EnqueueingHandler.byKey(queue));
 		context.informers().handle(podInformer, new PodToServices(queue, services));
-		context.informers().handle(endpointsInformer, new ResourceEventHandler<>() {
-			@Override
-			public void onAdd(Endpoints endpoints) {
-			}
-
-			@Override
-			public void onUpdate(Endpoints old, Endpoints endpoints) {
-			}
-
-			/** Endpoints deleted by someone else are written again. */
-			@Override
-			public void onDelete(Endpoints endpoints, boolean deletedFinalStateUnknown) {
-				queue.add(Keys.of(endpoints));
-			}
-		});
+		// Endpoints deleted by someone else are written again.
+		context.informers().handle(endpointsInformer, OnDelete.of((endpoints) -> queue.add(Keys.of(endpoints))));
 		EndpointsSync sync = new EndpointsSync(services, CacheLister.of(podInformer), CacheLister.of(endpointsInformer),
 				new EndpointsWrites() {
 					@Override

@@ -24,8 +24,18 @@ public interface JobControl {
 	 */
 	void patchOwnerReferences(Pod pod, List<OwnerReference> ownerReferences);
 
-	/** PUT jobs/{name}/status with the job's status (optimistic on resourceVersion). */
-	void updateStatus(Job job);
+	/**
+	 * PUT jobs/{name}/status with the job's status (optimistic on resourceVersion).
+	 * @return the Job as stored (its new resourceVersion)
+	 */
+	Job updateStatus(Job job);
+
+	/**
+	 * Removes the {@code batch.kubernetes.io/job-tracking} finalizer from a pod (a
+	 * strategic merge patch that deletes just that entry; a pod already gone is not an
+	 * error).
+	 */
+	void removeTrackingFinalizer(Pod pod);
 
 	/**
 	 * Deletes a finished Job whose ttlSecondsAfterFinished ran out, in the foreground

@@ -49,13 +49,24 @@ public class JobController implements ControllerFactory {
 		SelectingOwners<Job> selecting = new SelectingOwners<>(CacheLister.of(jobs),
 				(job) -> job.getSpec().getSelector());
 		context.informers().handle(pods, new OwnedObjectHandler<>("Job", queue, expectations, selecting::keysFor));
-		JobSync sync = new JobSync((key) -> jobs.getStore().getByKey(key), OwnerIndex.claimCandidates(pods),
-				new ClientJobControl(context.client()), expectations, JobSettings.defaults(), context.clock(),
-				new FreshOwnerRead(context.client()));
+		FinalizerRemovals removals = new FinalizerRemovals();
+		JobControl control = new ClientJobControl(context.client());
+		JobSync sync = new JobSync((key) -> jobs.getStore().getByKey(key), OwnerIndex.claimCandidates(pods), control,
+				expectations, removals, JobSettings.defaults(), context.clock(), new FreshOwnerRead(context.client()));
 		Controller controller = new Controller(NAME, queue, sync, context.workers(),
 				() -> jobs.hasSynced() && pods.hasSynced(), context.clock());
+		// Kubernetes' orphan pod queue: tracked pods no running Job will count.
+		WorkQueue<String> orphans = context.newQueue();
+		context.informers().handle(pods, TrackingFinalizerCleanup.podHandler(orphans, removals));
+		context.informers().handle(jobs, TrackingFinalizerCleanup.jobHandler(orphans, pods));
+		Controller cleanup = new Controller(NAME + "-orphan-pods", orphans,
+				new TrackingFinalizerCleanup((key) -> pods.getStore().getByKey(key),
+						(key) -> jobs.getStore().getByKey(key), control, removals),
+				1, () -> jobs.hasSynced() && pods.hasSynced(), context.clock());
 		controller.start();
+		cleanup.start();
 		return () -> {
+			cleanup.stop();
 			controller.stop();
 		};
 	}

@@ -28,6 +28,7 @@ import io.stevedore.controller.workload.CanAdopt;
 import io.stevedore.controller.workload.ClaimCandidates;
 import io.stevedore.controller.workload.ControllerExpectations;
 import io.stevedore.controller.workload.ControllerRefClaim;
+import io.stevedore.controller.workload.ControllerRefs;
 import io.stevedore.controller.workload.OwnerSelector;
 import io.stevedore.controller.workload.PodStates;
 import io.stevedore.controller.workload.PodTemplates;
@@ -67,9 +68,13 @@ final class JobSync implements Reconciler {
 
 	private final CanAdopt canAdopt;
 
+	private final FinalizerRemovals removals;
+
 	JobSync(Function<String, Job> jobs, ClaimCandidates<Pod> pods, JobControl jobControl,
-			ControllerExpectations expectations, JobSettings settings, Clock clock, CanAdopt canAdopt) {
+			ControllerExpectations expectations, FinalizerRemovals removals, JobSettings settings, Clock clock,
+			CanAdopt canAdopt) {
 		this.jobs = jobs;
+		this.removals = removals;
 		this.pods = pods;
 		this.canAdopt = canAdopt;
 		this.jobControl = jobControl;
@@ -86,9 +91,13 @@ final class JobSync implements Reconciler {
 			return Result.done();
 		}
 		if (cached.getMetadata().getDeletionTimestamp() != null) {
+			// Its pods go with it: none may wait on the tracking finalizer.
+			release(trackedPodsOf(cached));
 			return Result.done();
 		}
 		if (JobConditions.isFinished(cached)) {
+			// Counted already: a pod still holding the finalizer lets go.
+			release(trackedPodsOf(cached));
 			return expireIfDue(cached);
 		}
 		LabelSelector selector = OwnerSelector.parse(cached, cached.getSpec().getSelector());
@@ -102,6 +111,46 @@ final class JobSync implements Reconciler {
 				this.jobControl::patchOwnerReferences);
 		Job job = Serialization.clone(cached);
 		return new Pass(key, job, claimed).run();
+	}
+
+	/** The Job's own pods that still hold the tracking finalizer. */
+	private List<Pod> trackedPodsOf(Job job) {
+		String uid = job.getMetadata().getUid();
+		return this.pods.of(job)
+			.stream()
+			.filter(pod -> ControllerRefs.isControlledBy(pod, uid) && JobTracking.isTracked(pod)
+					&& !this.removals.pending(pod.getMetadata().getUid()))
+			.toList();
+	}
+
+	/**
+	 * Removes the tracking finalizer from each pod, remembering each until the informer
+	 * shows it; every pod is tried, the first failure thrown after.
+	 * @return the uids released
+	 */
+	private Set<String> release(List<Pod> pods) {
+		Set<String> released = new HashSet<>();
+		RuntimeException failure = null;
+		for (Pod pod : pods) {
+			this.removals.expect(pod.getMetadata().getUid());
+			try {
+				this.jobControl.removeTrackingFinalizer(pod);
+				released.add(pod.getMetadata().getUid());
+			}
+			catch (RuntimeException ex) {
+				this.removals.gone(pod);
+				if (failure == null) {
+					failure = ex;
+				}
+				else {
+					failure.addSuppressed(ex);
+				}
+			}
+		}
+		if (failure != null) {
+			throw failure;
+		}
+		return released;
 	}
 
 	/** The TTL-after-finished controller's part. */
@@ -149,6 +198,8 @@ final class JobSync implements Reconciler {
 
 		private final List<Pod> countedFailures = new ArrayList<>();
 
+		private final JobTracking tracking;
+
 		private Duration requeue;
 
 		Pass(String key, Job job, List<Pod> pods) {
@@ -160,6 +211,7 @@ final class JobSync implements Reconciler {
 			this.indexed = "Indexed".equals(this.spec.getCompletionMode());
 			this.parallelism = this.spec.getParallelism() == null ? 1 : this.spec.getParallelism();
 			this.completions = this.spec.getCompletions();
+			this.tracking = new JobTracking(this.status, JobSync.this.removals);
 		}
 
 		Result run() {
@@ -168,7 +220,10 @@ final class JobSync implements Reconciler {
 			String failMessage = null;
 			for (Pod pod : this.pods) {
 				switch (PodStates.phase(pod)) {
-					case "Succeeded" -> this.succeededPods.add(pod);
+					case "Succeeded" -> {
+						this.succeededPods.add(pod);
+						this.tracking.observe(pod, false);
+					}
 					case "Failed" -> {
 						PodFailurePolicies.Verdict verdict = PodFailurePolicies.match(this.spec.getPodFailurePolicy(),
 								pod);
@@ -176,19 +231,27 @@ final class JobSync implements Reconciler {
 							failJob = JobConditions.REASON_POD_FAILURE_POLICY;
 							failMessage = verdict.message();
 						}
-						if (!"Ignore".equals(verdict.action())) {
+						boolean counts = !"Ignore".equals(verdict.action());
+						if (counts) {
 							this.countedFailures.add(pod);
 						}
+						this.tracking.observe(pod, counts);
 					}
 					default -> {
 						if (!PodStates.isTerminating(pod)) {
 							this.active.add(pod);
 						}
+						else {
+							this.tracking.observe(pod, true);
+						}
 					}
 				}
 			}
 			boolean suspended = Boolean.TRUE.equals(this.spec.getSuspend());
-			int failed = Math.max(intOf(this.status.getFailed()), this.countedFailures.size());
+			// Counted plus uncounted. Pods without the finalizer (adopted orphans,
+			// pods from before tracking) count as before: at least those present.
+			int failed = Math.max(intOf(this.status.getFailed()) + this.tracking.uncountedFailed(),
+					this.countedFailures.size());
 			SortedSet<Integer> completedIndexes = null;
 			int succeeded;
 			if (this.indexed) {
@@ -203,7 +266,8 @@ final class JobSync implements Reconciler {
 				this.status.setCompletedIndexes(CompletionIndexes.format(completedIndexes));
 			}
 			else {
-				succeeded = Math.max(intOf(this.status.getSucceeded()), this.succeededPods.size());
+				succeeded = Math.max(intOf(this.status.getSucceeded()) + this.tracking.uncountedSucceeded(),
+						this.succeededPods.size());
 			}
 			if (this.status.getStartTime() == null && !suspended) {
 				this.status.setStartTime(this.now.toString());
@@ -219,15 +283,13 @@ final class JobSync implements Reconciler {
 			}
 
 			if (failJob != null) {
-				deleteAll(this.active);
-				this.active.clear();
+				deleteFinishing(true);
 				JobConditions.set(this.status, JobConditions.FAILED, "True", failJob, failMessage, this.now);
 				log.info("job failed ns={} name={} reason={}", this.job.getMetadata().getNamespace(),
 						this.job.getMetadata().getName(), failJob);
 			}
 			else if (isComplete(succeeded)) {
-				deleteAll(this.active);
-				this.active.clear();
+				deleteFinishing(false);
 				JobConditions.set(this.status, JobConditions.COMPLETE, "True", JobConditions.REASON_COMPLETIONS_REACHED,
 						"Reached expected number of succeeded pods", this.now);
 				this.status.setCompletionTime(this.now.toString());
@@ -255,8 +317,10 @@ final class JobSync implements Reconciler {
 
 			this.status.setActive(this.active.size());
 			this.status.setReady((int) this.active.stream().filter(PodStates::isReady).count());
-			this.status.setSucceeded(succeeded);
-			this.status.setFailed(failed);
+			trackFinishedPods(before);
+			this.status.setSucceeded(
+					this.indexed ? succeeded : Math.max(intOf(this.status.getSucceeded()), this.succeededPods.size()));
+			this.status.setFailed(Math.max(intOf(this.status.getFailed()), this.countedFailures.size()));
 			if (!Objects.equals(before, this.status)) {
 				this.job.setStatus(this.status);
 				JobSync.this.jobControl.updateStatus(this.job);
@@ -265,6 +329,40 @@ final class JobSync implements Reconciler {
 				return expireIfDue(this.job);
 			}
 			return this.requeue == null ? Result.done() : Result.requeueAfter(this.requeue);
+		}
+
+		/**
+		 * The Job finished: its active pods go, and their finalizers with them in this
+		 * sync (the next sees a finished Job); counted as failed when the Job failed.
+		 */
+		private void deleteFinishing(boolean failedJob) {
+			deleteAll(this.active);
+			this.active.forEach((pod) -> this.tracking.deleted(pod, failedJob));
+			this.active.clear();
+		}
+
+		/**
+		 * {@link JobTracking}'s three steps: the uncounted uids written, the finalizers
+		 * removed, the counters moved (written with the rest of the status after).
+		 */
+		private void trackFinishedPods(JobStatus before) {
+			if (this.tracking.needsFlush()) {
+				JobStatus flush = Serialization.clone(before);
+				this.tracking.writeUncounted(flush, before);
+				flush.setCompletedIndexes(this.status.getCompletedIndexes());
+				Job write = Serialization.clone(this.job);
+				write.setStatus(flush);
+				Job stored = JobSync.this.jobControl.updateStatus(write);
+				if (stored != null) {
+					this.job.getMetadata().setResourceVersion(stored.getMetadata().getResourceVersion());
+				}
+			}
+			Set<String> released = release(this.tracking.toRelease());
+			this.tracking.count(this.status, released);
+			this.tracking.writeUncounted(this.status, before);
+			if (this.tracking.deferred()) {
+				remember(Duration.ZERO);
+			}
 		}
 
 		private void manageActivePods(int succeeded, SortedSet<Integer> completedIndexes) {
@@ -339,6 +437,7 @@ final class JobSync implements Reconciler {
 
 		private Pod newPod(int index) {
 			Pod pod = PodTemplates.podFromTemplate(this.spec.getTemplate(), this.job);
+			pod.getMetadata().getFinalizers().add(JobTracking.FINALIZER);
 			String name = this.job.getMetadata().getName();
 			if (index < 0) {
 				pod.getMetadata().setGenerateName(name + "-");

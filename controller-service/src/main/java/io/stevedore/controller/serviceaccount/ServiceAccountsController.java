@@ -3,12 +3,12 @@ package io.stevedore.controller.serviceaccount;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.stevedore.client.controller.Controller;
 import io.stevedore.client.controller.EnqueueingHandler;
 import io.stevedore.client.workqueue.WorkQueue;
 import io.stevedore.controller.manager.ControllerContext;
+import io.stevedore.controller.manager.OnDelete;
 import io.stevedore.controller.manager.ControllerFactory;
 import io.stevedore.controller.manager.RunningController;
 import io.stevedore.controller.workload.CacheLister;
@@ -41,22 +41,11 @@ public class ServiceAccountsController implements ControllerFactory {
 		SharedIndexInformer<Namespace> nsInformer = context.informers().informer(Namespace.class);
 		SharedIndexInformer<ServiceAccount> saInformer = context.informers().informer(ServiceAccount.class);
 		context.informers().handle(nsInformer, EnqueueingHandler.byKey(queue));
-		context.informers().handle(saInformer, new ResourceEventHandler<>() {
-			@Override
-			public void onAdd(ServiceAccount sa) {
+		context.informers().handle(saInformer, OnDelete.of((sa) -> {
+			if (ServiceAccountsSync.DEFAULT.equals(sa.getMetadata().getName())) {
+				queue.add(sa.getMetadata().getNamespace());
 			}
-
-			@Override
-			public void onUpdate(ServiceAccount old, ServiceAccount sa) {
-			}
-
-			@Override
-			public void onDelete(ServiceAccount sa, boolean deletedFinalStateUnknown) {
-				if (ServiceAccountsSync.DEFAULT.equals(sa.getMetadata().getName())) {
-					queue.add(sa.getMetadata().getNamespace());
-				}
-			}
-		});
+		}));
 		ServiceAccountsSync sync = new ServiceAccountsSync(name -> nsInformer.getStore().getByKey(name),
 				CacheLister.of(saInformer), sa -> client.serviceAccounts().resource(sa).create());
 		Controller controller = new Controller(NAME, queue, sync, context.workers(),

@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -36,15 +35,6 @@ final class ClientStatefulSetControl implements StatefulSetControl {
 		ignoreConflict(() -> this.client.persistentVolumeClaims()
 			.inNamespace(claim.getMetadata().getNamespace())
 			.resource(claim)
-			.create());
-	}
-
-	@Override
-	public void createRevisionIfAbsent(ControllerRevision revision) {
-		ignoreConflict(() -> this.client.apps()
-			.controllerRevisions()
-			.inNamespace(revision.getMetadata().getNamespace())
-			.resource(revision)
 			.create());
 	}
 

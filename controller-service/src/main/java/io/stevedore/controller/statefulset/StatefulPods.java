@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.stevedore.controller.workload.ControllerHistory;
 import io.stevedore.controller.workload.PodTemplates;
 
 /**
@@ -25,7 +26,7 @@ import io.stevedore.controller.workload.PodTemplates;
  */
 final class StatefulPods {
 
-	static final String REVISION_HASH = "controller-revision-hash";
+	static final String REVISION_HASH = ControllerHistory.HASH_LABEL;
 
 	static final String POD_NAME = "statefulset.kubernetes.io/pod-name";
 

@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 
 /** The StatefulSet controller's writes, behind an interface for the unit tests. */
@@ -18,9 +17,6 @@ public interface StatefulSetControl {
 
 	/** Creates the claim unless one of that name exists (it outlives pods by design). */
 	void createClaimIfAbsent(PersistentVolumeClaim claim);
-
-	/** Creates the revision unless one of that name exists. */
-	void createRevisionIfAbsent(ControllerRevision revision);
 
 	/**
 	 * Replaces a pod's or ControllerRevision's ownerReferences (adoption, release),

@@ -11,6 +11,7 @@ import io.stevedore.controller.manager.ControllerContext;
 import io.stevedore.controller.manager.ControllerFactory;
 import io.stevedore.controller.manager.RunningController;
 import io.stevedore.controller.workload.CacheLister;
+import io.stevedore.controller.workload.ClientRevisionWriter;
 import io.stevedore.controller.workload.ControllerExpectations;
 import io.stevedore.controller.workload.FreshOwnerRead;
 import io.stevedore.controller.workload.OwnedObjectHandler;
@@ -56,8 +57,8 @@ public class StatefulSetController implements ControllerFactory {
 		context.informers().handle(revisions, new OwnedObjectHandler<>("StatefulSet", queue, null));
 		StatefulSetSync sync = new StatefulSetSync((key) -> sets.getStore().getByKey(key),
 				OwnerIndex.claimCandidates(pods), OwnerIndex.claimCandidates(revisions),
-				new ClientStatefulSetControl(context.client()), expectations, context.clock(),
-				new FreshOwnerRead(context.client()));
+				new ClientStatefulSetControl(context.client()), new ClientRevisionWriter(context.client()),
+				expectations, context.clock(), new FreshOwnerRead(context.client()));
 		Controller controller = new Controller(NAME, queue, sync, context.workers(),
 				() -> sets.hasSynced() && pods.hasSynced() && revisions.hasSynced(), context.clock());
 		controller.start();

@@ -2,10 +2,11 @@ package io.stevedore.controller.statefulset;
 
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 
@@ -20,11 +21,12 @@ import io.stevedore.client.controller.Result;
 import io.stevedore.controller.workload.CanAdopt;
 import io.stevedore.controller.workload.ClaimCandidates;
 import io.stevedore.controller.workload.ControllerExpectations;
+import io.stevedore.controller.workload.ControllerHistory;
 import io.stevedore.controller.workload.ControllerRefClaim;
 import io.stevedore.controller.workload.ControllerRefs;
 import io.stevedore.controller.workload.OwnerSelector;
 import io.stevedore.controller.workload.PodStates;
-import io.stevedore.controller.workload.TemplateHash;
+import io.stevedore.controller.workload.RevisionWriter;
 import io.stevedore.machinery.selectors.LabelSelector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,12 +62,15 @@ final class StatefulSetSync implements Reconciler {
 
 	private final CanAdopt canAdopt;
 
+	private final RevisionWriter revisionWriter;
+
 	StatefulSetSync(Function<String, StatefulSet> sets, ClaimCandidates<Pod> pods,
-			ClaimCandidates<ControllerRevision> revisions, StatefulSetControl control,
+			ClaimCandidates<ControllerRevision> revisions, StatefulSetControl control, RevisionWriter revisionWriter,
 			ControllerExpectations expectations, Clock clock, CanAdopt canAdopt) {
 		this.sets = sets;
 		this.pods = pods;
 		this.revisions = revisions;
+		this.revisionWriter = revisionWriter;
 		this.canAdopt = canAdopt;
 		this.control = control;
 		this.expectations = expectations;
@@ -101,11 +106,24 @@ final class StatefulSetSync implements Reconciler {
 		StatefulSet set = Serialization.clone(cached);
 		StatefulSetStatus status = set.getStatus() == null ? new StatefulSetStatus() : set.getStatus();
 		StatefulSetStatus before = Serialization.clone(status);
-		String updateRevision = set.getMetadata().getName() + "-"
-				+ TemplateHash.of(set.getSpec().getTemplate(), status.getCollisionCount());
-		ensureRevision(set, revisions, updateRevision);
+		ControllerHistory.Revisions history = ControllerHistory.sync(set, set.getSpec().getTemplate(),
+				status.getCollisionCount(), revisions, null, this.revisionWriter);
+		if (history == null) {
+			// Kubernetes' hash collision: a new collisionCount gives a new name;
+			// the status write brings the set back.
+			status.setCollisionCount(status.getCollisionCount() == null ? 1 : status.getCollisionCount() + 1);
+			set.setStatus(status);
+			this.control.updateStatus(set);
+			return Result.done();
+		}
+		String updateRevision = history.current().getMetadata().getName();
 		String currentRevision = status.getCurrentRevision() == null ? updateRevision : status.getCurrentRevision();
-		PodTemplateSpec currentTemplate = templateOf(revisions, currentRevision, set.getSpec().getTemplate());
+		PodTemplateSpec currentTemplate = revisions.stream()
+			.filter(r -> currentRevision.equals(r.getMetadata().getName()))
+			.map(ControllerHistory::templateOf)
+			.filter(Objects::nonNull)
+			.findFirst()
+			.orElse(set.getSpec().getTemplate());
 
 		int replicas = set.getSpec().getReplicas() == null ? 1 : set.getSpec().getReplicas();
 		boolean parallel = "Parallel".equals(set.getSpec().getPodManagementPolicy());
@@ -174,7 +192,33 @@ final class StatefulSetSync implements Reconciler {
 			set.setStatus(status);
 			this.control.updateStatus(set);
 		}
+		truncateHistory(set, history, claimed, status.getCurrentRevision());
 		return Result.done();
+	}
+
+	/**
+	 * Kubernetes' {@code truncateHistory}: old revisions beyond revisionHistoryLimit
+	 * (default 10) go, oldest first; the current and update revisions and those a pod
+	 * runs (its label is the revision's name) stay.
+	 */
+	private void truncateHistory(StatefulSet set, ControllerHistory.Revisions history, List<Pod> pods,
+			String currentRevision) {
+		Set<String> live = new HashSet<>();
+		live.add(currentRevision);
+		for (Pod pod : pods) {
+			String revision = StatefulPods.revisionOf(pod);
+			if (revision != null) {
+				live.add(revision);
+			}
+		}
+		Integer limit = set.getSpec().getRevisionHistoryLimit();
+		List<ControllerRevision> old = history.old()
+			.stream()
+			.filter(r -> !live.contains(r.getMetadata().getName()))
+			.toList();
+		for (ControllerRevision revision : ControllerHistory.surplus(old, limit == null ? 10 : limit, live)) {
+			this.revisionWriter.deleteRevision(revision);
+		}
 	}
 
 	private void act(String key, StatefulSet set, Map<Integer, Pod> pods, List<Pod> condemned, int replicas,
@@ -274,46 +318,6 @@ final class StatefulSetSync implements Reconciler {
 			return 0;
 		}
 		return set.getSpec().getUpdateStrategy().getRollingUpdate().getPartition();
-	}
-
-	/** Kubernetes stores the template as a patch that replaces the spec's template. */
-	private void ensureRevision(StatefulSet set, List<ControllerRevision> revisions, String name) {
-		if (revisions.stream().anyMatch(r -> name.equals(r.getMetadata().getName()))) {
-			return;
-		}
-		long number = revisions.stream().mapToLong(r -> r.getRevision() == null ? 0 : r.getRevision()).max().orElse(0)
-				+ 1;
-		Map<String, Object> template = new LinkedHashMap<>(
-				Serialization.jsonMapper().convertValue(set.getSpec().getTemplate(), Map.class));
-		template.put("$patch", "replace");
-		ControllerRevision revision = new ControllerRevision();
-		revision.setApiVersion("apps/v1");
-		revision.setKind("ControllerRevision");
-		revision.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMeta());
-		revision.getMetadata().setName(name);
-		revision.getMetadata().setNamespace(set.getMetadata().getNamespace());
-		revision.getMetadata()
-			.setLabels(set.getSpec().getSelector() == null || set.getSpec().getSelector().getMatchLabels() == null
-					? new LinkedHashMap<>() : new LinkedHashMap<>(set.getSpec().getSelector().getMatchLabels()));
-		revision.getMetadata().getLabels().put(StatefulPods.REVISION_HASH, name.substring(name.lastIndexOf('-') + 1));
-		revision.getMetadata().setOwnerReferences(new ArrayList<>(List.of(ControllerRefs.of(set))));
-		revision.setRevision(number);
-		revision.setData(Map.of("spec", Map.of("template", template)));
-		this.control.createRevisionIfAbsent(revision);
-	}
-
-	@SuppressWarnings("unchecked")
-	private static PodTemplateSpec templateOf(List<ControllerRevision> revisions, String name,
-			PodTemplateSpec fallback) {
-		for (ControllerRevision revision : revisions) {
-			if (name.equals(revision.getMetadata().getName()) && revision.getData() instanceof Map<?, ?> data
-					&& data.get("spec") instanceof Map<?, ?> spec && spec.get("template") instanceof Map<?, ?> t) {
-				Map<String, Object> copy = new LinkedHashMap<>((Map<String, Object>) t);
-				copy.remove("$patch");
-				return Serialization.jsonMapper().convertValue(copy, PodTemplateSpec.class);
-			}
-		}
-		return fallback;
 	}
 
 }

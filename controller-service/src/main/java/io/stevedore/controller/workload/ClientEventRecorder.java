@@ -31,6 +31,14 @@ public final class ClientEventRecorder implements EventRecorder {
 	private static final ExecutorService WRITERS = Executors
 		.newThreadPerTaskExecutor(Thread.ofVirtual().name("event-recorder").factory());
 
+	/**
+	 * The writes of one stored event (its create, then each count patch) in the order the
+	 * correlator made them: concurrent, a patch of count 2 could land after the one of
+	 * count 3 (the stored count going down), or before the create (a 404, a second create
+	 * that conflicts, the count lost).
+	 */
+	private final KeyedSerialExecutor writes = new KeyedSerialExecutor(WRITERS);
+
 	private final KubernetesClient client;
 
 	private final String component;
@@ -54,12 +62,18 @@ public final class ClientEventRecorder implements EventRecorder {
 		Event event = build(object, type, reason, message, this.component, this.clock.instant());
 		log.info("event ns={} object={}/{} type={} reason={} message=\"{}\"", event.getMetadata().getNamespace(),
 				object.getKind(), object.getMetadata().getName(), type, reason, message);
-		EventCorrelator.Result result = this.correlator.correlate(event);
-		if (result.skip()) {
-			log.debug("event dropped by the spam filter reason={}", reason);
-			return;
+		// Correlated and queued under one lock: two syncs recording the same event queue
+		// their writes in the order their counts were given.
+		synchronized (this.correlator) {
+			EventCorrelator.Result result = this.correlator.correlate(event);
+			if (result.skip()) {
+				log.debug("event dropped by the spam filter reason={}", reason);
+				return;
+			}
+			Event written = result.event();
+			this.writes.execute(written.getMetadata().getNamespace() + "/" + written.getMetadata().getName(),
+					() -> write(result));
 		}
-		WRITERS.execute(() -> write(result));
 	}
 
 	private void write(EventCorrelator.Result result) {

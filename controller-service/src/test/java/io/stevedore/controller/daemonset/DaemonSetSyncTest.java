@@ -6,18 +6,23 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.stevedore.client.clock.FakeClock;
 import io.stevedore.controller.workload.ControllerExpectations;
+import io.stevedore.controller.workload.ControllerHistory;
 import io.stevedore.controller.workload.ControllerRefs;
 import io.stevedore.controller.workload.RecordingCanAdopt;
+import io.stevedore.controller.workload.RecordingRevisionWriter;
 import io.stevedore.controller.workload.TemplateHash;
 import org.junit.jupiter.api.Test;
 
@@ -41,10 +46,14 @@ class DaemonSetSyncTest {
 
 	private final RecordingCanAdopt canAdopt = new RecordingCanAdopt();
 
+	private final RecordingRevisionWriter history = new RecordingRevisionWriter();
+
+	private final Map<String, String> relabelled = new HashMap<>();
+
 	private DaemonSet updated;
 
 	private final DaemonSetSync sync = new DaemonSetSync(this.daemonSets::get, () -> List.copyOf(this.nodes),
-			(ds) -> List.copyOf(this.pods), new DaemonSetControl() {
+			(ds) -> List.copyOf(this.pods), (ds) -> List.copyOf(this.history.stored), new DaemonSetControl() {
 				@Override
 				public void createPod(Pod pod) {
 					DaemonSetSyncTest.this.created.add(pod);
@@ -56,15 +65,20 @@ class DaemonSetSyncTest {
 				}
 
 				@Override
-				public void patchOwnerReferences(Pod pod, List<OwnerReference> ownerReferences) {
-					DaemonSetSyncTest.this.patched.put(pod.getMetadata().getName(), ownerReferences);
+				public void patchOwnerReferences(HasMetadata object, List<OwnerReference> ownerReferences) {
+					DaemonSetSyncTest.this.patched.put(object.getMetadata().getName(), ownerReferences);
+				}
+
+				@Override
+				public void relabelPod(Pod pod, String hash) {
+					DaemonSetSyncTest.this.relabelled.put(pod.getMetadata().getName(), hash);
 				}
 
 				@Override
 				public void updateStatus(DaemonSet daemonSet) {
 					DaemonSetSyncTest.this.updated = daemonSet;
 				}
-			}, new ControllerExpectations(this.clock), this.clock, this.canAdopt);
+			}, this.history, new ControllerExpectations(this.clock), this.clock, this.canAdopt);
 
 	@Test
 	void everyNodeGetsOnePodPinnedByNodeAffinityWithTheDefaultTolerations() {
@@ -213,6 +227,179 @@ class DaemonSetSyncTest {
 
 		assertThat(this.patched).isEmpty();
 		assertThat(this.canAdopt.asked).isEmpty();
+	}
+
+	@Test
+	void aDaemonSetGetsItsFirstRevisionNamedAfterTheTemplateHashAndItsPodsCarryThatHash() {
+		DaemonSet ds = daemonSet();
+		ds.getMetadata().setAnnotations(Map.of("kubernetes.io/change-cause", "first"));
+		this.daemonSets.put("kube-system/agent", ds);
+		this.nodes.add(node("a", Map.of()));
+
+		this.sync.reconcile("kube-system/agent");
+
+		String hash = hash(ds);
+		assertThat(this.history.stored).singleElement().satisfies(revision -> {
+			assertThat(revision.getMetadata().getName()).isEqualTo("agent-" + hash);
+			assertThat(revision.getMetadata().getLabels()).containsEntry("app", "agent")
+				.containsEntry("controller-revision-hash", hash);
+			assertThat(revision.getMetadata().getAnnotations()).containsEntry("kubernetes.io/change-cause", "first");
+			assertThat(revision.getMetadata().getOwnerReferences()).singleElement().satisfies(ref -> {
+				assertThat(ref.getUid()).isEqualTo("ds-uid");
+				assertThat(ref.getController()).isTrue();
+			});
+			assertThat(revision.getRevision()).isEqualTo(1L);
+			assertThat(Serialization.asJson(revision.getData())).startsWith("{\"spec\":{\"template\":{")
+				.contains("\"$patch\":\"replace\"");
+			assertThat(ControllerHistory.templateOf(revision)).isEqualTo(ds.getSpec().getTemplate());
+		});
+		assertCreatedOnePodOf(hash);
+	}
+
+	@Test
+	void aChangedTemplateGetsTheNextRevisionAndOnlyItsPodsCountAsUpdated() {
+		DaemonSet ds = daemonSet();
+		this.daemonSets.put("kube-system/agent", ds);
+		this.sync.reconcile("kube-system/agent");
+		DaemonSet changed = withImage(daemonSet(), "busybox:2");
+		this.daemonSets.put("kube-system/agent", changed);
+		this.nodes.add(node("a", Map.of()));
+		this.nodes.add(node("b", Map.of()));
+		this.pods.add(pod("agent-a", "a", hash(ds), true));
+		this.pods.add(pod("agent-b", "b", hash(changed), true));
+
+		this.sync.reconcile("kube-system/agent");
+
+		assertThat(this.history.stored).extracting(r -> r.getMetadata().getName() + "@" + r.getRevision())
+			.containsExactly("agent-" + hash(ds) + "@1", "agent-" + hash(changed) + "@2");
+		assertThat(this.updated.getStatus().getUpdatedNumberScheduled()).isEqualTo(1);
+		assertThat(this.updated.getStatus().getObservedGeneration()).isEqualTo(2L);
+		assertThat(this.deleted).containsExactly("agent-a");
+	}
+
+	@Test
+	void aTemplateChangedBackReusesItsRevisionRenumberedAsTheNewestInsteadOfADuplicate() {
+		DaemonSet first = daemonSet();
+		this.daemonSets.put("kube-system/agent", first);
+		this.sync.reconcile("kube-system/agent");
+		this.daemonSets.put("kube-system/agent", withImage(daemonSet(), "busybox:2"));
+		this.sync.reconcile("kube-system/agent");
+		this.daemonSets.put("kube-system/agent", daemonSet());
+
+		this.sync.reconcile("kube-system/agent");
+
+		assertThat(this.history.created).hasSize(2);
+		assertThat(this.history.renumbered).containsExactly(Map.entry("agent-" + hash(first), 3L));
+		assertThat(this.history.stored).hasSize(2);
+	}
+
+	@Test
+	void oldRevisionsBeyondTheHistoryLimitAreDeletedOldestFirstExceptOneALivePodRuns() {
+		for (String image : List.of("v1", "v2", "v3", "v4")) {
+			this.daemonSets.put("kube-system/agent", withImage(daemonSet(), image));
+			this.sync.reconcile("kube-system/agent");
+		}
+		DaemonSet ds = withImage(daemonSet(), "v5");
+		ds.getSpec().setRevisionHistoryLimit(1);
+		ds.getSpec().getUpdateStrategy().setType("OnDelete");
+		this.daemonSets.put("kube-system/agent", ds);
+		this.nodes.add(node("a", Map.of()));
+		this.pods.add(pod("agent-a", "a", hash(withImage(daemonSet(), "v1")), true));
+
+		this.sync.reconcile("kube-system/agent");
+
+		assertThat(this.history.deleted).containsExactly("agent-" + hash(withImage(daemonSet(), "v2")),
+				"agent-" + hash(withImage(daemonSet(), "v3")), "agent-" + hash(withImage(daemonSet(), "v4")));
+		assertThat(this.history.stored).extracting(r -> r.getMetadata().getName())
+			.containsExactlyInAnyOrder("agent-" + hash(withImage(daemonSet(), "v1")), "agent-" + hash(ds));
+	}
+
+	@Test
+	void theDefaultHistoryLimitKeepsTenOldRevisions() {
+		for (int i = 1; i <= 12; i++) {
+			this.daemonSets.put("kube-system/agent", withImage(daemonSet(), "v" + i));
+			this.sync.reconcile("kube-system/agent");
+		}
+
+		assertThat(this.history.deleted).containsExactly("agent-" + hash(withImage(daemonSet(), "v1")));
+		assertThat(this.history.stored).hasSize(11);
+	}
+
+	@Test
+	void anOrphanRevisionTheSelectorMatchesIsAdoptedAndAnOwnOneThatStoppedMatchingIsReleased() {
+		DaemonSet ds = daemonSet();
+		this.daemonSets.put("kube-system/agent", ds);
+		this.sync.reconcile("kube-system/agent");
+		ControllerRevision own = this.history.stored.get(0);
+		ControllerRevision relabelled = Serialization.clone(own);
+		relabelled.getMetadata().setName("agent-relabelled");
+		relabelled.getMetadata().setLabels(Map.of("app", "debug"));
+		ControllerRevision orphan = Serialization.clone(own);
+		orphan.getMetadata().setName("agent-orphan");
+		orphan.getMetadata().setOwnerReferences(new ArrayList<>());
+		orphan.setData(Map.of());
+		this.history.stored.add(relabelled);
+		this.history.stored.add(orphan);
+
+		this.sync.reconcile("kube-system/agent");
+
+		assertThat(this.canAdopt.asked).containsExactly("agent");
+		assertThat(this.patched).containsOnlyKeys("agent-orphan", "agent-relabelled");
+		assertThat(this.patched.get("agent-orphan")).singleElement()
+			.satisfies(ref -> assertThat(ref.getUid()).isEqualTo("ds-uid"));
+		assertThat(this.patched.get("agent-relabelled")).isEmpty();
+	}
+
+	@Test
+	void aRevisionOfAnotherTemplateHoldingTheNameBumpsTheCollisionCountAndTheNextSyncUsesANewHash() {
+		DaemonSet ds = daemonSet();
+		this.daemonSets.put("kube-system/agent", ds);
+		this.sync.reconcile("kube-system/agent");
+		this.history.stored.get(0).setData(Map.of("spec", Map.of("template", Map.of("$patch", "replace"))));
+		this.nodes.add(node("a", Map.of()));
+
+		this.sync.reconcile("kube-system/agent");
+
+		assertThat(this.created).isEmpty();
+		assertThat(this.updated.getStatus().getCollisionCount()).isEqualTo(1);
+		this.daemonSets.put("kube-system/agent", this.updated);
+
+		this.sync.reconcile("kube-system/agent");
+
+		String hash = TemplateHash.of(ds.getSpec().getTemplate(), 1);
+		assertThat(this.history.created).containsExactly("agent-" + hash(ds), "agent-" + hash);
+		assertCreatedOnePodOf(hash);
+	}
+
+	@Test
+	void aDuplicateOfTheCurrentRevisionIsDeletedAfterItsPodsAreRelabelled() {
+		DaemonSet ds = daemonSet();
+		this.daemonSets.put("kube-system/agent", ds);
+		this.sync.reconcile("kube-system/agent");
+		ControllerRevision duplicate = Serialization.clone(this.history.stored.get(0));
+		duplicate.getMetadata().setName("agent-dup");
+		duplicate.getMetadata().getLabels().put("controller-revision-hash", "dup");
+		duplicate.setRevision(0L);
+		this.history.stored.add(duplicate);
+		this.nodes.add(node("a", Map.of()));
+		this.pods.add(pod("agent-a", "a", "dup", true));
+
+		this.sync.reconcile("kube-system/agent");
+
+		assertThat(this.relabelled).containsExactly(Map.entry("agent-a", hash(ds)));
+		assertThat(this.history.deleted).containsExactly("agent-dup");
+	}
+
+	private void assertCreatedOnePodOf(String hash) {
+		assertThat(this.created).singleElement()
+			.satisfies(
+					pod -> assertThat(pod.getMetadata().getLabels()).containsEntry("controller-revision-hash", hash));
+	}
+
+	private static DaemonSet withImage(DaemonSet ds, String image) {
+		ds.getSpec().getTemplate().getSpec().getContainers().get(0).setImage(image);
+		ds.getMetadata().setGeneration(ds.getMetadata().getGeneration() + 1);
+		return ds;
 	}
 
 	private static Pod orphan(Pod pod) {

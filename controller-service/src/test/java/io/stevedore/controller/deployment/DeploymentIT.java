@@ -1,11 +1,8 @@
 package io.stevedore.controller.deployment;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -14,12 +11,12 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.stevedore.controller.support.ControlPlaneTest;
+import io.stevedore.controller.support.Kubectl;
 import io.stevedore.controller.workload.PodStates;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Deployments end to end against the real apiserver, with the ReplicaSet and Deployment
@@ -241,38 +238,11 @@ class DeploymentIT extends ControlPlaneTest {
 	}
 
 	private static String kubectl(String... args) throws IOException, InterruptedException {
-		Run run = run(args);
-		assertThat(run.exit()).as("kubectl %s: %s", String.join(" ", args), run.output()).isZero();
-		return run.output();
+		return new Kubectl(plane.url()).ok(args);
 	}
 
 	private static String kubectlExpectingFailure(String... args) throws IOException, InterruptedException {
-		Run run = run(args);
-		assertThat(run.exit()).as("kubectl %s: %s", String.join(" ", args), run.output()).isNotZero();
-		return run.output();
-	}
-
-	private record Run(int exit, String output) {
-	}
-
-	private static Run run(String... args) throws IOException, InterruptedException {
-		List<String> command = new ArrayList<>(List.of("kubectl", "--server=" + plane.url(), "--kubeconfig=/dev/null"));
-		command.addAll(List.of(args));
-		Process process;
-		try {
-			process = new ProcessBuilder(command).redirectErrorStream(true).start();
-		}
-		catch (IOException ex) {
-			assumeTrue(false, "kubectl is not installed");
-			throw ex;
-		}
-		boolean finished = process.waitFor(90, TimeUnit.SECONDS);
-		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-		if (!finished) {
-			process.destroyForcibly();
-		}
-		assertThat(finished).as("kubectl %s returned; output: %s", String.join(" ", args), output).isTrue();
-		return new Run(process.exitValue(), output);
+		return new Kubectl(plane.url()).failing(args);
 	}
 
 }

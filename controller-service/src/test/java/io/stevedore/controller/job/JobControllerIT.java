@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
@@ -47,15 +48,7 @@ class JobControllerIT extends ControlPlaneTest {
 		Pod first = awaitPods(ns, 1).get(0);
 		Instant failedAt = Instant.now();
 		finish(first, "Failed", 1);
-		Pod second = await().atMost(TIMEOUT)
-			.until(() -> client.pods()
-				.inNamespace(ns)
-				.list()
-				.getItems()
-				.stream()
-				.filter(p -> !p.getMetadata().getName().equals(first.getMetadata().getName()))
-				.findFirst()
-				.orElse(null), p -> p != null);
+		Pod second = await().atMost(TIMEOUT).until(() -> onlyPodOtherThan(ns, first), p -> p != null);
 		assertThat(Duration.between(failedAt, Instant.parse(second.getMetadata().getCreationTimestamp())))
 			.as("the replacement waits out the 10 s back-off")
 			.isGreaterThan(Duration.ofSeconds(8));
@@ -70,6 +63,77 @@ class JobControllerIT extends ControlPlaneTest {
 			});
 		});
 		assertThat(client.pods().inNamespace(ns).list().getItems()).as("no runaway pod creation").hasSize(2);
+	}
+
+	@Test
+	void aFinishedPodAUserDeletesAtOnceIsStillCountedAndNotRunAgain() {
+		String ns = createNamespace();
+		client.batch().v1().jobs().inNamespace(ns).resource(job("tracked", 2, 1, 6)).create();
+		Pod first = awaitPods(ns, 1).get(0);
+		assertThat(first.getMetadata().getFinalizers()).contains("batch.kubernetes.io/job-tracking");
+
+		finish(first, "Succeeded", 0);
+		client.pods().inNamespace(ns).withName(first.getMetadata().getName()).withGracePeriod(0).delete();
+
+		Pod second = await().atMost(TIMEOUT).until(() -> onlyPodOtherThan(ns, first), p -> p != null);
+		await().atMost(TIMEOUT).untilAsserted(() -> {
+			Job job = client.batch().v1().jobs().inNamespace(ns).withName("tracked").get();
+			assertThat(job.getStatus().getSucceeded()).isEqualTo(1);
+			assertThat(client.pods().inNamespace(ns).withName(first.getMetadata().getName()).get())
+				.as("let go once counted")
+				.isNull();
+		});
+		finish(second, "Succeeded", 0);
+		await().atMost(TIMEOUT).untilAsserted(() -> {
+			Job job = client.batch().v1().jobs().inNamespace(ns).withName("tracked").get();
+			assertThat(job.getStatus().getSucceeded()).isEqualTo(2);
+			assertThat(job.getStatus().getConditions())
+				.anySatisfy(c -> assertThat(c.getType() + "=" + c.getStatus()).isEqualTo("Complete=True"));
+			assertThat(client.pods()
+				.inNamespace(ns)
+				.withName(second.getMetadata().getName())
+				.get()
+				.getMetadata()
+				.getFinalizers()).doesNotContain("batch.kubernetes.io/job-tracking");
+		});
+		assertThat(client.pods().inNamespace(ns).list().getItems()).as("the deleted pod was not run again").hasSize(1);
+	}
+
+	@Test
+	void noPodStaysTerminatingOnTheFinalizerWhenItsJobIsDeletedInAnyPropagation() {
+		for (DeletionPropagation propagation : DeletionPropagation.values()) {
+			String ns = createNamespace();
+			client.batch().v1().jobs().inNamespace(ns).resource(job("doomed", 2, 2, 6)).create();
+			List<Pod> pods = awaitPods(ns, 2);
+			assertThat(pods).allSatisfy(
+					p -> assertThat(p.getMetadata().getFinalizers()).contains("batch.kubernetes.io/job-tracking"));
+
+			client.batch().v1().jobs().inNamespace(ns).withName("doomed").withPropagationPolicy(propagation).delete();
+
+			await(propagation + " deletion").atMost(TIMEOUT).untilAsserted(() -> {
+				assertThat(client.batch().v1().jobs().inNamespace(ns).withName("doomed").get()).isNull();
+				List<Pod> left = client.pods().inNamespace(ns).list().getItems();
+				if (propagation == DeletionPropagation.ORPHAN) {
+					assertThat(left).hasSize(2)
+						.allSatisfy(p -> assertThat(p.getMetadata().getFinalizers())
+							.doesNotContain("batch.kubernetes.io/job-tracking"));
+				}
+				else {
+					assertThat(left).isEmpty();
+				}
+			});
+		}
+	}
+
+	private static Pod onlyPodOtherThan(String ns, Pod pod) {
+		return client.pods()
+			.inNamespace(ns)
+			.list()
+			.getItems()
+			.stream()
+			.filter(p -> !p.getMetadata().getName().equals(pod.getMetadata().getName()))
+			.findFirst()
+			.orElse(null);
 	}
 
 	private static List<Pod> awaitPods(String ns, int count) {

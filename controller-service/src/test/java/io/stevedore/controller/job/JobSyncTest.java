@@ -7,12 +7,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
 import io.stevedore.client.clock.FakeClock;
 import io.stevedore.client.controller.Result;
 import io.stevedore.controller.workload.ControllerExpectations;
@@ -39,8 +39,10 @@ class JobSyncTest {
 
 	private final RecordingCanAdopt canAdopt = new RecordingCanAdopt();
 
+	private final FinalizerRemovals removals = new FinalizerRemovals();
+
 	private final JobSync sync = new JobSync(this.jobs::get, (job) -> List.copyOf(this.pods), this.control,
-			this.expectations, JobSettings.defaults(), this.clock, this.canAdopt);
+			this.expectations, this.removals, JobSettings.defaults(), this.clock, this.canAdopt);
 
 	@Test
 	void aNewJobGetsParallelismPodsLabelledAndOwnedByIt() {
@@ -377,6 +379,173 @@ class JobSyncTest {
 		assertThat(this.control.updated).isNull();
 	}
 
+	@Test
+	void everyPodTheJobCreatesCarriesTheTrackingFinalizer() {
+		givenJob(job(3, 2));
+
+		this.sync.reconcile("team/pi");
+
+		assertThat(this.control.created).allSatisfy(
+				pod -> assertThat(pod.getMetadata().getFinalizers()).contains("batch.kubernetes.io/job-tracking"));
+	}
+
+	@Test
+	void aFinishedTrackedPodIsWrittenUncountedThenLetGoThenCounted() {
+		givenJob(job(2, 1));
+		this.pods.add(tracked(pod("a", "Succeeded")));
+
+		this.sync.reconcile("team/pi");
+
+		assertThat(this.control.log).containsExactly("status succeeded=null failed=null uncounted=[uid-a]/[]",
+				"release a", "status succeeded=1 failed=0 uncounted=none");
+		assertThat(this.removals.pending("uid-a")).isTrue();
+	}
+
+	@Test
+	void aLetGoPodTheCacheStillShowsWithTheFinalizerIsNotCountedTwice() {
+		givenJob(job(3, 1));
+		this.pods.add(tracked(pod("a", "Succeeded")));
+		this.sync.reconcile("team/pi");
+		givenJob(this.control.updated);
+		this.control.log.clear();
+
+		this.sync.reconcile("team/pi");
+
+		assertThat(this.control.status().getSucceeded()).isEqualTo(1);
+		assertThat(this.control.log).noneMatch(line -> line.startsWith("release"));
+	}
+
+	@Test
+	void anUncountedPodDeletedMeanwhileIsCountedOnceWithoutARelease() {
+		Job job = job(3, 1);
+		job.setStatus(new JobStatusBuilder().withSucceeded(1)
+			.withNewUncountedTerminatedPods()
+			.addToSucceeded("uid-gone")
+			.addToFailed("uid-failed-gone")
+			.endUncountedTerminatedPods()
+			.build());
+		givenJob(job);
+		this.pods.add(pod("running", "Running"));
+
+		this.sync.reconcile("team/pi");
+
+		assertThat(this.control.log).containsExactly("status succeeded=2 failed=1 uncounted=[]/[]");
+	}
+
+	@Test
+	void aFailedReleaseLeavesThePodUncountedAndTheJobUnfinished() {
+		givenJob(job(1, 1));
+		this.pods.add(tracked(pod("a", "Succeeded")));
+		this.control.releaseFailure = new IllegalStateException("apiserver down");
+
+		assertThatThrownBy(() -> this.sync.reconcile("team/pi")).hasMessage("apiserver down");
+
+		assertThat(this.control.log).containsExactly("status succeeded=null failed=null uncounted=[uid-a]/[]",
+				"release a");
+		assertThat(this.removals.pending("uid-a")).as("nothing to wait for").isFalse();
+	}
+
+	@Test
+	void aRunningTrackedPodBeingDeletedCountsAsFailedAndLetsGo() {
+		givenJob(job(1, 1));
+		Pod deleted = tracked(pod("a", "Running"));
+		deleted.getMetadata().setDeletionTimestamp("2026-01-01T00:00:00Z");
+		this.pods.add(deleted);
+
+		this.sync.reconcile("team/pi");
+
+		assertThat(this.control.log).containsSubsequence("status succeeded=null failed=null uncounted=[]/[uid-a]",
+				"release a");
+		assertThat(this.control.status().getFailed()).isEqualTo(1);
+		assertThat(this.control.status().getUncountedTerminatedPods()).as("none left").isNull();
+	}
+
+	@Test
+	void aJobThatCompletesLetsGoOfTheActivePodsItDeletesWithoutCountingThem() {
+		givenJob(job(1, 2));
+		this.pods.add(tracked(pod("done", "Succeeded")));
+		this.pods.add(tracked(pod("extra", "Running")));
+
+		this.sync.reconcile("team/pi");
+
+		assertThat(this.control.deleted).containsExactly("extra");
+		assertThat(this.control.log).containsExactly("status succeeded=null failed=null uncounted=[uid-done]/[]",
+				"release done", "release extra", "status succeeded=1 failed=0 uncounted=none finished");
+	}
+
+	@Test
+	void aJobThatFailsCountsTheActivePodsItDeletesAsFailedAndLetsThemGoAtOnce() {
+		Job job = job(3, 2);
+		job.getSpec().setBackoffLimit(0);
+		givenJob(job);
+		this.pods.add(tracked(failedPod("broken", "2026-01-01T00:00:00Z")));
+		this.pods.add(tracked(pod("running", "Running")));
+
+		this.sync.reconcile("team/pi");
+
+		assertThat(this.control.deleted).containsExactly("running");
+		assertThat(this.control.log).containsExactly(
+				"status succeeded=null failed=null uncounted=[]/[uid-broken, uid-running]", "release broken",
+				"release running", "status succeeded=0 failed=2 uncounted=none finished");
+	}
+
+	@Test
+	void aFinishedOrDeletedJobLetsGoOfItsPodsStillHoldingTheFinalizer() {
+		Job job = job(1, 1);
+		job.setStatus(new JobStatusBuilder().build());
+		JobConditions.set(job.getStatus(), JobConditions.COMPLETE, "True", "CompletionsReached", "done",
+				this.clock.instant());
+		givenJob(job);
+		this.pods.add(tracked(pod("late", "Running")));
+		this.pods.add(pod("untracked", "Running"));
+		Pod theirs = tracked(pod("theirs", "Running"));
+		theirs.getMetadata().getOwnerReferences().get(0).setUid("other");
+		this.pods.add(theirs);
+
+		this.sync.reconcile("team/pi");
+
+		assertThat(this.control.log).containsExactly("release late");
+	}
+
+	@Test
+	void aJobBeingDeletedLetsGoOfItsTrackedPods() {
+		Job job = job(1, 1);
+		job.getMetadata().setDeletionTimestamp("2026-01-01T00:00:00Z");
+		givenJob(job);
+		this.pods.add(tracked(pod("a", "Running")));
+
+		this.sync.reconcile("team/pi");
+
+		assertThat(this.control.log).containsExactly("release a");
+	}
+
+	@Test
+	void atMostFiveHundredFinishedPodsAreRecordedInOneSyncAndTheRestAtOnceAfter() {
+		givenJob(job(1000, 1));
+		for (int i = 0; i < 501; i++) {
+			this.pods.add(tracked(pod("p" + i, "Succeeded")));
+		}
+
+		Result result = this.sync.reconcile("team/pi");
+
+		assertThat(this.control.log.get(0)).contains("uncounted=[uid-p0, ");
+		assertThat(this.control.log).filteredOn(line -> line.startsWith("release")).hasSize(500);
+		assertThat(this.control.status().getSucceeded()).as("present pods are never under-counted").isEqualTo(501);
+		assertThat(result.requeueAfter()).isEqualTo(Duration.ZERO);
+		givenJob(this.control.updated);
+		this.control.log.clear();
+
+		this.sync.reconcile("team/pi");
+
+		assertThat(this.control.log).contains("release p500");
+	}
+
+	private static Pod tracked(Pod pod) {
+		pod.getMetadata().setUid("uid-" + pod.getMetadata().getName());
+		pod.getMetadata().setFinalizers(new ArrayList<>(List.of("batch.kubernetes.io/job-tracking")));
+		return pod;
+	}
+
 	private static Pod indexed(Pod pod, String index) {
 		pod.getMetadata().setAnnotations(Map.of("batch.kubernetes.io/job-completion-index", index));
 		return pod;
@@ -459,49 +628,6 @@ class JobSyncTest {
 				.endState()
 				.build()));
 		return pod;
-	}
-
-	private static final class FakeJobControl implements JobControl {
-
-		final List<Pod> created = new ArrayList<>();
-
-		final List<String> deleted = new ArrayList<>();
-
-		final List<String> deletedJobs = new ArrayList<>();
-
-		final Map<String, List<OwnerReference>> patched = new HashMap<>();
-
-		Job updated;
-
-		io.fabric8.kubernetes.api.model.batch.v1.JobStatus status() {
-			return this.updated.getStatus();
-		}
-
-		@Override
-		public void createPod(Pod pod) {
-			this.created.add(pod);
-		}
-
-		@Override
-		public void deletePod(Pod pod) {
-			this.deleted.add(pod.getMetadata().getName());
-		}
-
-		@Override
-		public void patchOwnerReferences(Pod pod, List<OwnerReference> ownerReferences) {
-			this.patched.put(pod.getMetadata().getName(), ownerReferences);
-		}
-
-		@Override
-		public void updateStatus(Job job) {
-			this.updated = job;
-		}
-
-		@Override
-		public void deleteFinished(Job job) {
-			this.deletedJobs.add(job.getMetadata().getName());
-		}
-
 	}
 
 }

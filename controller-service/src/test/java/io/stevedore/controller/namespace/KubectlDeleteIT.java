@@ -1,22 +1,18 @@
 package io.stevedore.controller.namespace;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stevedore.controller.support.ControlPlane;
+import io.stevedore.controller.support.Kubectl;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The real kubectl waits for a deletion to finish: without a garbage collector and a
@@ -100,23 +96,7 @@ class KubectlDeleteIT {
 	}
 
 	private static void kubectl(int expectedExit, String... args) throws IOException, InterruptedException {
-		List<String> command = new ArrayList<>(List.of("kubectl", "--server=" + plane.url(), "--kubeconfig=/dev/null"));
-		command.addAll(List.of(args));
-		Process process;
-		try {
-			process = new ProcessBuilder(command).redirectErrorStream(true).start();
-		}
-		catch (IOException ex) {
-			assumeTrue(false, "kubectl is not installed");
-			return;
-		}
-		boolean finished = process.waitFor(60, TimeUnit.SECONDS);
-		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-		if (!finished) {
-			process.destroyForcibly();
-		}
-		assertThat(finished).as("kubectl %s returned; output: %s", args, output).isTrue();
-		assertThat(process.exitValue()).as("kubectl %s: %s", String.join(" ", args), output).isEqualTo(expectedExit);
+		new Kubectl(plane.url()).expect(expectedExit, args);
 	}
 
 }

@@ -15,10 +15,13 @@ import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevisionBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.stevedore.client.clock.FakeClock;
 import io.stevedore.controller.workload.ControllerExpectations;
 import io.stevedore.controller.workload.ControllerRefs;
 import io.stevedore.controller.workload.RecordingCanAdopt;
+import io.stevedore.controller.workload.RecordingRevisionWriter;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,7 +35,9 @@ class StatefulSetSyncTest {
 
 	private final List<Pod> pods = new ArrayList<>();
 
-	private final List<ControllerRevision> revisions = new ArrayList<>();
+	private final RecordingRevisionWriter history = new RecordingRevisionWriter();
+
+	private final List<ControllerRevision> revisions = this.history.stored;
 
 	private final List<String> created = new ArrayList<>();
 
@@ -67,11 +72,6 @@ class StatefulSetSyncTest {
 				}
 
 				@Override
-				public void createRevisionIfAbsent(ControllerRevision revision) {
-					StatefulSetSyncTest.this.revisions.add(revision);
-				}
-
-				@Override
 				public void patchOwnerReferences(HasMetadata object, List<OwnerReference> ownerReferences) {
 					StatefulSetSyncTest.this.patched.put(object.getMetadata().getName(), ownerReferences);
 				}
@@ -80,7 +80,7 @@ class StatefulSetSyncTest {
 				public void updateStatus(StatefulSet set) {
 					StatefulSetSyncTest.this.updated = set;
 				}
-			}, this.expectations, this.clock, this.canAdopt);
+			}, this.history, this.expectations, this.clock, this.canAdopt);
 
 	private Pod lastPod;
 
@@ -270,6 +270,55 @@ class StatefulSetSyncTest {
 		assertThat(this.patched).containsOnlyKeys("web-orphaned");
 		assertThat(this.patched.get("web-orphaned")).singleElement()
 			.satisfies(ref -> assertThat(ref.getUid()).isEqualTo("set-uid"));
+	}
+
+	@Test
+	void aPodBelowThePartitionRecreatedGetsTheCurrentRevisionsTemplateAsTheApiReturnsIt() {
+		StatefulSet set = set(2, "OrderedReady");
+		this.sets.put("db/web", set);
+		this.sync.reconcile("db/web");
+		String current = revision();
+		// As the informer holds it: data read from JSON is a RawExtension, not a map.
+		this.revisions.set(0, Serialization.clone(this.revisions.get(0)));
+		StatefulSet updated = withImage(set(2, "OrderedReady"), "busybox:2");
+		updated.getSpec().getUpdateStrategy().getRollingUpdate().setPartition(1);
+		updated.setStatus(new StatefulSetStatusBuilder().withCurrentRevision(current).build());
+		this.sets.put("db/web", updated);
+		this.pods.add(pod("web-1", current, true));
+		this.expectations.forget("db/web");
+
+		this.sync.reconcile("db/web");
+
+		assertThat(this.lastPod.getMetadata().getName()).isEqualTo("web-0");
+		assertThat(this.lastPod.getMetadata().getLabels()).containsEntry("controller-revision-hash", current);
+		assertThat(this.lastPod.getSpec().getContainers().get(0).getImage()).isEqualTo("busybox");
+	}
+
+	@Test
+	void oldRevisionsBeyondTheHistoryLimitGoOldestFirstExceptTheCurrentOneAndThoseAPodRuns() {
+		List<String> names = new ArrayList<>();
+		for (String image : List.of("v1", "v2", "v3", "v4", "v5")) {
+			this.sets.put("db/web", withImage(set(1, "OrderedReady"), image));
+			this.sync.reconcile("db/web");
+			names.add(this.revisions.get(this.revisions.size() - 1).getMetadata().getName());
+		}
+		StatefulSet set = withImage(set(1, "OrderedReady"), "v6");
+		set.getSpec().setRevisionHistoryLimit(1);
+		set.setStatus(new StatefulSetStatusBuilder().withCurrentRevision(names.get(1)).build());
+		this.sets.put("db/web", set);
+		this.pods.add(pod("web-0", names.get(0), true));
+
+		this.sync.reconcile("db/web");
+
+		assertThat(this.history.deleted).containsExactly(names.get(2), names.get(3));
+		assertThat(this.revisions).extracting(r -> r.getMetadata().getName() + "@" + r.getRevision())
+			.containsExactlyInAnyOrder(names.get(0) + "@1", names.get(1) + "@2", names.get(4) + "@5",
+					this.revisions.get(this.revisions.size() - 1).getMetadata().getName() + "@6");
+	}
+
+	private static StatefulSet withImage(StatefulSet set, String image) {
+		set.getSpec().getTemplate().getSpec().getContainers().get(0).setImage(image);
+		return set;
 	}
 
 	@Test

@@ -17,12 +17,28 @@ class ClientEventRecorderIT extends ControlPlaneTest {
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
 	@Test
+	void theSameEventTwentyTimesBackToBackEndsAsOneStoredEventWithCountTwenty() {
+		String ns = createNamespace();
+		ConfigMap object = configMap(ns, "burst");
+		ClientEventRecorder recorder = new ClientEventRecorder(client, "test-controller", Clock.systemUTC());
+
+		// From several threads at once, as sync workers do.
+		java.util.stream.IntStream.range(0, 20)
+			.parallel()
+			.forEach((i) -> recorder.event(object, EventRecorder.WARNING, "FailedSync", "cannot read burst"));
+
+		await().atMost(TIMEOUT)
+			.untilAsserted(() -> assertThat(client.v1().events().inNamespace(ns).list().getItems()).singleElement()
+				.satisfies(e -> assertThat(e.getCount()).isEqualTo(20)));
+		await().during(Duration.ofSeconds(1))
+			.atMost(Duration.ofSeconds(3))
+			.until(() -> client.v1().events().inNamespace(ns).list().getItems().get(0).getCount() == 20);
+	}
+
+	@Test
 	void theSameEventThreeTimesIsOneStoredEventWithCountThree() {
 		String ns = createNamespace();
-		ConfigMap object = client.configMaps()
-			.inNamespace(ns)
-			.resource(new ConfigMapBuilder().withNewMetadata().withName("settings").endMetadata().build())
-			.create();
+		ConfigMap object = configMap(ns, "settings");
 		ClientEventRecorder recorder = new ClientEventRecorder(client, "test-controller", Clock.systemUTC());
 
 		recorder.event(object, EventRecorder.WARNING, "FailedSync", "cannot read settings");
@@ -40,6 +56,13 @@ class ClientEventRecorderIT extends ControlPlaneTest {
 					assertThat(e.getReason()).isEqualTo("FailedSync");
 					assertThat(e.getInvolvedObject().getName()).isEqualTo("settings");
 				}));
+	}
+
+	private static ConfigMap configMap(String ns, String name) {
+		return client.configMaps()
+			.inNamespace(ns)
+			.resource(new ConfigMapBuilder().withNewMetadata().withName(name).endMetadata().build())
+			.create();
 	}
 
 }

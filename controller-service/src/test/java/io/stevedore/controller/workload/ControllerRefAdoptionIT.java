@@ -117,7 +117,8 @@ class ControllerRefAdoptionIT {
 		StatefulSet set = client().apps().statefulSets().inNamespace(ns).resource(statefulSet("db")).create();
 		String uid = set.getMetadata().getUid();
 
-		await().atMost(TIMEOUT).untilAsserted(() -> {
+		// The status is written after the adoptions: absent until then.
+		await().atMost(TIMEOUT).ignoreExceptions().untilAsserted(() -> {
 			Pod adopted = client().pods().inNamespace(ns).withName("db-0").get();
 			assertThat(adopted.getMetadata().getUid()).as("the orphan itself, not a new db-0")
 				.isEqualTo(orphan.getMetadata().getUid());
@@ -194,6 +195,36 @@ class ControllerRefAdoptionIT {
 			client().nodes().withName(first).delete();
 			client().nodes().withName(second).delete();
 		}
+	}
+
+	@Test
+	void aDaemonSetAdoptsAnOrphanRevisionItsSelectorMatchesAndNumbersItsOwnAfterIt() {
+		String ns = namespace();
+		client().apps()
+			.controllerRevisions()
+			.inNamespace(ns)
+			.resource(new ControllerRevisionBuilder().withNewMetadata()
+				.withName("agent-previous")
+				.addToLabels("app", "agent")
+				.endMetadata()
+				.withRevision(1L)
+				.build())
+			.create();
+
+		DaemonSet ds = client().apps().daemonSets().inNamespace(ns).resource(daemonSet("agent")).create();
+
+		await().atMost(TIMEOUT).untilAsserted(() -> {
+			List<ControllerRevision> revisions = client().apps()
+				.controllerRevisions()
+				.inNamespace(ns)
+				.list()
+				.getItems();
+			assertThat(revisions).hasSize(2)
+				.allSatisfy(r -> assertControlledBy(r, ds.getMetadata().getUid()))
+				.extracting(r -> r.getMetadata().getName() + "@" + r.getRevision())
+				.contains("agent-previous@1")
+				.anyMatch(name -> name.endsWith("@2") && !name.startsWith("agent-previous"));
+		});
 	}
 
 	@Test
