@@ -111,7 +111,8 @@ public final class HostChains {
 			return;
 		}
 		firstDocker = firstIndex(rules, HostChains::docker);
-		int position = (firstDocker < 0) ? rules.size() + 1 : firstDocker + 1;
+		// Without Docker's rules at the top, as before: ahead of whatever else is there.
+		int position = (firstDocker < 0) ? 1 : firstDocker + 1;
 		List<String> insert = new ArrayList<>(
 				List.of("iptables", "-w", "5", "-t", jump.table(), "-I", jump.chain(), Integer.toString(position)));
 		insert.addAll(split(jump.spec()));

@@ -93,6 +93,14 @@ class DockerForwardAcceptTest {
 	}
 
 	@Test
+	@DisplayName("with a DROP policy but none of Docker's rules the jump goes first")
+	void firstWithoutDockersRules() {
+		FakeHost host = host("-P FORWARD DROP\n-A FORWARD -j REJECT\n");
+		accept(host).ensure();
+		assertThat(host.commands).anySatisfy(c -> assertThat(c).startsWith("iptables -w 5 -t filter -I FORWARD 1 "));
+	}
+
+	@Test
 	@DisplayName("Docker's rules are told apart from DOCKER-USER's jump and everyone else's")
 	void dockersRules() {
 		assertThat(io.stevedore.proxy.service.iptables.HostChains.docker("-A FORWARD -j DOCKER-ISOLATION-STAGE-1"))
