@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -31,7 +32,10 @@ import io.stevedore.machinery.registry.ResourceType;
  *                  └─► SchemaGenerator over schema.TypeSchema (definitions, x-kubernetes-*)
  * </pre>
  *
- * Rendered once at construction; instances are immutable and thread-safe.
+ * Rendered on the first request, with {@link Descriptions} (Kubernetes' documentation of
+ * every type and field, for {@code kubectl explain}) read only for that and then dropped:
+ * an apiserver that nobody asks for its schema holds neither. The rendered documents are
+ * kept. Instances are thread-safe.
  *
  * <p>
  * Only JSON is served. kubectl asks for {@code /openapi/v3} documents as JSON (explain,
@@ -44,11 +48,13 @@ public final class OpenApi {
 
 	private static final String V3_PREFIX = "/openapi/v3/";
 
-	private final byte[] v2;
+	private static final String VERSION = "v1.32.0-stevedore";
 
-	private final byte[] v3Index;
+	private final ResourceRegistry registry;
 
-	private final Map<String, byte[]> v3ByGroupVersion = new LinkedHashMap<>();
+	private final Supplier<Descriptions> descriptions;
+
+	private volatile Documents documents;
 
 	/** A rendered document with what to put in Content-Type and ETag. */
 	public record Response(String contentType, String etag, byte[] body) {
@@ -59,35 +65,36 @@ public final class OpenApi {
 
 	}
 
-	private OpenApi(ResourceRegistry registry, String version) {
-		Map<String, List<ResourceType>> byGroupVersion = new LinkedHashMap<>();
-		for (ResourceType type : registry.all()) {
-			byGroupVersion.computeIfAbsent(groupVersionPath(type), k -> new ArrayList<>()).add(type);
-		}
-		this.v2 = render(document(Dialect.V2, registry.all().stream().toList(), version));
-		ObjectNode index = MAPPER.createObjectNode();
-		ObjectNode indexPaths = index.putObject("paths");
-		byGroupVersion.forEach((gv, types) -> {
-			byte[] body = render(document(Dialect.V3, types, version));
-			this.v3ByGroupVersion.put(gv, body);
-			// the hash lets clients cache a document until it changes, as Kubernetes does
-			indexPaths.putObject(gv).put("serverRelativeURL", V3_PREFIX + gv + "?hash=" + sha512(body));
-		});
-		this.v3Index = render(index);
+	/** Every rendered document; {@code v3} is keyed by group/version path. */
+	private record Documents(byte[] v2, byte[] v3Index, Map<String, byte[]> v3) {
 	}
 
+	private OpenApi(ResourceRegistry registry, Supplier<Descriptions> descriptions) {
+		this.registry = registry;
+		this.descriptions = descriptions;
+	}
+
+	/** Documents without Kubernetes' descriptions (only a few generic ones). */
 	public static OpenApi of(ResourceRegistry registry) {
-		return new OpenApi(registry, "v1.32.0-stevedore");
+		return of(registry, Descriptions::none);
+	}
+
+	/**
+	 * Documents carrying Kubernetes' descriptions.
+	 * @param descriptions asked once, when the first document is rendered
+	 */
+	public static OpenApi of(ResourceRegistry registry, Supplier<Descriptions> descriptions) {
+		return new OpenApi(registry, descriptions);
 	}
 
 	/** {@code /openapi/v2}. */
 	public byte[] v2() {
-		return this.v2.clone();
+		return documents().v2().clone();
 	}
 
 	/** {@code /openapi/v3}. */
 	public byte[] v3Index() {
-		return this.v3Index.clone();
+		return documents().v3Index().clone();
 	}
 
 	/**
@@ -95,8 +102,40 @@ public final class OpenApi {
 	 * @param groupVersionPath {@code api/v1} or {@code apis/<group>/<version>}
 	 */
 	public Optional<byte[]> v3(String groupVersionPath) {
-		byte[] body = this.v3ByGroupVersion.get(groupVersionPath);
+		byte[] body = documents().v3().get(groupVersionPath);
 		return body == null ? Optional.empty() : Optional.of(body.clone());
+	}
+
+	private Documents documents() {
+		Documents rendered = this.documents;
+		if (rendered == null) {
+			synchronized (this) {
+				rendered = this.documents;
+				if (rendered == null) {
+					rendered = render(this.registry, this.descriptions.get());
+					this.documents = rendered;
+				}
+			}
+		}
+		return rendered;
+	}
+
+	private static Documents render(ResourceRegistry registry, Descriptions descriptions) {
+		Map<String, List<ResourceType>> byGroupVersion = new LinkedHashMap<>();
+		for (ResourceType type : registry.all()) {
+			byGroupVersion.computeIfAbsent(groupVersionPath(type), k -> new ArrayList<>()).add(type);
+		}
+		byte[] v2 = render(document(Dialect.V2, registry.all().stream().toList(), descriptions));
+		Map<String, byte[]> v3 = new LinkedHashMap<>();
+		ObjectNode index = MAPPER.createObjectNode();
+		ObjectNode indexPaths = index.putObject("paths");
+		byGroupVersion.forEach((gv, types) -> {
+			byte[] body = render(document(Dialect.V3, types, descriptions));
+			v3.put(gv, body);
+			// the hash lets clients cache a document until it changes, as Kubernetes does
+			indexPaths.putObject(gv).put("serverRelativeURL", V3_PREFIX + gv + "?hash=" + sha512(body));
+		});
+		return new Documents(v2, render(index), Map.copyOf(v3));
 	}
 
 	/**
@@ -110,13 +149,13 @@ public final class OpenApi {
 	public Optional<Response> serve(String path, String accept) {
 		byte[] body;
 		if ("/openapi/v2".equals(path)) {
-			body = this.v2;
+			body = documents().v2();
 		}
 		else if ("/openapi/v3".equals(path) || "/openapi/v3/".equals(path)) {
-			body = this.v3Index;
+			body = documents().v3Index();
 		}
 		else if (path != null && path.startsWith(V3_PREFIX)) {
-			body = this.v3ByGroupVersion.get(path.substring(V3_PREFIX.length()));
+			body = documents().v3().get(path.substring(V3_PREFIX.length()));
 		}
 		else {
 			body = null;
@@ -157,10 +196,11 @@ public final class OpenApi {
 		return false;
 	}
 
-	private static ObjectNode document(Dialect dialect, List<ResourceType> types, String version) {
+	private static ObjectNode document(Dialect dialect, List<ResourceType> types, Descriptions descriptions) {
 		SchemaGenerator schemas = new SchemaGenerator(dialect);
 		PathsBuilder paths = new PathsBuilder(dialect, schemas);
 		types.forEach(paths::add);
+		descriptions.attach(schemas.definitions(), dialect);
 		ObjectNode doc = MAPPER.createObjectNode();
 		if (dialect == Dialect.V2) {
 			doc.put("swagger", "2.0");
@@ -170,7 +210,7 @@ public final class OpenApi {
 		}
 		ObjectNode info = doc.putObject("info");
 		info.put("title", "Kubernetes");
-		info.put("version", version);
+		info.put("version", VERSION);
 		doc.set("paths", paths.paths());
 		ObjectNode security = MAPPER.createObjectNode();
 		security.put("description", "Bearer Token authentication");

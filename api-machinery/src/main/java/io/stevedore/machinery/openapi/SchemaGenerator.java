@@ -101,6 +101,23 @@ final class SchemaGenerator {
 		gvk.put("version", version);
 	}
 
+	/**
+	 * The generic text Kubernetes gives a field of that name in every kind
+	 * ({@code apiVersion}, {@code kind}, ...), or null.
+	 */
+	static String commonDescription(String jsonName) {
+		return COMMON_DESCRIPTIONS.get(jsonName);
+	}
+
+	/**
+	 * A described reference: wrapped in allOf in OpenAPI 3, where $ref has no siblings.
+	 */
+	ObjectNode describedRef(String definitionName, String description) {
+		ObjectNode node = this.dialect == Dialect.V3 ? wrap(ref(definitionName)) : ref(definitionName);
+		node.put("description", description);
+		return node;
+	}
+
 	/** A schema referring to a definition, by the dialect's rules for siblings. */
 	ObjectNode ref(String definitionName) {
 		ObjectNode node = JSON.objectNode();

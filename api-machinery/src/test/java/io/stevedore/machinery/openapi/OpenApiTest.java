@@ -1,8 +1,11 @@
 package io.stevedore.machinery.openapi;
 
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -199,6 +202,84 @@ class OpenApiTest {
 		assertThatThrownBy(
 				() -> OPENAPI.serve("/openapi/v2", "application/com.github.proto-openapi.spec.v2@v1.0+protobuf"))
 			.isInstanceOfSatisfying(ApiException.class, ex -> assertThat(ex.code()).isEqualTo(406));
+	}
+
+	static Descriptions descriptions(String json) {
+		return Descriptions.fromJson(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
+	}
+
+	@Test
+	void descriptionsGoOnTypesAndFieldsWithTheDialectsRulesForReferences() throws Exception {
+		Descriptions texts = descriptions("""
+				{"sources": ["test"], "definitions": {
+				  "io.k8s.api.apps.v1.DeploymentStrategy": {"description": "How pods are replaced.",
+				    "properties": {"rollingUpdate": "Rolling update parameters."}},
+				  "io.k8s.api.apps.v1.DeploymentSpec": {"properties": {"strategy": "The strategy.",
+				    "replicas": "Number of pods.", "noSuchField": "never shown"}},
+				  "io.k8s.api.apps.v1.Deployment": {"properties": {"spec": "The Deployment's desired state."}},
+				  "io.k8s.api.apps.v1.DeploymentList": {"properties": {"items": "Items are Deployments."}},
+				  "io.k8s.api.example.v1.Unserved": {"description": "never shown"}}}""");
+		OpenApi described = OpenApi.of(ResourceRegistry.standard(), () -> texts);
+
+		JsonNode v2 = this.mapper.readTree(described.v2()).get("definitions");
+		assertThat(v2.at("/io.k8s.api.apps.v1.DeploymentStrategy/description").asText())
+			.isEqualTo("How pods are replaced.");
+		// Swagger 2: the description is a sibling of $ref, as in Kubernetes' /openapi/v2
+		assertThat(v2.at("/io.k8s.api.apps.v1.DeploymentSpec/properties/strategy").toString())
+			.isEqualTo("{\"$ref\":\"#/definitions/io.k8s.api.apps.v1.DeploymentStrategy\","
+					+ "\"x-kubernetes-patch-strategy\":\"retainKeys\",\"description\":\"The strategy.\"}");
+		assertThat(v2.at("/io.k8s.api.apps.v1.DeploymentSpec/properties/replicas").toString())
+			.isEqualTo("{\"type\":\"integer\",\"format\":\"int32\",\"description\":\"Number of pods.\"}");
+		assertThat(v2.at("/io.k8s.api.apps.v1.DeploymentSpec/properties").has("noSuchField")).isFalse();
+		assertThat(v2.has("io.k8s.api.example.v1.Unserved")).isFalse();
+
+		JsonNode apps = described.v3("apis/apps/v1").map(this::tree).orElseThrow();
+		JsonNode strategy = schema(apps, "io.k8s.api.apps.v1.DeploymentSpec").at("/properties/strategy");
+		// OpenAPI 3: $ref siblings are ignored, so the reference is wrapped in allOf
+		assertThat(strategy.at("/allOf/0/$ref").asText())
+			.isEqualTo("#/components/schemas/io.k8s.api.apps.v1.DeploymentStrategy");
+		assertThat(strategy.has("$ref")).isFalse();
+		assertThat(strategy.get("description").asText()).isEqualTo("The strategy.");
+		assertThat(strategy.get("x-kubernetes-patch-strategy").asText()).isEqualTo("retainKeys");
+		assertThat(schema(apps, "io.k8s.api.apps.v1.DeploymentStrategy").at("/properties/rollingUpdate").toString())
+			.isEqualTo("{\"allOf\":[{\"$ref\":\"#/components/schemas/io.k8s.api.apps.v1.RollingUpdateDeployment\"}],"
+					+ "\"description\":\"Rolling update parameters.\"}");
+		// Kubernetes' text replaces the generic one; the generic one stays where it has
+		// none
+		JsonNode deployment = schema(apps, "io.k8s.api.apps.v1.Deployment");
+		assertThat(deployment.at("/properties/spec/description").asText()).isEqualTo("The Deployment's desired state.");
+		assertThat(deployment.at("/properties/status/description").asText())
+			.startsWith("Most recently observed status of the object.");
+		assertThat(schema(apps, "io.k8s.api.apps.v1.DeploymentList").at("/properties/items/description").asText())
+			.isEqualTo("Items are Deployments.");
+	}
+
+	@Test
+	void documentsAreRenderedOnFirstUseReadingDescriptionsOnce() {
+		AtomicInteger reads = new AtomicInteger();
+		OpenApi lazy = OpenApi.of(ResourceRegistry.standard(), () -> {
+			reads.incrementAndGet();
+			return Descriptions.none();
+		});
+		assertThat(reads).hasValue(0);
+
+		OpenApi.Response first = lazy.serve("/openapi/v3/apis/apps/v1", "application/json").orElseThrow();
+		lazy.serve("/openapi/v2", null).orElseThrow();
+		lazy.v3Index();
+
+		assertThat(reads).hasValue(1);
+		assertThat(lazy.serve("/openapi/v3/apis/apps/v1", null).orElseThrow().etag()).isEqualTo(first.etag());
+		// the same documents as an eager instance: the ETag depends on content only
+		assertThat(OPENAPI.serve("/openapi/v3/apis/apps/v1", null).orElseThrow().etag()).isEqualTo(first.etag());
+	}
+
+	JsonNode tree(byte[] body) {
+		try {
+			return this.mapper.readTree(body);
+		}
+		catch (java.io.IOException ex) {
+			throw new AssertionError(ex);
+		}
 	}
 
 	@Test
