@@ -38,9 +38,10 @@ import io.stevedore.machinery.registry.ResourceType;
  * kept. Instances are thread-safe.
  *
  * <p>
- * Only JSON is served. kubectl asks for {@code /openapi/v3} documents as JSON (explain,
- * the fieldValidation check, client-side apply), and asks for {@code /openapi/v2} as
- * protobuf only when v3 fails it; such a protobuf-only request gets 406.
+ * kubectl asks for {@code /openapi/v3} documents as JSON (explain, the fieldValidation
+ * check, client-side apply), and for {@code /openapi/v2} as protobuf only
+ * ({@code explain --output=plaintext-openapiv2}, or when v3 fails it): v2 is served as
+ * JSON or as gnostic's protobuf Document ({@link SwaggerProtobuf}), v3 as JSON.
  */
 public final class OpenApi {
 
@@ -50,11 +51,25 @@ public final class OpenApi {
 
 	private static final String VERSION = "v1.32.0-stevedore";
 
+	private static final String JSON = "application/json";
+
+	/** What kubectl asks /openapi/v2 for (gnostic's openapi.v2.Document). */
+	static final String PROTOBUF_V2 = "application/com.github.proto-openapi.spec.v2@v1.0+protobuf";
+
+	/**
+	 * The same, named so that it parses as a media type ('@' is not a token character):
+	 * accepted too, and the Content-Type of either answer, as kube-openapi does
+	 * (client-go fails on the '@' form in a response).
+	 */
+	static final String PROTOBUF_V2_CONTENT_TYPE = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf";
+
 	private final ResourceRegistry registry;
 
 	private final Supplier<Descriptions> descriptions;
 
 	private volatile Documents documents;
+
+	private volatile byte[] v2Protobuf;
 
 	/** A rendered document with what to put in Content-Type and ETag. */
 	public record Response(String contentType, String etag, byte[] body) {
@@ -147,11 +162,15 @@ public final class OpenApi {
 	 * @throws ApiException 406 when the client accepts neither JSON nor anything
 	 */
 	public Optional<Response> serve(String path, String accept) {
-		byte[] body;
 		if ("/openapi/v2".equals(path)) {
-			body = documents().v2();
+			String type = negotiate(accept, List.of(JSON, PROTOBUF_V2, PROTOBUF_V2_CONTENT_TYPE))
+				.orElseThrow(() -> ApiException.notAcceptable("only the following media types are accepted: " + JSON
+						+ ", " + PROTOBUF_V2 + ", " + PROTOBUF_V2_CONTENT_TYPE));
+			return Optional.of(type.equals(JSON) ? response(JSON, documents().v2())
+					: response(PROTOBUF_V2_CONTENT_TYPE, v2Protobuf()));
 		}
-		else if ("/openapi/v3".equals(path) || "/openapi/v3/".equals(path)) {
+		byte[] body;
+		if ("/openapi/v3".equals(path) || "/openapi/v3/".equals(path)) {
 			body = documents().v3Index();
 		}
 		else if (path != null && path.startsWith(V3_PREFIX)) {
@@ -163,19 +182,53 @@ public final class OpenApi {
 		if (body == null) {
 			return Optional.empty();
 		}
-		if (!acceptsJson(accept)) {
-			throw ApiException.notAcceptable("only the following media types are accepted: application/json");
+		if (negotiate(accept, List.of(JSON)).isEmpty()) {
+			throw ApiException.notAcceptable("only the following media types are accepted: " + JSON);
 		}
-		return Optional.of(new Response("application/json", "\"" + sha512(body).substring(0, 32) + "\"", body));
+		return Optional.of(response(JSON, body));
 	}
 
-	private static boolean acceptsJson(String accept) {
-		if (accept == null || accept.isBlank()) {
-			return true;
+	private static Response response(String contentType, byte[] body) {
+		return new Response(contentType, "\"" + sha512(body).substring(0, 32) + "\"", body);
+	}
+
+	/**
+	 * The protobuf form of {@code /openapi/v2}, made from the JSON document on the first
+	 * request for it (kubectl explain --output=plaintext-openapiv2, older kubectls).
+	 */
+	private byte[] v2Protobuf() {
+		byte[] encoded = this.v2Protobuf;
+		if (encoded == null) {
+			synchronized (this) {
+				encoded = this.v2Protobuf;
+				if (encoded == null) {
+					try {
+						encoded = SwaggerProtobuf.encode(MAPPER.readTree(documents().v2()));
+					}
+					catch (java.io.IOException ex) {
+						throw new IllegalStateException("the rendered document is JSON", ex);
+					}
+					this.v2Protobuf = encoded;
+				}
+			}
 		}
+		return encoded;
+	}
+
+	/**
+	 * The offered media type the Accept header prefers: ranges by quality, the earlier
+	 * first among equals; a wildcard takes the first offer. No header means the first
+	 * offer.
+	 */
+	static Optional<String> negotiate(String accept, List<String> offers) {
+		if (accept == null || accept.isBlank()) {
+			return Optional.of(offers.get(0));
+		}
+		record Range(String type, double quality) {
+		}
+		List<Range> ranges = new ArrayList<>();
 		for (String range : accept.split(",")) {
 			String[] pieces = range.split(";");
-			String type = pieces[0].trim().toLowerCase(Locale.ROOT);
 			double quality = 1;
 			for (int i = 1; i < pieces.length; i++) {
 				String[] kv = pieces[i].trim().split("=", 2);
@@ -188,12 +241,21 @@ public final class OpenApi {
 					}
 				}
 			}
-			if (quality > 0
-					&& (type.equals("application/json") || type.equals("application/*") || type.equals("*/*"))) {
-				return true;
+			ranges.add(new Range(pieces[0].trim().toLowerCase(Locale.ROOT), quality));
+		}
+		ranges.sort(java.util.Comparator.comparingDouble(Range::quality).reversed());
+		for (Range range : ranges) {
+			if (range.quality() <= 0) {
+				continue;
+			}
+			if (range.type().equals("*/*") || range.type().equals("application/*")) {
+				return Optional.of(offers.get(0));
+			}
+			if (offers.contains(range.type())) {
+				return Optional.of(range.type());
 			}
 		}
-		return false;
+		return Optional.empty();
 	}
 
 	private static ObjectNode document(Dialect dialect, List<ResourceType> types, Descriptions descriptions) {

@@ -192,15 +192,29 @@ class OpenApiTest {
 	}
 
 	@Test
-	void servesJsonAndRefusesProtobufOnlyRequests() {
+	void servesV2AsJsonOrProtobufAndV3AsJsonOnly() {
 		assertThat(OPENAPI.serve("/openapi/v3/apis/apps/v1", "application/json").orElseThrow().contentType())
 			.isEqualTo("application/json");
-		assertThat(OPENAPI.serve("/openapi/v2", "application/json, */*")).isPresent();
+		assertThat(OPENAPI.serve("/openapi/v2", "application/json, */*").orElseThrow().contentType())
+			.isEqualTo("application/json");
 		assertThat(OPENAPI.serve("/openapi/v3", null)).isPresent();
 		assertThat(OPENAPI.serve("/openapi/v3/apis/example.com/v1", null)).isEmpty();
 		assertThat(OPENAPI.serve("/api/v1", null)).isEmpty();
-		assertThatThrownBy(
-				() -> OPENAPI.serve("/openapi/v2", "application/com.github.proto-openapi.spec.v2@v1.0+protobuf"))
+		// kubectl's Accept for /openapi/v2: protobuf only
+		OpenApi.Response protobuf = OPENAPI.serve("/openapi/v2", OpenApi.PROTOBUF_V2).orElseThrow();
+		assertThat(protobuf.contentType()).isEqualTo(OpenApi.PROTOBUF_V2_CONTENT_TYPE);
+		assertThat(protobuf.body()).isNotEmpty();
+		assertThat(protobuf.etag()).matches("\"[0-9A-F]{32}\"")
+			.isNotEqualTo(OPENAPI.serve("/openapi/v2", null).orElseThrow().etag());
+		assertThat(OPENAPI.serve("/openapi/v2", "application/json;q=0.5, " + OpenApi.PROTOBUF_V2)
+			.orElseThrow()
+			.contentType()).isEqualTo(OpenApi.PROTOBUF_V2_CONTENT_TYPE);
+		assertThat(OPENAPI.serve("/openapi/v2", OpenApi.PROTOBUF_V2 + ";q=0.5, application/json")
+			.orElseThrow()
+			.contentType()).isEqualTo("application/json");
+		assertThatThrownBy(() -> OPENAPI.serve("/openapi/v3/apis/apps/v1", OpenApi.PROTOBUF_V2))
+			.isInstanceOfSatisfying(ApiException.class, ex -> assertThat(ex.code()).isEqualTo(406));
+		assertThatThrownBy(() -> OPENAPI.serve("/openapi/v2", "application/yaml, application/json;q=0"))
 			.isInstanceOfSatisfying(ApiException.class, ex -> assertThat(ex.code()).isEqualTo(406));
 	}
 

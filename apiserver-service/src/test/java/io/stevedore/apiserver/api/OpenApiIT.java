@@ -13,8 +13,9 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The OpenAPI documents over HTTP carry Kubernetes' descriptions, keep their ETag and
- * content negotiation, and the real kubectl explain prints the texts.
+ * The OpenAPI documents over HTTP carry Kubernetes' descriptions, keep their ETag, offer
+ * /openapi/v2 as JSON or protobuf, and the real kubectl explain prints the texts from
+ * either (OpenAPI v3, and v2 with --output=plaintext-openapiv2).
  */
 class OpenApiIT extends EmbeddedApiServer {
 
@@ -42,6 +43,19 @@ class OpenApiIT extends EmbeddedApiServer {
 			.contains("The maximum number of pods that can be scheduled above the desired number of pods.");
 		assertThat(oneLine(kubectl.run("explain", "pods").requireSuccess().stdout()))
 			.contains("DESCRIPTION: Pod is a collection of containers that can run on a host.");
+
+		// the Swagger 2 path: kubectl asks /openapi/v2 as protobuf only
+		String v2 = oneLine(kubectl.run("explain", "deployment.spec.strategy", "--output=plaintext-openapiv2")
+			.requireSuccess()
+			.stdout());
+		assertThat(v2).contains("RESOURCE: strategy <Object>")
+			.contains("DESCRIPTION: The deployment strategy to use to replace existing pods with new ones. "
+					+ "DeploymentStrategy describes how to replace existing pods with new ones.")
+			.contains("rollingUpdate <Object> Rolling update config params.")
+			.contains("type <string> Type of deployment.");
+		assertThat(oneLine(kubectl.run("explain", "pods.spec.containers.image", "--output=plaintext-openapiv2")
+			.requireSuccess()
+			.stdout())).contains("FIELD: image <string>").contains("DESCRIPTION: Container image name.");
 	}
 
 	@Test
@@ -68,14 +82,32 @@ class OpenApiIT extends EmbeddedApiServer {
 		assertThat(conditional(api, apps, v3.raw().headers().firstValue("ETag").orElseThrow()).statusCode())
 			.isEqualTo(304);
 
-		// only JSON is served: a protobuf-only Accept gets 406, one that also accepts
-		// JSON
-		// gets JSON
-		HttpApi.Answer protobuf = api.get("/openapi/v2", PROTOBUF_V2);
-		assertThat(protobuf.code()).isEqualTo(406);
-		assertThat(protobuf.json().get("kind").asText()).isEqualTo("Status");
-		assertThat(api.get("/openapi/v2", PROTOBUF_V2 + ", application/json").raw().headers().firstValue("ETag"))
+		assertThat(etag).matches("\"[0-9A-F]{32}\"");
+
+		// v2 also as gnostic's protobuf Document, under a Content-Type client-go can
+		// parse;
+		// v3 only as JSON
+		HttpResponse<byte[]> protobuf = api.client()
+			.send(HttpRequest.newBuilder(api.uri("/openapi/v2")).header("Accept", PROTOBUF_V2).GET().build(),
+					HttpResponse.BodyHandlers.ofByteArray());
+		assertThat(protobuf.statusCode()).isEqualTo(200);
+		assertThat(protobuf.headers().firstValue("Content-Type"))
+			.hasValue("application/com.github.proto-openapi.spec.v2.v1.0+protobuf");
+		assertThat(protobuf.body()).hasSizeGreaterThan(100_000);
+		String protobufEtag = protobuf.headers().firstValue("ETag").orElseThrow();
+		assertThat(protobufEtag).isNotEqualTo(etag);
+		assertThat(api.client()
+			.send(HttpRequest.newBuilder(api.uri("/openapi/v2"))
+				.header("Accept", PROTOBUF_V2)
+				.header("If-None-Match", protobufEtag)
+				.GET()
+				.build(), HttpResponse.BodyHandlers.ofByteArray())
+			.statusCode()).isEqualTo(304);
+		assertThat(api.get("/openapi/v2", PROTOBUF_V2 + ";q=0.5, application/json").raw().headers().firstValue("ETag"))
 			.hasValue(etag);
+		HttpApi.Answer refused = api.get(apps, PROTOBUF_V2);
+		assertThat(refused.code()).isEqualTo(406);
+		assertThat(refused.json().get("kind").asText()).isEqualTo("Status");
 	}
 
 	static HttpResponse<byte[]> conditional(HttpApi api, String path, String etag) throws Exception {
