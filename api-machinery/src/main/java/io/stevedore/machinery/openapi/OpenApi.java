@@ -1,10 +1,7 @@
 package io.stevedore.machinery.openapi;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -69,7 +66,7 @@ public final class OpenApi {
 
 	private volatile Documents documents;
 
-	private volatile byte[] v2Protobuf;
+	private volatile StoredDocument v2Protobuf;
 
 	/** A rendered document with what to put in Content-Type and ETag. */
 	public record Response(String contentType, String etag, byte[] body) {
@@ -81,7 +78,7 @@ public final class OpenApi {
 	}
 
 	/** Every rendered document; {@code v3} is keyed by group/version path. */
-	private record Documents(byte[] v2, byte[] v3Index, Map<String, byte[]> v3) {
+	private record Documents(StoredDocument v2, StoredDocument v3Index, Map<String, StoredDocument> v3) {
 	}
 
 	private OpenApi(ResourceRegistry registry, Supplier<Descriptions> descriptions) {
@@ -104,12 +101,12 @@ public final class OpenApi {
 
 	/** {@code /openapi/v2}. */
 	public byte[] v2() {
-		return documents().v2().clone();
+		return documents().v2().body();
 	}
 
 	/** {@code /openapi/v3}. */
 	public byte[] v3Index() {
-		return documents().v3Index().clone();
+		return documents().v3Index().body();
 	}
 
 	/**
@@ -117,8 +114,7 @@ public final class OpenApi {
 	 * @param groupVersionPath {@code api/v1} or {@code apis/<group>/<version>}
 	 */
 	public Optional<byte[]> v3(String groupVersionPath) {
-		byte[] body = documents().v3().get(groupVersionPath);
-		return body == null ? Optional.empty() : Optional.of(body.clone());
+		return Optional.ofNullable(documents().v3().get(groupVersionPath)).map(StoredDocument::body);
 	}
 
 	private Documents documents() {
@@ -140,17 +136,18 @@ public final class OpenApi {
 		for (ResourceType type : registry.all()) {
 			byGroupVersion.computeIfAbsent(groupVersionPath(type), k -> new ArrayList<>()).add(type);
 		}
-		byte[] v2 = render(document(Dialect.V2, registry.all().stream().toList(), descriptions));
-		Map<String, byte[]> v3 = new LinkedHashMap<>();
+		StoredDocument v2 = StoredDocument
+			.of(render(document(Dialect.V2, registry.all().stream().toList(), descriptions)));
+		Map<String, StoredDocument> v3 = new LinkedHashMap<>();
 		ObjectNode index = MAPPER.createObjectNode();
 		ObjectNode indexPaths = index.putObject("paths");
 		byGroupVersion.forEach((gv, types) -> {
-			byte[] body = render(document(Dialect.V3, types, descriptions));
+			StoredDocument body = StoredDocument.of(render(document(Dialect.V3, types, descriptions)));
 			v3.put(gv, body);
 			// the hash lets clients cache a document until it changes, as Kubernetes does
-			indexPaths.putObject(gv).put("serverRelativeURL", V3_PREFIX + gv + "?hash=" + sha512(body));
+			indexPaths.putObject(gv).put("serverRelativeURL", V3_PREFIX + gv + "?hash=" + body.hash());
 		});
-		return new Documents(v2, render(index), Map.copyOf(v3));
+		return new Documents(v2, StoredDocument.of(render(index)), Map.copyOf(v3));
 	}
 
 	/**
@@ -169,7 +166,7 @@ public final class OpenApi {
 			return Optional.of(type.equals(JSON) ? response(JSON, documents().v2())
 					: response(PROTOBUF_V2_CONTENT_TYPE, v2Protobuf()));
 		}
-		byte[] body;
+		StoredDocument body;
 		if ("/openapi/v3".equals(path) || "/openapi/v3/".equals(path)) {
 			body = documents().v3Index();
 		}
@@ -188,22 +185,22 @@ public final class OpenApi {
 		return Optional.of(response(JSON, body));
 	}
 
-	private static Response response(String contentType, byte[] body) {
-		return new Response(contentType, "\"" + sha512(body).substring(0, 32) + "\"", body);
+	private static Response response(String contentType, StoredDocument document) {
+		return new Response(contentType, document.etag(), document.body());
 	}
 
 	/**
 	 * The protobuf form of {@code /openapi/v2}, made from the JSON document on the first
 	 * request for it (kubectl explain --output=plaintext-openapiv2, older kubectls).
 	 */
-	private byte[] v2Protobuf() {
-		byte[] encoded = this.v2Protobuf;
+	private StoredDocument v2Protobuf() {
+		StoredDocument encoded = this.v2Protobuf;
 		if (encoded == null) {
 			synchronized (this) {
 				encoded = this.v2Protobuf;
 				if (encoded == null) {
 					try {
-						encoded = SwaggerProtobuf.encode(MAPPER.readTree(documents().v2()));
+						encoded = StoredDocument.of(SwaggerProtobuf.encode(MAPPER.readTree(documents().v2().body())));
 					}
 					catch (java.io.IOException ex) {
 						throw new IllegalStateException("the rendered document is JSON", ex);
@@ -302,15 +299,6 @@ public final class OpenApi {
 		}
 		catch (JsonProcessingException ex) {
 			throw new IllegalStateException("a Jackson tree always serializes", ex);
-		}
-	}
-
-	private static String sha512(byte[] body) {
-		try {
-			return HexFormat.of().withUpperCase().formatHex(MessageDigest.getInstance("SHA-512").digest(body));
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException(ex);
 		}
 	}
 
