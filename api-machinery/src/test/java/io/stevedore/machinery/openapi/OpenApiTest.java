@@ -90,10 +90,20 @@ class OpenApiTest {
 	@Test
 	void scalarModelTypesAreStringsAsOnTheWire() throws Exception {
 		JsonNode core = v3("api/v1");
-		assertThat(schema(core, "io.k8s.apimachinery.pkg.util.intstr.IntOrString").get("format").asText())
-			.isEqualTo("int-or-string");
-		assertThat(schema(core, "io.k8s.apimachinery.pkg.api.resource.Quantity").get("type").asText())
-			.isEqualTo("string");
+		JsonNode intOrString = schema(core, "io.k8s.apimachinery.pkg.util.intstr.IntOrString");
+		assertThat(intOrString.get("format").asText()).isEqualTo("int-or-string");
+		// OpenAPI 3: several JSON types, so no "type" (kubectl explain prints
+		// <IntOrString>)
+		assertThat(intOrString.has("type")).isFalse();
+		assertThat(intOrString.get("oneOf").toString()).isEqualTo("[{\"type\":\"integer\"},{\"type\":\"string\"}]");
+		JsonNode quantity = schema(core, "io.k8s.apimachinery.pkg.api.resource.Quantity");
+		assertThat(quantity.has("type")).isFalse();
+		assertThat(quantity.get("oneOf").toString()).isEqualTo("[{\"type\":\"string\"},{\"type\":\"number\"}]");
+		// Swagger 2: strings with a format, as Kubernetes' /openapi/v2
+		JsonNode v2 = this.mapper.readTree(OPENAPI.v2()).get("definitions");
+		assertThat(v2.at("/io.k8s.apimachinery.pkg.util.intstr.IntOrString").toString()).contains("\"type\":\"string\"")
+			.contains("\"format\":\"int-or-string\"");
+		assertThat(v2.at("/io.k8s.apimachinery.pkg.api.resource.Quantity/type").asText()).isEqualTo("string");
 		assertThat(schema(core, "io.k8s.api.core.v1.ResourceRequirements")
 			.at("/properties/limits/additionalProperties/$ref")
 			.asText()).isEqualTo("#/components/schemas/io.k8s.apimachinery.pkg.api.resource.Quantity");

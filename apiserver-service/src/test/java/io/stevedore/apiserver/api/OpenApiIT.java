@@ -39,8 +39,10 @@ class OpenApiIT extends EmbeddedApiServer {
 		assertThat(image).contains("FIELD: image <string>").contains("DESCRIPTION: Container image name.");
 		String maxSurge = oneLine(
 				kubectl.run("explain", "deployment.spec.strategy.rollingUpdate.maxSurge").requireSuccess().stdout());
-		assertThat(maxSurge).contains("FIELD: maxSurge")
+		assertThat(maxSurge).contains("FIELD: maxSurge <IntOrString>")
 			.contains("The maximum number of pods that can be scheduled above the desired number of pods.");
+		assertThat(oneLine(kubectl.run("explain", "pods.spec.containers.resources").requireSuccess().stdout()))
+			.contains("limits <map[string]Quantity> Limits describes the maximum amount of compute resources allowed.");
 		assertThat(oneLine(kubectl.run("explain", "pods").requireSuccess().stdout()))
 			.contains("DESCRIPTION: Pod is a collection of containers that can run on a host.");
 
