@@ -116,6 +116,11 @@ def models_group(directory):
     return "io.k8s.api." + group + "." + version
 
 
+def models_text(comment):
+    """kubernetes-models escapes '*' as '\\*' (and so '*/' as '\\*\\/') inside its JSDoc."""
+    return doc_text(comment).replace("\\*", "*").replace("*\\/", "*/")
+
+
 def from_models(tar, prefix_of):
     """One .d.ts per type: 'export interface IName { /** doc */ "field"?: T; }'."""
     out = {}
@@ -139,12 +144,12 @@ def from_models(tar, prefix_of):
             # scalars (IntOrString, Time): 'export type IName = string;'
             scalar = re.search(r"/\*\*((?:(?!\*/).)*)\*/\s*export type I" + name + r"\b", source, re.S)
             if scalar:
-                put(out, definition, None, doc_text(scalar.group(1)))
+                put(out, definition, None, models_text(scalar.group(1)))
             continue
         if body.group(1):
-            put(out, definition, None, doc_text(body.group(1)[3:-2]))
+            put(out, definition, None, models_text(body.group(1)[3:-2]))
         for field in re.finditer(r"/\*\*((?:(?!\*/).)*)\*/\s*\"([^\"]+)\"\??:", body.group(2), re.S):
-            put(out, definition, field.group(2), doc_text(field.group(1)))
+            put(out, definition, field.group(2), models_text(field.group(1)))
     return out
 
 
