@@ -81,11 +81,6 @@ public final class Descriptions {
 		}
 	}
 
-	/** How many definitions have texts. */
-	public int size() {
-		return this.definitions.size();
-	}
-
 	String ofType(String definition) {
 		Definition found = this.definitions.get(definition);
 		return found == null ? null : found.description();

@@ -1,7 +1,9 @@
 package io.stevedore.machinery.openapi;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -32,7 +34,7 @@ import io.stevedore.machinery.registry.ResourceType;
  * Rendered on the first request, with {@link Descriptions} (Kubernetes' documentation of
  * every type and field, for {@code kubectl explain}) read only for that and then dropped:
  * an apiserver that nobody asks for its schema holds neither. The rendered documents are
- * kept. Instances are thread-safe.
+ * kept, gzip-compressed ({@link StoredDocument}). Instances are thread-safe.
  *
  * <p>
  * kubectl asks for {@code /openapi/v3} documents as JSON (explain, the fieldValidation
@@ -156,7 +158,7 @@ public final class OpenApi {
 	 * document is always served)
 	 * @param accept the Accept header, may be null
 	 * @return empty when the path is not an OpenAPI document
-	 * @throws ApiException 406 when the client accepts neither JSON nor anything
+	 * @throws ApiException 406 when the client accepts none of the path's media types
 	 */
 	public Optional<Response> serve(String path, String accept) {
 		if ("/openapi/v2".equals(path)) {
@@ -202,7 +204,7 @@ public final class OpenApi {
 					try {
 						encoded = StoredDocument.of(SwaggerProtobuf.encode(MAPPER.readTree(documents().v2().body())));
 					}
-					catch (java.io.IOException ex) {
+					catch (IOException ex) {
 						throw new IllegalStateException("the rendered document is JSON", ex);
 					}
 					this.v2Protobuf = encoded;
@@ -240,7 +242,7 @@ public final class OpenApi {
 			}
 			ranges.add(new Range(pieces[0].trim().toLowerCase(Locale.ROOT), quality));
 		}
-		ranges.sort(java.util.Comparator.comparingDouble(Range::quality).reversed());
+		ranges.sort(Comparator.comparingDouble(Range::quality).reversed());
 		for (Range range : ranges) {
 			if (range.quality() <= 0) {
 				continue;

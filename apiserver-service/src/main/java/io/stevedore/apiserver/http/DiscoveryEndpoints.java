@@ -59,6 +59,8 @@ public class DiscoveryEndpoints {
 
 	private static void write(HttpServletRequest request, HttpServletResponse response, String contentType, String etag,
 			byte[] body) throws IOException {
+		// already a quoted strong validator ("ABC..."): Discovery and OpenApi render it
+		// so
 		response.setHeader("ETag", etag);
 		response.setHeader("Vary", "Accept");
 		if (etag.equals(request.getHeader("If-None-Match"))) {
