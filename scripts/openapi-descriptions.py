@@ -3,7 +3,8 @@
 
 Writes apiserver-service/src/main/resources/openapi/descriptions.json.gz: for every
 Kubernetes OpenAPI definition name (io.k8s.api.apps.v1.DeploymentStrategy, ...) its type
-description and one description per JSON field. The apiserver attaches them to the
+description, one description per JSON field, and the values of enum fields (from the
+"Possible enum values" lists that Kubernetes' OpenAPI v3 texts end with). The apiserver attaches them to the
 /openapi/v2 and /openapi/v3 documents it generates from the fabric8 model classes, which
 carry none, so that `kubectl explain` prints Kubernetes' documentation.
 
@@ -149,8 +150,21 @@ def from_models(tar, prefix_of):
         if body.group(1):
             put(out, definition, None, models_text(body.group(1)[3:-2]))
         for field in re.finditer(r"/\*\*((?:(?!\*/).)*)\*/\s*\"([^\"]+)\"\??:", body.group(2), re.S):
-            put(out, definition, field.group(2), models_text(field.group(1)))
+            text = models_text(field.group(1))
+            put(out, definition, field.group(2), text)
+            values = enum_values(text)
+            if values:
+                out.setdefault(definition, {}).setdefault("enums", {})[field.group(2)] = values
     return out
+
+
+ENUM_VALUE = re.compile(r'^\s*- `"([^"]*)"`', re.M)
+
+
+def enum_values(text):
+    """The values listed under 'Possible enum values:', as Kubernetes' OpenAPI v3 texts end."""
+    _, marker, values = text.partition("Possible enum values:")
+    return ENUM_VALUE.findall(values) if marker else []
 
 
 def group_version(definition):
@@ -168,6 +182,8 @@ def merge(layers, keep):
                 put(merged, definition, None, entry["description"])
             for field, text in entry.get("properties", {}).items():
                 put(merged, definition, field, text)
+            for field, values in entry.get("enums", {}).items():
+                merged.setdefault(definition, {}).setdefault("enums", {}).setdefault(field, values)
     return merged
 
 
@@ -199,7 +215,8 @@ def main():
         out.write(buffer.getvalue())
     definitions = document["definitions"]
     fields = sum(len(entry.get("properties", {})) for entry in definitions.values())
-    print(f"{OUTPUT}: {len(definitions)} definitions, {fields} fields, {len(raw)} bytes JSON, "
+    enums = sum(len(entry.get("enums", {})) for entry in definitions.values())
+    print(f"{OUTPUT}: {len(definitions)} definitions, {fields} fields, {enums} enums, {len(raw)} bytes JSON, "
           f"{len(buffer.getvalue())} bytes gzip", file=sys.stderr)
 
 

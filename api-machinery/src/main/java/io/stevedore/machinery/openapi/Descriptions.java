@@ -3,6 +3,7 @@ package io.stevedore.machinery.openapi;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
 
@@ -34,8 +35,10 @@ public final class Descriptions {
 
 	private final Map<String, Definition> definitions;
 
-	/** One definition's texts; either may be absent. */
-	record Definition(String description, Map<String, String> properties) {
+	/**
+	 * One definition's texts and the values of its enum fields; any may be absent.
+	 */
+	record Definition(String description, Map<String, String> properties, Map<String, List<String>> enums) {
 	}
 
 	private record Document(Map<String, Definition> definitions) {
@@ -91,11 +94,18 @@ public final class Descriptions {
 		return (found == null || found.properties() == null) ? null : found.properties().get(field);
 	}
 
+	List<String> enumOf(String definition, String field) {
+		Definition found = this.definitions.get(definition);
+		return (found == null || found.enums() == null) ? null : found.enums().get(field);
+	}
+
 	/**
 	 * Puts the texts on the generated definitions and their properties, replacing the
 	 * generator's generic ones ("Standard object's metadata") where Kubernetes has its
 	 * own. In OpenAPI 3 a {@code $ref} ignores its siblings, so a described reference is
-	 * wrapped in {@code allOf} as Kubernetes does; Swagger 2 keeps the sibling.
+	 * wrapped in {@code allOf} as Kubernetes does; Swagger 2 keeps the sibling. OpenAPI 3
+	 * string fields also get their {@code enum}, as in Kubernetes' /openapi/v3 (kubectl
+	 * explain prints it), Swagger 2 not.
 	 */
 	void attach(Map<String, ObjectNode> generated, Dialect dialect) {
 		generated.forEach((name, definition) -> {
@@ -110,9 +120,23 @@ public final class Descriptions {
 					if (text != null && field.getValue() instanceof ObjectNode property) {
 						fields.set(field.getKey(), described(property, text, dialect));
 					}
+					List<String> values = enumOf(name, field.getKey());
+					if (values != null && dialect == Dialect.V3
+							&& fields.get(field.getKey()) instanceof ObjectNode property) {
+						enumerate(property, values);
+					}
 				}
 			}
 		});
+	}
+
+	/** The enum goes on a string, or on the strings of an array. */
+	private static void enumerate(ObjectNode property, List<String> values) {
+		ObjectNode strings = "array".equals(property.path("type").asText())
+				&& property.get("items") instanceof ObjectNode items ? items : property;
+		if ("string".equals(strings.path("type").asText())) {
+			values.forEach(strings.putArray("enum")::add);
+		}
 	}
 
 	private static ObjectNode described(ObjectNode property, String text, Dialect dialect) {

@@ -237,7 +237,9 @@ class OpenApiTest {
 		Descriptions texts = descriptions("""
 				{"sources": ["test"], "definitions": {
 				  "io.k8s.api.apps.v1.DeploymentStrategy": {"description": "How pods are replaced.",
-				    "properties": {"rollingUpdate": "Rolling update parameters."}},
+				    "properties": {"rollingUpdate": "Rolling update parameters."},
+				    "enums": {"type": ["Recreate", "RollingUpdate"]}},
+				  "io.k8s.api.core.v1.PodSpec": {"enums": {"containers": ["not", "strings"]}},
 				  "io.k8s.api.apps.v1.DeploymentSpec": {"properties": {"strategy": "The strategy.",
 				    "replicas": "Number of pods.", "noSuchField": "never shown"}},
 				  "io.k8s.api.apps.v1.Deployment": {"properties": {"spec": "The Deployment's desired state."}},
@@ -255,6 +257,8 @@ class OpenApiTest {
 		assertThat(v2.at("/io.k8s.api.apps.v1.DeploymentSpec/properties/replicas").toString())
 			.isEqualTo("{\"type\":\"integer\",\"format\":\"int32\",\"description\":\"Number of pods.\"}");
 		assertThat(v2.at("/io.k8s.api.apps.v1.DeploymentSpec/properties").has("noSuchField")).isFalse();
+		// enums only in OpenAPI 3, as Kubernetes serves them
+		assertThat(v2.at("/io.k8s.api.apps.v1.DeploymentStrategy/properties/type").has("enum")).isFalse();
 		assertThat(v2.has("io.k8s.api.example.v1.Unserved")).isFalse();
 
 		JsonNode apps = described.v3("apis/apps/v1").map(this::tree).orElseThrow();
@@ -268,6 +272,11 @@ class OpenApiTest {
 		assertThat(schema(apps, "io.k8s.api.apps.v1.DeploymentStrategy").at("/properties/rollingUpdate").toString())
 			.isEqualTo("{\"allOf\":[{\"$ref\":\"#/components/schemas/io.k8s.api.apps.v1.RollingUpdateDeployment\"}],"
 					+ "\"description\":\"Rolling update parameters.\"}");
+		assertThat(schema(apps, "io.k8s.api.apps.v1.DeploymentStrategy").at("/properties/type/enum").toString())
+			.isEqualTo("[\"Recreate\",\"RollingUpdate\"]");
+		// only on strings (or arrays of them)
+		assertThat(schema(apps, "io.k8s.api.core.v1.PodSpec").at("/properties/containers").toString())
+			.doesNotContain("enum");
 		// Kubernetes' text replaces the generic one; the generic one stays where it has
 		// none
 		JsonNode deployment = schema(apps, "io.k8s.api.apps.v1.Deployment");

@@ -34,7 +34,8 @@ class OpenApiIT extends EmbeddedApiServer {
 			.contains("DESCRIPTION: The deployment strategy to use to replace existing pods with new ones. "
 					+ "DeploymentStrategy describes how to replace existing pods with new ones.")
 			.contains("rollingUpdate <RollingUpdateDeployment> Rolling update config params. "
-					+ "Present only if DeploymentStrategyType = RollingUpdate.");
+					+ "Present only if DeploymentStrategyType = RollingUpdate.")
+			.contains("type <string> enum: Recreate, RollingUpdate Type of deployment.");
 		String image = oneLine(kubectl.run("explain", "pods.spec.containers.image").requireSuccess().stdout());
 		assertThat(image).contains("FIELD: image <string>").contains("DESCRIPTION: Container image name.");
 		String maxSurge = oneLine(

@@ -71,6 +71,12 @@ class OpenApiDescriptionsTest {
 		assertThat(strategy.get("description").asText()).isEqualTo(STRATEGY);
 		assertThat(strategy.at("/allOf/0/$ref").asText())
 			.isEqualTo("#/components/schemas/io.k8s.api.apps.v1.DeploymentStrategy");
+		assertThat(
+				v3("apis/apps/v1").at("/components/schemas/io.k8s.api.apps.v1.DeploymentStrategy/properties/type/enum")
+					.toString())
+			.isEqualTo("[\"Recreate\",\"RollingUpdate\"]");
+		assertThat(v3("api/v1").at("/components/schemas/io.k8s.api.core.v1.Container/properties/imagePullPolicy/enum")
+			.toString()).isEqualTo("[\"Always\",\"IfNotPresent\",\"Never\"]");
 	}
 
 	/**
