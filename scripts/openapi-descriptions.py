@@ -3,8 +3,9 @@
 
 Writes apiserver-service/src/main/resources/openapi/descriptions.json.gz: for every
 Kubernetes OpenAPI definition name (io.k8s.api.apps.v1.DeploymentStrategy, ...) its type
-description, one description per JSON field, and the values of enum fields (from the
-"Possible enum values" lists that Kubernetes' OpenAPI v3 texts end with). The apiserver attaches them to the
+description, one description per JSON field, and for enum fields their values and the
+"Possible enum values" list that Kubernetes' OpenAPI v3 texts end with (v1.32's Swagger 2
+texts, which cdk8s has, do not). The apiserver attaches them to the
 /openapi/v2 and /openapi/v3 documents it generates from the fabric8 model classes, which
 carry none, so that `kubectl explain` prints Kubernetes' documentation.
 
@@ -155,10 +156,16 @@ def from_models(tar, prefix_of):
             values = enum_values(text)
             if values:
                 out.setdefault(definition, {}).setdefault("enums", {})[field.group(2)] = values
+                out[definition].setdefault("enumTexts", {})[field.group(2)] = enum_text(text)
     return out
 
 
 ENUM_VALUE = re.compile(r'^\s*- `"([^"]*)"`', re.M)
+
+
+def enum_text(text):
+    """The 'Possible enum values:' list itself, which Kubernetes' OpenAPI v3 texts end with."""
+    return "Possible enum values:" + text.partition("Possible enum values:")[2]
 
 
 def enum_values(text):
@@ -182,8 +189,9 @@ def merge(layers, keep):
                 put(merged, definition, None, entry["description"])
             for field, text in entry.get("properties", {}).items():
                 put(merged, definition, field, text)
-            for field, values in entry.get("enums", {}).items():
-                merged.setdefault(definition, {}).setdefault("enums", {}).setdefault(field, values)
+            for key in ("enums", "enumTexts"):
+                for field, value in entry.get(key, {}).items():
+                    merged.setdefault(definition, {}).setdefault(key, {}).setdefault(field, value)
     return merged
 
 

@@ -33,12 +33,16 @@ public final class Descriptions {
 
 	private static final Descriptions NONE = new Descriptions(Map.of());
 
+	private static final String ENUM_LIST = "Possible enum values:";
+
 	private final Map<String, Definition> definitions;
 
 	/**
-	 * One definition's texts and the values of its enum fields; any may be absent.
+	 * One definition's texts, and of its enum fields the values and the "Possible enum
+	 * values" list that Kubernetes' OpenAPI 3 texts end with; any may be absent.
 	 */
-	record Definition(String description, Map<String, String> properties, Map<String, List<String>> enums) {
+	record Definition(String description, Map<String, String> properties, Map<String, List<String>> enums,
+			Map<String, String> enumTexts) {
 	}
 
 	private record Document(Map<String, Definition> definitions) {
@@ -100,6 +104,20 @@ public final class Descriptions {
 	}
 
 	/**
+	 * A field's text for the dialect: OpenAPI 3 texts of enum fields end with the list of
+	 * values, Swagger 2 ones do not (as Kubernetes serves them).
+	 */
+	String ofField(String definition, String field, Dialect dialect) {
+		String text = ofField(definition, field);
+		Definition found = this.definitions.get(definition);
+		String values = (found == null || found.enumTexts() == null) ? null : found.enumTexts().get(field);
+		if (dialect != Dialect.V3 || text == null || values == null || text.contains(ENUM_LIST)) {
+			return text;
+		}
+		return text + "\n\n" + values;
+	}
+
+	/**
 	 * Puts the texts on the generated definitions and their properties, replacing the
 	 * generator's generic ones ("Standard object's metadata") where Kubernetes has its
 	 * own. In OpenAPI 3 a {@code $ref} ignores its siblings, so a described reference is
@@ -116,7 +134,7 @@ public final class Descriptions {
 			JsonNode properties = definition.get("properties");
 			if (properties instanceof ObjectNode fields) {
 				for (Map.Entry<String, JsonNode> field : fields.properties()) {
-					String text = ofField(name, field.getKey());
+					String text = ofField(name, field.getKey(), dialect);
 					if (text != null && field.getValue() instanceof ObjectNode property) {
 						fields.set(field.getKey(), described(property, text, dialect));
 					}

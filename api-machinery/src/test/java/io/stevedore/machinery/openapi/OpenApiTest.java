@@ -237,8 +237,9 @@ class OpenApiTest {
 		Descriptions texts = descriptions("""
 				{"sources": ["test"], "definitions": {
 				  "io.k8s.api.apps.v1.DeploymentStrategy": {"description": "How pods are replaced.",
-				    "properties": {"rollingUpdate": "Rolling update parameters."},
-				    "enums": {"type": ["Recreate", "RollingUpdate"]}},
+				    "properties": {"rollingUpdate": "Rolling update parameters.", "type": "Type of deployment."},
+				    "enums": {"type": ["Recreate", "RollingUpdate"]},
+				    "enumTexts": {"type": "Possible enum values:\\n - `\\"Recreate\\"` Kill all."}},
 				  "io.k8s.api.core.v1.PodSpec": {"enums": {"containers": ["not", "strings"]}},
 				  "io.k8s.api.apps.v1.DeploymentSpec": {"properties": {"strategy": "The strategy.",
 				    "replicas": "Number of pods.", "noSuchField": "never shown"}},
@@ -274,6 +275,11 @@ class OpenApiTest {
 					+ "\"description\":\"Rolling update parameters.\"}");
 		assertThat(schema(apps, "io.k8s.api.apps.v1.DeploymentStrategy").at("/properties/type/enum").toString())
 			.isEqualTo("[\"Recreate\",\"RollingUpdate\"]");
+		// the list of values ends the OpenAPI 3 text only, as in Kubernetes' documents
+		assertThat(schema(apps, "io.k8s.api.apps.v1.DeploymentStrategy").at("/properties/type/description").asText())
+			.isEqualTo("Type of deployment.\n\nPossible enum values:\n - `\"Recreate\"` Kill all.");
+		assertThat(v2.at("/io.k8s.api.apps.v1.DeploymentStrategy/properties/type/description").asText())
+			.isEqualTo("Type of deployment.");
 		// only on strings (or arrays of them)
 		assertThat(schema(apps, "io.k8s.api.core.v1.PodSpec").at("/properties/containers").toString())
 			.doesNotContain("enum");

@@ -35,7 +35,8 @@ class OpenApiIT extends EmbeddedApiServer {
 					+ "DeploymentStrategy describes how to replace existing pods with new ones.")
 			.contains("rollingUpdate <RollingUpdateDeployment> Rolling update config params. "
 					+ "Present only if DeploymentStrategyType = RollingUpdate.")
-			.contains("type <string> enum: Recreate, RollingUpdate Type of deployment.");
+			.contains("type <string> enum: Recreate, RollingUpdate Type of deployment.")
+			.contains("Possible enum values: - `\"Recreate\"` Kill all existing pods before creating new ones.");
 		String image = oneLine(kubectl.run("explain", "pods.spec.containers.image").requireSuccess().stdout());
 		assertThat(image).contains("FIELD: image <string>").contains("DESCRIPTION: Container image name.");
 		String maxSurge = oneLine(

@@ -77,6 +77,10 @@ class OpenApiDescriptionsTest {
 			.isEqualTo("[\"Recreate\",\"RollingUpdate\"]");
 		assertThat(v3("api/v1").at("/components/schemas/io.k8s.api.core.v1.Container/properties/imagePullPolicy/enum")
 			.toString()).isEqualTo("[\"Always\",\"IfNotPresent\",\"Never\"]");
+		assertThat(v3("api/v1")
+			.at("/components/schemas/io.k8s.api.core.v1.Container/properties/imagePullPolicy/description")
+			.asText()).startsWith("Image pull policy. One of Always, Never, IfNotPresent.")
+			.contains("\n\nPossible enum values:\n - `\"Always\"` means that kubelet always attempts to pull");
 	}
 
 	/**
