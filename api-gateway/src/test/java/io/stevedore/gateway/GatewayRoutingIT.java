@@ -72,4 +72,19 @@ class GatewayRoutingIT {
 		assertThat(admin.run("api-resources", "--api-group=apps").requireSuccess().stdout()).contains("deployments");
 	}
 
+	@Test
+	void explainPrintsKubernetesDescriptionsFromBothOpenApiVersionsThroughTheGateway() {
+		String v3 = admin.run("explain", "deployment.spec.strategy").requireSuccess().stdout();
+		// kubectl asks /openapi/v2 as protobuf only for the plaintext-openapiv2 output
+		String v2 = admin.run("explain", "deployment.spec.strategy", "--output=plaintext-openapiv2")
+			.requireSuccess()
+			.stdout();
+
+		for (String explained : new String[] { v3, v2 }) {
+			assertThat(explained.replaceAll("\\s+", " "))
+				.contains("The deployment strategy to use to replace existing pods with new ones.")
+				.contains("Rolling update config params.");
+		}
+	}
+
 }

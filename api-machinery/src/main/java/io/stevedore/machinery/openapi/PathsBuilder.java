@@ -30,6 +30,9 @@ final class PathsBuilder {
 
 	static final String PATCH_DEFINITION = "io.k8s.apimachinery.pkg.apis.meta.v1.Patch";
 
+	private static final String LIST_METADATA = "Standard list metadata. More info: "
+			+ "https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds";
+
 	private static final List<String> PATCH_TYPES = List.of("application/apply-patch+yaml",
 			"application/json-patch+json", "application/merge-patch+json", "application/strategic-merge-patch+json");
 
@@ -156,12 +159,14 @@ final class PathsBuilder {
 		list.putArray("required").add("items");
 		list.put("type", "object");
 		ObjectNode properties = list.putObject("properties");
-		properties.set("apiVersion", this.schemas.scalar(String.class));
+		properties.set("apiVersion",
+				this.schemas.scalar(String.class).put("description", SchemaGenerator.commonDescription("apiVersion")));
 		ObjectNode items = properties.putObject("items");
 		items.put("type", "array");
 		items.set("items", this.schemas.ref(kindDef));
-		properties.set("kind", this.schemas.scalar(String.class));
-		properties.set("metadata", this.schemas.ref(this.schemas.define(ListMeta.class)));
+		properties.set("kind",
+				this.schemas.scalar(String.class).put("description", SchemaGenerator.commonDescription("kind")));
+		properties.set("metadata", this.schemas.describedRef(this.schemas.define(ListMeta.class), LIST_METADATA));
 		this.schemas.put(name, list);
 		this.schemas.addGroupVersionKind(name, type.group(), type.version(), type.listKind());
 		return name;

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -99,6 +100,23 @@ final class SchemaGenerator {
 		gvk.put("group", group);
 		gvk.put("kind", kind);
 		gvk.put("version", version);
+	}
+
+	/**
+	 * The generic text Kubernetes gives a field of that name in every kind
+	 * ({@code apiVersion}, {@code kind}, ...), or null.
+	 */
+	static String commonDescription(String jsonName) {
+		return COMMON_DESCRIPTIONS.get(jsonName);
+	}
+
+	/**
+	 * A described reference: wrapped in allOf in OpenAPI 3, where $ref has no siblings.
+	 */
+	ObjectNode describedRef(String definitionName, String description) {
+		ObjectNode node = this.dialect == Dialect.V3 ? wrap(ref(definitionName)) : ref(definitionName);
+		node.put("description", description);
+		return node;
 	}
 
 	/** A schema referring to a definition, by the dialect's rules for siblings. */
@@ -203,18 +221,18 @@ final class SchemaGenerator {
 			node.put("format", "double");
 		}
 		else if (type == Quantity.class) {
-			put(DefinitionNames.of(Quantity.class), special("string", null,
+			put(DefinitionNames.of(Quantity.class), special(List.of("string", "number"), null,
 					"Quantity is a fixed-point representation of a number, e.g. 100m, 1Gi or 1.5."));
 			return ref(DefinitionNames.of(Quantity.class));
 		}
 		else if (type == IntOrString.class) {
-			put(DefinitionNames.of(IntOrString.class),
-					special("string", "int-or-string", "IntOrString is a type that can hold an int32 or a string."));
+			put(DefinitionNames.of(IntOrString.class), special(List.of("integer", "string"), "int-or-string",
+					"IntOrString is a type that can hold an int32 or a string."));
 			return ref(DefinitionNames.of(IntOrString.class));
 		}
 		else if (type == MicroTime.class) {
-			put(DefinitionNames.of(MicroTime.class),
-					special("string", "date-time", "MicroTime is version of Time with microsecond level precision."));
+			put(DefinitionNames.of(MicroTime.class), special(List.of("string"), "date-time",
+					"MicroTime is version of Time with microsecond level precision."));
 			return ref(DefinitionNames.of(MicroTime.class));
 		}
 		else if (type.getSimpleName().equals("Duration")) {
@@ -228,10 +246,23 @@ final class SchemaGenerator {
 		return node;
 	}
 
-	private static ObjectNode special(String type, String format, String description) {
+	/**
+	 * A model type serialized as a JSON scalar. Swagger 2 says it is a string (with a
+	 * format). In OpenAPI 3, one that accepts several JSON types has no {@code type}, as
+	 * in Kubernetes' documents, where kubectl explain names it ({@code <IntOrString>},
+	 * {@code map[string]Quantity}) rather than printing {@code <string>}; the accepted
+	 * types are listed as {@code oneOf}.
+	 */
+	private ObjectNode special(List<String> types, String format, String description) {
 		ObjectNode node = JSON.objectNode();
 		node.put("description", description);
-		node.put("type", type);
+		if (this.dialect == Dialect.V2 || types.size() == 1) {
+			node.put("type", "string");
+		}
+		else {
+			ArrayNode oneOf = node.putArray("oneOf");
+			types.forEach((type) -> oneOf.addObject().put("type", type));
+		}
 		if (format != null) {
 			node.put("format", format);
 		}

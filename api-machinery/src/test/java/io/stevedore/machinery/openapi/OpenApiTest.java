@@ -1,8 +1,11 @@
 package io.stevedore.machinery.openapi;
 
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -87,10 +90,20 @@ class OpenApiTest {
 	@Test
 	void scalarModelTypesAreStringsAsOnTheWire() throws Exception {
 		JsonNode core = v3("api/v1");
-		assertThat(schema(core, "io.k8s.apimachinery.pkg.util.intstr.IntOrString").get("format").asText())
-			.isEqualTo("int-or-string");
-		assertThat(schema(core, "io.k8s.apimachinery.pkg.api.resource.Quantity").get("type").asText())
-			.isEqualTo("string");
+		JsonNode intOrString = schema(core, "io.k8s.apimachinery.pkg.util.intstr.IntOrString");
+		assertThat(intOrString.get("format").asText()).isEqualTo("int-or-string");
+		// OpenAPI 3: several JSON types, so no "type" (kubectl explain prints
+		// <IntOrString>)
+		assertThat(intOrString.has("type")).isFalse();
+		assertThat(intOrString.get("oneOf").toString()).isEqualTo("[{\"type\":\"integer\"},{\"type\":\"string\"}]");
+		JsonNode quantity = schema(core, "io.k8s.apimachinery.pkg.api.resource.Quantity");
+		assertThat(quantity.has("type")).isFalse();
+		assertThat(quantity.get("oneOf").toString()).isEqualTo("[{\"type\":\"string\"},{\"type\":\"number\"}]");
+		// Swagger 2: strings with a format, as Kubernetes' /openapi/v2
+		JsonNode v2 = this.mapper.readTree(OPENAPI.v2()).get("definitions");
+		assertThat(v2.at("/io.k8s.apimachinery.pkg.util.intstr.IntOrString").toString()).contains("\"type\":\"string\"")
+			.contains("\"format\":\"int-or-string\"");
+		assertThat(v2.at("/io.k8s.apimachinery.pkg.api.resource.Quantity/type").asText()).isEqualTo("string");
 		assertThat(schema(core, "io.k8s.api.core.v1.ResourceRequirements")
 			.at("/properties/limits/additionalProperties/$ref")
 			.asText()).isEqualTo("#/components/schemas/io.k8s.apimachinery.pkg.api.resource.Quantity");
@@ -189,16 +202,123 @@ class OpenApiTest {
 	}
 
 	@Test
-	void servesJsonAndRefusesProtobufOnlyRequests() {
+	void servesV2AsJsonOrProtobufAndV3AsJsonOnly() {
 		assertThat(OPENAPI.serve("/openapi/v3/apis/apps/v1", "application/json").orElseThrow().contentType())
 			.isEqualTo("application/json");
-		assertThat(OPENAPI.serve("/openapi/v2", "application/json, */*")).isPresent();
+		assertThat(OPENAPI.serve("/openapi/v2", "application/json, */*").orElseThrow().contentType())
+			.isEqualTo("application/json");
 		assertThat(OPENAPI.serve("/openapi/v3", null)).isPresent();
 		assertThat(OPENAPI.serve("/openapi/v3/apis/example.com/v1", null)).isEmpty();
 		assertThat(OPENAPI.serve("/api/v1", null)).isEmpty();
-		assertThatThrownBy(
-				() -> OPENAPI.serve("/openapi/v2", "application/com.github.proto-openapi.spec.v2@v1.0+protobuf"))
+		// kubectl's Accept for /openapi/v2: protobuf only
+		OpenApi.Response protobuf = OPENAPI.serve("/openapi/v2", OpenApi.PROTOBUF_V2).orElseThrow();
+		assertThat(protobuf.contentType()).isEqualTo(OpenApi.PROTOBUF_V2_CONTENT_TYPE);
+		assertThat(protobuf.body()).isNotEmpty();
+		assertThat(protobuf.etag()).matches("\"[0-9A-F]{32}\"")
+			.isNotEqualTo(OPENAPI.serve("/openapi/v2", null).orElseThrow().etag());
+		assertThat(OPENAPI.serve("/openapi/v2", "application/json;q=0.5, " + OpenApi.PROTOBUF_V2)
+			.orElseThrow()
+			.contentType()).isEqualTo(OpenApi.PROTOBUF_V2_CONTENT_TYPE);
+		assertThat(OPENAPI.serve("/openapi/v2", OpenApi.PROTOBUF_V2 + ";q=0.5, application/json")
+			.orElseThrow()
+			.contentType()).isEqualTo("application/json");
+		assertThatThrownBy(() -> OPENAPI.serve("/openapi/v3/apis/apps/v1", OpenApi.PROTOBUF_V2))
 			.isInstanceOfSatisfying(ApiException.class, ex -> assertThat(ex.code()).isEqualTo(406));
+		assertThatThrownBy(() -> OPENAPI.serve("/openapi/v2", "application/yaml, application/json;q=0"))
+			.isInstanceOfSatisfying(ApiException.class, ex -> assertThat(ex.code()).isEqualTo(406));
+	}
+
+	static Descriptions descriptions(String json) {
+		return Descriptions.fromJson(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
+	}
+
+	@Test
+	void descriptionsGoOnTypesAndFieldsWithTheDialectsRulesForReferences() throws Exception {
+		Descriptions texts = descriptions("""
+				{"sources": ["test"], "definitions": {
+				  "io.k8s.api.apps.v1.DeploymentStrategy": {"description": "How pods are replaced.",
+				    "properties": {"rollingUpdate": "Rolling update parameters.", "type": "Type of deployment."},
+				    "enums": {"type": ["Recreate", "RollingUpdate"]},
+				    "enumTexts": {"type": "Possible enum values:\\n - `\\"Recreate\\"` Kill all."}},
+				  "io.k8s.api.core.v1.PodSpec": {"enums": {"containers": ["not", "strings"]}},
+				  "io.k8s.api.apps.v1.DeploymentSpec": {"properties": {"strategy": "The strategy.",
+				    "replicas": "Number of pods.", "noSuchField": "never shown"}},
+				  "io.k8s.api.apps.v1.Deployment": {"properties": {"spec": "The Deployment's desired state."}},
+				  "io.k8s.api.apps.v1.DeploymentList": {"properties": {"items": "Items are Deployments."}},
+				  "io.k8s.api.example.v1.Unserved": {"description": "never shown"}}}""");
+		OpenApi described = OpenApi.of(ResourceRegistry.standard(), () -> texts);
+
+		JsonNode v2 = this.mapper.readTree(described.v2()).get("definitions");
+		assertThat(v2.at("/io.k8s.api.apps.v1.DeploymentStrategy/description").asText())
+			.isEqualTo("How pods are replaced.");
+		// Swagger 2: the description is a sibling of $ref, as in Kubernetes' /openapi/v2
+		assertThat(v2.at("/io.k8s.api.apps.v1.DeploymentSpec/properties/strategy").toString())
+			.isEqualTo("{\"$ref\":\"#/definitions/io.k8s.api.apps.v1.DeploymentStrategy\","
+					+ "\"x-kubernetes-patch-strategy\":\"retainKeys\",\"description\":\"The strategy.\"}");
+		assertThat(v2.at("/io.k8s.api.apps.v1.DeploymentSpec/properties/replicas").toString())
+			.isEqualTo("{\"type\":\"integer\",\"format\":\"int32\",\"description\":\"Number of pods.\"}");
+		assertThat(v2.at("/io.k8s.api.apps.v1.DeploymentSpec/properties").has("noSuchField")).isFalse();
+		// enums only in OpenAPI 3, as Kubernetes serves them
+		assertThat(v2.at("/io.k8s.api.apps.v1.DeploymentStrategy/properties/type").has("enum")).isFalse();
+		assertThat(v2.has("io.k8s.api.example.v1.Unserved")).isFalse();
+
+		JsonNode apps = described.v3("apis/apps/v1").map(this::tree).orElseThrow();
+		JsonNode strategy = schema(apps, "io.k8s.api.apps.v1.DeploymentSpec").at("/properties/strategy");
+		// OpenAPI 3: $ref siblings are ignored, so the reference is wrapped in allOf
+		assertThat(strategy.at("/allOf/0/$ref").asText())
+			.isEqualTo("#/components/schemas/io.k8s.api.apps.v1.DeploymentStrategy");
+		assertThat(strategy.has("$ref")).isFalse();
+		assertThat(strategy.get("description").asText()).isEqualTo("The strategy.");
+		assertThat(strategy.get("x-kubernetes-patch-strategy").asText()).isEqualTo("retainKeys");
+		assertThat(schema(apps, "io.k8s.api.apps.v1.DeploymentStrategy").at("/properties/rollingUpdate").toString())
+			.isEqualTo("{\"allOf\":[{\"$ref\":\"#/components/schemas/io.k8s.api.apps.v1.RollingUpdateDeployment\"}],"
+					+ "\"description\":\"Rolling update parameters.\"}");
+		assertThat(schema(apps, "io.k8s.api.apps.v1.DeploymentStrategy").at("/properties/type/enum").toString())
+			.isEqualTo("[\"Recreate\",\"RollingUpdate\"]");
+		// the list of values ends the OpenAPI 3 text only, as in Kubernetes' documents
+		assertThat(schema(apps, "io.k8s.api.apps.v1.DeploymentStrategy").at("/properties/type/description").asText())
+			.isEqualTo("Type of deployment.\n\nPossible enum values:\n - `\"Recreate\"` Kill all.");
+		assertThat(v2.at("/io.k8s.api.apps.v1.DeploymentStrategy/properties/type/description").asText())
+			.isEqualTo("Type of deployment.");
+		// only on strings (or arrays of them)
+		assertThat(schema(apps, "io.k8s.api.core.v1.PodSpec").at("/properties/containers").toString())
+			.doesNotContain("enum");
+		// Kubernetes' text replaces the generic one; the generic one stays where it has
+		// none
+		JsonNode deployment = schema(apps, "io.k8s.api.apps.v1.Deployment");
+		assertThat(deployment.at("/properties/spec/description").asText()).isEqualTo("The Deployment's desired state.");
+		assertThat(deployment.at("/properties/status/description").asText())
+			.startsWith("Most recently observed status of the object.");
+		assertThat(schema(apps, "io.k8s.api.apps.v1.DeploymentList").at("/properties/items/description").asText())
+			.isEqualTo("Items are Deployments.");
+	}
+
+	@Test
+	void documentsAreRenderedOnFirstUseReadingDescriptionsOnce() {
+		AtomicInteger reads = new AtomicInteger();
+		OpenApi lazy = OpenApi.of(ResourceRegistry.standard(), () -> {
+			reads.incrementAndGet();
+			return Descriptions.none();
+		});
+		assertThat(reads).hasValue(0);
+
+		OpenApi.Response first = lazy.serve("/openapi/v3/apis/apps/v1", "application/json").orElseThrow();
+		lazy.serve("/openapi/v2", null).orElseThrow();
+		lazy.v3Index();
+
+		assertThat(reads).hasValue(1);
+		assertThat(lazy.serve("/openapi/v3/apis/apps/v1", null).orElseThrow().etag()).isEqualTo(first.etag());
+		// the same documents as an eager instance: the ETag depends on content only
+		assertThat(OPENAPI.serve("/openapi/v3/apis/apps/v1", null).orElseThrow().etag()).isEqualTo(first.etag());
+	}
+
+	JsonNode tree(byte[] body) {
+		try {
+			return this.mapper.readTree(body);
+		}
+		catch (java.io.IOException ex) {
+			throw new AssertionError(ex);
+		}
 	}
 
 	@Test

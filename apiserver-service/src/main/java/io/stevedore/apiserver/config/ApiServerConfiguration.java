@@ -38,6 +38,7 @@ import io.stevedore.apiserver.rest.UpdateOperations;
 import io.stevedore.apiserver.rest.WatchOperation;
 import io.stevedore.apiserver.rest.strategy.Strategies;
 import io.stevedore.machinery.discovery.Discovery;
+import io.stevedore.machinery.openapi.Descriptions;
 import io.stevedore.machinery.openapi.OpenApi;
 import io.stevedore.machinery.registry.ResourceRegistry;
 import io.stevedore.storage.Store;
@@ -171,9 +172,19 @@ public class ApiServerConfiguration {
 				registry.find("", "v1", "pods").orElseThrow());
 	}
 
+	/**
+	 * The OpenAPI documents, with Kubernetes' type and field documentation for kubectl
+	 * explain: {@code openapi/descriptions.json.gz} (made by
+	 * {@code scripts/openapi-descriptions.py}) is read when the first document is
+	 * rendered and not kept.
+	 */
 	@Bean
 	OpenApi openApi(ResourceRegistry registry) {
-		return OpenApi.of(registry);
+		return OpenApi.of(registry, ApiServerConfiguration::openApiDescriptions);
+	}
+
+	static Descriptions openApiDescriptions() {
+		return Descriptions.fromGzipResource(ApiServerConfiguration.class, "/openapi/descriptions.json.gz");
 	}
 
 	@Bean

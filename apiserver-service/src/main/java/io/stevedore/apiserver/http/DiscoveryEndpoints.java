@@ -57,9 +57,10 @@ public class DiscoveryEndpoints {
 		write(request, response, document.contentType(), document.etag(), document.body());
 	}
 
-	private static void write(HttpServletRequest request, HttpServletResponse response, String contentType,
-			String rawEtag, byte[] body) throws IOException {
-		String etag = "\"" + rawEtag + "\"";
+	private static void write(HttpServletRequest request, HttpServletResponse response, String contentType, String etag,
+			byte[] body) throws IOException {
+		// already a quoted strong validator ("ABC..."): Discovery and OpenApi render it
+		// so
 		response.setHeader("ETag", etag);
 		response.setHeader("Vary", "Accept");
 		if (etag.equals(request.getHeader("If-None-Match"))) {

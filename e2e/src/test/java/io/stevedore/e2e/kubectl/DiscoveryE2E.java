@@ -52,6 +52,23 @@ class DiscoveryE2E extends KubectlE2ESupport {
 			.contains("FIELD: strategy <DeploymentStrategy>")
 			.containsPattern("rollingUpdate\\s+<RollingUpdateDeployment>")
 			.containsPattern("type\\s+<string>");
+		// Kubernetes' own documentation, wrapped by kubectl at 80 columns
+		assertThat(oneLine(explained))
+			.contains("DESCRIPTION: The deployment strategy to use to replace existing pods with new ones.")
+			.contains("Rolling update config params. Present only if DeploymentStrategyType = RollingUpdate.");
+	}
+
+	@Test
+	void explainPrintsTheDescriptionOfAContainerField() {
+		String explained = oneLine(ok("explain", "pods.spec.containers.image"));
+
+		assertThat(explained).contains("FIELD: image <string>")
+			.contains("DESCRIPTION: Container image name. More info: "
+					+ "https://kubernetes.io/docs/concepts/containers/images");
+	}
+
+	private static String oneLine(String text) {
+		return text.replaceAll("\\s+", " ");
 	}
 
 }
