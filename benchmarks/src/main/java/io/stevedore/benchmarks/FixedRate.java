@@ -1,8 +1,11 @@
 package io.stevedore.benchmarks;
 
+import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -22,8 +25,9 @@ final class FixedRate {
 	/**
 	 * @param latencies of the requests answered 200
 	 * @param failed requests answered otherwise, or not at all
+	 * @param failures how many failed of each HTTP status or exception
 	 */
-	record Result(Percentiles latencies, int failed) {
+	record Result(Percentiles latencies, int failed, Map<String, Integer> failures) {
 	}
 
 	static Result send(HttpClient http, HttpRequest request, int perSecond, int seconds) throws InterruptedException {
@@ -31,6 +35,7 @@ final class FixedRate {
 		long[] latencies = new long[total];
 		AtomicInteger done = new AtomicInteger();
 		AtomicInteger failed = new AtomicInteger();
+		Map<String, Integer> failures = new ConcurrentSkipListMap<>();
 		long interval = 1_000_000_000L / perSecond;
 		long start = System.nanoTime() + 100_000_000L;
 		try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -41,24 +46,28 @@ final class FixedRate {
 					TimeUnit.NANOSECONDS.sleep(wait);
 				}
 				pool.submit(() -> {
+					String failure;
 					try {
 						HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
 						if (response.statusCode() == 200) {
 							latencies[done.getAndIncrement()] = System.nanoTime() - scheduled;
 							return;
 						}
+						failure = "HTTP " + response.statusCode();
 					}
-					catch (java.io.IOException ex) {
-						// counted below
+					catch (IOException ex) {
+						failure = ex.getClass().getSimpleName();
 					}
 					catch (InterruptedException ex) {
 						Thread.currentThread().interrupt();
+						failure = "interrupted";
 					}
 					failed.incrementAndGet();
+					failures.merge(failure, 1, Integer::sum);
 				});
 			}
 		}
-		return new Result(new Percentiles(latencies, done.get()), failed.get());
+		return new Result(new Percentiles(latencies, done.get()), failed.get(), failures);
 	}
 
 }

@@ -46,6 +46,7 @@ import javax.net.ssl.TrustManagerFactory;
  *
  * <p>
  * Usage: {@code java -cp ... io.stevedore.benchmarks.GatewayBenchmark [--order DGGD]
+ * [--measures get,wrk-get,wrk-create]
  * [--rate 2000] [--get-seconds 10] [--wrk-seconds 15] [--connections 32] [--jfr DIR]
  * [--apiserver-jar PATH] [--gateway-jar PATH] [--apiserver-jvm "..."] [--gateway-jvm "..."]}
  *
@@ -66,7 +67,7 @@ public record GatewayBenchmark(Target direct, Target gateway, ServiceProcess api
 
 	/**
 	 * {@code ./stevedore up}'s JVM options (scripts/lib/process.sh, the JDK 25 ones
-	 * included) and the gateway's heap (components.sh).
+	 * included); the heaps are components.sh's.
 	 */
 	private static final String UP_JVM = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -Xss512k "
 			+ "-XX:ReservedCodeCacheSize=40m -XX:MaxMetaspaceSize=160m -XX:MaxDirectMemorySize=64m "
@@ -101,11 +102,13 @@ public record GatewayBenchmark(Target direct, Target gateway, ServiceProcess api
 
 	}
 
-	private record Options(String order, int rate, int getSeconds, int wrkSeconds, int connections, Path jfr) {
+	private record Options(String order, List<String> measures, int rate, int getSeconds, int wrkSeconds,
+			int connections, Path jfr) {
 
 		static Options parse(String[] args) {
 			String jfr = Args.option(args, "--jfr", "");
 			return new Options(Args.option(args, "--order", "DGGD"),
+					List.of(Args.option(args, "--measures", "get,wrk-get,wrk-create").split(",")),
 					Integer.parseInt(Args.option(args, "--rate", "2000")),
 					Integer.parseInt(Args.option(args, "--get-seconds", "10")),
 					Integer.parseInt(Args.option(args, "--wrk-seconds", "15")),
@@ -179,6 +182,8 @@ public record GatewayBenchmark(Target direct, Target gateway, ServiceProcess api
 
 	private void run() throws Exception {
 		setUp();
+		System.out.printf("RSS after start-up: apiserver %d MiB, gateway %d MiB%n",
+				this.apiserverProcess.residentBytes() >> 20, this.gatewayProcess.residentBytes() >> 20);
 		System.out.println("warm-up (not measured) ...");
 		for (Target target : List.of(this.direct, this.gateway)) {
 			FixedRate.send(target.http(), getPod(target), this.options.rate() / 2, 5);
@@ -187,7 +192,7 @@ public record GatewayBenchmark(Target direct, Target gateway, ServiceProcess api
 		}
 		List<Run> runs = new ArrayList<>();
 		JfrRecording recording = new JfrRecording(this.gatewayProcess.pid(), this.options.jfr(), "gateway");
-		for (String measure : List.of("get", "wrk-get", "wrk-create")) {
+		for (String measure : this.options.measures()) {
 			int round = 0;
 			for (char path : this.options.order().toCharArray()) {
 				Target target = path == 'G' ? this.gateway : this.direct;
@@ -272,8 +277,9 @@ public record GatewayBenchmark(Target direct, Target gateway, ServiceProcess api
 					this.options.getSeconds());
 			Percentiles latency = result.latencies();
 			value = latency.millis(99);
-			text = String.format("p50 %.2f ms, p99 %.2f ms, max %.1f ms (%d ok, %d failed)", latency.millis(50), value,
-					latency.millis(100), latency.count(), result.failed());
+			text = String.format("p50 %.2f ms, p99 %.2f ms, max %.1f ms (%d ok, %d failed%s)", latency.millis(50),
+					value, latency.millis(100), latency.count(), result.failed(),
+					result.failures().isEmpty() ? "" : ": " + result.failures());
 			requests = latency.count() + result.failed();
 		}
 		else {
@@ -309,6 +315,7 @@ public record GatewayBenchmark(Target direct, Target gateway, ServiceProcess api
 				"GET one pod, wrk -c" + this.options.connections() + " " + this.options.wrkSeconds() + " s");
 		titles.put("wrk-create",
 				"create pods, wrk -c" + this.options.connections() + " " + this.options.wrkSeconds() + " s");
+		titles.keySet().retainAll(this.options.measures());
 		for (Map.Entry<String, String> title : titles.entrySet()) {
 			List<Run> direct = runs.stream()
 				.filter((r) -> r.measure().equals(title.getKey()) && r.path().equals("direct"))
