@@ -67,7 +67,7 @@ public record GatewayBenchmark(Target direct, Target gateway, ServiceProcess api
 
 	/**
 	 * {@code ./stevedore up}'s JVM options (scripts/lib/process.sh, the JDK 25 ones
-	 * included); the heaps are components.sh's.
+	 * included); the heaps and the gateway's JIT are components.sh's.
 	 */
 	private static final String UP_JVM = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -Xss512k "
 			+ "-XX:ReservedCodeCacheSize=40m -XX:MaxMetaspaceSize=160m -XX:MaxDirectMemorySize=64m "
@@ -81,7 +81,8 @@ public record GatewayBenchmark(Target direct, Target gateway, ServiceProcess api
 	 */
 	private static final String APISERVER_JVM = UP_JVM + " -Xmx1g";
 
-	private static final String GATEWAY_JVM = UP_JVM + " -Xmx128m -Xmn8m";
+	/** With components.sh's COMPONENT_JIT: the gateway keeps C2. */
+	private static final String GATEWAY_JVM = UP_JVM + " -Xmx128m -Xmn8m -XX:TieredStopAtLevel=4 -XX:CICompilerCount=2";
 
 	/**
 	 * One way to the apiserver.
