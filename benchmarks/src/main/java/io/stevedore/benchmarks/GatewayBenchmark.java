@@ -1,25 +1,19 @@
 package io.stevedore.benchmarks;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.SecureRandom;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Issue 6: what the api-gateway adds to a request, against the apiserver directly, in the
@@ -51,12 +45,14 @@ import javax.net.ssl.TrustManagerFactory;
  * [--apiserver-jar PATH] [--gateway-jar PATH] [--apiserver-jvm "..."] [--gateway-jvm "..."]}
  *
  * @param direct the apiserver's own port
- * @param gateway the gateway's TLS port, as the benchmark's user
+ * @param gateway the gateway's TLS port, as the benchmark's user with its bearer token
+ * @param x509 the same, the user presenting a client certificate instead (order letter X;
+ * the fixed-rate GET only: wrk cannot present one)
  * @param apiserverProcess whose CPU time is read per run
  * @param gatewayProcess whose CPU time is read (and JFR recorded, with --jfr) per run
  * @param options the command line
  */
-public record GatewayBenchmark(Target direct, Target gateway, ServiceProcess apiserverProcess,
+public record GatewayBenchmark(Target direct, Target gateway, Target x509, ServiceProcess apiserverProcess,
 		ServiceProcess gatewayProcess, Options options) {
 
 	private static final String NAMESPACE = "bench-gw";
@@ -169,15 +165,21 @@ public record GatewayBenchmark(Target direct, Target gateway, ServiceProcess api
 					apiserver.pid(), apiserver.port(), gateway.pid(), gatewayPort, admissionPort, work);
 			HttpClient tls = HttpClient.newBuilder()
 				.version(HttpClient.Version.HTTP_1_1)
-				.sslContext(trusting(awaitCa(pki, gateway)))
+				.sslContext(ClientCertificate.trusting(awaitCa(pki, gateway)))
 				.build();
 			gateway.awaitReady(tls, URI.create("https://127.0.0.1:" + gatewayPort + "/actuator/health"));
 			Target direct = new Target("direct", HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(),
 					"http://127.0.0.1:" + apiserver.port(), Map.of());
 			Target viaGateway = new Target("gateway", tls, "https://127.0.0.1:" + gatewayPort,
 					Map.of("Authorization", "Bearer " + token));
+			Target x509 = new Target("x509",
+					HttpClient.newBuilder()
+						.version(HttpClient.Version.HTTP_1_1)
+						.sslContext(ClientCertificate.issue(pki, USER, work))
+						.build(),
+					viaGateway.base(), Map.of());
 			ServiceProcess apiserverProcess = apiserver.process();
-			new GatewayBenchmark(direct, viaGateway, apiserverProcess, gateway, options).run();
+			new GatewayBenchmark(direct, viaGateway, x509, apiserverProcess, gateway, options).run();
 		}
 	}
 
@@ -186,6 +188,9 @@ public record GatewayBenchmark(Target direct, Target gateway, ServiceProcess api
 		System.out.printf("RSS after start-up: apiserver %d MiB, gateway %d MiB%n",
 				this.apiserverProcess.residentBytes() >> 20, this.gatewayProcess.residentBytes() >> 20);
 		System.out.println("warm-up (not measured) ...");
+		if (this.options.order().contains("X")) {
+			FixedRate.send(this.x509.http(), getPod(this.x509), this.options.rate() / 2, 5);
+		}
 		for (Target target : List.of(this.direct, this.gateway)) {
 			FixedRate.send(target.http(), getPod(target), this.options.rate() / 2, 5);
 			wrk(target, 5, null);
@@ -196,7 +201,14 @@ public record GatewayBenchmark(Target direct, Target gateway, ServiceProcess api
 		for (String measure : this.options.measures()) {
 			int round = 0;
 			for (char path : this.options.order().toCharArray()) {
-				Target target = path == 'G' ? this.gateway : this.direct;
+				Target target = switch (path) {
+					case 'G' -> this.gateway;
+					case 'X' -> this.x509;
+					default -> this.direct;
+				};
+				if (target == this.x509 && !measure.equals("get")) {
+					continue;
+				}
 				String phase = measure + "-" + target.name() + "-" + ++round;
 				recording.start(phase);
 				Run run = measure(measure, target);
@@ -306,9 +318,13 @@ public record GatewayBenchmark(Target direct, Target gateway, ServiceProcess api
 		return wrk;
 	}
 
+	/**
+	 * Each measure's gateway runs (by token, and by client certificate when run) against
+	 * its direct runs, then the CPU each process spent per request.
+	 */
 	private void printTable(List<Run> runs) {
 		System.out.println();
-		System.out.println("| measure | direct | gateway | gateway vs direct | target |");
+		System.out.println("| measure | direct | via the gateway | gateway vs direct | target |");
 		System.out.println("|---|---|---|---|---|");
 		Map<String, String> titles = new LinkedHashMap<>();
 		titles.put("get", "GET one pod at " + this.options.rate() + "/s, " + this.options.getSeconds() + " s: p99");
@@ -317,43 +333,39 @@ public record GatewayBenchmark(Target direct, Target gateway, ServiceProcess api
 		titles.put("wrk-create",
 				"create pods, wrk -c" + this.options.connections() + " " + this.options.wrkSeconds() + " s");
 		titles.keySet().retainAll(this.options.measures());
+		List<String> cpu = new ArrayList<>();
 		for (Map.Entry<String, String> title : titles.entrySet()) {
-			List<Run> direct = runs.stream()
-				.filter((r) -> r.measure().equals(title.getKey()) && r.path().equals("direct"))
-				.toList();
-			List<Run> gateway = runs.stream()
-				.filter((r) -> r.measure().equals(title.getKey()) && r.path().equals("gateway"))
-				.toList();
-			double d = mean(direct);
-			double g = mean(gateway);
-			boolean latency = title.getKey().equals("get");
-			String unit = latency ? " ms" : "/s";
-			String compared = latency ? String.format("%+.2f ms (%s)", g - d, g - d <= 2 ? "met" : "NOT met")
-					: String.format("%.0f %% (%s)", 100 * g / d, g >= 0.7 * d ? "met" : "NOT met");
-			System.out.printf("| %s | %s | %s | %s | %s |%n", title.getValue(), values(direct, unit),
-					values(gateway, unit), compared, latency ? "<= +2 ms" : ">= 70 %");
+			List<Run> direct = select(runs, title.getKey(), "direct");
+			for (String via : List.of("gateway", "x509")) {
+				List<Run> gateway = select(runs, title.getKey(), via);
+				if (gateway.isEmpty()) {
+					continue;
+				}
+				double d = mean(direct);
+				double g = mean(gateway);
+				boolean latency = title.getKey().equals("get");
+				String unit = latency ? " ms" : "/s";
+				String compared = latency ? String.format("%+.2f ms (%s)", g - d, g - d <= 2 ? "met" : "NOT met")
+						: String.format("%.0f %% (%s)", 100 * g / d, g >= 0.7 * d ? "met" : "NOT met");
+				System.out.printf("| %s (%s) | %s | %s | %s | %s |%n", title.getValue(), via, values(direct, unit),
+						values(gateway, unit), compared, latency ? "<= +2 ms" : ">= 70 %");
+				cpu.add(String.format("| %s (%s) | %.3f; %.3f | %.3f |", title.getKey(), via,
+						direct.stream().mapToDouble(Run::apiserverCpu).average().orElse(0),
+						gateway.stream().mapToDouble(Run::apiserverCpu).average().orElse(0),
+						gateway.stream().mapToDouble(Run::gatewayCpu).average().orElse(0)));
+			}
 		}
 		System.out.println();
-		System.out.println(
-				"| measure | apiserver CPU ms/request (direct; gateway) | gateway CPU ms/request | load (1 min) per run |");
-		System.out.println("|---|---|---|---|");
-		for (String measure : titles.keySet()) {
-			List<Run> direct = runs.stream()
-				.filter((r) -> r.measure().equals(measure) && r.path().equals("direct"))
-				.toList();
-			List<Run> gateway = runs.stream()
-				.filter((r) -> r.measure().equals(measure) && r.path().equals("gateway"))
-				.toList();
-			System.out.printf("| %s | %.3f; %.3f | %.3f | %s |%n", measure,
-					direct.stream().mapToDouble(Run::apiserverCpu).average().orElse(0),
-					gateway.stream().mapToDouble(Run::apiserverCpu).average().orElse(0),
-					gateway.stream().mapToDouble(Run::gatewayCpu).average().orElse(0),
-					String.join(", ",
-							runs.stream()
-								.filter((r) -> r.measure().equals(measure))
-								.map((r) -> r.path().charAt(0) + " " + r.load())
-								.toList()));
-		}
+		System.out.println("| measure | apiserver CPU ms/request (direct; via the gateway) | gateway CPU ms/request |");
+		System.out.println("|---|---|---|");
+		cpu.forEach(System.out::println);
+		System.out.println();
+		System.out.println("load (1 min) at the end of each run: "
+				+ String.join(", ", runs.stream().map((r) -> r.measure() + " " + r.path() + " " + r.load()).toList()));
+	}
+
+	private static List<Run> select(List<Run> runs, String measure, String path) {
+		return runs.stream().filter((r) -> r.measure().equals(measure) && r.path().equals(path)).toList();
 	}
 
 	private static double mean(List<Run> runs) {
@@ -381,20 +393,6 @@ public record GatewayBenchmark(Target direct, Target gateway, ServiceProcess api
 			Thread.sleep(250);
 		}
 		return pki.resolve("ca.crt");
-	}
-
-	/** Trusts the cluster CA only, as the admin kubeconfig does. */
-	private static SSLContext trusting(Path caCertificate) throws Exception {
-		KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
-		trusted.load(null, null);
-		try (InputStream in = Files.newInputStream(caCertificate)) {
-			trusted.setCertificateEntry("cluster-ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
-		}
-		TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-		factory.init(trusted);
-		SSLContext context = SSLContext.getInstance("TLS");
-		context.init(null, factory.getTrustManagers(), null);
-		return context;
 	}
 
 }
