@@ -20,9 +20,10 @@ import java.util.Map;
  * same run. The apiserver (embedded store) and the gateway run as their own processes
  * from their jars, configured as {@code ./stevedore up} configures them (scripts/lib):
  * the cluster CA, TLS, RBAC, the audit log at the default level, and admission (the
- * apiserver calls the gateway's admission endpoint on every write, whoever sent it). The
- * one difference: the per-user rate limit (200/s) is off, or the gateway would answer 429
- * to the load itself.
+ * apiserver calls the gateway's admission endpoint on every write, whoever sent it). Two
+ * differences: the per-user rate limit (200/s) is off, or the gateway would answer 429 to
+ * the load itself, and the apiserver's heap is 1 GiB (the creates leave tens of thousands
+ * of pods in it). The gateway's client certificate path (X) needs openssl.
  *
  * <p>
  * The gateway's client is {@code bench-user}, a static bearer token (wrk cannot present a
