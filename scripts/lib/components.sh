@@ -25,6 +25,13 @@ declare -A COMPONENT_HEAP=([apiserver]=192m [gateway]=128m [scheduler]=96m [cont
 # keeps the default: it carries every request and the watch fan-out. Heavy Ingress traffic through the proxy
 # wants a larger one: STEVEDORE_JAVA_OPTS=-Xmn64m (it comes last and wins).
 declare -A COMPONENT_YOUNG=([gateway]=8m [scheduler]=8m [controllers]=8m [proxy]=8m [node]=8m)
+# The JIT: C1 only for all (process.sh) but the gateway, which every request of the cluster goes through
+# (TLS, authentication, RBAC, audit, proxying): with C2 it used 0.18-0.29 instead of 0.48 ms of CPU per
+# proxied GET and 0.55-0.69 instead of 1.09-1.43 ms per create, and carried 61-85 % instead of 49-53 % of
+# the apiserver's direct create rate (docs/benchmarks.md, "api-gateway (issue 6)"). The price: a C2 compiler
+# thread, 29-38 MiB more RSS after start-up (239-248 vs 210 MiB) and 37-92 MiB more after load; the idle
+# cluster's footprint (docs/benchmarks.md, issue 8: 1510 of < 1536 MiB) was not re-measured with it.
+declare -A COMPONENT_JIT=([gateway]="-XX:TieredStopAtLevel=4 -XX:CICompilerCount=2")
 
 # Sets PORT GATEWAY_PORT SCHEDULER_PORT CONTROLLER_PORT PROXY_PORT NODE_PORT, and INGRESS INGRESS_PORT INGRESS_TLS_PORT,
 # from the environment (or the Kubernetes defaults; the Ingress on 80 and 443 of 127.0.0.1, as k3s's) and checks them.

@@ -29,7 +29,8 @@ component_pid() {
 # and their code cache cost tens of MiB per JVM and these services are I/O bound), small thread stacks
 # (virtual threads do the request work), a capped code cache, and a heap given back when it is mostly
 # free (the free ratios). The heap cap is per component (component_start's HEAP), and so is the young
-# generation of the mostly idle ones (components.sh COMPONENT_YOUNG). STEVEDORE_JAVA_OPTS comes last, so it
+# generation of the mostly idle ones (components.sh COMPONENT_YOUNG), and the JIT of the gateway (COMPONENT_JIT:
+# it carries every request). STEVEDORE_JAVA_OPTS comes last, so it
 # can override any of them. MALLOC_ARENA_MAX=2: glibc otherwise gives each busy thread its own malloc arena,
 # tens of MiB of RSS per JVM that the JVM's few native allocations do not need (1 measured no smaller).
 # One Netty arena (direct and heap): every component's fabric8 client (Vert.x) and the gateway run on
@@ -62,6 +63,7 @@ component_start() {
 	local name=$1 heap=$2
 	shift 2
 	local young=${COMPONENT_YOUNG[${name%%-*}]:-} # node agents are node-NAME
+	local jit=${COMPONENT_JIT[${name%%-*}]:-}
 	local log pid_file
 	log=$(component_log "$name")
 	pid_file=$(component_pid_file "$name")
@@ -71,7 +73,7 @@ component_start() {
 	printf '\n=== %s: ./stevedore starts %s\n' "$(date -u +%FT%TZ)" "$name" >>"$log"
 	# shellcheck disable=SC2016,SC2086 # $$ and $0 belong to the inner shell; JAVA_OPTS are words on purpose
 	MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} setsid nohup sh -c 'echo $$ >"$0"; exec "$@"' "$pid_file" \
-		"$JAVA_HOME/bin/java" "$(component_marker "$name")" $STEVEDORE_BASE_JAVA_OPTS $STEVEDORE_NEWER_JAVA_OPTS -Xms16m -Xmx"$heap" ${young:+-Xmn$young} \
+		"$JAVA_HOME/bin/java" "$(component_marker "$name")" $STEVEDORE_BASE_JAVA_OPTS $STEVEDORE_NEWER_JAVA_OPTS -Xms16m -Xmx"$heap" ${young:+-Xmn$young} $jit \
 		${STEVEDORE_JAVA_OPTS:-} "$@" >>"$log" 2>&1 </dev/null &
 	local waited=0
 	until [ -s "$pid_file" ] || [ $waited -ge 50 ]; do

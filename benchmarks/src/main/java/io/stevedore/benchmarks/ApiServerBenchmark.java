@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -39,6 +40,10 @@ public final class ApiServerBenchmark {
 
 	private static final int CLIENTS = 32;
 
+	/** The pod wrk creates: one container, a generated name, nothing else. */
+	static final String SMALL_POD = "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"generateName\":\"p-\"},"
+			+ "\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"busybox:1.36\"}]}}";
+
 	private static final int CREATES = 20_000;
 
 	private static final int WARMUP_CREATES = 10_000;
@@ -62,16 +67,15 @@ public final class ApiServerBenchmark {
 	}
 
 	public static void main(String[] args) throws Exception {
-		String stores = option(args, "--store", "both");
-		int memoryPods = Integer.parseInt(option(args, "--memory-pods", "150000"));
-		Path jar = Path.of(option(args, "--jar", "apiserver-service/target/apiserver-service-0.1.0-SNAPSHOT-exec.jar"));
-		List<String> jvmOptions = List.of(option(args, "--jvm", "-Xmx2g -XX:+UseG1GC").split(" "));
-		System.out.printf("machine: %d cores, java %s, %s; apiserver JVM options: %s%n",
-				Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
-				System.getProperty("os.name"), jvmOptions);
+		String stores = Args.option(args, "--store", "both");
+		int memoryPods = Integer.parseInt(Args.option(args, "--memory-pods", "150000"));
+		Path jar = Path
+			.of(Args.option(args, "--jar", "apiserver-service/target/apiserver-service-0.1.0-SNAPSHOT-exec.jar"));
+		List<String> jvmOptions = List.of(Args.option(args, "--jvm", "-Xmx2g -XX:+UseG1GC").split(" "));
+		System.out.printf("%s; apiserver JVM options: %s%n", Machine.line(), jvmOptions);
 		List<String> rows = new ArrayList<>();
-		String jfr = option(args, "--jfr", "");
-		List<String> skip = List.of(option(args, "--skip", "").split(","));
+		String jfr = Args.option(args, "--jfr", "");
+		List<String> skip = List.of(Args.option(args, "--skip", "").split(","));
 		for (String store : stores.equals("both") ? List.of("embedded", "redis") : List.of(stores)) {
 			rows.addAll(run(store, jar, memoryPods, jvmOptions, jfr.isEmpty() ? null : Path.of(jfr), skip));
 		}
@@ -100,7 +104,7 @@ public final class ApiServerBenchmark {
 			// JIT warm-up, as a long-running apiserver is: these are not measured.
 			bench.creates("bench-warmup", WARMUP_CREATES);
 			bench.binds("bench-warmup");
-			Recording recording = new Recording(server.pid(), jfr, store);
+			JfrRecording recording = new JfrRecording(server.pid(), jfr, store);
 			recording.start("create");
 			double creates = bench.creates("bench-create", CREATES);
 			recording.stop("create");
@@ -139,7 +143,7 @@ public final class ApiServerBenchmark {
 			if (memoryPods > 0) {
 				long existing = bench.podCount();
 				bench.creates("bench-memory", (int) Math.max(0, memoryPods - existing));
-				jcmd(server.pid(), "GC.run");
+				JfrRecording.jcmd(server.pid(), "GC.run");
 				Thread.sleep(2000);
 				rows.add(row(store, "RSS holding " + bench.podCount() + " pods (after a full GC)",
 						String.format("%.0f MiB", server.residentBytes() / 1048576.0), "< 2 GiB"));
@@ -241,28 +245,12 @@ public final class ApiServerBenchmark {
 	 * @return creates per second, or {@code null} when wrk is not installed
 	 */
 	Double wrkCreates(String namespace) throws Exception {
-		Path wrk = Path.of("/usr/bin/wrk");
-		if (!Files.isExecutable(wrk)) {
+		if (!Wrk.installed()) {
 			return null;
 		}
 		ensureNamespace(namespace);
-		Path script = Files.createTempFile("create-pod", ".lua");
-		Files.writeString(script,
-				"wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\n"
-						+ "wrk.body = '{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"generateName\":\"p-\"},"
-						+ "\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"busybox:1.36\"}]}}'\n");
-		Process process = new ProcessBuilder(wrk.toString(), "-t2", "-c" + CLIENTS, "-d20s", "-s", script.toString(),
-				this.base + "/api/v1/namespaces/" + namespace + "/pods")
-			.redirectErrorStream(true)
-			.start();
-		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-		process.waitFor();
-		for (String line : output.split("\n")) {
-			if (line.startsWith("Requests/sec:")) {
-				return Double.parseDouble(line.substring("Requests/sec:".length()).trim());
-			}
-		}
-		throw new IllegalStateException("wrk printed no rate: " + output);
+		return Wrk.run(this.base + "/api/v1/namespaces/" + namespace + "/pods", CLIENTS, 20, SMALL_POD, Map.of())
+			.requestsPerSecond();
 	}
 
 	/**
@@ -272,29 +260,7 @@ public final class ApiServerBenchmark {
 	Percentiles getLatency(String namespace) throws Exception {
 		String name = firstPodName(namespace);
 		URI uri = URI.create(this.base + "/api/v1/namespaces/" + namespace + "/pods/" + name);
-		int total = GET_RATE * GET_SECONDS;
-		long[] latencies = new long[total];
-		AtomicInteger done = new AtomicInteger();
-		long interval = 1_000_000_000L / GET_RATE;
-		long start = System.nanoTime() + 100_000_000L;
-		try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-			for (int i = 0; i < total; i++) {
-				long scheduled = start + i * interval;
-				long wait = scheduled - System.nanoTime();
-				if (wait > 0) {
-					TimeUnit.NANOSECONDS.sleep(wait);
-				}
-				pool.submit(() -> {
-					HttpResponse<Void> response = this.http.send(HttpRequest.newBuilder(uri).build(),
-							HttpResponse.BodyHandlers.discarding());
-					if (response.statusCode() == 200) {
-						latencies[done.getAndIncrement()] = System.nanoTime() - scheduled;
-					}
-					return null;
-				});
-			}
-		}
-		return new Percentiles(latencies, done.get());
+		return FixedRate.send(this.http, HttpRequest.newBuilder(uri).build(), GET_RATE, GET_SECONDS).latencies();
 	}
 
 	Percentiles listLatency(String namespace, int expected) throws Exception {
@@ -444,46 +410,8 @@ public final class ApiServerBenchmark {
 		return count;
 	}
 
-	private static void jcmd(long pid, String command) throws IOException, InterruptedException {
-		Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-		List<String> commandLine = new ArrayList<>(List.of(jcmd.toString(), Long.toString(pid)));
-		commandLine.addAll(List.of(command.split(" ")));
-		new ProcessBuilder(commandLine).redirectErrorStream(true)
-			.redirectOutput(ProcessBuilder.Redirect.DISCARD)
-			.start()
-			.waitFor(30, TimeUnit.SECONDS);
-	}
-
-	/** Per-phase JFR recordings of the server through jcmd; nothing when no directory. */
-	private record Recording(long pid, Path directory, String store) {
-
-		void start(String phase) throws IOException, InterruptedException {
-			if (this.directory != null) {
-				jcmd(this.pid, "JFR.start name=" + phase + " settings=profile jdk.ExecutionSample#period=1ms");
-			}
-		}
-
-		void stop(String phase) throws IOException, InterruptedException {
-			if (this.directory != null) {
-				Files.createDirectories(this.directory);
-				jcmd(this.pid, "JFR.stop name=" + phase + " filename="
-						+ this.directory.resolve(this.store + "-" + phase + ".jfr").toAbsolutePath());
-			}
-		}
-
-	}
-
 	private static String row(String store, String measure, String result, String target) {
 		return "| " + store + " | " + measure + " | " + result + " | " + target + " |";
-	}
-
-	private static String option(String[] args, String name, String fallback) {
-		for (int i = 0; i < args.length - 1; i++) {
-			if (args[i].equals(name)) {
-				return args[i + 1];
-			}
-		}
-		return fallback;
 	}
 
 }

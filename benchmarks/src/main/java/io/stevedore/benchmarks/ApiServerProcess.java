@@ -1,62 +1,40 @@
 package io.stevedore.benchmarks;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The apiserver as its own process, started from the runnable jar, so the benchmark's
  * client load and the server's memory are measured apart.
+ *
+ * @param process the JVM
+ * @param port where it serves plain HTTP on loopback
  */
-final class ApiServerProcess implements AutoCloseable {
-
-	private final Process process;
-
-	private final int port;
-
-	private ApiServerProcess(Process process, int port) {
-		this.process = process;
-		this.port = port;
-	}
+record ApiServerProcess(ServiceProcess process, int port) implements AutoCloseable {
 
 	static ApiServerProcess start(Path jar, String storeUrl, Path dataDir, List<String> jvmOptions, Path log)
 			throws IOException, InterruptedException {
-		if (!Files.isRegularFile(jar)) {
-			throw new IllegalStateException("apiserver jar not found at " + jar
-					+ ": build it with ./mvnw -q -B -DskipTests package -pl apiserver-service -am");
-		}
-		int port = freePort();
-		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-		List<String> command = new ArrayList<>();
-		command.add(java);
-		command.addAll(jvmOptions);
-		command.addAll(List.of("-jar", jar.toString()));
-		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-		builder.environment().put("STEVEDORE_PORT", Integer.toString(port));
-		builder.environment().put("STEVEDORE_STORAGE_URL", storeUrl == null ? "" : storeUrl);
-		builder.environment().put("STEVEDORE_DATA_DIR", dataDir.toString());
-		ApiServerProcess server = new ApiServerProcess(builder.start(), port);
-		try {
-			// A loaded machine (other builds on the same cores) can take minutes.
-			server.awaitReady(Duration.ofSeconds(Long.getLong("bench.apiserverStartSeconds", 90)));
-		}
-		catch (RuntimeException | InterruptedException ex) {
-			server.process.destroyForcibly();
-			throw ex;
-		}
-		return server;
+		return start(jar, storeUrl, dataDir, jvmOptions, List.of(), log);
 	}
 
-	int port() {
-		return this.port;
+	/**
+	 * @param arguments more settings, e.g.
+	 * {@code --stevedore.apiserver.admission.url=...}
+	 */
+	static ApiServerProcess start(Path jar, String storeUrl, Path dataDir, List<String> jvmOptions,
+			List<String> arguments, Path log) throws IOException, InterruptedException {
+		int port = ServiceProcess.freePort();
+		ServiceProcess process = ServiceProcess.launch("apiserver", jar, jvmOptions, new ArrayList<>(arguments),
+				Map.of("STEVEDORE_PORT", Integer.toString(port), "STEVEDORE_STORAGE_URL",
+						storeUrl == null ? "" : storeUrl, "STEVEDORE_DATA_DIR", dataDir.toString()),
+				log);
+		process.awaitReady(HttpClient.newHttpClient(), URI.create("http://127.0.0.1:" + port + "/readyz"));
+		return new ApiServerProcess(process, port);
 	}
 
 	long pid() {
@@ -65,41 +43,7 @@ final class ApiServerProcess implements AutoCloseable {
 
 	/** Resident set size in bytes, from /proc. */
 	long residentBytes() throws IOException {
-		for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
-			if (line.startsWith("VmRSS:")) {
-				return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-			}
-		}
-		return -1;
-	}
-
-	private void awaitReady(Duration timeout) throws InterruptedException {
-		HttpClient client = HttpClient.newHttpClient();
-		long deadline = System.nanoTime() + timeout.toNanos();
-		while (System.nanoTime() < deadline) {
-			if (!this.process.isAlive()) {
-				throw new IllegalStateException("apiserver exited with " + this.process.exitValue());
-			}
-			try {
-				HttpResponse<String> response = client.send(
-						HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/readyz")).build(),
-						HttpResponse.BodyHandlers.ofString());
-				if (response.statusCode() == 200) {
-					return;
-				}
-			}
-			catch (IOException ex) {
-				// not listening yet
-			}
-			Thread.sleep(250);
-		}
-		throw new IllegalStateException("apiserver not ready within " + timeout);
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
-		}
+		return this.process.residentBytes();
 	}
 
 	/** Asks the process to stop without waiting (for shutdown hooks). */
@@ -109,10 +53,7 @@ final class ApiServerProcess implements AutoCloseable {
 
 	@Override
 	public void close() throws InterruptedException {
-		this.process.destroy();
-		if (!this.process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
-			this.process.destroyForcibly();
-		}
+		this.process.close();
 	}
 
 }

@@ -11,10 +11,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -61,15 +61,15 @@ public final class ControllerBenchmark {
 		Path root = Path.of(System.getProperty("bench.root", "."));
 		Path work = Files.createTempDirectory("stevedore-ctrlbench");
 		System.out.printf("machine: %d cores, load before %s%n", Runtime.getRuntime().availableProcessors(),
-				loadAverage());
+				Machine.loadAverage());
 		try (ApiServerProcess apiserver = ApiServerProcess.start(
 				root.resolve("apiserver-service/target/apiserver-service-0.1.0-SNAPSHOT-exec.jar"), null,
 				work.resolve("data"), List.of("-Xmx1g"), work.resolve("apiserver.log"))) {
 			String api = "http://127.0.0.1:" + apiserver.port();
-			Process scheduler = startService(
+			ServiceProcess scheduler = startService(
 					root.resolve("scheduler-service/target/scheduler-service-0.1.0-SNAPSHOT.jar"), api,
 					work.resolve("scheduler.log"));
-			Process controllers = startService(
+			ServiceProcess controllers = startService(
 					root.resolve("controller-service/target/controller-service-0.1.0-SNAPSHOT.jar"), api,
 					work.resolve("controllers.log"), "--stevedore.controllers.node-lifecycle.grace-period=1h");
 			// A benchmark stopped by a signal (e.g. timeout(1)) must not leave the
@@ -114,31 +114,27 @@ public final class ControllerBenchmark {
 					printRss(apiserver, scheduler, controllers);
 				}
 				progress.interrupt();
-				System.out.printf("load after %s%n", loadAverage());
+				System.out.printf("load after %s%n", Machine.loadAverage());
 			}
 			finally {
 				scheduler.destroy();
 				controllers.destroy();
-				scheduler.waitFor(20, TimeUnit.SECONDS);
-				controllers.waitFor(20, TimeUnit.SECONDS);
+				scheduler.close();
+				controllers.close();
 			}
 		}
 	}
 
-	private static Process startService(Path jar, String api, Path log, String... extra) throws IOException {
-		List<String> command = new ArrayList<>();
-		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+	private static ServiceProcess startService(Path jar, String api, Path log, String... extra) throws IOException {
 		// e.g.
 		// -Dbench.controller-service.jvm=-XX:StartFlightRecording=filename=/tmp/c.jfr
-		String jvm = System
-			.getProperty("bench." + jar.getFileName().toString().replace("-0.1.0-SNAPSHOT.jar", "") + ".jvm");
-		if (jvm != null && !jvm.isBlank()) {
-			command.addAll(List.of(jvm.trim().split("\\s+")));
-		}
-		command.addAll(List.of("-jar", jar.toString(), "--server.address=127.0.0.1", "--server.port=0",
-				"--stevedore.apiserver.url=" + api));
-		command.addAll(List.of(extra));
-		return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+		String name = jar.getFileName().toString().replace("-0.1.0-SNAPSHOT.jar", "");
+		String jvm = System.getProperty("bench." + name + ".jvm");
+		List<String> arguments = new ArrayList<>(
+				List.of("--server.address=127.0.0.1", "--server.port=0", "--stevedore.apiserver.url=" + api));
+		arguments.addAll(List.of(extra));
+		return ServiceProcess.launch(name, jar,
+				jvm == null || jvm.isBlank() ? List.of() : List.of(jvm.trim().split("\\s+")), arguments, Map.of(), log);
 	}
 
 	private static void createNodes(String api, int nodes) throws Exception {
@@ -216,20 +212,14 @@ public final class ControllerBenchmark {
 		return false;
 	}
 
-	private static void printRss(ApiServerProcess apiserver, Process scheduler, Process controllers)
+	private static void printRss(ApiServerProcess apiserver, ServiceProcess scheduler, ServiceProcess controllers)
 			throws IOException {
 		System.out.printf(
 				"RSS apiserver %d MiB, scheduler %d MiB, controllers %d MiB; CPU so far apiserver %d s, scheduler %d s, controllers %d s, benchmark %d s (load %s)%n",
-				apiserver.residentBytes() >> 20, rss(scheduler.pid()) >> 20, rss(controllers.pid()) >> 20,
-				cpuSeconds(apiserver.pid()), cpuSeconds(scheduler.pid()), cpuSeconds(controllers.pid()),
-				cpuSeconds(ProcessHandle.current().pid()), loadAverage());
-	}
-
-	/** utime + stime from /proc/PID/stat, in seconds (USER_HZ is 100 on Linux). */
-	private static long cpuSeconds(long pid) throws IOException {
-		String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-		String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-		return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100;
+				apiserver.residentBytes() >> 20, scheduler.residentBytes() >> 20, controllers.residentBytes() >> 20,
+				Machine.cpuSeconds(apiserver.pid()), Machine.cpuSeconds(scheduler.pid()),
+				Machine.cpuSeconds(controllers.pid()), Machine.cpuSeconds(ProcessHandle.current().pid()),
+				Machine.loadAverage());
 	}
 
 	/**
@@ -317,19 +307,6 @@ public final class ControllerBenchmark {
 			throw new IOException(method + " " + url + ": " + response.statusCode() + " " + response.body());
 		}
 		return response.body();
-	}
-
-	private static long rss(long pid) throws IOException {
-		for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-			if (line.startsWith("VmRSS:")) {
-				return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-			}
-		}
-		return -1;
-	}
-
-	private static String loadAverage() throws IOException {
-		return Files.readString(Path.of("/proc/loadavg")).trim();
 	}
 
 }
