@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
+import java.util.List;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -233,7 +234,26 @@ class GatewaySecurityIT {
 		await().atMost(Duration.ofSeconds(20)).until(() -> jane.run("get", "configmaps", "-n", "default").succeeded());
 	}
 
+	/**
+	 * ALPN offers h2 as kube-apiserver does (kubectl and client-go take it); clients that
+	 * speak HTTP/1.1 only are served as before, and authorization is the same on both.
+	 */
+	@Test
+	void http2IsNegotiatedAndHttp11StillServed() throws Exception {
+		HttpResponse<String> h2 = get("/version", HttpClient.Version.HTTP_2);
+		HttpResponse<String> http11 = get("/version", HttpClient.Version.HTTP_1_1);
+		assertThat(h2.version()).isEqualTo(HttpClient.Version.HTTP_2);
+		assertThat(http11.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
+		assertThat(List.of(h2.statusCode(), http11.statusCode())).containsExactly(200, 200);
+		assertThat(h2.body()).isEqualTo(http11.body()).contains("\"gitVersion\"");
+		assertThat(get("/api/v1/namespaces/default/secrets", HttpClient.Version.HTTP_2).statusCode()).isEqualTo(403);
+	}
+
 	private static HttpResponse<String> get(String path) throws Exception {
+		return get(path, HttpClient.Version.HTTP_2);
+	}
+
+	private static HttpResponse<String> get(String path, HttpClient.Version version) throws Exception {
 		KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
 		trust.load(null, null);
 		trust.setCertificateEntry("ca", Pem.readCertificate(cluster.stateDir().resolve("ca.crt")));
@@ -241,7 +261,7 @@ class GatewaySecurityIT {
 		factory.init(trust);
 		SSLContext context = SSLContext.getInstance("TLS");
 		context.init(null, factory.getTrustManagers(), null);
-		HttpClient http = HttpClient.newBuilder().sslContext(context).build();
+		HttpClient http = HttpClient.newBuilder().version(version).sslContext(context).build();
 		return http.send(HttpRequest.newBuilder(URI.create(cluster.gatewayUrl() + path)).build(),
 				HttpResponse.BodyHandlers.ofString());
 	}

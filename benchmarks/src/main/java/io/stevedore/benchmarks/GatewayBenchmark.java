@@ -42,7 +42,7 @@ import java.util.Map;
  * <p>
  * Usage: {@code java -cp ... io.stevedore.benchmarks.GatewayBenchmark [--order DGGD]
  * [--measures get,wrk-get,wrk-create]
- * [--rate 2000] [--get-seconds 10] [--wrk-seconds 15] [--connections 32] [--jfr DIR]
+ * [--rate 2000] [--get-seconds 10] [--wrk-seconds 15] [--connections 32] [--jfr DIR] [--gateway-http 2|1.1]
  * [--apiserver-jar PATH] [--gateway-jar PATH] [--apiserver-jvm "..."] [--gateway-jvm "..."]}
  *
  * @param direct the apiserver's own port
@@ -101,7 +101,7 @@ public record GatewayBenchmark(Target direct, Target gateway, Target x509, Servi
 	}
 
 	private record Options(String order, List<String> measures, int rate, int getSeconds, int wrkSeconds,
-			int connections, Path jfr) {
+			int connections, Path jfr, HttpClient.Version gatewayHttp) {
 
 		static Options parse(String[] args) {
 			String jfr = Args.option(args, "--jfr", "");
@@ -110,7 +110,12 @@ public record GatewayBenchmark(Target direct, Target gateway, Target x509, Servi
 					Integer.parseInt(Args.option(args, "--rate", "2000")),
 					Integer.parseInt(Args.option(args, "--get-seconds", "10")),
 					Integer.parseInt(Args.option(args, "--wrk-seconds", "15")),
-					Integer.parseInt(Args.option(args, "--connections", "32")), jfr.isEmpty() ? null : Path.of(jfr));
+					Integer.parseInt(Args.option(args, "--connections", "32")), jfr.isEmpty() ? null : Path.of(jfr),
+					switch (Args.option(args, "--gateway-http", "2")) {
+						case "2" -> HttpClient.Version.HTTP_2;
+						case "1.1" -> HttpClient.Version.HTTP_1_1;
+						default -> throw new IllegalArgumentException("--gateway-http: 2 or 1.1");
+					});
 		}
 
 	}
@@ -135,8 +140,10 @@ public record GatewayBenchmark(Target direct, Target gateway, Target x509, Servi
 			.of(Args.option(args, "--gateway-jar", "api-gateway/target/api-gateway-0.1.0-SNAPSHOT.jar"));
 		List<String> apiserverJvm = List.of(Args.option(args, "--apiserver-jvm", APISERVER_JVM).split(" "));
 		List<String> gatewayJvm = List.of(Args.option(args, "--gateway-jvm", GATEWAY_JVM).split(" "));
-		System.out.printf("%s; load %s%napiserver JVM options: %s%ngateway JVM options: %s%n", Machine.line(),
-				Machine.loadAverage(), apiserverJvm, gatewayJvm);
+		System.out.printf(
+				"%s; load %s%napiserver JVM options: %s%ngateway JVM options: %s%n"
+						+ "Java client on the gateway's path: %s%n",
+				Machine.line(), Machine.loadAverage(), apiserverJvm, gatewayJvm, options.gatewayHttp());
 		Path work = Files.createTempDirectory("stevedore-gwbench");
 		Path pki = work.resolve("pki");
 		String token = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
@@ -164,8 +171,11 @@ public record GatewayBenchmark(Target direct, Target gateway, Target x509, Servi
 			}));
 			System.out.printf("apiserver pid %d port %d, gateway pid %d port %d (admission %d), logs in %s%n",
 					apiserver.pid(), apiserver.port(), gateway.pid(), gatewayPort, admissionPort, work);
+			// The Java client on the gateway's path speaks what kubectl and client-go
+			// negotiate there (h2, one connection; --gateway-http 1.1: a connection per
+			// request in flight, each with its own TLS handshake). wrk speaks HTTP/1.1.
 			HttpClient tls = HttpClient.newBuilder()
-				.version(HttpClient.Version.HTTP_1_1)
+				.version(options.gatewayHttp())
 				.sslContext(ClientCertificate.trusting(awaitCa(pki, gateway)))
 				.build();
 			gateway.awaitReady(tls, URI.create("https://127.0.0.1:" + gatewayPort + "/actuator/health"));
@@ -175,7 +185,7 @@ public record GatewayBenchmark(Target direct, Target gateway, Target x509, Servi
 					Map.of("Authorization", "Bearer " + token));
 			Target x509 = new Target("x509",
 					HttpClient.newBuilder()
-						.version(HttpClient.Version.HTTP_1_1)
+						.version(options.gatewayHttp())
 						.sslContext(ClientCertificate.issue(pki, USER, work))
 						.build(),
 					viaGateway.base(), Map.of());

@@ -56,10 +56,14 @@ public record GatewayProperties(@DefaultValue("http://127.0.0.1:8080") List<URI>
 	 * state directory, each {@code NAME=USER[/GROUP...]}: the identities of the cluster's
 	 * own components where no script issues them (docker-compose), see
 	 * {@link io.stevedore.gateway.pki.ClientIdentities}
+	 * @param http2 offer HTTP/2 (ALPN {@code h2}) next to HTTP/1.1, as kube-apiserver
+	 * does: kubectl, Helm and client-go then send every request of a process over one
+	 * connection instead of opening (and handshaking) one per concurrent request
 	 */
 	public record Tls(@DefaultValue("true") boolean enabled, @DefaultValue( {
 			"127.0.0.1", "localhost" }) List<String> subjectAlternativeNames,
-			@DefaultValue("https://127.0.0.1:6443") String server, @DefaultValue({}) List<String> clientIdentities){
+			@DefaultValue("https://127.0.0.1:6443") String server, @DefaultValue({}) List<String> clientIdentities,
+			@DefaultValue("true") boolean http2){
 	}
 
 	/**

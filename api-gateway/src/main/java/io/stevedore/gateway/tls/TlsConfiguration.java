@@ -6,12 +6,16 @@ import java.time.Clock;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.X509TrustManager;
 
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.stevedore.gateway.config.GatewayProperties;
 import io.stevedore.gateway.pki.ClientIdentities;
 import io.stevedore.gateway.pki.ClusterPki;
+
+import reactor.netty.http.HttpProtocol;
 
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -25,6 +29,8 @@ import org.springframework.context.annotation.Configuration;
  */
 @Configuration(proxyBeanMethods = false)
 public class TlsConfiguration {
+
+	static final int MAX_STREAMS_PER_CONNECTION = 1000;
 
 	@Bean
 	ClusterPki clusterPki(GatewayProperties properties) {
@@ -40,11 +46,27 @@ public class TlsConfiguration {
 		if (!properties.tls().enabled()) {
 			return (server) -> server;
 		}
-		SslContext context = SslContextBuilder.forServer(pki.servingKey(), pki.servingCertificate())
+		SslContextBuilder builder = SslContextBuilder.forServer(pki.servingKey(), pki.servingCertificate())
 			.trustManager(new RequestAnyClientCertificate())
-			.clientAuth(ClientAuth.OPTIONAL)
+			.clientAuth(ClientAuth.OPTIONAL);
+		if (!properties.tls().http2()) {
+			SslContext context = builder.build();
+			return (server) -> server.secure((spec) -> spec.sslContext(context));
+		}
+		// ALPN: h2 for the clients that offer it (kubectl, Helm, client-go), HTTP/1.1
+		// for the rest and for every upgrade (WebSocket and SPDY clients offer only
+		// http/1.1, or no ALPN at all, which falls back to HTTP/1.1 too).
+		SslContext context = builder
+			.applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+					ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+					ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, ApplicationProtocolNames.HTTP_2,
+					ApplicationProtocolNames.HTTP_1_1))
 			.build();
-		return (server) -> server.secure((spec) -> spec.sslContext(context));
+		return (server) -> server.protocol(HttpProtocol.H2, HttpProtocol.HTTP11)
+			.secure((spec) -> spec.sslContext(context))
+			// kube-apiserver's --http2-max-streams-per-connection default: a client's
+			// watches and requests share its one connection
+			.http2Settings((settings) -> settings.maxConcurrentStreams(MAX_STREAMS_PER_CONNECTION));
 	}
 
 	/**

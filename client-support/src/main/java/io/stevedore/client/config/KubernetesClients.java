@@ -53,6 +53,11 @@ public final class KubernetesClients {
 			// otherwise
 			// tries a WebSocket first on every (re)watch and falls back on the refusal.
 			.withOnlyHttpWatches(true)
+			// HTTP/1.1 even where the gateway offers h2: a component's concurrent
+			// requests
+			// and watches then spread over several connections, and so over the gateway's
+			// event loops, where h2 would put them all on the one loop of one connection.
+			.withHttp2Disable(true)
 			.withRequestTimeout(millis("stevedore.apiserver.request-timeout", properties.requestTimeout()))
 			.withWatchReconnectInterval(
 					millis("stevedore.apiserver.watch-reconnect-interval", properties.watchReconnectInterval()));

@@ -25,6 +25,7 @@ class KubernetesClientsTest {
 		assertThat(config.getWatchReconnectInterval()).isEqualTo(250);
 		assertThat(config.getOauthToken()).isNull();
 		assertThat(config.isOnlyHttpWatches()).isTrue();
+		assertThat(config.isHttp2Disable()).as("components stay on HTTP/1.1 where the gateway offers h2").isTrue();
 	}
 
 	@Test
