@@ -125,6 +125,35 @@ class HelmChartTest {
 	}
 
 	@Test
+	void admissionIsCalledByEveryApiserverOnAPortOnlyTheyMayReach() {
+		Map<String, HasMetadata> objects = render(template());
+		assertThat(env(objects, "apiserver")).containsEntry("STEVEDORE_APISERVER_ADMISSION_URL",
+				"http://rel-stevedore-gateway-admission:6444");
+		assertThat(env(objects, "gateway")).containsEntry("STEVEDORE_GATEWAY_ADMISSION_ADDRESS", "0.0.0.0")
+			.containsEntry("STEVEDORE_GATEWAY_ADMISSION_PORT", "6444")
+			.containsEntry("STEVEDORE_GATEWAY_ADMISSION_SERVICEACCOUNTTOKENVOLUME", "true");
+		assertThat(container(objects, "gateway").getPorts())
+			.anySatisfy((port) -> assertThat(port.getName()).isEqualTo("admission"));
+		Service admission = get(objects, "Service", "rel-stevedore-gateway-admission");
+		assertThat(admission.getSpec().getType()).isEqualTo("ClusterIP");
+		assertThat(admission.getSpec().getPorts()).singleElement()
+			.satisfies((port) -> assertThat(port.getPort()).isEqualTo(6444));
+		// The gateway's own Service (maybe a LoadBalancer) does not carry it.
+		assertThat(((Service) get(objects, "Service", "rel-stevedore-gateway")).getSpec().getPorts())
+			.noneMatch((port) -> port.getPort() == 6444);
+		NetworkPolicy gateway = get(objects, "NetworkPolicy", "rel-stevedore-gateway");
+		assertThat(gateway.getSpec().getIngress()).hasSize(2);
+		assertThat(gateway.getSpec().getIngress().get(0).getFrom()).as("the TLS port: every client").isEmpty();
+		assertThat(gateway.getSpec().getIngress().get(1).getFrom().get(0).getPodSelector().getMatchLabels())
+			.containsEntry("app.kubernetes.io/component", "apiserver");
+
+		Map<String, HasMetadata> without = render(template().set("gateway.admission.enabled", false));
+		assertThat(env(without, "apiserver")).doesNotContainKey("STEVEDORE_APISERVER_ADMISSION_URL");
+		assertThat(without).doesNotContainKey("Service/rel-stevedore-gateway-admission")
+			.doesNotContainKey("NetworkPolicy/rel-stevedore-gateway");
+	}
+
+	@Test
 	void secretsAreEncryptedAtRestWithAKeyMadeOnceAndTheAuditLogGoesToStandardOutput() {
 		Map<String, HasMetadata> objects = render(template());
 		// A pre-install hook, like the CA: an upgrade never makes a new key.
