@@ -23,6 +23,7 @@ import io.stevedore.controller.workload.ControllerHistory;
 import io.stevedore.controller.workload.ControllerRefs;
 import io.stevedore.controller.workload.RecordingCanAdopt;
 import io.stevedore.controller.workload.RecordingRevisionWriter;
+import io.stevedore.controller.workload.RevisionData;
 import io.stevedore.controller.workload.TemplateHash;
 import org.junit.jupiter.api.Test;
 
@@ -249,9 +250,10 @@ class DaemonSetSyncTest {
 				assertThat(ref.getController()).isTrue();
 			});
 			assertThat(revision.getRevision()).isEqualTo(1L);
-			assertThat(Serialization.asJson(revision.getData())).startsWith("{\"spec\":{\"template\":{")
-				.contains("\"$patch\":\"replace\"");
-			assertThat(ControllerHistory.templateOf(revision)).isEqualTo(ds.getSpec().getTemplate());
+			assertThat(Serialization.asJson(revision.getData())).isEqualTo(RevisionData.of(ds.getSpec().getTemplate()))
+				.startsWith("{\"spec\":{\"template\":{\"$patch\":\"replace\",");
+			assertThat(ControllerHistory.templateOf(revision).getSpec().getContainers().get(0).getImage())
+				.isEqualTo("busybox");
 		});
 		assertCreatedOnePodOf(hash);
 	}
