@@ -34,6 +34,21 @@ public final class ControllerHistory {
 
 	public static final String HASH_LABEL = "controller-revision-hash";
 
+	/**
+	 * {@link #dataOf} by revision uid and resourceVersion, the most recently used
+	 * {@value #CACHED_REVISIONS}.
+	 */
+	private static final Map<String, String> DATA_BY_VERSION = new LinkedHashMap<>(16, 0.75f, true) {
+
+		@Override
+		protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+			return size() > CACHED_REVISIONS;
+		}
+
+	};
+
+	private static final int CACHED_REVISIONS = 10_000;
+
 	private ControllerHistory() {
 	}
 
@@ -115,6 +130,29 @@ public final class ControllerHistory {
 	 * stored), or null when it holds no template.
 	 */
 	private static String dataOf(ControllerRevision revision) {
+		String uid = revision.getMetadata().getUid();
+		String version = revision.getMetadata().getResourceVersion();
+		if (uid == null || version == null) {
+			return dataOfTemplate(revision);
+		}
+		// Every sync looks at every revision of its owner; a stored revision's data is
+		// the
+		// same as long as its resourceVersion is.
+		String key = uid + "/" + version;
+		synchronized (DATA_BY_VERSION) {
+			String known = DATA_BY_VERSION.get(key);
+			if (known != null) {
+				return known.isEmpty() ? null : known;
+			}
+		}
+		String data = dataOfTemplate(revision);
+		synchronized (DATA_BY_VERSION) {
+			DATA_BY_VERSION.put(key, data == null ? "" : data);
+		}
+		return data;
+	}
+
+	private static String dataOfTemplate(ControllerRevision revision) {
 		PodTemplateSpec template = templateOf(revision);
 		return template == null ? null : RevisionData.of(template);
 	}

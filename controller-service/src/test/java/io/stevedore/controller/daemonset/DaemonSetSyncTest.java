@@ -335,9 +335,11 @@ class DaemonSetSyncTest {
 		ControllerRevision own = this.history.stored.get(0);
 		ControllerRevision relabelled = Serialization.clone(own);
 		relabelled.getMetadata().setName("agent-relabelled");
+		relabelled.getMetadata().setUid("uid-relabelled");
 		relabelled.getMetadata().setLabels(Map.of("app", "debug"));
 		ControllerRevision orphan = Serialization.clone(own);
 		orphan.getMetadata().setName("agent-orphan");
+		orphan.getMetadata().setUid("uid-orphan");
 		orphan.getMetadata().setOwnerReferences(new ArrayList<>());
 		orphan.setData(Map.of());
 		this.history.stored.add(relabelled);
@@ -357,7 +359,10 @@ class DaemonSetSyncTest {
 		DaemonSet ds = daemonSet();
 		this.daemonSets.put("kube-system/agent", ds);
 		this.sync.reconcile("kube-system/agent");
+		// Another template under the name, as the apiserver would store it: a new
+		// resourceVersion.
 		this.history.stored.get(0).setData(Map.of("spec", Map.of("template", Map.of("$patch", "replace"))));
+		this.history.stored.get(0).getMetadata().setResourceVersion("2");
 		this.nodes.add(node("a", Map.of()));
 
 		this.sync.reconcile("kube-system/agent");
@@ -380,6 +385,7 @@ class DaemonSetSyncTest {
 		this.sync.reconcile("kube-system/agent");
 		ControllerRevision duplicate = Serialization.clone(this.history.stored.get(0));
 		duplicate.getMetadata().setName("agent-dup");
+		duplicate.getMetadata().setUid("uid-dup");
 		duplicate.getMetadata().getLabels().put("controller-revision-hash", "dup");
 		duplicate.setRevision(0L);
 		this.history.stored.add(duplicate);

@@ -38,7 +38,7 @@ public final class RecordingRevisionWriter implements RevisionWriter {
 			}
 		}
 		ControllerRevision copy = Serialization.clone(revision);
-		copy.getMetadata().setUid("uid-" + revision.getMetadata().getName());
+		copy.getMetadata().setUid("uid-" + revision.getMetadata().getName() + "-" + java.util.UUID.randomUUID());
 		copy.getMetadata().setResourceVersion("1");
 		this.stored.add(copy);
 		this.created.add(revision.getMetadata().getName());
@@ -60,7 +60,7 @@ public final class RecordingRevisionWriter implements RevisionWriter {
 		this.replaced.add(revision.getMetadata().getName());
 		this.stored.removeIf(r -> r.getMetadata().getName().equals(revision.getMetadata().getName()));
 		ControllerRevision copy = Serialization.clone(replacement);
-		copy.getMetadata().setUid("uid2-" + revision.getMetadata().getName());
+		copy.getMetadata().setUid("uid2-" + revision.getMetadata().getName() + "-" + java.util.UUID.randomUUID());
 		copy.getMetadata().setResourceVersion("2");
 		this.stored.add(copy);
 		return copy;
