@@ -35,13 +35,13 @@ public final class ControllerHistory {
 	public static final String HASH_LABEL = "controller-revision-hash";
 
 	/**
-	 * {@link #dataOf} by revision uid and resourceVersion, the most recently used
+	 * {@link #known} by revision uid and resourceVersion, the most recently used
 	 * {@value #CACHED_REVISIONS}.
 	 */
-	private static final Map<String, String> DATA_BY_VERSION = new LinkedHashMap<>(16, 0.75f, true) {
+	private static final Map<String, Known> DATA_BY_VERSION = new LinkedHashMap<>(16, 0.75f, true) {
 
 		@Override
-		protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+		protected boolean removeEldestEntry(Map.Entry<String, Known> eldest) {
 			return size() > CACHED_REVISIONS;
 		}
 
@@ -104,7 +104,7 @@ public final class ControllerHistory {
 		}
 		equal.sort(Comparator.comparingLong(ControllerHistory::number));
 		ControllerRevision current = equal.get(equal.size() - 1);
-		if (!RevisionData.matches(current.getData(), wanted)) {
+		if (!storedAsKubernetes(current)) {
 			// Written before the data was Kubernetes' bytes (or by another writer): the
 			// same revision (name, hash, labels, owner) again with them, so kubectl sees
 			// that the template matches it. Data is immutable, so it is recreated.
@@ -130,31 +130,47 @@ public final class ControllerHistory {
 	 * stored), or null when it holds no template.
 	 */
 	private static String dataOf(ControllerRevision revision) {
+		return known(revision).data();
+	}
+
+	/** Whether a revision's stored data is byte for byte what {@link #dataOf} says. */
+	private static boolean storedAsKubernetes(ControllerRevision revision) {
+		return known(revision).stored();
+	}
+
+	/** What a revision's data is, and whether it is stored that way. */
+	private record Known(String data, boolean stored) {
+	}
+
+	private static Known known(ControllerRevision revision) {
 		String uid = revision.getMetadata().getUid();
 		String version = revision.getMetadata().getResourceVersion();
 		if (uid == null || version == null) {
-			return dataOfTemplate(revision);
+			return examine(revision);
 		}
-		// Every sync looks at every revision of its owner; a stored revision's data is
-		// the
-		// same as long as its resourceVersion is.
+		// Every sync looks at every revision of its owner; a stored revision's data stays
+		// the same as long as its resourceVersion does.
 		String key = uid + "/" + version;
 		synchronized (DATA_BY_VERSION) {
-			String known = DATA_BY_VERSION.get(key);
+			Known known = DATA_BY_VERSION.get(key);
 			if (known != null) {
-				return known.isEmpty() ? null : known;
+				return known;
 			}
 		}
-		String data = dataOfTemplate(revision);
+		Known known = examine(revision);
 		synchronized (DATA_BY_VERSION) {
-			DATA_BY_VERSION.put(key, data == null ? "" : data);
+			DATA_BY_VERSION.put(key, known);
 		}
-		return data;
+		return known;
 	}
 
-	private static String dataOfTemplate(ControllerRevision revision) {
+	private static Known examine(ControllerRevision revision) {
 		PodTemplateSpec template = templateOf(revision);
-		return template == null ? null : RevisionData.of(template);
+		if (template == null) {
+			return new Known(null, false);
+		}
+		String data = RevisionData.of(template);
+		return new Known(data, RevisionData.matches(revision.getData(), data));
 	}
 
 	/**
