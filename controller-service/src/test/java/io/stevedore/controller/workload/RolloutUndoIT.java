@@ -6,10 +6,20 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
 
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -166,8 +176,29 @@ class RolloutUndoIT {
 	private static PodTemplateSpec template(String app) {
 		PodTemplateSpec template = TestPods.template(Map.of("app", app));
 		template.getSpec().getContainers().get(0).setImage("busybox:1");
+		Container container = template.getSpec().getContainers().get(0);
 		// Characters Go escapes in JSON: the bytes must still be Kubernetes'.
-		template.getSpec().getContainers().get(0).setCommand(List.of("sh", "-c", "sleep 1 && echo '<done>'"));
+		container.setCommand(List.of("sh", "-c", "sleep 1 && echo '<done>'"));
+		// What Go's round trip changes: quantities made canonical, omitempty zeros
+		// dropped (an empty env value, hostNetwork false, initialDelaySeconds 0, readOnly
+		// false), pointer zeros kept (runAsNonRoot false), empty structs kept (emptyDir).
+		container.setResources(new ResourceRequirementsBuilder().addToLimits("cpu", new Quantity("0.5"))
+			.addToLimits("memory", new Quantity("1024Mi"))
+			.build());
+		container.setEnv(List.of(new EnvVarBuilder().withName("EMPTY").withValue("").build()));
+		container.setPorts(List.of(new ContainerPortBuilder().withName("http").withContainerPort(8080).build()));
+		container.setReadinessProbe(new ProbeBuilder().withNewHttpGet()
+			.withPath("/ready?a=1&b=2")
+			.withPort(new IntOrString("http"))
+			.endHttpGet()
+			.withInitialDelaySeconds(0)
+			.build());
+		container.setVolumeMounts(List
+			.of(new VolumeMountBuilder().withName("scratch").withMountPath("/scratch").withReadOnly(false).build()));
+		container.setSecurityContext(new SecurityContextBuilder().withRunAsNonRoot(false).build());
+		template.getSpec().setHostNetwork(false);
+		template.getSpec()
+			.setVolumes(List.of(new VolumeBuilder().withName("scratch").withNewEmptyDir().endEmptyDir().build()));
 		return template;
 	}
 
