@@ -58,6 +58,7 @@ public final class ObjectCodec {
 			.recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
 			.streamReadConstraints(limits)
 			.build();
+		factory.setCharacterEscapes(new GoCharacterEscapes());
 		this.json = JsonMapper.builder(factory)
 			.addModule(new BlackbirdModule())
 			.addModule(new JavaTimeModule())

@@ -8,7 +8,10 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The body limits the codec's JSON factory carries, and reads that share its buffers. */
+/**
+ * The body limits the codec's JSON factory carries, reads that share its buffers, and
+ * strings written as Go writes them.
+ */
 class ObjectCodecTest {
 
 	private final ObjectCodec codec = new ObjectCodec();
@@ -21,6 +24,23 @@ class ObjectCodecTest {
 			.isInstanceOf(ApiException.class)
 			.hasMessageContaining("could not be decoded as JSON")
 			.hasMessageContaining("nesting depth");
+	}
+
+	@Test
+	void storedStringsAreEscapedAsKubeApiserverEscapesThemAndReadBackTheSame() {
+		io.fabric8.kubernetes.api.model.ConfigMap map = new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+			.withNewMetadata()
+			.withName("go")
+			.endMetadata()
+			.addToData("cmd", "a && b <in >out\n\t\u0001\u2028é")
+			.build();
+
+		byte[] stored = this.codec.encodeForStorage(map);
+
+		assertThat(new String(stored, StandardCharsets.UTF_8))
+			.contains("\"cmd\":\"a \\u0026\\u0026 b \\u003cin \\u003eout\\n\\t\\u0001\\u2028é\"");
+		assertThat(this.codec.decodeStored(stored, 1, io.fabric8.kubernetes.api.model.ConfigMap.class).getData())
+			.isEqualTo(map.getData());
 	}
 
 	@Test

@@ -35,8 +35,8 @@ final class ClientJobControl implements JobControl {
 	}
 
 	@Override
-	public void patchOwnerReferences(Pod pod, List<OwnerReference> ownerReferences) {
-		OwnerReferencePatch.apply(this.client, pod, ownerReferences);
+	public void patchOwnerReferences(Pod pod, List<OwnerReference> ownerReferences, List<String> finalizers) {
+		OwnerReferencePatch.apply(this.client, pod, ownerReferences, finalizers);
 	}
 
 	@Override

@@ -19,10 +19,10 @@ public interface JobControl {
 	void deletePod(Pod pod);
 
 	/**
-	 * Replaces a pod's ownerReferences (adoption, release), guarded by its
-	 * resourceVersion and uid.
+	 * Replaces a pod's ownerReferences and finalizers (adoption adds the tracking
+	 * finalizer, release removes it), guarded by its resourceVersion and uid.
 	 */
-	void patchOwnerReferences(Pod pod, List<OwnerReference> ownerReferences);
+	void patchOwnerReferences(Pod pod, List<OwnerReference> ownerReferences, List<String> finalizers);
 
 	/**
 	 * PUT jobs/{name}/status with the job's status (optimistic on resourceVersion).

@@ -46,8 +46,8 @@ import org.slf4j.LoggerFactory;
  * status. A finished Job with {@code ttlSecondsAfterFinished} is deleted once that runs
  * out.
  * <p>
- * Succeeded and failed counts never go down: they are the maximum of the recorded status
- * and the pods still present, so a deleted finished pod is not run again.
+ * Succeeded and failed counts never go down: a finished pod is counted once, through the
+ * tracking finalizer ({@link JobTracking}), so a deleted finished pod is not run again.
  */
 final class JobSync implements Reconciler {
 
@@ -107,8 +107,9 @@ final class JobSync implements Reconciler {
 		// Kubernetes' getPodsForJob: adopt matching orphans, release pods that stopped
 		// matching; a failed adoption or release fails the sync before anything is
 		// counted.
+		String uid = cached.getMetadata().getUid();
 		List<Pod> claimed = ControllerRefClaim.claim(cached, selector, this.pods.of(cached), this.canAdopt,
-				this.jobControl::patchOwnerReferences);
+				(pod, refs) -> this.jobControl.patchOwnerReferences(pod, refs, JobTracking.afterClaim(pod, refs, uid)));
 		Job job = Serialization.clone(cached);
 		return new Pass(key, job, claimed).run();
 	}
@@ -248,17 +249,17 @@ final class JobSync implements Reconciler {
 				}
 			}
 			boolean suspended = Boolean.TRUE.equals(this.spec.getSuspend());
-			// Counted plus uncounted. Pods without the finalizer (adopted orphans,
-			// pods from before tracking) count as before: at least those present.
-			int failed = Math.max(intOf(this.status.getFailed()) + this.tracking.uncountedFailed(),
-					this.countedFailures.size());
+			// Counted plus uncounted (Kubernetes' syncJob): a finished pod without the
+			// finalizer was counted when it lost it, so the pods present add nothing.
+			int failed = intOf(this.status.getFailed()) + this.tracking.uncountedFailed();
 			SortedSet<Integer> completedIndexes = null;
 			int succeeded;
 			if (this.indexed) {
 				completedIndexes = CompletionIndexes.parse(this.status.getCompletedIndexes(), completionsOrZero());
 				for (Pod pod : this.succeededPods) {
 					int index = CompletionIndexes.of(pod, completionsOrZero());
-					if (index >= 0) {
+					// Kubernetes' calculateSucceededIndexes: only pods not counted yet.
+					if (index >= 0 && this.tracking.uncounted(pod)) {
 						completedIndexes.add(index);
 					}
 				}
@@ -266,8 +267,7 @@ final class JobSync implements Reconciler {
 				this.status.setCompletedIndexes(CompletionIndexes.format(completedIndexes));
 			}
 			else {
-				succeeded = Math.max(intOf(this.status.getSucceeded()) + this.tracking.uncountedSucceeded(),
-						this.succeededPods.size());
+				succeeded = intOf(this.status.getSucceeded()) + this.tracking.uncountedSucceeded();
 			}
 			if (this.status.getStartTime() == null && !suspended) {
 				this.status.setStartTime(this.now.toString());
@@ -282,7 +282,13 @@ final class JobSync implements Reconciler {
 				failMessage = "Job was active longer than specified deadline";
 			}
 
-			if (failJob != null) {
+			if ((failJob != null || isComplete(succeeded)) && this.tracking.deferred()) {
+				// Kubernetes' reachedMaxUncountedPods: every finished pod is in the
+				// counts
+				// before the Job finishes, or the ones left over would never be.
+				remember(Duration.ZERO);
+			}
+			else if (failJob != null) {
 				deleteFinishing(true);
 				JobConditions.set(this.status, JobConditions.FAILED, "True", failJob, failMessage, this.now);
 				log.info("job failed ns={} name={} reason={}", this.job.getMetadata().getNamespace(),
@@ -318,9 +324,9 @@ final class JobSync implements Reconciler {
 			this.status.setActive(this.active.size());
 			this.status.setReady((int) this.active.stream().filter(PodStates::isReady).count());
 			trackFinishedPods(before);
-			this.status.setSucceeded(
-					this.indexed ? succeeded : Math.max(intOf(this.status.getSucceeded()), this.succeededPods.size()));
-			this.status.setFailed(Math.max(intOf(this.status.getFailed()), this.countedFailures.size()));
+			if (this.indexed) {
+				this.status.setSucceeded(succeeded);
+			}
 			if (!Objects.equals(before, this.status)) {
 				this.job.setStatus(this.status);
 				JobSync.this.jobControl.updateStatus(this.job);

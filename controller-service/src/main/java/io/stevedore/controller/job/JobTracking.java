@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
 import io.fabric8.kubernetes.api.model.batch.v1.UncountedTerminatedPods;
@@ -29,6 +30,12 @@ import io.stevedore.controller.workload.PodStates;
  * Job deletes. Pods whose finalizer this controller removed but whose update the cache
  * has not shown yet ({@link FinalizerRemovals}) are left alone, or they would be counted
  * twice.
+ * <p>
+ * Only pods holding the finalizer are counted (Kubernetes' {@code getNewFinishedPods}): a
+ * finished pod without it was counted when its finalizer was removed, so it is never
+ * counted again, across a controller restart too. The finalizer comes with every pod the
+ * controller creates and with every orphan it adopts ({@link #afterClaim}); a pod it
+ * releases loses it.
  */
 final class JobTracking {
 
@@ -55,6 +62,11 @@ final class JobTracking {
 
 	private boolean deferred;
 
+	/** Finished pods past {@link #MAX_UNCOUNTED}: recorded next sync, known now. */
+	private int deferredSucceeded;
+
+	private int deferredFailed;
+
 	JobTracking(JobStatus status, FinalizerRemovals removals) {
 		this.removals = removals;
 		UncountedTerminatedPods uncounted = status.getUncountedTerminatedPods();
@@ -70,6 +82,34 @@ final class JobTracking {
 
 	static boolean isTracked(Pod pod) {
 		return pod.getMetadata().getFinalizers() != null && pod.getMetadata().getFinalizers().contains(FINALIZER);
+	}
+
+	/**
+	 * Whether a pod of the Job is still to be counted: it holds the finalizer and no
+	 * removal of it is under way.
+	 */
+	boolean uncounted(Pod pod) {
+		return isTracked(pod) && pod.getMetadata().getUid() != null
+				&& !this.removals.pending(pod.getMetadata().getUid());
+	}
+
+	/**
+	 * A pod's finalizers after the claim writes {@code ownerReferences}: with the
+	 * tracking finalizer when the Job adopts it, without when the Job releases it
+	 * (Kubernetes' PodControllerRefManager built with the finalizer).
+	 */
+	static List<String> afterClaim(Pod pod, List<OwnerReference> ownerReferences, String jobUid) {
+		List<String> finalizers = new ArrayList<>(
+				pod.getMetadata().getFinalizers() == null ? List.of() : pod.getMetadata().getFinalizers());
+		boolean adopted = ownerReferences.stream()
+			.anyMatch(ref -> jobUid.equals(ref.getUid()) && Boolean.TRUE.equals(ref.getController()));
+		if (!adopted) {
+			finalizers.remove(FINALIZER);
+		}
+		else if (!finalizers.contains(FINALIZER)) {
+			finalizers.add(FINALIZER);
+		}
+		return finalizers;
 	}
 
 	/**
@@ -91,6 +131,12 @@ final class JobTracking {
 		boolean known = this.succeeded.contains(uid) || this.failed.contains(uid);
 		if (!known && this.succeeded.size() + this.failed.size() >= MAX_UNCOUNTED) {
 			this.deferred = true;
+			if (succeededPod) {
+				this.deferredSucceeded++;
+			}
+			else if (countsAsFailure) {
+				this.deferredFailed++;
+			}
 			return;
 		}
 		if (succeededPod && !known) {
@@ -125,12 +171,16 @@ final class JobTracking {
 		this.release.add(pod);
 	}
 
+	/**
+	 * The succeeded pods not in {@code status.succeeded} yet: uncounted, and those past
+	 * the cap, so a sync's decisions see every finished pod.
+	 */
 	int uncountedSucceeded() {
-		return this.succeeded.size();
+		return this.succeeded.size() + this.deferredSucceeded;
 	}
 
 	int uncountedFailed() {
-		return this.failed.size();
+		return this.failed.size() + this.deferredFailed;
 	}
 
 	/** Whether step 1 has uids to write before any finalizer is removed. */

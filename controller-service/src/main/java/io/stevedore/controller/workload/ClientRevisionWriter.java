@@ -57,6 +57,12 @@ public final class ClientRevisionWriter implements RevisionWriter {
 	}
 
 	@Override
+	public ControllerRevision replaceRevision(ControllerRevision revision, ControllerRevision replacement) {
+		deleteRevision(revision);
+		return createRevision(replacement);
+	}
+
+	@Override
 	public void deleteRevision(ControllerRevision revision) {
 		// Deleting what is gone returns no error in fabric8 (false), as wanted.
 		this.client.apps()

@@ -9,6 +9,7 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
@@ -23,13 +24,30 @@ import io.fabric8.kubernetes.client.utils.Serialization;
  * with the template's labels and {@code controller-revision-hash}, controlled by the
  * owner, numbered ({@code revision}) in the order the templates were current, its data
  * the patch that puts the template back:
- * {@code {"spec":{"template":{…,"$patch":"replace"}}}}. That patch is what
+ * {@code {"spec":{"template":{"$patch":"replace",…}}}}. That patch is what
  * {@code kubectl rollout undo} applies (a strategic merge patch of the owner) and what
- * {@code kubectl rollout history --revision} shows, so its shape is Kubernetes'.
+ * {@code kubectl rollout history --revision} shows; it is Kubernetes' bytes
+ * ({@link RevisionData}), as kubectl compares them with the live template's. Templates
+ * are told apart by those bytes, whatever the format a revision was stored in.
  */
 public final class ControllerHistory {
 
 	public static final String HASH_LABEL = "controller-revision-hash";
+
+	/**
+	 * {@link #known} by revision uid and resourceVersion, the most recently used
+	 * {@value #CACHED_REVISIONS}.
+	 */
+	private static final Map<String, Known> DATA_BY_VERSION = new LinkedHashMap<>(16, 0.75f, true) {
+
+		@Override
+		protected boolean removeEldestEntry(Map.Entry<String, Known> eldest) {
+			return size() > CACHED_REVISIONS;
+		}
+
+	};
+
+	private static final int CACHED_REVISIONS = 10_000;
 
 	private ControllerHistory() {
 	}
@@ -69,29 +87,90 @@ public final class ControllerHistory {
 	 */
 	public static Revisions sync(HasMetadata owner, PodTemplateSpec template, Integer collisionCount,
 			List<ControllerRevision> owned, Map<String, String> annotations, RevisionWriter writer) {
-		JsonNode wanted = tree(patch(template));
+		String wanted = RevisionData.of(template);
 		List<ControllerRevision> equal = new ArrayList<>();
 		List<ControllerRevision> old = new ArrayList<>();
 		for (ControllerRevision revision : owned) {
-			(wanted.equals(tree(revision.getData())) ? equal : old).add(revision);
+			(wanted.equals(dataOf(revision)) ? equal : old).add(revision);
 		}
 		long next = maxRevision(old) + 1;
 		if (equal.isEmpty()) {
 			String hash = TemplateHash.of(template, collisionCount);
 			ControllerRevision stored = writer.createRevision(newRevision(owner, template, hash, next, annotations));
-			if (!wanted.equals(tree(stored.getData()))) {
+			if (!wanted.equals(dataOf(stored))) {
 				return null;
 			}
 			return new Revisions(stored, old, List.of());
 		}
 		equal.sort(Comparator.comparingLong(ControllerHistory::number));
 		ControllerRevision current = equal.get(equal.size() - 1);
-		if (number(current) < next) {
+		if (!storedAsKubernetes(current)) {
+			// Written before the data was Kubernetes' bytes (or by another writer): the
+			// same revision (name, hash, labels, owner) again with them, so kubectl sees
+			// that the template matches it. Data is immutable, so it is recreated.
+			ControllerRevision replacement = Serialization.clone(current);
+			replacement.getMetadata().setResourceVersion(null);
+			replacement.getMetadata().setUid(null);
+			replacement.getMetadata().setCreationTimestamp(null);
+			replacement.getMetadata().setManagedFields(null);
+			replacement.setRevision(Math.max(number(current), next));
+			replacement.setData(new RawValue(wanted));
+			current = writer.replaceRevision(current, replacement);
+		}
+		else if (number(current) < next) {
 			writer.setRevisionNumber(current, next);
 			current = Serialization.clone(current);
 			current.setRevision(next);
 		}
 		return new Revisions(current, old, List.copyOf(equal.subList(0, equal.size() - 1)));
+	}
+
+	/**
+	 * A revision's data as Kubernetes would have written it (its template, however it was
+	 * stored), or null when it holds no template.
+	 */
+	private static String dataOf(ControllerRevision revision) {
+		return known(revision).data();
+	}
+
+	/** Whether a revision's stored data is byte for byte what {@link #dataOf} says. */
+	private static boolean storedAsKubernetes(ControllerRevision revision) {
+		return known(revision).stored();
+	}
+
+	/** What a revision's data is, and whether it is stored that way. */
+	private record Known(String data, boolean stored) {
+	}
+
+	private static Known known(ControllerRevision revision) {
+		String uid = revision.getMetadata().getUid();
+		String version = revision.getMetadata().getResourceVersion();
+		if (uid == null || version == null) {
+			return examine(revision);
+		}
+		// Every sync looks at every revision of its owner; a stored revision's data stays
+		// the same as long as its resourceVersion does.
+		String key = uid + "/" + version;
+		synchronized (DATA_BY_VERSION) {
+			Known known = DATA_BY_VERSION.get(key);
+			if (known != null) {
+				return known;
+			}
+		}
+		Known known = examine(revision);
+		synchronized (DATA_BY_VERSION) {
+			DATA_BY_VERSION.put(key, known);
+		}
+		return known;
+	}
+
+	private static Known examine(ControllerRevision revision) {
+		PodTemplateSpec template = templateOf(revision);
+		if (template == null) {
+			return new Known(null, false);
+		}
+		String data = RevisionData.of(template);
+		return new Known(data, RevisionData.matches(revision.getData(), data));
 	}
 
 	/**
@@ -131,14 +210,6 @@ public final class ControllerHistory {
 		return hash == null ? revision.getMetadata().getName() : hash;
 	}
 
-	/** The data Kubernetes stores: a patch that replaces the owner's spec.template. */
-	public static Map<String, Object> patch(PodTemplateSpec template) {
-		@SuppressWarnings("unchecked")
-		Map<String, Object> replace = new LinkedHashMap<>(Serialization.jsonMapper().convertValue(template, Map.class));
-		replace.put("$patch", "replace");
-		return Map.of("spec", Map.of("template", replace));
-	}
-
 	/**
 	 * The template a revision holds, or null when its data is not a template patch. The
 	 * data is a map when built here and a RawExtension when read from the API: both are
@@ -172,7 +243,8 @@ public final class ControllerHistory {
 		revision.setKind("ControllerRevision");
 		revision.setMetadata(meta);
 		revision.setRevision(number);
-		revision.setData(patch(template));
+		// Raw: the bytes go to the apiserver as they are.
+		revision.setData(new RawValue(RevisionData.of(template)));
 		return revision;
 	}
 

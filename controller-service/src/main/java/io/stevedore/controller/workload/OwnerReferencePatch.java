@@ -23,8 +23,23 @@ public final class OwnerReferencePatch {
 	}
 
 	public static void apply(KubernetesClient client, HasMetadata object, List<OwnerReference> ownerReferences) {
+		apply(client, object, ownerReferences, null);
+	}
+
+	/**
+	 * The same write, also replacing the object's finalizers (the Job controller adds its
+	 * tracking finalizer when it adopts a pod and removes it when it releases one, in the
+	 * same patch as Kubernetes' PodControllerRefManager with finalizers); the
+	 * resourceVersion guard makes replacing the whole list safe.
+	 * @param finalizers the object's finalizers afterwards, or null to leave them
+	 */
+	public static void apply(KubernetesClient client, HasMetadata object, List<OwnerReference> ownerReferences,
+			List<String> finalizers) {
 		Map<String, Object> metadata = new LinkedHashMap<>();
 		metadata.put("ownerReferences", ownerReferences);
+		if (finalizers != null) {
+			metadata.put("finalizers", finalizers);
+		}
 		metadata.put("resourceVersion", object.getMetadata().getResourceVersion());
 		metadata.put("uid", object.getMetadata().getUid());
 		client.resources(object.getClass())

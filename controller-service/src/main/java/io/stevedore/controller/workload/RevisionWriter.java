@@ -21,6 +21,13 @@ public interface RevisionWriter {
 	 */
 	void setRevisionNumber(ControllerRevision revision, long number);
 
+	/**
+	 * Replaces a revision by another of the same name (its data is immutable): deleted,
+	 * then created.
+	 * @return the stored replacement
+	 */
+	ControllerRevision replaceRevision(ControllerRevision revision, ControllerRevision replacement);
+
 	/** Deletes the revision (gone already is fine). */
 	void deleteRevision(ControllerRevision revision);
 

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevisionBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -19,6 +20,7 @@ import io.stevedore.controller.support.Kubectl;
 import io.stevedore.controller.support.TestPods;
 import io.stevedore.controller.workload.ControllerHistory;
 import io.stevedore.controller.workload.ControllerRefs;
+import io.stevedore.controller.workload.RevisionData;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -103,6 +105,58 @@ class DaemonSetControllerIT extends ControlPlaneTest {
 		finally {
 			client.nodes().withName(node).delete();
 		}
+	}
+
+	@Test
+	void aRevisionStoredInTheEarlierFormatStaysTheCurrentOneAndIsRewrittenOnceInKubernetesBytes() throws Exception {
+		String ns = createNamespace();
+		client.apps().daemonSets().inNamespace(ns).resource(daemonSet("busybox:1")).create();
+		ControllerRevision first = await().atMost(TIMEOUT)
+			.until(() -> client.apps().controllerRevisions().inNamespace(ns).list().getItems(), l -> l.size() == 1)
+			.get(0);
+		DaemonSet ds = client.apps().daemonSets().inNamespace(ns).withName("agent").get();
+
+		// The format written before: fabric8's JSON of the template, unsorted, no
+		// creationTimestamp; written while no controller runs.
+		plane.stopControllers();
+		ControllerRevision earlier = new ControllerRevisionBuilder().withNewMetadata()
+			.withName(first.getMetadata().getName())
+			.withLabels(first.getMetadata().getLabels())
+			.withOwnerReferences(first.getMetadata().getOwnerReferences())
+			.endMetadata()
+			.withRevision(1L)
+			.withData(Map.of("spec", Map.of("template", earlierFormat(ds))))
+			.build();
+		client.apps().controllerRevisions().inNamespace(ns).withName(first.getMetadata().getName()).delete();
+		await().atMost(TIMEOUT)
+			.until(() -> client.apps().controllerRevisions().inNamespace(ns).list().getItems().isEmpty());
+		client.apps().controllerRevisions().inNamespace(ns).resource(earlier).create();
+		plane.restartControllers("test-replica-after-upgrade");
+
+		String expected = RevisionData.of(ds.getSpec().getTemplate());
+		await().atMost(TIMEOUT)
+			.untilAsserted(() -> assertThat(client.apps().controllerRevisions().inNamespace(ns).list().getItems())
+				.singleElement()
+				.satisfies(revision -> {
+					assertThat(revision.getMetadata().getName()).isEqualTo(first.getMetadata().getName());
+					assertThat(revision.getRevision()).isEqualTo(1L);
+					assertThat(RevisionData.matches(revision.getData(), expected)).isTrue();
+				}));
+		await("no further revision").during(Duration.ofSeconds(2))
+			.atMost(Duration.ofSeconds(4))
+			.until(() -> client.apps().controllerRevisions().inNamespace(ns).list().getItems().size() == 1);
+		assertThat(new Kubectl(plane.url()).ok("-n", ns, "rollout", "undo", "daemonset/agent", "--to-revision=1"))
+			.contains("skipped rollback (current template already matches revision 1)");
+	}
+
+	/** A revision's template as the controller wrote it before Kubernetes' bytes. */
+	private static Map<String, Object> earlierFormat(DaemonSet ds) {
+		@SuppressWarnings("unchecked")
+		Map<String, Object> template = new java.util.LinkedHashMap<>(
+				io.fabric8.kubernetes.client.utils.Serialization.jsonMapper()
+					.convertValue(ds.getSpec().getTemplate(), Map.class));
+		template.put("$patch", "replace");
+		return template;
 	}
 
 	@Test

@@ -23,6 +23,7 @@ import io.stevedore.controller.workload.ControllerHistory;
 import io.stevedore.controller.workload.ControllerRefs;
 import io.stevedore.controller.workload.RecordingCanAdopt;
 import io.stevedore.controller.workload.RecordingRevisionWriter;
+import io.stevedore.controller.workload.RevisionData;
 import io.stevedore.controller.workload.TemplateHash;
 import org.junit.jupiter.api.Test;
 
@@ -249,9 +250,10 @@ class DaemonSetSyncTest {
 				assertThat(ref.getController()).isTrue();
 			});
 			assertThat(revision.getRevision()).isEqualTo(1L);
-			assertThat(Serialization.asJson(revision.getData())).startsWith("{\"spec\":{\"template\":{")
-				.contains("\"$patch\":\"replace\"");
-			assertThat(ControllerHistory.templateOf(revision)).isEqualTo(ds.getSpec().getTemplate());
+			assertThat(Serialization.asJson(revision.getData())).isEqualTo(RevisionData.of(ds.getSpec().getTemplate()))
+				.startsWith("{\"spec\":{\"template\":{\"$patch\":\"replace\",");
+			assertThat(ControllerHistory.templateOf(revision).getSpec().getContainers().get(0).getImage())
+				.isEqualTo("busybox");
 		});
 		assertCreatedOnePodOf(hash);
 	}
@@ -333,9 +335,11 @@ class DaemonSetSyncTest {
 		ControllerRevision own = this.history.stored.get(0);
 		ControllerRevision relabelled = Serialization.clone(own);
 		relabelled.getMetadata().setName("agent-relabelled");
+		relabelled.getMetadata().setUid("uid-relabelled");
 		relabelled.getMetadata().setLabels(Map.of("app", "debug"));
 		ControllerRevision orphan = Serialization.clone(own);
 		orphan.getMetadata().setName("agent-orphan");
+		orphan.getMetadata().setUid("uid-orphan");
 		orphan.getMetadata().setOwnerReferences(new ArrayList<>());
 		orphan.setData(Map.of());
 		this.history.stored.add(relabelled);
@@ -355,7 +359,10 @@ class DaemonSetSyncTest {
 		DaemonSet ds = daemonSet();
 		this.daemonSets.put("kube-system/agent", ds);
 		this.sync.reconcile("kube-system/agent");
+		// Another template under the name, as the apiserver would store it: a new
+		// resourceVersion.
 		this.history.stored.get(0).setData(Map.of("spec", Map.of("template", Map.of("$patch", "replace"))));
+		this.history.stored.get(0).getMetadata().setResourceVersion("2");
 		this.nodes.add(node("a", Map.of()));
 
 		this.sync.reconcile("kube-system/agent");
@@ -378,6 +385,7 @@ class DaemonSetSyncTest {
 		this.sync.reconcile("kube-system/agent");
 		ControllerRevision duplicate = Serialization.clone(this.history.stored.get(0));
 		duplicate.getMetadata().setName("agent-dup");
+		duplicate.getMetadata().setUid("uid-dup");
 		duplicate.getMetadata().getLabels().put("controller-revision-hash", "dup");
 		duplicate.setRevision(0L);
 		this.history.stored.add(duplicate);

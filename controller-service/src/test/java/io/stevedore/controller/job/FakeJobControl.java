@@ -22,6 +22,9 @@ final class FakeJobControl implements JobControl {
 
 	final Map<String, List<OwnerReference>> patched = new HashMap<>();
 
+	/** The finalizers each claim write left a pod with. */
+	final Map<String, List<String>> patchedFinalizers = new HashMap<>();
+
 	/** The status writes and finalizer removals, in order. */
 	final List<String> log = new ArrayList<>();
 
@@ -44,8 +47,9 @@ final class FakeJobControl implements JobControl {
 	}
 
 	@Override
-	public void patchOwnerReferences(Pod pod, List<OwnerReference> ownerReferences) {
+	public void patchOwnerReferences(Pod pod, List<OwnerReference> ownerReferences, List<String> finalizers) {
 		this.patched.put(pod.getMetadata().getName(), ownerReferences);
+		this.patchedFinalizers.put(pod.getMetadata().getName(), finalizers);
 	}
 
 	@Override

@@ -100,6 +100,44 @@ class JobControllerIT extends ControlPlaneTest {
 	}
 
 	@Test
+	void aPodFinishedWhileTheControllerIsDownIsCountedOnceByTheNextOneAndCountedPodsAreNotCountedAgain() {
+		String ns = createNamespace();
+		client.batch().v1().jobs().inNamespace(ns).resource(job("restart", 3, 1, 6)).create();
+		Pod first = awaitPods(ns, 1).get(0);
+		finish(first, "Succeeded", 0);
+		Pod second = await().atMost(TIMEOUT).until(() -> onlyPodOtherThan(ns, first), p -> p != null);
+		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(finalizersOf(ns, first)).isEmpty());
+
+		plane.stopControllers();
+		finish(second, "Succeeded", 0);
+		plane.restartControllers("test-replica-restarted");
+
+		await().atMost(TIMEOUT).untilAsserted(() -> {
+			assertThat(succeeded(ns, "restart")).isEqualTo(2);
+			assertThat(finalizersOf(ns, second)).isEmpty();
+			assertThat(client.pods().inNamespace(ns).list().getItems()).hasSize(3);
+		});
+		await("the two finished pods present, neither counted again").during(Duration.ofSeconds(2))
+			.atMost(Duration.ofSeconds(4))
+			.until(() -> succeeded(ns, "restart") == 2);
+		Pod third = client.pods()
+			.inNamespace(ns)
+			.list()
+			.getItems()
+			.stream()
+			.filter(p -> !"Succeeded".equals(p.getStatus().getPhase()))
+			.findFirst()
+			.orElseThrow();
+		assertThat(third.getMetadata().getFinalizers()).contains("batch.kubernetes.io/job-tracking");
+		finish(third, "Succeeded", 0);
+		await().atMost(TIMEOUT).untilAsserted(() -> {
+			assertThat(succeeded(ns, "restart")).isEqualTo(3);
+			assertThat(client.batch().v1().jobs().inNamespace(ns).withName("restart").get().getStatus().getConditions())
+				.anySatisfy(c -> assertThat(c.getType() + "=" + c.getStatus()).isEqualTo("Complete=True"));
+		});
+	}
+
+	@Test
 	void noPodStaysTerminatingOnTheFinalizerWhenItsJobIsDeletedInAnyPropagation() {
 		for (DeletionPropagation propagation : DeletionPropagation.values()) {
 			String ns = createNamespace();
@@ -123,6 +161,14 @@ class JobControllerIT extends ControlPlaneTest {
 				}
 			});
 		}
+	}
+
+	private static List<String> finalizersOf(String ns, Pod pod) {
+		return client.pods().inNamespace(ns).withName(pod.getMetadata().getName()).get().getMetadata().getFinalizers();
+	}
+
+	private static Integer succeeded(String ns, String name) {
+		return client.batch().v1().jobs().inNamespace(ns).withName(name).get().getStatus().getSucceeded();
 	}
 
 	private static Pod onlyPodOtherThan(String ns, Pod pod) {

@@ -323,7 +323,32 @@ class JobSyncTest {
 	}
 
 	@Test
-	void adoptedFinishedOrphansCountAsSucceededAndFailed() {
+	void adoptingAnOrphanAddsTheTrackingFinalizerInTheSamePatchAsTheOwnerReference() {
+		givenJob(job(1, 1));
+		Pod loose = orphan(pod("loose", "Running"));
+		loose.getMetadata().getFinalizers().add("example.com/keep");
+		this.pods.add(loose);
+
+		this.sync.reconcile("team/pi");
+
+		assertThat(this.control.patchedFinalizers.get("loose")).containsExactly("example.com/keep",
+				"batch.kubernetes.io/job-tracking");
+	}
+
+	@Test
+	void releasingAPodRemovesTheTrackingFinalizerInTheSamePatch() {
+		givenJob(job(1, 1));
+		Pod relabelled = pod("debug", "Running");
+		relabelled.getMetadata().setLabels(Map.of("app", "debug"));
+		this.pods.add(relabelled);
+
+		this.sync.reconcile("team/pi");
+
+		assertThat(this.control.patchedFinalizers.get("debug")).isEmpty();
+	}
+
+	@Test
+	void adoptedFinishedOrphansAreCountedOnceTheAdoptionsFinalizerIsSeen() {
 		givenJob(job(2, 1));
 		this.pods.add(orphan(pod("done", "Succeeded")));
 		this.pods.add(orphan(failedPod("broke", "2025-12-31T23:00:00Z")));
@@ -331,9 +356,82 @@ class JobSyncTest {
 		this.sync.reconcile("team/pi");
 
 		assertThat(this.control.patched).containsOnlyKeys("done", "broke");
+		assertThat(this.control.status().getSucceeded()).as("not tracked yet in this sync").isZero();
+		this.pods.replaceAll(pod -> tracked(adoptedBy(pod)));
+		givenJob(this.control.updated);
+
+		this.sync.reconcile("team/pi");
+
 		assertThat(this.control.status().getSucceeded()).isEqualTo(1);
 		assertThat(this.control.status().getFailed()).isEqualTo(1);
-		assertThat(this.control.created).hasSize(1);
+		assertThat(this.control.log).contains("release done", "release broke");
+	}
+
+	@Test
+	void finishedPodsWithoutTheFinalizerAreNotCountedAgain() {
+		Job job = job(5, 1);
+		job.setStatus(new JobStatusBuilder().withSucceeded(1).withFailed(1).build());
+		givenJob(job);
+		this.pods.add(untracked(pod("counted", "Succeeded")));
+		this.pods.add(untracked(pod("counted-too", "Succeeded")));
+		this.pods.add(untracked(failedPod("failed-counted", "2025-12-31T23:00:00Z")));
+		this.pods.add(untracked(failedPod("failed-counted-too", "2025-12-31T23:00:00Z")));
+
+		this.sync.reconcile("team/pi");
+
+		assertThat(this.control.status().getSucceeded()).isEqualTo(1);
+		assertThat(this.control.status().getFailed()).isEqualTo(1);
+		assertThat(this.control.log).noneMatch(line -> line.startsWith("release"));
+	}
+
+	@Test
+	void aFinishedPodIsCountedOnceAcrossARestartAtEveryStepOfItsTracking() {
+		// Crashed after step 1: the uid is uncounted, the pod still holds the finalizer.
+		Job job = job(5, 1);
+		job.setStatus(new JobStatusBuilder().withSucceeded(0)
+			.withNewUncountedTerminatedPods()
+			.addToSucceeded("uid-a")
+			.endUncountedTerminatedPods()
+			.build());
+		givenJob(job);
+		this.pods.add(pod("a", "Succeeded"));
+
+		restartedSync().reconcile("team/pi");
+
+		assertThat(this.control.log).containsExactly("release a", "status succeeded=1 failed=0 uncounted=[]/[]");
+
+		// Crashed after step 2: the finalizer is gone, the uid still uncounted.
+		this.control.log.clear();
+		givenJob(job);
+		this.pods.replaceAll(JobSyncTest::untracked);
+
+		restartedSync().reconcile("team/pi");
+
+		assertThat(this.control.log).containsExactly("status succeeded=1 failed=0 uncounted=[]/[]");
+
+		// After step 3: counted, the pod without its finalizer adds nothing.
+		this.control.log.clear();
+		givenJob(this.control.updated);
+
+		restartedSync().reconcile("team/pi");
+
+		assertThat(this.control.status().getSucceeded()).isEqualTo(1);
+	}
+
+	@Test
+	void anIndexedJobCountsTheIndexOfASucceededPodOnlyWhileItHoldsTheFinalizer() {
+		Job job = job(3, 1);
+		job.getSpec().setCompletionMode("Indexed");
+		job.setStatus(new JobStatusBuilder().withCompletedIndexes("0").withSucceeded(1).build());
+		givenJob(job);
+		this.pods.add(untracked(indexed(pod("zero", "Succeeded"), "0")));
+		this.pods.add(untracked(indexed(pod("one-counted-elsewhere", "Succeeded"), "1")));
+		this.pods.add(indexed(pod("two", "Succeeded"), "2"));
+
+		this.sync.reconcile("team/pi");
+
+		assertThat(this.control.status().getCompletedIndexes()).isEqualTo("0,2");
+		assertThat(this.control.status().getSucceeded()).isEqualTo(2);
 	}
 
 	@Test
@@ -497,7 +595,7 @@ class JobSyncTest {
 				this.clock.instant());
 		givenJob(job);
 		this.pods.add(tracked(pod("late", "Running")));
-		this.pods.add(pod("untracked", "Running"));
+		this.pods.add(untracked(pod("untracked", "Running")));
 		Pod theirs = tracked(pod("theirs", "Running"));
 		theirs.getMetadata().getOwnerReferences().get(0).setUid("other");
 		this.pods.add(theirs);
@@ -520,8 +618,8 @@ class JobSyncTest {
 	}
 
 	@Test
-	void atMostFiveHundredFinishedPodsAreRecordedInOneSyncAndTheRestAtOnceAfter() {
-		givenJob(job(1000, 1));
+	void atMostFiveHundredFinishedPodsAreRecordedInOneSyncTheRestAtOnceAfterAndOnlyThenTheJobFinishes() {
+		givenJob(job(501, 1));
 		for (int i = 0; i < 501; i++) {
 			this.pods.add(tracked(pod("p" + i, "Succeeded")));
 		}
@@ -530,14 +628,20 @@ class JobSyncTest {
 
 		assertThat(this.control.log.get(0)).contains("uncounted=[uid-p0, ");
 		assertThat(this.control.log).filteredOn(line -> line.startsWith("release")).hasSize(500);
-		assertThat(this.control.status().getSucceeded()).as("present pods are never under-counted").isEqualTo(501);
+		assertThat(this.control.status().getSucceeded()).isEqualTo(500);
+		assertThat(this.control.created).as("the 501st is known, so no pod too many runs").isEmpty();
+		assertThat(JobConditions.isFinished(this.control.updated)).as("not before every pod is counted").isFalse();
 		assertThat(result.requeueAfter()).isEqualTo(Duration.ZERO);
 		givenJob(this.control.updated);
 		this.control.log.clear();
+		this.pods.replaceAll(pod -> this.removals.pending(pod.getMetadata().getUid()) ? untracked(pod) : pod);
+		this.pods.forEach(this.removals::observed);
 
 		this.sync.reconcile("team/pi");
 
 		assertThat(this.control.log).contains("release p500");
+		assertThat(this.control.status().getSucceeded()).isEqualTo(501);
+		assertThat(condition("Complete").getStatus()).isEqualTo("True");
 	}
 
 	private static Pod tracked(Pod pod) {
@@ -546,13 +650,41 @@ class JobSyncTest {
 		return pod;
 	}
 
+	/** A new controller's sync: nothing remembered in memory. */
+	private JobSync restartedSync() {
+		return new JobSync(this.jobs::get, (j) -> List.copyOf(this.pods), this.control,
+				new ControllerExpectations(this.clock), new FinalizerRemovals(), JobSettings.defaults(), this.clock,
+				this.canAdopt);
+	}
+
+	private static Pod adoptedBy(Pod pod) {
+		pod.getMetadata()
+			.setOwnerReferences(
+					new ArrayList<>(List.of(new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder().withKind("Job")
+						.withName("pi")
+						.withUid(UID)
+						.withController(true)
+						.build())));
+		return pod;
+	}
+
 	private static Pod indexed(Pod pod, String index) {
 		pod.getMetadata().setAnnotations(Map.of("batch.kubernetes.io/job-completion-index", index));
 		return pod;
 	}
 
+	/**
+	 * An orphan: no owner, and no tracking finalizer (Kubernetes removes it from pods
+	 * whose Job is gone).
+	 */
 	private static Pod orphan(Pod pod) {
 		pod.getMetadata().setOwnerReferences(new ArrayList<>());
+		return untracked(pod);
+	}
+
+	/** A pod without the tracking finalizer: counted already, or never tracked. */
+	private static Pod untracked(Pod pod) {
+		pod.getMetadata().setFinalizers(new ArrayList<>());
 		return pod;
 	}
 
@@ -597,10 +729,13 @@ class JobSyncTest {
 			.build();
 	}
 
+	/** One of the Job's pods, as it creates them: with the tracking finalizer. */
 	private static Pod pod(String name, String phase) {
 		return new PodBuilder().withNewMetadata()
 			.withNamespace("team")
 			.withName(name)
+			.withUid("uid-" + name)
+			.addToFinalizers("batch.kubernetes.io/job-tracking")
 			.withCreationTimestamp("2025-12-31T23:00:00Z")
 			.addToLabels("batch.kubernetes.io/controller-uid", UID)
 			.addNewOwnerReference()

@@ -114,7 +114,9 @@ class SharedInformersTest {
 		// Never contacted: leader election is off and the fake informers make no
 		// requests.
 		try (KubernetesClient client = new KubernetesClientBuilder()
-			.withConfig(new io.fabric8.kubernetes.client.ConfigBuilder().withMasterUrl("http://127.0.0.1:9").build())
+			.withConfig(new io.fabric8.kubernetes.client.ConfigBuilder(io.fabric8.kubernetes.client.Config.empty())
+				.withMasterUrl("http://127.0.0.1:9")
+				.build())
 			.build()) {
 			ControllerManager manager = new ControllerManager(client, properties, List.of(factory), Clock.systemUTC(),
 					() -> {

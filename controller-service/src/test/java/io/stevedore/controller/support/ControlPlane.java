@@ -81,6 +81,27 @@ public final class ControlPlane implements AutoCloseable {
 		return context;
 	}
 
+	/**
+	 * Stops the controller-service and starts a new one (a new identity, so it takes the
+	 * Lease the old one let go at its clean shutdown): a controller restart, with nothing
+	 * kept in memory.
+	 */
+	public void restartControllers(String identity) {
+		if (this.controllers != null) {
+			this.controllers.close();
+			this.controllers = null;
+		}
+		startControllers(identity);
+	}
+
+	/** Stops the controller-service; {@link #restartControllers} starts one again. */
+	public void stopControllers() {
+		if (this.controllers != null) {
+			this.controllers.close();
+			this.controllers = null;
+		}
+	}
+
 	public String url() {
 		return this.url;
 	}

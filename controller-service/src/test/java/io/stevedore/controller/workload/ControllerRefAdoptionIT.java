@@ -52,14 +52,17 @@ class ControllerRefAdoptionIT {
 			"--stevedore.controllers.enabled=job,statefulset,daemonset");
 
 	@Test
-	void aJobAdoptsAMatchingOrphanCountsItAndRunsNoOtherPod() {
+	void aJobAdoptsAMatchingOrphanWithTheTrackingFinalizerCountsItOnceAndRunsNoOtherPod() {
 		String ns = namespace();
 		Pod orphan = client().pods().inNamespace(ns).resource(pod("loose", Map.of("app", "batch"))).create();
 
 		Job job = client().batch().v1().jobs().inNamespace(ns).resource(job("batch", 1)).create();
 
 		await().atMost(TIMEOUT).untilAsserted(() -> {
-			assertControlledBy(client().pods().inNamespace(ns).withName("loose").get(), job.getMetadata().getUid());
+			Pod adopted = client().pods().inNamespace(ns).withName("loose").get();
+			assertControlledBy(adopted, job.getMetadata().getUid());
+			assertThat(adopted.getMetadata().getFinalizers()).as("adoption adds the tracking finalizer")
+				.contains("batch.kubernetes.io/job-tracking");
 			assertThat(status(ns, "batch").getActive()).isEqualTo(1);
 		});
 		await().during(Duration.ofSeconds(2))
@@ -75,6 +78,12 @@ class ControllerRefAdoptionIT {
 				.anySatisfy(c -> assertThat(c.getType() + "=" + c.getStatus()).isEqualTo("Complete=True"));
 		});
 		assertThat(client().pods().inNamespace(ns).list().getItems()).as("the adopted pod did the work").hasSize(1);
+		assertThat(client().pods().inNamespace(ns).withName("loose").get().getMetadata().getFinalizers())
+			.as("let go once counted")
+			.doesNotContain("batch.kubernetes.io/job-tracking");
+		await("counted once").during(Duration.ofSeconds(2))
+			.atMost(Duration.ofSeconds(4))
+			.until(() -> status(ns, "batch").getSucceeded() == 1);
 	}
 
 	@Test

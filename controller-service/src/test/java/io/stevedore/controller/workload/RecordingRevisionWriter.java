@@ -27,6 +27,9 @@ public final class RecordingRevisionWriter implements RevisionWriter {
 	/** The names deleted, in order. */
 	public final List<String> deleted = new ArrayList<>();
 
+	/** The names replaced (deleted and created again), in order. */
+	public final List<String> replaced = new ArrayList<>();
+
 	@Override
 	public ControllerRevision createRevision(ControllerRevision revision) {
 		for (ControllerRevision existing : this.stored) {
@@ -35,7 +38,7 @@ public final class RecordingRevisionWriter implements RevisionWriter {
 			}
 		}
 		ControllerRevision copy = Serialization.clone(revision);
-		copy.getMetadata().setUid("uid-" + revision.getMetadata().getName());
+		copy.getMetadata().setUid("uid-" + revision.getMetadata().getName() + "-" + java.util.UUID.randomUUID());
 		copy.getMetadata().setResourceVersion("1");
 		this.stored.add(copy);
 		this.created.add(revision.getMetadata().getName());
@@ -50,6 +53,17 @@ public final class RecordingRevisionWriter implements RevisionWriter {
 				existing.setRevision(number);
 			}
 		}
+	}
+
+	@Override
+	public ControllerRevision replaceRevision(ControllerRevision revision, ControllerRevision replacement) {
+		this.replaced.add(revision.getMetadata().getName());
+		this.stored.removeIf(r -> r.getMetadata().getName().equals(revision.getMetadata().getName()));
+		ControllerRevision copy = Serialization.clone(replacement);
+		copy.getMetadata().setUid("uid2-" + revision.getMetadata().getName() + "-" + java.util.UUID.randomUUID());
+		copy.getMetadata().setResourceVersion("2");
+		this.stored.add(copy);
+		return copy;
 	}
 
 	@Override
