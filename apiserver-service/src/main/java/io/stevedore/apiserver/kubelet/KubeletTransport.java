@@ -1,0 +1,123 @@
+package io.stevedore.apiserver.kubelet;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.pem.PemSslStoreBundle;
+import org.springframework.boot.ssl.pem.PemSslStoreDetails;
+
+/**
+ * The connections the apiserver opens to node agents (logs, exec/attach/port-forward,
+ * resource metrics): plain, or TLS with the apiserver's kubelet client certificate and
+ * the agent's certificate checked against the kubelet certificate authority and the
+ * address dialled (hostname verification, IP subject alternative names for an IP), as
+ * kube-apiserver's kubelet client. Locations are made as {@code http://} URIs by the
+ * callers; {@link #locate} gives the scheme this transport speaks.
+ * <p>
+ * Threading: immutable; safe for concurrent use.
+ */
+public final class KubeletTransport {
+
+	private static final KubeletTransport PLAIN = new KubeletTransport(null);
+
+	private final SSLContext tls;
+
+	private KubeletTransport(SSLContext tls) {
+		this.tls = tls;
+	}
+
+	/** Plain HTTP: agents without TLS (the default, and tests). */
+	public static KubeletTransport plain() {
+		return PLAIN;
+	}
+
+	public static KubeletTransport of(KubeletClientProperties properties) {
+		if (properties == null || KubeletClientProperties.blank(properties.certificateAuthority())) {
+			return PLAIN;
+		}
+		PemSslStoreDetails keyStore = KubeletClientProperties.blank(properties.clientCertificate()) ? null
+				: PemSslStoreDetails.forCertificates(read(properties.clientCertificate()))
+					.withPrivateKey(read(properties.clientKey()));
+		PemSslStoreDetails trustStore = PemSslStoreDetails.forCertificates(read(properties.certificateAuthority()));
+		return new KubeletTransport(SslBundle.of(new PemSslStoreBundle(keyStore, trustStore)).createSslContext());
+	}
+
+	public boolean secure() {
+		return this.tls != null;
+	}
+
+	/** The agent location in this transport's scheme. */
+	public URI locate(URI location) {
+		if (this.tls == null || !"http".equals(location.getScheme())) {
+			return location;
+		}
+		try {
+			return new URI("https", location.getRawAuthority(), location.getRawPath(), location.getRawQuery(), null);
+		}
+		catch (URISyntaxException ex) {
+			// The same URI with another scheme: cannot be invalid.
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** An HTTP client builder that speaks this transport. */
+	public HttpClient.Builder http(HttpClient.Builder builder) {
+		if (this.tls != null) {
+			builder.sslContext(this.tls);
+			SSLParameters parameters = this.tls.getDefaultSSLParameters();
+			parameters.setEndpointIdentificationAlgorithm("HTTPS");
+			builder.sslParameters(parameters);
+		}
+		return builder;
+	}
+
+	/**
+	 * A connection to the agent, its TLS handshake done (so an agent certificate the CA
+	 * did not sign, or for another address, fails here).
+	 */
+	public Socket dial(String host, int port, int timeoutMillis) throws IOException {
+		Socket socket = new Socket();
+		try {
+			socket.connect(new InetSocketAddress(host, port), timeoutMillis);
+			socket.setTcpNoDelay(true);
+			if (this.tls == null) {
+				return socket;
+			}
+			SSLSocket tlsSocket = (SSLSocket) this.tls.getSocketFactory().createSocket(socket, host, port, true);
+			SSLParameters parameters = tlsSocket.getSSLParameters();
+			parameters.setEndpointIdentificationAlgorithm("HTTPS");
+			tlsSocket.setSSLParameters(parameters);
+			tlsSocket.setSoTimeout(timeoutMillis);
+			tlsSocket.startHandshake();
+			tlsSocket.setSoTimeout(0);
+			return tlsSocket;
+		}
+		catch (IOException | RuntimeException ex) {
+			socket.close();
+			throw ex;
+		}
+	}
+
+	private static String read(String file) {
+		try {
+			return Files.readString(Path.of(file), StandardCharsets.US_ASCII);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("stevedore.apiserver.kubelet: cannot read " + file, ex);
+		}
+	}
+
+}
