@@ -24,21 +24,21 @@ import jakarta.servlet.http.HttpServletResponse;
  */
 final class LogStreamer {
 
-	private final HttpClient http;
+	private final KubeletTransport.Http http;
 
 	private final KubeletTransport kubelets;
 
 	LogStreamer(KubeletTransport kubelets) {
 		this.kubelets = kubelets;
-		this.http = kubelets.http(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))).build();
+		this.http = kubelets.http(() -> HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)));
 	}
 
 	void stream(URI plainLocation, HttpServletResponse response) throws IOException {
 		URI location = this.kubelets.locate(plainLocation);
 		HttpResponse<InputStream> upstream;
 		try {
-			upstream = this.http.send(HttpRequest.newBuilder(location).GET().build(),
-					HttpResponse.BodyHandlers.ofInputStream());
+			upstream = this.http.get()
+				.send(HttpRequest.newBuilder(location).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

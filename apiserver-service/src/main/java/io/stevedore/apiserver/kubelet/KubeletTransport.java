@@ -10,6 +10,8 @@ import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -33,9 +35,12 @@ public final class KubeletTransport {
 
 	private static final KubeletTransport PLAIN = new KubeletTransport(null);
 
-	private final SSLContext tls;
+	/** Null: plain HTTP. */
+	private final KubeletClientProperties tls;
 
-	private KubeletTransport(SSLContext tls) {
+	private volatile SSLContext context;
+
+	private KubeletTransport(KubeletClientProperties tls) {
 		this.tls = tls;
 	}
 
@@ -44,19 +49,49 @@ public final class KubeletTransport {
 		return PLAIN;
 	}
 
+	/**
+	 * The files are read at the first call to an agent, not here: the apiserver starts
+	 * before the gateway makes the cluster CA and {@code ./stevedore up} issues the
+	 * apiserver's kubelet client certificate (a failed read is tried again at the next
+	 * call).
+	 */
 	public static KubeletTransport of(KubeletClientProperties properties) {
 		if (properties == null || KubeletClientProperties.blank(properties.certificateAuthority())) {
 			return PLAIN;
 		}
-		PemSslStoreDetails keyStore = KubeletClientProperties.blank(properties.clientCertificate()) ? null
-				: PemSslStoreDetails.forCertificates(read(properties.clientCertificate()))
-					.withPrivateKey(read(properties.clientKey()));
-		PemSslStoreDetails trustStore = PemSslStoreDetails.forCertificates(read(properties.certificateAuthority()));
-		return new KubeletTransport(SslBundle.of(new PemSslStoreBundle(keyStore, trustStore)).createSslContext());
+		return new KubeletTransport(properties);
 	}
 
 	public boolean secure() {
 		return this.tls != null;
+	}
+
+	private SSLContext context() throws IOException {
+		SSLContext loaded = this.context;
+		if (loaded == null) {
+			synchronized (this) {
+				loaded = this.context;
+				if (loaded == null) {
+					try {
+						loaded = load(this.tls);
+					}
+					catch (RuntimeException ex) {
+						throw new IOException("the kubelet client TLS settings (stevedore.apiserver.kubelet.*) "
+								+ "cannot be loaded: " + ex.getMessage(), ex);
+					}
+					this.context = loaded;
+				}
+			}
+		}
+		return loaded;
+	}
+
+	private static SSLContext load(KubeletClientProperties properties) {
+		PemSslStoreDetails keyStore = KubeletClientProperties.blank(properties.clientCertificate()) ? null
+				: PemSslStoreDetails.forCertificates(read(properties.clientCertificate()))
+					.withPrivateKey(read(properties.clientKey()));
+		PemSslStoreDetails trustStore = PemSslStoreDetails.forCertificates(read(properties.certificateAuthority()));
+		return SslBundle.of(new PemSslStoreBundle(keyStore, trustStore)).createSslContext();
 	}
 
 	/** The agent location in this transport's scheme. */
@@ -73,15 +108,37 @@ public final class KubeletTransport {
 		}
 	}
 
-	/** An HTTP client builder that speaks this transport. */
-	public HttpClient.Builder http(HttpClient.Builder builder) {
-		if (this.tls != null) {
-			builder.sslContext(this.tls);
-			SSLParameters parameters = this.tls.getDefaultSSLParameters();
-			parameters.setEndpointIdentificationAlgorithm("HTTPS");
-			builder.sslParameters(parameters);
+	/**
+	 * An HTTP client that speaks this transport: made at the first call (see {@link #of})
+	 * and kept.
+	 */
+	public Http http(Supplier<HttpClient.Builder> builder) {
+		if (this.tls == null) {
+			HttpClient client = builder.get().build();
+			return () -> client;
 		}
-		return builder;
+		AtomicReference<HttpClient> client = new AtomicReference<>();
+		return () -> {
+			HttpClient made = client.get();
+			if (made == null) {
+				SSLContext context = context();
+				SSLParameters parameters = context.getDefaultSSLParameters();
+				parameters.setEndpointIdentificationAlgorithm("HTTPS");
+				made = builder.get().sslContext(context).sslParameters(parameters).build();
+				if (!client.compareAndSet(null, made)) {
+					made = client.get();
+				}
+			}
+			return made;
+		};
+	}
+
+	/** The HTTP client to agents; fails when the TLS settings cannot be read. */
+	@FunctionalInterface
+	public interface Http {
+
+		HttpClient get() throws IOException;
+
 	}
 
 	/**
@@ -96,7 +153,7 @@ public final class KubeletTransport {
 			if (this.tls == null) {
 				return socket;
 			}
-			SSLSocket tlsSocket = (SSLSocket) this.tls.getSocketFactory().createSocket(socket, host, port, true);
+			SSLSocket tlsSocket = (SSLSocket) context().getSocketFactory().createSocket(socket, host, port, true);
 			SSLParameters parameters = tlsSocket.getSSLParameters();
 			parameters.setEndpointIdentificationAlgorithm("HTTPS");
 			tlsSocket.setSSLParameters(parameters);

@@ -41,7 +41,7 @@ public final class AgentScraper {
 
 	private static final Duration DEFAULT_WINDOW = Duration.ofSeconds(10);
 
-	private final HttpClient http;
+	private final KubeletTransport.Http http;
 
 	private final ObjectMapper json;
 
@@ -70,7 +70,7 @@ public final class AgentScraper {
 		this.clock = clock;
 		this.timeout = timeout;
 		this.cacheTtl = cacheTtl;
-		this.http = kubelets.http(HttpClient.newBuilder().connectTimeout(timeout).executor(this.executor)).build();
+		this.http = kubelets.http(() -> HttpClient.newBuilder().connectTimeout(timeout).executor(this.executor));
 	}
 
 	/** The usage of each answering node, by node name; at most {@code cacheTtl} old. */
@@ -106,9 +106,9 @@ public final class AgentScraper {
 		}
 		uri = this.kubelets.locate(uri);
 		try {
-			HttpResponse<byte[]> response = this.http.send(
-					HttpRequest.newBuilder(uri).timeout(this.timeout).GET().build(),
-					HttpResponse.BodyHandlers.ofByteArray());
+			HttpResponse<byte[]> response = this.http.get()
+				.send(HttpRequest.newBuilder(uri).timeout(this.timeout).GET().build(),
+						HttpResponse.BodyHandlers.ofByteArray());
 			if (response.statusCode() != 200) {
 				log.info("metrics: node {} answered {} on {}, left out", name, response.statusCode(), uri);
 				return null;
