@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -99,13 +98,9 @@ public final class KubeletTransport {
 		if (this.tls == null || !"http".equals(location.getScheme())) {
 			return location;
 		}
-		try {
-			return new URI("https", location.getRawAuthority(), location.getRawPath(), location.getRawQuery(), null);
-		}
-		catch (URISyntaxException ex) {
-			// The same URI with another scheme: cannot be invalid.
-			throw new IllegalStateException(ex);
-		}
+		// The raw text with another scheme: URI's multi-part constructors would quote
+		// the path's escapes (%20) again.
+		return URI.create("https" + location.toString().substring("http".length()));
 	}
 
 	/**

@@ -178,6 +178,13 @@ class KubeletServingTlsIT {
 		await().atMost(Duration.ofSeconds(20))
 			.untilAsserted(() -> assertThat(kubectl.run("logs", "box").requireSuccess().stdout())
 				.isEqualTo("hello over tls\n"));
+		// a query with escapes (sinceTime's colons) reaches the agent as it was
+		String hourAgo = java.time.Instant.now()
+			.minusSeconds(3600)
+			.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+			.toString();
+		assertThat(kubectl.run("logs", "box", "--since-time=" + hourAgo).requireSuccess().stdout())
+			.isEqualTo("hello over tls\n");
 		KubectlResult exec = kubectl.run("exec", "box", "--", "sh", "-c", "echo from exec; exit 4");
 		assertThat(exec.exitCode()).as(exec.describe()).isEqualTo(4);
 		assertThat(exec.stdout()).isEqualTo("from exec\n");
