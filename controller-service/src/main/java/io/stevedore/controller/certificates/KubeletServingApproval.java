@@ -2,9 +2,11 @@ package io.stevedore.controller.certificates;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -12,6 +14,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequest;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
 /**
@@ -62,8 +65,7 @@ final class KubeletServingApproval {
 		if (problem != null) {
 			return Verdict.refused(problem);
 		}
-		String commonName = NodeClientRequest.values(request.getSubject(), org.bouncycastle.asn1.x500.style.BCStyle.CN)
-			.get(0);
+		String commonName = NodeClientRequest.values(request.getSubject(), BCStyle.CN).get(0);
 		String nodeName = commonName.substring(NodeClientRequest.NODE_PREFIX.length());
 		String requester = csr.getSpec().getUsername();
 		if (!commonName.equals(requester)) {
@@ -129,11 +131,11 @@ final class KubeletServingApproval {
 				// A literal: parsed, never looked up.
 				return InetAddress.getByName(name).getHostAddress();
 			}
-			catch (java.net.UnknownHostException ex) {
+			catch (UnknownHostException ex) {
 				return name;
 			}
 		}
-		return name.toLowerCase(java.util.Locale.ROOT);
+		return name.toLowerCase(Locale.ROOT);
 	}
 
 }

@@ -122,10 +122,6 @@ public final class ServingCertificate implements CertificateRotation.InUse {
 		return certificate;
 	}
 
-	SslBundle bundle() {
-		return this.bundle;
-	}
-
 	private SslBundle bundle(String certificatePem, String keyPem) {
 		PemSslStoreDetails keyStore = PemSslStoreDetails.forCertificates(certificatePem).withPrivateKey(keyPem);
 		PemSslStoreDetails trustStore = this.clientCaPem == null ? null
