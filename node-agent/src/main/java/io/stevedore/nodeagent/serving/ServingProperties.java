@@ -1,6 +1,7 @@
 package io.stevedore.nodeagent.serving;
 
 import java.time.Duration;
+import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -20,13 +21,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * apiserver's {@code --kubelet-client-certificate}); with it set, a call without such a
  * certificate is answered 401; the Actuator endpoints stay open, as the kubelet's healthz
  * port
+ * @param authorizedGroups the client certificate groups (O) let in; another certificate
+ * of the CA is answered 403 (the kubelet asks RBAC for {@code nodes/proxy} instead)
  * @param timeout how long one request waits to be approved and issued
  * @param certificateDuration the lifetime asked for ({@code spec.expirationSeconds});
  * unset, the signer's
  */
 @ConfigurationProperties("stevedore.node.serving")
 public record ServingProperties(String certFile, String keyFile, @DefaultValue("false") boolean tlsBootstrap,
-		String clientCaFile, @DefaultValue("5m") Duration timeout, Duration certificateDuration) {
+		String clientCaFile, @DefaultValue("system:masters") List<String> authorizedGroups,
+		@DefaultValue("5m") Duration timeout, Duration certificateDuration) {
 
 	public ServingProperties {
 		if (certFile != null && !certFile.isBlank() && (keyFile == null || keyFile.isBlank())) {

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -76,7 +77,7 @@ public class ServingTlsConfiguration {
 			factory.setSsl(ssl);
 			factory.setSslBundles(bundles);
 			if (authenticate) {
-				factory.addEngineValves(new ClientCertificateValve());
+				factory.addEngineValves(new ClientCertificateValve(Set.copyOf(serving.authorizedGroups())));
 			}
 		};
 	}

@@ -144,7 +144,7 @@ class KubeletServingTlsIT {
 	}
 
 	@Test
-	void aCallerWithoutAClientCertificateGets401() throws Exception {
+	void aCallerWithoutAClientCertificateGets401AndAnotherNode403() throws Exception {
 		SSLContext anonymous = context(null, null);
 		awaitIssued(anonymous);
 		assertThat(statusLine(anonymous, port, get("/containerLogs/default/nobody/main"))).startsWith("HTTP/1.1 401");
@@ -159,6 +159,15 @@ class KubeletServingTlsIT {
 		// the apiserver's kubelet client certificate is accepted
 		SSLContext apiserver = context(apiserverClient[0], apiserverClient[1]);
 		assertThat(statusLine(apiserver, port, get("/stats/summary"))).isEqualTo("HTTP/1.1 200 ");
+		// another node's client certificate (same CA, group system:nodes) is not
+		// authorized: the kubelet's 403
+		Path[] otherNode = ca.writePair(dir.resolve("other-node"), "client", "O=system:nodes,CN=system:node:other",
+				KeyPurposeId.id_kp_clientAuth);
+		assertThat(response(context(otherNode[0], otherNode[1]), port, get("/stats/summary")))
+			.startsWith("HTTP/1.1 403")
+			.contains("Forbidden (user=system:node:other, verb=get, resource=nodes, subresource=stats)");
+		assertThat(statusLine(context(otherNode[0], otherNode[1]), port, get("/containerLogs/default/nobody/main")))
+			.startsWith("HTTP/1.1 403");
 		// one of another CA does not authenticate: the agent names its CA in the
 		// handshake, so the client offers none and is answered 401
 		Path[] stranger = new TestPki("CN=stranger-ca").writePair(dir.resolve("stranger"), "client",
@@ -237,6 +246,16 @@ class KubeletServingTlsIT {
 				throw new IOException("the agent closed the connection without answering");
 			}
 			return line;
+		}
+	}
+
+	/** The whole answer to a raw request over TLS ({@code Connection: close}). */
+	private static String response(SSLContext context, int port, String request) throws IOException {
+		try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
+			socket.setSoTimeout(10_000);
+			socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+			socket.getOutputStream().flush();
+			return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 		}
 	}
 
