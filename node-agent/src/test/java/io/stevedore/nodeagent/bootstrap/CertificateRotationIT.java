@@ -8,7 +8,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 
 import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequest;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -73,19 +72,10 @@ class CertificateRotationIT {
 		PKCS10CertificationRequest request = TestCsrs.parse(csr);
 		assertThat(request.getSubject()).isEqualTo(new X500Name("O=system:nodes,CN=system:node:" + NODE));
 
-		String name = csr.getMetadata().getName();
-		client.certificates().v1().certificateSigningRequests().withName(name).approve();
-		CertificateSigningRequest approved = client.certificates()
-			.v1()
-			.certificateSigningRequests()
-			.withName(name)
-			.get();
 		String issued = TestCertificates.sign(this.ca, new JcaPKCS10CertificationRequest(request).getPublicKey(),
 				BigInteger.valueOf(200), request.getSubject(), Instant.now().minusSeconds(300),
 				Instant.now().plusSeconds(600));
-		approved.getStatus()
-			.setCertificate(Base64.getEncoder().encodeToString(issued.getBytes(StandardCharsets.US_ASCII)));
-		client.certificates().v1().certificateSigningRequests().resource(approved).updateStatus();
+		TestCsrs.approveAndIssue(client, csr.getMetadata().getName(), issued);
 
 		NodeCertificateFiles files = new NodeCertificateFiles(cert, key);
 		// Key first, then certificate: in between the pair does not match (matchingPair

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.Base64;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -112,18 +111,9 @@ class KubeletServingTlsIT {
 		GeneralName[] names = subjectAltNames(request);
 		assertThat(names).contains(new GeneralName(GeneralName.iPAddress, "127.0.0.1"));
 		assertThat(names).anyMatch((n) -> n.getTagNo() == GeneralName.dNSName);
-		String name = csr.getMetadata().getName();
-		client.certificates().v1().certificateSigningRequests().withName(name).approve();
-		CertificateSigningRequest approved = client.certificates()
-			.v1()
-			.certificateSigningRequests()
-			.withName(name)
-			.get();
 		String issued = ca.issue(new JcaPKCS10CertificationRequest(request).getPublicKey(),
 				request.getSubject().toString(), issuedSerial, KeyPurposeId.id_kp_serverAuth, names);
-		approved.getStatus()
-			.setCertificate(Base64.getEncoder().encodeToString(issued.getBytes(StandardCharsets.US_ASCII)));
-		client.certificates().v1().certificateSigningRequests().resource(approved).updateStatus();
+		TestCsrs.approveAndIssue(client, csr.getMetadata().getName(), issued);
 	}
 
 	@AfterAll

@@ -33,6 +33,22 @@ public final class TestCsrs {
 				.orElse(null), (c) -> c != null);
 	}
 
+	/**
+	 * What csrapproving and csrsigning would do: the Approved condition, then the
+	 * certificate in status.
+	 */
+	public static void approveAndIssue(KubernetesClient client, String name, String certificatePem) {
+		client.certificates().v1().certificateSigningRequests().withName(name).approve();
+		CertificateSigningRequest approved = client.certificates()
+			.v1()
+			.certificateSigningRequests()
+			.withName(name)
+			.get();
+		approved.getStatus()
+			.setCertificate(Base64.getEncoder().encodeToString(certificatePem.getBytes(StandardCharsets.US_ASCII)));
+		client.certificates().v1().certificateSigningRequests().resource(approved).updateStatus();
+	}
+
 	/** The PKCS#10 request in spec.request. */
 	public static PKCS10CertificationRequest parse(CertificateSigningRequest csr) {
 		try (PEMParser parser = new PEMParser(new StringReader(
