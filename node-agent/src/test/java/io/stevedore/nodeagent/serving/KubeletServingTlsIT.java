@@ -5,6 +5,10 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -124,13 +128,23 @@ class KubeletServingTlsIT {
 	}
 
 	@Test
-	void theAgentServesTheIssuedCertificateOnceItComes() throws IOException {
+	void theAgentServesTheIssuedCertificateOnceItComes() throws Exception {
 		SSLContext anonymous = context(null, null);
 		await().atMost(Duration.ofSeconds(30))
 			.ignoreExceptions()
 			.untilAsserted(() -> assertThat(servedSerial(anonymous, port)).isEqualTo(issuedSerial));
-		// the Actuator stays open without a client certificate
+		// the Actuator stays open without a client certificate, with the kubelet's
+		// serving certificate metrics: the issued hour left, no failed attempt
 		assertThat(statusLine(anonymous, port, get("/actuator/health"))).isEqualTo("HTTP/1.1 200 ");
+		String metrics = HttpClient.newBuilder()
+			.sslContext(anonymous)
+			.build()
+			.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/actuator/prometheus")).build(),
+					HttpResponse.BodyHandlers.ofString())
+			.body();
+		assertThat(metrics)
+			.containsPattern("(?m)^kubelet_certificate_manager_server_ttl_seconds(\\{[^}]*\\})? 3[0-9]{3}\\.0$")
+			.containsPattern("(?m)^kubelet_server_expiration_renew_errors_total(\\{[^}]*\\})? 0\\.0$");
 	}
 
 	@Test
