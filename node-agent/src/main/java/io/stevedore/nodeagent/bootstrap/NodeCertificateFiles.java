@@ -47,7 +47,8 @@ public final class NodeCertificateFiles {
 		return this.key;
 	}
 
-	void write(String keyPem, String certPem) {
+	/** Key first, then certificate, each replaced atomically. */
+	public void write(String keyPem, String certPem) {
 		write(this.key, keyPem);
 		write(this.cert, certPem);
 	}
