@@ -13,6 +13,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
+import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -77,7 +78,7 @@ public final class ServingCertificate implements CertificateRotation.InUse {
 			List<String> ips, Clock clock) {
 		this.files = files;
 		this.clientCaPem = clientCaPem;
-		X509Certificate found = usable(files, clock.instant());
+		X509Certificate found = usable(files, clock.instant(), hostnames, ips);
 		if (found != null) {
 			this.issued = found;
 			this.bundle = bundle(read(files.cert()), read(files.key()));
@@ -129,18 +130,57 @@ public final class ServingCertificate implements CertificateRotation.InUse {
 		return SslBundle.of(new PemSslStoreBundle(keyStore, trustStore));
 	}
 
-	private static X509Certificate usable(NodeCertificateFiles files, Instant now) {
+	/**
+	 * The files' certificate if its key is beside it, it has not expired and it names the
+	 * node's current names (client-go's certificate manager asks again when its template
+	 * changed: an agent given another address must not serve a certificate the
+	 * apiserver's hostname check refuses until the next rotation, months away).
+	 */
+	private static X509Certificate usable(NodeCertificateFiles files, Instant now, List<String> hostnames,
+			List<String> ips) {
 		if (!files.exist()) {
 			return null;
 		}
 		try {
 			X509Certificate certificate = files.matchingPair();
-			return now.isBefore(certificate.getNotAfter().toInstant()) ? certificate : null;
+			if (!now.isBefore(certificate.getNotAfter().toInstant())) {
+				return null;
+			}
+			List<String> names = subjectAltNames(certificate);
+			List<String> wanted = new ArrayList<>(hostnames);
+			ips.forEach((ip) -> wanted.add(canonicalIp(ip)));
+			if (!names.containsAll(wanted)) {
+				log.info("serving certificate {} names {}, not all of the node's {}: asking for a new one",
+						files.cert(), names, wanted);
+				return null;
+			}
+			return certificate;
 		}
 		catch (IOException | GeneralSecurityException ex) {
 			log.warn("serving certificate {} and key {} are unusable ({}): asking for a new one", files.cert(),
 					files.key(), ex.getMessage());
 			return null;
+		}
+	}
+
+	/** DNS names as they are, IP addresses in the JDK's text for them. */
+	private static List<String> subjectAltNames(X509Certificate certificate) throws CertificateParsingException {
+		List<String> names = new ArrayList<>();
+		if (certificate.getSubjectAlternativeNames() != null) {
+			for (List<?> name : certificate.getSubjectAlternativeNames()) {
+				String value = name.get(1).toString();
+				names.add(Integer.valueOf(GeneralName.iPAddress).equals(name.get(0)) ? canonicalIp(value) : value);
+			}
+		}
+		return names;
+	}
+
+	private static String canonicalIp(String ip) {
+		try {
+			return InetAddress.getByName(ip).getHostAddress();
+		}
+		catch (UnknownHostException ex) {
+			return ip;
 		}
 	}
 

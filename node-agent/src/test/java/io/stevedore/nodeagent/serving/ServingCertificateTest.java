@@ -81,6 +81,10 @@ class ServingCertificateTest {
 		assertThat(fresh.certificate()).isEqualTo(onDisk);
 		assertThat(served(registry.getBundle(ServingCertificate.BUNDLE))).isEqualTo(onDisk);
 
+		ServingCertificate moved = new ServingCertificate(files, null, "n1", List.of(), List.of("10.0.0.8"),
+				Clock.systemUTC());
+		assertThat(moved.certificate()).as("for another address: asked again").isNull();
+
 		Clock twoHoursLater = Clock.fixed(Instant.now().plus(Duration.ofHours(2)), ZoneOffset.UTC);
 		ServingCertificate expired = new ServingCertificate(files, null, "n1", List.of(), List.of("10.0.0.7"),
 				twoHoursLater);
