@@ -6,6 +6,8 @@
 #
 #   $STEVEDORE_HOME/pki/identities/NAME.crt, NAME.key  CN=user, O=group, signed by pki/ca.key, clientAuth
 #   $STEVEDORE_HOME/pki/identities/NAME.kubeconfig     the same credentials for kubectl (--kubeconfig)
+#   .../apiserver-kubelet-client.crt, .key              what the apiserver presents to node agents (no kubeconfig)
+#   .../node-NAME-serving.crt, .key                     a node agent's HTTPS certificate, written by the agent
 #
 # The gateway creates the CA at its first start; certificates are issued after it, with openssl, so
 # `node add` can issue a new node's without the gateway's help. A certificate is kept across `up`s and
