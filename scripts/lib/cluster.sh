@@ -116,6 +116,7 @@ cluster_up() {
 	# others authenticate through it, which it refuses (403) until its default roles are made and cached.
 	component_start_control gateway
 	wait_cluster_ca
+	issue_client_certificate apiserver-kubelet-client
 	wait_healthy gateway
 	for name in scheduler controllers proxy; do component_start_control "$name"; done
 	for name in "${names[@]}"; do

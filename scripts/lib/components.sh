@@ -96,6 +96,8 @@ component_port() {
 component_address() {
 	case "$1" in
 	gateway) echo "https://127.0.0.1:$GATEWAY_PORT" ;;
+	# HTTPS with the serving certificate the cluster CA issued it (identities.sh, node_serving_options).
+	node-*) echo "https://127.0.0.1:$(component_port "$1")" ;;
 	*) echo "http://127.0.0.1:$(component_port "$1")" ;;
 	esac
 }
@@ -177,6 +179,7 @@ component_start_control() {
 	apiserver)
 		[ "$STORE" = embedded ] || storage_url=$STORE
 		mkdir -p "$(component_data_dir apiserver)"
+		# shellcheck disable=SC2046 # apiserver_kubelet_options prints separate options
 		component_start apiserver "${COMPONENT_HEAP[apiserver]}" -jar "$(component_jar apiserver)" \
 			--server.address=127.0.0.1 --server.port="$PORT" \
 			--stevedore.apiserver.advertise-address="127.0.0.1:$PORT" \
@@ -186,7 +189,8 @@ component_start_control() {
 			--stevedore.storage.embedded-dir="$(component_data_dir apiserver)" \
 			--stevedore.apiserver.admission.url="$(admission_url)" \
 			--stevedore.encryption.provider-config="$(encryption_config)" \
-			--stevedore.encryption.generate-if-missing=true
+			--stevedore.encryption.generate-if-missing=true \
+			$(apiserver_kubelet_options)
 		;;
 	gateway)
 		# The kube-api-access token volume in every pod, as Kubernetes: the node agents fetch the tokens with

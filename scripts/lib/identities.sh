@@ -6,6 +6,8 @@
 #
 #   $STEVEDORE_HOME/pki/identities/NAME.crt, NAME.key  CN=user, O=group, signed by pki/ca.key, clientAuth
 #   $STEVEDORE_HOME/pki/identities/NAME.kubeconfig     the same credentials for kubectl (--kubeconfig)
+#   .../apiserver-kubelet-client.crt, .key              what the apiserver presents to node agents (no kubeconfig)
+#   .../node-NAME-serving.crt, .key                     a node agent's HTTPS certificate, written by the agent
 #
 # The gateway creates the CA at its first start; certificates are issued after it, with openssl, so
 # `node add` can issue a new node's without the gateway's help. A certificate is kept across `up`s and
@@ -20,6 +22,9 @@ component_subject() {
 	controllers) echo "/CN=system:kube-controller-manager" ;;
 	proxy) echo "/CN=system:kube-proxy" ;;
 	node-*) echo "/O=system:nodes/CN=system:node:${1#node-}" ;;
+	# What the apiserver presents to node agents (kube-apiserver's --kubelet-client-certificate), as kubeadm
+	# issues it.
+	apiserver-kubelet-client) echo "/O=system:masters/CN=kube-apiserver-kubelet-client" ;;
 	*) return 1 ;;
 	esac
 }
@@ -53,6 +58,12 @@ identity_current() {
 
 # issue_identity NAME: NAME's client certificate, key and kubeconfig (made or kept, see above).
 issue_identity() {
+	issue_client_certificate "$1"
+	write_identity_kubeconfig "$1" "$(component_subject "$1")"
+}
+
+# issue_client_certificate NAME: NAME's client certificate and key only (made or kept, see above).
+issue_client_certificate() {
 	local name=$1 subject dir pki=$STEVEDORE_HOME/pki extensions
 	subject=$(component_subject "$name") || die "no identity is defined for component '$name'."
 	dir=$(identities_dir)
@@ -76,7 +87,29 @@ issue_identity() {
 		mv -f "$dir/$name.key.tmp" "$dir/$name.key"
 		mv -f "$dir/$name.crt.tmp" "$dir/$name.crt"
 	fi
-	write_identity_kubeconfig "$name" "$subject"
+}
+
+# The apiserver's connections to the node agents, as kube-apiserver's --kubelet-certificate-authority,
+# --kubelet-client-certificate and --kubelet-client-key: HTTPS, the agent's serving certificate checked against
+# the cluster CA (the controllers' csrsigning issues it, csrapproving approves the node's own request), and
+# the apiserver authenticating with pki/identities/apiserver-kubelet-client.* (issued once the gateway has
+# made the CA, so after the apiserver started: it reads them at its first call to an agent).
+apiserver_kubelet_options() {
+	local dir
+	dir=$(identities_dir)
+	echo "--stevedore.apiserver.kubelet.certificate-authority=$(gateway_ca)" \
+		"--stevedore.apiserver.kubelet.client-certificate=$dir/apiserver-kubelet-client.crt" \
+		"--stevedore.apiserver.kubelet.client-key=$dir/apiserver-kubelet-client.key"
+}
+
+# node_serving_options NAME: the agent's own HTTPS port (serverTLSBootstrap): its serving certificate asked of
+# the cluster and kept in pki/identities/NAME-serving.*, and callers (the apiserver) required to present a
+# client certificate of the cluster CA.
+node_serving_options() {
+	local dir
+	dir=$(identities_dir)
+	echo "--stevedore.node.serving.cert-file=$dir/$1-serving.crt --stevedore.node.serving.key-file=$dir/$1-serving.key" \
+		"--stevedore.node.serving.tls-bootstrap=true --stevedore.node.serving.client-ca-file=$(gateway_ca)"
 }
 
 # write_identity_kubeconfig NAME SUBJECT: a kubeconfig naming the files (not embedding them), so a reissued
@@ -119,11 +152,11 @@ identity_client_options() {
 		"--stevedore.apiserver.client-cert-file=$dir/$1.crt --stevedore.apiserver.client-key-file=$dir/$1.key"
 }
 
-# remove_identity NAME: forgets NAME's certificate, key and kubeconfig (`node rm`).
+# remove_identity NAME: forgets NAME's certificate, key and kubeconfig, and a node's serving pair (`node rm`).
 remove_identity() {
 	local dir
 	dir=$(identities_dir)
-	rm -f -- "$dir/$1.crt" "$dir/$1.key" "$dir/$1.kubeconfig"
+	rm -f -- "$dir/$1.crt" "$dir/$1.key" "$dir/$1.kubeconfig" "$dir/$1-serving.crt" "$dir/$1-serving.key"
 }
 
 # Node agents get their identity by TLS bootstrapping, as kubelets do: one bootstrap token (a Secret

@@ -69,6 +69,7 @@ node_start() {
 	component_start "$component" "${COMPONENT_HEAP[node]}" -jar "$(component_jar node)" \
 		--server.address=127.0.0.1 --server.port="$port" \
 		$(node_bootstrap_options "$component") \
+		$(node_serving_options "$component") \
 		--stevedore.node.name="$name" \
 		--stevedore.node.address="$(node_address)" \
 		--stevedore.node.port="$port" \

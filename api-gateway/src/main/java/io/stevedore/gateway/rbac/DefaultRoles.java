@@ -232,7 +232,9 @@ public final class DefaultRoles {
 				// client
 				// requests, csrsigning issues for every built-in signer
 				// (CertificateApproval and CertificateSigning ask for these).
-				signers(List.of("approve"), KUBE_APISERVER_CLIENT_KUBELET),
+				// Stevedore's csrapproving also approves a node's own kubelet-serving
+				// request for its addresses (Kubernetes leaves these to an approver).
+				signers(List.of("approve"), KUBE_APISERVER_CLIENT_KUBELET, KUBELET_SERVING),
 				signers(List.of("sign"), LEGACY_UNKNOWN, KUBE_APISERVER_CLIENT, KUBE_APISERVER_CLIENT_KUBELET,
 						KUBELET_SERVING),
 				rule(List.of("authentication.k8s.io"), List.of("tokenreviews"), List.of("create")),

@@ -21,6 +21,7 @@ import io.stevedore.apiserver.http.DiscoveryEndpoints;
 import io.stevedore.apiserver.http.KubernetesApiServlet;
 import io.stevedore.apiserver.http.RequestMetrics;
 import io.stevedore.apiserver.http.ResourceHandlers;
+import io.stevedore.apiserver.kubelet.KubeletTransport;
 import io.stevedore.apiserver.metrics.AgentScraper;
 import io.stevedore.apiserver.metrics.MetricsApi;
 import io.stevedore.apiserver.metrics.MetricsTypes;
@@ -152,10 +153,10 @@ public class ApiServerConfiguration {
 	@Bean
 	ServletRegistrationBean<KubernetesApiServlet> kubernetesApiServlet(ResourceRegistry registry,
 			ResourceHandlers handlers, DiscoveryEndpoints discovery, ObjectCodec codec, Clock clock,
-			MeterRegistry meterRegistry, MetricsApi resourceMetrics) {
+			MeterRegistry meterRegistry, MetricsApi resourceMetrics, KubeletTransport kubelets) {
 		ServletRegistrationBean<KubernetesApiServlet> registration = new ServletRegistrationBean<>(
 				new KubernetesApiServlet(registry, handlers, discovery, codec, clock, new RequestMetrics(meterRegistry),
-						resourceMetrics),
+						resourceMetrics, kubelets),
 				"/api/*", "/apis/*");
 		registration.setLoadOnStartup(1);
 		return registration;
@@ -166,8 +167,10 @@ public class ApiServerConfiguration {
 	 * metrics-server's scrape timeout and resolution keep kubectl top cheap.
 	 */
 	@Bean
-	MetricsApi resourceMetrics(Store store, ObjectCodec codec, Clock clock, ResourceRegistry registry) {
-		AgentScraper scraper = new AgentScraper(codec.json(), clock, Duration.ofSeconds(3), Duration.ofSeconds(5));
+	MetricsApi resourceMetrics(Store store, ObjectCodec codec, Clock clock, ResourceRegistry registry,
+			KubeletTransport kubelets) {
+		AgentScraper scraper = new AgentScraper(codec.json(), clock, Duration.ofSeconds(3), Duration.ofSeconds(5),
+				kubelets);
 		return new MetricsApi(store, codec, scraper, clock, registry.find("", "v1", "nodes").orElseThrow(),
 				registry.find("", "v1", "pods").orElseThrow());
 	}

@@ -10,6 +10,7 @@ import java.util.Map;
 import io.fabric8.kubernetes.api.model.Status;
 import io.stevedore.apiserver.admission.AdmissionUser;
 import io.stevedore.apiserver.cache.CachedObject;
+import io.stevedore.apiserver.kubelet.KubeletTransport;
 import io.stevedore.apiserver.codec.MediaTypes;
 import io.stevedore.apiserver.codec.ObjectCodec;
 import io.stevedore.apiserver.metrics.MetricsApi;
@@ -59,14 +60,16 @@ public class KubernetesApiServlet extends HttpServlet {
 
 	private final Clock clock;
 
-	private final LogStreamer logs = new LogStreamer();
+	private final LogStreamer logs;
 
 	private final RequestMetrics metrics;
 
 	private final MetricsApi resourceMetrics;
 
 	public KubernetesApiServlet(ResourceRegistry registry, ResourceHandlers handlers, DiscoveryEndpoints discovery,
-			ObjectCodec codec, Clock clock, RequestMetrics metrics, MetricsApi resourceMetrics) {
+			ObjectCodec codec, Clock clock, RequestMetrics metrics, MetricsApi resourceMetrics,
+			KubeletTransport kubelets) {
+		this.logs = new LogStreamer(kubelets);
 		this.registry = registry;
 		this.resourceMetrics = resourceMetrics;
 		this.metrics = metrics;

@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
+import io.stevedore.apiserver.kubelet.KubeletTransport;
 import io.stevedore.machinery.errors.ApiException;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -23,13 +24,21 @@ import jakarta.servlet.http.HttpServletResponse;
  */
 final class LogStreamer {
 
-	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+	private final KubeletTransport.Http http;
 
-	void stream(URI location, HttpServletResponse response) throws IOException {
+	private final KubeletTransport kubelets;
+
+	LogStreamer(KubeletTransport kubelets) {
+		this.kubelets = kubelets;
+		this.http = kubelets.http(() -> HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)));
+	}
+
+	void stream(URI plainLocation, HttpServletResponse response) throws IOException {
+		URI location = this.kubelets.locate(plainLocation);
 		HttpResponse<InputStream> upstream;
 		try {
-			upstream = this.http.send(HttpRequest.newBuilder(location).GET().build(),
-					HttpResponse.BodyHandlers.ofInputStream());
+			upstream = this.http.get()
+				.send(HttpRequest.newBuilder(location).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Node;
+import io.stevedore.apiserver.kubelet.KubeletTransport;
 import io.stevedore.apiserver.rest.PodLogLocation;
 import io.stevedore.machinery.errors.ApiException;
 import org.slf4j.Logger;
@@ -40,7 +41,7 @@ public final class AgentScraper {
 
 	private static final Duration DEFAULT_WINDOW = Duration.ofSeconds(10);
 
-	private final HttpClient http;
+	private final KubeletTransport.Http http;
 
 	private final ObjectMapper json;
 
@@ -56,12 +57,20 @@ public final class AgentScraper {
 
 	private Map<String, NodeUsage> cached = Map.of();
 
+	private final KubeletTransport kubelets;
+
 	public AgentScraper(ObjectMapper json, Clock clock, Duration timeout, Duration cacheTtl) {
+		this(json, clock, timeout, cacheTtl, KubeletTransport.plain());
+	}
+
+	public AgentScraper(ObjectMapper json, Clock clock, Duration timeout, Duration cacheTtl,
+			KubeletTransport kubelets) {
+		this.kubelets = kubelets;
 		this.json = json;
 		this.clock = clock;
 		this.timeout = timeout;
 		this.cacheTtl = cacheTtl;
-		this.http = HttpClient.newBuilder().connectTimeout(timeout).executor(this.executor).build();
+		this.http = kubelets.http(() -> HttpClient.newBuilder().connectTimeout(timeout).executor(this.executor));
 	}
 
 	/** The usage of each answering node, by node name; at most {@code cacheTtl} old. */
@@ -95,10 +104,11 @@ public final class AgentScraper {
 			log.info("metrics: node {} reports no agent address or port, left out", name);
 			return null;
 		}
+		uri = this.kubelets.locate(uri);
 		try {
-			HttpResponse<byte[]> response = this.http.send(
-					HttpRequest.newBuilder(uri).timeout(this.timeout).GET().build(),
-					HttpResponse.BodyHandlers.ofByteArray());
+			HttpResponse<byte[]> response = this.http.get()
+				.send(HttpRequest.newBuilder(uri).timeout(this.timeout).GET().build(),
+						HttpResponse.BodyHandlers.ofByteArray());
 			if (response.statusCode() != 200) {
 				log.info("metrics: node {} answered {} on {}, left out", name, response.statusCode(), uri);
 				return null;

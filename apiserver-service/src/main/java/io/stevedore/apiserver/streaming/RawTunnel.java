@@ -63,7 +63,8 @@ public final class RawTunnel implements HttpUpgradeHandler {
 			try {
 				this.agent.shutdownOutput();
 			}
-			catch (IOException ex) {
+			catch (IOException | UnsupportedOperationException ex) {
+				// UnsupportedOperationException: a TLS socket that cannot half-close.
 				closeAll(client);
 			}
 		});

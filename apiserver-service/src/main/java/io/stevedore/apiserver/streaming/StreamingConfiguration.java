@@ -1,5 +1,6 @@
 package io.stevedore.apiserver.streaming;
 
+import io.stevedore.apiserver.kubelet.KubeletTransport;
 import io.stevedore.apiserver.rest.RestContext;
 
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -15,9 +16,9 @@ import org.springframework.core.Ordered;
 public class StreamingConfiguration {
 
 	@Bean
-	FilterRegistrationBean<UpgradeProxyFilter> podStreamingProxy(RestContext context) {
+	FilterRegistrationBean<UpgradeProxyFilter> podStreamingProxy(RestContext context, KubeletTransport kubelets) {
 		FilterRegistrationBean<UpgradeProxyFilter> registration = new FilterRegistrationBean<>(
-				new UpgradeProxyFilter(context));
+				new UpgradeProxyFilter(context, kubelets));
 		registration.addUrlPatterns("/api/*");
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
 		registration.setAsyncSupported(true);

@@ -6,7 +6,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +20,7 @@ import java.util.regex.Pattern;
 import io.fabric8.kubernetes.api.model.ListMeta;
 import io.fabric8.kubernetes.api.model.Status;
 import io.stevedore.apiserver.codec.MediaTypes;
+import io.stevedore.apiserver.kubelet.KubeletTransport;
 import io.stevedore.apiserver.rest.RestContext;
 import io.stevedore.machinery.errors.ApiException;
 import io.stevedore.storage.StoreUnavailableException;
@@ -73,8 +73,11 @@ final class UpgradeProxyFilter extends OncePerRequestFilter {
 
 	private final PodStreamLocation locations;
 
-	UpgradeProxyFilter(RestContext context) {
+	private final KubeletTransport kubelets;
+
+	UpgradeProxyFilter(RestContext context, KubeletTransport kubelets) {
 		this.context = context;
+		this.kubelets = kubelets;
 		this.locations = new PodStreamLocation(context);
 	}
 
@@ -128,8 +131,10 @@ final class UpgradeProxyFilter extends OncePerRequestFilter {
 	 * WebSocket, never answer kubectl with the Status it prints.
 	 */
 	private void check(HttpServletResponse response, URI location) throws IOException {
-		try (Socket agent = new Socket()) {
-			agent.connect(new InetSocketAddress(location.getHost(), location.getPort()), 5000);
+		// With TLS the handshake too: an agent certificate the apiserver refuses is
+		// told before the client's upgrade.
+		try {
+			this.kubelets.dial(location.getHost(), location.getPort(), 5000).close();
 		}
 		catch (IOException ex) {
 			throw ApiException.internal("error dialing backend: " + ex.getMessage());
@@ -142,10 +147,15 @@ final class UpgradeProxyFilter extends OncePerRequestFilter {
 
 	private void proxy(HttpServletRequest request, HttpServletResponse response, URI location)
 			throws IOException, ServletException {
-		Socket agent = new Socket();
+		Socket agent;
 		try {
-			agent.connect(new InetSocketAddress(location.getHost(), location.getPort()), 5000);
-			agent.setTcpNoDelay(true);
+			agent = this.kubelets.dial(location.getHost(), location.getPort(), 5000);
+		}
+		catch (IOException ex) {
+			log.debug("node agent at {} not reachable: {}", location.getAuthority(), ex.toString());
+			throw ApiException.internal("error dialing backend: " + ex.getMessage());
+		}
+		try {
 			OutputStream toAgent = agent.getOutputStream();
 			toAgent.write(requestHead(request, location).getBytes(StandardCharsets.ISO_8859_1));
 			toAgent.flush();

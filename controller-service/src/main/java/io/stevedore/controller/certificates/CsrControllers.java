@@ -2,6 +2,7 @@ package io.stevedore.controller.certificates;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Function;
 
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
@@ -17,6 +18,7 @@ import io.stevedore.controller.api.RestClient;
 import io.stevedore.controller.manager.ControllerContext;
 import io.stevedore.controller.manager.ControllerFactory;
 import io.stevedore.controller.manager.RunningController;
+import io.stevedore.controller.workload.ClientEventRecorder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,21 +38,43 @@ public class CsrControllers {
 
 	private static final Logger log = LoggerFactory.getLogger(CsrControllers.class);
 
+	/**
+	 * Kubelet client requests as kube-controller-manager approves them and, unless
+	 * {@code stevedore.controllers.kubelet-serving-approval=false}, kubelet serving
+	 * requests by Stevedore's rule ({@link KubeletServingApproval}); Kubernetes leaves
+	 * the latter to a cluster's own approver.
+	 */
 	@Bean
-	ControllerFactory csrApproving() {
+	ControllerFactory csrApproving(
+			@Value("${stevedore.controllers.kubelet-serving-approval:true}") boolean servingApproval) {
 		return factory("csrapproving", (context) -> {
 			KubernetesClient client = context.client();
-			return (informer) -> new CsrApprovingSync((name) -> informer.getStore().getByKey(name),
-					(csr, subresource) -> allowed(client, csr, subresource),
-					(csr, reason, message) -> client.certificates()
-						.v1()
-						.certificateSigningRequests()
-						.withName(csr.getMetadata().getName())
-						.approve(new CertificateSigningRequestConditionBuilder().withType("Approved")
-							.withStatus("True")
-							.withReason(reason)
-							.withMessage(message)
-							.build()));
+			CsrApprovingSync.Approver approver = (csr, reason, message) -> client.certificates()
+				.v1()
+				.certificateSigningRequests()
+				.withName(csr.getMetadata().getName())
+				.approve(new CertificateSigningRequestConditionBuilder().withType("Approved")
+					.withStatus("True")
+					.withReason(reason)
+					.withMessage(message)
+					.build());
+			return (informer) -> {
+				Function<String, CertificateSigningRequest> requests = (name) -> informer.getStore().getByKey(name);
+				Reconciler clients = new CsrApprovingSync(requests,
+						(csr, subresource) -> allowed(client, csr, subresource), approver);
+				if (!servingApproval) {
+					return clients;
+				}
+				Reconciler serving = new KubeletServingApprovingSync(requests,
+						(node) -> client.nodes().withName(node).get(), approver,
+						new ClientEventRecorder(client, "csrapproving", context.clock()), context.clock());
+				return (key) -> {
+					CertificateSigningRequest csr = requests.apply(key);
+					boolean isServing = csr != null && csr.getSpec() != null
+							&& KubeletServingApprovingSync.SIGNER.equals(csr.getSpec().getSignerName());
+					return isServing ? serving.reconcile(key) : clients.reconcile(key);
+				};
+			};
 		});
 	}
 
@@ -106,8 +130,7 @@ public class CsrControllers {
 	/** What a controller builds once its informer exists; null when it cannot run. */
 	private interface SyncFactory {
 
-		java.util.function.Function<SharedIndexInformer<CertificateSigningRequest>, Reconciler> prepare(
-				ControllerContext context);
+		Function<SharedIndexInformer<CertificateSigningRequest>, Reconciler> prepare(ControllerContext context);
 
 	}
 

@@ -1,8 +1,11 @@
 package io.stevedore.controller.certificates;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.Extensions;
@@ -27,7 +30,7 @@ record SubjectAltNames(List<String> dnsNames, List<String> ipAddresses, List<Str
 		for (GeneralName name : names(request)) {
 			switch (name.getTagNo()) {
 				case GeneralName.dNSName -> dns.add(name.getName().toString());
-				case GeneralName.iPAddress -> ips.add(name.getName().toString());
+				case GeneralName.iPAddress -> ips.add(ipAddress(name));
 				case GeneralName.rfc822Name -> emails.add(name.getName().toString());
 				case GeneralName.uniformResourceIdentifier -> uris.add(name.getName().toString());
 				default -> other++;
@@ -53,6 +56,22 @@ record SubjectAltNames(List<String> dnsNames, List<String> ipAddresses, List<Str
 	boolean isEmpty() {
 		return this.dnsNames.isEmpty() && this.ipAddresses.isEmpty() && this.emailAddresses.isEmpty()
 				&& this.uris.isEmpty() && this.other == 0;
+	}
+
+	/**
+	 * An IP address name as text ({@code 10.0.0.1}, {@code fd00::1}); BouncyCastle's own
+	 * text for it is the octets in hex.
+	 */
+	private static String ipAddress(GeneralName name) {
+		byte[] octets = ASN1OctetString.getInstance(name.getName()).getOctets();
+		try {
+			return InetAddress.getByAddress(octets).getHostAddress();
+		}
+		catch (UnknownHostException ex) {
+			// Neither 4 nor 16 octets: kept as BouncyCastle shows it, matching no
+			// address.
+			return name.getName().toString();
+		}
 	}
 
 	private static GeneralName[] names(PKCS10CertificationRequest request) {

@@ -61,6 +61,17 @@ final class TestPki {
 		}
 	}
 
+	static KeyPair rsa() {
+		try {
+			KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+			generator.initialize(2048);
+			return generator.generateKeyPair();
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
 	/** A CSR object for the subject, base64 PEM as the API holds it. */
 	static CertificateSigningRequest csr(String name, String subject, KeyPair key, String username, List<String> usages,
 			String dnsName) {
@@ -86,7 +97,8 @@ final class TestPki {
 				extensions.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(altNames));
 				builder.addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, extensions.generate());
 			}
-			var request = builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(key.getPrivate()));
+			String algorithm = "RSA".equals(key.getPublic().getAlgorithm()) ? "SHA256withRSA" : "SHA256withECDSA";
+			var request = builder.build(new JcaContentSignerBuilder(algorithm).build(key.getPrivate()));
 			StringWriter out = new StringWriter();
 			try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
 				writer.writeObject(request);

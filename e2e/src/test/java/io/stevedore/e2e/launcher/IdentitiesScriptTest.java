@@ -95,6 +95,28 @@ class IdentitiesScriptTest {
 		assertThat(dir.resolve("node-n1.crt")).doesNotExist();
 	}
 
+	@Test
+	void theApiserverGetsAKubeletClientCertificateAndTheAgentsAnHttpsPort() throws Exception {
+		Path dir = this.home.resolve("pki/identities");
+		String out = run("issue_client_certificate apiserver-kubelet-client && cd \"$STEVEDORE_HOME/pki\" && "
+				+ "openssl x509 -in identities/apiserver-kubelet-client.crt -noout -subject -nameopt compat"
+				+ " -ext extendedKeyUsage && openssl verify -CAfile ca.crt identities/apiserver-kubelet-client.crt");
+		// kubeadm's apiserver-kubelet-client, and no kubeconfig: it is no user of the API
+		assertThat(out).contains("subject=/O=system:masters/CN=kube-apiserver-kubelet-client\n")
+			.contains("TLS Web Client Authentication")
+			.contains(": OK");
+		assertThat(dir.resolve("apiserver-kubelet-client.kubeconfig")).doesNotExist();
+		assertThat(run("apiserver_kubelet_options").strip())
+			.isEqualTo("--stevedore.apiserver.kubelet.certificate-authority=" + this.home.resolve("pki/ca.crt")
+					+ " --stevedore.apiserver.kubelet.client-certificate=" + dir.resolve("apiserver-kubelet-client.crt")
+					+ " --stevedore.apiserver.kubelet.client-key=" + dir.resolve("apiserver-kubelet-client.key"));
+		assertThat(run("node_serving_options node-n1").strip())
+			.isEqualTo("--stevedore.node.serving.cert-file=" + dir.resolve("node-n1-serving.crt")
+					+ " --stevedore.node.serving.key-file=" + dir.resolve("node-n1-serving.key")
+					+ " --stevedore.node.serving.tls-bootstrap=true --stevedore.node.serving.client-ca-file="
+					+ this.home.resolve("pki/ca.crt"));
+	}
+
 	/**
 	 * kubectl stood in for by a function: a Secret is a file under fake/ holding its
 	 * expiration; creates are logged with their arguments.

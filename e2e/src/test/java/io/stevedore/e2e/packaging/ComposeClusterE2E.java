@@ -103,6 +103,23 @@ class ComposeClusterE2E {
 				.requireSuccess()
 				.stdout()).contains(node1).contains(node2);
 
+			// exec through the apiserver into each node's pod: over HTTPS to each agent,
+			// whose serving certificate it asked the cluster for (kubelet-serving,
+			// approved by the controllers as the node's own request for its addresses)
+			for (String pod : kubectl.run("get", "pods", "-l", "app=web", "-o", "jsonpath={.items[*].metadata.name}")
+				.requireSuccess()
+				.stdout()
+				.strip()
+				.split(" ")) {
+				assertThat(kubectl.run("exec", pod, "--", "cat", "/www/index.html").requireSuccess().stdout().strip())
+					.isEqualTo(pod);
+			}
+			assertThat(kubectl.run("get", "csr", "--field-selector=spec.signerName=kubernetes.io/kubelet-serving")
+				.requireSuccess()
+				.stdout()).contains("system:node:" + node1)
+				.contains("system:node:" + node2)
+				.contains("Approved,Issued");
+
 			// Secrets encrypted at rest with the key the apiserver made in its volume;
 			// the
 			// audit log on the gateway's standard output.

@@ -301,6 +301,27 @@ class HelmChartTest {
 	}
 
 	@Test
+	void theApiserverCallsNodeAgentsOverHttpsWithAKubeletClientSecret() {
+		assertThat(env(render(template()), "apiserver"))
+			.doesNotContainKey("STEVEDORE_APISERVER_KUBELET_CERTIFICATEAUTHORITY");
+
+		Map<String, HasMetadata> objects = render(
+				template().set("apiserver.kubeletClient.existingSecret", "kubelet-client"));
+		assertThat(env(objects, "apiserver"))
+			.containsEntry("STEVEDORE_APISERVER_KUBELET_CERTIFICATEAUTHORITY",
+					"/var/run/stevedore/kubelet-client/ca.crt")
+			.containsEntry("STEVEDORE_APISERVER_KUBELET_CLIENTCERTIFICATE", "/var/run/stevedore/kubelet-client/tls.crt")
+			.containsEntry("STEVEDORE_APISERVER_KUBELET_CLIENTKEY", "/var/run/stevedore/kubelet-client/tls.key");
+		assertThat(container(objects, "apiserver").getVolumeMounts())
+			.anyMatch((m) -> m.getName().equals("kubelet-client")
+					&& m.getMountPath().equals("/var/run/stevedore/kubelet-client") && m.getReadOnly());
+		Deployment apiserver = get(objects, "Deployment", "rel-stevedore-apiserver");
+		assertThat(apiserver.getSpec().getTemplate().getSpec().getVolumes())
+			.anyMatch((v) -> v.getName().equals("kubelet-client") && v.getSecret() != null
+					&& v.getSecret().getSecretName().equals("kubelet-client"));
+	}
+
+	@Test
 	void severalApiserversWithoutRedisAreRefused() {
 		assertThatThrownBy(() -> template().set("redis.enabled", false).call())
 			.hasMessageContaining("apiserver.replicas > 1 needs Redis");

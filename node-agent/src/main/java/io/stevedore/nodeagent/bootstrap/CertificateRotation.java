@@ -42,21 +42,51 @@ public final class CertificateRotation implements AutoCloseable {
 
 	/** Runs a task once after a delay. */
 	@FunctionalInterface
-	interface Scheduler {
+	public interface Scheduler {
 
 		void schedule(Runnable task, Duration delay);
 
 	}
 
-	/** Asks the cluster for the request's certificate; returns it as PEM. */
-	@FunctionalInterface
-	interface Signing extends Function<NodeCertificateRequest, String> {
+	/**
+	 * The certificate the agent presents, which a rotation replaces: the client's
+	 * ({@link ReloadableClientCertificate}) or the agent's serving certificate.
+	 */
+	public interface InUse {
+
+		/** The current certificate; null when none was issued yet (rotated at once). */
+		X509Certificate certificate();
+
+		/** Reads the files just written and puts them in use; returns the new one. */
+		X509Certificate reload();
+
+		static InUse of(ReloadableClientCertificate client) {
+			return new InUse() {
+				@Override
+				public X509Certificate certificate() {
+					return client.certificate();
+				}
+
+				@Override
+				public X509Certificate reload() {
+					return client.reload();
+				}
+			};
+		}
 
 	}
 
+	/** Asks the cluster for the request's certificate; returns it as PEM. */
+	@FunctionalInterface
+	public interface Signing extends Function<NodeCertificateRequest, String> {
+
+	}
+
+	private final String kind;
+
 	private final String nodeName;
 
-	private final ReloadableClientCertificate certificate;
+	private final InUse certificate;
 
 	private final NodeCertificateFiles files;
 
@@ -84,6 +114,22 @@ public final class CertificateRotation implements AutoCloseable {
 			BiFunction<String, Duration, NodeCertificateRequest> requests, Duration duration,
 			Signing withOwnCertificate, Signing withBootstrapToken, Clock clock, DoubleSupplier random,
 			Scheduler scheduler) {
+		this("client", nodeName, InUse.of(certificate), files, requests, duration, withOwnCertificate,
+				withBootstrapToken, clock, random, scheduler);
+	}
+
+	/**
+	 * @param kind what the certificate is for, in log lines: {@code client} or
+	 * {@code serving}
+	 * @param withBootstrapToken how to ask once the current certificate expired (for the
+	 * serving certificate, which never authenticates the agent, the same as
+	 * {@code withOwnCertificate})
+	 */
+	public CertificateRotation(String kind, String nodeName, InUse certificate, NodeCertificateFiles files,
+			BiFunction<String, Duration, NodeCertificateRequest> requests, Duration duration,
+			Signing withOwnCertificate, Signing withBootstrapToken, Clock clock, DoubleSupplier random,
+			Scheduler scheduler) {
+		this.kind = kind;
 		this.nodeName = nodeName;
 		this.certificate = certificate;
 		this.files = files;
@@ -127,8 +173,8 @@ public final class CertificateRotation implements AutoCloseable {
 			}
 			this.renewErrors.incrementAndGet();
 			Duration retry = retryDelay(++this.failures);
-			log.warn("node {}: rotating the client certificate failed (attempt {}), retrying in {}: {}", this.nodeName,
-					this.failures, retry, ex.getMessage());
+			log.warn("node {}: rotating the {} certificate failed (attempt {}), retrying in {}: {}", this.nodeName,
+					this.kind, this.failures, retry, ex.getMessage());
 			this.scheduler.schedule(this::rotate, retry);
 			return;
 		}
@@ -141,19 +187,22 @@ public final class CertificateRotation implements AutoCloseable {
 		X509Certificate current = this.certificate.certificate();
 		Instant now = this.clock.instant();
 		NodeCertificateRequest request = this.requests.apply(this.nodeName, this.duration);
-		boolean expired = !now.isBefore(current.getNotAfter().toInstant());
-		if (expired) {
-			log.warn("node {}: client certificate (serial {}) expired at {}: asking with the bootstrap token",
-					this.nodeName, current.getSerialNumber().toString(16), current.getNotAfter().toInstant());
+		boolean expired = current == null || !now.isBefore(current.getNotAfter().toInstant());
+		if (current != null && expired) {
+			log.warn("node {}: {} certificate (serial {}) expired at {}: asking with the bootstrap token",
+					this.nodeName, this.kind, serial(current), current.getNotAfter().toInstant());
 		}
 		String pem = (expired ? this.withBootstrapToken : this.withOwnCertificate).apply(request);
 		X509Certificate issued = checked(pem, request, now);
 		this.files.write(request.keyPem(), pem);
 		X509Certificate loaded = this.certificate.reload();
-		log.info("node {}: rotated its client certificate: serial {} -> {}, valid until {}", this.nodeName,
-				current.getSerialNumber().toString(16), loaded.getSerialNumber().toString(16),
-				issued.getNotAfter().toInstant());
+		log.info("node {}: rotated its {} certificate: serial {} -> {}, valid until {}", this.nodeName, this.kind,
+				serial(current), serial(loaded), issued.getNotAfter().toInstant());
 		return loaded;
+	}
+
+	private static String serial(X509Certificate certificate) {
+		return certificate == null ? "none" : certificate.getSerialNumber().toString(16);
 	}
 
 	/** What the cluster issued, refused unless it is for the new key and valid now. */
@@ -181,13 +230,18 @@ public final class CertificateRotation implements AutoCloseable {
 		if (this.closed) {
 			return;
 		}
+		if (certificate == null) {
+			log.info("node {}: no {} certificate issued yet: asking for one now", this.nodeName, this.kind);
+			this.scheduler.schedule(this::rotate, Duration.ZERO);
+			return;
+		}
 		Instant deadline = RotationDeadline.of(certificate, this.random);
 		Duration delay = Duration.between(this.clock.instant(), deadline);
 		if (delay.isNegative()) {
 			delay = Duration.ZERO;
 		}
-		log.info("node {}: client certificate (serial {}) valid until {}, rotation at {}", this.nodeName,
-				certificate.getSerialNumber().toString(16), certificate.getNotAfter().toInstant(), deadline);
+		log.info("node {}: {} certificate (serial {}) valid until {}, rotation at {}", this.nodeName, this.kind,
+				serial(certificate), certificate.getNotAfter().toInstant(), deadline);
 		this.scheduler.schedule(this::rotate, delay);
 	}
 
@@ -197,7 +251,7 @@ public final class CertificateRotation implements AutoCloseable {
 	}
 
 	/** One daemon thread for the rotation's tasks. */
-	static Scheduler on(ScheduledExecutorService executor) {
+	public static Scheduler on(ScheduledExecutorService executor) {
 		return (task, delay) -> executor.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
 	}
 

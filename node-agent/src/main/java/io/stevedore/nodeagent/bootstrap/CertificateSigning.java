@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * the cluster approved and issued it, as the kubelet's {@code csr.RequestCertificate} and
  * {@code WaitForCertificate}.
  */
-final class CertificateSigning {
+public final class CertificateSigning {
 
 	private static final Logger log = LoggerFactory.getLogger(CertificateSigning.class);
 
@@ -25,20 +25,21 @@ final class CertificateSigning {
 
 	private final Duration timeout;
 
-	CertificateSigning(Clock clock, Duration timeout) {
+	public CertificateSigning(Clock clock, Duration timeout) {
 		this.clock = clock;
 		this.timeout = timeout;
 	}
 
 	/** The issued certificate as PEM. */
-	String issue(KubernetesClient client, String nodeName, NodeCertificateRequest request) {
+	public String issue(KubernetesClient client, String nodeName, NodeCertificateRequest request) {
 		CertificateSigningRequest created = client.certificates()
 			.v1()
 			.certificateSigningRequests()
 			.resource(request.csr())
 			.create();
 		String name = created.getMetadata().getName();
-		log.info("node {}: asked for its client certificate with CertificateSigningRequest {}", nodeName, name);
+		log.info("node {}: asked for a {} certificate with CertificateSigningRequest {}", nodeName,
+				request.csr().getSpec().getSignerName(), name);
 		return awaitCertificate(client, name);
 	}
 

@@ -28,31 +28,32 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
  * key, which {@link #matchingPair()} refuses, so the agent bootstraps again rather than
  * failing every handshake.
  */
-final class NodeCertificateFiles {
+public final class NodeCertificateFiles {
 
 	private final Path cert;
 
 	private final Path key;
 
-	NodeCertificateFiles(Path cert, Path key) {
+	public NodeCertificateFiles(Path cert, Path key) {
 		this.cert = cert;
 		this.key = key;
 	}
 
-	Path cert() {
+	public Path cert() {
 		return this.cert;
 	}
 
-	Path key() {
+	public Path key() {
 		return this.key;
 	}
 
-	void write(String keyPem, String certPem) {
+	/** Key first, then certificate, each replaced atomically. */
+	public void write(String keyPem, String certPem) {
 		write(this.key, keyPem);
 		write(this.cert, certPem);
 	}
 
-	boolean exist() {
+	public boolean exist() {
 		return Files.isRegularFile(this.cert) && Files.isRegularFile(this.key);
 	}
 
@@ -61,7 +62,7 @@ final class NodeCertificateFiles {
 	 * @throws IOException or CertificateException when a file cannot be read as such,
 	 * GeneralSecurityException when the key is not the certificate's
 	 */
-	X509Certificate matchingPair() throws IOException, GeneralSecurityException {
+	public X509Certificate matchingPair() throws IOException, GeneralSecurityException {
 		X509Certificate certificate = parse(Files.readString(this.cert, StandardCharsets.US_ASCII));
 		PrivateKey privateKey = privateKey(Files.readString(this.key, StandardCharsets.US_ASCII));
 		if (!signs(privateKey, certificate)) {

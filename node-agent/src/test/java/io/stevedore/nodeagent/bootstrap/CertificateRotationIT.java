@@ -1,6 +1,5 @@
 package io.stevedore.nodeagent.bootstrap;
 
-import java.io.StringReader;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,14 +8,13 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 
 import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequest;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stevedore.nodeagent.support.TestCluster;
+import io.stevedore.nodeagent.support.TestCsrs;
 import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 import org.junit.jupiter.api.Test;
@@ -68,34 +66,16 @@ class CertificateRotationIT {
 				"--stevedore.node.bootstrap.key-file=" + key, "--stevedore.node.bootstrap.renew-before=1s",
 				"--stevedore.node.bootstrap.certificate-duration=10m");
 
-		CertificateSigningRequest csr = await().atMost(Duration.ofSeconds(40))
-			.until(() -> client.certificates()
-				.v1()
-				.certificateSigningRequests()
-				.list()
-				.getItems()
-				.stream()
-				.filter((c) -> NodeCertificateRequest.SIGNER.equals(c.getSpec().getSignerName()))
-				.findFirst()
-				.orElse(null), (c) -> c != null);
+		CertificateSigningRequest csr = TestCsrs.await(client, NodeCertificateRequest.SIGNER, Duration.ofSeconds(40));
 		assertThat(Instant.now()).as("not before 70 % of the 40 s").isAfter(now.plusSeconds(7));
 		assertThat(csr.getSpec().getExpirationSeconds()).isEqualTo(600);
-		PKCS10CertificationRequest request = parse(csr);
+		PKCS10CertificationRequest request = TestCsrs.parse(csr);
 		assertThat(request.getSubject()).isEqualTo(new X500Name("O=system:nodes,CN=system:node:" + NODE));
 
-		String name = csr.getMetadata().getName();
-		client.certificates().v1().certificateSigningRequests().withName(name).approve();
-		CertificateSigningRequest approved = client.certificates()
-			.v1()
-			.certificateSigningRequests()
-			.withName(name)
-			.get();
 		String issued = TestCertificates.sign(this.ca, new JcaPKCS10CertificationRequest(request).getPublicKey(),
 				BigInteger.valueOf(200), request.getSubject(), Instant.now().minusSeconds(300),
 				Instant.now().plusSeconds(600));
-		approved.getStatus()
-			.setCertificate(Base64.getEncoder().encodeToString(issued.getBytes(StandardCharsets.US_ASCII)));
-		client.certificates().v1().certificateSigningRequests().resource(approved).updateStatus();
+		TestCsrs.approveAndIssue(client, csr.getMetadata().getName(), issued);
 
 		NodeCertificateFiles files = new NodeCertificateFiles(cert, key);
 		// Key first, then certificate: in between the pair does not match (matchingPair
@@ -125,13 +105,6 @@ class CertificateRotationIT {
 			.containsPattern("(?m)^kubelet_certificate_manager_client_ttl_seconds(\\{[^}]*\\})? 5[0-9]{2}\\.0$")
 			.containsPattern(
 					"(?m)^kubelet_certificate_manager_client_expiration_renew_errors_total(\\{[^}]*\\})? 0\\.0$");
-	}
-
-	private static PKCS10CertificationRequest parse(CertificateSigningRequest csr) throws Exception {
-		try (PEMParser parser = new PEMParser(new StringReader(
-				new String(Base64.getDecoder().decode(csr.getSpec().getRequest()), StandardCharsets.US_ASCII)))) {
-			return (PKCS10CertificationRequest) parser.readObject();
-		}
 	}
 
 }

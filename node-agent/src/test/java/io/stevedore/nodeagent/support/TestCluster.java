@@ -48,15 +48,22 @@ public final class TestCluster implements AutoCloseable {
 	}
 
 	public static TestCluster start(Path dataDir) {
+		return start(dataDir, new String[0]);
+	}
+
+	/** With extra apiserver arguments (e.g. {@code stevedore.apiserver.kubelet.*}). */
+	public static TestCluster start(Path dataDir, String... apiserverArguments) {
 		DockerDaemon.ensureRunning();
 		TestImages.busybox();
 		int port = freePort();
-		ConfigurableApplicationContext apiserver = new SpringApplicationBuilder(ApiServerApplication.class).run(
-				"--server.address=127.0.0.1", "--server.port=" + port,
+		List<String> args = new ArrayList<>(List.of("--server.address=127.0.0.1", "--server.port=" + port,
 				"--stevedore.apiserver.advertise-address=127.0.0.1:" + port, "--stevedore.storage.url=",
 				"--stevedore.storage.embedded-dir=" + dataDir.resolve("store"),
 				"--spring.application.name=apiserver-service", "--server.shutdown=immediate",
-				"--spring.main.banner-mode=off", "--logging.level.root=WARN");
+				"--spring.main.banner-mode=off", "--logging.level.root=WARN"));
+		args.addAll(List.of(apiserverArguments));
+		ConfigurableApplicationContext apiserver = new SpringApplicationBuilder(ApiServerApplication.class)
+			.run(args.toArray(String[]::new));
 		return new TestCluster(apiserver, "http://127.0.0.1:" + port, dataDir);
 	}
 

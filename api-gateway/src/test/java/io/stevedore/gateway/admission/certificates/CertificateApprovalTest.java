@@ -64,10 +64,14 @@ class CertificateApprovalTest {
 	}
 
 	@Test
-	void theControllerManagerMayApproveKubeletClientRequestsOnly() {
+	void theControllerManagerMayApproveKubeletClientAndServingRequestsOnly() {
 		this.rbac.bind("system:kube-controller-manager", "system:kube-controller-manager");
 		assertThatCode(() -> this.plugin
 			.validate(approval("system:kube-controller-manager", "kubernetes.io/kube-apiserver-client-kubelet")))
+			.doesNotThrowAnyException();
+		// Stevedore's csrapproving also approves a node's own serving request.
+		assertThatCode(
+				() -> this.plugin.validate(approval("system:kube-controller-manager", "kubernetes.io/kubelet-serving")))
 			.doesNotThrowAnyException();
 		assertThat(catchThrowableOfType(AdmissionDenied.class,
 				() -> this.plugin.validate(approval("system:kube-controller-manager", CLIENT))))

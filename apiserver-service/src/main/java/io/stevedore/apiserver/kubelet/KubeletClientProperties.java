@@ -1,0 +1,31 @@
+package io.stevedore.apiserver.kubelet;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * How the apiserver reaches node agents, as kube-apiserver's
+ * {@code --kubelet-client-certificate}, {@code --kubelet-client-key} and
+ * {@code --kubelet-certificate-authority}. With the certificate authority set, agents are
+ * called over HTTPS and their certificate must be signed by it and name the address
+ * dialled; unset, over plain HTTP (agents without a serving certificate).
+ *
+ * @param clientCertificate the certificate presented to agents (PEM; kubeadm issues
+ * {@code CN=kube-apiserver-kubelet-client, O=system:masters})
+ * @param clientKey its private key (PEM)
+ * @param certificateAuthority the CA that signs the agents' serving certificates (PEM)
+ */
+@ConfigurationProperties("stevedore.apiserver.kubelet")
+public record KubeletClientProperties(String clientCertificate, String clientKey, String certificateAuthority) {
+
+	public KubeletClientProperties {
+		if (blank(clientCertificate) != blank(clientKey)) {
+			throw new IllegalArgumentException(
+					"stevedore.apiserver.kubelet.client-certificate and client-key must be set together");
+		}
+	}
+
+	static boolean blank(String value) {
+		return value == null || value.isBlank();
+	}
+
+}

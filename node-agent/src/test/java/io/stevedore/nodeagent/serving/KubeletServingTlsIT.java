@@ -1,0 +1,293 @@
+package io.stevedore.nodeagent.serving;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+
+import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequest;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.stevedore.nodeagent.bootstrap.NodeCertificateRequest;
+import io.stevedore.nodeagent.support.TestCluster;
+import io.stevedore.nodeagent.support.TestCsrs;
+import io.stevedore.nodeagent.support.TestPods;
+import io.stevedore.testsupport.kubectl.Kubeconfig;
+import io.stevedore.testsupport.kubectl.Kubectl;
+import io.stevedore.testsupport.kubectl.KubectlResult;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.Extensions;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.pem.PemSslStoreBundle;
+import org.springframework.boot.ssl.pem.PemSslStoreDetails;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The agent's HTTPS port and authenticated API with the real apiserver, kubectl and
+ * Docker: the agent asks for its serving certificate with a
+ * {@code kubernetes.io/kubelet-serving} CSR (this test approves and signs it with its CA,
+ * as controller-service's csrapproving and csrsigning would), serves it once issued,
+ * answers 401 to a caller without a client certificate of the cluster CA, and the
+ * apiserver, with its kubelet client certificate and the CA, streams logs and exec over
+ * it. A second agent serving a certificate of another CA is refused by the apiserver.
+ */
+class KubeletServingTlsIT {
+
+	private static final String NODE = "tls-node";
+
+	private static final String FOREIGN = "foreign-node";
+
+	@TempDir
+	static Path dir;
+
+	static TestPki ca = new TestPki("CN=test-cluster-ca");
+
+	static TestCluster cluster;
+
+	static KubernetesClient client;
+
+	static Kubectl kubectl;
+
+	static int port;
+
+	static int foreignPort;
+
+	static Path caFile;
+
+	static Path[] apiserverClient;
+
+	static BigInteger issuedSerial = BigInteger.valueOf(4242);
+
+	@BeforeAll
+	static void start() throws Exception {
+		Path pki = dir.resolve("pki");
+		Files.createDirectories(pki);
+		caFile = Files.writeString(pki.resolve("ca.crt"), ca.caPem());
+		apiserverClient = ca.writePair(pki, "apiserver-kubelet-client",
+				"O=system:masters,CN=kube-apiserver-kubelet-client", KeyPurposeId.id_kp_clientAuth);
+		cluster = TestCluster.start(dir, "--stevedore.apiserver.kubelet.certificate-authority=" + caFile,
+				"--stevedore.apiserver.kubelet.client-certificate=" + apiserverClient[0],
+				"--stevedore.apiserver.kubelet.client-key=" + apiserverClient[1]);
+		client = cluster.client();
+		kubectl = Kubectl.forKubeconfig(Kubeconfig.write(dir.resolve("kubeconfig"), cluster.url()),
+				dir.resolve("home"));
+		port = TestCluster.freePort();
+		cluster.startNode(NODE, "--server.port=" + port, "--stevedore.node.port=" + port,
+				"--stevedore.node.serving.cert-file=" + pki.resolve("tls-node-serving.crt"),
+				"--stevedore.node.serving.key-file=" + pki.resolve("tls-node-serving.key"),
+				"--stevedore.node.serving.tls-bootstrap=true", "--stevedore.node.serving.client-ca-file=" + caFile);
+		signServingRequest();
+	}
+
+	/** Plays csrapproving and csrsigning for the agent's serving request. */
+	static void signServingRequest() throws Exception {
+		CertificateSigningRequest csr = TestCsrs.await(client, NodeCertificateRequest.SERVING_SIGNER,
+				Duration.ofSeconds(60));
+		PKCS10CertificationRequest request = TestCsrs.parse(csr);
+		assertThat(request.getSubject()).isEqualTo(new X500Name("O=system:nodes,CN=system:node:" + NODE));
+		assertThat(csr.getSpec().getUsages()).containsExactly("digital signature", "key encipherment", "server auth");
+		GeneralName[] names = subjectAltNames(request);
+		assertThat(names).contains(new GeneralName(GeneralName.iPAddress, "127.0.0.1"));
+		assertThat(names).anyMatch((n) -> n.getTagNo() == GeneralName.dNSName);
+		String issued = ca.issue(new JcaPKCS10CertificationRequest(request).getPublicKey(),
+				request.getSubject().toString(), issuedSerial, KeyPurposeId.id_kp_serverAuth, names);
+		TestCsrs.approveAndIssue(client, csr.getMetadata().getName(), issued);
+	}
+
+	@AfterAll
+	static void stop() {
+		if (cluster != null) {
+			cluster.close();
+		}
+	}
+
+	@Test
+	void theAgentServesTheIssuedCertificateOnceItComes() throws Exception {
+		SSLContext anonymous = context(null, null);
+		await().atMost(Duration.ofSeconds(30))
+			.ignoreExceptions()
+			.untilAsserted(() -> assertThat(servedSerial(anonymous, port)).isEqualTo(issuedSerial));
+		// the Actuator stays open without a client certificate, with the kubelet's
+		// serving certificate metrics: the issued hour left, no failed attempt
+		assertThat(statusLine(anonymous, port, get("/actuator/health"))).isEqualTo("HTTP/1.1 200 ");
+		String metrics = HttpClient.newBuilder()
+			.sslContext(anonymous)
+			.build()
+			.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/actuator/prometheus")).build(),
+					HttpResponse.BodyHandlers.ofString())
+			.body();
+		assertThat(metrics)
+			.containsPattern("(?m)^kubelet_certificate_manager_server_ttl_seconds(\\{[^}]*\\})? 3[0-9]{3}\\.0$")
+			.containsPattern("(?m)^kubelet_server_expiration_renew_errors_total(\\{[^}]*\\})? 0\\.0$");
+	}
+
+	@Test
+	void aCallerWithoutAClientCertificateGets401AndAnotherNode403() throws Exception {
+		SSLContext anonymous = context(null, null);
+		awaitIssued(anonymous);
+		assertThat(statusLine(anonymous, port, get("/containerLogs/default/nobody/main"))).startsWith("HTTP/1.1 401");
+		assertThat(statusLine(anonymous, port, get("/stats/summary"))).startsWith("HTTP/1.1 401");
+		// a WebSocket upgrade is refused before Tomcat's WebSocket filter takes it
+		assertThat(statusLine(anonymous, port,
+				"GET /exec/default/nobody/main?command=true&stdout=1 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+						+ "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
+						+ "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+						+ "Sec-WebSocket-Protocol: v5.channel.k8s.io\r\n\r\n"))
+			.startsWith("HTTP/1.1 401");
+		// the apiserver's kubelet client certificate is accepted
+		SSLContext apiserver = context(apiserverClient[0], apiserverClient[1]);
+		assertThat(statusLine(apiserver, port, get("/stats/summary"))).isEqualTo("HTTP/1.1 200 ");
+		// another node's client certificate (same CA, group system:nodes) is not
+		// authorized: the kubelet's 403
+		Path[] otherNode = ca.writePair(dir.resolve("other-node"), "client", "O=system:nodes,CN=system:node:other",
+				KeyPurposeId.id_kp_clientAuth);
+		assertThat(response(context(otherNode[0], otherNode[1]), port, get("/stats/summary")))
+			.startsWith("HTTP/1.1 403")
+			.contains("Forbidden (user=system:node:other, verb=get, resource=nodes, subresource=stats)");
+		assertThat(statusLine(context(otherNode[0], otherNode[1]), port, get("/containerLogs/default/nobody/main")))
+			.startsWith("HTTP/1.1 403");
+		// one of another CA does not authenticate: the agent names its CA in the
+		// handshake, so the client offers none and is answered 401
+		Path[] stranger = new TestPki("CN=stranger-ca").writePair(dir.resolve("stranger"), "client",
+				"O=system:masters,CN=stranger", KeyPurposeId.id_kp_clientAuth);
+		assertThat(statusLine(context(stranger[0], stranger[1]), port, get("/stats/summary")))
+			.startsWith("HTTP/1.1 401");
+	}
+
+	@Test
+	void logsAndExecGoThroughTheApiserverOverTls() {
+		awaitIssued(context(null, null));
+		client.pods()
+			.resource(
+					TestPods.shell("box", NODE, "echo hello over tls; trap 'exit 0' TERM; sleep 100000 & wait").build())
+			.create();
+		TestPods.await(client, "box", TestPods::ready);
+		await().atMost(Duration.ofSeconds(20))
+			.untilAsserted(() -> assertThat(kubectl.run("logs", "box").requireSuccess().stdout())
+				.isEqualTo("hello over tls\n"));
+		// a query with escapes (sinceTime's colons) reaches the agent as it was
+		String hourAgo = java.time.Instant.now()
+			.minusSeconds(3600)
+			.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+			.toString();
+		assertThat(kubectl.run("logs", "box", "--since-time=" + hourAgo).requireSuccess().stdout())
+			.isEqualTo("hello over tls\n");
+		KubectlResult exec = kubectl.run("exec", "box", "--", "sh", "-c", "echo from exec; exit 4");
+		assertThat(exec.exitCode()).as(exec.describe()).isEqualTo(4);
+		assertThat(exec.stdout()).isEqualTo("from exec\n");
+		assertThat(kubectl.runWithInput("piped\n", "exec", "-i", "box", "--", "cat").requireSuccess().stdout())
+			.isEqualTo("piped\n");
+	}
+
+	@Test
+	void anAgentCertificateOfAnotherCaIsRefusedByTheApiserver() throws Exception {
+		TestPki other = new TestPki("CN=other-ca");
+		Path[] serving = other.writePair(dir.resolve("other"), "serving", "O=system:nodes,CN=system:node:" + FOREIGN,
+				KeyPurposeId.id_kp_serverAuth, new GeneralName(GeneralName.iPAddress, "127.0.0.1"));
+		foreignPort = TestCluster.freePort();
+		cluster.startNode(FOREIGN, "--server.port=" + foreignPort, "--stevedore.node.port=" + foreignPort,
+				"--stevedore.node.runtime=simulated", "--stevedore.node.simulated.pod-cidr=100.100.11.0/24",
+				"--stevedore.node.serving.cert-file=" + serving[0], "--stevedore.node.serving.key-file=" + serving[1],
+				"--stevedore.node.serving.client-ca-file=" + caFile);
+		client.pods().resource(TestPods.shell("far", FOREIGN, "echo hi; sleep 100000").build()).create();
+		TestPods.await(client, "far", (p) -> "Running".equals(p.getStatus().getPhase()));
+
+		KubectlResult logs = kubectl.run("logs", "far");
+		assertThat(logs.exitCode()).as(logs.describe()).isNotZero();
+		assertThat(logs.stderr()).contains("SSLHandshakeException");
+		KubectlResult exec = kubectl.run("exec", "far", "--", "true");
+		assertThat(exec.exitCode()).as(exec.describe()).isNotZero();
+		assertThat(exec.stderr()).contains("error dialing backend");
+	}
+
+	private static void awaitIssued(SSLContext anonymous) {
+		await().atMost(Duration.ofSeconds(30))
+			.ignoreExceptions()
+			.until(() -> issuedSerial.equals(servedSerial(anonymous, port)));
+	}
+
+	private static String get(String path) {
+		return "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+	}
+
+	/** The status line of the agent's answer to a raw request over TLS. */
+	private static String statusLine(SSLContext context, int port, String request) throws IOException {
+		try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
+			socket.setSoTimeout(10_000);
+			OutputStream out = socket.getOutputStream();
+			out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+			out.flush();
+			String line = new BufferedReader(
+					new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1))
+				.readLine();
+			if (line == null) {
+				throw new IOException("the agent closed the connection without answering");
+			}
+			return line;
+		}
+	}
+
+	/** The whole answer to a raw request over TLS ({@code Connection: close}). */
+	private static String response(SSLContext context, int port, String request) throws IOException {
+		try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
+			socket.setSoTimeout(10_000);
+			socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+			socket.getOutputStream().flush();
+			return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		}
+	}
+
+	private static BigInteger servedSerial(SSLContext context, int port) throws IOException {
+		try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
+			socket.startHandshake();
+			return ((X509Certificate) socket.getSession().getPeerCertificates()[0]).getSerialNumber();
+		}
+	}
+
+	/** Trusts the cluster CA; presents the pair when given. */
+	private static SSLContext context(Path cert, Path key) {
+		try {
+			PemSslStoreDetails keyStore = cert == null ? null
+					: PemSslStoreDetails.forCertificates(Files.readString(cert)).withPrivateKey(Files.readString(key));
+			return SslBundle
+				.of(new PemSslStoreBundle(keyStore, PemSslStoreDetails.forCertificates(Files.readString(caFile))))
+				.createSslContext();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static GeneralName[] subjectAltNames(PKCS10CertificationRequest request) {
+		var attributes = request.getAttributes(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest);
+		Extensions extensions = Extensions.getInstance(attributes[0].getAttrValues().getObjectAt(0));
+		return GeneralNames.fromExtensions(extensions, Extension.subjectAlternativeName).getNames();
+	}
+
+}
