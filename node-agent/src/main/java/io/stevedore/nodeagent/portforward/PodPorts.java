@@ -6,10 +6,13 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.function.BiFunction;
+import java.util.function.BooleanSupplier;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.stevedore.nodeagent.runtime.ContainerRuntime;
 import io.stevedore.nodeagent.spdy.SpdySession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A pod's ports as port-forward reaches them, whichever way the SPDY bytes travel (inside
@@ -23,6 +26,11 @@ import io.stevedore.nodeagent.spdy.SpdySession;
 public final class PodPorts {
 
 	private static final Duration DIAL_TIMEOUT = Duration.ofSeconds(10);
+
+	/** How often an open tunnel checks that its pod is still on this node. */
+	private static final Duration GONE_CHECK = Duration.ofSeconds(1);
+
+	private static final Logger log = LoggerFactory.getLogger(PodPorts.class);
 
 	private final BiFunction<String, String, Pod> pods;
 
@@ -40,6 +48,34 @@ public final class PodPorts {
 	public String uid(String namespace, String name) {
 		Pod pod = this.pods.apply(namespace, name);
 		return pod == null ? null : pod.getMetadata().getUid();
+	}
+
+	/**
+	 * Ends the tunnel ({@code end}) once the pod of this uid has left this node, so
+	 * kubectl ends ("lost connection to pod") instead of listening on for a pod that is
+	 * no more; stops watching when the tunnel is no longer open. Polls the agent's
+	 * informer cache (a map lookup) on a virtual thread because the cache offers no
+	 * per-pod callback here; a second is well inside what a user waits for.
+	 */
+	public void endWhenGone(String namespace, String name, String uid, BooleanSupplier open, Runnable end) {
+		if (uid == null) {
+			return;
+		}
+		Thread.ofVirtual().name("portforward-watch-" + name).start(() -> {
+			try {
+				while (open.getAsBoolean()) {
+					Thread.sleep(GONE_CHECK.toMillis());
+					if (!uid.equals(uid(namespace, name))) {
+						log.debug("port-forward to {}/{} ends: the pod is gone", namespace, name);
+						end.run();
+						return;
+					}
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		});
 	}
 
 	/** Why the pod cannot be forwarded to (it does not run here), or null when it can. */

@@ -2,7 +2,6 @@ package io.stevedore.nodeagent.portforward;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.Map;
 
 import jakarta.websocket.CloseReason;
@@ -36,9 +35,6 @@ public final class PortForwardEndpoint extends Endpoint {
 
 	private static final int MAX_MESSAGE = 1024 * 1024;
 
-	/** How often an open tunnel checks that its pod is still on this node. */
-	private static final Duration GONE_CHECK = Duration.ofSeconds(1);
-
 	private final PodPorts ports;
 
 	private volatile SpdyPortForwardSession spdy;
@@ -62,11 +58,14 @@ public final class PortForwardEndpoint extends Endpoint {
 			}
 		});
 		SpdyPortForwardSession opened = this.spdy;
-		if (uid != null) {
-			Thread.ofVirtual()
-				.name("portforward-watch-" + name)
-				.start(() -> endWhenGone(session, namespace, name, uid));
-		}
+		this.ports.endWhenGone(namespace, name, uid, session::isOpen, () -> {
+			try {
+				session.close(new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "pod " + name + " is gone"));
+			}
+			catch (IOException ex) {
+				log.debug("closing port-forward to {}/{}: {}", namespace, name, ex.toString());
+			}
+		});
 		session.addMessageHandler(ByteBuffer.class, (MessageHandler.Whole<ByteBuffer>) message -> {
 			try {
 				opened.received(message);
@@ -76,31 +75,6 @@ public final class PortForwardEndpoint extends Endpoint {
 				opened.close();
 			}
 		});
-	}
-
-	/**
-	 * Closes the tunnel once the pod has left this node, so kubectl ends ("lost
-	 * connection to pod") instead of listening on for a pod that is no more. Polls the
-	 * agent's informer cache (a map lookup) because the cache offers no per-pod callback
-	 * here; a second is well inside what a user waits for.
-	 */
-	private void endWhenGone(Session session, String namespace, String name, String uid) {
-		try {
-			while (session.isOpen()) {
-				Thread.sleep(GONE_CHECK.toMillis());
-				if (!uid.equals(this.ports.uid(namespace, name))) {
-					log.debug("port-forward to {}/{} ends: the pod is gone", namespace, name);
-					session.close(new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "pod " + name + " is gone"));
-					return;
-				}
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		catch (IOException ex) {
-			log.debug("closing port-forward to {}/{}: {}", namespace, name, ex.toString());
-		}
 	}
 
 	@Override

@@ -131,7 +131,8 @@ public abstract class SpdySession implements AutoCloseable {
 		this.channel.writeOutbound(new DefaultSpdyRstStreamFrame(streamId, SpdyStreamStatus.PROTOCOL_ERROR));
 	}
 
-	protected final synchronized boolean isClosed() {
+	/** Whether {@link #close} was called. */
+	public final synchronized boolean isClosed() {
 		return this.closed;
 	}
 
