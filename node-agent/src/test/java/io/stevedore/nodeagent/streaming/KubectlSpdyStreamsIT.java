@@ -1,6 +1,5 @@
 package io.stevedore.nodeagent.streaming;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,6 +14,7 @@ import java.time.Duration;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stevedore.nodeagent.support.TestCluster;
 import io.stevedore.nodeagent.support.TestPods;
+import io.stevedore.testsupport.http.HttpHead;
 import io.stevedore.testsupport.kubectl.Kubeconfig;
 import io.stevedore.testsupport.kubectl.Kubectl;
 import io.stevedore.testsupport.kubectl.KubectlProcess;
@@ -182,22 +182,8 @@ class KubectlSpdyStreamsIT {
 				.getBytes(StandardCharsets.US_ASCII));
 			out.flush();
 			InputStream in = socket.getInputStream();
-			ByteArrayOutputStream head = new ByteArrayOutputStream();
-			while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-				int b = in.read();
-				if (b < 0) {
-					break;
-				}
-				head.write(b);
-			}
-			String text = head.toString(StandardCharsets.ISO_8859_1);
-			int length = text.lines()
-				.filter(l -> l.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:"))
-				.map(l -> Integer.parseInt(l.substring(l.indexOf(':') + 1).trim()))
-				.findFirst()
-				.orElse(0);
-			return new Answer(Integer.parseInt(text.split(" ", 3)[1]), text,
-					new String(in.readNBytes(length), StandardCharsets.UTF_8));
+			HttpHead head = HttpHead.read(in);
+			return new Answer(head.status(), head.text(), head.body(in));
 		}
 	}
 
