@@ -58,7 +58,7 @@ class KubectlSpdyStreamsIT {
 		kubectl = Kubectl.forKubeconfig(Kubeconfig.write(dir.resolve("kubeconfig"), cluster.url()), dir.resolve("home"))
 			.withEnvironment("KUBECTL_REMOTE_COMMAND_WEBSOCKETS", "false")
 			.withEnvironment("KUBECTL_PORT_FORWARD_WEBSOCKETS", "false");
-		TestPods.running(client, TestPods.shell("box", NODE, "trap 'exit 0' TERM; sleep 100000 & wait"));
+		TestPods.running(client, TestPods.shell("spdy-box", NODE, "trap 'exit 0' TERM; sleep 100000 & wait"));
 	}
 
 	@AfterAll
@@ -70,7 +70,7 @@ class KubectlSpdyStreamsIT {
 
 	@Test
 	void execOverSpdyPrintsAllOutputAndExitsWithTheCommandsCode() {
-		KubectlResult result = kubectl.run("exec", "-v=7", "box", "--", "sh", "-c",
+		KubectlResult result = kubectl.run("exec", "-v=7", "spdy-box", "--", "sh", "-c",
 				"seq 1 20000; echo to err >&2; exit 7");
 		assertThat(result.exitCode()).as(result.describe()).isEqualTo(7);
 		assertThat(result.stdout().lines().count()).isEqualTo(20000);
@@ -83,12 +83,12 @@ class KubectlSpdyStreamsIT {
 			.contains("X-Stream-Protocol-Version: v4.channel.k8s.io")
 			.contains("Response Status: 101")
 			.doesNotContainIgnoringCase("Sec-WebSocket");
-		assertThat(kubectl.run("exec", "box", "--", "true").requireSuccess().stdout()).isEmpty();
+		assertThat(kubectl.run("exec", "spdy-box", "--", "true").requireSuccess().stdout()).isEmpty();
 	}
 
 	@Test
 	void execOverSpdyPipesStdinUntilItsEnd() {
-		KubectlResult result = kubectl.runWithInput("line one\nline two\n", "exec", "-i", "box", "--", "sh", "-c",
+		KubectlResult result = kubectl.runWithInput("line one\nline two\n", "exec", "-i", "spdy-box", "--", "sh", "-c",
 				"cat; echo done");
 		assertThat(result.requireSuccess().stdout()).isEqualTo("line one\nline two\ndone\n");
 	}
@@ -109,17 +109,17 @@ class KubectlSpdyStreamsIT {
 			content.append("line ").append(i).append('\n');
 		}
 		Files.writeString(local, content);
-		kubectl.run("cp", local.toString(), "box:/tmp/upload.txt").requireSuccess();
+		kubectl.run("cp", local.toString(), "spdy-box:/tmp/upload.txt").requireSuccess();
 		Path back = dir.resolve("download.txt");
-		kubectl.run("cp", "box:/tmp/upload.txt", back.toString()).requireSuccess();
+		kubectl.run("cp", "spdy-box:/tmp/upload.txt", back.toString()).requireSuccess();
 		assertThat(Files.readString(back)).isEqualTo(content.toString());
 	}
 
 	@Test
 	void attachOverSpdyStreamsTheMainProcesssOutput() {
 		TestPods.running(client,
-				TestPods.shell("ticker", NODE, "i=0; while true; do i=$((i+1)); echo tick $i; sleep 0.3; done"));
-		try (KubectlProcess attach = kubectl.start("attach", "ticker")) {
+				TestPods.shell("spdy-ticker", NODE, "i=0; while true; do i=$((i+1)); echo tick $i; sleep 0.3; done"));
+		try (KubectlProcess attach = kubectl.start("attach", "spdy-ticker")) {
 			String seen = attach.awaitStdout(out -> out.lines().filter(l -> l.startsWith("tick")).count() >= 3,
 					Duration.ofSeconds(20));
 			assertThat(seen).contains("tick");
@@ -128,10 +128,10 @@ class KubectlSpdyStreamsIT {
 
 	@Test
 	void portForwardOverSpdyCarriesBodiesLargerThanTheSpdyWindow() throws Exception {
-		TestPods.running(client, TestPods.shell("web", NODE,
+		TestPods.running(client, TestPods.shell("spdy-web", NODE,
 				"mkdir -p /www; yes 0123456789abcdef | head -c 1048576 > /www/big.txt; exec httpd -f -p 80 -h /www"));
 		int local = TestCluster.freePort();
-		try (KubectlProcess forward = kubectl.start("port-forward", "pod/web", local + ":80")) {
+		try (KubectlProcess forward = kubectl.start("port-forward", "pod/spdy-web", local + ":80")) {
 			forward.awaitStdout(out -> out.contains("Forwarding from"), Duration.ofSeconds(30));
 			for (int i = 0; i < 3; i++) {
 				assertThat(get(local, "/big.txt")).as(forward.stderrSoFar())
@@ -145,7 +145,7 @@ class KubectlSpdyStreamsIT {
 
 	@Test
 	void theAgentRefusesAnUnknownProtocolVersionWith403AndAMissingOneWith400() throws IOException {
-		String path = "/exec/default/box/main?command=true&stdout=1";
+		String path = "/exec/default/spdy-box/main?command=true&stdout=1";
 		Answer unknown = upgrade("127.0.0.1", agentPort, path, "v9.channel.k8s.io");
 		assertThat(unknown.status()).isEqualTo(403);
 		assertThat(unknown.head()).contains("X-Accepted-Stream-Protocol-Versions: v4.channel.k8s.io");
@@ -154,7 +154,7 @@ class KubectlSpdyStreamsIT {
 		Answer missing = upgrade("127.0.0.1", agentPort, path, null);
 		assertThat(missing.status()).isEqualTo(400);
 		assertThat(missing.body()).contains("X-Stream-Protocol-Version is required");
-		Answer portForward = upgrade("127.0.0.1", agentPort, "/portForward/default/box", "v4.channel.k8s.io");
+		Answer portForward = upgrade("127.0.0.1", agentPort, "/portForward/default/spdy-box", "v4.channel.k8s.io");
 		assertThat(portForward.status()).isEqualTo(403);
 		assertThat(portForward.head()).contains("X-Accepted-Stream-Protocol-Versions: portforward.k8s.io");
 		Answer noPod = upgrade("127.0.0.1", agentPort, "/portForward/default/nosuch", "portforward.k8s.io");
@@ -165,7 +165,7 @@ class KubectlSpdyStreamsIT {
 	void theApiserverPassesTheAgentsRefusalOnAsAStatus() throws IOException {
 		URI url = URI.create(cluster.url());
 		Answer answer = upgrade(url.getHost(), url.getPort(),
-				"/api/v1/namespaces/default/pods/box/exec?command=true&stdout=true", "v9.channel.k8s.io");
+				"/api/v1/namespaces/default/pods/spdy-box/exec?command=true&stdout=true", "v9.channel.k8s.io");
 		assertThat(answer.status()).isEqualTo(403);
 		assertThat(answer.body()).contains("\"kind\":\"Status\"")
 			.contains("unable to upgrade connection: unable to upgrade: unable to negotiate protocol");
