@@ -11,6 +11,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -100,14 +101,14 @@ final class SpdyTunnel {
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
 			.handler(new AnswerReader(answered));
 		int port = this.upstream.getPort() > 0 ? this.upstream.getPort() : 80;
-		bootstrap.connect(new InetSocketAddress(this.upstream.getHost(), port))
-			.addListener((ChannelFutureListener) f -> {
-				if (!f.isSuccess()) {
-					answered.tryEmitError(f.cause());
-					return;
-				}
-				f.channel().writeAndFlush(Unpooled.copiedBuffer(requestHead(exchange), StandardCharsets.ISO_8859_1));
-			});
+		ChannelFuture connecting = bootstrap.connect(new InetSocketAddress(this.upstream.getHost(), port));
+		connecting.addListener((ChannelFutureListener) f -> {
+			if (!f.isSuccess()) {
+				answered.tryEmitError(f.cause());
+				return;
+			}
+			f.channel().writeAndFlush(Unpooled.copiedBuffer(requestHead(exchange), StandardCharsets.ISO_8859_1));
+		});
 		return answered.asMono().flatMap(head -> {
 			if (head.status() != 101) {
 				head.channel().close();
@@ -127,7 +128,9 @@ final class SpdyTunnel {
 							+ "\"metadata\":{},\"status\":\"Failure\",\"message\":\"no apiserver answered: "
 							+ ex.getClass().getSimpleName() + "\",\"reason\":\"ServiceUnavailable\",\"code\":503}")
 						.getBytes(StandardCharsets.UTF_8), null));
-		});
+		})
+			// The client went away first: the apiserver's connection is not left open.
+			.doOnCancel(() -> connecting.channel().close());
 	}
 
 	/** The same transport (NIO, epoll) as the client's connection. */
@@ -212,8 +215,14 @@ final class SpdyTunnel {
 				closed.tryEmitEmpty();
 			}
 		};
-		client.closeFuture().addListener(f -> upstream.close());
-		upstream.closeFuture().addListener(f -> client.close());
+		// Each side's close reaches the other after the bytes before it (Copy); a side
+		// that closed before its Copy was in place is passed on here.
+		for (Channel side : new Channel[] { client, upstream }) {
+			if (!side.isActive()) {
+				Channel other = side == client ? upstream : client;
+				other.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+			}
+		}
 		client.closeFuture().addListener(bothClosed);
 		upstream.closeFuture().addListener(bothClosed);
 		client.config().setAutoRead(true);

@@ -292,7 +292,7 @@ class KubectlStreamsE2E {
 	}
 
 	@Test
-	void execOverSpdyKeepsAllOutputAndExitsWithTheCommandsCode() {
+	void execOverSpdyKeepsAllOutputAndExitsWithTheCommandsCode() throws Exception {
 		String expected = IntStream.rangeClosed(1, 3000).mapToObj(i -> i + "\n").collect(Collectors.joining());
 		KubectlResult first = spdy().run("exec", "-v=7", "box", "--", "sh", "-c",
 				"seq 1 3000; echo to err >&2; exit 7");
@@ -304,6 +304,7 @@ class KubectlStreamsE2E {
 			.contains("X-Stream-Protocol-Version: v4.channel.k8s.io")
 			.contains("Response Status: 101")
 			.doesNotContainIgnoringCase("Sec-WebSocket");
+		assertAuditedAsSwitchingProtocols("echo+to+err");
 		for (int i = 0; i < 10; i++) {
 			long start = System.nanoTime();
 			KubectlResult result = spdy().run("exec", "box", "--", "sh", "-c", "seq 1 3000; exit 7");
@@ -311,6 +312,28 @@ class KubectlStreamsE2E {
 			assertThat(result.exitCode()).as(result.describe()).isEqualTo(7);
 			assertThat(result.stdout()).as("run %d", i).isEqualTo(expected);
 		}
+	}
+
+	/**
+	 * The gateway's audit saw the tunnelled request through to its end: its
+	 * ResponseComplete event, status 101, is written once the stream is over.
+	 */
+	private static void assertAuditedAsSwitchingProtocols(String uriPart) throws Exception {
+		Path audit = Path.of(cluster.stevedore().environment("STEVEDORE_HOME")).resolve("logs/audit.log");
+		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+		List<String> events = List.of();
+		while (System.nanoTime() < deadline) {
+			events = Files.readAllLines(audit)
+				.stream()
+				.filter(line -> line.contains(uriPart) && line.contains("\"stage\":\"ResponseComplete\""))
+				.toList();
+			if (!events.isEmpty()) {
+				break;
+			}
+			Thread.sleep(200);
+		}
+		assertThat(events).singleElement()
+			.satisfies(event -> assertThat(event).contains("\"code\":101").contains("\"subresource\":\"exec\""));
 	}
 
 	@Test
