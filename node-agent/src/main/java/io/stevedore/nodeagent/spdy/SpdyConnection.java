@@ -23,7 +23,10 @@ import org.slf4j.LoggerFactory;
  * When the session is done ({@code hangUp}) the client is given a moment to close first:
  * kubectl closes as soon as it has read the exit status, and a close from this side while
  * its last frames (window updates) are still coming could reset the connection and lose
- * what was sent.
+ * what was sent. Closing from this side ends the session and Tomcat's streams; Tomcat
+ * closes the socket of a blocking upgraded connection itself only once the client has
+ * closed (so a client that never does keeps it: the kubelet's idle timeout has no
+ * counterpart here yet).
  * <p>
  * Threading: {@link #serve} on the request thread before {@link #init}; then one virtual
  * thread reads, and writes are serialised on the output stream.
