@@ -96,7 +96,8 @@ class KubectlSpdyStreamsIT {
 	@Test
 	void execOverSpdyWithATerminalGetsATtyOfTheClientsSize() {
 		KubectlResult result = kubectl.withBinary(Path.of("/usr/bin/script"))
-			.run("-qec", "stty cols 123 rows 45; kubectl exec -it box -- sh -c 'tty; sleep 1; stty size'", "/dev/null");
+			.run("-qec", "stty cols 123 rows 45; kubectl exec -it spdy-box -- sh -c 'tty; sleep 1; stty size'",
+					"/dev/null");
 		assertThat(result.exitCode()).as(result.describe()).isZero();
 		assertThat(result.stdout()).contains("/dev/pts/").contains("45 123");
 	}
