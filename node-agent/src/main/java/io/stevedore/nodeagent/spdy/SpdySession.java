@@ -10,6 +10,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.spdy.DefaultSpdyDataFrame;
+import io.netty.handler.codec.spdy.DefaultSpdyGoAwayFrame;
 import io.netty.handler.codec.spdy.DefaultSpdyPingFrame;
 import io.netty.handler.codec.spdy.DefaultSpdyRstStreamFrame;
 import io.netty.handler.codec.spdy.DefaultSpdyWindowUpdateFrame;
@@ -60,6 +61,9 @@ public abstract class SpdySession implements AutoCloseable {
 	private final Output output;
 
 	private final SynReplyEncoder replies = new SynReplyEncoder();
+
+	/** Streams this side accepted, for {@link #goAway}. */
+	private final java.util.Set<Integer> accepted = new java.util.TreeSet<>();
 
 	private boolean closed;
 
@@ -124,6 +128,32 @@ public abstract class SpdySession implements AutoCloseable {
 	 */
 	protected final void reply(int streamId) {
 		this.channel.pipeline().firstContext().writeAndFlush(this.replies.encode(streamId));
+		this.accepted.add(streamId);
+	}
+
+	/**
+	 * Ends the connection from this side: every stream accepted is reset and a GOAWAY
+	 * follows, upon which spdystream (kubectl's) closes the connection once it has no
+	 * streams left — the only way to end it from here, as Tomcat closes a blocking
+	 * upgraded connection only once the client does. Then {@link #reset} with -1.
+	 */
+	public final synchronized void goAway() {
+		if (this.closed) {
+			return;
+		}
+		int last = 0;
+		for (int id : this.accepted) {
+			this.channel.writeOutbound(new DefaultSpdyRstStreamFrame(id, SpdyStreamStatus.CANCEL));
+			last = id;
+		}
+		this.channel.writeOutbound(new DefaultSpdyGoAwayFrame(last));
+		try {
+			flush();
+		}
+		catch (IOException ex) {
+			log.debug("SPDY client gone: {}", ex.toString());
+		}
+		reset(-1);
 	}
 
 	/** Refuses a stream the client opened, from a callback. */

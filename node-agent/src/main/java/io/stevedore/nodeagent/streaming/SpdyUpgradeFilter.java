@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 
 import io.stevedore.nodeagent.pod.ContainerLogs;
 import io.stevedore.nodeagent.portforward.PodPorts;
+import io.stevedore.nodeagent.portforward.SpdyPortForwardSession;
 import io.stevedore.nodeagent.runtime.ContainerRuntime;
 import io.stevedore.nodeagent.runtime.RuntimeUnavailableException;
 import io.stevedore.nodeagent.spdy.SpdyConnection;
@@ -147,8 +148,14 @@ public final class SpdyUpgradeFilter extends OncePerRequestFilter {
 			error(response, HttpServletResponse.SC_NOT_FOUND, refusal);
 			return;
 		}
-		upgrade(request, response, protocol).serve((output, hangUp) -> this.ports.session(namespace, pod, output),
-				namespace + "/" + pod);
+		// Ended when the pod goes, as the WebSocket endpoint is: by a GOAWAY, upon which
+		// kubectl closes (see SpdySession#goAway).
+		String uid = this.ports.uid(namespace, pod);
+		upgrade(request, response, protocol).serve((output, hangUp) -> {
+			SpdyPortForwardSession session = this.ports.session(namespace, pod, output);
+			this.ports.endWhenGone(namespace, pod, uid, () -> !session.isClosed(), session::goAway);
+			return session;
+		}, namespace + "/" + pod);
 	}
 
 	private static SpdyConnection upgrade(HttpServletRequest request, HttpServletResponse response, String protocol)

@@ -104,6 +104,22 @@ class SpdyPortForwardSessionTest {
 		assertThat(frames).noneMatch(SpdySynReplyFrame.class::isInstance);
 	}
 
+	@Test
+	void goingAwayResetsEveryAcceptedStreamThenSendsGoAway() throws Exception {
+		SpdyPortForwardSession session = session(port -> {
+			throw new IOException("not dialled yet");
+		});
+		open(session, 1, "error", 80, "0");
+		this.client.framesUntil(SpdySynReplyFrame.class::isInstance);
+		session.goAway();
+		List<Object> frames = this.client.framesUntil(io.netty.handler.codec.spdy.SpdyGoAwayFrame.class::isInstance);
+		assertThat(frames).filteredOn(SpdyRstStreamFrame.class::isInstance)
+			.extracting(f -> ((SpdyRstStreamFrame) f).streamId())
+			.containsExactly(1);
+		assertThat(frames.get(frames.size() - 1)).satisfies(
+				f -> assertThat(((io.netty.handler.codec.spdy.SpdyGoAwayFrame) f).lastGoodStreamId()).isEqualTo(1));
+	}
+
 	private SpdyPortForwardSession session(SpdyPortForwardSession.Dialer dialer) {
 		SpdyPortForwardSession session = new SpdyPortForwardSession(this.client.output(), dialer,
 				"web_default, uid u1");

@@ -19,6 +19,7 @@ import io.stevedore.testsupport.kubectl.Kubeconfig;
 import io.stevedore.testsupport.kubectl.Kubectl;
 import io.stevedore.testsupport.kubectl.KubectlProcess;
 import io.stevedore.testsupport.kubectl.KubectlResult;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -128,7 +129,7 @@ class KubectlSpdyStreamsIT {
 	}
 
 	@Test
-	void portForwardOverSpdyCarriesBodiesLargerThanTheSpdyWindow() throws Exception {
+	void portForwardOverSpdyCarriesBodiesLargerThanTheSpdyWindowUntilThePodIsDeleted() throws Exception {
 		TestPods.running(client, TestPods.shell("spdy-web", NODE,
 				"mkdir -p /www; yes 0123456789abcdef | head -c 1048576 > /www/big.txt; exec httpd -f -p 80 -h /www"));
 		int local = TestCluster.freePort();
@@ -141,6 +142,10 @@ class KubectlSpdyStreamsIT {
 			}
 			assertThat(forward.isAlive()).as(forward.stderrSoFar()).isTrue();
 			assertThat(forward.stderrSoFar()).doesNotContain("lost connection");
+			client.pods().inNamespace("default").withName("spdy-web").delete();
+			Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> !forward.isAlive());
+			assertThat(forward.stop().exitCode()).isNotZero();
+			assertThat(forward.stderrSoFar()).contains("lost connection to pod");
 		}
 	}
 
