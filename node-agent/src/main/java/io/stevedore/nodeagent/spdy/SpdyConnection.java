@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * its last frames (window updates) are still coming could reset the connection and lose
  * what was sent. Closing from this side ends the session and Tomcat's streams; Tomcat
  * closes the socket of a blocking upgraded connection itself only once the client has
- * closed (so a client that never does keeps it: the kubelet's idle timeout has no
- * counterpart here yet).
+ * closed, so a client still there after the moment is sent a GOAWAY, upon which
+ * spdystream (kubectl's) closes.
  * <p>
  * Threading: {@link #serve} on the request thread before {@link #init}; then one virtual
  * thread reads, and writes are serialised on the output stream.
@@ -108,7 +108,15 @@ public final class SpdyConnection implements HttpUpgradeHandler {
 
 	private void hangUp() {
 		try {
-			this.clientClosed.await(CLIENT_CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+			if (!this.clientClosed.await(CLIENT_CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+				// A client that stays (one that never opened its streams, say) is asked
+				// to
+				// go: closing from here would not close the socket (see the class doc).
+				SpdySession opened = this.session;
+				if (opened != null) {
+					opened.goAway();
+				}
+			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

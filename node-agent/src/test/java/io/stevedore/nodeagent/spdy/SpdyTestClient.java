@@ -56,6 +56,20 @@ public final class SpdyTestClient implements AutoCloseable {
 		send(session, data);
 	}
 
+	/** A frame as the bytes a client sends on the connection. */
+	public byte[] encode(Object frame) {
+		this.channel.writeOutbound(frame);
+		java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+		ByteBuf encoded;
+		while ((encoded = this.channel.readOutbound()) != null) {
+			byte[] piece = new byte[encoded.readableBytes()];
+			encoded.readBytes(piece);
+			bytes.writeBytes(piece);
+			encoded.release();
+		}
+		return bytes.toByteArray();
+	}
+
 	public void send(SpdySession session, Object frame) throws IOException {
 		this.channel.writeOutbound(frame);
 		ByteBuf encoded;
