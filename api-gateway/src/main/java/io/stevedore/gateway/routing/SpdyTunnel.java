@@ -91,6 +91,12 @@ final class SpdyTunnel {
 
 	Mono<Void> run(ServerWebExchange exchange) {
 		ServerHttpResponse response = exchange.getResponse();
+		if (!"http".equals(this.upstream.getScheme())) {
+			// The raw channel speaks no TLS: say so rather than send plain text to a TLS
+			// port. kubectl's WebSocket (its default) is relayed to https apiservers.
+			return answer(response, unavailable("SPDY upgrades are relayed to http apiservers only, not "
+					+ this.upstream.getScheme() + "; use the WebSocket streams (kubectl's default)"));
+		}
 		Connection connection = (Connection) ServerHttpResponseDecorator.getNativeResponse(response);
 		Channel client = connection.channel();
 		Sinks.One<Head> answered = Sinks.one();
@@ -123,14 +129,19 @@ final class SpdyTunnel {
 			}));
 		}).onErrorResume(ex -> {
 			log.debug("no SPDY upgrade from {}: {}", this.upstream, ex.toString());
-			return answer(response,
-					new Head(null, 503, List.of(), ("{\"kind\":\"Status\",\"apiVersion\":\"v1\","
-							+ "\"metadata\":{},\"status\":\"Failure\",\"message\":\"no apiserver answered: "
-							+ ex.getClass().getSimpleName() + "\",\"reason\":\"ServiceUnavailable\",\"code\":503}")
-						.getBytes(StandardCharsets.UTF_8), null));
+			return answer(response, unavailable("no apiserver answered: " + ex.getClass().getSimpleName()));
 		})
 			// The client went away first: the apiserver's connection is not left open.
 			.doOnCancel(() -> connecting.channel().close());
+	}
+
+	/** A 503 Status with this message (no quotes or backslashes in it). */
+	private static Head unavailable(String message) {
+		return new Head(null, 503, List.of(),
+				("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\",\"message\":\""
+						+ message + "\",\"reason\":\"ServiceUnavailable\",\"code\":503}")
+					.getBytes(StandardCharsets.UTF_8),
+				null);
 	}
 
 	/** The same transport (NIO, epoll) as the client's connection. */

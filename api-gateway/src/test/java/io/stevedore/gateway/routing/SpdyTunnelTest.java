@@ -140,6 +140,31 @@ class SpdyTunnelTest {
 		}
 	}
 
+	@Test
+	void anHttpsApiserverIsA503SayingSoNotPlainTextToATlsPort() throws Exception {
+		DisposableServer tlsGateway = HttpServer.create()
+			.host("127.0.0.1")
+			.port(0)
+			.handle(new ReactorHttpHandlerAdapter(
+					WebHttpHandlerBuilder
+						.webHandler((exchange) -> new SpdyTunnel(URI.create("https://127.0.0.1:"
+								+ this.upstream.getLocalPort() + "/api/v1/namespaces/default/pods/box/exec"),
+								new HttpHeaders())
+							.run(exchange))
+						.build()))
+			.bindNow();
+		try (Socket client = new Socket("127.0.0.1", tlsGateway.port())) {
+			client.setSoTimeout(30_000);
+			client.getOutputStream().write(request("v4.channel.k8s.io"));
+			HttpHead head = HttpHead.read(client.getInputStream());
+			assertThat(head.status()).isEqualTo(503);
+			assertThat(head.body(client.getInputStream())).contains("relayed to http apiservers only, not https");
+		}
+		finally {
+			tlsGateway.disposeNow();
+		}
+	}
+
 	private interface Upstream {
 
 		void serve(Socket socket) throws IOException;
