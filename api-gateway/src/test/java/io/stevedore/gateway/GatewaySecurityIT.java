@@ -17,6 +17,7 @@ import javax.net.ssl.TrustManagerFactory;
 import io.stevedore.gateway.pki.Pem;
 import io.stevedore.gateway.status.StatusResponses;
 import io.stevedore.gateway.support.GatewayCluster;
+import io.stevedore.testsupport.http.HttpHead;
 import io.stevedore.testsupport.kubectl.Kubectl;
 import io.stevedore.testsupport.kubectl.KubectlResult;
 import io.stevedore.gateway.authn.CachedTokenSecrets;
@@ -249,11 +250,74 @@ class GatewaySecurityIT {
 		assertThat(get("/api/v1/namespaces/default/secrets", HttpClient.Version.HTTP_2).statusCode()).isEqualTo(403);
 	}
 
-	private static HttpResponse<String> get(String path) throws Exception {
-		return get(path, HttpClient.Version.HTTP_2);
+	/**
+	 * kubectl exec forced to plain SPDY/3.1
+	 * ({@code KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false}): the upgrade is authorized as
+	 * kube-apiserver does (create on pods/exec), refused before anything is relayed, and
+	 * audited; an allowed one gets the apiserver's own refusal of a pod that runs nowhere
+	 * through the gateway's SPDY tunnel. Streams that reach a container are in the e2e
+	 * suite (KubectlStreamsE2E), which has node agents.
+	 */
+	@Test
+	void aSpdyExecIsAuthorizedAsCreateOnPodsExecAndAudited() throws Exception {
+		awaitJaneCanList();
+		admin.run("run", "spdy-box", "--image=busybox", "--restart=Never", "--", "sleep", "100").requireSuccess();
+		KubectlResult denied = jane.withEnvironment("KUBECTL_REMOTE_COMMAND_WEBSOCKETS", "false")
+			.run("exec", "-v=7", "spdy-box", "-n", "default", "--", "true");
+		assertThat(denied.exitCode()).as(denied.describe()).isNotZero();
+		assertThat(denied.stderr()).contains("POST https://")
+			.contains("X-Stream-Protocol-Version: v4.channel.k8s.io")
+			.contains("pods \"spdy-box\" is forbidden: User \"jane\" cannot create resource \"pods/exec\""
+					+ " in API group \"\" in the namespace \"default\"")
+			.doesNotContain("Response Status: 101");
+		assertThat(auditedExec("jane").path("responseStatus").path("code").asInt()).isEqualTo(403);
+
+		KubectlResult refused = admin.withEnvironment("KUBECTL_REMOTE_COMMAND_WEBSOCKETS", "false")
+			.run("exec", "-v=7", "spdy-box", "-n", "default", "--", "true");
+		assertThat(refused.exitCode()).as(refused.describe()).isNotZero();
+		assertThat(refused.stderr()).contains("X-Stream-Protocol-Version: v4.channel.k8s.io")
+			.doesNotContain("no apiserver answered")
+			.doesNotContain("Response Status: 101");
+		assertThat(auditedExec("admin").path("responseStatus").path("code").asInt()).isBetween(400, 599);
 	}
 
-	private static HttpResponse<String> get(String path, HttpClient.Version version) throws Exception {
+	@Test
+	void aRawSpdyUpgradeWithoutPermissionGets403AndNothingElse() throws Exception {
+		awaitJaneCanList();
+		java.net.URI url = URI.create(cluster.gatewayUrl());
+		try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) trustingTheCluster().getSocketFactory()
+			.createSocket(url.getHost(), url.getPort())) {
+			socket.setSoTimeout(20_000);
+			socket.getOutputStream()
+				.write(("POST /api/v1/namespaces/default/pods/spdy-box/exec?command=true&stdout=true HTTP/1.1\r\n"
+						+ "Host: 127.0.0.1\r\nAuthorization: Bearer jane-token\r\nConnection: Upgrade\r\n"
+						+ "Upgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: v4.channel.k8s.io\r\n"
+						+ "Content-Length: 0\r\n\r\n")
+					.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+			socket.getOutputStream().flush();
+			java.io.InputStream in = socket.getInputStream();
+			HttpHead head = HttpHead.read(in);
+			assertThat(head.text()).startsWith("HTTP/1.1 403 ").doesNotContainIgnoringCase("upgrade: spdy");
+			assertThat(head.body(in)).contains("\"kind\":\"Status\"").contains("\"reason\":\"Forbidden\"");
+		}
+	}
+
+	/** The ResponseComplete audit event of the user's exec. */
+	private static com.fasterxml.jackson.databind.JsonNode auditedExec(String user) {
+		return await().atMost(Duration.ofSeconds(10)).until(() -> {
+			for (String line : Files.readAllLines(directory.resolve("audit.log"))) {
+				com.fasterxml.jackson.databind.JsonNode event = StatusResponses.JSON.readTree(line);
+				if (event.path("stage").asText().equals("ResponseComplete")
+						&& event.path("user").path("username").asText().equals(user)
+						&& event.path("objectRef").path("subresource").asText().equals("exec")) {
+					return event;
+				}
+			}
+			return null;
+		}, (event) -> event != null);
+	}
+
+	private static SSLContext trustingTheCluster() throws Exception {
 		KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
 		trust.load(null, null);
 		trust.setCertificateEntry("ca", Pem.readCertificate(cluster.stateDir().resolve("ca.crt")));
@@ -261,7 +325,15 @@ class GatewaySecurityIT {
 		factory.init(trust);
 		SSLContext context = SSLContext.getInstance("TLS");
 		context.init(null, factory.getTrustManagers(), null);
-		HttpClient http = HttpClient.newBuilder().version(version).sslContext(context).build();
+		return context;
+	}
+
+	private static HttpResponse<String> get(String path) throws Exception {
+		return get(path, HttpClient.Version.HTTP_2);
+	}
+
+	private static HttpResponse<String> get(String path, HttpClient.Version version) throws Exception {
+		HttpClient http = HttpClient.newBuilder().version(version).sslContext(trustingTheCluster()).build();
 		return http.send(HttpRequest.newBuilder(URI.create(cluster.gatewayUrl() + path)).build(),
 				HttpResponse.BodyHandlers.ofString());
 	}

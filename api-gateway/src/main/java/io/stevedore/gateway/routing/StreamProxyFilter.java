@@ -26,16 +26,16 @@ import org.springframework.web.util.UriComponentsBuilder;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR;
 
 /**
- * Proxies a WebSocket to {@code pods/exec}, {@code attach} or {@code portforward}. First
- * asks the chosen apiserver whether the stream would start (the pod, the container, the
- * node agent reachable), and answers a refusal with the apiserver's Status: the client's
- * handshake is completed before the upstream one, so without this a missing pod or a
- * wrong container would reach kubectl as a bare "close 1002 (protocol error)" instead of
- * the Status it prints (kube-apiserver answers these before upgrading). Then relays the
- * stream with {@link StreamRelay}, not Spring Cloud Gateway's WebSocket routing, which
- * may pass the agent's close on before the last messages (the exit status among them).
- * The Sec-WebSocket-Protocol the client offered goes upstream, and the agent picks the
- * same version.
+ * Proxies a WebSocket to {@code pods/exec}, {@code attach} or {@code portforward} (a SPDY
+ * upgrade goes to {@link SpdyTunnel}). First asks the chosen apiserver whether the stream
+ * would start (the pod, the container, the node agent reachable), and answers a refusal
+ * with the apiserver's Status: the client's handshake is completed before the upstream
+ * one, so without this a missing pod or a wrong container would reach kubectl as a bare
+ * "close 1002 (protocol error)" instead of the Status it prints (kube-apiserver answers
+ * these before upgrading). Then relays the stream with {@link StreamRelay}, not Spring
+ * Cloud Gateway's WebSocket routing, which may pass the agent's close on before the last
+ * messages (the exit status among them). The Sec-WebSocket-Protocol the client offered
+ * goes upstream, and the agent picks the same version.
  * <p>
  * Threading: non-blocking; one check per stream request.
  */
@@ -67,8 +67,15 @@ public final class StreamProxyFilter implements GlobalFilter, Ordered {
 	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
 		String upgrade = exchange.getRequest().getHeaders().getUpgrade();
 		URI url = exchange.getAttribute(GATEWAY_REQUEST_URL_ATTR);
-		if (upgrade == null || !"websocket".equalsIgnoreCase(upgrade) || url == null
-				|| !STREAM_PATH.matcher(exchange.getRequest().getPath().value()).matches()) {
+		if (upgrade == null || url == null || !STREAM_PATH.matcher(exchange.getRequest().getPath().value()).matches()) {
+			return chain.filter(exchange);
+		}
+		if (upgrade.toLowerCase(Locale.ROOT).startsWith("spdy/")) {
+			// No check first: the apiserver answers a refused SPDY upgrade before it
+			// upgrades, and the tunnel passes that answer on.
+			return new SpdyTunnel(url, upstreamHeaders(exchange)).run(exchange);
+		}
+		if (!"websocket".equalsIgnoreCase(upgrade)) {
 			return chain.filter(exchange);
 		}
 		return this.http.headers(headers -> headers.set(CHECK_HEADER, "true"))

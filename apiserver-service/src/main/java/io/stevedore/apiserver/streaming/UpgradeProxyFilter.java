@@ -163,7 +163,7 @@ final class UpgradeProxyFilter extends OncePerRequestFilter {
 			List<String> head = readHead(fromAgent);
 			int status = Integer.parseInt(head.get(0).split(" ", 3)[1]);
 			if (status != 101) {
-				String body = new String(fromAgent.readNBytes(64 * 1024), StandardCharsets.UTF_8).strip();
+				String body = new String(fromAgent.readNBytes(bodyLength(head)), StandardCharsets.UTF_8).strip();
 				agent.close();
 				throw ApiException.of(status >= 400 && status < 600 ? status : 500, "",
 						"unable to upgrade connection: " + (body.isEmpty() ? head.get(0) : body));
@@ -203,6 +203,25 @@ final class UpgradeProxyFilter extends OncePerRequestFilter {
 			}
 		}
 		return head.append("\r\n").toString();
+	}
+
+	/**
+	 * How much of a refusal's body to read: its Content-Length (the agent keeps the
+	 * connection open after it, so reading to the end would wait for the agent's idle
+	 * timeout), at most 64 KiB.
+	 */
+	private static int bodyLength(List<String> head) {
+		for (String line : head.subList(1, head.size())) {
+			if (line.regionMatches(true, 0, "content-length:", 0, 15)) {
+				try {
+					return (int) Math.min(64 * 1024, Long.parseLong(line.substring(15).trim()));
+				}
+				catch (NumberFormatException ex) {
+					return 0;
+				}
+			}
+		}
+		return 64 * 1024;
 	}
 
 	/** The status line and header lines of the agent's answer; the body stays unread. */

@@ -37,9 +37,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * {@code kubectl exec}, {@code kubectl cp} and {@code kubectl port-forward} on a cluster
  * of {@code ./stevedore up}, the whole way: kubectl (WebSocket, v5.channel.k8s.io or
- * SPDY/3.1+portforward.k8s.io) over TLS to the gateway (authentication, RBAC create on
- * pods/exec and pods/portforward, WebSocket routing), the apiserver's tunnel, the node
- * agent, Docker.
+ * SPDY/3.1+portforward.k8s.io; and forced to plain SPDY/3.1) over TLS to the gateway
+ * (authentication, RBAC create on pods/exec and pods/portforward, WebSocket routing), the
+ * apiserver's tunnel, the node agent, Docker.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 @ExtendWith(SharedStoryCluster.Extension.class)
@@ -209,22 +209,32 @@ class KubectlStreamsE2E {
 
 	@Test
 	void execPipesStdinToTheCommand() {
-		KubectlResult result = cluster.kubectl()
-			.runWithInput("first\nsecond\n", "exec", "-i", "box", "--", "sh", "-c", "cat; echo end");
+		pipesStdin(cluster.kubectl());
+	}
+
+	private static void pipesStdin(Kubectl kubectl) {
+		KubectlResult result = kubectl.runWithInput("first\nsecond\n", "exec", "-i", "box", "--", "sh", "-c",
+				"cat; echo end");
 		assertThat(result.exitCode()).as(result.describe()).isZero();
 		assertThat(result.stdout()).isEqualTo("first\nsecond\nend\n");
 	}
 
 	@Test
 	void cpCopiesAFileIntoThePodAndBack() throws IOException {
+		copiesInAndBack(cluster.kubectl(), "websocket");
+	}
+
+	private static void copiesInAndBack(Kubectl kubectl, String name) throws IOException {
 		StringBuilder content = new StringBuilder();
 		for (int i = 0; i < 20000; i++) {
-			content.append("row ").append(i).append('\n');
+			content.append(name).append(" row ").append(i).append('\n');
 		}
-		Path local = Files.writeString(temp.resolve("upload.txt"), content);
-		cluster.ok("cp", local.toString(), "box:/tmp/upload.txt");
-		Path back = temp.resolve("download.txt");
-		cluster.ok("cp", "box:/tmp/upload.txt", back.toString());
+		Path local = Files.writeString(temp.resolve(name + "-upload.txt"), content);
+		KubectlResult in = kubectl.run("cp", local.toString(), "box:/tmp/" + name + "-upload.txt");
+		assertThat(in.exitCode()).as(in.describe()).isZero();
+		Path back = temp.resolve(name + "-download.txt");
+		KubectlResult out = kubectl.run("cp", "box:/tmp/" + name + "-upload.txt", back.toString());
+		assertThat(out.exitCode()).as(out.describe()).isZero();
 		assertThat(Files.readString(back)).isEqualTo(content.toString());
 	}
 
@@ -240,26 +250,107 @@ class KubectlStreamsE2E {
 		// busybox's httpd without -f goes to the background and stays in the container.
 		cluster.ok("exec", "box", "--", "sh", "-c",
 				"mkdir -p /www && echo hello through the gateway > /www/index.html && httpd -p 8080 -h /www");
+		forwardsPages(cluster.kubectl(), 8080, "hello through the gateway\n");
+	}
+
+	/**
+	 * kubectl port-forward to the box's port serves the page on sequential and parallel
+	 * connections and stays up.
+	 */
+	private static void forwardsPages(Kubectl kubectl, int podPort, String expected) throws Exception {
 		int local;
 		try (ServerSocket free = new ServerSocket()) {
 			free.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
 			local = free.getLocalPort();
 		}
-		try (KubectlProcess forward = cluster.kubectl().start("port-forward", "pod/box", local + ":8080")) {
+		try (KubectlProcess forward = kubectl.start("port-forward", "pod/box", local + ":" + podPort)) {
 			forward.awaitStdout(out -> out.contains("Forwarding from"), Duration.ofSeconds(30));
-			assertThat(page(local)).isEqualTo("hello through the gateway\n");
+			assertThat(page(local)).isEqualTo(expected);
 			try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
 				List<Future<String>> pages = new ArrayList<>();
 				for (int i = 0; i < 4; i++) {
 					pages.add(pool.submit(() -> page(local)));
 				}
 				for (Future<String> page : pages) {
-					assertThat(page.get()).as(forward.stderrSoFar()).isEqualTo("hello through the gateway\n");
+					assertThat(page.get()).as(forward.stderrSoFar()).isEqualTo(expected);
 				}
 			}
-			assertThat(page(local)).isEqualTo("hello through the gateway\n");
+			assertThat(page(local)).isEqualTo(expected);
 			assertThat(forward.isAlive()).as(forward.stderrSoFar()).isTrue();
 		}
+	}
+
+	/**
+	 * kubectl forced to plain SPDY/3.1 for exec, attach and cp (what it falls back to
+	 * when a WebSocket is refused, and all client-go programs and older kubectl speak):
+	 * the gateway passes the upgrade on and relays the bytes untouched.
+	 */
+	private static Kubectl spdy() {
+		return cluster.kubectl()
+			.withEnvironment("KUBECTL_REMOTE_COMMAND_WEBSOCKETS", "false")
+			.withEnvironment("KUBECTL_PORT_FORWARD_WEBSOCKETS", "false");
+	}
+
+	@Test
+	void execOverSpdyKeepsAllOutputAndExitsWithTheCommandsCode() throws Exception {
+		String expected = IntStream.rangeClosed(1, 3000).mapToObj(i -> i + "\n").collect(Collectors.joining());
+		KubectlResult first = spdy().run("exec", "-v=7", "box", "--", "sh", "-c",
+				"seq 1 3000; echo to err >&2; exit 7");
+		assertThat(first.exitCode()).as(first.describe()).isEqualTo(7);
+		assertThat(first.stdout()).isEqualTo(expected);
+		// kubectl's own log: a POST offering the SPDY versions, answered 101; no
+		// WebSocket.
+		assertThat(first.stderr()).contains("to err\n")
+			.contains("X-Stream-Protocol-Version: v4.channel.k8s.io")
+			.contains("Response Status: 101")
+			.doesNotContainIgnoringCase("Sec-WebSocket");
+		assertAuditedAsSwitchingProtocols("echo+to+err");
+		for (int i = 0; i < 10; i++) {
+			long start = System.nanoTime();
+			KubectlResult result = spdy().run("exec", "box", "--", "sh", "-c", "seq 1 3000; exit 7");
+			System.out.printf("kubectl exec over SPDY %d took %d ms%n", i, (System.nanoTime() - start) / 1_000_000);
+			assertThat(result.exitCode()).as(result.describe()).isEqualTo(7);
+			assertThat(result.stdout()).as("run %d", i).isEqualTo(expected);
+		}
+	}
+
+	/**
+	 * The gateway's audit saw the tunnelled request through to its end: its
+	 * ResponseComplete event, status 101, is written once the stream is over.
+	 */
+	private static void assertAuditedAsSwitchingProtocols(String uriPart) throws Exception {
+		Path audit = Path.of(cluster.stevedore().environment("STEVEDORE_HOME")).resolve("logs/audit.log");
+		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+		List<String> events = List.of();
+		while (System.nanoTime() < deadline) {
+			events = Files.readAllLines(audit)
+				.stream()
+				.filter(line -> line.contains(uriPart) && line.contains("\"stage\":\"ResponseComplete\""))
+				.toList();
+			if (!events.isEmpty()) {
+				break;
+			}
+			Thread.sleep(200);
+		}
+		assertThat(events).singleElement()
+			.satisfies(event -> assertThat(event).contains("\"code\":101").contains("\"subresource\":\"exec\""));
+	}
+
+	@Test
+	void execOverSpdyPipesStdinToTheCommand() {
+		pipesStdin(spdy());
+	}
+
+	@Test
+	void cpOverSpdyCopiesAFileIntoThePodAndBack() throws IOException {
+		copiesInAndBack(spdy(), "spdy");
+	}
+
+	@Test
+	void portForwardOverSpdyCarriesHttpToThePod() throws Exception {
+		cluster.ok("exec", "box", "--", "sh", "-c",
+				"mkdir -p /spdy && echo hello over spdy > /spdy/index.html && httpd -p 8081 -h /spdy");
+		forwardsPages(spdy(), 8081, "hello over spdy\n");
 	}
 
 	@Test

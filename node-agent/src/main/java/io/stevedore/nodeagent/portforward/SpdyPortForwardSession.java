@@ -4,31 +4,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.spdy.DefaultSpdyDataFrame;
-import io.netty.handler.codec.spdy.DefaultSpdyPingFrame;
-import io.netty.handler.codec.spdy.DefaultSpdyRstStreamFrame;
-import io.netty.handler.codec.spdy.DefaultSpdyWindowUpdateFrame;
 import io.netty.handler.codec.spdy.SpdyDataFrame;
-import io.netty.handler.codec.spdy.SpdyFrameCodec;
-import io.netty.handler.codec.spdy.SpdyGoAwayFrame;
-import io.netty.handler.codec.spdy.SpdyPingFrame;
-import io.netty.handler.codec.spdy.SpdyRstStreamFrame;
-import io.netty.handler.codec.spdy.SpdyStreamStatus;
 import io.netty.handler.codec.spdy.SpdySynStreamFrame;
-import io.netty.handler.codec.spdy.SpdyVersion;
-import io.netty.util.ReferenceCountUtil;
+import io.stevedore.nodeagent.spdy.SpdySession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,29 +27,17 @@ import org.slf4j.LoggerFactory;
  * the error stream. Both streams are half-closed (FIN) when the pod's side ends, as the
  * kubelet's deferred closes do.
  * <p>
- * The SPDY framing and header compression are Netty's {@link SpdyFrameCodec} in an
- * {@link EmbeddedChannel}: bytes in from the client are fed to it and the frames it
- * encodes go out through {@code output}. Netty's SpdySessionHandler is not used: it holds
- * back data when the peer's send window is spent, and the Go client (spdystream) never
- * opens it, so data is sent unthrottled as the kubelet's spdystream does.
+ * The SPDY connection itself is {@link SpdySession}'s.
  * <p>
- * Threading: every use of the channel is under {@code this} (an EmbeddedChannel is not
- * thread-safe) and so is each write to {@code output}, which keeps frames in order. One
- * virtual thread per forwarded connection reads the pod's socket.
+ * Threading: the streams' state is under {@code this}, the session's lock. One virtual
+ * thread per forwarded connection reads the pod's socket.
  */
-public final class SpdyPortForwardSession implements AutoCloseable {
+public final class SpdyPortForwardSession extends SpdySession {
 
 	private static final Logger log = LoggerFactory.getLogger(SpdyPortForwardSession.class);
 
 	/** Bytes read from the pod per data frame (kubectl copies in 32 KiB pieces too). */
 	private static final int CHUNK = 32 * 1024;
-
-	/** Where the session's outgoing bytes go, in order. */
-	public interface Output {
-
-		void send(ByteBuffer bytes) throws IOException;
-
-	}
 
 	/** Opens a connection to the pod's port. */
 	public interface Dialer {
@@ -75,10 +49,6 @@ public final class SpdyPortForwardSession implements AutoCloseable {
 
 	}
 
-	private final EmbeddedChannel channel;
-
-	private final Output output;
-
 	private final Dialer dialer;
 
 	private final String podDescription;
@@ -86,116 +56,42 @@ public final class SpdyPortForwardSession implements AutoCloseable {
 	/** Streams waiting for their partner, by requestID. */
 	private final Map<String, Pair> pairs = new HashMap<>();
 
-	private final SynReplyEncoder replies = new SynReplyEncoder();
-
 	/** Open data streams' pod connections by stream id. */
 	private final Map<Integer, Socket> sockets = new HashMap<>();
-
-	private boolean closed;
 
 	/**
 	 * @param podDescription how error messages name the pod (the kubelet's "pod NAME, uid
 	 * UID")
 	 */
 	public SpdyPortForwardSession(Output output, Dialer dialer, String podDescription) {
-		this.output = output;
+		super(output);
 		this.dialer = dialer;
 		this.podDescription = podDescription;
-		this.channel = new EmbeddedChannel(new SpdyFrameCodec(SpdyVersion.SPDY_3_1), new Frames());
-	}
-
-	/** Bytes of the client's SPDY stream, in any pieces. */
-	public synchronized void received(ByteBuffer bytes) throws IOException {
-		if (this.closed) {
-			return;
-		}
-		// A copy: the WebSocket container reuses its message buffer, and the SPDY
-		// decoder keeps an unfinished frame's bytes until the next message completes it.
-		this.channel.writeInbound(Unpooled.copiedBuffer(bytes));
-		flush();
-	}
-
-	private synchronized void write(Object frame) throws IOException {
-		if (this.closed) {
-			ReferenceCountUtil.release(frame);
-			return;
-		}
-		this.channel.writeOutbound(frame);
-		flush();
-	}
-
-	private void flush() throws IOException {
-		Object encoded;
-		while ((encoded = this.channel.readOutbound()) != null) {
-			ByteBuf buf = (ByteBuf) encoded;
-			try {
-				ByteBuffer copy = ByteBuffer.allocate(buf.readableBytes());
-				buf.readBytes(copy);
-				copy.flip();
-				this.output.send(copy);
-			}
-			finally {
-				buf.release();
-			}
-		}
 	}
 
 	@Override
-	public void close() {
+	protected void ended() {
 		List<Socket> open;
 		synchronized (this) {
-			if (this.closed) {
-				return;
-			}
-			this.closed = true;
 			open = new ArrayList<>(this.sockets.values());
 			this.sockets.clear();
-			this.channel.finishAndReleaseAll();
-			this.replies.end();
 		}
 		open.forEach(SpdyPortForwardSession::closeQuietly);
 	}
 
-	/** Decoded frames from the client; runs under the session's lock. */
-	private final class Frames extends ChannelInboundHandlerAdapter {
-
-		@Override
-		public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-			try {
-				if (msg instanceof SpdySynStreamFrame syn) {
-					opened(syn);
-				}
-				else if (msg instanceof SpdyDataFrame data) {
-					data(data);
-				}
-				else if (msg instanceof SpdyRstStreamFrame rst) {
-					closeQuietly(SpdyPortForwardSession.this.sockets.remove(rst.streamId()));
-				}
-				else if (msg instanceof SpdyPingFrame ping) {
-					// Client-initiated pings have odd ids and are echoed.
-					if ((ping.id() & 1) == 1) {
-						ctx.writeAndFlush(new DefaultSpdyPingFrame(ping.id()));
-					}
-				}
-				else if (msg instanceof SpdyGoAwayFrame) {
-					SpdyPortForwardSession.this.sockets.values().forEach(SpdyPortForwardSession::closeQuietly);
-					SpdyPortForwardSession.this.sockets.clear();
-				}
-				// SETTINGS, WINDOW_UPDATE, HEADERS: nothing to do.
-			}
-			finally {
-				ReferenceCountUtil.release(msg);
-			}
+	@Override
+	protected void reset(int streamId) {
+		if (streamId < 0) {
+			this.sockets.values().forEach(SpdyPortForwardSession::closeQuietly);
+			this.sockets.clear();
 		}
-
-		@Override
-		public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-			log.debug("bad SPDY from the client: {}", cause.toString());
+		else {
+			closeQuietly(this.sockets.remove(streamId));
 		}
-
 	}
 
-	private void opened(SpdySynStreamFrame syn) {
+	@Override
+	protected void opened(SpdySynStreamFrame syn) {
 		int id = syn.streamId();
 		String type = header(syn, "streamType");
 		String port = header(syn, "port");
@@ -207,13 +103,10 @@ public final class SpdyPortForwardSession implements AutoCloseable {
 		int portNumber = parsePort(port);
 		if (type == null || !(type.equals("error") || type.equals("data")) || portNumber <= 0) {
 			log.debug("refusing stream {}: streamType {} port {}", id, type, port);
-			this.channel.writeOutbound(new DefaultSpdyRstStreamFrame(id, SpdyStreamStatus.PROTOCOL_ERROR));
+			refuse(id);
 			return;
 		}
-		// Past Netty's encoder, which would send an empty header block (see
-		// SynReplyEncoder); in order with the frames around it all the same, since the
-		// embedded channel writes synchronously.
-		this.channel.pipeline().firstContext().writeAndFlush(this.replies.encode(id));
+		reply(id);
 		Pair pair = this.pairs.computeIfAbsent(requestId, k -> new Pair(portNumber));
 		if (type.equals("error")) {
 			pair.errorStream = id;
@@ -228,14 +121,11 @@ public final class SpdyPortForwardSession implements AutoCloseable {
 		}
 	}
 
-	private void data(SpdyDataFrame data) throws IOException {
+	@Override
+	protected void data(SpdyDataFrame data) throws IOException {
 		int id = data.streamId();
 		Socket socket = this.sockets.get(id);
 		int size = data.content().readableBytes();
-		if (size > 0) {
-			// Keep the client's send window open, should it count one.
-			this.channel.writeOutbound(new DefaultSpdyWindowUpdateFrame(id, size));
-		}
 		if (socket == null) {
 			// The error stream's write side (kubectl closes it at once), or data before
 			// the pod's connection is up: the latter is kept by the pair.
@@ -302,7 +192,7 @@ public final class SpdyPortForwardSession implements AutoCloseable {
 		try {
 			synchronized (this) {
 				this.dialling.remove(pair.dataStream);
-				if (this.closed) {
+				if (isClosed()) {
 					closeQuietly(socket);
 					return;
 				}
@@ -345,23 +235,6 @@ public final class SpdyPortForwardSession implements AutoCloseable {
 		endError.setLast(true);
 		send(endData);
 		send(endError);
-	}
-
-	private void send(Object frame) {
-		try {
-			write(frame);
-		}
-		catch (IOException ex) {
-			log.debug("client gone: {}", ex.toString());
-		}
-	}
-
-	private static String header(SpdySynStreamFrame syn, String name) {
-		CharSequence value = syn.headers().get(name);
-		if (value == null) {
-			value = syn.headers().get(name.toLowerCase(java.util.Locale.ROOT));
-		}
-		return value == null ? null : value.toString();
 	}
 
 	private static int parsePort(String port) {

@@ -3,6 +3,7 @@ package io.stevedore.nodeagent.streaming;
 import io.stevedore.nodeagent.NodeAgent;
 import io.stevedore.nodeagent.config.NodeIdentity;
 import io.stevedore.nodeagent.pod.ContainerLogs;
+import io.stevedore.nodeagent.portforward.PodPorts;
 import io.stevedore.nodeagent.portforward.PortForwardEndpoint;
 import io.stevedore.nodeagent.runtime.ContainerRuntime;
 import jakarta.servlet.ServletContextEvent;
@@ -12,9 +13,11 @@ import jakarta.websocket.server.ServerContainer;
 import jakarta.websocket.server.ServerEndpointConfig;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletContextInitializer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 
 /**
  * Puts the streaming endpoints on the agent's port, as the kubelet serves them next to
@@ -56,6 +59,22 @@ public class StreamingConfiguration {
 		});
 	}
 
+	/**
+	 * The same endpoints over plain SPDY/3.1. A servlet filter, not an endpoint: SPDY is
+	 * an HTTP upgrade Tomcat's WebSocket container does not know, served with the Servlet
+	 * API's own {@code upgrade}.
+	 */
+	@Bean
+	FilterRegistrationBean<SpdyUpgradeFilter> spdyStreaming(ContainerLogs containers, ContainerRuntime runtime,
+			NodeAgent agent, NodeIdentity identity) {
+		SpdyUpgradeFilter filter = new SpdyUpgradeFilter(containers, runtime,
+				new PodPorts(agent::pod, runtime, identity.name()), SpdyUpgradeFilter.STREAM_CREATION_TIMEOUT);
+		FilterRegistrationBean<SpdyUpgradeFilter> registration = new FilterRegistrationBean<>(filter);
+		registration.addUrlPatterns("/exec/*", "/attach/*", "/portForward/*");
+		registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+		return registration;
+	}
+
 	private static ServerEndpointConfig portForward(NodeAgent agent, ContainerRuntime runtime, String nodeName) {
 		return ServerEndpointConfig.Builder.create(PortForwardEndpoint.class, "/portForward/{namespace}/{pod}")
 			.subprotocols(java.util.List.of(PortForwardEndpoint.PROTOCOL))
@@ -63,7 +82,7 @@ public class StreamingConfiguration {
 
 				@Override
 				public <T> T getEndpointInstance(Class<T> type) {
-					return type.cast(new PortForwardEndpoint(agent::pod, runtime, nodeName));
+					return type.cast(new PortForwardEndpoint(new PodPorts(agent::pod, runtime, nodeName)));
 				}
 
 			})

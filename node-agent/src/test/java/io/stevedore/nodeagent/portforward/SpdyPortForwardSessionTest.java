@@ -4,25 +4,18 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.spdy.DefaultSpdyDataFrame;
 import io.netty.handler.codec.spdy.DefaultSpdySynStreamFrame;
 import io.netty.handler.codec.spdy.SpdyDataFrame;
-import io.netty.handler.codec.spdy.SpdyFrameCodec;
 import io.netty.handler.codec.spdy.SpdyRstStreamFrame;
 import io.netty.handler.codec.spdy.SpdySynReplyFrame;
-import io.netty.handler.codec.spdy.SpdyVersion;
 import io.netty.handler.codec.spdy.SpdyWindowUpdateFrame;
+import io.stevedore.nodeagent.spdy.SpdyTestClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,9 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SpdyPortForwardSessionTest {
 
-	private final LinkedBlockingQueue<ByteBuffer> sent = new LinkedBlockingQueue<>();
-
-	private final EmbeddedChannel client = new EmbeddedChannel(new SpdyFrameCodec(SpdyVersion.SPDY_3_1));
+	private final SpdyTestClient client = new SpdyTestClient();
 
 	private final List<AutoCloseable> closing = new ArrayList<>();
 
@@ -45,7 +36,7 @@ class SpdyPortForwardSessionTest {
 		for (AutoCloseable c : this.closing) {
 			c.close();
 		}
-		this.client.finishAndReleaseAll();
+		this.client.close();
 	}
 
 	@Test
@@ -113,50 +104,40 @@ class SpdyPortForwardSessionTest {
 		assertThat(frames).noneMatch(SpdySynReplyFrame.class::isInstance);
 	}
 
+	@Test
+	void goingAwayResetsEveryAcceptedStreamThenSendsGoAway() throws Exception {
+		SpdyPortForwardSession session = session(port -> {
+			throw new IOException("not dialled yet");
+		});
+		open(session, 1, "error", 80, "0");
+		this.client.framesUntil(SpdySynReplyFrame.class::isInstance);
+		session.goAway();
+		List<Object> frames = this.client.framesUntil(io.netty.handler.codec.spdy.SpdyGoAwayFrame.class::isInstance);
+		assertThat(frames).filteredOn(SpdyRstStreamFrame.class::isInstance)
+			.extracting(f -> ((SpdyRstStreamFrame) f).streamId())
+			.containsExactly(1);
+		assertThat(frames.get(frames.size() - 1)).satisfies(
+				f -> assertThat(((io.netty.handler.codec.spdy.SpdyGoAwayFrame) f).lastGoodStreamId()).isEqualTo(1));
+	}
+
 	private SpdyPortForwardSession session(SpdyPortForwardSession.Dialer dialer) {
-		SpdyPortForwardSession session = new SpdyPortForwardSession(this.sent::add, dialer, "web_default, uid u1");
+		SpdyPortForwardSession session = new SpdyPortForwardSession(this.client.output(), dialer,
+				"web_default, uid u1");
 		this.closing.add(session);
 		return session;
 	}
 
 	private void open(SpdyPortForwardSession session, int id, String type, int port, String requestId)
 			throws IOException {
-		DefaultSpdySynStreamFrame syn = new DefaultSpdySynStreamFrame(id, 0, (byte) 0);
-		// spdystream lower-cases header names, as SPDY/3 requires.
-		syn.headers().set("streamtype", type).set("port", Integer.toString(port)).set("requestid", requestId);
-		send(session, syn);
+		this.client.open(session, id, "streamtype", type, "port", Integer.toString(port), "requestid", requestId);
 	}
 
 	private void send(SpdyPortForwardSession session, Object frame) throws IOException {
-		this.client.writeOutbound(frame);
-		ByteBuf encoded;
-		while ((encoded = this.client.readOutbound()) != null) {
-			// Fed in two pieces: WebSocket messages split the byte stream anywhere.
-			int half = encoded.readableBytes() / 2;
-			session.received(encoded.nioBuffer(0, half));
-			session.received(encoded.nioBuffer(half, encoded.readableBytes() - half));
-			encoded.release();
-		}
+		this.client.send(session, frame);
 	}
 
 	private List<Object> framesUntil(java.util.function.Predicate<Object> last) throws InterruptedException {
-		List<Object> frames = new ArrayList<>();
-		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-		while (System.nanoTime() < deadline) {
-			ByteBuffer bytes = this.sent.poll(100, TimeUnit.MILLISECONDS);
-			if (bytes == null) {
-				continue;
-			}
-			this.client.writeInbound(Unpooled.wrappedBuffer(bytes));
-			Object frame;
-			while ((frame = this.client.readInbound()) != null) {
-				frames.add(frame);
-				if (last.test(frame)) {
-					return frames;
-				}
-			}
-		}
-		throw new AssertionError("no final frame; got " + frames);
+		return this.client.framesUntil(last);
 	}
 
 }

@@ -62,6 +62,14 @@ public final class TestPods {
 		return last[0];
 	}
 
+	/** Creates the pod and waits until all its containers run. */
+	public static Pod running(KubernetesClient client, PodBuilder pod) {
+		String name = pod.buildMetadata().getName();
+		client.pods().resource(pod.build()).create();
+		return await(client, name, p -> "Running".equals(p.getStatus().getPhase())
+				&& p.getStatus().getContainerStatuses().stream().allMatch(c -> c.getState().getRunning() != null));
+	}
+
 	/** {@code docker exec} in the pod's container of that name. */
 	public static String exec(Pod pod, String container, String... command) {
 		String id = Docker.run("ps", "-q", "--filter", "label=io.kubernetes.pod.uid=" + pod.getMetadata().getUid(),

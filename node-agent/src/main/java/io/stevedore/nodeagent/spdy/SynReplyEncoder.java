@@ -1,4 +1,4 @@
-package io.stevedore.nodeagent.portforward;
+package io.stevedore.nodeagent.spdy;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,7 +22,8 @@ import io.netty.buffer.Unpooled;
  * The header compression context belongs to the session and direction: every header block
  * the server sends continues one zlib stream primed with the SPDY/3 dictionary. This
  * encoder owns that stream, so the session must send no other header-carrying frame
- * (SYN_STREAM, HEADERS) through Netty; port-forward's server never does.
+ * (SYN_STREAM, HEADERS) through Netty; the kubelet's servers (port-forward, exec, attach)
+ * never do.
  * <p>
  * Threading: not thread-safe; the session calls it under its lock.
  */

@@ -1,4 +1,4 @@
-package io.stevedore.nodeagent.portforward;
+package io.stevedore.nodeagent.spdy;
 
 import java.util.zip.Inflater;
 
