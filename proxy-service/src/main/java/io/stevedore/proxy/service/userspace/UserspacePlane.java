@@ -49,9 +49,20 @@ public final class UserspacePlane implements DataPlane {
 
 	private final Map<Listener, Channel> listening = new HashMap<>();
 
+	private final int threads;
+
 	private Transport transport;
 
 	public UserspacePlane(HostCommands host, String prefix, String serviceCidr, boolean cleanupOnClose) {
+		this(host, prefix, serviceCidr, cleanupOnClose, Math.max(2, Runtime.getRuntime().availableProcessors()));
+	}
+
+	/**
+	 * With {@code threads} event loops; both connections of a relayed pair share one, so
+	 * more loops only help with more connections than one core can relay.
+	 */
+	public UserspacePlane(HostCommands host, String prefix, String serviceCidr, boolean cleanupOnClose, int threads) {
+		this.threads = threads;
 		this.host = host;
 		this.serviceCidr = serviceCidr;
 		this.cleanupOnClose = cleanupOnClose;
@@ -60,7 +71,7 @@ public final class UserspacePlane implements DataPlane {
 
 	@Override
 	public void start() {
-		this.transport = Transport.create(Math.max(2, Runtime.getRuntime().availableProcessors()));
+		this.transport = Transport.create(this.threads);
 		this.loopback.adopt();
 		HostSetup.blackholeRoute(this.host, this.serviceCidr);
 	}

@@ -8,7 +8,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +20,8 @@ import io.stevedore.apiserver.ApiServerApplication;
 import io.stevedore.client.config.ApiServerClientProperties;
 import io.stevedore.client.config.KubernetesClients;
 import io.stevedore.proxy.ProxyApplication;
+import io.stevedore.proxy.benchmark.CpuTicks;
+import io.stevedore.proxy.benchmark.Wrk;
 import io.stevedore.proxy.ingress.support.IngressObjects;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -98,7 +99,7 @@ public final class IngressBenchmark {
 				wrk("Ingress", "http://127.0.0.1:" + ingressPort + "/", seconds, connections,
 						IngressBenchmark::ingressTicks);
 				wrk("nginx proxy", "http://127.0.0.1:" + nginxPort + "/", seconds, connections,
-						() -> nginxTicks(nginxPid));
+						() -> CpuTicks.processTree(nginxPid));
 			}
 			System.out.printf("load average after: %s%n", loadAverage());
 		}
@@ -217,40 +218,10 @@ public final class IngressBenchmark {
 	private static void wrk(String label, String url, int seconds, int connections,
 			java.util.function.Supplier<long[]> cpu) throws Exception {
 		long[] ticksBefore = (cpu != null) ? cpu.get() : null;
-		Process process = new ProcessBuilder("wrk", "-t2", "-c" + connections, "-d" + seconds + "s", "--latency", url)
-			.redirectErrorStream(true)
-			.start();
-		String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-		process.waitFor();
-		String rps = find(out, "Requests/sec:");
-		String p99 = find(out, "99%");
-		String errors = out.contains("Non-2xx") ? find(out, "Non-2xx or 3xx responses:") : "0";
-		String socketErrors = out.contains("Socket errors") ? find(out, "Socket errors:") : "none";
-		String perRequest = "";
-		if (cpu != null) {
-			long[] after = cpu.get();
-			long user = after[0] - ticksBefore[0];
-			long system = after[1] - ticksBefore[1];
-			java.util.regex.Matcher total = java.util.regex.Pattern.compile("(\\d+) requests in").matcher(out);
-			double perTick = total.find() ? 10_000.0 / Long.parseLong(total.group(1)) : Double.NaN;
-			// user (the proxy's own code) and system (the kernel's TCP work) apart: a
-			// change
-			// in the proxy's code moves the first.
-			perRequest = String.format("  CPU %.1f us/request (user %.1f, system %.1f)", (user + system) * perTick,
-					user * perTick, system * perTick);
-		}
-		System.out.printf("%-18s %10s req/s  p99 %-9s non-2xx %s  socket errors %s%s%n", label, rps, p99, errors,
-				socketErrors, perRequest);
-	}
-
-	private static String find(String out, String key) {
-		for (String line : out.split("\n")) {
-			String trimmed = line.trim();
-			if (trimmed.startsWith(key)) {
-				return trimmed.substring(key.length()).trim();
-			}
-		}
-		return "?";
+		Wrk run = Wrk.run(url, seconds, connections);
+		String perRequest = (cpu != null) ? "  " + CpuTicks.perRequest(ticksBefore, cpu.get(), run.requests()) : "";
+		System.out.printf("%-18s %10s req/s  p99 %-9s non-2xx %s  socket errors %s%s%n", label, run.requestsPerSecond(),
+				run.p99(), run.non2xx(), run.socketErrors(), perRequest);
 	}
 
 	/**
@@ -259,53 +230,8 @@ public final class IngressBenchmark {
 	 * compiler threads are left out: a warm process does not pay them.
 	 */
 	private static long[] ingressTicks() {
-		long[] sum = new long[2];
-		try (var tasks = Files.list(Path.of("/proc/self/task"))) {
-			for (Path task : tasks.toList()) {
-				String comm = Files.readString(task.resolve("comm")).trim();
-				if (comm.startsWith("stevedore-ingr") || comm.startsWith("GC Thread") || comm.startsWith("G1 ")) {
-					add(sum, Files.readString(task.resolve("stat")));
-				}
-			}
-		}
-		catch (IOException ex) {
-			return new long[] { -1, -1 };
-		}
-		return sum;
-	}
-
-	/** CPU ticks of the nginx master {@code pid} and its workers. */
-	private static long[] nginxTicks(long pid) {
-		long[] sum = new long[2];
-		try (var procs = Files.list(Path.of("/proc"))) {
-			for (Path proc : procs.toList()) {
-				if (!proc.getFileName().toString().matches("\\d+")) {
-					continue;
-				}
-				try {
-					String stat = Files.readString(proc.resolve("stat"));
-					String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-					long self = Long.parseLong(proc.getFileName().toString());
-					if (self == pid || Long.parseLong(fields[1]) == pid) {
-						add(sum, stat);
-					}
-				}
-				catch (IOException | RuntimeException ex) {
-					// gone meanwhile
-				}
-			}
-		}
-		catch (IOException ex) {
-			return new long[] { -1, -1 };
-		}
-		return sum;
-	}
-
-	/** Adds utime and stime of a /proc stat line to {@code sum}. */
-	private static void add(long[] sum, String stat) {
-		String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-		sum[0] += Long.parseLong(fields[11]);
-		sum[1] += Long.parseLong(fields[12]);
+		return CpuTicks.threads(
+				comm -> comm.startsWith("stevedore-ingr") || comm.startsWith("GC Thread") || comm.startsWith("G1 "));
 	}
 
 	private static String loadAverage() throws IOException {

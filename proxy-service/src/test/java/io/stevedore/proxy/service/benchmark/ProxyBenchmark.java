@@ -1,11 +1,12 @@
 package io.stevedore.proxy.service.benchmark;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.stevedore.proxy.benchmark.CpuTicks;
+import io.stevedore.proxy.benchmark.Wrk;
 import io.stevedore.proxy.service.iptables.ChainNames;
 import io.stevedore.proxy.service.iptables.HostCommands;
 import io.stevedore.proxy.service.iptables.IptablesRenderer;
@@ -41,7 +42,8 @@ import static io.stevedore.proxy.service.support.Objects.slice;
  * <pre>
  * ./mvnw -q -pl proxy-service test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt
  * java -cp proxy-service/target/test-classes:proxy-service/target/classes:$(cat /tmp/cp.txt) \
- *   io.stevedore.proxy.service.benchmark.ProxyBenchmark [seconds-per-wrk-run | programming]
+ *   io.stevedore.proxy.service.benchmark.ProxyBenchmark [seconds-per-wrk-run | programming
+ *   | userspace [seconds [rounds]]]
  * </pre>
  */
 public final class ProxyBenchmark {
@@ -50,39 +52,68 @@ public final class ProxyBenchmark {
 
 	private static final String NETWORK = "stvd-proxy-bench";
 
+	/**
+	 * Where the run lives: the userspace-only run has its own network, CIDR, NodePort and
+	 * prefix, so that it can run while someone runs the whole benchmark.
+	 */
+	private record Site(String network, String subnet, String cidr, String clusterIp, int nodePort, String prefix) {
+
+		static final Site ALL = new Site(NETWORK, "172.31.219", CIDR, "10.219.0.10", 30919, "BENCH");
+
+		static final Site USERSPACE = new Site(NETWORK + "-u", "172.31.218", "10.218.0.0/16", "10.218.0.10", 30918,
+				"BENCHU");
+
+		String clusterIpUrl() {
+			return "http://" + this.clusterIp + ":80/";
+		}
+
+		String nodePortUrl() {
+			return "http://127.0.0.1:" + this.nodePort + "/";
+		}
+
+	}
+
 	private ProxyBenchmark() {
 	}
 
 	public static void main(String[] args) throws Exception {
 		HostCommands host = new HostCommands.Real();
-		programming(host, "iptables");
-		programming(host, "nftables");
+		boolean userspaceOnly = args.length > 0 && args[0].equals("userspace");
+		if (!userspaceOnly) {
+			programming(host, "iptables");
+			programming(host, "nftables");
+		}
 		if (args.length > 0 && args[0].equals("programming")) {
 			return;
 		}
-		int seconds = (args.length > 0) ? Integer.parseInt(args[0]) : 10;
+		int first = userspaceOnly ? 1 : 0;
+		int seconds = (args.length > first) ? Integer.parseInt(args[first]) : 10;
+		int rounds = (args.length > first + 1) ? Integer.parseInt(args[first + 1]) : 2;
+		Site site = userspaceOnly ? Site.USERSPACE : Site.ALL;
+		String network = site.network();
 		TestImages.busybox();
-		Docker.tryRun("rm", "-f", NETWORK + "-pod");
-		Docker.tryRun("network", "rm", NETWORK);
-		Docker.run("network", "create", "--subnet", "172.31.219.0/24", NETWORK);
+		Docker.tryRun("rm", "-f", network + "-pod");
+		Docker.tryRun("network", "rm", network);
+		Docker.run("network", "create", "--subnet", site.subnet() + ".0/24", network);
 		Process nginx = null;
 		try {
-			String pod = "172.31.219.10";
+			String pod = site.subnet() + ".10";
 			boolean useNginx = !"busybox".equals(System.getProperty("bench.backend"))
 					&& java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/sbin/nginx"));
 			if (useNginx) {
-				Docker.run("run", "-d", "--name", NETWORK + "-pod", "--network", NETWORK, "--ip", pod,
+				Docker.run("run", "-d", "--name", network + "-pod", "--network", network, "--ip", pod,
 						TestImages.BUSYBOX, "sleep", "86400");
-				nginx = nginxInPod(Docker.run("inspect", "-f", "{{.State.Pid}}", NETWORK + "-pod").strip());
+				nginx = nginxInPod(Docker.run("inspect", "-f", "{{.State.Pid}}", network + "-pod").strip());
 			}
 			else {
-				Docker.run("run", "-d", "--name", NETWORK + "-pod", "--network", NETWORK, "--ip", pod,
+				Docker.run("run", "-d", "--name", network + "-pod", "--network", network, "--ip", pod,
 						TestImages.BUSYBOX, "sh", "-c",
 						"mkdir -p /www && echo hello > /www/index.html && exec httpd -f -p 8080 -h /www");
 			}
 			Thread.sleep(1000);
 			ProxyState state = StateBuilder.build(
-					List.of(Objects.serviceBuilder("default", "web", "10.219.0.10", port("", "TCP", 80, 30919))
+					List.of(Objects
+						.serviceBuilder("default", "web", site.clusterIp(), port("", "TCP", 80, site.nodePort()))
 						.editSpec()
 						.withType("NodePort")
 						.endSpec()
@@ -92,8 +123,11 @@ public final class ProxyBenchmark {
 					"n", List.of("127.0.0.1"));
 			System.out.printf("wrk -t2 -c32 -d%ds, one pod serving with %s; machine: %d cores, load %s%n", seconds,
 					useNginx ? "nginx (1 worker, keep-alive)" : "busybox httpd",
-					Runtime.getRuntime().availableProcessors(),
-					java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).strip());
+					Runtime.getRuntime().availableProcessors(), loadAverage());
+			if (userspaceOnly) {
+				userspaceRounds(host, site, state, "http://" + pod + ":8080/", seconds, rounds);
+				return;
+			}
 			wrk("direct pod", "http://" + pod + ":8080/", seconds);
 			for (String mode : List.of("iptables", "nftables", "userspace")) {
 				DataPlane plane = mode.equals("userspace") ? new UserspacePlane(host, "BENCH", CIDR, true)
@@ -101,8 +135,8 @@ public final class ProxyBenchmark {
 				plane.start();
 				try {
 					plane.apply(state);
-					wrk(mode + " ClusterIP", "http://10.219.0.10:80/", seconds);
-					wrk(mode + " NodePort 127.0.0.1", "http://127.0.0.1:30919/", seconds);
+					wrk(mode + " ClusterIP", site.clusterIpUrl(), seconds);
+					wrk(mode + " NodePort 127.0.0.1", site.nodePortUrl(), seconds);
 				}
 				finally {
 					plane.close();
@@ -114,9 +148,51 @@ public final class ProxyBenchmark {
 			if (nginx != null) {
 				nginx.destroy();
 			}
-			Docker.tryRun("rm", "-f", NETWORK + "-pod");
-			Docker.tryRun("network", "rm", NETWORK);
+			Docker.tryRun("rm", "-f", network + "-pod");
+			Docker.tryRun("network", "rm", network);
 		}
+	}
+
+	/**
+	 * {@code ProxyBenchmark userspace [seconds [rounds]]}: the user-space plane alone,
+	 * for its CPU cost per relayed request (its event loops' and the garbage collector's
+	 * user and system time over a run, divided by the requests wrk completed; JIT threads
+	 * left out, a warm proxy does not pay them), which a machine shared with other work
+	 * moves far less than requests/s. After a warm-up, each round runs direct, ClusterIP,
+	 * NodePort, direct, so the userspace rates sit between two direct ones.
+	 */
+	private static void userspaceRounds(HostCommands host, Site site, ProxyState state, String direct, int seconds,
+			int rounds) throws Exception {
+		// -Dbench.threads=N: the plane's event loops (default: as the proxy has them)
+		Integer threads = Integer.getInteger("bench.threads");
+		UserspacePlane plane = (threads == null) ? new UserspacePlane(host, site.prefix(), site.cidr(), true)
+				: new UserspacePlane(host, site.prefix(), site.cidr(), true, threads);
+		System.out.printf("userspace event loops: %s%n", (threads == null) ? "default" : threads);
+		plane.start();
+		try {
+			plane.apply(state);
+			wrk("warm-up userspace", site.clusterIpUrl(), Math.max(10, seconds));
+			for (int round = 1; round <= rounds; round++) {
+				wrk("direct pod", direct, seconds);
+				wrk("userspace ClusterIP", site.clusterIpUrl(), seconds);
+				wrk("userspace NodePort", site.nodePortUrl(), seconds);
+				wrk("direct pod", direct, seconds);
+				System.out.printf("load %s%n", loadAverage());
+			}
+		}
+		finally {
+			plane.close();
+		}
+	}
+
+	/** The user-space plane's event loops and the garbage collector. */
+	private static long[] userspaceTicks() {
+		return CpuTicks.threads(
+				comm -> comm.startsWith("stevedore-user") || comm.startsWith("GC Thread") || comm.startsWith("G1 "));
+	}
+
+	private static String loadAverage() throws java.io.IOException {
+		return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).strip();
 	}
 
 	/**
@@ -216,20 +292,18 @@ public final class ProxyBenchmark {
 		}
 	}
 
+	/**
+	 * One wrk run; the user-space plane's CPU per request too (zero when it is not
+	 * running).
+	 */
 	private static void wrk(String label, String url, int seconds) throws Exception {
-		Process process = new ProcessBuilder("wrk", "-t2", "-c32", "-d" + seconds + "s", "--latency", url)
-			.redirectErrorStream(true)
-			.start();
-		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-		process.waitFor();
-		String rps = output.lines().filter(l -> l.startsWith("Requests/sec")).findFirst().orElse("?").trim();
-		String p99 = output.lines().filter(l -> l.trim().startsWith("99%")).findFirst().orElse("?").trim();
-		String errors = output.lines()
-			.filter(l -> l.contains("errors") || l.contains("Non-2xx"))
-			.findFirst()
-			.orElse("")
-			.trim();
-		System.out.printf("%-28s %s  p99 %s %s%n", label, rps, p99.replace("99%", "").trim(), errors);
+		long[] before = userspaceTicks();
+		Wrk run = Wrk.run(url, seconds, 32);
+		long[] after = userspaceTicks();
+		String cpu = (after[0] + after[1] > before[0] + before[1])
+				? "  userspace plane " + CpuTicks.perRequest(before, after, run.requests()) : "";
+		System.out.printf("%-28s %10s req/s  p99 %-9s non-2xx %s  socket errors %s%s%n", label, run.requestsPerSecond(),
+				run.p99(), run.non2xx(), run.socketErrors(), cpu);
 	}
 
 }
