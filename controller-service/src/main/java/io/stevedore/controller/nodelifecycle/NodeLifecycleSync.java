@@ -51,10 +51,11 @@ final class NodeLifecycleSync implements Reconciler {
 	/**
 	 * What was last seen of a node's heartbeat, and when by our clock.
 	 *
+	 * @param postedReady the heartbeat of a Ready=True the node itself posted, or null
 	 * @param renewed whether it changed since this controller first saw the node: a node
 	 * first seen after a restart is given a grace period but is not yet proven alive
 	 */
-	private record Health(String renewTime, Instant probedAt, boolean renewed) {
+	private record Health(String renewTime, String postedReady, Instant probedAt, boolean renewed) {
 	}
 
 	private final Supplier<List<Node>> nodes;
@@ -126,14 +127,19 @@ final class NodeLifecycleSync implements Reconciler {
 	private Node updateHealth(Node node, Instant now) {
 		String name = node.getMetadata().getName();
 		String renew = heartbeat(node);
+		String posted = postedReady(node);
 		Health seen = this.health.get(name);
 		if (seen == null) {
 			// A node first seen gets a full grace period, as in Kubernetes.
-			seen = new Health(renew, now, false);
+			seen = new Health(renew, posted, now, false);
 			this.health.put(name, seen);
 		}
-		else if (!Objects.equals(seen.renewTime(), renew)) {
-			seen = new Health(renew, now, true);
+		else if (!Objects.equals(seen.renewTime(), renew) || (posted != null && !posted.equals(seen.postedReady()))) {
+			// A Ready the node posts is a sign of life too (Kubernetes' probe timestamp
+			// moves with the Ready heartbeat as with the Lease): a restarted agent posts
+			// Ready before this controller sees its Lease renewed, and marking it Unknown
+			// again then flipped it back for a while.
+			seen = new Health(renew, posted, now, true);
 			this.health.put(name, seen);
 		}
 		boolean silent = Duration.between(seen.probedAt(), now).compareTo(this.settings.gracePeriod()) > 0;
@@ -157,6 +163,15 @@ final class NodeLifecycleSync implements Reconciler {
 		NodeCondition ready = NodeConditions.ready(node);
 		return ready.getLastTransitionTime() == null
 				|| !seen.probedAt().isBefore(Instant.parse(ready.getLastTransitionTime()));
+	}
+
+	/**
+	 * The heartbeat of the node's Ready=True, which only the node itself writes (this
+	 * controller's Ready keeps the condition's heartbeat), or null.
+	 */
+	private static String postedReady(Node node) {
+		NodeCondition ready = NodeConditions.ready(node);
+		return ready == null || !"True".equals(ready.getStatus()) ? null : ready.getLastHeartbeatTime();
 	}
 
 	/**

@@ -10,6 +10,7 @@ import java.util.Map;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -141,6 +142,35 @@ class NodeLifecycleSyncTest {
 
 		assertThat(ready("a").getStatus()).isEqualTo("True");
 		assertThat(taints("a")).isEmpty();
+	}
+
+	@Test
+	void aRestartedNodesOwnReadyCountsAsAHeartbeatBeforeItsLeaseIsSeen() {
+		givenNodes("a", "b");
+		silenceUntilTainted("a");
+		assertThat(ready("a").getStatus()).isEqualTo("Unknown");
+
+		// The agent starts again and posts Ready; its Lease renewal is not seen yet.
+		Node posted = Serialization.clone(this.nodes.get("a"));
+		NodeCondition condition = NodeConditions.ready(posted);
+		condition.setStatus("True");
+		condition.setReason("KubeletReady");
+		condition.setLastHeartbeatTime(this.clock.instant().toString());
+		this.nodes.put("a", posted);
+		step(Duration.ofSeconds(1));
+
+		assertThat(ready("a").getStatus()).isEqualTo("True");
+	}
+
+	@Test
+	void aReadyLeftFromBeforeTheNodeWentSilentIsNoHeartbeat() {
+		givenNodes("a", "b");
+		NodeConditions.ready(this.nodes.get("a")).setLastHeartbeatTime(this.clock.instant().toString());
+		step(Duration.ofSeconds(1));
+		this.silent.add("a");
+		step(Duration.ofSeconds(9));
+
+		assertThat(ready("a").getStatus()).isEqualTo("Unknown");
 	}
 
 	@Test
