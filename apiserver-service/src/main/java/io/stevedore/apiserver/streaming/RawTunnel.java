@@ -84,7 +84,9 @@ public final class RawTunnel implements HttpUpgradeHandler {
 				out.flush();
 			}
 		}
-		catch (IOException ex) {
+		catch (IOException | IllegalStateException ex) {
+			// IllegalStateException: Tomcat's upgraded stream, closed by the other
+			// direction's end (closeAll) while this one was reading from it.
 			log.debug("tunnel copy ended: {}", ex.toString());
 		}
 	}

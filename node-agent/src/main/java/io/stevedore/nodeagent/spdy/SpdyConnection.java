@@ -97,7 +97,8 @@ public final class SpdyConnection implements HttpUpgradeHandler {
 				}
 			}
 		}
-		catch (IOException ex) {
+		catch (IOException | IllegalStateException ex) {
+			// IllegalStateException: Tomcat's upgraded stream closed under the read.
 			log.debug("SPDY connection {} read ended: {}", this.name, ex.toString());
 		}
 		finally {
