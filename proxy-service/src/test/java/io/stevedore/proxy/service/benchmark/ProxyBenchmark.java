@@ -293,14 +293,14 @@ public final class ProxyBenchmark {
 	}
 
 	/**
-	 * One wrk run; the user-space plane's CPU per request too (zero when it is not
-	 * running).
+	 * One wrk run; on the user-space rows the plane's CPU per request too (on the other
+	 * rows only the garbage collector's few ticks would count, printed as 0.0).
 	 */
 	private static void wrk(String label, String url, int seconds) throws Exception {
 		long[] before = userspaceTicks();
 		Wrk run = Wrk.run(url, seconds, 32);
 		long[] after = userspaceTicks();
-		String cpu = (after[0] + after[1] > before[0] + before[1])
+		String cpu = label.startsWith("userspace") && (after[0] + after[1] > before[0] + before[1])
 				? "  userspace plane " + CpuTicks.perRequest(before, after, run.requests()) : "";
 		System.out.printf("%-28s %10s req/s  p99 %-9s non-2xx %s  socket errors %s%s%n", label, run.requestsPerSecond(),
 				run.p99(), run.non2xx(), run.socketErrors(), cpu);
