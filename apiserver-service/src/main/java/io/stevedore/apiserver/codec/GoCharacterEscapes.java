@@ -20,7 +20,17 @@ final class GoCharacterEscapes extends CharacterEscapes {
 
 	private static final long serialVersionUID = 1L;
 
+	private static final SerializableString LINE_SEPARATOR = unicodeEscape(0x2028);
+
+	private static final SerializableString PARAGRAPH_SEPARATOR = unicodeEscape(0x2029);
+
 	private final int[] ascii;
+
+	/**
+	 * The escape of each ASCII character escaped here, made once: not per character
+	 * written.
+	 */
+	private final SerializableString[] asciiSequences = new SerializableString[0x80];
 
 	GoCharacterEscapes() {
 		this.ascii = CharacterEscapes.standardAsciiEscapesForJSON();
@@ -32,6 +42,11 @@ final class GoCharacterEscapes extends CharacterEscapes {
 		this.ascii['<'] = CharacterEscapes.ESCAPE_CUSTOM;
 		this.ascii['>'] = CharacterEscapes.ESCAPE_CUSTOM;
 		this.ascii['&'] = CharacterEscapes.ESCAPE_CUSTOM;
+		for (int c = 0; c < 0x80; c++) {
+			if (this.ascii[c] == CharacterEscapes.ESCAPE_CUSTOM) {
+				this.asciiSequences[c] = unicodeEscape(c);
+			}
+		}
 	}
 
 	@Override
@@ -41,9 +56,14 @@ final class GoCharacterEscapes extends CharacterEscapes {
 
 	@Override
 	public SerializableString getEscapeSequence(int ch) {
-		boolean escaped = (ch < 0x80 && this.ascii[ch] == CharacterEscapes.ESCAPE_CUSTOM) || ch == 0x2028
-				|| ch == 0x2029;
-		return escaped ? new SerializedString(String.format("\\u%04x", ch)) : null;
+		if (ch < 0x80) {
+			return this.asciiSequences[ch];
+		}
+		return (ch == 0x2028) ? LINE_SEPARATOR : (ch == 0x2029) ? PARAGRAPH_SEPARATOR : null;
+	}
+
+	private static SerializableString unicodeEscape(int ch) {
+		return new SerializedString(String.format("\\u%04x", ch));
 	}
 
 }
