@@ -9,6 +9,8 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -21,10 +23,13 @@ import io.netty.util.ReferenceCountUtil;
  * Auto-read stays on otherwise: switching reading off and on for every buffer, as the
  * first version did, cost two {@code epoll_ctl} calls per buffer and side.
  * <p>
- * A connection closes when either side closes or resets; the other is closed once what
- * was queued for it is written. (Half-close is not relayed, as before: an attempt to keep
- * it, {@code ALLOW_HALF_CLOSURE} with {@code shutdownOutput} on the peer, lost the tail
- * of the answer now and then in TcpRelayTest and was left out.)
+ * Half-close is relayed, as kube-proxy's kernel rules (and its old user-space proxier's
+ * {@code CloseWrite}) let it through: both connections allow half-closure, and the end of
+ * one side's input becomes a {@code shutdownOutput} on the peer <em>after</em> what was
+ * queued for the peer is written (Netty's {@code shutdownOutput} fails whatever is still
+ * in the outbound buffer: shutting at once lost the tail of an answer now and then). A
+ * connection closes once both of its directions are done; a reset or an error on either
+ * side closes the other once what was queued for it is written.
  * <p>
  * Until the peer is connected (the client's side, while the endpoint's connection is
  * being made), what arrives is held: auto-read is off then, but epoll still reports a
@@ -37,6 +42,9 @@ class Splice extends ChannelInboundHandlerAdapter {
 
 	/** Held while the peer is not connected; null once it is. */
 	private List<Object> early;
+
+	/** This side's input ended while the peer was still connecting. */
+	private boolean endedEarly;
 
 	/** The client's side: the peer comes later, see {@link #peerConnecting}. */
 	Splice() {
@@ -59,7 +67,53 @@ class Splice extends ChannelInboundHandlerAdapter {
 		this.early = null;
 		held.forEach(msg -> this.peer.write(msg, this.peer.voidPromise()));
 		this.peer.flush();
+		if (this.endedEarly) {
+			shutdownOutputAfterQueued(this.peer);
+		}
 		resumeReading(self);
+	}
+
+	@Override
+	public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+		if (evt instanceof ChannelInputShutdownEvent) {
+			// The FIN of this side: passed on as the peer's FIN, after its queued bytes.
+			if (this.early != null) {
+				this.endedEarly = true;
+			}
+			else if (this.peer != null) {
+				shutdownOutputAfterQueued(this.peer);
+			}
+			closeIfDone(ctx.channel());
+		}
+		ctx.fireUserEventTriggered(evt);
+	}
+
+	/**
+	 * Shuts the channel's output once everything written to it before is on the wire
+	 * (promises complete in order), then closes it if its input has ended too.
+	 */
+	private static void shutdownOutputAfterQueued(Channel channel) {
+		channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) written -> {
+			if (!written.isSuccess()) {
+				channel.close();
+				return;
+			}
+			((DuplexChannel) channel).shutdownOutput().addListener((ChannelFutureListener) shut -> {
+				if (!shut.isSuccess()) {
+					channel.close();
+				}
+				else {
+					closeIfDone(channel);
+				}
+			});
+		});
+	}
+
+	/** Both directions of the connection have ended: nothing left to relay on it. */
+	private static void closeIfDone(Channel channel) {
+		if (channel instanceof DuplexChannel duplex && duplex.isInputShutdown() && duplex.isOutputShutdown()) {
+			channel.close();
+		}
 	}
 
 	@Override
@@ -103,9 +157,13 @@ class Splice extends ChannelInboundHandlerAdapter {
 		}
 	}
 
-	/** Auto-read on again (a closed channel stays as it is). */
+	/**
+	 * Auto-read on again. A closed channel stays as it is, and so does one whose input
+	 * has ended: epoll no longer watches it then, and asking for reads fails with ENOENT.
+	 */
 	private static void resumeReading(Channel channel) {
-		if (channel.isActive() && !channel.config().isAutoRead()) {
+		boolean ended = channel instanceof DuplexChannel duplex && duplex.isInputShutdown();
+		if (channel.isActive() && !ended && !channel.config().isAutoRead()) {
 			channel.config().setAutoRead(true);
 		}
 	}

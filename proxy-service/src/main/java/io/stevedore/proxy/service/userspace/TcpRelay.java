@@ -32,6 +32,7 @@ final class TcpRelay {
 			.option(ChannelOption.SO_BACKLOG, 1024)
 			.childOption(ChannelOption.AUTO_READ, false)
 			.childOption(ChannelOption.TCP_NODELAY, true)
+			.childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
 			.childHandler(new ChannelInitializer<>() {
 				@Override
 				protected void initChannel(Channel channel) {
@@ -65,6 +66,7 @@ final class TcpRelay {
 			ChannelFuture connect = new Bootstrap().group(inbound.eventLoop())
 				.channel(this.transport.socket())
 				.option(ChannelOption.TCP_NODELAY, true)
+				.option(ChannelOption.ALLOW_HALF_CLOSURE, true)
 				.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000)
 				.handler(new Splice(inbound))
 				.connect(new InetSocketAddress(endpoint.ip(), endpoint.port()));

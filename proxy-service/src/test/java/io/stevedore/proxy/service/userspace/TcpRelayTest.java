@@ -31,7 +31,8 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 /**
  * The TCP relay between real loopback sockets (no root needed): bytes both ways intact,
  * back-pressure against a receiver that does not read, refusal when there is no endpoint
- * or it cannot be reached, and the endpoint's close reaching the client after its data.
+ * or it cannot be reached, the endpoint's close reaching the client after its data, and
+ * half-close relayed both ways with nothing lost behind it.
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class TcpRelayTest {
@@ -166,6 +167,70 @@ class TcpRelayTest {
 		try (Socket client = new Socket(LOOPBACK, relayTo(this.backend.getLocalPort()))) {
 			client.setSoTimeout(10_000);
 			assertThat(new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("bye");
+		}
+	}
+
+	/**
+	 * A client that sends its request and shuts its output (as {@code nc -N} or an
+	 * HTTP/1.0 client with a body to EOF does) still reads the whole answer, which the
+	 * endpoint writes only after it saw the end of the request. Repeated: the tail of the
+	 * answer must never be lost behind the relayed FIN.
+	 */
+	@Test
+	void aClientsHalfCloseReachesTheEndpointAndTheWholeAnswerStillComesBack() throws Exception {
+		byte[] answer = new byte[2 << 20];
+		new Random(11).nextBytes(answer);
+		byte[] request = "count me".getBytes(StandardCharsets.US_ASCII);
+		int port = relayTo(this.backend.getLocalPort());
+		for (int run = 0; run < 20; run++) {
+			CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> {
+				try (Socket s = this.backend.accept()) {
+					byte[] got = s.getInputStream().readAllBytes(); // until the relayed
+																	// FIN
+					s.getOutputStream().write(answer);
+					return got;
+				}
+				catch (IOException ex) {
+					throw new IllegalStateException(ex);
+				}
+			}, this.threads);
+			try (Socket client = new Socket(LOOPBACK, port)) {
+				client.setSoTimeout(10_000);
+				client.getOutputStream().write(request);
+				client.shutdownOutput();
+				byte[] back = client.getInputStream().readAllBytes();
+				assertThat(received.get(10, TimeUnit.SECONDS)).isEqualTo(request);
+				assertThat(back.length).as("run %d", run).isEqualTo(answer.length);
+				assertThat(back).isEqualTo(answer);
+			}
+		}
+	}
+
+	/**
+	 * The other way round: the endpoint says what it has to say and shuts its output; the
+	 * client sees the end of the stream and may go on sending, and all of it arrives.
+	 */
+	@Test
+	void anEndpointsHalfCloseReachesTheClientWhoseLaterBytesStillArrive() throws Exception {
+		byte[] upload = new byte[4 << 20];
+		new Random(13).nextBytes(upload);
+		CompletableFuture<Long> counted = CompletableFuture.supplyAsync(() -> {
+			try (Socket s = this.backend.accept()) {
+				s.getOutputStream().write("go ahead".getBytes(StandardCharsets.US_ASCII));
+				s.shutdownOutput();
+				return count(s.getInputStream());
+			}
+			catch (IOException ex) {
+				throw new IllegalStateException(ex);
+			}
+		}, this.threads);
+		try (Socket client = new Socket(LOOPBACK, relayTo(this.backend.getLocalPort()))) {
+			client.setSoTimeout(10_000);
+			assertThat(new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
+				.isEqualTo("go ahead");
+			client.getOutputStream().write(upload);
+			client.shutdownOutput();
+			assertThat(counted.get(10, TimeUnit.SECONDS)).isEqualTo(upload.length);
 		}
 	}
 
