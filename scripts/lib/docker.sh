@@ -108,12 +108,23 @@ kill_node_containers() {
 # pod_network_gateway: the IPv4 address pods reach this machine on, the gateway of their bridge. `up` needs it
 # before any agent has started, so the bridge is created here when missing, as an agent creates it (driver
 # bridge, label io.stevedore.network=pods); an agent finding it then leaves it as it is. Prints nothing (and
-# succeeds) when the engine is unreachable.
+# succeeds) when the engine is unreachable. A busy engine gets three tries of 30 s each: an empty answer
+# leaves the `kubernetes` Service without endpoints, and pods calling the API are refused (the likely cause
+# of e2e runs on a loaded machine where a pod's curl to the Service was refused; 10 s per call was the limit).
 pod_network_gateway() {
 	command -v docker >/dev/null 2>&1 || return 0
-	timeout 10 docker network inspect "$POD_NETWORK" >/dev/null 2>&1 ||
-		timeout 10 docker network create --driver bridge --label io.stevedore.network=pods "$POD_NETWORK" \
-			>/dev/null 2>&1 || true
-	timeout 10 docker network inspect -f '{{range .IPAM.Config}}{{.Gateway}} {{end}}' "$POD_NETWORK" 2>/dev/null |
-		tr ' ' '\n' | grep -E '^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$' | head -n 1 || true
+	local attempt address=""
+	for attempt in 1 2 3; do
+		timeout 30 docker network inspect "$POD_NETWORK" >/dev/null 2>&1 ||
+			timeout 30 docker network create --driver bridge --label io.stevedore.network=pods "$POD_NETWORK" \
+				>/dev/null 2>&1 || true
+		address=$(timeout 30 docker network inspect -f '{{range .IPAM.Config}}{{.Gateway}} {{end}}' "$POD_NETWORK" \
+			2>/dev/null | tr ' ' '\n' | grep -E '^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$' | head -n 1 || true)
+		[ -z "$address" ] || break
+		timeout 10 docker info >/dev/null 2>&1 || return 0
+		[ "$attempt" -eq 3 ] || sleep 2
+	done
+	[ -n "$address" ] ||
+		say "warning: no address for the pod network $POD_NETWORK; the kubernetes Service gets no endpoints" >&2
+	echo "$address"
 }
