@@ -40,7 +40,10 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.ssl.SslBundle;
@@ -59,6 +62,7 @@ import static org.awaitility.Awaitility.await;
  * apiserver, with its kubelet client certificate and the CA, streams logs and exec over
  * it. A second agent serving a certificate of another CA is refused by the apiserver.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KubeletServingTlsIT {
 
 	private static final String NODE = "tls-node";
@@ -111,7 +115,10 @@ class KubeletServingTlsIT {
 		cluster.startNode(NODE, throughGateway(pki, NODE, "--server.port=" + port, "--stevedore.node.port=" + port,
 				"--stevedore.node.serving.cert-file=" + pki.resolve("tls-node-serving.crt"),
 				"--stevedore.node.serving.key-file=" + pki.resolve("tls-node-serving.key"),
-				"--stevedore.node.serving.tls-bootstrap=true", "--stevedore.node.serving.client-ca-file=" + caFile));
+				"--stevedore.node.serving.tls-bootstrap=true", "--stevedore.node.serving.client-ca-file=" + caFile,
+				// fabric8 retries a refused connection until then: the stopped gateway's
+				// refusals come after it
+				"--stevedore.node.serving.review-timeout=3s"));
 		signServingRequest();
 	}
 
@@ -230,19 +237,25 @@ class KubeletServingTlsIT {
 				.strip()
 				.equals("yes"));
 		String token = kubectl.run("create", "token", "reader").requireSuccess().stdout().strip();
+		client.pods()
+			.resource(TestPods.shell("sa-box", NODE, "trap 'exit 0' TERM; sleep 100000 & wait").build())
+			.create();
+		TestPods.await(client, "sa-box", TestPods::ready);
 
 		assertThat(statusLine(anonymous, port, get("/stats/summary", token))).isEqualTo("HTTP/1.1 200 ");
 		assertThat(statusLine(anonymous, port, get("/containerLogs/default/nobody/main", token)))
 			.doesNotStartWith("HTTP/1.1 401")
 			.doesNotStartWith("HTTP/1.1 403");
 		assertThat(answer(anonymous, port,
-				"GET /exec/default/nobody/main?command=true&stdout=1 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+				"GET /exec/default/sa-box/main?command=touch&command=/tmp/ran&stdout=1 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
 						+ "Authorization: Bearer " + token + "\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
 						+ "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
 						+ "Sec-WebSocket-Protocol: v5.channel.k8s.io\r\n\r\n"))
 			.startsWith("HTTP/1.1 403")
 			.contains("Forbidden (user=system:serviceaccount:default:reader, verb=create, resource=nodes, "
 					+ "subresource=proxy)");
+		// refused before anything ran in the container
+		assertThat(kubectl.run("exec", "sa-box", "--", "test", "!", "-e", "/tmp/ran").exitCode()).isZero();
 		assertThat(statusLine(anonymous, port, get("/stats/summary", token + "x"))).startsWith("HTTP/1.1 401");
 		assertThat(statusLine(anonymous, port, get("/stats/summary", "not-a-token"))).startsWith("HTTP/1.1 401");
 
@@ -299,6 +312,32 @@ class KubeletServingTlsIT {
 		KubectlResult exec = kubectl.run("exec", "far", "--", "true");
 		assertThat(exec.exitCode()).as(exec.describe()).isNotZero();
 		assertThat(exec.stderr()).contains("error dialing backend");
+	}
+
+	/**
+	 * Last, as it stops the gateway: with no one to answer its reviews the agent fails
+	 * closed, as the kubelet: a token it has not reviewed yet is 401, a caller it has not
+	 * asked about yet is 500 {@code Authorization error}; an allow it keeps (5 minutes)
+	 * still stands.
+	 */
+	@Test
+	@Order(Integer.MAX_VALUE)
+	void withoutTheApiTheAgentFailsClosed() throws Exception {
+		SSLContext anonymous = context(null, null);
+		awaitIssued(anonymous);
+		SSLContext apiserver = context(apiserverClient[0], apiserverClient[1]);
+		assertThat(statusLine(apiserver, port, get("/stats/summary"))).isEqualTo("HTTP/1.1 200 ");
+		kubectl.run("create", "serviceaccount", "late").requireSuccess();
+		String token = kubectl.run("create", "token", "late").requireSuccess().stdout().strip();
+		Path[] newcomer = ca.writePair(dir.resolve("newcomer"), "client", "O=system:masters,CN=newcomer",
+				KeyPurposeId.id_kp_clientAuth);
+
+		gateway.close();
+
+		assertThat(statusLine(anonymous, port, get("/stats/summary", token))).startsWith("HTTP/1.1 401");
+		assertThat(answer(context(newcomer[0], newcomer[1]), port, get("/stats/summary"))).startsWith("HTTP/1.1 500")
+			.contains("Authorization error (user=newcomer, verb=get, resource=nodes, subresource=stats)");
+		assertThat(statusLine(apiserver, port, get("/stats/summary"))).isEqualTo("HTTP/1.1 200 ");
 	}
 
 	private static void awaitIssued(SSLContext anonymous) {
