@@ -19,16 +19,18 @@ SERVICE_MODULES=(apiserver-service api-gateway scheduler-service controller-serv
 # Libraries whose classes end up inside the service jars: a change there also means a rebuild.
 LIBRARY_MODULES=(api-machinery storage client-support)
 
-# module_jar MODULE: the runnable jar in MODULE/target (apiserver-service's has the exec classifier,
-# because its plain jar is a library for the tests of the other modules).
+# module_jar MODULE: the runnable jar in MODULE/target (apiserver-service's and api-gateway's have the
+# exec classifier, because their plain jars are libraries for the tests of other modules).
 module_jar() {
 	local module=$1 jar
-	if [ "$module" = apiserver-service ]; then
-		for jar in "$STEVEDORE_ROOT"/apiserver-service/target/apiserver-service-*-exec.jar; do
+	case "$module" in
+	apiserver-service | api-gateway)
+		for jar in "$STEVEDORE_ROOT/$module"/target/"$module"-*-exec.jar; do
 			[ -f "$jar" ] && echo "$jar" && return 0
 		done
 		return 1
-	fi
+		;;
+	esac
 	for jar in "$STEVEDORE_ROOT/$module"/target/"$module"-[0-9]*.jar; do
 		case "$jar" in *-tests.jar | *-sources.jar | *-javadoc.jar | *-exec.jar) continue ;; esac
 		[ -f "$jar" ] && echo "$jar" && return 0

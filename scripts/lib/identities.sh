@@ -22,9 +22,10 @@ component_subject() {
 	controllers) echo "/CN=system:kube-controller-manager" ;;
 	proxy) echo "/CN=system:kube-proxy" ;;
 	node-*) echo "/O=system:nodes/CN=system:node:${1#node-}" ;;
-	# What the apiserver presents to node agents (kube-apiserver's --kubelet-client-certificate), as kubeadm
-	# issues it.
-	apiserver-kubelet-client) echo "/O=system:masters/CN=kube-apiserver-kubelet-client" ;;
+	# What the apiserver presents to node agents (kube-apiserver's --kubelet-client-certificate), kubeadm's
+	# user without a group: the agents ask RBAC (SubjectAccessReview), where the gateway's default
+	# ClusterRoleBinding kubeadm:kubelet-api-admin grants it system:kubelet-api-admin, and nothing more.
+	apiserver-kubelet-client) echo "/CN=kube-apiserver-kubelet-client" ;;
 	*) return 1 ;;
 	esac
 }

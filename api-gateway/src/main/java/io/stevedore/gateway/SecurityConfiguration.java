@@ -30,6 +30,7 @@ import io.stevedore.gateway.rbac.InformerRbacLister;
 import io.stevedore.gateway.rbac.RbacBootstrap;
 import io.stevedore.gateway.rbac.RbacHealthIndicator;
 import io.stevedore.gateway.review.ReviewHandlers;
+import io.stevedore.gateway.review.TokenReviewHandler;
 import io.stevedore.gateway.serviceaccount.CachedObjectLookup;
 import io.stevedore.gateway.serviceaccount.ServiceAccountTokens;
 
@@ -138,13 +139,17 @@ public class SecurityConfiguration {
 	}
 
 	@Bean
-	RouterFunction<ServerResponse> reviewRoutes(RbacAuthorizer authorizer) {
+	RouterFunction<ServerResponse> reviewRoutes(RbacAuthorizer authorizer, RequestAuthenticator authenticator,
+			ServiceAccountTokens serviceAccountTokens) {
 		ReviewHandlers handlers = new ReviewHandlers(authorizer);
+		TokenReviewHandler tokenReviews = new TokenReviewHandler(authenticator,
+				serviceAccountTokens.acceptedAudiences());
 		return RouterFunctions
 			.route(RequestPredicates.POST(ReviewHandlers.SELF_SUBJECT_REVIEWS), handlers::selfSubjectReview)
 			.andRoute(RequestPredicates.POST(ReviewHandlers.SELF_SUBJECT_ACCESS_REVIEWS),
 					handlers::selfSubjectAccessReview)
-			.andRoute(RequestPredicates.POST(ReviewHandlers.SUBJECT_ACCESS_REVIEWS), handlers::subjectAccessReview);
+			.andRoute(RequestPredicates.POST(ReviewHandlers.SUBJECT_ACCESS_REVIEWS), handlers::subjectAccessReview)
+			.andRoute(RequestPredicates.POST(TokenReviewHandler.TOKEN_REVIEWS), tokenReviews::tokenReview);
 	}
 
 }

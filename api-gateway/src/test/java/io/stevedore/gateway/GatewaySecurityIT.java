@@ -120,6 +120,39 @@ class GatewaySecurityIT {
 			.contains("Unauthorized");
 	}
 
+	/**
+	 * A TokenReview, as a node agent's webhook token authentication asks it: the token's
+	 * user and groups (with system:authenticated), never the token itself; a wrong token
+	 * is unauthenticated, not an error; jane (no RBAC for tokenreviews) may not ask.
+	 */
+	@Test
+	void aTokenReviewNamesTheTokensUserToWhoMayAsk() {
+		String review = """
+				{"apiVersion":"authentication.k8s.io/v1","kind":"TokenReview","spec":{"token":"%s"}}
+				""";
+		String reviews = "/apis/authentication.k8s.io/v1/tokenreviews";
+		String answer = admin.runWithInput(review.formatted("jane-token"), "create", "--raw", reviews, "-f", "-")
+			.requireSuccess()
+			.stdout();
+		assertThat(answer).contains("\"authenticated\":true")
+			.contains("\"username\":\"jane\"")
+			.contains("\"uid\":\"1001\"")
+			.contains("\"groups\":[\"developers\",\"system:authenticated\"]")
+			.doesNotContain("jane-token");
+		assertThat(admin.runWithInput(review.formatted("not-a-token"), "create", "--raw", reviews, "-f", "-")
+			.requireSuccess()
+			.stdout()).contains("\"authenticated\":false").doesNotContain("\"user\"");
+		assertThat(admin
+			.runWithInput("{\"apiVersion\":\"authentication.k8s.io/v1\",\"kind\":\"TokenReview\"}", "create", "--raw",
+					reviews, "-f", "-")
+			.requireFailure()
+			.stderr()).contains("spec.token: Required value");
+		awaitJaneCanList();
+		assertThat(jane.runWithInput(review.formatted("jane-token"), "create", "--raw", reviews, "-f", "-")
+			.requireFailure()
+			.stderr()).contains("Forbidden");
+	}
+
 	@Test
 	void aBootstrapTokenIsTheBootstrapperWhoMayAskForANodeCertificateOnly() {
 		admin.run("create", "secret", "generic", "bootstrap-token-abc123", "-n", "kube-system",

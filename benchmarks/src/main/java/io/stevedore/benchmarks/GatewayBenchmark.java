@@ -137,7 +137,7 @@ public record GatewayBenchmark(Target direct, Target gateway, Target x509, Servi
 		Path apiserverJar = Path.of(Args.option(args, "--apiserver-jar",
 				"apiserver-service/target/apiserver-service-0.1.0-SNAPSHOT-exec.jar"));
 		Path gatewayJar = Path
-			.of(Args.option(args, "--gateway-jar", "api-gateway/target/api-gateway-0.1.0-SNAPSHOT.jar"));
+			.of(Args.option(args, "--gateway-jar", "api-gateway/target/api-gateway-0.1.0-SNAPSHOT-exec.jar"));
 		List<String> apiserverJvm = List.of(Args.option(args, "--apiserver-jvm", APISERVER_JVM).split(" "));
 		List<String> gatewayJvm = List.of(Args.option(args, "--gateway-jvm", GATEWAY_JVM).split(" "));
 		System.out.printf(

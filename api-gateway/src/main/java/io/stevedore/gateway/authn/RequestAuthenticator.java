@@ -21,6 +21,16 @@ public final class RequestAuthenticator {
 		this.authenticators = List.copyOf(authenticators);
 	}
 
+	/**
+	 * The same union without the client certificate authenticator: what a bearer token
+	 * alone proves (TokenReview), whatever connection carries the question.
+	 */
+	public RequestAuthenticator tokensOnly() {
+		return new RequestAuthenticator(this.authenticators.stream()
+			.filter((authenticator) -> !(authenticator instanceof X509Authenticator))
+			.toList());
+	}
+
 	public Authentication authenticate(ServerHttpRequest request) {
 		List<Authentication> results = new ArrayList<>();
 		for (Authenticator authenticator : this.authenticators) {

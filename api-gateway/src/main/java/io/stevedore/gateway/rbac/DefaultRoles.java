@@ -33,6 +33,13 @@ public final class DefaultRoles {
 
 	public static final String SELF_NODE_CLIENT = "system:certificates.k8s.io:certificatesigningrequests:selfnodeclient";
 
+	public static final String KUBELET_API_ADMIN = "system:kubelet-api-admin";
+
+	static final String KUBELET_API_ADMIN_BINDING = "kubeadm:kubelet-api-admin";
+
+	/** The user of the apiserver's kubelet client certificate, as kubeadm names it. */
+	public static final String APISERVER_KUBELET_CLIENT = "kube-apiserver-kubelet-client";
+
 	static final String KUBE_APISERVER_CLIENT = "kubernetes.io/kube-apiserver-client";
 
 	static final String KUBE_APISERVER_CLIENT_KUBELET = "kubernetes.io/kube-apiserver-client-kubelet";
@@ -63,6 +70,18 @@ public final class DefaultRoles {
 				role("system:service-account-issuer-discovery",
 						nonResource(List.of("/.well-known/openid-configuration", "/.well-known/openid-configuration/",
 								"/openid/v1/jwks", "/openid/v1/jwks/"), List.of("get"))),
+				role("system:auth-delegator",
+						rule(List.of("authentication.k8s.io"), List.of("tokenreviews"), List.of("create")),
+						rule(List.of("authorization.k8s.io"), List.of("subjectaccessreviews"), List.of("create"))),
+				// Full access to the kubelet API (a node agent's port): what the
+				// apiserver's
+				// kubelet client needs for logs, exec, attach and port-forward, with the
+				// fine-grained subresources of KubeletFineGrainedAuthz.
+				role(KUBELET_API_ADMIN, rule(List.of(""), List.of("nodes"), List.of("get", "list", "watch", "proxy")),
+						rule(List.of(""),
+								List.of("nodes/proxy", "nodes/metrics", "nodes/spec", "nodes/stats", "nodes/log",
+										"nodes/configz", "nodes/healthz", "nodes/pods"),
+								ALL_VERBS)),
 				role("system:node", node()), role("system:kube-scheduler", scheduler()),
 				role("system:kube-controller-manager", controllerManager()), role("system:node-proxier", proxier()),
 				role("system:stevedore-proxy", stevedoreProxy()),
@@ -93,6 +112,12 @@ public final class DefaultRoles {
 				binding("system:public-info-viewer", "Group", "system:authenticated", "system:unauthenticated"),
 				binding("system:service-account-issuer-discovery", "Group", "system:serviceaccounts"),
 				binding("system:node", "Group", "system:nodes"),
+				// kubeadm's kubeadm:kubelet-api-admin: every Stevedore deployment
+				// (./stevedore
+				// up, compose, Helm) gives the apiserver this kubelet client identity,
+				// and a
+				// node agent asks RBAC (SubjectAccessReview) whether it may call.
+				namedBinding(KUBELET_API_ADMIN_BINDING, KUBELET_API_ADMIN, "User", APISERVER_KUBELET_CLIENT),
 				binding("system:kube-scheduler", "User", "system:kube-scheduler"),
 				binding("system:kube-controller-manager", "User", "system:kube-controller-manager"),
 				binding("system:node-proxier", "User", "system:kube-proxy"),
@@ -305,8 +330,12 @@ public final class DefaultRoles {
 	}
 
 	private static ClusterRoleBinding binding(String role, String kind, String... subjects) {
+		return namedBinding(role, role, kind, subjects);
+	}
+
+	private static ClusterRoleBinding namedBinding(String name, String role, String kind, String... subjects) {
 		ClusterRoleBindingBuilder builder = new ClusterRoleBindingBuilder().withNewMetadata()
-			.withName(role)
+			.withName(name)
 			.withLabels(BOOTSTRAP_LABELS)
 			.addToAnnotations("rbac.authorization.kubernetes.io/autoupdate", "true")
 			.endMetadata()

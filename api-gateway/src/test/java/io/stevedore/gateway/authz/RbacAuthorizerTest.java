@@ -41,6 +41,8 @@ class RbacAuthorizerTest {
 
 	static final UserInfo BUILDER = UserInfo.of("system:serviceaccount:ci:builder", List.of()).authenticated();
 
+	static final UserInfo APISERVER = UserInfo.of("kube-apiserver-kubelet-client", List.of()).authenticated();
+
 	static Stream<Arguments> cases() {
 		return Stream.of(
 				Arguments.of("system:masters may do anything without any binding", ADMIN,
@@ -112,6 +114,22 @@ class RbacAuthorizerTest {
 						RequestInfo.resource("create", "", "default", "pods", "binding", "p"), true),
 				Arguments.of("the scheduler does not create pods", SCHEDULER,
 						RequestInfo.resource("create", "", "default", "pods", "", ""), false),
+				Arguments.of("the apiserver's kubelet client may exec through a node's kubelet API", APISERVER,
+						RequestInfo.resource("create", "", "", "nodes", "proxy", "n1"), true),
+				Arguments.of("the apiserver's kubelet client may read a node's logs and stats", APISERVER,
+						RequestInfo.resource("get", "", "", "nodes", "stats", "n1"), true),
+				Arguments.of("the apiserver's kubelet client may not delete a Node", APISERVER,
+						RequestInfo.resource("delete", "", "", "nodes", "", "n1"), false),
+				Arguments.of("a node may review tokens, as its kubelet API's webhook authentication does", NODE,
+						RequestInfo.resource("create", "authentication.k8s.io", "", "tokenreviews", "", ""), true),
+				Arguments.of("a node may ask SubjectAccessReviews, as its kubelet API's webhook authorization does",
+						NODE,
+						RequestInfo.resource("create", "authorization.k8s.io", "", "subjectaccessreviews", "", ""),
+						true),
+				Arguments.of("a node may not call another node's kubelet API", NODE,
+						RequestInfo.resource("create", "", "", "nodes", "proxy", "n2"), false),
+				Arguments.of("jane may not review tokens", JANE,
+						RequestInfo.resource("create", "authentication.k8s.io", "", "tokenreviews", "", ""), false),
 				Arguments.of("a RoleBinding to a missing role grants nothing", BUILDER,
 						RequestInfo.resource("get", "", "ci", "pods", "", "p"), false));
 	}

@@ -102,7 +102,7 @@ class IdentitiesScriptTest {
 				+ "openssl x509 -in identities/apiserver-kubelet-client.crt -noout -subject -nameopt compat"
 				+ " -ext extendedKeyUsage && openssl verify -CAfile ca.crt identities/apiserver-kubelet-client.crt");
 		// kubeadm's apiserver-kubelet-client, and no kubeconfig: it is no user of the API
-		assertThat(out).contains("subject=/O=system:masters/CN=kube-apiserver-kubelet-client\n")
+		assertThat(out).contains("subject=/CN=kube-apiserver-kubelet-client\n")
 			.contains("TLS Web Client Authentication")
 			.contains(": OK");
 		assertThat(dir.resolve("apiserver-kubelet-client.kubeconfig")).doesNotExist();

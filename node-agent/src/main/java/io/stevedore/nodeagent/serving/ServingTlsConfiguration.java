@@ -24,6 +24,14 @@ import io.stevedore.nodeagent.bootstrap.NodeCertificateFiles;
 import io.stevedore.nodeagent.bootstrap.NodeCertificateRequest;
 import io.stevedore.nodeagent.config.NodeAgentProperties;
 import io.stevedore.nodeagent.config.NodeIdentity;
+import io.stevedore.nodeagent.serving.auth.AccessReviews;
+import io.stevedore.nodeagent.serving.auth.ApiReviews;
+import io.stevedore.nodeagent.serving.auth.CachingAccessReviews;
+import io.stevedore.nodeagent.serving.auth.CachingTokenReviews;
+import io.stevedore.nodeagent.serving.auth.GroupAccess;
+import io.stevedore.nodeagent.serving.auth.KubeletAuthValve;
+import io.stevedore.nodeagent.serving.auth.KubeletAuthenticator;
+import io.stevedore.nodeagent.serving.auth.TokenReviews;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -40,7 +48,8 @@ import org.springframework.context.annotation.Configuration;
 /**
  * With {@code stevedore.node.serving.cert-file} set, the agent's port is HTTPS with the
  * node's serving certificate ({@link ServingCertificate}); with {@code client-ca-file},
- * callers must present a client certificate of that CA ({@link ClientCertificateValve});
+ * callers are authenticated and authorized as by the kubelet ({@link KubeletAuthValve}: a
+ * client certificate of that CA or a reviewed bearer token, and a SubjectAccessReview);
  * with {@code tls-bootstrap}, the certificate is asked of the cluster and renewed
  * ({@link CertificateRotation}, the client certificate's rotation with the
  * {@code kubernetes.io/kubelet-serving} signer), through the agent's own API client.
@@ -64,9 +73,19 @@ public class ServingTlsConfiguration {
 		return certificate::register;
 	}
 
+	/**
+	 * The reviews of the agent's API callers, asked with the agent's own identity; only
+	 * with client authentication on (client-ca-file).
+	 */
+	@Bean(destroyMethod = "close")
+	@ConditionalOnProperty(name = "stevedore.node.serving.client-ca-file")
+	ApiReviews apiReviews(ServingProperties serving, KubernetesClient client) {
+		return new ApiReviews(client, serving.reviewTimeout());
+	}
+
 	@Bean
-	WebServerFactoryCustomizer<TomcatServletWebServerFactory> servingTls(ServingProperties serving,
-			SslBundles bundles) {
+	WebServerFactoryCustomizer<TomcatServletWebServerFactory> servingTls(ServingProperties serving, SslBundles bundles,
+			NodeAgentProperties node, ObjectProvider<ApiReviews> reviews) {
 		boolean authenticate = !blank(serving.clientCaFile());
 		return (factory) -> {
 			Ssl ssl = new Ssl();
@@ -77,9 +96,26 @@ public class ServingTlsConfiguration {
 			factory.setSsl(ssl);
 			factory.setSslBundles(bundles);
 			if (authenticate) {
-				factory.addEngineValves(new ClientCertificateValve(Set.copyOf(serving.authorizedGroups())));
+				factory.addEngineValves(authValve(serving, reviews.getObject(), NodeIdentity.resolve(node).name()));
 			}
 		};
+	}
+
+	/**
+	 * The kubelet's authentication (x509, and TokenReview with the token webhook on) and
+	 * authorization (SubjectAccessReview, or the fixed groups), with its caches. No local
+	 * allow for system:masters in Webhook mode: the kubelet always asks, and the
+	 * apiserver allows that group anyway; the cache keeps it one review per 5 minutes per
+	 * caller and subresource.
+	 */
+	static KubeletAuthValve authValve(ServingProperties serving, ApiReviews reviews, String nodeName) {
+		TokenReviews tokens = serving.authenticationTokenWebhook()
+				? new CachingTokenReviews(reviews, serving.authenticationCacheTtl(), Clock.systemUTC()) : null;
+		AccessReviews access = serving.authorizationMode() == ServingProperties.AuthorizationMode.GROUPS
+				? new GroupAccess(Set.copyOf(serving.authorizedGroups()))
+				: new CachingAccessReviews(reviews, serving.authorizationCacheAuthorizedTtl(),
+						serving.authorizationCacheUnauthorizedTtl(), Clock.systemUTC());
+		return new KubeletAuthValve(new KubeletAuthenticator(tokens), access, nodeName);
 	}
 
 	@Bean(destroyMethod = "close")

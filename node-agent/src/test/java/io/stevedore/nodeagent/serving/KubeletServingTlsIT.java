@@ -14,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -23,8 +25,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stevedore.nodeagent.bootstrap.NodeCertificateRequest;
 import io.stevedore.nodeagent.support.TestCluster;
 import io.stevedore.nodeagent.support.TestCsrs;
+import io.stevedore.nodeagent.support.TestGateway;
 import io.stevedore.nodeagent.support.TestPods;
-import io.stevedore.testsupport.kubectl.Kubeconfig;
 import io.stevedore.testsupport.kubectl.Kubectl;
 import io.stevedore.testsupport.kubectl.KubectlResult;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
@@ -38,7 +40,10 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.ssl.SslBundle;
@@ -57,6 +62,7 @@ import static org.awaitility.Awaitility.await;
  * apiserver, with its kubelet client certificate and the CA, streams logs and exec over
  * it. A second agent serving a certificate of another CA is refused by the apiserver.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KubeletServingTlsIT {
 
 	private static final String NODE = "tls-node";
@@ -72,6 +78,8 @@ class KubeletServingTlsIT {
 
 	static KubernetesClient client;
 
+	static TestGateway gateway;
+
 	static Kubectl kubectl;
 
 	static int port;
@@ -86,23 +94,43 @@ class KubeletServingTlsIT {
 
 	@BeforeAll
 	static void start() throws Exception {
+		// One cluster CA, the gateway's: it signs the gateway's serving certificate, the
+		// node agents' and the apiserver's client certificates, and the agents' serving
+		// certificates.
 		Path pki = dir.resolve("pki");
-		Files.createDirectories(pki);
-		caFile = Files.writeString(pki.resolve("ca.crt"), ca.caPem());
-		apiserverClient = ca.writePair(pki, "apiserver-kubelet-client",
-				"O=system:masters,CN=kube-apiserver-kubelet-client", KeyPurposeId.id_kp_clientAuth);
+		caFile = ca.writeCa(pki);
+		// kubeadm's subject, without system:masters: RBAC (kubeadm:kubelet-api-admin)
+		// lets it call the agents.
+		apiserverClient = ca.writePair(pki, "apiserver-kubelet-client", "CN=kube-apiserver-kubelet-client",
+				KeyPurposeId.id_kp_clientAuth);
 		cluster = TestCluster.start(dir, "--stevedore.apiserver.kubelet.certificate-authority=" + caFile,
 				"--stevedore.apiserver.kubelet.client-certificate=" + apiserverClient[0],
 				"--stevedore.apiserver.kubelet.client-key=" + apiserverClient[1]);
 		client = cluster.client();
-		kubectl = Kubectl.forKubeconfig(Kubeconfig.write(dir.resolve("kubeconfig"), cluster.url()),
-				dir.resolve("home"));
+		gateway = TestGateway.start(cluster.url(), pki, dir.resolve("audit.log"));
+		kubectl = Kubectl.forKubeconfig(gateway.adminKubeconfig(), dir.resolve("home"));
+		await().atMost(Duration.ofSeconds(60))
+			.until(() -> kubectl.run("get", "clusterrolebinding", "kubeadm:kubelet-api-admin").succeeded());
 		port = TestCluster.freePort();
-		cluster.startNode(NODE, "--server.port=" + port, "--stevedore.node.port=" + port,
+		cluster.startNode(NODE, throughGateway(pki, NODE, "--server.port=" + port, "--stevedore.node.port=" + port,
 				"--stevedore.node.serving.cert-file=" + pki.resolve("tls-node-serving.crt"),
 				"--stevedore.node.serving.key-file=" + pki.resolve("tls-node-serving.key"),
-				"--stevedore.node.serving.tls-bootstrap=true", "--stevedore.node.serving.client-ca-file=" + caFile);
+				"--stevedore.node.serving.tls-bootstrap=true", "--stevedore.node.serving.client-ca-file=" + caFile,
+				// fabric8 retries a refused connection until then: the stopped gateway's
+				// refusals come after it
+				"--stevedore.node.serving.review-timeout=3s"));
 		signServingRequest();
+	}
+
+	/** An agent's arguments to reach the API through the gateway as its node. */
+	static String[] throughGateway(Path pki, String node, String... arguments) {
+		Path[] identity = ca.writePair(pki, node + "-client", "O=system:nodes,CN=system:node:" + node,
+				KeyPurposeId.id_kp_clientAuth);
+		List<String> all = new ArrayList<>(List.of(arguments));
+		all.addAll(List.of("--stevedore.apiserver.url=" + gateway.url(), "--stevedore.apiserver.ca-cert-file=" + caFile,
+				"--stevedore.apiserver.client-cert-file=" + identity[0],
+				"--stevedore.apiserver.client-key-file=" + identity[1]));
+		return all.toArray(String[]::new);
 	}
 
 	/** Plays csrapproving and csrsigning for the agent's serving request. */
@@ -124,6 +152,9 @@ class KubeletServingTlsIT {
 	static void stop() {
 		if (cluster != null) {
 			cluster.close();
+		}
+		if (gateway != null) {
+			gateway.close();
 		}
 	}
 
@@ -180,6 +211,62 @@ class KubeletServingTlsIT {
 			.startsWith("HTTP/1.1 401");
 	}
 
+	/**
+	 * A ServiceAccount token straight to the agent's port: the agent reviews it
+	 * (TokenReview through the gateway, as its node) and asks RBAC (SubjectAccessReview)
+	 * for the path's subresource; a WebSocket exec is {@code create}, which {@code get}
+	 * on nodes/proxy does not grant; a token that does not authenticate is 401.
+	 */
+	@Test
+	void aServiceAccountTokenIsAuthorizedByRbacOnTheNodesSubresources() throws Exception {
+		SSLContext anonymous = context(null, null);
+		awaitIssued(anonymous);
+		kubectl.run("create", "serviceaccount", "reader").requireSuccess();
+		kubectl.run("create", "clusterrole", "node-reader", "--verb=get", "--resource=nodes/stats,nodes/proxy")
+			.requireSuccess();
+		kubectl
+			.run("create", "clusterrolebinding", "reader-node-reader", "--clusterrole=node-reader",
+					"--serviceaccount=default:reader")
+			.requireSuccess();
+		// The agent keeps a denial 30 s: ask only once the gateway's RBAC has the grant.
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> kubectl
+				.run("auth", "can-i", "get", "nodes", "--subresource=stats",
+						"--as=system:serviceaccount:default:reader")
+				.stdout()
+				.strip()
+				.equals("yes"));
+		String token = kubectl.run("create", "token", "reader").requireSuccess().stdout().strip();
+		client.pods()
+			.resource(TestPods.shell("sa-box", NODE, "trap 'exit 0' TERM; sleep 100000 & wait").build())
+			.create();
+		TestPods.await(client, "sa-box", TestPods::ready);
+
+		assertThat(statusLine(anonymous, port, get("/stats/summary", token))).isEqualTo("HTTP/1.1 200 ");
+		assertThat(statusLine(anonymous, port, get("/containerLogs/default/nobody/main", token)))
+			.doesNotStartWith("HTTP/1.1 401")
+			.doesNotStartWith("HTTP/1.1 403");
+		assertThat(answer(anonymous, port,
+				"GET /exec/default/sa-box/main?command=touch&command=/tmp/ran&stdout=1 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+						+ "Authorization: Bearer " + token + "\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+						+ "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+						+ "Sec-WebSocket-Protocol: v5.channel.k8s.io\r\n\r\n"))
+			.startsWith("HTTP/1.1 403")
+			.contains("Forbidden (user=system:serviceaccount:default:reader, verb=create, resource=nodes, "
+					+ "subresource=proxy)");
+		// refused before anything ran in the container
+		assertThat(kubectl.run("exec", "sa-box", "--", "test", "!", "-e", "/tmp/ran").exitCode()).isZero();
+		assertThat(statusLine(anonymous, port, get("/stats/summary", token + "x"))).startsWith("HTTP/1.1 401");
+		assertThat(statusLine(anonymous, port, get("/stats/summary", "not-a-token"))).startsWith("HTTP/1.1 401");
+
+		// another ServiceAccount, without a binding, is authenticated and forbidden
+		kubectl.run("create", "serviceaccount", "nobody").requireSuccess();
+		String other = kubectl.run("create", "token", "nobody").requireSuccess().stdout().strip();
+		assertThat(response(anonymous, port, get("/stats/summary", other))).startsWith("HTTP/1.1 403")
+			.contains("Forbidden (user=system:serviceaccount:default:nobody, verb=get, resource=nodes, "
+					+ "subresource=stats)");
+	}
+
 	@Test
 	void logsAndExecGoThroughTheApiserverOverTls() {
 		awaitIssued(context(null, null));
@@ -211,10 +298,11 @@ class KubeletServingTlsIT {
 		Path[] serving = other.writePair(dir.resolve("other"), "serving", "O=system:nodes,CN=system:node:" + FOREIGN,
 				KeyPurposeId.id_kp_serverAuth, new GeneralName(GeneralName.iPAddress, "127.0.0.1"));
 		foreignPort = TestCluster.freePort();
-		cluster.startNode(FOREIGN, "--server.port=" + foreignPort, "--stevedore.node.port=" + foreignPort,
-				"--stevedore.node.runtime=simulated", "--stevedore.node.simulated.pod-cidr=100.100.11.0/24",
+		cluster.startNode(FOREIGN, throughGateway(dir.resolve("pki"), FOREIGN, "--server.port=" + foreignPort,
+				"--stevedore.node.port=" + foreignPort, "--stevedore.node.runtime=simulated",
+				"--stevedore.node.simulated.pod-cidr=100.100.11.0/24",
 				"--stevedore.node.serving.cert-file=" + serving[0], "--stevedore.node.serving.key-file=" + serving[1],
-				"--stevedore.node.serving.client-ca-file=" + caFile);
+				"--stevedore.node.serving.client-ca-file=" + caFile));
 		client.pods().resource(TestPods.shell("far", FOREIGN, "echo hi; sleep 100000").build()).create();
 		TestPods.await(client, "far", (p) -> "Running".equals(p.getStatus().getPhase()));
 
@@ -226,6 +314,32 @@ class KubeletServingTlsIT {
 		assertThat(exec.stderr()).contains("error dialing backend");
 	}
 
+	/**
+	 * Last, as it stops the gateway: with no one to answer its reviews the agent fails
+	 * closed, as the kubelet: a token it has not reviewed yet is 401, a caller it has not
+	 * asked about yet is 500 {@code Authorization error}; an allow it keeps (5 minutes)
+	 * still stands.
+	 */
+	@Test
+	@Order(Integer.MAX_VALUE)
+	void withoutTheApiTheAgentFailsClosed() throws Exception {
+		SSLContext anonymous = context(null, null);
+		awaitIssued(anonymous);
+		SSLContext apiserver = context(apiserverClient[0], apiserverClient[1]);
+		assertThat(statusLine(apiserver, port, get("/stats/summary"))).isEqualTo("HTTP/1.1 200 ");
+		kubectl.run("create", "serviceaccount", "late").requireSuccess();
+		String token = kubectl.run("create", "token", "late").requireSuccess().stdout().strip();
+		Path[] newcomer = ca.writePair(dir.resolve("newcomer"), "client", "O=system:masters,CN=newcomer",
+				KeyPurposeId.id_kp_clientAuth);
+
+		gateway.close();
+
+		assertThat(statusLine(anonymous, port, get("/stats/summary", token))).startsWith("HTTP/1.1 401");
+		assertThat(answer(context(newcomer[0], newcomer[1]), port, get("/stats/summary"))).startsWith("HTTP/1.1 500")
+			.contains("Authorization error (user=newcomer, verb=get, resource=nodes, subresource=stats)");
+		assertThat(statusLine(apiserver, port, get("/stats/summary"))).isEqualTo("HTTP/1.1 200 ");
+	}
+
 	private static void awaitIssued(SSLContext anonymous) {
 		await().atMost(Duration.ofSeconds(30))
 			.ignoreExceptions()
@@ -234,6 +348,11 @@ class KubeletServingTlsIT {
 
 	private static String get(String path) {
 		return "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+	}
+
+	private static String get(String path, String token) {
+		return "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token
+				+ "\r\nConnection: close\r\n\r\n";
 	}
 
 	/** The status line of the agent's answer to a raw request over TLS. */
@@ -250,6 +369,37 @@ class KubeletServingTlsIT {
 				throw new IOException("the agent closed the connection without answering");
 			}
 			return line;
+		}
+	}
+
+	/**
+	 * The status line and body of the answer to a raw request over TLS, read by its
+	 * Content-Length (a refused upgrade keeps the connection open).
+	 */
+	private static String answer(SSLContext context, int port, String request) throws IOException {
+		try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
+			socket.setSoTimeout(10_000);
+			socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+			socket.getOutputStream().flush();
+			BufferedReader in = new BufferedReader(
+					new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+			String status = in.readLine();
+			int length = 0;
+			for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+				if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+					length = Integer.parseInt(line.substring("content-length:".length()).strip());
+				}
+			}
+			char[] body = new char[length];
+			int read = 0;
+			while (read < length) {
+				int n = in.read(body, read, length - read);
+				if (n < 0) {
+					break;
+				}
+				read += n;
+			}
+			return status + "\n" + new String(body, 0, read);
 		}
 	}
 

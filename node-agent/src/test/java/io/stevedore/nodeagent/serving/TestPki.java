@@ -32,7 +32,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 /** A CA that issues what the serving tests need, as PEM. */
 final class TestPki {
 
-	private final KeyPair key = rsa();
+	/** ECDSA P-256, as the gateway's cluster CA (its signer takes no other key). */
+	private final KeyPair key = ec();
 
 	private final X500Name name;
 
@@ -47,9 +48,20 @@ final class TestPki {
 			builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
 			builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
 			this.certificate = new JcaX509CertificateConverter().getCertificate(
-					builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(this.key.getPrivate())));
+					builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(this.key.getPrivate())));
 		}
 		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	static KeyPair ec() {
+		try {
+			java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC");
+			generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+			return generator.generateKeyPair();
+		}
+		catch (java.security.GeneralSecurityException ex) {
 			throw new IllegalStateException(ex);
 		}
 	}
@@ -61,6 +73,25 @@ final class TestPki {
 
 	String caPem() {
 		return pem(this.certificate);
+	}
+
+	/**
+	 * The CA as {@code ca.crt} and {@code ca.key} in {@code dir}: a gateway state
+	 * directory, so that the gateway's cluster CA is this one.
+	 */
+	Path writeCa(Path dir) {
+		try {
+			Files.createDirectories(dir);
+			Files.writeString(dir.resolve("ca.key"),
+					pem(new JcaPKCS8Generator(this.key.getPrivate(), null).generate()));
+			return Files.writeString(dir.resolve("ca.crt"), caPem());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	/** A certificate for the key, valid an hour, for that purpose and those names. */
@@ -75,7 +106,7 @@ final class TestPki {
 				builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
 			}
 			return pem(new JcaX509CertificateConverter().getCertificate(
-					builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(this.key.getPrivate()))));
+					builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(this.key.getPrivate()))));
 		}
 		catch (Exception ex) {
 			throw new IllegalStateException(ex);

@@ -1,0 +1,94 @@
+package io.stevedore.nodeagent.serving.auth;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.util.Optional;
+
+import jakarta.servlet.ServletException;
+import org.apache.catalina.Globals;
+import org.apache.catalina.connector.Request;
+import org.apache.catalina.connector.Response;
+import org.apache.catalina.valves.ValveBase;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The kubelet's authentication and authorization filter on the agent's API
+ * (pkg/kubelet/server/server.go, InstallAuthFilter), in its words: no credential, or one
+ * that does not authenticate, or a token that could not be reviewed: 401
+ * {@code Unauthorized}; a caller the authorization denies: 403
+ * {@code Forbidden (user=…, verb=…, resource=nodes, subresource=…)}; an authorization
+ * that could not be had: 500 {@code Authorization error (…)}, closed rather than open.
+ * The Actuator endpoints stay open (the kubelet serves its health on a separate,
+ * unauthenticated port).
+ * <p>
+ * A Tomcat valve rather than a servlet filter: WebSocket upgrades ({@code /exec},
+ * {@code /attach}, {@code /portForward}) are taken by Tomcat's own WebSocket filter, in
+ * no fixed order relative to the application's filters; a valve runs before any of them.
+ */
+public final class KubeletAuthValve extends ValveBase {
+
+	private static final Logger log = LoggerFactory.getLogger(KubeletAuthValve.class);
+
+	private final KubeletAuthenticator authenticator;
+
+	private final AccessReviews access;
+
+	private final String node;
+
+	public KubeletAuthValve(KubeletAuthenticator authenticator, AccessReviews access, String node) {
+		super(true);
+		this.authenticator = authenticator;
+		this.access = access;
+		this.node = node;
+	}
+
+	@Override
+	public void invoke(Request request, Response response) throws IOException, ServletException {
+		String path = request.getDecodedRequestURI() == null ? "" : request.getDecodedRequestURI();
+		if (path.equals("/actuator") || path.startsWith("/actuator/")) {
+			getNext().invoke(request, response);
+			return;
+		}
+		X509Certificate[] chain = request.getAttribute(Globals.CERTIFICATES_ATTR) instanceof X509Certificate[] c ? c
+				: null;
+		Optional<KubeletUser> user;
+		try {
+			user = this.authenticator.authenticate(chain, request.getHeader("Authorization"));
+		}
+		catch (ReviewException ex) {
+			log.warn("Unable to authenticate the request due to an error: {}", ex.getMessage());
+			user = Optional.empty();
+		}
+		if (user.isEmpty()) {
+			answer(response, 401, "Unauthorized");
+			return;
+		}
+		RequestAttributes attributes = RequestAttributes.of(user.get(), request.getMethod(), path, this.node);
+		boolean allowed;
+		try {
+			allowed = this.access.allowed(attributes);
+		}
+		catch (ReviewException ex) {
+			log.warn("Authorization error ({}): {}", attributes.describe(), ex.getMessage());
+			answer(response, 500, "Authorization error (" + attributes.describe() + ")");
+			return;
+		}
+		if (!allowed) {
+			log.debug("Forbidden ({}) path={}", attributes.describe(), path);
+			answer(response, 403, "Forbidden (" + attributes.describe() + ")");
+			return;
+		}
+		getNext().invoke(request, response);
+	}
+
+	private static void answer(Response response, int status, String message) throws IOException {
+		byte[] body = (message + "\n").getBytes(StandardCharsets.UTF_8);
+		response.setStatus(status);
+		response.setContentType("text/plain;charset=utf-8");
+		response.setContentLength(body.length);
+		response.getOutputStream().write(body);
+	}
+
+}
