@@ -114,17 +114,9 @@ class PodNetworkIT {
 	@Test
 	void aHostPortIsPublishedOnTheNode() throws Exception {
 		int port = freePort();
-		running(new PodBuilder(
-				TestPods.shell("host-port", NODE, "echo published > /tmp/index.html; httpd -f -p 8080 -h /tmp").build())
-			.editSpec()
-			.editFirstContainer()
-			.addNewPort()
-			.withContainerPort(8080)
-			.withHostPort(port)
-			.endPort()
-			.endContainer()
-			.endSpec()
-			.build());
+		running(withHostPort(
+				TestPods.shell("host-port", NODE, "echo published > /tmp/index.html; httpd -f -p 8080 -h /tmp").build(),
+				port));
 		await().atMost(Duration.ofSeconds(20))
 			.ignoreExceptions()
 			.untilAsserted(() -> assertThat(get("http://127.0.0.1:" + port + "/")).isEqualTo("published\n"));
@@ -149,27 +141,12 @@ class PodNetworkIT {
 			// fails.
 			taken.bind(new InetSocketAddress(0));
 			port = taken.getLocalPort();
-			pod = client.pods()
-				.resource(new PodBuilder(TestPods.sleeper("port-taken", NODE)).editSpec()
-					.editFirstContainer()
-					.addNewPort()
-					.withContainerPort(8080)
-					.withHostPort(port)
-					.endPort()
-					.endContainer()
-					.endSpec()
-					.build())
-				.create();
+			pod = client.pods().resource(withHostPort(TestPods.sleeper("port-taken", NODE), port)).create();
 			await().atMost(Duration.ofSeconds(30))
-				.untilAsserted(() -> assertThat(client.v1()
-					.events()
-					.inNamespace("default")
-					.withField("involvedObject.uid", pod.getMetadata().getUid())
-					.list()
-					.getItems()).anySatisfy(e -> {
-						assertThat(e.getReason()).isEqualTo("FailedCreatePodSandBox");
-						assertThat(e.getMessage()).contains(Integer.toString(port));
-					}));
+				.untilAsserted(() -> assertThat(TestPods.events(client, pod)).anySatisfy(e -> {
+					assertThat(e.getReason()).isEqualTo("FailedCreatePodSandBox");
+					assertThat(e.getMessage()).contains(Integer.toString(port));
+				}));
 		}
 		Pod running = TestPods.await(client, "port-taken", p -> "Running".equals(p.getStatus().getPhase()));
 		// Each failed start removed its sandbox and the container created meanwhile: the
@@ -177,6 +154,19 @@ class PodNetworkIT {
 		assertThat(Docker.containerIds(RuntimeLabels.POD_UID, pod.getMetadata().getUid())).hasSize(2);
 		assertThat(running.getStatus().getContainerStatuses().get(0).getRestartCount()).isZero();
 		assertThat(running.getStatus().getContainerStatuses().get(0).getState().getRunning()).isNotNull();
+	}
+
+	/** The pod with its first container's port 8080 published on the node's port. */
+	private static Pod withHostPort(Pod pod, int port) {
+		return new PodBuilder(pod).editSpec()
+			.editFirstContainer()
+			.addNewPort()
+			.withContainerPort(8080)
+			.withHostPort(port)
+			.endPort()
+			.endContainer()
+			.endSpec()
+			.build();
 	}
 
 	private static Pod running(Pod pod) {

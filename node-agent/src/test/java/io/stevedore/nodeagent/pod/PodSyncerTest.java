@@ -350,17 +350,7 @@ class PodSyncerTest {
 
 	@Test
 	void initContainersRunInOrderBeforeTheAppContainers() {
-		Pod pod = add(new PodBuilder(pod("init", "Always")).editSpec()
-			.addNewInitContainer()
-			.withName("first")
-			.withImage(IMAGE)
-			.endInitContainer()
-			.addNewInitContainer()
-			.withName("second")
-			.withImage(IMAGE)
-			.endInitContainer()
-			.endSpec()
-			.build());
+		Pod pod = add(withTwoInitContainers(pod("init", "Always")));
 		sync(pod);
 		assertThat(names()).containsExactly("POD", "first");
 		assertThat(this.api.lastStatus().getPhase()).isEqualTo("Pending");
@@ -411,17 +401,7 @@ class PodSyncerTest {
 
 	@Test
 	void onlyTheFirstInitContainerIsCreatedWhileTheSandboxStarts() throws Exception {
-		Pod pod = add(new PodBuilder(pod("inits", "Always")).editSpec()
-			.addNewInitContainer()
-			.withName("first")
-			.withImage(IMAGE)
-			.endInitContainer()
-			.addNewInitContainer()
-			.withName("second")
-			.withImage(IMAGE)
-			.endInitContainer()
-			.endSpec()
-			.build());
+		Pod pod = add(withTwoInitContainers(pod("inits", "Always")));
 		syncHoldingTheSandboxStartUntil(pod, "create k8s_first_inits_default_uid-inits_0");
 		assertThat(calls()).containsExactly("createSandbox k8s_POD_inits_default_uid-inits_0",
 				"create k8s_first_inits_default_uid-inits_0", "startSandbox k8s_POD_inits_default_uid-inits_0",
@@ -511,6 +491,21 @@ class PodSyncerTest {
 		synchronized (this.runtime) {
 			return new ArrayList<>(this.runtime.calls);
 		}
+	}
+
+	/** The pod with init containers "first" and "second" before its app container. */
+	private static Pod withTwoInitContainers(Pod pod) {
+		return new PodBuilder(pod).editSpec()
+			.addNewInitContainer()
+			.withName("first")
+			.withImage(IMAGE)
+			.endInitContainer()
+			.addNewInitContainer()
+			.withName("second")
+			.withImage(IMAGE)
+			.endInitContainer()
+			.endSpec()
+			.build();
 	}
 
 	private Pod pod(String name, String restartPolicy) {
