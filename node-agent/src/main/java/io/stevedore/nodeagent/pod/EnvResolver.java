@@ -86,6 +86,18 @@ public final class EnvResolver {
 		return result;
 	}
 
+	/**
+	 * Whether the container's environment takes the pod's IP (status.podIP or podIPs),
+	 * which is known only once the sandbox runs.
+	 */
+	static boolean needsPodIp(Container container) {
+		return nonNull(container.getEnv()).stream()
+			.map(EnvVar::getValueFrom)
+			.filter(from -> from != null && from.getFieldRef() != null)
+			.map(from -> from.getFieldRef().getFieldPath())
+			.anyMatch(path -> "status.podIP".equals(path) || "status.podIPs".equals(path));
+	}
+
 	private Map<String, String> serviceVariables(Pod pod) {
 		String namespace = pod.getMetadata().getNamespace();
 		boolean links = !Boolean.FALSE.equals(pod.getSpec().getEnableServiceLinks());

@@ -88,6 +88,16 @@ public final class ImageManager {
 	}
 
 	/**
+	 * Whether the container's image is there and {@link #ensure} would not pull it: a
+	 * start that needs no pull, so no event and no back-off.
+	 */
+	public boolean presentWithoutPull(Container container) {
+		String image = container.getImage();
+		String policy = container.getImagePullPolicy() == null ? defaultPolicy(image) : container.getImagePullPolicy();
+		return !"Always".equals(policy) && present(image);
+	}
+
+	/**
 	 * Whether the engine holds the image. A positive answer is remembered for
 	 * {@link #PRESENT_FOR_NANOS}, or until a create names the image missing
 	 * ({@link #createFailed}): an image removed behind the agent's back costs at most one

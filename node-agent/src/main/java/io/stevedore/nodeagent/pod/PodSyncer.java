@@ -164,6 +164,7 @@ public final class PodSyncer implements Reconciler {
 		Deadline wake = new Deadline(this.clock.instant().plus(this.resyncPeriod));
 		String podIp = null;
 		String sandboxId = null;
+		SandboxStart starting = null;
 		ContainerDetails running = observed.runningSandbox();
 		boolean hostNetwork = Boolean.TRUE.equals(pod.getSpec().getHostNetwork());
 		if (running != null) {
@@ -175,16 +176,12 @@ public final class PodSyncer implements Reconciler {
 				// A new sandbox after an old one stops and removes containers: list
 				// again.
 				relist = !observed.sandboxes().isEmpty();
-				Sandbox created = createSandbox(pod, observed);
-				sandboxId = created.id();
+				sandboxId = createSandbox(pod, observed);
 				touched.add(sandboxId);
-				podIp = hostNetwork ? this.hostIp : created.ip();
+				starting = SandboxStart.begin(this.runtime, sandboxId);
 			}
 			catch (ImagePullException | RuntimeUnavailableException ex) {
-				String message = "Failed to create pod sandbox: " + ex.getMessage();
-				this.api.event(pod, "Warning", "FailedCreatePodSandBox", message, null);
-				allWaiting(pod, waiting, new Waiting("ContainerCreating", message));
-				wake.atMost(this.clock.instant().plusSeconds(5));
+				sandboxFailed(pod, waiting, wake, ex);
 			}
 			steps.mark("sandbox");
 		}
@@ -199,9 +196,25 @@ public final class PodSyncer implements Reconciler {
 				wake.atMost(this.clock.instant().plusSeconds(2));
 			}
 			steps.mark("volumes");
-			if (volumePaths != null) {
+			Map<String, EarlyCreate> early = new HashMap<>();
+			if (starting != null) {
+				try {
+					if (volumePaths != null && observed.sandboxes().isEmpty() && observed.byName().isEmpty()) {
+						createEarly(new StartContext(pod, sandboxId, hostNetwork ? this.hostIp : null, volumePaths,
+								waiting, wake, touched, steps, Map.of()), early);
+					}
+				}
+				finally {
+					// Whatever happened above, the start ends within this sync.
+					Sandbox started = awaitSandbox(pod, starting, early, waiting, wake);
+					sandboxId = started == null ? null : started.id();
+					podIp = started == null ? null : hostNetwork ? this.hostIp : started.ip();
+				}
+				steps.mark("sandboxStart");
+			}
+			if (sandboxId != null && volumePaths != null) {
 				StartContext context = new StartContext(pod, sandboxId, podIp, volumePaths, waiting, wake, touched,
-						steps);
+						steps, early);
 				boolean initialized = runInitContainers(context, observed);
 				if (initialized) {
 					runAppContainers(key, context, observed);
@@ -232,7 +245,79 @@ public final class PodSyncer implements Reconciler {
 				: Duration.between(this.clock.instant(), wake.at));
 	}
 
-	private Sandbox createSandbox(Pod pod, Observed observed) throws ImagePullException {
+	private void sandboxFailed(Pod pod, Map<String, Waiting> waiting, Deadline wake, Exception ex) {
+		String message = "Failed to create pod sandbox: " + ex.getMessage();
+		this.api.event(pod, "Warning", "FailedCreatePodSandBox", message, null);
+		allWaiting(pod, waiting, new Waiting("ContainerCreating", message));
+		wake.atMost(this.clock.instant().plusSeconds(5));
+	}
+
+	/**
+	 * Waits for the sandbox's start. When it failed (the runtime removed the sandbox),
+	 * the containers created joined to it are removed too: none is left behind, and the
+	 * next sync starts over as for a new pod.
+	 * @return the started sandbox, or null when its start failed on the engine
+	 */
+	private Sandbox awaitSandbox(Pod pod, SandboxStart starting, Map<String, EarlyCreate> early,
+			Map<String, Waiting> waiting, Deadline wake) {
+		try {
+			return starting.await();
+		}
+		catch (RuntimeException ex) {
+			for (EarlyCreate created : early.values()) {
+				if (created.id() != null) {
+					this.runtime.removeContainer(created.id());
+				}
+			}
+			early.clear();
+			if (!(ex instanceof RuntimeUnavailableException)) {
+				throw ex;
+			}
+			sandboxFailed(pod, waiting, wake, ex);
+			return null;
+		}
+	}
+
+	/**
+	 * While a new pod's sandbox starts, creates the containers this sync starts first:
+	 * the first init container, or every app container when there is none. One is left to
+	 * its place in the start order when creating it early could change what happens: its
+	 * image must be pulled (a pull has its events and back-off), its environment needs
+	 * the pod's IP (known once the sandbox runs), or its configuration is wrong (reported
+	 * there).
+	 */
+	private void createEarly(StartContext context, Map<String, EarlyCreate> early) {
+		Pod pod = context.pod;
+		List<Container> inits = pod.getSpec().getInitContainers() == null ? List.of()
+				: pod.getSpec().getInitContainers();
+		List<Container> first = inits.isEmpty() ? pod.getSpec().getContainers() : List.of(inits.get(0));
+		for (Container container : first) {
+			if (!this.images.presentWithoutPull(container)
+					|| (context.podIp == null && EnvResolver.needsPodIp(container))) {
+				continue;
+			}
+			ContainerSpec spec;
+			try {
+				spec = spec(context, container, 0);
+			}
+			catch (ContainerConfigException ex) {
+				continue;
+			}
+			try {
+				String id = this.runtime.createContainer(spec);
+				context.touched.add(id);
+				early.put(container.getName(), new EarlyCreate(id, null));
+			}
+			catch (RuntimeUnavailableException ex) {
+				// Reported when the container's turn comes, as a create failing then.
+				early.put(container.getName(), new EarlyCreate(null, ex));
+			}
+		}
+		context.steps.mark("earlyCreate");
+	}
+
+	/** Returns the created sandbox's id; it is not started yet. */
+	private String createSandbox(Pod pod, Observed observed) throws ImagePullException {
 		int attempt = 0;
 		if (!observed.sandboxes().isEmpty()) {
 			attempt = Observed.restartCount(observed.sandboxes().get(0)) + 1;
@@ -274,7 +359,7 @@ public final class PodSyncer implements Reconciler {
 				this.sandbox.image(), this.sandbox.command(), labels, this.sandbox.network(),
 				Boolean.TRUE.equals(pod.getSpec().getHostNetwork()), truncate(hostname, 63), ports);
 		writeResolvConf(pod, true);
-		return this.runtime.runSandbox(spec);
+		return this.runtime.createSandbox(spec);
 	}
 
 	/**
@@ -426,37 +511,18 @@ public final class PodSyncer implements Reconciler {
 	private void start(StartContext context, Container container, String field, int index, int restartCount) {
 		Pod pod = context.pod;
 		String fieldPath = fieldPath(field, index, container);
-		Waiting imageWaiting = this.images.ensure(pod, container, fieldPath);
-		context.steps.mark("image");
-		if (imageWaiting != null) {
-			context.waiting.put(container.getName(), imageWaiting);
-			String backOffKey = pod.getMetadata().getUid() + "/" + container.getImage();
-			context.wake.atMost(this.clock.instant().plus(Duration.ofSeconds(1)));
-			log.debug("image not ready pod={} image={} reason={}", Keys.of(pod), container.getImage(),
-					imageWaiting.reason() + " " + backOffKey);
-			return;
-		}
-		ContainerSpec spec;
-		try {
-			spec = spec(context, container, restartCount);
-		}
-		catch (ContainerConfigException ex) {
-			context.waiting.put(container.getName(), new Waiting("CreateContainerConfigError", ex.getMessage()));
-			this.api.event(pod, "Warning", "Failed", "Error: " + ex.getMessage(), fieldPath);
-			context.wake.atMost(this.clock.instant().plusSeconds(2));
-			return;
-		}
+		EarlyCreate early = restartCount == 0 ? context.early.remove(container.getName()) : null;
 		String id;
-		try {
-			id = this.runtime.createContainer(spec);
-			context.touched.add(id);
-			context.steps.mark("create");
+		if (early == null) {
+			id = create(context, container, fieldPath, restartCount);
 		}
-		catch (RuntimeUnavailableException ex) {
-			this.images.createFailed(container.getImage(), ex);
-			context.waiting.put(container.getName(), new Waiting("CreateContainerError", ex.getMessage()));
-			this.api.event(pod, "Warning", "Failed", "Error: " + ex.getMessage(), fieldPath);
-			context.wake.atMost(this.clock.instant().plusSeconds(2));
+		else {
+			id = early.id();
+			if (id == null) {
+				createRefused(context, container, fieldPath, early.failure());
+			}
+		}
+		if (id == null) {
 			return;
 		}
 		this.api.event(pod, "Normal", "Created", "Created container " + container.getName(), fieldPath);
@@ -471,6 +537,53 @@ public final class PodSyncer implements Reconciler {
 			// ContainerCannotRun and restarted with back-off.
 			this.api.event(pod, "Warning", "Failed", "Error: " + ex.getMessage(), fieldPath);
 		}
+	}
+
+	/**
+	 * Makes the image present and creates the container.
+	 * @return its id, or null when it waits (image, configuration, a refused create; the
+	 * reason recorded)
+	 */
+	private String create(StartContext context, Container container, String fieldPath, int restartCount) {
+		Pod pod = context.pod;
+		Waiting imageWaiting = this.images.ensure(pod, container, fieldPath);
+		context.steps.mark("image");
+		if (imageWaiting != null) {
+			context.waiting.put(container.getName(), imageWaiting);
+			String backOffKey = pod.getMetadata().getUid() + "/" + container.getImage();
+			context.wake.atMost(this.clock.instant().plus(Duration.ofSeconds(1)));
+			log.debug("image not ready pod={} image={} reason={}", Keys.of(pod), container.getImage(),
+					imageWaiting.reason() + " " + backOffKey);
+			return null;
+		}
+		ContainerSpec spec;
+		try {
+			spec = spec(context, container, restartCount);
+		}
+		catch (ContainerConfigException ex) {
+			context.waiting.put(container.getName(), new Waiting("CreateContainerConfigError", ex.getMessage()));
+			this.api.event(pod, "Warning", "Failed", "Error: " + ex.getMessage(), fieldPath);
+			context.wake.atMost(this.clock.instant().plusSeconds(2));
+			return null;
+		}
+		try {
+			String id = this.runtime.createContainer(spec);
+			context.touched.add(id);
+			context.steps.mark("create");
+			return id;
+		}
+		catch (RuntimeUnavailableException ex) {
+			createRefused(context, container, fieldPath, ex);
+			return null;
+		}
+	}
+
+	private void createRefused(StartContext context, Container container, String fieldPath,
+			RuntimeUnavailableException ex) {
+		this.images.createFailed(container.getImage(), ex);
+		context.waiting.put(container.getName(), new Waiting("CreateContainerError", ex.getMessage()));
+		this.api.event(context.pod, "Warning", "Failed", "Error: " + ex.getMessage(), fieldPath);
+		context.wake.atMost(this.clock.instant().plusSeconds(2));
 	}
 
 	/**
@@ -774,9 +887,20 @@ public final class PodSyncer implements Reconciler {
 		return value.length() <= max ? value : value.substring(0, max);
 	}
 
-	/** What one sync needs to start containers. */
+	/**
+	 * What one sync needs to start containers; {@code early} holds the containers created
+	 * while the sandbox started, by name, taken by their start.
+	 */
 	private record StartContext(Pod pod, String sandboxId, String podIp, Map<String, Path> volumes,
-			Map<String, Waiting> waiting, Deadline wake, Set<String> touched, SyncSteps steps) {
+			Map<String, Waiting> waiting, Deadline wake, Set<String> touched, SyncSteps steps,
+			Map<String, EarlyCreate> early) {
+	}
+
+	/**
+	 * A container created while the sandbox started: its id, or why the engine refused
+	 * it.
+	 */
+	private record EarlyCreate(String id, RuntimeUnavailableException failure) {
 	}
 
 	/** The earliest time this pod wants another look. */

@@ -38,7 +38,23 @@ public interface ContainerRuntime {
 	/**
 	 * Creates and starts a pod's sandbox: the container that owns its network namespace.
 	 */
-	Sandbox runSandbox(SandboxSpec spec);
+	default Sandbox runSandbox(SandboxSpec spec) {
+		return startSandbox(createSandbox(spec));
+	}
+
+	/**
+	 * Creates a pod's sandbox without starting it: with its id the pod's first containers
+	 * can be created joined to it while it starts.
+	 * @return the sandbox's container id
+	 */
+	String createSandbox(SandboxSpec spec);
+
+	/**
+	 * Starts a created sandbox. A sandbox that fails to start is removed (containers
+	 * created joined to it are the caller's to remove).
+	 * @return the sandbox with the pod's IP, null for a host-network pod
+	 */
+	Sandbox startSandbox(String id);
 
 	/** Creates (does not start) an app or init container joined to its sandbox. */
 	String createContainer(ContainerSpec spec);

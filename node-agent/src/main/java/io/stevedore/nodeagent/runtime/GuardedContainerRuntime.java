@@ -158,8 +158,13 @@ public final class GuardedContainerRuntime implements ContainerRuntime, Closeabl
 	}
 
 	@Override
-	public Sandbox runSandbox(SandboxSpec spec) {
-		return write(() -> this.runtime.runSandbox(spec));
+	public String createSandbox(SandboxSpec spec) {
+		return write(() -> this.runtime.createSandbox(spec));
+	}
+
+	@Override
+	public Sandbox startSandbox(String id) {
+		return write(() -> this.runtime.startSandbox(id));
 	}
 
 	@Override

@@ -22,42 +22,74 @@ import io.stevedore.nodeagent.support.TestPods;
 import io.stevedore.testsupport.docker.Docker;
 
 /**
- * Pod startup latency on the real Docker engine with the image present: N pods created at
- * once, each timed from its create request to the watch event that shows it Running and
- * Ready (what Kubernetes' pod startup SLO measures). The apiserver runs in this JVM; the
- * agent runs as its own process from the packaged jar, so its RSS is its own.
+ * Pod startup latency on the real Docker engine with the image present, each pod timed
+ * from its create request to the watch event that shows it Running (ClusterLoader2's
+ * {@code pod_startup}, Kubernetes' SLO: p99 &le; 5 s) and to Ready. The apiserver runs in
+ * this JVM; the agent runs as its own process from the packaged jar, so its RSS and CPU
+ * are its own.
+ * <p>
+ * Two modes, as ClusterLoader2's density test has two phases:
+ * <ul>
+ * <li>{@code burst}: N pods created at once (the saturation phase): p99 is the time the
+ * engine needs for all of them, so this measures the engine's throughput;</li>
+ * <li>a rate R (pods/s): pod i created at {@code i/R} s, each create on its own thread so
+ * a slow create does not delay the next (the latency phase, whose pods come through the
+ * {@code Uniform5qps} tuning set, a uniform {@code qpsLoad}): the SLO figure, as long as
+ * R is below what the engine sustains.</li>
+ * </ul>
+ * Per batch it prints p50/p90/p99/max to Running and to Ready, the Running throughput
+ * seen (pods / time from the first create to the last Running), CPU per pod of the agent,
+ * of the engine (dockerd, containerd and its shims with the runc they reaped) and of this
+ * JVM (apiserver and client), and the load average; a table of all batches at the end.
  * <p>
  * Run:
- * {@code java -cp <test classpath> io.stevedore.nodeagent.benchmark.PodStartupBenchmark [pods] [agent-jar]}
+ * {@code java -cp <test classpath> io.stevedore.nodeagent.benchmark.PodStartupBenchmark [pods,...] [agent-jar] [--rate burst,1,2,4]}
  */
 public final class PodStartupBenchmark {
 
 	private static final String NODE = "bench-node";
 
+	private static final long TICKS_PER_SECOND = 100;
+
 	private PodStartupBenchmark() {
 	}
 
 	public static void main(String[] args) throws Exception {
+		List<String> positional = new ArrayList<>();
+		List<String> rates = List.of("burst");
+		for (int i = 0; i < args.length; i++) {
+			if (args[i].equals("--rate")) {
+				rates = List.of(args[++i].split(","));
+			}
+			else {
+				positional.add(args[i]);
+			}
+		}
 		// Sizes run one after the other on the same agent, each batch deleted before the
-		// next: "1,30,100".
-		String[] counts = (args.length > 0 ? args[0] : "100").split(",");
-		String jar = args.length > 1 ? args[1] : "node-agent/target/node-agent-0.1.0-SNAPSHOT.jar";
+		// next: "1,30,100"; each size once per rate.
+		String[] counts = (positional.size() > 0 ? positional.get(0) : "100").split(",");
+		String jar = positional.size() > 1 ? positional.get(1) : "node-agent/target/node-agent-0.1.0-SNAPSHOT.jar";
 		Path dir = Files.createTempDirectory("stevedore-bench");
 		System.out.println("work directory: " + dir);
 		Docker.removeContainers(RuntimeLabels.NODE, NODE);
+		List<String> table = new ArrayList<>();
 		try (TestCluster cluster = TestCluster.start(dir); KubernetesClient client = cluster.client()) {
 			Process agent = startAgent(cluster.url(), dir, jar);
 			try {
 				waitForNode(client);
 				// Warm-up: the first pod pays for class loading and JIT on both sides.
-				measure(client, "warmup-", 3);
+				measure(client, "warmup-", 3, 0, agent);
 				client.pods().inNamespace("default").delete();
 				awaitNoPods(client);
 				for (String size : counts) {
-					int count = Integer.parseInt(size.strip());
-					report(count, measure(client, "bench" + count + "-", count), agent);
-					client.pods().inNamespace("default").delete();
-					awaitNoPods(client);
+					for (String rate : rates) {
+						int count = Integer.parseInt(size.strip());
+						double perSecond = rate.strip().equals("burst") ? 0 : Double.parseDouble(rate.strip());
+						Batch batch = measure(client, "bench" + count + "-", count, perSecond, agent);
+						table.add(report(batch, agent));
+						client.pods().inNamespace("default").delete();
+						awaitNoPods(client);
+					}
 				}
 			}
 			finally {
@@ -73,17 +105,28 @@ public final class PodStartupBenchmark {
 				Docker.removeContainers(RuntimeLabels.NODE, NODE);
 			}
 		}
+		System.out.println();
+		System.out.println("| pods | created | to Running p50 / p90 / p99 / max | to Ready p99 | Running pods/s "
+				+ "| CPU per pod: agent / engine / apiserver+client | load (1 min) | agent RSS |");
+		System.out.println("|---|---|---|---|---|---|---|---|");
+		table.forEach(System.out::println);
 		System.exit(0);
 	}
 
+	/** One batch's outcome: sorted latencies in ms, and what it cost. */
+	private record Batch(int count, double rate, List<Long> toRunning, List<Long> toReady, long wallMs,
+			long lastRunningMs, boolean allReady, long agentCpuMs, long engineCpuMs, long ownCpuMs) {
+	}
+
 	/**
-	 * Creates {@code count} pods at once; returns the sorted create-to-Running and
-	 * create-to-Ready latencies in ms (Running: phase Running seen through the watch;
-	 * Ready: condition Ready=True; the same status write when no readiness probe).
+	 * Creates {@code count} pods, at once when {@code rate} is 0, else {@code rate} per
+	 * second, and times each to Running (phase Running seen through the watch) and to
+	 * Ready (condition Ready=True; the same status write when no readiness probe).
 	 */
-	private static List<List<Long>> measure(KubernetesClient client, String prefix, int count) throws Exception {
+	private static Batch measure(KubernetesClient client, String prefix, int count, double rate, Process agent)
+			throws Exception {
 		Map<String, Long> created = new ConcurrentHashMap<>();
-		Map<String, Boolean> seenRunning = new ConcurrentHashMap<>();
+		Map<String, Long> runningAt = new ConcurrentHashMap<>();
 		List<Long> toRunning = Collections.synchronizedList(new ArrayList<>());
 		List<Long> toReady = Collections.synchronizedList(new ArrayList<>());
 		CountDownLatch ready = new CountDownLatch(count);
@@ -95,8 +138,9 @@ public final class PodStartupBenchmark {
 				if (start == null || pod.getStatus() == null) {
 					return;
 				}
-				long ms = (System.nanoTime() - start) / 1_000_000;
-				if ("Running".equals(pod.getStatus().getPhase()) && seenRunning.putIfAbsent(name, true) == null) {
+				long now = System.nanoTime();
+				long ms = (now - start) / 1_000_000;
+				if ("Running".equals(pod.getStatus().getPhase()) && runningAt.putIfAbsent(name, now) == null) {
 					toRunning.add(ms);
 				}
 				if (pod.getStatus().getConditions() != null
@@ -114,34 +158,88 @@ public final class PodStartupBenchmark {
 			public void onClose(WatcherException cause) {
 			}
 		});
+		Map<Long, Long> engineBefore = EngineCpu.ticks();
+		long agentBefore = EngineCpu.processTicks(agent.pid());
+		long ownBefore = ownCpuNanos();
 		long begin = System.nanoTime();
+		List<Thread> creates = new ArrayList<>();
 		for (int i = 0; i < count; i++) {
 			String name = prefix + i;
-			created.put(name, System.nanoTime());
-			client.pods().resource(TestPods.sleeper(name, NODE)).create();
+			if (rate > 0) {
+				// Uniform pacing against the schedule, not after the previous create: a
+				// slow create is not made up for by a longer gap.
+				long due = begin + (long) (i * 1_000_000_000L / rate);
+				long wait = due - System.nanoTime();
+				if (wait > 0) {
+					TimeUnit.NANOSECONDS.sleep(wait);
+				}
+				created.put(name, System.nanoTime());
+				creates
+					.add(Thread.ofVirtual().start(() -> client.pods().resource(TestPods.sleeper(name, NODE)).create()));
+			}
+			else {
+				created.put(name, System.nanoTime());
+				client.pods().resource(TestPods.sleeper(name, NODE)).create();
+			}
+		}
+		for (Thread thread : creates) {
+			thread.join();
 		}
 		boolean all = ready.await(10, TimeUnit.MINUTES);
 		long total = (System.nanoTime() - begin) / 1_000_000;
+		long agentCpu = (EngineCpu.processTicks(agent.pid()) - agentBefore) * 1000 / TICKS_PER_SECOND;
+		long engineCpu = EngineCpu.delta(engineBefore, EngineCpu.ticks()) * 1000 / TICKS_PER_SECOND;
+		long ownCpu = (ownCpuNanos() - ownBefore) / 1_000_000;
 		watch.close();
+		long lastRunning = runningAt.values().stream().mapToLong(t -> (t - begin) / 1_000_000).max().orElse(-1);
 		List<Long> running = new ArrayList<>(toRunning);
 		List<Long> readyMs = new ArrayList<>(toReady);
 		Collections.sort(running);
 		Collections.sort(readyMs);
 		System.out.printf("%spods=%d ready=%d allReady=%s wallMs=%d%n", prefix, count, readyMs.size(), all, total);
-		return List.of(running, readyMs);
+		return new Batch(count, rate, running, readyMs, total, lastRunning, all, agentCpu, engineCpu, ownCpu);
 	}
 
-	private static void report(int count, List<List<Long>> latencies, Process agent) throws Exception {
+	/** Prints the batch and returns its row of the final table. */
+	private static String report(Batch batch, Process agent) throws Exception {
+		String mode = batch.rate() > 0 ? String.format("%.1f/s", batch.rate()) : "at once";
+		String load = Files.readString(Path.of("/proc/loadavg")).strip();
 		for (int i = 0; i < 2; i++) {
-			List<Long> sorted = latencies.get(i);
-			System.out.printf("pods=%d to %s ms: p50=%d p90=%d p99=%d max=%d (load %s)%n", count,
-					i == 0 ? "Running" : "Ready", percentile(sorted, 50), percentile(sorted, 90),
-					percentile(sorted, 99), sorted.isEmpty() ? -1 : sorted.get(sorted.size() - 1),
-					Files.readString(Path.of("/proc/loadavg")).strip());
+			List<Long> sorted = i == 0 ? batch.toRunning() : batch.toReady();
+			System.out.printf("pods=%d created %s to %s ms: p50=%d p90=%d p99=%d max=%d (load %s)%n", batch.count(),
+					mode, i == 0 ? "Running" : "Ready", percentile(sorted, 50), percentile(sorted, 90),
+					percentile(sorted, 99), max(sorted), load);
 		}
+		double throughput = batch.lastRunningMs() > 0 ? batch.toRunning().size() * 1000.0 / batch.lastRunningMs() : 0;
+		int pods = Math.max(1, batch.toRunning().size());
+		System.out.printf(
+				"pods=%d created %s: Running throughput %.2f pods/s (last Running at %d ms); CPU per pod: agent %d ms, "
+						+ "engine %d ms, apiserver+client %d ms%n",
+				batch.count(), mode, throughput, batch.lastRunningMs(), batch.agentCpuMs() / pods,
+				batch.engineCpuMs() / pods, batch.ownCpuMs() / pods);
 		Thread.sleep(5000);
-		System.out.printf("agent RSS with %d pods: %d MiB (JVM options: %s)%n", latencies.get(1).size(),
-				rssKib(agent.pid()) / 1024, System.getProperty("agent.jvmOptions", "default"));
+		long rss = rssKib(agent.pid()) / 1024;
+		System.out.printf("agent RSS with %d pods: %d MiB (JVM options: %s)%n", batch.toReady().size(), rss,
+				System.getProperty("agent.jvmOptions", "default"));
+		List<Long> r = batch.toRunning();
+		return String.format("| %d%s | %s | %s / %s / %s / %s s | %s s | %.1f | %d / %d / %d ms | %s | %d MiB |",
+				batch.count(), batch.allReady() ? "" : " (not all ready)", mode, seconds(percentile(r, 50)),
+				seconds(percentile(r, 90)), seconds(percentile(r, 99)), seconds(max(r)),
+				seconds(percentile(batch.toReady(), 99)), throughput, batch.agentCpuMs() / pods,
+				batch.engineCpuMs() / pods, batch.ownCpuMs() / pods, load.split(" ")[0], rss);
+	}
+
+	private static String seconds(long ms) {
+		return String.format("%.2f", ms / 1000.0);
+	}
+
+	private static long max(List<Long> sorted) {
+		return sorted.isEmpty() ? -1 : sorted.get(sorted.size() - 1);
+	}
+
+	private static long ownCpuNanos() {
+		return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+			.getOperatingSystemMXBean()).getProcessCpuTime();
 	}
 
 	private static long percentile(List<Long> sorted, int p) {

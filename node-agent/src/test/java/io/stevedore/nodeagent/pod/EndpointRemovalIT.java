@@ -100,15 +100,10 @@ class EndpointRemovalIT {
 			await().atMost(Duration.ofSeconds(8)).until(() -> Files.exists(term));
 			assertThat(Duration.between(deleted, Instant.now())).isGreaterThanOrEqualTo(Duration.ofSeconds(7));
 			await().atMost(Duration.ofSeconds(10))
-				.untilAsserted(() -> assertThat(client.v1()
-					.events()
-					.inNamespace("default")
-					.withField("involvedObject.uid", pod.getMetadata().getUid())
-					.list()
-					.getItems()).anySatisfy(e -> {
-						assertThat(e.getReason()).isEqualTo("EndpointRemovalTimeout");
-						assertThat(e.getMessage()).contains("stevedore-proxy-stuck (at 1)");
-					}));
+				.untilAsserted(() -> assertThat(TestPods.events(client, pod)).anySatisfy(e -> {
+					assertThat(e.getReason()).isEqualTo("EndpointRemovalTimeout");
+					assertThat(e.getMessage()).contains("stevedore-proxy-stuck (at 1)");
+				}));
 		}
 		finally {
 			client.resource(proxy).delete();

@@ -17,8 +17,10 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodDNSConfigBuilder;
 import io.fabric8.kubernetes.api.model.PodDNSConfigOption;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.stevedore.nodeagent.runtime.RuntimeLabels;
 import io.stevedore.nodeagent.support.TestCluster;
 import io.stevedore.nodeagent.support.TestPods;
+import io.stevedore.testsupport.docker.Docker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,7 +33,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A pod's network settings on the real engine: the resolv.conf its containers read for
- * each dnsPolicy, hostNetwork and hostPort.
+ * each dnsPolicy, hostNetwork and hostPort, the hostname and /etc/hosts its containers
+ * take from the sandbox, and a sandbox that cannot start.
  */
 class PodNetworkIT {
 
@@ -111,9 +114,51 @@ class PodNetworkIT {
 	@Test
 	void aHostPortIsPublishedOnTheNode() throws Exception {
 		int port = freePort();
-		running(new PodBuilder(
-				TestPods.shell("host-port", NODE, "echo published > /tmp/index.html; httpd -f -p 8080 -h /tmp").build())
-			.editSpec()
+		running(withHostPort(
+				TestPods.shell("host-port", NODE, "echo published > /tmp/index.html; httpd -f -p 8080 -h /tmp").build(),
+				port));
+		await().atMost(Duration.ofSeconds(20))
+			.ignoreExceptions()
+			.untilAsserted(() -> assertThat(get("http://127.0.0.1:" + port + "/")).isEqualTo("published\n"));
+	}
+
+	@Test
+	void theContainerCreatedWhileItsSandboxStartedHasThePodsHostnameAndHostsEntry() {
+		// The agent creates the app container before the sandbox is started: it must
+		// still take the sandbox's hostname and /etc/hosts when it starts.
+		Pod pod = running(TestPods.sleeper("named", NODE));
+		assertThat(TestPods.exec(pod, "main", "hostname")).isEqualTo("named");
+		assertThat(TestPods.exec(pod, "main", "cat", "/etc/hosts"))
+			.containsPattern(java.util.regex.Pattern.quote(pod.getStatus().getPodIP()) + "\\s+named");
+	}
+
+	@Test
+	void aSandboxWhoseHostPortIsTakenLeavesNoContainerBehindAndStartsOnceThePortIsFree() throws Exception {
+		Pod pod;
+		int port;
+		try (ServerSocket taken = new ServerSocket()) {
+			// Every address, as Docker's proxy binds a hostPort: the sandbox's start
+			// fails.
+			taken.bind(new InetSocketAddress(0));
+			port = taken.getLocalPort();
+			pod = client.pods().resource(withHostPort(TestPods.sleeper("port-taken", NODE), port)).create();
+			await().atMost(Duration.ofSeconds(30))
+				.untilAsserted(() -> assertThat(TestPods.events(client, pod)).anySatisfy(e -> {
+					assertThat(e.getReason()).isEqualTo("FailedCreatePodSandBox");
+					assertThat(e.getMessage()).contains(Integer.toString(port));
+				}));
+		}
+		Pod running = TestPods.await(client, "port-taken", p -> "Running".equals(p.getStatus().getPhase()));
+		// Each failed start removed its sandbox and the container created meanwhile: the
+		// pod holds one sandbox and the first instance of its container, nothing else.
+		assertThat(Docker.containerIds(RuntimeLabels.POD_UID, pod.getMetadata().getUid())).hasSize(2);
+		assertThat(running.getStatus().getContainerStatuses().get(0).getRestartCount()).isZero();
+		assertThat(running.getStatus().getContainerStatuses().get(0).getState().getRunning()).isNotNull();
+	}
+
+	/** The pod with its first container's port 8080 published on the node's port. */
+	private static Pod withHostPort(Pod pod, int port) {
+		return new PodBuilder(pod).editSpec()
 			.editFirstContainer()
 			.addNewPort()
 			.withContainerPort(8080)
@@ -121,10 +166,7 @@ class PodNetworkIT {
 			.endPort()
 			.endContainer()
 			.endSpec()
-			.build());
-		await().atMost(Duration.ofSeconds(20))
-			.ignoreExceptions()
-			.untilAsserted(() -> assertThat(get("http://127.0.0.1:" + port + "/")).isEqualTo("published\n"));
+			.build();
 	}
 
 	private static Pod running(Pod pod) {

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** The pod sync against a fake engine and a fake clock: decisions without Docker. */
 class PodSyncerTest {
@@ -348,17 +350,7 @@ class PodSyncerTest {
 
 	@Test
 	void initContainersRunInOrderBeforeTheAppContainers() {
-		Pod pod = add(new PodBuilder(pod("init", "Always")).editSpec()
-			.addNewInitContainer()
-			.withName("first")
-			.withImage(IMAGE)
-			.endInitContainer()
-			.addNewInitContainer()
-			.withName("second")
-			.withImage(IMAGE)
-			.endInitContainer()
-			.endSpec()
-			.build());
+		Pod pod = add(withTwoInitContainers(pod("init", "Always")));
 		sync(pod);
 		assertThat(names()).containsExactly("POD", "first");
 		assertThat(this.api.lastStatus().getPhase()).isEqualTo("Pending");
@@ -368,6 +360,152 @@ class PodSyncerTest {
 		exit("second", 0);
 		sync(pod);
 		assertThat(names()).containsExactly("POD", "first", "second", "main");
+	}
+
+	@Test
+	void theAppContainerIsCreatedWhileTheSandboxStartsAndStartedAfterIt() throws Exception {
+		Pod pod = add(pod("early", "Always"));
+		// The create arrives while the sandbox's start is held.
+		List<String> meanwhile = syncHoldingTheSandboxStartUntil(pod, "create k8s_main_early_default_uid-early_0");
+		assertThat(meanwhile).containsExactly("createSandbox k8s_POD_early_default_uid-early_0",
+				"create k8s_main_early_default_uid-early_0");
+		assertThat(calls()).containsExactly("createSandbox k8s_POD_early_default_uid-early_0",
+				"create k8s_main_early_default_uid-early_0", "startSandbox k8s_POD_early_default_uid-early_0",
+				"start k8s_main_early_default_uid-early_0");
+		assertThat(this.api.lastStatus().getPhase()).isEqualTo("Running");
+		assertThat(this.api.events).containsSubsequence("Created Created container main",
+				"Started Started container main");
+	}
+
+	@Test
+	void aSandboxThatFailsToStartTakesTheContainersCreatedMeanwhileWithIt() throws Exception {
+		Pod pod = add(pod("taken", "Always"));
+		this.runtime.sandboxStartFailure = "port is already allocated";
+		syncHoldingTheSandboxStartUntil(pod, "create k8s_main_taken_default_uid-taken_0");
+		assertThat(calls()).containsExactly("createSandbox k8s_POD_taken_default_uid-taken_0",
+				"create k8s_main_taken_default_uid-taken_0", "startSandbox failed k8s_POD_taken_default_uid-taken_0",
+				"remove k8s_main_taken_default_uid-taken_0");
+		assertThat(this.runtime.containers()).isEmpty();
+		assertThat(this.api.events)
+			.anyMatch(e -> e.startsWith("FailedCreatePodSandBox") && e.contains("port is already allocated"))
+			.noneMatch(e -> e.startsWith("Created"));
+		assertThat(waitingReason()).isEqualTo("ContainerCreating");
+		this.runtime.sandboxStartFailure = null;
+		this.clock.advance(Duration.ofSeconds(5));
+		sync(pod);
+		// Started over as a new pod: one sandbox, one container, the first attempt.
+		assertThat(names()).containsExactly("POD", "main");
+		assertThat(current().labels()).containsEntry(RuntimeLabels.RESTART_COUNT, "0");
+		assertThat(this.api.lastStatus().getPhase()).isEqualTo("Running");
+	}
+
+	@Test
+	void onlyTheFirstInitContainerIsCreatedWhileTheSandboxStarts() throws Exception {
+		Pod pod = add(withTwoInitContainers(pod("inits", "Always")));
+		syncHoldingTheSandboxStartUntil(pod, "create k8s_first_inits_default_uid-inits_0");
+		assertThat(calls()).containsExactly("createSandbox k8s_POD_inits_default_uid-inits_0",
+				"create k8s_first_inits_default_uid-inits_0", "startSandbox k8s_POD_inits_default_uid-inits_0",
+				"start k8s_first_inits_default_uid-inits_0");
+		assertThat(this.api.lastStatus().getPhase()).isEqualTo("Pending");
+	}
+
+	@Test
+	void aContainerWhoseEnvironmentTakesThePodIpIsCreatedOnceTheSandboxRuns() {
+		Pod pod = add(new PodBuilder(pod("ip", "Always")).editSpec()
+			.editFirstContainer()
+			.addNewEnv()
+			.withName("MY_IP")
+			.withNewValueFrom()
+			.withNewFieldRef()
+			.withFieldPath("status.podIP")
+			.endFieldRef()
+			.endValueFrom()
+			.endEnv()
+			.endContainer()
+			.endSpec()
+			.build());
+		sync(pod);
+		assertThat(calls()).containsExactly("createSandbox k8s_POD_ip_default_uid-ip_0",
+				"startSandbox k8s_POD_ip_default_uid-ip_0", "create k8s_main_ip_default_uid-ip_0",
+				"start k8s_main_ip_default_uid-ip_0");
+		assertThat(this.runtime.specs.values().iterator().next().env())
+			.contains("MY_IP=" + this.api.lastStatus().getPodIP());
+	}
+
+	@Test
+	void anImagePulledAtEveryStartIsPulledOnceTheSandboxRuns() {
+		Pod pod = add(new PodBuilder(pod("always", "Always")).editSpec()
+			.editFirstContainer()
+			.withImagePullPolicy("Always")
+			.endContainer()
+			.endSpec()
+			.build());
+		sync(pod);
+		assertThat(calls()).containsExactly("createSandbox k8s_POD_always_default_uid-always_0",
+				"startSandbox k8s_POD_always_default_uid-always_0", "pull " + IMAGE,
+				"create k8s_main_always_default_uid-always_0", "start k8s_main_always_default_uid-always_0");
+	}
+
+	@Test
+	void aReplacedSandboxIsStartedBeforeTheRestartedContainersAreCreated() {
+		Pod pod = add(pod("changed", "Always"));
+		sync(pod);
+		String sandbox = this.runtime.containers()
+			.stream()
+			.filter(c -> "POD".equals(c.labels().get(RuntimeLabels.CONTAINER_NAME)))
+			.findFirst()
+			.orElseThrow()
+			.id();
+		this.clock.advance(Duration.ofSeconds(1));
+		this.runtime.exit(sandbox, 137);
+		int before = calls().size();
+		sync(pod);
+		// The stopped container restarts on the next sync.
+		sync(pod);
+		// The restart path is the kubelet's order, unchanged: no container is created
+		// before its new sandbox runs.
+		assertThat(calls().subList(before, calls().size())).containsSubsequence(
+				"createSandbox k8s_POD_changed_default_uid-changed_1",
+				"startSandbox k8s_POD_changed_default_uid-changed_1", "create k8s_main_changed_default_uid-changed_1");
+		assertThat(this.api.events).contains("SandboxChanged Pod sandbox changed, it will be killed and re-created.");
+		assertThat(this.api.lastStatus().getPhase()).isEqualTo("Running");
+	}
+
+	/**
+	 * Syncs the pod with its sandbox's start held until the engine got {@code call}.
+	 * @return the engine's calls while the start was held
+	 */
+	private List<String> syncHoldingTheSandboxStartUntil(Pod pod, String call) throws InterruptedException {
+		CountDownLatch gate = new CountDownLatch(1);
+		this.runtime.sandboxStartGate = gate;
+		Thread sync = Thread.ofVirtual().start(() -> sync(pod));
+		await().atMost(Duration.ofSeconds(5)).until(() -> calls().contains(call));
+		List<String> meanwhile = calls();
+		gate.countDown();
+		assertThat(sync.join(Duration.ofSeconds(5))).isTrue();
+		this.runtime.sandboxStartGate = null;
+		return meanwhile;
+	}
+
+	private List<String> calls() {
+		synchronized (this.runtime) {
+			return new ArrayList<>(this.runtime.calls);
+		}
+	}
+
+	/** The pod with init containers "first" and "second" before its app container. */
+	private static Pod withTwoInitContainers(Pod pod) {
+		return new PodBuilder(pod).editSpec()
+			.addNewInitContainer()
+			.withName("first")
+			.withImage(IMAGE)
+			.endInitContainer()
+			.addNewInitContainer()
+			.withName("second")
+			.withImage(IMAGE)
+			.endInitContainer()
+			.endSpec()
+			.build();
 	}
 
 	private Pod pod(String name, String restartPolicy) {

@@ -96,15 +96,52 @@ public final class FakeContainerRuntime implements ContainerRuntime {
 	public void ensureNetwork(String name) {
 	}
 
+	/**
+	 * When set, sandbox starts wait for it to open (up to 10 s) before they start: a test
+	 * sees what the sync does while a sandbox starts.
+	 */
+	public volatile java.util.concurrent.CountDownLatch sandboxStartGate;
+
+	/**
+	 * When set, sandbox starts fail with this message and the sandbox is removed, as the
+	 * Docker adapter does (a hostPort taken, for one).
+	 */
+	public volatile String sandboxStartFailure;
+
 	@Override
-	public synchronized Sandbox runSandbox(SandboxSpec spec) {
+	public synchronized String createSandbox(SandboxSpec spec) {
 		String id = "sandbox-" + (++this.ids);
-		String ip = "10.88.0." + (++this.ips);
-		Instant now = this.clock.instant();
 		this.containers.put(id, new ContainerDetails(id, spec.name(), spec.image(), "sha256:pause", spec.labels(),
-				"running", 0, false, "", now, now, null, ip));
-		this.calls.add("runSandbox " + spec.name());
-		return new Sandbox(id, ip);
+				"created", 0, false, "", this.clock.instant(), null, null, null));
+		this.calls.add("createSandbox " + spec.name());
+		return id;
+	}
+
+	@Override
+	public Sandbox startSandbox(String id) {
+		java.util.concurrent.CountDownLatch gate = this.sandboxStartGate;
+		if (gate != null) {
+			try {
+				gate.await(10, java.util.concurrent.TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+		synchronized (this) {
+			ContainerDetails c = this.containers.get(id);
+			if (this.sandboxStartFailure != null) {
+				this.containers.remove(id);
+				this.calls.add("startSandbox failed " + c.name());
+				throw new RuntimeUnavailableException("start sandbox " + id + ": " + this.sandboxStartFailure, null);
+			}
+			String ip = "10.88.0." + (++this.ips);
+			Instant now = this.clock.instant();
+			this.containers.put(id, new ContainerDetails(id, c.name(), c.image(), c.imageId(), c.labels(), "running", 0,
+					false, "", c.createdAt(), now, null, ip));
+			this.calls.add("startSandbox " + c.name());
+			return new Sandbox(id, ip);
+		}
 	}
 
 	@Override

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
 
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodCondition;
@@ -60,6 +61,16 @@ public final class TestPods {
 						&& !pod.getStatus().getContainerStatuses().isEmpty() && condition.test(pod);
 			});
 		return last[0];
+	}
+
+	/** The events about the pod (its uid) so far. */
+	public static List<Event> events(KubernetesClient client, Pod pod) {
+		return client.v1()
+			.events()
+			.inNamespace(pod.getMetadata().getNamespace())
+			.withField("involvedObject.uid", pod.getMetadata().getUid())
+			.list()
+			.getItems();
 	}
 
 	/** Creates the pod and waits until all its containers run. */

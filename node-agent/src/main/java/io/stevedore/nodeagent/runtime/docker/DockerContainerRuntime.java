@@ -200,8 +200,8 @@ public final class DockerContainerRuntime implements ContainerRuntime, Closeable
 	}
 
 	@Override
-	public Sandbox runSandbox(SandboxSpec spec) {
-		return call("run sandbox " + spec.name(), () -> {
+	public String createSandbox(SandboxSpec spec) {
+		return call("create sandbox " + spec.name(), () -> {
 			HostConfig host = HostConfig.newHostConfig()
 				.withNetworkMode(spec.hostNetwork() ? "host" : spec.network())
 				// Docker's default IPC namespace is private: the pod's containers could
@@ -227,7 +227,13 @@ public final class DockerContainerRuntime implements ContainerRuntime, Closeable
 				create.withExposedPorts(exposed);
 				host.withPortBindings(ports);
 			}
-			String id = create.withHostConfig(host).exec().getId();
+			return create.withHostConfig(host).exec().getId();
+		});
+	}
+
+	@Override
+	public Sandbox startSandbox(String id) {
+		return call("start sandbox " + id, () -> {
 			try {
 				this.docker.startContainerCmd(id).exec();
 			}
@@ -235,8 +241,8 @@ public final class DockerContainerRuntime implements ContainerRuntime, Closeable
 				removeQuietly(id);
 				throw ex;
 			}
-			InspectContainerResponse inspected = this.docker.inspectContainerCmd(id).exec();
-			return new Sandbox(id, spec.hostNetwork() ? null : ip(inspected));
+			// A host-network sandbox has no address of its own: ip() finds none.
+			return new Sandbox(id, ip(this.docker.inspectContainerCmd(id).exec()));
 		});
 	}
 

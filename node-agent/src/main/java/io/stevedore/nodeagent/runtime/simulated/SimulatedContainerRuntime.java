@@ -96,17 +96,24 @@ public final class SimulatedContainerRuntime implements ContainerRuntime {
 	}
 
 	@Override
-	public Sandbox runSandbox(SandboxSpec spec) {
+	public String createSandbox(SandboxSpec spec) {
 		String ip = spec.hostNetwork() ? null : this.addresses.allocate();
 		String id = newId();
-		Instant now = this.clock.instant();
 		this.containers.put(id,
-				new Entry(
-						new ContainerDetails(id, spec.name(), spec.image(), imageId(spec.image()),
-								Map.copyOf(spec.labels()), "running", 0, false, "", now, now, null, ip),
+				new Entry(new ContainerDetails(id, spec.name(), spec.image(), imageId(spec.image()),
+						Map.copyOf(spec.labels()), "created", 0, false, "", this.clock.instant(), null, null, ip),
 						SimulatedProcess.of(List.of()), null));
 		this.images.add(spec.image());
-		return new Sandbox(id, ip);
+		return id;
+	}
+
+	@Override
+	public Sandbox startSandbox(String id) {
+		Entry started = this.containers.computeIfPresent(id, (key, entry) -> entry.started(this.clock.instant()));
+		if (started == null) {
+			throw new IllegalStateException("No such container: " + id);
+		}
+		return new Sandbox(id, started.details().ip());
 	}
 
 	@Override
