@@ -81,8 +81,11 @@ public final class RequestLimitFilter implements WebFilter, Ordered {
 		}
 		boolean mutating = isMutating(request.getMethod());
 		Admission admission = admit(user, mutating);
-		if (admission != Admission.ADMITTED) {
+		if (admission == Admission.REFUSED) {
 			return tooManyRequests(exchange);
+		}
+		if (admission == Admission.EXEMPT) {
+			return chain.filter(exchange);
 		}
 		return chain.filter(exchange).doFinally((signal) -> release(mutating));
 	}
