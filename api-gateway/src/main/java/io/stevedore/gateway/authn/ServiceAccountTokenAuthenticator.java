@@ -88,19 +88,28 @@ public final class ServiceAccountTokenAuthenticator implements BearerTokenAuthen
 	}
 
 	/**
-	 * Only a token accepted within the success TTL is answered from memory; any other
-	 * needs its signature checked and its objects looked up.
+	 * A token accepted within the success TTL is accepted from memory, one that is no
+	 * valid token of this issuer (a wrong static token, say) refused at once; a valid one
+	 * needs its objects looked up, so it is left to {@link #authenticate(String)}.
 	 */
 	@Override
 	public Authentication authenticateNow(String token) {
 		if (token == null) {
 			return Authentication.NO_CREDENTIALS;
 		}
-		if (this.successTtl.isZero() || this.successTtl.isNegative()) {
+		if (!this.successTtl.isZero() && !this.successTtl.isNegative()) {
+			UserInfo known = cached(digest(token));
+			if (known != null) {
+				return new Authentication.Authenticated(known);
+			}
+		}
+		try {
+			this.tokens.verify(token);
 			return null;
 		}
-		UserInfo known = cached(digest(token));
-		return known != null ? new Authentication.Authenticated(known) : null;
+		catch (InvalidTokenException ex) {
+			return refused(ex.getMessage());
+		}
 	}
 
 	/** The user of a token accepted within the success TTL, else null. */
