@@ -11,8 +11,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -110,7 +109,11 @@ final class Exchange {
 	 * replaced.
 	 */
 	private static FullHttpRequest upstreamRequest(HttpRequest request, FastPath.Proxy verdict) {
-		HttpHeaders headers = new DefaultHttpHeaders();
+		// validated by the client connection's decoder already
+		HttpHeaders headers = DefaultHttpHeadersFactory.headersFactory()
+			.withNameValidation(false)
+			.withValueValidation(false)
+			.newHeaders();
 		for (Map.Entry<String, String> header : request.headers()) {
 			String name = header.getKey();
 			if (!HOP_BY_HOP.contains(name.toLowerCase(java.util.Locale.ROOT)) && !IdentityHeaders.isStripped(name)
@@ -196,23 +199,21 @@ final class Exchange {
 		}
 		this.responseStarted = true;
 		this.code = status;
-		HttpResponse out = new DefaultHttpResponse(HttpVersion.HTTP_1_1, response.status());
-		boolean sized = false;
-		for (Map.Entry<String, String> header : response.headers()) {
-			String name = header.getKey().toLowerCase(java.util.Locale.ROOT);
-			if (!HOP_BY_HOP.contains(name)) {
-				out.headers().add(header.getKey(), header.getValue());
-				sized |= name.equals("content-length");
-			}
+		// The decoder's own head goes on, its hop-by-hop headers removed: no copy.
+		HttpHeaders headers = response.headers();
+		for (String name : HOP_BY_HOP) {
+			headers.remove(name);
 		}
-		out.headers().set(Replies.AUDIT_ID, auditId());
-		if (!sized && !this.http2 && !this.head && status != 204 && status != 304) {
-			HttpUtil.setTransferEncodingChunked(out, true);
+		headers.set(Replies.AUDIT_ID, auditId());
+		response.setProtocolVersion(HttpVersion.HTTP_1_1);
+		if (!headers.contains(HttpHeaderNames.CONTENT_LENGTH) && !this.http2 && !this.head && status != 204
+				&& status != 304) {
+			HttpUtil.setTransferEncodingChunked(response, true);
 		}
 		if (this.closeAfter) {
-			out.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+			headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
 		}
-		this.ctx.write(out);
+		this.ctx.write(response);
 	}
 
 	private void content(HttpContent content) {
