@@ -39,8 +39,8 @@ public class FastPathConfiguration {
 		int connectMillis = environment.getProperty(CONNECT_TIMEOUT, Integer.class, 45_000);
 		Duration responseTimeout = environment.getProperty(RESPONSE_TIMEOUT, Duration.class, Duration.ZERO);
 		return new FastPath(authenticator, limits, authorizer, auditLog, auditPolicy, Clock.systemUTC(), pool,
-				new UpstreamChannels(UpstreamChannels.sockets(connectMillis)), responseTimeout,
-				registry.getIfAvailable());
+				new UpstreamChannels(UpstreamChannels.sockets(connectMillis), UpstreamChannels.MAX_CONNECTIONS),
+				responseTimeout, registry.getIfAvailable());
 	}
 
 	@Bean

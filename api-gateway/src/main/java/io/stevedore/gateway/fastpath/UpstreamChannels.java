@@ -25,7 +25,10 @@ import io.netty.util.concurrent.Promise;
 final class UpstreamChannels {
 
 	/** Idle connections kept per event loop and apiserver. */
-	static final int MAX_IDLE = 64;
+	static final int MAX_IDLE = 16;
+
+	/** Open connections per event loop and apiserver, as wired. */
+	static final int MAX_CONNECTIONS = 16;
 
 	/** Opens a connection on {@code loop} whose pipeline {@code handler} initialises. */
 	interface Connector {
@@ -36,10 +39,29 @@ final class UpstreamChannels {
 
 	private final Connector connector;
 
-	private final Map<EventLoop, Map<URI, ArrayDeque<Channel>>> idle = new ConcurrentHashMap<>();
+	private final int maxConnections;
 
-	UpstreamChannels(Connector connector) {
+	private final Map<EventLoop, Map<URI, Connections>> connections = new ConcurrentHashMap<>();
+
+	/**
+	 * @param maxConnections open connections per event loop and apiserver; a request that
+	 * finds all busy waits for one (a burst of new connections overflows the apiserver's
+	 * accept queue, and the refused connects would trip its circuit breaker)
+	 */
+	UpstreamChannels(Connector connector, int maxConnections) {
 		this.connector = connector;
+		this.maxConnections = maxConnections;
+	}
+
+	/** One event loop's connections to one apiserver; touched on that loop only. */
+	private static final class Connections {
+
+		final ArrayDeque<Channel> idle = new ArrayDeque<>();
+
+		final ArrayDeque<Promise<Channel>> waiting = new ArrayDeque<>();
+
+		int open;
+
 	}
 
 	/** TCP connections of the server connection's own socket type. */
@@ -52,16 +74,28 @@ final class UpstreamChannels {
 			.connect(url.getHost(), url.getPort() < 0 ? 80 : url.getPort());
 	}
 
-	/** An idle connection, or a new one; on {@code loop} only. */
+	/** An idle connection, a new one, or the next one released; on {@code loop} only. */
 	Future<Channel> acquire(EventLoop loop, Class<? extends Channel> type, URI url) {
-		ArrayDeque<Channel> idle = idle(loop, url);
+		Connections pool = pool(loop, url);
 		Channel channel;
-		while ((channel = idle.pollLast()) != null) {
+		while ((channel = pool.idle.pollLast()) != null) {
 			if (channel.isActive()) {
 				return loop.newSucceededFuture(channel);
 			}
 		}
 		Promise<Channel> promise = loop.newPromise();
+		if (pool.open < this.maxConnections) {
+			connect(loop, type, url, pool, promise);
+		}
+		else {
+			pool.waiting.add(promise);
+		}
+		return promise;
+	}
+
+	private void connect(EventLoop loop, Class<? extends Channel> type, URI url, Connections pool,
+			Promise<Channel> promise) {
+		pool.open++;
 		ChannelFuture connecting = this.connector.connect(loop, type, url, new ChannelInitializer<>() {
 			@Override
 			protected void initChannel(Channel ch) {
@@ -70,33 +104,50 @@ final class UpstreamChannels {
 		});
 		connecting.addListener((done) -> {
 			if (done.isSuccess()) {
-				promise.setSuccess(connecting.channel());
+				Channel channel = connecting.channel();
+				channel.closeFuture().addListener((closed) -> closed(loop, type, url, pool, channel));
+				promise.setSuccess(channel);
 			}
 			else {
+				pool.open--;
 				promise.setFailure(done.cause());
 			}
 		});
-		return promise;
 	}
 
-	/** Back to the pool after a complete keep-alive exchange; on {@code loop} only. */
+	/** A connection is gone: its slot goes to the next request waiting, if any. */
+	private void closed(EventLoop loop, Class<? extends Channel> type, URI url, Connections pool, Channel channel) {
+		pool.open--;
+		pool.idle.remove(channel);
+		Promise<Channel> next = pool.waiting.poll();
+		if (next != null) {
+			connect(loop, type, url, pool, next);
+		}
+	}
+
+	/** Back after a complete keep-alive exchange; on {@code loop} only. */
 	void release(EventLoop loop, URI url, Channel channel) {
 		if (!channel.isActive()) {
 			return;
 		}
-		ArrayDeque<Channel> idle = idle(loop, url);
-		if (idle.size() >= MAX_IDLE) {
+		Connections pool = pool(loop, url);
+		Promise<Channel> next = pool.waiting.poll();
+		if (next != null) {
+			next.setSuccess(channel);
+			return;
+		}
+		if (pool.idle.size() >= MAX_IDLE) {
 			channel.close();
 			return;
 		}
 		// read while idle, so an apiserver closing the connection is noticed
 		channel.config().setAutoRead(true);
-		idle.addLast(channel);
+		pool.idle.addLast(channel);
 	}
 
-	private ArrayDeque<Channel> idle(EventLoop loop, URI url) {
-		return this.idle.computeIfAbsent(loop, (key) -> new HashMap<>())
-			.computeIfAbsent(url, (key) -> new ArrayDeque<>());
+	private Connections pool(EventLoop loop, URI url) {
+		return this.connections.computeIfAbsent(loop, (key) -> new HashMap<>())
+			.computeIfAbsent(url, (key) -> new Connections());
 	}
 
 }

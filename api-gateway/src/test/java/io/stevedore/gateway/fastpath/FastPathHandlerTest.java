@@ -105,7 +105,7 @@ class FastPathHandlerTest {
 		return new FastPath(authenticator, new RequestLimitFilter(new InFlightLimiter(400, 200), buckets, null),
 				new RbacAuthorizer(new JaneViewsDefault()), this.auditLog, AuditPolicy.defaults(AuditLevel.Metadata),
 				Clock.systemUTC(), new UpstreamPool(apiservers, UpstreamPool.defaultBreakers()),
-				new UpstreamChannels(connector), Duration.ZERO, null);
+				new UpstreamChannels(connector, 1), Duration.ZERO, null);
 	}
 
 	EmbeddedChannel client(List<URI> apiservers) throws IOException {
