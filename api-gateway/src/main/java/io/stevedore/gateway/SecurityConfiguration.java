@@ -131,10 +131,14 @@ public class SecurityConfiguration {
 	}
 
 	@Bean
-	AuditFilter auditFilter(AuditLog log, GatewayProperties properties) {
+	AuditPolicy auditPolicy(GatewayProperties properties) {
 		Path policyFile = properties.audit().policyFile();
-		AuditPolicy policy = policyFile != null ? AuditPolicyFile.read(policyFile)
+		return policyFile != null ? AuditPolicyFile.read(policyFile)
 				: AuditPolicy.defaults(AuditLevel.parse(properties.audit().level()));
+	}
+
+	@Bean
+	AuditFilter auditFilter(AuditLog log, AuditPolicy policy) {
 		return new AuditFilter(log, policy, Clock.systemUTC());
 	}
 

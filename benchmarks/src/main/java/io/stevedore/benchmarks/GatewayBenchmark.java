@@ -232,7 +232,23 @@ public record GatewayBenchmark(Target direct, Target gateway, Target x509, Servi
 		System.out.printf("%nRSS after the runs: apiserver %d MiB, gateway %d MiB; load %s%n",
 				this.apiserverProcess.residentBytes() >> 20, this.gatewayProcess.residentBytes() >> 20,
 				Machine.loadAverage());
+		printFastPathCounts();
 		printTable(runs);
+	}
+
+	/**
+	 * How many API requests the gateway's fast path answered itself and how many it left
+	 * to the reactive path (api-gateway's stevedore_gateway_fast_path_requests_total;
+	 * none printed when the fast path is off).
+	 */
+	private void printFastPathCounts() throws Exception {
+		HttpResponse<String> metrics = this.gateway.http()
+			.send(HttpRequest.newBuilder(URI.create(this.gateway.base() + "/actuator/prometheus")).build(),
+					HttpResponse.BodyHandlers.ofString());
+		metrics.body()
+			.lines()
+			.filter((line) -> line.startsWith("stevedore_gateway_fast_path_requests_total"))
+			.forEach((line) -> System.out.println("gateway " + line));
 	}
 
 	/**

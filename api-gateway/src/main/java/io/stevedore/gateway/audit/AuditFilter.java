@@ -3,9 +3,6 @@ package io.stevedore.gateway.audit;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
@@ -14,7 +11,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stevedore.gateway.authn.AuthenticationFilter;
 import io.stevedore.gateway.authn.UserInfo;
 import io.stevedore.gateway.authz.AuthorizationFilter;
-import io.stevedore.gateway.authz.Decision;
 import io.stevedore.gateway.authz.RequestInfo;
 import io.stevedore.gateway.authz.RequestInfoParser;
 import io.stevedore.gateway.routing.LongRunningRequests;
@@ -153,72 +149,33 @@ public final class AuditFilter implements WebFilter, Ordered {
 
 	Map<String, Object> event(ServerWebExchange exchange, Audited audited, AuditStage stage, Instant at) {
 		ServerHttpRequest request = exchange.getRequest();
-		RequestInfo info = requestInfo(exchange);
-		AuditPolicy.Decision decision = audited.decision;
-		Map<String, Object> event = new LinkedHashMap<>();
-		event.put("kind", "Event");
-		event.put("apiVersion", "audit.k8s.io/v1");
-		event.put("level", decision.level().name());
-		event.put("auditID", audited.auditId);
-		event.put("stage", stage.name());
-		event.put("requestURI", request.getURI().getRawPath()
-				+ (request.getURI().getRawQuery() == null ? "" : "?" + request.getURI().getRawQuery()));
-		event.put("verb", info != null ? info.verb() : request.getMethod().name().toLowerCase(Locale.ROOT));
-		UserInfo impersonator = exchange.getAttribute(AuthorizationFilter.IMPERSONATOR);
-		UserInfo user = exchange.getAttribute(AuthenticationFilter.USER);
-		if (impersonator != null) {
-			event.put("user", userInfo(impersonator));
-			event.put("impersonatedUser", userInfo(user));
-		}
-		else if (user != null) {
-			event.put("user", userInfo(user));
-		}
-		else {
-			event.put("user", Map.of());
-		}
 		InetSocketAddress remote = request.getRemoteAddress();
-		if (remote != null && remote.getAddress() != null) {
-			event.put("sourceIPs", List.of(remote.getAddress().getHostAddress()));
-		}
-		String agent = request.getHeaders().getFirst("User-Agent");
-		if (agent != null) {
-			event.put("userAgent", agent);
-		}
-		if (info != null && info.resourceRequest()) {
-			Map<String, Object> ref = new LinkedHashMap<>();
-			ref.put("resource", info.resource());
-			putIfNotEmpty(ref, "namespace", info.namespace());
-			putIfNotEmpty(ref, "name", info.name());
-			ref.put("apiGroup", info.apiGroup());
-			putIfNotEmpty(ref, "apiVersion", info.apiVersion());
-			putIfNotEmpty(ref, "subresource", info.subresource());
-			event.put("objectRef", ref);
-		}
+		String sourceIp = remote != null && remote.getAddress() != null ? remote.getAddress().getHostAddress() : null;
+		AuditEvents.Request facts = new AuditEvents.Request(audited.auditId, audited.received,
+				request.getMethod().name(),
+				request.getURI().getRawPath()
+						+ (request.getURI().getRawQuery() == null ? "" : "?" + request.getURI().getRawQuery()),
+				requestInfo(exchange), exchange.getAttribute(AuthenticationFilter.USER),
+				exchange.getAttribute(AuthorizationFilter.IMPERSONATOR), sourceIp,
+				request.getHeaders().getFirst("User-Agent"), exchange.getAttribute(AuthorizationFilter.DECISION));
+		Integer code = null;
 		if (stage != AuditStage.RequestReceived) {
 			HttpStatusCode status = exchange.getResponse().getStatusCode();
-			int code = stage == AuditStage.Panic ? 500 : status == null ? 200 : status.value();
-			event.put("responseStatus", Map.of("metadata", Map.of(), "code", code));
+			code = stage == AuditStage.Panic ? 500 : status == null ? 200 : status.value();
 		}
-		if (audited.bodies != null && (stage == AuditStage.ResponseComplete || stage == AuditStage.Panic)) {
-			if (decision.level().atLeast(AuditLevel.Request)) {
-				putObject(event, "requestObject", audited.bodies.requestBody(),
-						request.getHeaders().getFirst("Content-Type"), decision.omitManagedFields());
+		AuditPolicy.Decision decision = audited.decision;
+		return AuditEvents.event(facts, decision, stage, at, code, (event) -> {
+			if (audited.bodies != null && (stage == AuditStage.ResponseComplete || stage == AuditStage.Panic)) {
+				if (decision.level().atLeast(AuditLevel.Request)) {
+					putObject(event, "requestObject", audited.bodies.requestBody(),
+							request.getHeaders().getFirst("Content-Type"), decision.omitManagedFields());
+				}
+				if (stage == AuditStage.ResponseComplete && decision.level().atLeast(AuditLevel.RequestResponse)) {
+					putObject(event, "responseObject", audited.bodies.responseBody(),
+							exchange.getResponse().getHeaders().getFirst("Content-Type"), decision.omitManagedFields());
+				}
 			}
-			if (stage == AuditStage.ResponseComplete && decision.level().atLeast(AuditLevel.RequestResponse)) {
-				putObject(event, "responseObject", audited.bodies.responseBody(),
-						exchange.getResponse().getHeaders().getFirst("Content-Type"), decision.omitManagedFields());
-			}
-		}
-		event.put("requestReceivedTimestamp", audited.received.toString());
-		event.put("stageTimestamp", at.toString());
-		Decision authorization = exchange.getAttribute(AuthorizationFilter.DECISION);
-		if (authorization != null) {
-			Map<String, String> annotations = new LinkedHashMap<>();
-			annotations.put("authorization.k8s.io/decision", authorization.allowed() ? "allow" : "forbid");
-			annotations.put("authorization.k8s.io/reason", authorization.reason());
-			event.put("annotations", annotations);
-		}
-		return event;
+		});
 	}
 
 	/**
@@ -251,20 +208,6 @@ public final class AuditFilter implements WebFilter, Ordered {
 	private static void dropManagedFields(JsonNode object) {
 		if (object.path("metadata") instanceof ObjectNode metadata) {
 			metadata.remove("managedFields");
-		}
-	}
-
-	private static Map<String, Object> userInfo(UserInfo user) {
-		Map<String, Object> map = new LinkedHashMap<>();
-		map.put("username", user.name());
-		putIfNotEmpty(map, "uid", user.uid());
-		map.put("groups", user.groups());
-		return map;
-	}
-
-	private static void putIfNotEmpty(Map<String, Object> map, String key, String value) {
-		if (value != null && !value.isEmpty()) {
-			map.put(key, value);
 		}
 	}
 

@@ -24,7 +24,7 @@ public record AuditPolicy(List<AuditRule> rules, Set<AuditStage> omitStages, boo
 
 		static final Decision NONE = new Decision(AuditLevel.None, Set.of(), true);
 
-		boolean writes(AuditStage stage) {
+		public boolean writes(AuditStage stage) {
 			return this.level != AuditLevel.None && !this.omitStages.contains(stage);
 		}
 

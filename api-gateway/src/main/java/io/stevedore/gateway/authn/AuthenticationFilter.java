@@ -50,7 +50,7 @@ public final class AuthenticationFilter implements WebFilter, Ordered {
 		return path.equals("/actuator") || path.startsWith("/actuator/");
 	}
 
-	static boolean hasDotSegment(String path) {
+	public static boolean hasDotSegment(String path) {
 		for (String segment : path.split("/")) {
 			if (segment.equals(".") || segment.equals("..") || segment.equalsIgnoreCase("%2e")
 					|| segment.equalsIgnoreCase("%2e%2e") || segment.equalsIgnoreCase(".%2e")

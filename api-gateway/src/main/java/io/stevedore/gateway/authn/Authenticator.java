@@ -17,4 +17,14 @@ public interface Authenticator {
 		return Mono.fromSupplier(() -> authenticate(request));
 	}
 
+	/**
+	 * The decision on a request's bearer token (null when it has none) from what this
+	 * authenticator holds in memory, for the gateway's fast path on the event loop; null
+	 * when that would need a lookup (the caller then takes the reactive path). Client
+	 * certificates are {@link RequestAuthenticator#certificate}'s.
+	 */
+	default Authentication authenticateNow(String bearerToken) {
+		return null;
+	}
+
 }

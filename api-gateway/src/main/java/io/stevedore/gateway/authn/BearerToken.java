@@ -11,7 +11,11 @@ final class BearerToken {
 
 	/** The token, or null when the request carries none. */
 	static String of(ServerHttpRequest request) {
-		String header = request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
+		return parse(request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION));
+	}
+
+	/** The token of an {@code Authorization} header value, or null. */
+	static String parse(String header) {
 		if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
 			return null;
 		}

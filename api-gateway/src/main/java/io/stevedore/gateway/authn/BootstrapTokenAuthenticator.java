@@ -77,6 +77,15 @@ public final class BootstrapTokenAuthenticator implements BearerTokenAuthenticat
 			.defaultIfEmpty(refuse(id, "no secret " + NAMESPACE + "/" + SECRET_PREFIX + id));
 	}
 
+	/**
+	 * Tokens of another shape are not this authenticator's; one of its shape needs its
+	 * Secret, which may have to be read.
+	 */
+	@Override
+	public Authentication authenticateNow(String token) {
+		return token == null || !TOKEN.matcher(token).matches() ? Authentication.NO_CREDENTIALS : null;
+	}
+
 	/** The decision for one Secret; pure, so the rules are testable without a cluster. */
 	Authentication check(Secret s, String id, String secret) {
 		if (!SECRET_TYPE.equals(s.getType())) {

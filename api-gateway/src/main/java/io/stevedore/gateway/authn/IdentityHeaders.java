@@ -2,8 +2,8 @@ package io.stevedore.gateway.authn;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -31,15 +31,37 @@ public final class IdentityHeaders {
 	public static ServerHttpRequest apply(ServerHttpRequest request, UserInfo user) {
 		return request.mutate().headers((headers) -> {
 			strip(headers);
-			headers.set(USER, user.name());
-			if (!user.uid().isEmpty()) {
-				headers.set(UID, user.uid());
-			}
-			headers.put(GROUP, List.copyOf(user.groups()));
-			for (Map.Entry<String, List<String>> extra : user.extra().entrySet()) {
-				headers.put(EXTRA_PREFIX + escapeKey(extra.getKey()), List.copyOf(extra.getValue()));
-			}
+			forEach(user, headers::add);
 		}).build();
+	}
+
+	/**
+	 * The headers that speak for {@code user}, one name and value at a time (a header per
+	 * group and per extra value), for any HTTP stack.
+	 */
+	public static void forEach(UserInfo user, BiConsumer<String, String> header) {
+		header.accept(USER, user.name());
+		if (!user.uid().isEmpty()) {
+			header.accept(UID, user.uid());
+		}
+		for (String group : user.groups()) {
+			header.accept(GROUP, group);
+		}
+		for (Map.Entry<String, List<String>> extra : user.extra().entrySet()) {
+			String name = EXTRA_PREFIX + escapeKey(extra.getKey());
+			for (String value : extra.getValue()) {
+				header.accept(name, value);
+			}
+		}
+	}
+
+	/**
+	 * Whether a client-sent header is removed before the request goes on: identity and
+	 * impersonation headers and the credentials.
+	 */
+	public static boolean isStripped(String name) {
+		return name.regionMatches(true, 0, "x-remote-", 0, 9) || name.regionMatches(true, 0, "impersonate-", 0, 12)
+				|| name.equalsIgnoreCase(HttpHeaders.AUTHORIZATION);
 	}
 
 	/**
@@ -64,12 +86,8 @@ public final class IdentityHeaders {
 	}
 
 	static void strip(HttpHeaders headers) {
-		List<String> names = headers.headerNames().stream().filter((name) -> {
-			String lower = name.toLowerCase(Locale.ROOT);
-			return lower.startsWith("x-remote-") || lower.startsWith("impersonate-");
-		}).toList();
+		List<String> names = headers.headerNames().stream().filter(IdentityHeaders::isStripped).toList();
 		names.forEach(headers::remove);
-		headers.remove(HttpHeaders.AUTHORIZATION);
 	}
 
 }

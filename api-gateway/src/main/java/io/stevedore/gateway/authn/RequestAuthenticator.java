@@ -1,5 +1,6 @@
 package io.stevedore.gateway.authn;
 
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -53,6 +54,46 @@ public final class RequestAuthenticator {
 			.takeUntil((result) -> result instanceof Authentication.Authenticated)
 			.collectList()
 			.map(RequestAuthenticator::decide);
+	}
+
+	/**
+	 * The X.509 authenticator's verdict on a client certificate (null: none presented):
+	 * what {@link #authenticateNow} takes, so a caller can keep it for the connection.
+	 */
+	public Authentication certificate(X509Certificate certificate) {
+		if (certificate == null) {
+			return Authentication.NO_CREDENTIALS;
+		}
+		for (Authenticator authenticator : this.authenticators) {
+			if (authenticator instanceof X509Authenticator x509) {
+				return x509.authenticate(certificate);
+			}
+		}
+		return Authentication.NO_CREDENTIALS;
+	}
+
+	/**
+	 * The same union without any lookup, for the fast path on the event loop: null when
+	 * an authenticator needs one (an unknown ServiceAccount or bootstrap token).
+	 * @param certificate the verdict of {@link #certificate} on the connection's client
+	 * certificate
+	 * @param authorization the request's {@code Authorization} header, or null
+	 */
+	public Authentication authenticateNow(Authentication certificate, String authorization) {
+		String token = BearerToken.parse(authorization);
+		List<Authentication> results = new ArrayList<>(2);
+		for (Authenticator authenticator : this.authenticators) {
+			Authentication result = authenticator instanceof X509Authenticator ? certificate
+					: authenticator.authenticateNow(token);
+			if (result == null) {
+				return null;
+			}
+			results.add(result);
+			if (result instanceof Authentication.Authenticated) {
+				break;
+			}
+		}
+		return decide(results);
 	}
 
 	private static Authentication decide(List<Authentication> results) {

@@ -83,11 +83,39 @@ public final class ServiceAccountTokenAuthenticator implements BearerTokenAuthen
 			return check(token, null);
 		}
 		String key = digest(token);
-		Accepted hit = this.accepted.get(key);
-		if (hit != null && this.tokens.clock().instant().isBefore(hit.until())) {
-			return Mono.just(new Authentication.Authenticated(hit.user()));
+		UserInfo known = cached(key);
+		return known != null ? Mono.just(new Authentication.Authenticated(known)) : check(token, key);
+	}
+
+	/**
+	 * A token accepted within the success TTL is accepted from memory, one that is no
+	 * valid token of this issuer (a wrong static token, say) refused at once; a valid one
+	 * needs its objects looked up, so it is left to {@link #authenticate(String)}.
+	 */
+	@Override
+	public Authentication authenticateNow(String token) {
+		if (token == null) {
+			return Authentication.NO_CREDENTIALS;
 		}
-		return check(token, key);
+		if (!this.successTtl.isZero() && !this.successTtl.isNegative()) {
+			UserInfo known = cached(digest(token));
+			if (known != null) {
+				return new Authentication.Authenticated(known);
+			}
+		}
+		try {
+			this.tokens.verify(token);
+			return null;
+		}
+		catch (InvalidTokenException ex) {
+			return refused(ex.getMessage());
+		}
+	}
+
+	/** The user of a token accepted within the success TTL, else null. */
+	private UserInfo cached(String key) {
+		Accepted hit = this.accepted.get(key);
+		return hit != null && this.tokens.clock().instant().isBefore(hit.until()) ? hit.user() : null;
 	}
 
 	private void remember(String key, UserInfo user, Instant tokenExpires) {

@@ -74,7 +74,11 @@ public final class StaticTokenAuthenticator implements Authenticator {
 
 	@Override
 	public Authentication authenticate(ServerHttpRequest request) {
-		String token = BearerToken.of(request);
+		return authenticateNow(BearerToken.of(request));
+	}
+
+	@Override
+	public Authentication authenticateNow(String token) {
 		if (token == null) {
 			return Authentication.NO_CREDENTIALS;
 		}

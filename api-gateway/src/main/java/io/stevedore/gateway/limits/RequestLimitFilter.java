@@ -1,5 +1,6 @@
 package io.stevedore.gateway.limits;
 
+import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusDetailsBuilder;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -45,6 +46,8 @@ public final class RequestLimitFilter implements WebFilter, Ordered {
 	static final java.util.Set<String> CONTROL_PLANE_USERS = java.util.Set.of("system:kube-scheduler",
 			"system:kube-controller-manager", "system:kube-proxy");
 
+	public static final String RETRY_AFTER = "Retry-After";
+
 	static final String MESSAGE = "Too many requests, please try again later.";
 
 	private final InFlightLimiter inFlight;
@@ -73,17 +76,56 @@ public final class RequestLimitFilter implements WebFilter, Ordered {
 		ServerHttpRequest request = exchange.getRequest();
 		UserInfo user = exchange.getAttribute(AuthenticationFilter.USER);
 		if (user == null || AuthenticationFilter.isActuator(request.getPath().value())
-				|| LongRunningRequests.isLongRunning(request) || isSystemComponent(user)) {
+				|| LongRunningRequests.isLongRunning(request)) {
 			return chain.filter(exchange);
 		}
 		boolean mutating = isMutating(request.getMethod());
+		Admission admission = admit(user, mutating);
+		if (admission == Admission.REFUSED) {
+			return tooManyRequests(exchange);
+		}
+		if (admission == Admission.EXEMPT) {
+			return chain.filter(exchange);
+		}
+		return chain.filter(exchange).doFinally((signal) -> release(mutating));
+	}
+
+	/** What {@link #admit} decided. */
+	public enum Admission {
+
+		/** Not limited ({@link #isSystemComponent}): nothing to release. */
+		EXEMPT,
+
+		/** An in-flight slot was taken: {@link #release} it when the request ends. */
+		ADMITTED,
+
+		/** Refused: 429. */
+		REFUSED
+
+	}
+
+	/**
+	 * The limits for one short request of {@code user} (long-running ones and the
+	 * Actuator are the caller's to leave out): a refusal is counted in the metrics.
+	 */
+	public Admission admit(UserInfo user, boolean mutating) {
+		if (isSystemComponent(user)) {
+			return Admission.EXEMPT;
+		}
 		if (!this.buckets.tryTake(user.name())) {
-			return tooManyRequests(exchange, mutating, "ratelimit");
+			count(mutating, "ratelimit");
+			return Admission.REFUSED;
 		}
 		if (!this.inFlight.tryAcquire(mutating)) {
-			return tooManyRequests(exchange, mutating, "inflight");
+			count(mutating, "inflight");
+			return Admission.REFUSED;
 		}
-		return chain.filter(exchange).doFinally((signal) -> this.inFlight.release(mutating));
+		return Admission.ADMITTED;
+	}
+
+	/** Gives back the slot of an {@link Admission#ADMITTED} request. */
+	public void release(boolean mutating) {
+		this.inFlight.release(mutating);
 	}
 
 	/**
@@ -100,10 +142,14 @@ public final class RequestLimitFilter implements WebFilter, Ordered {
 	}
 
 	static boolean isMutating(HttpMethod method) {
-		return !(HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method) || HttpMethod.OPTIONS.equals(method));
+		return isMutating(method.name());
 	}
 
-	private Mono<Void> tooManyRequests(ServerWebExchange exchange, boolean mutating, String reason) {
+	public static boolean isMutating(String method) {
+		return !("GET".equals(method) || "HEAD".equals(method) || "OPTIONS".equals(method));
+	}
+
+	private void count(boolean mutating, String reason) {
 		if (this.registry != null) {
 			Counter.builder("stevedore.gateway.rejected.requests")
 				.description("Requests refused with 429 by the in-flight caps or the per-user rate limit.")
@@ -112,9 +158,17 @@ public final class RequestLimitFilter implements WebFilter, Ordered {
 				.register(this.registry)
 				.increment();
 		}
-		exchange.getResponse().getHeaders().set("Retry-After", "1");
-		return StatusResponses.write(exchange.getResponse(), StatusResponses.failure(429, "TooManyRequests", MESSAGE,
-				new StatusDetailsBuilder().withRetryAfterSeconds(1).build()));
+	}
+
+	private static Mono<Void> tooManyRequests(ServerWebExchange exchange) {
+		exchange.getResponse().getHeaders().set(RETRY_AFTER, "1");
+		return StatusResponses.write(exchange.getResponse(), tooManyRequests());
+	}
+
+	/** The 429 Status; its response carries {@code Retry-After: 1} too. */
+	public static Status tooManyRequests() {
+		return StatusResponses.failure(429, "TooManyRequests", MESSAGE,
+				new StatusDetailsBuilder().withRetryAfterSeconds(1).build());
 	}
 
 	private static String kind(boolean mutating) {

@@ -18,18 +18,24 @@ public final class LongRunningRequests {
 	}
 
 	public static boolean isLongRunning(ServerHttpRequest request) {
-		String watch = request.getQueryParams().getFirst("watch");
+		return isLongRunning(request.getPath().pathWithinApplication().value(),
+				request.getQueryParams().getFirst("watch"), request.getHeaders().getUpgrade() != null);
+	}
+
+	/**
+	 * @param watch the first {@code watch} query parameter, or null
+	 * @param upgrade whether the request asks for a protocol upgrade
+	 */
+	public static boolean isLongRunning(String path, String watch, boolean upgrade) {
 		if ("true".equals(watch) || "1".equals(watch)) {
 			return true;
 		}
-		String path = request.getPath().pathWithinApplication().value();
 		if (path.contains("/watch/")) {
 			return true;
 		}
 		int slash = path.lastIndexOf('/');
 		String last = slash < 0 ? path : path.substring(slash + 1);
-		return STREAMING_SUBRESOURCES.contains(last) || path.contains("/proxy/")
-				|| request.getHeaders().getUpgrade() != null;
+		return STREAMING_SUBRESOURCES.contains(last) || path.contains("/proxy/") || upgrade;
 	}
 
 	public static boolean isRetriableRead(ServerHttpRequest request) {

@@ -29,6 +29,20 @@ public class RoutingConfiguration {
 	static final String[] API_PATHS = { "/api", "/api/**", "/apis", "/apis/**", "/version", "/version/**",
 			"/openapi/**", "/healthz", "/healthz/**", "/livez", "/livez/**", "/readyz", "/readyz/**" };
 
+	/** The first segments of {@link #API_PATHS}: each alone or with anything below it. */
+	private static final String[] API_ROOTS = { "/api", "/apis", "/version", "/openapi", "/healthz", "/livez",
+			"/readyz" };
+
+	/** Whether a (raw) path is one the routes serve, as {@link #API_PATHS} match it. */
+	public static boolean isApiPath(String path) {
+		for (String root : API_ROOTS) {
+			if (path.startsWith(root) && (path.length() == root.length() || path.charAt(root.length()) == '/')) {
+				return true;
+			}
+		}
+		return false;
+	}
+
 	private static final String UPSTREAM = UpstreamSelectionFilter.SCHEME + "://apiserver";
 
 	@Bean

@@ -74,7 +74,9 @@ final class SpdyTunnel {
 			NettyPipeline.CompressionHandler, NettyPipeline.HttpDecompressor, NettyPipeline.HttpAggregator,
 			NettyPipeline.AccessLogHandler, NettyPipeline.HttpMetricsHandler, NettyPipeline.IdleTimeoutHandler,
 			NettyPipeline.ReadTimeoutHandler, NettyPipeline.H2CUpgradeHandler, NettyPipeline.OnChannelReadIdle,
-			NettyPipeline.OnChannelWriteIdle);
+			NettyPipeline.OnChannelWriteIdle,
+			// the fast path's handler (io.stevedore.gateway.fastpath), HTTP only as well
+			"stevedore.fastPath");
 
 	private static final int MAX_HEAD = 64 * 1024;
 

@@ -3,6 +3,7 @@ package io.stevedore.gateway.routing;
 import java.net.URI;
 import java.util.Optional;
 
+import io.fabric8.kubernetes.api.model.Status;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
 import io.stevedore.gateway.status.StatusResponses;
@@ -60,8 +61,13 @@ public final class UpstreamSelectionFilter implements GlobalFilter, Ordered {
 	}
 
 	private static Mono<Void> unavailable(ServerWebExchange exchange) {
-		return StatusResponses.write(exchange.getResponse(), StatusResponses.failure(503, "ServiceUnavailable",
-				"no apiserver is available: the circuit breaker of every replica is open", null));
+		return StatusResponses.write(exchange.getResponse(), unavailable());
+	}
+
+	/** The 503 when every replica's breaker is open. */
+	public static Status unavailable() {
+		return StatusResponses.failure(503, "ServiceUnavailable",
+				"no apiserver is available: the circuit breaker of every replica is open", null);
 	}
 
 	@Override

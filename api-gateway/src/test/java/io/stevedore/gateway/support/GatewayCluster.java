@@ -77,21 +77,60 @@ public final class GatewayCluster implements AutoCloseable {
 		String apiserverUrl = "http://127.0.0.1:" + apiserverPort;
 		int gatewayPort = freePort();
 		Path stateDir = directory.resolve("pki");
-		List<String> arguments = new ArrayList<>(List.of("--server.address=127.0.0.1", "--server.port=" + gatewayPort,
-				"--stevedore.gateway.upstreams=" + apiserverUrl, "--stevedore.gateway.state-dir=" + stateDir,
-				"--stevedore.gateway.tls.server=https://127.0.0.1:" + gatewayPort,
-				"--stevedore.gateway.audit.path=" + directory.resolve("audit.log"), "--server.shutdown=immediate",
-				"--spring.main.banner-mode=off", "--logging.level.root=WARN"));
-		arguments.addAll(gatewayArguments);
 		ConfigurableApplicationContext gateway;
 		try {
-			gateway = new SpringApplicationBuilder(GatewayApplication.class).run(arguments.toArray(String[]::new));
+			gateway = startGateway(gatewayPort, apiserverUrl, stateDir, directory.resolve("audit.log"),
+					gatewayArguments);
 		}
 		catch (RuntimeException ex) {
 			apiserver.close();
 			throw ex;
 		}
 		return new GatewayCluster(apiserver, gateway, apiserverUrl, gatewayPort, stateDir);
+	}
+
+	private static ConfigurableApplicationContext startGateway(int port, String apiserverUrl, Path stateDir,
+			Path auditLog, List<String> gatewayArguments) {
+		List<String> arguments = new ArrayList<>(List.of("--server.address=127.0.0.1", "--server.port=" + port,
+				"--stevedore.gateway.upstreams=" + apiserverUrl, "--stevedore.gateway.state-dir=" + stateDir,
+				"--stevedore.gateway.tls.server=https://127.0.0.1:" + port,
+				"--stevedore.gateway.audit.path=" + auditLog, "--server.shutdown=immediate",
+				"--spring.main.banner-mode=off", "--logging.level.root=WARN"));
+		arguments.addAll(gatewayArguments);
+		return new SpringApplicationBuilder(GatewayApplication.class).run(arguments.toArray(String[]::new));
+	}
+
+	/** A second gateway in front of the same apiserver, with the same PKI. */
+	public record Gateway(ConfigurableApplicationContext context, String url) implements AutoCloseable {
+
+		@Override
+		public void close() {
+			this.context.close();
+		}
+
+	}
+
+	/**
+	 * Starts another gateway on this cluster's apiserver with a copy of its PKI (the same
+	 * CA, serving and admin certificates) in {@code directory}, where its audit log goes
+	 * too, with {@code arguments} added: two configurations answer side by side.
+	 */
+	public Gateway startAnotherGateway(Path directory, String... arguments) {
+		Path stateDir = directory.resolve("pki");
+		try {
+			Files.createDirectories(stateDir);
+			for (String file : List.of("ca.crt", "ca.key", "gateway.crt", "gateway.key", "admin.crt", "admin.key")) {
+				Files.copy(this.stateDir.resolve(file), stateDir.resolve(file));
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		int port = freePort();
+		List<String> settings = new ArrayList<>(List.of(arguments));
+		settings.add("--stevedore.gateway.rbac.bootstrap=false");
+		return new Gateway(startGateway(port, this.apiserverUrl, stateDir, directory.resolve("audit.log"), settings),
+				"https://127.0.0.1:" + port);
 	}
 
 	public String apiserverUrl() {
