@@ -21,15 +21,17 @@ import io.stevedore.testsupport.redis.RedisServerProcess;
 
 /**
  * What a bind costs the store: each operation is a {@code get} then a compare-and-swap
- * {@code update} of the value read (as the apiserver's GuaranteedUpdate does), from 64
- * virtual threads over distinct keys, while one watch follows every change (as the
- * apiserver's watch cache does). Prints operations/s with the load average, and the CPU
- * per operation of this JVM and, on Redis, of redis-server: CPU time depends much less on
- * what else runs on the machine than the rate does. Run by hand, never in the build:
+ * {@code update} of the value read (as the apiserver's GuaranteedUpdate did), or with
+ * {@code update} as third argument the compare-and-swap alone on the revision the client
+ * last wrote (as GuaranteedUpdate does from the watch cache's copy), from 64 virtual
+ * threads over distinct keys, while one watch follows every change (as the apiserver's
+ * watch cache does). Prints operations/s with the load average, and the CPU per operation
+ * of this JVM and, on Redis, of redis-server: CPU time depends much less on what else
+ * runs on the machine than the rate does. Run by hand, never in the build:
  *
  * <pre>
  * java -cp "$(cat cp.txt):storage/target/classes:storage/target/test-classes" \
- *   io.stevedore.storage.bench.UpdateBench [operations] [embedded|redis|both]
+ *   io.stevedore.storage.bench.UpdateBench [operations] [embedded|redis|both] [get+update|update]
  * </pre>
  */
 public final class UpdateBench {
@@ -46,10 +48,11 @@ public final class UpdateBench {
 	public static void main(String[] args) throws Exception {
 		int operations = (args.length > 0) ? Integer.parseInt(args[0]) : 50_000;
 		String which = (args.length > 1) ? args[1] : "both";
+		boolean readFirst = args.length < 3 || !args[2].equals("update");
 		if (!which.equals("redis")) {
 			Path directory = Files.createTempDirectory("stevedore-update-bench-");
 			try (Store store = Stores.open(StoreConfig.embedded(directory))) {
-				run("embedded", store, operations, null);
+				run("embedded", store, operations, readFirst, null);
 			}
 		}
 		if (!which.equals("embedded")) {
@@ -62,12 +65,13 @@ public final class UpdateBench {
 				if (fsync != null) {
 					redis.call("CONFIG", "SET", "appendfsync", fsync);
 				}
-				run("redis", store, operations, redis);
+				run("redis", store, operations, readFirst, redis);
 			}
 		}
 	}
 
-	private static void run(String name, Store store, int operations, RedisServerProcess redis) throws Exception {
+	private static void run(String name, Store store, int operations, boolean readFirst, RedisServerProcess redis)
+			throws Exception {
 		byte[] value = new byte[VALUE_BYTES];
 		Arrays.fill(value, (byte) 'x');
 		for (int i = 0; i < KEYS; i++) {
@@ -77,29 +81,29 @@ public final class UpdateBench {
 		try (Watch watch = store.watch("/registry/", store.currentRevision(),
 				(events) -> watched.set(events.getLast().revision()))) {
 			// Warm-up, then the measured round.
-			round(store, operations / 5);
+			round(store, operations / 5, readFirst);
 			long seen = store.currentRevision();
 			waitFor(watched, seen);
 			double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
 			long cpuBefore = processCpuNanos();
 			double redisBefore = (redis != null) ? redisCpuSeconds(redis) : 0;
 			long started = System.nanoTime();
-			round(store, operations);
+			round(store, operations, readFirst);
 			waitFor(watched, store.currentRevision());
 			long wall = System.nanoTime() - started;
 			long cpu = processCpuNanos() - cpuBefore;
 			double redisCpu = (redis != null) ? redisCpuSeconds(redis) - redisBefore : 0;
 			double loadAfter = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
 			System.out.printf(
-					"%s: %d get+update of %d B over %d keys, %d clients: %.0f ops/s (load %.1f -> %.1f); "
+					"%s: %d %s of %d B over %d keys, %d clients: %.0f ops/s (load %.1f -> %.1f); "
 							+ "JVM CPU %.1f us/op%s%n",
-					name, operations, VALUE_BYTES, KEYS, CLIENTS, operations / (wall / 1e9), loadBefore, loadAfter,
-					cpu / 1e3 / operations,
+					name, operations, readFirst ? "get+update" : "update", VALUE_BYTES, KEYS, CLIENTS,
+					operations / (wall / 1e9), loadBefore, loadAfter, cpu / 1e3 / operations,
 					(redis != null) ? String.format(", redis-server CPU %.1f us/op", redisCpu * 1e6 / operations) : "");
 		}
 	}
 
-	private static void round(Store store, int operations) throws InterruptedException {
+	private static void round(Store store, int operations, boolean readFirst) throws InterruptedException {
 		AtomicInteger next = new AtomicInteger();
 		try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
 			for (int c = 0; c < CLIENTS; c++) {
@@ -110,12 +114,17 @@ public final class UpdateBench {
 					// pods.
 					int i;
 					int turn = 0;
+					java.util.Map<String, KeyValue> written = new java.util.HashMap<>();
 					while ((i = next.getAndIncrement()) < operations) {
 						String key = key((client + CLIENTS * turn++) % KEYS);
-						KeyValue current = store.get(key);
+						KeyValue current = readFirst ? null : written.get(key);
+						if (current == null) {
+							current = store.get(key);
+						}
 						byte[] changed = current.value().clone();
 						changed[i % changed.length] = (byte) ('a' + i % 26);
-						store.update(key, changed, current.modRevision());
+						long revision = store.update(key, changed, current.modRevision());
+						written.put(key, new KeyValue(key, changed, current.createRevision(), revision));
 					}
 				});
 			}
