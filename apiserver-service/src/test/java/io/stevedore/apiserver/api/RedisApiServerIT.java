@@ -3,6 +3,7 @@ package io.stevedore.apiserver.api;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.lang.reflect.Field;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -11,9 +12,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stevedore.apiserver.ApiServerApplication;
+import io.stevedore.apiserver.cache.WatchCache;
 import io.stevedore.testsupport.redis.RedisServerProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -104,6 +107,67 @@ class RedisApiServerIT {
 		}
 		assertThat(seen).isEqualTo(written);
 		assertThat(b.get("/api/v1/namespaces/default/configmaps/replica-49").code()).isEqualTo(200);
+	}
+
+	/**
+	 * An update starts from the replica's watch cache copy (as Kubernetes' cacher hands
+	 * its copy to GuaranteedUpdate). Here the second replica's cache is held still while
+	 * the first writes, so its copy is stale for sure: a stale copy must not refuse a
+	 * current resourceVersion, a PUT of what the stale copy holds still writes, and a
+	 * stale precondition is still refused.
+	 */
+	@Test
+	void anUpdateIsJudgedOnTheStoresStateWhenTheCachedCopyIsStale() throws Exception {
+		HttpApi a = api(first);
+		HttpApi b = api(second);
+		String path = "/api/v1/namespaces/default/configmaps/stale-copy";
+		long r1 = revisionOf(a.post("/api/v1/namespaces/default/configmaps", configMapWithValue("one", null)), 201);
+		// A read at r1 on the second replica waits until its cache holds r1.
+		assertThat(b.get(path + "?resourceVersion=" + r1).code()).isEqualTo(200);
+		ReentrantLock ingest = cacheLock(second);
+		ingest.lock();
+		try {
+			long r2 = revisionOf(a.put(path, configMapWithValue("two", r1)), 200);
+			assertThat(
+					second.getBean(WatchCache.class).get("/registry/core/configmaps/default/stale-copy").modRevision())
+				.as("the second replica's copy is stale")
+				.isEqualTo(r1);
+
+			long r3 = revisionOf(b.put(path, configMapWithValue("three", r2)), 200);
+			assertThat(r3).isGreaterThan(r2);
+			// "one" is what the stale copy holds; the store has "three".
+			HttpApi.Answer back = b.put(path, configMapWithValue("one", null));
+			long r4 = revisionOf(back, 200);
+			assertThat(r4).isGreaterThan(r3);
+			assertThat(back.json().path("data").path("v").asText()).isEqualTo("one");
+			assertThat(b.put(path, configMapWithValue("five", r1)).code()).isEqualTo(409);
+		}
+		finally {
+			ingest.unlock();
+		}
+		HttpApi.Answer latest = a.get(path);
+		assertThat(latest.json().path("data").path("v").asText()).isEqualTo("one");
+	}
+
+	private static long revisionOf(HttpApi.Answer answer, int expectedCode) {
+		assertThat(answer.code()).as(answer.body()).isEqualTo(expectedCode);
+		return answer.json().path("metadata").path("resourceVersion").asLong();
+	}
+
+	private static String configMapWithValue(String value, Long resourceVersion) {
+		String precondition = (resourceVersion == null) ? "" : ",\"resourceVersion\":\"" + resourceVersion + "\"";
+		return "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"stale-copy\"" + precondition
+				+ "},\"data\":{\"v\":\"" + value + "\"}}";
+	}
+
+	/**
+	 * The lock the watch cache applies the change log under: held by the test, the
+	 * replica's cache stays where it is (no test hook in the cache for this).
+	 */
+	private static ReentrantLock cacheLock(ConfigurableApplicationContext replica) throws Exception {
+		Field field = WatchCache.class.getDeclaredField("lock");
+		field.setAccessible(true);
+		return (ReentrantLock) field.get(replica.getBean(WatchCache.class));
 	}
 
 	@Test

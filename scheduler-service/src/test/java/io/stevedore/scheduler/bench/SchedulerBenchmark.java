@@ -51,8 +51,9 @@ import io.stevedore.scheduler.support.ControlPlane;
  * pods are created first with no scheduler running, then the scheduler starts and the
  * pure scheduling throughput is measured).</li>
  * <li>store: {@code embedded} (default), {@code redis} (starts a redis-server on a free
- * loopback port, AOF off: the scheduler is measured, not the disk) or a
- * {@code redis://host:port} URL.</li>
+ * loopback port; the store turns on {@code appendonly yes} + {@code appendfsync always}
+ * there, as on any Redis, so every write waits for an fsync as on the embedded store) or
+ * a {@code redis://host:port} URL.</li>
  * </ul>
  * Every run is capped by {@code -Dbench.timeoutSeconds} (default 480).
  */
@@ -125,6 +126,8 @@ public final class SchedulerBenchmark {
 			});
 			long createdAll = System.nanoTime();
 			long scheduleStart = start;
+			long cpuStart = processCpuNanos();
+			long redisCpuStart = (redis != null) ? redis.cpuNanos() : 0;
 			if (precreated) {
 				// Pure scheduling: every pod is in the store; the clock runs from the
 				// scheduler's start (its context, initial list and the first cycle
@@ -134,6 +137,10 @@ public final class SchedulerBenchmark {
 				System.out.printf("scheduler started in %.1f s%n", seconds(System.nanoTime() - scheduleStart));
 			}
 			boolean done = allBound.await(timeoutSeconds, TimeUnit.SECONDS);
+			long cpuScheduling = processCpuNanos() - cpuStart;
+			long redisCpuScheduling = (redis != null) ? redis.cpuNanos() - redisCpuStart : 0;
+			double loadAverage = java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+				.getSystemLoadAverage();
 			long end = bound.values().stream().mapToLong(Long::longValue).max().orElse(System.nanoTime());
 			long firstBind = bound.values().stream().mapToLong(Long::longValue).min().orElse(end);
 			watch.close();
@@ -174,6 +181,17 @@ public final class SchedulerBenchmark {
 						"scheduling cycle alone (filter+score+assume): %d cycles, mean %.2f ms, max %.1f ms%n",
 						cycles.count(), cycles.mean(TimeUnit.MILLISECONDS), cycles.max(TimeUnit.MILLISECONDS));
 			}
+			if (precreated && !bound.isEmpty()) {
+				// All the work of scheduling (loop, binds, events, watches, store) on
+				// this
+				// machine's cores, per pod: what decides pods/s once the cores are full.
+				System.out.printf(
+						"CPU from scheduler start to last bind: this JVM %.0f us per bound pod%s (load average %.1f)%n",
+						cpuScheduling / 1e3 / bound.size(),
+						(redis != null)
+								? String.format(", redis-server %.0f us", redisCpuScheduling / 1e3 / bound.size()) : "",
+						loadAverage);
+			}
 			long loopCpu = loopThreadCpuNanos();
 			if (loopCpu >= 0) {
 				// CPU time, not wall time: what the loop itself costs per pod, whatever
@@ -199,6 +217,11 @@ public final class SchedulerBenchmark {
 					(withScheduler - withoutScheduler) / (1024 * 1024));
 			pool.shutdown();
 		}
+	}
+
+	private static long processCpuNanos() {
+		return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+			.getOperatingSystemMXBean()).getProcessCpuTime();
 	}
 
 	/** The scheduling thread's CPU time so far; -1 if it is gone or not measurable. */
@@ -259,6 +282,22 @@ public final class SchedulerBenchmark {
 
 		String url() {
 			return "redis://127.0.0.1:" + this.port;
+		}
+
+		/**
+		 * The server's CPU time so far (user + system, from /proc at 100 ticks per
+		 * second); 0 where there is no /proc.
+		 */
+		long cpuNanos() {
+			try {
+				String stat = Files.readString(Path.of("/proc/" + this.process.pid() + "/stat"));
+				String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+				// utime and stime are fields 14 and 15 of stat, 12 and 13 after the name.
+				return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10_000_000L;
+			}
+			catch (java.io.IOException | RuntimeException ex) {
+				return 0;
+			}
 		}
 
 		@Override

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -53,11 +54,14 @@ import io.stevedore.storage.watch.WatchHub;
  * order, the same for every replica's watches.
  *
  * <p>
- * Threading: thread-safe. Commands share one pipelined Lettuce connection, so concurrent
- * writes land in the same Redis event-loop turn and share its fsync (a natural group
- * commit). While Redis is unreachable, calls fail at once with
- * {@link StoreUnavailableException} (Lettuce rejects commands while disconnected, and a
- * command times out after {@link #COMMAND_TIMEOUT}); Lettuce reconnects by itself.
+ * Threading: thread-safe. Commands take turns on {@value #COMMAND_CONNECTIONS} shared,
+ * pipelined Lettuce connections, so concurrent writes land in the same Redis event-loop
+ * turn and share its fsync (a natural group commit). A caller's commands still run in its
+ * order (each waits for its reply), and every write is one atomic script, so which
+ * connection carries it changes nothing in the revision order. While Redis is
+ * unreachable, calls fail at once with {@link StoreUnavailableException} (Lettuce rejects
+ * commands while disconnected, and a command times out after {@link #COMMAND_TIMEOUT});
+ * Lettuce reconnects by itself.
  */
 public final class RedisStore implements Store {
 
@@ -77,7 +81,19 @@ public final class RedisStore implements Store {
 
 	private final ClientResources resources;
 
-	private final LettuceConnectionFactory commands;
+	/**
+	 * Connections the commands take turns on. Redis reads at most 16 KiB from a
+	 * connection per event-loop turn, and with {@code appendfsync always} every turn ends
+	 * in an fsync: on one connection, writes of pod-sized values got ~4 per fsync. Four
+	 * connections let a turn take up to four times as many: in {@code UpdateBench} (64
+	 * clients, 2 KiB values, loaded machine) Redis' CPU per get+update fell from 61-80 to
+	 * 48-54 us, this JVM's from 73-88 to 54-77 us, and the rate rose 1.4-2 times.
+	 */
+	static final int COMMAND_CONNECTIONS = 4;
+
+	private final LettuceConnectionFactory[] commands = new LettuceConnectionFactory[COMMAND_CONNECTIONS];
+
+	private final AtomicInteger nextConnection = new AtomicInteger();
 
 	private final LettuceConnectionFactory reader;
 
@@ -97,7 +113,9 @@ public final class RedisStore implements Store {
 					java.util.concurrent.TimeUnit.MILLISECONDS))
 			.build();
 		RedisStandaloneConfiguration server = server(config.url());
-		this.commands = factory(server, true);
+		for (int i = 0; i < this.commands.length; i++) {
+			this.commands[i] = factory(server, true);
+		}
 		// The change log reader blocks in XREAD: it needs a connection of its own.
 		this.reader = factory(server, false);
 		this.hub = new WatchHub("redis", this::eventsAfter);
@@ -325,10 +343,15 @@ public final class RedisStore implements Store {
 	}
 
 	private <T> T execute(Function<RedisConnection, T> action) {
+		return execute(this.commands[Math.floorMod(this.nextConnection.getAndIncrement(), this.commands.length)],
+				action);
+	}
+
+	private <T> T execute(LettuceConnectionFactory factory, Function<RedisConnection, T> action) {
 		if (this.closed) {
 			throw new StoreUnavailableException("redis store " + this.url + " is closed");
 		}
-		try (RedisConnection connection = this.commands.getConnection()) {
+		try (RedisConnection connection = factory.getConnection()) {
 			return action.apply(connection);
 		}
 		catch (DataAccessException ex) {
@@ -373,7 +396,11 @@ public final class RedisStore implements Store {
 			return false;
 		}
 		try {
-			execute(RedisConnection::ping);
+			// Every connection: after an outage each one reconnects on its own schedule,
+			// and a command may go to any of them.
+			for (LettuceConnectionFactory factory : this.commands) {
+				execute(factory, RedisConnection::ping);
+			}
 			return true;
 		}
 		catch (StoreException ex) {
@@ -391,7 +418,9 @@ public final class RedisStore implements Store {
 		this.reader.destroy();
 		this.changeLog.close();
 		this.hub.close();
-		this.commands.destroy();
+		for (LettuceConnectionFactory factory : this.commands) {
+			factory.destroy();
+		}
 		this.resources.shutdown(0, 1, java.util.concurrent.TimeUnit.SECONDS);
 	}
 

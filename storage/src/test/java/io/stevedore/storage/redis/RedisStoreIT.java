@@ -79,6 +79,30 @@ class RedisStoreIT extends StoreContract {
 	}
 
 	@Test
+	void concurrentCommandsAreSpreadOverTheStoresConnections() throws Exception {
+		try (RedisServerProcess own = RedisServerProcess.launch();
+				Store store = Stores.open(configFor(own));
+				ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+			List<Future<Long>> writes = new ArrayList<>();
+			for (int i = 0; i < 64; i++) {
+				String key = "/spread/" + i;
+				writes.add(clients.submit(() -> store.create(key, bytes("v"))));
+			}
+			for (Future<Long> write : writes) {
+				write.get(10, TimeUnit.SECONDS);
+			}
+			long commandConnections = own.call("CLIENT", "LIST")
+				.lines()
+				.filter((line) -> line.contains("name=stevedore-store "))
+				.count();
+
+			// One connection per store would let Redis read only 16 KiB of commands per
+			// fsync'd event-loop turn (see RedisStore.COMMAND_CONNECTIONS).
+			assertThat(commandConnections).isEqualTo(RedisStore.COMMAND_CONNECTIONS).isGreaterThan(1);
+		}
+	}
+
+	@Test
 	void aStoreRefusesToStartWhenDurabilityCannotBeTurnedOn() {
 		try (RedisServerProcess locked = RedisServerProcess
 			.launch(List.of("--appendonly", "no", "--rename-command", "CONFIG", ""))) {
