@@ -43,6 +43,12 @@ public final class UpstreamSelectionFilter implements GlobalFilter, Ordered {
 		if (url == null || !SCHEME.equals(url.getScheme())) {
 			return chain.filter(exchange);
 		}
+		if (exchange.getResponse().isCommitted()) {
+			// The route's retry filter runs the chain again for a 503, this filter's own
+			// "every breaker open" answer included, which is written already: nothing is
+			// left to forward to, and writing it again would throw.
+			return Mono.empty();
+		}
 		Optional<Upstream> chosen = this.pool.choose();
 		if (chosen.isEmpty()) {
 			return unavailable(exchange);
