@@ -4,11 +4,13 @@
 # The suite runs real programs instead of fakes wherever Stevedore meets them: redis-server (storage ITs
 # and e2e start their own, on free loopback ports), kubectl (e2e; it is already on every machine here),
 # the Docker engine, Debian's docker-registry and a static busybox to build test images from (node agent),
-# Debian's docker-compose (v1) to bring docker-compose.yml up and iptables for the proxy's image (e2e packaging).
+# Debian's docker-compose (v1) to bring docker-compose.yml up and iptables for the proxy's image (e2e packaging),
+# nftables (the proxy's nftables plane, NftablesPlaneIT), dig (ClusterDnsIT asks the cluster DNS over UDP and TCP)
+# and curl (e2e calls the API from inside a pod's network namespace).
 
 # Debian package -> a file it installs that the tests use. busybox-static is checked by package, not by
 # file: the dynamically linked `busybox` package installs the same path but cannot be copied into an image.
-TEST_PACKAGES=(redis-server docker.io docker-registry busybox-static docker-compose iptables)
+TEST_PACKAGES=(redis-server docker.io docker-registry busybox-static docker-compose iptables nftables bind9-dnsutils curl)
 declare -A TEST_PACKAGE_FILE=(
 	[redis-server]=/usr/bin/redis-server
 	[docker.io]=/usr/sbin/dockerd
@@ -16,6 +18,9 @@ declare -A TEST_PACKAGE_FILE=(
 	[busybox-static]=/bin/busybox
 	[docker-compose]=/usr/bin/docker-compose
 	[iptables]=/usr/sbin/xtables-nft-multi
+	[nftables]=/usr/sbin/nft
+	[bind9-dnsutils]=/usr/bin/dig
+	[curl]=/usr/bin/curl
 )
 
 package_installed() {
