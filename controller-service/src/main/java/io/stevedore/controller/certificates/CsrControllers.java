@@ -1,7 +1,7 @@
 package io.stevedore.controller.certificates;
 
-import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Function;
 
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
@@ -25,13 +25,16 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * The csr controllers of kube-controller-manager, {@code csrapproving},
  * {@code csrsigning} and {@code csrcleaner}, each on its own CertificateSigningRequest
  * informer. The signer needs the cluster CA
  * ({@code stevedore.controllers.cluster-signing-cert-file} and {@code -key-file},
- * Kubernetes' {@code --cluster-signing-*}); without them it signs nothing and says so.
+ * Kubernetes' {@code --cluster-signing-*}) or a CA per signer ({@link SigningCas});
+ * without any it signs nothing and says so. Contradicting files stop the service at
+ * start, as they stop kube-controller-manager.
  */
 @Configuration(proxyBeanMethods = false)
 public class CsrControllers {
@@ -79,18 +82,21 @@ public class CsrControllers {
 	}
 
 	@Bean
-	ControllerFactory csrSigning(@Value("${stevedore.controllers.cluster-signing-cert-file:}") String certFile,
-			@Value("${stevedore.controllers.cluster-signing-key-file:}") String keyFile,
+	ControllerFactory csrSigning(Environment environment,
 			@Value("${stevedore.controllers.cluster-signing-duration:8760h}") Duration duration) {
+		List<String> problems = SigningCas.problems(environment::getProperty);
+		if (!problems.isEmpty()) {
+			throw new IllegalStateException("csrsigning: " + String.join("; ", problems));
+		}
 		return factory("csrsigning", (context) -> {
-			if (certFile.isBlank() || keyFile.isBlank()) {
-				log.warn("csrsigning: no stevedore.controllers.cluster-signing-cert-file/-key-file: "
-						+ "CertificateSigningRequests are not signed");
+			SigningCas cas = SigningCas.fromProperties(environment::getProperty, duration);
+			if (cas.isEmpty()) {
+				log.warn("csrsigning: no stevedore.controllers.cluster-signing-cert-file/-key-file "
+						+ "nor a per-signer CA: CertificateSigningRequests are not signed");
 				return null;
 			}
-			ClusterSigner signer = ClusterSigner.fromFiles(Path.of(certFile), Path.of(keyFile), duration);
 			KubernetesClient client = context.client();
-			return (informer) -> new CsrSigningSync((name) -> informer.getStore().getByKey(name), signer,
+			return (informer) -> new CsrSigningSync((name) -> informer.getStore().getByKey(name), cas,
 					(csr) -> client.certificates().v1().certificateSigningRequests().resource(csr).updateStatus(),
 					context.clock());
 		});

@@ -15,10 +15,11 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
 /**
  * kube-controller-manager's csrsigning for the {@link BuiltInSigners}: an Approved
- * request without a certificate gets one from the {@link ClusterSigner} in
+ * request without a certificate gets one from its signer's CA ({@link SigningCas}) in
  * status.certificate; a request its signer refuses gets a Failed condition (reason
  * {@code SignerValidationFailure}), as Kubernetes marks it, so it is not tried forever.
- * Requests of other signers are left as they are.
+ * Requests of other signers, and of a built-in signer no CA is configured for, are left
+ * as they are.
  */
 public final class CsrSigningSync implements Reconciler {
 
@@ -32,16 +33,16 @@ public final class CsrSigningSync implements Reconciler {
 
 	private final Function<String, CertificateSigningRequest> requests;
 
-	private final ClusterSigner signer;
+	private final SigningCas cas;
 
 	private final StatusWriter writer;
 
 	private final Clock clock;
 
-	public CsrSigningSync(Function<String, CertificateSigningRequest> requests, ClusterSigner signer,
-			StatusWriter writer, Clock clock) {
+	public CsrSigningSync(Function<String, CertificateSigningRequest> requests, SigningCas cas, StatusWriter writer,
+			Clock clock) {
 		this.requests = requests;
-		this.signer = signer;
+		this.cas = cas;
 		this.writer = writer;
 		this.clock = clock;
 	}
@@ -50,7 +51,8 @@ public final class CsrSigningSync implements Reconciler {
 	public Result reconcile(String key) {
 		CertificateSigningRequest csr = this.requests.apply(key);
 		if (csr == null || csr.getSpec() == null || BuiltInSigners.forName(csr.getSpec().getSignerName()).isEmpty()
-				|| !Conditions.has(csr, "Approved") || Conditions.has(csr, "Denied") || Conditions.has(csr, "Failed")
+				|| this.cas.forSigner(csr.getSpec().getSignerName()).isEmpty() || !Conditions.has(csr, "Approved")
+				|| Conditions.has(csr, "Denied") || Conditions.has(csr, "Failed")
 				|| (csr.getStatus().getCertificate() != null && !csr.getStatus().getCertificate().isEmpty())) {
 			return Result.done();
 		}
@@ -77,8 +79,9 @@ public final class CsrSigningSync implements Reconciler {
 			this.writer.write(copy);
 			return Result.done();
 		}
-		String pem = this.signer.sign(request, copy.getSpec().getExpirationSeconds(), copy.getSpec().getUsages(),
-				this.clock.instant());
+		String pem = this.cas.forSigner(copy.getSpec().getSignerName())
+			.orElseThrow()
+			.sign(request, copy.getSpec().getExpirationSeconds(), copy.getSpec().getUsages(), this.clock.instant());
 		copy.getStatus().setCertificate(Base64.getEncoder().encodeToString(pem.getBytes(StandardCharsets.US_ASCII)));
 		this.writer.write(copy);
 		return Result.done();

@@ -29,8 +29,8 @@ class CsrSigningSyncTest {
 	private final List<CertificateSigningRequest> written = new ArrayList<>();
 
 	private final CsrSigningSync sync = new CsrSigningSync(this.requests::get,
-			new ClusterSigner(this.pki.ca, this.pki.caKey.getPrivate(), Duration.ofDays(365)), this.written::add,
-			Clock.systemUTC());
+			SigningCas.single(new ClusterSigner(this.pki.ca, this.pki.caKey.getPrivate(), Duration.ofDays(365))),
+			this.written::add, Clock.systemUTC());
 
 	@Test
 	void anApprovedNodeRequestGetsACertificateTheCaVerifies() throws Exception {
@@ -124,6 +124,29 @@ class CsrSigningSyncTest {
 		this.sync.reconcile("x");
 
 		assertThat(this.written).isEmpty();
+	}
+
+	@Test
+	void anApprovedRequestOfABuiltInSignerWithoutACaIsLeftWaiting() {
+		java.nio.file.Path serving = CaFiles.write(this.pki);
+		SigningCas servingOnly = SigningCas.fromProperties(
+				Map.of(SigningCas.PREFIX + "kubelet-serving-cert-file", serving.resolve("ca.crt").toString(),
+						SigningCas.PREFIX + "kubelet-serving-key-file", serving.resolve("ca.key").toString())::get,
+				Duration.ofDays(1));
+		CsrSigningSync sync = new CsrSigningSync(this.requests::get, servingOnly, this.written::add, Clock.systemUTC());
+		this.requests.put("n", approved(TestPki.csr("n", "O=system:nodes,CN=system:node:n1", TestPki.ec(),
+				"system:bootstrap:x", USAGES, null)));
+		this.requests.put("s",
+				approved(TestPki.csr("s", BuiltInSigners.KUBELET_SERVING, "O=system:nodes,CN=system:node:n1",
+						TestPki.ec(), "system:node:n1", List.of("digital signature", "server auth"),
+						TestPki.dns("n1"))));
+
+		sync.reconcile("n");
+		sync.reconcile("s");
+
+		assertThat(this.written).singleElement()
+			.satisfies((csr) -> assertThat(csr.getMetadata().getName()).isEqualTo("s"))
+			.satisfies((csr) -> assertThat(csr.getStatus().getCertificate()).isNotNull());
 	}
 
 	private static CertificateSigningRequest approved(CertificateSigningRequest csr) {
