@@ -13,6 +13,7 @@ import io.stevedore.controller.manager.ControllerContext;
 import io.stevedore.controller.manager.ControllerFactory;
 import io.stevedore.controller.manager.RunningController;
 import io.stevedore.controller.manager.SharedInformers;
+import io.stevedore.controller.workload.ClientEventRecorder;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
@@ -86,7 +87,9 @@ public class NodeLifecycleController implements ControllerFactory {
 		NodeLifecycleSync sync = new NodeLifecycleSync(() -> nodes.getStore().list(),
 				(node) -> leases.getStore().getByKey(LEASE_NAMESPACE + "/" + node),
 				(node) -> pods.getIndexer().byIndex(SharedInformers.NODE_NAME_INDEX, node),
-				new ClientNodeLifecycleControl(context.client()), this.settings, context.clock());
+				new ClientNodeLifecycleControl(context.client(),
+						new ClientEventRecorder(context.client(), "node-controller", context.clock()), context.clock()),
+				this.settings, context.clock());
 		Controller controller = new Controller(NAME, queue, sync, context.workers(),
 				() -> nodes.hasSynced() && leases.hasSynced() && pods.hasSynced(), context.clock());
 		controller.start();

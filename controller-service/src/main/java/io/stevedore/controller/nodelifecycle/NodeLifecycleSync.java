@@ -31,12 +31,16 @@ import org.slf4j.LoggerFactory;
  * <ol>
  * <li>health: a node's Lease renewal is noted with our own clock (remote clocks are not
  * trusted); a node silent for longer than the grace period gets Ready=Unknown, one that
- * renews again gets Ready back;</li>
+ * renews again gets Ready back; when the controller takes Ready from True, the Node gets
+ * the event {@code NodeNotReady}; every pod on a node whose Ready is not True loses its
+ * own Ready (Kubernetes' {@code MarkPodsNotReady}, with a {@code NodeNotReady} event on
+ * the pod), so Services stop sending to it before the eviction;</li>
  * <li>taints: unreachable (Ready=Unknown) or not-ready (Ready=False), NoSchedule at once,
  * NoExecute through the zone's rate limiter (mass-failure protection); removed when Ready
  * is True;</li>
  * <li>eviction: pods on NoExecute-tainted nodes are deleted when their toleration runs
- * out.</li>
+ * out, with the event {@code TaintManagerEviction} and the condition
+ * {@code DisruptionTarget}.</li>
  * </ol>
  * Threading: one worker; the health table is confined to it.
  */
@@ -95,7 +99,9 @@ final class NodeLifecycleSync implements Reconciler {
 			names.add(cached.getMetadata().getName());
 			// Copied only when changed: a full copy of every node each pass was most of
 			// this controller's time with 1,000 nodes.
-			current.add(updateHealth(cached, now));
+			Node node = updateHealth(cached, now);
+			current.add(node);
+			markPodsNotReady(cached, node, now);
 		}
 		this.health.keySet().retainAll(names);
 
@@ -156,6 +162,42 @@ final class NodeLifecycleSync implements Reconciler {
 			return this.control.updateStatus(copy);
 		}
 		return node;
+	}
+
+	/**
+	 * Kubernetes' {@code MarkPodsNotReady}: a node whose Ready is not True (the
+	 * controller's Unknown, or a False its agent posted) vouches for none of its pods.
+	 * Checked on every pass, as Kubernetes checks each pod event: a pod still Ready=True
+	 * there is marked, once its write shows in the cache it is left alone.
+	 * @param cached the node as it was before this pass
+	 * @param node the node after this pass's health update
+	 */
+	private void markPodsNotReady(Node cached, Node node, Instant now) {
+		if (NodeConditions.ready(node) == null || "True".equals(NodeConditions.readyStatus(node))) {
+			return;
+		}
+		String name = node.getMetadata().getName();
+		if ("True".equals(NodeConditions.readyStatus(cached))) {
+			this.control.event(node, "Normal", "NodeNotReady", "Node " + name + " status is now: NodeNotReady");
+		}
+		for (Pod pod : this.podsOnNode.apply(name)) {
+			if (isReady(pod)) {
+				log.info("pod on a node that is not ready, marking it not ready ns={} pod={} node={}",
+						pod.getMetadata().getNamespace(), pod.getMetadata().getName(), name);
+				this.control.markPodNotReady(pod, now);
+				this.control.event(pod, "Warning", "NodeNotReady", "Node is not ready");
+			}
+		}
+	}
+
+	private static boolean isReady(Pod pod) {
+		if (pod.getStatus() == null || pod.getStatus().getConditions() == null) {
+			return false;
+		}
+		return pod.getStatus()
+			.getConditions()
+			.stream()
+			.anyMatch((c) -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
 	}
 
 	/** The Lease renewal seen after the node was marked Unknown, so not a stale one. */
@@ -257,6 +299,8 @@ final class NodeLifecycleSync implements Reconciler {
 			if (!now.isBefore(at)) {
 				log.info("evicting pod from tainted node ns={} pod={} node={}", pod.getMetadata().getNamespace(),
 						pod.getMetadata().getName(), node.getMetadata().getName());
+				this.control.event(pod, "Normal", "TaintManagerEviction", "Marking for deletion Pod "
+						+ pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName());
 				this.control.deletePod(pod);
 			}
 			else {

@@ -73,8 +73,16 @@ class NodeLifecycleControllerIT {
 		client.namespaces()
 			.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
 			.create();
-		client.pods().inNamespace(ns).resource(TestPods.bound("on-lost", lost)).create();
-		client.pods().inNamespace(ns).resource(TestPods.bound("on-healthy", healthy)).create();
+		runningAndReady(ns, TestPods.bound("on-lost", lost));
+		runningAndReady(ns, TestPods.bound("on-healthy", healthy));
+		Pod patient = TestPods.bound("patient", lost);
+		patient.getSpec()
+			.setTolerations(java.util.List
+				.of(new io.fabric8.kubernetes.api.model.TolerationBuilder().withKey("node.kubernetes.io/unreachable")
+					.withOperator("Exists")
+					.withEffect("NoExecute")
+					.build()));
+		runningAndReady(ns, patient);
 
 		alive.remove(lost);
 
@@ -94,6 +102,30 @@ class NodeLifecycleControllerIT {
 		});
 		assertThat(client.pods().inNamespace(ns).withName("on-healthy").get().getMetadata().getDeletionTimestamp())
 			.isNull();
+		// Nothing vouches for the pods of a node that stopped reporting: they lose Ready
+		// (so Services stop sending to them), the one that tolerates the taint stays.
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(readyStatus(ns, "patient")).isEqualTo("False"));
+		assertThat(readyStatus(ns, "on-healthy")).isEqualTo("True");
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+			assertThat(reasons(ns, "patient")).contains("NodeNotReady");
+			assertThat(reasons(ns, "on-lost")).contains("TaintManagerEviction");
+			assertThat(reasons(ns, "on-healthy")).isEmpty();
+			assertThat(client.v1()
+				.events()
+				.inNamespace("default")
+				.list()
+				.getItems()
+				.stream()
+				.filter((e) -> lost.equals(e.getInvolvedObject().getName())))
+				.anySatisfy((e) -> assertThat(e.getReason() + ": " + e.getMessage())
+					.isEqualTo("NodeNotReady: Node " + lost + " status is now: NodeNotReady"));
+		});
+		// A bound pod is deleted gracefully: it waits for its (gone) kubelet, and shows
+		// why.
+		assertThat(client.pods().inNamespace(ns).withName("on-lost").get().getStatus().getConditions())
+			.anySatisfy((c) -> assertThat(c.getType() + "=" + c.getStatus() + " " + c.getReason())
+				.isEqualTo("DisruptionTarget=True DeletionByTaintManager"));
 
 		alive.add(lost);
 
@@ -102,6 +134,45 @@ class NodeLifecycleControllerIT {
 			assertThat(NodeConditions.ready(node).getStatus()).isEqualTo("True");
 			assertThat(node.getSpec().getTaints()).isNullOrEmpty();
 		});
+	}
+
+	/** Created, then Running and Ready as its kubelet would report it. */
+	private static void runningAndReady(String ns, Pod pod) {
+		client.pods().inNamespace(ns).resource(pod).create();
+		Pod created = client.pods().inNamespace(ns).withName(pod.getMetadata().getName()).get();
+		created.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPhase("Running")
+			.addNewCondition()
+			.withType("Ready")
+			.withStatus("True")
+			.endCondition()
+			.build());
+		client.pods().inNamespace(ns).resource(created).updateStatus();
+	}
+
+	private static String readyStatus(String ns, String name) {
+		return client.pods()
+			.inNamespace(ns)
+			.withName(name)
+			.get()
+			.getStatus()
+			.getConditions()
+			.stream()
+			.filter((c) -> "Ready".equals(c.getType()))
+			.map((c) -> c.getStatus())
+			.findFirst()
+			.orElse(null);
+	}
+
+	private static java.util.List<String> reasons(String ns, String pod) {
+		return client.v1()
+			.events()
+			.inNamespace(ns)
+			.list()
+			.getItems()
+			.stream()
+			.filter((e) -> pod.equals(e.getInvolvedObject().getName()))
+			.map((e) -> e.getReason())
+			.toList();
 	}
 
 	private static void registerNode(String name) {

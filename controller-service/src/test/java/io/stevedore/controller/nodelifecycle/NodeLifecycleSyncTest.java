@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -34,6 +35,12 @@ class NodeLifecycleSyncTest {
 
 	private final List<String> evicted = new ArrayList<>();
 
+	/** Events as "kind/name reason: message". */
+	private final List<String> events = new ArrayList<>();
+
+	/** Pods marked not ready, by name, in order. */
+	private final List<String> markedNotReady = new ArrayList<>();
+
 	/** Nodes whose kubelet stopped renewing; every other node renews each second. */
 	private final java.util.Set<String> silent = new java.util.HashSet<>();
 
@@ -56,6 +63,25 @@ class NodeLifecycleSyncTest {
 				public void deletePod(Pod pod) {
 					NodeLifecycleSyncTest.this.evicted.add(pod.getMetadata().getName());
 					NodeLifecycleSyncTest.this.pods.remove(pod);
+				}
+
+				@Override
+				public void markPodNotReady(Pod pod, Instant now) {
+					NodeLifecycleSyncTest.this.markedNotReady.add(pod.getMetadata().getName());
+					// As the informer would show it a moment later.
+					Pod marked = new PodBuilder(pod).editStatus()
+						.editMatchingCondition((c) -> "Ready".equals(c.getType()))
+						.withStatus("False")
+						.endCondition()
+						.endStatus()
+						.build();
+					NodeLifecycleSyncTest.this.pods.replaceAll((p) -> p == pod ? marked : p);
+				}
+
+				@Override
+				public void event(HasMetadata object, String type, String reason, String message) {
+					NodeLifecycleSyncTest.this.events
+						.add(object.getKind() + "/" + object.getMetadata().getName() + " " + reason + ": " + message);
 				}
 			}, NodeLifecycleSettings.defaults(), this.clock);
 
@@ -115,6 +141,53 @@ class NodeLifecycleSyncTest {
 
 		step(Duration.ofSeconds(1));
 		assertThat(this.evicted).containsExactly("web");
+	}
+
+	@Test
+	void podsOfANodeThatGoesSilentLoseTheirReadyOnceWithAnEventAndTheNodeGetsNodeNotReady() {
+		givenNodes("a", "b");
+		this.pods.add(ready(pod("web", "a", -1L)));
+		this.pods.add(ready(pod("db", "a", -1L)));
+		this.pods.add(pod("starting", "a", -1L));
+		this.pods.add(ready(pod("elsewhere", "b", -1L)));
+
+		step(Duration.ofSeconds(8));
+		assertThat(this.markedNotReady).isEmpty();
+
+		step(Duration.ofSeconds(1));
+		this.silent.add("a");
+		step(Duration.ofSeconds(9));
+
+		assertThat(this.markedNotReady).containsExactly("web", "db");
+		assertThat(this.events).containsExactly("Node/a NodeNotReady: Node a status is now: NodeNotReady",
+				"Pod/web NodeNotReady: Node is not ready", "Pod/db NodeNotReady: Node is not ready");
+		// Later passes find them marked: no second write, no second event.
+		step(Duration.ofSeconds(30));
+		assertThat(this.markedNotReady).containsExactly("web", "db");
+		assertThat(this.events).hasSize(3);
+	}
+
+	@Test
+	void aPodThatTurnsReadyOnANodeThatIsNotReadyIsMarkedAgain() {
+		givenNodes("a", "b");
+		silenceUntilTainted("a");
+		this.pods.add(ready(pod("late", "a", -1L)));
+
+		step(Duration.ofSeconds(1));
+
+		assertThat(this.markedNotReady).containsExactly("late");
+	}
+
+	@Test
+	void anEvictionIsAnnouncedWithTaintManagerEviction() {
+		givenNodes("a", "b");
+		this.pods.add(pod("web", "a", null));
+		silenceUntilTainted("a");
+
+		step(Duration.ofSeconds(5));
+
+		assertThat(this.evicted).containsExactly("web");
+		assertThat(this.events).contains("Pod/web TaintManagerEviction: Marking for deletion Pod team/web");
 	}
 
 	@Test
@@ -277,6 +350,16 @@ class NodeLifecycleSyncTest {
 
 	private List<Taint> taints(String name) {
 		return NodeTaints.of(this.nodes.get(name));
+	}
+
+	private static Pod ready(Pod pod) {
+		return new PodBuilder(pod).withNewStatus()
+			.addNewCondition()
+			.withType("Ready")
+			.withStatus("True")
+			.endCondition()
+			.endStatus()
+			.build();
 	}
 
 	/** tolerationSeconds null: no toleration; -1: tolerates forever. */
