@@ -17,11 +17,13 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.NodeSpec;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.stevedore.client.controller.Reconciler;
 import io.stevedore.client.controller.Result;
+import io.stevedore.controller.workload.PodStates;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -191,13 +193,8 @@ final class NodeLifecycleSync implements Reconciler {
 	}
 
 	private static boolean isReady(Pod pod) {
-		if (pod.getStatus() == null || pod.getStatus().getConditions() == null) {
-			return false;
-		}
-		return pod.getStatus()
-			.getConditions()
-			.stream()
-			.anyMatch((c) -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+		PodCondition ready = PodStates.readyCondition(pod);
+		return ready != null && "True".equals(ready.getStatus());
 	}
 
 	/** The Lease renewal seen after the node was marked Unknown, so not a stale one. */
