@@ -22,6 +22,7 @@ import javax.net.ssl.SSLSocket;
 
 import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequest;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.stevedore.client.websocket.BearerTokenProtocol;
 import io.stevedore.nodeagent.bootstrap.NodeCertificateRequest;
 import io.stevedore.nodeagent.support.TestCluster;
 import io.stevedore.nodeagent.support.TestCsrs;
@@ -265,6 +266,88 @@ class KubeletServingTlsIT {
 		assertThat(response(anonymous, port, get("/stats/summary", other))).startsWith("HTTP/1.1 403")
 			.contains("Forbidden (user=system:serviceaccount:default:nobody, verb=get, resource=nodes, "
 					+ "subresource=stats)");
+	}
+
+	/**
+	 * A browser-like WebSocket client (the JDK's, which sets no Authorization header
+	 * here) with the token only in its subprotocols, straight to the agent and through
+	 * the gateway: the token is reviewed as a header token is, the agent answers with the
+	 * channel protocol asked for, never the token's, and a token without the grant is
+	 * 403, a malformed one 401, before anything runs.
+	 */
+	@Test
+	void aTokenInTheWebSocketSubprotocolIsReviewedAndNeverNegotiated() throws Exception {
+		SSLContext anonymous = context(null, null);
+		awaitIssued(anonymous);
+		kubectl.run("create", "serviceaccount", "ws-exec").requireSuccess();
+		kubectl.run("create", "serviceaccount", "ws-nobody").requireSuccess();
+		kubectl.run("create", "clusterrole", "ws-exec", "--verb=create", "--resource=nodes/proxy,pods/exec")
+			.requireSuccess();
+		kubectl
+			.run("create", "clusterrolebinding", "ws-exec", "--clusterrole=ws-exec", "--serviceaccount=default:ws-exec")
+			.requireSuccess();
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> kubectl
+				.run("auth", "can-i", "create", "nodes", "--subresource=proxy",
+						"--as=system:serviceaccount:default:ws-exec")
+				.stdout()
+				.strip()
+				.equals("yes"));
+		String token = kubectl.run("create", "token", "ws-exec").requireSuccess().stdout().strip();
+		String denied = kubectl.run("create", "token", "ws-nobody").requireSuccess().stdout().strip();
+		client.pods()
+			.resource(TestPods.shell("ws-box", NODE, "trap 'exit 0' TERM; sleep 100000 & wait").build())
+			.create();
+		TestPods.await(client, "ws-box", TestPods::ready);
+		HttpClient http = HttpClient.newBuilder().sslContext(anonymous).build();
+		String agentExec = "wss://127.0.0.1:" + port + "/exec/default/ws-box/main?stdout=1&command=sh&command=-c"
+				+ "&command=";
+
+		ExecStream allowed = ExecStream.open(http, URI.create(agentExec + "echo%20over%20ws;touch%20/tmp/allowed"),
+				"v5.channel.k8s.io", BearerTokenProtocol.of(token));
+		assertThat(allowed.subprotocol()).isEqualTo("v5.channel.k8s.io");
+		assertThat(allowed.awaitStdout()).isEqualTo("over ws\n");
+		assertThat(allowed.status()).contains("\"status\":\"Success\"");
+		// the version asked for, whichever it is
+		ExecStream v4 = ExecStream.open(http, URI.create(agentExec + "true"), "v4.channel.k8s.io",
+				BearerTokenProtocol.of(token));
+		assertThat(v4.subprotocol()).isEqualTo("v4.channel.k8s.io");
+		v4.awaitStdout();
+
+		assertThat(ExecStream.refusal(http, URI.create(agentExec + "touch%20/tmp/denied"), "v5.channel.k8s.io",
+				BearerTokenProtocol.of(denied)))
+			.isEqualTo(403);
+		assertThat(ExecStream.refusal(http, URI.create(agentExec + "touch%20/tmp/malformed"), "v5.channel.k8s.io",
+				BearerTokenProtocol.PREFIX + "YW.j"))
+			.isEqualTo(401);
+		assertThat(ExecStream.refusal(http, URI.create(agentExec + "touch%20/tmp/unknown"), "v5.channel.k8s.io",
+				BearerTokenProtocol.of(token + "x")))
+			.isEqualTo(401);
+		assertThat(kubectl.run("exec", "ws-box", "--", "test", "-e", "/tmp/allowed").exitCode()).isZero();
+		for (String refused : List.of("denied", "malformed", "unknown")) {
+			assertThat(kubectl.run("exec", "ws-box", "--", "test", "!", "-e", "/tmp/" + refused).exitCode()).as(refused)
+				.isZero();
+		}
+
+		// the same through the gateway, which authenticates the token and strips it
+		String gatewayExec = gateway.url().replace("https://", "wss://")
+				+ "/api/v1/namespaces/default/pods/ws-box/exec?stdout=true&command=sh&command=-c&command=";
+		ExecStream viaGateway = ExecStream.open(http, URI.create(gatewayExec + "echo%20via%20gateway"),
+				"v5.channel.k8s.io", BearerTokenProtocol.of(token));
+		assertThat(viaGateway.subprotocol()).isEqualTo("v5.channel.k8s.io");
+		assertThat(viaGateway.awaitStdout()).isEqualTo("via gateway\n");
+		assertThat(ExecStream.refusal(http, URI.create(gatewayExec + "touch%20/tmp/gw-denied"), "v5.channel.k8s.io",
+				BearerTokenProtocol.of(denied)))
+			.isEqualTo(403);
+		String malformed = response(anonymous, Integer.parseInt(gateway.url().replaceAll(".*:", "")),
+				"GET /api/v1/namespaces/default/pods/ws-box/exec?stdout=true&command=true HTTP/1.1\r\n"
+						+ "Host: 127.0.0.1\r\nConnection: Upgrade, close\r\nUpgrade: websocket\r\n"
+						+ "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+						+ "Sec-WebSocket-Protocol: v5.channel.k8s.io, " + BearerTokenProtocol.PREFIX + "YW.j\r\n\r\n");
+		assertThat(malformed).startsWith("HTTP/1.1 401")
+			.contains("\"kind\":\"Status\"")
+			.contains("\"reason\":\"Unauthorized\"");
+		assertThat(kubectl.run("exec", "ws-box", "--", "test", "!", "-e", "/tmp/gw-denied").exitCode()).isZero();
 	}
 
 	@Test
