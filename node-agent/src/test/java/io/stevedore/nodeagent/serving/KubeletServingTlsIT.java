@@ -106,7 +106,9 @@ class KubeletServingTlsIT {
 				KeyPurposeId.id_kp_clientAuth);
 		cluster = TestCluster.start(dir, "--stevedore.apiserver.kubelet.certificate-authority=" + caFile,
 				"--stevedore.apiserver.kubelet.client-certificate=" + apiserverClient[0],
-				"--stevedore.apiserver.kubelet.client-key=" + apiserverClient[1]);
+				"--stevedore.apiserver.kubelet.client-key=" + apiserverClient[1],
+				// each call to an agent looks for a new kubelet client pair
+				"--stevedore.apiserver.kubelet.reload-interval=0s");
 		client = cluster.client();
 		gateway = TestGateway.start(cluster.url(), pki, dir.resolve("audit.log"));
 		kubectl = Kubectl.forKubeconfig(gateway.adminKubeconfig(), dir.resolve("home"));
@@ -373,6 +375,51 @@ class KubeletServingTlsIT {
 		assertThat(exec.stdout()).isEqualTo("from exec\n");
 		assertThat(kubectl.runWithInput("piped\n", "exec", "-i", "box", "--", "cat").requireSuccess().stdout())
 			.isEqualTo("piped\n");
+	}
+
+	/**
+	 * The apiserver's kubelet client pair replaced on disk while it runs: a half-written
+	 * pair leaves the one in use (logs still work), a whole new one is presented at the
+	 * next call (the agent names its user in a 403, for RBAC grants it nothing), and the
+	 * first pair back works again. Restores the files whatever happens.
+	 */
+	@Test
+	void theApiserverPresentsAReplacedKubeletClientCertificateWithoutARestart() throws Exception {
+		awaitIssued(context(null, null));
+		client.pods()
+			.resource(TestPods.shell("cert-box", NODE, "echo rotated; trap 'exit 0' TERM; sleep 100000 & wait").build())
+			.create();
+		TestPods.await(client, "cert-box", TestPods::ready);
+		await().atMost(Duration.ofSeconds(20))
+			.untilAsserted(
+					() -> assertThat(kubectl.run("logs", "cert-box").requireSuccess().stdout()).isEqualTo("rotated\n"));
+		String certificate = Files.readString(apiserverClient[0]);
+		String key = Files.readString(apiserverClient[1]);
+		Path[] rotated = ca.writePair(dir.resolve("rotated"), "client", "CN=rotated-kubelet-client",
+				KeyPurposeId.id_kp_clientAuth);
+		try {
+			String next = Files.readString(rotated[0]);
+			Files.writeString(apiserverClient[0], next.substring(0, next.length() / 2));
+			assertThat(kubectl.run("logs", "cert-box").requireSuccess().stdout()).isEqualTo("rotated\n");
+			Files.writeString(apiserverClient[0], next);
+			// the new certificate with the old key: still the old pair
+			assertThat(kubectl.run("logs", "cert-box").requireSuccess().stdout()).isEqualTo("rotated\n");
+
+			Files.writeString(apiserverClient[1], Files.readString(rotated[1]));
+			KubectlResult refused = kubectl.run("logs", "cert-box");
+			assertThat(refused.exitCode()).as(refused.describe()).isNotZero();
+			assertThat(refused.stderr()).contains("Forbidden (user=rotated-kubelet-client");
+			KubectlResult exec = kubectl.run("exec", "cert-box", "--", "true");
+			assertThat(exec.exitCode()).as(exec.describe()).isNotZero();
+		}
+		finally {
+			Files.writeString(apiserverClient[0], certificate);
+			Files.writeString(apiserverClient[1], key);
+		}
+		assertThat(kubectl.run("logs", "cert-box").requireSuccess().stdout()).isEqualTo("rotated\n");
+		KubectlResult exec = kubectl.run("exec", "cert-box", "--", "sh", "-c", "echo back");
+		assertThat(exec.exitCode()).as(exec.describe()).isZero();
+		assertThat(exec.stdout()).isEqualTo("back\n");
 	}
 
 	@Test
