@@ -20,6 +20,7 @@ import io.stevedore.gateway.authn.CachedTokenSecrets;
 import io.stevedore.gateway.authn.RequestAuthenticator;
 import io.stevedore.gateway.authn.ServiceAccountTokenAuthenticator;
 import io.stevedore.gateway.authn.StaticTokenAuthenticator;
+import io.stevedore.gateway.authn.WebSocketProtocolAuthenticator;
 import io.stevedore.gateway.authn.X509Authenticator;
 import io.stevedore.gateway.authz.AuthorizationFilter;
 import io.stevedore.gateway.authz.NodeAuthorizer;
@@ -110,6 +111,8 @@ public class SecurityConfiguration {
 			.subscribeOn(Schedulers.boundedElastic()), CachedTokenSecrets.DEFAULT_TTL), Clock.systemUTC()));
 		authenticators.add(new ServiceAccountTokenAuthenticator(serviceAccountTokens, serviceAccountTokenObjects,
 				properties.serviceAccountTokens().cacheTtl()));
+		// Last, as kube-apiserver's: the same tokens, carried as a WebSocket subprotocol.
+		authenticators.add(new WebSocketProtocolAuthenticator(new RequestAuthenticator(authenticators).tokensOnly()));
 		return new RequestAuthenticator(authenticators);
 	}
 

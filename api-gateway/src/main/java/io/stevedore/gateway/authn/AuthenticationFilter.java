@@ -40,7 +40,7 @@ public final class AuthenticationFilter implements WebFilter, Ordered {
 		return this.authenticator.authenticateLater(exchange.getRequest()).flatMap((result) -> {
 			if (result instanceof Authentication.Authenticated authenticated) {
 				exchange.getAttributes().put(USER, authenticated.user());
-				return chain.filter(exchange);
+				return chain.filter(WebSocketProtocolAuthenticator.withoutToken(exchange));
 			}
 			return StatusResponses.write(exchange.getResponse(), StatusResponses.unauthorized());
 		});

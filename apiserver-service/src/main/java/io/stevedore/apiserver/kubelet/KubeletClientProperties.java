@@ -1,5 +1,7 @@
 package io.stevedore.apiserver.kubelet;
 
+import java.time.Duration;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -13,11 +15,16 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * {@code CN=kube-apiserver-kubelet-client, O=system:masters})
  * @param clientKey its private key (PEM)
  * @param certificateAuthority the CA that signs the agents' serving certificates (PEM)
+ * @param reloadInterval how often, at most, a call to an agent checks whether the client
+ * certificate and key files changed (10s; they are read again then, as kube-apiserver's
+ * dynamic kubelet client certificate)
  */
 @ConfigurationProperties("stevedore.apiserver.kubelet")
-public record KubeletClientProperties(String clientCertificate, String clientKey, String certificateAuthority) {
+public record KubeletClientProperties(String clientCertificate, String clientKey, String certificateAuthority,
+		Duration reloadInterval) {
 
 	public KubeletClientProperties {
+		reloadInterval = reloadInterval == null ? Duration.ofSeconds(10) : reloadInterval;
 		if (blank(clientCertificate) != blank(clientKey)) {
 			throw new IllegalArgumentException(
 					"stevedore.apiserver.kubelet.client-certificate and client-key must be set together");

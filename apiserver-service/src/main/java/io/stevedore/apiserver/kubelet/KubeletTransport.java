@@ -1,24 +1,16 @@
 package io.stevedore.apiserver.kubelet;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-
-import org.springframework.boot.ssl.SslBundle;
-import org.springframework.boot.ssl.pem.PemSslStoreBundle;
-import org.springframework.boot.ssl.pem.PemSslStoreDetails;
 
 /**
  * The connections the apiserver opens to node agents (logs, exec/attach/port-forward,
@@ -28,18 +20,16 @@ import org.springframework.boot.ssl.pem.PemSslStoreDetails;
  * kube-apiserver's kubelet client. Locations are made as {@code http://} URIs by the
  * callers; {@link #locate} gives the scheme this transport speaks.
  * <p>
- * Threading: immutable; safe for concurrent use.
+ * Threading: safe for concurrent use.
  */
 public final class KubeletTransport {
 
 	private static final KubeletTransport PLAIN = new KubeletTransport(null);
 
 	/** Null: plain HTTP. */
-	private final KubeletClientProperties tls;
+	private final KubeletClientTls tls;
 
-	private volatile SSLContext context;
-
-	private KubeletTransport(KubeletClientProperties tls) {
+	private KubeletTransport(KubeletClientTls tls) {
 		this.tls = tls;
 	}
 
@@ -52,13 +42,14 @@ public final class KubeletTransport {
 	 * The files are read at the first call to an agent, not here: the apiserver starts
 	 * before the gateway makes the cluster CA and {@code ./stevedore up} issues the
 	 * apiserver's kubelet client certificate (a failed read is tried again at the next
-	 * call).
+	 * call). The client certificate and key are read again when they change
+	 * ({@link KubeletClientTls}).
 	 */
 	public static KubeletTransport of(KubeletClientProperties properties) {
 		if (properties == null || KubeletClientProperties.blank(properties.certificateAuthority())) {
 			return PLAIN;
 		}
-		return new KubeletTransport(properties);
+		return new KubeletTransport(new KubeletClientTls(properties, properties.reloadInterval(), System::nanoTime));
 	}
 
 	public boolean secure() {
@@ -66,31 +57,7 @@ public final class KubeletTransport {
 	}
 
 	private SSLContext context() throws IOException {
-		SSLContext loaded = this.context;
-		if (loaded == null) {
-			synchronized (this) {
-				loaded = this.context;
-				if (loaded == null) {
-					try {
-						loaded = load(this.tls);
-					}
-					catch (RuntimeException ex) {
-						throw new IOException("the kubelet client TLS settings (stevedore.apiserver.kubelet.*) "
-								+ "cannot be loaded: " + ex.getMessage(), ex);
-					}
-					this.context = loaded;
-				}
-			}
-		}
-		return loaded;
-	}
-
-	private static SSLContext load(KubeletClientProperties properties) {
-		PemSslStoreDetails keyStore = KubeletClientProperties.blank(properties.clientCertificate()) ? null
-				: PemSslStoreDetails.forCertificates(read(properties.clientCertificate()))
-					.withPrivateKey(read(properties.clientKey()));
-		PemSslStoreDetails trustStore = PemSslStoreDetails.forCertificates(read(properties.certificateAuthority()));
-		return SslBundle.of(new PemSslStoreBundle(keyStore, trustStore)).createSslContext();
+		return this.tls.context();
 	}
 
 	/** The agent location in this transport's scheme. */
@@ -104,28 +71,38 @@ public final class KubeletTransport {
 	}
 
 	/**
-	 * An HTTP client that speaks this transport: made at the first call (see {@link #of})
-	 * and kept.
+	 * An HTTP client that speaks this transport: made at the first call (see
+	 * {@link #of}), kept, and made again after the client certificate is reloaded (a JDK
+	 * HttpClient keeps its SSLContext for life); the old one is shut down, which lets the
+	 * requests it carries (a followed log) run to their end.
 	 */
 	public Http http(Supplier<HttpClient.Builder> builder) {
 		if (this.tls == null) {
 			HttpClient client = builder.get().build();
 			return () -> client;
 		}
-		AtomicReference<HttpClient> client = new AtomicReference<>();
+		AtomicReference<Made> made = new AtomicReference<>();
 		return () -> {
-			HttpClient made = client.get();
-			if (made == null) {
-				SSLContext context = context();
-				SSLParameters parameters = context.getDefaultSSLParameters();
-				parameters.setEndpointIdentificationAlgorithm("HTTPS");
-				made = builder.get().sslContext(context).sslParameters(parameters).build();
-				if (!client.compareAndSet(null, made)) {
-					made = client.get();
-				}
+			SSLContext context = context();
+			Made current = made.get();
+			if (current != null && current.context() == context) {
+				return current.client();
 			}
-			return made;
+			SSLParameters parameters = context.getDefaultSSLParameters();
+			parameters.setEndpointIdentificationAlgorithm("HTTPS");
+			Made next = new Made(context, builder.get().sslContext(context).sslParameters(parameters).build());
+			if (!made.compareAndSet(current, next)) {
+				next.client().shutdown();
+				return made.get().client();
+			}
+			if (current != null) {
+				current.client().shutdown();
+			}
+			return next.client();
 		};
+	}
+
+	private record Made(SSLContext context, HttpClient client) {
 	}
 
 	/** The HTTP client to agents; fails when the TLS settings cannot be read. */
@@ -160,15 +137,6 @@ public final class KubeletTransport {
 		catch (IOException | RuntimeException ex) {
 			socket.close();
 			throw ex;
-		}
-	}
-
-	private static String read(String file) {
-		try {
-			return Files.readString(Path.of(file), StandardCharsets.US_ASCII);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("stevedore.apiserver.kubelet: cannot read " + file, ex);
 		}
 	}
 

@@ -20,7 +20,7 @@ class KubeletTransportTest {
 
 	@Test
 	void withoutACertificateAuthorityAgentsAreCalledOverPlainHttp() {
-		KubeletTransport transport = KubeletTransport.of(new KubeletClientProperties(null, null, ""));
+		KubeletTransport transport = KubeletTransport.of(new KubeletClientProperties(null, null, "", null));
 
 		assertThat(transport.secure()).isFalse();
 		assertThat(transport.locate(LOGS)).isEqualTo(LOGS);
@@ -28,7 +28,7 @@ class KubeletTransportTest {
 
 	@Test
 	void withACertificateAuthorityTheSameLocationIsHttps() {
-		KubeletTransport transport = KubeletTransport.of(new KubeletClientProperties(null, null, "/pki/ca.crt"));
+		KubeletTransport transport = KubeletTransport.of(new KubeletClientProperties(null, null, "/pki/ca.crt", null));
 
 		assertThat(transport.secure()).isTrue();
 		assertThat(transport.locate(LOGS))
@@ -38,7 +38,7 @@ class KubeletTransportTest {
 	@Test
 	void filesThatCannotBeReadFailTheCallNotTheStartAndAreTriedAgain() {
 		KubeletTransport transport = KubeletTransport
-			.of(new KubeletClientProperties("/no/such/client.crt", "/no/such/client.key", "/no/such/ca.crt"));
+			.of(new KubeletClientProperties("/no/such/client.crt", "/no/such/client.key", "/no/such/ca.crt", null));
 		KubeletTransport.Http http = transport.http(HttpClient::newBuilder);
 
 		for (int call = 0; call < 2; call++) {
@@ -52,7 +52,7 @@ class KubeletTransportTest {
 	@Test
 	void aClientCertificateWithoutItsKeyIsRefused() {
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new KubeletClientProperties("/pki/client.crt", null, "/pki/ca.crt"))
+			.isThrownBy(() -> new KubeletClientProperties("/pki/client.crt", null, "/pki/ca.crt", null))
 			.withMessageContaining("client-certificate and client-key must be set together");
 	}
 

@@ -22,6 +22,7 @@ import javax.net.ssl.SSLSocket;
 
 import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequest;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.stevedore.client.websocket.BearerTokenProtocol;
 import io.stevedore.nodeagent.bootstrap.NodeCertificateRequest;
 import io.stevedore.nodeagent.support.TestCluster;
 import io.stevedore.nodeagent.support.TestCsrs;
@@ -105,7 +106,9 @@ class KubeletServingTlsIT {
 				KeyPurposeId.id_kp_clientAuth);
 		cluster = TestCluster.start(dir, "--stevedore.apiserver.kubelet.certificate-authority=" + caFile,
 				"--stevedore.apiserver.kubelet.client-certificate=" + apiserverClient[0],
-				"--stevedore.apiserver.kubelet.client-key=" + apiserverClient[1]);
+				"--stevedore.apiserver.kubelet.client-key=" + apiserverClient[1],
+				// each call to an agent looks for a new kubelet client pair
+				"--stevedore.apiserver.kubelet.reload-interval=0s");
 		client = cluster.client();
 		gateway = TestGateway.start(cluster.url(), pki, dir.resolve("audit.log"));
 		kubectl = Kubectl.forKubeconfig(gateway.adminKubeconfig(), dir.resolve("home"));
@@ -267,6 +270,88 @@ class KubeletServingTlsIT {
 					+ "subresource=stats)");
 	}
 
+	/**
+	 * A browser-like WebSocket client (the JDK's, which sets no Authorization header
+	 * here) with the token only in its subprotocols, straight to the agent and through
+	 * the gateway: the token is reviewed as a header token is, the agent answers with the
+	 * channel protocol asked for, never the token's, and a token without the grant is
+	 * 403, a malformed one 401, before anything runs.
+	 */
+	@Test
+	void aTokenInTheWebSocketSubprotocolIsReviewedAndNeverNegotiated() throws Exception {
+		SSLContext anonymous = context(null, null);
+		awaitIssued(anonymous);
+		kubectl.run("create", "serviceaccount", "ws-exec").requireSuccess();
+		kubectl.run("create", "serviceaccount", "ws-nobody").requireSuccess();
+		kubectl.run("create", "clusterrole", "ws-exec", "--verb=create", "--resource=nodes/proxy,pods/exec")
+			.requireSuccess();
+		kubectl
+			.run("create", "clusterrolebinding", "ws-exec", "--clusterrole=ws-exec", "--serviceaccount=default:ws-exec")
+			.requireSuccess();
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> kubectl
+				.run("auth", "can-i", "create", "nodes", "--subresource=proxy",
+						"--as=system:serviceaccount:default:ws-exec")
+				.stdout()
+				.strip()
+				.equals("yes"));
+		String token = kubectl.run("create", "token", "ws-exec").requireSuccess().stdout().strip();
+		String denied = kubectl.run("create", "token", "ws-nobody").requireSuccess().stdout().strip();
+		client.pods()
+			.resource(TestPods.shell("ws-box", NODE, "trap 'exit 0' TERM; sleep 100000 & wait").build())
+			.create();
+		TestPods.await(client, "ws-box", TestPods::ready);
+		HttpClient http = HttpClient.newBuilder().sslContext(anonymous).build();
+		String agentExec = "wss://127.0.0.1:" + port + "/exec/default/ws-box/main?stdout=1&command=sh&command=-c"
+				+ "&command=";
+
+		ExecStream allowed = ExecStream.open(http, URI.create(agentExec + "echo%20over%20ws;touch%20/tmp/allowed"),
+				"v5.channel.k8s.io", BearerTokenProtocol.of(token));
+		assertThat(allowed.subprotocol()).isEqualTo("v5.channel.k8s.io");
+		assertThat(allowed.awaitStdout()).isEqualTo("over ws\n");
+		assertThat(allowed.status()).contains("\"status\":\"Success\"");
+		// the version asked for, whichever it is
+		ExecStream v4 = ExecStream.open(http, URI.create(agentExec + "true"), "v4.channel.k8s.io",
+				BearerTokenProtocol.of(token));
+		assertThat(v4.subprotocol()).isEqualTo("v4.channel.k8s.io");
+		v4.awaitStdout();
+
+		assertThat(ExecStream.refusal(http, URI.create(agentExec + "touch%20/tmp/denied"), "v5.channel.k8s.io",
+				BearerTokenProtocol.of(denied)))
+			.isEqualTo(403);
+		assertThat(ExecStream.refusal(http, URI.create(agentExec + "touch%20/tmp/malformed"), "v5.channel.k8s.io",
+				BearerTokenProtocol.PREFIX + "YW.j"))
+			.isEqualTo(401);
+		assertThat(ExecStream.refusal(http, URI.create(agentExec + "touch%20/tmp/unknown"), "v5.channel.k8s.io",
+				BearerTokenProtocol.of(token + "x")))
+			.isEqualTo(401);
+		assertThat(kubectl.run("exec", "ws-box", "--", "test", "-e", "/tmp/allowed").exitCode()).isZero();
+		for (String refused : List.of("denied", "malformed", "unknown")) {
+			assertThat(kubectl.run("exec", "ws-box", "--", "test", "!", "-e", "/tmp/" + refused).exitCode()).as(refused)
+				.isZero();
+		}
+
+		// the same through the gateway, which authenticates the token and strips it
+		String gatewayExec = gateway.url().replace("https://", "wss://")
+				+ "/api/v1/namespaces/default/pods/ws-box/exec?stdout=true&command=sh&command=-c&command=";
+		ExecStream viaGateway = ExecStream.open(http, URI.create(gatewayExec + "echo%20via%20gateway"),
+				"v5.channel.k8s.io", BearerTokenProtocol.of(token));
+		assertThat(viaGateway.subprotocol()).isEqualTo("v5.channel.k8s.io");
+		assertThat(viaGateway.awaitStdout()).isEqualTo("via gateway\n");
+		assertThat(ExecStream.refusal(http, URI.create(gatewayExec + "touch%20/tmp/gw-denied"), "v5.channel.k8s.io",
+				BearerTokenProtocol.of(denied)))
+			.isEqualTo(403);
+		String malformed = response(anonymous, Integer.parseInt(gateway.url().replaceAll(".*:", "")),
+				"GET /api/v1/namespaces/default/pods/ws-box/exec?stdout=true&command=true HTTP/1.1\r\n"
+						+ "Host: 127.0.0.1\r\nConnection: Upgrade, close\r\nUpgrade: websocket\r\n"
+						+ "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+						+ "Sec-WebSocket-Protocol: v5.channel.k8s.io, " + BearerTokenProtocol.PREFIX + "YW.j\r\n\r\n");
+		assertThat(malformed).startsWith("HTTP/1.1 401")
+			.contains("\"kind\":\"Status\"")
+			.contains("\"reason\":\"Unauthorized\"");
+		assertThat(kubectl.run("exec", "ws-box", "--", "test", "!", "-e", "/tmp/gw-denied").exitCode()).isZero();
+	}
+
 	@Test
 	void logsAndExecGoThroughTheApiserverOverTls() {
 		awaitIssued(context(null, null));
@@ -290,6 +375,51 @@ class KubeletServingTlsIT {
 		assertThat(exec.stdout()).isEqualTo("from exec\n");
 		assertThat(kubectl.runWithInput("piped\n", "exec", "-i", "box", "--", "cat").requireSuccess().stdout())
 			.isEqualTo("piped\n");
+	}
+
+	/**
+	 * The apiserver's kubelet client pair replaced on disk while it runs: a half-written
+	 * pair leaves the one in use (logs still work), a whole new one is presented at the
+	 * next call (the agent names its user in a 403, for RBAC grants it nothing), and the
+	 * first pair back works again. Restores the files whatever happens.
+	 */
+	@Test
+	void theApiserverPresentsAReplacedKubeletClientCertificateWithoutARestart() throws Exception {
+		awaitIssued(context(null, null));
+		client.pods()
+			.resource(TestPods.shell("cert-box", NODE, "echo rotated; trap 'exit 0' TERM; sleep 100000 & wait").build())
+			.create();
+		TestPods.await(client, "cert-box", TestPods::ready);
+		await().atMost(Duration.ofSeconds(20))
+			.untilAsserted(
+					() -> assertThat(kubectl.run("logs", "cert-box").requireSuccess().stdout()).isEqualTo("rotated\n"));
+		String certificate = Files.readString(apiserverClient[0]);
+		String key = Files.readString(apiserverClient[1]);
+		Path[] rotated = ca.writePair(dir.resolve("rotated"), "client", "CN=rotated-kubelet-client",
+				KeyPurposeId.id_kp_clientAuth);
+		try {
+			String next = Files.readString(rotated[0]);
+			Files.writeString(apiserverClient[0], next.substring(0, next.length() / 2));
+			assertThat(kubectl.run("logs", "cert-box").requireSuccess().stdout()).isEqualTo("rotated\n");
+			Files.writeString(apiserverClient[0], next);
+			// the new certificate with the old key: still the old pair
+			assertThat(kubectl.run("logs", "cert-box").requireSuccess().stdout()).isEqualTo("rotated\n");
+
+			Files.writeString(apiserverClient[1], Files.readString(rotated[1]));
+			KubectlResult refused = kubectl.run("logs", "cert-box");
+			assertThat(refused.exitCode()).as(refused.describe()).isNotZero();
+			assertThat(refused.stderr()).contains("Forbidden (user=rotated-kubelet-client");
+			KubectlResult exec = kubectl.run("exec", "cert-box", "--", "true");
+			assertThat(exec.exitCode()).as(exec.describe()).isNotZero();
+		}
+		finally {
+			Files.writeString(apiserverClient[0], certificate);
+			Files.writeString(apiserverClient[1], key);
+		}
+		assertThat(kubectl.run("logs", "cert-box").requireSuccess().stdout()).isEqualTo("rotated\n");
+		KubectlResult exec = kubectl.run("exec", "cert-box", "--", "sh", "-c", "echo back");
+		assertThat(exec.exitCode()).as(exec.describe()).isZero();
+		assertThat(exec.stdout()).isEqualTo("back\n");
 	}
 
 	@Test

@@ -3,13 +3,17 @@ package io.stevedore.nodeagent.serving.auth;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
+import java.util.Collections;
+import java.util.List;
 import java.util.Optional;
 
+import io.stevedore.client.websocket.BearerTokenProtocol;
 import jakarta.servlet.ServletException;
 import org.apache.catalina.Globals;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ValveBase;
+import org.apache.tomcat.util.http.MimeHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +34,9 @@ import org.slf4j.LoggerFactory;
 public final class KubeletAuthValve extends ValveBase {
 
 	private static final Logger log = LoggerFactory.getLogger(KubeletAuthValve.class);
+
+	private static final BearerTokenProtocol.Offer NO_OFFER = new BearerTokenProtocol.Offer(null, List.of(), false,
+			null);
 
 	private final KubeletAuthenticator authenticator;
 
@@ -53,15 +60,19 @@ public final class KubeletAuthValve extends ValveBase {
 		}
 		X509Certificate[] chain = request.getAttribute(Globals.CERTIFICATES_ATTR) instanceof X509Certificate[] c ? c
 				: null;
+		BearerTokenProtocol.Offer offer = takeTokenProtocol(request);
 		Optional<KubeletUser> user;
 		try {
-			user = this.authenticator.authenticate(chain, request.getHeader("Authorization"));
+			user = this.authenticator.authenticate(chain, request.getHeader("Authorization"), offer.token());
 		}
 		catch (ReviewException ex) {
 			log.warn("Unable to authenticate the request due to an error: {}", ex.getMessage());
 			user = Optional.empty();
 		}
 		if (user.isEmpty()) {
+			if (offer.error() != null) {
+				log.warn("Unable to authenticate the request due to an error: {}", offer.error());
+			}
 			answer(response, 401, "Unauthorized");
 			return;
 		}
@@ -81,6 +92,30 @@ public final class KubeletAuthValve extends ValveBase {
 			return;
 		}
 		getNext().invoke(request, response);
+	}
+
+	/**
+	 * The bearer token a WebSocket upgrade carries as a subprotocol, taken out of the
+	 * request's {@code Sec-WebSocket-Protocol} whatever comes of it: Tomcat's WebSocket
+	 * handshake, the exec and attach endpoints and anything they log see only the other
+	 * protocols, so the token is never negotiated nor echoed back. Any other request's
+	 * header is left as it is (the token is read on WebSocket upgrades only).
+	 */
+	static BearerTokenProtocol.Offer takeTokenProtocol(Request request) {
+		if (!BearerTokenProtocol.isWebSocketUpgrade(Collections.list(request.getHeaders("Connection")),
+				request.getHeader("Upgrade"))) {
+			return NO_OFFER;
+		}
+		BearerTokenProtocol.Offer offer = BearerTokenProtocol
+			.parse(Collections.list(request.getHeaders(BearerTokenProtocol.HEADER)));
+		if (offer.carried()) {
+			MimeHeaders headers = request.getCoyoteRequest().getMimeHeaders();
+			headers.removeHeader(BearerTokenProtocol.HEADER);
+			if (offer.header() != null) {
+				headers.addValue(BearerTokenProtocol.HEADER).setString(offer.header());
+			}
+		}
+		return offer;
 	}
 
 	private static void answer(Response response, int status, String message) throws IOException {

@@ -15,8 +15,11 @@ import org.bouncycastle.asn1.x500.style.BCStyle;
  * The kubelet's authenticators with anonymous access off, in its order: a client
  * certificate of the client CA (the TLS handshake has already refused one the CA did not
  * sign) is its CN with its O groups; otherwise a bearer token is whom a TokenReview says
- * (with {@code authentication-token-webhook}); otherwise nobody, which the caller answers
- * 401.
+ * (with {@code authentication-token-webhook}): the {@code Authorization} header's, then
+ * the one a WebSocket upgrade carries as a subprotocol ({@code BearerTokenProtocol});
+ * otherwise nobody, which the caller answers 401. As Kubernetes' union of authenticators,
+ * a header token that authenticates wins and one that does not leaves the subprotocol's
+ * to try.
  */
 public final class KubeletAuthenticator {
 
@@ -37,14 +40,45 @@ public final class KubeletAuthenticator {
 	 * then too)
 	 */
 	public Optional<KubeletUser> authenticate(X509Certificate[] chain, String authorization) throws ReviewException {
+		return authenticate(chain, authorization, null);
+	}
+
+	/**
+	 * @param protocolToken the token of a WebSocket upgrade's subprotocol, or null
+	 * @see #authenticate(X509Certificate[], String)
+	 */
+	public Optional<KubeletUser> authenticate(X509Certificate[] chain, String authorization, String protocolToken)
+			throws ReviewException {
 		if (chain != null && chain.length > 0) {
 			return Optional.of(ofCertificate(chain[0]));
 		}
-		String token = bearerToken(authorization);
-		if (token == null || this.tokens == null) {
+		if (this.tokens == null) {
 			return Optional.empty();
 		}
-		return this.tokens.review(token);
+		String token = bearerToken(authorization);
+		ReviewException failure = null;
+		if (token != null) {
+			try {
+				Optional<KubeletUser> user = this.tokens.review(token);
+				if (user.isPresent() || protocolToken == null) {
+					return user;
+				}
+			}
+			catch (ReviewException ex) {
+				if (protocolToken == null) {
+					throw ex;
+				}
+				failure = ex;
+			}
+		}
+		if (protocolToken == null) {
+			return Optional.empty();
+		}
+		Optional<KubeletUser> user = this.tokens.review(protocolToken);
+		if (user.isEmpty() && failure != null) {
+			throw failure;
+		}
+		return user;
 	}
 
 	static KubeletUser ofCertificate(X509Certificate certificate) {

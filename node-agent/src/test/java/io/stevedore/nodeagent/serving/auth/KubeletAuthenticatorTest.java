@@ -7,6 +7,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /** The kubelet's bearer token reading and authenticator order. */
 class KubeletAuthenticatorTest {
@@ -46,6 +48,51 @@ class KubeletAuthenticatorTest {
 	@Test
 	void withTheTokenWebhookOffATokenIsNobody() throws Exception {
 		assertThat(new KubeletAuthenticator(null).authenticate(null, "Bearer good")).isEmpty();
+	}
+
+	@Test
+	void aWebSocketSubprotocolTokenIsReviewedAsAHeaderTokenIs() throws Exception {
+		assertThat(new KubeletAuthenticator(this.reviews).authenticate(null, null, "good")).contains(SA);
+		assertThat(new KubeletAuthenticator(this.reviews).authenticate(null, null, "bad")).isEmpty();
+		assertThat(this.reviewed).containsExactly("good", "bad");
+	}
+
+	@Test
+	void aHeaderTokenThatAuthenticatesWinsOverTheSubprotocolOne() throws Exception {
+		KubeletUser other = KubeletUser.of("other", List.of());
+		TokenReviews two = (token) -> {
+			this.reviewed.add(token);
+			return Optional.ofNullable("good".equals(token) ? SA : "other".equals(token) ? other : null);
+		};
+
+		assertThat(new KubeletAuthenticator(two).authenticate(null, "Bearer other", "good")).contains(other);
+		assertThat(this.reviewed).containsExactly("other");
+		// one that does not leaves the subprotocol's to try, as Kubernetes' union
+		assertThat(new KubeletAuthenticator(two).authenticate(null, "Bearer bad", "good")).contains(SA);
+	}
+
+	@Test
+	void aHeaderTokenReviewThatFailsStillLetsTheSubprotocolTokenTryAndIsReportedIfThatFailsToo() {
+		TokenReviews failing = (token) -> {
+			if ("unanswered".equals(token)) {
+				throw new ReviewException("TokenReview: no answer", null);
+			}
+			return "good".equals(token) ? Optional.of(SA) : Optional.empty();
+		};
+
+		assertThatCode(
+				() -> assertThat(new KubeletAuthenticator(failing).authenticate(null, "Bearer unanswered", "good"))
+					.contains(SA))
+			.doesNotThrowAnyException();
+		assertThatExceptionOfType(ReviewException.class)
+			.isThrownBy(() -> new KubeletAuthenticator(failing).authenticate(null, "Bearer unanswered", "bad"))
+			.withMessageContaining("no answer");
+	}
+
+	@Test
+	void withTheTokenWebhookOffASubprotocolTokenIsNobody() throws Exception {
+		assertThat(new KubeletAuthenticator(null).authenticate(null, null, "good")).isEmpty();
+		assertThat(this.reviewed).isEmpty();
 	}
 
 }
