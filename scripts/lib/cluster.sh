@@ -198,6 +198,15 @@ write_cluster_env() {
 	done >"$(cluster_env_file)"
 }
 
+# The Ingress line of the summaries, with the ports this cluster uses or would use.
+ingress_description() {
+	if [ "${INGRESS:-false}" = true ]; then
+		echo "http://127.0.0.1:${INGRESS_PORT:-80} https://127.0.0.1:${INGRESS_TLS_PORT:-443} (IngressClass stevedore, the default)"
+	else
+		echo "off (STEVEDORE_INGRESS=true ./stevedore up runs the Ingress controller on 127.0.0.1:${INGRESS_PORT:-80} and ${INGRESS_TLS_PORT:-443})"
+	fi
+}
+
 store_description() {
 	if [ "$1" = embedded ]; then
 		echo "embedded, in $(component_data_dir apiserver)"
@@ -282,11 +291,7 @@ cluster_print_summary() {
 	done
 	echo "  store:      $(store_description "$STORE")"
 	echo "  runtime:    $(runtime_description "$RUNTIME")"
-	if [ "${INGRESS:-false}" = true ]; then
-		echo "  ingress:    http://127.0.0.1:${INGRESS_PORT:-80} https://127.0.0.1:${INGRESS_TLS_PORT:-443} (IngressClass stevedore, the default)"
-	else
-		echo "  ingress:    off (STEVEDORE_INGRESS=true ./stevedore up runs the Ingress controller on 127.0.0.1:80 and 443)"
-	fi
+	echo "  ingress:    $(ingress_description)"
 	echo "  kubeconfig: $(stevedore_kubeconfig) (context $STEVEDORE_CONTEXT, via the gateway $(gateway_url))"
 }
 
@@ -382,11 +387,7 @@ cluster_status() {
 	done
 	echo "  store:      $(store_description "$STORE")"
 	echo "  runtime:    $(runtime_description "$RUNTIME")"
-	if [ "${INGRESS:-false}" = true ]; then
-		echo "  ingress:    http://127.0.0.1:${INGRESS_PORT:-80} https://127.0.0.1:${INGRESS_TLS_PORT:-443} (IngressClass stevedore, the default)"
-	else
-		echo "  ingress:    off (STEVEDORE_INGRESS=true ./stevedore up runs the Ingress controller on 127.0.0.1:80 and 443)"
-	fi
+	echo "  ingress:    $(ingress_description)"
 	echo "  kubeconfig: $(stevedore_kubeconfig) (context $STEVEDORE_CONTEXT)"
 	[ "$healthy" = true ]
 }
