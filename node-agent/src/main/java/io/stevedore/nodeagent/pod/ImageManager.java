@@ -58,11 +58,13 @@ public final class ImageManager {
 		String image = container.getImage();
 		String policy = container.getImagePullPolicy() == null ? defaultPolicy(image) : container.getImagePullPolicy();
 		boolean present = present(image);
-		if ("Never".equals(policy)) {
-			return present ? null : new Waiting("ErrImageNeverPull",
-					"Container image \"" + image + "\" is not present with pull policy of Never");
+		if ("Never".equals(policy) && !present) {
+			String message = "Container image \"" + image + "\" is not present with pull policy of Never";
+			this.api.event(pod, "Warning", "ErrImageNeverPull", message, fieldPath);
+			return new Waiting("ErrImageNeverPull", message);
 		}
-		if (present && "IfNotPresent".equals(policy)) {
+		if (present && !"Always".equals(policy)) {
+			alreadyPresent(pod, container, fieldPath);
 			return null;
 		}
 		String key = pod.getMetadata().getUid() + "/" + image;
@@ -88,8 +90,18 @@ public final class ImageManager {
 	}
 
 	/**
+	 * The kubelet's event for an image it did not pull because it was there (what
+	 * {@code kubectl describe pod} shows before Created): for a container created early,
+	 * which skipped {@link #ensure}.
+	 */
+	public void alreadyPresent(Pod pod, Container container, String fieldPath) {
+		this.api.event(pod, "Normal", "Pulled",
+				"Container image \"" + container.getImage() + "\" already present on machine", fieldPath);
+	}
+
+	/**
 	 * Whether the container's image is there and {@link #ensure} would not pull it: a
-	 * start that needs no pull, so no event and no back-off.
+	 * start that needs no pull and no back-off.
 	 */
 	public boolean presentWithoutPull(Container container) {
 		String image = container.getImage();

@@ -521,6 +521,9 @@ public final class PodSyncer implements Reconciler {
 			if (id == null) {
 				createRefused(context, container, fieldPath, early.failure());
 			}
+			else {
+				this.images.alreadyPresent(pod, container, fieldPath);
+			}
 		}
 		if (id == null) {
 			return;

@@ -89,6 +89,19 @@ class PodLifecycleIT {
 		assertThat(main.getContainerID()).startsWith("docker://");
 		assertThat(main.getRestartCount()).isZero();
 		assertThat(Docker.containerIds(RuntimeLabels.POD_UID, pod.getMetadata().getUid())).hasSize(2);
+		// What kubectl describe shows, in the kubelet's words (the order is
+		// PodSyncerTest's: events of one second are listed in any order).
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(client.v1()
+				.events()
+				.inNamespace("default")
+				.list()
+				.getItems()
+				.stream()
+				.filter((e) -> "runs".equals(e.getInvolvedObject().getName()))
+				.map((e) -> e.getReason() + " " + e.getMessage()))
+				.contains("Pulled Container image \"" + main.getImage() + "\" already present on machine",
+						"Created Created container " + main.getName(), "Started Started container " + main.getName()));
 	}
 
 	@Test

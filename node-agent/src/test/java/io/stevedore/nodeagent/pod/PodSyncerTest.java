@@ -373,8 +373,26 @@ class PodSyncerTest {
 				"create k8s_main_early_default_uid-early_0", "startSandbox k8s_POD_early_default_uid-early_0",
 				"start k8s_main_early_default_uid-early_0");
 		assertThat(this.api.lastStatus().getPhase()).isEqualTo("Running");
-		assertThat(this.api.events).containsSubsequence("Created Created container main",
+		assertThat(this.api.events).containsSubsequence(
+				"Pulled Container image \"" + IMAGE + "\" already present on machine", "Created Created container main",
 				"Started Started container main");
+	}
+
+	@Test
+	void anImageMissingUnderPolicyNeverWaitsWithErrImageNeverPullAndSaysSo() {
+		Pod pod = add(new PodBuilder(pod("never", "Always")).editSpec()
+			.editFirstContainer()
+			.withImage("missing.example/app:1")
+			.withImagePullPolicy("Never")
+			.endContainer()
+			.endSpec()
+			.build());
+		sync(pod);
+		assertThat(waitingReason()).isEqualTo("ErrImageNeverPull");
+		assertThat(this.api.events).contains(
+				"ErrImageNeverPull Container image \"missing.example/app:1\" is not present with pull policy of Never")
+			.noneMatch((e) -> e.startsWith("Pulling") || e.startsWith("Pulled"));
+		assertThat(calls()).noneMatch((c) -> c.startsWith("pull") || c.startsWith("create k8s_main"));
 	}
 
 	@Test
