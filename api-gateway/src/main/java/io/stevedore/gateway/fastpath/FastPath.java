@@ -174,12 +174,10 @@ public final class FastPath {
 	/** The events AuditFilter writes for a short request that ended with {@code code}. */
 	void audit(AuditEvents.Request request, AuditPolicy.Decision level, int code) {
 		if (level.writes(AuditStage.RequestReceived)) {
-			this.auditLog
-				.write(AuditEvents.event(request, level, AuditStage.RequestReceived, request.received(), null, null));
+			this.auditLog.write(request, level, AuditStage.RequestReceived, request.received(), null);
 		}
 		if (level.writes(AuditStage.ResponseComplete)) {
-			this.auditLog.write(
-					AuditEvents.event(request, level, AuditStage.ResponseComplete, this.clock.instant(), code, null));
+			this.auditLog.write(request, level, AuditStage.ResponseComplete, this.clock.instant(), code);
 		}
 	}
 
