@@ -4,7 +4,6 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
-import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -94,7 +93,7 @@ public final class AuditFilter implements WebFilter, Ordered {
 		if (AuthenticationFilter.isActuator(request.getPath().value())) {
 			return chain.filter(exchange);
 		}
-		String auditId = UUID.randomUUID().toString();
+		String auditId = AuditIds.next();
 		exchange.getResponse().getHeaders().set("Audit-Id", auditId);
 		boolean longRunning = LongRunningRequests.isLongRunning(request);
 		boolean copyBodies = this.policyLogsBodies && !longRunning
