@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 
+import io.netty.util.AsciiString;
+
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 
@@ -59,9 +61,10 @@ public final class IdentityHeaders {
 	 * Whether a client-sent header is removed before the request goes on: identity and
 	 * impersonation headers and the credentials.
 	 */
-	public static boolean isStripped(String name) {
-		return name.regionMatches(true, 0, "x-remote-", 0, 9) || name.regionMatches(true, 0, "impersonate-", 0, 12)
-				|| name.equalsIgnoreCase(HttpHeaders.AUTHORIZATION);
+	public static boolean isStripped(CharSequence name) {
+		return AsciiString.regionMatches(name, true, 0, "x-remote-", 0, 9)
+				|| AsciiString.regionMatches(name, true, 0, "impersonate-", 0, 12)
+				|| AsciiString.contentEqualsIgnoreCase(name, HttpHeaders.AUTHORIZATION);
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package io.stevedore.gateway.fastpath;
 
+import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +24,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -53,6 +55,11 @@ final class Exchange {
 	private static final java.util.Set<String> HOP_BY_HOP = java.util.Set.of("connection", "keep-alive",
 			"proxy-connection", "transfer-encoding", "te", "trailer", "upgrade", "proxy-authorization",
 			"proxy-authenticate", "host");
+
+	/** The client connection's decoder validated the headers already. */
+	private static final DefaultHttpHeadersFactory UNVALIDATED = DefaultHttpHeadersFactory.headersFactory()
+		.withNameValidation(false)
+		.withValueValidation(false);
 
 	private final FastPath fastPath;
 
@@ -109,21 +116,29 @@ final class Exchange {
 	 * replaced.
 	 */
 	private static FullHttpRequest upstreamRequest(HttpRequest request, FastPath.Proxy verdict) {
-		// validated by the client connection's decoder already
-		HttpHeaders headers = DefaultHttpHeadersFactory.headersFactory()
-			.withNameValidation(false)
-			.withValueValidation(false)
-			.newHeaders();
-		for (Map.Entry<String, String> header : request.headers()) {
-			String name = header.getKey();
-			if (!HOP_BY_HOP.contains(name.toLowerCase(java.util.Locale.ROOT)) && !IdentityHeaders.isStripped(name)
-					&& !name.regionMatches(true, 0, "x-http2-", 0, 8)) {
+		HttpHeaders headers = UNVALIDATED.newHeaders();
+		// as the decoder made them (no String copies of names and values)
+		for (Iterator<Map.Entry<CharSequence, CharSequence>> it = request.headers().iteratorCharSequence(); it
+			.hasNext();) {
+			Map.Entry<CharSequence, CharSequence> header = it.next();
+			CharSequence name = header.getKey();
+			if (!isHopByHop(name) && !IdentityHeaders.isStripped(name)
+					&& !AsciiString.regionMatches(name, true, 0, "x-http2-", 0, 8)) {
 				headers.add(name, header.getValue());
 			}
 		}
 		IdentityHeaders.forEach(verdict.user(), headers::add);
 		return new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(), request.uri(), Unpooled.EMPTY_BUFFER,
 				headers, io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE);
+	}
+
+	private static boolean isHopByHop(CharSequence name) {
+		for (String hop : HOP_BY_HOP) {
+			if (AsciiString.contentEqualsIgnoreCase(name, hop)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	String auditId() {

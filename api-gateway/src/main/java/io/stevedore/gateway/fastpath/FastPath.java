@@ -3,7 +3,6 @@ package io.stevedore.gateway.fastpath;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.UUID;
 
 import io.fabric8.kubernetes.api.model.Status;
 import io.micrometer.core.instrument.Counter;
@@ -12,6 +11,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.stevedore.gateway.audit.AuditEvents;
+import io.stevedore.gateway.audit.AuditIds;
 import io.stevedore.gateway.audit.AuditLevel;
 import io.stevedore.gateway.audit.AuditLog;
 import io.stevedore.gateway.audit.AuditPolicy;
@@ -144,8 +144,8 @@ public final class FastPath {
 		if (level.level().atLeast(AuditLevel.Request)) {
 			return FALL_THROUGH;
 		}
-		AuditEvents.Request audit = new AuditEvents.Request(UUID.randomUUID().toString(), received, method,
-				request.uri(), info, user, null, sourceIp, request.headers().get(HttpHeaderNames.USER_AGENT), null);
+		AuditEvents.Request audit = new AuditEvents.Request(AuditIds.next(), received, method, request.uri(), info,
+				user, null, sourceIp, request.headers().get(HttpHeaderNames.USER_AGENT), null);
 		if (user == null) {
 			return new Refuse(StatusResponses.unauthorized(), false, audit, level);
 		}
@@ -174,12 +174,10 @@ public final class FastPath {
 	/** The events AuditFilter writes for a short request that ended with {@code code}. */
 	void audit(AuditEvents.Request request, AuditPolicy.Decision level, int code) {
 		if (level.writes(AuditStage.RequestReceived)) {
-			this.auditLog
-				.write(AuditEvents.event(request, level, AuditStage.RequestReceived, request.received(), null, null));
+			this.auditLog.write(request, level, AuditStage.RequestReceived, request.received(), null);
 		}
 		if (level.writes(AuditStage.ResponseComplete)) {
-			this.auditLog.write(
-					AuditEvents.event(request, level, AuditStage.ResponseComplete, this.clock.instant(), code, null));
+			this.auditLog.write(request, level, AuditStage.ResponseComplete, this.clock.instant(), code);
 		}
 	}
 

@@ -11,6 +11,7 @@ import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import io.stevedore.gateway.config.GatewayProperties;
 import io.stevedore.gateway.pki.ClientIdentities;
 import io.stevedore.gateway.pki.ClusterPki;
@@ -46,27 +47,37 @@ public class TlsConfiguration {
 		if (!properties.tls().enabled()) {
 			return (server) -> server;
 		}
-		SslContextBuilder builder = SslContextBuilder.forServer(pki.servingKey(), pki.servingCertificate())
-			.trustManager(new RequestAnyClientCertificate())
-			.clientAuth(ClientAuth.OPTIONAL);
+		SslContext context = serverContext(pki, properties.tls().http2(), TlsProvider.chosen());
 		if (!properties.tls().http2()) {
-			SslContext context = builder.build();
 			return (server) -> server.secure((spec) -> spec.sslContext(context));
 		}
-		// ALPN: h2 for the clients that offer it (kubectl, Helm, client-go), HTTP/1.1
-		// for the rest and for every upgrade (WebSocket and SPDY clients offer only
-		// http/1.1, or no ALPN at all, which falls back to HTTP/1.1 too).
-		SslContext context = builder
-			.applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
-					ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-					ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, ApplicationProtocolNames.HTTP_2,
-					ApplicationProtocolNames.HTTP_1_1))
-			.build();
 		return (server) -> server.protocol(HttpProtocol.H2, HttpProtocol.HTTP11)
 			.secure((spec) -> spec.sslContext(context))
 			// kube-apiserver's --http2-max-streams-per-connection default: a client's
 			// watches and requests share its one connection
 			.http2Settings((settings) -> settings.maxConcurrentStreams(MAX_STREAMS_PER_CONNECTION));
+	}
+
+	/**
+	 * The server's TLS context. Reactor Netty takes it as it is (Spring Boot's own SSL
+	 * set-up, {@code server.ssl}, is not used), so {@code provider} is the implementation
+	 * that serves.
+	 */
+	static SslContext serverContext(ClusterPki pki, boolean http2, SslProvider provider) throws SSLException {
+		SslContextBuilder builder = SslContextBuilder.forServer(pki.servingKey(), pki.servingCertificate())
+			.sslProvider(provider)
+			.trustManager(new RequestAnyClientCertificate())
+			.clientAuth(ClientAuth.OPTIONAL);
+		if (http2) {
+			// ALPN: h2 for the clients that offer it (kubectl, Helm, client-go), HTTP/1.1
+			// for the rest and for every upgrade (WebSocket and SPDY clients offer only
+			// http/1.1, or no ALPN at all, which falls back to HTTP/1.1 too).
+			builder.applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+					ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+					ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, ApplicationProtocolNames.HTTP_2,
+					ApplicationProtocolNames.HTTP_1_1));
+		}
+		return builder.build();
 	}
 
 	/**

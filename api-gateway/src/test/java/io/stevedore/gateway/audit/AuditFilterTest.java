@@ -45,6 +45,7 @@ class AuditFilterTest {
 				.then(Mono.defer(() -> StatusResponses.writeJson(observed.getResponse(), HttpStatus.CREATED, answer)));
 			filter.filter(exchange, upstream).block();
 			assertThat(exchange.getResponse().getHeaders().getFirst("Audit-Id")).isNotBlank();
+			log.flush();
 			List<JsonNode> events = new ArrayList<>();
 			for (String line : Files.readAllLines(file)) {
 				JsonNode event = StatusResponses.JSON.readTree(line);

@@ -66,4 +66,48 @@ class AuditLogTest {
 		assertThat(events).isEqualTo(200);
 	}
 
+	@Test
+	@DisplayName("a line reaches the file a few milliseconds after it is written, without a close")
+	void flushesSoon() throws Exception {
+		Path file = this.dir.resolve("audit.log");
+		try (AuditLog log = new AuditLog(file)) {
+			log.write(Map.of("auditID", "soon"));
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+			while (Files.size(file) == 0 && System.nanoTime() < deadline) {
+				Thread.sleep(1);
+			}
+			assertThat(Files.readAllLines(file)).containsExactly("{\"auditID\":\"soon\"}");
+		}
+	}
+
+	@Test
+	@DisplayName("more lines than the buffer holds, from several threads: every line whole, each thread's in order")
+	void overflowKeepsOrder() throws Exception {
+		Path file = this.dir.resolve("audit.log");
+		String padding = "p".repeat(300);
+		int threads = 4;
+		int lines = 3000;
+		try (AuditLog log = new AuditLog(file)) {
+			ExecutorService pool = Executors.newFixedThreadPool(threads);
+			for (int t = 0; t < threads; t++) {
+				int thread = t;
+				pool.execute(() -> {
+					for (int i = 0; i < lines; i++) {
+						log.writeLine("{\"t\":" + thread + ",\"i\":" + i + ",\"pad\":\"" + padding + "\"}");
+					}
+				});
+			}
+			pool.shutdown();
+			assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+		}
+		int[] next = new int[threads];
+		for (String line : Files.readAllLines(file)) {
+			var event = io.stevedore.gateway.status.StatusResponses.JSON.readTree(line);
+			int thread = event.path("t").asInt();
+			assertThat(event.path("i").asInt()).isEqualTo(next[thread]);
+			next[thread]++;
+		}
+		assertThat(next).containsOnly(lines);
+	}
+
 }

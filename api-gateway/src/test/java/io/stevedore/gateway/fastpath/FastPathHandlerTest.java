@@ -177,6 +177,7 @@ class FastPathHandlerTest {
 	}
 
 	List<JsonNode> auditEvents() throws IOException {
+		this.auditLog.flush();
 		List<JsonNode> events = new ArrayList<>();
 		for (String line : Files.readAllLines(this.directory.resolve("audit.log"))) {
 			events.add(StatusResponses.JSON.readTree(line));
@@ -261,6 +262,7 @@ class FastPathHandlerTest {
 			((FullHttpRequest) passed).release();
 		}
 		assertThat(this.upstreams).isEmpty();
+		this.auditLog.flush();
 		assertThat(Files.exists(this.directory.resolve("audit.log"))
 				&& !Files.readString(this.directory.resolve("audit.log")).isEmpty())
 			.isFalse();
