@@ -1,11 +1,12 @@
 package io.stevedore.nodeagent.hollow;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,11 +18,14 @@ import org.slf4j.LoggerFactory;
  * Every hollow node's periodic work on a few shared threads. A timer of two platform
  * threads fires all tasks at a fixed rate; tasks that only read memory (the PLEG relist
  * of a simulated runtime) run on it, tasks that call the apiserver (Lease renewal, node
- * status) each get a virtual thread, so a slow answer holds no timer thread and delays no
- * other node. At most {@code concurrency} API calls are in flight at once, served in the
- * order they fired (a fair semaphore): the apiserver is not handed a thousand requests in
- * one instant when it falls behind. A call still running when its next beat comes skips
- * that beat (counted), as the kubelet's loops run one iteration at a time.
+ * status) go to a lane ({@link #lane}): a few platform threads taking calls in the order
+ * they fired, so a slow answer holds no timer thread and the apiserver is not handed a
+ * thousand requests in one instant when it falls behind. Lanes are platform threads, not
+ * virtual ones, on purpose: on a starved machine a virtual thread's continuation queues
+ * behind the pod workers' (virtual too) on the same few carrier threads, and a Lease
+ * renewal came 30 s late in a 1,000-node run; a platform thread gets its own share from
+ * the OS. A call still running when its next beat comes skips that beat (counted), as the
+ * kubelet's loops run one iteration at a time.
  * <p>
  * Threading: tasks may be added from any thread; each task never runs twice at once.
  */
@@ -32,15 +36,16 @@ final class PeriodicTasks implements AutoCloseable {
 	private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2,
 			Thread.ofPlatform().name("hollow-timer-", 0).daemon().factory());
 
-	private final ExecutorService calls = Executors
-		.newThreadPerTaskExecutor(Thread.ofVirtual().name("hollow-call-", 0).factory());
-
-	private final Semaphore inFlight;
+	private final List<ExecutorService> lanes = new CopyOnWriteArrayList<>();
 
 	private final AtomicLong skipped = new AtomicLong();
 
-	PeriodicTasks(int concurrency) {
-		this.inFlight = new Semaphore(concurrency, true);
+	/** A lane of API calls: {@code threads} calls at most in flight, in firing order. */
+	ExecutorService lane(String name, int threads) {
+		ExecutorService lane = Executors.newFixedThreadPool(threads,
+				Thread.ofPlatform().name("hollow-" + name + "-", 0).daemon().factory());
+		this.lanes.add(lane);
+		return lane;
 	}
 
 	/** A task that touches only memory: runs on the timer's thread. */
@@ -49,34 +54,25 @@ final class PeriodicTasks implements AutoCloseable {
 	}
 
 	/**
-	 * A task that calls the apiserver, each run on a virtual thread of its own: once at
-	 * {@code first}, then at {@code phase} and every {@code period} after it.
+	 * A task that calls the apiserver, run on its lane: once at {@code first}, then at
+	 * {@code phase} and every {@code period} after it.
 	 */
-	void remote(Runnable task, Duration first, Duration phase, Duration period) {
+	void remote(Runnable task, ExecutorService lane, Duration first, Duration phase, Duration period) {
 		AtomicBoolean busy = new AtomicBoolean();
-		Runnable beat = () -> fire(task, busy);
+		Runnable beat = () -> fire(task, lane, busy);
 		this.timer.schedule(beat, first.toNanos(), TimeUnit.NANOSECONDS);
 		this.timer.scheduleAtFixedRate(beat, phase.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS);
 	}
 
-	private void fire(Runnable task, AtomicBoolean busy) {
+	private void fire(Runnable task, ExecutorService lane, AtomicBoolean busy) {
 		if (!busy.compareAndSet(false, true)) {
 			this.skipped.incrementAndGet();
 			return;
 		}
 		try {
-			this.calls.execute(() -> {
+			lane.execute(() -> {
 				try {
-					this.inFlight.acquire();
-					try {
-						guarded(task);
-					}
-					finally {
-						this.inFlight.release();
-					}
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
+					guarded(task);
 				}
 				finally {
 					busy.set(false);
@@ -107,7 +103,7 @@ final class PeriodicTasks implements AutoCloseable {
 	@Override
 	public void close() {
 		this.timer.shutdownNow();
-		this.calls.shutdownNow();
+		this.lanes.forEach(ExecutorService::shutdownNow);
 	}
 
 }
