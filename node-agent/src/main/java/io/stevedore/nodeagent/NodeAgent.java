@@ -40,6 +40,7 @@ import io.stevedore.nodeagent.pod.FabricTokenRequests;
 import io.stevedore.nodeagent.pod.probe.ProbeManager;
 import io.stevedore.nodeagent.pod.probe.Prober;
 import io.stevedore.nodeagent.runtime.ContainerRuntime;
+import io.stevedore.nodeagent.runtime.simulated.SimulatedContainerRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -127,7 +128,8 @@ public final class NodeAgent implements SmartLifecycle {
 		NodeStatusFactory statusFactory = new NodeStatusFactory(this.identity, this.properties.port(),
 				this.properties.maxPods());
 		this.statusUpdater = new NodeStatusUpdater(this.client, this.runtime, this.identity, statusFactory, this.health,
-				this.properties.nodeStatusReportFrequency(), this.clock, Map.of());
+				this.properties.nodeStatusReportFrequency(), this.clock,
+				this.runtime.simulated() ? SimulatedContainerRuntime.NODE_LABELS : Map.of());
 		NodeLeaseHeartbeat lease = new NodeLeaseHeartbeat(this.client, node, this.properties.nodeLeaseDuration(),
 				this.clock);
 		this.statusUpdater.sync();

@@ -7,11 +7,13 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 
+import io.stevedore.nodeagent.hollow.HollowNodesCondition;
 import io.stevedore.nodeagent.pod.ContainerLogs;
 import io.stevedore.nodeagent.runtime.LogOptions;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -28,6 +30,7 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @ConditionalOnProperty(name = "stevedore.node.enabled", havingValue = "true", matchIfMissing = true)
+@Conditional(HollowNodesCondition.OnOneNode.class)
 public class ContainerLogsEndpoint {
 
 	private final ContainerLogs logs;

@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stevedore.nodeagent.hollow.HollowNodesCondition;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -20,6 +22,7 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @ConditionalOnProperty(name = "stevedore.node.enabled", havingValue = "true", matchIfMissing = true)
+@Conditional(HollowNodesCondition.OnOneNode.class)
 public class StatsEndpoint {
 
 	/** Same name as the apiserver's AgentScraper.WINDOW_HEADER. */

@@ -2,6 +2,7 @@ package io.stevedore.nodeagent.streaming;
 
 import io.stevedore.nodeagent.NodeAgent;
 import io.stevedore.nodeagent.config.NodeIdentity;
+import io.stevedore.nodeagent.hollow.HollowNodesCondition;
 import io.stevedore.nodeagent.pod.ContainerLogs;
 import io.stevedore.nodeagent.portforward.PodPorts;
 import io.stevedore.nodeagent.portforward.PortForwardEndpoint;
@@ -16,6 +17,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletContextInitializer;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 
@@ -28,6 +30,7 @@ import org.springframework.core.Ordered;
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "stevedore.node.enabled", havingValue = "true", matchIfMissing = true)
+@Conditional(HollowNodesCondition.OnOneNode.class)
 public class StreamingConfiguration {
 
 	@Bean

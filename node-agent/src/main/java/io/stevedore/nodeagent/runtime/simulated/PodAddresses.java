@@ -17,9 +17,20 @@ final class PodAddresses {
 
 	private int next = 1;
 
+	private final int prefix;
+
 	private PodAddresses(int base, int prefix) {
 		this.base = base;
+		this.prefix = prefix;
 		this.size = 1 << (32 - prefix);
+	}
+
+	int base() {
+		return this.base;
+	}
+
+	int prefix() {
+		return this.prefix;
 	}
 
 	/** {@code 10.1.0.0/16}; the prefix must leave room for at least two pods (≤ /30). */
@@ -89,7 +100,7 @@ final class PodAddresses {
 		return value;
 	}
 
-	private static String format(int address) {
+	static String format(int address) {
 		return (address >>> 24) + "." + ((address >>> 16) & 0xff) + "." + ((address >>> 8) & 0xff) + "."
 				+ (address & 0xff);
 	}

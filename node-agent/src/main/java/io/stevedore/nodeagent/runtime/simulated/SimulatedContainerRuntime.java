@@ -41,6 +41,12 @@ import io.stevedore.nodeagent.runtime.StreamSession;
  */
 public final class SimulatedContainerRuntime implements ContainerRuntime {
 
+	/**
+	 * The labels of a simulated node's Node, so workloads can select or avoid such nodes
+	 * (KWOK's nodes carry {@code type=kwok}).
+	 */
+	public static final Map<String, String> NODE_LABELS = Map.of("type", "simulated");
+
 	private static final String VERSION = "1.0.0";
 
 	private final Clock clock;

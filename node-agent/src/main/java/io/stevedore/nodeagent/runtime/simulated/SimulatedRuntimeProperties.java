@@ -37,4 +37,9 @@ public record SimulatedRuntimeProperties(@DefaultValue("8") int cpus, @DefaultVa
 		}
 	}
 
+	/** The same node with another pod block: one per node of a hollow host. */
+	public SimulatedRuntimeProperties withPodCidr(String cidr) {
+		return new SimulatedRuntimeProperties(this.cpus, this.memory, cidr, this.startDelay);
+	}
+
 }

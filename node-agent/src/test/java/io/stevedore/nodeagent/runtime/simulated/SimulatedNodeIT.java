@@ -62,6 +62,7 @@ class SimulatedNodeIT {
 			assertThat(node).isNotNull();
 			assertThat(node.getStatus().getNodeInfo().getContainerRuntimeVersion()).isEqualTo("simulated://1.0.0");
 			assertThat(node.getStatus().getCapacity().get("cpu").toString()).isEqualTo("64");
+			assertThat(node.getMetadata().getLabels()).containsEntry("type", "simulated");
 			assertThat(node.getStatus().getConditions())
 				.anySatisfy(c -> assertThat(c.getType() + "=" + c.getStatus()).isEqualTo("Ready=True"));
 			assertThat(client.nodes().withName("sim-b").get()).isNotNull();
