@@ -15,6 +15,7 @@ import java.util.List;
 import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequest;
 import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequestConditionBuilder;
 import io.stevedore.controller.support.ControlPlaneExtension;
+import io.stevedore.testsupport.pki.TestKeys;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -41,16 +42,16 @@ class CsrSigningIT {
 	@Test
 	void approvedRequestsOfEachBuiltInSignerAreIssuedOrFailedAndTheOthersLeftAlone() throws Exception {
 		CertificateSigningRequest hourLong = TestPki.csr("client", BuiltInSigners.KUBE_APISERVER_CLIENT,
-				"O=devs,CN=alice", TestPki.ec(), "admin", List.of("client auth"));
+				"O=devs,CN=alice", TestKeys.ec(), "admin", List.of("client auth"));
 		hourLong.getSpec().setExpirationSeconds(3600);
 		create(hourLong, true);
-		create(TestPki.csr("serving", BuiltInSigners.KUBELET_SERVING, "O=system:nodes,CN=system:node:n1", TestPki.ec(),
+		create(TestPki.csr("serving", BuiltInSigners.KUBELET_SERVING, "O=system:nodes,CN=system:node:n1", TestKeys.ec(),
 				"system:node:n1", List.of("digital signature", "server auth"), TestPki.dns("n1.local")), true);
 		create(TestPki.csr("bad-serving", BuiltInSigners.KUBELET_SERVING, "O=system:nodes,CN=system:node:n1",
-				TestPki.ec(), "system:node:n1", List.of("digital signature", "server auth")), true);
-		create(TestPki.csr("custom", "example.com/custom", "CN=alice", TestPki.ec(), "admin", List.of("client auth")),
+				TestKeys.ec(), "system:node:n1", List.of("digital signature", "server auth")), true);
+		create(TestPki.csr("custom", "example.com/custom", "CN=alice", TestKeys.ec(), "admin", List.of("client auth")),
 				true);
-		create(TestPki.csr("pending", BuiltInSigners.KUBE_APISERVER_CLIENT, "CN=bob", TestPki.ec(), "admin",
+		create(TestPki.csr("pending", BuiltInSigners.KUBE_APISERVER_CLIENT, "CN=bob", TestKeys.ec(), "admin",
 				List.of("client auth")), false);
 
 		await().atMost(Duration.ofSeconds(30))
