@@ -97,6 +97,7 @@ cluster_up() {
 	require_command kubectl "check that the nodes are Ready" kubectl
 	STORE=$store RUNTIME=${runtime:-docker}
 	SERVICE_CIDR=$(service_cidr)
+	PROXY_CHAIN_PREFIX=$(proxy_chain_prefix)
 	CLUSTER_NAME=$(default_cluster_name)
 	local names=() name
 	mapfile -t names < <(cluster_node_plan "$nodes")
@@ -108,16 +109,18 @@ cluster_up() {
 	[ ${#names[@]} -eq 0 ] || [ "$RUNTIME" != docker ] || ensure_sandbox_image
 	write_cluster_env
 
-	say "starting the apiserver on $(apiserver_url) (store: $(store_description "$STORE")) ..."
+	say "starting the apiserver on $(apiserver_url) (store: $(store_description "$STORE")) and the gateway ..."
+	# The apiserver and the gateway start together: the gateway needs the apiserver only once it runs (its
+	# default roles are made by a retrying loop), and two JVMs starting at once use both cores of a small
+	# machine, where one after the other left one idle for the apiserver's start.
 	component_start_control apiserver
-	wait_healthy apiserver
-	say "starting the gateway, scheduler, controllers, proxy and ${#names[@]} node agent(s) ..."
-	# The gateway first: it makes the cluster CA the others' client certificates are issued from, and the
-	# others authenticate through it, which it refuses (403) until its default roles are made and cached.
 	component_start_control gateway
+	# Then the rest: the gateway makes the cluster CA the others' client certificates are issued from, and
+	# the others authenticate through it, which it refuses (403) until its default roles are made and cached.
 	wait_cluster_ca
 	issue_client_certificate apiserver-kubelet-client
-	wait_healthy gateway
+	wait_healthy apiserver gateway
+	say "starting the scheduler, controllers, proxy and ${#names[@]} node agent(s) ..."
 	for name in scheduler controllers proxy; do component_start_control "$name"; done
 	for name in "${names[@]}"; do
 		node_exists "$name" || node_register "$name"
@@ -193,7 +196,7 @@ check_ports_free() {
 write_cluster_env() {
 	local variable
 	for variable in STORE RUNTIME PORT GATEWAY_PORT SCHEDULER_PORT CONTROLLER_PORT PROXY_PORT NODE_PORT INGRESS \
-		INGRESS_PORT INGRESS_TLS_PORT SERVICE_CIDR CLUSTER_NAME; do
+		INGRESS_PORT INGRESS_TLS_PORT SERVICE_CIDR PROXY_CHAIN_PREFIX CLUSTER_NAME; do
 		printf '%s=%q\n' "$variable" "${!variable}"
 	done >"$(cluster_env_file)"
 }
@@ -226,7 +229,8 @@ runtime_description() {
 # Reads cluster.env: the options and ports the cluster runs with.
 load_cluster_env() {
 	STORE=embedded RUNTIME=docker PORT=8080 GATEWAY_PORT=6443 SCHEDULER_PORT=10259 CONTROLLER_PORT=10257
-	PROXY_PORT=10256 NODE_PORT=10250 SERVICE_CIDR="" CLUSTER_NAME=$(default_cluster_name)
+	PROXY_PORT=10256 NODE_PORT=10250 SERVICE_CIDR="" PROXY_CHAIN_PREFIX=""
+	CLUSTER_NAME=$(default_cluster_name)
 	# shellcheck disable=SC1090 # written by write_cluster_env with printf %q
 	[ -f "$(cluster_env_file)" ] && . "$(cluster_env_file)"
 	return 0

@@ -49,6 +49,8 @@ read_port_settings() {
 	true | false) ;;
 	*) die_usage "STEVEDORE_INGRESS='$INGRESS' is neither 'true' nor 'false'." ;;
 	esac
+	[ -z "${STEVEDORE_PROXY_CHAIN_PREFIX:-}" ] || [[ "$STEVEDORE_PROXY_CHAIN_PREFIX" =~ ^[A-Z][A-Z0-9]{0,8}$ ]] ||
+		die_usage "STEVEDORE_PROXY_CHAIN_PREFIX='$STEVEDORE_PROXY_CHAIN_PREFIX' is not 1-9 upper-case letters or digits starting with a letter."
 	local pair variable value
 	for pair in STEVEDORE_PORT:PORT STEVEDORE_GATEWAY_PORT:GATEWAY_PORT STEVEDORE_SCHEDULER_PORT:SCHEDULER_PORT \
 		STEVEDORE_CONTROLLER_PORT:CONTROLLER_PORT STEVEDORE_PROXY_PORT:PROXY_PORT STEVEDORE_NODE_PORT:NODE_PORT \
@@ -117,6 +119,18 @@ service_address() {
 	network=$(service_cidr)
 	IFS=. read -r a b c d <<<"${network%/*}"
 	echo "$a.$b.$c.$((d + $1))"
+}
+
+# The prefix of the proxy's iptables chains (and of the label of its lo addresses), and of its NetworkPolicy chains
+# with an N after it: two clusters on one machine (two tests' at once) must not share chains, or each proxy
+# rewrites the other's. Empty: the proxy's own defaults (STEVEDORE, STVDNP). cluster.env records it.
+proxy_chain_prefix() { echo "${PROXY_CHAIN_PREFIX:-${STEVEDORE_PROXY_CHAIN_PREFIX:-}}"; }
+
+proxy_chain_options() {
+	local prefix
+	prefix=$(proxy_chain_prefix)
+	[ -n "$prefix" ] || return 0
+	echo "--stevedore.proxy.chain-prefix=$prefix --stevedore.proxy.network-policy.chain-prefix=${prefix}N"
 }
 
 # The cluster DNS address: the tenth address of the service range (10.96.0.10, as kubeadm's kube-dns). The
@@ -236,6 +250,7 @@ component_start_control() {
 			--stevedore.proxy.service-cidr="$(service_cidr)" \
 			--stevedore.proxy.dns.enabled=true \
 			--stevedore.proxy.dns.address="$(cluster_dns_address)" \
+			$(proxy_chain_options) \
 			$(ingress_options)
 		;;
 	esac
@@ -286,6 +301,7 @@ wait_healthy() {
 			done
 			exit 1
 		fi
-		sleep 1
+		# A check is a few curl calls: four a second answers sooner than one, for next to no CPU.
+		sleep 0.25
 	done
 }

@@ -17,6 +17,7 @@ import javax.net.ssl.TrustManagerFactory;
 import io.stevedore.gateway.pki.Pem;
 import io.stevedore.gateway.status.StatusResponses;
 import io.stevedore.gateway.support.GatewayCluster;
+import io.stevedore.gateway.support.StaticTokens;
 import io.stevedore.testsupport.http.HttpHead;
 import io.stevedore.testsupport.kubectl.Kubectl;
 import io.stevedore.testsupport.kubectl.KubectlResult;
@@ -46,14 +47,10 @@ class GatewaySecurityIT {
 	static Kubectl jane;
 
 	@BeforeAll
-	static void start() throws IOException {
-		Path tokens = directory.resolve("tokens.csv");
-		Files.writeString(tokens, """
-				jane-token,jane,1001,"developers"
-				""");
-		cluster = GatewayCluster.start(directory, "--stevedore.gateway.token-auth-file=" + tokens);
+	static void start() {
+		cluster = GatewayCluster.start(directory, StaticTokens.file(directory, "jane-token,jane,1001,\"developers\""));
 		admin = cluster.adminKubectl(directory.resolve("admin-home"));
-		jane = cluster.kubectl(directory.resolve("jane-home"), "token: jane-token");
+		jane = cluster.kubectlWithToken("jane-token");
 		await().atMost(Duration.ofSeconds(30))
 			.until(() -> admin.run("get", "clusterrole", "view").succeeded()
 					&& admin.run("get", "clusterrolebinding", "system:basic-user").succeeded());

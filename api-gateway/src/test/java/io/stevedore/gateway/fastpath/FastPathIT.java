@@ -21,6 +21,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.stevedore.gateway.pki.Pem;
 import io.stevedore.gateway.status.StatusResponses;
 import io.stevedore.gateway.support.GatewayCluster;
+import io.stevedore.gateway.support.StaticTokens;
 import io.stevedore.testsupport.kubectl.Kubectl;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,15 +53,12 @@ class FastPathIT {
 
 	@BeforeAll
 	static void start() throws IOException {
-		Path tokens = directory.resolve("tokens.csv");
-		Files.writeString(tokens, """
-				jane-token,jane,1001,"developers"
-				""");
-		cluster = GatewayCluster.start(directory, "--stevedore.gateway.token-auth-file=" + tokens);
-		reactive = cluster.startAnotherGateway(directory.resolve("reactive"),
-				"--stevedore.gateway.token-auth-file=" + tokens, "--stevedore.gateway.fast-path.enabled=false");
+		String tokens = StaticTokens.file(directory, "jane-token,jane,1001,\"developers\"");
+		cluster = GatewayCluster.start(directory, tokens);
+		reactive = cluster.startAnotherGateway(directory.resolve("reactive"), tokens,
+				"--stevedore.gateway.fast-path.enabled=false");
 		admin = cluster.adminKubectl(directory.resolve("admin-home"));
-		jane = cluster.kubectl(directory.resolve("jane-home"), "token: jane-token");
+		jane = cluster.kubectlWithToken("jane-token");
 		await().atMost(Duration.ofSeconds(30)).until(() -> admin.run("get", "clusterrole", "view").succeeded());
 		admin.run("create", "rolebinding", "jane-view", "--clusterrole=view", "--user=jane", "-n", "default")
 			.requireSuccess();

@@ -8,7 +8,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
@@ -24,6 +23,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.stevedore.gateway.pki.Pem;
 import io.stevedore.gateway.status.StatusResponses;
 import io.stevedore.gateway.support.GatewayCluster;
+import io.stevedore.gateway.support.StaticTokens;
 import io.stevedore.testsupport.kubectl.Kubectl;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,12 +51,8 @@ class RequestLimitsIT {
 
 	@BeforeAll
 	static void start() throws Exception {
-		Path tokens = directory.resolve("tokens.csv");
-		Files.writeString(tokens, """
-				limited-token,limited,2001,""
-				bursty-token,bursty,2002,""
-				""");
-		cluster = GatewayCluster.start(directory, "--stevedore.gateway.token-auth-file=" + tokens,
+		cluster = GatewayCluster.start(directory,
+				StaticTokens.file(directory, "limited-token,limited,2001,\"\"", "bursty-token,bursty,2002,\"\""),
 				"--stevedore.gateway.limits.max-requests-inflight=1",
 				"--stevedore.gateway.limits.max-mutating-requests-inflight=1", "--stevedore.gateway.limits.user-qps=5",
 				"--stevedore.gateway.limits.user-burst=30");

@@ -156,6 +156,15 @@ public final class GatewayCluster implements AutoCloseable {
 		return Kubectl.forKubeconfig(this.stateDir.resolve("kubeconfig"), home);
 	}
 
+	/**
+	 * kubectl presenting {@code token} (a {@link StaticTokens} user's, or any other), its
+	 * home named after the token in the directory the cluster was started in.
+	 */
+	public Kubectl kubectlWithToken(String token) {
+		String name = token.endsWith("-token") ? token.substring(0, token.length() - "-token".length()) : token;
+		return kubectl(this.stateDir.getParent().resolve(name + "-home"), "token: " + token);
+	}
+
 	/** kubectl with a kubeconfig trusting the cluster CA and presenting {@code user}. */
 	public Kubectl kubectl(Path home, String userYaml) {
 		try {

@@ -27,6 +27,7 @@ import com.sun.net.httpserver.HttpsExchange;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.stevedore.testsupport.pki.TestKeys;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -94,7 +95,7 @@ class ReloadableClientCertificateTest {
 		Path ca = Files.writeString(this.dir.resolve("ca.crt"), TestPki.pem(this.pki.ca));
 		this.cert = this.dir.resolve("client.crt");
 		this.key = this.dir.resolve("client.key");
-		this.pki.writeClient(BigInteger.valueOf(1001), TestPki.rsa(), this.cert, this.key);
+		this.pki.writeClient(BigInteger.valueOf(1001), TestKeys.rsa(), this.cert, this.key);
 		this.properties = new ApiServerClientProperties("https://127.0.0.1:" + this.server.getAddress().getPort(), null,
 				null, ca.toString(), this.cert.toString(), this.key.toString(), Duration.ofSeconds(10),
 				Duration.ofSeconds(1));
@@ -114,7 +115,7 @@ class ReloadableClientCertificateTest {
 			assertThat(this.connections).as("one pooled connection").hasSize(1);
 			assertThat(certificate.certificate().getSerialNumber()).isEqualTo(1001);
 
-			this.pki.writeClient(BigInteger.valueOf(1002), TestPki.rsa(), this.cert, this.key);
+			this.pki.writeClient(BigInteger.valueOf(1002), TestKeys.rsa(), this.cert, this.key);
 			assertThat(certificate.reload().getSerialNumber()).isEqualTo(1002);
 
 			assertThat(get(client, "/serial")).as("the pooled connection retired, a full handshake with the new key")
@@ -122,7 +123,7 @@ class ReloadableClientCertificateTest {
 			assertThat(get(client, "/serial")).isEqualTo("1002");
 			assertThat(this.connections).hasSize(2);
 
-			this.pki.writeClient(BigInteger.valueOf(1003), TestPki.rsa(), this.cert, this.key);
+			this.pki.writeClient(BigInteger.valueOf(1003), TestKeys.rsa(), this.cert, this.key);
 			certificate.reload();
 			assertThat(post(client, "/serial")).as("a POST is retried on a new connection too").isEqualTo("1003");
 			assertThat(this.posts).as("and reaches the server once").hasValue(1);
@@ -143,7 +144,7 @@ class ReloadableClientCertificateTest {
 		try (java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().sslContext(context).build()) {
 			assertThat(get(client, "/close")).isEqualTo("1001");
 
-			this.pki.writeClient(BigInteger.valueOf(1002), TestPki.rsa(), this.cert, this.key);
+			this.pki.writeClient(BigInteger.valueOf(1002), TestKeys.rsa(), this.cert, this.key);
 			keyManager.set(keyManager());
 
 			assertThat(get(client, "/close")).as("resumed: the new key is never asked for").isEqualTo("1001");

@@ -6,7 +6,6 @@ import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -17,6 +16,7 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
+import io.stevedore.testsupport.pki.TestKeys;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
@@ -33,20 +33,9 @@ final class TestPki {
 
 	private static final char[] PASSWORD = "changeit".toCharArray();
 
-	final KeyPair caKey = rsa();
+	final KeyPair caKey = TestKeys.rsa();
 
 	final X509Certificate ca = sign(new X500Name("CN=test-ca"), BigInteger.ONE, this.caKey, true, false);
-
-	static KeyPair rsa() {
-		try {
-			KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-			generator.initialize(2048);
-			return generator.generateKeyPair();
-		}
-		catch (Exception ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
 
 	X509Certificate sign(X500Name subject, BigInteger serial, KeyPair key, boolean ca, boolean loopbackServer) {
 		try {
@@ -76,7 +65,7 @@ final class TestPki {
 
 	/** A server context for 127.0.0.1 that trusts the CA for client certificates. */
 	SSLContext serverContext() throws Exception {
-		KeyPair key = rsa();
+		KeyPair key = TestKeys.rsa();
 		X509Certificate cert = sign(new X500Name("CN=127.0.0.1"), BigInteger.TWO, key, false, true);
 		KeyStore keys = KeyStore.getInstance("PKCS12");
 		keys.load(null, null);

@@ -3,6 +3,7 @@ package io.stevedore.controller.certificates;
 import java.util.List;
 
 import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequest;
+import io.stevedore.testsupport.pki.TestKeys;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.junit.jupiter.api.Test;
 
@@ -93,7 +94,7 @@ class BuiltInSignersTest {
 	}
 
 	private static String problem(String signer, String subject, List<String> usages, GeneralName... names) {
-		CertificateSigningRequest csr = TestPki.csr("r", signer, subject, TestPki.ec(), "someone", usages, names);
+		CertificateSigningRequest csr = TestPki.csr("r", signer, subject, TestKeys.ec(), "someone", usages, names);
 		try {
 			return BuiltInSigners.forName(signer).orElseThrow().problem(csr, NodeClientRequest.parse(csr));
 		}

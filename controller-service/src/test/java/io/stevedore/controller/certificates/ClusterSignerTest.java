@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import io.stevedore.testsupport.pki.TestKeys;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,7 +23,7 @@ class ClusterSignerTest {
 
 	@Test
 	void theCertificateIsTheRequestsSubjectAndKeySignedByTheCa() throws Exception {
-		KeyPair node = TestPki.ec();
+		KeyPair node = TestKeys.ec();
 		var request = NodeClientRequest
 			.parse(TestPki.csr("c", "O=system:nodes,CN=system:node:n1", node, "u", USAGES, null));
 		Instant now = Instant.now();
@@ -43,7 +44,7 @@ class ClusterSignerTest {
 	@Test
 	void theDurationIsTheRequestedOneCappedByTheMaximumAndTheCa() throws Exception {
 		var request = NodeClientRequest
-			.parse(TestPki.csr("c", "O=system:nodes,CN=system:node:n1", TestPki.ec(), "u", USAGES, null));
+			.parse(TestPki.csr("c", "O=system:nodes,CN=system:node:n1", TestKeys.ec(), "u", USAGES, null));
 		Instant now = Instant.now();
 		ClusterSigner signer = new ClusterSigner(this.pki.ca, this.pki.caKey.getPrivate(), Duration.ofHours(2));
 
@@ -59,7 +60,7 @@ class ClusterSignerTest {
 	@Test
 	void aRequestedDurationUnderTenMinutesBecomesTenMinutes() throws Exception {
 		var request = NodeClientRequest
-			.parse(TestPki.csr("c", "O=system:nodes,CN=system:node:n1", TestPki.ec(), "u", USAGES, null));
+			.parse(TestPki.csr("c", "O=system:nodes,CN=system:node:n1", TestKeys.ec(), "u", USAGES, null));
 		Instant now = Instant.now();
 		X509Certificate cert = parse(new ClusterSigner(this.pki.ca, this.pki.caKey.getPrivate(), Duration.ofHours(2))
 			.sign(request, 60, USAGES, now));
@@ -69,7 +70,7 @@ class ClusterSignerTest {
 	@Test
 	void theRequestedDnsAndIpNamesAndServerAuthAreInTheCertificate() throws Exception {
 		var request = NodeClientRequest.parse(TestPki.csr("s", BuiltInSigners.KUBELET_SERVING,
-				"O=system:nodes,CN=system:node:n1", TestPki.ec(), "system:node:n1",
+				"O=system:nodes,CN=system:node:n1", TestKeys.ec(), "system:node:n1",
 				List.of("digital signature", "server auth"), TestPki.dns("n1.example"), TestPki.ip("127.0.0.2")));
 		X509Certificate cert = parse(new ClusterSigner(this.pki.ca, this.pki.caKey.getPrivate(), Duration.ofHours(2))
 			.sign(request, null, List.of("digital signature", "server auth"), Instant.now()));

@@ -8,6 +8,7 @@ import java.util.Set;
 
 import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequest;
 import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequestConditionBuilder;
+import io.stevedore.testsupport.pki.TestKeys;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,7 +37,7 @@ class CsrApprovingSyncTest {
 
 	@Test
 	void aBootstrapperAllowedNodeclientGetsItsNodeCertificateApproved() {
-		add(TestPki.csr("a", "O=system:nodes,CN=system:node:n1", TestPki.ec(), "system:bootstrap:abcdef", USAGES,
+		add(TestPki.csr("a", "O=system:nodes,CN=system:node:n1", TestKeys.ec(), "system:bootstrap:abcdef", USAGES,
 				null));
 		this.allowed.add("system:bootstrap:abcdef/nodeclient");
 
@@ -49,7 +50,7 @@ class CsrApprovingSyncTest {
 
 	@Test
 	void aNodeRenewingItsOwnCertificateIsApprovedAsSelfnodeclient() {
-		add(TestPki.csr("r", "O=system:nodes,CN=system:node:n1", TestPki.ec(), "system:node:n1", USAGES, null));
+		add(TestPki.csr("r", "O=system:nodes,CN=system:node:n1", TestKeys.ec(), "system:node:n1", USAGES, null));
 		this.allowed.add("system:node:n1/selfnodeclient");
 
 		this.sync.reconcile("r");
@@ -60,7 +61,7 @@ class CsrApprovingSyncTest {
 
 	@Test
 	void aNodeAskingForAnotherNodesCertificateIsNotSelfAndStaysPending() {
-		add(TestPki.csr("o", "O=system:nodes,CN=system:node:n2", TestPki.ec(), "system:node:n1", USAGES, null));
+		add(TestPki.csr("o", "O=system:nodes,CN=system:node:n2", TestKeys.ec(), "system:node:n1", USAGES, null));
 		this.allowed.add("system:node:n1/selfnodeclient");
 
 		this.sync.reconcile("o");
@@ -71,7 +72,7 @@ class CsrApprovingSyncTest {
 
 	@Test
 	void aRequesterTheReviewRefusesStaysPending() {
-		add(TestPki.csr("d", "O=system:nodes,CN=system:node:n1", TestPki.ec(), "jane", USAGES, null));
+		add(TestPki.csr("d", "O=system:nodes,CN=system:node:n1", TestKeys.ec(), "jane", USAGES, null));
 
 		this.sync.reconcile("d");
 
@@ -81,18 +82,18 @@ class CsrApprovingSyncTest {
 	@Test
 	void requestsThatAreNotNodeClientRequestsAreNotEvenReviewed() {
 		this.allowed.add("system:bootstrap:abcdef/nodeclient");
-		add(TestPki.csr("cn", "O=system:nodes,CN=admin", TestPki.ec(), "system:bootstrap:abcdef", USAGES, null));
-		add(TestPki.csr("org", "O=system:masters,CN=system:node:n1", TestPki.ec(), "system:bootstrap:abcdef", USAGES,
+		add(TestPki.csr("cn", "O=system:nodes,CN=admin", TestKeys.ec(), "system:bootstrap:abcdef", USAGES, null));
+		add(TestPki.csr("org", "O=system:masters,CN=system:node:n1", TestKeys.ec(), "system:bootstrap:abcdef", USAGES,
 				null));
-		add(TestPki.csr("san", "O=system:nodes,CN=system:node:n1", TestPki.ec(), "system:bootstrap:abcdef", USAGES,
+		add(TestPki.csr("san", "O=system:nodes,CN=system:node:n1", TestKeys.ec(), "system:bootstrap:abcdef", USAGES,
 				"n1.example"));
-		add(TestPki.csr("usage", "O=system:nodes,CN=system:node:n1", TestPki.ec(), "system:bootstrap:abcdef",
+		add(TestPki.csr("usage", "O=system:nodes,CN=system:node:n1", TestKeys.ec(), "system:bootstrap:abcdef",
 				List.of("client auth", "server auth"), null));
-		CertificateSigningRequest otherSigner = TestPki.csr("signer", "O=system:nodes,CN=system:node:n1", TestPki.ec(),
+		CertificateSigningRequest otherSigner = TestPki.csr("signer", "O=system:nodes,CN=system:node:n1", TestKeys.ec(),
 				"system:bootstrap:abcdef", USAGES, null);
 		otherSigner.getSpec().setSignerName("example.com/other");
 		add(otherSigner);
-		CertificateSigningRequest denied = TestPki.csr("denied", "O=system:nodes,CN=system:node:n1", TestPki.ec(),
+		CertificateSigningRequest denied = TestPki.csr("denied", "O=system:nodes,CN=system:node:n1", TestKeys.ec(),
 				"system:bootstrap:abcdef", USAGES, null);
 		denied.getStatus()
 			.getConditions()

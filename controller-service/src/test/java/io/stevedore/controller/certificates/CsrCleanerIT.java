@@ -8,6 +8,7 @@ import java.util.List;
 import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequest;
 import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequestConditionBuilder;
 import io.stevedore.controller.support.ControlPlaneExtension;
+import io.stevedore.testsupport.pki.TestKeys;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -38,7 +39,7 @@ class CsrCleanerIT {
 	}
 
 	private static void create(String name) {
-		CertificateSigningRequest csr = TestPki.csr(name, "O=system:nodes,CN=system:node:n1", TestPki.ec(),
+		CertificateSigningRequest csr = TestPki.csr(name, "O=system:nodes,CN=system:node:n1", TestKeys.ec(),
 				"system:node:n1", List.of("digital signature", "client auth"), null);
 		csr.setStatus(null);
 		plane.client().certificates().v1().certificateSigningRequests().resource(csr).create();

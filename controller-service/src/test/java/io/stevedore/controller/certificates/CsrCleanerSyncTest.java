@@ -15,6 +15,7 @@ import java.util.Map;
 import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequest;
 import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequestConditionBuilder;
 import io.stevedore.client.controller.Result;
+import io.stevedore.testsupport.pki.TestKeys;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.junit.jupiter.api.Test;
@@ -108,7 +109,7 @@ class CsrCleanerSyncTest {
 	}
 
 	private CertificateSigningRequest put(String name, Instant created) {
-		CertificateSigningRequest csr = TestPki.csr(name, "O=system:nodes,CN=system:node:n1", TestPki.ec(),
+		CertificateSigningRequest csr = TestPki.csr(name, "O=system:nodes,CN=system:node:n1", TestKeys.ec(),
 				"system:node:n1", USAGES, null);
 		csr.getMetadata().setCreationTimestamp(created.toString());
 		csr.getMetadata().setUid(name + "-uid");

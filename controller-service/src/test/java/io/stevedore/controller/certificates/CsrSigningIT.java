@@ -11,6 +11,7 @@ import java.util.List;
 import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequest;
 import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequestConditionBuilder;
 import io.stevedore.controller.support.ControlPlaneExtension;
+import io.stevedore.testsupport.pki.TestKeys;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -38,19 +39,19 @@ class CsrSigningIT {
 	@Test
 	void approvedRequestsOfEachBuiltInSignerAreIssuedOrFailedAndTheOthersLeftAlone() throws Exception {
 		CertificateSigningRequest hourLong = TestPki.csr("client", BuiltInSigners.KUBE_APISERVER_CLIENT,
-				"O=devs,CN=alice", TestPki.ec(), "admin", List.of("client auth"));
+				"O=devs,CN=alice", TestKeys.ec(), "admin", List.of("client auth"));
 		hourLong.getSpec().setExpirationSeconds(3600);
 		this.requests.create(hourLong, true);
 		this.requests.create(TestPki.csr("serving", BuiltInSigners.KUBELET_SERVING, "O=system:nodes,CN=system:node:n1",
-				TestPki.ec(), "system:node:n1", List.of("digital signature", "server auth"), TestPki.dns("n1.local")),
+				TestKeys.ec(), "system:node:n1", List.of("digital signature", "server auth"), TestPki.dns("n1.local")),
 				true);
 		this.requests
 			.create(TestPki.csr("bad-serving", BuiltInSigners.KUBELET_SERVING, "O=system:nodes,CN=system:node:n1",
-					TestPki.ec(), "system:node:n1", List.of("digital signature", "server auth")), true);
+					TestKeys.ec(), "system:node:n1", List.of("digital signature", "server auth")), true);
 		this.requests.create(
-				TestPki.csr("custom", "example.com/custom", "CN=alice", TestPki.ec(), "admin", List.of("client auth")),
+				TestPki.csr("custom", "example.com/custom", "CN=alice", TestKeys.ec(), "admin", List.of("client auth")),
 				true);
-		this.requests.create(TestPki.csr("pending", BuiltInSigners.KUBE_APISERVER_CLIENT, "CN=bob", TestPki.ec(),
+		this.requests.create(TestPki.csr("pending", BuiltInSigners.KUBE_APISERVER_CLIENT, "CN=bob", TestKeys.ec(),
 				"admin", List.of("client auth")), false);
 
 		await().atMost(Duration.ofSeconds(30))

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 
 import io.stevedore.controller.support.ControlPlaneExtension;
+import io.stevedore.testsupport.pki.TestKeys;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -43,11 +44,11 @@ class CsrSigningPerSignerIT {
 	@Test
 	void eachSignerSignsWithItsOwnCaAndASignerWithoutOneLeavesItsRequestsWaiting() throws Exception {
 		this.requests.create(TestPki.csr("client", BuiltInSigners.KUBE_APISERVER_CLIENT, "O=devs,CN=alice",
-				TestPki.ec(), "admin", List.of("client auth")), true);
+				TestKeys.ec(), "admin", List.of("client auth")), true);
 		this.requests.create(TestPki.csr("serving", BuiltInSigners.KUBELET_SERVING, "O=system:nodes,CN=system:node:n1",
-				TestPki.ec(), "system:node:n1", List.of("digital signature", "server auth"), TestPki.dns("n1.local")),
+				TestKeys.ec(), "system:node:n1", List.of("digital signature", "server auth"), TestPki.dns("n1.local")),
 				true);
-		this.requests.create(TestPki.csr("node", "O=system:nodes,CN=system:node:n1", TestPki.ec(),
+		this.requests.create(TestPki.csr("node", "O=system:nodes,CN=system:node:n1", TestKeys.ec(),
 				"system:bootstrap:abcdef", List.of("digital signature", "client auth"), null), true);
 
 		await().atMost(Duration.ofSeconds(30))

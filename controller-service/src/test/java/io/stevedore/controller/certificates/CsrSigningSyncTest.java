@@ -11,6 +11,7 @@ import java.util.Map;
 
 import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequest;
 import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequestConditionBuilder;
+import io.stevedore.testsupport.pki.TestKeys;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,8 +35,8 @@ class CsrSigningSyncTest {
 
 	@Test
 	void anApprovedNodeRequestGetsACertificateTheCaVerifies() throws Exception {
-		CertificateSigningRequest csr = approved(
-				TestPki.csr("a", "O=system:nodes,CN=system:node:n1", TestPki.ec(), "system:bootstrap:x", USAGES, null));
+		CertificateSigningRequest csr = approved(TestPki.csr("a", "O=system:nodes,CN=system:node:n1", TestKeys.ec(),
+				"system:bootstrap:x", USAGES, null));
 		this.requests.put("a", csr);
 
 		this.sync.reconcile("a");
@@ -52,10 +53,10 @@ class CsrSigningSyncTest {
 
 	@Test
 	void pendingOrAlreadyIssuedRequestsAreLeftAlone() {
-		this.requests.put("p",
-				TestPki.csr("p", "O=system:nodes,CN=system:node:n1", TestPki.ec(), "system:bootstrap:x", USAGES, null));
-		CertificateSigningRequest issued = approved(
-				TestPki.csr("i", "O=system:nodes,CN=system:node:n1", TestPki.ec(), "system:bootstrap:x", USAGES, null));
+		this.requests.put("p", TestPki.csr("p", "O=system:nodes,CN=system:node:n1", TestKeys.ec(), "system:bootstrap:x",
+				USAGES, null));
+		CertificateSigningRequest issued = approved(TestPki.csr("i", "O=system:nodes,CN=system:node:n1", TestKeys.ec(),
+				"system:bootstrap:x", USAGES, null));
 		issued.getStatus().setCertificate("QUJD");
 		this.requests.put("i", issued);
 
@@ -68,7 +69,7 @@ class CsrSigningSyncTest {
 	@Test
 	void anApprovedRequestTheSignerRefusesIsMarkedFailed() {
 		this.requests.put("f", approved(
-				TestPki.csr("f", "O=system:masters,CN=admin", TestPki.ec(), "system:bootstrap:x", USAGES, null)));
+				TestPki.csr("f", "O=system:masters,CN=admin", TestKeys.ec(), "system:bootstrap:x", USAGES, null)));
 
 		this.sync.reconcile("f");
 
@@ -83,7 +84,7 @@ class CsrSigningSyncTest {
 	@Test
 	void anApprovedKubeApiServerClientRequestGetsACertificateForItsUserAndGroups() throws Exception {
 		this.requests.put("c", approved(TestPki.csr("c", BuiltInSigners.KUBE_APISERVER_CLIENT, "O=devs,CN=alice",
-				TestPki.ec(), "admin", List.of("client auth"))));
+				TestKeys.ec(), "admin", List.of("client auth"))));
 
 		this.sync.reconcile("c");
 
@@ -100,7 +101,7 @@ class CsrSigningSyncTest {
 	void anApprovedKubeletServingRequestWithClientAuthIsMarkedFailed() {
 		this.requests.put("s",
 				approved(TestPki.csr("s", BuiltInSigners.KUBELET_SERVING, "O=system:nodes,CN=system:node:n1",
-						TestPki.ec(), "system:node:n1", List.of("digital signature", "server auth", "client auth"),
+						TestKeys.ec(), "system:node:n1", List.of("digital signature", "server auth", "client auth"),
 						TestPki.dns("n1"))));
 
 		this.sync.reconcile("s");
@@ -115,10 +116,10 @@ class CsrSigningSyncTest {
 
 	@Test
 	void approvedRequestsOfTheLegacyUnknownOrACustomSignerAreLeftPending() {
-		this.requests.put("l", approved(TestPki.csr("l", "kubernetes.io/legacy-unknown", "CN=alice", TestPki.ec(),
+		this.requests.put("l", approved(TestPki.csr("l", "kubernetes.io/legacy-unknown", "CN=alice", TestKeys.ec(),
 				"admin", List.of("client auth"))));
 		this.requests.put("x", approved(
-				TestPki.csr("x", "example.com/custom", "CN=alice", TestPki.ec(), "admin", List.of("client auth"))));
+				TestPki.csr("x", "example.com/custom", "CN=alice", TestKeys.ec(), "admin", List.of("client auth"))));
 
 		this.sync.reconcile("l");
 		this.sync.reconcile("x");
@@ -134,11 +135,11 @@ class CsrSigningSyncTest {
 						SigningCas.PREFIX + "kubelet-serving-key-file", serving.resolve("ca.key").toString())::get,
 				Duration.ofDays(1));
 		CsrSigningSync sync = new CsrSigningSync(this.requests::get, servingOnly, this.written::add, Clock.systemUTC());
-		this.requests.put("n", approved(TestPki.csr("n", "O=system:nodes,CN=system:node:n1", TestPki.ec(),
+		this.requests.put("n", approved(TestPki.csr("n", "O=system:nodes,CN=system:node:n1", TestKeys.ec(),
 				"system:bootstrap:x", USAGES, null)));
 		this.requests.put("s",
 				approved(TestPki.csr("s", BuiltInSigners.KUBELET_SERVING, "O=system:nodes,CN=system:node:n1",
-						TestPki.ec(), "system:node:n1", List.of("digital signature", "server auth"),
+						TestKeys.ec(), "system:node:n1", List.of("digital signature", "server auth"),
 						TestPki.dns("n1"))));
 
 		sync.reconcile("n");

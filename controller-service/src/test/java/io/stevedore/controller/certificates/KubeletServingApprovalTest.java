@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequest;
+import io.stevedore.testsupport.pki.TestKeys;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -26,9 +27,9 @@ class KubeletServingApprovalTest {
 
 	private static final List<String> EC_USAGES = List.of("digital signature", "server auth");
 
-	private static final KeyPair RSA = TestPki.rsa();
+	private static final KeyPair RSA = TestKeys.rsa();
 
-	private static final KeyPair EC = TestPki.ec();
+	private static final KeyPair EC = TestKeys.ec();
 
 	/** Node n1 at 10.0.0.7 and fd00::7, host name n1.example; n2 at 10.0.0.8. */
 	private static final Map<String, Node> NODES = Map.of("n1",

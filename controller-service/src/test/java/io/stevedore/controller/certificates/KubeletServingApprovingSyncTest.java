@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequest;
 import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequestConditionBuilder;
 import io.stevedore.client.controller.Result;
+import io.stevedore.testsupport.pki.TestKeys;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -109,7 +110,7 @@ class KubeletServingApprovingSyncTest {
 	}
 
 	private CertificateSigningRequest add(String name, Duration age) {
-		CertificateSigningRequest csr = KubeletServingApprovalTest.csr("system:node:n1", TestPki.rsa(), USAGES,
+		CertificateSigningRequest csr = KubeletServingApprovalTest.csr("system:node:n1", TestKeys.rsa(), USAGES,
 				TestPki.ip("10.0.0.7"));
 		csr.getMetadata().setName(name);
 		csr.getMetadata().setCreationTimestamp(NOW.minus(age).toString());

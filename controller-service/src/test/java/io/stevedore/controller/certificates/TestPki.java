@@ -4,9 +4,7 @@ import java.io.StringWriter;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -15,6 +13,7 @@ import java.util.List;
 
 import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequest;
 import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequestBuilder;
+import io.stevedore.testsupport.pki.TestKeys;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
@@ -31,7 +30,7 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 /** A CA and node CSRs made with BouncyCastle, for the csr controllers' tests. */
 final class TestPki {
 
-	final KeyPair caKey = ec();
+	final KeyPair caKey = TestKeys.ec();
 
 	final X509Certificate ca;
 
@@ -44,28 +43,6 @@ final class TestPki {
 			builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
 			this.ca = new JcaX509CertificateConverter().getCertificate(
 					builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(this.caKey.getPrivate())));
-		}
-		catch (Exception ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
-
-	static KeyPair ec() {
-		try {
-			KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-			generator.initialize(new ECGenParameterSpec("secp256r1"));
-			return generator.generateKeyPair();
-		}
-		catch (Exception ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
-
-	static KeyPair rsa() {
-		try {
-			KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-			generator.initialize(2048);
-			return generator.generateKeyPair();
 		}
 		catch (Exception ex) {
 			throw new IllegalStateException(ex);

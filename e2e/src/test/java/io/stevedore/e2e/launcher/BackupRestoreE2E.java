@@ -11,6 +11,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import io.stevedore.testsupport.kubectl.Kubectl;
 
@@ -22,6 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the backup is gone, and every misuse is refused without touching the state.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
+// Its own cluster: may run beside the other classes (junit-platform.properties, off).
+@Execution(ExecutionMode.CONCURRENT)
 class BackupRestoreE2E {
 
 	@TempDir

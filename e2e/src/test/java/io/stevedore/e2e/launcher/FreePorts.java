@@ -18,13 +18,14 @@ import java.util.concurrent.ThreadLocalRandom;
  * of some outgoing connection (kubectl, an informer, a health check), and a component
  * started a minute later on it fails with "Port … was already in use". `./stevedore` also
  * counts node agents' ports up from the port it is given, so each pick leaves room above
- * it.
+ * it. They stay below the NodePort range (30000–32767) too: a Service's NodePort rule of
+ * a cluster running meanwhile would capture connections to 127.0.0.1 on it.
  */
 public final class FreePorts {
 
 	private static final int LOW = 20000;
 
-	private static final int HIGH = 32000;
+	private static final int HIGH = 29990;
 
 	/**
 	 * Ports kept free above each pick for the node agents that `node add` numbers

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -29,6 +31,8 @@ import static org.awaitility.Awaitility.await;
  * engine never gets a container of this cluster.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+// Its own cluster: may run beside the other classes (junit-platform.properties, off).
+@Execution(ExecutionMode.CONCURRENT)
 class SimulatedClusterE2E {
 
 	private static final Duration WAIT = Duration.ofMinutes(3);

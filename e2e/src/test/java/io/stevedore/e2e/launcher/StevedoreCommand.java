@@ -57,6 +57,9 @@ public final class StevedoreCommand {
 		// address (the range's 10th) are machine-wide, so two clusters on one machine (a
 		// user's and a test's, or two tests') must not share them.
 		env.put("STEVEDORE_SERVICE_CIDR", freeServiceRange());
+		// Chains of its own for its proxy: the e2e classes' clusters run side by side,
+		// and two proxies with the same chains rewrite each other's rules.
+		env.put("STEVEDORE_PROXY_CHAIN_PREFIX", proxyChainPrefix());
 		// The reactor built the jars just before the e2e module; sources other engineers
 		// edit meanwhile must not make a test rebuild them.
 		env.put("STEVEDORE_BUILD", "never");
@@ -82,6 +85,15 @@ public final class StevedoreCommand {
 	}
 
 	private static final Set<Integer> HANDED_OUT = new HashSet<>();
+
+	private static int chains;
+
+	/** E, this JVM's pid and a counter, upper case base 36: at most 9 characters. */
+	static synchronized String proxyChainPrefix() {
+		chains++;
+		String pid = Long.toString(ProcessHandle.current().pid() % (36L * 36 * 36 * 36), 36);
+		return ("E" + pid + "X" + Integer.toString(chains, 36)).toUpperCase(java.util.Locale.ROOT);
+	}
 
 	private static Set<String> localAddresses() {
 		Set<String> addresses = new HashSet<>();

@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import static io.stevedore.e2e.support.KubectlAssertions.cleanOutput;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,6 +38,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 // suite's default timeout.
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+// Its own cluster: may run beside the other classes (junit-platform.properties, off).
+@Execution(ExecutionMode.CONCURRENT)
 class StevedoreCommandE2E {
 
 	@TempDir
@@ -239,6 +243,9 @@ class StevedoreCommandE2E {
 		StevedoreCommand.Result badSwitch = stevedore.with("STEVEDORE_INGRESS", "yes").run("up");
 		assertThat(badSwitch.exitCode()).isEqualTo(2);
 		assertThat(badSwitch.stderr()).contains("STEVEDORE_INGRESS='yes' is neither 'true' nor 'false'");
+		StevedoreCommand.Result badChains = stevedore.with("STEVEDORE_PROXY_CHAIN_PREFIX", "bad-chains").run("up");
+		assertThat(badChains.exitCode()).isEqualTo(2);
+		assertThat(badChains.stderr()).contains("STEVEDORE_PROXY_CHAIN_PREFIX='bad-chains' is not 1-9 upper-case");
 	}
 
 	@Test

@@ -28,6 +28,8 @@ import io.stevedore.testsupport.kubectl.KubectlResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -38,6 +40,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Service through the gateway with the admin kubeconfig taken from the gateway's volume,
  * the pods answer on their IPs from the host, and {@code down -v} leaves nothing behind.
  */
+// Its own cluster: may run beside the other classes (junit-platform.properties, off).
+@Execution(ExecutionMode.CONCURRENT)
 class ComposeClusterE2E {
 
 	private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();

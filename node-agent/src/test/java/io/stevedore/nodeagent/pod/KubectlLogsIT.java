@@ -1,18 +1,14 @@
 package io.stevedore.nodeagent.pod;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.stevedore.nodeagent.support.ReachableNode;
 import io.stevedore.nodeagent.support.TestCluster;
 import io.stevedore.nodeagent.support.TestPods;
 import io.stevedore.testsupport.docker.TestImages;
-import io.stevedore.testsupport.kubectl.Kubeconfig;
 import io.stevedore.testsupport.kubectl.Kubectl;
 import io.stevedore.testsupport.kubectl.KubectlProcess;
 import org.junit.jupiter.api.AfterAll;
@@ -40,14 +36,11 @@ class KubectlLogsIT {
 	static Kubectl kubectl;
 
 	@BeforeAll
-	static void start() throws IOException {
+	static void start() {
 		cluster = TestCluster.start(dir);
-		int port = freePort();
-		// The agent publishes its real port as the node's kubelet endpoint.
-		cluster.startNode(NODE, "--server.port=" + port, "--stevedore.node.port=" + port);
+		ReachableNode.start(cluster, NODE);
 		client = cluster.client();
-		kubectl = Kubectl.forKubeconfig(Kubeconfig.write(dir.resolve("kubeconfig"), cluster.url()),
-				dir.resolve("home"));
+		kubectl = ReachableNode.kubectl(cluster, dir);
 	}
 
 	@AfterAll
@@ -129,13 +122,6 @@ class KubectlLogsIT {
 					.getContainerStatuses()
 					.stream()
 					.allMatch(c -> c.getState().getRunning() != null && c.getRestartCount() >= restarts));
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket()) {
-			socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-			return socket.getLocalPort();
-		}
 	}
 
 }

@@ -1,7 +1,6 @@
 package io.stevedore.nodeagent.pod;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -95,7 +94,7 @@ class PodNetworkIT {
 
 	@Test
 	void aHostNetworkPodServesOnTheNodesAddressAndPicksItsDnsByPolicy() throws Exception {
-		int port = freePort();
+		int port = TestCluster.freePort();
 		Pod pod = running(new PodBuilder(TestPods
 			.shell("host-net", NODE, "echo host > /tmp/index.html; httpd -f -p 127.0.0.1:" + port + " -h /tmp")
 			.build()).editSpec().withHostNetwork(true).endSpec().build());
@@ -113,7 +112,7 @@ class PodNetworkIT {
 
 	@Test
 	void aHostPortIsPublishedOnTheNode() throws Exception {
-		int port = freePort();
+		int port = TestCluster.freePort();
 		running(withHostPort(
 				TestPods.shell("host-port", NODE, "echo published > /tmp/index.html; httpd -f -p 8080 -h /tmp").build(),
 				port));
@@ -179,13 +178,6 @@ class PodNetworkIT {
 			.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
 					HttpResponse.BodyHandlers.ofString())
 			.body();
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket()) {
-			socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-			return socket.getLocalPort();
-		}
 	}
 
 }

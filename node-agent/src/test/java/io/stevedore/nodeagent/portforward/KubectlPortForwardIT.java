@@ -19,9 +19,9 @@ import java.util.concurrent.Future;
 
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.stevedore.nodeagent.support.ReachableNode;
 import io.stevedore.nodeagent.support.TestCluster;
 import io.stevedore.nodeagent.support.TestPods;
-import io.stevedore.testsupport.kubectl.Kubeconfig;
 import io.stevedore.testsupport.kubectl.Kubectl;
 import io.stevedore.testsupport.kubectl.KubectlProcess;
 import org.awaitility.Awaitility;
@@ -65,12 +65,9 @@ class KubectlPortForwardIT {
 	@BeforeAll
 	static void start() throws IOException {
 		cluster = TestCluster.start(dir);
-		int port = TestCluster.freePort();
-		cluster.startNode(NODE, "--server.port=" + port, "--stevedore.node.port=" + port,
-				"--logging.level.io.stevedore.nodeagent.portforward=debug");
+		ReachableNode.start(cluster, NODE, "--logging.level.io.stevedore.nodeagent.portforward=debug");
 		client = cluster.client();
-		kubectl = Kubectl.forKubeconfig(Kubeconfig.write(dir.resolve("kubeconfig"), cluster.url()),
-				dir.resolve("home"));
+		kubectl = ReachableNode.kubectl(cluster, dir);
 		running(TestPods.shell("web", NODE, HTTPD));
 	}
 

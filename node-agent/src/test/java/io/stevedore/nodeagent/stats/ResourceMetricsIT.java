@@ -13,9 +13,9 @@ import io.fabric8.kubernetes.api.model.metrics.v1beta1.PodMetrics;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.stevedore.nodeagent.runtime.simulated.SimulatedUsage;
+import io.stevedore.nodeagent.support.ReachableNode;
 import io.stevedore.nodeagent.support.TestCluster;
 import io.stevedore.nodeagent.support.TestPods;
-import io.stevedore.testsupport.kubectl.Kubeconfig;
 import io.stevedore.testsupport.kubectl.Kubectl;
 import io.stevedore.testsupport.kubectl.KubectlResult;
 import org.junit.jupiter.api.AfterAll;
@@ -46,13 +46,10 @@ class ResourceMetricsIT {
 	@BeforeAll
 	static void start() throws Exception {
 		cluster = TestCluster.start(dir);
-		agentPort = TestCluster.freePort();
-		cluster.startNode("sim-metrics", "--server.port=" + agentPort, "--stevedore.node.port=" + agentPort,
-				"--stevedore.node.runtime=simulated", "--stevedore.node.simulated.pod-cidr=100.100.9.0/24",
-				"--stevedore.node.stats.period=1s");
+		agentPort = ReachableNode.start(cluster, "sim-metrics", "--stevedore.node.runtime=simulated",
+				"--stevedore.node.simulated.pod-cidr=100.100.9.0/24", "--stevedore.node.stats.period=1s");
 		client = cluster.client();
-		kubectl = Kubectl.forKubeconfig(Kubeconfig.write(dir.resolve("kubeconfig"), cluster.url()),
-				dir.resolve("home"));
+		kubectl = ReachableNode.kubectl(cluster, dir);
 		client.pods()
 			.resource(annotated(TestPods.sleeper("busy", "sim-metrics"), "web",
 					Map.of(SimulatedUsage.CPU_ANNOTATION, "250m", SimulatedUsage.MEMORY_ANNOTATION, "64Mi")))

@@ -10,9 +10,9 @@ import java.time.Duration;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.stevedore.nodeagent.support.ReachableNode;
 import io.stevedore.nodeagent.support.TestCluster;
 import io.stevedore.nodeagent.support.TestPods;
-import io.stevedore.testsupport.kubectl.Kubeconfig;
 import io.stevedore.testsupport.kubectl.Kubectl;
 import io.stevedore.testsupport.kubectl.KubectlResult;
 import org.junit.jupiter.api.AfterAll;
@@ -107,8 +107,7 @@ class StatsSummaryIT {
 
 	@Test
 	void kubectlTopPodReadsTheBurnThroughTheApiserver() {
-		Kubectl kubectl = Kubectl.forKubeconfig(Kubeconfig.write(dir.resolve("kubeconfig"), cluster.url()),
-				dir.resolve("home"));
+		Kubectl kubectl = ReachableNode.kubectl(cluster, dir);
 		await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
 			KubectlResult top = kubectl.run("top", "pod", "burner", "--no-headers");
 			assertThat(top.exitCode()).as(top.describe()).isZero();

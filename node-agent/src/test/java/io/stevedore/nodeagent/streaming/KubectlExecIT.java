@@ -1,18 +1,15 @@
 package io.stevedore.nodeagent.streaming;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.stevedore.nodeagent.support.ReachableNode;
 import io.stevedore.nodeagent.support.TestCluster;
 import io.stevedore.nodeagent.support.TestPods;
-import io.stevedore.testsupport.kubectl.Kubeconfig;
 import io.stevedore.testsupport.kubectl.Kubectl;
 import io.stevedore.testsupport.kubectl.KubectlProcess;
 import io.stevedore.testsupport.kubectl.KubectlResult;
@@ -44,11 +41,9 @@ class KubectlExecIT {
 	@BeforeAll
 	static void start() throws IOException {
 		cluster = TestCluster.start(dir);
-		int port = freePort();
-		cluster.startNode(NODE, "--server.port=" + port, "--stevedore.node.port=" + port);
+		ReachableNode.start(cluster, NODE);
 		client = cluster.client();
-		kubectl = Kubectl.forKubeconfig(Kubeconfig.write(dir.resolve("kubeconfig"), cluster.url()),
-				dir.resolve("home"));
+		kubectl = ReachableNode.kubectl(cluster, dir);
 		running(TestPods.shell("box", NODE, "trap 'exit 0' TERM; sleep 100000 & wait"));
 	}
 
@@ -120,7 +115,7 @@ class KubectlExecIT {
 
 	@Test
 	void anUnreachableNodeIsAnInternalError() throws IOException {
-		int closed = freePort();
+		int closed = TestCluster.freePort();
 		client.nodes()
 			.resource(new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata()
 				.withName("ghost")
@@ -204,13 +199,6 @@ class KubectlExecIT {
 		client.pods().resource(pod.build()).create();
 		TestPods.await(client, name, p -> "Running".equals(p.getStatus().getPhase())
 				&& p.getStatus().getContainerStatuses().stream().allMatch(c -> c.getState().getRunning() != null));
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket()) {
-			socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-			return socket.getLocalPort();
-		}
 	}
 
 }

@@ -12,10 +12,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.stevedore.nodeagent.support.ReachableNode;
 import io.stevedore.nodeagent.support.TestCluster;
 import io.stevedore.nodeagent.support.TestPods;
 import io.stevedore.testsupport.http.HttpHead;
-import io.stevedore.testsupport.kubectl.Kubeconfig;
 import io.stevedore.testsupport.kubectl.Kubectl;
 import io.stevedore.testsupport.kubectl.KubectlProcess;
 import io.stevedore.testsupport.kubectl.KubectlResult;
@@ -53,10 +53,9 @@ class KubectlSpdyStreamsIT {
 	@BeforeAll
 	static void start() throws IOException {
 		cluster = TestCluster.start(dir);
-		agentPort = TestCluster.freePort();
-		cluster.startNode(NODE, "--server.port=" + agentPort, "--stevedore.node.port=" + agentPort);
+		agentPort = ReachableNode.start(cluster, NODE);
 		client = cluster.client();
-		kubectl = Kubectl.forKubeconfig(Kubeconfig.write(dir.resolve("kubeconfig"), cluster.url()), dir.resolve("home"))
+		kubectl = ReachableNode.kubectl(cluster, dir)
 			.withEnvironment("KUBECTL_REMOTE_COMMAND_WEBSOCKETS", "false")
 			.withEnvironment("KUBECTL_PORT_FORWARD_WEBSOCKETS", "false");
 		TestPods.running(client, TestPods.shell("spdy-box", NODE, "trap 'exit 0' TERM; sleep 100000 & wait"));

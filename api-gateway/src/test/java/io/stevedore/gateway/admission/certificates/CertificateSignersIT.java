@@ -8,6 +8,7 @@ import java.util.Base64;
 
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.stevedore.gateway.support.GatewayCluster;
+import io.stevedore.gateway.support.StaticTokens;
 import io.stevedore.testsupport.kubectl.Kubectl;
 import io.stevedore.testsupport.kubectl.KubectlResult;
 import org.junit.jupiter.api.AfterAll;
@@ -40,16 +41,12 @@ class CertificateSignersIT {
 	static Kubectl bob;
 
 	@BeforeAll
-	static void start() throws IOException {
-		Path tokens = directory.resolve("tokens.csv");
-		Files.writeString(tokens, """
-				alice-token,alice,1001,"devs"
-				bob-token,bob,1002,"ops"
-				""");
-		cluster = GatewayCluster.startWithAdmission(directory, "--stevedore.gateway.token-auth-file=" + tokens);
+	static void start() {
+		cluster = GatewayCluster.startWithAdmission(directory,
+				StaticTokens.file(directory, "alice-token,alice,1001,\"devs\"", "bob-token,bob,1002,\"ops\""));
 		admin = cluster.adminKubectl(directory.resolve("admin-home"));
-		alice = cluster.kubectl(directory.resolve("alice-home"), "token: alice-token");
-		bob = cluster.kubectl(directory.resolve("bob-home"), "token: bob-token");
+		alice = cluster.kubectlWithToken("alice-token");
+		bob = cluster.kubectlWithToken("bob-token");
 		await().atMost(Duration.ofSeconds(30))
 			.until(() -> admin.run("get", "clusterrole", "system:certificates.k8s.io:kube-apiserver-client-approver")
 				.succeeded());

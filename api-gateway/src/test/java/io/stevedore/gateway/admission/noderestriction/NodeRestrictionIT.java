@@ -1,11 +1,10 @@
 package io.stevedore.gateway.admission.noderestriction;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
 import io.stevedore.gateway.support.GatewayCluster;
+import io.stevedore.gateway.support.StaticTokens;
 import io.stevedore.testsupport.kubectl.Kubectl;
 import io.stevedore.testsupport.kubectl.KubectlResult;
 import org.junit.jupiter.api.AfterAll;
@@ -33,14 +32,11 @@ class NodeRestrictionIT {
 	static Kubectl node;
 
 	@BeforeAll
-	static void start() throws IOException {
-		Path tokens = directory.resolve("tokens.csv");
-		Files.writeString(tokens, """
-				n1-token,system:node:n1,n1,"system:nodes"
-				""");
-		cluster = GatewayCluster.startWithAdmission(directory, "--stevedore.gateway.token-auth-file=" + tokens);
+	static void start() {
+		cluster = GatewayCluster.startWithAdmission(directory,
+				StaticTokens.file(directory, "n1-token,system:node:n1,n1,\"system:nodes\""));
 		admin = cluster.adminKubectl(directory.resolve("admin-home"));
-		node = cluster.kubectl(directory.resolve("node-home"), "token: n1-token");
+		node = cluster.kubectlWithToken("n1-token");
 		admin.run("create", "namespace", "work").requireSuccess();
 		admin.run("create", "serviceaccount", "default", "-n", "work").requireSuccess();
 		admin.runWithInput("""

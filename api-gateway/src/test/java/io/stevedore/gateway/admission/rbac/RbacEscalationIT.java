@@ -1,11 +1,10 @@
 package io.stevedore.gateway.admission.rbac;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
 import io.stevedore.gateway.support.GatewayCluster;
+import io.stevedore.gateway.support.StaticTokens;
 import io.stevedore.testsupport.kubectl.Kubectl;
 import io.stevedore.testsupport.kubectl.KubectlResult;
 import org.junit.jupiter.api.AfterAll;
@@ -33,14 +32,11 @@ class RbacEscalationIT {
 	static Kubectl jane;
 
 	@BeforeAll
-	static void start() throws IOException {
-		Path tokens = directory.resolve("tokens.csv");
-		Files.writeString(tokens, """
-				jane-token,jane,1001,"developers"
-				""");
-		cluster = GatewayCluster.startWithAdmission(directory, "--stevedore.gateway.token-auth-file=" + tokens);
+	static void start() {
+		cluster = GatewayCluster.startWithAdmission(directory,
+				StaticTokens.file(directory, "jane-token,jane,1001,\"developers\""));
 		admin = cluster.adminKubectl(directory.resolve("admin-home"));
-		jane = cluster.kubectl(directory.resolve("jane-home"), "token: jane-token");
+		jane = cluster.kubectlWithToken("jane-token");
 		admin.run("create", "namespace", "team").requireSuccess();
 		admin
 			.run("create", "role", "rbac-writer", "-n", "team", "--verb=get,list,create,update",

@@ -1,11 +1,10 @@
 package io.stevedore.gateway.admission.serviceaccount;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
 import io.stevedore.gateway.support.GatewayCluster;
+import io.stevedore.gateway.support.StaticTokens;
 import io.stevedore.testsupport.kubectl.Kubectl;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,15 +33,12 @@ class KubeApiAccessVolumeIT {
 	static Kubectl node;
 
 	@BeforeAll
-	static void start() throws IOException {
-		Path tokens = directory.resolve("tokens.csv");
-		Files.writeString(tokens, """
-				n1-token,system:node:n1,n1,"system:nodes"
-				""");
-		cluster = GatewayCluster.startWithAdmission(directory, "--stevedore.gateway.token-auth-file=" + tokens,
+	static void start() {
+		cluster = GatewayCluster.startWithAdmission(directory,
+				StaticTokens.file(directory, "n1-token,system:node:n1,n1,\"system:nodes\""),
 				"--stevedore.gateway.admission.service-account-token-volume=true");
 		admin = cluster.adminKubectl(directory.resolve("admin-home"));
-		node = cluster.kubectl(directory.resolve("node-home"), "token: n1-token");
+		node = cluster.kubectlWithToken("n1-token");
 		await().atMost(Duration.ofSeconds(30)).until(() -> admin.run("get", "clusterrole", "system:node").succeeded());
 		admin.run("create", "namespace", "apps").requireSuccess();
 		admin.run("create", "serviceaccount", "default", "-n", "apps").requireSuccess();

@@ -7,10 +7,10 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.stevedore.nodeagent.support.ReachableNode;
 import io.stevedore.nodeagent.support.TestCluster;
 import io.stevedore.nodeagent.support.TestPods;
 import io.stevedore.testsupport.docker.Docker;
-import io.stevedore.testsupport.kubectl.Kubeconfig;
 import io.stevedore.testsupport.kubectl.Kubectl;
 import io.stevedore.testsupport.kubectl.KubectlResult;
 import org.junit.jupiter.api.AfterAll;
@@ -42,9 +42,8 @@ class SimulatedNodeIT {
 				"--stevedore.node.simulated.pod-cidr=100.100.1.0/24");
 		// sim-b publishes its real port as the kubelet endpoint, so its pods' logs can be
 		// read.
-		int port = TestCluster.freePort();
-		cluster.startNode("sim-b", "--server.port=" + port, "--stevedore.node.port=" + port,
-				"--stevedore.node.runtime=simulated", "--stevedore.node.simulated.pod-cidr=100.100.2.0/24");
+		ReachableNode.start(cluster, "sim-b", "--stevedore.node.runtime=simulated",
+				"--stevedore.node.simulated.pod-cidr=100.100.2.0/24");
 		client = cluster.client();
 	}
 
@@ -124,8 +123,7 @@ class SimulatedNodeIT {
 	void kubectlExecIntoASimulatedPodIsRefusedWithTheReason() throws Exception {
 		client.pods().resource(TestPods.sleeper("sim-exec", "sim-b")).create();
 		TestPods.await(client, "sim-exec", (p) -> "Running".equals(p.getStatus().getPhase()));
-		Kubectl kubectl = Kubectl.forKubeconfig(Kubeconfig.write(dir.resolve("kubeconfig"), cluster.url()),
-				dir.resolve("home"));
+		Kubectl kubectl = ReachableNode.kubectl(cluster, dir);
 
 		KubectlResult exec = kubectl.run("exec", "sim-exec", "--", "true");
 
