@@ -67,6 +67,17 @@ class GatewayRoutingIT {
 	}
 
 	@Test
+	void kubectlWaitSeesAConditionAlreadyMetWithoutWaitingForAnEvent() {
+		admin.run("create", "configmap", "met-already", "-n", "default", "--from-literal=state=done").requireSuccess();
+
+		// kubectl wait opens a watch and waits for its head: a gateway that held the
+		// head back until the first event (or the 60 s bookmark) made it time out here.
+		admin
+			.run("wait", "--for=jsonpath={.data.state}=done", "configmap/met-already", "-n", "default", "--timeout=30s")
+			.requireSuccess();
+	}
+
+	@Test
 	void versionAndDiscoveryAreServedThroughTheGateway() {
 		assertThat(admin.run("version", "-o", "json").requireSuccess().stdout()).contains("serverVersion");
 		assertThat(admin.run("api-resources", "--api-group=apps").requireSuccess().stdout()).contains("deployments");

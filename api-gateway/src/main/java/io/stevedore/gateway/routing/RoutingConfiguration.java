@@ -66,6 +66,11 @@ public class RoutingConfiguration {
 	}
 
 	@Bean
+	WatchHeadersFilter watchHeadersFilter() {
+		return new WatchHeadersFilter();
+	}
+
+	@Bean
 	StreamProxyFilter streamProxyFilter(ObjectProvider<HttpClient> gatewayHttpClient,
 			ObjectProvider<List<HttpHeadersFilter>> headersFilters) {
 		// The gateway's own clients (its timeouts and TLS settings) and header filters,
