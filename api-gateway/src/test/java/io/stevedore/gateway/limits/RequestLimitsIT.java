@@ -86,6 +86,15 @@ class RequestLimitsIT {
 				HttpResponse.BodyHandlers.ofString());
 		body.write("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",".getBytes(StandardCharsets.UTF_8));
 		body.flush();
+		// The slow create must hold the slot before the others try: sent first, its
+		// head can still reach the gateway after theirs (then it is the one refused).
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> cluster.gateway()
+				.getBean(MeterRegistry.class)
+				.get("apiserver.current.inflight.requests")
+				.tag("request_kind", "mutating")
+				.gauge()
+				.value() >= 1);
 		HttpResponse<String> refused = await().atMost(Duration.ofSeconds(10))
 			.pollInterval(Duration.ofMillis(200))
 			.until(() -> send(post("limited-token", HttpRequest.BodyPublishers.ofString(configMap("second")))),
