@@ -22,6 +22,8 @@ import io.stevedore.nodeagent.config.NodeIdentity;
 import io.stevedore.nodeagent.node.NodeLeaseHeartbeat;
 import io.stevedore.nodeagent.node.NodeStatusFactory;
 import io.stevedore.nodeagent.node.NodeStatusUpdater;
+import io.stevedore.nodeagent.node.NodeEventSink;
+import io.stevedore.nodeagent.events.EventWriter;
 import io.stevedore.nodeagent.node.RuntimeHealth;
 import io.stevedore.nodeagent.pod.BackOff;
 import io.stevedore.nodeagent.pod.EnvResolver;
@@ -129,7 +131,8 @@ public final class NodeAgent implements SmartLifecycle {
 				this.properties.maxPods());
 		this.statusUpdater = new NodeStatusUpdater(this.client, this.runtime, this.identity, statusFactory, this.health,
 				this.properties.nodeStatusReportFrequency(), this.clock,
-				this.runtime.simulated() ? SimulatedContainerRuntime.NODE_LABELS : Map.of());
+				this.runtime.simulated() ? SimulatedContainerRuntime.NODE_LABELS : Map.of(),
+				NodeEventSink.of(new EventWriter(this.client, node, this.events, this.clock), node));
 		NodeLeaseHeartbeat lease = new NodeLeaseHeartbeat(this.client, node, this.properties.nodeLeaseDuration(),
 				this.clock);
 		this.statusUpdater.sync();

@@ -31,10 +31,11 @@ import io.stevedore.machinery.registry.ResourceType;
 
 /**
  * The apiserver's defaulting step, run on every decoded create or update body before
- * validation, as Kubernetes' SetObjectDefaults_*. Mutates the object in place; kinds
- * without defaults are left alone. Allocation (clusterIPs, nodePorts), the service
- * account admission (serviceAccountName) and the Job selector, which needs the uid, are
- * not defaults: see {@link BatchDefaults#generateSelector}.
+ * validation, as Kubernetes' SetObjectDefaults_*. Mutates the object in place: an absent
+ * spec or status becomes an empty one ({@link EmptySpecAndStatus}), then the kind's own
+ * defaults, if any. Allocation (clusterIPs, nodePorts), the service account admission
+ * (serviceAccountName) and the Job selector, which needs the uid, are not defaults: see
+ * {@link BatchDefaults#generateSelector}.
  *
  * <p>
  * Stateless and thread-safe (the object is not).
@@ -69,6 +70,7 @@ public final class Defaulting {
 			throw new IllegalArgumentException(
 					"defaults for " + type.kind() + " were asked of a " + obj.getClass().getSimpleName());
 		}
+		EmptySpecAndStatus.fill(obj);
 		Consumer<HasMetadata> defaulter = DEFAULTERS.get(obj.getClass());
 		if (defaulter != null) {
 			defaulter.accept(obj);

@@ -9,6 +9,8 @@ import io.stevedore.nodeagent.config.NodeIdentity;
 import io.stevedore.nodeagent.node.NodeLeaseHeartbeat;
 import io.stevedore.nodeagent.node.NodeStatusFactory;
 import io.stevedore.nodeagent.node.NodeStatusUpdater;
+import io.stevedore.nodeagent.node.NodeEventSink;
+import io.stevedore.nodeagent.events.EventWriter;
 import io.stevedore.nodeagent.node.RuntimeHealth;
 import io.stevedore.nodeagent.pod.BackOff;
 import io.stevedore.nodeagent.pod.EnvResolver;
@@ -58,7 +60,8 @@ final class HollowNode {
 		NodeIdentity identity = new NodeIdentity(name, shared.address(), name, shared.rootDir().resolve(name));
 		this.status = new NodeStatusUpdater(shared.client(), runtime, identity,
 				new NodeStatusFactory(identity, properties.port(), properties.maxPods()), this.health,
-				properties.nodeStatusReportFrequency(), shared.clock(), SimulatedContainerRuntime.NODE_LABELS);
+				properties.nodeStatusReportFrequency(), shared.clock(), SimulatedContainerRuntime.NODE_LABELS,
+				NodeEventSink.of(new EventWriter(shared.client(), name, shared.events(), shared.clock()), name));
 		this.lease = new NodeLeaseHeartbeat(shared.client(), name, properties.nodeLeaseDuration(), shared.clock());
 		this.echoes = new OwnStatusEchoes(podKey -> shared.enqueue().accept(NodeKeys.of(name, podKey)));
 		FabricPodApi api = new FabricPodApi(shared.client(), name, shared.events(), shared.clock(), shared.services(),

@@ -23,7 +23,10 @@ import org.slf4j.LoggerFactory;
  * Registers the Node and keeps its status current: recomputed every
  * node-status-update-frequency, written only when something other than a heartbeat time
  * changed, or once per node-status-report-frequency (the kubelet's behaviour since node
- * Leases carry the heartbeat).
+ * Leases carry the heartbeat). Records the kubelet's events about its node: Starting once
+ * per process, a condition's move once its status is written
+ * ({@link NodeConditionEvents}), and NodeSchedulable / NodeNotSchedulable when a cordon
+ * comes or goes.
  * <p>
  * Threading: {@link #sync} is called from one scheduler thread.
  */
@@ -49,11 +52,22 @@ public final class NodeStatusUpdater {
 
 	private Instant lastReport = Instant.EPOCH;
 
+	private final NodeEventSink events;
+
 	private boolean registered;
+
+	private boolean started;
+
+	/**
+	 * The cordon last seen: the kubelet starts from "schedulable", so a cordoned node's
+	 * restart tells.
+	 */
+	private boolean unschedulable;
 
 	public NodeStatusUpdater(KubernetesClient client, ContainerRuntime runtime, NodeIdentity identity,
 			NodeStatusFactory factory, RuntimeHealth health, Duration reportFrequency, Clock clock,
-			Map<String, String> extraLabels) {
+			Map<String, String> extraLabels, NodeEventSink events) {
+		this.events = events;
 		this.client = client;
 		this.runtime = runtime;
 		this.identity = identity;
@@ -69,6 +83,10 @@ public final class NodeStatusUpdater {
 		try {
 			if (!this.registered) {
 				register();
+			}
+			if (!this.started) {
+				this.events.record("Normal", "Starting", "Starting kubelet.");
+				this.started = true;
 			}
 			updateStatus();
 		}
@@ -117,6 +135,7 @@ public final class NodeStatusUpdater {
 			this.registered = false;
 			return;
 		}
+		recordCordon(node);
 		RuntimeInfo info = runtimeInfo();
 		List<ImageSummary> images = List.of();
 		if (info != null) {
@@ -144,7 +163,19 @@ public final class NodeStatusUpdater {
 		node.setStatus(next);
 		this.client.nodes().resource(node).updateStatus();
 		this.lastReport = now;
+		for (String reason : NodeConditionEvents.between(previous, next)) {
+			this.events.record("Normal", reason, "Node " + this.identity.name() + " status is now: " + reason);
+		}
 		log.debug("node status written node={} changed={}", this.identity.name(), changed);
+	}
+
+	private void recordCordon(Node node) {
+		boolean now = node.getSpec() != null && Boolean.TRUE.equals(node.getSpec().getUnschedulable());
+		if (now != this.unschedulable) {
+			String reason = now ? "NodeNotSchedulable" : "NodeSchedulable";
+			this.events.record("Normal", reason, "Node " + this.identity.name() + " status is now: " + reason);
+			this.unschedulable = now;
+		}
 	}
 
 	private static List<io.fabric8.kubernetes.api.model.NodeCondition> keepTransitions(NodeStatus next,

@@ -1,14 +1,12 @@
 package io.stevedore.nodeagent.pod;
 
 import java.time.Clock;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Function;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
@@ -16,8 +14,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.stevedore.nodeagent.events.EventWriter;
 
 /**
  * {@link PodApi} and {@link ApiObjects} on fabric8. Events are written on a background
@@ -25,15 +22,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class FabricPodApi implements PodApi, ApiObjects {
 
-	private static final Logger log = LoggerFactory.getLogger(FabricPodApi.class);
-
 	private final KubernetesClient client;
 
-	private final String nodeName;
-
-	private final ExecutorService events;
-
-	private final Clock clock;
+	private final EventWriter events;
 
 	private final Function<String, List<Service>> services;
 
@@ -49,9 +40,7 @@ public final class FabricPodApi implements PodApi, ApiObjects {
 		this.client = client;
 		this.echoes = echoes;
 		this.services = services;
-		this.nodeName = nodeName;
-		this.events = events;
-		this.clock = clock;
+		this.events = new EventWriter(client, nodeName, events, clock);
 	}
 
 	@Override
@@ -97,44 +86,13 @@ public final class FabricPodApi implements PodApi, ApiObjects {
 
 	@Override
 	public void event(Pod pod, String type, String reason, String message, String fieldPath) {
-		String now = this.clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
-		var event = new EventBuilder().withNewMetadata()
-			.withName(
-					pod.getMetadata().getName() + "." + UUID.randomUUID().toString().substring(0, 13).replace("-", ""))
-			.withNamespace(pod.getMetadata().getNamespace())
-			.endMetadata()
-			.withNewInvolvedObject()
-			.withApiVersion("v1")
+		this.events.record(new ObjectReferenceBuilder().withApiVersion("v1")
 			.withKind("Pod")
 			.withName(pod.getMetadata().getName())
 			.withNamespace(pod.getMetadata().getNamespace())
 			.withUid(pod.getMetadata().getUid())
 			.withFieldPath(fieldPath)
-			.endInvolvedObject()
-			.withType(type)
-			.withReason(reason)
-			.withMessage(message)
-			.withNewSource("kubelet", this.nodeName)
-			.withReportingComponent("kubelet")
-			.withReportingInstance(this.nodeName)
-			.withFirstTimestamp(now)
-			.withLastTimestamp(now)
-			.withCount(1)
-			.build();
-		try {
-			this.events.execute(() -> {
-				try {
-					this.client.v1().events().inNamespace(pod.getMetadata().getNamespace()).resource(event).create();
-				}
-				catch (RuntimeException ex) {
-					log.debug("event not recorded pod={} reason={} error=\"{}\"", pod.getMetadata().getName(), reason,
-							ex.toString());
-				}
-			});
-		}
-		catch (java.util.concurrent.RejectedExecutionException ex) {
-			// shutting down
-		}
+			.build(), type, reason, message);
 	}
 
 	@Override

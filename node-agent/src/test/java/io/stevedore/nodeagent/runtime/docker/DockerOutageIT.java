@@ -75,7 +75,24 @@ class DockerOutageIT {
 			NodeCondition answering = awaitReady(client, "True");
 			assertThat(answering.getReason()).isEqualTo("KubeletReady");
 			await(() -> runtime.state() == CircuitBreaker.State.CLOSED, "breaker closed");
+
+			// Each move was told as the kubelet tells it: two outages, two returns.
+			await(() -> reasons(client).stream().filter("NodeReady"::equals).count() == 2,
+					"two NodeReady events, got " + reasons(client));
+			assertThat(reasons(client)).filteredOn("NodeNotReady"::equals).hasSize(2);
 		}
+	}
+
+	private static java.util.List<String> reasons(KubernetesClient client) {
+		return client.v1()
+			.events()
+			.inNamespace("default")
+			.withField("involvedObject.name", NODE)
+			.list()
+			.getItems()
+			.stream()
+			.map(e -> e.getReason())
+			.toList();
 	}
 
 	private static NodeCondition awaitReady(KubernetesClient client, String status) throws InterruptedException {

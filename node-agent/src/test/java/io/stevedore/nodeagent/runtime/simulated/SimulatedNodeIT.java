@@ -69,6 +69,56 @@ class SimulatedNodeIT {
 	}
 
 	@Test
+	void theKubeletRecordsItsNodesEventsAsKubernetesDoesAndACordonIsOne() {
+		await().atMost(Duration.ofSeconds(30))
+			.untilAsserted(() -> assertThat(nodeEvents("sim-a")).contains("Starting: Starting kubelet.",
+					"NodeHasSufficientMemory: Node sim-a status is now: NodeHasSufficientMemory",
+					"NodeHasNoDiskPressure: Node sim-a status is now: NodeHasNoDiskPressure",
+					"NodeHasSufficientPID: Node sim-a status is now: NodeHasSufficientPID"));
+		var event = client.v1()
+			.events()
+			.inNamespace("default")
+			.withField("involvedObject.name", "sim-a")
+			.list()
+			.getItems()
+			.get(0);
+		assertThat(event.getInvolvedObject().getKind()).isEqualTo("Node");
+		assertThat(event.getSource().getComponent()).isEqualTo("kubelet");
+		assertThat(event.getSource().getHost()).isEqualTo("sim-a");
+
+		client.nodes().withName("sim-a").edit(n -> {
+			n.getSpec().setUnschedulable(true);
+			return n;
+		});
+		try {
+			await().atMost(Duration.ofSeconds(30))
+				.untilAsserted(() -> assertThat(nodeEvents("sim-a"))
+					.contains("NodeNotSchedulable: Node sim-a status is now: NodeNotSchedulable"));
+		}
+		finally {
+			client.nodes().withName("sim-a").edit(n -> {
+				n.getSpec().setUnschedulable(null);
+				return n;
+			});
+		}
+		await().atMost(Duration.ofSeconds(30))
+			.untilAsserted(() -> assertThat(nodeEvents("sim-a"))
+				.contains("NodeSchedulable: Node sim-a status is now: NodeSchedulable"));
+	}
+
+	private static java.util.List<String> nodeEvents(String node) {
+		return client.v1()
+			.events()
+			.inNamespace("default")
+			.withField("involvedObject.name", node)
+			.list()
+			.getItems()
+			.stream()
+			.map(e -> e.getReason() + ": " + e.getMessage())
+			.toList();
+	}
+
+	@Test
 	void aPodWithAnHttpReadinessProbeRunsAndBecomesReadyWithAnAddressFromItsNodesBlock() {
 		String before = Docker.run("ps", "-aq", "--filter", "label=io.kubernetes.pod.name=sim-web");
 		Pod pod = TestPods.shell("sim-web", "sim-a", "httpd -f -p 8080")
