@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.function.Function;
 
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HostAlias;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -22,6 +23,7 @@ import io.stevedore.client.controller.Keys;
 import io.stevedore.client.controller.Reconciler;
 import io.stevedore.client.controller.Result;
 import io.stevedore.nodeagent.pod.dns.DnsConfigurer;
+import io.stevedore.nodeagent.pod.dns.PodHostname;
 import io.stevedore.nodeagent.pod.removal.EndpointRemovalGate;
 import io.stevedore.nodeagent.pod.probe.ProbeManager;
 import io.stevedore.nodeagent.runtime.ContainerDetails;
@@ -180,7 +182,8 @@ public final class PodSyncer implements Reconciler {
 				touched.add(sandboxId);
 				starting = SandboxStart.begin(this.runtime, sandboxId);
 			}
-			catch (ImagePullException | RuntimeUnavailableException ex) {
+			catch (ImagePullException | RuntimeUnavailableException | IllegalArgumentException ex) {
+				// IllegalArgumentException: a hostname the pod cannot have (PodHostname).
 				sandboxFailed(pod, waiting, wake, ex);
 			}
 			steps.mark("sandbox");
@@ -353,11 +356,18 @@ public final class PodSyncer implements Reconciler {
 						p.getProtocol() == null ? "tcp" : p.getProtocol().toLowerCase(),
 						p.getHostIP() == null ? "" : p.getHostIP(), p.getHostPort())));
 		}
-		String hostname = pod.getSpec().getHostname() != null ? pod.getSpec().getHostname()
-				: pod.getMetadata().getName();
+		PodHostname hostname = this.dns.hostname(pod);
+		List<SandboxSpec.HostAlias> aliases = new ArrayList<>();
+		for (HostAlias alias : pod.getSpec().getHostAliases() == null ? List.<HostAlias>of()
+				: pod.getSpec().getHostAliases()) {
+			if (alias.getIp() != null && alias.getHostnames() != null && !alias.getHostnames().isEmpty()) {
+				aliases.add(new SandboxSpec.HostAlias(alias.getIp(), List.copyOf(alias.getHostnames())));
+			}
+		}
 		SandboxSpec spec = new SandboxSpec(dockerName(pod, RuntimeLabels.SANDBOX_CONTAINER_NAME, attempt),
 				this.sandbox.image(), this.sandbox.command(), labels, this.sandbox.network(),
-				Boolean.TRUE.equals(pod.getSpec().getHostNetwork()), truncate(hostname, 63), ports);
+				Boolean.TRUE.equals(pod.getSpec().getHostNetwork()), hostname.hostname(), hostname.domain(), aliases,
+				ports);
 		writeResolvConf(pod, true);
 		return this.runtime.createSandbox(spec);
 	}
@@ -884,10 +894,6 @@ public final class PodSyncer implements Reconciler {
 	private static String seconds(Duration duration) {
 		long total = duration.toSeconds();
 		return total >= 60 ? (total / 60) + "m" + (total % 60 == 0 ? "" : (total % 60) + "s") : total + "s";
-	}
-
-	private static String truncate(String value, int max) {
-		return value.length() <= max ? value : value.substring(0, max);
 	}
 
 	/**

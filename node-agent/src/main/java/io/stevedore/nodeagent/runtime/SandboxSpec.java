@@ -15,10 +15,19 @@ import java.util.Map;
  * @param network the Docker network of pods, ignored when {@code hostNetwork}
  * @param hostNetwork the pod uses the node's network namespace
  * @param hostname the pod's hostname
+ * @param domain the domain of the pod's own /etc/hosts line
+ * ({@code <ip> <hostname>.<domain>
+ * <hostname>}), empty for none
+ * @param hostAliases {@code spec.hostAliases}: more /etc/hosts lines
  * @param portBindings hostPort publishing
  */
 public record SandboxSpec(String name, String image, List<String> command, Map<String, String> labels, String network,
-		boolean hostNetwork, String hostname, List<PortBinding> portBindings) {
+		boolean hostNetwork, String hostname, String domain, List<HostAlias> hostAliases,
+		List<PortBinding> portBindings) {
+
+	/** One {@code spec.hostAliases} entry: names for an address. */
+	public record HostAlias(String ip, List<String> hostnames) {
+	}
 
 	/**
 	 * @param protocol {@code tcp}, {@code udp} or {@code sctp}

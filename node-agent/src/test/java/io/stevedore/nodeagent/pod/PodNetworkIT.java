@@ -132,6 +132,63 @@ class PodNetworkIT {
 	}
 
 	@Test
+	void aPodWithASubdomainKnowsItsClusterNameAndItsHostAliasesAreInItsHostsFile() {
+		// A StatefulSet's pods have hostname and subdomain: hostname -f must answer the
+		// name the cluster DNS serves for them.
+		Pod pod = running(TestPods.shell("db-x", NODE, "trap 'exit 0' TERM; sleep 100000 & wait")
+			.editSpec()
+			.withHostname("db-0")
+			.withSubdomain("db")
+			.addNewHostAlias()
+			.withIp("192.0.2.7")
+			.withHostnames("registry.corp", "mirror.corp")
+			.endHostAlias()
+			.endSpec()
+			.build());
+		assertThat(TestPods.exec(pod, "main", "hostname")).isEqualTo("db-0");
+		assertThat(TestPods.exec(pod, "main", "hostname", "-f")).isEqualTo("db-0.db.default.svc.cluster.local");
+		String hosts = TestPods.exec(pod, "main", "cat", "/etc/hosts");
+		assertThat(hosts).containsPattern(java.util.regex.Pattern.quote(pod.getStatus().getPodIP())
+				+ "\\s+db-0\\.db\\.default\\.svc\\.cluster\\.local\\s+db-0");
+		assertThat(hosts).containsPattern("192\\.0\\.2\\.7\\s+registry\\.corp")
+			.containsPattern("192\\.0\\.2\\.7\\s+mirror\\.corp");
+	}
+
+	@Test
+	void setHostnameAsFqdnMakesTheKernelHostnameTheWholeNameAndATooLongOneFailsTheSandbox() {
+		Pod fqdn = running(TestPods.shell("fqdn", NODE, "trap 'exit 0' TERM; sleep 100000 & wait")
+			.editSpec()
+			.withSubdomain("svc1")
+			.withSetHostnameAsFQDN(true)
+			.endSpec()
+			.build());
+		assertThat(TestPods.exec(fqdn, "main", "hostname")).isEqualTo("fqdn.svc1.default.svc.cluster.local");
+
+		String longName = "h".repeat(40);
+		client.pods()
+			.resource(TestPods.shell("too-long", NODE, "sleep 100000")
+				.editSpec()
+				.withHostname(longName)
+				.withSubdomain("sub")
+				.withSetHostnameAsFQDN(true)
+				.endSpec()
+				.build())
+			.create();
+		org.awaitility.Awaitility.await()
+			.atMost(Duration.ofSeconds(60))
+			.untilAsserted(() -> assertThat(
+					TestPods.events(client, client.pods().inNamespace("default").withName("too-long").get())
+						.stream()
+						.map(e -> e.getReason() + ": " + e.getMessage()))
+				.anyMatch(e -> e.startsWith(
+						"FailedCreatePodSandBox: Failed to create pod sandbox: failed to construct FQDN from pod hostname and cluster domain, FQDN "
+								+ longName
+								+ ".sub.default.svc.cluster.local is too long (64 characters is the max, 70 characters requested)")));
+		assertThat(client.pods().inNamespace("default").withName("too-long").get().getStatus().getPhase())
+			.isEqualTo("Pending");
+	}
+
+	@Test
 	void aSandboxWhoseHostPortIsTakenLeavesNoContainerBehindAndStartsOnceThePortIsFree() throws Exception {
 		Pod pod;
 		int port;

@@ -129,6 +129,18 @@ public final class DnsConfigurer {
 		};
 	}
 
+	/** The pod's hostname and /etc/hosts domain in this cluster's domain. */
+	public PodHostname hostname(Pod pod) {
+		if (this.clusterDomain.isEmpty() && pod.getSpec().getSubdomain() != null) {
+			Pod withoutDomain = new io.fabric8.kubernetes.api.model.PodBuilder(pod).editSpec()
+				.withSubdomain(null)
+				.endSpec()
+				.build();
+			return PodHostname.of(withoutDomain, "");
+		}
+		return PodHostname.of(pod, this.clusterDomain);
+	}
+
 	/** With no node resolv.conf: localhost as the only server, as the kubelet does. */
 	private void hostFallback(List<String> servers, List<String> searches) {
 		if (this.resolvConf.isEmpty()) {

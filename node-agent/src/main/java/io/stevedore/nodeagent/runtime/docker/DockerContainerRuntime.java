@@ -213,6 +213,18 @@ public final class DockerContainerRuntime implements ContainerRuntime, Closeable
 				.withEntrypoint(spec.command());
 			if (!spec.hostNetwork()) {
 				create.withHostName(spec.hostname());
+				// Docker writes "<ip> <hostname>.<domain> <hostname>" into the hosts
+				// file every container of the pod shares, and the aliases above it.
+				if (!spec.domain().isEmpty()) {
+					create.withDomainName(spec.domain());
+				}
+				List<String> extraHosts = new ArrayList<>();
+				for (SandboxSpec.HostAlias alias : spec.hostAliases()) {
+					alias.hostnames().forEach(name -> extraHosts.add(name + ":" + alias.ip()));
+				}
+				if (!extraHosts.isEmpty()) {
+					host.withExtraHosts(extraHosts.toArray(String[]::new));
+				}
 			}
 			if (!spec.portBindings().isEmpty() && !spec.hostNetwork()) {
 				Ports ports = new Ports();

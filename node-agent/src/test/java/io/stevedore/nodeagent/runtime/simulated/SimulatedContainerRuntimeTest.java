@@ -97,7 +97,7 @@ class SimulatedContainerRuntimeTest {
 
 	private static SandboxSpec sandbox(String name) {
 		return new SandboxSpec(name, "stevedore/pause:1", List.of("sleep", "inf"), Map.of("pod", name), "pods", false,
-				name, List.of());
+				name, "", List.of(), List.of());
 	}
 
 	private static ContainerSpec container(String app, List<String> command) {
