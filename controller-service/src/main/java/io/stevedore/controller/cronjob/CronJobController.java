@@ -9,6 +9,7 @@ import io.stevedore.client.workqueue.WorkQueue;
 import io.stevedore.controller.manager.ControllerContext;
 import io.stevedore.controller.manager.ControllerFactory;
 import io.stevedore.controller.manager.RunningController;
+import io.stevedore.controller.workload.ClientEventRecorder;
 import io.stevedore.controller.workload.OwnedObjectHandler;
 import io.stevedore.controller.workload.OwnerIndex;
 
@@ -44,7 +45,7 @@ public class CronJobController implements ControllerFactory {
 		context.informers().handle(jobs, new OwnedObjectHandler<>("CronJob", queue, null));
 		CronJobSync sync = new CronJobSync((key) -> cronJobs.getStore().getByKey(key),
 				(uid) -> OwnerIndex.controlledBy(jobs, uid), new ClientCronJobControl(context.client()),
-				context.clock());
+				context.clock(), new ClientEventRecorder(context.client(), "cronjob-controller", context.clock()));
 		Controller controller = new Controller(NAME, queue, sync, context.workers(),
 				() -> cronJobs.hasSynced() && jobs.hasSynced(), context.clock());
 		controller.start();

@@ -11,7 +11,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -26,6 +28,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.stevedore.client.controller.Reconciler;
 import io.stevedore.client.controller.Result;
+import io.stevedore.controller.workload.EventRecorder;
 import io.stevedore.controller.workload.ControllerRefs;
 import io.stevedore.machinery.validation.batch.CronSchedule;
 import org.slf4j.Logger;
@@ -50,6 +53,10 @@ final class CronJobSync implements Reconciler {
 
 	private static final Logger log = LoggerFactory.getLogger(CronJobSync.class);
 
+	/** Go's time.RFC1123Z, in which Kubernetes words a missed schedule time. */
+	private static final DateTimeFormatter RFC1123Z = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss Z",
+			java.util.Locale.ROOT);
+
 	private final Function<String, CronJob> cronJobs;
 
 	private final Function<String, List<Job>> jobsOf;
@@ -58,8 +65,11 @@ final class CronJobSync implements Reconciler {
 
 	private final Clock clock;
 
+	private final EventRecorder events;
+
 	CronJobSync(Function<String, CronJob> cronJobs, Function<String, List<Job>> jobsOf, CronJobControl control,
-			Clock clock) {
+			Clock clock, EventRecorder events) {
+		this.events = events;
 		this.cronJobs = cronJobs;
 		this.jobsOf = jobsOf;
 		this.control = control;
@@ -78,8 +88,8 @@ final class CronJobSync implements Reconciler {
 		CronJobStatus before = Serialization.clone(status);
 		List<Job> jobs = new ArrayList<>(this.jobsOf.apply(cronJob.getMetadata().getUid()));
 
-		reconcileActive(status, jobs);
-		cleanupHistory(spec, jobs);
+		reconcileActive(cronJob, status, jobs);
+		cleanupHistory(cronJob, jobs);
 
 		Result result = schedule(cronJob, status);
 		if (!Objects.equals(before, status)) {
@@ -117,6 +127,8 @@ final class CronJobSync implements Reconciler {
 		if (deadline != null && scheduled.plusSeconds(deadline).isBefore(now)) {
 			log.info("missed starting deadline ns={} name={} scheduled={}", cronJob.getMetadata().getNamespace(),
 					cronJob.getMetadata().getName(), scheduled);
+			this.events.event(cronJob, EventRecorder.WARNING, "MissSchedule", "Missed scheduled time to start a job: "
+					+ scheduled.withZoneSameInstant(ZoneOffset.UTC).format(RFC1123Z));
 			return next;
 		}
 		List<ObjectReference> active = status.getActive() == null ? new ArrayList<>()
@@ -125,6 +137,8 @@ final class CronJobSync implements Reconciler {
 		if ("Forbid".equals(policy) && !active.isEmpty()) {
 			// The start is skipped, not postponed: the next look is the next schedule
 			// time.
+			this.events.event(cronJob, EventRecorder.NORMAL, "JobAlreadyActive",
+					"Not starting job because prior execution is running and concurrency policy is Forbid");
 			return next;
 		}
 		if ("Replace".equals(policy)) {
@@ -133,12 +147,21 @@ final class CronJobSync implements Reconciler {
 				victim.setMetadata(new ObjectMeta());
 				victim.getMetadata().setNamespace(ref.getNamespace());
 				victim.getMetadata().setName(ref.getName());
-				this.control.deleteJob(victim);
+				deleteJob(cronJob, victim);
 			}
 			active.clear();
 		}
-		Job created = this.control.createJob(jobFor(cronJob, scheduled));
+		Job created;
+		try {
+			created = this.control.createJob(jobFor(cronJob, scheduled));
+		}
+		catch (RuntimeException ex) {
+			this.events.event(cronJob, EventRecorder.WARNING, "FailedCreate", "Error creating job: " + ex.getMessage());
+			throw ex;
+		}
 		if (created != null) {
+			this.events.event(cronJob, EventRecorder.NORMAL, "SuccessfulCreate",
+					"Created job " + created.getMetadata().getName());
 			active.add(new ObjectReferenceBuilder().withApiVersion("batch/v1")
 				.withKind("Job")
 				.withNamespace(created.getMetadata().getNamespace())
@@ -178,6 +201,8 @@ final class CronJobSync implements Reconciler {
 			missed++;
 		}
 		if (missed > TOO_MANY_MISSED) {
+			this.events.event(cronJob, EventRecorder.WARNING, "TooManyMissedTimes", "too many missed start times: "
+					+ missed + ". Set or decrease .spec.startingDeadlineSeconds or check clock skew");
 			log.warn(
 					"too many missed start times ns={} name={} missed={}: set or decrease "
 							+ ".spec.startingDeadlineSeconds or check clock skew",
@@ -219,10 +244,17 @@ final class CronJobSync implements Reconciler {
 	/**
 	 * Active refs follow the owned Jobs: finished ones leave, running ones are listed.
 	 */
-	private static void reconcileActive(CronJobStatus status, List<Job> jobs) {
+	private void reconcileActive(CronJob cronJob, CronJobStatus status, List<Job> jobs) {
 		List<ObjectReference> active = new ArrayList<>();
+		Set<String> wasActive = new HashSet<>();
+		(status.getActive() == null ? List.<ObjectReference>of() : status.getActive())
+			.forEach(ref -> wasActive.add(ref.getUid()));
 		for (Job job : jobs) {
 			String finished = finishedType(job);
+			if (finished != null && wasActive.contains(job.getMetadata().getUid())) {
+				this.events.event(cronJob, EventRecorder.NORMAL, "SawCompletedJob",
+						"Saw completed job: " + job.getMetadata().getName() + ", status: " + finished);
+			}
 			if (finished == null) {
 				if (job.getMetadata().getDeletionTimestamp() == null) {
 					active.add(new ObjectReferenceBuilder().withApiVersion("batch/v1")
@@ -254,14 +286,21 @@ final class CronJobSync implements Reconciler {
 	}
 
 	/** Deletes the oldest finished Jobs beyond successful/failedJobsHistoryLimit. */
-	private void cleanupHistory(CronJobSpec spec, List<Job> jobs) {
-		trim(jobs.stream().filter(j -> "Complete".equals(finishedType(j))).toList(),
+	private void cleanupHistory(CronJob cronJob, List<Job> jobs) {
+		CronJobSpec spec = cronJob.getSpec();
+		trim(cronJob, jobs.stream().filter(j -> "Complete".equals(finishedType(j))).toList(),
 				spec.getSuccessfulJobsHistoryLimit() == null ? 3 : spec.getSuccessfulJobsHistoryLimit());
-		trim(jobs.stream().filter(j -> "Failed".equals(finishedType(j))).toList(),
+		trim(cronJob, jobs.stream().filter(j -> "Failed".equals(finishedType(j))).toList(),
 				spec.getFailedJobsHistoryLimit() == null ? 1 : spec.getFailedJobsHistoryLimit());
 	}
 
-	private void trim(List<Job> finished, int limit) {
+	private void deleteJob(CronJob cronJob, Job job) {
+		this.control.deleteJob(job);
+		this.events.event(cronJob, EventRecorder.NORMAL, "SuccessfulDelete",
+				"Deleted job " + job.getMetadata().getName());
+	}
+
+	private void trim(CronJob cronJob, List<Job> finished, int limit) {
 		if (finished.size() <= limit) {
 			return;
 		}
@@ -269,7 +308,7 @@ final class CronJobSync implements Reconciler {
 		oldestFirst.sort(Comparator.comparing(CronJobSync::startedAt));
 		for (Job job : oldestFirst.subList(0, finished.size() - limit)) {
 			if (job.getMetadata().getDeletionTimestamp() == null) {
-				this.control.deleteJob(job);
+				deleteJob(cronJob, job);
 			}
 		}
 	}

@@ -12,8 +12,9 @@ public interface JobControl {
 	/**
 	 * Creates a pod built by the controller (generateName, completion index, controller
 	 * ownerReference already set).
+	 * @return the pod as stored (its generated name)
 	 */
-	void createPod(Pod pod);
+	Pod createPod(Pod pod);
 
 	/** Deletes a pod; one already gone is not an error. */
 	void deletePod(Pod pod);

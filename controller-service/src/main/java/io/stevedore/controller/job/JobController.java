@@ -9,6 +9,7 @@ import io.stevedore.client.workqueue.WorkQueue;
 import io.stevedore.controller.manager.ControllerContext;
 import io.stevedore.controller.manager.ControllerFactory;
 import io.stevedore.controller.manager.RunningController;
+import io.stevedore.controller.workload.ClientEventRecorder;
 import io.stevedore.controller.workload.CacheLister;
 import io.stevedore.controller.workload.ControllerExpectations;
 import io.stevedore.controller.workload.FreshOwnerRead;
@@ -52,7 +53,8 @@ public class JobController implements ControllerFactory {
 		FinalizerRemovals removals = new FinalizerRemovals();
 		JobControl control = new ClientJobControl(context.client());
 		JobSync sync = new JobSync((key) -> jobs.getStore().getByKey(key), OwnerIndex.claimCandidates(pods), control,
-				expectations, removals, JobSettings.defaults(), context.clock(), new FreshOwnerRead(context.client()));
+				expectations, removals, JobSettings.defaults(), context.clock(), new FreshOwnerRead(context.client()),
+				new ClientEventRecorder(context.client(), "job-controller", context.clock()));
 		Controller controller = new Controller(NAME, queue, sync, context.workers(),
 				() -> jobs.hasSynced() && pods.hasSynced(), context.clock());
 		// Kubernetes' orphan pod queue: tracked pods no running Job will count.

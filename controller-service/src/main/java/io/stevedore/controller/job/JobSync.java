@@ -24,6 +24,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.stevedore.client.controller.Keys;
 import io.stevedore.client.controller.Reconciler;
 import io.stevedore.client.controller.Result;
+import io.stevedore.controller.workload.EventRecorder;
 import io.stevedore.controller.workload.CanAdopt;
 import io.stevedore.controller.workload.ClaimCandidates;
 import io.stevedore.controller.workload.ControllerExpectations;
@@ -70,9 +71,12 @@ final class JobSync implements Reconciler {
 
 	private final FinalizerRemovals removals;
 
+	private final EventRecorder events;
+
 	JobSync(Function<String, Job> jobs, ClaimCandidates<Pod> pods, JobControl jobControl,
 			ControllerExpectations expectations, FinalizerRemovals removals, JobSettings settings, Clock clock,
-			CanAdopt canAdopt) {
+			CanAdopt canAdopt, EventRecorder events) {
+		this.events = events;
 		this.jobs = jobs;
 		this.removals = removals;
 		this.pods = pods;
@@ -291,6 +295,7 @@ final class JobSync implements Reconciler {
 			else if (failJob != null) {
 				deleteFinishing(true);
 				JobConditions.set(this.status, JobConditions.FAILED, "True", failJob, failMessage, this.now);
+				JobSync.this.events.event(this.job, EventRecorder.WARNING, failJob, failMessage);
 				log.info("job failed ns={} name={} reason={}", this.job.getMetadata().getNamespace(),
 						this.job.getMetadata().getName(), failJob);
 			}
@@ -299,12 +304,16 @@ final class JobSync implements Reconciler {
 				JobConditions.set(this.status, JobConditions.COMPLETE, "True", JobConditions.REASON_COMPLETIONS_REACHED,
 						"Reached expected number of succeeded pods", this.now);
 				this.status.setCompletionTime(this.now.toString());
+				JobSync.this.events.event(this.job, EventRecorder.NORMAL, "Completed", "Job completed");
 				log.info("job completed ns={} name={} succeeded={}", this.job.getMetadata().getNamespace(),
 						this.job.getMetadata().getName(), succeeded);
 			}
 			else if (suspended) {
 				deleteAll(this.active);
 				this.active.clear();
+				if (!JobConditions.isTrue(this.status, JobConditions.SUSPENDED)) {
+					JobSync.this.events.event(this.job, EventRecorder.NORMAL, "Suspended", "Job suspended");
+				}
 				JobConditions.set(this.status, JobConditions.SUSPENDED, "True", "JobSuspended", "Job suspended",
 						this.now);
 			}
@@ -312,6 +321,7 @@ final class JobSync implements Reconciler {
 				if (JobConditions.isTrue(this.status, JobConditions.SUSPENDED)) {
 					JobConditions.set(this.status, JobConditions.SUSPENDED, "False", "JobResumed", "Job resumed",
 							this.now);
+					JobSync.this.events.event(this.job, EventRecorder.NORMAL, "Resumed", "Job resumed");
 					// The active deadline counts from the resumption, as in Kubernetes.
 					this.status.setStartTime(this.now.toString());
 				}
@@ -415,12 +425,16 @@ final class JobSync implements Reconciler {
 			for (int i = 0; i < creations; i++) {
 				Pod pod = newPod(this.indexed ? indexes.get(i) : -1);
 				try {
-					JobSync.this.jobControl.createPod(pod);
-					this.active.add(pod);
+					Pod created = JobSync.this.jobControl.createPod(pod);
+					this.active.add(created);
+					JobSync.this.events.event(this.job, EventRecorder.NORMAL, "SuccessfulCreate",
+							"Created pod: " + created.getMetadata().getName());
 				}
 				catch (RuntimeException ex) {
 					// A failed create will never be observed.
 					JobSync.this.expectations.creationObserved(this.key);
+					JobSync.this.events.event(this.job, EventRecorder.WARNING, "FailedCreate",
+							"Error creating: " + ex.getMessage());
 					throw ex;
 				}
 			}
@@ -536,6 +550,8 @@ final class JobSync implements Reconciler {
 			for (Pod pod : pods) {
 				try {
 					JobSync.this.jobControl.deletePod(pod);
+					JobSync.this.events.event(this.job, EventRecorder.NORMAL, "SuccessfulDelete",
+							"Deleted pod: " + pod.getMetadata().getName());
 				}
 				catch (RuntimeException ex) {
 					JobSync.this.expectations.deletionObserved(this.key);

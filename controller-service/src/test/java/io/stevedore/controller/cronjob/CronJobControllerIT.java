@@ -56,6 +56,10 @@ class CronJobControllerIT extends ControlPlaneTest {
 			.get(0);
 
 		assertThat(job.getMetadata().getName()).startsWith("tick-");
+		await().atMost(Duration.ofSeconds(30))
+			.untilAsserted(() -> assertThat(client.v1().events().inNamespace(ns).list().getItems()).anySatisfy(
+					e -> assertThat(e.getInvolvedObject().getKind() + " " + e.getReason() + ": " + e.getMessage())
+						.isEqualTo("CronJob SuccessfulCreate: Created job " + job.getMetadata().getName())));
 		assertThat(job.getMetadata().getAnnotations()).containsKey("batch.kubernetes.io/cronjob-scheduled-timestamp");
 		assertThat(job.getMetadata().getOwnerReferences()).singleElement()
 			.satisfies(ref -> assertThat(ref.getKind()).isEqualTo("CronJob"));

@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.stevedore.client.clock.FakeClock;
 import io.stevedore.client.controller.Result;
+import io.stevedore.controller.replicaset.RecordingEventRecorder;
 import io.stevedore.controller.workload.ControllerRefs;
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +33,8 @@ class CronJobSyncTest {
 
 	private CronJob updated;
 
+	private final RecordingEventRecorder events = new RecordingEventRecorder();
+
 	private final CronJobSync sync = new CronJobSync(this.cronJobs::get, (uid) -> List.copyOf(this.jobs),
 			new CronJobControl() {
 				@Override
@@ -50,7 +53,7 @@ class CronJobSyncTest {
 				public void updateStatus(CronJob cronJob) {
 					CronJobSyncTest.this.updated = cronJob;
 				}
-			}, this.clock);
+			}, this.clock, this.events);
 
 	@Test
 	void nothingStartsBeforeTheFirstScheduleTimeAndTheNextLookIsThen() {
@@ -79,6 +82,24 @@ class CronJobSyncTest {
 		assertThat(this.updated.getStatus().getLastScheduleTime()).isEqualTo("2026-01-01T00:05:00Z");
 		assertThat(this.updated.getStatus().getActive()).extracting("name")
 			.containsExactly(job.getMetadata().getName());
+		assertThat(this.events.events).containsExactly("Normal SuccessfulCreate Created job report-" + minutes);
+	}
+
+	@Test
+	void aJobOfTheActiveListSeenFinishedIsToldOnce() {
+		CronJob cronJob = cronJob("0 0 1 1 *");
+		given(cronJob);
+		this.jobs.add(job("report-1", null));
+		this.sync.reconcile("team/report");
+		cronJob.setStatus(this.updated.getStatus());
+		this.jobs.set(0, job("report-1", "Failed"));
+
+		this.sync.reconcile("team/report");
+		cronJob.setStatus(this.updated.getStatus());
+		this.sync.reconcile("team/report");
+
+		assertThat(this.events.events)
+			.containsExactly("Normal SawCompletedJob Saw completed job: report-1, status: Failed");
 	}
 
 	@Test
@@ -103,6 +124,9 @@ class CronJobSyncTest {
 		this.sync.reconcile("team/report");
 
 		assertThat(this.created).isEmpty();
+		// As in Kubernetes: the window starts startingDeadlineSeconds ago, so there is no
+		// start in it to miss and nothing to tell.
+		assertThat(this.events.events).isEmpty();
 	}
 
 	@Test
@@ -127,6 +151,8 @@ class CronJobSyncTest {
 		this.sync.reconcile("team/report");
 
 		assertThat(this.created).isEmpty();
+		assertThat(this.events.events).containsExactly(
+				"Normal JobAlreadyActive Not starting job because prior execution is running and concurrency policy is Forbid");
 	}
 
 	@Test
@@ -159,6 +185,8 @@ class CronJobSyncTest {
 		this.sync.reconcile("team/report");
 
 		assertThat(this.deleted).containsExactlyInAnyOrder("ok-old", "bad-old");
+		assertThat(this.events.events).containsExactlyInAnyOrder("Normal SuccessfulDelete Deleted job ok-old",
+				"Normal SuccessfulDelete Deleted job bad-old");
 		assertThat(this.updated.getStatus().getLastSuccessfulTime()).isEqualTo("2025-06-01T00:01:00Z");
 	}
 

@@ -37,8 +37,13 @@ final class FakeJobControl implements JobControl {
 	}
 
 	@Override
-	public void createPod(Pod pod) {
+	public Pod createPod(Pod pod) {
 		this.created.add(pod);
+		if (pod.getMetadata().getName() == null) {
+			// As the apiserver: a generated name.
+			pod.getMetadata().setName(pod.getMetadata().getGenerateName() + "x" + this.created.size());
+		}
+		return pod;
 	}
 
 	@Override

@@ -38,6 +38,21 @@ class JobControllerIT extends ControlPlaneTest {
 				.anySatisfy(c -> assertThat(c.getType() + "=" + c.getStatus()).isEqualTo("Complete=True"));
 		});
 		assertThat(client.pods().inNamespace(ns).list().getItems()).hasSize(3);
+		// What 'kubectl describe job' shows, as Kubernetes' job-controller words it.
+		await().atMost(TIMEOUT).untilAsserted(() -> {
+			List<String> events = client.v1()
+				.events()
+				.inNamespace(ns)
+				.list()
+				.getItems()
+				.stream()
+				.filter(e -> "Job".equals(e.getInvolvedObject().getKind()))
+				.map(e -> e.getSource().getComponent() + " " + e.getReason() + ": " + e.getMessage())
+				.toList();
+			assertThat(events).contains("job-controller Completed: Job completed")
+				.filteredOn(e -> e.startsWith("job-controller SuccessfulCreate: Created pod: pi-"))
+				.hasSize(3);
+		});
 	}
 
 	@Test
@@ -62,6 +77,10 @@ class JobControllerIT extends ControlPlaneTest {
 				assertThat(c.getReason()).isEqualTo("BackoffLimitExceeded");
 			});
 		});
+		await().atMost(TIMEOUT)
+			.untilAsserted(() -> assertThat(client.v1().events().inNamespace(ns).list().getItems())
+				.anySatisfy(e -> assertThat(e.getType() + " " + e.getReason() + ": " + e.getMessage())
+					.isEqualTo("Warning BackoffLimitExceeded: Job has reached the specified backoff limit")));
 		assertThat(client.pods().inNamespace(ns).list().getItems()).as("no runaway pod creation").hasSize(2);
 	}
 

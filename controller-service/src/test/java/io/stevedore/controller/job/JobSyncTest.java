@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
 import io.stevedore.client.clock.FakeClock;
 import io.stevedore.client.controller.Result;
+import io.stevedore.controller.replicaset.RecordingEventRecorder;
 import io.stevedore.controller.workload.ControllerExpectations;
 import io.stevedore.controller.workload.ControllerRefs;
 import io.stevedore.controller.workload.RecordingCanAdopt;
@@ -41,8 +42,10 @@ class JobSyncTest {
 
 	private final FinalizerRemovals removals = new FinalizerRemovals();
 
+	private final RecordingEventRecorder events = new RecordingEventRecorder();
+
 	private final JobSync sync = new JobSync(this.jobs::get, (job) -> List.copyOf(this.pods), this.control,
-			this.expectations, this.removals, JobSettings.defaults(), this.clock, this.canAdopt);
+			this.expectations, this.removals, JobSettings.defaults(), this.clock, this.canAdopt, this.events);
 
 	@Test
 	void aNewJobGetsParallelismPodsLabelledAndOwnedByIt() {
@@ -57,6 +60,8 @@ class JobSyncTest {
 		});
 		assertThat(this.control.status().getActive()).isEqualTo(2);
 		assertThat(this.control.status().getStartTime()).isEqualTo("2026-01-01T00:00:00Z");
+		assertThat(this.events.events).containsExactly("Normal SuccessfulCreate Created pod: pi-x1",
+				"Normal SuccessfulCreate Created pod: pi-x2");
 	}
 
 	@Test
@@ -93,6 +98,7 @@ class JobSyncTest {
 		assertThat(this.control.status().getCompletionTime()).isEqualTo("2026-01-01T00:00:00Z");
 		assertThat(condition("Complete").getReason()).isEqualTo("CompletionsReached");
 		assertThat(this.control.created).isEmpty();
+		assertThat(this.events.events).containsExactly("Normal Completed Job completed");
 	}
 
 	@Test
@@ -140,6 +146,8 @@ class JobSyncTest {
 		assertThat(failed.getMessage()).isEqualTo("Job has reached the specified backoff limit");
 		assertThat(this.control.deleted).containsExactly("c");
 		assertThat(this.control.status().getActive()).isZero();
+		assertThat(this.events.events).containsExactly("Normal SuccessfulDelete Deleted pod: c",
+				"Warning BackoffLimitExceeded Job has reached the specified backoff limit");
 	}
 
 	@Test
@@ -156,6 +164,8 @@ class JobSyncTest {
 
 		assertThat(condition("Failed").getReason()).isEqualTo("DeadlineExceeded");
 		assertThat(this.control.deleted).containsExactly("a");
+		assertThat(this.events.events)
+			.contains("Warning DeadlineExceeded Job was active longer than specified deadline");
 	}
 
 	@Test
@@ -180,6 +190,13 @@ class JobSyncTest {
 		assertThat(this.control.deleted).containsExactly("a");
 		assertThat(condition("Suspended").getReason()).isEqualTo("JobSuspended");
 		assertThat(this.control.created).isEmpty();
+		assertThat(this.events.events).containsExactly("Normal SuccessfulDelete Deleted pod: a",
+				"Normal Suspended Job suspended");
+		// Said once: the next sync of the still suspended Job is quiet.
+		job.setStatus(this.control.status());
+		this.pods.clear();
+		this.sync.reconcile("team/pi");
+		assertThat(this.events.events).hasSize(2);
 	}
 
 	@Test
@@ -654,7 +671,7 @@ class JobSyncTest {
 	private JobSync restartedSync() {
 		return new JobSync(this.jobs::get, (j) -> List.copyOf(this.pods), this.control,
 				new ControllerExpectations(this.clock), new FinalizerRemovals(), JobSettings.defaults(), this.clock,
-				this.canAdopt);
+				this.canAdopt, this.events);
 	}
 
 	private static Pod adoptedBy(Pod pod) {
