@@ -142,18 +142,23 @@ final class HollowHost implements AutoCloseable {
 		List<String> lines = new ArrayList<>();
 		String last = null;
 		for (String line : Files.readAllLines(this.log)) {
-			String message = line.substring(Math.max(0, line.indexOf(" : ") + 3));
 			if (line.contains("hollow nodes nodes=")) {
-				last = message;
+				last = message(line);
 			}
 			else if (line.contains("OutOfMemory")) {
-				lines.add(message);
+				lines.add(message(line));
 			}
 		}
 		if (last != null) {
 			lines.add(0, last);
 		}
 		return lines;
+	}
+
+	/** A Spring Boot log line without its time, level and logger. */
+	private static String message(String line) {
+		int start = line.indexOf(" : ");
+		return (start < 0) ? line : line.substring(start + 3);
 	}
 
 	/** Asks the process to stop without waiting (for shutdown hooks). */
