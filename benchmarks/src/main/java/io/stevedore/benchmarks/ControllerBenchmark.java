@@ -8,13 +8,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,22 +18,30 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Issue #5's controller figures: the real apiserver, scheduler-service and
- * controller-service as processes talking on loopback (no gateway), and N simulated
- * ("hollow") nodes in this JVM, as kubemark does: Node objects that are Ready, and a
- * {@link HollowKubelet} that sets pods bound to them Running and Ready through
- * pods/status and completes deletion of terminating pods. One JVM cannot host 1,000 real
- * node agents, so this stands in for them. Leases are not renewed: the controller's
- * {@code stevedore.controllers.node-lifecycle.grace-period} is raised to 1h instead.
+ * controller-service as processes talking on loopback (no gateway), and N hollow nodes:
+ * one node-agent process on the simulated runtime running N nodes
+ * ({@code stevedore.node.simulated.nodes=N}, see {@link HollowHost}), as kubemark does.
+ * The nodes register, renew their Leases and take the pods bound to them from Pending to
+ * Running and Ready, and through termination, with the agent's own code; each is labelled
+ * {@code type=simulated} and reports 16 cpu, 64Gi and 110 pods. The Leases are renewed
+ * every {@code bench.renewInterval} (10s, the kubelet's) and the node lifecycle
+ * controller judges them with a grace period of {@code bench.nodeGracePeriod} (40s,
+ * Kubernetes' node-monitor-grace-period); a node that stopped being Ready during the run
+ * is counted.
  *
  * <p>
  * Arguments: {@code nodes replicas deployments [rollouts]}, e.g. {@code 1000 10000 1}
  * (one big Deployment plus a rolling update) or {@code 1000 3 1000} (throughput). The
- * clock starts once a warm-up pod ran (the services' start-up is not measured). System
- * properties: {@code bench.timeoutSeconds} caps each phase (600),
- * {@code bench.apiserverStartSeconds}, and {@code bench.<service>.jvm} adds JVM options
- * to one service, e.g.
- * {@code -Dbench.controller-service.jvm=-XX:StartFlightRecording=filename=c.jfr}. Never
- * run in CI.
+ * clock starts once every node is Ready and a warm-up pod ran (the start-up of the
+ * services and of the host is not measured). System properties:
+ * {@code bench.timeoutSeconds} caps each phase (600),
+ * {@code bench.apiserverStartSeconds}, {@code bench.hostHeap} (1g), {@code bench.hostJvm}
+ * and {@code bench.hostArgs} for the host, and {@code bench.<service>.jvm} adds JVM
+ * options to one service, e.g.
+ * {@code -Dbench.controller-service.jvm=-XX:StartFlightRecording=filename=c.jfr}. Build
+ * first:
+ * {@code ./mvnw -q -B -DskipTests install -pl apiserver-service,scheduler-service,controller-service,node-agent,benchmarks -am};
+ * command in controller-service/README.md. Never run in CI.
  */
 public final class ControllerBenchmark {
 
@@ -50,6 +54,9 @@ public final class ControllerBenchmark {
 	/** Each phase's cap: a stalled rollout is reported, not waited for forever. */
 	private static final Duration TIMEOUT = Duration.ofSeconds(Long.getLong("bench.timeoutSeconds", 600));
 
+	/** The hollow nodes' names: {@code hollow-0} … */
+	private static final String PREFIX = "hollow";
+
 	private ControllerBenchmark() {
 	}
 
@@ -59,9 +66,10 @@ public final class ControllerBenchmark {
 		int deployments = args.length > 2 ? Integer.parseInt(args[2]) : 1;
 		int rollouts = args.length > 3 ? Integer.parseInt(args[3]) : deployments == 1 ? 1 : 0;
 		Path root = Path.of(System.getProperty("bench.root", "."));
+		Duration renew = Duration.parse("PT" + System.getProperty("bench.renewInterval", "10s"));
+		Duration grace = Duration.parse("PT" + System.getProperty("bench.nodeGracePeriod", "40s"));
 		Path work = Files.createTempDirectory("stevedore-ctrlbench");
-		System.out.printf("machine: %d cores, load before %s%n", Runtime.getRuntime().availableProcessors(),
-				Machine.loadAverage());
+		System.out.printf("%s; load before %s; work %s%n", Machine.line(), Machine.loadAverage(), work);
 		try (ApiServerProcess apiserver = ApiServerProcess.start(
 				root.resolve("apiserver-service/target/apiserver-service-0.1.0-SNAPSHOT-exec.jar"), null,
 				work.resolve("data"), List.of("-Xmx1g"), work.resolve("apiserver.log"))) {
@@ -71,21 +79,29 @@ public final class ControllerBenchmark {
 					work.resolve("scheduler.log"));
 			ServiceProcess controllers = startService(
 					root.resolve("controller-service/target/controller-service-0.1.0-SNAPSHOT.jar"), api,
-					work.resolve("controllers.log"), "--stevedore.controllers.node-lifecycle.grace-period=1h");
+					work.resolve("controllers.log"),
+					"--stevedore.controllers.node-lifecycle.grace-period=" + grace.toSeconds() + "s");
+			// The capacity the benchmark's own Node objects had before the hollow host:
+			// the same scores, so figures stay comparable.
+			HollowHost host = HollowHost.start(root, api, PREFIX, nodes, renew, Duration.ofSeconds(40),
+					List.of("--stevedore.node.simulated.cpus=16", "--stevedore.node.simulated.memory=64GB"), work);
 			// A benchmark stopped by a signal (e.g. timeout(1)) must not leave the
-			// services
-			// running.
+			// services running.
 			Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+				host.destroy();
 				scheduler.destroy();
 				controllers.destroy();
 				apiserver.destroy();
 			}));
 			try {
-				createNodes(api, nodes);
-				HollowKubelet kubelet = HollowKubelet.start(api);
-				// The services start while the nodes are created; the clock must not
-				// include
-				// their JVM start-up, so one warm-up pod has to run first.
+				long hostStart = System.nanoTime();
+				host.awaitReady(nodes, Duration.ofMinutes(10));
+				System.out.printf("%d hollow nodes (one node-agent process, simulated runtime, label type=simulated; "
+						+ "%d nodes in the API) Ready %.1f s after the host started; Lease renew %s, grace %s%n", nodes,
+						get(api + "/api/v1/nodes").path("items").size(), (System.nanoTime() - hostStart) / 1e9, renew,
+						grace);
+				// The services start while the host registers its nodes; the clock must
+				// not include their JVM start-up, so one warm-up pod has to run first.
 				long warmStart = System.nanoTime();
 				post(api + "/apis/apps/v1/namespaces/" + NAMESPACE + "/deployments", deployment("warmup", 1, "v1"));
 				if (!awaitRolledOut(api, "warmup", 1, 1, Duration.ofMinutes(10))) {
@@ -93,7 +109,7 @@ public final class ControllerBenchmark {
 				}
 				System.out.printf("services ready (warm-up pod available) after %.1f s%n",
 						(System.nanoTime() - warmStart) / 1e9);
-				Thread progress = Thread.ofPlatform().daemon().start(() -> printProgress(api, kubelet));
+				Thread progress = Thread.ofPlatform().daemon().start(() -> printProgress(api, host));
 				long start = System.nanoTime();
 				for (int i = 0; i < deployments; i++) {
 					post(api + "/apis/apps/v1/namespaces/" + NAMESPACE + "/deployments",
@@ -102,7 +118,7 @@ public final class ControllerBenchmark {
 				boolean done = awaitRolledOut(api, "bench-", deployments, replicas, TIMEOUT);
 				System.out.printf("%d deployment(s) x %d replicas on %d nodes %s %.1f s%n", deployments, replicas,
 						nodes, done ? "available in" : "NOT available within", (System.nanoTime() - start) / 1e9);
-				printRss(apiserver, scheduler, controllers);
+				printRss(apiserver, scheduler, controllers, host);
 				for (int r = 2; done && r <= rollouts + 1; r++) {
 					start = System.nanoTime();
 					put(api + "/apis/apps/v1/namespaces/" + NAMESPACE + "/deployments/bench-0",
@@ -111,14 +127,21 @@ public final class ControllerBenchmark {
 					done = awaitRolledOut(api, "bench-", 1, replicas, TIMEOUT);
 					System.out.printf("rolling update to v%d %s %.1f s%n", r,
 							done ? "complete in" : "NOT complete within", (System.nanoTime() - start) / 1e9);
-					printRss(apiserver, scheduler, controllers);
+					printRss(apiserver, scheduler, controllers, host);
 				}
 				progress.interrupt();
+				System.out.printf("hollow nodes: %d Ready of %d at the end, Ready lost %d times during the run%n",
+						host.readyNodes(), nodes, host.lostReady());
+				for (String line : host.logSummary()) {
+					System.out.println("host log: " + line);
+				}
 				System.out.printf("load after %s%n", Machine.loadAverage());
 			}
 			finally {
+				host.destroy();
 				scheduler.destroy();
 				controllers.destroy();
+				host.close();
 				scheduler.close();
 				controllers.close();
 			}
@@ -135,42 +158,6 @@ public final class ControllerBenchmark {
 		arguments.addAll(List.of(extra));
 		return ServiceProcess.launch(name, jar,
 				jvm == null || jvm.isBlank() ? List.of() : List.of(jvm.trim().split("\\s+")), arguments, Map.of(), log);
-	}
-
-	private static void createNodes(String api, int nodes) throws Exception {
-		ExecutorService pool = Executors.newFixedThreadPool(16);
-		CountDownLatch done = new CountDownLatch(nodes);
-		for (int i = 0; i < nodes; i++) {
-			String name = "hollow-" + i;
-			pool.execute(() -> {
-				try {
-					ObjectNode node = JSON.createObjectNode();
-					node.put("apiVersion", "v1").put("kind", "Node").putObject("metadata").put("name", name);
-					post(api + "/api/v1/nodes", node);
-					ObjectNode current = (ObjectNode) get(api + "/api/v1/nodes/" + name);
-					ObjectNode status = current.putObject("status");
-					for (String field : List.of("capacity", "allocatable")) {
-						status.putObject(field).put("cpu", "16").put("memory", "64Gi").put("pods", "110");
-					}
-					status.putArray("conditions")
-						.addObject()
-						.put("type", "Ready")
-						.put("status", "True")
-						.put("reason", "KubeletReady")
-						.put("lastHeartbeatTime", Instant.now().toString())
-						.put("lastTransitionTime", Instant.now().toString());
-					send("PUT", api + "/api/v1/nodes/" + name + "/status", current);
-				}
-				catch (Exception ex) {
-					System.err.println("node " + name + ": " + ex);
-				}
-				finally {
-					done.countDown();
-				}
-			});
-		}
-		done.await();
-		pool.shutdown();
 	}
 
 	/**
@@ -212,21 +199,22 @@ public final class ControllerBenchmark {
 		return false;
 	}
 
-	private static void printRss(ApiServerProcess apiserver, ServiceProcess scheduler, ServiceProcess controllers)
-			throws IOException {
+	private static void printRss(ApiServerProcess apiserver, ServiceProcess scheduler, ServiceProcess controllers,
+			HollowHost host) throws IOException {
 		System.out.printf(
-				"RSS apiserver %d MiB, scheduler %d MiB, controllers %d MiB; CPU so far apiserver %d s, scheduler %d s, controllers %d s, benchmark %d s (load %s)%n",
+				"RSS apiserver %d MiB, scheduler %d MiB, controllers %d MiB, hollow host %d MiB; CPU so far apiserver %d s, "
+						+ "scheduler %d s, controllers %d s, hollow host %d s, benchmark %d s (load %s)%n",
 				apiserver.residentBytes() >> 20, scheduler.residentBytes() >> 20, controllers.residentBytes() >> 20,
-				Machine.cpuSeconds(apiserver.pid()), Machine.cpuSeconds(scheduler.pid()),
-				Machine.cpuSeconds(controllers.pid()), Machine.cpuSeconds(ProcessHandle.current().pid()),
-				Machine.loadAverage());
+				host.residentBytes() >> 20, Machine.cpuSeconds(apiserver.pid()), Machine.cpuSeconds(scheduler.pid()),
+				Machine.cpuSeconds(controllers.pid()), Machine.cpuSeconds(host.pid()),
+				Machine.cpuSeconds(ProcessHandle.current().pid()), Machine.loadAverage());
 	}
 
 	/**
 	 * Every 10 s: each ReplicaSet's spec and status counts, so a stalled rollout shows
 	 * which side stopped moving.
 	 */
-	private static void printProgress(String api, HollowKubelet kubelet) {
+	private static void printProgress(String api, HollowHost host) {
 		long start = System.nanoTime();
 		while (!Thread.currentThread().isInterrupted()) {
 			try {
@@ -250,7 +238,8 @@ public final class ControllerBenchmark {
 					line.append(String.format(" | %d ReplicaSets: spec=%d rep=%d ready=%d avail=%d", items.size(),
 							sums[0], sums[1], sums[2], sums[3]));
 				}
-				System.out.println(line.append(" | ").append(kubelet.counters()));
+				System.out.println(line
+					.append(String.format(" | nodes Ready %d, Ready lost %d", host.readyNodes(), host.lostReady())));
 			}
 			catch (InterruptedException ex) {
 				return;
@@ -299,7 +288,7 @@ public final class ControllerBenchmark {
 			.method(method, publisher)
 			.build();
 		HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-		for (int attempt = 0; HollowKubelet.retriable(response.statusCode()) && attempt < 8; attempt++) {
+		for (int attempt = 0; retriable(response.statusCode()) && attempt < 8; attempt++) {
 			Thread.sleep(200L << attempt);
 			response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
 		}
@@ -307,6 +296,14 @@ public final class ControllerBenchmark {
 			throw new IOException(method + " " + url + ": " + response.statusCode() + " " + response.body());
 		}
 		return response.body();
+	}
+
+	/**
+	 * An overloaded apiserver answers 429, or 504 when its cache lags a consistent read:
+	 * a client retries those.
+	 */
+	private static boolean retriable(int status) {
+		return status == 429 || status == 500 || status == 503 || status == 504;
 	}
 
 }

@@ -8,9 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -19,8 +17,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * Issue #3's hollow-node figure: one simulated-runtime process (the node-agent jar with
@@ -80,12 +76,6 @@ public final class HollowNodesBenchmark {
 			LeaseGaps gaps = new LeaseGaps(3);
 			ObjectStream.start("leases", api + "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases",
 					gaps::seen);
-			Set<String> ready = ConcurrentHashMap.newKeySet();
-			ObjectStream.start("nodes", api + "/api/v1/nodes?labelSelector=type%3Dsimulated", a -> {
-				if (isReady(a.object())) {
-					ready.add(a.object().path("metadata").path("name").asText());
-				}
-			});
 			Set<String> running = ConcurrentHashMap.newKeySet();
 			ObjectStream.start("pods", api + "/api/v1/namespaces/default/pods", a -> {
 				if ("Running".equals(a.object().path("status").path("phase").asText())) {
@@ -93,19 +83,10 @@ public final class HollowNodesBenchmark {
 				}
 			});
 			long hostStart = System.nanoTime();
-			ServiceProcess host = ServiceProcess.launch("hollow-host",
-					root.resolve("node-agent/target/node-agent-0.1.0-SNAPSHOT.jar"), hostJvm(heap),
-					hostArguments(List.of("--server.port=" + ServiceProcess.freePort(),
-							"--stevedore.apiserver.url=" + api, "--stevedore.node.name=" + PREFIX,
-							"--stevedore.node.address=127.0.0.1", "--stevedore.node.root-dir=" + work.resolve("nodes"),
-							"--stevedore.node.runtime=simulated", "--stevedore.node.simulated.nodes=" + nodes,
-							"--stevedore.node.node-lease-renew-interval=" + renew.toMillis() + "ms",
-							"--stevedore.node.node-lease-duration=" + duration.toSeconds() + "s",
-							"--logging.level.root=WARN", "--logging.level.io.stevedore.nodeagent.hollow=INFO")),
-					Map.of(), work.resolve("host.log"));
+			HollowHost host = HollowHost.start(root, api, PREFIX, nodes, renew, duration, List.of(), work);
 			Runtime.getRuntime().addShutdownHook(new Thread(host::destroy));
 			try {
-				awaitCount("Ready nodes", ready::size, nodes, host);
+				host.awaitReady(nodes, TIMEOUT);
 				double registerSeconds = (System.nanoTime() - hostStart) / 1e9;
 				long hostCpu0 = Machine.cpuTicks(host.pid());
 				long apiCpu0 = Machine.cpuTicks(apiserver.pid());
@@ -141,10 +122,8 @@ public final class HollowNodesBenchmark {
 				System.out.printf("host: heap after full GC %s, RSS %d MiB, CPU total %.1f s; apiserver RSS %d MiB%n",
 						heapAfterGc(host.pid()), host.residentBytes() / (1024 * 1024), hostCpu2 / 100.0,
 						apiserver.residentBytes() / (1024 * 1024));
-				for (String line : Files.readAllLines(work.resolve("host.log"))) {
-					if (line.contains("hollow nodes nodes=") || line.contains("OutOfMemory")) {
-						System.out.println("host log: " + line.substring(Math.max(0, line.indexOf(" : ") + 3)));
-					}
+				for (String line : host.logSummary()) {
+					System.out.println("host log: " + line);
 				}
 			}
 			finally {
@@ -152,37 +131,6 @@ public final class HollowNodesBenchmark {
 			}
 		}
 		System.exit(0);
-	}
-
-	/** -Xmx and -Xms, and {@code bench.hostJvm} (e.g. a flight recording). */
-	private static List<String> hostJvm(String heap) {
-		List<String> options = new ArrayList<>(List.of("-Xmx" + heap, "-Xms" + heap));
-		String extra = System.getProperty("bench.hostJvm", "").strip();
-		if (!extra.isEmpty()) {
-			options.addAll(List.of(extra.split("\\s+")));
-		}
-		return options;
-	}
-
-	/**
-	 * The host's settings and {@code bench.hostArgs} (e.g. --stevedore.node.workers=64).
-	 */
-	private static List<String> hostArguments(List<String> defaults) {
-		List<String> arguments = new ArrayList<>(defaults);
-		String extra = System.getProperty("bench.hostArgs", "").strip();
-		if (!extra.isEmpty()) {
-			arguments.addAll(List.of(extra.split("\\s+")));
-		}
-		return arguments;
-	}
-
-	private static boolean isReady(JsonNode node) {
-		for (JsonNode condition : node.path("status").path("conditions")) {
-			if ("Ready".equals(condition.path("type").asText()) && "True".equals(condition.path("status").asText())) {
-				return true;
-			}
-		}
-		return false;
 	}
 
 	/**
@@ -235,7 +183,7 @@ public final class HollowNodesBenchmark {
 		return failed.get();
 	}
 
-	private static void awaitCount(String what, java.util.function.IntSupplier count, int target, ServiceProcess host)
+	private static void awaitCount(String what, java.util.function.IntSupplier count, int target, HollowHost host)
 			throws InterruptedException {
 		long deadline = System.nanoTime() + TIMEOUT.toNanos();
 		long lastPrint = System.nanoTime();

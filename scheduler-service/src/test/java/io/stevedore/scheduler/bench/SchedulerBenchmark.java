@@ -24,24 +24,38 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder;
 import io.fabric8.kubernetes.api.model.WeightedPodAffinityTermBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.stevedore.scheduler.support.ControlPlane;
 
 /**
  * Like Kubernetes' scheduler_perf: the real apiserver (embedded store) and the scheduler
- * in this JVM, N fake nodes (plain Node objects with capacity, created through the API,
- * no agent) and M pods created through the API; measures pods/s from the first creation
- * to the last bind, and the latency of each pod from its create request to the moment a
- * watch sees it bound (p50, p99). Everything goes through the API: creates, binds, events
- * and PodScheduled conditions.
+ * in this JVM, N nodes and M pods created through the API; measures pods/s from the first
+ * creation to the last bind, and the latency of each pod from its create request to the
+ * moment a watch sees it bound (p50, p99). Everything goes through the API: creates,
+ * binds, events and PodScheduled conditions.
+ * <p>
+ * The nodes are hollow by default, as kubemark's: one node-agent process on the simulated
+ * runtime running N nodes ({@link HollowNodes}, a JVM of its own with its own heap),
+ * which register (32 cpu, 256Gi, 110 pods, label {@code type=simulated}), renew their
+ * Leases and start every pod bound to them, so the apiserver in this JVM serves their
+ * heartbeats and the pods' status writes while the scheduler runs; the run then also
+ * reports when every pod was Running and the host's CPU per pod. {@code plain} nodes are
+ * Node objects with the same capacity and no agent (no heartbeats, bound pods never run):
+ * the scheduler and apiserver alone. Either way every node gets a
+ * {@code topology.kubernetes.io/zone} label (10 zones). Command (build the node-agent jar
+ * first: {@code ./mvnw -q -B -o -DskipTests install -pl node-agent -am}):
  *
  * <pre>
- * ./mvnw -o -pl scheduler-service test-compile exec:java -Dexec.classpathScope=test \
- *   -Dexec.mainClass=io.stevedore.scheduler.bench.SchedulerBenchmark -Dexec.args="500 2000 basic"
+ * ./mvnw -q -o -pl scheduler-service test-compile dependency:build-classpath \
+ *   -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=test
+ * cd scheduler-service &amp;&amp; $JAVA_HOME/bin/java -cp target/test-classes:target/classes:$(cat /tmp/cp.txt) \
+ *   io.stevedore.scheduler.bench.SchedulerBenchmark 1000 5000 basic precreated embedded hollow
  * </pre>
  *
- * Arguments: nodes, pods, workload, mode, store.
+ * Arguments: nodes, pods, workload, mode, store, node source.
  * <ul>
  * <li>workload: {@code basic} or {@code affinity} (every pod has preferred anti-affinity
  * by hostname and a ScheduleAnyway zone spread, over 10 zones).</li>
@@ -54,12 +68,25 @@ import io.stevedore.scheduler.support.ControlPlane;
  * loopback port; the store turns on {@code appendonly yes} + {@code appendfsync always}
  * there, as on any Redis, so every write waits for an fsync as on the embedded store) or
  * a {@code redis://host:port} URL.</li>
+ * <li>node source: {@code hollow} (default; see above, and {@link HollowNodes} for the
+ * host's settings) or {@code plain} (Node objects, no agent: pure-scheduler figures, as
+ * every run before 2026-12-06).</li>
  * </ul>
- * Every run is capped by {@code -Dbench.timeoutSeconds} (default 480).
+ * Every phase is capped by {@code -Dbench.timeoutSeconds} (default 480). Never run in CI
+ * (not a *Test or *IT).
  */
 public final class SchedulerBenchmark {
 
 	private static final int CLIENT_PARALLELISM = 32;
+
+	/** Nodes are {@code node-0} … whichever their source. */
+	private static final String NODE_PREFIX = "node";
+
+	/**
+	 * Each node's cpu capacity (memory 256Gi, 110 pods): the same for both sources, so
+	 * the scores are the same.
+	 */
+	private static final int CPUS = 32;
 
 	private SchedulerBenchmark() {
 	}
@@ -70,11 +97,18 @@ public final class SchedulerBenchmark {
 		boolean affinity = args.length > 2 && "affinity".equals(args[2]);
 		boolean precreated = args.length > 3 && "precreated".equals(args[3]);
 		String store = args.length > 4 ? args[4] : "embedded";
+		boolean hollow = args.length <= 5 || !"plain".equals(args[5]);
 		long timeoutSeconds = Long.getLong("bench.timeoutSeconds", 480);
 		Path data = Files.createTempDirectory("scheduler-bench");
 		try (RedisProcess redis = "redis".equals(store) ? RedisProcess.start(data) : null;
 				ControlPlane plane = ControlPlane.start(data,
 						(redis != null) ? redis.url() : store.startsWith("redis://") ? store : "");
+				HollowNodes host = hollow
+						? HollowNodes.start(plane.url(), NODE_PREFIX, nodes,
+								List.of("--stevedore.node.simulated.cpus=" + CPUS,
+										"--stevedore.node.simulated.memory=256GB"),
+								data)
+						: null;
 				KubernetesClient client = new io.fabric8.kubernetes.client.KubernetesClientBuilder()
 					.withConfig(
 							new io.fabric8.kubernetes.client.ConfigBuilder(io.fabric8.kubernetes.client.Config.empty())
@@ -86,8 +120,31 @@ public final class SchedulerBenchmark {
 			Semaphore permits = new Semaphore(CLIENT_PARALLELISM);
 
 			long nodesStart = System.nanoTime();
-			run(pool, permits, nodes, (i) -> ControlPlane.createNode(client, node(i)));
-			System.out.printf("created %d nodes in %.1f s%n", nodes, seconds(System.nanoTime() - nodesStart));
+			if (host != null) {
+				host.awaitReady(client, nodes, Duration.ofSeconds(timeoutSeconds));
+			}
+			else {
+				run(pool, permits, nodes, (i) -> ControlPlane.createNode(client, node(i)));
+			}
+			double nodeSeconds = seconds(System.nanoTime() - nodesStart);
+			// The affinity workload spreads over zones; hollow nodes have none.
+			run(pool, permits, nodes, (i) -> client.nodes()
+				.withName(NODE_PREFIX + "-" + i)
+				.patch(PatchContext.of(PatchType.JSON_MERGE),
+						"{\"metadata\":{\"labels\":{\"topology.kubernetes.io/zone\":\"zone-" + (i % 10) + "\"}}}"));
+			if (host != null) {
+				System.out.printf(
+						"nodes: %d hollow (one node-agent process, simulated runtime: heartbeats, bound pods started), "
+								+ "all Ready %.1f s after the host started; %d of the %d Nodes labelled type=simulated%n",
+						nodes, nodeSeconds,
+						client.nodes().withLabel(HollowNodes.LABEL, HollowNodes.LABEL_VALUE).list().getItems().size(),
+						client.nodes().list().getItems().size());
+			}
+			else {
+				System.out.printf(
+						"nodes: %d plain Node objects (no agent: no heartbeats, bound pods never run), created in %.1f s%n",
+						nodes, nodeSeconds);
+			}
 			var scheduler = precreated ? null : startScheduler(plane);
 			// Let the scheduler's informer catch up before the clock starts.
 			Thread.sleep(2000);
@@ -95,6 +152,8 @@ public final class SchedulerBenchmark {
 			Map<String, Long> created = new ConcurrentHashMap<>();
 			Map<String, Long> bound = new ConcurrentHashMap<>();
 			CountDownLatch allBound = new CountDownLatch(pods);
+			Map<String, Long> running = new ConcurrentHashMap<>();
+			CountDownLatch allRunning = new CountDownLatch(pods);
 			SharedIndexInformer<Pod> watch = client.pods().inNamespace("default").inform(new ResourceEventHandler<>() {
 				@Override
 				public void onAdd(Pod pod) {
@@ -115,6 +174,10 @@ public final class SchedulerBenchmark {
 							&& bound.putIfAbsent(pod.getMetadata().getName(), System.nanoTime()) == null) {
 						allBound.countDown();
 					}
+					if (pod.getStatus() != null && "Running".equals(pod.getStatus().getPhase())
+							&& running.putIfAbsent(pod.getMetadata().getName(), System.nanoTime()) == null) {
+						allRunning.countDown();
+					}
 				}
 			});
 
@@ -128,6 +191,7 @@ public final class SchedulerBenchmark {
 			long scheduleStart = start;
 			long cpuStart = processCpuNanos();
 			long redisCpuStart = (redis != null) ? redis.cpuNanos() : 0;
+			long hostCpuStart = (host != null) ? ProcStats.cpuNanos(host.pid()) : 0;
 			if (precreated) {
 				// Pure scheduling: every pod is in the store; the clock runs from the
 				// scheduler's start (its context, initial list and the first cycle
@@ -139,10 +203,18 @@ public final class SchedulerBenchmark {
 			boolean done = allBound.await(timeoutSeconds, TimeUnit.SECONDS);
 			long cpuScheduling = processCpuNanos() - cpuStart;
 			long redisCpuScheduling = (redis != null) ? redis.cpuNanos() - redisCpuStart : 0;
+			long hostCpuScheduling = (host != null) ? ProcStats.cpuNanos(host.pid()) - hostCpuStart : 0;
 			double loadAverage = java.lang.management.ManagementFactory.getOperatingSystemMXBean()
 				.getSystemLoadAverage();
 			long end = bound.values().stream().mapToLong(Long::longValue).max().orElse(System.nanoTime());
 			long firstBind = bound.values().stream().mapToLong(Long::longValue).min().orElse(end);
+			boolean allStarted = false;
+			if (host != null) {
+				// The pods the scheduler bound are started by the host: what a run with
+				// nodes that work costs after the last bind.
+				allStarted = allRunning.await(timeoutSeconds, TimeUnit.SECONDS);
+			}
+			long hostCpuRunning = (host != null) ? ProcStats.cpuNanos(host.pid()) - hostCpuStart : 0;
 			watch.close();
 
 			long[] latencies = created.entrySet()
@@ -151,9 +223,10 @@ public final class SchedulerBenchmark {
 				.mapToLong((e) -> bound.get(e.getKey()) - e.getValue())
 				.sorted()
 				.toArray();
-			System.out.printf("workload=%s mode=%s store=%s nodes=%d pods=%d bound=%d complete=%s%n",
+			System.out.printf("workload=%s mode=%s store=%s nodes=%d (%s) pods=%d bound=%d complete=%s%n",
 					affinity ? "affinity" : "basic", precreated ? "precreated" : "live",
-					(redis != null) ? redis.url() : store, nodes, pods, bound.size(), done);
+					(redis != null) ? redis.url() : store, nodes, (host != null) ? "hollow" : "plain", pods,
+					bound.size(), done);
 			System.out.printf("creates alone: %.0f pods/s (%.1f s)%n", pods / seconds(createdAll - start),
 					seconds(createdAll - start));
 			if (precreated) {
@@ -186,11 +259,26 @@ public final class SchedulerBenchmark {
 				// this
 				// machine's cores, per pod: what decides pods/s once the cores are full.
 				System.out.printf(
-						"CPU from scheduler start to last bind: this JVM %.0f us per bound pod%s (load average %.1f)%n",
+						"CPU from scheduler start to last bind: this JVM %.0f us per bound pod%s%s (load average %.1f)%n",
 						cpuScheduling / 1e3 / bound.size(),
 						(redis != null)
 								? String.format(", redis-server %.0f us", redisCpuScheduling / 1e3 / bound.size()) : "",
+						(host != null)
+								? String.format(", hollow-node host %.0f us", hostCpuScheduling / 1e3 / bound.size())
+								: "",
 						loadAverage);
+			}
+			if (host != null) {
+				long lastRunning = running.values().stream().mapToLong(Long::longValue).max().orElse(end);
+				System.out
+					.printf("hollow nodes: %d of %d pods Running (complete=%s), the last %.1f s after the last bind; "
+							+ "host CPU from scheduler start to the last Running %.0f us per pod; host RSS %s; %s%n",
+							running.size(), pods, allStarted, seconds(lastRunning - end),
+							hostCpuRunning / 1e3 / Math.max(1, running.size()),
+							ProcStats.rss(Long.toString(host.pid())), host.logSummary());
+				// Nothing writes to the apiserver from here on: the heap figures below
+				// are the apiserver's and scheduler's alone, as with plain nodes.
+				host.close();
 			}
 			long loopCpu = loopThreadCpuNanos();
 			if (loopCpu >= 0) {
@@ -204,7 +292,7 @@ public final class SchedulerBenchmark {
 			System.gc();
 			long withScheduler = runtime.totalMemory() - runtime.freeMemory();
 			System.out.printf("heap used after run and a GC (apiserver + scheduler in one JVM): %d MiB, RSS %s%n",
-					withScheduler / (1024 * 1024), rss());
+					withScheduler / (1024 * 1024), ProcStats.rss("self"));
 			// The scheduler's own memory: what a GC frees once its context (informer
 			// caches,
 			// node cache, queues, framework) is closed, the apiserver and its store
@@ -237,21 +325,6 @@ public final class SchedulerBenchmark {
 
 	private static org.springframework.context.ConfigurableApplicationContext startScheduler(ControlPlane plane) {
 		return plane.startScheduler("bench", "--stevedore.scheduler.leader-election.enabled=false");
-	}
-
-	/** This JVM's resident set (apiserver and scheduler together), from /proc. */
-	private static String rss() {
-		try {
-			return Files.readAllLines(Path.of("/proc/self/status"))
-				.stream()
-				.filter((line) -> line.startsWith("VmRSS:"))
-				.map((line) -> line.substring(6).trim())
-				.findFirst()
-				.orElse("unknown");
-		}
-		catch (java.io.IOException ex) {
-			return "unknown";
-		}
 	}
 
 	/**
@@ -289,15 +362,7 @@ public final class SchedulerBenchmark {
 		 * second); 0 where there is no /proc.
 		 */
 		long cpuNanos() {
-			try {
-				String stat = Files.readString(Path.of("/proc/" + this.process.pid() + "/stat"));
-				String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-				// utime and stime are fields 14 and 15 of stat, 12 and 13 after the name.
-				return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10_000_000L;
-			}
-			catch (java.io.IOException | RuntimeException ex) {
-				return 0;
-			}
+			return ProcStats.cpuNanos(this.process.pid());
 		}
 
 		@Override
@@ -338,11 +403,10 @@ public final class SchedulerBenchmark {
 	}
 
 	private static Node node(int i) {
-		String name = "node-" + i;
+		String name = NODE_PREFIX + "-" + i;
 		return new NodeBuilder().withNewMetadata()
 			.withName(name)
 			.addToLabels("kubernetes.io/hostname", name)
-			.addToLabels("topology.kubernetes.io/zone", "zone-" + (i % 10))
 			.endMetadata()
 			.withNewSpec()
 			.endSpec()
@@ -354,8 +418,8 @@ public final class SchedulerBenchmark {
 	}
 
 	private static Map<String, Quantity> resources() {
-		return Map.of("cpu", new Quantity("32"), "memory", new Quantity("256Gi"), "pods", new Quantity("110"),
-				"ephemeral-storage", new Quantity("500Gi"));
+		return Map.of("cpu", new Quantity(Integer.toString(CPUS)), "memory", new Quantity("256Gi"), "pods",
+				new Quantity("110"), "ephemeral-storage", new Quantity("500Gi"));
 	}
 
 	private static Pod pod(int i, boolean affinity) {
