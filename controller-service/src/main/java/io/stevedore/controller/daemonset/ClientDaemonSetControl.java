@@ -24,8 +24,8 @@ final class ClientDaemonSetControl implements DaemonSetControl {
 	}
 
 	@Override
-	public void createPod(Pod pod) {
-		this.client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(pod).create();
+	public Pod createPod(Pod pod) {
+		return this.client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(pod).create();
 	}
 
 	@Override

@@ -10,7 +10,10 @@ import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 /** The DaemonSet controller's writes, behind an interface for the unit tests. */
 public interface DaemonSetControl {
 
-	void createPod(Pod pod);
+	/**
+	 * @return the pod as stored (its generated name)
+	 */
+	Pod createPod(Pod pod);
 
 	void deletePod(Pod pod);
 

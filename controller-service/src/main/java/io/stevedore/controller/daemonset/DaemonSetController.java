@@ -15,6 +15,7 @@ import io.stevedore.client.workqueue.WorkQueue;
 import io.stevedore.controller.manager.ControllerContext;
 import io.stevedore.controller.manager.ControllerFactory;
 import io.stevedore.controller.manager.RunningController;
+import io.stevedore.controller.workload.ClientEventRecorder;
 import io.stevedore.controller.workload.CacheLister;
 import io.stevedore.controller.workload.ClientRevisionWriter;
 import io.stevedore.controller.workload.ControllerExpectations;
@@ -88,7 +89,8 @@ public class DaemonSetController implements ControllerFactory {
 				() -> List.copyOf(nodes.getStore().list()), OwnerIndex.claimCandidates(pods),
 				OwnerIndex.claimCandidates(revisions), new ClientDaemonSetControl(context.client()),
 				new ClientRevisionWriter(context.client()), expectations, context.clock(),
-				new FreshOwnerRead(context.client()));
+				new FreshOwnerRead(context.client()),
+				new ClientEventRecorder(context.client(), "daemonset-controller", context.clock()));
 		Controller controller = new Controller(NAME, queue, sync, context.workers(),
 				() -> daemonSets.hasSynced() && pods.hasSynced() && nodes.hasSynced() && revisions.hasSynced(),
 				context.clock());

@@ -22,6 +22,7 @@ import io.fabric8.kubernetes.api.model.apps.DaemonSetStatus;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.stevedore.client.controller.Reconciler;
 import io.stevedore.client.controller.Result;
+import io.stevedore.controller.workload.EventRecorder;
 import io.stevedore.controller.workload.CanAdopt;
 import io.stevedore.controller.workload.ClaimCandidates;
 import io.stevedore.controller.workload.ControllerExpectations;
@@ -67,9 +68,12 @@ final class DaemonSetSync implements Reconciler {
 
 	private final RevisionWriter revisionWriter;
 
+	private final EventRecorder events;
+
 	DaemonSetSync(Function<String, DaemonSet> daemonSets, Supplier<List<Node>> nodes, ClaimCandidates<Pod> pods,
 			ClaimCandidates<ControllerRevision> revisions, DaemonSetControl control, RevisionWriter revisionWriter,
-			ControllerExpectations expectations, Clock clock, CanAdopt canAdopt) {
+			ControllerExpectations expectations, Clock clock, CanAdopt canAdopt, EventRecorder events) {
+		this.events = events;
 		this.daemonSets = daemonSets;
 		this.nodes = nodes;
 		this.pods = pods;
@@ -202,7 +206,7 @@ final class DaemonSetSync implements Reconciler {
 			if (toCreate.isEmpty() && toDelete.isEmpty() && isRollingUpdate(ds)) {
 				toDelete.addAll(rollingUpdateVictims(ds, current, hash, desired, minReady));
 			}
-			apply(key, toCreate, toDelete);
+			apply(key, ds, toCreate, toDelete);
 			cleanupHistory(ds, history, claimed);
 		}
 
@@ -330,7 +334,7 @@ final class DaemonSetSync implements Reconciler {
 		return Math.max(1, resolved);
 	}
 
-	private void apply(String key, List<Pod> toCreate, List<Pod> toDelete) {
+	private void apply(String key, DaemonSet ds, List<Pod> toCreate, List<Pod> toDelete) {
 		if (toCreate.isEmpty() && toDelete.isEmpty()) {
 			return;
 		}
@@ -338,18 +342,24 @@ final class DaemonSetSync implements Reconciler {
 		for (Pod pod : toDelete) {
 			try {
 				this.control.deletePod(pod);
+				this.events.event(ds, EventRecorder.NORMAL, "SuccessfulDelete",
+						"Deleted pod: " + pod.getMetadata().getName());
 			}
 			catch (RuntimeException ex) {
 				this.expectations.deletionObserved(key);
+				this.events.event(ds, EventRecorder.WARNING, "FailedDelete", "Error deleting: " + ex.getMessage());
 				throw ex;
 			}
 		}
 		for (Pod pod : toCreate) {
 			try {
-				this.control.createPod(pod);
+				Pod created = this.control.createPod(pod);
+				this.events.event(ds, EventRecorder.NORMAL, "SuccessfulCreate",
+						"Created pod: " + created.getMetadata().getName());
 			}
 			catch (RuntimeException ex) {
 				this.expectations.creationObserved(key);
+				this.events.event(ds, EventRecorder.WARNING, "FailedCreate", "Error creating: " + ex.getMessage());
 				throw ex;
 			}
 		}

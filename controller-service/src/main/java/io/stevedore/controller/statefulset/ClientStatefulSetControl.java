@@ -31,11 +31,20 @@ final class ClientStatefulSetControl implements StatefulSetControl {
 	}
 
 	@Override
-	public void createClaimIfAbsent(PersistentVolumeClaim claim) {
-		ignoreConflict(() -> this.client.persistentVolumeClaims()
-			.inNamespace(claim.getMetadata().getNamespace())
-			.resource(claim)
-			.create());
+	public boolean createClaimIfAbsent(PersistentVolumeClaim claim) {
+		try {
+			this.client.persistentVolumeClaims()
+				.inNamespace(claim.getMetadata().getNamespace())
+				.resource(claim)
+				.create();
+			return true;
+		}
+		catch (KubernetesClientException ex) {
+			if (ex.getCode() != 409) {
+				throw ex;
+			}
+			return false;
+		}
 	}
 
 	@Override
@@ -46,17 +55,6 @@ final class ClientStatefulSetControl implements StatefulSetControl {
 	@Override
 	public void updateStatus(StatefulSet set) {
 		this.client.apps().statefulSets().inNamespace(set.getMetadata().getNamespace()).resource(set).updateStatus();
-	}
-
-	private static void ignoreConflict(Runnable create) {
-		try {
-			create.run();
-		}
-		catch (KubernetesClientException ex) {
-			if (ex.getCode() != 409) {
-				throw ex;
-			}
-		}
 	}
 
 }

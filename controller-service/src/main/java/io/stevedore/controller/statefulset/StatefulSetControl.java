@@ -15,8 +15,11 @@ public interface StatefulSetControl {
 
 	void deletePod(Pod pod);
 
-	/** Creates the claim unless one of that name exists (it outlives pods by design). */
-	void createClaimIfAbsent(PersistentVolumeClaim claim);
+	/**
+	 * Creates the claim unless one of that name exists (it outlives pods by design).
+	 * @return whether this call created it
+	 */
+	boolean createClaimIfAbsent(PersistentVolumeClaim claim);
 
 	/**
 	 * Replaces a pod's or ControllerRevision's ownerReferences (adoption, release),

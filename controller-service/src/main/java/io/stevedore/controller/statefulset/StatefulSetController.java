@@ -10,6 +10,7 @@ import io.stevedore.client.workqueue.WorkQueue;
 import io.stevedore.controller.manager.ControllerContext;
 import io.stevedore.controller.manager.ControllerFactory;
 import io.stevedore.controller.manager.RunningController;
+import io.stevedore.controller.workload.ClientEventRecorder;
 import io.stevedore.controller.workload.CacheLister;
 import io.stevedore.controller.workload.ClientRevisionWriter;
 import io.stevedore.controller.workload.ControllerExpectations;
@@ -58,7 +59,8 @@ public class StatefulSetController implements ControllerFactory {
 		StatefulSetSync sync = new StatefulSetSync((key) -> sets.getStore().getByKey(key),
 				OwnerIndex.claimCandidates(pods), OwnerIndex.claimCandidates(revisions),
 				new ClientStatefulSetControl(context.client()), new ClientRevisionWriter(context.client()),
-				expectations, context.clock(), new FreshOwnerRead(context.client()));
+				expectations, context.clock(), new FreshOwnerRead(context.client()),
+				new ClientEventRecorder(context.client(), "statefulset-controller", context.clock()));
 		Controller controller = new Controller(NAME, queue, sync, context.workers(),
 				() -> sets.hasSynced() && pods.hasSynced() && revisions.hasSynced(), context.clock());
 		controller.start();

@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.stevedore.client.controller.Reconciler;
 import io.stevedore.client.controller.Result;
+import io.stevedore.controller.workload.EventRecorder;
 import io.stevedore.controller.workload.CanAdopt;
 import io.stevedore.controller.workload.ClaimCandidates;
 import io.stevedore.controller.workload.ControllerExpectations;
@@ -64,9 +65,12 @@ final class StatefulSetSync implements Reconciler {
 
 	private final RevisionWriter revisionWriter;
 
+	private final EventRecorder events;
+
 	StatefulSetSync(Function<String, StatefulSet> sets, ClaimCandidates<Pod> pods,
 			ClaimCandidates<ControllerRevision> revisions, StatefulSetControl control, RevisionWriter revisionWriter,
-			ControllerExpectations expectations, Clock clock, CanAdopt canAdopt) {
+			ControllerExpectations expectations, Clock clock, CanAdopt canAdopt, EventRecorder events) {
+		this.events = events;
 		this.sets = sets;
 		this.pods = pods;
 		this.revisions = revisions;
@@ -232,14 +236,16 @@ final class StatefulSetSync implements Reconciler {
 				Pod created = StatefulPods.newPod(set, old ? currentTemplate : set.getSpec().getTemplate(),
 						old ? currentRevision : updateRevision, ordinal);
 				for (var claim : StatefulPods.claims(set, ordinal)) {
-					this.control.createClaimIfAbsent(claim);
+					createClaim(set, created, claim);
 				}
 				this.expectations.expect(key, 1, 0);
 				try {
 					this.control.createPod(created);
+					podEvent(set, "create", created, null);
 				}
 				catch (RuntimeException ex) {
 					this.expectations.creationObserved(key);
+					podEvent(set, "create", created, ex);
 					throw ex;
 				}
 				log.info("created stateful pod ns={} pod={}", set.getMetadata().getNamespace(),
@@ -250,7 +256,7 @@ final class StatefulSetSync implements Reconciler {
 				continue;
 			}
 			if ("Failed".equals(PodStates.phase(pod)) && !PodStates.isTerminating(pod)) {
-				delete(key, pod);
+				delete(key, set, pod);
 				if (!parallel) {
 					return;
 				}
@@ -269,7 +275,7 @@ final class StatefulSetSync implements Reconciler {
 				}
 				continue;
 			}
-			delete(key, pod);
+			delete(key, set, pod);
 			if (!parallel) {
 				return;
 			}
@@ -291,20 +297,52 @@ final class StatefulSetSync implements Reconciler {
 			if (!updateRevision.equals(StatefulPods.revisionOf(pod))) {
 				log.info("rolling update deleting ns={} pod={} revision={}", set.getMetadata().getNamespace(),
 						pod.getMetadata().getName(), updateRevision);
-				delete(key, pod);
+				delete(key, set, pod);
 				return;
 			}
 		}
 	}
 
-	private void delete(String key, Pod pod) {
+	private void delete(String key, StatefulSet set, Pod pod) {
 		this.expectations.expect(key, 0, 1);
 		try {
 			this.control.deletePod(pod);
+			podEvent(set, "delete", pod, null);
 		}
 		catch (RuntimeException ex) {
 			this.expectations.deletionObserved(key);
+			podEvent(set, "delete", pod, ex);
 			throw ex;
+		}
+	}
+
+	private void createClaim(StatefulSet set, Pod pod, io.fabric8.kubernetes.api.model.PersistentVolumeClaim claim) {
+		String what = "create Claim " + claim.getMetadata().getName() + " Pod " + pod.getMetadata().getName()
+				+ " in StatefulSet " + set.getMetadata().getName();
+		try {
+			if (this.control.createClaimIfAbsent(claim)) {
+				this.events.event(set, EventRecorder.NORMAL, "SuccessfulCreate", what + " success");
+			}
+		}
+		catch (RuntimeException ex) {
+			this.events.event(set, EventRecorder.WARNING, "FailedCreate", what + " failed error: " + ex.getMessage());
+			throw ex;
+		}
+	}
+
+	/**
+	 * Kubernetes' recordPodEvent: "create Pod web-0 in StatefulSet web successful", or "…
+	 * failed error: …" as a Warning.
+	 */
+	private void podEvent(StatefulSet set, String verb, Pod pod, RuntimeException failure) {
+		String title = Character.toUpperCase(verb.charAt(0)) + verb.substring(1);
+		String what = verb + " Pod " + pod.getMetadata().getName() + " in StatefulSet " + set.getMetadata().getName();
+		if (failure == null) {
+			this.events.event(set, EventRecorder.NORMAL, "Successful" + title, what + " successful");
+		}
+		else {
+			this.events.event(set, EventRecorder.WARNING, "Failed" + title,
+					what + " failed error: " + failure.getMessage());
 		}
 	}
 

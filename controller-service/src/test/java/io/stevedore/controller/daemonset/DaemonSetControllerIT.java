@@ -64,6 +64,19 @@ class DaemonSetControllerIT extends ControlPlaneTest {
 		client.nodes().withName(first).delete();
 		await().atMost(TIMEOUT)
 			.untilAsserted(() -> assertThat(nodesOfPods(ns)).containsExactlyInAnyOrder(second, third));
+		await().atMost(TIMEOUT)
+			.untilAsserted(() -> assertThat(client.v1()
+				.events()
+				.inNamespace(ns)
+				.list()
+				.getItems()
+				.stream()
+				.filter(e -> "daemonset-controller".equals(e.getSource().getComponent()))
+				.map(e -> e.getReason() + ": " + e.getMessage().replaceAll("agent-\\w+", "agent-*"))
+				.toList())
+				.containsOnly("SuccessfulCreate: Created pod: agent-*", "SuccessfulDelete: Deleted pod: agent-*")
+				.filteredOn(e -> e.startsWith("SuccessfulCreate"))
+				.hasSize(3));
 	}
 
 	@Test

@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.stevedore.client.clock.FakeClock;
+import io.stevedore.controller.replicaset.RecordingEventRecorder;
 import io.stevedore.controller.workload.ControllerExpectations;
 import io.stevedore.controller.workload.ControllerHistory;
 import io.stevedore.controller.workload.ControllerRefs;
@@ -53,11 +54,17 @@ class DaemonSetSyncTest {
 
 	private DaemonSet updated;
 
+	private final RecordingEventRecorder events = new RecordingEventRecorder();
+
 	private final DaemonSetSync sync = new DaemonSetSync(this.daemonSets::get, () -> List.copyOf(this.nodes),
 			(ds) -> List.copyOf(this.pods), (ds) -> List.copyOf(this.history.stored), new DaemonSetControl() {
 				@Override
-				public void createPod(Pod pod) {
+				public Pod createPod(Pod pod) {
 					DaemonSetSyncTest.this.created.add(pod);
+					return new io.fabric8.kubernetes.api.model.PodBuilder(pod).editMetadata()
+						.withName(pod.getMetadata().getGenerateName() + DaemonSetSyncTest.this.created.size())
+						.endMetadata()
+						.build();
 				}
 
 				@Override
@@ -79,7 +86,7 @@ class DaemonSetSyncTest {
 				public void updateStatus(DaemonSet daemonSet) {
 					DaemonSetSyncTest.this.updated = daemonSet;
 				}
-			}, this.history, new ControllerExpectations(this.clock), this.clock, this.canAdopt);
+			}, this.history, new ControllerExpectations(this.clock), this.clock, this.canAdopt, this.events);
 
 	@Test
 	void everyNodeGetsOnePodPinnedByNodeAffinityWithTheDefaultTolerations() {
@@ -97,6 +104,8 @@ class DaemonSetSyncTest {
 					"node.kubernetes.io/unschedulable:NoSchedule");
 		assertThat(pod.getMetadata().getLabels()).containsKey("controller-revision-hash");
 		assertThat(this.updated.getStatus().getDesiredNumberScheduled()).isEqualTo(2);
+		assertThat(this.events.events).containsExactly("Normal SuccessfulCreate Created pod: agent-1",
+				"Normal SuccessfulCreate Created pod: agent-2");
 	}
 
 	@Test
@@ -127,6 +136,7 @@ class DaemonSetSyncTest {
 
 		assertThat(this.deleted).containsExactly("agent-x");
 		assertThat(this.updated.getStatus().getNumberMisscheduled()).isEqualTo(1);
+		assertThat(this.events.events).containsExactly("Normal SuccessfulDelete Deleted pod: agent-x");
 	}
 
 	@Test

@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.stevedore.client.clock.FakeClock;
+import io.stevedore.controller.replicaset.RecordingEventRecorder;
 import io.stevedore.controller.workload.ControllerExpectations;
 import io.stevedore.controller.workload.ControllerRefs;
 import io.stevedore.controller.workload.RecordingCanAdopt;
@@ -53,6 +54,8 @@ class StatefulSetSyncTest {
 
 	private final ControllerExpectations expectations = new ControllerExpectations(this.clock);
 
+	private final RecordingEventRecorder events = new RecordingEventRecorder();
+
 	private final StatefulSetSync sync = new StatefulSetSync(this.sets::get, (set) -> List.copyOf(this.pods),
 			(set) -> List.copyOf(this.revisions), new StatefulSetControl() {
 				@Override
@@ -67,8 +70,8 @@ class StatefulSetSyncTest {
 				}
 
 				@Override
-				public void createClaimIfAbsent(PersistentVolumeClaim claim) {
-					StatefulSetSyncTest.this.claims.add(claim.getMetadata().getName());
+				public boolean createClaimIfAbsent(PersistentVolumeClaim claim) {
+					return StatefulSetSyncTest.this.claims.add(claim.getMetadata().getName());
 				}
 
 				@Override
@@ -80,7 +83,7 @@ class StatefulSetSyncTest {
 				public void updateStatus(StatefulSet set) {
 					StatefulSetSyncTest.this.updated = set;
 				}
-			}, this.history, this.expectations, this.clock, this.canAdopt);
+			}, this.history, this.expectations, this.clock, this.canAdopt, this.events);
 
 	private Pod lastPod;
 
@@ -100,6 +103,9 @@ class StatefulSetSyncTest {
 		});
 		assertThat(this.lastPod.getMetadata().getLabels()).containsEntry("statefulset.kubernetes.io/pod-name", "web-0");
 		assertThat(this.revisions).singleElement().satisfies(r -> assertThat(r.getRevision()).isEqualTo(1L));
+		assertThat(this.events.events).containsExactly(
+				"Normal SuccessfulCreate create Claim data-web-0 Pod web-0 in StatefulSet web success",
+				"Normal SuccessfulCreate create Pod web-0 in StatefulSet web successful");
 	}
 
 	@Test
@@ -139,6 +145,8 @@ class StatefulSetSyncTest {
 		this.sync.reconcile("db/web");
 
 		assertThat(this.deleted).containsExactly("web-2");
+		assertThat(this.events.events)
+			.contains("Normal SuccessfulDelete delete Pod web-2 in StatefulSet web successful");
 	}
 
 	@Test
