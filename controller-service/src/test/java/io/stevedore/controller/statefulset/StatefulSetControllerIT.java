@@ -90,16 +90,10 @@ class StatefulSetControllerIT extends ControlPlaneTest {
 		});
 		// What 'kubectl describe statefulset' shows, in Kubernetes' words.
 		await().atMost(TIMEOUT)
-			.untilAsserted(() -> assertThat(client.v1()
-				.events()
-				.inNamespace(ns)
-				.list()
-				.getItems()
-				.stream()
-				.map(e -> e.getSource().getComponent() + " " + e.getReason() + ": " + e.getMessage())).contains(
-						"statefulset-controller SuccessfulCreate: create Claim data-web-0 Pod web-0 in StatefulSet web success",
-						"statefulset-controller SuccessfulCreate: create Pod web-0 in StatefulSet web successful",
-						"statefulset-controller SuccessfulCreate: create Pod web-1 in StatefulSet web successful"));
+			.untilAsserted(() -> assertThat(eventsIn(ns)).contains(
+					"statefulset-controller SuccessfulCreate: create Claim data-web-0 Pod web-0 in StatefulSet web success",
+					"statefulset-controller SuccessfulCreate: create Pod web-0 in StatefulSet web successful",
+					"statefulset-controller SuccessfulCreate: create Pod web-1 in StatefulSet web successful"));
 	}
 
 	private static void markReady(String ns, String name) {

@@ -35,6 +35,18 @@ public abstract class ControlPlaneTest {
 	}
 
 	/** A fresh namespace, so tests of one class do not see each other's objects. */
+	/** The namespace's events as {@code "<component> <reason>: <message>"}. */
+	protected static java.util.List<String> eventsIn(String namespace) {
+		return client.v1()
+			.events()
+			.inNamespace(namespace)
+			.list()
+			.getItems()
+			.stream()
+			.map(e -> e.getSource().getComponent() + " " + e.getReason() + ": " + e.getMessage())
+			.toList();
+	}
+
 	protected static String createNamespace() {
 		String ns = "ns-" + UUID.randomUUID().toString().substring(0, 8);
 		client.namespaces()
