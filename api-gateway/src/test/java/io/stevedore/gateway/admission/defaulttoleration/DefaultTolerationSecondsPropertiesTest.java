@@ -10,7 +10,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -36,6 +39,19 @@ class DefaultTolerationSecondsPropertiesTest {
 
 		assertThat(properties.defaultNotReadyTolerationSeconds()).isEqualTo(5);
 		assertThat(properties.defaultUnreachableTolerationSeconds()).isZero();
+	}
+
+	@Test
+	void theEnvironmentVariablesOfComposeAndTheHelmChartBind() {
+		Map<String, Object> environment = Map.of("STEVEDORE_GATEWAY_ADMISSION_DEFAULTNOTREADYTOLERATIONSECONDS", "5",
+				"STEVEDORE_GATEWAY_ADMISSION_DEFAULTUNREACHABLETOLERATIONSECONDS", "7");
+		DefaultTolerationSecondsProperties properties = new Binder(
+				ConfigurationPropertySources.from(new SystemEnvironmentPropertySource(
+						StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, environment)))
+			.bindOrCreate(DefaultTolerationSecondsProperties.PREFIX, DefaultTolerationSecondsProperties.class);
+
+		assertThat(properties.defaultNotReadyTolerationSeconds()).isEqualTo(5);
+		assertThat(properties.defaultUnreachableTolerationSeconds()).isEqualTo(7);
 	}
 
 	static Stream<Arguments> negatives() {
