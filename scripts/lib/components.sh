@@ -210,6 +210,8 @@ component_start_control() {
 		# The kube-api-access token volume in every pod, as Kubernetes: the node agents fetch the tokens with
 		# TokenRequest through the gateway (with their node identity), and the controllers publish the CA
 		# (kube-root-ca.crt) from the file they trust the gateway with.
+		# DefaultTolerationSeconds: 5 s instead of Kubernetes' 300 s, so that with the controllers' 8 s node
+		# grace period a lost machine's pods run elsewhere in under 20 s.
 		component_start gateway "${COMPONENT_HEAP[gateway]}" -jar "$(component_jar gateway)" \
 			--server.port="$GATEWAY_PORT" \
 			--stevedore.gateway.upstreams="$apiserver" \
@@ -218,7 +220,9 @@ component_start_control() {
 			--stevedore.gateway.tls.subject-alternative-names="$(gateway_subject_alternative_names)" \
 			--stevedore.gateway.audit.path="$STEVEDORE_HOME/logs/audit.log" \
 			--stevedore.gateway.admission.port="$((GATEWAY_PORT + 1))" \
-			--stevedore.gateway.admission.service-account-token-volume=true
+			--stevedore.gateway.admission.service-account-token-volume=true \
+			--stevedore.gateway.admission.default-not-ready-toleration-seconds=5 \
+			--stevedore.gateway.admission.default-unreachable-toleration-seconds=5
 		;;
 	scheduler)
 		issue_identity "$name"

@@ -86,8 +86,8 @@ class AdmissionIT {
 	void thePluginsRunInKubernetesOrder() {
 		assertThat(cluster.gateway().getBean(AdmissionChain.class).plugins()).extracting(AdmissionPlugin::name)
 			.containsExactly("LimitRanger", "ServiceAccount", "NodeRestriction", "PodSecurity", "Priority",
-					"DefaultStorageClass", "CertificateApproval", "CertificateSigning", "CertificateSubjectRestriction",
-					"ResourceQuota", "RBACEscalation");
+					"DefaultTolerationSeconds", "DefaultStorageClass", "CertificateApproval", "CertificateSigning",
+					"CertificateSubjectRestriction", "ResourceQuota", "RBACEscalation");
 	}
 
 	@Test

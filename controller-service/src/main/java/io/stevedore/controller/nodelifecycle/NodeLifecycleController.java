@@ -23,9 +23,9 @@ import org.springframework.stereotype.Component;
  * {@code kube-node-lease} and pods (indexed by node) feed one {@link NodeLifecycleSync}
  * pass over all nodes, run on every node or Lease change and every monitor period.
  * Settings: {@code stevedore.controllers.node-lifecycle.grace-period} (8s),
- * {@code default-toleration-seconds} (5s), {@code monitor-period} (1s),
- * {@code eviction-rate} (0.1 nodes/s), {@code secondary-eviction-rate} (0.01),
- * {@code unhealthy-zone-threshold} (0.55), {@code large-cluster-threshold} (50).
+ * {@code monitor-period} (1s), {@code eviction-rate} (0.1 nodes/s),
+ * {@code secondary-eviction-rate} (0.01), {@code unhealthy-zone-threshold} (0.55),
+ * {@code large-cluster-threshold} (50).
  */
 @Component
 public class NodeLifecycleController implements ControllerFactory {
@@ -38,14 +38,13 @@ public class NodeLifecycleController implements ControllerFactory {
 
 	public NodeLifecycleController(
 			@Value("${stevedore.controllers.node-lifecycle.grace-period:8s}") Duration gracePeriod,
-			@Value("${stevedore.controllers.node-lifecycle.default-toleration-seconds:5s}") Duration defaultToleration,
 			@Value("${stevedore.controllers.node-lifecycle.monitor-period:1s}") Duration monitorPeriod,
 			@Value("${stevedore.controllers.node-lifecycle.eviction-rate:0.1}") double evictionRate,
 			@Value("${stevedore.controllers.node-lifecycle.secondary-eviction-rate:0.01}") double secondaryRate,
 			@Value("${stevedore.controllers.node-lifecycle.unhealthy-zone-threshold:0.55}") double unhealthyThreshold,
 			@Value("${stevedore.controllers.node-lifecycle.large-cluster-threshold:50}") int largeClusterThreshold) {
-		this.settings = new NodeLifecycleSettings(gracePeriod, defaultToleration, monitorPeriod, evictionRate,
-				secondaryRate, unhealthyThreshold, largeClusterThreshold);
+		this.settings = new NodeLifecycleSettings(gracePeriod, monitorPeriod, evictionRate, secondaryRate,
+				unhealthyThreshold, largeClusterThreshold);
 	}
 
 	@Override

@@ -4,13 +4,12 @@ import java.time.Duration;
 
 /**
  * The node lifecycle controller's knobs (kube-controller-manager's
- * {@code --node-monitor-grace-period}, {@code --node-eviction-rate} and friends, and the
- * admission plugin's default tolerationSeconds). Ours are much shorter than Kubernetes'
- * 40 s and 300 s, so a lost machine's pods run elsewhere in under 20 s.
+ * {@code --node-monitor-grace-period}, {@code --node-eviction-rate} and friends). The
+ * grace period is much shorter than Kubernetes' 40 s so that, with the 5 s tolerations
+ * the gateway's DefaultTolerationSeconds admission gives pods in local clusters, a lost
+ * machine's pods run elsewhere in under 20 s.
  *
  * @param gracePeriod how long a node's Lease may go unrenewed before Ready=Unknown
- * @param defaultTolerationSeconds how long a pod without a toleration for the unreachable
- * or not-ready taint stays on a tainted node
  * @param monitorPeriod how often every node is looked at
  * @param evictionRate nodes per second that may get a NoExecute taint in a healthy zone
  * @param secondaryEvictionRate the same in a large zone that is mostly down
@@ -19,21 +18,16 @@ import java.time.Duration;
  * @param largeClusterThreshold zones with at most this many nodes stop evicting when
  * partially disrupted
  */
-public record NodeLifecycleSettings(Duration gracePeriod, Duration defaultTolerationSeconds, Duration monitorPeriod,
-		double evictionRate, double secondaryEvictionRate, double unhealthyZoneThreshold, int largeClusterThreshold) {
+public record NodeLifecycleSettings(Duration gracePeriod, Duration monitorPeriod, double evictionRate,
+		double secondaryEvictionRate, double unhealthyZoneThreshold, int largeClusterThreshold) {
 
 	public static NodeLifecycleSettings defaults() {
-		return new NodeLifecycleSettings(Duration.ofSeconds(8), Duration.ofSeconds(5), Duration.ofSeconds(1), 0.1, 0.01,
-				0.55, 50);
+		return new NodeLifecycleSettings(Duration.ofSeconds(8), Duration.ofSeconds(1), 0.1, 0.01, 0.55, 50);
 	}
 
 	public NodeLifecycleSettings {
 		if (gracePeriod.isNegative() || gracePeriod.isZero()) {
 			throw new IllegalArgumentException("node-lifecycle grace-period must be positive, got " + gracePeriod);
-		}
-		if (defaultTolerationSeconds.isNegative()) {
-			throw new IllegalArgumentException(
-					"node-lifecycle default-toleration-seconds must not be negative, got " + defaultTolerationSeconds);
 		}
 	}
 

@@ -54,6 +54,8 @@ final class NodeLifecycleSync implements Reconciler {
 
 	private static final Logger log = LoggerFactory.getLogger(NodeLifecycleSync.class);
 
+	private static final Duration EVICTED_MEMORY = Duration.ofMinutes(1);
+
 	/**
 	 * What was last seen of a node's heartbeat, and when by our clock.
 	 *
@@ -80,6 +82,14 @@ final class NodeLifecycleSync implements Reconciler {
 	private final Map<String, Health> health = new HashMap<>();
 
 	private final Map<String, TokenBucket> zoneLimiters = new HashMap<>();
+
+	/**
+	 * Pods deleted by this controller, by uid, and when: the pod informer may still show
+	 * one without its deletionTimestamp on the next pass (a pod without a toleration goes
+	 * in the pass right after the taint, and the taint's own write triggers the next
+	 * pass), which would delete it and announce it twice.
+	 */
+	private final Map<String, Instant> evicted = new HashMap<>();
 
 	NodeLifecycleSync(Supplier<List<Node>> nodes, Function<String, Lease> leases,
 			Function<String, List<Pod>> podsOnNode, NodeLifecycleControl control, NodeLifecycleSettings settings,
@@ -116,6 +126,9 @@ final class NodeLifecycleSync implements Reconciler {
 			log.warn("every zone is fully disrupted, not evicting: the control plane may have lost the nodes zones={}",
 					zones.keySet());
 		}
+		// Long enough for the informer to show the deletion; a pod still shown without
+		// one after that (its delete lost) is evicted again.
+		this.evicted.values().removeIf((at) -> at.isBefore(now.minus(EVICTED_MEMORY)));
 		Duration next = this.settings.monitorPeriod();
 		for (Node node : current) {
 			String zone = zoneOf(node);
@@ -286,10 +299,10 @@ final class NodeLifecycleSync implements Reconciler {
 		}
 		Duration next = null;
 		for (Pod pod : this.podsOnNode.apply(node.getMetadata().getName())) {
-			if (pod.getMetadata().getDeletionTimestamp() != null) {
+			if (pod.getMetadata().getDeletionTimestamp() != null || this.evicted.containsKey(uid(pod))) {
 				continue;
 			}
-			Instant at = TaintEviction.evictAt(pod, noExecute, this.settings.defaultTolerationSeconds(), now);
+			Instant at = TaintEviction.evictAt(pod, noExecute, now);
 			if (at == null) {
 				continue;
 			}
@@ -299,6 +312,7 @@ final class NodeLifecycleSync implements Reconciler {
 				this.control.event(pod, "Normal", "TaintManagerEviction", "Marking for deletion Pod "
 						+ pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName());
 				this.control.deletePod(pod);
+				this.evicted.put(uid(pod), now);
 			}
 			else {
 				Duration wait = Duration.between(now, at);
@@ -317,6 +331,12 @@ final class NodeLifecycleSync implements Reconciler {
 		Map<String, ZoneState> states = new HashMap<>();
 		counts.forEach((zone, c) -> states.put(zone, ZoneState.of(c[0], c[1], this.settings.unhealthyZoneThreshold())));
 		return states;
+	}
+
+	/** The uid, else namespace/name (objects made in tests may have none). */
+	private static String uid(Pod pod) {
+		String uid = pod.getMetadata().getUid();
+		return uid != null ? uid : pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
 	}
 
 	private static String zoneOf(Node node) {

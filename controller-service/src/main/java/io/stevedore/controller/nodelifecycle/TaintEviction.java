@@ -1,6 +1,5 @@
 package io.stevedore.controller.nodelifecycle;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -13,9 +12,11 @@ import io.stevedore.controller.workload.Tolerations;
  * When a pod on a node with NoExecute taints must go (Kubernetes' taint eviction
  * controller): at once for a taint it does not tolerate, after the shortest
  * tolerationSeconds among the taints it tolerates, never if it tolerates them all
- * forever. The apiserver here adds no default tolerations, so a pod without one for the
- * unreachable or not-ready taint is given the configured default, as the
- * DefaultTolerationSeconds admission plugin would.
+ * forever. There is no default here, as in Kubernetes: the grace period of an ordinary
+ * pod on a node that stops reporting comes from the not-ready and unreachable tolerations
+ * the gateway's DefaultTolerationSeconds admission adds when the pod is created (5 s in
+ * {@code ./stevedore up}, docker-compose and the Helm chart; 300 s, Kubernetes' default,
+ * otherwise). A pod written to the apiserver without admission has none and goes at once.
  */
 final class TaintEviction {
 
@@ -23,7 +24,7 @@ final class TaintEviction {
 	}
 
 	/** The instant the pod is to be evicted, or null when never. */
-	static Instant evictAt(Pod pod, List<Taint> taints, Duration defaultToleration, Instant now) {
+	static Instant evictAt(Pod pod, List<Taint> taints, Instant now) {
 		Instant earliest = null;
 		for (Taint taint : taints) {
 			if (!NodeTaints.NO_EXECUTE.equals(taint.getEffect())) {
@@ -34,7 +35,7 @@ final class TaintEviction {
 					taint);
 			Instant at;
 			if (toleration == null) {
-				at = NodeTaints.isOurs(taint) ? added.plus(defaultToleration) : now;
+				at = now;
 			}
 			else if (toleration.getTolerationSeconds() == null) {
 				continue;

@@ -73,7 +73,11 @@ class NodeLifecycleControllerIT {
 		client.namespaces()
 			.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
 			.create();
-		runningAndReady(ns, TestPods.bound("on-lost", lost));
+		// Created here straight at the apiserver, without the gateway's admission: "bare"
+		// has no toleration and goes the moment the node is tainted, as in Kubernetes;
+		// "on-lost" has what DefaultTolerationSeconds adds in ./stevedore up (5 s).
+		runningAndReady(ns, TestPods.bound("bare", lost));
+		runningAndReady(ns, admitted(TestPods.bound("on-lost", lost), 5));
 		runningAndReady(ns, TestPods.bound("on-healthy", healthy));
 		Pod patient = TestPods.bound("patient", lost);
 		patient.getSpec()
@@ -97,9 +101,17 @@ class NodeLifecycleControllerIT {
 			});
 		});
 		await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() -> {
-			Pod evicted = client.pods().inNamespace(ns).withName("on-lost").get();
-			assertThat(evicted == null || evicted.getMetadata().getDeletionTimestamp() != null).isTrue();
+			assertThat(client.pods().inNamespace(ns).withName("bare").get().getMetadata().getDeletionTimestamp())
+				.isNotNull();
+			assertThat(client.pods().inNamespace(ns).withName("on-lost").get().getMetadata().getDeletionTimestamp())
+				.isNotNull();
 		});
+		// Both are deleted gracefully with the same 30 s: their deletion timestamps are
+		// as
+		// far apart as their evictions, the toleration's 5 s (give or take a pass and the
+		// rounding to whole seconds).
+		assertThat(Duration.between(deletionTimestamp(ns, "bare"), deletionTimestamp(ns, "on-lost")))
+			.isBetween(Duration.ofSeconds(2), Duration.ofSeconds(8));
 		assertThat(client.pods().inNamespace(ns).withName("on-healthy").get().getMetadata().getDeletionTimestamp())
 			.isNull();
 		// Nothing vouches for the pods of a node that stopped reporting: they lose Ready
@@ -134,6 +146,31 @@ class NodeLifecycleControllerIT {
 			assertThat(NodeConditions.ready(node).getStatus()).isEqualTo("True");
 			assertThat(node.getSpec().getTaints()).isNullOrEmpty();
 		});
+	}
+
+	/**
+	 * The tolerations the gateway's DefaultTolerationSeconds admission adds, which a pod
+	 * created straight at the apiserver does not get.
+	 */
+	private static Pod admitted(Pod pod, long seconds) {
+		pod.getSpec()
+			.setTolerations(java.util.List.of(
+					new io.fabric8.kubernetes.api.model.TolerationBuilder().withKey("node.kubernetes.io/not-ready")
+						.withOperator("Exists")
+						.withEffect("NoExecute")
+						.withTolerationSeconds(seconds)
+						.build(),
+					new io.fabric8.kubernetes.api.model.TolerationBuilder().withKey("node.kubernetes.io/unreachable")
+						.withOperator("Exists")
+						.withEffect("NoExecute")
+						.withTolerationSeconds(seconds)
+						.build()));
+		return pod;
+	}
+
+	private static java.time.Instant deletionTimestamp(String ns, String name) {
+		return java.time.Instant
+			.parse(client.pods().inNamespace(ns).withName(name).get().getMetadata().getDeletionTimestamp());
 	}
 
 	/** Created, then Running and Ready as its kubelet would report it. */

@@ -131,7 +131,10 @@ class HelmChartTest {
 				"http://rel-stevedore-gateway-admission:6444");
 		assertThat(env(objects, "gateway")).containsEntry("STEVEDORE_GATEWAY_ADMISSION_ADDRESS", "0.0.0.0")
 			.containsEntry("STEVEDORE_GATEWAY_ADMISSION_PORT", "6444")
-			.containsEntry("STEVEDORE_GATEWAY_ADMISSION_SERVICEACCOUNTTOKENVOLUME", "true");
+			.containsEntry("STEVEDORE_GATEWAY_ADMISSION_SERVICEACCOUNTTOKENVOLUME", "true")
+			// Short DefaultTolerationSeconds, as ./stevedore up and docker-compose.
+			.containsEntry("STEVEDORE_GATEWAY_ADMISSION_DEFAULTNOTREADYTOLERATIONSECONDS", "5")
+			.containsEntry("STEVEDORE_GATEWAY_ADMISSION_DEFAULTUNREACHABLETOLERATIONSECONDS", "5");
 		assertThat(container(objects, "gateway").getPorts())
 			.anySatisfy((port) -> assertThat(port.getName()).isEqualTo("admission"));
 		Service admission = get(objects, "Service", "rel-stevedore-gateway-admission");

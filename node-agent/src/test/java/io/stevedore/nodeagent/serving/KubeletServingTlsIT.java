@@ -259,8 +259,15 @@ class KubeletServingTlsIT {
 					+ "subresource=proxy)");
 		// refused before anything ran in the container
 		assertThat(kubectl.run("exec", "sa-box", "--", "test", "!", "-e", "/tmp/ran").exitCode()).isZero();
-		assertThat(statusLine(anonymous, port, get("/stats/summary", token + "x"))).startsWith("HTTP/1.1 401");
-		assertThat(statusLine(anonymous, port, get("/stats/summary", "not-a-token"))).startsWith("HTTP/1.1 401");
+		// a token that does not authenticate, unknown or malformed, gets the apiserver's
+		// Status
+		for (String refused : List.of(token + "x", "not-a-token", "YW.j")) {
+			assertThat(response(anonymous, port, get("/stats/summary", refused))).as(refused)
+				.startsWith("HTTP/1.1 401")
+				.containsIgnoringCase("Content-Type: application/json")
+				.endsWith("\r\n\r\n{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
+						+ "\"message\":\"Unauthorized\",\"reason\":\"Unauthorized\",\"code\":401}\n");
+		}
 
 		// another ServiceAccount, without a binding, is authenticated and forbidden
 		kubectl.run("create", "serviceaccount", "nobody").requireSuccess();

@@ -9,6 +9,7 @@ import java.util.Optional;
 
 import io.stevedore.client.websocket.BearerTokenProtocol;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletResponse;
 import org.apache.catalina.Globals;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
@@ -20,11 +21,17 @@ import org.slf4j.LoggerFactory;
 /**
  * The kubelet's authentication and authorization filter on the agent's API
  * (pkg/kubelet/server/server.go, InstallAuthFilter), in its words: no credential, or one
- * that does not authenticate, or a token that could not be reviewed: 401
- * {@code Unauthorized}; a caller the authorization denies: 403
+ * that does not authenticate (a malformed or unknown token), or a token that could not be
+ * reviewed: 401 {@code Unauthorized}; a caller the authorization denies: 403
  * {@code Forbidden (user=…, verb=…, resource=nodes, subresource=…)}; an authorization
  * that could not be had: 500 {@code Authorization error (…)}, closed rather than open.
- * The Actuator endpoints stay open (the kubelet serves its health on a separate,
+ * <p>
+ * The kubelet writes all three as plain text. The 401 here is the apiserver's
+ * {@code Status} instead ({@code kind: Status}, {@code status: Failure},
+ * {@code reason: Unauthorized}, {@code code: 401}), as the gateway answers a token it
+ * does not accept: clients decode it as any other API error, where the text was a body
+ * they could not. The 403 and 500 keep the kubelet's text, which names the user and the
+ * verb. The Actuator endpoints stay open (the kubelet serves its health on a separate,
  * unauthenticated port).
  * <p>
  * A Tomcat valve rather than a servlet filter: WebSocket upgrades ({@code /exec},
@@ -34,6 +41,11 @@ import org.slf4j.LoggerFactory;
 public final class KubeletAuthValve extends ValveBase {
 
 	private static final Logger log = LoggerFactory.getLogger(KubeletAuthValve.class);
+
+	/** Byte for byte as kube-apiserver writes it; a constant, as it names no one. */
+	private static final byte[] UNAUTHORIZED = ("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},"
+			+ "\"status\":\"Failure\",\"message\":\"Unauthorized\",\"reason\":\"Unauthorized\",\"code\":401}\n")
+		.getBytes(StandardCharsets.UTF_8);
 
 	private static final BearerTokenProtocol.Offer NO_OFFER = new BearerTokenProtocol.Offer(null, List.of(), false,
 			null);
@@ -73,7 +85,7 @@ public final class KubeletAuthValve extends ValveBase {
 			if (offer.error() != null) {
 				log.warn("Unable to authenticate the request due to an error: {}", offer.error());
 			}
-			answer(response, 401, "Unauthorized");
+			unauthorized(response);
 			return;
 		}
 		RequestAttributes attributes = RequestAttributes.of(user.get(), request.getMethod(), path, this.node);
@@ -116,6 +128,14 @@ public final class KubeletAuthValve extends ValveBase {
 			}
 		}
 		return offer;
+	}
+
+	/** The apiserver's answer to a request it cannot authenticate. */
+	static void unauthorized(HttpServletResponse response) throws IOException {
+		response.setStatus(401);
+		response.setContentType("application/json");
+		response.setContentLength(UNAUTHORIZED.length);
+		response.getOutputStream().write(UNAUTHORIZED);
 	}
 
 	private static void answer(Response response, int status, String message) throws IOException {

@@ -3,21 +3,44 @@ package io.stevedore.nodeagent.serving.auth;
 import java.util.Collections;
 import java.util.List;
 
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.stevedore.client.websocket.BearerTokenProtocol;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.connector.Request;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.mock.web.MockHttpServletResponse;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The token subprotocol is taken out of a real Tomcat request before anything after the
- * valve reads it. The whole path (a WebSocket client, the agent, its TokenReview and
- * SubjectAccessReview): {@code KubeletServingTlsIT}.
+ * valve reads it; a request that does not authenticate gets the apiserver's Status. The
+ * whole path (a WebSocket client, the agent, its TokenReview and SubjectAccessReview):
+ * {@code KubeletServingTlsIT}.
  */
 class KubeletAuthValveTest {
 
 	private static final String TOKEN_PROTOCOL = BearerTokenProtocol.of("secret-token");
+
+	@Test
+	void aRequestThatDoesNotAuthenticateIsAnsweredWithTheApiserversUnauthorizedStatus() throws Exception {
+		MockHttpServletResponse response = new MockHttpServletResponse();
+
+		KubeletAuthValve.unauthorized(response);
+
+		assertThat(response.getStatus()).isEqualTo(401);
+		assertThat(response.getContentType()).isEqualTo("application/json");
+		assertThat(response.getContentLength()).isEqualTo(response.getContentAsByteArray().length);
+		Status status = Serialization.unmarshal(response.getContentAsString(), Status.class);
+		assertThat(status.getKind()).isEqualTo("Status");
+		assertThat(status.getApiVersion()).isEqualTo("v1");
+		assertThat(status.getStatus()).isEqualTo("Failure");
+		assertThat(status.getReason()).isEqualTo("Unauthorized");
+		assertThat(status.getMessage()).isEqualTo("Unauthorized");
+		assertThat(status.getCode()).isEqualTo(401);
+	}
 
 	@Test
 	void aWebSocketUpgradeLosesTheTokenProtocolAndKeepsTheOthers() {
