@@ -115,7 +115,18 @@ final class NodeLifecycleSync implements Reconciler {
 			current.add(node);
 			markPodsNotReady(cached, node, now);
 		}
-		this.health.keySet().retainAll(names);
+		for (String gone : List.copyOf(this.health.keySet())) {
+			if (!names.contains(gone)) {
+				this.health.remove(gone);
+				Node stub = new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata()
+					.withName(gone)
+					.withUid(gone)
+					.endMetadata()
+					.build();
+				this.control.event(stub, "Normal", "RemovingNode",
+						"Node " + gone + " event: Removing Node " + gone + " from Controller");
+			}
+		}
 
 		Map<String, ZoneState> zones = zoneStates(current);
 		Map<String, Integer> zoneSizes = new HashMap<>();
@@ -154,6 +165,8 @@ final class NodeLifecycleSync implements Reconciler {
 			// A node first seen gets a full grace period, as in Kubernetes.
 			seen = new Health(renew, posted, now, false);
 			this.health.put(name, seen);
+			this.control.event(node, "Normal", "RegisteredNode",
+					"Node " + name + " event: Registered Node " + name + " in Controller");
 		}
 		else if (!Objects.equals(seen.renewTime(), renew) || (posted != null && !posted.equals(seen.postedReady()))) {
 			// A Ready the node posts is a sign of life too (Kubernetes' probe timestamp
