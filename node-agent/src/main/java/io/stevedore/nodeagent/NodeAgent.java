@@ -41,6 +41,7 @@ import io.stevedore.nodeagent.pod.TokenManager;
 import io.stevedore.nodeagent.pod.FabricTokenRequests;
 import io.stevedore.nodeagent.pod.probe.ProbeManager;
 import io.stevedore.nodeagent.pod.probe.Prober;
+import io.stevedore.nodeagent.pod.probe.UnhealthyEvents;
 import io.stevedore.nodeagent.runtime.ContainerRuntime;
 import io.stevedore.nodeagent.runtime.simulated.SimulatedContainerRuntime;
 import org.slf4j.Logger;
@@ -81,8 +82,6 @@ public final class NodeAgent implements SmartLifecycle {
 	private ScheduledExecutorService scheduler;
 
 	private ScheduledExecutorService probeScheduler;
-
-	private ExecutorService events;
 
 	private SharedIndexInformer<Pod> informer;
 
@@ -125,14 +124,14 @@ public final class NodeAgent implements SmartLifecycle {
 				Thread.ofPlatform().name("node-agent-", 0).daemon().factory());
 		this.probeScheduler = Executors.newScheduledThreadPool(4,
 				Thread.ofPlatform().name("probe-", 0).daemon().factory());
-		this.events = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("events").daemon().factory());
+		EventWriter events = new EventWriter(this.client, node, this.clock);
 
 		NodeStatusFactory statusFactory = new NodeStatusFactory(this.identity, this.properties.port(),
 				this.properties.maxPods());
 		this.statusUpdater = new NodeStatusUpdater(this.client, this.runtime, this.identity, statusFactory, this.health,
 				this.properties.nodeStatusReportFrequency(), this.clock,
 				this.runtime.simulated() ? SimulatedContainerRuntime.NODE_LABELS : Map.of(),
-				NodeEventSink.of(new EventWriter(this.client, node, this.events, this.clock), node));
+				NodeEventSink.of(events, node));
 		NodeLeaseHeartbeat lease = new NodeLeaseHeartbeat(this.client, node, this.properties.nodeLeaseDuration(),
 				this.clock);
 		this.statusUpdater.sync();
@@ -151,13 +150,14 @@ public final class NodeAgent implements SmartLifecycle {
 		OwnStatusEchoes echoes = new OwnStatusEchoes(queue::add);
 		this.informer.addEventHandler(echoes);
 		this.services = this.client.services().inAnyNamespace().runnableInformer(0);
-		FabricPodApi api = new FabricPodApi(this.client, node, this.events, this.clock,
+		FabricPodApi api = new FabricPodApi(this.client, events,
 				namespace -> this.services.getIndexer().byIndex(Cache.NAMESPACE_INDEX, namespace), echoes);
 		BackOff crashBackOff = new BackOff(this.properties.crashLoopBackOffInitial(),
 				this.properties.crashLoopBackOffMax(), this.clock);
 		BackOff imageBackOff = new BackOff(this.properties.crashLoopBackOffInitial(),
 				this.properties.crashLoopBackOffMax(), this.clock);
-		ProbeManager probes = new ProbeManager(new Prober(this.runtime), this.probeScheduler, queue::add);
+		ProbeManager probes = new ProbeManager(new Prober(this.runtime), this.probeScheduler, queue::add,
+				new UnhealthyEvents(key -> this.informer.getIndexer().getByKey(key), api));
 		// Who routes to this node's pods: EndpointSlices, and the proxies' Leases (only
 		// kube-node-lease is watched; the node heartbeats there are filtered out by
 		// name).
@@ -224,7 +224,7 @@ public final class NodeAgent implements SmartLifecycle {
 				other.stop();
 			}
 		}
-		for (ExecutorService executor : new ExecutorService[] { this.scheduler, this.probeScheduler, this.events }) {
+		for (ExecutorService executor : new ExecutorService[] { this.scheduler, this.probeScheduler }) {
 			if (executor != null) {
 				executor.shutdownNow();
 			}

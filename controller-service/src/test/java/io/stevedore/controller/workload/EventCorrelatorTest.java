@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
+import io.stevedore.client.events.EventCorrelator;
 import io.stevedore.client.clock.FakeClock;
 import org.junit.jupiter.api.Test;
 

@@ -1,38 +1,44 @@
 package io.stevedore.nodeagent.events;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.stevedore.client.events.EventSink;
 
 /**
- * Writes the kubelet's core/v1 Events (source {@code kubelet}, the node as host) on a
- * background executor: a slow event write must never delay a container start or a status
- * write, and a lost event is only logged, as client-go's recorder does.
+ * The kubelet's core/v1 Events (source {@code kubelet}, the node as host), named as
+ * Kubernetes names them ({@code <object>.<hex nanos>}, so a listing sorted by name is in
+ * the order they happened) and handed to an {@link EventSink}: written off the caller's
+ * thread, so a slow event write never delays a container start, and a repeated one (a
+ * probe failing every period) counted on the stored event instead of piling up.
  */
 public final class EventWriter {
 
-	private static final Logger log = LoggerFactory.getLogger(EventWriter.class);
-
-	private final KubernetesClient client;
+	/**
+	 * The last name's nanos: two events in one clock tick still get distinct, ordered
+	 * names.
+	 */
+	private static final AtomicLong LAST_NANOS = new AtomicLong();
 
 	private final String nodeName;
 
-	private final ExecutorService executor;
-
 	private final Clock clock;
 
-	public EventWriter(KubernetesClient client, String nodeName, ExecutorService executor, Clock clock) {
-		this.client = client;
+	private final EventSink sink;
+
+	public EventWriter(KubernetesClient client, String nodeName, Clock clock) {
+		this(new EventSink(client, clock), nodeName, clock);
+	}
+
+	/** Several nodes of one process (hollow nodes) may share one sink. */
+	public EventWriter(EventSink sink, String nodeName, Clock clock) {
+		this.sink = sink;
 		this.nodeName = nodeName;
-		this.executor = executor;
 		this.clock = clock;
 	}
 
@@ -43,9 +49,12 @@ public final class EventWriter {
 	public void record(ObjectReference involved, String type, String reason, String message) {
 		String namespace = involved.getNamespace() == null || involved.getNamespace().isEmpty() ? "default"
 				: involved.getNamespace();
-		String now = this.clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
-		var event = new EventBuilder().withNewMetadata()
-			.withName(involved.getName() + "." + UUID.randomUUID().toString().substring(0, 13).replace("-", ""))
+		Instant now = this.clock.instant();
+		String time = now.truncatedTo(ChronoUnit.SECONDS).toString();
+		long nanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+		long unique = LAST_NANOS.updateAndGet(last -> Math.max(last + 1, nanos));
+		this.sink.record(new EventBuilder().withNewMetadata()
+			.withName(involved.getName() + "." + Long.toHexString(unique))
 			.withNamespace(namespace)
 			.endMetadata()
 			.withInvolvedObject(involved)
@@ -55,24 +64,10 @@ public final class EventWriter {
 			.withNewSource("kubelet", this.nodeName)
 			.withReportingComponent("kubelet")
 			.withReportingInstance(this.nodeName)
-			.withFirstTimestamp(now)
-			.withLastTimestamp(now)
+			.withFirstTimestamp(time)
+			.withLastTimestamp(time)
 			.withCount(1)
-			.build();
-		try {
-			this.executor.execute(() -> {
-				try {
-					this.client.v1().events().inNamespace(namespace).resource(event).create();
-				}
-				catch (RuntimeException ex) {
-					log.debug("event not recorded object={} reason={} error=\"{}\"", involved.getName(), reason,
-							ex.toString());
-				}
-			});
-		}
-		catch (RejectedExecutionException ex) {
-			// shutting down
-		}
+			.build());
 	}
 
 }

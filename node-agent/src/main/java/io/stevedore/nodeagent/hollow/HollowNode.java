@@ -22,6 +22,7 @@ import io.stevedore.nodeagent.pod.PodSyncer;
 import io.stevedore.nodeagent.pod.VolumeManager;
 import io.stevedore.nodeagent.pod.probe.ProbeManager;
 import io.stevedore.nodeagent.pod.probe.Prober;
+import io.stevedore.nodeagent.pod.probe.UnhealthyEvents;
 import io.stevedore.nodeagent.runtime.simulated.SimulatedContainerRuntime;
 
 /**
@@ -61,13 +62,14 @@ final class HollowNode {
 		this.status = new NodeStatusUpdater(shared.client(), runtime, identity,
 				new NodeStatusFactory(identity, properties.port(), properties.maxPods()), this.health,
 				properties.nodeStatusReportFrequency(), shared.clock(), SimulatedContainerRuntime.NODE_LABELS,
-				NodeEventSink.of(new EventWriter(shared.client(), name, shared.events(), shared.clock()), name));
+				NodeEventSink.of(new EventWriter(shared.events(), name, shared.clock()), name));
 		this.lease = new NodeLeaseHeartbeat(shared.client(), name, properties.nodeLeaseDuration(), shared.clock());
 		this.echoes = new OwnStatusEchoes(podKey -> shared.enqueue().accept(NodeKeys.of(name, podKey)));
-		FabricPodApi api = new FabricPodApi(shared.client(), name, shared.events(), shared.clock(), shared.services(),
-				this.echoes);
+		FabricPodApi api = new FabricPodApi(shared.client(), new EventWriter(shared.events(), name, shared.clock()),
+				shared.services(), this.echoes);
 		ProbeManager probes = new ProbeManager(new Prober(runtime), shared.probes(),
-				podKey -> shared.enqueue().accept(NodeKeys.of(name, podKey)));
+				podKey -> shared.enqueue().accept(NodeKeys.of(name, podKey)),
+				new UnhealthyEvents(podKey -> boundHere(shared.pods().apply(podKey)), api));
 		this.syncer = new PodSyncer(podKey -> boundHere(shared.pods().apply(podKey)), runtime, name, shared.address(),
 				shared.sandbox(), new ImageManager(runtime, backOff(shared), api, api), new EnvResolver(api),
 				new VolumeManager(identity.rootDir(), api, shared.tokens()), probes, backOff(shared), api,

@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.stevedore.client.controller.Controller;
+import io.stevedore.client.events.EventSink;
 import io.stevedore.client.workqueue.ExponentialFailureRateLimiter;
 import io.stevedore.client.workqueue.WorkQueue;
 import io.stevedore.nodeagent.config.NodeAgentProperties;
@@ -146,15 +147,17 @@ public final class HollowNodeHost implements SmartLifecycle {
 		this.services = this.client.services().inAnyNamespace().runnableInformer(0);
 		this.probes = Executors.newScheduledThreadPool(2,
 				Thread.ofPlatform().name("hollow-probe-", 0).daemon().factory());
+		// Bounded, refusing when full: an event refused is dropped (EventSink), as
+		// client-go's broadcaster drops them when its channel is full.
 		this.events = new ThreadPoolExecutor(2, 2, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(EVENT_QUEUE),
-				Thread.ofPlatform().name("hollow-events-", 0).daemon().factory(),
-				new ThreadPoolExecutor.DiscardPolicy());
+				Thread.ofPlatform().name("hollow-events-", 0).daemon().factory());
 		SharedIndexInformer<Pod> podCache = this.pods;
 		SharedIndexInformer<Service> serviceCache = this.services;
 		SharedParts shared = new SharedParts(this.client, this.properties, this.simulated, this.clock,
 				key -> podCache.getIndexer().getByKey(key), podCache::hasSynced,
 				namespace -> serviceCache.getIndexer().byIndex(Cache.NAMESPACE_INDEX, namespace), queue::add,
-				this.events, this.probes, new TokenManager(new FabricTokenRequests(this.client), this.clock),
+				new EventSink(this.client, this.clock, this.events), this.probes,
+				new TokenManager(new FabricTokenRequests(this.client), this.clock),
 				new DnsConfigurer(this.properties.clusterDns(), this.properties.clusterDomain(),
 						this.properties.resolvConf()),
 				new SandboxSettings(this.properties.sandboxImage(), this.properties.sandboxCommand(),

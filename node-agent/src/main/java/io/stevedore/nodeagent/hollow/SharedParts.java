@@ -9,6 +9,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
+import io.stevedore.client.events.EventSink;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -32,6 +33,6 @@ import io.stevedore.nodeagent.runtime.simulated.SimulatedRuntimeProperties;
  */
 record SharedParts(KubernetesClient client, NodeAgentProperties properties, SimulatedRuntimeProperties simulated,
 		Clock clock, Function<String, Pod> pods, BooleanSupplier podsSynced, Function<String, List<Service>> services,
-		Consumer<String> enqueue, ExecutorService events, ScheduledExecutorService probes, TokenManager tokens,
+		Consumer<String> enqueue, EventSink events, ScheduledExecutorService probes, TokenManager tokens,
 		DnsConfigurer dns, SandboxSettings sandbox, EndpointRemovalGate removal, String address, Path rootDir) {
 }

@@ -1,8 +1,6 @@
 package io.stevedore.nodeagent.pod;
 
-import java.time.Clock;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
 import java.util.function.Function;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -17,8 +15,9 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.stevedore.nodeagent.events.EventWriter;
 
 /**
- * {@link PodApi} and {@link ApiObjects} on fabric8. Events are written on a background
- * executor: a slow event write must not delay a container start.
+ * {@link PodApi} and {@link ApiObjects} on fabric8. Events go through an
+ * {@link EventWriter}: off this thread, a slow event write never delays a container
+ * start.
  */
 public final class FabricPodApi implements PodApi, ApiObjects {
 
@@ -35,12 +34,12 @@ public final class FabricPodApi implements PodApi, ApiObjects {
 	 * @param echoes told of every status written, so its watch echo does not sync the pod
 	 * again
 	 */
-	public FabricPodApi(KubernetesClient client, String nodeName, ExecutorService events, Clock clock,
-			Function<String, List<Service>> services, OwnStatusEchoes echoes) {
+	public FabricPodApi(KubernetesClient client, EventWriter events, Function<String, List<Service>> services,
+			OwnStatusEchoes echoes) {
 		this.client = client;
 		this.echoes = echoes;
 		this.services = services;
-		this.events = new EventWriter(client, nodeName, events, clock);
+		this.events = events;
 	}
 
 	@Override

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 
 import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -199,6 +200,55 @@ class PodLifecycleIT {
 		assertThat(status.getLastState().getTerminated().getExitCode()).isEqualTo(3);
 		assertThat(status.getLastState().getTerminated().getReason()).isEqualTo("Error");
 		assertThat(pod.getStatus().getPhase()).isEqualTo("Running");
+	}
+
+	@Test
+	void aFailingLivenessProbeRestartsTheContainerAndAFailingReadinessProbeKeepsThePodUnreadyBothSaidAsKubernetesSaysThem() {
+		client.pods()
+			.resource(TestPods.shell("unwell", NODE, "trap 'exit 0' TERM; sleep 100000 & wait")
+				.editSpec()
+				.editFirstContainer()
+				.withNewLivenessProbe()
+				.withNewExec()
+				.withCommand("cat", "/tmp/alive")
+				.endExec()
+				.withPeriodSeconds(1)
+				.withFailureThreshold(2)
+				.endLivenessProbe()
+				.withNewReadinessProbe()
+				.withNewTcpSocket()
+				.withPort(new io.fabric8.kubernetes.api.model.IntOrString(8080))
+				.endTcpSocket()
+				.withPeriodSeconds(1)
+				.endReadinessProbe()
+				.endContainer()
+				.endSpec()
+				.build())
+			.create();
+
+		Pod pod = awaitPod("unwell", p -> p.getStatus().getContainerStatuses().get(0).getRestartCount() >= 1);
+		assertThat(TestPods.ready(pod)).isFalse();
+		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+			List<Event> events = TestPods.events(client, pod);
+			assertThat(events).anySatisfy(e -> {
+				assertThat(e.getReason()).isEqualTo("Killing");
+				assertThat(e.getMessage()).isEqualTo("Container main failed liveness probe, will be restarted");
+			});
+			// One event counted, not one per failed run.
+			assertThat(events)
+				.filteredOn(
+						e -> "Unhealthy".equals(e.getReason()) && e.getMessage().startsWith("Liveness probe failed: "))
+				.singleElement()
+				.satisfies(e -> {
+					assertThat(e.getType()).isEqualTo("Warning");
+					assertThat(e.getMessage())
+						.isEqualTo("Liveness probe failed: cat: can't open '/tmp/alive': No such file or directory");
+					assertThat(e.getCount()).isGreaterThanOrEqualTo(2);
+					assertThat(e.getInvolvedObject().getFieldPath()).isEqualTo("spec.containers{main}");
+				});
+			assertThat(events).anySatisfy(e -> assertThat(e.getMessage())
+				.matches("Readiness probe failed: dial tcp [0-9.]+:8080: connect: connection refused"));
+		});
 	}
 
 	@Test

@@ -33,6 +33,9 @@ public final class FakeContainerRuntime implements ContainerRuntime {
 	/** Exit code of every exec; the commands run are recorded in {@link #execs}. */
 	public volatile int execExitCode;
 
+	/** What every exec prints. */
+	public volatile String execOutput = "";
+
 	public final List<List<String>> execs = new ArrayList<>();
 
 	/** What {@link #stats} reports for a container; zeros when absent. */
@@ -209,7 +212,7 @@ public final class FakeContainerRuntime implements ContainerRuntime {
 	public synchronized ExecResult exec(String id, List<String> command, Duration timeout) {
 		this.execs.add(command);
 		this.calls.add("exec " + String.join(" ", command));
-		return new ExecResult(this.execExitCode, "", false);
+		return new ExecResult(this.execExitCode, this.execOutput, false);
 	}
 
 	/** What {@link #logs} writes, by container id. */

@@ -27,7 +27,28 @@ public final class ProbeManager {
 
 	public enum Kind {
 
-		STARTUP, LIVENESS, READINESS
+		STARTUP("Startup"), LIVENESS("Liveness"), READINESS("Readiness");
+
+		/** How the kubelet names it in events ("Liveness probe failed: …"). */
+		public final String title;
+
+		Kind(String title) {
+			this.title = title;
+		}
+
+	}
+
+	/**
+	 * Told of every failed probe run, as the kubelet records each one (an Unhealthy
+	 * event).
+	 */
+	@FunctionalInterface
+	public interface Failures {
+
+		Failures NONE = (podKey, container, kind, output) -> {
+		};
+
+		void failed(String podKey, Container container, Kind kind, String output);
 
 	}
 
@@ -39,12 +60,20 @@ public final class ProbeManager {
 
 	private final Consumer<String> onChange;
 
+	private final Failures failures;
+
 	private final Map<WorkerKey, Worker> workers = new ConcurrentHashMap<>();
 
 	public ProbeManager(Prober prober, ScheduledExecutorService scheduler, Consumer<String> onChange) {
+		this(prober, scheduler, onChange, Failures.NONE);
+	}
+
+	public ProbeManager(Prober prober, ScheduledExecutorService scheduler, Consumer<String> onChange,
+			Failures failures) {
 		this.prober = prober;
 		this.scheduler = scheduler;
 		this.onChange = onChange;
+		this.failures = failures;
 	}
 
 	/** Starts the probes of a running container instance, once. */
@@ -162,6 +191,7 @@ public final class ProbeManager {
 				this.failures++;
 				this.successes = 0;
 				this.lastFailure = failure;
+				ProbeManager.this.failures.failed(this.key.podKey, this.container, this.key.kind, failure);
 				int threshold = this.probe.getFailureThreshold() == null ? 3 : this.probe.getFailureThreshold();
 				if (this.failures >= threshold) {
 					this.success = false;

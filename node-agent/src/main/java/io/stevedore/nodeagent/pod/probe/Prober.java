@@ -43,11 +43,11 @@ public final class Prober {
 		try {
 			if (probe.getExec() != null) {
 				ExecResult result = this.runtime.exec(containerId, probe.getExec().getCommand(), timeout);
+				// The kubelet's words: the command's own output, or that it timed out.
 				if (result.timedOut()) {
-					return "command timed out after " + timeout.toSeconds() + "s";
+					return "command \"" + String.join(" ", probe.getExec().getCommand()) + "\" timed out";
 				}
-				return result.exitCode() == 0 ? null : "command " + probe.getExec().getCommand() + " exited with "
-						+ result.exitCode() + ": " + result.output().strip();
+				return result.exitCode() == 0 ? null : result.output().strip();
 			}
 			if (this.runtime.simulated() && (probe.getHttpGet() != null || probe.getTcpSocket() != null)) {
 				return null;
@@ -66,15 +66,30 @@ public final class Prober {
 				if (get.getHttpHeaders() != null) {
 					get.getHttpHeaders().forEach(h -> request.setHeader(h.getName(), h.getValue()));
 				}
-				int status = this.http.send(request.GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+				HttpRequest sent = request.GET().build();
+				int status;
+				try {
+					status = this.http.send(sent, HttpResponse.BodyHandlers.discarding()).statusCode();
+				}
+				catch (java.net.http.HttpTimeoutException ex) {
+					return "Get \"" + sent.uri() + "\": "
+							+ (ex instanceof java.net.http.HttpConnectTimeoutException ? dialError(host, port, ex)
+									: "context deadline exceeded (Client.Timeout exceeded while awaiting headers)");
+				}
+				catch (IOException ex) {
+					return "Get \"" + sent.uri() + "\": " + dialError(host, port, ex);
+				}
 				return status >= 200 && status < 400 ? null : "HTTP probe failed with statuscode: " + status;
 			}
 			if (probe.getTcpSocket() != null) {
 				var tcp = probe.getTcpSocket();
 				String host = tcp.getHost() == null || tcp.getHost().isEmpty() ? podIp : tcp.getHost();
+				int port = port(tcp.getPort(), container);
 				try (Socket socket = new Socket()) {
-					socket.connect(new InetSocketAddress(host, port(tcp.getPort(), container)),
-							(int) timeout.toMillis());
+					socket.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
+				}
+				catch (IOException ex) {
+					return dialError(host, port, ex);
 				}
 				return null;
 			}
@@ -83,9 +98,6 @@ public final class Prober {
 			}
 			return "probe has no handler";
 		}
-		catch (IOException ex) {
-			return ex.getClass().getSimpleName() + ": " + ex.getMessage();
-		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			return "interrupted";
@@ -93,6 +105,24 @@ public final class Prober {
 		catch (RuntimeException ex) {
 			return ex.getMessage();
 		}
+	}
+
+	/**
+	 * A failed connection as Go's dialer words it, which is what users search for: "dial
+	 * tcp 10.1.2.3:8080: connect: connection refused".
+	 */
+	static String dialError(String host, int port, IOException ex) {
+		String where = "dial tcp " + host + ":" + port + ": ";
+		if (ex instanceof java.net.ConnectException) {
+			return where + "connect: connection refused";
+		}
+		if (ex instanceof java.net.SocketTimeoutException || ex instanceof java.net.http.HttpTimeoutException) {
+			return where + "i/o timeout";
+		}
+		if (ex instanceof java.net.NoRouteToHostException) {
+			return where + "connect: no route to host";
+		}
+		return where + (ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage());
 	}
 
 	/** A number, or the name of one of the container's ports. */

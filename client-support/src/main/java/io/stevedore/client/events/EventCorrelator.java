@@ -1,4 +1,4 @@
-package io.stevedore.controller.workload;
+package io.stevedore.client.events;
 
 import java.time.Clock;
 import java.time.Duration;
