@@ -65,6 +65,7 @@ public final class PodSubresources {
 		// generic "keep the old status / immutable spec" rules compare it with itself.
 		this.updates.run(podScope, options, (current, warnings) -> {
 			Pod pod = (Pod) current.object();
+			checkPreconditions(binding, pod, current.modRevision(), scope.name());
 			if (pod.getMetadata().getDeletionTimestamp() != null) {
 				throw ApiException.conflict("", "pods", scope.name(),
 						"pod is being deleted, cannot be assigned to a host");
@@ -74,7 +75,20 @@ public final class PodSubresources {
 				throw ApiException.conflict("", "pods", scope.name(),
 						"pod " + scope.name() + " is already assigned to node \"" + assigned + "\"");
 			}
+			if (pod.getSpec().getSchedulingGates() != null && !pod.getSpec().getSchedulingGates().isEmpty()) {
+				throw ApiException.conflict("", "pods", scope.name(),
+						"pod " + scope.name() + " has non-empty .spec.schedulingGates");
+			}
 			pod.getSpec().setNodeName(node);
+			if (binding.getMetadata() != null && binding.getMetadata().getAnnotations() != null
+					&& !binding.getMetadata().getAnnotations().isEmpty()) {
+				java.util.Map<String, String> annotations = new java.util.LinkedHashMap<>();
+				if (pod.getMetadata().getAnnotations() != null) {
+					annotations.putAll(pod.getMetadata().getAnnotations());
+				}
+				annotations.putAll(binding.getMetadata().getAnnotations());
+				pod.getMetadata().setAnnotations(annotations);
+			}
 			List<PodCondition> conditions = new ArrayList<>(pod.getStatus().getConditions());
 			conditions.removeIf(c -> "PodScheduled".equals(c.getType()));
 			conditions.add(new PodConditionBuilder().withType("PodScheduled")
@@ -93,6 +107,28 @@ public final class PodSubresources {
 			return new Mutation.Mutated(pod, true, true);
 		}, false);
 		return new ObjectResult(201, null, success(), admissionWarnings);
+	}
+
+	/**
+	 * The Binding's uid and resourceVersion, when set, must be the pod's (Kubernetes'
+	 * storage preconditions): a scheduler's decision about a pod deleted and created
+	 * again under the same name, or about an older state of it, is refused.
+	 */
+	private static void checkPreconditions(Binding binding, Pod pod, long modRevision, String name) {
+		if (binding.getMetadata() == null) {
+			return;
+		}
+		String uid = binding.getMetadata().getUid();
+		if (uid != null && !uid.isEmpty() && !uid.equals(pod.getMetadata().getUid())) {
+			throw ApiException.conflict("", "pods", name, "Precondition failed: UID in precondition: " + uid
+					+ ", UID in object meta: " + pod.getMetadata().getUid());
+		}
+		String resourceVersion = binding.getMetadata().getResourceVersion();
+		if (resourceVersion != null && !resourceVersion.isEmpty()
+				&& !resourceVersion.equals(Long.toString(modRevision))) {
+			throw ApiException.conflict("", "pods", name, "Precondition failed: ResourceVersion in precondition: "
+					+ resourceVersion + ", ResourceVersion in object meta: " + modRevision);
+		}
 	}
 
 	/** The node agent's URL of the requested log, after Kubernetes' validation. */

@@ -489,6 +489,38 @@ class KubernetesApiIT extends EmbeddedApiServer {
 	}
 
 	@Test
+	void aBindingForAnotherIncarnationOrAnOlderStateOfThePodConflictsAndItsAnnotationsAreCopied() {
+		this.api.post(pods(), pod("u", "web"));
+		JsonNode pod = this.api.get(pods() + "/u").json();
+		String uid = pod.path("metadata").path("uid").asText();
+		String resourceVersion = pod.path("metadata").path("resourceVersion").asText();
+		HttpApi.Answer otherUid = rejected(409,
+				() -> this.api.post(pods() + "/u/binding", bindingOfU("\"uid\":\"0000-other\"")));
+		assertThat(otherUid.json().path("message").asText())
+			.contains("Precondition failed: UID in precondition: 0000-other, UID in object meta: " + uid);
+		HttpApi.Answer staleVersion = rejected(409,
+				() -> this.api.post(pods() + "/u/binding", bindingOfU("\"resourceVersion\":\"1\"")));
+		assertThat(staleVersion.json().path("message").asText())
+			.contains("Precondition failed: ResourceVersion in precondition: 1");
+		assertThat(this.api.get(pods() + "/u").json().path("spec").path("nodeName").isMissingNode()).isTrue();
+
+		HttpApi.Answer bound = this.api.post(pods() + "/u/binding",
+				bindingOfU("\"uid\":\"" + uid + "\",\"resourceVersion\":\"" + resourceVersion
+						+ "\",\"annotations\":{\"example.com/placed-by\":\"bench\"}"));
+		assertThat(bound.code()).as(bound.body()).isEqualTo(201);
+		JsonNode after = this.api.get(pods() + "/u").json();
+		assertThat(after.path("spec").path("nodeName").asText()).isEqualTo("n1");
+		assertThat(after.path("metadata").path("annotations").path("example.com/placed-by").asText())
+			.isEqualTo("bench");
+	}
+
+	/** A Binding of pod "u" to node n1 with these extra metadata fields. */
+	private static String bindingOfU(String metadataFields) {
+		return "{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":{\"name\":\"u\"," + metadataFields + "},"
+				+ "\"target\":{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"name\":\"n1\"}}";
+	}
+
+	@Test
 	void verbsASubresourceDoesNotHaveAreMethodNotAllowed() {
 		this.api.post(pods(), pod("p", "web"));
 		HttpApi.Answer answer = rejected(405, () -> this.api.delete(pods() + "/p/binding"));

@@ -1,23 +1,26 @@
 package io.stevedore.scheduler.core;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeoutException;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.stevedore.scheduler.client.JsonPost;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +42,8 @@ public final class ApiSchedulingOutcomes implements SchedulingOutcomes, AutoClos
 
 	private final KubernetesClient client;
 
+	private final JsonPost post;
+
 	private final Clock clock;
 
 	private final String instance;
@@ -49,6 +54,7 @@ public final class ApiSchedulingOutcomes implements SchedulingOutcomes, AutoClos
 
 	public ApiSchedulingOutcomes(KubernetesClient client, Clock clock, String instance) {
 		this.client = client;
+		this.post = new JsonPost(client);
 		this.clock = clock;
 		this.instance = instance;
 	}
@@ -125,35 +131,63 @@ public final class ApiSchedulingOutcomes implements SchedulingOutcomes, AutoClos
 		}
 	}
 
+	/**
+	 * Creates the core/v1 Event as a plain POST (see {@link JsonPost}): one per placed
+	 * pod, so its body is written directly and the created Event in the answer is not
+	 * decoded.
+	 */
 	private void event(Pod pod, String type, String reason, String message, String schedulerName) {
 		String now = now();
-		Event event = new EventBuilder().withNewMetadata()
-			.withName(
-					pod.getMetadata().getName() + "." + UUID.randomUUID().toString().replace("-", "").substring(0, 16))
-			.withNamespace(pod.getMetadata().getNamespace())
-			.endMetadata()
-			.withNewInvolvedObject()
-			.withApiVersion("v1")
-			.withKind("Pod")
-			.withNamespace(pod.getMetadata().getNamespace())
-			.withName(pod.getMetadata().getName())
-			.withUid(pod.getMetadata().getUid())
-			.withResourceVersion(pod.getMetadata().getResourceVersion())
-			.endInvolvedObject()
-			.withType(type)
-			.withReason(reason)
-			.withMessage(message)
-			.withNewSource()
-			.withComponent(schedulerName)
-			.endSource()
-			.withReportingComponent(schedulerName)
-			.withReportingInstance(this.instance)
-			.withAction(reason.equals("Scheduled") ? "Binding" : "Scheduling")
-			.withFirstTimestamp(now)
-			.withLastTimestamp(now)
-			.withCount(1)
-			.build();
-		this.client.v1().events().inNamespace(pod.getMetadata().getNamespace()).resource(event).create();
+		String namespace = pod.getMetadata().getNamespace();
+		String name = pod.getMetadata().getName();
+		JsonPost.Answer answer;
+		try {
+			answer = this.post.post("/api/v1/namespaces/" + JsonPost.segment(namespace) + "/events", (json) -> {
+				json.writeStringField("apiVersion", "v1");
+				json.writeStringField("kind", "Event");
+				json.writeObjectFieldStart("metadata");
+				json.writeStringField("name",
+						name + "." + UUID.randomUUID().toString().replace("-", "").substring(0, 16));
+				json.writeStringField("namespace", namespace);
+				json.writeEndObject();
+				json.writeObjectFieldStart("involvedObject");
+				json.writeStringField("apiVersion", "v1");
+				json.writeStringField("kind", "Pod");
+				json.writeStringField("namespace", namespace);
+				json.writeStringField("name", name);
+				writeIfSet(json, "uid", pod.getMetadata().getUid());
+				writeIfSet(json, "resourceVersion", pod.getMetadata().getResourceVersion());
+				json.writeEndObject();
+				json.writeStringField("type", type);
+				json.writeStringField("reason", reason);
+				json.writeStringField("message", message);
+				json.writeObjectFieldStart("source");
+				json.writeStringField("component", schedulerName);
+				json.writeEndObject();
+				json.writeStringField("reportingComponent", schedulerName);
+				json.writeStringField("reportingInstance", this.instance);
+				json.writeStringField("action", reason.equals("Scheduled") ? "Binding" : "Scheduling");
+				json.writeStringField("firstTimestamp", now);
+				json.writeStringField("lastTimestamp", now);
+				json.writeNumberField("count", 1);
+			}, 30);
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			throw new IllegalStateException("event not created: " + ex, ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return;
+		}
+		if (!answer.isSuccessful()) {
+			throw new IllegalStateException("event not created: " + answer.code() + " " + answer.body());
+		}
+	}
+
+	private static void writeIfSet(JsonGenerator json, String field, String value) throws IOException {
+		if (value != null) {
+			json.writeStringField(field, value);
+		}
 	}
 
 	private String now() {

@@ -6,12 +6,13 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.stevedore.scheduler.cache.SchedulerCache;
 import io.stevedore.scheduler.framework.CycleState;
 import io.stevedore.scheduler.framework.Framework;
@@ -64,7 +65,20 @@ public final class Scheduler {
 
 	private final NodeSnapshot snapshot = new NodeSnapshot();
 
+	/**
+	 * Binds waiting for their API answer at most. Each one in flight holds an HTTP/1.1
+	 * connection of the client's pool: unbounded, a backlog of assumed pods (a scheduler
+	 * starting on 50,000 pending pods) opened a new connection every few binds, thousands
+	 * in all, and the apiserver paid a connection's setup (socket buffers, a request
+	 * processor registered in JMX) for every few pods. kube-scheduler is bounded the same
+	 * way by its client's rate limiter and HTTP/2 stream limit. The rest wait on their
+	 * virtual threads, in order.
+	 */
+	static final int MAX_BINDS_IN_FLIGHT = 64;
+
 	private final ExecutorService binders = Executors.newVirtualThreadPerTaskExecutor();
+
+	private final Semaphore bindsInFlight = new Semaphore(MAX_BINDS_IN_FLIGHT, true);
 
 	private ScheduledExecutorService flushers;
 
@@ -185,8 +199,7 @@ public final class Scheduler {
 			return;
 		}
 		String nodeName = result.nodeName();
-		PodInfo assumed = PodInfo.of(new PodBuilder(pod.pod()).editSpec().withNodeName(nodeName).endSpec().build(),
-				pod.priority());
+		PodInfo assumed = PodInfo.of(withNodeName(pod.pod(), nodeName), pod.priority());
 		try {
 			this.cache.assume(assumed, nodeName);
 		}
@@ -215,12 +228,7 @@ public final class Scheduler {
 			status = Status.unschedulable("node " + nodeName + " was deleted before the pod was bound");
 		}
 		else {
-			try {
-				status = framework.runBind(state, assumed, nodeName);
-			}
-			catch (RuntimeException ex) {
-				status = Status.error("bind failed: " + ex);
-			}
+			status = bind(framework, state, assumed, nodeName);
 		}
 		if (status.isSuccess()) {
 			this.queue.done(assumed.key());
@@ -240,6 +248,40 @@ public final class Scheduler {
 		// The room it held is free again: others may fit now.
 		this.queue.moveAllToActiveOrBackoff();
 		failed(queued, framework, cycle, "SchedulerError", "Binding rejected: " + status.message(), true);
+	}
+
+	/**
+	 * The pod as assumed on {@code nodeName}: a new spec, the informer's metadata and
+	 * status shared (read only, as every informer object). A PodBuilder copy of the whole
+	 * pod (managedFields, status) was the largest allocation of the loop, ~37 KB a pod.
+	 */
+	static Pod withNodeName(Pod pod, String nodeName) {
+		Pod assumed = new Pod();
+		assumed.setApiVersion(pod.getApiVersion());
+		assumed.setKind(pod.getKind());
+		assumed.setMetadata(pod.getMetadata());
+		assumed.setSpec(new PodSpecBuilder(pod.getSpec()).withNodeName(nodeName).build());
+		assumed.setStatus(pod.getStatus());
+		return assumed;
+	}
+
+	private Status bind(Framework framework, CycleState state, PodInfo assumed, String nodeName) {
+		try {
+			this.bindsInFlight.acquire();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return Status.error("bind interrupted");
+		}
+		try {
+			return framework.runBind(state, assumed, nodeName);
+		}
+		catch (RuntimeException ex) {
+			return Status.error("bind failed: " + ex);
+		}
+		finally {
+			this.bindsInFlight.release();
+		}
 	}
 
 	private boolean nodeGone(String nodeName) {

@@ -89,6 +89,44 @@ class SchedulerTest {
 	}
 
 	@Test
+	void bindsWaitingForTheirAnswerAreBoundedAndTheRestBindInTurn() throws InterruptedException {
+		// Each bind in flight holds one of the client's HTTP connections: a backlog of
+		// assumed pods must not open one per pod.
+		this.cache.addOrUpdateNode(node("n1", "64", "64Gi").build());
+		this.cache.addOrUpdateNode(node("n2", "64", "64Gi").build());
+		int pods = Scheduler.MAX_BINDS_IN_FLIGHT + 36;
+		this.binder.hold = new java.util.concurrent.CountDownLatch(1);
+		for (int i = 0; i < pods; i++) {
+			submit(pod("p" + i).build());
+		}
+		for (int i = 0; i < pods; i++) {
+			scheduleNext();
+		}
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.binder.inside.get() == Scheduler.MAX_BINDS_IN_FLIGHT);
+		Thread.sleep(200);
+		assertThat(this.binder.inside.get()).isEqualTo(Scheduler.MAX_BINDS_IN_FLIGHT);
+		assertThat(this.binder.bound).isEmpty();
+
+		this.binder.hold.countDown();
+
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.binder.bound.size() == pods);
+		assertThat(this.binder.maxInside.get()).isEqualTo(Scheduler.MAX_BINDS_IN_FLIGHT);
+	}
+
+	@Test
+	void theAssumedPodCarriesTheNodeAndLeavesTheInformersPodAsItWas() {
+		Pod informers = pod("p", "1", "").build();
+
+		Pod assumed = Scheduler.withNodeName(informers, "n1");
+
+		assertThat(assumed.getSpec().getNodeName()).isEqualTo("n1");
+		assertThat(informers.getSpec().getNodeName()).isNull();
+		assertThat(assumed.getSpec().getContainers()).isEqualTo(informers.getSpec().getContainers());
+		assertThat(assumed.getMetadata()).isSameAs(informers.getMetadata());
+		assertThat(assumed.getKind()).isEqualTo(informers.getKind());
+	}
+
+	@Test
 	void aPodThatFitsNowhereIsReportedAndWaitsInTheUnschedulableQueue() throws InterruptedException {
 		this.cache.addOrUpdateNode(node("n1", "1", "1Gi").build());
 		submit(pod("p", "2", "").build());
@@ -156,6 +194,13 @@ class SchedulerTest {
 
 		final AtomicBoolean fail = new AtomicBoolean();
 
+		/** When set, every bind waits for it. */
+		volatile java.util.concurrent.CountDownLatch hold;
+
+		final java.util.concurrent.atomic.AtomicInteger inside = new java.util.concurrent.atomic.AtomicInteger();
+
+		final java.util.concurrent.atomic.AtomicInteger maxInside = new java.util.concurrent.atomic.AtomicInteger();
+
 		@Override
 		public String name() {
 			return "FakeBinder";
@@ -163,6 +208,18 @@ class SchedulerTest {
 
 		@Override
 		public Status bind(CycleState state, PodInfo pod, String nodeName) {
+			this.maxInside.accumulateAndGet(this.inside.incrementAndGet(), Math::max);
+			try {
+				if (this.hold != null) {
+					this.hold.await();
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			finally {
+				this.inside.decrementAndGet();
+			}
 			if (this.fail.get()) {
 				return Status.error("conflict");
 			}
