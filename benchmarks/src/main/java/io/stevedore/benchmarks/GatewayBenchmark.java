@@ -43,18 +43,26 @@ import java.util.Map;
  * Usage: {@code java -cp ... io.stevedore.benchmarks.GatewayBenchmark [--order DGGD]
  * [--measures get,wrk-get,wrk-create]
  * [--rate 2000] [--get-seconds 10] [--wrk-seconds 15] [--connections 32] [--jfr DIR] [--gateway-http 2|1.1]
- * [--warmup-seconds 30] [--apiserver-jar PATH] [--gateway-jar PATH] [--apiserver-jvm "..."] [--gateway-jvm "..."]}
+ * [--warmup-seconds 30] [--apiserver-jar PATH] [--gateway-jar PATH] [--old-gateway-jar PATH]
+ * [--apiserver-jvm "..."] [--gateway-jvm "..."]}
  *
  * @param direct the apiserver's own port
  * @param gateway the gateway's TLS port, as the benchmark's user with its bearer token
  * @param x509 the same, the user presenting a client certificate instead (order letter X;
  * the fixed-rate GET only: wrk cannot present one)
+ * @param identified the apiserver's own port with the identity headers the gateway adds
+ * for the benchmark's user (order letter H): what the apiserver spends on a forwarded
+ * identity, without the gateway
+ * @param old a second gateway from {@code --old-gateway-jar} (order letter O; null
+ * without it), on its own port and state directory, to compare two builds in one run. The
+ * apiserver calls only the first gateway's admission endpoint, whichever gateway the
+ * create came through.
  * @param apiserverProcess whose CPU time is read per run
  * @param gatewayProcess whose CPU time is read (and JFR recorded, with --jfr) per run
  * @param options the command line
  */
-public record GatewayBenchmark(Target direct, Target gateway, Target x509, ServiceProcess apiserverProcess,
-		ServiceProcess gatewayProcess, Options options) {
+public record GatewayBenchmark(Target direct, Target gateway, Target x509, Target identified, Target old,
+		ServiceProcess apiserverProcess, ServiceProcess gatewayProcess, Options options) {
 
 	private static final String NAMESPACE = "bench-gw";
 
@@ -86,7 +94,8 @@ public record GatewayBenchmark(Target direct, Target gateway, Target x509, Servi
 	 *
 	 * @param headers sent with every request (the gateway's bearer token)
 	 */
-	private record Target(String name, HttpClient http, String base, Map<String, String> headers) {
+	private record Target(String name, HttpClient http, String base, Map<String, String> headers,
+			ServiceProcess process) {
 
 		HttpRequest.Builder request(String path) {
 			HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(this.base + path));
@@ -162,15 +171,7 @@ public record GatewayBenchmark(Target direct, Target gateway, Target x509, Servi
 				List.of("--stevedore.apiserver.admission.url=http://127.0.0.1:" + admissionPort),
 				work.resolve("apiserver.log"));
 				ServiceProcess gateway = ServiceProcess.launch("gateway", gatewayJar, gatewayJvm,
-						List.of("--server.port=" + gatewayPort,
-								"--stevedore.gateway.upstreams=http://127.0.0.1:" + apiserver.port(),
-								"--stevedore.gateway.state-dir=" + pki,
-								"--stevedore.gateway.tls.server=https://127.0.0.1:" + gatewayPort,
-								"--stevedore.gateway.audit.path=" + work.resolve("logs/audit.log"),
-								"--stevedore.gateway.admission.port=" + admissionPort,
-								"--stevedore.gateway.admission.service-account-token-volume=true",
-								"--stevedore.gateway.token-auth-file=" + tokens,
-								"--stevedore.gateway.limits.user-qps=0"),
+						gatewayArguments(gatewayPort, apiserver.port(), pki, admissionPort, tokens, work, ""),
 						Map.of("MALLOC_ARENA_MAX", "2"), work.resolve("gateway.log"))) {
 			Runtime.getRuntime().addShutdownHook(new Thread(() -> {
 				gateway.destroy();
@@ -186,19 +187,58 @@ public record GatewayBenchmark(Target direct, Target gateway, Target x509, Servi
 				.sslContext(ClientCertificate.trusting(awaitCa(pki, gateway)))
 				.build();
 			gateway.awaitReady(tls, URI.create("https://127.0.0.1:" + gatewayPort + "/actuator/health"));
-			Target direct = new Target("direct", HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(),
-					"http://127.0.0.1:" + apiserver.port(), Map.of());
+			HttpClient plain = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+			Target direct = new Target("direct", plain, "http://127.0.0.1:" + apiserver.port(), Map.of(), null);
+			Target identified = new Target("direct+id", plain, direct.base(),
+					Map.of("X-Remote-User", USER, "X-Remote-Group", "system:authenticated"), null);
 			Target viaGateway = new Target("gateway", tls, "https://127.0.0.1:" + gatewayPort,
-					Map.of("Authorization", "Bearer " + token));
+					Map.of("Authorization", "Bearer " + token), gateway);
 			Target x509 = new Target("x509",
 					HttpClient.newBuilder()
 						.version(options.gatewayHttp())
 						.sslContext(ClientCertificate.issue(pki, USER, work))
 						.build(),
-					viaGateway.base(), Map.of());
-			ServiceProcess apiserverProcess = apiserver.process();
-			new GatewayBenchmark(direct, viaGateway, x509, apiserverProcess, gateway, options).run();
+					viaGateway.base(), Map.of(), gateway);
+			String oldJar = Args.option(args, "--old-gateway-jar", "");
+			ServiceProcess oldGateway = null;
+			Target old = null;
+			try {
+				if (!oldJar.isEmpty()) {
+					int oldPort = ServiceProcess.freePort();
+					Path oldPki = work.resolve("pki-old");
+					oldGateway = ServiceProcess.launch(
+							"old-gateway", Path.of(oldJar), gatewayJvm, gatewayArguments(oldPort, apiserver.port(),
+									oldPki, ServiceProcess.freePort(), tokens, work, "-old"),
+							Map.of("MALLOC_ARENA_MAX", "2"), work.resolve("gateway-old.log"));
+					HttpClient oldTls = HttpClient.newBuilder()
+						.version(options.gatewayHttp())
+						.sslContext(ClientCertificate.trusting(awaitCa(oldPki, oldGateway)))
+						.build();
+					oldGateway.awaitReady(oldTls, URI.create("https://127.0.0.1:" + oldPort + "/actuator/health"));
+					old = new Target("old", oldTls, "https://127.0.0.1:" + oldPort,
+							Map.of("Authorization", "Bearer " + token), oldGateway);
+					System.out.printf("old gateway (%s) pid %d port %d%n", oldJar, oldGateway.pid(), oldPort);
+				}
+				new GatewayBenchmark(direct, viaGateway, x509, identified, old, apiserver.process(), gateway, options)
+					.run();
+			}
+			finally {
+				if (oldGateway != null) {
+					oldGateway.close();
+				}
+			}
 		}
+	}
+
+	/** As {@code ./stevedore up} starts the gateway, the per-user rate limit off. */
+	private static List<String> gatewayArguments(int port, int apiserverPort, Path pki, int admissionPort, Path tokens,
+			Path work, String suffix) {
+		return List.of("--server.port=" + port, "--stevedore.gateway.upstreams=http://127.0.0.1:" + apiserverPort,
+				"--stevedore.gateway.state-dir=" + pki, "--stevedore.gateway.tls.server=https://127.0.0.1:" + port,
+				"--stevedore.gateway.audit.path=" + work.resolve("logs/audit" + suffix + ".log"),
+				"--stevedore.gateway.admission.port=" + admissionPort,
+				"--stevedore.gateway.admission.service-account-token-volume=true",
+				"--stevedore.gateway.token-auth-file=" + tokens, "--stevedore.gateway.limits.user-qps=0");
 	}
 
 	private void run() throws Exception {
@@ -210,7 +250,11 @@ public record GatewayBenchmark(Target direct, Target gateway, Target x509, Servi
 		if (this.options.order().contains("X")) {
 			FixedRate.send(this.x509.http(), getPod(this.x509), this.options.rate(), this.options.warmupSeconds());
 		}
-		for (Target target : List.of(this.direct, this.gateway)) {
+		List<Target> warm = new ArrayList<>(List.of(this.direct, this.gateway));
+		if (this.old != null) {
+			warm.add(this.old);
+		}
+		for (Target target : warm) {
 			FixedRate.send(target.http(), getPod(target), this.options.rate(), this.options.warmupSeconds());
 			wrk(target, 5, null);
 			wrk(target, 5, ApiServerBenchmark.SMALL_POD);
@@ -223,8 +267,13 @@ public record GatewayBenchmark(Target direct, Target gateway, Target x509, Servi
 				Target target = switch (path) {
 					case 'G' -> this.gateway;
 					case 'X' -> this.x509;
+					case 'H' -> this.identified;
+					case 'O' -> this.old;
 					default -> this.direct;
 				};
+				if (target == null) {
+					throw new IllegalArgumentException("order letter O needs --old-gateway-jar");
+				}
 				if (target == this.x509 && !measure.equals("get")) {
 					continue;
 				}
@@ -316,7 +365,9 @@ public record GatewayBenchmark(Target direct, Target gateway, Target x509, Servi
 
 	private Run measure(String measure, Target target) throws Exception {
 		long apiserverTicks = Machine.cpuTicks(this.apiserverProcess.pid());
-		long gatewayTicks = Machine.cpuTicks(this.gatewayProcess.pid());
+		// a direct run shows what the (idle) first gateway spent meanwhile
+		ServiceProcess gatewayProcess = target.process() == null ? this.gatewayProcess : target.process();
+		long gatewayTicks = Machine.cpuTicks(gatewayProcess.pid());
 		double value;
 		String text;
 		double requests;
@@ -339,7 +390,7 @@ public record GatewayBenchmark(Target direct, Target gateway, Target x509, Servi
 		}
 		// USER_HZ ticks are 10 ms: per request in milliseconds
 		double apiserverCpu = (Machine.cpuTicks(this.apiserverProcess.pid()) - apiserverTicks) * 10.0 / requests;
-		double gatewayCpu = (Machine.cpuTicks(this.gatewayProcess.pid()) - gatewayTicks) * 10.0 / requests;
+		double gatewayCpu = (Machine.cpuTicks(gatewayProcess.pid()) - gatewayTicks) * 10.0 / requests;
 		return new Run(measure, target.name(), value, text, apiserverCpu, gatewayCpu, Machine.loadAverage1());
 	}
 
@@ -371,7 +422,7 @@ public record GatewayBenchmark(Target direct, Target gateway, Target x509, Servi
 		List<String> cpu = new ArrayList<>();
 		for (Map.Entry<String, String> title : titles.entrySet()) {
 			List<Run> direct = select(runs, title.getKey(), "direct");
-			for (String via : List.of("gateway", "x509")) {
+			for (String via : List.of("gateway", "x509", "old", "direct+id")) {
 				List<Run> gateway = select(runs, title.getKey(), via);
 				if (gateway.isEmpty()) {
 					continue;

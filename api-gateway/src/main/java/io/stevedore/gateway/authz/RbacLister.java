@@ -14,6 +14,9 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
  */
 public interface RbacLister {
 
+	/** {@link #generation()} of a lister that cannot tell when its objects change. */
+	long UNKNOWN_GENERATION = -1;
+
 	List<ClusterRoleBinding> clusterRoleBindings();
 
 	List<RoleBinding> roleBindings(String namespace);
@@ -23,5 +26,15 @@ public interface RbacLister {
 	List<ClusterRole> clusterRoles();
 
 	Optional<Role> role(String namespace, String name);
+
+	/**
+	 * A number that changes whenever any Role, ClusterRole or binding is added, changed
+	 * or deleted, and only after the objects returned show the change: the authorizer
+	 * keeps what it derived from them while it stays the same.
+	 * {@link #UNKNOWN_GENERATION} (the default): derive again on every request.
+	 */
+	default long generation() {
+		return UNKNOWN_GENERATION;
+	}
 
 }

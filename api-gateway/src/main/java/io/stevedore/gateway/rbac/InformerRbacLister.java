@@ -2,12 +2,14 @@ package io.stevedore.gateway.rbac;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.stevedore.gateway.authz.RbacLister;
@@ -18,11 +20,15 @@ import org.springframework.context.SmartLifecycle;
  * Roles, ClusterRoles and their bindings from informers on the apiserver (list+watch, all
  * namespaces), so authorization never waits on a request of its own. Until the first list
  * arrives the caches are empty and only system:masters is allowed. The informers retry a
- * failed list or watch for ever: the gateway may start before the apiserver.
+ * failed list or watch for ever: the gateway may start before the apiserver. Every event
+ * moves the {@link #generation() generation} on; fabric8 tells handlers after it has
+ * updated its store, so the objects already show the change.
  */
 public final class InformerRbacLister implements RbacLister, SmartLifecycle {
 
 	private final KubernetesClient client;
+
+	private final AtomicLong generation = new AtomicLong();
 
 	private SharedIndexInformer<ClusterRole> clusterRoles;
 
@@ -44,9 +50,27 @@ public final class InformerRbacLister implements RbacLister, SmartLifecycle {
 		this.roleBindings = run(this.client.rbac().roleBindings().inAnyNamespace().runnableInformer(0));
 	}
 
-	private static <T extends io.fabric8.kubernetes.api.model.HasMetadata> SharedIndexInformer<T> run(
+	private <T extends io.fabric8.kubernetes.api.model.HasMetadata> SharedIndexInformer<T> run(
 			SharedIndexInformer<T> informer) {
 		informer.exceptionHandler((started, error) -> true);
+		informer.addEventHandler(new ResourceEventHandler<T>() {
+
+			@Override
+			public void onAdd(T object) {
+				InformerRbacLister.this.generation.incrementAndGet();
+			}
+
+			@Override
+			public void onUpdate(T old, T object) {
+				InformerRbacLister.this.generation.incrementAndGet();
+			}
+
+			@Override
+			public void onDelete(T object, boolean finalStateUnknown) {
+				InformerRbacLister.this.generation.incrementAndGet();
+			}
+
+		});
 		informer.start();
 		return informer;
 	}
@@ -55,6 +79,11 @@ public final class InformerRbacLister implements RbacLister, SmartLifecycle {
 	public boolean hasSynced() {
 		return this.clusterRoles != null && this.clusterRoles.hasSynced() && this.clusterRoleBindings.hasSynced()
 				&& this.roles.hasSynced() && this.roleBindings.hasSynced();
+	}
+
+	@Override
+	public long generation() {
+		return this.generation.get();
 	}
 
 	@Override
