@@ -156,6 +156,8 @@ public class SecurityConfiguration {
 			.andRoute(RequestPredicates.POST(ReviewHandlers.SELF_SUBJECT_ACCESS_REVIEWS),
 					handlers::selfSubjectAccessReview)
 			.andRoute(RequestPredicates.POST(ReviewHandlers.SUBJECT_ACCESS_REVIEWS), handlers::subjectAccessReview)
+			.andRoute(RequestPredicates.POST(ReviewHandlers.SELF_SUBJECT_RULES_REVIEWS),
+					handlers::selfSubjectRulesReview)
 			.andRoute(RequestPredicates.POST(TokenReviewHandler.TOKEN_REVIEWS), tokenReviews::tokenReview);
 	}
 

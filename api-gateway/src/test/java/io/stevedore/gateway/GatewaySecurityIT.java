@@ -110,6 +110,40 @@ class GatewaySecurityIT {
 	}
 
 	@Test
+	void canIListShowsTheRulesOfTheNamespaceAskedAbout() {
+		awaitJaneCanList();
+		// jane holds view in default only: configmaps there, and elsewhere just what
+		// every
+		// authenticated user holds (the reviews, discovery).
+		String inDefault = jane.run("auth", "can-i", "--list", "-n", "default").requireSuccess().stdout();
+		assertThat(inDefault).containsPattern("(?m)^configmaps\\s+\\[\\]\\s+\\[\\]\\s+\\[get list watch\\]")
+			.containsPattern(
+					"(?m)^selfsubjectrulesreviews\\.authorization\\.k8s\\.io\\s+\\[\\]\\s+\\[\\]\\s+\\[create\\]")
+			.containsPattern("(?m)^\\s+\\[/version\\]\\s+\\[\\]\\s+\\[get\\]");
+		String inKubeSystem = jane.run("auth", "can-i", "--list", "-n", "kube-system").requireSuccess().stdout();
+		assertThat(inKubeSystem).doesNotContainPattern("(?m)^configmaps\\s")
+			.containsPattern("(?m)^selfsubjectaccessreviews\\.authorization\\.k8s\\.io\\s");
+		// A review without the namespace it is about is refused, naming what is missing.
+		java.nio.file.Path body;
+		try {
+			body = java.nio.file.Files.createTempFile("ssrr", ".json");
+			java.nio.file.Files.writeString(body,
+					"{\"apiVersion\":\"authorization.k8s.io/v1\",\"kind\":\"SelfSubjectRulesReview\",\"spec\":{}}");
+		}
+		catch (java.io.IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
+		assertThat(jane
+			.run("create", "--raw", "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews", "-f", body.toString())
+			.requireFailure()
+			.stderr()).contains("no namespace on request");
+		// system:masters may do anything.
+		assertThat(admin.run("auth", "can-i", "--list").requireSuccess().stdout())
+			.containsPattern("(?m)^\\*\\.\\*\\s+\\[\\]\\s+\\[\\]\\s+\\[\\*\\]")
+			.containsPattern("(?m)^\\s+\\[\\*\\]\\s+\\[\\]\\s+\\[\\*\\]");
+	}
+
+	@Test
 	void aWrongTokenIsUnauthorized() {
 		Kubectl stranger = cluster.kubectl(directory.resolve("stranger-home"), "token: not-a-token");
 

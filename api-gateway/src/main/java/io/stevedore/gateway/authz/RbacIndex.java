@@ -69,6 +69,22 @@ final class RbacIndex {
 	}
 
 	/**
+	 * Every rule granted to the user cluster-wide and in {@code namespace} (empty: none),
+	 * ClusterRoleBindings first, each binding once even when it names the user twice
+	 * (Kubernetes' RulesFor, what SelfSubjectRulesReview lists).
+	 */
+	List<PolicyRule> rulesFor(UserInfo user, String namespace) {
+		java.util.Set<Grant> grants = new java.util.LinkedHashSet<>();
+		this.cluster.collect(user, grants);
+		if (!namespace.isEmpty()) {
+			namespace(namespace).collect(user, grants);
+		}
+		List<PolicyRule> rules = new ArrayList<>();
+		grants.forEach((grant) -> rules.addAll(grant.rules()));
+		return rules;
+	}
+
+	/**
 	 * The rules a binding in {@code bindingNamespace} (empty: cluster-wide) to
 	 * {@code ref} grants, aggregation included.
 	 */
@@ -206,6 +222,13 @@ final class RbacIndex {
 
 		boolean isEmpty() {
 			return this.byUser.isEmpty() && this.byGroup.isEmpty();
+		}
+
+		void collect(UserInfo user, java.util.Set<Grant> into) {
+			into.addAll(nullToEmpty(this.byUser.get(user.name())));
+			for (String group : user.groups()) {
+				into.addAll(nullToEmpty(this.byGroup.get(group)));
+			}
 		}
 
 		Grant allowing(UserInfo user, RequestInfo request) {

@@ -20,6 +20,14 @@ final class ProtobufReviews {
 		return ProtobufMessage.isKubernetesProtobuf(body);
 	}
 
+	/**
+	 * The namespace of a SelfSubjectRulesReview (spec = 2, its namespace = 1), or null.
+	 */
+	static String selfSubjectRulesReviewNamespace(byte[] body) {
+		ProtobufMessage spec = ProtobufMessage.unwrap(body).message(2);
+		return spec == null ? null : spec.string(1);
+	}
+
 	static SelfSubjectAccessReview selfSubjectAccessReview(byte[] body) {
 		ProtobufMessage spec = ProtobufMessage.unwrap(body).message(2);
 		SelfSubjectAccessReview review = new SelfSubjectAccessReview();

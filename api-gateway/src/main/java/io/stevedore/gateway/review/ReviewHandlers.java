@@ -2,6 +2,7 @@ package io.stevedore.gateway.review;
 
 import java.io.IOException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -11,6 +12,13 @@ import io.fabric8.kubernetes.api.model.authentication.SelfSubjectReview;
 import io.fabric8.kubernetes.api.model.authentication.SelfSubjectReviewBuilder;
 import io.fabric8.kubernetes.api.model.authentication.UserInfoBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.NonResourceAttributes;
+import io.fabric8.kubernetes.api.model.authorization.v1.NonResourceRule;
+import io.fabric8.kubernetes.api.model.authorization.v1.NonResourceRuleBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.ResourceRule;
+import io.fabric8.kubernetes.api.model.authorization.v1.ResourceRuleBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.authorization.v1.ResourceAttributes;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
@@ -32,7 +40,8 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 /**
  * The reviews the gateway answers itself, because only it knows who is asking and what
  * RBAC allows: SelfSubjectReview ({@code kubectl auth whoami}), SelfSubjectAccessReview
- * ({@code kubectl auth can-i}) and SubjectAccessReview (for another user: the csr
+ * ({@code kubectl auth can-i}), SelfSubjectRulesReview
+ * ({@code kubectl auth can-i --list}) and SubjectAccessReview (for another user: the csr
  * approver's question). Authorization to create them (system:basic-user) has already been
  * checked by the filters.
  */
@@ -43,6 +52,8 @@ public final class ReviewHandlers {
 	public static final String SELF_SUBJECT_ACCESS_REVIEWS = "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews";
 
 	public static final String SUBJECT_ACCESS_REVIEWS = "/apis/authorization.k8s.io/v1/subjectaccessreviews";
+
+	public static final String SELF_SUBJECT_RULES_REVIEWS = "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews";
 
 	private final RbacAuthorizer authorizer;
 
@@ -90,6 +101,68 @@ public final class ReviewHandlers {
 			review.setMetadata(created(review.getMetadata()));
 			review.setStatus(status(this.authorizer.authorize(user, attributes)));
 			return StatusResponses.json(HttpStatus.CREATED, review);
+		});
+	}
+
+	/**
+	 * SelfSubjectRulesReview ({@code kubectl auth can-i --list}): every rule the caller
+	 * holds in the namespace, one resource rule per rule with resources and one
+	 * non-resource rule per rule with URLs, as Kubernetes lists them (kubectl compacts
+	 * them for the table).
+	 */
+	public Mono<ServerResponse> selfSubjectRulesReview(ServerRequest request) {
+		UserInfo user = request.exchange().getAttribute(AuthenticationFilter.USER);
+		return request.bodyToMono(byte[].class).defaultIfEmpty(new byte[0]).flatMap((body) -> {
+			String namespace;
+			ObjectMeta metadata = null;
+			try {
+				if (ProtobufReviews.isProtobuf(body)) {
+					namespace = ProtobufReviews.selfSubjectRulesReviewNamespace(body);
+				}
+				else {
+					SelfSubjectRulesReview review = StatusResponses.JSON.readValue(body, SelfSubjectRulesReview.class);
+					namespace = review == null || review.getSpec() == null ? null : review.getSpec().getNamespace();
+					metadata = review == null ? null : review.getMetadata();
+				}
+			}
+			catch (IOException | IllegalArgumentException ex) {
+				return badRequest("invalid SelfSubjectRulesReview: " + ex.getMessage());
+			}
+			if (namespace == null || namespace.isEmpty()) {
+				return badRequest("no namespace on request");
+			}
+			RbacAuthorizer.Rules rules = this.authorizer.rulesFor(user, namespace);
+			List<ResourceRule> resourceRules = new ArrayList<>();
+			List<NonResourceRule> nonResourceRules = new ArrayList<>();
+			for (PolicyRule rule : rules.rules()) {
+				if (rule.getResources() != null && !rule.getResources().isEmpty()) {
+					resourceRules.add(new ResourceRuleBuilder().withVerbs(rule.getVerbs())
+						.withApiGroups(rule.getApiGroups())
+						.withResources(rule.getResources())
+						.withResourceNames(rule.getResourceNames())
+						.build());
+				}
+				if (rule.getNonResourceURLs() != null && !rule.getNonResourceURLs().isEmpty()) {
+					nonResourceRules.add(new NonResourceRuleBuilder().withVerbs(rule.getVerbs())
+						.withNonResourceURLs(rule.getNonResourceURLs())
+						.build());
+				}
+			}
+			SelfSubjectRulesReview answer = new SelfSubjectRulesReviewBuilder()
+				.withApiVersion("authorization.k8s.io/v1")
+				.withKind("SelfSubjectRulesReview")
+				.withMetadata(created(metadata))
+				.withNewSpec()
+				.withNamespace(namespace)
+				.endSpec()
+				.withNewStatus()
+				.withResourceRules(resourceRules)
+				.withNonResourceRules(nonResourceRules)
+				.withIncomplete(rules.incomplete())
+				.withEvaluationError(rules.evaluationError().isEmpty() ? null : rules.evaluationError())
+				.endStatus()
+				.build();
+			return StatusResponses.json(HttpStatus.CREATED, answer);
 		});
 	}
 

@@ -136,6 +136,31 @@ class RbacIndexTest {
 		assertThat(INDEXED.authorize(user, request).allowed()).isEqualTo(WalkingRbac.allows(FIXTURE, user, request));
 	}
 
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("everyUserAndRequest")
+	void theRulesListedForTheNamespaceAllowExactlyWhatTheAuthorizerAllows(String sentence, UserInfo user,
+			RequestInfo request) {
+		// What 'kubectl auth can-i --list' shows must agree with 'kubectl auth can-i'.
+		boolean listed = INDEXED.rulesFor(user, request.namespace())
+			.rules()
+			.stream()
+			.anyMatch((rule) -> RuleMatcher.allows(rule, request));
+		assertThat(listed).isEqualTo(INDEXED.authorize(user, request).allowed());
+	}
+
+	@Test
+	void aBindingNamingTheUserAndItsGroupListsItsRulesOnce() {
+		MutableRbac rbac = MutableRbac.withDefaults()
+			.put(clusterRole("one", null, rule(List.of(""), List.of("pods"), List.of("get"))))
+			.put(clusterRoleBinding("twice", "ClusterRole", "one", user("sam"), group("ops")));
+		UserInfo sam = new UserInfo("sam", "", List.of("ops"), java.util.Map.of());
+
+		assertThat(new RbacAuthorizer(rbac).rulesFor(sam, "default").rules())
+			.filteredOn((rule) -> rule.getResources() != null && rule.getResources().contains("pods"))
+			.hasSize(1);
+		assertThat(new RbacAuthorizer(rbac).rulesFor(sam, "default").incomplete()).isFalse();
+	}
+
 	@Test
 	void theTableOfUsersAndRequestsHasAnswersBothWays() {
 		long allowed = everyUserAndRequest()
