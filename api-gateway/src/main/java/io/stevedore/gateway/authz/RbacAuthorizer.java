@@ -60,23 +60,15 @@ public final class RbacAuthorizer {
 	}
 
 	/**
-	 * What the user may do in {@code namespace}, as kube-apiserver's authorizers
-	 * enumerate it for SelfSubjectRulesReview: everything for {@code system:masters},
-	 * then the rules of the user's RBAC bindings. A node's list is incomplete, as the
-	 * Node authorizer's (it decides per object and cannot enumerate).
+	 * What the user may do in {@code namespace}, as kube-apiserver's rule resolvers
+	 * enumerate it for SelfSubjectRulesReview: the rules of the user's RBAC bindings. A
+	 * node's list is incomplete, as the Node authorizer's (it decides per object and
+	 * cannot enumerate).
 	 */
 	public Rules rulesFor(UserInfo user, String namespace) {
-		List<PolicyRule> rules = new java.util.ArrayList<>();
-		if (user.groups().contains(UserInfo.MASTERS)) {
-			rules.add(new io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder().withVerbs("*")
-				.withApiGroups("*")
-				.withResources("*")
-				.build());
-			rules.add(new io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder().withVerbs("*")
-				.withNonResourceURLs("*")
-				.build());
-		}
-		rules.addAll(index().rulesFor(user, namespace));
+		// No '*' for system:masters here: kube-apiserver's privileged-group authorizer
+		// resolves no rules, so masters see what their bindings (cluster-admin) list.
+		List<PolicyRule> rules = index().rulesFor(user, namespace);
 		boolean node = this.nodes != null && NodeIdentity.nodeName(user).isPresent();
 		return new Rules(rules, node, node ? "node authorizer does not support user rule resolution" : "");
 	}
