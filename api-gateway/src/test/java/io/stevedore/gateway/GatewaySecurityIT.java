@@ -136,7 +136,7 @@ class GatewaySecurityIT {
 		assertThat(jane
 			.run("create", "--raw", "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews", "-f", body.toString())
 			.requireFailure()
-			.stderr()).contains("no namespace on request");
+			.stderr()).contains("SelfSubjectRulesReview.spec.namespace: Required value: no namespace on request");
 		// system:masters may do anything, listed once, by the cluster-admin binding (the
 		// privileged group itself resolves no rules, as in kube-apiserver).
 		String admins = admin.run("auth", "can-i", "--list").requireSuccess().stdout();

@@ -129,7 +129,7 @@ public final class ReviewHandlers {
 				return badRequest("invalid SelfSubjectRulesReview: " + ex.getMessage());
 			}
 			if (namespace == null || namespace.isEmpty()) {
-				return badRequest("no namespace on request");
+				return badRequest("SelfSubjectRulesReview.spec.namespace: Required value: no namespace on request");
 			}
 			RbacAuthorizer.Rules rules = this.authorizer.rulesFor(user, namespace);
 			List<ResourceRule> resourceRules = new ArrayList<>();
