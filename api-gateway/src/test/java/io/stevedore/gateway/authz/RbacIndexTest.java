@@ -149,6 +149,20 @@ class RbacIndexTest {
 	}
 
 	@Test
+	void aNodesRulesAreListedIncompleteAsTheNodeAuthorizerCannotEnumerateThem() {
+		RbacAuthorizer withNodes = new RbacAuthorizer(MutableRbac.withDefaults(),
+				new NodeAuthorizer((node, namespace) -> List.of()));
+		UserInfo node = new UserInfo("system:node:n1", "", List.of("system:nodes", "system:authenticated"),
+				java.util.Map.of());
+		UserInfo person = new UserInfo("sam", "", List.of("system:authenticated"), java.util.Map.of());
+
+		RbacAuthorizer.Rules nodeRules = withNodes.rulesFor(node, "default");
+		assertThat(nodeRules.incomplete()).isTrue();
+		assertThat(nodeRules.evaluationError()).isEqualTo("node authorizer does not support user rule resolution");
+		assertThat(withNodes.rulesFor(person, "default").incomplete()).isFalse();
+	}
+
+	@Test
 	void aBindingNamingTheUserAndItsGroupListsItsRulesOnce() {
 		MutableRbac rbac = MutableRbac.withDefaults()
 			.put(clusterRole("one", null, rule(List.of(""), List.of("pods"), List.of("get"))))
