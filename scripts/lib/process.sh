@@ -45,15 +45,17 @@ STEVEDORE_BASE_JAVA_OPTS="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompile
 # Options of newer JDKs, used when the JDK has them (a JDK 21 would refuse to start on an unknown -XX flag):
 # compact object headers (JDK 25, JEP 519: 8-byte headers, a smaller heap and class space) and a periodic
 # trim of glibc's malloc heap (JDK 22+), which otherwise keeps what native code freed as RSS.
-STEVEDORE_NEWER_JAVA_OPTS=""
 newer_java_opts() {
-	[ -z "$STEVEDORE_NEWER_JAVA_OPTS" ] || { echo "$STEVEDORE_NEWER_JAVA_OPTS"; return; }
-	local flags
-	flags=$("$JAVA_HOME/bin/java" -XX:+PrintFlagsFinal -version 2>/dev/null) || true
-	STEVEDORE_NEWER_JAVA_OPTS=" "
-	grep -q ' UseCompactObjectHeaders .*product' <<<"$flags" && STEVEDORE_NEWER_JAVA_OPTS+="-XX:+UseCompactObjectHeaders "
-	grep -q ' TrimNativeHeapInterval .*product' <<<"$flags" && STEVEDORE_NEWER_JAVA_OPTS+="-XX:TrimNativeHeapInterval=10000 "
-	echo "$STEVEDORE_NEWER_JAVA_OPTS"
+	local opts=" "
+	grep -q ' UseCompactObjectHeaders .*product' <<<"$STEVEDORE_JAVA_FLAGS" && opts+="-XX:+UseCompactObjectHeaders "
+	grep -q ' TrimNativeHeapInterval .*product' <<<"$STEVEDORE_JAVA_FLAGS" && opts+="-XX:TrimNativeHeapInterval=10000 "
+	echo "$opts"
+}
+
+# The JDK's flags (java -XX:+PrintFlagsFinal), once per ./stevedore run.
+STEVEDORE_JAVA_FLAGS=""
+load_java_flags() {
+	[ -n "$STEVEDORE_JAVA_FLAGS" ] || STEVEDORE_JAVA_FLAGS=$("$JAVA_HOME/bin/java" -XX:+PrintFlagsFinal -version 2>/dev/null) || true
 }
 
 # component_start NAME HEAP JAVA_ARGS...: runs java in its own session (it outlives this shell and the
@@ -69,11 +71,16 @@ component_start() {
 	pid_file=$(component_pid_file "$name")
 	mkdir -p "$(dirname "$log")" "$(dirname "$pid_file")"
 	rm -f "$pid_file"
-	STEVEDORE_NEWER_JAVA_OPTS=$(newer_java_opts) # once per ./stevedore run: the next calls return the cached value
+	load_java_flags
+	aot_plan "${name%%-*}" # sets AOT_OPTIONS and AOT_OUTPUT
 	printf '\n=== %s: ./stevedore starts %s\n' "$(date -u +%FT%TZ)" "$name" >>"$log"
+	# The inner shell writes its pid and becomes java: the pid is java's, and so is the AOT training file's
+	# name (aot_plan).
 	# shellcheck disable=SC2016,SC2086 # $$ and $0 belong to the inner shell; JAVA_OPTS are words on purpose
-	MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} setsid nohup sh -c 'echo $$ >"$0"; exec "$@"' "$pid_file" \
-		"$JAVA_HOME/bin/java" "$(component_marker "$name")" $STEVEDORE_BASE_JAVA_OPTS $STEVEDORE_NEWER_JAVA_OPTS -Xms16m -Xmx"$heap" ${young:+-Xmn$young} $jit \
+	MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} AOT_OUTPUT=$AOT_OUTPUT setsid nohup sh -c \
+		'echo $$ >"$0"; java=$1; shift; exec "$java" ${AOT_OUTPUT:+"-XX:AOTCacheOutput=$AOT_OUTPUT.$$"} "$@"' \
+		"$pid_file" "$JAVA_HOME/bin/java" "$(component_marker "$name")" $STEVEDORE_BASE_JAVA_OPTS \
+		$(newer_java_opts) $AOT_OPTIONS -Xms16m -Xmx"$heap" ${young:+-Xmn$young} $jit \
 		${STEVEDORE_JAVA_OPTS:-} "$@" >>"$log" 2>&1 </dev/null &
 	local waited=0
 	until [ -s "$pid_file" ] || [ $waited -ge 50 ]; do
@@ -93,14 +100,24 @@ components_stop() {
 		names+=("$name")
 		pids+=("$pid")
 	done
-	deadline=$((SECONDS + ${STEVEDORE_DOWN_TIMEOUT:-40}))
+	# A process training its AOT cache (aot_plan) writes it when it exits: seconds of CPU each, several at
+	# once on a small machine, so they get two minutes more (once per build).
+	local timeout=${STEVEDORE_DOWN_TIMEOUT:-40} training=()
+	for pid in "${pids[@]}"; do
+		tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- '-XX:AOTCacheOutput=' && training+=("$pid")
+	done
+	if [ ${#training[@]} -gt 0 ]; then
+		timeout=$((timeout + 120))
+		say "${#training[@]} component(s) write their AOT cache as they stop (once per build); this takes a while."
+	fi
+	deadline=$((SECONDS + timeout))
 	local i
 	for i in "${!pids[@]}"; do
 		while pid_alive "${pids[$i]}" && [ $SECONDS -lt $deadline ]; do
 			sleep 0.2
 		done
 		if pid_alive "${pids[$i]}"; then
-			say "${names[$i]} (pid ${pids[$i]}) did not stop within ${STEVEDORE_DOWN_TIMEOUT:-40}s of SIGTERM; killing it."
+			say "${names[$i]} (pid ${pids[$i]}) did not stop within ${timeout}s of SIGTERM; killing it."
 			component_kill "${names[$i]}"
 		fi
 		rm -f "$(component_pid_file "${names[$i]}")"

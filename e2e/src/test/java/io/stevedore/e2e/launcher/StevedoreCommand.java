@@ -64,6 +64,9 @@ public final class StevedoreCommand {
 		// edit meanwhile must not make a test rebuild them.
 		env.put("STEVEDORE_BUILD", "never");
 		env.put("JAVA_HOME", System.getProperty("java.home"));
+		// One place for the extracted jars across the test clusters: each jar is
+		// extracted once per run instead of once per cluster.
+		env.put("STEVEDORE_JAR_CACHE", repositoryRoot().resolve("e2e/target/stevedore-jars").toString());
 		return new StevedoreCommand(repositoryRoot().resolve("stevedore"), env);
 	}
 
