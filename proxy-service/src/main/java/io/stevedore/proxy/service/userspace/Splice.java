@@ -21,7 +21,8 @@ import io.netty.util.ReferenceCountUtil;
  * Back-pressure: while the peer's outbound buffer is above its high water mark (a slow
  * receiver), this side stops reading; the peer's becoming writable again restarts it.
  * Auto-read stays on otherwise: switching reading off and on for every buffer, as the
- * first version did, cost two {@code epoll_ctl} calls per buffer and side.
+ * first version did, cost two interest-set changes ({@code epoll_ctl} then) per buffer
+ * and side.
  * <p>
  * Half-close is relayed, as kube-proxy's kernel rules (and its old user-space proxier's
  * {@code CloseWrite}) let it through: both connections allow half-closure, and the end of
@@ -32,9 +33,9 @@ import io.netty.util.ReferenceCountUtil;
  * side closes the other once what was queued for it is written.
  * <p>
  * Until the peer is connected (the client's side, while the endpoint's connection is
- * being made), what arrives is held: auto-read is off then, but epoll still reports a
- * client that sent its request and shut its output at once ({@code EPOLLRDHUP}), and
- * Netty reads it.
+ * being made), what arrives is held: auto-read is off then, but a transport may still
+ * read a client that sent its request and shut its output at once (epoll did, on
+ * {@code EPOLLRDHUP}); its end is passed on once the peer is connected.
  */
 class Splice extends ChannelInboundHandlerAdapter {
 
@@ -159,7 +160,7 @@ class Splice extends ChannelInboundHandlerAdapter {
 
 	/**
 	 * Auto-read on again. A closed channel stays as it is, and so does one whose input
-	 * has ended: epoll no longer watches it then, and asking for reads fails with ENOENT.
+	 * has ended: there is nothing more to read (with epoll, asking failed with ENOENT).
 	 */
 	private static void resumeReading(Channel channel) {
 		boolean ended = channel instanceof DuplexChannel duplex && duplex.isInputShutdown();

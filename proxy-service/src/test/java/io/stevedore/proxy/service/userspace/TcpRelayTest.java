@@ -22,6 +22,7 @@ import io.netty.channel.Channel;
 import io.stevedore.proxy.service.model.Endpoint;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -210,7 +211,8 @@ class TcpRelayTest {
 	 * The other way round: the endpoint says what it has to say and shuts its output; the
 	 * client sees the end of the stream and may go on sending, and all of it arrives.
 	 */
-	@Test
+	// Repeated: with the epoll transport it failed about 1 run in 12 (Transport).
+	@RepeatedTest(20)
 	void anEndpointsHalfCloseReachesTheClientWhoseLaterBytesStillArrive() throws Exception {
 		byte[] upload = new byte[4 << 20];
 		new Random(13).nextBytes(upload);
