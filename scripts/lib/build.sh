@@ -83,7 +83,12 @@ jar_cache() { echo "${STEVEDORE_JAR_CACHE:-$STEVEDORE_HOME/jars}"; }
 # Class-Path of lib/*.jar). Plain jars on the class path start a service in about 60% of the time of the
 # nested fat jar (no nested-jar class loader), and only they can be in a JVM's AOT cache (aot_options).
 component_dir() { cat "$STEVEDORE_HOME/jars/$1.dir" 2>/dev/null; }
-component_jar() { echo "$(component_dir "$1")/app.jar"; }
+component_jar() {
+	local dir
+	dir=$(component_dir "$1") || true
+	# A cluster an older ./stevedore started runs fat-jar copies: `node add` keeps to them until the next up.
+	if [ -n "$dir" ]; then echo "$dir/app.jar"; else echo "$STEVEDORE_HOME/jars/$1.jar"; fi
+}
 
 # Extracts every runnable jar (only while nothing runs from them) into a directory named after the jar's
 # size and time, written once and never changed: a rebuilt jar gets a new directory (and a new AOT cache),

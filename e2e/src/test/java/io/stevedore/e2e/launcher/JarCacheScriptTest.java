@@ -37,7 +37,12 @@ class JarCacheScriptTest {
 		Files.writeString(inUse.resolve("app.jar"), "old");
 		Process user = new ProcessBuilder("bash", "-c", "exec -a \"java -jar " + inUse + "/app.jar\" sleep 60").start();
 		try {
+			assertThat(run("component_jar node").strip())
+				.as("no extracted jar yet: the fat-jar copy an older ./stevedore made")
+				.isEqualTo(this.home.resolve("jars/node.jar").toString());
 			String dirs = run("install_jars; for c in " + COMPONENTS + "; do component_dir $c; done");
+			assertThat(run("component_jar node").strip()).startsWith(this.cache.resolve("node-").toString())
+				.endsWith("/app.jar");
 
 			for (String dir : dirs.strip().split("\n")) {
 				assertThat(Path.of(dir).getParent()).isEqualTo(this.cache);
