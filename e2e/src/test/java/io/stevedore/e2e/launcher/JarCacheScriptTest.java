@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,14 +27,28 @@ class JarCacheScriptTest {
 	@TempDir
 	Path home;
 
+	/**
+	 * Shared by the tests: each service is extracted once for the class (seconds each).
+	 */
 	@TempDir
-	Path cache;
+	static Path cache;
+
+	/** The AOT files a test made: the next test starts with none, as after a build. */
+	@AfterEach
+	void removeAotFiles() throws Exception {
+		try (Stream<Path> files = Files.find(cache, 2,
+				(path, attributes) -> path.getFileName().toString().startsWith("aot-"))) {
+			for (Path file : files.toList()) {
+				Files.deleteIfExists(file);
+			}
+		}
+	}
 
 	@Test
 	void everyServiceIsExtractedOnceAndAnOlderVersionGoesUnlessAProcessRunsFromIt() throws Exception {
-		Path stale = Files.createDirectories(this.cache.resolve("proxy-1-1"));
+		Path stale = Files.createDirectories(cache.resolve("proxy-1-1"));
 		Files.writeString(stale.resolve("app.jar"), "old");
-		Path inUse = Files.createDirectories(this.cache.resolve("scheduler-1-1"));
+		Path inUse = Files.createDirectories(cache.resolve("scheduler-1-1"));
 		Files.writeString(inUse.resolve("app.jar"), "old");
 		Process user = new ProcessBuilder("bash", "-c", "exec -a \"java -jar " + inUse + "/app.jar\" sleep 60").start();
 		try {
@@ -41,11 +56,11 @@ class JarCacheScriptTest {
 				.as("no extracted jar yet: the fat-jar copy an older ./stevedore made")
 				.isEqualTo(this.home.resolve("jars/node.jar").toString());
 			String dirs = run("install_jars; for c in " + COMPONENTS + "; do component_dir $c; done");
-			assertThat(run("component_jar node").strip()).startsWith(this.cache.resolve("node-").toString())
+			assertThat(run("component_jar node").strip()).startsWith(cache.resolve("node-").toString())
 				.endsWith("/app.jar");
 
 			for (String dir : dirs.strip().split("\n")) {
-				assertThat(Path.of(dir).getParent()).isEqualTo(this.cache);
+				assertThat(Path.of(dir).getParent()).isEqualTo(cache);
 				assertThat(Path.of(dir, "app.jar")).isNotEmptyFile();
 				try (Stream<Path> lib = Files.list(Path.of(dir, "lib"))) {
 					assertThat(lib.filter((jar) -> jar.getFileName().toString().startsWith("spring-core-")))
@@ -53,7 +68,7 @@ class JarCacheScriptTest {
 						.hasSize(1);
 				}
 			}
-			assertThat(dirs).contains(this.cache.resolve("apiserver-").toString());
+			assertThat(dirs).contains(cache.resolve("apiserver-").toString());
 			assertThat(stale).as("an older proxy jar no process runs from").doesNotExist();
 			assertThat(inUse).as("an older scheduler jar a process still runs from").exists();
 
@@ -78,7 +93,7 @@ class JarCacheScriptTest {
 		assertThat(run(setUp + plan).strip()).as("off unless asked").isEqualTo("options= output=");
 
 		String training = run(setUp + "STEVEDORE_AOT_CACHE=on; " + plan).strip();
-		assertThat(training).matches("options= output=" + this.cache + "/apiserver-\\d+-\\d+/aot-\\d+\\.aot");
+		assertThat(training).matches("options= output=" + cache + "/apiserver-\\d+-\\d+/aot-\\d+\\.aot");
 		Path cacheFile = Path.of(training.substring(training.indexOf("output=") + "output=".length()));
 
 		// A trainer still running (its command line names its file): no cache, no second
@@ -126,8 +141,7 @@ class JarCacheScriptTest {
 
 		String trained = run(setUp + "STEVEDORE_JAVA_OPTS=-Dspring.context.exit=onRefresh; " + startAndWait
 				+ "aot_plan apiserver; echo \"options=$AOT_OPTIONS\"");
-		assertThat(trained.strip())
-			.matches("options=-XX:AOTCache=" + this.cache + "/apiserver-\\d+-\\d+/aot-\\d+\\.aot");
+		assertThat(trained.strip()).matches("options=-XX:AOTCache=" + cache + "/apiserver-\\d+-\\d+/aot-\\d+\\.aot");
 
 		run(setUp + "STEVEDORE_JAVA_OPTS='-Dspring.context.exit=onRefresh -XX:AOTMode=on'; " + startAndWait);
 		String log = Files.readString(this.home.resolve("logs/apiserver.log"));
@@ -142,7 +156,7 @@ class JarCacheScriptTest {
 				+ "/scripts/lib/$f.sh\"; done; ";
 		ProcessBuilder builder = new ProcessBuilder("bash", "-c", prelude + script).redirectErrorStream(true);
 		builder.environment().put("STEVEDORE_HOME", this.home.toString());
-		builder.environment().put("STEVEDORE_JAR_CACHE", this.cache.toString());
+		builder.environment().put("STEVEDORE_JAR_CACHE", cache.toString());
 		builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
 		Process process = builder.start();
 		String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
