@@ -76,12 +76,12 @@ build_if_needed() {
 }
 
 # Where the extracted jars live: $STEVEDORE_HOME/jars, or STEVEDORE_JAR_CACHE (the e2e tests share one across
-# their clusters, so the AOT caches one cluster trained start the next).
+# their clusters, so each jar is extracted once per test run).
 jar_cache() { echo "${STEVEDORE_JAR_CACHE:-$STEVEDORE_HOME/jars}"; }
 
 # The directory COMPONENT runs from: its jar as Spring Boot's tools jarmode extracts it (app.jar with a
 # Class-Path of lib/*.jar). Plain jars on the class path start a service in about 60% of the time of the
-# nested fat jar (no nested-jar class loader), and only they can be in a JVM's AOT cache (aot_options).
+# nested fat jar (no nested-jar class loader), and only they can be in a JVM's AOT cache (aot_plan).
 component_dir() { cat "$STEVEDORE_HOME/jars/$1.dir" 2>/dev/null; }
 component_jar() {
 	local dir
