@@ -112,10 +112,8 @@ class RequestLimitsIT {
 		body.write("\"metadata\":{\"name\":\"slow\"}}".getBytes(StandardCharsets.UTF_8));
 		body.close();
 		assertThat(slow.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(201);
-		// The slot is given back once the gateway has finished the slow request, which
-		// may
-		// be a moment after its client has the answer (a CI run saw one more 429 here): a
-		// client retries as Retry-After says, and the create goes through.
+		// The gateway frees the slot a moment after the client has the slow answer (a
+		// CI run saw one more 429 here): a client retries as Retry-After says.
 		HttpResponse<String> after = await().atMost(Duration.ofSeconds(5))
 			.pollInterval(Duration.ofMillis(100))
 			.until(() -> send(post("limited-token", HttpRequest.BodyPublishers.ofString(configMap("after")))),

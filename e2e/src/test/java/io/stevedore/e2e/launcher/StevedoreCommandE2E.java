@@ -330,6 +330,15 @@ class StevedoreCommandE2E {
 		assertThat(down.stdout()).contains("stopped apiserver (pid " + pid + ")")
 			.contains("stopped node-" + stevedore.nodeName(1) + " (pid " + agent + ")")
 			.contains("removed the containers of node(s) " + stevedore.nodeName(1));
+		// The API's clients stop while the API still answers: the scheduler releases its
+		// leader Lease instead of retrying against a gateway already gone.
+		assertThat(down.stdout().indexOf("stopped scheduler")).as(down.stdout())
+			.isLessThan(down.stdout().indexOf("stopped gateway"))
+			.isLessThan(down.stdout().indexOf("stopped apiserver"));
+		assertThat(down.stdout().indexOf("stopped node-" + stevedore.nodeName(1))).as(down.stdout())
+			.isLessThan(down.stdout().indexOf("stopped apiserver"));
+		assertThat(Files.readString(stevedoreHome.resolve("logs/scheduler.log")))
+			.doesNotContain("Exception occurred while releasing lock");
 		assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
 		assertThat(ProcessHandle.of(agent).map(ProcessHandle::isAlive).orElse(false)).isFalse();
 		assertThat(Docker.containerIds("io.stevedore.node", stevedore.nodeName(1))).isEmpty();
