@@ -155,6 +155,7 @@ final class PodStatusComputer {
 			.withQosClass(ContainerResources.qosClass(pod))
 			.withContainerStatuses(statuses)
 			.withInitContainerStatuses(initStatuses)
+			.withEphemeralContainerStatuses(ephemeralStatuses(pod, observed, waiting))
 			.withStartTime(old.getStartTime() != null ? old.getStartTime() : time(now));
 		if (podIp != null) {
 			builder.withPodIP(podIp).withPodIPs(new PodIP(podIp));
@@ -163,6 +164,24 @@ final class PodStatusComputer {
 			builder.withPodIP(null).withPodIPs();
 		}
 		return builder.build();
+	}
+
+	/**
+	 * One status per ephemeral container, as the kubelet gives them: never ready, never
+	 * restarted, so no lastState. They count for nothing above (phase, conditions).
+	 */
+	private static List<ContainerStatus> ephemeralStatuses(Pod pod, Observed observed, Map<String, Waiting> waiting) {
+		String defaultWaitingReason = nonNull(pod.getSpec().getInitContainers()).isEmpty() ? "ContainerCreating"
+				: "PodInitializing";
+		List<ContainerStatus> statuses = new ArrayList<>();
+		for (var ephemeral : EphemeralContainers.of(pod)) {
+			Container container = EphemeralContainers.asContainer(ephemeral);
+			ContainerDetails current = observed.current(container.getName());
+			boolean running = current != null && current.running();
+			statuses.add(status(container, current, null, waiting.get(container.getName()), false, running,
+					defaultWaitingReason));
+		}
+		return statuses;
 	}
 
 	private static int order(String type) {

@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.function.Function;
 
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EphemeralContainer;
 import io.fabric8.kubernetes.api.model.HostAlias;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
@@ -222,6 +223,16 @@ public final class PodSyncer implements Reconciler {
 				if (initialized) {
 					runAppContainers(key, context, observed);
 				}
+				if (starting == null) {
+					// Not held back by the init containers: a debugger is for a pod
+					// stuck there too.
+					runEphemeralContainers(context, observed);
+				}
+				else if (!EphemeralContainers.of(pod).isEmpty()) {
+					// A new sandbox: what was observed of a target ran in the old one.
+					// The next sync sees the containers of this one.
+					wake.now();
+				}
 			}
 		}
 		Observed now = relist
@@ -301,7 +312,7 @@ public final class PodSyncer implements Reconciler {
 			}
 			ContainerSpec spec;
 			try {
-				spec = spec(context, container, 0);
+				spec = spec(context, container, 0, null);
 			}
 			catch (ContainerConfigException ex) {
 				continue;
@@ -421,7 +432,7 @@ public final class PodSyncer implements Reconciler {
 					// initialized.
 					continue;
 				}
-				start(context, init, "initContainers", i, 0);
+				start(context, init, "initContainers", i, 0, null);
 				return false;
 			}
 			if (current.running()) {
@@ -452,7 +463,7 @@ public final class PodSyncer implements Reconciler {
 			Container container = containers.get(i);
 			ContainerDetails current = observed.current(container.getName());
 			if (current == null) {
-				start(context, container, "containers", i, 0);
+				start(context, container, "containers", i, 0, null);
 				continue;
 			}
 			if (current.running()) {
@@ -481,6 +492,50 @@ public final class PodSyncer implements Reconciler {
 				restartWithBackOff(context, container, "containers", i, current);
 			}
 		}
+	}
+
+	/**
+	 * Starts each ephemeral container (kubectl debug) once and never again, whatever the
+	 * restartPolicy: one that ran and exited, or that Docker could not start, stays as it
+	 * is. One with a target joins the target's PID namespace, so it sees its processes;
+	 * until the target runs it waits, as in the kubelet.
+	 */
+	private void runEphemeralContainers(StartContext context, Observed observed) {
+		List<EphemeralContainer> ephemerals = EphemeralContainers.of(context.pod);
+		for (int i = 0; i < ephemerals.size(); i++) {
+			EphemeralContainer ephemeral = ephemerals.get(i);
+			Container container = EphemeralContainers.asContainer(ephemeral);
+			ContainerDetails current = observed.current(container.getName());
+			if (current != null) {
+				if (current.created() && current.error().isEmpty()) {
+					// Created by an agent that died before starting it: it never ran.
+					context.touched.add(current.id());
+					this.runtime.startContainer(current.id());
+				}
+				continue;
+			}
+			String target = EphemeralContainers.target(ephemeral);
+			ContainerDetails targetNow = target == null ? null : observed.current(target);
+			if (target != null && (targetNow == null || !targetNow.running())) {
+				targetNotRunning(context, container, fieldPath(EphemeralContainers.FIELD, i, container), target);
+				continue;
+			}
+			if (targetNow != null && context.touched.contains(targetNow.id())) {
+				// Stopped by this sync (a failed probe): joining its PID namespace
+				// would fail for good. The next sync sees what replaced it.
+				context.wake.now();
+				continue;
+			}
+			start(context, container, EphemeralContainers.FIELD, i, 0, targetNow == null ? null : targetNow.id());
+		}
+	}
+
+	/** The kubelet's words, and its retry on a later sync. */
+	private void targetNotRunning(StartContext context, Container container, String fieldPath, String target) {
+		String message = "unable to find target container " + target;
+		context.waiting.put(container.getName(), new Waiting("CreateContainerConfigError", message));
+		this.api.event(context.pod, "Warning", "Failed", "Error: " + message, fieldPath);
+		context.wake.atMost(this.clock.instant().plusSeconds(2));
 	}
 
 	/** A startup probe that reached its failure threshold kills the container. */
@@ -515,16 +570,20 @@ public final class PodSyncer implements Reconciler {
 			return;
 		}
 		this.crashBackOff.next(backOffKey);
-		start(context, container, field, index, Observed.restartCount(current) + 1);
+		start(context, container, field, index, Observed.restartCount(current) + 1, null);
 	}
 
-	private void start(StartContext context, Container container, String field, int index, int restartCount) {
+	/**
+	 * @param pidNamespaceOf the id of the container whose PID namespace it joins, or null
+	 */
+	private void start(StartContext context, Container container, String field, int index, int restartCount,
+			String pidNamespaceOf) {
 		Pod pod = context.pod;
 		String fieldPath = fieldPath(field, index, container);
 		EarlyCreate early = restartCount == 0 ? context.early.remove(container.getName()) : null;
 		String id;
 		if (early == null) {
-			id = create(context, container, fieldPath, restartCount);
+			id = create(context, container, fieldPath, restartCount, pidNamespaceOf);
 		}
 		else {
 			id = early.id();
@@ -557,7 +616,8 @@ public final class PodSyncer implements Reconciler {
 	 * @return its id, or null when it waits (image, configuration, a refused create; the
 	 * reason recorded)
 	 */
-	private String create(StartContext context, Container container, String fieldPath, int restartCount) {
+	private String create(StartContext context, Container container, String fieldPath, int restartCount,
+			String pidNamespaceOf) {
 		Pod pod = context.pod;
 		Waiting imageWaiting = this.images.ensure(pod, container, fieldPath);
 		context.steps.mark("image");
@@ -571,7 +631,7 @@ public final class PodSyncer implements Reconciler {
 		}
 		ContainerSpec spec;
 		try {
-			spec = spec(context, container, restartCount);
+			spec = spec(context, container, restartCount, pidNamespaceOf);
 		}
 		catch (ContainerConfigException ex) {
 			context.waiting.put(container.getName(), new Waiting("CreateContainerConfigError", ex.getMessage()));
@@ -640,7 +700,7 @@ public final class PodSyncer implements Reconciler {
 		}
 	}
 
-	private ContainerSpec spec(StartContext context, Container container, int restartCount)
+	private ContainerSpec spec(StartContext context, Container container, int restartCount, String pidNamespaceOf)
 			throws ContainerConfigException {
 		Pod pod = context.pod;
 		List<String> environment = this.env.resolve(pod, container, context.podIp, this.hostIp);
@@ -685,7 +745,7 @@ public final class PodSyncer implements Reconciler {
 		return new ContainerSpec(dockerName(pod, container.getName(), restartCount), container.getImage(), command,
 				args, container.getWorkingDir(), environment, mounts, labels, context.sandboxId,
 				ContainerResources.of(container), Boolean.TRUE.equals(container.getTty()),
-				Boolean.TRUE.equals(container.getStdin()));
+				Boolean.TRUE.equals(container.getStdin()), pidNamespaceOf);
 	}
 
 	private static List<String> expandAll(List<String> values, Map<String, String> vars) {
@@ -881,6 +941,7 @@ public final class PodSyncer implements Reconciler {
 		if (pod.getSpec().getInitContainers() != null) {
 			pod.getSpec().getInitContainers().forEach(c -> waiting.putIfAbsent(c.getName(), why));
 		}
+		EphemeralContainers.of(pod).forEach(c -> waiting.putIfAbsent(c.getName(), why));
 	}
 
 	private static String restartPolicy(Pod pod) {

@@ -18,10 +18,20 @@ import java.util.Map;
  * @param resources limits for the engine
  * @param tty allocate a terminal
  * @param stdin keep stdin open
+ * @param pidNamespaceOf the id of the container whose PID namespace it joins (an
+ * ephemeral container's target, so a debugger sees the target's processes), or null for a
+ * namespace of its own
  */
 public record ContainerSpec(String name, String image, List<String> entrypoint, List<String> cmd, String workingDir,
 		List<String> env, List<Mount> mounts, Map<String, String> labels, String sandboxId, Resources resources,
-		boolean tty, boolean stdin) {
+		boolean tty, boolean stdin, String pidNamespaceOf) {
+
+	/** A container with a PID namespace of its own: every app and init container. */
+	public ContainerSpec(String name, String image, List<String> entrypoint, List<String> cmd, String workingDir,
+			List<String> env, List<Mount> mounts, Map<String, String> labels, String sandboxId, Resources resources,
+			boolean tty, boolean stdin) {
+		this(name, image, entrypoint, cmd, workingDir, env, mounts, labels, sandboxId, resources, tty, stdin, null);
+	}
 
 	/** A bind mount of a host path. */
 	public record Mount(String hostPath, String containerPath, boolean readOnly) {

@@ -269,6 +269,9 @@ public final class DockerContainerRuntime implements ContainerRuntime, Closeable
 				.toList();
 			String joined = "container:" + spec.sandboxId();
 			HostConfig host = HostConfig.newHostConfig().withNetworkMode(joined).withIpcMode(joined).withBinds(binds);
+			if (spec.pidNamespaceOf() != null) {
+				host.withPidMode("container:" + spec.pidNamespaceOf());
+			}
 			ContainerSpec.Resources resources = spec.resources();
 			if (resources.cpuShares() > 0) {
 				host.withCpuShares((int) resources.cpuShares());

@@ -124,6 +124,8 @@ public final class SimulatedContainerRuntime implements ContainerRuntime {
 
 	@Override
 	public String createContainer(ContainerSpec spec) {
+		// spec.pidNamespaceOf() (an ephemeral container's target) changes nothing: there
+		// are no processes to share, the command runs as any other's.
 		String id = newId();
 		List<String> argv = new ArrayList<>(spec.entrypoint());
 		argv.addAll(spec.cmd());

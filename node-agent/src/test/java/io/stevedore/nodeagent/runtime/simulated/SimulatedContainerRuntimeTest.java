@@ -95,6 +95,24 @@ class SimulatedContainerRuntimeTest {
 		assertThat(this.runtime.imagePresent("busybox")).isTrue();
 	}
 
+	@Test
+	void anEphemeralContainerInATargetsPidNamespaceRunsItsCommandLikeAnyOther() {
+		String target = this.runtime.createContainer(container("web", List.of()));
+		this.runtime.startContainer(target);
+		ContainerSpec plain = container("dbg", List.of("sh", "-c", "echo debugging; exit 3"));
+		String debugger = this.runtime.createContainer(new ContainerSpec(plain.name(), plain.image(),
+				plain.entrypoint(), plain.cmd(), plain.workingDir(), plain.env(), plain.mounts(), plain.labels(),
+				plain.sandboxId(), plain.resources(), true, true, target));
+		this.runtime.startContainer(debugger);
+		this.clock.advance(Duration.ofSeconds(1));
+
+		assertThat(this.runtime.inspectContainer(debugger).orElseThrow().exitCode()).isEqualTo(3);
+		assertThat(this.runtime.inspectContainer(target).orElseThrow().running()).isTrue();
+		ByteArrayOutputStream logs = new ByteArrayOutputStream();
+		this.runtime.logs(debugger, null, logs);
+		assertThat(logs.toString()).isEqualTo("debugging\n");
+	}
+
 	private static SandboxSpec sandbox(String name) {
 		return new SandboxSpec(name, "stevedore/pause:1", List.of("sleep", "inf"), Map.of("pod", name), "pods", false,
 				name, "", List.of(), List.of());
