@@ -43,8 +43,9 @@ import org.slf4j.LoggerFactory;
  * One pod's sync (the kubelet's {@code SyncPod}): compares the pod bound to this node
  * with the containers the engine holds for it, labelled with its uid, and acts: a sandbox
  * that owns the network namespace, init containers one by one to success, then the app
- * containers, restarted per restartPolicy with CrashLoopBackOff. Then it writes the pod's
- * status if it changed.
+ * containers, restarted per restartPolicy with CrashLoopBackOff, and the ephemeral
+ * containers kubectl debug adds, started once. Then it writes the pod's status if it
+ * changed.
  * <p>
  * Because everything is found again through labels, a restarted agent adopts what runs: a
  * running container is left alone, a container of a pod that is gone (or an older pod
