@@ -7,6 +7,7 @@ import java.util.Map;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EphemeralContainer;
 import io.fabric8.kubernetes.api.model.HTTPGetAction;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
@@ -57,6 +58,20 @@ public final class PodDefaults {
 			hostNetworkPorts(spec.getInitContainers());
 		}
 		podSpec(spec, true);
+		for (EphemeralContainer c : list(spec.getEphemeralContainers())) {
+			ephemeralContainer(c);
+		}
+	}
+
+	/**
+	 * The Container defaults that apply to an ephemeral container's fields (it has no
+	 * ports, probes, hooks or resources).
+	 */
+	static void ephemeralContainer(EphemeralContainer c) {
+		c.setImagePullPolicy(orDefault(c.getImagePullPolicy(), defaultPullPolicy(c.getImage())));
+		c.setTerminationMessagePath(orDefault(c.getTerminationMessagePath(), "/dev/termination-log"));
+		c.setTerminationMessagePolicy(orDefault(c.getTerminationMessagePolicy(), "File"));
+		fieldRefVersions(c.getEnv());
 	}
 
 	/** A template of a Deployment, ReplicaSet, StatefulSet or DaemonSet. */
@@ -105,26 +120,15 @@ public final class PodDefaults {
 	}
 
 	static void container(Container c) {
-		if (c.getImagePullPolicy() == null || c.getImagePullPolicy().isEmpty()) {
-			c.setImagePullPolicy("latest".equals(imageTag(c.getImage())) ? "Always" : "IfNotPresent");
-		}
-		if (c.getTerminationMessagePath() == null || c.getTerminationMessagePath().isEmpty()) {
-			c.setTerminationMessagePath("/dev/termination-log");
-		}
-		if (c.getTerminationMessagePolicy() == null || c.getTerminationMessagePolicy().isEmpty()) {
-			c.setTerminationMessagePolicy("File");
-		}
+		c.setImagePullPolicy(orDefault(c.getImagePullPolicy(), defaultPullPolicy(c.getImage())));
+		c.setTerminationMessagePath(orDefault(c.getTerminationMessagePath(), "/dev/termination-log"));
+		c.setTerminationMessagePolicy(orDefault(c.getTerminationMessagePolicy(), "File"));
 		for (ContainerPort p : list(c.getPorts())) {
 			if (p.getProtocol() == null || p.getProtocol().isEmpty()) {
 				p.setProtocol("TCP");
 			}
 		}
-		for (EnvVar e : list(c.getEnv())) {
-			if (e.getValueFrom() != null && e.getValueFrom().getFieldRef() != null
-					&& e.getValueFrom().getFieldRef().getApiVersion() == null) {
-				e.getValueFrom().getFieldRef().setApiVersion("v1");
-			}
-		}
+		fieldRefVersions(c.getEnv());
 		probe(c.getLivenessProbe());
 		probe(c.getReadinessProbe());
 		probe(c.getStartupProbe());
@@ -139,6 +143,24 @@ public final class PodDefaults {
 		if (c.getResources() != null) {
 			c.getResources().setLimits(roundUp(c.getResources().getLimits()));
 			c.getResources().setRequests(roundUp(c.getResources().getRequests()));
+		}
+	}
+
+	private static String orDefault(String value, String fallback) {
+		return value == null || value.isEmpty() ? fallback : value;
+	}
+
+	/** Always for an image tagged latest (or untagged), IfNotPresent otherwise. */
+	private static String defaultPullPolicy(String image) {
+		return "latest".equals(imageTag(image)) ? "Always" : "IfNotPresent";
+	}
+
+	private static void fieldRefVersions(List<EnvVar> env) {
+		for (EnvVar e : list(env)) {
+			if (e.getValueFrom() != null && e.getValueFrom().getFieldRef() != null
+					&& e.getValueFrom().getFieldRef().getApiVersion() == null) {
+				e.getValueFrom().getFieldRef().setApiVersion("v1");
+			}
 		}
 	}
 

@@ -27,6 +27,10 @@ public record FieldError(Type type, String field, Object badValue, String detail
 		return new FieldError(Type.FORBIDDEN, field, null, detail);
 	}
 
+	public static FieldError notFound(String field, Object value) {
+		return new FieldError(Type.NOT_FOUND, field, value, null);
+	}
+
 	public static FieldError tooLong(String field, Object value, int max) {
 		return new FieldError(Type.TOO_LONG, field, value, "must have at most " + max + " bytes");
 	}

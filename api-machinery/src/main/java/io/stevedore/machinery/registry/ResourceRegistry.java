@@ -120,8 +120,8 @@ public final class ResourceRegistry {
 		// core/v1
 		t.add(cluster("", "v1", "Namespace", "namespaces", List.of("ns"), List.of(), Set.of("status", "finalize"),
 				Namespace.class));
-		t.add(ns("", "v1", "Pod", "pods", List.of("po"), ALL, Set.of("status", "binding", "eviction", "log"),
-				Pod.class));
+		t.add(ns("", "v1", "Pod", "pods", List.of("po"), ALL,
+				Set.of("status", "binding", "eviction", "log", "ephemeralcontainers"), Pod.class));
 		t.add(cluster("", "v1", "Node", "nodes", List.of("no"), List.of(), STATUS, Node.class));
 		t.add(ns("", "v1", "Service", "services", List.of("svc"), ALL, STATUS, Service.class));
 		t.add(ns("", "v1", "Endpoints", "endpoints", List.of("ep"), List.of(), Set.of(), Endpoints.class));

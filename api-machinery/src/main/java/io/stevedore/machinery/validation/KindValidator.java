@@ -31,4 +31,12 @@ public interface KindValidator<T extends HasMetadata> {
 		return List.of();
 	}
 
+	/**
+	 * A write to a subresource that changes one part of the object
+	 * ({@code pods/ephemeralcontainers}); by default checked as an update of the whole.
+	 */
+	default List<FieldError> validateSubresourceUpdate(String subresource, T obj, T old) {
+		return validateUpdate(obj, old);
+	}
+
 }

@@ -111,6 +111,19 @@ public final class Validation {
 		return errs;
 	}
 
+	/**
+	 * A write to a subresource that changes one part of the object, such as
+	 * {@code pods/ephemeralcontainers}.
+	 */
+	public static List<FieldError> validateSubresourceUpdate(ResourceType type, String subresource, HasMetadata obj,
+			HasMetadata old) {
+		KindValidator<HasMetadata> validator = validatorFor(type, obj);
+		List<FieldError> errs = new ArrayList<>(
+				ObjectMetaValidation.validateUpdate(obj.getMetadata(), old.getMetadata()));
+		errs.addAll(validator.validateSubresourceUpdate(subresource, obj, cast(type, old)));
+		return errs;
+	}
+
 	@SuppressWarnings("unchecked")
 	private static KindValidator<HasMetadata> validatorFor(ResourceType type, HasMetadata obj) {
 		cast(type, obj);

@@ -194,6 +194,8 @@ class DiscoveryTest {
 		assertThat(pods.get("shortNames").toString()).isEqualTo("[\"po\"]");
 		assertThat(pods.get("subresources").toString()).isEqualTo("[{\"subresource\":\"binding\",\"responseKind\":"
 				+ "{\"group\":\"\",\"version\":\"v1\",\"kind\":\"Binding\"},\"verbs\":[\"create\"]},"
+				+ "{\"subresource\":\"ephemeralcontainers\",\"responseKind\":{\"group\":\"\",\"version\":\"v1\","
+				+ "\"kind\":\"Pod\"},\"verbs\":[\"get\",\"patch\",\"update\"]},"
 				+ "{\"subresource\":\"eviction\",\"responseKind\":{\"group\":\"policy\",\"version\":\"v1\",\"kind\":\"Eviction\"},"
 				+ "\"verbs\":[\"create\"]},{\"subresource\":\"log\",\"responseKind\":{\"group\":\"\",\"version\":\"v1\","
 				+ "\"kind\":\"Pod\"},\"verbs\":[\"get\"]},{\"subresource\":\"status\",\"responseKind\":{\"group\":\"\",\"version\":\"v1\","

@@ -231,7 +231,7 @@ public class KubernetesApiServlet extends HttpServlet {
 			}
 			return sub.equals("binding") ? this.handlers.pods().bind(scope) : this.handlers.pods().evict(scope);
 		}
-		if ((sub.equals("status") || sub.equals("approval"))
+		if ((sub.equals("status") || sub.equals("approval") || sub.equals("ephemeralcontainers"))
 				&& !(verb.equals("get") || verb.equals("update") || verb.equals("patch"))) {
 			throw ApiException.methodNotSupported(type.group(), type.plural() + "/" + sub, verb);
 		}

@@ -9,6 +9,8 @@ import java.util.Objects;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.stevedore.apiserver.admission.AdmissionAttributes;
 import io.stevedore.apiserver.cache.CachedObject;
 import io.stevedore.apiserver.codec.ResourceVersions;
@@ -138,12 +140,22 @@ public final class GuaranteedUpdate {
 		// A CSR's approval subresource is a status write limited to its conditions.
 		boolean statusUpdate = scope.info().subresource().equals("status")
 				|| scope.info().subresource().equals("approval");
+		boolean ephemeralUpdate = scope.info().subresource().equals("ephemeralcontainers");
 		if (statusUpdate) {
 			SpecStatus.setSpec(updated, SpecStatus.spec(current));
 			resetMetadataForStatus(updated.getMetadata(), current.getMetadata());
 		}
 		else if (type.hasSubresource("status")) {
 			SpecStatus.setStatus(updated, SpecStatus.status(current));
+		}
+		if (ephemeralUpdate) {
+			// Of the written pod only spec.ephemeralContainers counts
+			// (dropNonEphemeralContainerUpdates).
+			((Pod) updated).setSpec(new PodSpecBuilder(((Pod) current).getSpec())
+				.withEphemeralContainers(
+						((Pod) updated).getSpec() == null ? null : ((Pod) updated).getSpec().getEphemeralContainers())
+				.build());
+			resetMetadataForStatus(updated.getMetadata(), current.getMetadata());
 		}
 		Defaulting.apply(type, updated);
 		boolean specChanged = !Objects.equals(SpecStatus.spec(updated), SpecStatus.spec(current));
@@ -161,7 +173,8 @@ public final class GuaranteedUpdate {
 					options.dryRun(), warnings);
 		}
 		List<FieldError> errors = statusUpdate ? Validation.validateStatusUpdate(type, updated, current)
-				: Validation.validateUpdate(type, updated, current);
+				: ephemeralUpdate ? Validation.validateSubresourceUpdate(type, "ephemeralcontainers", updated, current)
+						: Validation.validateUpdate(type, updated, current);
 		if (!errors.isEmpty()) {
 			throw ApiException.invalid(type.group(), type.kind(), scope.name(), errors);
 		}

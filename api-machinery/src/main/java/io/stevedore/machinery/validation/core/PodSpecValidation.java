@@ -46,6 +46,7 @@ public final class PodSpecValidation {
 		errs.addAll(containers(list(spec.getContainers()), volumes, path.child("containers")));
 		errs.addAll(initContainers(list(spec.getInitContainers()), list(spec.getContainers()), volumes,
 				path.child("initContainers")));
+		errs.addAll(EphemeralContainerValidation.validate(spec, volumes, path.child("ephemeralContainers")));
 		errs.addAll(CommonValidation.oneOf(spec.getRestartPolicy(), path.child("restartPolicy"), RESTART_POLICIES));
 		errs.addAll(CommonValidation.oneOf(spec.getDnsPolicy(), path.child("dnsPolicy"), DNS_POLICIES));
 		if ("None".equals(spec.getDnsPolicy()) && spec.getDnsConfig() == null) {
@@ -106,6 +107,10 @@ public final class PodSpecValidation {
 					path.child("annotations")));
 		}
 		errs.addAll(validate(template.getSpec(), path.child("spec")));
+		if (template.getSpec() != null && !list(template.getSpec().getEphemeralContainers()).isEmpty()) {
+			errs.add(FieldError.forbidden(path.child("spec").child("ephemeralContainers").toString(),
+					"ephemeral containers not allowed in pod template"));
+		}
 		return errs;
 	}
 

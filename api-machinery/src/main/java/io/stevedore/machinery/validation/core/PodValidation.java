@@ -37,7 +37,32 @@ public final class PodValidation implements KindValidator<Pod> {
 		if (pod.getSpec() != null) {
 			errs.addAll(imagesWithoutWhitespace(list(pod.getSpec().getContainers()), SPEC.child("containers")));
 			errs.addAll(imagesWithoutWhitespace(list(pod.getSpec().getInitContainers()), SPEC.child("initContainers")));
+			if (!list(pod.getSpec().getEphemeralContainers()).isEmpty()) {
+				// Only pods/ephemeralcontainers adds them, to a pod that runs.
+				errs.add(FieldError.forbidden(SPEC.child("ephemeralContainers").toString(), "cannot be set on create"));
+			}
 		}
+		return errs;
+	}
+
+	/**
+	 * pods/ephemeralcontainers: the pod's spec as a whole stays valid with the new
+	 * ephemeral containers, and those already there are kept unchanged
+	 * (ValidatePodEphemeralContainersUpdate). Only that list reaches here: the rest of
+	 * the spec is the stored one.
+	 */
+	@Override
+	public List<FieldError> validateSubresourceUpdate(String subresource, Pod pod, Pod old) {
+		if (!subresource.equals("ephemeralcontainers")) {
+			return KindValidator.super.validateSubresourceUpdate(subresource, pod, old);
+		}
+		if (old.getMetadata().getAnnotations() != null
+				&& old.getMetadata().getAnnotations().containsKey("kubernetes.io/config.mirror")) {
+			return List.of(FieldError.forbidden("", "static pods do not support ephemeral containers"));
+		}
+		List<FieldError> errs = new ArrayList<>(PodSpecValidation.validate(pod.getSpec(), SPEC));
+		errs.addAll(EphemeralContainerValidation.onlyAdded(list(pod.getSpec().getEphemeralContainers()),
+				old.getSpec() == null ? List.of() : list(old.getSpec().getEphemeralContainers())));
 		return errs;
 	}
 
