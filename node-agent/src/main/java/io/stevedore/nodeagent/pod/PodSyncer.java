@@ -746,7 +746,8 @@ public final class PodSyncer implements Reconciler {
 		return new ContainerSpec(dockerName(pod, container.getName(), restartCount), container.getImage(), command,
 				args, container.getWorkingDir(), environment, mounts, labels, context.sandboxId,
 				ContainerResources.of(container), Boolean.TRUE.equals(container.getTty()),
-				Boolean.TRUE.equals(container.getStdin()), pidNamespaceOf);
+				Boolean.TRUE.equals(container.getStdin()), Boolean.TRUE.equals(container.getStdinOnce()),
+				pidNamespaceOf);
 	}
 
 	private static List<String> expandAll(List<String> values, Map<String, String> vars) {

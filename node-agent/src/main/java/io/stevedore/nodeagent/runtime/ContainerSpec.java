@@ -18,19 +18,23 @@ import java.util.Map;
  * @param resources limits for the engine
  * @param tty allocate a terminal
  * @param stdin keep stdin open
+ * @param stdinOnce close stdin when the first attached client's stdin ends (kubectl run
+ * -i, kubectl debug -i): its output goes on until the process exits, where without it the
+ * engine ends the attached output at once
  * @param pidNamespaceOf the id of the container whose PID namespace it joins (an
  * ephemeral container's target, so a debugger sees the target's processes), or null for a
  * namespace of its own
  */
 public record ContainerSpec(String name, String image, List<String> entrypoint, List<String> cmd, String workingDir,
 		List<String> env, List<Mount> mounts, Map<String, String> labels, String sandboxId, Resources resources,
-		boolean tty, boolean stdin, String pidNamespaceOf) {
+		boolean tty, boolean stdin, boolean stdinOnce, String pidNamespaceOf) {
 
-	/** A container with a PID namespace of its own: every app and init container. */
+	/** A container with a PID namespace of its own and no stdinOnce. */
 	public ContainerSpec(String name, String image, List<String> entrypoint, List<String> cmd, String workingDir,
 			List<String> env, List<Mount> mounts, Map<String, String> labels, String sandboxId, Resources resources,
 			boolean tty, boolean stdin) {
-		this(name, image, entrypoint, cmd, workingDir, env, mounts, labels, sandboxId, resources, tty, stdin, null);
+		this(name, image, entrypoint, cmd, workingDir, env, mounts, labels, sandboxId, resources, tty, stdin, false,
+				null);
 	}
 
 	/** A bind mount of a host path. */

@@ -97,6 +97,7 @@ class EphemeralContainersTest {
 		assertThat(spec.cmd()).isEmpty();
 		assertThat(spec.tty()).isTrue();
 		assertThat(spec.stdin()).isTrue();
+		assertThat(spec.stdinOnce()).isTrue();
 		assertThat(dbg.labels()).containsEntry(RuntimeLabels.POD_UID, "uid-web")
 			.containsEntry(RuntimeLabels.RESTART_COUNT, "0");
 		assertThat(this.runtime.calls).contains("pull " + DEBUG_IMAGE);
@@ -281,6 +282,7 @@ class EphemeralContainersTest {
 				.endEnv()
 				.withTty(true)
 				.withStdin(true)
+				.withStdinOnce(true)
 				.withTargetContainerName(target)
 				.build());
 	}

@@ -289,6 +289,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, Closeable
 				.withEnv(spec.env())
 				.withTty(spec.tty())
 				.withStdinOpen(spec.stdin())
+				.withStdInOnce(spec.stdinOnce())
 				.withHostConfig(host);
 			if (!spec.entrypoint().isEmpty()) {
 				create.withEntrypoint(spec.entrypoint());

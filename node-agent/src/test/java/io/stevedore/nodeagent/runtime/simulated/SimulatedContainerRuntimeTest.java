@@ -102,7 +102,7 @@ class SimulatedContainerRuntimeTest {
 		ContainerSpec plain = container("dbg", List.of("sh", "-c", "echo debugging; exit 3"));
 		String debugger = this.runtime.createContainer(new ContainerSpec(plain.name(), plain.image(),
 				plain.entrypoint(), plain.cmd(), plain.workingDir(), plain.env(), plain.mounts(), plain.labels(),
-				plain.sandboxId(), plain.resources(), true, true, target));
+				plain.sandboxId(), plain.resources(), true, true, true, target));
 		this.runtime.startContainer(debugger);
 		this.clock.advance(Duration.ofSeconds(1));
 
