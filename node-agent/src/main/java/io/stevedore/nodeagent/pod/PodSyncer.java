@@ -25,6 +25,7 @@ import io.stevedore.client.controller.Reconciler;
 import io.stevedore.client.controller.Result;
 import io.stevedore.nodeagent.pod.dns.DnsConfigurer;
 import io.stevedore.nodeagent.pod.dns.PodHostname;
+import io.stevedore.nodeagent.pod.hooks.LifecycleHooks;
 import io.stevedore.nodeagent.pod.removal.EndpointRemovalGate;
 import io.stevedore.nodeagent.pod.probe.ProbeManager;
 import io.stevedore.nodeagent.runtime.ContainerDetails;
@@ -88,6 +89,8 @@ public final class PodSyncer implements Reconciler {
 
 	private final EndpointRemovalGate removal;
 
+	private final LifecycleHooks hooks;
+
 	public PodSyncer(Function<String, Pod> pods, ContainerRuntime runtime, String nodeName, String hostIp,
 			SandboxSettings sandbox, ImageManager images, EnvResolver env, VolumeManager volumes, ProbeManager probes,
 			BackOff crashBackOff, PodApi api, Clock clock, Duration resyncPeriod, DnsConfigurer dns,
@@ -107,6 +110,7 @@ public final class PodSyncer implements Reconciler {
 		this.api = api;
 		this.clock = clock;
 		this.resyncPeriod = resyncPeriod;
+		this.hooks = new LifecycleHooks(runtime);
 	}
 
 	@Override
@@ -603,7 +607,7 @@ public final class PodSyncer implements Reconciler {
 			this.runtime.startContainer(id);
 			context.steps.mark("start");
 			this.api.event(pod, "Normal", "Started", "Started container " + container.getName(), fieldPath);
-			runPostStart(pod, container, id, fieldPath);
+			runPostStart(pod, container, id, context.podIp, fieldPath);
 		}
 		catch (RuntimeUnavailableException ex) {
 			// The container stays "created" with Docker's error: reported as
@@ -662,42 +666,17 @@ public final class PodSyncer implements Reconciler {
 
 	/**
 	 * The postStart hook runs right after the start, as in the kubelet; when it fails the
-	 * container is killed and restarted per its restartPolicy. Exec and sleep handlers
-	 * only.
+	 * container is killed and restarted per its restartPolicy.
 	 */
-	private void runPostStart(Pod pod, Container container, String id, String fieldPath) {
+	private void runPostStart(Pod pod, Container container, String id, String podIp, String fieldPath) {
 		var hook = container.getLifecycle() == null ? null : container.getLifecycle().getPostStart();
 		if (hook == null) {
 			return;
 		}
-		String failure = null;
-		if (hook.getExec() != null) {
-			var result = this.runtime.exec(id, hook.getExec().getCommand(), Duration.ofSeconds(30));
-			if (result.exitCode() != 0) {
-				failure = "Exec lifecycle hook (" + hook.getExec().getCommand() + ") for Container \""
-						+ container.getName() + "\" in Pod \"" + pod.getMetadata().getName() + "\" failed - error: "
-						+ (result.timedOut() ? "timed out" : "command exited with " + result.exitCode())
-						+ ", message: \"" + result.output().strip() + "\"";
-			}
-		}
-		else if (hook.getSleep() != null) {
-			sleep(Duration.ofSeconds(hook.getSleep().getSeconds()));
-		}
-		else {
-			failure = "only exec and sleep lifecycle hooks are supported on this node";
-		}
+		String failure = this.hooks.run(hook, pod, container, id, podIp, Duration.ofSeconds(30));
 		if (failure != null) {
 			this.api.event(pod, "Warning", "FailedPostStartHook", failure, fieldPath);
 			this.runtime.stopContainer(id, gracePeriod(pod));
-		}
-	}
-
-	private static void sleep(Duration duration) {
-		try {
-			Thread.sleep(duration);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
 		}
 	}
 
@@ -856,19 +835,17 @@ public final class PodSyncer implements Reconciler {
 			.filter(c -> c.getName().equals(name) && c.getLifecycle() != null && c.getLifecycle().getPreStop() != null)
 			.findFirst()
 			.ifPresent(c -> {
-				var hook = c.getLifecycle().getPreStop();
+				// Never past the grace period: the kill comes at its end anyway.
+				String failure;
 				try {
-					if (hook.getExec() != null) {
-						this.runtime.exec(container.id(), hook.getExec().getCommand(), grace);
-					}
-					else if (hook.getSleep() != null) {
-						// Never past the grace period: the kill comes at its end anyway.
-						Duration nap = Duration.ofSeconds(hook.getSleep().getSeconds());
-						sleep(nap.compareTo(grace) < 0 ? nap : grace);
-					}
+					failure = this.hooks.run(c.getLifecycle().getPreStop(), pod, c, container.id(),
+							pod.getStatus() == null ? null : pod.getStatus().getPodIP(), grace);
 				}
 				catch (RuntimeUnavailableException ex) {
-					this.api.event(pod, "Warning", "FailedPreStopHook", ex.getMessage(), null);
+					failure = ex.getMessage();
+				}
+				if (failure != null) {
+					this.api.event(pod, "Warning", "FailedPreStopHook", failure, null);
 				}
 			});
 		Duration left = Duration.between(this.clock.instant(), deadline);

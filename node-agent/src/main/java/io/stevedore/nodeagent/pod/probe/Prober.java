@@ -3,7 +3,6 @@ package io.stevedore.nodeagent.pod.probe;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -26,10 +25,7 @@ public final class Prober {
 
 	private final ContainerRuntime runtime;
 
-	private final HttpClient http = HttpClient.newBuilder()
-		.followRedirects(HttpClient.Redirect.NEVER)
-		.connectTimeout(Duration.ofSeconds(1))
-		.build();
+	private final HttpClient http = HttpGets.client(HttpClient.Redirect.NEVER);
 
 	public Prober(ContainerRuntime runtime) {
 		this.runtime = runtime;
@@ -53,20 +49,9 @@ public final class Prober {
 				return null;
 			}
 			if (probe.getHttpGet() != null) {
-				var get = probe.getHttpGet();
-				String host = get.getHost() == null || get.getHost().isEmpty() ? podIp : get.getHost();
-				int port = port(get.getPort(), container);
-				String scheme = get.getScheme() == null ? "http" : get.getScheme().toLowerCase();
-				String path = get.getPath() == null || get.getPath().isEmpty() ? "/" : get.getPath();
-				HttpRequest.Builder request = HttpRequest
-					.newBuilder(
-							URI.create(scheme + "://" + host + ":" + port + (path.startsWith("/") ? "" : "/") + path))
-					.timeout(timeout)
-					.header("User-Agent", "kube-probe/1.32");
-				if (get.getHttpHeaders() != null) {
-					get.getHttpHeaders().forEach(h -> request.setHeader(h.getName(), h.getValue()));
-				}
-				HttpRequest sent = request.GET().build();
+				HttpRequest sent = HttpGets.request(probe.getHttpGet(), container, podIp, timeout, "probe");
+				String host = sent.uri().getHost();
+				int port = sent.uri().getPort();
 				int status;
 				try {
 					status = this.http.send(sent, HttpResponse.BodyHandlers.discarding()).statusCode();
@@ -111,7 +96,7 @@ public final class Prober {
 	 * A failed connection as Go's dialer words it, which is what users search for: "dial
 	 * tcp 10.1.2.3:8080: connect: connection refused".
 	 */
-	static String dialError(String host, int port, IOException ex) {
+	public static String dialError(String host, int port, IOException ex) {
 		String where = "dial tcp " + host + ":" + port + ": ";
 		if (ex instanceof java.net.ConnectException) {
 			return where + "connect: connection refused";
@@ -126,7 +111,7 @@ public final class Prober {
 	}
 
 	/** A number, or the name of one of the container's ports. */
-	static int port(IntOrString port, Container container) {
+	public static int port(IntOrString port, Container container) {
 		if (port == null) {
 			throw new IllegalArgumentException("probe port is missing");
 		}
