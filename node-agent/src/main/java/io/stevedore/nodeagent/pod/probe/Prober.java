@@ -17,9 +17,9 @@ import io.stevedore.nodeagent.runtime.ContainerRuntime;
 import io.stevedore.nodeagent.runtime.ExecResult;
 
 /**
- * Runs one probe once: exec in the container, an HTTP GET or a TCP connect to the pod's
- * IP. An HTTP status from 200 to 399 is success, as in Kubernetes. Safe for concurrent
- * use.
+ * Runs one probe once: exec in the container, an HTTP GET, a TCP connect or a gRPC health
+ * check to the pod's IP. An HTTP status from 200 to 399 is success, as in Kubernetes.
+ * Safe for concurrent use.
  */
 public final class Prober {
 
@@ -45,7 +45,8 @@ public final class Prober {
 				}
 				return result.exitCode() == 0 ? null : result.output().strip();
 			}
-			if (this.runtime.simulated() && (probe.getHttpGet() != null || probe.getTcpSocket() != null)) {
+			if (this.runtime.simulated()
+					&& (probe.getHttpGet() != null || probe.getTcpSocket() != null || probe.getGrpc() != null)) {
 				return null;
 			}
 			if (probe.getHttpGet() != null) {
@@ -79,7 +80,7 @@ public final class Prober {
 				return null;
 			}
 			if (probe.getGrpc() != null) {
-				return "grpc probes are not supported by this node";
+				return GrpcProbe.check(probe.getGrpc(), podIp, timeout);
 			}
 			return "probe has no handler";
 		}

@@ -17,6 +17,11 @@ import io.fabric8.kubernetes.api.model.LifecycleHandlerBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.Server;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
 import io.stevedore.nodeagent.support.TestCluster;
 import io.stevedore.nodeagent.support.TestPods;
 import org.junit.jupiter.api.AfterAll;
@@ -28,11 +33,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * httpGet postStart and preStop hooks from the real agent to real endpoints: a server of
- * the test on loopback (named as the hook's host) and a pod's own port (the pod's IP when
- * no host is named). A hook nobody answers is a FailedPostStartHook event and a restart.
+ * The handlers that talk to a pod over the network, from the real agent to real
+ * endpoints. httpGet postStart and preStop hooks: to a server of the test on loopback
+ * (named as the hook's host) and to a pod's own port (the pod's IP when no host is
+ * named); a hook nobody answers is a FailedPostStartHook event and a restart. grpc
+ * probes: a host-network pod whose readiness follows a real gRPC health service of the
+ * test.
  */
-class LifecycleHooksIT {
+class HttpAndGrpcHandlersIT {
 
 	private static final String NODE = "it-hooks";
 
@@ -141,6 +149,48 @@ class LifecycleHooksIT {
 		assertThat(received).startsWith("GET /drain HTTP/1.1")
 			.contains("User-Agent: kube-lifecycle/1.32")
 			.contains(pod.getStatus().getPodIP() + ":8080");
+	}
+
+	@Test
+	void aGrpcReadinessProbeFollowsTheHealthServicesStatus() throws IOException {
+		HealthStatusManager health = new HealthStatusManager();
+		health.setStatus("orders", ServingStatus.NOT_SERVING);
+		Server grpc = NettyServerBuilder
+			.forAddress(new InetSocketAddress("127.0.0.1", 0), InsecureServerCredentials.create())
+			.addService(health.getHealthService())
+			.build()
+			.start();
+		try {
+			// A host-network pod's IP is the node's (loopback here), where the service
+			// listens.
+			client.pods()
+				.resource(new PodBuilder(TestPods.sleeper("grpc", NODE)).editSpec()
+					.withHostNetwork(true)
+					.editFirstContainer()
+					.withNewReadinessProbe()
+					.withNewGrpc()
+					.withPort(grpc.getPort())
+					.withService("orders")
+					.endGrpc()
+					.withPeriodSeconds(1)
+					.endReadinessProbe()
+					.endContainer()
+					.endSpec()
+					.build())
+				.create();
+			Pod running = TestPods.await(client, "grpc", p -> "Running".equals(p.getStatus().getPhase()));
+			await().atMost(Duration.ofSeconds(20))
+				.untilAsserted(() -> assertThat(TestPods.events(client, running))
+					.anySatisfy(e -> assertThat(e.getReason() + " " + e.getMessage()).isEqualTo(
+							"Unhealthy Readiness probe failed: service unhealthy (responded with \"NOT_SERVING\")")));
+			assertThat(TestPods.ready(client.pods().inNamespace("default").withName("grpc").get())).isFalse();
+			health.setStatus("orders", ServingStatus.SERVING);
+			TestPods.await(client, "grpc", TestPods::ready);
+			client.pods().resource(running).withGracePeriod(0).delete();
+		}
+		finally {
+			grpc.shutdownNow();
+		}
 	}
 
 	private static LifecycleHandler get(String host, IntOrString port, String path) {
