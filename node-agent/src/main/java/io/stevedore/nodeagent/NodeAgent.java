@@ -1,5 +1,7 @@
 package io.stevedore.nodeagent;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -24,6 +26,8 @@ import io.stevedore.nodeagent.node.NodeStatusFactory;
 import io.stevedore.nodeagent.node.NodeStatusUpdater;
 import io.stevedore.nodeagent.node.NodeEventSink;
 import io.stevedore.nodeagent.events.EventWriter;
+import io.stevedore.nodeagent.gc.DiskUsage;
+import io.stevedore.nodeagent.gc.ImageGarbageCollector;
 import io.stevedore.nodeagent.node.RuntimeHealth;
 import io.stevedore.nodeagent.pod.BackOff;
 import io.stevedore.nodeagent.pod.EnvResolver;
@@ -196,9 +200,25 @@ public final class NodeAgent implements SmartLifecycle {
 				pleg.relist();
 			}
 		}, 0, this.properties.relistPeriod().toMillis(), TimeUnit.MILLISECONDS);
+		if (!this.runtime.simulated()) {
+			ImageGarbageCollector images = new ImageGarbageCollector(this.runtime, this.properties.imageGc(),
+					imageFileSystem(), image -> image.names().contains(this.properties.sandboxImage()),
+					NodeEventSink.of(events, node), this.clock);
+			this.scheduler.scheduleWithFixedDelay(images::run, 0, this.properties.imageGc().period().toMillis(),
+					TimeUnit.MILLISECONDS);
+		}
 		this.running = true;
 		log.info("node agent started node={} address={} root={}", node, this.identity.address(),
 				this.identity.rootDir());
+	}
+
+	/**
+	 * The engine's data directory when this process sees it (an agent on the engine's
+	 * host), else the agent's own root directory, which then most likely shares its disk.
+	 */
+	private DiskUsage imageFileSystem() {
+		Path fallback = this.identity.rootDir();
+		return () -> DiskUsage.of(this.runtime.dataRoot().filter(Files::isDirectory).orElse(fallback)).usage();
 	}
 
 	private void ensurePodNetwork() {

@@ -3,6 +3,7 @@ package io.stevedore.nodeagent.config;
 import java.time.Duration;
 import java.util.List;
 
+import io.stevedore.nodeagent.gc.ImageGcPolicy;
 import io.stevedore.nodeagent.runtime.RuntimeLabels;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -65,7 +66,7 @@ public record NodeAgentProperties(@DefaultValue("") String name, @DefaultValue("
 		@DefaultValue("10.96.0.10") List<String> clusterDns, @DefaultValue("cluster.local") String clusterDomain,
 		@DefaultValue("/etc/resolv.conf") String resolvConf, @DefaultValue("10s") Duration endpointRemovalTimeout,
 		@DefaultValue(RuntimeLabels.DEFAULT_CLUSTER) String clusterName, @DefaultValue("docker") String runtime,
-		@DefaultValue("30s") Duration dockerCallTimeout){
+		@DefaultValue("30s") Duration dockerCallTimeout, @DefaultValue ImageGcPolicy imageGc){
 
 	public NodeAgentProperties {
 		positive("stevedore.node.node-lease-duration", nodeLeaseDuration);

@@ -140,6 +140,7 @@ public final class NodeStatusFactory {
 
 	private static List<ContainerImage> images(List<ImageSummary> images) {
 		return images.stream()
+			.filter(image -> !image.names().isEmpty())
 			.limit(MAX_IMAGES)
 			.map(image -> new ContainerImage(image.names(), image.sizeBytes()))
 			.toList();

@@ -1,11 +1,13 @@
 package io.stevedore.nodeagent.runtime;
 
 import java.io.OutputStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The narrow port between the agent and the container engine (the kubelet's CRI, cut to
@@ -29,8 +31,36 @@ public interface ContainerRuntime {
 	 */
 	void pullImage(String image, RegistryAuth auth) throws ImagePullException;
 
-	/** Images on the engine, largest first (the node's status.images). */
+	/**
+	 * Images on the engine, largest first (the node's status.images), dangling ones (no
+	 * names) included.
+	 */
 	List<ImageSummary> listImages();
+
+	/**
+	 * The ids of the images that containers on the engine were made from, every node's
+	 * and stopped ones too: an image some container uses is not garbage.
+	 */
+	default Set<String> imagesInUse() {
+		return Set.of();
+	}
+
+	/**
+	 * Removes an image: each of its names, then what is left of it. One still used by a
+	 * container is refused by the engine.
+	 */
+	default void removeImage(ImageSummary image) {
+		throw new UnsupportedOperationException("this runtime does not remove images");
+	}
+
+	/**
+	 * The directory where the engine keeps images and containers, when this process can
+	 * see it (the agent on the engine's host): its file system is the one image garbage
+	 * collection watches.
+	 */
+	default Optional<Path> dataRoot() {
+		return Optional.empty();
+	}
 
 	/** Creates the network pods get their IPs on, unless it exists. */
 	void ensureNetwork(String name);

@@ -3,11 +3,13 @@ package io.stevedore.nodeagent.runtime;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
@@ -150,6 +152,21 @@ public final class GuardedContainerRuntime implements ContainerRuntime, Closeabl
 	@Override
 	public List<ImageSummary> listImages() {
 		return read(this.runtime::listImages);
+	}
+
+	@Override
+	public Set<String> imagesInUse() {
+		return read(this.runtime::imagesInUse);
+	}
+
+	@Override
+	public void removeImage(ImageSummary image) {
+		write(() -> this.runtime.removeImage(image));
+	}
+
+	@Override
+	public Optional<Path> dataRoot() {
+		return read(this.runtime::dataRoot);
 	}
 
 	@Override

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -92,7 +93,33 @@ public final class FakeContainerRuntime implements ContainerRuntime {
 
 	@Override
 	public synchronized List<ImageSummary> listImages() {
-		return this.images.stream().map(i -> new ImageSummary(List.of(i), 1000)).toList();
+		return this.images.stream()
+			.map(i -> new ImageSummary(List.of(i), this.imageSizes.getOrDefault(i, 1000L)))
+			.toList();
+	}
+
+	/** Image sizes by name; 1000 bytes when not given. */
+	public final Map<String, Long> imageSizes = new HashMap<>();
+
+	/** The images containers use, by id (an image's id is its name here). */
+	public final Set<String> imagesUsed = new HashSet<>();
+
+	public final List<String> removedImages = new ArrayList<>();
+
+	@Override
+	public synchronized Set<String> imagesInUse() {
+		return Set.copyOf(this.imagesUsed);
+	}
+
+	@Override
+	public synchronized void removeImage(ImageSummary image) {
+		if (this.imagesUsed.contains(image.id())) {
+			throw new RuntimeUnavailableException("remove image " + image.id()
+					+ ": conflict: unable to remove repository reference (must force) - container is using its "
+					+ "referenced image", null);
+		}
+		this.images.remove(image.id());
+		this.removedImages.add(image.id());
 	}
 
 	@Override

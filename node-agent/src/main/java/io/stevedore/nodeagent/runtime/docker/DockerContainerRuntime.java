@@ -2,14 +2,17 @@ package io.stevedore.nodeagent.runtime.docker;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
@@ -190,13 +193,49 @@ public final class DockerContainerRuntime implements ContainerRuntime, Closeable
 				List<String> names = new ArrayList<>();
 				names.addAll(nonNull(image.getRepoDigests()).stream().filter(n -> !n.startsWith("<none>")).toList());
 				names.addAll(nonNull(image.getRepoTags()).stream().filter(n -> !n.startsWith("<none>")).toList());
-				if (!names.isEmpty()) {
-					images.add(new ImageSummary(names, image.getSize() == null ? 0 : image.getSize()));
-				}
+				images.add(new ImageSummary(image.getId(), names, image.getSize() == null ? 0 : image.getSize()));
 			}
 			images.sort(Comparator.comparingLong(ImageSummary::sizeBytes).reversed());
 			return images;
 		});
+	}
+
+	@Override
+	public Set<String> imagesInUse() {
+		return call("list containers' images", () -> {
+			Set<String> ids = new HashSet<>();
+			for (Container container : this.docker.listContainersCmd().withShowAll(true).exec()) {
+				if (container.getImageId() != null) {
+					ids.add(container.getImageId());
+				}
+			}
+			return ids;
+		});
+	}
+
+	@Override
+	public void removeImage(ImageSummary image) {
+		// By name first: removing an id that several names share needs force, which would
+		// also take an image a container still uses.
+		List<String> refs = new ArrayList<>(image.names().stream().filter(n -> !n.contains("@")).toList());
+		refs.add(image.id());
+		for (String ref : refs) {
+			call("remove image " + ref, () -> {
+				try {
+					this.docker.removeImageCmd(ref).exec();
+				}
+				catch (NotFoundException ex) {
+					// gone with its last name, or removed by another agent on this engine
+				}
+				return null;
+			});
+		}
+	}
+
+	@Override
+	public Optional<Path> dataRoot() {
+		String root = call("info", () -> this.docker.infoCmd().exec().getDockerRootDir());
+		return root == null || root.isEmpty() ? Optional.empty() : Optional.of(Path.of(root));
 	}
 
 	@Override
