@@ -24,8 +24,11 @@ import io.stevedore.nodeagent.config.NodeIdentity;
 import io.stevedore.nodeagent.node.NodeLeaseHeartbeat;
 import io.stevedore.nodeagent.node.NodeStatusFactory;
 import io.stevedore.nodeagent.node.NodeStatusUpdater;
+import io.stevedore.nodeagent.node.NodeAllocatable;
 import io.stevedore.nodeagent.node.NodeEventSink;
 import io.stevedore.nodeagent.events.EventWriter;
+import io.stevedore.nodeagent.eviction.HostSignals;
+import io.stevedore.nodeagent.eviction.PressureMonitor;
 import io.stevedore.nodeagent.gc.DiskUsage;
 import io.stevedore.nodeagent.gc.ImageGarbageCollector;
 import io.stevedore.nodeagent.node.RuntimeHealth;
@@ -71,6 +74,11 @@ public final class NodeAgent implements SmartLifecycle {
 
 	private static final Logger log = LoggerFactory.getLogger(NodeAgent.class);
 
+	/**
+	 * How often the eviction signals are measured (the kubelet's housekeeping interval).
+	 */
+	private static final java.time.Duration PRESSURE_PERIOD = java.time.Duration.ofSeconds(10);
+
 	private final KubernetesClient client;
 
 	private final ContainerRuntime runtime;
@@ -84,6 +92,9 @@ public final class NodeAgent implements SmartLifecycle {
 	private final RuntimeHealth health = new RuntimeHealth();
 
 	private ScheduledExecutorService scheduler;
+
+	/** Image garbage collection and the eviction signals. */
+	private ScheduledExecutorService housekeeping;
 
 	private ScheduledExecutorService probeScheduler;
 
@@ -130,8 +141,31 @@ public final class NodeAgent implements SmartLifecycle {
 				Thread.ofPlatform().name("probe-", 0).daemon().factory());
 		EventWriter events = new EventWriter(this.client, node, this.clock);
 
-		NodeStatusFactory statusFactory = new NodeStatusFactory(this.identity, this.properties.port(),
-				this.properties.maxPods());
+		NodeStatusFactory statusFactory;
+		if (this.runtime.simulated()) {
+			statusFactory = new NodeStatusFactory(this.identity, this.properties.port(), this.properties.maxPods());
+		}
+		else {
+			DiskUsage imagefs = imageFileSystem();
+			ImageGarbageCollector images = new ImageGarbageCollector(this.runtime, this.properties.imageGc(), imagefs,
+					image -> image.names().contains(this.properties.sandboxImage()), NodeEventSink.of(events, node),
+					this.clock);
+			// Their own thread: a slow engine or disk must not hold up the lease and
+			// status.
+			this.housekeeping = Executors
+				.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("node-housekeeping").daemon().factory());
+			this.housekeeping.scheduleWithFixedDelay(images::run, 0, this.properties.imageGc().period().toMillis(),
+					TimeUnit.MILLISECONDS);
+			PressureMonitor pressure = new PressureMonitor(this.properties.evictionThresholds(),
+					new HostSignals(Path.of("/proc"), DiskUsage.of(this.identity.rootDir()), imagefs),
+					this.properties.evictionPressureTransitionPeriod(), NodeEventSink.of(events, node),
+					images::reclaimAll, this.clock);
+			this.housekeeping.scheduleWithFixedDelay(pressure::run, 0, PRESSURE_PERIOD.toMillis(),
+					TimeUnit.MILLISECONDS);
+			statusFactory = new NodeStatusFactory(this.identity, this.properties.port(), this.properties.maxPods(),
+					pressure::conditions,
+					new NodeAllocatable(this.properties.reserved(), this.properties.evictionThresholds()));
+		}
 		this.statusUpdater = new NodeStatusUpdater(this.client, this.runtime, this.identity, statusFactory, this.health,
 				this.properties.nodeStatusReportFrequency(), this.clock,
 				this.runtime.simulated() ? SimulatedContainerRuntime.NODE_LABELS : Map.of(),
@@ -200,13 +234,6 @@ public final class NodeAgent implements SmartLifecycle {
 				pleg.relist();
 			}
 		}, 0, this.properties.relistPeriod().toMillis(), TimeUnit.MILLISECONDS);
-		if (!this.runtime.simulated()) {
-			ImageGarbageCollector images = new ImageGarbageCollector(this.runtime, this.properties.imageGc(),
-					imageFileSystem(), image -> image.names().contains(this.properties.sandboxImage()),
-					NodeEventSink.of(events, node), this.clock);
-			this.scheduler.scheduleWithFixedDelay(images::run, 0, this.properties.imageGc().period().toMillis(),
-					TimeUnit.MILLISECONDS);
-		}
 		this.running = true;
 		log.info("node agent started node={} address={} root={}", node, this.identity.address(),
 				this.identity.rootDir());
@@ -218,7 +245,14 @@ public final class NodeAgent implements SmartLifecycle {
 	 */
 	private DiskUsage imageFileSystem() {
 		Path fallback = this.identity.rootDir();
-		return () -> DiskUsage.of(this.runtime.dataRoot().filter(Files::isDirectory).orElse(fallback)).usage();
+		// Asked of the engine until it answers once: its data root does not move.
+		java.util.concurrent.atomic.AtomicReference<Path> root = new java.util.concurrent.atomic.AtomicReference<>();
+		return () -> {
+			if (root.get() == null) {
+				root.set(this.runtime.dataRoot().filter(Files::isDirectory).orElse(fallback));
+			}
+			return DiskUsage.of(root.get()).usage();
+		};
 	}
 
 	private void ensurePodNetwork() {
@@ -244,7 +278,8 @@ public final class NodeAgent implements SmartLifecycle {
 				other.stop();
 			}
 		}
-		for (ExecutorService executor : new ExecutorService[] { this.scheduler, this.probeScheduler }) {
+		for (ExecutorService executor : new ExecutorService[] { this.scheduler, this.probeScheduler,
+				this.housekeeping }) {
 			if (executor != null) {
 				executor.shutdownNow();
 			}

@@ -39,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * the pod), so Services stop sending to it before the eviction;</li>
  * <li>taints: unreachable (Ready=Unknown) or not-ready (Ready=False), NoSchedule at once,
  * NoExecute through the zone's rate limiter (mass-failure protection); removed when Ready
- * is True;</li>
+ * is True; NoSchedule memory-, disk-, pid-pressure and network-unavailable while that
+ * condition is True, and unschedulable while the node is cordoned (taint-nodes-by-
+ * condition);</li>
  * <li>eviction: pods on NoExecute-tainted nodes are deleted when their toleration runs
  * out, with the event {@code TaintManagerEviction} and the condition
  * {@code DisruptionTarget}.</li>
@@ -277,6 +279,14 @@ final class NodeLifecycleSync implements Reconciler {
 				taints.add(new Taint(NodeTaints.NO_EXECUTE, wantedKey, now.toString(), null));
 				log.info("tainting node NoExecute node={} taint={} zoneState={}", node.getMetadata().getName(),
 						wantedKey, zone);
+			}
+		}
+		Set<String> byCondition = NodeTaints.byCondition(node);
+		taints.removeIf(t -> NodeTaints.isByCondition(t) && !byCondition.contains(t.getKey()));
+		for (String key : byCondition) {
+			if (taints.stream()
+				.noneMatch(t -> key.equals(t.getKey()) && NodeTaints.NO_SCHEDULE.equals(t.getEffect()))) {
+				taints.add(new Taint(NodeTaints.NO_SCHEDULE, key, null, null));
 			}
 		}
 		if (taints.equals(before)) {

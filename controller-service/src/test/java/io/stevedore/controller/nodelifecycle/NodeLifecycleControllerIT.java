@@ -212,6 +212,42 @@ class NodeLifecycleControllerIT {
 			.toList();
 	}
 
+	@Test
+	void aCordonAndDiskPressureAreNoScheduleTaintsUntilTheyGo() {
+		String name = "pressed-" + UUID.randomUUID().toString().substring(0, 6);
+		registerNode(name);
+		client.nodes()
+			.withName(name)
+			.edit(n -> new NodeBuilder(n).editSpec().withUnschedulable(true).endSpec().build());
+		// A merge patch: the controller may write the node (a taint) at the same time.
+		diskPressure(name, "True");
+
+		await().atMost(Duration.ofSeconds(20))
+			.untilAsserted(() -> assertThat(client.nodes().withName(name).get().getSpec().getTaints())
+				.extracting(t -> t.getKey() + ":" + t.getEffect())
+				.containsExactlyInAnyOrder("node.kubernetes.io/unschedulable:NoSchedule",
+						"node.kubernetes.io/disk-pressure:NoSchedule"));
+
+		client.nodes()
+			.withName(name)
+			.edit(n -> new NodeBuilder(n).editSpec().withUnschedulable(false).endSpec().build());
+		diskPressure(name, "False");
+		await().atMost(Duration.ofSeconds(20))
+			.untilAsserted(() -> assertThat(client.nodes().withName(name).get().getSpec().getTaints()).isNullOrEmpty());
+		alive.remove(name);
+	}
+
+	/** The kubelet's DiskPressure, through a strategic merge patch of the status. */
+	private static void diskPressure(String name, String status) {
+		client.nodes()
+			.withName(name)
+			.subresource("status")
+			.patch(io.fabric8.kubernetes.client.dsl.base.PatchContext
+				.of(io.fabric8.kubernetes.client.dsl.base.PatchType.STRATEGIC_MERGE), """
+						{"status":{"conditions":[{"type":"DiskPressure","status":"%s","reason":"KubeletHasDiskPressure",
+						 "message":"kubelet has disk pressure"}]}}""".formatted(status));
+	}
+
 	private static void registerNode(String name) {
 		client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
 		Node node = client.nodes().withName(name).get();

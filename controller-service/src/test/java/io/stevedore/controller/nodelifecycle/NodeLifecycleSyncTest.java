@@ -103,6 +103,50 @@ class NodeLifecycleSyncTest {
 	}
 
 	@Test
+	void pressureConditionsAndTheCordonAreNoScheduleTaintsForAsLongAsTheyLast() {
+		givenNodes("a", "b");
+		Node pressed = new NodeBuilder(this.nodes.get("a")).editSpec()
+			.withUnschedulable(true)
+			.endSpec()
+			.editStatus()
+			.addNewCondition()
+			.withType("DiskPressure")
+			.withStatus("True")
+			.withReason("KubeletHasDiskPressure")
+			.endCondition()
+			.addNewCondition()
+			.withType("MemoryPressure")
+			.withStatus("False")
+			.endCondition()
+			.endStatus()
+			.build();
+		this.nodes.put("a", pressed);
+
+		step(Duration.ofSeconds(5));
+
+		assertThat(taints("a")).extracting(Taint::getKey, Taint::getEffect)
+			.containsExactlyInAnyOrder(
+					org.assertj.core.groups.Tuple.tuple("node.kubernetes.io/disk-pressure", "NoSchedule"),
+					org.assertj.core.groups.Tuple.tuple("node.kubernetes.io/unschedulable", "NoSchedule"));
+		assertThat(taints("b")).isEmpty();
+		assertThat(this.evicted).isEmpty();
+
+		Node relieved = new NodeBuilder(this.nodes.get("a")).editSpec()
+			.withUnschedulable(false)
+			.endSpec()
+			.editStatus()
+			.editMatchingCondition(c -> "DiskPressure".equals(c.getType()))
+			.withStatus("False")
+			.endCondition()
+			.endStatus()
+			.build();
+		this.nodes.put("a", relieved);
+		step(Duration.ofSeconds(5));
+
+		assertThat(taints("a")).isEmpty();
+	}
+
+	@Test
 	void aNodeSilentLongerThanTheGracePeriodIsReadyUnknownAndTaintedUnreachable() {
 		givenNodes("a", "b");
 		this.silent.add("a");

@@ -2,8 +2,12 @@ package io.stevedore.nodeagent.config;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.stevedore.nodeagent.eviction.EvictionThreshold;
 import io.stevedore.nodeagent.gc.ImageGcPolicy;
+import io.stevedore.nodeagent.node.NodeAllocatable;
 import io.stevedore.nodeagent.runtime.RuntimeLabels;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -66,7 +70,25 @@ public record NodeAgentProperties(@DefaultValue("") String name, @DefaultValue("
 		@DefaultValue("10.96.0.10") List<String> clusterDns, @DefaultValue("cluster.local") String clusterDomain,
 		@DefaultValue("/etc/resolv.conf") String resolvConf, @DefaultValue("10s") Duration endpointRemovalTimeout,
 		@DefaultValue(RuntimeLabels.DEFAULT_CLUSTER) String clusterName, @DefaultValue("docker") String runtime,
-		@DefaultValue("30s") Duration dockerCallTimeout, @DefaultValue ImageGcPolicy imageGc){
+		@DefaultValue("30s") Duration dockerCallTimeout, @DefaultValue ImageGcPolicy imageGc,
+		@DefaultValue(EVICTION_HARD) String evictionHard, @DefaultValue("5m") Duration evictionPressureTransitionPeriod,
+		@DefaultValue("") String systemReserved, @DefaultValue("") String kubeReserved){
+
+	/** The kubelet's Linux defaults, less nodefs.inodesFree (not observed here). */
+	public static final String EVICTION_HARD = "memory.available<100Mi,nodefs.available<10%,imagefs.available<15%";
+
+	/**
+	 * system-reserved and kube-reserved added up, checked when the properties are bound.
+	 */
+	public Map<String, Quantity> reserved() {
+		return NodeAllocatable.sum(NodeAllocatable.parseReserved("stevedore.node.system-reserved", this.systemReserved),
+				NodeAllocatable.parseReserved("stevedore.node.kube-reserved", this.kubeReserved));
+	}
+
+	/** The thresholds of {@code eviction-hard}, checked when the properties are bound. */
+	public List<EvictionThreshold> evictionThresholds() {
+		return EvictionThreshold.parse("stevedore.node.eviction-hard", this.evictionHard);
+	}
 
 	public NodeAgentProperties {
 		positive("stevedore.node.node-lease-duration", nodeLeaseDuration);
@@ -76,6 +98,13 @@ public record NodeAgentProperties(@DefaultValue("") String name, @DefaultValue("
 		positive("stevedore.node.relist-period", relistPeriod);
 		positive("stevedore.node.docker-call-timeout", dockerCallTimeout);
 		positive("stevedore.node.resync-period", resyncPeriod);
+		EvictionThreshold.parse("stevedore.node.eviction-hard", evictionHard);
+		NodeAllocatable.parseReserved("stevedore.node.system-reserved", systemReserved);
+		NodeAllocatable.parseReserved("stevedore.node.kube-reserved", kubeReserved);
+		if (evictionPressureTransitionPeriod == null || evictionPressureTransitionPeriod.isNegative()) {
+			throw new IllegalArgumentException("stevedore.node.eviction-pressure-transition-period must not be "
+					+ "negative, got " + evictionPressureTransitionPeriod);
+		}
 		positive("stevedore.node.crash-loop-back-off-initial", crashLoopBackOffInitial);
 		positive("stevedore.node.crash-loop-back-off-max", crashLoopBackOffMax);
 		if (crashLoopBackOffMax.compareTo(crashLoopBackOffInitial) < 0) {

@@ -72,6 +72,29 @@ public final class ImageGarbageCollector {
 	}
 
 	/**
+	 * Removes every unused image that may go (past the minimum age, not pinned), whatever
+	 * the thresholds: what the eviction manager asks for once the disk is under pressure
+	 * (the kubelet's DeleteUnusedImages).
+	 */
+	public void reclaimAll() {
+		try {
+			Instant now = this.clock.instant();
+			List<ImageSummary> images = detect(now);
+			long freed = 0;
+			for (ImageSummary image : images) {
+				Record record = this.records.get(image.id());
+				if (!record.inUse && removable(image, record, now) && remove(image)) {
+					freed += image.sizeBytes();
+				}
+			}
+			log.info("reclaimed unused images freed={} bytes", freed);
+		}
+		catch (RuntimeException ex) {
+			log.warn("image reclaim failed error=\"{}\"", ex.getMessage());
+		}
+	}
+
+	/**
 	 * @return what this run removed
 	 */
 	Outcome collect() {

@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 
 import io.fabric8.kubernetes.api.model.ContainerImage;
 import io.fabric8.kubernetes.api.model.NodeAddress;
@@ -44,10 +46,27 @@ public final class NodeStatusFactory {
 
 	private final int maxPods;
 
+	private final Supplier<Set<String>> pressures;
+
+	private final NodeAllocatable allocatable;
+
+	/** A node that reports no pressure and holds nothing back (a simulated one). */
 	public NodeStatusFactory(NodeIdentity identity, int port, int maxPods) {
+		this(identity, port, maxPods, Set::of, NodeAllocatable.none());
+	}
+
+	/**
+	 * @param pressures the pressure conditions that are True now (the eviction manager's
+	 * verdict)
+	 * @param allocatable what is held back from pods
+	 */
+	public NodeStatusFactory(NodeIdentity identity, int port, int maxPods, Supplier<Set<String>> pressures,
+			NodeAllocatable allocatable) {
 		this.identity = identity;
 		this.port = port;
 		this.maxPods = maxPods;
+		this.pressures = pressures;
+		this.allocatable = allocatable;
 	}
 
 	/**
@@ -69,7 +88,7 @@ public final class NodeStatusFactory {
 		capacity.put("pods", new Quantity(Integer.toString(this.maxPods)));
 		capacity.put("ephemeral-storage", new Quantity((diskBytes(this.identity.rootDir()) / 1024) + "Ki"));
 		NodeStatusBuilder status = new NodeStatusBuilder().withCapacity(capacity)
-			.withAllocatable(new LinkedHashMap<>(capacity))
+			.withAllocatable(this.allocatable.of(capacity))
 			.withAddresses(new NodeAddress(this.identity.address(), "InternalIP"),
 					new NodeAddress(this.identity.hostname(), "Hostname"))
 			.withNewDaemonEndpoints()
@@ -97,12 +116,31 @@ public final class NodeStatusFactory {
 
 	private List<NodeCondition> conditions(String runtimeError, NodeStatus previous, Instant now) {
 		List<NodeCondition> conditions = new ArrayList<>();
-		conditions.add(condition("MemoryPressure", "False", "KubeletHasSufficientMemory",
-				"kubelet has sufficient memory available", previous, now));
-		conditions.add(condition("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure",
-				previous, now));
-		conditions.add(condition("PIDPressure", "False", "KubeletHasSufficientPID",
-				"kubelet has sufficient PID available", previous, now));
+		Set<String> pressure = this.pressures.get();
+		if (pressure.contains("MemoryPressure")) {
+			conditions.add(condition("MemoryPressure", "True", "KubeletHasInsufficientMemory",
+					"kubelet has insufficient memory available", previous, now));
+		}
+		else {
+			conditions.add(condition("MemoryPressure", "False", "KubeletHasSufficientMemory",
+					"kubelet has sufficient memory available", previous, now));
+		}
+		if (pressure.contains("DiskPressure")) {
+			conditions.add(condition("DiskPressure", "True", "KubeletHasDiskPressure", "kubelet has disk pressure",
+					previous, now));
+		}
+		else {
+			conditions.add(condition("DiskPressure", "False", "KubeletHasNoDiskPressure",
+					"kubelet has no disk pressure", previous, now));
+		}
+		if (pressure.contains("PIDPressure")) {
+			conditions.add(condition("PIDPressure", "True", "KubeletHasInsufficientPID",
+					"kubelet has insufficient PID available", previous, now));
+		}
+		else {
+			conditions.add(condition("PIDPressure", "False", "KubeletHasSufficientPID",
+					"kubelet has sufficient PID available", previous, now));
+		}
 		if (runtimeError == null) {
 			conditions
 				.add(condition("Ready", "True", "KubeletReady", "kubelet is posting ready status", previous, now));

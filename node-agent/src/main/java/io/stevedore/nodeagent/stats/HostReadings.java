@@ -71,7 +71,8 @@ public final class HostReadings {
 		throw new IllegalArgumentException("no cpu line in /proc/stat");
 	}
 
-	static long meminfoBytes(String meminfo, String key) {
+	/** A /proc/meminfo field in bytes. */
+	public static long meminfoBytes(String meminfo, String key) {
 		for (String line : meminfo.split("\n")) {
 			if (line.startsWith(key + ":")) {
 				String[] f = line.substring(key.length() + 1).trim().split("\\s+");

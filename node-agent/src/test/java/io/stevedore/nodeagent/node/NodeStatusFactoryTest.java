@@ -62,6 +62,26 @@ class NodeStatusFactoryTest {
 		assertThat(NodeStatusFactory.withoutHeartbeats(down)).isNotEqualTo(NodeStatusFactory.withoutHeartbeats(ready));
 	}
 
+	@Test
+	void thePressureTheEvictionManagerSeesIsItsConditionInTheKubeletsWords() {
+		java.util.Set<String> pressure = new java.util.HashSet<>(java.util.Set.of("DiskPressure"));
+		NodeStatusFactory withPressure = new NodeStatusFactory(
+				new NodeIdentity("node-a", "192.168.1.10", "host-a", Path.of("/tmp")), 10250, 110,
+				() -> java.util.Set.copyOf(pressure), NodeAllocatable.none());
+		NodeStatus full = withPressure.compute(DOCKER, List.of(), null, null, this.t0);
+		assertThat(full.getConditions()).extracting(c -> c.getType() + "=" + c.getStatus() + " " + c.getReason())
+			.containsExactly("MemoryPressure=False KubeletHasSufficientMemory",
+					"DiskPressure=True KubeletHasDiskPressure", "PIDPressure=False KubeletHasSufficientPID",
+					"Ready=True KubeletReady");
+		assertThat(NodeConditionEvents.between(null, full)).contains("NodeHasDiskPressure");
+
+		pressure.clear();
+		NodeStatus freed = withPressure.compute(DOCKER, List.of(), null, full, this.t0.plusSeconds(10));
+		assertThat(freed.getConditions()).extracting(c -> c.getType() + "=" + c.getStatus() + " " + c.getMessage())
+			.contains("DiskPressure=False kubelet has no disk pressure");
+		assertThat(NodeConditionEvents.between(full, freed)).containsExactly("NodeHasNoDiskPressure");
+	}
+
 	private static NodeCondition ready(NodeStatus status) {
 		return status.getConditions().stream().filter(c -> "Ready".equals(c.getType())).findFirst().orElseThrow();
 	}

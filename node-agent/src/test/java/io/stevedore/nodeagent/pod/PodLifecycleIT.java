@@ -321,6 +321,35 @@ class PodLifecycleIT {
 	}
 
 	@Test
+	void aThresholdTheRealDiskMeetsIsDiskPressureWithTheKubeletsEvents() {
+		// Any file system with data has less than 100 % available: the real nodefs
+		// signal meets it. Images stay: none has been seen for a day.
+		try (ConfigurableApplicationContext pressed = cluster.startNode("it-pressed",
+				"--stevedore.node.eviction-hard=nodefs.available<100%,memory.available<1Ki",
+				"--stevedore.node.image-gc.minimum-age=24h")) {
+			await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+				var node = client.nodes().withName("it-pressed").get();
+				assertThat(node).isNotNull();
+				assertThat(node.getStatus().getConditions())
+					.extracting(c -> c.getType() + "=" + c.getStatus() + " " + c.getReason())
+					.contains("DiskPressure=True KubeletHasDiskPressure",
+							"MemoryPressure=False KubeletHasSufficientMemory", "Ready=True KubeletReady");
+				assertThat(client.v1()
+					.events()
+					.inAnyNamespace()
+					.withField("involvedObject.name", "it-pressed")
+					.list()
+					.getItems()
+					.stream()
+					.map(e -> e.getReason() + " " + e.getMessage()))
+					.contains("EvictionThresholdMet Attempting to reclaim ephemeral-storage",
+							"NodeHasDiskPressure Node it-pressed status is now: NodeHasDiskPressure");
+			});
+			assertThat(Docker.tryRun("image", "inspect", TestImages.BUSYBOX).exitCode()).isZero();
+		}
+	}
+
+	@Test
 	void aPodInItsGracePeriodStaysWhileItsNodeWritesItsStatus() {
 		// Bound to a node without an agent: only this test writes to it.
 		Pod pod = new PodBuilder(TestPods.sleeper("grace", "no-agent-node")).editSpec()

@@ -35,6 +35,9 @@ public final class TestGateway implements AutoCloseable {
 				"--spring.cloud.gateway.server.webflux.enabled=true", "--spring.application.name=api-gateway",
 				"--spring.threads.virtual.enabled=false",
 				"--spring.cloud.gateway.server.webflux.x-forwarded.enabled=false",
+				// The agent's grpc-java (gRPC probes) is on this class path, without the
+				// grpc-netty the gateway's JSON-to-gRPC filter would need.
+				"--spring.cloud.gateway.server.webflux.filter.json-to-grpc.enabled=false",
 				"--spring.cloud.gateway.server.webflux.streaming-media-types=application/json;stream=watch,"
 						+ "application/json,application/vnd.kubernetes.protobuf;stream=watch",
 				"--server.address=127.0.0.1", "--server.port=" + port, "--stevedore.gateway.upstreams=" + apiserverUrl,

@@ -1,0 +1,56 @@
+package io.stevedore.nodeagent.eviction;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import io.stevedore.nodeagent.gc.DiskUsage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The host's signals from a /proc laid out as the kernel's, and the real one. */
+class HostSignalsTest {
+
+	@TempDir
+	Path proc;
+
+	@Test
+	void memoryAndPidsComeFromProcAndDisksFromTheirFileSystems() throws IOException {
+		Files.writeString(this.proc.resolve("meminfo"),
+				"MemTotal:       24576000 kB\nMemFree:          100000 kB\nMemAvailable:   20480000 kB\n");
+		Files.writeString(this.proc.resolve("loadavg"), "0.20 0.18 0.12 1/80 11206\n");
+		Files.createDirectories(this.proc.resolve("sys/kernel"));
+		Files.writeString(this.proc.resolve("sys/kernel/pid_max"), "4194304\n");
+		HostSignals signals = new HostSignals(this.proc, () -> new DiskUsage.Usage(1000, 400),
+				() -> new DiskUsage.Usage(2000, 100));
+
+		Map<EvictionSignal, Observation> observed = signals.observe();
+
+		assertThat(observed)
+			.containsEntry(EvictionSignal.MEMORY_AVAILABLE, new Observation(20480000L * 1024, 24576000L * 1024))
+			.containsEntry(EvictionSignal.PID_AVAILABLE, new Observation(4194304 - 80, 4194304))
+			.containsEntry(EvictionSignal.NODEFS_AVAILABLE, new Observation(400, 1000))
+			.containsEntry(EvictionSignal.IMAGEFS_AVAILABLE, new Observation(100, 2000));
+	}
+
+	@Test
+	void whatCannotBeReadIsNotObserved() {
+		HostSignals signals = new HostSignals(this.proc, () -> new DiskUsage.Usage(1000, 400), () -> {
+			throw new IllegalStateException("engine down");
+		});
+		assertThat(signals.observe()).containsOnlyKeys(EvictionSignal.NODEFS_AVAILABLE);
+	}
+
+	@Test
+	void thisHostsSignalsAreSane() {
+		Map<EvictionSignal, Observation> observed = new HostSignals(Path.of("/proc"), DiskUsage.of(this.proc),
+				DiskUsage.of(this.proc))
+			.observe();
+		assertThat(observed).containsKeys(EvictionSignal.values());
+		observed.forEach((signal, o) -> assertThat(o.available()).as(signal + " " + o).isBetween(0L, o.capacity()));
+	}
+
+}

@@ -1,0 +1,79 @@
+package io.stevedore.nodeagent.eviction;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+import io.stevedore.client.clock.FakeClock;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Conditions, events and the disk reclaim as the signals cross the thresholds. */
+class PressureMonitorTest {
+
+	private final FakeClock clock = new FakeClock();
+
+	private final Map<EvictionSignal, Observation> observed = new EnumMap<>(EvictionSignal.class);
+
+	private final List<String> events = new ArrayList<>();
+
+	private int reclaims;
+
+	private final PressureMonitor monitor = new PressureMonitor(
+			EvictionThreshold.parse("p", "memory.available<100Mi,nodefs.available<10%,imagefs.available<15%"),
+			() -> new EnumMap<>(this.observed), Duration.ofMinutes(5),
+			(type, reason, message) -> this.events.add(type + " " + reason + " " + message), () -> this.reclaims++,
+			this.clock);
+
+	@Test
+	void aFullDiskIsDiskPressureWithOneEventAndOneReclaim() {
+		this.observed.put(EvictionSignal.MEMORY_AVAILABLE, new Observation(1L << 30, 4L << 30));
+		this.observed.put(EvictionSignal.NODEFS_AVAILABLE, new Observation(50, 100));
+		this.monitor.synchronize();
+		assertThat(this.monitor.conditions()).isEmpty();
+
+		this.observed.put(EvictionSignal.NODEFS_AVAILABLE, new Observation(5, 100));
+		this.observed.put(EvictionSignal.IMAGEFS_AVAILABLE, new Observation(5, 100));
+		this.monitor.synchronize();
+		this.clock.advance(Duration.ofSeconds(10));
+		this.monitor.synchronize();
+
+		assertThat(this.monitor.conditions()).containsExactly("DiskPressure");
+		assertThat(this.events).containsExactly("Warning EvictionThresholdMet Attempting to reclaim ephemeral-storage");
+		assertThat(this.reclaims).isEqualTo(1);
+	}
+
+	@Test
+	void theConditionStaysForTheTransitionPeriodAfterTheSignalRecovers() {
+		this.observed.put(EvictionSignal.MEMORY_AVAILABLE, new Observation(50L << 20, 4L << 30));
+		this.monitor.synchronize();
+		assertThat(this.monitor.conditions()).containsExactly("MemoryPressure");
+		assertThat(this.reclaims).isZero();
+
+		this.observed.put(EvictionSignal.MEMORY_AVAILABLE, new Observation(1L << 30, 4L << 30));
+		this.clock.advance(Duration.ofMinutes(4));
+		this.monitor.synchronize();
+		assertThat(this.monitor.conditions()).containsExactly("MemoryPressure");
+
+		this.clock.advance(Duration.ofMinutes(1));
+		this.monitor.synchronize();
+		assertThat(this.monitor.conditions()).isEmpty();
+
+		// Met again: a new event.
+		this.observed.put(EvictionSignal.MEMORY_AVAILABLE, new Observation(50L << 20, 4L << 30));
+		this.monitor.synchronize();
+		assertThat(this.events).containsExactly("Warning EvictionThresholdMet Attempting to reclaim memory",
+				"Warning EvictionThresholdMet Attempting to reclaim memory");
+	}
+
+	@Test
+	void aSignalNotObservedMeetsNothing() {
+		this.monitor.synchronize();
+		assertThat(this.monitor.conditions()).isEmpty();
+		assertThat(this.events).isEmpty();
+	}
+
+}
