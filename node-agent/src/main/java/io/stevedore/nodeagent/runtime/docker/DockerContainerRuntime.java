@@ -479,10 +479,15 @@ public final class DockerContainerRuntime implements ContainerRuntime, Closeable
 
 	@Override
 	public StreamSession attachStream(String id, boolean stdin, boolean tty) {
+		// Without stdinOnce the container's stdin outlives this client (Kubernetes'
+		// meaning): the end of the client's input is not passed on, since Docker would
+		// end the attached output at once, before what the input asked for is printed.
+		boolean stdinOnce = call("inspect container " + id,
+				() -> Boolean.TRUE.equals(this.docker.inspectContainerCmd(id).exec().getConfig().getStdInOnce()));
 		HijackedStream stream = hijack("attach to " + id,
 				"/containers/" + id + "/attach?stream=1&stdout=1&stderr=1&stdin=" + (stdin ? 1 : 0), null, !tty);
 		return new DockerStreamSession(stream, (w, h) -> this.docker.resizeContainerCmd(id).withSize(h, w).exec(),
-				() -> null);
+				() -> null, !stdinOnce);
 	}
 
 	private HijackedStream hijack(String what, String path, String body, boolean multiplexed) {

@@ -34,10 +34,31 @@ final class DockerStreamSession implements StreamSession {
 	}
 
 	DockerStreamSession(HijackedStream stream, Resizer resizer, Supplier<Integer> exitCode) {
+		this(stream, resizer, exitCode, false);
+	}
+
+	/**
+	 * @param keepStdinOpen whether the end of the client's stdin stays with the client
+	 * (an attach to a container without stdinOnce) instead of reaching the engine
+	 */
+	DockerStreamSession(HijackedStream stream, Resizer resizer, Supplier<Integer> exitCode, boolean keepStdinOpen) {
 		this.stream = stream;
 		this.resizer = resizer;
 		this.exitCode = exitCode;
-		this.stdin = stream.stdin();
+		OutputStream engine = stream.stdin();
+		this.stdin = !keepStdinOpen ? engine : new java.io.FilterOutputStream(engine) {
+
+			@Override
+			public void write(byte[] bytes, int offset, int length) throws IOException {
+				this.out.write(bytes, offset, length);
+			}
+
+			@Override
+			public void close() throws IOException {
+				this.out.flush();
+			}
+
+		};
 	}
 
 	@Override
