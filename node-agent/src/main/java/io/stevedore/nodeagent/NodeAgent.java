@@ -29,6 +29,7 @@ import io.stevedore.nodeagent.node.NodeEventSink;
 import io.stevedore.nodeagent.events.EventWriter;
 import io.stevedore.nodeagent.eviction.HostSignals;
 import io.stevedore.nodeagent.eviction.PressureMonitor;
+import io.stevedore.nodeagent.gc.ContainerGarbageCollector;
 import io.stevedore.nodeagent.gc.DiskUsage;
 import io.stevedore.nodeagent.gc.ImageGarbageCollector;
 import io.stevedore.nodeagent.node.RuntimeHealth;
@@ -156,6 +157,10 @@ public final class NodeAgent implements SmartLifecycle {
 				.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("node-housekeeping").daemon().factory());
 			this.housekeeping.scheduleWithFixedDelay(images::run, 0, this.properties.imageGc().period().toMillis(),
 					TimeUnit.MILLISECONDS);
+			ContainerGarbageCollector containers = new ContainerGarbageCollector(this.runtime, node,
+					this.properties.containerGc(), this.clock);
+			this.housekeeping.scheduleWithFixedDelay(containers::run, this.properties.containerGc().period().toMillis(),
+					this.properties.containerGc().period().toMillis(), TimeUnit.MILLISECONDS);
 			PressureMonitor pressure = new PressureMonitor(this.properties.evictionThresholds(),
 					new HostSignals(Path.of("/proc"), DiskUsage.of(this.identity.rootDir()), imagefs),
 					this.properties.evictionPressureTransitionPeriod(), NodeEventSink.of(events, node),

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.stevedore.nodeagent.eviction.EvictionThreshold;
+import io.stevedore.nodeagent.gc.ContainerGcPolicy;
 import io.stevedore.nodeagent.gc.ImageGcPolicy;
 import io.stevedore.nodeagent.node.NodeAllocatable;
 import io.stevedore.nodeagent.runtime.RuntimeLabels;
@@ -72,7 +73,8 @@ public record NodeAgentProperties(@DefaultValue("") String name, @DefaultValue("
 		@DefaultValue(RuntimeLabels.DEFAULT_CLUSTER) String clusterName, @DefaultValue("docker") String runtime,
 		@DefaultValue("30s") Duration dockerCallTimeout, @DefaultValue ImageGcPolicy imageGc,
 		@DefaultValue(EVICTION_HARD) String evictionHard, @DefaultValue("5m") Duration evictionPressureTransitionPeriod,
-		@DefaultValue("") String systemReserved, @DefaultValue("") String kubeReserved){
+		@DefaultValue("") String systemReserved, @DefaultValue("") String kubeReserved,
+		@DefaultValue ContainerGcPolicy containerGc){
 
 	/** The kubelet's Linux defaults, less nodefs.inodesFree (not observed here). */
 	public static final String EVICTION_HARD = "memory.available<100Mi,nodefs.available<10%,imagefs.available<15%";

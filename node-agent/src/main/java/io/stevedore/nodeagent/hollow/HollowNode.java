@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.stevedore.client.controller.Reconciler;
 import io.stevedore.nodeagent.config.NodeIdentity;
 import io.stevedore.nodeagent.node.NodeLeaseHeartbeat;
+import io.stevedore.nodeagent.gc.ContainerGarbageCollector;
 import io.stevedore.nodeagent.node.NodeStatusFactory;
 import io.stevedore.nodeagent.node.NodeStatusUpdater;
 import io.stevedore.nodeagent.node.NodeEventSink;
@@ -52,6 +53,8 @@ final class HollowNode {
 
 	private final BooleanSupplier podsSynced;
 
+	private final ContainerGarbageCollector containers;
+
 	HollowNode(String name, String podCidr, SharedParts shared) {
 		this.name = name;
 		this.podsSynced = shared.podsSynced();
@@ -74,6 +77,7 @@ final class HollowNode {
 				shared.sandbox(), new ImageManager(runtime, backOff(shared), api, api), new EnvResolver(api),
 				new VolumeManager(identity.rootDir(), api, shared.tokens()), probes, backOff(shared), api,
 				shared.clock(), properties.resyncPeriod(), shared.dns(), shared.removal());
+		this.containers = new ContainerGarbageCollector(runtime, name, properties.containerGc(), shared.clock());
 		this.pleg = new PodLifecycleEventGenerator(runtime, name,
 				podKey -> shared.enqueue().accept(NodeKeys.of(name, podKey)), this.health);
 	}
@@ -115,6 +119,11 @@ final class HollowNode {
 		if (this.status.registered()) {
 			this.lease.renew();
 		}
+	}
+
+	/** Removes the old exited instances of its pods' containers past the limits. */
+	void collectContainers() {
+		this.containers.run();
 	}
 
 	/** The PLEG relist; the first waits for the pod cache, as the agent's does. */

@@ -208,6 +208,8 @@ public final class HollowNodeHost implements SmartLifecycle {
 			Duration lease = PhaseSpread.offset(i, this.count, renew, 0.5);
 			this.tasks.remote(node::renewLease, leases, lease, lease.plus(renew), renew);
 			this.tasks.local(node::relist, PhaseSpread.offset(i, this.count, relist, 0.25), relist);
+			Duration gc = this.properties.containerGc().period();
+			this.tasks.local(node::collectContainers, gc.plus(PhaseSpread.offset(i, this.count, gc, 0)), gc);
 			i++;
 		}
 		// What a benchmark reads from the log: beats that found their previous call still

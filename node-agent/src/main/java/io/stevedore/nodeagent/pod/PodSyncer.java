@@ -733,17 +733,10 @@ public final class PodSyncer implements Reconciler {
 		return values == null ? List.of() : values.stream().map(v -> Expansion.expand(v, vars)).toList();
 	}
 
-	/**
-	 * Keeps the current and the previous instance of each container (lastState), no more.
-	 */
+	/** Keeps the current sandbox, no dead one before it. */
 	private void pruneDeadInstances(Observed observed) {
-		for (List<ContainerDetails> instances : observed.byName().values()) {
-			for (int i = 2; i < instances.size(); i++) {
-				if (!instances.get(i).running()) {
-					this.runtime.removeContainer(instances.get(i).id());
-				}
-			}
-		}
+		// Old instances of containers are the container garbage collector's
+		// (gc.ContainerGarbageCollector, with its configurable limits).
 		for (int i = 1; i < observed.sandboxes().size(); i++) {
 			if (!observed.sandboxes().get(i).running()) {
 				this.runtime.removeContainer(observed.sandboxes().get(i).id());

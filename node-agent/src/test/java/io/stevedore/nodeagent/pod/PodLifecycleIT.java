@@ -203,6 +203,23 @@ class PodLifecycleIT {
 	}
 
 	@Test
+	void theContainerGarbageCollectorKeepsTheCurrentAndOneOldInstanceOfACrashingContainer() {
+		try (ConfigurableApplicationContext collecting = cluster.startNode("it-gc",
+				"--stevedore.node.container-gc.period=1s")) {
+			client.pods().resource(TestPods.shell("crashing", "it-gc", "echo boom; exit 3").build()).create();
+			Pod pod = awaitPod("crashing", p -> p.getStatus().getContainerStatuses().get(0).getRestartCount() >= 3);
+			String uid = pod.getMetadata().getUid();
+			// Sandbox + current + one old instance, whatever the restarts so far.
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(Docker.containerIds(RuntimeLabels.POD_UID, uid)).hasSize(3));
+			Pod later = awaitPod("crashing", p -> p.getStatus().getContainerStatuses().get(0).getRestartCount() >= 3);
+			assertThat(later.getStatus().getContainerStatuses().get(0).getLastState().getTerminated().getExitCode())
+				.isEqualTo(3);
+			client.pods().resource(pod).withGracePeriod(0).delete();
+		}
+	}
+
+	@Test
 	void aFailingLivenessProbeRestartsTheContainerAndAFailingReadinessProbeKeepsThePodUnreadyBothSaidAsKubernetesSaysThem() {
 		client.pods()
 			.resource(TestPods.shell("unwell", NODE, "trap 'exit 0' TERM; sleep 100000 & wait")
