@@ -3,6 +3,7 @@ package io.stevedore.nodeagent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -78,7 +79,7 @@ public final class NodeAgent implements SmartLifecycle {
 	/**
 	 * How often the eviction signals are measured (the kubelet's housekeeping interval).
 	 */
-	private static final java.time.Duration PRESSURE_PERIOD = java.time.Duration.ofSeconds(10);
+	private static final Duration PRESSURE_PERIOD = Duration.ofSeconds(10);
 
 	private final KubernetesClient client;
 
@@ -94,7 +95,7 @@ public final class NodeAgent implements SmartLifecycle {
 
 	private ScheduledExecutorService scheduler;
 
-	/** Image garbage collection and the eviction signals. */
+	/** Image and container garbage collection and the eviction signals. */
 	private ScheduledExecutorService housekeeping;
 
 	private ScheduledExecutorService probeScheduler;
@@ -142,35 +143,9 @@ public final class NodeAgent implements SmartLifecycle {
 				Thread.ofPlatform().name("probe-", 0).daemon().factory());
 		EventWriter events = new EventWriter(this.client, node, this.clock);
 
-		NodeStatusFactory statusFactory;
-		if (this.runtime.simulated()) {
-			statusFactory = new NodeStatusFactory(this.identity, this.properties.port(), this.properties.maxPods());
-		}
-		else {
-			DiskUsage imagefs = imageFileSystem();
-			ImageGarbageCollector images = new ImageGarbageCollector(this.runtime, this.properties.imageGc(), imagefs,
-					image -> image.names().contains(this.properties.sandboxImage()), NodeEventSink.of(events, node),
-					this.clock);
-			// Their own thread: a slow engine or disk must not hold up the lease and
-			// status.
-			this.housekeeping = Executors
-				.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("node-housekeeping").daemon().factory());
-			this.housekeeping.scheduleWithFixedDelay(images::run, 0, this.properties.imageGc().period().toMillis(),
-					TimeUnit.MILLISECONDS);
-			ContainerGarbageCollector containers = new ContainerGarbageCollector(this.runtime, node,
-					this.properties.containerGc(), this.clock);
-			this.housekeeping.scheduleWithFixedDelay(containers::run, this.properties.containerGc().period().toMillis(),
-					this.properties.containerGc().period().toMillis(), TimeUnit.MILLISECONDS);
-			PressureMonitor pressure = new PressureMonitor(this.properties.evictionThresholds(),
-					new HostSignals(Path.of("/proc"), DiskUsage.of(this.identity.rootDir()), imagefs),
-					this.properties.evictionPressureTransitionPeriod(), NodeEventSink.of(events, node),
-					images::reclaimAll, this.clock);
-			this.housekeeping.scheduleWithFixedDelay(pressure::run, 0, PRESSURE_PERIOD.toMillis(),
-					TimeUnit.MILLISECONDS);
-			statusFactory = new NodeStatusFactory(this.identity, this.properties.port(), this.properties.maxPods(),
-					pressure::conditions,
-					new NodeAllocatable(this.properties.reserved(), this.properties.evictionThresholds()));
-		}
+		NodeStatusFactory statusFactory = this.runtime.simulated()
+				? new NodeStatusFactory(this.identity, this.properties.port(), this.properties.maxPods())
+				: startHousekeeping(node, NodeEventSink.of(events, node));
 		this.statusUpdater = new NodeStatusUpdater(this.client, this.runtime, this.identity, statusFactory, this.health,
 				this.properties.nodeStatusReportFrequency(), this.clock,
 				this.runtime.simulated() ? SimulatedContainerRuntime.NODE_LABELS : Map.of(),
@@ -242,6 +217,34 @@ public final class NodeAgent implements SmartLifecycle {
 		this.running = true;
 		log.info("node agent started node={} address={} root={}", node, this.identity.address(),
 				this.identity.rootDir());
+	}
+
+	/**
+	 * Image and container garbage collection and the eviction signals, on a thread of
+	 * their own: a slow engine or disk must not hold up the lease and the status.
+	 * @return the node status, with the pressure conditions and allocatable they give
+	 */
+	private NodeStatusFactory startHousekeeping(String node, NodeEventSink nodeEvents) {
+		this.housekeeping = Executors
+			.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("node-housekeeping").daemon().factory());
+		DiskUsage imagefs = imageFileSystem();
+		ImageGarbageCollector images = new ImageGarbageCollector(this.runtime, this.properties.imageGc(), imagefs,
+				image -> image.names().contains(this.properties.sandboxImage()), nodeEvents, this.clock);
+		every(images::run, Duration.ZERO, this.properties.imageGc().period());
+		ContainerGarbageCollector containers = new ContainerGarbageCollector(this.runtime, node,
+				this.properties.containerGc(), this.clock);
+		every(containers::run, this.properties.containerGc().period(), this.properties.containerGc().period());
+		PressureMonitor pressure = new PressureMonitor(this.properties.evictionThresholds(),
+				new HostSignals(Path.of("/proc"), DiskUsage.of(this.identity.rootDir()), imagefs),
+				this.properties.evictionPressureTransitionPeriod(), nodeEvents, images::reclaimAll, this.clock);
+		every(pressure::run, Duration.ZERO, PRESSURE_PERIOD);
+		return new NodeStatusFactory(this.identity, this.properties.port(), this.properties.maxPods(),
+				pressure::conditions,
+				new NodeAllocatable(this.properties.reserved(), this.properties.evictionThresholds()));
+	}
+
+	private void every(Runnable task, Duration first, Duration period) {
+		this.housekeeping.scheduleWithFixedDelay(task, first.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
 	/**
