@@ -79,14 +79,7 @@ public final class ImageGarbageCollector {
 	public void reclaimAll() {
 		try {
 			Instant now = this.clock.instant();
-			List<ImageSummary> images = detect(now);
-			long freed = 0;
-			for (ImageSummary image : images) {
-				Record record = this.records.get(image.id());
-				if (!record.inUse && removable(image, record, now) && remove(image)) {
-					freed += image.sizeBytes();
-				}
-			}
+			long freed = freeSpace(detect(now), Long.MAX_VALUE, now, new ArrayList<>());
 			log.info("reclaimed unused images freed={} bytes", freed);
 		}
 		catch (RuntimeException ex) {
@@ -105,8 +98,8 @@ public final class ImageGarbageCollector {
 		if (!this.policy.maximumAge().isZero()) {
 			for (ImageSummary image : images) {
 				Record record = this.records.get(image.id());
-				if (!record.inUse && Duration.between(record.lastUsed, now).compareTo(this.policy.maximumAge()) > 0
-						&& removable(image, record, now) && remove(image)) {
+				if (Duration.between(record.lastUsed, now).compareTo(this.policy.maximumAge()) > 0
+						&& removable(image, now) && remove(image)) {
 					removed.add(image);
 					freed += image.sizeBytes();
 				}
@@ -123,28 +116,36 @@ public final class ImageGarbageCollector {
 		long toFree = usage.capacityBytes() * (100 - this.policy.lowThresholdPercent()) / 100 - usage.availableBytes();
 		log.info("image file system {}% used, over the high threshold {}%: freeing {} bytes", usage.percentUsed(),
 				this.policy.highThresholdPercent(), toFree);
-		long freedForDisk = 0;
-		List<ImageSummary> candidates = new ArrayList<>(images.stream()
-			.filter(image -> !this.records.get(image.id()).inUse && removable(image, this.records.get(image.id()), now))
-			.toList());
-		// Least recently used first; never used ones by when they were first seen.
-		candidates.sort(Comparator.comparing((ImageSummary image) -> this.records.get(image.id()).lastUsed)
-			.thenComparing(image -> this.records.get(image.id()).firstDetected));
-		for (ImageSummary image : candidates) {
-			if (freedForDisk >= toFree) {
-				break;
-			}
-			if (remove(image)) {
-				removed.add(image);
-				freedForDisk += image.sizeBytes();
-			}
-		}
+		long freedForDisk = freeSpace(images, toFree, now, removed);
 		if (freedForDisk < toFree) {
 			this.events.record("Warning", "FreeDiskSpaceFailed",
 					"Failed to garbage collect required amount of images. Attempted to free " + toFree
 							+ " bytes, but only found " + freedForDisk + " bytes eligible to free.");
 		}
 		return new Outcome(removed, freed + freedForDisk);
+	}
+
+	/**
+	 * Removes the removable images, least recently used first (never used ones by when
+	 * they were first seen), until {@code bytes} are freed (the kubelet's freeSpace).
+	 * @return the bytes freed, by the images' sizes
+	 */
+	private long freeSpace(List<ImageSummary> images, long bytes, Instant now, List<ImageSummary> removed) {
+		List<ImageSummary> candidates = new ArrayList<>(
+				images.stream().filter(image -> removable(image, now)).toList());
+		candidates.sort(Comparator.comparing((ImageSummary image) -> this.records.get(image.id()).lastUsed)
+			.thenComparing(image -> this.records.get(image.id()).firstDetected));
+		long freed = 0;
+		for (ImageSummary image : candidates) {
+			if (freed >= bytes) {
+				break;
+			}
+			if (remove(image)) {
+				removed.add(image);
+				freed += image.sizeBytes();
+			}
+		}
+		return freed;
 	}
 
 	/** Updates the records from the engine; returns its images. */
@@ -165,8 +166,10 @@ public final class ImageGarbageCollector {
 		return images;
 	}
 
-	private boolean removable(ImageSummary image, Record record, Instant now) {
-		return Duration.between(record.firstDetected, now).compareTo(this.policy.minimumAge()) >= 0
+	/** Unused, seen for the minimum age, not pinned. */
+	private boolean removable(ImageSummary image, Instant now) {
+		Record record = this.records.get(image.id());
+		return !record.inUse && Duration.between(record.firstDetected, now).compareTo(this.policy.minimumAge()) >= 0
 				&& !this.pinned.test(image);
 	}
 

@@ -40,6 +40,18 @@ public final class NodeStatusFactory {
 	/** The kubelet reports at most this many images. */
 	static final int MAX_IMAGES = 50;
 
+	/**
+	 * Each pressure condition with the kubelet's reason and message when False, then when
+	 * True.
+	 */
+	private static final String[][] PRESSURES = {
+			{ "MemoryPressure", "KubeletHasSufficientMemory", "kubelet has sufficient memory available",
+					"KubeletHasInsufficientMemory", "kubelet has insufficient memory available" },
+			{ "DiskPressure", "KubeletHasNoDiskPressure", "kubelet has no disk pressure", "KubeletHasDiskPressure",
+					"kubelet has disk pressure" },
+			{ "PIDPressure", "KubeletHasSufficientPID", "kubelet has sufficient PID available",
+					"KubeletHasInsufficientPID", "kubelet has insufficient PID available" } };
+
 	private final NodeIdentity identity;
 
 	private final int port;
@@ -117,29 +129,10 @@ public final class NodeStatusFactory {
 	private List<NodeCondition> conditions(String runtimeError, NodeStatus previous, Instant now) {
 		List<NodeCondition> conditions = new ArrayList<>();
 		Set<String> pressure = this.pressures.get();
-		if (pressure.contains("MemoryPressure")) {
-			conditions.add(condition("MemoryPressure", "True", "KubeletHasInsufficientMemory",
-					"kubelet has insufficient memory available", previous, now));
-		}
-		else {
-			conditions.add(condition("MemoryPressure", "False", "KubeletHasSufficientMemory",
-					"kubelet has sufficient memory available", previous, now));
-		}
-		if (pressure.contains("DiskPressure")) {
-			conditions.add(condition("DiskPressure", "True", "KubeletHasDiskPressure", "kubelet has disk pressure",
-					previous, now));
-		}
-		else {
-			conditions.add(condition("DiskPressure", "False", "KubeletHasNoDiskPressure",
-					"kubelet has no disk pressure", previous, now));
-		}
-		if (pressure.contains("PIDPressure")) {
-			conditions.add(condition("PIDPressure", "True", "KubeletHasInsufficientPID",
-					"kubelet has insufficient PID available", previous, now));
-		}
-		else {
-			conditions.add(condition("PIDPressure", "False", "KubeletHasSufficientPID",
-					"kubelet has sufficient PID available", previous, now));
+		for (String[] words : PRESSURES) {
+			boolean on = pressure.contains(words[0]);
+			conditions.add(condition(words[0], on ? "True" : "False", on ? words[3] : words[1],
+					on ? words[4] : words[2], previous, now));
 		}
 		if (runtimeError == null) {
 			conditions

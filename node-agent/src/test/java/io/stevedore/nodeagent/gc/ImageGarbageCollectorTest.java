@@ -124,6 +124,22 @@ class ImageGarbageCollectorTest {
 	}
 
 	@Test
+	void aReclaimUnderPressureRemovesEveryUnusedImageThatMayGoWhateverTheThresholds() {
+		this.runtime.images.addAll(List.of("old:1", "used:1", "stevedore/pause:1"));
+		this.runtime.imagesUsed.add("used:1");
+		ImageGarbageCollector gc = collector(ImageGcPolicy.defaults());
+		gc.collect();
+		this.clock.advance(Duration.ofMinutes(3));
+		this.runtime.images.add("new:1");
+
+		gc.reclaimAll();
+
+		assertThat(this.runtime.removedImages).containsExactly("old:1");
+		assertThat(this.runtime.images).containsExactlyInAnyOrder("used:1", "new:1", "stevedore/pause:1");
+		assertThat(this.events).isEmpty();
+	}
+
+	@Test
 	void thresholdsAreCheckedAsTheKubeletsFlagsAre() {
 		assertThatThrownBy(() -> new ImageGcPolicy(80, 85, Duration.ZERO, Duration.ZERO, Duration.ofMinutes(5)))
 			.hasMessage("stevedore.node.image-gc.low-threshold-percent (85) must be below "

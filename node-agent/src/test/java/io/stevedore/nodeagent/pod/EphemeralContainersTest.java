@@ -2,20 +2,17 @@ package io.stevedore.nodeagent.pod;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.EphemeralContainerBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodStatus;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.stevedore.client.clock.FakeClock;
 import io.stevedore.client.controller.Keys;
 import io.stevedore.nodeagent.pod.dns.DnsConfigurer;
@@ -55,7 +52,7 @@ class EphemeralContainersTest {
 
 	private final Map<String, Pod> pods = new HashMap<>();
 
-	private final RecordingApi api = new RecordingApi();
+	private final RecordingPodApi api = new RecordingPodApi(this.pods);
 
 	private PodSyncer syncer;
 
@@ -101,10 +98,10 @@ class EphemeralContainersTest {
 		assertThat(dbg.labels()).containsEntry(RuntimeLabels.POD_UID, "uid-web")
 			.containsEntry(RuntimeLabels.RESTART_COUNT, "0");
 		assertThat(this.runtime.calls).contains("pull " + DEBUG_IMAGE);
-		assertThat(this.api.events).contains("Pulling spec.ephemeralContainers{dbg} Pulling image \"debug:1\"");
-		assertThat(this.api.events)
+		assertThat(this.api.placedEvents).contains("Pulling spec.ephemeralContainers{dbg} Pulling image \"debug:1\"");
+		assertThat(this.api.placedEvents)
 			.anySatisfy(e -> assertThat(e).startsWith("Pulled spec.ephemeralContainers{dbg} Successfully pulled"));
-		assertThat(this.api.events).contains("Created spec.ephemeralContainers{dbg} Created container dbg",
+		assertThat(this.api.placedEvents).contains("Created spec.ephemeralContainers{dbg} Created container dbg",
 				"Started spec.ephemeralContainers{dbg} Started container dbg");
 		int calls = this.runtime.calls.size();
 		int writes = this.api.statuses.size();
@@ -161,7 +158,7 @@ class EphemeralContainersTest {
 		ContainerStatus waiting = ephemeralStatus("dbg");
 		assertThat(waiting.getState().getWaiting().getReason()).isEqualTo("CreateContainerConfigError");
 		assertThat(waiting.getState().getWaiting().getMessage()).isEqualTo("unable to find target container main");
-		assertThat(this.api.events)
+		assertThat(this.api.placedEvents)
 			.contains("Failed spec.ephemeralContainers{dbg} Error: unable to find target container main");
 		assertThat(this.api.lastStatus().getPhase()).isEqualTo("Pending");
 		assertThat(this.api.lastStatus().getEphemeralContainerStatuses()).extracting(ContainerStatus::getName)
@@ -372,47 +369,6 @@ class EphemeralContainersTest {
 			.map(PodCondition::getStatus)
 			.findFirst()
 			.orElseThrow();
-	}
-
-	private final class RecordingApi implements PodApi, ApiObjects {
-
-		final List<PodStatus> statuses = new ArrayList<>();
-
-		final List<String> deleted = new ArrayList<>();
-
-		/** {@code reason fieldPath message}. */
-		final List<String> events = new ArrayList<>();
-
-		PodStatus lastStatus() {
-			return this.statuses.isEmpty() ? null : this.statuses.get(this.statuses.size() - 1);
-		}
-
-		@Override
-		public void updateStatus(Pod pod, PodStatus status) {
-			this.statuses.add(status);
-		}
-
-		@Override
-		public void deleteNow(Pod pod) {
-			this.deleted.add(pod.getMetadata().getName());
-			EphemeralContainersTest.this.pods.remove(Keys.of(pod));
-		}
-
-		@Override
-		public void event(Pod pod, String type, String reason, String message, String fieldPath) {
-			this.events.add(reason + " " + fieldPath + " " + message);
-		}
-
-		@Override
-		public ConfigMap configMap(String namespace, String name) {
-			return null;
-		}
-
-		@Override
-		public Secret secret(String namespace, String name) {
-			return null;
-		}
-
 	}
 
 }

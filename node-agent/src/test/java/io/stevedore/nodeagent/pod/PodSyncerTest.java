@@ -14,7 +14,6 @@ import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.stevedore.client.clock.FakeClock;
 import io.stevedore.client.controller.Keys;
 import io.stevedore.client.controller.Result;
@@ -49,9 +48,7 @@ class PodSyncerTest {
 
 	private final Map<String, Pod> pods = new HashMap<>();
 
-	private final Map<String, ConfigMap> configMaps = new HashMap<>();
-
-	private final RecordingApi api = new RecordingApi();
+	private final RecordingPodApi api = new RecordingPodApi(this.pods);
 
 	private final FakeRoutingState routing = new FakeRoutingState();
 
@@ -237,7 +234,7 @@ class PodSyncerTest {
 			.endContainer()
 			.endSpec()
 			.build());
-		this.configMaps.put("default/settings",
+		this.api.configMaps.put("default/settings",
 				new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata()
 					.withName("settings")
 					.endMetadata()
@@ -583,46 +580,6 @@ class PodSyncerTest {
 
 	private String waitingReason() {
 		return this.api.lastStatus().getContainerStatuses().get(0).getState().getWaiting().getReason();
-	}
-
-	private final class RecordingApi implements PodApi, ApiObjects {
-
-		final List<PodStatus> statuses = new ArrayList<>();
-
-		final List<String> deleted = new ArrayList<>();
-
-		final List<String> events = new ArrayList<>();
-
-		PodStatus lastStatus() {
-			return this.statuses.isEmpty() ? null : this.statuses.get(this.statuses.size() - 1);
-		}
-
-		@Override
-		public void updateStatus(Pod pod, PodStatus status) {
-			this.statuses.add(status);
-		}
-
-		@Override
-		public void deleteNow(Pod pod) {
-			this.deleted.add(pod.getMetadata().getName());
-			PodSyncerTest.this.pods.remove(Keys.of(pod));
-		}
-
-		@Override
-		public void event(Pod pod, String type, String reason, String message, String fieldPath) {
-			this.events.add(reason + " " + message);
-		}
-
-		@Override
-		public ConfigMap configMap(String namespace, String name) {
-			return PodSyncerTest.this.configMaps.get(namespace + "/" + name);
-		}
-
-		@Override
-		public Secret secret(String namespace, String name) {
-			return null;
-		}
-
 	}
 
 }

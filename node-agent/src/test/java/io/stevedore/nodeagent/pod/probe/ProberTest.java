@@ -77,6 +77,48 @@ class ProberTest {
 	}
 
 	@Test
+	void anHttpsEndpointWithACertificateNobodyTrustsIsProbedAsTheKubeletDoes() throws Exception {
+		// A self-signed certificate for another name: the kubelet checks neither.
+		java.security.KeyPair key = java.security.KeyPairGenerator.getInstance("EC").generateKeyPair();
+		java.time.Instant now = java.time.Instant.now();
+		var issuer = new org.bouncycastle.asn1.x500.X500Name("CN=somewhere-else");
+		java.security.cert.X509Certificate certificate = new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter()
+			.getCertificate(new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(issuer,
+					java.math.BigInteger.ONE, java.util.Date.from(now.minusSeconds(60)),
+					java.util.Date.from(now.plusSeconds(3600)), issuer, key.getPublic())
+				.build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA")
+					.build(key.getPrivate())));
+		java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+		store.load(null, null);
+		store.setKeyEntry("pod", key.getPrivate(), new char[0], new java.security.cert.Certificate[] { certificate });
+		javax.net.ssl.KeyManagerFactory keys = javax.net.ssl.KeyManagerFactory
+			.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+		keys.init(store, new char[0]);
+		javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+		tls.init(keys.getKeyManagers(), null, null);
+		com.sun.net.httpserver.HttpsServer server = com.sun.net.httpserver.HttpsServer
+			.create(new InetSocketAddress("127.0.0.1", 0), 0);
+		server.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
+		server.createContext("/healthz", exchange -> {
+			exchange.sendResponseHeaders(200, -1);
+			exchange.close();
+		});
+		server.start();
+		try {
+			Probe https = new ProbeBuilder().withNewHttpGet()
+				.withScheme("HTTPS")
+				.withPath("/healthz")
+				.withPort(new IntOrString(server.getAddress().getPort()))
+				.endHttpGet()
+				.build();
+			assertThat(this.prober.probe(https, this.container, "c1", "127.0.0.1")).isNull();
+		}
+		finally {
+			server.stop(0);
+		}
+	}
+
+	@Test
 	void eachFailedRunIsToldToTheListenerWithItsKind() throws Exception {
 		this.runtime.execExitCode = 1;
 		this.runtime.execOutput = "not yet";
