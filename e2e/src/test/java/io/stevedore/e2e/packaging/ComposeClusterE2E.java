@@ -249,7 +249,7 @@ class ComposeClusterE2E {
 				      containers:
 				      - name: web
 				        image: %s
-				        command: ["sh", "-c", "mkdir -p /www && hostname > /www/index.html && exec httpd -f -p 8080 -h /www"]
+				        command: ["sh", "-c", "mkdir -p /www; hostname > /www/index.html; trap 'exit 0' TERM; httpd -f -p 8080 -h /www & wait $!"]
 				        ports: [{containerPort: 8080}]
 				        readinessProbe:
 				          httpGet: {path: /, port: 8080}

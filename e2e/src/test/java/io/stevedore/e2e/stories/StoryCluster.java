@@ -33,7 +33,9 @@ record StoryCluster(StevedoreCommand stevedore, Kubectl kubectl) {
 	 * readinessProbe says when it does (without one a new pod counts as ready before its
 	 * server listens, and story 4's rollout would send it connections too early, as
 	 * Kubernetes would). The probe's timeout is generous: on a loaded machine 1 s makes
-	 * ready pods flap. No lifecycle hook.
+	 * ready pods flap. No lifecycle hook. The shell stays PID 1 and exits on SIGTERM:
+	 * httpd as PID 1 would ignore it, and each scale-down and rollout would wait out the
+	 * 30 s grace period.
 	 */
 	static final String WEB_DEPLOYMENT = """
 			apiVersion: apps/v1
@@ -52,7 +54,7 @@ record StoryCluster(StevedoreCommand stevedore, Kubectl kubectl) {
 			      containers:
 			      - name: busybox
 			        image: stevedore-test/busybox:1
-			        command: [sh, -c, "mkdir -p /www && hostname > /www/index.html && exec httpd -f -p 8080 -h /www"]
+			        command: [sh, -c, "mkdir -p /www; hostname > /www/index.html; trap 'exit 0' TERM; httpd -f -p 8080 -h /www & wait $!"]
 			        ports:
 			        - containerPort: 8080
 			        readinessProbe:

@@ -71,7 +71,12 @@ abstract class ServiceProxyContract {
 		pod2 = cluster.startWebPod(network + "-p2", 12);
 		pod3 = cluster.startWebPod(network + "-p3", 13);
 		cluster.startProxy("--stevedore.proxy.mode=" + mode, "--stevedore.proxy.chain-prefix=" + prefix,
-				"--stevedore.proxy.service-cidr=" + cidr, "--stevedore.proxy.node-name=" + NODE);
+				"--stevedore.proxy.service-cidr=" + cidr, "--stevedore.proxy.node-name=" + NODE,
+				// The periodic sync is when a kernel plane repairs what Docker rewrote in
+				// FORWARD: 30 s by default (kube-proxy's too), which made the
+				// Docker-network
+				// test wait ~35 s for it.
+				"--stevedore.proxy.sync-period=3s");
 	}
 
 	@AfterAll
@@ -123,9 +128,9 @@ abstract class ServiceProxyContract {
 			await().ignoreExceptions()
 				.atMost(Duration.ofSeconds(20))
 				.untilAsserted(() -> assertThat(answers(vip, 80, 1)).containsExactly(name(pod1)));
-			await().atMost(Duration.ofSeconds(75)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+			await().atMost(Duration.ofSeconds(75)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
 				Docker.Result fetched = Docker.tryRun("run", "--rm", "--network", other, TestImages.BUSYBOX, "timeout",
-						"5", "wget", "-qO-", "http://" + vip + "/");
+						"3", "wget", "-qO-", "http://" + vip + "/");
 				assertThat(fetched.exitCode()).as(fetched.output()).isZero();
 				assertThat(fetched.output().strip()).isEqualTo(name(pod1));
 			});
