@@ -4,7 +4,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -29,7 +31,10 @@ import io.stevedore.nodeagent.node.NodeAllocatable;
 import io.stevedore.nodeagent.node.NodeEventSink;
 import io.stevedore.nodeagent.events.EventWriter;
 import io.stevedore.nodeagent.eviction.HostSignals;
+import io.stevedore.nodeagent.eviction.Evictions;
+import io.stevedore.nodeagent.eviction.PodEvictor;
 import io.stevedore.nodeagent.eviction.PressureMonitor;
+import io.stevedore.nodeagent.eviction.RuntimePodUsage;
 import io.stevedore.nodeagent.gc.ContainerGarbageCollector;
 import io.stevedore.nodeagent.gc.DiskUsage;
 import io.stevedore.nodeagent.gc.ImageGarbageCollector;
@@ -100,7 +105,10 @@ public final class NodeAgent implements SmartLifecycle {
 
 	private ScheduledExecutorService probeScheduler;
 
-	private SharedIndexInformer<Pod> informer;
+	private volatile SharedIndexInformer<Pod> informer;
+
+	/** The node's pressure conditions, for admission; null before housekeeping starts. */
+	private volatile PressureMonitor pressure;
 
 	private SharedIndexInformer<Service> services;
 
@@ -143,9 +151,12 @@ public final class NodeAgent implements SmartLifecycle {
 				Thread.ofPlatform().name("probe-", 0).daemon().factory());
 		EventWriter events = new EventWriter(this.client, node, this.clock);
 
+		WorkQueue<String> queue = new WorkQueue<>(this.clock, ExponentialFailureRateLimiter.defaults());
+		Evictions evictions = new Evictions(() -> this.pressure == null ? Set.of() : this.pressure.conditions(),
+				queue::add);
 		NodeStatusFactory statusFactory = this.runtime.simulated()
 				? new NodeStatusFactory(this.identity, this.properties.port(), this.properties.maxPods())
-				: startHousekeeping(node, NodeEventSink.of(events, node));
+				: startHousekeeping(node, NodeEventSink.of(events, node), evictions);
 		this.statusUpdater = new NodeStatusUpdater(this.client, this.runtime, this.identity, statusFactory, this.health,
 				this.properties.nodeStatusReportFrequency(), this.clock,
 				this.runtime.simulated() ? SimulatedContainerRuntime.NODE_LABELS : Map.of(),
@@ -163,7 +174,6 @@ public final class NodeAgent implements SmartLifecycle {
 		this.scheduler.scheduleWithFixedDelay(lease::renew, 0, this.properties.nodeLeaseRenewInterval().toMillis(),
 				TimeUnit.MILLISECONDS);
 
-		WorkQueue<String> queue = new WorkQueue<>(this.clock, ExponentialFailureRateLimiter.defaults());
 		this.informer = this.client.pods().inAnyNamespace().withField("spec.nodeName", node).runnableInformer(0);
 		OwnStatusEchoes echoes = new OwnStatusEchoes(queue::add);
 		this.informer.addEventHandler(echoes);
@@ -196,7 +206,7 @@ public final class NodeAgent implements SmartLifecycle {
 				probes, crashBackOff, api, this.clock, this.properties.resyncPeriod(),
 				new DnsConfigurer(this.properties.clusterDns(), this.properties.clusterDomain(),
 						this.properties.resolvConf()),
-				removal);
+				removal, evictions);
 		this.controller = new Controller("pods", queue, syncer, this.properties.workers(),
 				() -> this.informer.hasSynced() && this.services.hasSynced() && this.slices.hasSynced()
 						&& this.leases.hasSynced(),
@@ -224,7 +234,7 @@ public final class NodeAgent implements SmartLifecycle {
 	 * their own: a slow engine or disk must not hold up the lease and the status.
 	 * @return the node status, with the pressure conditions and allocatable they give
 	 */
-	private NodeStatusFactory startHousekeeping(String node, NodeEventSink nodeEvents) {
+	private NodeStatusFactory startHousekeeping(String node, NodeEventSink nodeEvents, Evictions evictions) {
 		this.housekeeping = Executors
 			.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("node-housekeeping").daemon().factory());
 		DiskUsage imagefs = imageFileSystem();
@@ -234,13 +244,23 @@ public final class NodeAgent implements SmartLifecycle {
 		ContainerGarbageCollector containers = new ContainerGarbageCollector(this.runtime, node,
 				this.properties.containerGc(), this.clock);
 		every(containers::run, this.properties.containerGc().period(), this.properties.containerGc().period());
+		PodEvictor evictor = new PodEvictor(this::podsHere,
+				new RuntimePodUsage(this.runtime, node, this.identity.rootDir().resolve("pods")), evictions);
 		PressureMonitor pressure = new PressureMonitor(this.properties.evictionThresholds(),
 				new HostSignals(Path.of("/proc"), DiskUsage.of(this.identity.rootDir()), imagefs),
-				this.properties.evictionPressureTransitionPeriod(), nodeEvents, images::reclaimAll, this.clock);
+				this.properties.evictionPressureTransitionPeriod(), nodeEvents, images::reclaimAll, this.clock,
+				evictor);
+		this.pressure = pressure;
 		every(pressure::run, Duration.ZERO, PRESSURE_PERIOD);
 		return new NodeStatusFactory(this.identity, this.properties.port(), this.properties.maxPods(),
 				pressure::conditions,
 				new NodeAllocatable(this.properties.reserved(), this.properties.evictionThresholds()));
+	}
+
+	/** The pods bound here, once the cache holds them all (else none: none is chosen). */
+	private List<Pod> podsHere() {
+		SharedIndexInformer<Pod> pods = this.informer;
+		return pods != null && pods.hasSynced() ? pods.getIndexer().list() : List.of();
 	}
 
 	private void every(Runnable task, Duration first, Duration period) {

@@ -19,8 +19,12 @@ public record EvictionThreshold(EvictionSignal signal, long quantity, double per
 
 	/** Whether an observation is below the threshold. */
 	public boolean met(Observation observation) {
-		long limit = this.quantity >= 0 ? this.quantity : (long) (observation.capacity() * this.percent / 100);
-		return observation.available() < limit;
+		return observation.available() < limit(observation);
+	}
+
+	/** The amount below which it is met, a percentage worked out of the capacity. */
+	public long limit(Observation observation) {
+		return this.quantity >= 0 ? this.quantity : (long) (observation.capacity() * this.percent / 100);
 	}
 
 	/**

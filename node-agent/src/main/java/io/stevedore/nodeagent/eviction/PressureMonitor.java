@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * has been met for the pressure transition period, so a node does not flap. When a
  * threshold is newly met the agent records EvictionThresholdMet on the Node and, for the
  * disk, reclaims what the node itself holds (unused images) first, as the kubelet does.
- * Pods are not evicted by this agent.
+ * While a threshold is met (for the disk: still met after that reclaim), one pod per run
+ * is evicted for the first starved resource, memory first ({@link PodEvictor}).
  * <p>
  * Threading: {@link #run} from one scheduled task; {@link #conditions} from any thread.
  */
@@ -41,6 +42,8 @@ public final class PressureMonitor {
 
 	private final Clock clock;
 
+	private final PodEvictor evictor;
+
 	/** When each condition's thresholds were last met. */
 	private final Map<String, Instant> lastMet = new HashMap<>();
 
@@ -50,6 +53,16 @@ public final class PressureMonitor {
 
 	public PressureMonitor(List<EvictionThreshold> thresholds, NodeSignals signals, Duration transitionPeriod,
 			NodeEventSink events, Runnable reclaimDisk, Clock clock) {
+		this(thresholds, signals, transitionPeriod, events, reclaimDisk, clock, null);
+	}
+
+	/**
+	 * @param evictor evicts a pod while a threshold is met; null to report conditions
+	 * only
+	 */
+	public PressureMonitor(List<EvictionThreshold> thresholds, NodeSignals signals, Duration transitionPeriod,
+			NodeEventSink events, Runnable reclaimDisk, Clock clock, PodEvictor evictor) {
+		this.evictor = evictor;
 		this.thresholds = List.copyOf(thresholds);
 		this.signals = signals;
 		this.transitionPeriod = transitionPeriod;
@@ -80,27 +93,27 @@ public final class PressureMonitor {
 		Instant now = this.clock.instant();
 		Map<EvictionSignal, Observation> observed = this.signals.observe();
 		Set<EvictionSignal> met = EnumSet.noneOf(EvictionSignal.class);
+		// The first met threshold of the first starved signal, memory first.
+		EvictionThreshold toReclaim = null;
 		for (EvictionThreshold threshold : this.thresholds) {
 			Observation observation = observed.get(threshold.signal());
 			if (observation != null && threshold.met(observation)) {
 				met.add(threshold.signal());
+				if (toReclaim == null || threshold.signal().compareTo(toReclaim.signal()) < 0) {
+					toReclaim = threshold;
+				}
 				this.lastMet.put(threshold.signal().condition(), now);
 			}
 		}
 		Set<String> resources = new TreeSet<>();
-		boolean disk = false;
 		for (EvictionSignal signal : met) {
 			if (!this.metBefore.contains(signal)) {
 				resources.add(signal.resource());
-				disk |= signal.condition().equals("DiskPressure");
 				log.warn("eviction threshold met signal={} observed={}", signal.text(), observed.get(signal));
 			}
 		}
 		for (String resource : resources) {
 			this.events.record("Warning", "EvictionThresholdMet", "Attempting to reclaim " + resource);
-		}
-		if (disk) {
-			this.reclaimDisk.run();
 		}
 		this.metBefore = met;
 		Set<String> pressure = new TreeSet<>();
@@ -111,6 +124,28 @@ public final class PressureMonitor {
 			}
 		});
 		this.conditions = Set.copyOf(pressure);
+		if (toReclaim != null) {
+			reclaim(toReclaim, observed.get(toReclaim.signal()));
+		}
+	}
+
+	/**
+	 * The node's own unused images and dead containers first for the disk; a pod when
+	 * that was not enough, or for any other resource.
+	 */
+	private void reclaim(EvictionThreshold threshold, Observation observation) {
+		if (threshold.signal().condition().equals("DiskPressure")) {
+			this.reclaimDisk.run();
+			observation = this.signals.observe().get(threshold.signal());
+			if (observation == null || !threshold.met(observation)) {
+				log.info("eviction threshold no longer met after the node's own reclaim signal={}",
+						threshold.signal().text());
+				return;
+			}
+		}
+		if (this.evictor != null) {
+			this.evictor.evictOne(threshold, observation);
+		}
 	}
 
 }

@@ -19,10 +19,13 @@ import io.fabric8.kubernetes.api.model.EphemeralContainer;
 import io.fabric8.kubernetes.api.model.HostAlias;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.stevedore.client.controller.Keys;
 import io.stevedore.client.controller.Reconciler;
 import io.stevedore.client.controller.Result;
+import io.stevedore.nodeagent.eviction.EvictedStatus;
+import io.stevedore.nodeagent.eviction.Evictions;
 import io.stevedore.nodeagent.pod.dns.DnsConfigurer;
 import io.stevedore.nodeagent.pod.dns.PodHostname;
 import io.stevedore.nodeagent.pod.hooks.LifecycleHooks;
@@ -91,10 +94,25 @@ public final class PodSyncer implements Reconciler {
 
 	private final LifecycleHooks hooks;
 
+	private final Evictions evictions;
+
 	public PodSyncer(Function<String, Pod> pods, ContainerRuntime runtime, String nodeName, String hostIp,
 			SandboxSettings sandbox, ImageManager images, EnvResolver env, VolumeManager volumes, ProbeManager probes,
 			BackOff crashBackOff, PodApi api, Clock clock, Duration resyncPeriod, DnsConfigurer dns,
 			EndpointRemovalGate removal) {
+		this(pods, runtime, nodeName, hostIp, sandbox, images, env, volumes, probes, crashBackOff, api, clock,
+				resyncPeriod, dns, removal, Evictions.NONE);
+	}
+
+	/**
+	 * @param evictions the pods the eviction manager chose, and the admission of new pods
+	 * under node pressure
+	 */
+	public PodSyncer(Function<String, Pod> pods, ContainerRuntime runtime, String nodeName, String hostIp,
+			SandboxSettings sandbox, ImageManager images, EnvResolver env, VolumeManager volumes, ProbeManager probes,
+			BackOff crashBackOff, PodApi api, Clock clock, Duration resyncPeriod, DnsConfigurer dns,
+			EndpointRemovalGate removal, Evictions evictions) {
+		this.evictions = evictions;
 		this.dns = dns;
 		this.removal = removal;
 		this.pods = pods;
@@ -155,6 +173,19 @@ public final class PodSyncer implements Reconciler {
 			}
 			this.probes.retain(key, Set.of());
 			return Result.done();
+		}
+		String eviction = this.evictions.evicted(pod);
+		if (eviction != null) {
+			evict(key, pod, mine, eviction);
+			return Result.done();
+		}
+		if (mine.isEmpty() && (pod.getStatus() == null || pod.getStatus().getStartTime() == null)) {
+			// Admission, for a pod that never started here: refused under node pressure.
+			String rejection = this.evictions.rejection(pod);
+			if (rejection != null) {
+				reject(pod, rejection);
+				return Result.done();
+			}
 		}
 		Observed observed = observe(mine);
 		steps.mark("inspect");
@@ -722,6 +753,7 @@ public final class PodSyncer implements Reconciler {
 		}
 		Map<String, String> labels = labels(pod, container.getName(), restartCount);
 		labels.put(RuntimeLabels.TYPE, RuntimeLabels.TYPE_CONTAINER);
+		labels.put(RuntimeLabels.CONTAINER_KIND, kind(pod, container.getName()));
 		return new ContainerSpec(dockerName(pod, container.getName(), restartCount), container.getImage(), command,
 				args, container.getWorkingDir(), environment, mounts, labels, context.sandboxId,
 				ContainerResources.of(container), Boolean.TRUE.equals(container.getTty()),
@@ -762,6 +794,47 @@ public final class PodSyncer implements Reconciler {
 			}
 			this.api.updateStatus(pod, status);
 		}
+	}
+
+	/**
+	 * The kubelet's eviction: an event, every container killed at once (a hard threshold
+	 * has no grace period), the status Failed with reason Evicted. The containers stay
+	 * for logs until the pod is deleted, as for any finished pod.
+	 */
+	private void evict(String key, Pod pod, List<ContainerSummary> mine, String message) {
+		this.api.event(pod, "Warning", "Evicted", message, null);
+		for (ContainerSummary container : mine) {
+			if (container.running() && !RuntimeLabels.TYPE_SANDBOX.equals(container.labels().get(RuntimeLabels.TYPE))) {
+				this.api.event(pod, "Normal", "Killing",
+						"Stopping container " + container.labels().get(RuntimeLabels.CONTAINER_NAME), null);
+				this.runtime.stopContainer(container.id(), Duration.ZERO);
+			}
+		}
+		for (ContainerSummary container : mine) {
+			if (container.running() && RuntimeLabels.TYPE_SANDBOX.equals(container.labels().get(RuntimeLabels.TYPE))) {
+				this.runtime.stopContainer(container.id(), Duration.ZERO);
+			}
+		}
+		this.probes.retain(key, Set.of());
+		Instant now = this.clock.instant();
+		PodStatus observed = PodStatusComputer.compute(pod, observe(mine), Map.of(),
+				pod.getStatus() == null ? null : pod.getStatus().getPodIP(), this.hostIp, (c, d) -> false,
+				(c, d) -> false, now);
+		this.api.updateStatus(pod, EvictedStatus.of(observed, message, true, now));
+		this.evictions.done(pod);
+		log.info("pod evicted pod={} uid={}", key, pod.getMetadata().getUid());
+	}
+
+	/** The kubelet's rejectPod: a Warning event and the pod Failed, nothing started. */
+	private void reject(Pod pod, String message) {
+		log.info("pod not admitted pod={} message=\"{}\"", Keys.of(pod), message);
+		this.api.event(pod, "Warning", "Evicted", message, null);
+		PodStatus old = pod.getStatus() == null ? new PodStatus() : pod.getStatus();
+		PodStatus status = new PodStatusBuilder().withConditions(old.getConditions())
+			.withQosClass(ContainerResources.qosClass(pod))
+			.build();
+		this.api.updateStatus(pod,
+				EvictedStatus.of(status, "Pod was rejected: " + message, false, this.clock.instant()));
 	}
 
 	private void terminate(String key, Pod pod, List<ContainerSummary> mine) {
@@ -900,6 +973,24 @@ public final class PodSyncer implements Reconciler {
 		labels.put(RuntimeLabels.RESTART_COUNT, Integer.toString(restartCount));
 		labels.put(RuntimeLabels.NODE, this.nodeName);
 		return labels;
+	}
+
+	/**
+	 * The container's {@link RuntimeLabels#CONTAINER_KIND} (names are unique in a pod).
+	 */
+	static String kind(Pod pod, String container) {
+		if (pod.getSpec().getInitContainers() != null) {
+			for (Container init : pod.getSpec().getInitContainers()) {
+				if (init.getName().equals(container)) {
+					return "Always".equals(init.getRestartPolicy()) ? "sidecar" : "init";
+				}
+			}
+		}
+		if (pod.getSpec().getEphemeralContainers() != null
+				&& pod.getSpec().getEphemeralContainers().stream().anyMatch(e -> e.getName().equals(container))) {
+			return "ephemeral";
+		}
+		return "app";
 	}
 
 	/** dockershim's naming: {@code k8s_<container>_<pod>_<namespace>_<uid>_<attempt>}. */

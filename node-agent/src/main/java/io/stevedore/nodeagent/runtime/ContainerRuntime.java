@@ -132,6 +132,14 @@ public interface ContainerRuntime {
 	ContainerStats stats(String id);
 
 	/**
+	 * The bytes the container wrote to its own filesystem (its writable layer), which
+	 * counts towards the pod's ephemeral storage; 0 when the engine does not say.
+	 */
+	default long writableLayerBytes(String id) {
+		return 0;
+	}
+
+	/**
 	 * A reading for the stats sampler, which knows the pod the container belongs to and
 	 * the instant of its round. Real engines measure now and ignore both; the simulated
 	 * runtime reports what the annotations say as of {@code at}, so all containers of one

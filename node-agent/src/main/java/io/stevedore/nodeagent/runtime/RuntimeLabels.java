@@ -27,7 +27,11 @@ public final class RuntimeLabels {
 	/** {@code podsandbox} or {@code container}. */
 	public static final String TYPE = "io.kubernetes.docker.type";
 
-	/** Init or app container: {@code init} or {@code app}. */
+	/**
+	 * {@code init}, {@code sidecar} (an init container with restartPolicy Always),
+	 * {@code app} or {@code ephemeral}: the stats leave finished-to-be init containers
+	 * out.
+	 */
 	public static final String CONTAINER_KIND = "io.stevedore.container.kind";
 
 	public static final String NODE = "io.stevedore.node";

@@ -5,6 +5,9 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+
+import io.fabric8.kubernetes.api.model.Pod;
 
 import io.stevedore.client.clock.FakeClock;
 import org.junit.jupiter.api.Test;
@@ -43,7 +46,53 @@ class PressureMonitorTest {
 
 		assertThat(this.monitor.conditions()).containsExactly("DiskPressure");
 		assertThat(this.events).containsExactly("Warning EvictionThresholdMet Attempting to reclaim ephemeral-storage");
+		// One event, but a reclaim on every run the disk is short, as the kubelet's.
+		assertThat(this.reclaims).isEqualTo(2);
+	}
+
+	@Test
+	void whileMemoryIsShortOnePodIsEvictedPerRunAndNoneOnceItRecovered() {
+		List<String> evicted = new ArrayList<>();
+		Evictions evictions = new Evictions(Set::of, evicted::add);
+		List<Pod> pods = List.of(EvictionTestPods.pod("a").build(), EvictionTestPods.pod("b").build(),
+				EvictionTestPods.pod("c").build());
+		PressureMonitor withEvictor = new PressureMonitor(
+				EvictionThreshold.parse("p", "memory.available<100Mi,nodefs.available<10%"),
+				() -> new EnumMap<>(this.observed), Duration.ofMinutes(5), (type, reason, message) -> {
+				}, () -> this.reclaims++, this.clock, new PodEvictor(() -> pods, (pod, signal) -> Map.of(), evictions));
+		this.observed.put(EvictionSignal.MEMORY_AVAILABLE, new Observation(50L << 20, 4L << 30));
+		// Short of disk too: memory is reclaimed first, and the disk's reclaim waits.
+		this.observed.put(EvictionSignal.NODEFS_AVAILABLE, new Observation(5, 100));
+
+		withEvictor.synchronize();
+		withEvictor.synchronize();
+		assertThat(evicted).hasSize(2);
+		assertThat(this.reclaims).isZero();
+
+		this.observed.put(EvictionSignal.MEMORY_AVAILABLE, new Observation(1L << 30, 4L << 30));
+		this.observed.put(EvictionSignal.NODEFS_AVAILABLE, new Observation(50, 100));
+		withEvictor.synchronize();
+		assertThat(evicted).hasSize(2);
+		assertThat(withEvictor.conditions()).containsExactlyInAnyOrder("MemoryPressure", "DiskPressure");
+	}
+
+	@Test
+	void aDiskTheNodesOwnReclaimFreedEvictsNoPod() {
+		List<String> evicted = new ArrayList<>();
+		PressureMonitor withEvictor = new PressureMonitor(EvictionThreshold.parse("p", "nodefs.available<10%"),
+				() -> new EnumMap<>(this.observed), Duration.ofMinutes(5), (type, reason, message) -> {
+				}, () -> {
+					this.reclaims++;
+					this.observed.put(EvictionSignal.NODEFS_AVAILABLE, new Observation(30, 100));
+				}, this.clock, new PodEvictor(() -> List.of(EvictionTestPods.pod("a").build()),
+						(pod, signal) -> Map.of(), new Evictions(Set::of, evicted::add)));
+		this.observed.put(EvictionSignal.NODEFS_AVAILABLE, new Observation(5, 100));
+
+		withEvictor.synchronize();
+
 		assertThat(this.reclaims).isEqualTo(1);
+		assertThat(evicted).isEmpty();
+		assertThat(withEvictor.conditions()).containsExactly("DiskPressure");
 	}
 
 	@Test

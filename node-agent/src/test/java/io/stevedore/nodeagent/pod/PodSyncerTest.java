@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.PodStatus;
 import io.stevedore.client.clock.FakeClock;
 import io.stevedore.client.controller.Keys;
 import io.stevedore.client.controller.Result;
+import io.stevedore.nodeagent.eviction.Evictions;
 import io.stevedore.nodeagent.pod.dns.DnsConfigurer;
 import io.stevedore.nodeagent.pod.probe.ProbeManager;
 import io.stevedore.nodeagent.pod.removal.EndpointRemovalGate;
@@ -54,6 +55,14 @@ class PodSyncerTest {
 
 	private PodSyncer syncer;
 
+	/** The node's pressure conditions, as the eviction manager would report them. */
+	private final java.util.Set<String> pressure = new java.util.TreeSet<>();
+
+	/** The pods the evictions asked to be synced. */
+	private final List<String> synced = new ArrayList<>();
+
+	private final Evictions evictions = new Evictions(() -> this.pressure, this.synced::add);
+
 	@BeforeEach
 	void setUp() {
 		this.runtime.images.add(IMAGE);
@@ -69,7 +78,84 @@ class PodSyncerTest {
 				new ImageManager(this.runtime, image, this.api, this.api), new EnvResolver(this.api),
 				new VolumeManager(this.root, this.api), probes, crash, this.api, this.clock, Duration.ofMinutes(1),
 				new DnsConfigurer(List.of("10.96.0.10"), "cluster.local", ""),
-				new EndpointRemovalGate(this.routing, this.clock, d -> this.clock.advance(d), Duration.ofSeconds(10)));
+				new EndpointRemovalGate(this.routing, this.clock, d -> this.clock.advance(d), Duration.ofSeconds(10)),
+				this.evictions);
+	}
+
+	@Test
+	void theKindLabelTellsInitSidecarAppAndEphemeralContainersApart() {
+		Pod pod = new PodBuilder(pod("kinds", "Always")).editSpec()
+			.addNewInitContainer()
+			.withName("setup")
+			.endInitContainer()
+			.addNewInitContainer()
+			.withName("proxy")
+			.withRestartPolicy("Always")
+			.endInitContainer()
+			.addNewEphemeralContainer()
+			.withName("debugger")
+			.endEphemeralContainer()
+			.endSpec()
+			.build();
+		assertThat(List.of("setup", "proxy", "main", "debugger")).map(name -> PodSyncer.kind(pod, name))
+			.containsExactly("init", "sidecar", "app", "ephemeral");
+	}
+
+	@Test
+	void anEvictedPodIsKilledAtOnceAndWrittenFailedWithTheReasonAndDisruptionTarget() {
+		Pod pod = add(pod("hog", "Always"));
+		sync(pod);
+		String message = "The node was low on resource: memory. Threshold quantity: 100Mi, available: 50Mi. ";
+		this.evictions.evict(pod, message);
+		assertThat(this.synced).containsExactly("default/hog");
+
+		sync(pod);
+
+		assertThat(this.runtime.containers()).hasSize(2).noneMatch(ContainerDetails::running);
+		assertThat(this.runtime.calls).filteredOn(c -> c.startsWith("stop"))
+			.hasSize(2)
+			.allMatch(c -> c.endsWith("grace=0"));
+		PodStatus status = this.api.lastStatus();
+		assertThat(status.getPhase()).isEqualTo("Failed");
+		assertThat(status.getReason()).isEqualTo("Evicted");
+		assertThat(status.getMessage()).isEqualTo(message);
+		assertThat(status.getConditions()).anySatisfy(c -> {
+			assertThat(c.getType()).isEqualTo("DisruptionTarget");
+			assertThat(c.getStatus()).isEqualTo("True");
+			assertThat(c.getReason()).isEqualTo("TerminationByKubelet");
+		}).anySatisfy(c -> assertThat(c.getType() + "=" + c.getStatus()).isEqualTo("Ready=False"));
+		assertThat(status.getContainerStatuses().get(0).getState().getTerminated()).isNotNull();
+		assertThat(this.api.events).contains("Evicted " + message, "Killing Stopping container main");
+		assertThat(this.evictions.evicted(pod)).isNull();
+
+		// Failed for good: the next sync starts nothing.
+		int created = this.runtime.specs.size();
+		sync(pod);
+		assertThat(this.runtime.specs).hasSize(created);
+		assertThat(this.runtime.containers()).noneMatch(ContainerDetails::running);
+	}
+
+	@Test
+	void underDiskPressureANewPodIsRefusedAndStartsNothing() {
+		this.pressure.add("DiskPressure");
+		Pod pod = add(pod("late", "Always"));
+		sync(pod);
+
+		assertThat(this.runtime.containers()).isEmpty();
+		PodStatus status = this.api.lastStatus();
+		assertThat(status.getPhase()).isEqualTo("Failed");
+		assertThat(status.getReason()).isEqualTo("Evicted");
+		assertThat(status.getMessage()).isEqualTo("Pod was rejected: The node had condition: [DiskPressure]. ");
+		assertThat(status.getConditions()).noneMatch(c -> c.getType().equals("DisruptionTarget"));
+		assertThat(this.api.events).containsExactly("Evicted The node had condition: [DiskPressure]. ");
+
+		// A pod already running when the pressure came stays.
+		this.pressure.clear();
+		Pod running = add(pod("early", "Always"));
+		sync(running);
+		this.pressure.add("DiskPressure");
+		sync(running);
+		assertThat(this.api.lastStatus().getPhase()).isEqualTo("Running");
 	}
 
 	@Test
@@ -83,6 +169,9 @@ class PodSyncerTest {
 			.containsEntry(RuntimeLabels.POD_NAME, "web")
 			.containsEntry(RuntimeLabels.NODE, NODE)
 			.containsKey(RuntimeLabels.CONTAINER_NAME));
+		assertThat(containers).filteredOn(c -> "main".equals(c.labels().get(RuntimeLabels.CONTAINER_NAME)))
+			.singleElement()
+			.satisfies(c -> assertThat(c.labels()).containsEntry(RuntimeLabels.CONTAINER_KIND, "app"));
 		PodStatus status = this.api.lastStatus();
 		assertThat(status.getPhase()).isEqualTo("Running");
 		assertThat(status.getPodIP()).startsWith("10.88.0.");

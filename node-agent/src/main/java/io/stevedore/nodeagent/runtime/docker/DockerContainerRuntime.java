@@ -537,6 +537,15 @@ public final class DockerContainerRuntime implements ContainerRuntime, Closeable
 	}
 
 	@Override
+	public long writableLayerBytes(String id) {
+		// The size costs the engine a walk of the layer: only asked when choosing a pod
+		// to
+		// evict for the disk.
+		Long size = call("size of " + id, () -> this.docker.inspectContainerCmd(id).withSize(true).exec().getSizeRw());
+		return size == null ? 0 : size;
+	}
+
+	@Override
 	public ContainerStats stats(String id) {
 		// The cgroup files cost a few reads; Docker's stats API costs a round trip and,
 		// for a running container, up to a second of the engine sampling. The files are

@@ -1,0 +1,134 @@
+package io.stevedore.nodeagent.eviction;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.Toleration;
+import io.stevedore.client.controller.Keys;
+
+/**
+ * Between the eviction manager and the pod sync: the pods chosen for eviction until the
+ * sync has killed them and written them Failed (the sync is the only writer of a pod's
+ * containers and status), and the admission of pods under pressure, as the kubelet's
+ * eviction admit handler: with only MemoryPressure a BestEffort pod is refused unless it
+ * tolerates the memory-pressure taint; with DiskPressure or PIDPressure every pod is;
+ * critical pods always start.
+ * <p>
+ * Threading: any thread.
+ */
+public final class Evictions {
+
+	/** For nodes without an eviction manager (hollow nodes, unit tests). */
+	public static final Evictions NONE = new Evictions(Set::of, key -> {
+	});
+
+	static final String MEMORY_PRESSURE_TAINT = "node.kubernetes.io/memory-pressure";
+
+	private final Supplier<Set<String>> conditions;
+
+	private final Consumer<String> sync;
+
+	/** The eviction message per pod uid. */
+	private final Map<String, String> chosen = new ConcurrentHashMap<>();
+
+	/**
+	 * @param conditions the node's pressure conditions now, e.g. {@code MemoryPressure}
+	 * @param sync asks for a sync of the pod with this {@code namespace/name} key
+	 */
+	public Evictions(Supplier<Set<String>> conditions, Consumer<String> sync) {
+		this.conditions = conditions;
+		this.sync = sync;
+	}
+
+	/** Marks the pod for eviction with the kubelet's message, and has it synced. */
+	public void evict(Pod pod, String message) {
+		this.chosen.put(pod.getMetadata().getUid(), message);
+		this.sync.accept(Keys.of(pod));
+	}
+
+	/** The message of the pod's eviction, or null when it is not being evicted. */
+	public String evicted(Pod pod) {
+		return this.chosen.get(pod.getMetadata().getUid());
+	}
+
+	/** The pod was killed and written Failed: nothing more to do for it. */
+	public void done(Pod pod) {
+		this.chosen.remove(pod.getMetadata().getUid());
+	}
+
+	/**
+	 * Why a pod that has not started on this node may not start now, in the kubelet's
+	 * words ({@code The node had condition: [DiskPressure]. }), or null when it may.
+	 */
+	public String rejection(Pod pod) {
+		Set<String> now = new TreeSet<>(this.conditions.get());
+		if (now.isEmpty() || critical(pod)) {
+			return null;
+		}
+		if (now.equals(Set.of("MemoryPressure")) && (!bestEffort(pod) || toleratesMemoryPressure(pod))) {
+			return null;
+		}
+		return "The node had condition: [" + String.join(" ", now) + "]. ";
+	}
+
+	/**
+	 * Static and mirror pods, and those of system-critical priority: never evicted,
+	 * always admitted.
+	 */
+	static boolean critical(Pod pod) {
+		Map<String, String> annotations = pod.getMetadata().getAnnotations();
+		if (annotations != null && (annotations.containsKey("kubernetes.io/config.mirror")
+				|| !"api".equals(annotations.getOrDefault("kubernetes.io/config.source", "api")))) {
+			return true;
+		}
+		Integer priority = pod.getSpec().getPriority();
+		return priority != null && priority >= PodEvictor.SYSTEM_CRITICAL_PRIORITY;
+	}
+
+	/** No container asks for or is limited in CPU or memory: the BestEffort QoS class. */
+	static boolean bestEffort(Pod pod) {
+		List<Container> all = new java.util.ArrayList<>(pod.getSpec().getContainers());
+		if (pod.getSpec().getInitContainers() != null) {
+			all.addAll(pod.getSpec().getInitContainers());
+		}
+		for (Container container : all) {
+			ResourceRequirements resources = container.getResources();
+			if (resources != null
+					&& (mentionsCpuOrMemory(resources.getRequests()) || mentionsCpuOrMemory(resources.getLimits()))) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private static boolean mentionsCpuOrMemory(Map<String, ?> quantities) {
+		return quantities != null && (quantities.containsKey("cpu") || quantities.containsKey("memory"));
+	}
+
+	private static boolean toleratesMemoryPressure(Pod pod) {
+		List<Toleration> tolerations = pod.getSpec().getTolerations();
+		if (tolerations == null) {
+			return false;
+		}
+		for (Toleration toleration : tolerations) {
+			String key = toleration.getKey() == null ? "" : toleration.getKey();
+			String effect = toleration.getEffect() == null ? "" : toleration.getEffect();
+			boolean exists = "Exists".equals(toleration.getOperator());
+			boolean keyMatches = key.isEmpty() ? exists : key.equals(MEMORY_PRESSURE_TAINT);
+			boolean valueMatches = exists || toleration.getValue() == null || toleration.getValue().isEmpty();
+			if (keyMatches && valueMatches && (effect.isEmpty() || effect.equals("NoSchedule"))) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+}

@@ -1,0 +1,93 @@
+package io.stevedore.nodeagent.eviction;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import org.junit.jupiter.api.Test;
+
+import static io.stevedore.nodeagent.eviction.EvictionTestPods.pod;
+import static io.stevedore.nodeagent.eviction.EvictionTestPods.requesting;
+import static io.stevedore.nodeagent.eviction.EvictionTestPods.withPriority;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Which pod is chosen, and the message it is evicted with. */
+class PodEvictorTest {
+
+	private static final EvictionThreshold MEMORY = EvictionThreshold.parse("p", "memory.available<100Mi").get(0);
+
+	private final List<Pod> pods = new ArrayList<>();
+
+	/** Bytes in use per pod name (one container each, named after the pod). */
+	private final Map<String, Long> used = new HashMap<>();
+
+	private final List<String> synced = new ArrayList<>();
+
+	private final Evictions evictions = new Evictions(Set::of, this.synced::add);
+
+	private final PodEvictor evictor = new PodEvictor(() -> this.pods,
+			(pod, signal) -> this.used.containsKey(pod.getMetadata().getName())
+					? Map.of(pod.getMetadata().getName(), this.used.get(pod.getMetadata().getName())) : Map.of(),
+			this.evictions);
+
+	@Test
+	void theHogAboveItsRequestIsEvictedWithTheKubeletsMessage() {
+		add(requesting("modest", "64Mi").build(), 32L << 20);
+		add(requesting("hog", "64Mi").build(), 300L << 20);
+
+		String evicted = this.evictor.evictOne(MEMORY, new Observation(50L << 20, 24L << 30));
+
+		assertThat(evicted).isEqualTo("default/hog");
+		assertThat(this.synced).containsExactly("default/hog");
+		assertThat(this.evictions.evicted(this.pods.get(1)))
+			.isEqualTo("The node was low on resource: memory. Threshold quantity: 100Mi, available: 50Mi. "
+					+ "Container hog was using 300Mi, request is 64Mi, has larger consumption of memory. ");
+		assertThat(this.evictions.evicted(this.pods.get(0))).isNull();
+	}
+
+	@Test
+	void oneAtATimeAndNeverTheSamePodTwice() {
+		add(pod("first").build(), 900L << 20);
+		add(pod("second").build(), 100L << 20);
+		Observation low = new Observation(50L << 20, 24L << 30);
+
+		assertThat(this.evictor.evictOne(MEMORY, low)).isEqualTo("default/first");
+		assertThat(this.evictor.evictOne(MEMORY, low)).isEqualTo("default/second");
+		assertThat(this.evictor.evictOne(MEMORY, low)).isNull();
+		assertThat(this.synced).containsExactly("default/first", "default/second");
+	}
+
+	@Test
+	void criticalFinishedAndDeletedPodsAreNeverChosen() {
+		add(withPriority(pod("critical"), 2_000_001_000), 900L << 20);
+		add(pod("mirror").editMetadata().addToAnnotations("kubernetes.io/config.mirror", "x").endMetadata().build(),
+				900L << 20);
+		add(pod("done").editStatus().withPhase("Succeeded").endStatus().build(), 900L << 20);
+		add(pod("leaving").editMetadata().withDeletionTimestamp("2026-12-06T20:00:00Z").endMetadata().build(),
+				900L << 20);
+
+		assertThat(this.evictor.evictOne(MEMORY, new Observation(1, 24L << 30))).isNull();
+		assertThat(this.synced).isEmpty();
+	}
+
+	@Test
+	void aPercentThresholdIsPrintedAsTheQuantityItCameTo() {
+		EvictionThreshold disk = EvictionThreshold.parse("p", "nodefs.available<10%").get(0);
+		add(pod("writer").build(), 1_000_000);
+
+		this.evictor.evictOne(disk, new Observation(3L << 30, 40L << 30));
+
+		assertThat(this.evictions.evicted(this.pods.get(0)))
+			.isEqualTo("The node was low on resource: ephemeral-storage. Threshold quantity: 4Gi, available: 3Gi. "
+					+ "Container writer was using 1000000, request is 0, has larger consumption of ephemeral-storage. ");
+	}
+
+	private void add(Pod pod, long bytes) {
+		this.pods.add(pod);
+		this.used.put(pod.getMetadata().getName(), bytes);
+	}
+
+}
