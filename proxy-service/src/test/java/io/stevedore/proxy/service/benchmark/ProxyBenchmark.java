@@ -32,17 +32,18 @@ import static io.stevedore.proxy.service.support.Objects.slice;
  * objects plus the partial restore, what a change costs the proxy's sync loop), and a
  * forced full rewrite of every chain; (2) wrk through one pod: direct to the pod, through
  * the ClusterIP and the NodePort on 127.0.0.1, in each plane (iptables, nftables,
- * userspace; the programming part for both kernel planes). The pod's server is the host's
- * nginx (one worker, keep-alive) run in the pod's network namespace, as a container of
- * the pod would be, when {@code /usr/sbin/nginx} exists ({@code -Dbench.backend=busybox}
- * for busybox httpd, which forks per connection and so is slower than every path in front
- * of it). Loopback and the benchmark's own container only. Run (as root, dockerd up, wrk
- * installed):
+ * userspace; the programming part for both kernel planes), each path between two direct
+ * runs, {@code rounds} times (default 2), reported as the median share of direct. The
+ * pod's server is the host's nginx (one worker, keep-alive) run in the pod's network
+ * namespace, as a container of the pod would be, when {@code /usr/sbin/nginx} exists
+ * ({@code -Dbench.backend=busybox} for busybox httpd, which forks per connection and so
+ * is slower than every path in front of it). Loopback and the benchmark's own container
+ * only. Run (as root, dockerd up, wrk installed):
  *
  * <pre>
  * ./mvnw -q -pl proxy-service test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt
  * java -cp proxy-service/target/test-classes:proxy-service/target/classes:$(cat /tmp/cp.txt) \
- *   io.stevedore.proxy.service.benchmark.ProxyBenchmark [seconds-per-wrk-run | programming
+ *   io.stevedore.proxy.service.benchmark.ProxyBenchmark [seconds-per-wrk-run [rounds] | programming
  *   | userspace [seconds [rounds]]]
  * </pre>
  */
@@ -128,21 +129,39 @@ public final class ProxyBenchmark {
 				userspaceRounds(host, site, state, "http://" + pod + ":8080/", seconds, rounds);
 				return;
 			}
-			wrk("direct pod", "http://" + pod + ":8080/", seconds);
+			String direct = "http://" + pod + ":8080/";
+			// The same direct path moved by a third between runs minutes apart on this
+			// machine (a VM's neighbours, frequency): each path is measured between two
+			// direct runs and reported as a share of their mean, round by round.
+			wrk("warm-up direct pod", direct, seconds);
+			List<String> summary = new java.util.ArrayList<>();
 			for (String mode : List.of("iptables", "nftables", "userspace")) {
 				DataPlane plane = mode.equals("userspace") ? new UserspacePlane(host, "BENCH", CIDR, true)
 						: kernelPlane(host, mode);
 				plane.start();
 				try {
 					plane.apply(state);
-					wrk(mode + " ClusterIP", site.clusterIpUrl(), seconds);
-					wrk(mode + " NodePort 127.0.0.1", site.nodePortUrl(), seconds);
+					List<Double> clusterIp = new java.util.ArrayList<>();
+					List<Double> nodePort = new java.util.ArrayList<>();
+					for (int round = 1; round <= rounds; round++) {
+						double before = wrk("direct pod", direct, seconds);
+						double viaClusterIp = wrk(mode + " ClusterIP", site.clusterIpUrl(), seconds);
+						double viaNodePort = wrk(mode + " NodePort 127.0.0.1", site.nodePortUrl(), seconds);
+						double after = wrk("direct pod", direct, seconds);
+						clusterIp.add(viaClusterIp / ((before + after) / 2));
+						nodePort.add(viaNodePort / ((before + after) / 2));
+					}
+					summary.add(share(mode + " ClusterIP", clusterIp));
+					summary.add(share(mode + " NodePort 127.0.0.1", nodePort));
 				}
 				finally {
 					plane.close();
 				}
 			}
-			wrk("direct pod (again)", "http://" + pod + ":8080/", seconds);
+			System.out.printf(
+					"of direct (each round: the path over the mean of the direct runs around it), %d rounds:%n",
+					rounds);
+			summary.forEach(System.out::println);
 		}
 		finally {
 			if (nginx != null) {
@@ -296,7 +315,19 @@ public final class ProxyBenchmark {
 	 * One wrk run; on the user-space rows the plane's CPU per request too (on the other
 	 * rows only the garbage collector's few ticks would count, printed as 0.0).
 	 */
-	private static void wrk(String label, String url, int seconds) throws Exception {
+	/** The median share, and every round's. */
+	private static String share(String label, List<Double> shares) {
+		List<Double> sorted = shares.stream().sorted().toList();
+		double median = (sorted.size() % 2 == 1) ? sorted.get(sorted.size() / 2)
+				: (sorted.get(sorted.size() / 2 - 1) + sorted.get(sorted.size() / 2)) / 2;
+		return String.format("%-28s median %5.1f %%  rounds %s", label, median * 100,
+				shares.stream().map(v -> String.format("%.1f", v * 100)).toList());
+	}
+
+	/**
+	 * @return the requests per second
+	 */
+	private static double wrk(String label, String url, int seconds) throws Exception {
 		long[] before = userspaceTicks();
 		Wrk run = Wrk.run(url, seconds, 32);
 		long[] after = userspaceTicks();
@@ -304,6 +335,7 @@ public final class ProxyBenchmark {
 				? "  userspace plane " + CpuTicks.perRequest(before, after, run.requests()) : "";
 		System.out.printf("%-28s %10s req/s  p99 %-9s non-2xx %s  socket errors %s%s%n", label, run.requestsPerSecond(),
 				run.p99(), run.non2xx(), run.socketErrors(), cpu);
+		return Double.parseDouble(run.requestsPerSecond());
 	}
 
 }
