@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,6 +32,7 @@ import io.stevedore.nodeagent.node.NodeAllocatable;
 import io.stevedore.nodeagent.node.NodeEventSink;
 import io.stevedore.nodeagent.events.EventWriter;
 import io.stevedore.nodeagent.eviction.HostSignals;
+import io.stevedore.nodeagent.eviction.EvictionThreshold;
 import io.stevedore.nodeagent.eviction.Evictions;
 import io.stevedore.nodeagent.eviction.PodEvictor;
 import io.stevedore.nodeagent.eviction.PressureMonitor;
@@ -245,11 +247,14 @@ public final class NodeAgent implements SmartLifecycle {
 				this.properties.containerGc(), this.clock);
 		every(containers::run, this.properties.containerGc().period(), this.properties.containerGc().period());
 		PodEvictor evictor = new PodEvictor(this::podsHere,
-				new RuntimePodUsage(this.runtime, node, this.identity.rootDir().resolve("pods")), evictions);
-		PressureMonitor pressure = new PressureMonitor(this.properties.evictionThresholds(),
+				new RuntimePodUsage(this.runtime, node, this.identity.rootDir().resolve("pods")), evictions,
+				Duration.ofSeconds(this.properties.evictionMaxPodGracePeriod()));
+		List<EvictionThreshold> thresholds = new ArrayList<>(this.properties.evictionThresholds());
+		thresholds.addAll(this.properties.evictionSoftThresholds());
+		PressureMonitor pressure = new PressureMonitor(thresholds,
 				new HostSignals(Path.of("/proc"), DiskUsage.of(this.identity.rootDir()), imagefs),
-				this.properties.evictionPressureTransitionPeriod(), nodeEvents, images::reclaimAll, this.clock,
-				evictor);
+				this.properties.evictionPressureTransitionPeriod(), nodeEvents, images::reclaimAll, this.clock, evictor,
+				this.properties.evictionMinimumReclaims());
 		this.pressure = pressure;
 		every(pressure::run, Duration.ZERO, PRESSURE_PERIOD);
 		return new NodeStatusFactory(this.identity, this.properties.port(), this.properties.maxPods(),

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.stevedore.nodeagent.eviction.EvictionSignal;
 import io.stevedore.nodeagent.eviction.EvictionThreshold;
 import io.stevedore.nodeagent.gc.ContainerGcPolicy;
 import io.stevedore.nodeagent.gc.ImageGcPolicy;
@@ -72,12 +73,14 @@ public record NodeAgentProperties(@DefaultValue("") String name, @DefaultValue("
 		@DefaultValue("/etc/resolv.conf") String resolvConf, @DefaultValue("10s") Duration endpointRemovalTimeout,
 		@DefaultValue(RuntimeLabels.DEFAULT_CLUSTER) String clusterName, @DefaultValue("docker") String runtime,
 		@DefaultValue("30s") Duration dockerCallTimeout, @DefaultValue ImageGcPolicy imageGc,
-		@DefaultValue(EVICTION_HARD) String evictionHard, @DefaultValue("5m") Duration evictionPressureTransitionPeriod,
+		@DefaultValue(EVICTION_HARD) String evictionHard, @DefaultValue("") String evictionSoft,
+		@DefaultValue("") String evictionSoftGracePeriod, @DefaultValue("0") long evictionMaxPodGracePeriod,
+		@DefaultValue("") String evictionMinimumReclaim, @DefaultValue("5m") Duration evictionPressureTransitionPeriod,
 		@DefaultValue("") String systemReserved, @DefaultValue("") String kubeReserved,
 		@DefaultValue ContainerGcPolicy containerGc){
 
-	/** The kubelet's Linux defaults, less nodefs.inodesFree (not observed here). */
-	public static final String EVICTION_HARD = "memory.available<100Mi,nodefs.available<10%,imagefs.available<15%";
+	/** The kubelet's Linux defaults. */
+	public static final String EVICTION_HARD = "memory.available<100Mi,nodefs.available<10%,nodefs.inodesFree<5%,imagefs.available<15%,imagefs.inodesFree<5%";
 
 	/**
 	 * system-reserved and kube-reserved added up, checked when the properties are bound.
@@ -92,6 +95,21 @@ public record NodeAgentProperties(@DefaultValue("") String name, @DefaultValue("
 		return EvictionThreshold.parse("stevedore.node.eviction-hard", this.evictionHard);
 	}
 
+	/** The amounts of {@code eviction-minimum-reclaim}, checked when bound. */
+	public Map<EvictionSignal, EvictionThreshold> evictionMinimumReclaims() {
+		return EvictionThreshold.parseMinimumReclaim("stevedore.node.eviction-minimum-reclaim",
+				this.evictionMinimumReclaim);
+	}
+
+	/**
+	 * The thresholds of {@code eviction-soft} with their grace periods, checked when the
+	 * properties are bound.
+	 */
+	public List<EvictionThreshold> evictionSoftThresholds() {
+		return EvictionThreshold.parseSoft("stevedore.node.eviction-soft", this.evictionSoft,
+				"stevedore.node.eviction-soft-grace-period", this.evictionSoftGracePeriod);
+	}
+
 	public NodeAgentProperties {
 		positive("stevedore.node.node-lease-duration", nodeLeaseDuration);
 		positive("stevedore.node.node-lease-renew-interval", nodeLeaseRenewInterval);
@@ -101,6 +119,13 @@ public record NodeAgentProperties(@DefaultValue("") String name, @DefaultValue("
 		positive("stevedore.node.docker-call-timeout", dockerCallTimeout);
 		positive("stevedore.node.resync-period", resyncPeriod);
 		EvictionThreshold.parse("stevedore.node.eviction-hard", evictionHard);
+		EvictionThreshold.parseSoft("stevedore.node.eviction-soft", evictionSoft,
+				"stevedore.node.eviction-soft-grace-period", evictionSoftGracePeriod);
+		EvictionThreshold.parseMinimumReclaim("stevedore.node.eviction-minimum-reclaim", evictionMinimumReclaim);
+		if (evictionMaxPodGracePeriod < 0) {
+			throw new IllegalArgumentException("stevedore.node.eviction-max-pod-grace-period must not be negative, got "
+					+ evictionMaxPodGracePeriod);
+		}
 		NodeAllocatable.parseReserved("stevedore.node.system-reserved", systemReserved);
 		NodeAllocatable.parseReserved("stevedore.node.kube-reserved", kubeReserved);
 		if (evictionPressureTransitionPeriod == null || evictionPressureTransitionPeriod.isNegative()) {

@@ -15,6 +15,10 @@ public enum EvictionSignal {
 
 	IMAGEFS_AVAILABLE("imagefs.available", "DiskPressure", "ephemeral-storage"),
 
+	NODEFS_INODES_FREE("nodefs.inodesFree", "DiskPressure", "inodes"),
+
+	IMAGEFS_INODES_FREE("imagefs.inodesFree", "DiskPressure", "inodes"),
+
 	PID_AVAILABLE("pid.available", "PIDPressure", "pids");
 
 	private final String text;
@@ -42,6 +46,11 @@ public enum EvictionSignal {
 	/** The resource the kubelet says it reclaims ("Attempting to reclaim memory"). */
 	public String resource() {
 		return this.resource;
+	}
+
+	/** Whether it counts things (inodes, process ids) rather than bytes. */
+	public boolean counts() {
+		return this == PID_AVAILABLE || this == NODEFS_INODES_FREE || this == IMAGEFS_INODES_FREE;
 	}
 
 	static Optional<EvictionSignal> named(String text) {

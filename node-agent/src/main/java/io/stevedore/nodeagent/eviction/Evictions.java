@@ -1,5 +1,6 @@
 package io.stevedore.nodeagent.eviction;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,8 +37,17 @@ public final class Evictions {
 
 	private final Consumer<String> sync;
 
-	/** The eviction message per pod uid. */
-	private final Map<String, String> chosen = new ConcurrentHashMap<>();
+	/** The evictions decided, per pod uid. */
+	private final Map<String, Eviction> chosen = new ConcurrentHashMap<>();
+
+	/**
+	 * One decided eviction.
+	 *
+	 * @param message the kubelet's, for the status and the event
+	 * @param gracePeriod the pod's containers' (1 s for a hard threshold)
+	 */
+	public record Eviction(String message, Duration gracePeriod) {
+	}
 
 	/**
 	 * @param conditions the node's pressure conditions now, e.g. {@code MemoryPressure}
@@ -48,14 +58,14 @@ public final class Evictions {
 		this.sync = sync;
 	}
 
-	/** Marks the pod for eviction with the kubelet's message, and has it synced. */
-	public void evict(Pod pod, String message) {
-		this.chosen.put(pod.getMetadata().getUid(), message);
+	/** Marks the pod for eviction, and has it synced. */
+	public void evict(Pod pod, String message, Duration gracePeriod) {
+		this.chosen.put(pod.getMetadata().getUid(), new Eviction(message, gracePeriod));
 		this.sync.accept(Keys.of(pod));
 	}
 
-	/** The message of the pod's eviction, or null when it is not being evicted. */
-	public String evicted(Pod pod) {
+	/** The pod's eviction, or null when it is not being evicted. */
+	public Eviction evicted(Pod pod) {
 		return this.chosen.get(pod.getMetadata().getUid());
 	}
 

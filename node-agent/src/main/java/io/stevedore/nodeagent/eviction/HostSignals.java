@@ -13,9 +13,10 @@ import io.stevedore.nodeagent.stats.HostReadings;
  * The signals of the host this agent runs on, read from /proc and the file systems:
  * memory.available is MemAvailable of /proc/meminfo (the kernel's estimate of what can be
  * had without swapping; the kubelet derives it from the root cgroup's working set),
- * nodefs the agent's root directory's file system, imagefs the engine's, pid.available
- * pid_max less the processes /proc/loadavg counts. A signal that cannot be read is left
- * out, so its threshold is not met.
+ * nodefs the agent's root directory's file system, imagefs the engine's (bytes, and
+ * inodes where the file system counts them), pid.available pid_max less the processes
+ * /proc/loadavg counts. A signal that cannot be read is left out, so its threshold is not
+ * met.
  */
 public final class HostSignals implements NodeSignals {
 
@@ -39,8 +40,8 @@ public final class HostSignals implements NodeSignals {
 	public Map<EvictionSignal, Observation> observe() {
 		Map<EvictionSignal, Observation> observed = new EnumMap<>(EvictionSignal.class);
 		memory(observed);
-		disk(observed, EvictionSignal.NODEFS_AVAILABLE, this.nodefs);
-		disk(observed, EvictionSignal.IMAGEFS_AVAILABLE, this.imagefs);
+		disk(observed, EvictionSignal.NODEFS_AVAILABLE, EvictionSignal.NODEFS_INODES_FREE, this.nodefs);
+		disk(observed, EvictionSignal.IMAGEFS_AVAILABLE, EvictionSignal.IMAGEFS_INODES_FREE, this.imagefs);
 		pids(observed);
 		return observed;
 	}
@@ -59,10 +60,14 @@ public final class HostSignals implements NodeSignals {
 		}
 	}
 
-	private static void disk(Map<EvictionSignal, Observation> observed, EvictionSignal signal, DiskUsage disk) {
+	private static void disk(Map<EvictionSignal, Observation> observed, EvictionSignal bytes, EvictionSignal inodes,
+			DiskUsage disk) {
 		try {
 			DiskUsage.Usage usage = disk.usage();
-			observed.put(signal, new Observation(usage.availableBytes(), usage.capacityBytes()));
+			observed.put(bytes, new Observation(usage.availableBytes(), usage.capacityBytes()));
+			if (usage.inodes() > 0) {
+				observed.put(inodes, new Observation(usage.inodesFree(), usage.inodes()));
+			}
 		}
 		catch (RuntimeException ex) {
 			// unreadable: not observed

@@ -1,6 +1,7 @@
 package io.stevedore.nodeagent.eviction;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -17,12 +18,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The pod half of the kubelet's eviction manager: while a hard threshold is met, one pod
- * per round, chosen by {@link EvictionRanking} from the pods running here, is handed to
- * the pod sync to be killed at once and written Failed with reason Evicted and the
- * kubelet's message (the resource, the threshold, what was available, and which
- * containers used more than they requested). Critical pods are never chosen, nor a pod
- * already chosen.
+ * The pod half of the kubelet's eviction manager: while a threshold is met, one pod per
+ * round, chosen by {@link EvictionRanking} from the pods running here, is handed to the
+ * pod sync to be stopped (in 1 s for a hard threshold) and written Failed with reason
+ * Evicted and the kubelet's message (the resource, the threshold, what was available, and
+ * which containers used more than they requested). Critical pods are never chosen, nor a
+ * pod already chosen.
  */
 public final class PodEvictor {
 
@@ -31,16 +32,25 @@ public final class PodEvictor {
 	/** Kubernetes' system-cluster-critical and system-node-critical are at least this. */
 	static final int SYSTEM_CRITICAL_PRIORITY = 2_000_000_000;
 
+	/** What the kubelet gives a pod evicted for a hard threshold. */
+	static final Duration IMMEDIATE = Duration.ofSeconds(1);
+
 	private final Supplier<? extends Collection<Pod>> pods;
 
 	private final PodUsage usage;
 
 	private final Evictions evictions;
 
+	private final Duration maxPodGracePeriod;
+
 	/**
 	 * @param pods the pods bound to this node (the agent's cache)
+	 * @param maxPodGracePeriod the most a pod evicted for a soft threshold is given
+	 * ({@code eviction-max-pod-grace-period})
 	 */
-	public PodEvictor(Supplier<? extends Collection<Pod>> pods, PodUsage usage, Evictions evictions) {
+	public PodEvictor(Supplier<? extends Collection<Pod>> pods, PodUsage usage, Evictions evictions,
+			Duration maxPodGracePeriod) {
+		this.maxPodGracePeriod = maxPodGracePeriod;
 		this.pods = pods;
 		this.usage = usage;
 		this.evictions = evictions;
@@ -71,8 +81,21 @@ public final class PodEvictor {
 		Pod pod = ranked.get(0).pod();
 		String message = message(threshold, observation, pod, used.get(pod.getMetadata().getUid()));
 		log.warn("evicting pod pod={} signal={} message=\"{}\"", Keys.of(pod), signal.text(), message);
-		this.evictions.evict(pod, message);
+		this.evictions.evict(pod, message, gracePeriod(threshold, pod));
 		return Keys.of(pod);
+	}
+
+	/**
+	 * The kubelet's: 1 s for a hard threshold ("immediate"); for a soft one the pod's
+	 * own, at most {@code eviction-max-pod-grace-period}.
+	 */
+	private Duration gracePeriod(EvictionThreshold threshold, Pod pod) {
+		if (!threshold.soft()) {
+			return IMMEDIATE;
+		}
+		Long own = pod.getSpec().getTerminationGracePeriodSeconds();
+		Duration pods = Duration.ofSeconds(own == null ? 30 : Math.max(0, own));
+		return pods.compareTo(this.maxPodGracePeriod) < 0 ? pods : this.maxPodGracePeriod;
 	}
 
 	/** The kubelet's eviction message, word for word. */
@@ -85,7 +108,8 @@ public final class PodEvictor {
 			.append(", available: ")
 			.append(quantity(signal, observation.available()))
 			.append(". ");
-		if (signal == EvictionSignal.PID_AVAILABLE) {
+		if (signal.counts()) {
+			// The kubelet names the containers for memory and ephemeral-storage only.
 			return message.toString();
 		}
 		for (Container container : pod.getSpec().getContainers()) {
@@ -146,7 +170,7 @@ public final class PodEvictor {
 		String resource = switch (signal) {
 			case MEMORY_AVAILABLE -> "memory";
 			case NODEFS_AVAILABLE, IMAGEFS_AVAILABLE -> "ephemeral-storage";
-			case PID_AVAILABLE -> null;
+			case NODEFS_INODES_FREE, IMAGEFS_INODES_FREE, PID_AVAILABLE -> null;
 		};
 		if (resource == null || container.getResources() == null || container.getResources().getRequests() == null) {
 			return null;
@@ -160,7 +184,7 @@ public final class PodEvictor {
 	 * plain.
 	 */
 	static String quantity(EvictionSignal signal, long value) {
-		if (signal == EvictionSignal.PID_AVAILABLE || value == 0) {
+		if (signal.counts() || value == 0) {
 			return Long.toString(value);
 		}
 		String[] suffixes = { "Ki", "Mi", "Gi", "Ti", "Pi", "Ei" };

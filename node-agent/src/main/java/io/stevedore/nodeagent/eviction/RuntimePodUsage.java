@@ -16,9 +16,10 @@ import io.stevedore.nodeagent.runtime.RuntimeLabels;
 /**
  * A pod's use as the engine and the node's disk show it: the memory working set from the
  * container's cgroup, the writable layer from the engine plus the pod's emptyDir volumes
- * (shared by its containers: counted once, on the first container) for the disk. Docker
- * reports no process count per container here, so for pids every pod uses 0 and the
- * ranking falls to priority.
+ * (shared by its containers: counted once, on the first container) for the disk, and the
+ * files (inodes) of both for the inode signals, the layer's where this host can read it.
+ * Docker reports no process count per container here, so for pids every pod uses 0 and
+ * the ranking falls to priority.
  */
 public final class RuntimePodUsage implements PodUsage {
 
@@ -41,8 +42,11 @@ public final class RuntimePodUsage implements PodUsage {
 	public Map<String, Long> of(Pod pod, EvictionSignal signal) {
 		String uid = pod.getMetadata().getUid();
 		Map<String, Long> used = new HashMap<>();
-		long emptyDirs = signal == EvictionSignal.NODEFS_AVAILABLE || signal == EvictionSignal.IMAGEFS_AVAILABLE
-				? emptyDirBytes(uid) : 0;
+		long emptyDirs = switch (signal) {
+			case NODEFS_AVAILABLE, IMAGEFS_AVAILABLE -> walk(emptyDirs(uid))[0];
+			case NODEFS_INODES_FREE, IMAGEFS_INODES_FREE -> walk(emptyDirs(uid))[1];
+			default -> 0;
+		};
 		for (ContainerSummary container : this.runtime
 			.listContainers(Map.of(RuntimeLabels.NODE, this.nodeName, RuntimeLabels.POD_UID, uid))) {
 			String name = container.labels().get(RuntimeLabels.CONTAINER_NAME);
@@ -53,6 +57,8 @@ public final class RuntimePodUsage implements PodUsage {
 			long usage = switch (signal) {
 				case MEMORY_AVAILABLE -> this.runtime.stats(container.id()).memoryWorkingSetBytes();
 				case NODEFS_AVAILABLE, IMAGEFS_AVAILABLE -> this.runtime.writableLayerBytes(container.id());
+				case NODEFS_INODES_FREE, IMAGEFS_INODES_FREE ->
+					this.runtime.writableLayerDir(container.id()).map(dir -> walk(dir)[1]).orElse(0L);
 				case PID_AVAILABLE -> 0;
 			};
 			if (used.isEmpty()) {
@@ -63,16 +69,29 @@ public final class RuntimePodUsage implements PodUsage {
 		return used;
 	}
 
-	private long emptyDirBytes(String uid) {
-		Path dir = this.podsRoot.resolve(uid).resolve("volumes").resolve("kubernetes.io~empty-dir");
+	private Path emptyDirs(String uid) {
+		return this.podsRoot.resolve(uid).resolve("volumes").resolve("kubernetes.io~empty-dir");
+	}
+
+	/**
+	 * @return {bytes, files} under the directory; zeros when it cannot be read
+	 */
+	private static long[] walk(Path dir) {
 		if (!Files.isDirectory(dir)) {
-			return 0;
+			return new long[2];
 		}
+		long[] total = new long[2];
 		try (Stream<Path> files = Files.walk(dir)) {
-			return files.filter(Files::isRegularFile).mapToLong(RuntimePodUsage::size).sum();
+			files.forEach(file -> {
+				total[1]++;
+				if (Files.isRegularFile(file)) {
+					total[0] += size(file);
+				}
+			});
+			return total;
 		}
 		catch (IOException | UncheckedIOException ex) {
-			return 0;
+			return new long[2];
 		}
 	}
 

@@ -16,8 +16,15 @@ public interface DiskUsage {
 	 * @param capacityBytes the file system's size
 	 * @param availableBytes what unprivileged writers may still use (statfs f_bavail, as
 	 * the kubelet's cadvisor reports it)
+	 * @param inodes the file system's inodes, -1 when unknown
+	 * @param inodesFree its free inodes, -1 when unknown
 	 */
-	record Usage(long capacityBytes, long availableBytes) {
+	record Usage(long capacityBytes, long availableBytes, long inodes, long inodesFree) {
+
+		/** Without inode figures. */
+		public Usage(long capacityBytes, long availableBytes) {
+			this(capacityBytes, availableBytes, -1, -1);
+		}
 
 		/** Percent used, rounded down as the kubelet computes it. */
 		public int percentUsed() {
@@ -35,8 +42,10 @@ public interface DiskUsage {
 				existing = existing.getParent();
 			}
 			try {
-				FileStore store = Files.getFileStore(existing == null ? Path.of("/") : existing);
-				return new Usage(store.getTotalSpace(), store.getUsableSpace());
+				Path at = existing == null ? Path.of("/") : existing;
+				FileStore store = Files.getFileStore(at);
+				long[] inodes = Inodes.of(at);
+				return new Usage(store.getTotalSpace(), store.getUsableSpace(), inodes[0], inodes[1]);
 			}
 			catch (IOException ex) {
 				throw new UncheckedIOException("cannot read the file system of " + path, ex);

@@ -174,7 +174,7 @@ public final class PodSyncer implements Reconciler {
 			this.probes.retain(key, Set.of());
 			return Result.done();
 		}
-		String eviction = this.evictions.evicted(pod);
+		Evictions.Eviction eviction = this.evictions.evicted(pod);
 		if (eviction != null) {
 			evict(key, pod, mine, eviction);
 			return Result.done();
@@ -797,18 +797,15 @@ public final class PodSyncer implements Reconciler {
 	}
 
 	/**
-	 * The kubelet's eviction: an event, every container killed at once (a hard threshold
-	 * has no grace period), the status Failed with reason Evicted. The containers stay
-	 * for logs until the pod is deleted, as for any finished pod.
+	 * The kubelet's eviction: an event, the containers stopped with the eviction's grace
+	 * period (preStop hooks within it), the status Failed with reason Evicted. The
+	 * containers stay for logs until the pod is deleted, as for any finished pod.
 	 */
-	private void evict(String key, Pod pod, List<ContainerSummary> mine, String message) {
+	private void evict(String key, Pod pod, List<ContainerSummary> mine, Evictions.Eviction eviction) {
+		String message = eviction.message();
 		this.api.event(pod, "Warning", "Evicted", message, null);
-		for (ContainerSummary container : mine) {
-			if (container.running() && !RuntimeLabels.TYPE_SANDBOX.equals(container.labels().get(RuntimeLabels.TYPE))) {
-				this.api.event(pod, "Normal", "Killing",
-						"Stopping container " + container.labels().get(RuntimeLabels.CONTAINER_NAME), null);
-				this.runtime.stopContainer(container.id(), Duration.ZERO);
-			}
+		if (!stopAll(pod, mine, eviction.gracePeriod())) {
+			return;
 		}
 		for (ContainerSummary container : mine) {
 			if (container.running() && RuntimeLabels.TYPE_SANDBOX.equals(container.labels().get(RuntimeLabels.TYPE))) {
@@ -844,6 +841,26 @@ public final class PodSyncer implements Reconciler {
 		boolean anyRunning = mine.stream()
 			.anyMatch(c -> c.running() && !RuntimeLabels.TYPE_SANDBOX.equals(c.labels().get(RuntimeLabels.TYPE)));
 		Duration grace = anyRunning ? fullGrace.minus(awaitUnrouted(key, pod, fullGrace)) : fullGrace;
+		if (!stopAll(pod, mine, grace)) {
+			return;
+		}
+		for (ContainerSummary container : mine) {
+			this.runtime.removeContainer(container.id());
+		}
+		this.probes.retain(key, Set.of());
+		this.crashBackOff.forgetPrefix(pod.getMetadata().getUid() + "/");
+		this.volumes.cleanUp(pod.getMetadata().getUid());
+		this.removal.forget(pod);
+		this.api.deleteNow(pod);
+		log.info("pod terminated pod={} uid={} containers={}", key, pod.getMetadata().getUid(), mine.size());
+	}
+
+	/**
+	 * Stops the running app containers side by side, each with its preStop hook within
+	 * the grace period, with a Killing event each.
+	 * @return false when interrupted
+	 */
+	private boolean stopAll(Pod pod, List<ContainerSummary> mine, Duration grace) {
 		List<Thread> stopping = new ArrayList<>();
 		for (ContainerSummary container : mine) {
 			if (container.running() && !RuntimeLabels.TYPE_SANDBOX.equals(container.labels().get(RuntimeLabels.TYPE))) {
@@ -858,18 +875,10 @@ public final class PodSyncer implements Reconciler {
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
-				return;
+				return false;
 			}
 		}
-		for (ContainerSummary container : mine) {
-			this.runtime.removeContainer(container.id());
-		}
-		this.probes.retain(key, Set.of());
-		this.crashBackOff.forgetPrefix(pod.getMetadata().getUid() + "/");
-		this.volumes.cleanUp(pod.getMetadata().getUid());
-		this.removal.forget(pod);
-		this.api.deleteNow(pod);
-		log.info("pod terminated pod={} uid={} containers={}", key, pod.getMetadata().getUid(), mine.size());
+		return true;
 	}
 
 	/**

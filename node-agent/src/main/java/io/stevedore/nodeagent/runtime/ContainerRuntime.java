@@ -140,6 +140,14 @@ public interface ContainerRuntime {
 	}
 
 	/**
+	 * Where the container's writable layer is on this host (overlay2's upper directory),
+	 * for counting its files; empty when the engine does not say.
+	 */
+	default Optional<Path> writableLayerDir(String id) {
+		return Optional.empty();
+	}
+
+	/**
 	 * A reading for the stats sampler, which knows the pod the container belongs to and
 	 * the instant of its round. Real engines measure now and ignore both; the simulated
 	 * runtime reports what the annotations say as of {@code at}, so all containers of one

@@ -25,7 +25,7 @@ class HostSignalsTest {
 		Files.createDirectories(this.proc.resolve("sys/kernel"));
 		Files.writeString(this.proc.resolve("sys/kernel/pid_max"), "4194304\n");
 		HostSignals signals = new HostSignals(this.proc, () -> new DiskUsage.Usage(1000, 400),
-				() -> new DiskUsage.Usage(2000, 100));
+				() -> new DiskUsage.Usage(2000, 100, 50, 5));
 
 		Map<EvictionSignal, Observation> observed = signals.observe();
 
@@ -33,7 +33,10 @@ class HostSignalsTest {
 			.containsEntry(EvictionSignal.MEMORY_AVAILABLE, new Observation(20480000L * 1024, 24576000L * 1024))
 			.containsEntry(EvictionSignal.PID_AVAILABLE, new Observation(4194304 - 80, 4194304))
 			.containsEntry(EvictionSignal.NODEFS_AVAILABLE, new Observation(400, 1000))
-			.containsEntry(EvictionSignal.IMAGEFS_AVAILABLE, new Observation(100, 2000));
+			.containsEntry(EvictionSignal.IMAGEFS_AVAILABLE, new Observation(100, 2000))
+			.containsEntry(EvictionSignal.IMAGEFS_INODES_FREE, new Observation(5, 50))
+			// A file system that does not count inodes: no inode signal.
+			.doesNotContainKey(EvictionSignal.NODEFS_INODES_FREE);
 	}
 
 	@Test
@@ -49,6 +52,7 @@ class HostSignalsTest {
 		Map<EvictionSignal, Observation> observed = new HostSignals(Path.of("/proc"), DiskUsage.of(this.proc),
 				DiskUsage.of(this.proc))
 			.observe();
+		// Inodes too: this machine's file systems count them (ext4), read with stat -f.
 		assertThat(observed).containsKeys(EvictionSignal.values());
 		observed.forEach((signal, o) -> assertThat(o.available()).as(signal + " " + o).isBetween(0L, o.capacity()));
 	}

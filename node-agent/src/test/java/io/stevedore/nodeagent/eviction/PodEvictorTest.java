@@ -1,5 +1,6 @@
 package io.stevedore.nodeagent.eviction;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,7 +32,7 @@ class PodEvictorTest {
 	private final PodEvictor evictor = new PodEvictor(() -> this.pods,
 			(pod, signal) -> this.used.containsKey(pod.getMetadata().getName())
 					? Map.of(pod.getMetadata().getName(), this.used.get(pod.getMetadata().getName())) : Map.of(),
-			this.evictions);
+			this.evictions, Duration.ofSeconds(20));
 
 	@Test
 	void theHogAboveItsRequestIsEvictedWithTheKubeletsMessage() {
@@ -42,10 +43,12 @@ class PodEvictorTest {
 
 		assertThat(evicted).isEqualTo("default/hog");
 		assertThat(this.synced).containsExactly("default/hog");
-		assertThat(this.evictions.evicted(this.pods.get(1)))
+		assertThat(this.evictions.evicted(this.pods.get(1)).message())
 			.isEqualTo("The node was low on resource: memory. Threshold quantity: 100Mi, available: 50Mi. "
 					+ "Container hog was using 300Mi, request is 64Mi, has larger consumption of memory. ");
 		assertThat(this.evictions.evicted(this.pods.get(0))).isNull();
+		assertThat(this.evictions.evicted(this.pods.get(1)).gracePeriod()).as("hard: the kubelet's 1 s")
+			.isEqualTo(Duration.ofSeconds(1));
 	}
 
 	@Test
@@ -80,9 +83,35 @@ class PodEvictorTest {
 
 		this.evictor.evictOne(disk, new Observation(3L << 30, 40L << 30));
 
-		assertThat(this.evictions.evicted(this.pods.get(0)))
+		assertThat(this.evictions.evicted(this.pods.get(0)).message())
 			.isEqualTo("The node was low on resource: ephemeral-storage. Threshold quantity: 4Gi, available: 3Gi. "
 					+ "Container writer was using 1000000, request is 0, has larger consumption of ephemeral-storage. ");
+	}
+
+	@Test
+	void forInodesTheFilesAreCountedAndNoContainerIsNamed() {
+		EvictionThreshold inodes = EvictionThreshold.parse("p", "nodefs.inodesFree<5%").get(0);
+		add(pod("few").build(), 10);
+		add(pod("many").build(), 200_000);
+
+		assertThat(this.evictor.evictOne(inodes, new Observation(40_000, 1_048_576))).isEqualTo("default/many");
+		assertThat(this.evictions.evicted(this.pods.get(1)).message())
+			.isEqualTo("The node was low on resource: inodes. Threshold quantity: 52428, available: 40000. ");
+	}
+
+	@Test
+	void forASoftThresholdThePodsOwnGracePeriodAtMostTheMaximum() {
+		EvictionThreshold soft = EvictionThreshold.parseSoft("s", "memory.available<1Gi", "g", "memory.available=1m30s")
+			.get(0);
+		add(pod("patient").editSpec().withTerminationGracePeriodSeconds(60L).endSpec().build(), 900L << 20);
+		add(pod("quick").editSpec().withTerminationGracePeriodSeconds(5L).endSpec().build(), 800L << 20);
+		Observation low = new Observation(512L << 20, 24L << 30);
+
+		this.evictor.evictOne(soft, low);
+		this.evictor.evictOne(soft, low);
+
+		assertThat(this.evictions.evicted(this.pods.get(0)).gracePeriod()).isEqualTo(Duration.ofSeconds(20));
+		assertThat(this.evictions.evicted(this.pods.get(1)).gracePeriod()).isEqualTo(Duration.ofSeconds(5));
 	}
 
 	private void add(Pod pod, long bytes) {

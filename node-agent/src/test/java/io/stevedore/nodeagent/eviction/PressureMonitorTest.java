@@ -59,7 +59,8 @@ class PressureMonitorTest {
 		PressureMonitor withEvictor = new PressureMonitor(
 				EvictionThreshold.parse("p", "memory.available<100Mi,nodefs.available<10%"),
 				() -> new EnumMap<>(this.observed), Duration.ofMinutes(5), (type, reason, message) -> {
-				}, () -> this.reclaims++, this.clock, new PodEvictor(() -> pods, (pod, signal) -> Map.of(), evictions));
+				}, () -> this.reclaims++, this.clock,
+				new PodEvictor(() -> pods, (pod, signal) -> Map.of(), evictions, Duration.ZERO), Map.of());
 		this.observed.put(EvictionSignal.MEMORY_AVAILABLE, new Observation(50L << 20, 4L << 30));
 		// Short of disk too: memory is reclaimed first, and the disk's reclaim waits.
 		this.observed.put(EvictionSignal.NODEFS_AVAILABLE, new Observation(5, 100));
@@ -77,6 +78,69 @@ class PressureMonitorTest {
 	}
 
 	@Test
+	void aSoftThresholdIsPressureAtOnceButEvictsOnlyAfterItsGracePeriodWithoutABreak() {
+		List<String> evicted = new ArrayList<>();
+		List<Pod> pods = List.of(EvictionTestPods.pod("a").build(), EvictionTestPods.pod("b").build());
+		PressureMonitor soft = new PressureMonitor(
+				EvictionThreshold.parseSoft("s", "memory.available<1Gi", "g", "memory.available=1m"),
+				() -> new EnumMap<>(this.observed), Duration.ofMinutes(5), (type, reason, message) -> {
+				}, () -> this.reclaims++, this.clock, new PodEvictor(() -> pods, (pod, signal) -> Map.of(),
+						new Evictions(Set::of, evicted::add), Duration.ofSeconds(30)),
+				Map.of());
+		this.observed.put(EvictionSignal.MEMORY_AVAILABLE, new Observation(512L << 20, 4L << 30));
+
+		soft.synchronize();
+		assertThat(soft.conditions()).containsExactly("MemoryPressure");
+		this.clock.advance(Duration.ofSeconds(50));
+		soft.synchronize();
+		assertThat(evicted).isEmpty();
+
+		// A break: the grace period starts again.
+		this.observed.put(EvictionSignal.MEMORY_AVAILABLE, new Observation(2L << 30, 4L << 30));
+		this.clock.advance(Duration.ofSeconds(10));
+		soft.synchronize();
+		this.observed.put(EvictionSignal.MEMORY_AVAILABLE, new Observation(512L << 20, 4L << 30));
+		this.clock.advance(Duration.ofSeconds(10));
+		soft.synchronize();
+		this.clock.advance(Duration.ofSeconds(50));
+		soft.synchronize();
+		assertThat(evicted).isEmpty();
+
+		this.clock.advance(Duration.ofSeconds(10));
+		soft.synchronize();
+		assertThat(evicted).hasSize(1);
+	}
+
+	@Test
+	void aMetThresholdStaysMetUntilTheMinimumReclaimAboveIt() {
+		List<String> evicted = new ArrayList<>();
+		List<Pod> pods = List.of(EvictionTestPods.pod("a").build(), EvictionTestPods.pod("b").build(),
+				EvictionTestPods.pod("c").build());
+		PressureMonitor monitor = new PressureMonitor(EvictionThreshold.parse("p", "memory.available<100Mi"),
+				() -> new EnumMap<>(this.observed), Duration.ZERO, (type, reason, message) -> {
+				}, () -> this.reclaims++, this.clock, new PodEvictor(() -> pods, (pod, signal) -> Map.of(),
+						new Evictions(Set::of, evicted::add), Duration.ZERO),
+				EvictionThreshold.parseMinimumReclaim("m", "memory.available=500Mi"));
+		// Above the threshold, never met: the minimum reclaim does not apply.
+		this.observed.put(EvictionSignal.MEMORY_AVAILABLE, new Observation(200L << 20, 4L << 30));
+		monitor.synchronize();
+		assertThat(evicted).isEmpty();
+
+		this.observed.put(EvictionSignal.MEMORY_AVAILABLE, new Observation(50L << 20, 4L << 30));
+		monitor.synchronize();
+		// Back above 100Mi but below 100Mi + 500Mi: still met, another pod goes.
+		this.observed.put(EvictionSignal.MEMORY_AVAILABLE, new Observation(200L << 20, 4L << 30));
+		monitor.synchronize();
+		assertThat(evicted).hasSize(2);
+		assertThat(monitor.conditions()).containsExactly("MemoryPressure");
+
+		this.observed.put(EvictionSignal.MEMORY_AVAILABLE, new Observation(700L << 20, 4L << 30));
+		monitor.synchronize();
+		assertThat(evicted).hasSize(2);
+		assertThat(monitor.conditions()).isEmpty();
+	}
+
+	@Test
 	void aDiskTheNodesOwnReclaimFreedEvictsNoPod() {
 		List<String> evicted = new ArrayList<>();
 		PressureMonitor withEvictor = new PressureMonitor(EvictionThreshold.parse("p", "nodefs.available<10%"),
@@ -85,7 +149,8 @@ class PressureMonitorTest {
 					this.reclaims++;
 					this.observed.put(EvictionSignal.NODEFS_AVAILABLE, new Observation(30, 100));
 				}, this.clock, new PodEvictor(() -> List.of(EvictionTestPods.pod("a").build()),
-						(pod, signal) -> Map.of(), new Evictions(Set::of, evicted::add)));
+						(pod, signal) -> Map.of(), new Evictions(Set::of, evicted::add), Duration.ZERO),
+				Map.of());
 		this.observed.put(EvictionSignal.NODEFS_AVAILABLE, new Observation(5, 100));
 
 		withEvictor.synchronize();

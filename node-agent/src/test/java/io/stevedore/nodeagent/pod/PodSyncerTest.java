@@ -106,15 +106,17 @@ class PodSyncerTest {
 		Pod pod = add(pod("hog", "Always"));
 		sync(pod);
 		String message = "The node was low on resource: memory. Threshold quantity: 100Mi, available: 50Mi. ";
-		this.evictions.evict(pod, message);
+		this.evictions.evict(pod, message, Duration.ofSeconds(1));
 		assertThat(this.synced).containsExactly("default/hog");
 
 		sync(pod);
 
 		assertThat(this.runtime.containers()).hasSize(2).noneMatch(ContainerDetails::running);
+		// The eviction's grace period for the app container, none for the sandbox.
 		assertThat(this.runtime.calls).filteredOn(c -> c.startsWith("stop"))
 			.hasSize(2)
-			.allMatch(c -> c.endsWith("grace=0"));
+			.anyMatch(c -> c.contains("_main_") && c.endsWith("grace=1"))
+			.anyMatch(c -> c.endsWith("grace=0"));
 		PodStatus status = this.api.lastStatus();
 		assertThat(status.getPhase()).isEqualTo("Failed");
 		assertThat(status.getReason()).isEqualTo("Evicted");

@@ -2,6 +2,7 @@ package io.stevedore.nodeagent.runtime.docker;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -543,6 +544,29 @@ public final class DockerContainerRuntime implements ContainerRuntime, Closeable
 		// evict for the disk.
 		Long size = call("size of " + id, () -> this.docker.inspectContainerCmd(id).withSize(true).exec().getSizeRw());
 		return size == null ? 0 : size;
+	}
+
+	@Override
+	public Optional<Path> writableLayerDir(String id) {
+		// docker-java's GraphData predates overlay2 and drops its UpperDir: the layer's
+		// directory is found as the engine keeps it, from the container's mount id.
+		var container = call("inspect " + id, () -> this.docker.inspectContainerCmd(id).exec());
+		Optional<Path> root = dataRoot();
+		if (root.isEmpty() || container.getGraphDriver() == null
+				|| !"overlay2".equals(container.getGraphDriver().getName())) {
+			return Optional.empty();
+		}
+		try {
+			String mountId = Files.readString(
+					root.get().resolve("image/overlay2/layerdb/mounts").resolve(container.getId()).resolve("mount-id"))
+				.strip();
+			Path upper = root.get().resolve("overlay2").resolve(mountId).resolve("diff");
+			return Files.isDirectory(upper) ? Optional.of(upper) : Optional.empty();
+		}
+		catch (IOException ex) {
+			// An engine on another host, or its data root not readable from here.
+			return Optional.empty();
+		}
 	}
 
 	@Override
