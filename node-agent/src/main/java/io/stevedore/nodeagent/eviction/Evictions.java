@@ -37,8 +37,17 @@ public final class Evictions {
 
 	private final Consumer<String> sync;
 
+	/**
+	 * How long an eviction holds back the next (the kubelet's pod cleanup timeout): a pod
+	 * given a grace period still holds what it used until it stops.
+	 */
+	static final Duration CLEANUP_TIMEOUT = Duration.ofSeconds(30);
+
 	/** The evictions decided, per pod uid. */
-	private final Map<String, Eviction> chosen = new ConcurrentHashMap<>();
+	private final Map<String, Chosen> chosen = new ConcurrentHashMap<>();
+
+	private record Chosen(Eviction eviction, long atNanos) {
+	}
 
 	/**
 	 * One decided eviction.
@@ -60,13 +69,23 @@ public final class Evictions {
 
 	/** Marks the pod for eviction, and has it synced. */
 	public void evict(Pod pod, String message, Duration gracePeriod) {
-		this.chosen.put(pod.getMetadata().getUid(), new Eviction(message, gracePeriod));
+		this.chosen.put(pod.getMetadata().getUid(), new Chosen(new Eviction(message, gracePeriod), System.nanoTime()));
 		this.sync.accept(Keys.of(pod));
 	}
 
 	/** The pod's eviction, or null when it is not being evicted. */
 	public Eviction evicted(Pod pod) {
-		return this.chosen.get(pod.getMetadata().getUid());
+		Chosen chosen = this.chosen.get(pod.getMetadata().getUid());
+		return chosen == null ? null : chosen.eviction();
+	}
+
+	/**
+	 * Whether a pod chosen less than {@link #CLEANUP_TIMEOUT} ago is still being stopped:
+	 * no other is evicted meanwhile.
+	 */
+	boolean inProgress() {
+		long now = System.nanoTime();
+		return this.chosen.values().stream().anyMatch(c -> now - c.atNanos() < CLEANUP_TIMEOUT.toNanos());
 	}
 
 	/** The pod was killed and written Failed: nothing more to do for it. */

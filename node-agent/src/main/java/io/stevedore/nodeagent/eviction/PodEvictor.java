@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * pod sync to be stopped (in 1 s for a hard threshold) and written Failed with reason
  * Evicted and the kubelet's message (the resource, the threshold, what was available, and
  * which containers used more than they requested). Critical pods are never chosen, nor a
- * pod already chosen.
+ * pod already chosen; none while a pod evicted before is still stopping (up to 30 s).
  */
 public final class PodEvictor {
 
@@ -61,6 +61,13 @@ public final class PodEvictor {
 	 * @return the evicted pod's {@code namespace/name}, or null when none could be
 	 */
 	public String evictOne(EvictionThreshold threshold, Observation observation) {
+		if (this.evictions.inProgress()) {
+			// As the kubelet, which waits for an evicted pod's cleanup: the resource it
+			// frees may be enough.
+			log.info("eviction threshold met, a pod evicted before is still stopping signal={}",
+					threshold.signal().text());
+			return null;
+		}
 		EvictionSignal signal = threshold.signal();
 		List<Candidate> candidates = new ArrayList<>();
 		Map<String, Map<String, Long>> used = new HashMap<>();

@@ -1,9 +1,7 @@
 package io.stevedore.nodeagent.eviction;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -41,7 +39,7 @@ class PodEvictionIT {
 
 	@BeforeAll
 	static void start() throws Exception {
-		long threshold = memAvailableBytes() - (1L << 30);
+		long threshold = MachineMemory.availableBytes() - (1L << 30);
 		cluster = TestCluster.start(dir);
 		cluster.startNode(NODE, "--stevedore.node.eviction-hard=memory.available<" + threshold);
 		client = cluster.client();
@@ -117,12 +115,6 @@ class PodEvictionIT {
 			.endResources()
 			.endContainer()
 			.endSpec();
-	}
-
-	private static long memAvailableBytes() throws Exception {
-		List<String> lines = Files.readAllLines(Path.of("/proc/meminfo"));
-		String line = lines.stream().filter(l -> l.startsWith("MemAvailable:")).findFirst().orElseThrow();
-		return Long.parseLong(line.replaceAll("\\D+", "")) * 1024;
 	}
 
 }

@@ -52,14 +52,17 @@ class PodEvictorTest {
 	}
 
 	@Test
-	void oneAtATimeAndNeverTheSamePodTwice() {
+	void oneAtATimeTheNextOnlyOnceTheFirstHasStopped() {
 		add(pod("first").build(), 900L << 20);
 		add(pod("second").build(), 100L << 20);
 		Observation low = new Observation(50L << 20, 24L << 30);
 
 		assertThat(this.evictor.evictOne(MEMORY, low)).isEqualTo("default/first");
+		assertThat(this.evictor.evictOne(MEMORY, low)).as("the first is still stopping").isNull();
+		stopped(this.pods.get(0));
 		assertThat(this.evictor.evictOne(MEMORY, low)).isEqualTo("default/second");
-		assertThat(this.evictor.evictOne(MEMORY, low)).isNull();
+		stopped(this.pods.get(1));
+		assertThat(this.evictor.evictOne(MEMORY, low)).as("both Failed: none left").isNull();
 		assertThat(this.synced).containsExactly("default/first", "default/second");
 	}
 
@@ -108,10 +111,16 @@ class PodEvictorTest {
 		Observation low = new Observation(512L << 20, 24L << 30);
 
 		this.evictor.evictOne(soft, low);
-		this.evictor.evictOne(soft, low);
-
 		assertThat(this.evictions.evicted(this.pods.get(0)).gracePeriod()).isEqualTo(Duration.ofSeconds(20));
+		stopped(this.pods.get(0));
+		this.evictor.evictOne(soft, low);
 		assertThat(this.evictions.evicted(this.pods.get(1)).gracePeriod()).isEqualTo(Duration.ofSeconds(5));
+	}
+
+	/** What the pod sync does with an evicted pod: Failed, and done. */
+	private void stopped(Pod pod) {
+		pod.getStatus().setPhase("Failed");
+		this.evictions.done(pod);
 	}
 
 	private void add(Pod pod, long bytes) {

@@ -53,9 +53,9 @@ class PressureMonitorTest {
 	@Test
 	void whileMemoryIsShortOnePodIsEvictedPerRunAndNoneOnceItRecovered() {
 		List<String> evicted = new ArrayList<>();
-		Evictions evictions = new Evictions(Set::of, evicted::add);
 		List<Pod> pods = List.of(EvictionTestPods.pod("a").build(), EvictionTestPods.pod("b").build(),
 				EvictionTestPods.pod("c").build());
+		Evictions evictions = stoppingAtOnce(pods, evicted);
 		PressureMonitor withEvictor = new PressureMonitor(
 				EvictionThreshold.parse("p", "memory.available<100Mi,nodefs.available<10%"),
 				() -> new EnumMap<>(this.observed), Duration.ofMinutes(5), (type, reason, message) -> {
@@ -118,8 +118,8 @@ class PressureMonitorTest {
 				EvictionTestPods.pod("c").build());
 		PressureMonitor monitor = new PressureMonitor(EvictionThreshold.parse("p", "memory.available<100Mi"),
 				() -> new EnumMap<>(this.observed), Duration.ZERO, (type, reason, message) -> {
-				}, () -> this.reclaims++, this.clock, new PodEvictor(() -> pods, (pod, signal) -> Map.of(),
-						new Evictions(Set::of, evicted::add), Duration.ZERO),
+				}, () -> this.reclaims++, this.clock,
+				new PodEvictor(() -> pods, (pod, signal) -> Map.of(), stoppingAtOnce(pods, evicted), Duration.ZERO),
 				EvictionThreshold.parseMinimumReclaim("m", "memory.available=500Mi"));
 		// Above the threshold, never met: the minimum reclaim does not apply.
 		this.observed.put(EvictionSignal.MEMORY_AVAILABLE, new Observation(200L << 20, 4L << 30));
@@ -138,6 +138,24 @@ class PressureMonitorTest {
 		monitor.synchronize();
 		assertThat(evicted).hasSize(2);
 		assertThat(monitor.conditions()).isEmpty();
+	}
+
+	/**
+	 * Evictions whose pods the sync stops at once: Failed and done as soon as chosen, so
+	 * the next run may choose another.
+	 */
+	private static Evictions stoppingAtOnce(List<Pod> pods, List<String> evicted) {
+		Evictions[] evictions = new Evictions[1];
+		evictions[0] = new Evictions(Set::of, key -> {
+			evicted.add(key);
+			Pod pod = pods.stream()
+				.filter(p -> key.endsWith("/" + p.getMetadata().getName()))
+				.findFirst()
+				.orElseThrow();
+			pod.getStatus().setPhase("Failed");
+			evictions[0].done(pod);
+		});
+		return evictions[0];
 	}
 
 	@Test
