@@ -17,9 +17,8 @@ import io.stevedore.nodeagent.runtime.RuntimeLabels;
  * A pod's use as the engine and the node's disk show it: the memory working set from the
  * container's cgroup, the writable layer from the engine plus the pod's emptyDir volumes
  * (shared by its containers: counted once, on the first container) for the disk, and the
- * files (inodes) of both for the inode signals, the layer's where this host can read it.
- * Docker reports no process count per container here, so for pids every pod uses 0 and
- * the ranking falls to priority.
+ * files (inodes) of both for the inode signals, the layer's where this host can read it,
+ * and the processes of the container's cgroup for pids.
  */
 public final class RuntimePodUsage implements PodUsage {
 
@@ -59,7 +58,7 @@ public final class RuntimePodUsage implements PodUsage {
 				case NODEFS_AVAILABLE, IMAGEFS_AVAILABLE -> this.runtime.writableLayerBytes(container.id());
 				case NODEFS_INODES_FREE, IMAGEFS_INODES_FREE ->
 					this.runtime.writableLayerDir(container.id()).map(dir -> walk(dir)[1]).orElse(0L);
-				case PID_AVAILABLE -> 0;
+				case PID_AVAILABLE -> this.runtime.processes(container.id());
 			};
 			if (used.isEmpty()) {
 				usage += emptyDirs;

@@ -140,6 +140,14 @@ public interface ContainerRuntime {
 	}
 
 	/**
+	 * The container's processes (threads included, as pids.current counts); 0 when
+	 * unknown.
+	 */
+	default long processes(String id) {
+		return 0;
+	}
+
+	/**
 	 * Where the container's writable layer is on this host (overlay2's upper directory),
 	 * for counting its files; empty when the engine does not say.
 	 */

@@ -19,8 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What the eviction manager ranks by, read from the real engine: a container that wrote
- * 300 files and 5 MiB into its own filesystem and holds 20 MiB of memory, in a pod with
- * an emptyDir of 100 files.
+ * 300 files and 5 MiB into its own filesystem, holds 20 MiB of memory and runs three
+ * processes, in a pod with an emptyDir of 100 files.
  */
 class RuntimePodUsageIT {
 
@@ -44,7 +44,7 @@ class RuntimePodUsageIT {
 				RuntimeLabels.CONTAINER_NAME + "=writer", "--label",
 				RuntimeLabels.TYPE + "=" + RuntimeLabels.TYPE_CONTAINER, TestImages.busybox(), "sh", "-c",
 				"mkdir /many && for i in $(seq 300); do echo $i > /many/f$i; done; "
-						+ "head -c 5242880 /dev/zero > /big; touch /ready; "
+						+ "head -c 5242880 /dev/zero > /big; sleep 1000 & sleep 1000 & touch /ready; "
 						+ "exec dd if=/dev/zero of=/dev/null bs=20M count=100000000");
 		Path emptyDir = Files
 			.createDirectories(this.root.resolve(this.uid).resolve("volumes/kubernetes.io~empty-dir/scratch"));
@@ -74,6 +74,8 @@ class RuntimePodUsageIT {
 			// its directory: the layer's files as the host sees its upper directory.
 			assertThat(usage.of(pod, EvictionSignal.NODEFS_INODES_FREE)).hasEntrySatisfying("writer",
 					files -> assertThat(files).isBetween(403L, 420L));
+			// dd and the two sleeps, from the pids controller.
+			assertThat(usage.of(pod, EvictionSignal.PID_AVAILABLE)).containsEntry("writer", 3L);
 		}
 	}
 

@@ -49,6 +49,28 @@ final class CgroupStats {
 		return null;
 	}
 
+	/**
+	 * The container's processes (and threads) from the pids controller's
+	 * {@code pids.current}, or -1 when not readable here.
+	 */
+	long processes(String containerId) {
+		for (String relative : List.of("docker/" + containerId, "system.slice/docker-" + containerId + ".scope")) {
+			for (Path file : List.of(this.root.resolve(relative).resolve("pids.current"),
+					this.root.resolve("pids").resolve(relative).resolve("pids.current"))) {
+				try {
+					if (Files.isRegularFile(file)) {
+						// By lines: a cgroup file's size is not what it holds.
+						return Long.parseLong(Files.readAllLines(file).get(0).trim());
+					}
+				}
+				catch (IOException | RuntimeException ex) {
+					return -1;
+				}
+			}
+		}
+		return -1;
+	}
+
 	private static ContainerStats v2(Path dir) throws IOException {
 		long cpuNanos = statValue(Files.readString(dir.resolve("cpu.stat")), "usage_usec") * 1000;
 		long usage = Long.parseLong(Files.readString(dir.resolve("memory.current")).trim());

@@ -547,6 +547,14 @@ public final class DockerContainerRuntime implements ContainerRuntime, Closeable
 	}
 
 	@Override
+	public long processes(String id) {
+		// Docker's ids in the cgroup paths are the full ones.
+		String full = id.length() == 64 ? id
+				: call("inspect " + id, () -> this.docker.inspectContainerCmd(id).exec().getId());
+		return Math.max(0, this.cgroups.processes(full));
+	}
+
+	@Override
 	public Optional<Path> writableLayerDir(String id) {
 		// docker-java's GraphData predates overlay2 and drops its UpperDir: the layer's
 		// directory is found as the engine keeps it, from the container's mount id.

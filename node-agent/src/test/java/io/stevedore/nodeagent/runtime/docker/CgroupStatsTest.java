@@ -39,6 +39,19 @@ class CgroupStatsTest {
 	}
 
 	@Test
+	void processesComeFromPidsCurrentInEitherLayout() throws Exception {
+		Path v1 = Files.createDirectories(this.root.resolve("pids/docker/abc"));
+		Files.writeString(v1.resolve("pids.current"), "7\n");
+		Path v2 = Files.createDirectories(this.root.resolve("system.slice/docker-def.scope"));
+		Files.writeString(v2.resolve("pids.current"), "12\n");
+
+		CgroupStats cgroups = new CgroupStats(this.root);
+		assertThat(cgroups.processes("abc")).isEqualTo(7);
+		assertThat(cgroups.processes("def")).isEqualTo(12);
+		assertThat(cgroups.processes("missing")).isEqualTo(-1);
+	}
+
+	@Test
 	void aContainerWithoutReadableCgroupFilesHasNoReadingSoDockerIsAsked() {
 		assertThat(new CgroupStats(this.root).read("missing")).isNull();
 	}
