@@ -851,6 +851,8 @@ public final class PodSyncer implements Reconciler {
 		this.crashBackOff.forgetPrefix(pod.getMetadata().getUid() + "/");
 		this.volumes.cleanUp(pod.getMetadata().getUid());
 		this.removal.forget(pod);
+		// Deleted while chosen for eviction: nothing left to evict.
+		this.evictions.done(pod);
 		this.api.deleteNow(pod);
 		log.info("pod terminated pod={} uid={} containers={}", key, pod.getMetadata().getUid(), mine.size());
 	}

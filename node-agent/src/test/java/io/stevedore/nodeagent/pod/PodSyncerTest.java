@@ -138,6 +138,19 @@ class PodSyncerTest {
 	}
 
 	@Test
+	void aPodDeletedWhileChosenForEvictionIsTerminatedAndNoLongerChosen() {
+		Pod pod = add(pod("going", "Always"));
+		sync(pod);
+		this.evictions.evict(pod, "low on memory", Duration.ofSeconds(1));
+		pod.getMetadata().setDeletionTimestamp("2026-01-01T00:00:30Z");
+
+		sync(pod);
+
+		assertThat(this.api.deleted).containsExactly("going");
+		assertThat(this.evictions.evicted(pod)).isNull();
+	}
+
+	@Test
 	void underDiskPressureANewPodIsRefusedAndStartsNothing() {
 		this.pressure.add("DiskPressure");
 		Pod pod = add(pod("late", "Always"));
