@@ -245,6 +245,21 @@ public final class GuardedContainerRuntime implements ContainerRuntime, Closeabl
 	}
 
 	@Override
+	public long writableLayerBytes(String id) {
+		return read(() -> this.runtime.writableLayerBytes(id));
+	}
+
+	@Override
+	public Optional<Path> writableLayerDir(String id) {
+		return read(() -> this.runtime.writableLayerDir(id));
+	}
+
+	@Override
+	public long processes(String id) {
+		return read(() -> this.runtime.processes(id));
+	}
+
+	@Override
 	public boolean simulated() {
 		return this.runtime.simulated();
 	}

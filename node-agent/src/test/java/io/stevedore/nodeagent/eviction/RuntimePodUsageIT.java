@@ -7,6 +7,7 @@ import java.util.UUID;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.stevedore.nodeagent.runtime.GuardedContainerRuntime;
 import io.stevedore.nodeagent.runtime.RuntimeLabels;
 import io.stevedore.nodeagent.runtime.docker.DockerContainerRuntime;
 import io.stevedore.testsupport.docker.Docker;
@@ -62,8 +63,9 @@ class RuntimePodUsageIT {
 			.atMost(Duration.ofSeconds(30))
 			.until(() -> Docker.tryRun("exec", id, "test", "-f", "/ready").exitCode() == 0);
 
-		try (DockerContainerRuntime runtime = new DockerContainerRuntime("unix:///var/run/docker.sock", "usage-it",
-				Duration.ofSeconds(30))) {
+		// Guarded, as the agent runs it.
+		try (GuardedContainerRuntime runtime = new GuardedContainerRuntime(
+				new DockerContainerRuntime("unix:///var/run/docker.sock", "usage-it", Duration.ofSeconds(30)))) {
 			RuntimePodUsage usage = new RuntimePodUsage(runtime, NODE, this.root);
 			assertThat(usage.of(pod, EvictionSignal.MEMORY_AVAILABLE)).hasEntrySatisfying("writer",
 					bytes -> assertThat(bytes).isGreaterThan(19L << 20));

@@ -1,7 +1,10 @@
 package io.stevedore.nodeagent.runtime;
 
+import java.lang.reflect.Method;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -47,6 +50,25 @@ class GuardedContainerRuntimeTest {
 		}
 		assertThat(runtime.state()).isEqualTo(CircuitBreaker.State.CLOSED);
 		assertThat(this.engine.listings).as("one probe, no retries").hasValue(5);
+	}
+
+	@Test
+	void everyMethodOfThePortIsPassedOnNotLeftToItsDefault() {
+		// A default method the guard does not override answers its default (0, empty)
+		// in production whatever the engine says: the eviction manager ranked every
+		// pod's disk, inodes and processes as 0 that way.
+		List<String> missing = new ArrayList<>();
+		for (Method method : ContainerRuntime.class.getMethods()) {
+			try {
+				GuardedContainerRuntime.class.getDeclaredMethod(method.getName(), method.getParameterTypes());
+			}
+			catch (NoSuchMethodException ex) {
+				missing.add(method.getName());
+			}
+		}
+		// runSandbox is createSandbox then startSandbox, each guarded.
+		assertThat(missing).as("ContainerRuntime methods GuardedContainerRuntime does not pass on")
+			.containsExactly("runSandbox");
 	}
 
 	@Test
