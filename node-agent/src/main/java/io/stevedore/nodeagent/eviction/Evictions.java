@@ -9,11 +9,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
-import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.stevedore.client.controller.Keys;
+import io.stevedore.nodeagent.pod.ContainerResources;
 
 /**
  * Between the eviction manager and the pod sync: the pods chosen for eviction until the
@@ -102,7 +101,8 @@ public final class Evictions {
 		if (now.isEmpty() || critical(pod)) {
 			return null;
 		}
-		if (now.equals(Set.of("MemoryPressure")) && (!bestEffort(pod) || toleratesMemoryPressure(pod))) {
+		if (now.equals(Set.of("MemoryPressure"))
+				&& (!"BestEffort".equals(ContainerResources.qosClass(pod)) || toleratesMemoryPressure(pod))) {
 			return null;
 		}
 		return "The node had condition: [" + String.join(" ", now) + "]. ";
@@ -120,26 +120,6 @@ public final class Evictions {
 		}
 		Integer priority = pod.getSpec().getPriority();
 		return priority != null && priority >= PodEvictor.SYSTEM_CRITICAL_PRIORITY;
-	}
-
-	/** No container asks for or is limited in CPU or memory: the BestEffort QoS class. */
-	static boolean bestEffort(Pod pod) {
-		List<Container> all = new java.util.ArrayList<>(pod.getSpec().getContainers());
-		if (pod.getSpec().getInitContainers() != null) {
-			all.addAll(pod.getSpec().getInitContainers());
-		}
-		for (Container container : all) {
-			ResourceRequirements resources = container.getResources();
-			if (resources != null
-					&& (mentionsCpuOrMemory(resources.getRequests()) || mentionsCpuOrMemory(resources.getLimits()))) {
-				return false;
-			}
-		}
-		return true;
-	}
-
-	private static boolean mentionsCpuOrMemory(Map<String, ?> quantities) {
-		return quantities != null && (quantities.containsKey("cpu") || quantities.containsKey("memory"));
 	}
 
 	private static boolean toleratesMemoryPressure(Pod pod) {

@@ -56,12 +56,13 @@ public final class PressureMonitor {
 	/** When each condition's thresholds were last met. */
 	private final Map<String, Instant> lastMet = new HashMap<>();
 
-	private Set<EvictionSignal> metBefore = EnumSet.noneOf(EvictionSignal.class);
-
 	/** Per signal, how far above a met threshold it must come back to resolve it. */
 	private final Map<EvictionSignal, EvictionThreshold> minimumReclaim;
 
-	/** The thresholds met on the last run, which the minimum reclaim keeps met. */
+	/**
+	 * The thresholds met on the last run: the minimum reclaim keeps them met, and a
+	 * signal not among them is newly met.
+	 */
 	private Set<EvictionThreshold> metThresholds = Set.of();
 
 	private volatile Set<String> conditions = Set.of();
@@ -133,9 +134,11 @@ public final class PressureMonitor {
 				toReclaim = threshold;
 			}
 		}
+		Set<EvictionSignal> metBefore = EnumSet.noneOf(EvictionSignal.class);
+		this.metThresholds.forEach(threshold -> metBefore.add(threshold.signal()));
 		Set<String> resources = new TreeSet<>();
 		for (EvictionSignal signal : met) {
-			if (!this.metBefore.contains(signal)) {
+			if (!metBefore.contains(signal)) {
 				resources.add(signal.resource());
 				log.warn("eviction threshold met signal={} observed={}", signal.text(), observed.get(signal));
 			}
@@ -143,7 +146,6 @@ public final class PressureMonitor {
 		for (String resource : resources) {
 			this.events.record("Warning", "EvictionThresholdMet", "Attempting to reclaim " + resource);
 		}
-		this.metBefore = met;
 		this.metThresholds = metNow;
 		Set<String> pressure = new TreeSet<>();
 		met.forEach(signal -> pressure.add(signal.condition()));

@@ -93,6 +93,9 @@ public final class DockerContainerRuntime implements ContainerRuntime, Closeable
 
 	private final CgroupStats cgroups = new CgroupStats(java.nio.file.Path.of("/sys/fs/cgroup"));
 
+	/** The engine's data root once it said it; null before. */
+	private volatile Path dataRoot;
+
 	/**
 	 * @param dockerHost the engine
 	 * @param cluster this agent's cluster: every container it creates is labelled with it
@@ -235,8 +238,18 @@ public final class DockerContainerRuntime implements ContainerRuntime, Closeable
 
 	@Override
 	public Optional<Path> dataRoot() {
-		String root = call("info", () -> this.docker.infoCmd().exec().getDockerRootDir());
-		return root == null || root.isEmpty() ? Optional.empty() : Optional.of(Path.of(root));
+		// The engine's data root does not move while it runs: asked until it answers
+		// once (an eviction's layer lookups would ask per container).
+		Path known = this.dataRoot;
+		if (known == null) {
+			String root = call("info", () -> this.docker.infoCmd().exec().getDockerRootDir());
+			if (root == null || root.isEmpty()) {
+				return Optional.empty();
+			}
+			known = Path.of(root);
+			this.dataRoot = known;
+		}
+		return Optional.of(known);
 	}
 
 	@Override
