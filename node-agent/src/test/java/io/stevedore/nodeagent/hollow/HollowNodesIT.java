@@ -61,6 +61,10 @@ class HollowNodesIT {
 			assertThat(nodes).extracting(n -> n.getMetadata().getName())
 				.containsExactlyInAnyOrderElementsOf(IntStream.range(0, NODES).mapToObj(i -> "hollow-" + i).toList());
 			assertThat(nodes).allSatisfy(node -> {
+				// A node is created before its first status: an assertion, so the wait
+				// goes
+				// on (a NullPointerException ended it in a CI run).
+				assertThat(node.getStatus().getNodeInfo()).as(node.getMetadata().getName() + " status").isNotNull();
 				assertThat(node.getStatus().getNodeInfo().getContainerRuntimeVersion()).isEqualTo("simulated://1.0.0");
 				assertThat(node.getStatus().getConditions())
 					.anySatisfy(c -> assertThat(c.getType() + "=" + c.getStatus()).isEqualTo("Ready=True"));
