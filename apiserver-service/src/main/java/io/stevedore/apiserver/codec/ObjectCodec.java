@@ -49,6 +49,8 @@ public final class ObjectCodec {
 
 	private final YAMLMapper yaml;
 
+	private final PropertyOrder propertyOrder;
+
 	public ObjectCodec() {
 		StreamReadConstraints limits = StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build();
 		// Jackson's default buffer recycler is thread-local; every request runs on a new
@@ -78,10 +80,16 @@ public final class ObjectCodec {
 			.enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
 			.build();
 		this.yaml = new YAMLMapper(yamlFactory);
+		this.propertyOrder = new PropertyOrder(this.json);
 	}
 
 	public ObjectMapper json() {
 		return this.json;
+	}
+
+	/** Where the typed encoder writes each field, for writes done on stored trees. */
+	public PropertyOrder propertyOrder() {
+		return this.propertyOrder;
 	}
 
 	/** Parses a request body as JSON, YAML or protobuf (by content type) into a tree. */

@@ -12,7 +12,6 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.stevedore.apiserver.admission.AdmissionAttributes;
-import io.stevedore.apiserver.cache.CachedObject;
 import io.stevedore.apiserver.codec.ResourceVersions;
 import io.stevedore.apiserver.rest.strategy.ResourceStrategy;
 import io.stevedore.apiserver.rest.strategy.SpecStatus;
@@ -21,9 +20,7 @@ import io.stevedore.machinery.errors.ApiException;
 import io.stevedore.machinery.errors.FieldError;
 import io.stevedore.machinery.registry.ResourceType;
 import io.stevedore.machinery.validation.Validation;
-import io.stevedore.storage.KeyNotFoundException;
 import io.stevedore.storage.KeyValue;
-import io.stevedore.storage.RevisionConflictException;
 
 /**
  * The read-mutate-compare-and-swap loop behind every update, patch, apply and scale
@@ -50,20 +47,7 @@ public final class GuaranteedUpdate {
 	 */
 	public ObjectResult run(Scope scope, WriteOptions options, Mutation mutation, boolean allowCreate) {
 		ResourceType type = scope.type();
-		String key = scope.key();
-		ConflictRetry retry = new ConflictRetry();
-		// Kubernetes' cacher hands its cached copy to GuaranteedUpdate as the first guess
-		// of
-		// the current state: that spares a store read per update (a round trip on Redis),
-		// and the compare-and-swap refuses the write if the copy was stale. What else a
-		// stale copy could decide (an error, a no-op) is checked again on the store's
-		// state. A dry run reads the store: nothing would catch a stale answer.
-		KeyValue kv = options.dryRun() ? null : cachedCopy(key);
-		boolean fromStore = kv == null;
-		if (fromStore) {
-			kv = this.context.store().get(key);
-		}
-		while (true) {
+		return CompareAndSwapLoop.run(this.context, scope.key(), options.dryRun(), (kv, fromStore) -> {
 			List<String> warnings = new ArrayList<>();
 			if (kv == null) {
 				if (!allowCreate || !scope.info().subresource().isEmpty()) {
@@ -76,55 +60,10 @@ public final class GuaranteedUpdate {
 			}
 			HasMetadata current = this.context.codec().decodeStored(kv.value(), kv.modRevision(), type.javaType());
 			Loaded loaded = new Loaded(current, kv.modRevision(), kv.value());
-			try {
-				Mutation.Mutated mutated = mutation.apply(loaded, warnings);
-				return write(scope, options, loaded, mutated, warnings, fromStore);
-			}
-			catch (RevisionConflictException | KeyNotFoundException | UnchangedCopy ex) {
-				if (fromStore && !retry.pauseBeforeRetry()) {
-					throw ApiException.conflict(type.group(), type.plural(), scope.name(),
-							"too many concurrent writers, please retry");
-				}
-			}
-			catch (ApiException ex) {
-				if (fromStore) {
-					throw ex;
-				}
-				// Refused on the cached copy: the answer stands only if the copy was
-				// current.
-				long guessed = kv.modRevision();
-				kv = this.context.store().get(key);
-				fromStore = true;
-				if (kv != null && kv.modRevision() == guessed) {
-					throw ex;
-				}
-				continue;
-			}
-			kv = this.context.store().get(key);
-			fromStore = true;
-		}
-	}
-
-	/** The watch cache's copy of {@code key} as a store value, or {@code null}. */
-	private KeyValue cachedCopy(String key) {
-		if (!this.context.cache().isReady()) {
-			return null;
-		}
-		CachedObject cached = this.context.cache().get(key);
-		return (cached == null) ? null
-				: new KeyValue(key, cached.stored(), cached.createRevision(), cached.modRevision());
-	}
-
-	/**
-	 * The update changes nothing in the cached copy, which may be stale: only the store's
-	 * state may answer a no-op.
-	 */
-	private static final class UnchangedCopy extends RuntimeException {
-
-		UnchangedCopy() {
-			super(null, null, false, false);
-		}
-
+			Mutation.Mutated mutated = mutation.apply(loaded, warnings);
+			return write(scope, options, loaded, mutated, warnings, fromStore);
+		}, () -> ApiException.conflict(type.group(), type.plural(), scope.name(),
+				"too many concurrent writers, please retry"));
 	}
 
 	private ObjectResult write(Scope scope, WriteOptions options, Loaded loaded, Mutation.Mutated mutated,
@@ -195,7 +134,7 @@ public final class GuaranteedUpdate {
 			if (!mutated.surelyChanged()
 					&& Arrays.equals(this.context.codec().encodeForStorage(updated), loaded.stored())) {
 				if (!fromStore) {
-					throw new UnchangedCopy();
+					throw new CompareAndSwapLoop.StaleCopy();
 				}
 				// A no-op write keeps its resourceVersion, as in Kubernetes.
 				return new ObjectResult(200, type,
@@ -213,7 +152,7 @@ public final class GuaranteedUpdate {
 		}
 		if (Arrays.equals(stored, loaded.stored())) {
 			if (!fromStore) {
-				throw new UnchangedCopy();
+				throw new CompareAndSwapLoop.StaleCopy();
 			}
 			return new ObjectResult(200, type, ResourceVersions.withResourceVersion(stored, loaded.modRevision()),
 					warnings);

@@ -6,6 +6,9 @@ import java.util.List;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.stevedore.apiserver.codec.ObjectCodec;
@@ -38,8 +41,28 @@ public final class ManagedFields {
 		// An update that changed the loaded object itself (pods/binding) has one object:
 		// converted once. Both trees are fresh, so the field manager may take them over.
 		JsonNode live = old == null ? null : old == updated ? tree : this.codec.toTree(old);
-		return FieldManager.updateTaking(live, tree, manager, subresource == null ? "" : subresource, type.javaType(),
-				now);
+		return inEncoderOrder(FieldManager.updateTaking(live, tree, manager, subresource == null ? "" : subresource,
+				type.javaType(), now));
+	}
+
+	/**
+	 * The field manager appends managedFields to the metadata and writes each entry's
+	 * fields in its own order. Stored as they came, a create's bytes differed from what
+	 * the typed encoder writes for the same object, so the first no-op update after it
+	 * was taken for a change and written (a new resourceVersion, where Kubernetes keeps
+	 * it).
+	 */
+	private JsonNode inEncoderOrder(JsonNode tree) {
+		if (!(tree.path("metadata") instanceof ObjectNode meta) || !(meta.get("managedFields") instanceof ArrayNode)) {
+			return tree;
+		}
+		ArrayNode entries = meta.arrayNode();
+		for (JsonNode entry : meta.remove("managedFields")) {
+			entries.add(entry instanceof ObjectNode object
+					? this.codec.propertyOrder().ordered(object, ManagedFieldsEntry.class) : entry);
+		}
+		this.codec.propertyOrder().set(meta, ObjectMeta.class, "managedFields", entries);
+		return tree;
 	}
 
 	/** Copies the managedFields of a tree into the typed object. */

@@ -6,8 +6,6 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Binding;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodCondition;
-import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.Eviction;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.stevedore.apiserver.cache.CachedObject;
@@ -32,9 +30,12 @@ public final class PodSubresources {
 
 	private final PodLogLocation logs;
 
+	private final PodBinder binder;
+
 	public PodSubresources(RestContext context, GuaranteedUpdate updates, DeleteOperations deletes) {
 		this.context = context;
 		this.logs = new PodLogLocation(context);
+		this.binder = new PodBinder(context);
 		this.updates = updates;
 		this.deletes = deletes;
 	}
@@ -56,79 +57,8 @@ public final class PodSubresources {
 		if (!bindingName.equals(scope.name())) {
 			throw ApiException.badRequest("name in URL does not match name in Binding object");
 		}
-		Scope podScope = new Scope(scope.info(), scope.type(), scope.query(), scope.body(), scope.contentType(),
-				scope.userAgent());
-		// Binding sets spec.nodeName and a status condition at once, which neither the
-		// main
-		// resource nor /status may do: the mutation changes the loaded object itself, so
-		// the
-		// generic "keep the old status / immutable spec" rules compare it with itself.
-		this.updates.run(podScope, options, (current, warnings) -> {
-			Pod pod = (Pod) current.object();
-			checkPreconditions(binding, pod, current.modRevision(), scope.name());
-			if (pod.getMetadata().getDeletionTimestamp() != null) {
-				throw ApiException.conflict("", "pods", scope.name(),
-						"pod is being deleted, cannot be assigned to a host");
-			}
-			String assigned = pod.getSpec().getNodeName();
-			if (assigned != null && !assigned.isEmpty()) {
-				throw ApiException.conflict("", "pods", scope.name(),
-						"pod " + scope.name() + " is already assigned to node \"" + assigned + "\"");
-			}
-			if (pod.getSpec().getSchedulingGates() != null && !pod.getSpec().getSchedulingGates().isEmpty()) {
-				throw ApiException.conflict("", "pods", scope.name(),
-						"pod " + scope.name() + " has non-empty .spec.schedulingGates");
-			}
-			pod.getSpec().setNodeName(node);
-			if (binding.getMetadata() != null && binding.getMetadata().getAnnotations() != null
-					&& !binding.getMetadata().getAnnotations().isEmpty()) {
-				java.util.Map<String, String> annotations = new java.util.LinkedHashMap<>();
-				if (pod.getMetadata().getAnnotations() != null) {
-					annotations.putAll(pod.getMetadata().getAnnotations());
-				}
-				annotations.putAll(binding.getMetadata().getAnnotations());
-				pod.getMetadata().setAnnotations(annotations);
-			}
-			List<PodCondition> conditions = new ArrayList<>(pod.getStatus().getConditions());
-			conditions.removeIf(c -> "PodScheduled".equals(c.getType()));
-			conditions.add(new PodConditionBuilder().withType("PodScheduled")
-				.withStatus("True")
-				.withLastTransitionTime(ObjectMetaRules.timestamp(this.context.clock().instant()))
-				.build());
-			pod.getStatus().setConditions(conditions);
-			// nodeName was empty and is now a non-empty name: never a no-op. The pod's
-			// managedFields stay as they are: Kubernetes writes a binding straight to
-			// storage
-			// (BindingREST's GuaranteedUpdate), past the field manager, so no manager
-			// owns
-			// spec.nodeName or the PodScheduled condition it sets. It also spares every
-			// bind
-			// the field manager's work, a third of a bind's cost.
-			return new Mutation.Mutated(pod, true, true);
-		}, false);
+		this.binder.bind(scope, binding, node, options.dryRun());
 		return new ObjectResult(201, null, success(), admissionWarnings);
-	}
-
-	/**
-	 * The Binding's uid and resourceVersion, when set, must be the pod's (Kubernetes'
-	 * storage preconditions): a scheduler's decision about a pod deleted and created
-	 * again under the same name, or about an older state of it, is refused.
-	 */
-	private static void checkPreconditions(Binding binding, Pod pod, long modRevision, String name) {
-		if (binding.getMetadata() == null) {
-			return;
-		}
-		String uid = binding.getMetadata().getUid();
-		if (uid != null && !uid.isEmpty() && !uid.equals(pod.getMetadata().getUid())) {
-			throw ApiException.conflict("", "pods", name, "Precondition failed: UID in precondition: " + uid
-					+ ", UID in object meta: " + pod.getMetadata().getUid());
-		}
-		String resourceVersion = binding.getMetadata().getResourceVersion();
-		if (resourceVersion != null && !resourceVersion.isEmpty()
-				&& !resourceVersion.equals(Long.toString(modRevision))) {
-			throw ApiException.conflict("", "pods", name, "Precondition failed: ResourceVersion in precondition: "
-					+ resourceVersion + ", ResourceVersion in object meta: " + modRevision);
-		}
 	}
 
 	/** The node agent's URL of the requested log, after Kubernetes' validation. */

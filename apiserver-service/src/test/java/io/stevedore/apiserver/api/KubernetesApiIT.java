@@ -514,6 +514,36 @@ class KubernetesApiIT extends EmbeddedApiServer {
 			.isEqualTo("bench");
 	}
 
+	@Test
+	void aPodWrittenBackUnchangedAfterItsCreateOrItsBindingKeepsItsResourceVersionAndADryRunBindingWritesNothing() {
+		this.api.post(pods(), pod("d", "web"));
+		// Kubernetes answers a no-op update with the object as it is: the stored bytes
+		// must be those the typed encoder writes, managedFields included.
+		assertWrittenBackUnchanged("d");
+		HttpApi.Answer dryRun = rejectedNothingWritten(() -> this.api.post(pods() + "/d/binding?dryRun=All",
+				"{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":{\"name\":\"d\"},"
+						+ "\"target\":{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"name\":\"n1\"}}"));
+		assertThat(dryRun.code()).as(dryRun.body()).isEqualTo(201);
+		assertThat(this.api.get(pods() + "/d").json().path("spec").path("nodeName").isMissingNode()).isTrue();
+
+		HttpApi.Answer bound = this.api.post(pods() + "/d/binding",
+				"{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":{\"name\":\"d\","
+						+ "\"annotations\":{\"example.com/placed-by\":\"bench\"}},"
+						+ "\"target\":{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"name\":\"n1\"}}");
+		assertThat(bound.code()).as(bound.body()).isEqualTo(201);
+		// The binding is written on the stored JSON (PodBinder), in the encoder's order.
+		assertWrittenBackUnchanged("d");
+	}
+
+	private void assertWrittenBackUnchanged(String name) {
+		JsonNode current = this.api.get(pods() + "/" + name).json();
+		HttpApi.Answer unchanged = this.api.put(pods() + "/" + name, current.toString());
+		assertThat(unchanged.code()).as(unchanged.body()).isEqualTo(200);
+		assertThat(unchanged.json().path("metadata").path("resourceVersion").asText())
+			.as("the resourceVersion after writing back %s", current)
+			.isEqualTo(current.path("metadata").path("resourceVersion").asText());
+	}
+
 	/** A Binding of pod "u" to node n1 with these extra metadata fields. */
 	private static String bindingOfU(String metadataFields) {
 		return "{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":{\"name\":\"u\"," + metadataFields + "},"
