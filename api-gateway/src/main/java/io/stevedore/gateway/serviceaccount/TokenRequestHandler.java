@@ -32,10 +32,10 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 /**
  * The TokenRequest API, {@code POST .../serviceaccounts/NAME/token}, answered by the
  * gateway because it holds the signing key. RBAC ({@code create} on
- * {@code serviceaccounts/token}) has already been checked by the filters. As
- * kube-apiserver: the ServiceAccount (and a bound pod or secret, with the uid given) must
- * exist, now — read from the apiserver, not a cache — and the token carries their uids so
- * it dies with them.
+ * {@code serviceaccounts/token}) has already been checked by the filters; the admission
+ * chain is run here. As kube-apiserver: the ServiceAccount (and a bound pod or secret,
+ * with the uid given) must exist, now — read from the apiserver, not a cache — and the
+ * token carries their uids so it dies with them.
  */
 public final class TokenRequestHandler {
 

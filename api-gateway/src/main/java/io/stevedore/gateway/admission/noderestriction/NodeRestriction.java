@@ -194,9 +194,11 @@ public final class NodeRestriction implements AdmissionPlugin {
 		}
 		Pod pod = this.pods.apply(attributes.namespace(), ref.getName());
 		if (pod == null) {
+			// Kubernetes passes on its pod lister's NotFound, worded with "pod",
+			// singular.
 			throw new AdmissionDenied(
-					StatusResponses.failure(404, "NotFound", "pods \"" + ref.getName() + "\" not found",
-							new StatusDetailsBuilder().withName(ref.getName()).withKind("pods").build()));
+					StatusResponses.failure(404, "NotFound", "pod \"" + ref.getName() + "\" not found",
+							new StatusDetailsBuilder().withName(ref.getName()).withKind("pod").build()));
 		}
 		if (!ref.getUid().equals(pod.getMetadata().getUid())) {
 			throw AdmissionDenied.forbidden(attributes, "the UID in the bound object reference (" + ref.getUid()

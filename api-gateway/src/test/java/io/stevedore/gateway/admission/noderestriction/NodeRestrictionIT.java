@@ -34,8 +34,8 @@ class NodeRestrictionIT {
 
 	@BeforeAll
 	static void start() {
-		cluster = GatewayCluster.startWithAdmission(directory,
-				StaticTokens.file(directory, "n1-token,system:node:n1,n1,\"system:nodes\""));
+		cluster = GatewayCluster.startWithAdmission(directory, StaticTokens.file(directory,
+				"n1-token,system:node:n1,n1,\"system:nodes\"", "n3-token,system:node:n3,n3,\"system:nodes\""));
 		admin = cluster.adminKubectl(directory.resolve("admin-home"));
 		node = cluster.kubectlWithToken("n1-token");
 		admin.run("create", "namespace", "work").requireSuccess();
@@ -154,6 +154,37 @@ class NodeRestrictionIT {
 		assertThat(admin.run("get", "node", "n1", "-o", "jsonpath={.metadata.labels}").requireSuccess().stdout())
 			.contains("\"topology.kubernetes.io/zone\":\"zone-a\"")
 			.doesNotContain("kubernetes.io/foo");
+	}
+
+	@Test
+	void aNodeRegistersWithTheLabelsTheNodeAgentSetsButNotWithAnotherKubernetesLabel() {
+		Kubectl n3 = cluster.kubectlWithToken("n3-token");
+		String labels = """
+				    kubernetes.io/hostname: n3
+				    kubernetes.io/os: linux
+				    kubernetes.io/arch: amd64
+				    beta.kubernetes.io/os: linux
+				    beta.kubernetes.io/arch: amd64
+				    type: simulated
+				""";
+
+		KubectlResult refused = n3.runWithInput(registration(labels + "    kubernetes.io/foo: bar\n"), "create", "-f",
+				"-");
+		assertThat(refused.stderr()).contains("nodes \"n3\" is forbidden: "
+				+ "node \"n3\" is not allowed to set the following labels: kubernetes.io/foo");
+		assertThat(admin.run("get", "node", "n3").succeeded()).isFalse();
+
+		n3.runWithInput(registration(labels), "create", "-f", "-").requireSuccess();
+	}
+
+	private static String registration(String labels) {
+		return """
+				apiVersion: v1
+				kind: Node
+				metadata:
+				  name: n3
+				  labels:
+				""" + labels;
 	}
 
 	@Test

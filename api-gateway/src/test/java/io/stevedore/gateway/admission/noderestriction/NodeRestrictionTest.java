@@ -196,7 +196,7 @@ class NodeRestrictionTest {
 		assertThatThrownBy(() -> this.plugin.validate(attributes)).isInstanceOfSatisfying(AdmissionDenied.class,
 				(denied) -> {
 					assertThat(denied.status().getCode()).isEqualTo(404);
-					assertThat(denied.status().getMessage()).isEqualTo("pods \"gone\" not found");
+					assertThat(denied.status().getMessage()).isEqualTo("pod \"gone\" not found");
 				});
 	}
 
