@@ -87,12 +87,14 @@ public class SecurityConfiguration {
 
 	/**
 	 * RBAC behind the Node authorizer, as {@code --authorization-mode=Node,RBAC}; the
-	 * node's pods are read live, when a node reads a Secret, ConfigMap or PVC.
+	 * node's pods (and a PersistentVolume) are read live, when a node reads a Secret,
+	 * ConfigMap, PVC or PV or asks for a ServiceAccount token.
 	 */
 	@Bean
 	RbacAuthorizer rbacAuthorizer(InformerRbacLister lister, KubernetesClient client) {
 		return new RbacAuthorizer(lister, new NodeAuthorizer((namespace,
-				node) -> client.pods().inNamespace(namespace).withField("spec.nodeName", node).list().getItems()));
+				node) -> client.pods().inNamespace(namespace).withField("spec.nodeName", node).list().getItems(),
+				(name) -> client.persistentVolumes().withName(name).get()));
 	}
 
 	@Bean

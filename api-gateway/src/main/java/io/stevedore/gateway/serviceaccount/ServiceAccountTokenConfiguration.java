@@ -3,6 +3,7 @@ package io.stevedore.gateway.serviceaccount;
 import java.time.Clock;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.stevedore.gateway.admission.AdmissionChain;
 import io.stevedore.gateway.config.GatewayProperties;
 import io.stevedore.gateway.pki.ClusterPki;
 import io.stevedore.gateway.pki.ServiceAccountKeys;
@@ -41,8 +42,9 @@ public class ServiceAccountTokenConfiguration {
 
 	@Bean
 	RouterFunction<ServerResponse> serviceAccountTokenRoutes(ServiceAccountTokens tokens, ServiceAccountKeys keys,
-			KubernetesClient client, GatewayProperties properties) {
-		TokenRequestHandler tokenRequests = new TokenRequestHandler(tokens, new ApiServerObjectLookup(client));
+			KubernetesClient client, GatewayProperties properties, AdmissionChain admission) {
+		TokenRequestHandler tokenRequests = new TokenRequestHandler(tokens, new ApiServerObjectLookup(client),
+				admission);
 		IssuerDiscovery discovery = new IssuerDiscovery(keys, tokens.issuer(), properties.tls().server());
 		return RouterFunctions.route(RequestPredicates.POST(TokenRequestHandler.PATH), tokenRequests::create)
 			.andRoute(RequestPredicates.GET(IssuerDiscovery.CONFIGURATION_PATH), discovery::configuration)

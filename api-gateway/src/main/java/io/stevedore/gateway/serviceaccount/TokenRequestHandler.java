@@ -2,6 +2,7 @@ package io.stevedore.gateway.serviceaccount;
 
 import java.io.IOException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
@@ -14,9 +15,15 @@ import io.fabric8.kubernetes.api.model.authentication.BoundObjectReference;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestSpec;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestStatus;
+import io.stevedore.gateway.admission.AdmissionAttributes;
+import io.stevedore.gateway.admission.AdmissionChain;
+import io.stevedore.gateway.admission.AdmissionDenied;
+import io.stevedore.gateway.authn.AuthenticationFilter;
+import io.stevedore.gateway.authn.UserInfo;
 import io.stevedore.gateway.protobuf.ProtobufMessage;
 import io.stevedore.gateway.status.StatusResponses;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -25,10 +32,10 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 /**
  * The TokenRequest API, {@code POST .../serviceaccounts/NAME/token}, answered by the
  * gateway because it holds the signing key. RBAC ({@code create} on
- * {@code serviceaccounts/token}) has already been checked by the filters. As
- * kube-apiserver: the ServiceAccount (and a bound pod or secret, with the uid given) must
- * exist, now — read from the apiserver, not a cache — and the token carries their uids so
- * it dies with them.
+ * {@code serviceaccounts/token}) has already been checked by the filters; the admission
+ * chain is run here. As kube-apiserver: the ServiceAccount (and a bound pod or secret,
+ * with the uid given) must exist, now — read from the apiserver, not a cache — and the
+ * token carries their uids so it dies with them.
  */
 public final class TokenRequestHandler {
 
@@ -44,9 +51,17 @@ public final class TokenRequestHandler {
 
 	private final ObjectLookup objects;
 
-	public TokenRequestHandler(ServiceAccountTokens tokens, ObjectLookup objects) {
+	private final AdmissionChain admission;
+
+	/**
+	 * @param admission run on the TokenRequest before anything is looked up, as
+	 * kube-apiserver admits it (NodeRestriction holds a node to its own pods' tokens);
+	 * the apiserver never sees this request, so it cannot call the chain
+	 */
+	public TokenRequestHandler(ServiceAccountTokens tokens, ObjectLookup objects, AdmissionChain admission) {
 		this.tokens = tokens;
 		this.objects = objects;
+		this.admission = admission;
 	}
 
 	public Mono<ServerResponse> create(ServerRequest request) {
@@ -62,19 +77,35 @@ public final class TokenRequestHandler {
 				return status(StatusResponses.failure(400, "BadRequest",
 						"the body of the request was in an unknown format: " + ex.getMessage(), null));
 			}
-			TokenRequestSpec spec = tokenRequest.getSpec() != null ? tokenRequest.getSpec() : new TokenRequestSpec();
-			if (spec.getExpirationSeconds() == null) {
-				spec.setExpirationSeconds(DEFAULT_EXPIRATION_SECONDS);
-			}
-			if (spec.getAudiences() == null || spec.getAudiences().isEmpty()) {
-				spec.setAudiences(this.tokens.acceptedAudiences());
-			}
-			Status invalid = validate(name, spec);
-			if (invalid != null) {
-				return status(invalid);
-			}
-			return issue(namespace, name, tokenRequest, spec);
+			UserInfo user = request.exchange().getAttribute(AuthenticationFilter.USER);
+			boolean dryRun = request.queryParam("dryRun").isPresent();
+			AdmissionAttributes attributes = new AdmissionAttributes(AdmissionAttributes.CREATE, "", "v1",
+					"serviceaccounts", "token", namespace, name, tokenRequest, null, dryRun, user, new ArrayList<>());
+			// Off the event loop: a plugin may read the apiserver (NodeRestriction, the
+			// pod).
+			return Mono.fromRunnable(() -> {
+				this.admission.admit(attributes);
+				this.admission.validate(attributes);
+			})
+				.subscribeOn(Schedulers.boundedElastic())
+				.then(Mono.defer(() -> defaultAndIssue(namespace, name, tokenRequest)))
+				.onErrorResume(AdmissionDenied.class, (denied) -> status(denied.status()));
 		});
+	}
+
+	private Mono<ServerResponse> defaultAndIssue(String namespace, String name, TokenRequest tokenRequest) {
+		TokenRequestSpec spec = tokenRequest.getSpec() != null ? tokenRequest.getSpec() : new TokenRequestSpec();
+		if (spec.getExpirationSeconds() == null) {
+			spec.setExpirationSeconds(DEFAULT_EXPIRATION_SECONDS);
+		}
+		if (spec.getAudiences() == null || spec.getAudiences().isEmpty()) {
+			spec.setAudiences(this.tokens.acceptedAudiences());
+		}
+		Status invalid = validate(name, spec);
+		if (invalid != null) {
+			return status(invalid);
+		}
+		return issue(namespace, name, tokenRequest, spec);
 	}
 
 	/** kube-apiserver's ValidateTokenRequest and its check of the bound object's kind. */

@@ -1,30 +1,28 @@
 package io.stevedore.gateway.admission.noderestriction;
 
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.BiFunction;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.StatusDetailsBuilder;
+import io.fabric8.kubernetes.api.model.authentication.BoundObjectReference;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
 import io.stevedore.gateway.admission.AdmissionAttributes;
 import io.stevedore.gateway.admission.AdmissionDenied;
 import io.stevedore.gateway.admission.AdmissionPlugin;
 import io.stevedore.gateway.authz.NodeIdentity;
+import io.stevedore.gateway.status.StatusResponses;
 
 /**
  * Kubernetes' NodeRestriction admission (plugin/pkg/admission/noderestriction): a node
- * identity ({@code system:node:NAME}) may write only its own Node (and may not set or
- * change labels under {@code node-restriction.kubernetes.io/}), its own Lease in
- * {@code kube-node-lease}, the status of pods bound to it, mirror pods bound to it, and
- * may delete or evict only pods bound to it. Other users pass untouched. Messages are
- * Kubernetes'.
- *
- * <p>
- * Kubernetes also refuses kubelet-set labels under kubernetes.io/k8s.io outside an
- * allowed list; that rule is not here yet.
+ * identity ({@code system:node:NAME}) may write only its own Node (and may not add,
+ * change or remove labels {@link NodeLabels} keeps from it), its own Lease in
+ * {@code kube-node-lease}, the status of pods bound to it, mirror pods bound to it; may
+ * delete or evict only pods bound to it; and may ask for ServiceAccount tokens only bound
+ * to a pod bound to it. Other users pass untouched. Messages are Kubernetes'.
  */
 public final class NodeRestriction implements AdmissionPlugin {
 
@@ -34,8 +32,6 @@ public final class NodeRestriction implements AdmissionPlugin {
 
 	static final String NODE_LEASE_NAMESPACE = "kube-node-lease";
 
-	private static final String RESTRICTED_LABEL_DOMAIN = "node-restriction.kubernetes.io";
-
 	@Override
 	public String name() {
 		return NAME;
@@ -43,7 +39,10 @@ public final class NodeRestriction implements AdmissionPlugin {
 
 	@Override
 	public Set<String> resources() {
-		return Set.of("/nodes", "/nodes/status", "/pods", "/pods/status", "/pods/eviction",
+		// serviceaccounts/token is not the apiserver's: the gateway's TokenRequest
+		// handler
+		// runs the chain itself.
+		return Set.of("/nodes", "/nodes/status", "/pods", "/pods/status", "/pods/eviction", "/serviceaccounts/token",
 				"coordination.k8s.io/leases");
 	}
 
@@ -72,6 +71,7 @@ public final class NodeRestriction implements AdmissionPlugin {
 			case "pods" -> admitPod(node, attributes);
 			case "nodes" -> admitNode(node, attributes);
 			case "leases" -> admitLease(node, attributes);
+			case "serviceaccounts" -> admitTokenRequest(node, attributes);
 			default -> {
 			}
 		}
@@ -158,21 +158,60 @@ public final class NodeRestriction implements AdmissionPlugin {
 				? old.getMetadata().getLabels() : Map.of();
 		Map<String, String> after = updated.getMetadata().getLabels() == null ? Map.of()
 				: updated.getMetadata().getLabels();
-		Set<String> changed = new TreeSet<>();
-		for (String key : union(before.keySet(), after.keySet())) {
-			if (!Objects.equals(before.get(key), after.get(key)) && isRestrictedLabel(key)) {
-				changed.add(key);
-			}
-		}
-		if (changed.isEmpty()) {
+		Set<String> forbidden = NodeLabels.forbiddenChanges(before, after);
+		if (forbidden.isEmpty()) {
 			return;
 		}
+		// Kubernetes' update message does not name the node; its create message does.
 		if (AdmissionAttributes.CREATE.equals(attributes.operation())) {
-			throw AdmissionDenied.forbidden(attributes,
-					"node \"" + node + "\" is not allowed to set the following labels: " + String.join(", ", changed));
+			throw AdmissionDenied.forbidden(attributes, "node \"" + node
+					+ "\" is not allowed to set the following labels: " + String.join(", ", forbidden));
 		}
-		throw AdmissionDenied.forbidden(attributes,
-				"node \"" + node + "\" is not allowed to modify labels: " + String.join(", ", changed));
+		throw AdmissionDenied.forbidden(attributes, "is not allowed to modify labels: " + String.join(", ", forbidden));
+	}
+
+	/**
+	 * A node asks for tokens only for its own pods' use: the TokenRequest must be bound
+	 * to a pod (by name and uid) that runs on the node, so a token a node obtains dies
+	 * with a pod it runs. Which ServiceAccount it may ask for is the Node authorizer's
+	 * part.
+	 */
+	private void admitTokenRequest(String node, AdmissionAttributes attributes) {
+		if (!AdmissionAttributes.CREATE.equals(attributes.operation()) || !"token".equals(attributes.subresource())) {
+			return;
+		}
+		if (!(attributes.object() instanceof TokenRequest request)) {
+			throw AdmissionDenied.forbidden(attributes, "unexpected type "
+					+ (attributes.object() == null ? "null" : attributes.object().getClass().getSimpleName()));
+		}
+		BoundObjectReference ref = request.getSpec() == null ? null : request.getSpec().getBoundObjectRef();
+		if (ref == null || !"v1".equals(ref.getApiVersion()) || !"Pod".equals(ref.getKind())
+				|| isEmpty(ref.getName())) {
+			throw AdmissionDenied.forbidden(attributes, "node requested token not bound to a pod");
+		}
+		if (isEmpty(ref.getUid())) {
+			throw AdmissionDenied.forbidden(attributes, "node requested token with a pod binding without a uid");
+		}
+		Pod pod = this.pods.apply(attributes.namespace(), ref.getName());
+		if (pod == null) {
+			// Kubernetes passes on its pod lister's NotFound, worded with "pod",
+			// singular.
+			throw new AdmissionDenied(
+					StatusResponses.failure(404, "NotFound", "pod \"" + ref.getName() + "\" not found",
+							new StatusDetailsBuilder().withName(ref.getName()).withKind("pod").build()));
+		}
+		if (!ref.getUid().equals(pod.getMetadata().getUid())) {
+			throw AdmissionDenied.forbidden(attributes, "the UID in the bound object reference (" + ref.getUid()
+					+ ") does not match the UID in record. The object might have been deleted and then recreated");
+		}
+		if (!node.equals(nodeNameOf(pod))) {
+			throw AdmissionDenied.forbidden(attributes,
+					"node requested token bound to a pod scheduled on a different node");
+		}
+	}
+
+	private static boolean isEmpty(String value) {
+		return value == null || value.isEmpty();
 	}
 
 	private static void admitLease(String node, AdmissionAttributes attributes) {
@@ -189,22 +228,6 @@ public final class NodeRestriction implements AdmissionPlugin {
 			throw AdmissionDenied.forbidden(attributes,
 					"can only access node lease with the same name as the requesting node");
 		}
-	}
-
-	/** A label key in node-restriction.kubernetes.io or one of its subdomains. */
-	static boolean isRestrictedLabel(String key) {
-		int slash = key.indexOf('/');
-		if (slash < 0) {
-			return false;
-		}
-		String domain = key.substring(0, slash);
-		return domain.equals(RESTRICTED_LABEL_DOMAIN) || domain.endsWith("." + RESTRICTED_LABEL_DOMAIN);
-	}
-
-	private static Set<String> union(Set<String> a, Set<String> b) {
-		Set<String> all = new TreeSet<>(a);
-		all.addAll(b);
-		return all;
 	}
 
 	private static String nodeNameOf(HasMetadata object) {

@@ -18,7 +18,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Node restriction end to end: the real kubectl as the node identity system:node:n1
  * (group system:nodes) through the gateway to the real apiserver. Pod "mine" is bound to
- * n1 and mounts secret "mine"; pod "theirs" is bound to n2 and mounts secret "theirs".
+ * n1, runs as ServiceAccount "mine" and mounts secret "mine" and claim "data-mine", to
+ * which volume "pv-mine" is bound; pod "theirs" is bound to n2, with "theirs" for each.
  */
 class NodeRestrictionIT {
 
@@ -33,35 +34,44 @@ class NodeRestrictionIT {
 
 	@BeforeAll
 	static void start() {
-		cluster = GatewayCluster.startWithAdmission(directory,
-				StaticTokens.file(directory, "n1-token,system:node:n1,n1,\"system:nodes\""));
+		cluster = GatewayCluster.startWithAdmission(directory, StaticTokens.file(directory,
+				"n1-token,system:node:n1,n1,\"system:nodes\"", "n3-token,system:node:n3,n3,\"system:nodes\""));
 		admin = cluster.adminKubectl(directory.resolve("admin-home"));
 		node = cluster.kubectlWithToken("n1-token");
 		admin.run("create", "namespace", "work").requireSuccess();
 		admin.run("create", "serviceaccount", "default", "-n", "work").requireSuccess();
-		admin.runWithInput("""
-				apiVersion: v1
-				kind: Node
-				metadata: {name: n1}
-				---
-				apiVersion: v1
-				kind: Node
-				metadata: {name: n2}
-				---
-				apiVersion: v1
-				kind: Secret
-				metadata: {name: mine, namespace: work}
-				stringData: {key: a}
-				---
-				apiVersion: v1
-				kind: Secret
-				metadata: {name: theirs, namespace: work}
-				stringData: {key: b}
-				---
-				%s
-				---
-				%s
-				""".formatted(pod("mine", "n1"), pod("theirs", "n2")), "create", "-f", "-").requireSuccess();
+		admin.run("create", "serviceaccount", "mine", "-n", "work").requireSuccess();
+		admin.run("create", "serviceaccount", "theirs", "-n", "work").requireSuccess();
+		admin
+			.runWithInput("""
+					apiVersion: v1
+					kind: Node
+					metadata: {name: n1}
+					---
+					apiVersion: v1
+					kind: Node
+					metadata: {name: n2}
+					---
+					apiVersion: v1
+					kind: Secret
+					metadata: {name: mine, namespace: work}
+					stringData: {key: a}
+					---
+					apiVersion: v1
+					kind: Secret
+					metadata: {name: theirs, namespace: work}
+					stringData: {key: b}
+					---
+					%s
+					---
+					%s
+					---
+					%s
+					---
+					%s
+					""".formatted(pod("mine", "n1"), pod("theirs", "n2"), volume("mine"), volume("theirs")), "create",
+					"-f", "-")
+			.requireSuccess();
 		await().atMost(Duration.ofSeconds(30)).until(() -> node.run("get", "secret", "mine", "-n", "work").succeeded());
 	}
 
@@ -121,12 +131,108 @@ class NodeRestrictionIT {
 			.contains("nodes \"n2\" is forbidden: node \"n1\" is not allowed to modify node \"n2\"");
 
 		KubectlResult restricted = node.run("label", "node", "n1", "node-restriction.kubernetes.io/pool=gold");
-		assertThat(restricted.stderr())
-			.contains("node \"n1\" is not allowed to modify labels: node-restriction.kubernetes.io/pool");
+		assertThat(restricted.stderr()).contains(
+				"nodes \"n1\" is forbidden: is not allowed to modify labels: node-restriction.kubernetes.io/pool");
 
 		node.run("label", "node", "n1", "disk=ssd").requireSuccess();
 		assertThat(admin.run("get", "node", "n2", "-o", "jsonpath={.metadata.labels}").requireSuccess().stdout())
 			.doesNotContain("disk");
+	}
+
+	@Test
+	void aNodeMayNotGiveItselfAKubernetesLabelOutsideTheKubeletsButSetsItsZone() {
+		String before = resourceVersion("n1");
+
+		KubectlResult refused = node.run("label", "node", "n1", "kubernetes.io/foo=bar");
+
+		assertThat(refused.succeeded()).isFalse();
+		assertThat(refused.stderr()).contains("Error from server (Forbidden): nodes \"n1\" is forbidden: "
+				+ "is not allowed to modify labels: kubernetes.io/foo");
+		assertThat(resourceVersion("n1")).as("the refused write stored nothing").isEqualTo(before);
+
+		node.run("label", "node", "n1", "topology.kubernetes.io/zone=zone-a").requireSuccess();
+		assertThat(admin.run("get", "node", "n1", "-o", "jsonpath={.metadata.labels}").requireSuccess().stdout())
+			.contains("\"topology.kubernetes.io/zone\":\"zone-a\"")
+			.doesNotContain("kubernetes.io/foo");
+	}
+
+	@Test
+	void aNodeRegistersWithTheLabelsTheNodeAgentSetsButNotWithAnotherKubernetesLabel() {
+		Kubectl n3 = cluster.kubectlWithToken("n3-token");
+		String labels = """
+				    kubernetes.io/hostname: n3
+				    kubernetes.io/os: linux
+				    kubernetes.io/arch: amd64
+				    beta.kubernetes.io/os: linux
+				    beta.kubernetes.io/arch: amd64
+				    type: simulated
+				""";
+
+		KubectlResult refused = n3.runWithInput(registration(labels + "    kubernetes.io/foo: bar\n"), "create", "-f",
+				"-");
+		assertThat(refused.stderr()).contains("nodes \"n3\" is forbidden: "
+				+ "node \"n3\" is not allowed to set the following labels: kubernetes.io/foo");
+		assertThat(admin.run("get", "node", "n3").succeeded()).isFalse();
+
+		n3.runWithInput(registration(labels), "create", "-f", "-").requireSuccess();
+	}
+
+	private static String registration(String labels) {
+		return """
+				apiVersion: v1
+				kind: Node
+				metadata:
+				  name: n3
+				  labels:
+				""" + labels;
+	}
+
+	@Test
+	void aNodeReadsTheVolumeOfItsPodsClaimButNotAnotherVolume() {
+		node.run("get", "pv", "pv-mine").requireSuccess();
+
+		KubectlResult refused = node.run("get", "pv", "pv-theirs");
+
+		assertThat(refused.stderr()).contains("Error from server (Forbidden): persistentvolumes \"pv-theirs\" is "
+				+ "forbidden: User \"system:node:n1\" cannot get resource \"persistentvolumes\" in API group \"\" at the "
+				+ "cluster scope: no relationship found between node 'n1' and this object");
+	}
+
+	@Test
+	void aNodeGetsATokenForTheServiceAccountOfItsPodBoundToThePodButNoOtherToken() {
+		String mine = uid("mine");
+
+		KubectlResult created = node.run("create", "token", "mine", "-n", "work", "--bound-object-kind", "Pod",
+				"--bound-object-name", "mine", "--bound-object-uid", mine, "-v=6");
+		assertThat(created.succeeded()).as(created.stderr()).isTrue();
+		assertThat(created.stderr()).contains("/api/v1/namespaces/work/serviceaccounts/mine/token 201 Created");
+		assertThat(created.stdout()).isNotBlank();
+
+		KubectlResult otherAccount = node.run("create", "token", "theirs", "-n", "work", "--bound-object-kind", "Pod",
+				"--bound-object-name", "theirs", "--bound-object-uid", uid("theirs"), "-v=6");
+		assertThat(otherAccount.stderr()).contains("/api/v1/namespaces/work/serviceaccounts/theirs/token 403 Forbidden")
+			.contains("serviceaccounts \"theirs\" is forbidden: User \"system:node:n1\" cannot create resource "
+					+ "\"serviceaccounts/token\" in API group \"\" in the namespace \"work\": "
+					+ "no relationship found between node 'n1' and this object");
+
+		KubectlResult unbound = node.run("create", "token", "mine", "-n", "work", "-v=6");
+		assertThat(unbound.stderr()).contains("/api/v1/namespaces/work/serviceaccounts/mine/token 403 Forbidden")
+			.contains("failed to create token: serviceaccounts \"mine\" is forbidden: "
+					+ "node requested token not bound to a pod");
+	}
+
+	private static String resourceVersion(String nodeName) {
+		return admin.run("get", "node", nodeName, "-o", "jsonpath={.metadata.resourceVersion}")
+			.requireSuccess()
+			.stdout()
+			.trim();
+	}
+
+	private static String uid(String pod) {
+		return admin.run("get", "pod", pod, "-n", "work", "-o", "jsonpath={.metadata.uid}")
+			.requireSuccess()
+			.stdout()
+			.trim();
 	}
 
 	@Test
@@ -144,12 +250,29 @@ class NodeRestrictionIT {
 				metadata: {name: %s, namespace: work}
 				spec:
 				  nodeName: %s
+				  serviceAccountName: %s
 				  containers:
 				  - {name: c, image: busybox}
 				  volumes:
 				  - name: s
 				    secret: {secretName: %s}
-				""".formatted(name, nodeName, name);
+				  - name: data
+				    persistentVolumeClaim: {claimName: data-%s}
+				""".formatted(name, nodeName, name, name, name);
+	}
+
+	/** Volume "pv-NAME", bound to claim "data-NAME" (the claim itself is not needed). */
+	private static String volume(String name) {
+		return """
+				apiVersion: v1
+				kind: PersistentVolume
+				metadata: {name: pv-%s}
+				spec:
+				  capacity: {storage: 1Gi}
+				  accessModes: [ReadWriteOnce]
+				  hostPath: {path: /tmp/%s}
+				  claimRef: {namespace: work, name: data-%s}
+				""".formatted(name, name, name);
 	}
 
 }
