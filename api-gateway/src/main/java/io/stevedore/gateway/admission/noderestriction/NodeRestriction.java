@@ -154,6 +154,12 @@ public final class NodeRestriction implements AdmissionPlugin {
 		if (!(attributes.object() instanceof Node updated)) {
 			return;
 		}
+		// A node that could drop or change its own taints could steer workloads meant
+		// elsewhere to itself (Kubernetes: taints only at registration). A status write
+		// carries the stored spec, so only a spec change is refused.
+		if (attributes.oldObject() instanceof Node old && !taints(updated).equals(taints(old))) {
+			throw AdmissionDenied.forbidden(attributes, "node \"" + node + "\" is not allowed to modify taints");
+		}
 		Map<String, String> before = attributes.oldObject() instanceof Node old && old.getMetadata().getLabels() != null
 				? old.getMetadata().getLabels() : Map.of();
 		Map<String, String> after = updated.getMetadata().getLabels() == null ? Map.of()
@@ -168,6 +174,12 @@ public final class NodeRestriction implements AdmissionPlugin {
 					+ "\" is not allowed to set the following labels: " + String.join(", ", forbidden));
 		}
 		throw AdmissionDenied.forbidden(attributes, "is not allowed to modify labels: " + String.join(", ", forbidden));
+	}
+
+	/** A node's taints; none and an empty list are the same, as Kubernetes compares. */
+	private static java.util.List<io.fabric8.kubernetes.api.model.Taint> taints(Node node) {
+		return node.getSpec() == null || node.getSpec().getTaints() == null ? java.util.List.of()
+				: node.getSpec().getTaints();
 	}
 
 	/**

@@ -157,6 +157,20 @@ class NodeRestrictionIT {
 	}
 
 	@Test
+	void aNodeMayNotRemoveATaintAnAdministratorGaveIt() {
+		admin.run("taint", "node", "n1", "example.com/maintenance=yes:NoSchedule").requireSuccess();
+		String before = resourceVersion("n1");
+
+		KubectlResult refused = node.run("taint", "node", "n1", "example.com/maintenance-");
+
+		assertThat(refused.succeeded()).isFalse();
+		assertThat(refused.stderr()).contains("Error from server (Forbidden): nodes \"n1\" is forbidden: "
+				+ "node \"n1\" is not allowed to modify taints");
+		assertThat(resourceVersion("n1")).as("the refused write stored nothing").isEqualTo(before);
+		admin.run("taint", "node", "n1", "example.com/maintenance-").requireSuccess();
+	}
+
+	@Test
 	void aNodeRegistersWithTheLabelsTheNodeAgentSetsButNotWithAnotherKubernetesLabel() {
 		Kubectl n3 = cluster.kubectlWithToken("n3-token");
 		String labels = """

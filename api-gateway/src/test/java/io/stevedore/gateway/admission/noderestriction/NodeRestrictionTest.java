@@ -117,6 +117,20 @@ class NodeRestrictionTest {
 								"node-restriction.kubernetes.io/pool", "gold", "disk", "ssd")),
 						"is not allowed to set the following labels: example.k8s.io/pool, kubernetes.io/foo, "
 								+ "node-restriction.kubernetes.io/pool"),
+				Arguments.of("a node registers with taints", N1, tainted(createNode(Map.of()), "example.com/gpu"),
+						null),
+				Arguments.of("a node may not remove its own taint", N1,
+						attrs("UPDATE", "", "nodes", "", "", "n1", node("n1", Map.of()),
+								tainted(node("n1", Map.of()), "example.com/gpu")),
+						"nodes \"n1\" is forbidden: node \"n1\" is not allowed to modify taints"),
+				Arguments.of("a node may not add a taint to itself", N1,
+						attrs("UPDATE", "", "nodes", "", "", "n1", tainted(node("n1", Map.of()), "example.com/gpu"),
+								node("n1", Map.of())),
+						"node \"n1\" is not allowed to modify taints"),
+				Arguments.of("a node updates itself keeping its taints as they are", N1,
+						attrs("UPDATE", "", "nodes", "", "", "n1", tainted(node("n1", Map.of("disk", "ssd")), "a"),
+								tainted(node("n1", Map.of()), "a")),
+						null),
 				Arguments.of("a node may not add a kubernetes.io label outside the kubelet's", N1,
 						updateNode(Map.of(), Map.of("kubernetes.io/foo", "bar")),
 						"nodes \"n1\" is forbidden: is not allowed to modify labels: kubernetes.io/foo"),
@@ -264,6 +278,20 @@ class NodeRestrictionTest {
 			builder.editMetadata().addToAnnotations("kubernetes.io/config.mirror", "hash").endMetadata();
 		}
 		return builder.build();
+	}
+
+	static Attrs tainted(Attrs create, String key) {
+		tainted((Node) create.object(), key);
+		return create;
+	}
+
+	static Node tainted(Node node, String key) {
+		node.setSpec(new io.fabric8.kubernetes.api.model.NodeSpecBuilder().addNewTaint()
+			.withKey(key)
+			.withEffect("NoSchedule")
+			.endTaint()
+			.build());
+		return node;
 	}
 
 	static Node node(String name, Map<String, String> labels) {
