@@ -54,7 +54,9 @@ final class PodEviction {
 	ObjectResult evict(Scope scope) {
 		JsonNode eviction = this.context.codec().readTree(scope.body(), MediaTypes.bodyFormat(scope.contentType()));
 		String evictionName = eviction.path("metadata").path("name").asText("");
-		if (!evictionName.isEmpty() && !evictionName.equals(scope.name())) {
+		// The Eviction must name the pod: Kubernetes does not fill the name in from the
+		// URL.
+		if (!evictionName.equals(scope.name())) {
 			throw ApiException.badRequest("name in URL does not match name in Eviction object");
 		}
 		DeleteOptions requested = DeleteOptions.from(scope.query(), eviction.path("deleteOptions"));

@@ -219,6 +219,9 @@ class PodEvictionBudgetIT extends EmbeddedApiServer {
 		String before = this.api.get(pods() + "/web-0").body();
 		JsonNode pod = this.api.get(pods() + "/web-0").json();
 
+		HttpApi.Answer otherName = this.api.post(pods() + "/web-0/eviction", eviction("web-1", "{}"));
+		assertThat(otherName.code()).isEqualTo(400);
+		assertThat(otherName.message()).isEqualTo("name in URL does not match name in Eviction object");
 		HttpApi.Answer wrongUid = this.api.post(pods() + "/web-0/eviction",
 				eviction("web-0", "{\"preconditions\":{\"uid\":\"not-the-uid\"}}"));
 		assertThat(wrongUid.code()).as(wrongUid.body()).isEqualTo(409);
