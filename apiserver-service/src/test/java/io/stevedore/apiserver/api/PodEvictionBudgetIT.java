@@ -1,10 +1,7 @@
 package io.stevedore.apiserver.api;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -29,18 +26,16 @@ class PodEvictionBudgetIT extends EmbeddedApiServer {
 
 	private static final String MERGE = "application/merge-patch+json";
 
-	private static final String CANNOT_EVICT = "Cannot evict pod as it would violate the pod's disruption budget.";
-
 	private final ExecutorService pool = Executors.newFixedThreadPool(6);
 
 	HttpApi api;
 
-	String ns;
+	BudgetedPods fixture;
 
 	@BeforeEach
 	void namespace() {
 		this.api = api();
-		this.ns = newNamespace(this.api);
+		this.fixture = new BudgetedPods(this.api, newNamespace(this.api));
 	}
 
 	@AfterEach
@@ -53,53 +48,7 @@ class PodEvictionBudgetIT extends EmbeddedApiServer {
 		// Several rounds: one race could be won by the first request before the
 		// others start.
 		for (int round = 0; round < 4; round++) {
-			String app = "web" + round;
-			List<String> pods = List.of(app + "-0", app + "-1", app + "-2");
-			for (String pod : pods) {
-				runningPod(pod, app, true);
-			}
-			budget(app, app, 1, 3, 2);
-			Map<String, String> before = bodies(pods);
-
-			CyclicBarrier start = new CyclicBarrier(pods.size());
-			List<CompletableFuture<HttpApi.Answer>> answers = new ArrayList<>();
-			for (String pod : pods) {
-				answers.add(CompletableFuture.supplyAsync(() -> {
-					await(start);
-					return evict(pod, "");
-				}, this.pool));
-			}
-			List<String> evicted = new ArrayList<>();
-			int refused = 0;
-			for (int i = 0; i < pods.size(); i++) {
-				HttpApi.Answer answer = answers.get(i).get();
-				if (answer.code() == 201) {
-					evicted.add(pods.get(i));
-				}
-				else {
-					assertThat(answer.code()).as(answer.body()).isEqualTo(429);
-					assertThat(answer.message()).isEqualTo(CANNOT_EVICT);
-					assertThat(answer.json().at("/details/causes/0/message").asText())
-						.isEqualTo("The disruption budget " + app + " needs 2 healthy pods and has 3 currently");
-					refused++;
-				}
-			}
-			assertThat(evicted).as("round " + round).hasSize(1);
-			assertThat(refused).isEqualTo(2);
-			for (String pod : pods) {
-				HttpApi.Answer now = this.api.get(pods() + "/" + pod);
-				if (evicted.contains(pod)) {
-					assertThat(now.code()).isEqualTo(404);
-				}
-				else {
-					assertThat(now.body()).as("a refused eviction leaves its pod as it was").isEqualTo(before.get(pod));
-				}
-			}
-			JsonNode status = this.api.get(budgets() + "/" + app).json().path("status");
-			assertThat(status.path("disruptionsAllowed").asInt()).isZero();
-			assertThat(status.path("disruptedPods").has(evicted.get(0))).isTrue();
-			assertThat(status.path("disruptedPods").size()).isEqualTo(1);
-			assertThat(status.at("/conditions/0/reason").asText()).isEqualTo("InsufficientPods");
+			this.fixture.raceForTheLastDisruption("web" + round, List.of(this.api), this.pool);
 		}
 	}
 
@@ -181,7 +130,7 @@ class PodEvictionBudgetIT extends EmbeddedApiServer {
 		runningPod("web-0", "web", true);
 		assertThat(this.api.patch(pods() + "/web-0/status", MERGE, "{\"status\":{\"phase\":\"Succeeded\"}}").code())
 			.isEqualTo(200);
-		assertThat(this.api.post(pods(), pod("web-1", "web", List.of())).code()).isEqualTo(201);
+		assertThat(this.api.post(pods(), BudgetedPods.pod("web-1", "web", List.of())).code()).isEqualTo(201);
 		String budgetBefore = this.api.get(budgets() + "/web").body();
 
 		assertThat(evict("web-0", "").code()).isEqualTo(201);
@@ -194,7 +143,8 @@ class PodEvictionBudgetIT extends EmbeddedApiServer {
 	@Test
 	void anEvictedPodIsMarkedDisruptionTargetBeforeItIsDeletedBudgetOrNot() {
 		// A finalizer keeps the deleted pod visible.
-		assertThat(this.api.post(pods(), pod("web-0", "web", List.of("example.com/hold"))).code()).isEqualTo(201);
+		assertThat(this.api.post(pods(), BudgetedPods.pod("web-0", "web", List.of("example.com/hold"))).code())
+			.isEqualTo(201);
 		running("web-0", true);
 
 		assertThat(evict("web-0", "").code()).isEqualTo(201);
@@ -219,73 +169,39 @@ class PodEvictionBudgetIT extends EmbeddedApiServer {
 		String before = this.api.get(pods() + "/web-0").body();
 		JsonNode pod = this.api.get(pods() + "/web-0").json();
 
-		HttpApi.Answer otherName = this.api.post(pods() + "/web-0/eviction", eviction("web-1", "{}"));
+		HttpApi.Answer otherName = this.api.post(pods() + "/web-0/eviction", BudgetedPods.eviction("web-1", "{}"));
 		assertThat(otherName.code()).isEqualTo(400);
 		assertThat(otherName.message()).isEqualTo("name in URL does not match name in Eviction object");
-		HttpApi.Answer wrongUid = this.api.post(pods() + "/web-0/eviction",
-				eviction("web-0", "{\"preconditions\":{\"uid\":\"not-the-uid\"}}"));
+		HttpApi.Answer wrongUid = post("web-0", "{\"preconditions\":{\"uid\":\"not-the-uid\"}}");
 		assertThat(wrongUid.code()).as(wrongUid.body()).isEqualTo(409);
-		HttpApi.Answer staleVersion = this.api.post(pods() + "/web-0/eviction",
-				eviction("web-0", "{\"preconditions\":{\"resourceVersion\":\"1\"}}"));
+		HttpApi.Answer staleVersion = post("web-0", "{\"preconditions\":{\"resourceVersion\":\"1\"}}");
 		assertThat(staleVersion.code()).as(staleVersion.body()).isEqualTo(409);
 		assertThat(this.api.get(pods() + "/web-0").body()).isEqualTo(before);
 
-		HttpApi.Answer matching = this.api.post(pods() + "/web-0/eviction",
-				eviction("web-0", "{\"preconditions\":{\"uid\":\"" + pod.at("/metadata/uid").asText()
-						+ "\",\"resourceVersion\":\"" + pod.at("/metadata/resourceVersion").asText() + "\"}}"));
+		HttpApi.Answer matching = post("web-0", "{\"preconditions\":{\"uid\":\"" + pod.at("/metadata/uid").asText()
+				+ "\",\"resourceVersion\":\"" + pod.at("/metadata/resourceVersion").asText() + "\"}}");
 		assertThat(matching.code()).as(matching.body()).isEqualTo(201);
 		assertThat(this.api.get(pods() + "/web-0").code()).isEqualTo(404);
 	}
 
 	private HttpApi.Answer evict(String pod, String query) {
-		return this.api.post(pods() + "/" + pod + "/eviction" + query, eviction(pod, "{}"));
+		return this.fixture.evict(this.api, pod, query);
 	}
 
-	private static String eviction(String pod, String deleteOptions) {
-		return "{\"apiVersion\":\"policy/v1\",\"kind\":\"Eviction\",\"metadata\":{\"name\":\"" + pod
-				+ "\"},\"deleteOptions\":" + deleteOptions + "}";
+	private HttpApi.Answer post(String pod, String deleteOptions) {
+		return this.api.post(pods() + "/" + pod + "/eviction", BudgetedPods.eviction(pod, deleteOptions));
 	}
 
 	private void runningPod(String name, String app, boolean ready) {
-		HttpApi.Answer created = this.api.post(pods(), pod(name, app, List.of()));
-		assertThat(created.code()).as(created.body()).isEqualTo(201);
-		running(name, ready);
+		this.fixture.runningPod(name, app, ready);
 	}
 
 	private void running(String name, boolean ready) {
-		HttpApi.Answer status = this.api.patch(pods() + "/" + name + "/status", MERGE,
-				"{\"status\":{\"phase\":\"Running\",\"conditions\":[{\"type\":\"Ready\",\"status\":\""
-						+ (ready ? "True" : "False") + "\"}]}}");
-		assertThat(status.code()).as(status.body()).isEqualTo(200);
+		this.fixture.running(name, ready);
 	}
 
-	private static String pod(String name, String app, List<String> finalizers) {
-		StringBuilder json = new StringBuilder("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"")
-			.append(name)
-			.append("\",\"labels\":{\"app\":\"")
-			.append(app)
-			.append("\"}");
-		if (!finalizers.isEmpty()) {
-			json.append(",\"finalizers\":[\"").append(String.join("\",\"", finalizers)).append("\"]");
-		}
-		return json.append("},\"spec\":{\"containers\":[{\"name\":\"app\",\"image\":\"busybox:1\"}]}}").toString();
-	}
-
-	/**
-	 * A budget over the pods labelled {@code app}, its status as the controller wrote it.
-	 */
 	private void budget(String name, String app, int allowed, int currentHealthy, int desiredHealthy) {
-		HttpApi.Answer created = this.api.post(budgets(),
-				"{\"apiVersion\":\"policy/v1\",\"kind\":\"PodDisruptionBudget\",\"metadata\":{\"name\":\"" + name
-						+ "\"},\"spec\":{\"maxUnavailable\":1,\"selector\":{\"matchLabels\":{\"app\":\"" + app
-						+ "\"}}}}");
-		assertThat(created.code()).as(created.body()).isEqualTo(201);
-		long generation = created.json().at("/metadata/generation").asLong();
-		HttpApi.Answer status = this.api.patch(budgets() + "/" + name + "/status", MERGE,
-				"{\"status\":{\"observedGeneration\":" + generation + ",\"disruptionsAllowed\":" + allowed
-						+ ",\"currentHealthy\":" + currentHealthy + ",\"desiredHealthy\":" + desiredHealthy
-						+ ",\"expectedPods\":" + currentHealthy + "}}");
-		assertThat(status.code()).as(status.body()).isEqualTo(200);
+		this.fixture.budget(name, app, allowed, currentHealthy, desiredHealthy);
 	}
 
 	/** The pod's and the budgets' bodies as served, resourceVersion included. */
@@ -298,29 +214,12 @@ class PodEvictionBudgetIT extends EmbeddedApiServer {
 		return bodies;
 	}
 
-	private Map<String, String> bodies(List<String> pods) {
-		Map<String, String> bodies = new java.util.HashMap<>();
-		for (String pod : pods) {
-			bodies.put(pod, this.api.get(pods() + "/" + pod).body());
-		}
-		return bodies;
-	}
-
-	private static void await(CyclicBarrier barrier) {
-		try {
-			barrier.await();
-		}
-		catch (Exception ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
-
 	private String pods() {
-		return "/api/v1/namespaces/" + this.ns + "/pods";
+		return this.fixture.pods();
 	}
 
 	private String budgets() {
-		return "/apis/policy/v1/namespaces/" + this.ns + "/poddisruptionbudgets";
+		return this.fixture.budgets();
 	}
 
 }
