@@ -176,9 +176,11 @@ final class PodEviction {
 		if (!options.dryRun()) {
 			ObjectResult marked = this.updates.run(scope, new WriteOptions(false, FIELD_MANAGER, "Ignore", false),
 					(current, warnings) -> {
-						// The mutation changes the loaded pod itself, as a bind does, so
-						// the rule "the main resource keeps the old status" compares it
-						// with itself.
+						// A status change written on the pod itself, as Kubernetes'
+						// eviction writes through the pods' status store: changing the
+						// loaded pod in place makes the rule "the main resource keeps the
+						// old status" compare it with itself. No field manager runs, as
+						// none runs on Kubernetes' direct store write.
 						Pod pod = (Pod) current.object();
 						checkPreconditions(options, pod, scope.name());
 						boolean changed = DisruptionBudgetCheck.markDisruptionTarget(pod,

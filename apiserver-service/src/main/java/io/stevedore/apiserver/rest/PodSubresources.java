@@ -11,8 +11,8 @@ import io.stevedore.machinery.errors.ApiException;
 /**
  * {@code pods/binding} (the scheduler's placement: sets spec.nodeName once),
  * {@code pods/eviction} (a delete that consumes the pod's PodDisruptionBudget, see
- * {@link PodEviction}) and
- * {@code pods/log} (where the pod's node agent serves the log; the servlet streams it).
+ * {@link PodEviction}) and {@code pods/log} (where the pod's node agent serves the log;
+ * the servlet streams it).
  */
 public final class PodSubresources {
 
