@@ -358,6 +358,12 @@ public class KubernetesApiServlet extends HttpServlet {
 		}
 		byte[] body = this.codec.writeJson(status);
 		response.setStatus(status.getCode());
+		// As Kubernetes' ErrorNegotiated: a Status that says when to come back says it
+		// in the header clients read (a refused eviction's 429).
+		if (status.getDetails() != null && status.getDetails().getRetryAfterSeconds() != null
+				&& status.getDetails().getRetryAfterSeconds() > 0) {
+			response.setHeader("Retry-After", Integer.toString(status.getDetails().getRetryAfterSeconds()));
+		}
 		response.setContentType(MediaTypes.JSON);
 		response.setContentLength(body.length);
 		response.getOutputStream().write(body);

@@ -20,4 +20,17 @@ abstract class EmbeddedApiServer {
 		return new HttpApi(Integer.parseInt(this.environment.getRequiredProperty("local.server.port")));
 	}
 
+	/**
+	 * Creates a namespace of its own for one test: the tests of a class share the server
+	 * and its store.
+	 */
+	protected static String newNamespace(HttpApi api) {
+		String ns = "t" + Long.toHexString(System.nanoTime());
+		HttpApi.Answer created = api.post("/api/v1/namespaces", "{\"metadata\":{\"name\":\"" + ns + "\"}}");
+		if (created.code() != 201) {
+			throw new AssertionError("namespace " + ns + " not created: " + created.body());
+		}
+		return ns;
+	}
+
 }

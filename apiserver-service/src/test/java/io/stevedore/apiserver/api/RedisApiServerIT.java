@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -30,8 +32,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Two apiserver replicas sharing one real redis-server: a write through one is seen in
- * order by a watch on the other, and a Redis outage gives 503 quickly, then heals by
- * itself.
+ * order by a watch on the other, evictions through both racing for a budget's last
+ * disruption let one through, and a Redis outage gives 503 quickly, then heals by itself.
  */
 class RedisApiServerIT {
 
@@ -192,6 +194,23 @@ class RedisApiServerIT {
 		assertThat(watch.body()).contains("\"type\":\"ADDED\"")
 			.contains("\"apiVersion\":\"events.k8s.io/v1\"")
 			.contains("\"note\":\"via redis\"");
+	}
+
+	@Test
+	void evictionsThroughBothReplicasRacingForTheLastDisruptionLetExactlyOneThrough() throws Exception {
+		// The budget's compare-and-swap is the store's: two replicas' caches cannot
+		// both grant the last disruption.
+		HttpApi one = api(first);
+		ExecutorService pool = Executors.newFixedThreadPool(3);
+		try {
+			BudgetedPods fixture = new BudgetedPods(one, EmbeddedApiServer.newNamespace(one));
+			for (int round = 0; round < 4; round++) {
+				fixture.raceForTheLastDisruption("web" + round, List.of(one, api(second)), pool);
+			}
+		}
+		finally {
+			pool.shutdownNow();
+		}
 	}
 
 	@Test
