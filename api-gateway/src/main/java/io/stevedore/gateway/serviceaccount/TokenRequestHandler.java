@@ -2,8 +2,8 @@ package io.stevedore.gateway.serviceaccount;
 
 import java.io.IOException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 

@@ -1,8 +1,10 @@
 package io.stevedore.apiserver.codec;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,7 +41,8 @@ public final class PropertyOrder {
 	 * writes after it.
 	 */
 	public void set(ObjectNode node, Class<?> type, String field, JsonNode value) {
-		Integer rank = ranksOf(type).get(field);
+		Map<String, Integer> ranks = ranksOf(type);
+		Integer rank = ranks.get(field);
 		if (node.has(field) || rank == null) {
 			node.set(field, value);
 			return;
@@ -47,13 +50,13 @@ public final class PropertyOrder {
 		List<String> after = new ArrayList<>();
 		for (Iterator<String> names = node.fieldNames(); names.hasNext();) {
 			String name = names.next();
-			Integer other = ranksOf(type).get(name);
+			Integer other = ranks.get(name);
 			// Unknown fields (the model's additional properties) are written last.
 			if (!after.isEmpty() || other == null || other > rank) {
 				after.add(name);
 			}
 		}
-		Map<String, JsonNode> moved = new java.util.LinkedHashMap<>();
+		Map<String, JsonNode> moved = new LinkedHashMap<>();
 		for (String name : after) {
 			moved.put(name, node.remove(name));
 		}
@@ -68,7 +71,7 @@ public final class PropertyOrder {
 	public ObjectNode ordered(ObjectNode node, Class<?> type) {
 		Map<String, Integer> ranks = ranksOf(type);
 		List<Map.Entry<String, JsonNode>> fields = new ArrayList<>(node.properties());
-		fields.sort(java.util.Comparator.comparingInt(field -> ranks.getOrDefault(field.getKey(), Integer.MAX_VALUE)));
+		fields.sort(Comparator.comparingInt(field -> ranks.getOrDefault(field.getKey(), Integer.MAX_VALUE)));
 		ObjectNode ordered = node.objectNode();
 		fields.forEach(field -> ordered.set(field.getKey(), field.getValue()));
 		return ordered;
