@@ -87,14 +87,16 @@ public class SecurityConfiguration {
 
 	/**
 	 * RBAC behind the Node authorizer, as {@code --authorization-mode=Node,RBAC}; the
-	 * node's pods (and a PersistentVolume) are read live, when a node reads a Secret,
-	 * ConfigMap, PVC or PV or asks for a ServiceAccount token.
+	 * node's pods (and a PersistentVolume, or all of them for a Secret no pod names) are
+	 * read live, when a node reads a Secret, ConfigMap, PVC or PV or asks for a
+	 * ServiceAccount token.
 	 */
 	@Bean
 	RbacAuthorizer rbacAuthorizer(InformerRbacLister lister, KubernetesClient client) {
 		return new RbacAuthorizer(lister, new NodeAuthorizer((namespace,
 				node) -> client.pods().inNamespace(namespace).withField("spec.nodeName", node).list().getItems(),
-				(name) -> client.persistentVolumes().withName(name).get()));
+				(name) -> client.persistentVolumes().withName(name).get(),
+				() -> client.persistentVolumes().list().getItems()));
 	}
 
 	@Bean

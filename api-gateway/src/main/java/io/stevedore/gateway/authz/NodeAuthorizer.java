@@ -5,11 +5,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.stevedore.gateway.authn.UserInfo;
+import io.stevedore.gateway.authz.PersistentVolumeSecrets.SecretName;
 
 /**
  * Kubernetes' Node authorizer (plugin/pkg/auth/authorizer/node), for the objects it
@@ -17,6 +19,9 @@ import io.stevedore.gateway.authn.UserInfo;
  * <ul>
  * <li>get a Secret, ConfigMap or PersistentVolumeClaim only when a pod bound to it
  * references the object ({@link PodReferences}), and not list or watch those kinds;
+ * <li>also get a Secret a PersistentVolume names ({@link PersistentVolumeSecrets}) when
+ * the volume's {@code spec.claimRef} names a claim such a pod references (node ← pod ←
+ * pvc ← pv ← secret), in whichever namespace the volume names it;
  * <li>get a PersistentVolume only when its {@code spec.claimRef} names a claim such a pod
  * references (node ← pod ← pvc ← pv), and nothing else of PersistentVolumes;
  * <li>create a token ({@code serviceaccounts/token}) only for the ServiceAccount of such
@@ -27,12 +32,17 @@ import io.stevedore.gateway.authn.UserInfo;
  * keeps a graph of pods and volumes from informers; here the node's pods of the namespace
  * (and the volume, by name) are read from the apiserver when a node asks for such an
  * object, which a node agent does a few times per pod start, so a pod bound a moment ago
- * is already there. Kubernetes also guards ResourceClaims, VolumeAttachments and
- * CSINodes, which Stevedore does not serve.
+ * is already there. The volumes are listed only for a Secret no pod of the namespace
+ * names, as nothing indexes them by Secret. Kubernetes also guards ResourceClaims,
+ * VolumeAttachments and CSINodes, which Stevedore does not serve.
  */
 public final class NodeAuthorizer {
 
-	private static final Set<String> READ_BY_POD = Set.of("secrets", "configmaps", "persistentvolumeclaims");
+	private static final String SECRETS = "secrets";
+
+	private static final String CLAIMS = "persistentvolumeclaims";
+
+	private static final Set<String> READ_BY_POD = Set.of(SECRETS, "configmaps", CLAIMS);
 
 	private static final String PERSISTENT_VOLUMES = "persistentvolumes";
 
@@ -42,14 +52,19 @@ public final class NodeAuthorizer {
 
 	private final Function<String, PersistentVolume> persistentVolumes;
 
+	private final Supplier<List<PersistentVolume>> allPersistentVolumes;
+
 	/**
 	 * @param podsOnNode the pods of a namespace whose spec.nodeName is the node
 	 * @param persistentVolumes a PersistentVolume by name; null when there is none
+	 * @param allPersistentVolumes every PersistentVolume
 	 */
 	public NodeAuthorizer(BiFunction<String, String, List<Pod>> podsOnNode,
-			Function<String, PersistentVolume> persistentVolumes) {
+			Function<String, PersistentVolume> persistentVolumes,
+			Supplier<List<PersistentVolume>> allPersistentVolumes) {
 		this.podsOnNode = podsOnNode;
 		this.persistentVolumes = persistentVolumes;
+		this.allPersistentVolumes = allPersistentVolumes;
 	}
 
 	/**
@@ -65,7 +80,11 @@ public final class NodeAuthorizer {
 			if (!"get".equals(request.verb()) || request.name().isEmpty()) {
 				return deny("can only get individual resources of this type");
 			}
-			return related(node.get(), request.namespace(), resource, request.name());
+			if (referencedByPod(node.get(), request.namespace(), resource, request.name())
+					|| (SECRETS.equals(resource) && namedByVolume(node.get(), request.namespace(), request.name()))) {
+				return Optional.empty();
+			}
+			return noRelationship(node.get());
 		}
 		if (PERSISTENT_VOLUMES.equals(resource)) {
 			return authorizePersistentVolume(node.get(), request);
@@ -88,11 +107,26 @@ public final class NodeAuthorizer {
 			return deny("No Object name found");
 		}
 		PersistentVolume volume = this.persistentVolumes.apply(request.name());
-		ObjectReference claim = volume == null || volume.getSpec() == null ? null : volume.getSpec().getClaimRef();
-		if (claim == null || claim.getNamespace() == null || claim.getName() == null) {
-			return noRelationship(node);
-		}
-		return related(node, claim.getNamespace(), "persistentvolumeclaims", claim.getName());
+		return volume != null && claimedOnNode(node, volume) ? Optional.empty() : noRelationship(node);
+	}
+
+	/**
+	 * Whether a volume bound to a claim of a pod on the node names the Secret; the
+	 * claim's pods are those of the claim's namespace, which need not be the Secret's.
+	 */
+	private boolean namedByVolume(String node, String namespace, String name) {
+		SecretName secret = new SecretName(namespace, name);
+		return this.allPersistentVolumes.get()
+			.stream()
+			.filter((volume) -> PersistentVolumeSecrets.of(volume).contains(secret))
+			.anyMatch((volume) -> claimedOnNode(node, volume));
+	}
+
+	/** Whether the volume's claimRef names a claim a pod on the node references. */
+	private boolean claimedOnNode(String node, PersistentVolume volume) {
+		ObjectReference claim = volume.getSpec() == null ? null : volume.getSpec().getClaimRef();
+		return claim != null && claim.getNamespace() != null && claim.getName() != null
+				&& referencedByPod(node, claim.getNamespace(), CLAIMS, claim.getName());
 	}
 
 	/** Kubernetes' authorizeCreateToken. */
@@ -103,19 +137,16 @@ public final class NodeAuthorizer {
 		if (!"token".equals(request.subresource())) {
 			return deny("can only create token subresource of serviceaccount");
 		}
-		return related(node, request.namespace(), SERVICE_ACCOUNTS, request.name());
+		return referencedByPod(node, request.namespace(), SERVICE_ACCOUNTS, request.name()) ? Optional.empty()
+				: noRelationship(node);
 	}
 
-	/**
-	 * Empty (allowed, as far as this authorizer goes) when a pod on the node references
-	 * it.
-	 */
-	private Optional<Decision> related(String node, String namespace, String resource, String name) {
-		boolean related = this.podsOnNode.apply(namespace, node)
+	/** Whether a pod on the node references the object. */
+	private boolean referencedByPod(String node, String namespace, String resource, String name) {
+		return this.podsOnNode.apply(namespace, node)
 			.stream()
 			.anyMatch((pod) -> node.equals(pod.getSpec().getNodeName())
 					&& PodReferences.of(pod, resource).contains(name));
-		return related ? Optional.empty() : noRelationship(node);
 	}
 
 	private static Optional<Decision> noRelationship(String node) {

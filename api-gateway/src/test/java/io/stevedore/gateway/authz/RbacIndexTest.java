@@ -151,7 +151,7 @@ class RbacIndexTest {
 	@Test
 	void aNodesRulesAreListedIncompleteAsTheNodeAuthorizerCannotEnumerateThem() {
 		RbacAuthorizer withNodes = new RbacAuthorizer(MutableRbac.withDefaults(),
-				new NodeAuthorizer((node, namespace) -> List.of(), (name) -> null));
+				new NodeAuthorizer((node, namespace) -> List.of(), (name) -> null, List::of));
 		UserInfo node = new UserInfo("system:node:n1", "", List.of("system:nodes", "system:authenticated"),
 				java.util.Map.of());
 		UserInfo person = new UserInfo("sam", "", List.of("system:authenticated"), java.util.Map.of());

@@ -3,6 +3,9 @@ package io.stevedore.gateway.admission.noderestriction;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import io.fabric8.kubernetes.api.model.EphemeralContainerBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.stevedore.gateway.support.GatewayCluster;
 import io.stevedore.gateway.support.StaticTokens;
 import io.stevedore.testsupport.kubectl.Kubectl;
@@ -20,6 +23,9 @@ import static org.awaitility.Awaitility.await;
  * (group system:nodes) through the gateway to the real apiserver. Pod "mine" is bound to
  * n1, runs as ServiceAccount "mine" and mounts secret "mine" and claim "data-mine", to
  * which volume "pv-mine" is bound; pod "theirs" is bound to n2, with "theirs" for each.
+ * Pods "debugged-NAME" name no Secret until an ephemeral container is added, and pods
+ * "csi-NAME" claim "data-csi-NAME", to which CSI volume "pv-csi-NAME" naming Secret
+ * "storage/csi-NAME" is bound; "mine" on n1 and "theirs" on n2 again.
  */
 class NodeRestrictionIT {
 
@@ -39,6 +45,7 @@ class NodeRestrictionIT {
 		admin = cluster.adminKubectl(directory.resolve("admin-home"));
 		node = cluster.kubectlWithToken("n1-token");
 		admin.run("create", "namespace", "work").requireSuccess();
+		admin.run("create", "namespace", "storage").requireSuccess();
 		admin.run("create", "serviceaccount", "default", "-n", "work").requireSuccess();
 		admin.run("create", "serviceaccount", "mine", "-n", "work").requireSuccess();
 		admin.run("create", "serviceaccount", "theirs", "-n", "work").requireSuccess();
@@ -72,6 +79,18 @@ class NodeRestrictionIT {
 					""".formatted(pod("mine", "n1"), pod("theirs", "n2"), volume("mine"), volume("theirs")), "create",
 					"-f", "-")
 			.requireSuccess();
+		for (String name : new String[] { "mine", "theirs" }) {
+			String nodeName = name.equals("mine") ? "n1" : "n2";
+			admin.run("create", "secret", "generic", "debug-" + name, "-n", "work", "--from-literal=token=t")
+				.requireSuccess();
+			admin.run("create", "secret", "generic", "csi-" + name, "-n", "storage", "--from-literal=token=t")
+				.requireSuccess();
+			admin
+				.runWithInput(
+						debuggedPod(name, nodeName) + "---\n" + csiPod(name, nodeName) + "---\n" + csiVolume(name),
+						"create", "-f", "-")
+				.requireSuccess();
+		}
 		await().atMost(Duration.ofSeconds(30)).until(() -> node.run("get", "secret", "mine", "-n", "work").succeeded());
 	}
 
@@ -213,6 +232,62 @@ class NodeRestrictionIT {
 	}
 
 	@Test
+	void aNodeReadsASecretOnlyAnEphemeralContainerOfItsPodNamesButNotAnotherNodesOne() {
+		assertThat(node.run("get", "secret", "debug-mine", "-n", "work").succeeded()).as("no container names it yet")
+			.isFalse();
+
+		addEphemeralContainer("mine");
+		addEphemeralContainer("theirs");
+
+		node.run("get", "secret", "debug-mine", "-n", "work").requireSuccess();
+		assertThat(node.run("get", "secret", "debug-theirs", "-n", "work").stderr())
+			.contains("Error from server (Forbidden): secrets \"debug-theirs\" is forbidden: User \"system:node:n1\" "
+					+ "cannot get resource \"secrets\" in API group \"\" in the namespace \"work\": "
+					+ "no relationship found between node 'n1' and this object");
+		assertThat(cluster.kubectlWithToken("n3-token").run("get", "secret", "debug-mine", "-n", "work").stderr())
+			.contains("no relationship found between node 'n3' and this object");
+	}
+
+	@Test
+	void aNodeReadsTheSecretACsiVolumeBoundToItsPodsClaimNamesButNoOther() {
+		node.run("get", "secret", "csi-mine", "-n", "storage").requireSuccess();
+
+		assertThat(node.run("get", "secret", "csi-theirs", "-n", "storage").stderr())
+			.contains("Error from server (Forbidden): secrets \"csi-theirs\" is forbidden: User \"system:node:n1\" "
+					+ "cannot get resource \"secrets\" in API group \"\" in the namespace \"storage\": "
+					+ "no relationship found between node 'n1' and this object");
+		assertThat(node.run("get", "secret", "csi-mine", "-n", "work").stderr())
+			.as("the volume names the Secret of its namespace only")
+			.contains("no relationship found between node 'n1' and this object");
+		assertThat(cluster.kubectlWithToken("n3-token").run("get", "secret", "csi-mine", "-n", "storage").stderr())
+			.contains("no relationship found between node 'n3' and this object");
+	}
+
+	/**
+	 * Through pods/ephemeralcontainers, as kubectl debug: env from Secret "debug-NAME".
+	 */
+	private static void addEphemeralContainer(String name) {
+		Pod pod = Serialization.unmarshal(
+				admin.run("get", "pod", "debugged-" + name, "-n", "work", "-o", "json").requireSuccess().stdout(),
+				Pod.class);
+		pod.getSpec()
+			.getEphemeralContainers()
+			.add(new EphemeralContainerBuilder().withName("debugger")
+				.withImage("busybox")
+				.addNewEnv()
+				.withName("TOKEN")
+				.withNewValueFrom()
+				.withNewSecretKeyRef("token", "debug-" + name, false)
+				.endValueFrom()
+				.endEnv()
+				.build());
+		admin
+			.runWithInput(Serialization.asJson(pod), "replace", "--raw",
+					"/api/v1/namespaces/work/pods/debugged-" + name + "/ephemeralcontainers", "-f", "-")
+			.requireSuccess();
+	}
+
+	@Test
 	void aNodeGetsATokenForTheServiceAccountOfItsPodBoundToThePodButNoOtherToken() {
 		String mine = uid("mine");
 
@@ -258,21 +333,62 @@ class NodeRestrictionIT {
 	}
 
 	private static String pod(String name, String nodeName) {
+		return plainPod(name, nodeName, """
+				  serviceAccountName: %s
+				  volumes:
+				  - name: s
+				    secret: {secretName: %s}
+				  - name: data
+				    persistentVolumeClaim: {claimName: data-%s}
+				""".formatted(name, name, name));
+	}
+
+	/** Pod "debugged-NAME", naming nothing until an ephemeral container is added. */
+	private static String debuggedPod(String name, String nodeName) {
+		return plainPod("debugged-" + name, nodeName, "");
+	}
+
+	/** Pod "csi-NAME", claiming "data-csi-NAME". */
+	private static String csiPod(String name, String nodeName) {
+		return plainPod("csi-" + name, nodeName, """
+				  volumes:
+				  - name: data
+				    persistentVolumeClaim: {claimName: data-csi-%s}
+				""".formatted(name));
+	}
+
+	/**
+	 * A pod of one container in namespace work, bound to the node, with more of its spec.
+	 */
+	private static String plainPod(String name, String nodeName, String spec) {
 		return """
 				apiVersion: v1
 				kind: Pod
 				metadata: {name: %s, namespace: work}
 				spec:
 				  nodeName: %s
-				  serviceAccountName: %s
 				  containers:
 				  - {name: c, image: busybox}
-				  volumes:
-				  - name: s
-				    secret: {secretName: %s}
-				  - name: data
-				    persistentVolumeClaim: {claimName: data-%s}
-				""".formatted(name, nodeName, name, name, name);
+				""".formatted(name, nodeName) + spec;
+	}
+
+	/**
+	 * CSI volume "pv-csi-NAME", bound to claim "data-csi-NAME", names "storage/csi-NAME".
+	 */
+	private static String csiVolume(String name) {
+		return """
+				apiVersion: v1
+				kind: PersistentVolume
+				metadata: {name: pv-csi-%s}
+				spec:
+				  capacity: {storage: 1Gi}
+				  accessModes: [ReadWriteOnce]
+				  csi:
+				    driver: csi.example.com
+				    volumeHandle: %s
+				    nodePublishSecretRef: {namespace: storage, name: csi-%s}
+				  claimRef: {namespace: work, name: data-csi-%s}
+				""".formatted(name, name, name, name);
 	}
 
 	/** Volume "pv-NAME", bound to claim "data-NAME" (the claim itself is not needed). */
