@@ -244,7 +244,7 @@ public final class NodeAgent implements SmartLifecycle {
 				image -> image.names().contains(this.properties.sandboxImage()), nodeEvents, this.clock);
 		every(images::run, Duration.ZERO, this.properties.imageGc().period());
 		ContainerGarbageCollector containers = new ContainerGarbageCollector(this.runtime, node,
-				this.properties.containerGc(), this.clock);
+				this.properties.containerGc(), this.clock, nodeEvents);
 		every(containers::run, this.properties.containerGc().period(), this.properties.containerGc().period());
 		PodEvictor evictor = new PodEvictor(this::podsHere,
 				new RuntimePodUsage(this.runtime, node, this.identity.rootDir().resolve("pods")), evictions,

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.stevedore.nodeagent.node.NodeEventSink;
 import io.stevedore.nodeagent.runtime.ContainerRuntime;
 import io.stevedore.nodeagent.runtime.ContainerSummary;
 import io.stevedore.nodeagent.runtime.RuntimeLabels;
@@ -36,20 +37,35 @@ public final class ContainerGarbageCollector {
 
 	private final Clock clock;
 
+	private final NodeEventSink events;
+
 	public ContainerGarbageCollector(ContainerRuntime runtime, String nodeName, ContainerGcPolicy policy, Clock clock) {
+		this(runtime, nodeName, policy, clock, NodeEventSink.NONE);
+	}
+
+	/**
+	 * @param events the Node's events: a failed run is a Warning ContainerGCFailed there
+	 */
+	public ContainerGarbageCollector(ContainerRuntime runtime, String nodeName, ContainerGcPolicy policy, Clock clock,
+			NodeEventSink events) {
 		this.runtime = runtime;
 		this.nodeName = nodeName;
 		this.policy = policy;
 		this.clock = clock;
+		this.events = events;
 	}
 
-	/** One run; an engine failure is logged and the next run tries again. */
+	/**
+	 * One run; an engine failure is logged, recorded on the Node as the kubelet does
+	 * (Warning ContainerGCFailed with the error), and the next run tries again.
+	 */
 	public void run() {
 		try {
 			collect();
 		}
 		catch (RuntimeException ex) {
 			log.warn("container garbage collection failed error=\"{}\"", ex.getMessage());
+			this.events.record("Warning", "ContainerGCFailed", String.valueOf(ex.getMessage()));
 		}
 	}
 

@@ -48,6 +48,9 @@ public final class ImageGarbageCollector {
 
 	private final Map<String, Record> records = new HashMap<>();
 
+	/** Whether the last run failed: ImageGCFailed is for failures in a row. */
+	private boolean failedBefore;
+
 	/**
 	 * @param pinned the images never removed (the sandbox image)
 	 */
@@ -61,14 +64,25 @@ public final class ImageGarbageCollector {
 		this.clock = clock;
 	}
 
-	/** One run; failures of the engine are logged and the next run tries again. */
+	/**
+	 * One run; failures of the engine are logged and the next run tries again. As the
+	 * kubelet's StartGarbageCollection, a run that failed (the engine, or too little to
+	 * free) right after another failed one is a Warning ImageGCFailed on the Node: a
+	 * single failure may be the engine starting up.
+	 */
 	public void run() {
+		String failure;
 		try {
-			collect();
+			failure = collect().failure();
 		}
 		catch (RuntimeException ex) {
 			log.warn("image garbage collection failed error=\"{}\"", ex.getMessage());
+			failure = String.valueOf(ex.getMessage());
 		}
+		if (failure != null && this.failedBefore) {
+			this.events.record("Warning", "ImageGCFailed", failure);
+		}
+		this.failedBefore = failure != null;
 	}
 
 	/**
@@ -107,22 +121,23 @@ public final class ImageGarbageCollector {
 			images.removeAll(removed);
 		}
 		if (this.policy.highThresholdPercent() >= 100) {
-			return new Outcome(removed, freed);
+			return new Outcome(removed, freed, null);
 		}
 		DiskUsage.Usage usage = this.disk.usage();
 		if (usage.percentUsed() < this.policy.highThresholdPercent()) {
-			return new Outcome(removed, freed);
+			return new Outcome(removed, freed, null);
 		}
 		long toFree = usage.capacityBytes() * (100 - this.policy.lowThresholdPercent()) / 100 - usage.availableBytes();
 		log.info("image file system {}% used, over the high threshold {}%: freeing {} bytes", usage.percentUsed(),
 				this.policy.highThresholdPercent(), toFree);
 		long freedForDisk = freeSpace(images, toFree, now, removed);
+		String failure = null;
 		if (freedForDisk < toFree) {
-			this.events.record("Warning", "FreeDiskSpaceFailed",
-					"Failed to garbage collect required amount of images. Attempted to free " + toFree
-							+ " bytes, but only found " + freedForDisk + " bytes eligible to free.");
+			failure = "Failed to garbage collect required amount of images. Attempted to free " + toFree
+					+ " bytes, but only found " + freedForDisk + " bytes eligible to free.";
+			this.events.record("Warning", "FreeDiskSpaceFailed", failure);
 		}
-		return new Outcome(removed, freed + freedForDisk);
+		return new Outcome(removed, freed + freedForDisk, failure);
 	}
 
 	/**
@@ -187,8 +202,12 @@ public final class ImageGarbageCollector {
 		}
 	}
 
-	/** What one run removed and the bytes that freed, by the images' sizes. */
-	record Outcome(List<ImageSummary> removed, long freedBytes) {
+	/**
+	 * What one run removed and the bytes that freed, by the images' sizes.
+	 *
+	 * @param failure why the run fell short of the low threshold, or null
+	 */
+	record Outcome(List<ImageSummary> removed, long freedBytes, String failure) {
 	}
 
 	private static final class Record {

@@ -59,9 +59,9 @@ public final class ImageManager {
 		String policy = container.getImagePullPolicy() == null ? defaultPolicy(image) : container.getImagePullPolicy();
 		boolean present = present(image);
 		if ("Never".equals(policy) && !present) {
-			String message = "Container image \"" + image + "\" is not present with pull policy of Never";
-			this.api.event(pod, "Warning", "ErrImageNeverPull", message, fieldPath);
-			return new Waiting("ErrImageNeverPull", message);
+			// Its event is the caller's, with the other events of a waiting image.
+			return new Waiting("ErrImageNeverPull",
+					"Container image \"" + image + "\" is not present with pull policy of Never");
 		}
 		if (present && !"Always".equals(policy)) {
 			alreadyPresent(pod, container, fieldPath);

@@ -96,6 +96,8 @@ public final class PodSyncer implements Reconciler {
 
 	private final Evictions evictions;
 
+	private final RepeatedEvents repeats;
+
 	public PodSyncer(Function<String, Pod> pods, ContainerRuntime runtime, String nodeName, String hostIp,
 			SandboxSettings sandbox, ImageManager images, EnvResolver env, VolumeManager volumes, ProbeManager probes,
 			BackOff crashBackOff, PodApi api, Clock clock, Duration resyncPeriod, DnsConfigurer dns,
@@ -129,6 +131,7 @@ public final class PodSyncer implements Reconciler {
 		this.clock = clock;
 		this.resyncPeriod = resyncPeriod;
 		this.hooks = new LifecycleHooks(runtime);
+		this.repeats = new RepeatedEvents(clock);
 	}
 
 	@Override
@@ -598,10 +601,18 @@ public final class PodSyncer implements Reconciler {
 		Instant finished = current.finishedAt() != null ? current.finishedAt() : current.createdAt();
 		if (this.crashBackOff.isInBackOffSince(backOffKey, finished)) {
 			Duration delay = this.crashBackOff.delay(backOffKey);
-			String message = "back-off " + seconds(delay) + " restarting failed container=" + container.getName()
-					+ " pod=" + pod.getMetadata().getName() + "_" + pod.getMetadata().getNamespace() + "("
+			String podName = pod.getMetadata().getName() + "_" + pod.getMetadata().getNamespace() + "("
 					+ pod.getMetadata().getUid() + ")";
+			String message = "back-off " + seconds(delay) + " restarting failed container=" + container.getName()
+					+ " pod=" + podName;
 			context.waiting.put(container.getName(), new Waiting("CrashLoopBackOff", message));
+			// The kubelet's doBackOff: what `kubectl describe pod` lists as "BackOff (x5
+			// over 3m)".
+			if (this.repeats.due(backOffKey + "/BackOff")) {
+				this.api.event(pod, "Warning", "BackOff",
+						"Back-off restarting failed container " + container.getName() + " in pod " + podName,
+						fieldPath(field, index, container));
+			}
 			context.wake.atMost(this.crashBackOff.retryAt(backOffKey, finished));
 			return;
 		}
@@ -659,6 +670,7 @@ public final class PodSyncer implements Reconciler {
 		context.steps.mark("image");
 		if (imageWaiting != null) {
 			context.waiting.put(container.getName(), imageWaiting);
+			imageWaitingEvents(pod, container, fieldPath, imageWaiting);
 			String backOffKey = pod.getMetadata().getUid() + "/" + container.getImage();
 			context.wake.atMost(this.clock.instant().plus(Duration.ofSeconds(1)));
 			log.debug("image not ready pod={} image={} reason={}", Keys.of(pod), container.getImage(),
@@ -685,6 +697,27 @@ public final class PodSyncer implements Reconciler {
 			createRefused(context, container, fieldPath, ex);
 			return null;
 		}
+	}
+
+	/**
+	 * The kubelet's events for a container whose image is not there: EnsureImageExists'
+	 * own (BackOff while pulls back off, ErrImageNeverPull) and startContainer's
+	 * {@code Failed "Error: <reason>"}, each at most once per
+	 * {@link RepeatedEvents#PERIOD} (the pull's own Pulling and Failed events come from
+	 * {@link ImageManager}, once per pull).
+	 */
+	private void imageWaitingEvents(Pod pod, Container container, String fieldPath, Waiting waiting) {
+		if (!this.repeats.due(pod.getMetadata().getUid() + "/" + container.getName() + "/" + waiting.reason())) {
+			return;
+		}
+		switch (waiting.reason()) {
+			case "ImagePullBackOff" -> this.api.event(pod, "Normal", "BackOff", waiting.message(), fieldPath);
+			case "ErrImageNeverPull" ->
+				this.api.event(pod, "Warning", "ErrImageNeverPull", waiting.message(), fieldPath);
+			default -> {
+			}
+		}
+		this.api.event(pod, "Warning", "Failed", "Error: " + waiting.reason(), fieldPath);
 	}
 
 	private void createRefused(StartContext context, Container container, String fieldPath,

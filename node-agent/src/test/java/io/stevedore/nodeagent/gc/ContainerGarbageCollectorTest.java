@@ -83,4 +83,16 @@ class ContainerGarbageCollectorTest {
 		return ids;
 	}
 
+	@Test
+	void aRunTheEngineFailsIsContainerGcFailedOnTheNode() {
+		List<String> events = new java.util.ArrayList<>();
+		ContainerGarbageCollector gc = new ContainerGarbageCollector(this.runtime, "n1", ContainerGcPolicy.defaults(),
+				this.clock, (type, reason, message) -> events.add(type + " " + reason + " " + message));
+		gc.run();
+		assertThat(events).isEmpty();
+		this.runtime.down = true;
+		gc.run();
+		assertThat(events).containsExactly("Warning ContainerGCFailed list containers: Docker engine not reachable");
+	}
+
 }

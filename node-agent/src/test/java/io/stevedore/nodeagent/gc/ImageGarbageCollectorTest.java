@@ -107,6 +107,30 @@ class ImageGarbageCollectorTest {
 	}
 
 	@Test
+	void aShortfallInTwoRunsInARowIsImageGcFailedOnTheSecond() {
+		this.runtime.images.add("new:1");
+		this.available = 10 * GIB; // 90 %, and nothing old enough to go
+		ImageGarbageCollector gc = collector(ImageGcPolicy.defaults());
+		String shortfall = "Failed to garbage collect required amount of images. Attempted to free " + (10 * GIB)
+				+ " bytes, but only found 0 bytes eligible to free.";
+
+		gc.run();
+		assertThat(this.events).as("one failure may be the engine starting up")
+			.containsExactly("Warning FreeDiskSpaceFailed " + shortfall);
+		gc.run();
+		assertThat(this.events).containsExactly("Warning FreeDiskSpaceFailed " + shortfall,
+				"Warning FreeDiskSpaceFailed " + shortfall, "Warning ImageGCFailed " + shortfall);
+
+		this.events.clear();
+		this.available = 50 * GIB;
+		gc.run();
+		this.available = 10 * GIB;
+		gc.run();
+		assertThat(this.events).as("a run that succeeded ends the series")
+			.containsExactly("Warning FreeDiskSpaceFailed " + shortfall);
+	}
+
+	@Test
 	void anImageUnusedLongerThanTheMaximumAgeGoesWhateverTheDisk() {
 		this.runtime.images.addAll(List.of("stale:1", "busy:1", "stevedore/pause:1"));
 		this.runtime.imagesUsed.add("busy:1");

@@ -200,6 +200,15 @@ class PodLifecycleIT {
 		assertThat(status.getLastState().getTerminated().getExitCode()).isEqualTo(3);
 		assertThat(status.getLastState().getTerminated().getReason()).isEqualTo("Error");
 		assertThat(pod.getStatus().getPhase()).isEqualTo("Running");
+		// What `kubectl describe pod` shows of a crash loop, in the kubelet's words.
+		await().atMost(Duration.ofSeconds(15))
+			.untilAsserted(() -> assertThat(TestPods.events(client, pod)).anySatisfy(e -> {
+				assertThat(e.getType()).isEqualTo("Warning");
+				assertThat(e.getReason()).isEqualTo("BackOff");
+				assertThat(e.getMessage()).isEqualTo("Back-off restarting failed container main in pod crash_default("
+						+ pod.getMetadata().getUid() + ")");
+				assertThat(e.getInvolvedObject().getFieldPath()).isEqualTo("spec.containers{main}");
+			}));
 	}
 
 	@Test
@@ -297,6 +306,18 @@ class PodLifecycleIT {
 		assertThat(waiting.getStatus().getPhase()).isEqualTo("Pending");
 		awaitPod("nopull", p -> "ImagePullBackOff"
 			.equals(p.getStatus().getContainerStatuses().get(0).getState().getWaiting().getReason()));
+		// The kubelet's sequence: the pull fails, the start says why, then the back-off.
+		await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+			List<String> events = TestPods.events(client, waiting)
+				.stream()
+				.map(e -> e.getType() + " " + e.getReason() + " " + e.getMessage())
+				.toList();
+			assertThat(events)
+				.anyMatch(e -> e.startsWith("Warning Failed Failed to pull image \"127.0.0.1:1/missing:1\": "))
+				.contains("Warning Failed Error: ErrImagePull",
+						"Normal BackOff Back-off pulling image \"127.0.0.1:1/missing:1\"",
+						"Warning Failed Error: ImagePullBackOff");
+		});
 	}
 
 	@Test

@@ -301,6 +301,10 @@ class PodSyncerTest {
 			.startsWith("back-off 10s restarting failed container=main");
 		assertThat(status.getLastState().getTerminated().getExitCode()).isEqualTo(1);
 		assertThat(status.getRestartCount()).isEqualTo(1);
+		String backOff = "BackOff Back-off restarting failed container main in pod crash_default(uid-crash)";
+		assertThat(this.api.events).containsOnlyOnce(backOff);
+		sync(pod);
+		assertThat(this.api.events).as("once per 10 s, the kubelet's pace").containsOnlyOnce(backOff);
 		this.clock.advance(Duration.ofSeconds(11));
 		sync(pod);
 		assertThat(current().labels()).containsEntry(RuntimeLabels.RESTART_COUNT, "2");
@@ -364,8 +368,16 @@ class PodSyncerTest {
 		assertThat(waitingReason()).isEqualTo("ErrImagePull");
 		assertThat(this.api.lastStatus().getContainerStatuses().get(0).getState().getWaiting().getMessage())
 			.contains("manifest for missing:1 not found");
+		assertThat(this.api.events).contains("Failed Error: ErrImagePull").noneMatch((e) -> e.startsWith("BackOff"));
 		sync(pod);
 		assertThat(waitingReason()).isEqualTo("ImagePullBackOff");
+		assertThat(this.api.events).containsSubsequence("BackOff Back-off pulling image \"missing:1\"",
+				"Failed Error: ImagePullBackOff");
+		int recorded = this.api.events.size();
+		this.clock.advance(Duration.ofSeconds(5));
+		sync(pod);
+		assertThat(waitingReason()).isEqualTo("ImagePullBackOff");
+		assertThat(this.api.events).as("once per 10 s, the kubelet's pace").hasSize(recorded);
 	}
 
 	@Test
@@ -494,6 +506,14 @@ class PodSyncerTest {
 				"ErrImageNeverPull Container image \"missing.example/app:1\" is not present with pull policy of Never")
 			.noneMatch((e) -> e.startsWith("Pulling") || e.startsWith("Pulled"));
 		assertThat(calls()).noneMatch((c) -> c.startsWith("pull") || c.startsWith("create k8s_main"));
+		assertThat(this.api.events).contains("Failed Error: ErrImageNeverPull");
+		// The agent looks again every second; the kubelet's events come every 10 s.
+		for (int second = 1; second <= 10; second++) {
+			this.clock.advance(Duration.ofSeconds(1));
+			sync(pod);
+		}
+		assertThat(this.api.events.stream().filter((e) -> e.startsWith("ErrImageNeverPull"))).hasSize(2);
+		assertThat(this.api.events.stream().filter((e) -> e.equals("Failed Error: ErrImageNeverPull"))).hasSize(2);
 	}
 
 	@Test
