@@ -31,7 +31,11 @@ declare -A COMPONENT_YOUNG=([gateway]=8m [scheduler]=8m [controllers]=8m [proxy]
 # the apiserver's direct create rate (docs/benchmarks.md, "api-gateway (issue 6)"). The price: a C2 compiler
 # thread, 29-38 MiB more RSS after start-up (239-248 vs 210 MiB) and 37-92 MiB more after load; the idle
 # cluster's footprint (docs/benchmarks.md, issue 8: 1510 of < 1536 MiB) was not re-measured with it.
-declare -A COMPONENT_JIT=([gateway]="-XX:TieredStopAtLevel=4 -XX:CICompilerCount=2")
+# Its C2 code needs a larger code cache than the others' 40m (36 MiB in use after a GET load): with 40m,
+# each 6 MiB of new code (SweeperThreshold, 15 % of the cache) triggered a full collection to unload code,
+# six 110-160 ms pauses of every request in the gateway's first 2.5 minutes under load; with 64m and a
+# threshold of 50 %, one (docs/benchmarks.md, "Gateway code cache"). The cache is reserved, not resident.
+declare -A COMPONENT_JIT=([gateway]="-XX:TieredStopAtLevel=4 -XX:CICompilerCount=2 -XX:ReservedCodeCacheSize=64m -XX:SweeperThreshold=50")
 
 # Sets PORT GATEWAY_PORT SCHEDULER_PORT CONTROLLER_PORT PROXY_PORT NODE_PORT, and INGRESS INGRESS_PORT INGRESS_TLS_PORT,
 # from the environment (or the Kubernetes defaults; the Ingress on 80 and 443 of 127.0.0.1, as k3s's) and checks them.

@@ -87,7 +87,9 @@ public record GatewayBenchmark(Target direct, Target gateway, Target x509, Targe
 	private static final String APISERVER_JVM = UP_JVM + " -Xmx1g";
 
 	/** With components.sh's COMPONENT_JIT: the gateway keeps C2. */
-	private static final String GATEWAY_JVM = UP_JVM + " -Xmx128m -Xmn8m -XX:TieredStopAtLevel=4 -XX:CICompilerCount=2";
+	private static final String GATEWAY_JVM = UP_JVM
+			+ " -Xmx128m -Xmn8m -XX:TieredStopAtLevel=4 -XX:CICompilerCount=2 -XX:ReservedCodeCacheSize=64m"
+			+ " -XX:SweeperThreshold=50";
 
 	/**
 	 * One way to the apiserver.
