@@ -1,11 +1,19 @@
 package io.stevedore.gateway.admission.noderestriction;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 
 import io.fabric8.kubernetes.api.model.EphemeralContainerBuilder;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.stevedore.client.events.EventSink;
 import io.stevedore.gateway.support.GatewayCluster;
 import io.stevedore.gateway.support.StaticTokens;
 import io.stevedore.testsupport.kubectl.Kubectl;
@@ -99,6 +107,50 @@ class NodeRestrictionIT {
 		if (cluster != null) {
 			cluster.close();
 		}
+	}
+
+	@Test
+	void aNodeCountsARepeatedEventOnTheStoredOneThoughItMayNotGetEvents() {
+		// Config.empty(): nothing from this machine's kubeconfig or environment.
+		var config = new ConfigBuilder(Config.empty()).withMasterUrl(cluster.gatewayUrl())
+			.withOauthToken("n1-token")
+			.withCaCertFile(cluster.stateDir().resolve("ca.crt").toString())
+			.build();
+		try (KubernetesClient n1 = new KubernetesClientBuilder().withConfig(config).build()) {
+			EventSink sink = new EventSink(n1, Clock.systemUTC());
+			Event event = new EventBuilder().withNewMetadata()
+				.withName("mine.counted")
+				.withNamespace("work")
+				.endMetadata()
+				.withNewInvolvedObject()
+				.withApiVersion("v1")
+				.withKind("Pod")
+				.withNamespace("work")
+				.withName("mine")
+				.withUid("uid-mine")
+				.endInvolvedObject()
+				.withType("Warning")
+				.withReason("BackOff")
+				.withMessage("Back-off restarting failed container main in pod mine_work(uid-mine)")
+				.withNewSource("kubelet", "n1")
+				.withFirstTimestamp("2026-12-07T03:00:00Z")
+				.withLastTimestamp("2026-12-07T03:00:00Z")
+				.withCount(1)
+				.build();
+			for (int i = 0; i < 3; i++) {
+				sink.record(event);
+			}
+			await().atMost(Duration.ofSeconds(20))
+				.untilAsserted(() -> assertThat(
+						admin.run("get", "event", "mine.counted", "-n", "work", "-o", "jsonpath={.count}")
+							.requireSuccess()
+							.stdout())
+					.isEqualTo("3"));
+		}
+		// As Kubernetes' system:node role: create, patch and update on events, no get.
+		KubectlResult refused = node.run("get", "event", "mine.counted", "-n", "work");
+		assertThat(refused.succeeded()).isFalse();
+		assertThat(refused.stderr()).contains("Forbidden");
 	}
 
 	@Test
