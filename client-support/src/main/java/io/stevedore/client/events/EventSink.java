@@ -1,21 +1,16 @@
 package io.stevedore.client.events;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.stevedore.client.rest.RestClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +40,8 @@ public final class EventSink {
 
 	private final KubernetesClient client;
 
+	private final RestClient rest;
+
 	private final EventCorrelator correlator;
 
 	/** Writes on virtual threads, as many at once as there are events to write. */
@@ -58,6 +55,7 @@ public final class EventSink {
 	 */
 	public EventSink(KubernetesClient client, Clock clock, Executor writers) {
 		this.client = client;
+		this.rest = new RestClient(client, PATCH_TIMEOUT);
 		this.correlator = new EventCorrelator(clock);
 		this.writes = new KeyedSerialExecutor(writers);
 	}
@@ -95,13 +93,8 @@ public final class EventSink {
 			events.resource(event).create();
 		}
 		catch (RuntimeException ex) {
+			// ApiCallException (no answer in time, interrupted) or the client's own
 			log.debug("event dropped reason={} error=\"{}\"", event.getReason(), ex.toString());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		catch (ExecutionException | TimeoutException ex) {
-			log.debug("event count not raised reason={} error=\"{}\"", event.getReason(), ex.toString());
 		}
 	}
 
@@ -113,24 +106,13 @@ public final class EventSink {
 	 * ever raised.
 	 * @return the answer's status code
 	 */
-	private int patchCount(Event event) throws InterruptedException, ExecutionException, TimeoutException {
+	private int patchCount(Event event) {
 		String body = Serialization.asJson(Map.of("count", event.getCount(), "lastTimestamp", event.getLastTimestamp(),
 				"message", event.getMessage()));
-		String master = this.client.getMasterUrl().toString();
-		HttpRequest request = this.client.getHttpClient()
-			.newHttpRequestBuilder()
-			.uri((master.endsWith("/") ? master : master + "/") + "api/v1/namespaces/"
-					+ encode(event.getMetadata().getNamespace()) + "/events/" + encode(event.getMetadata().getName()))
-			.method("PATCH", "application/merge-patch+json", body)
-			.build();
-		return this.client.getHttpClient()
-			.sendAsync(request, String.class)
-			.get(PATCH_TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+		return this.rest
+			.patch("/api/v1/namespaces/" + RestClient.segment(event.getMetadata().getNamespace()) + "/events/"
+					+ RestClient.segment(event.getMetadata().getName()), RestClient.MERGE_PATCH, body)
 			.code();
-	}
-
-	private static String encode(String segment) {
-		return URLEncoder.encode(segment, StandardCharsets.UTF_8);
 	}
 
 }

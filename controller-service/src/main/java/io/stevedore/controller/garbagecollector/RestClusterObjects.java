@@ -13,11 +13,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
-import io.stevedore.controller.api.ApiCallException;
+import io.stevedore.client.rest.ApiCallException;
+import io.stevedore.client.rest.ApiResponse;
+import io.stevedore.client.rest.RestClient;
 import io.stevedore.controller.api.ApiDiscovery;
 import io.stevedore.controller.api.ApiResource;
-import io.stevedore.controller.api.ApiResponse;
-import io.stevedore.controller.api.RestClient;
 
 /**
  * {@link ClusterObjects} over the REST API. Metadata edits are a read then a merge patch

@@ -10,8 +10,8 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.stevedore.controller.api.ApiResponse;
-import io.stevedore.controller.api.RestClient;
+import io.stevedore.client.rest.ApiResponse;
+import io.stevedore.client.rest.RestClient;
 
 /**
  * Reads PodMetrics from {@code metrics.k8s.io/v1beta1} through the apiserver, as

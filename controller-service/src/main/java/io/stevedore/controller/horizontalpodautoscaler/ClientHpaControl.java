@@ -14,8 +14,8 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.CrossVersionObjectReferenc
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.stevedore.controller.api.ApiCallException;
-import io.stevedore.controller.api.RestClient;
+import io.stevedore.client.rest.ApiCallException;
+import io.stevedore.client.rest.RestClient;
 
 /**
  * The HPA's calls through the apiserver: any resource's /scale subresource (its plural

@@ -3,10 +3,10 @@ package io.stevedore.controller.manager;
 import java.time.Clock;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.stevedore.client.rest.RestClient;
 import io.stevedore.client.workqueue.ExponentialFailureRateLimiter;
 import io.stevedore.client.workqueue.WorkQueue;
 import io.stevedore.controller.api.ApiDiscovery;
-import io.stevedore.controller.api.RestClient;
 
 /**
  * What a controller gets to run with.

@@ -15,8 +15,8 @@ import java.util.function.Supplier;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stevedore.client.leaderelection.LeaderElection;
 import io.stevedore.client.leaderelection.LeaderElectionSettings;
+import io.stevedore.client.rest.RestClient;
 import io.stevedore.controller.api.ApiDiscovery;
-import io.stevedore.controller.api.RestClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -9,10 +9,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.NamespaceCondition;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.stevedore.client.rest.ApiResponse;
+import io.stevedore.client.rest.RestClient;
 import io.stevedore.controller.api.ApiDiscovery;
 import io.stevedore.controller.api.ApiResource;
-import io.stevedore.controller.api.ApiResponse;
-import io.stevedore.controller.api.RestClient;
 
 /** {@link NamespaceContent} over the REST API. */
 final class RestNamespaceContent implements NamespaceContent {

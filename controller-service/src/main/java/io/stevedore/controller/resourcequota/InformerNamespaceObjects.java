@@ -11,9 +11,9 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
+import io.stevedore.client.rest.RestClient;
 import io.stevedore.controller.api.ApiDiscovery;
 import io.stevedore.controller.api.ApiResource;
-import io.stevedore.controller.api.RestClient;
 import io.stevedore.controller.workload.CacheLister;
 import io.stevedore.machinery.quota.NamespaceObjects;
 

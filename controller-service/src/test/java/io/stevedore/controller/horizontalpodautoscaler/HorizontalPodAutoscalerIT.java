@@ -17,7 +17,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.stevedore.controller.api.RestClient;
+import io.stevedore.client.rest.RestClient;
 import io.stevedore.controller.deployment.FakeKubelet;
 import io.stevedore.controller.support.ControlPlane;
 import io.stevedore.controller.workload.ClientEventRecorder;

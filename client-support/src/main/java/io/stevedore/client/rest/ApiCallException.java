@@ -1,4 +1,4 @@
-package io.stevedore.controller.api;
+package io.stevedore.client.rest;
 
 /** A call to the apiserver failed; the code is 0 when no answer came back. */
 public class ApiCallException extends RuntimeException {

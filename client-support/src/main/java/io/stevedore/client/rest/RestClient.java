@@ -1,5 +1,8 @@
-package io.stevedore.controller.api;
+package io.stevedore.client.rest;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -13,7 +16,8 @@ import io.fabric8.kubernetes.client.http.HttpResponse;
  * Plain REST calls through fabric8's HTTP client (its authentication included) for what
  * the typed DSL does not express: a DELETE with a full DeleteOptions body (UID
  * preconditions and a propagation policy together), deletecollection, and merge patches
- * on any resource. Synchronous; safe for concurrent use.
+ * on any resource. Synchronous; safe for concurrent use. Shared by the controllers and
+ * the event sink of every component.
  */
 public class RestClient {
 
@@ -21,14 +25,24 @@ public class RestClient {
 
 	private static final String JSON = "application/json";
 
-	private static final long TIMEOUT_SECONDS = 60;
+	private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
 	private final HttpClient http;
 
 	private final String baseUrl;
 
+	private final long timeoutMillis;
+
 	public RestClient(KubernetesClient client) {
+		this(client, DEFAULT_TIMEOUT);
+	}
+
+	/**
+	 * @param timeout how long a call waits for its answer before it fails
+	 */
+	public RestClient(KubernetesClient client, Duration timeout) {
 		this.http = client.getHttpClient();
+		this.timeoutMillis = timeout.toMillis();
 		String master = client.getMasterUrl().toString();
 		this.baseUrl = master.endsWith("/") ? master.substring(0, master.length() - 1) : master;
 	}
@@ -71,7 +85,7 @@ public class RestClient {
 	private ApiResponse send(HttpRequest request, String method, String path) {
 		try {
 			HttpResponse<String> response = this.http.sendAsync(request, String.class)
-				.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+				.get(this.timeoutMillis, TimeUnit.MILLISECONDS);
 			return new ApiResponse(method, path, response.code(), response.body() == null ? "" : response.body());
 		}
 		catch (InterruptedException ex) {
@@ -81,6 +95,11 @@ public class RestClient {
 		catch (ExecutionException | TimeoutException ex) {
 			throw new ApiCallException(method + " " + path + " failed: " + ex.getMessage(), 0, ex);
 		}
+	}
+
+	/** A name as one path segment. */
+	public static String segment(String name) {
+		return URLEncoder.encode(name, StandardCharsets.UTF_8);
 	}
 
 }

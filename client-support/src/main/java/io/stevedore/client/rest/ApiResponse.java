@@ -1,4 +1,4 @@
-package io.stevedore.controller.api;
+package io.stevedore.client.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
