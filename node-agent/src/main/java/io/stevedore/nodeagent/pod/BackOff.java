@@ -74,6 +74,15 @@ public final class BackOff {
 		return eventTime.plus(delay(key));
 	}
 
+	/**
+	 * When the wait after the key's last recorded retry ends, or null when it is not
+	 * waiting.
+	 */
+	public Instant retryAt(String key) {
+		Entry entry = this.entries.get(key);
+		return entry != null && isInBackOffSince(key, entry.lastUpdate) ? entry.lastUpdate.plus(entry.delay) : null;
+	}
+
 	public void reset(String key) {
 		this.entries.remove(key);
 	}

@@ -1,6 +1,7 @@
 package io.stevedore.nodeagent.pod;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.Map;
@@ -87,6 +88,14 @@ public final class ImageManager {
 				"Successfully pulled image \"" + image + "\" in " + (System.nanoTime() - started) / 1_000_000 + "ms",
 				fieldPath);
 		return null;
+	}
+
+	/**
+	 * When the pod's next pull of the container's image may start: the end of its
+	 * back-off, or null when none holds it back.
+	 */
+	public Instant pullRetryAt(Pod pod, Container container) {
+		return this.backOff.retryAt(pod.getMetadata().getUid() + "/" + container.getImage());
 	}
 
 	/**

@@ -659,6 +659,20 @@ public final class PodSyncer implements Reconciler {
 	}
 
 	/**
+	 * When a container waiting for its image is looked at again. In ImagePullBackOff,
+	 * when the back-off ends (up to 5 minutes: a sync a second was 300 syncs for
+	 * nothing); after ErrImagePull, a second later, so the status moves on to
+	 * ImagePullBackOff as the kubelet's does; for ErrImageNeverPull, a second later too,
+	 * as the image may be loaded into the engine by hand at any time.
+	 */
+	private Instant imageRetry(Pod pod, Container container, Waiting imageWaiting) {
+		Instant soon = this.clock.instant().plus(Duration.ofSeconds(1));
+		Instant retry = "ImagePullBackOff".equals(imageWaiting.reason()) ? this.images.pullRetryAt(pod, container)
+				: null;
+		return retry == null || retry.isBefore(soon) ? soon : retry;
+	}
+
+	/**
 	 * Makes the image present and creates the container.
 	 * @return its id, or null when it waits (image, configuration, a refused create; the
 	 * reason recorded)
@@ -671,10 +685,9 @@ public final class PodSyncer implements Reconciler {
 		if (imageWaiting != null) {
 			context.waiting.put(container.getName(), imageWaiting);
 			imageWaitingEvents(pod, container, fieldPath, imageWaiting);
-			String backOffKey = pod.getMetadata().getUid() + "/" + container.getImage();
-			context.wake.atMost(this.clock.instant().plus(Duration.ofSeconds(1)));
+			context.wake.atMost(imageRetry(pod, container, imageWaiting));
 			log.debug("image not ready pod={} image={} reason={}", Keys.of(pod), container.getImage(),
-					imageWaiting.reason() + " " + backOffKey);
+					imageWaiting.reason());
 			return null;
 		}
 		ContainerSpec spec;

@@ -35,6 +35,17 @@ class BackOffTest {
 	}
 
 	@Test
+	void theRetryTimeIsTheLastRetryPlusItsDelayWhileItWaits() {
+		assertThat(this.backOff.retryAt("c")).isNull();
+		Instant failed = this.clock.instant();
+		this.backOff.next("c");
+		this.clock.advance(Duration.ofSeconds(3));
+		assertThat(this.backOff.retryAt("c")).isEqualTo(failed.plusSeconds(10));
+		this.clock.advance(Duration.ofSeconds(7));
+		assertThat(this.backOff.retryAt("c")).as("no longer waiting").isNull();
+	}
+
+	@Test
 	void aKeyWithoutFailuresIsNeverInBackOff() {
 		assertThat(this.backOff.isInBackOffSince("new", this.clock.instant())).isFalse();
 	}

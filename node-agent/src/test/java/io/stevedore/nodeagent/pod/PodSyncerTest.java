@@ -356,7 +356,7 @@ class PodSyncerTest {
 	}
 
 	@Test
-	void anImageThatFailsToPullIsErrImagePullThenImagePullBackOff() {
+	void anImageThatFailsToPullIsErrImagePullThenImagePullBackOffUntilItsBackOffEnds() {
 		this.runtime.unpullable.add("missing:1");
 		Pod pod = add(new PodBuilder(pod("img", "Always")).editSpec()
 			.editFirstContainer()
@@ -364,20 +364,32 @@ class PodSyncerTest {
 			.endContainer()
 			.endSpec()
 			.build());
-		sync(pod);
+		Result failed = sync(pod);
 		assertThat(waitingReason()).isEqualTo("ErrImagePull");
 		assertThat(this.api.lastStatus().getContainerStatuses().get(0).getState().getWaiting().getMessage())
 			.contains("manifest for missing:1 not found");
 		assertThat(this.api.events).contains("Failed Error: ErrImagePull").noneMatch((e) -> e.startsWith("BackOff"));
-		sync(pod);
+		assertThat(failed.requeueAfter()).as("soon, to show ImagePullBackOff").isEqualTo(Duration.ofSeconds(1));
+		this.clock.advance(Duration.ofSeconds(1));
+		Result waiting = sync(pod);
 		assertThat(waitingReason()).isEqualTo("ImagePullBackOff");
 		assertThat(this.api.events).containsSubsequence("BackOff Back-off pulling image \"missing:1\"",
 				"Failed Error: ImagePullBackOff");
+		assertThat(waiting.requeueAfter()).as("the rest of the first back-off, 10 s from the failed pull")
+			.isEqualTo(Duration.ofSeconds(9));
 		int recorded = this.api.events.size();
 		this.clock.advance(Duration.ofSeconds(5));
 		sync(pod);
 		assertThat(waitingReason()).isEqualTo("ImagePullBackOff");
 		assertThat(this.api.events).as("once per 10 s, the kubelet's pace").hasSize(recorded);
+		assertThat(this.runtime.calls.stream().filter("pull missing:1"::equals)).hasSize(1);
+		this.clock.advance(Duration.ofSeconds(4));
+		sync(pod);
+		assertThat(this.runtime.calls.stream().filter("pull missing:1"::equals)).hasSize(2);
+		assertThat(waitingReason()).isEqualTo("ErrImagePull");
+		this.clock.advance(Duration.ofSeconds(1));
+		assertThat(sync(pod).requeueAfter()).as("the back-off doubled: 20 s from the second failed pull")
+			.isEqualTo(Duration.ofSeconds(19));
 	}
 
 	@Test
