@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * NodeAllocatableEnforced event.
  * <p>
  * Only the cgroupfs driver is supported. With the engine on systemd, no cgroup file
- * system mounted, or none writable by the agent (an agent in a container), pods run as
- * before, without a pod cgroup: said once in the log and as a Warning event on the Node.
+ * system mounted, or one that refuses the node's cgroups (read-only in a container), pods
+ * run as before, without a pod cgroup: said once in the log and as a Warning event on the
+ * Node.
  */
 public final class CgroupSetup {
 
@@ -57,7 +58,8 @@ public final class CgroupSetup {
 			qos.setUp(limits);
 		}
 		catch (UncheckedIOException ex) {
-			return off(events, "the cgroup file system is not writable (" + ex.getMessage() + ")");
+			// Read-only (an agent in a container), or a limit the kernel refuses.
+			return off(events, "the cgroup file system refused the node's cgroups (" + ex.getMessage() + ")");
 		}
 		PodCgroupManager manager = new PodCgroupManager(cgroups, qos, pods, limits.memoryBytes());
 		events.record("Normal", "NodeAllocatableEnforced", "Updated Node Allocatable limit across pods");

@@ -50,7 +50,7 @@ class CgroupSetupTest {
 		// what a read-only mount answers, as far as creating the root goes
 		Files.writeString(this.root.resolve("cpu/stevedore"), "");
 		assertThat(enforce(this.root, PodCgroupManagerTest.ENGINE)).isNull();
-		assertThat(this.events).singleElement().asString().contains("not writable");
+		assertThat(this.events).singleElement().asString().contains("refused the node's cgroups");
 	}
 
 	@Test
