@@ -92,20 +92,18 @@ class FsCgroupManagerTest {
 
 	@Test
 	void theWorkingSetIsUsageLessInactiveFileOnEitherVersion() throws Exception {
-		Path v1 = Files.createDirectories(this.root.resolve("a"));
-		FsCgroupManager one = new FsCgroupManager(FakeCgroupFs.v1(v1));
-		one.create("/k", ResourceConfig.none());
-		Files.writeString(v1.resolve("memory/k/memory.usage_in_bytes"), "10000\n");
-		Files.writeString(v1.resolve("memory/k/memory.stat"), "inactive_file 1\ntotal_inactive_file 4000\n");
+		FsCgroupManager one = new FsCgroupManager(FakeCgroupFs.v1(Files.createDirectories(this.root.resolve("a"))));
+		FsCgroupManager two = new FsCgroupManager(FakeCgroupFs.v2(Files.createDirectories(this.root.resolve("b"))));
+		for (FsCgroupManager cgroups : new FsCgroupManager[] { one, two }) {
+			cgroups.create("/k", ResourceConfig.none());
+		}
+		Files.writeString(one.file("memory", "/k", "memory.usage_in_bytes"), "10000\n");
+		Files.writeString(one.file("memory", "/k", "memory.stat"), "inactive_file 1\ntotal_inactive_file 4000\n");
+		Files.writeString(two.file("memory", "/k", "memory.current"), "10000\n");
+		Files.writeString(two.file("memory", "/k", "memory.stat"), "anon 5\ninactive_file 3000\n");
+
 		assertThat(one.memoryWorkingSet("/k")).hasValue(6000);
-
-		Path v2 = Files.createDirectories(this.root.resolve("b"));
-		FsCgroupManager two = new FsCgroupManager(FakeCgroupFs.v2(v2));
-		two.create("/k", ResourceConfig.none());
-		Files.writeString(v2.resolve("k/memory.current"), "10000\n");
-		Files.writeString(v2.resolve("k/memory.stat"), "anon 5\ninactive_file 3000\n");
 		assertThat(two.memoryWorkingSet("/k")).hasValue(7000);
-
 		assertThat(two.memoryWorkingSet("/missing")).isEmpty();
 	}
 

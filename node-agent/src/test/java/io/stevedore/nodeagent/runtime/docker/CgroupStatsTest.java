@@ -29,13 +29,19 @@ class CgroupStatsTest {
 
 	@Test
 	void cgroupV1UsesCpuacctUsageAndUsageInBytesMinusTotalInactiveFile() throws Exception {
-		Path cpu = Files.createDirectories(this.root.resolve("cpuacct/docker/abc"));
-		Path memory = Files.createDirectories(this.root.resolve("memory/docker/abc"));
-		Files.writeString(cpu.resolve("cpuacct.usage"), "123456789\n");
-		Files.writeString(memory.resolve("memory.usage_in_bytes"), "10000\n");
-		Files.writeString(memory.resolve("memory.stat"), "inactive_file 1\ntotal_inactive_file 4000\n");
+		v1("docker/abc", "123456789", "10000", "inactive_file 1\ntotal_inactive_file 4000\n");
 
 		assertThat(new CgroupStats(this.root).read("abc", "")).isEqualTo(new ContainerStats(123_456_789L, 6000, 10000));
+	}
+
+	/** A v1 container cgroup's cpuacct and memory files. */
+	private void v1(String relative, String cpuNanos, String usage, String stat) throws Exception {
+		Files.writeString(
+				Files.createDirectories(this.root.resolve("cpuacct").resolve(relative)).resolve("cpuacct.usage"),
+				cpuNanos + "\n");
+		Path memory = Files.createDirectories(this.root.resolve("memory").resolve(relative));
+		Files.writeString(memory.resolve("memory.usage_in_bytes"), usage + "\n");
+		Files.writeString(memory.resolve("memory.stat"), stat);
 	}
 
 	@Test
@@ -53,11 +59,7 @@ class CgroupStatsTest {
 
 	@Test
 	void aContainerUnderAPodCgroupIsReadFromThere() throws Exception {
-		Path cpu = Files.createDirectories(this.root.resolve("cpuacct/stevedore/n1/kubepods/podu1/abc"));
-		Path memory = Files.createDirectories(this.root.resolve("memory/stevedore/n1/kubepods/podu1/abc"));
-		Files.writeString(cpu.resolve("cpuacct.usage"), "5\n");
-		Files.writeString(memory.resolve("memory.usage_in_bytes"), "300\n");
-		Files.writeString(memory.resolve("memory.stat"), "total_inactive_file 100\n");
+		v1("stevedore/n1/kubepods/podu1/abc", "5", "300", "total_inactive_file 100\n");
 		Files.writeString(Files.createDirectories(this.root.resolve("pids/stevedore/n1/kubepods/podu1/abc"))
 			.resolve("pids.current"), "3\n");
 
