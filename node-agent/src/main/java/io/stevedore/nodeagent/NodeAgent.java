@@ -96,6 +96,12 @@ public final class NodeAgent implements SmartLifecycle {
 	 */
 	private static final Duration PRESSURE_PERIOD = Duration.ofSeconds(10);
 
+	/**
+	 * How often pod cgroups of pods gone are looked for: the kubelet's housekeeping
+	 * period; a few directory listings each time.
+	 */
+	private static final Duration ORPHAN_CGROUPS_PERIOD = Duration.ofSeconds(2);
+
 	/** Where the host's cgroup file systems are mounted. */
 	private static final Path CGROUP_MOUNT = Path.of("/sys/fs/cgroup");
 
@@ -313,7 +319,7 @@ public final class NodeAgent implements SmartLifecycle {
 				if (this.informer != null && this.informer.hasSynced()) {
 					cgroups.removeOrphans();
 				}
-			}, Duration.ZERO, PRESSURE_PERIOD);
+			}, Duration.ZERO, ORPHAN_CGROUPS_PERIOD);
 		}
 		return cgroups;
 	}

@@ -88,15 +88,19 @@ public final class PodCgroupManager implements PodCgroups {
 	public synchronized void removeOrphans() {
 		Set<String> known = new HashSet<>();
 		this.pods.get().forEach(pod -> known.add(pod.getMetadata().getUid()));
+		boolean removed = false;
 		for (String parent : this.qos.parents()) {
 			for (String child : this.cgroups.children(parent)) {
 				if (child.startsWith(PREFIX) && !known.contains(child.substring(PREFIX.length()))
 						&& this.cgroups.remove(parent + "/" + child)) {
 					log.info("orphaned pod cgroup removed cgroup={}/{}", parent, child);
+					removed = true;
 				}
 			}
 		}
-		this.qos.update(active(null, null));
+		if (removed) {
+			this.qos.update(active(null, null));
+		}
 	}
 
 	/** The memory limit of the pods' root cgroup. */

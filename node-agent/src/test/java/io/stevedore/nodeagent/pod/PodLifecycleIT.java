@@ -414,11 +414,14 @@ class PodLifecycleIT {
 	}
 
 	@Test
-	void aRestartedAgentAdoptsRunningContainersWithoutRestartingThem() {
+	void aRestartedAgentAdoptsRunningContainersWithoutRestartingThem() throws Exception {
 		client.pods().resource(TestPods.sleeper("adopted", NODE)).create();
 		Pod before = awaitPod("adopted", p -> "Running".equals(p.getStatus().getPhase()) && ready(p));
 		List<String> idsBefore = Docker.containerIds(RuntimeLabels.POD_UID, before.getMetadata().getUid());
 		agent.close();
+		// A pod deleted while its node's agent was down leaves its pod cgroup behind.
+		Path orphan = CGROUPS.resolve("memory" + NODE_CGROUP + "/besteffort/pod0rphan-0000");
+		Files.createDirectories(orphan);
 		agent = cluster.startNode(NODE);
 		// Give the new agent time to list, relist and sync everything.
 		await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
@@ -429,6 +432,12 @@ class PodLifecycleIT {
 		});
 		assertThat(Docker.containerIds(RuntimeLabels.POD_UID, before.getMetadata().getUid()))
 			.containsExactlyInAnyOrderElementsOf(idsBefore);
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(
+					() -> assertThat(orphan).as("an orphaned pod cgroup, removed by the new agent").doesNotExist());
+		assertThat(CGROUPS.resolve("memory" + NODE_CGROUP + "/besteffort/pod" + before.getMetadata().getUid()))
+			.as("the adopted pod's cgroup")
+			.isDirectory();
 	}
 
 	@Test
