@@ -312,18 +312,21 @@ public final class DockerContainerRuntime implements ContainerRuntime, Closeable
 	}
 
 	private String cgroupParent(String id) {
-		String known = this.cgroupParents.computeIfAbsent(id, unknown -> {
-			try {
-				String parent = call("inspect " + id, () -> this.docker.inspectContainerCmd(id).exec()).getHostConfig()
-					.getCgroupParent();
-				return parent == null ? "" : parent;
-			}
-			catch (RuntimeException ex) {
-				// gone, or the engine away: not remembered, asked again next time
-				return null;
-			}
-		});
-		return known == null ? "" : known;
+		String known = this.cgroupParents.get(id);
+		if (known != null) {
+			return known;
+		}
+		// Asked outside the map: an engine call must not hold the map's lock.
+		try {
+			String parent = call("inspect " + id, () -> this.docker.inspectContainerCmd(id).exec()).getHostConfig()
+				.getCgroupParent();
+			remember(id, parent);
+			return parent == null ? "" : parent;
+		}
+		catch (RuntimeException ex) {
+			// gone, or the engine away: Docker's default place, asked again next time
+			return "";
+		}
 	}
 
 	private static String cgroupDriver(Info info) {
