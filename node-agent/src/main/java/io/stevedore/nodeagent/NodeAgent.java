@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,6 +24,9 @@ import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.stevedore.client.controller.Controller;
 import io.stevedore.client.workqueue.ExponentialFailureRateLimiter;
 import io.stevedore.client.workqueue.WorkQueue;
+import io.stevedore.nodeagent.cgroup.CgroupSetup;
+import io.stevedore.nodeagent.cgroup.FsCgroupManager;
+import io.stevedore.nodeagent.cgroup.PodCgroupManager;
 import io.stevedore.nodeagent.config.NodeAgentProperties;
 import io.stevedore.nodeagent.config.NodeIdentity;
 import io.stevedore.nodeagent.node.NodeLeaseHeartbeat;
@@ -31,7 +35,10 @@ import io.stevedore.nodeagent.node.NodeStatusUpdater;
 import io.stevedore.nodeagent.node.NodeAllocatable;
 import io.stevedore.nodeagent.node.NodeEventSink;
 import io.stevedore.nodeagent.events.EventWriter;
+import io.stevedore.nodeagent.eviction.AllocatableMemorySignal;
+import io.stevedore.nodeagent.eviction.EvictionSignal;
 import io.stevedore.nodeagent.eviction.HostSignals;
+import io.stevedore.nodeagent.eviction.NodeSignals;
 import io.stevedore.nodeagent.eviction.EvictionThreshold;
 import io.stevedore.nodeagent.eviction.Evictions;
 import io.stevedore.nodeagent.eviction.PodEvictor;
@@ -47,6 +54,7 @@ import io.stevedore.nodeagent.pod.FabricPodApi;
 import io.stevedore.nodeagent.pod.OwnStatusEchoes;
 import io.stevedore.nodeagent.pod.ImageManager;
 import io.stevedore.nodeagent.pod.PodLifecycleEventGenerator;
+import io.stevedore.nodeagent.pod.PodCgroups;
 import io.stevedore.nodeagent.pod.PodSyncer;
 import io.stevedore.nodeagent.pod.SandboxSettings;
 import io.stevedore.nodeagent.pod.dns.DnsConfigurer;
@@ -88,6 +96,15 @@ public final class NodeAgent implements SmartLifecycle {
 	 */
 	private static final Duration PRESSURE_PERIOD = Duration.ofSeconds(10);
 
+	/**
+	 * How often pod cgroups of pods gone are looked for: the kubelet's housekeeping
+	 * period; a few directory listings each time.
+	 */
+	private static final Duration ORPHAN_CGROUPS_PERIOD = Duration.ofSeconds(2);
+
+	/** Where the host's cgroup file systems are mounted. */
+	private static final Path CGROUP_MOUNT = Path.of("/sys/fs/cgroup");
+
 	private final KubernetesClient client;
 
 	private final ContainerRuntime runtime;
@@ -121,6 +138,9 @@ public final class NodeAgent implements SmartLifecycle {
 	private Controller controller;
 
 	private NodeStatusUpdater statusUpdater;
+
+	/** The pods' cgroups; NONE when pods run without (simulated runtime, or off). */
+	private PodCgroups podCgroups = PodCgroups.NONE;
 
 	private volatile boolean running;
 
@@ -208,7 +228,7 @@ public final class NodeAgent implements SmartLifecycle {
 				probes, crashBackOff, api, this.clock, this.properties.resyncPeriod(),
 				new DnsConfigurer(this.properties.clusterDns(), this.properties.clusterDomain(),
 						this.properties.resolvConf()),
-				removal, evictions);
+				removal, evictions, this.podCgroups);
 		this.controller = new Controller("pods", queue, syncer, this.properties.workers(),
 				() -> this.informer.hasSynced() && this.services.hasSynced() && this.slices.hasSynced()
 						&& this.leases.hasSynced(),
@@ -246,20 +266,62 @@ public final class NodeAgent implements SmartLifecycle {
 		ContainerGarbageCollector containers = new ContainerGarbageCollector(this.runtime, node,
 				this.properties.containerGc(), this.clock, nodeEvents);
 		every(containers::run, this.properties.containerGc().period(), this.properties.containerGc().period());
+		PodCgroupManager cgroups = this.properties.cgroupsPerQos() ? startCgroups(node, nodeEvents) : null;
 		PodEvictor evictor = new PodEvictor(this::podsHere,
 				new RuntimePodUsage(this.runtime, node, this.identity.rootDir().resolve("pods")), evictions,
 				Duration.ofSeconds(this.properties.evictionMaxPodGracePeriod()));
 		List<EvictionThreshold> thresholds = new ArrayList<>(this.properties.evictionThresholds());
+		NodeSignals signals = new HostSignals(Path.of("/proc"), DiskUsage.of(this.identity.rootDir()), imagefs);
+		Map<EvictionSignal, EvictionThreshold> minimumReclaims = new EnumMap<>(EvictionSignal.class);
+		minimumReclaims.putAll(this.properties.evictionMinimumReclaims());
+		if (cgroups != null) {
+			// The pods' cgroup is limited to allocatable: evict before the kernel kills.
+			thresholds = EvictionThreshold.withAllocatable(thresholds);
+			signals = new AllocatableMemorySignal(signals, cgroups.allocatableMemoryBytes(), cgroups::podsWorkingSet);
+			EvictionThreshold memoryReclaim = minimumReclaims.get(EvictionSignal.MEMORY_AVAILABLE);
+			if (memoryReclaim != null) {
+				minimumReclaims.put(EvictionSignal.ALLOCATABLE_MEMORY_AVAILABLE, memoryReclaim);
+			}
+		}
 		thresholds.addAll(this.properties.evictionSoftThresholds());
-		PressureMonitor pressure = new PressureMonitor(thresholds,
-				new HostSignals(Path.of("/proc"), DiskUsage.of(this.identity.rootDir()), imagefs),
+		PressureMonitor pressure = new PressureMonitor(thresholds, signals,
 				this.properties.evictionPressureTransitionPeriod(), nodeEvents, images::reclaimAll, this.clock, evictor,
-				this.properties.evictionMinimumReclaims());
+				minimumReclaims);
 		this.pressure = pressure;
 		every(pressure::run, Duration.ZERO, PRESSURE_PERIOD);
 		return new NodeStatusFactory(this.identity, this.properties.port(), this.properties.maxPods(),
 				pressure::conditions,
 				new NodeAllocatable(this.properties.reserved(), this.properties.evictionThresholds()));
+	}
+
+	/**
+	 * The node's root and QoS cgroups with Node Allocatable, and the pod cgroups' orphans
+	 * removed with the housekeeping; null when pods run without.
+	 */
+	private PodCgroupManager startCgroups(String node, NodeEventSink nodeEvents) {
+		PodCgroupManager cgroups;
+		try {
+			cgroups = CgroupSetup.enforce(new FsCgroupManager(CGROUP_MOUNT), this.properties.cgroupRoot(node),
+					this.runtime.info(), this.properties.reserved(), this::podsHere, nodeEvents);
+		}
+		catch (RuntimeException ex) {
+			// The engine not answering: its cgroup driver is unknown, and so is the
+			// capacity.
+			log.warn("pod cgroups off, the engine did not say its cgroup driver error=\"{}\"", ex.getMessage());
+			nodeEvents.record("Warning", "FailedNodeAllocatableEnforcement",
+					"Pods run without pod cgroups, Node Allocatable is not enforced: the engine did not answer");
+			return null;
+		}
+		if (cgroups != null) {
+			this.podCgroups = cgroups;
+			// Only against a full pod cache: a pod not yet listed is not an orphan.
+			every(() -> {
+				if (this.informer != null && this.informer.hasSynced()) {
+					cgroups.removeOrphans();
+				}
+			}, Duration.ZERO, ORPHAN_CGROUPS_PERIOD);
+		}
+		return cgroups;
 	}
 
 	/** The pods bound here, once the cache holds them all (else none: none is chosen). */

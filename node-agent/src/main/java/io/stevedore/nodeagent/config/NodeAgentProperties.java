@@ -57,6 +57,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param dockerCallTimeout how long a short Docker call (inspect, list, create, start)
  * waits for an answer before the engine counts as down; pulls, logs and stops are not
  * bound by it
+ * @param cgroupsPerQos every pod in a cgroup of its own under a QoS class cgroup, and the
+ * node's root cgroup limited to Node Allocatable (the kubelet's {@code --cgroups-per-qos}
+ * with {@code --enforce-node-allocatable=pods}); the docker runtime only, cgroupfs driver
+ * only, and off by itself where the cgroup file system is not writable
+ * @param cgroupRoot the node's root cgroup; empty means
+ * {@code /stevedore/<name>/kubepods}, one per node since agents share an engine
  */
 @ConfigurationProperties("stevedore.node")
 public record NodeAgentProperties(@DefaultValue("") String name, @DefaultValue("") String address,
@@ -77,7 +83,8 @@ public record NodeAgentProperties(@DefaultValue("") String name, @DefaultValue("
 		@DefaultValue("") String evictionSoftGracePeriod, @DefaultValue("0") long evictionMaxPodGracePeriod,
 		@DefaultValue("") String evictionMinimumReclaim, @DefaultValue("5m") Duration evictionPressureTransitionPeriod,
 		@DefaultValue("") String systemReserved, @DefaultValue("") String kubeReserved,
-		@DefaultValue ContainerGcPolicy containerGc){
+		@DefaultValue ContainerGcPolicy containerGc, @DefaultValue("true") boolean cgroupsPerQos,
+		@DefaultValue("") String cgroupRoot){
 
 	/** The kubelet's Linux defaults. */
 	public static final String EVICTION_HARD = "memory.available<100Mi,nodefs.available<10%,nodefs.inodesFree<5%,imagefs.available<15%,imagefs.inodesFree<5%";
@@ -88,6 +95,11 @@ public record NodeAgentProperties(@DefaultValue("") String name, @DefaultValue("
 	public Map<String, Quantity> reserved() {
 		return NodeAllocatable.sum(NodeAllocatable.parseReserved("stevedore.node.system-reserved", this.systemReserved),
 				NodeAllocatable.parseReserved("stevedore.node.kube-reserved", this.kubeReserved));
+	}
+
+	/** The node's root cgroup: cgroup-root, else one of its own under /stevedore. */
+	public String cgroupRoot(String nodeName) {
+		return this.cgroupRoot.isEmpty() ? "/stevedore/" + nodeName + "/kubepods" : this.cgroupRoot;
 	}
 
 	/** The thresholds of {@code eviction-hard}, checked when the properties are bound. */
@@ -166,6 +178,12 @@ public record NodeAgentProperties(@DefaultValue("") String name, @DefaultValue("
 		}
 		if (port < 1 || port > 65535) {
 			throw new IllegalArgumentException("stevedore.node.port must be 1-65535, got " + port);
+		}
+		if (!cgroupRoot.isEmpty() && (!cgroupRoot.startsWith("/") || cgroupRoot.contains("..")
+				|| cgroupRoot.endsWith("/") || cgroupRoot.contains("//"))) {
+			throw new IllegalArgumentException(
+					"stevedore.node.cgroup-root must be an absolute cgroup path like /stevedore/node-1/kubepods, got \""
+							+ cgroupRoot + "\"");
 		}
 		if (sandboxCommand == null || sandboxCommand.isEmpty()) {
 			throw new IllegalArgumentException("stevedore.node.sandbox-command must not be empty");

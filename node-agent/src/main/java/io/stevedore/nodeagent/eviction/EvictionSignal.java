@@ -11,6 +11,12 @@ public enum EvictionSignal {
 
 	MEMORY_AVAILABLE("memory.available", "MemoryPressure", "memory"),
 
+	/**
+	 * Node allocatable memory less the working set of the pods' root cgroup: observed
+	 * only while Node Allocatable is enforced on the pods' cgroups.
+	 */
+	ALLOCATABLE_MEMORY_AVAILABLE("allocatableMemory.available", "MemoryPressure", "memory"),
+
 	NODEFS_AVAILABLE("nodefs.available", "DiskPressure", "ephemeral-storage"),
 
 	IMAGEFS_AVAILABLE("imagefs.available", "DiskPressure", "ephemeral-storage"),

@@ -38,6 +38,23 @@ public record EvictionThreshold(EvictionSignal signal, long quantity, double per
 		this(signal, quantity, percent, false, Duration.ZERO);
 	}
 
+	/**
+	 * The kubelet's {@code addAllocatableThresholds}: while Node Allocatable is enforced
+	 * on the pods' cgroups, each hard memory.available threshold holds for
+	 * allocatableMemory.available too, so the pods as a whole are evicted from before
+	 * their cgroup's limit makes the kernel kill one.
+	 */
+	public static List<EvictionThreshold> withAllocatable(List<EvictionThreshold> thresholds) {
+		List<EvictionThreshold> all = new ArrayList<>(thresholds);
+		for (EvictionThreshold threshold : thresholds) {
+			if (threshold.signal == EvictionSignal.MEMORY_AVAILABLE && !threshold.soft) {
+				all.add(new EvictionThreshold(EvictionSignal.ALLOCATABLE_MEMORY_AVAILABLE, threshold.quantity,
+						threshold.percent));
+			}
+		}
+		return all;
+	}
+
 	/** Whether an observation is below the threshold. */
 	public boolean met(Observation observation) {
 		return observation.available() < limit(observation);

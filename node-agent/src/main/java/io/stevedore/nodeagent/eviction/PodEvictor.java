@@ -175,7 +175,7 @@ public final class PodEvictor {
 
 	private static Quantity requested(Container container, EvictionSignal signal) {
 		String resource = switch (signal) {
-			case MEMORY_AVAILABLE -> "memory";
+			case MEMORY_AVAILABLE, ALLOCATABLE_MEMORY_AVAILABLE -> "memory";
 			case NODEFS_AVAILABLE, IMAGEFS_AVAILABLE -> "ephemeral-storage";
 			case NODEFS_INODES_FREE, IMAGEFS_INODES_FREE, PID_AVAILABLE -> null;
 		};

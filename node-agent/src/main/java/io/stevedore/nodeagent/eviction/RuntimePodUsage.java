@@ -54,7 +54,8 @@ public final class RuntimePodUsage implements PodUsage {
 				continue;
 			}
 			long usage = switch (signal) {
-				case MEMORY_AVAILABLE -> this.runtime.stats(container.id()).memoryWorkingSetBytes();
+				case MEMORY_AVAILABLE, ALLOCATABLE_MEMORY_AVAILABLE ->
+					this.runtime.stats(container.id()).memoryWorkingSetBytes();
 				case NODEFS_AVAILABLE, IMAGEFS_AVAILABLE -> this.runtime.writableLayerBytes(container.id());
 				case NODEFS_INODES_FREE, IMAGEFS_INODES_FREE ->
 					this.runtime.writableLayerDir(container.id()).map(dir -> walk(dir)[1]).orElse(0L);

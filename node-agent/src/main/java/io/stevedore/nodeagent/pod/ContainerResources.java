@@ -19,7 +19,10 @@ public final class ContainerResources {
 
 	static final long SHARES_PER_CPU = 1024;
 
-	static final long QUOTA_PERIOD_MICROS = 100_000;
+	/** The kernel's ceiling for cpu.shares. */
+	static final long MAX_SHARES = 262_144;
+
+	public static final long QUOTA_PERIOD_MICROS = 100_000;
 
 	static final long MIN_QUOTA_MICROS = 1000;
 
@@ -36,14 +39,27 @@ public final class ContainerResources {
 			// The apiserver defaults a missing request to the limit; do the same here.
 			requestMillis = limitMillis;
 		}
-		long shares = requestMillis == 0 ? MIN_SHARES : Math.max(MIN_SHARES, requestMillis * SHARES_PER_CPU / 1000);
-		long quota = limitMillis == 0 ? 0 : Math.max(MIN_QUOTA_MICROS, limitMillis * QUOTA_PERIOD_MICROS / 1000);
+		long shares = shares(requestMillis);
+		long quota = quota(limitMillis);
 		Quantity memory = limits == null ? null : limits.get("memory");
 		long memoryBytes = memory == null ? 0 : Quantity.getAmountInBytes(memory).longValue();
 		return new ContainerSpec.Resources(shares, quota, quota == 0 ? 0 : QUOTA_PERIOD_MICROS, memoryBytes);
 	}
 
-	static long millicores(Quantity quantity) {
+	/**
+	 * The kubelet's {@code MilliCPUToShares}: a container's, a pod's or a QoS class's.
+	 */
+	public static long shares(long requestMillis) {
+		return requestMillis == 0 ? MIN_SHARES
+				: Math.min(MAX_SHARES, Math.max(MIN_SHARES, requestMillis * SHARES_PER_CPU / 1000));
+	}
+
+	/** The kubelet's {@code MilliCPUToQuota} over the default period; 0 for none. */
+	public static long quota(long limitMillis) {
+		return limitMillis == 0 ? 0 : Math.max(MIN_QUOTA_MICROS, limitMillis * QUOTA_PERIOD_MICROS / 1000);
+	}
+
+	public static long millicores(Quantity quantity) {
 		if (quantity == null) {
 			return 0;
 		}

@@ -1,5 +1,6 @@
 package io.stevedore.nodeagent.pod;
 
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -98,6 +99,8 @@ public final class PodSyncer implements Reconciler {
 
 	private final RepeatedEvents repeats;
 
+	private final PodCgroups cgroups;
+
 	public PodSyncer(Function<String, Pod> pods, ContainerRuntime runtime, String nodeName, String hostIp,
 			SandboxSettings sandbox, ImageManager images, EnvResolver env, VolumeManager volumes, ProbeManager probes,
 			BackOff crashBackOff, PodApi api, Clock clock, Duration resyncPeriod, DnsConfigurer dns,
@@ -114,6 +117,18 @@ public final class PodSyncer implements Reconciler {
 			SandboxSettings sandbox, ImageManager images, EnvResolver env, VolumeManager volumes, ProbeManager probes,
 			BackOff crashBackOff, PodApi api, Clock clock, Duration resyncPeriod, DnsConfigurer dns,
 			EndpointRemovalGate removal, Evictions evictions) {
+		this(pods, runtime, nodeName, hostIp, sandbox, images, env, volumes, probes, crashBackOff, api, clock,
+				resyncPeriod, dns, removal, evictions, PodCgroups.NONE);
+	}
+
+	/**
+	 * @param cgroups the pod cgroups every container of a pod runs under
+	 */
+	public PodSyncer(Function<String, Pod> pods, ContainerRuntime runtime, String nodeName, String hostIp,
+			SandboxSettings sandbox, ImageManager images, EnvResolver env, VolumeManager volumes, ProbeManager probes,
+			BackOff crashBackOff, PodApi api, Clock clock, Duration resyncPeriod, DnsConfigurer dns,
+			EndpointRemovalGate removal, Evictions evictions, PodCgroups cgroups) {
+		this.cgroups = cgroups;
 		this.evictions = evictions;
 		this.dns = dns;
 		this.removal = removal;
@@ -145,6 +160,7 @@ public final class PodSyncer implements Reconciler {
 		steps.mark("list");
 		String uid = pod == null ? null : pod.getMetadata().getUid();
 		List<ContainerSummary> mine = new ArrayList<>();
+		Set<String> orphanUids = new HashSet<>();
 		for (ContainerSummary container : listed) {
 			if (Objects.equals(uid, container.labels().get(RuntimeLabels.POD_UID))) {
 				mine.add(container);
@@ -155,8 +171,11 @@ public final class PodSyncer implements Reconciler {
 						container.labels().get(RuntimeLabels.CONTAINER_NAME), container.id());
 				this.runtime.removeContainer(container.id());
 				this.volumes.cleanUp(container.labels().getOrDefault(RuntimeLabels.POD_UID, "none"));
+				orphanUids.add(container.labels().getOrDefault(RuntimeLabels.POD_UID, "none"));
 			}
 		}
+		// After the containers: the kernel refuses to remove a cgroup that holds any.
+		orphanUids.forEach(this.cgroups::removed);
 		if (pod == null) {
 			this.probes.retain(key, Set.of());
 			return Result.done();
@@ -222,8 +241,10 @@ public final class PodSyncer implements Reconciler {
 				touched.add(sandboxId);
 				starting = SandboxStart.begin(this.runtime, sandboxId);
 			}
-			catch (ImagePullException | RuntimeUnavailableException | IllegalArgumentException ex) {
+			catch (ImagePullException | RuntimeUnavailableException | IllegalArgumentException
+					| UncheckedIOException ex) {
 				// IllegalArgumentException: a hostname the pod cannot have (PodHostname).
+				// UncheckedIOException: the pod's cgroup could not be made.
 				sandboxFailed(pod, waiting, wake, ex);
 			}
 			steps.mark("sandbox");
@@ -414,10 +435,12 @@ public final class PodSyncer implements Reconciler {
 				aliases.add(new SandboxSpec.HostAlias(alias.getIp(), List.copyOf(alias.getHostnames())));
 			}
 		}
+		// The pod's cgroup before its first container, as the kubelet makes it.
+		String cgroupParent = this.cgroups.ensure(pod);
 		SandboxSpec spec = new SandboxSpec(dockerName(pod, RuntimeLabels.SANDBOX_CONTAINER_NAME, attempt),
 				this.sandbox.image(), this.sandbox.command(), labels, this.sandbox.network(),
 				Boolean.TRUE.equals(pod.getSpec().getHostNetwork()), hostname.hostname(), hostname.domain(), aliases,
-				ports);
+				ports, cgroupParent);
 		writeResolvConf(pod, true);
 		return this.runtime.createSandbox(spec);
 	}
@@ -804,7 +827,7 @@ public final class PodSyncer implements Reconciler {
 				args, container.getWorkingDir(), environment, mounts, labels, context.sandboxId,
 				ContainerResources.of(container), Boolean.TRUE.equals(container.getTty()),
 				Boolean.TRUE.equals(container.getStdin()), Boolean.TRUE.equals(container.getStdinOnce()),
-				pidNamespaceOf);
+				pidNamespaceOf, this.cgroups.ensure(pod));
 	}
 
 	private static List<String> expandAll(List<String> values, Map<String, String> vars) {
@@ -893,6 +916,7 @@ public final class PodSyncer implements Reconciler {
 		for (ContainerSummary container : mine) {
 			this.runtime.removeContainer(container.id());
 		}
+		this.cgroups.removed(pod.getMetadata().getUid());
 		this.probes.retain(key, Set.of());
 		this.crashBackOff.forgetPrefix(pod.getMetadata().getUid() + "/");
 		this.volumes.cleanUp(pod.getMetadata().getUid());

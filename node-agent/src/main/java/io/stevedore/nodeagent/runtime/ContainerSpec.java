@@ -24,10 +24,20 @@ import java.util.Map;
  * @param pidNamespaceOf the id of the container whose PID namespace it joins (an
  * ephemeral container's target, so a debugger sees the target's processes), or null for a
  * namespace of its own
+ * @param cgroupParent the pod's cgroup the container's goes under, or null for the
+ * engine's default place
  */
 public record ContainerSpec(String name, String image, List<String> entrypoint, List<String> cmd, String workingDir,
 		List<String> env, List<Mount> mounts, Map<String, String> labels, String sandboxId, Resources resources,
-		boolean tty, boolean stdin, boolean stdinOnce, String pidNamespaceOf) {
+		boolean tty, boolean stdin, boolean stdinOnce, String pidNamespaceOf, String cgroupParent) {
+
+	/** A container in the engine's default cgroup. */
+	public ContainerSpec(String name, String image, List<String> entrypoint, List<String> cmd, String workingDir,
+			List<String> env, List<Mount> mounts, Map<String, String> labels, String sandboxId, Resources resources,
+			boolean tty, boolean stdin, boolean stdinOnce, String pidNamespaceOf) {
+		this(name, image, entrypoint, cmd, workingDir, env, mounts, labels, sandboxId, resources, tty, stdin, stdinOnce,
+				pidNamespaceOf, null);
+	}
 
 	/** A container with a PID namespace of its own and no stdinOnce. */
 	public ContainerSpec(String name, String image, List<String> entrypoint, List<String> cmd, String workingDir,

@@ -13,7 +13,13 @@ package io.stevedore.nodeagent.runtime;
  * @param memoryBytes total memory
  */
 public record RuntimeInfo(String name, String version, String operatingSystem, String kernelVersion, String os,
-		String architecture, int cpus, long memoryBytes) {
+		String architecture, int cpus, long memoryBytes, String cgroupDriver) {
+
+	/** An engine that does not say how it manages cgroups. */
+	public RuntimeInfo(String name, String version, String operatingSystem, String kernelVersion, String os,
+			String architecture, int cpus, long memoryBytes) {
+		this(name, version, operatingSystem, kernelVersion, os, architecture, cpus, memoryBytes, "");
+	}
 
 	/** {@code docker://20.10.24}: the form of nodeInfo.containerRuntimeVersion. */
 	public String runtimeVersion() {

@@ -20,10 +20,11 @@ import java.util.Map;
  * <hostname>}), empty for none
  * @param hostAliases {@code spec.hostAliases}: more /etc/hosts lines
  * @param portBindings hostPort publishing
+ * @param cgroupParent the pod's cgroup, or null for the engine's default place
  */
 public record SandboxSpec(String name, String image, List<String> command, Map<String, String> labels, String network,
 		boolean hostNetwork, String hostname, String domain, List<HostAlias> hostAliases,
-		List<PortBinding> portBindings) {
+		List<PortBinding> portBindings, String cgroupParent) {
 
 	/** One {@code spec.hostAliases} entry: names for an address. */
 	public record HostAlias(String ip, List<String> hostnames) {

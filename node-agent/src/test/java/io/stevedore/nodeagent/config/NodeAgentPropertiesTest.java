@@ -47,6 +47,24 @@ class NodeAgentPropertiesTest {
 			.hasMessage("stevedore.node.eviction-max-pod-grace-period must not be negative, got -1");
 	}
 
+	@Test
+	void podCgroupsAreOnByDefaultUnderARootOfTheNodesOwn() {
+		NodeAgentProperties properties = bind(Map.of());
+		assertThat(properties.cgroupsPerQos()).isTrue();
+		assertThat(properties.cgroupRoot("node-1")).isEqualTo("/stevedore/node-1/kubepods");
+		assertThat(bind(Map.of("stevedore.node.cgroup-root", "/pods/a")).cgroupRoot("node-1")).isEqualTo("/pods/a");
+		assertThat(bind(Map.of("stevedore.node.cgroups-per-qos", "false")).cgroupsPerQos()).isFalse();
+	}
+
+	@Test
+	void aCgroupRootThatIsNotAnAbsolutePathStopsTheStart() {
+		for (String bad : new String[] { "kubepods", "/a/../b", "/a/", "/a//b" }) {
+			assertThatThrownBy(() -> bind(Map.of("stevedore.node.cgroup-root", bad))).rootCause()
+				.hasMessage("stevedore.node.cgroup-root must be an absolute cgroup path like "
+						+ "/stevedore/node-1/kubepods, got \"" + bad + "\"");
+		}
+	}
+
 	private static NodeAgentProperties bind(Map<String, String> settings) {
 		return new Binder(new MapConfigurationPropertySource(settings)).bindOrCreate("stevedore.node",
 				NodeAgentProperties.class);

@@ -67,11 +67,18 @@ class EvictionThresholdTest {
 	}
 
 	@Test
+	void allocatableMemoryIsASignalOfItsOwnAsTheKubeletsFlagsWriteIt() {
+		assertThat(EvictionThreshold.parse(P, "allocatableMemory.available<5%"))
+			.containsExactly(new EvictionThreshold(EvictionSignal.ALLOCATABLE_MEMORY_AVAILABLE, -1, 5));
+	}
+
+	@Test
 	void badEntriesAreRefusedNamingTheSettingAndTheEntry() {
-		assertThatThrownBy(() -> EvictionThreshold.parse(P, "allocatableMemory.available<5%"))
-			.hasMessage(P + ": unsupported eviction signal \"allocatableMemory.available\", supported: "
-					+ "[memory.available, nodefs.available, imagefs.available, nodefs.inodesFree, imagefs.inodesFree, "
-					+ "pid.available]");
+		// a kubelet signal this agent does not observe
+		assertThatThrownBy(() -> EvictionThreshold.parse(P, "containerfs.available<5%"))
+			.hasMessage(P + ": unsupported eviction signal \"containerfs.available\", supported: "
+					+ "[memory.available, allocatableMemory.available, nodefs.available, imagefs.available, "
+					+ "nodefs.inodesFree, imagefs.inodesFree, pid.available]");
 		assertThatThrownBy(() -> EvictionThreshold.parse(P, "memory.available>1Gi"))
 			.hasMessage(P + ": \"memory.available>1Gi\" is not of the form signal<quantity or signal<percent%");
 		assertThatThrownBy(() -> EvictionThreshold.parse(P, "memory.available<lots"))

@@ -4,14 +4,17 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stevedore.nodeagent.runtime.RuntimeLabels;
 import io.stevedore.nodeagent.support.TestCluster;
@@ -36,6 +39,12 @@ import static org.awaitility.Awaitility.await;
 class PodLifecycleIT {
 
 	private static final String NODE = "it-node-1";
+
+	/** cgroup v1 as Docker's cgroupfs driver uses it on this machine. */
+	private static final Path CGROUPS = Path.of("/sys/fs/cgroup");
+
+	/** The agent's pods cgroup, one per node by default. */
+	private static final String NODE_CGROUP = "/stevedore/" + NODE + "/kubepods";
 
 	@TempDir
 	static Path dir;
@@ -405,11 +414,14 @@ class PodLifecycleIT {
 	}
 
 	@Test
-	void aRestartedAgentAdoptsRunningContainersWithoutRestartingThem() {
+	void aRestartedAgentAdoptsRunningContainersWithoutRestartingThem() throws Exception {
 		client.pods().resource(TestPods.sleeper("adopted", NODE)).create();
 		Pod before = awaitPod("adopted", p -> "Running".equals(p.getStatus().getPhase()) && ready(p));
 		List<String> idsBefore = Docker.containerIds(RuntimeLabels.POD_UID, before.getMetadata().getUid());
 		agent.close();
+		// A pod deleted while its node's agent was down leaves its pod cgroup behind.
+		Path orphan = CGROUPS.resolve("memory" + NODE_CGROUP + "/besteffort/pod0rphan-0000");
+		Files.createDirectories(orphan);
 		agent = cluster.startNode(NODE);
 		// Give the new agent time to list, relist and sync everything.
 		await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
@@ -420,6 +432,99 @@ class PodLifecycleIT {
 		});
 		assertThat(Docker.containerIds(RuntimeLabels.POD_UID, before.getMetadata().getUid()))
 			.containsExactlyInAnyOrderElementsOf(idsBefore);
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(
+					() -> assertThat(orphan).as("an orphaned pod cgroup, removed by the new agent").doesNotExist());
+		assertThat(CGROUPS.resolve("memory" + NODE_CGROUP + "/besteffort/pod" + before.getMetadata().getUid()))
+			.as("the adopted pod's cgroup")
+			.isDirectory();
+	}
+
+	@Test
+	void eachPodRunsInItsOwnCgroupUnderTheNodesQosCgroupsUntilItIsDeleted() throws Exception {
+		Map<String, Quantity> fixed = Map.of("cpu", new Quantity("100m"), "memory", new Quantity("32Mi"));
+		Pod guaranteed = TestPods.running(client,
+				new PodBuilder(TestPods.sleeper("cg-guaranteed", NODE)).editSpec()
+					.editFirstContainer()
+					.withNewResources()
+					.withRequests(fixed)
+					.withLimits(fixed)
+					.endResources()
+					.endContainer()
+					.addNewContainer()
+					.withName("second")
+					.withImage(TestImages.BUSYBOX)
+					.withCommand("sh", "-c", "trap 'exit 0' TERM; sleep 100000 & wait")
+					.withNewResources()
+					.withRequests(fixed)
+					.withLimits(fixed)
+					.endResources()
+					.endContainer()
+					.endSpec());
+		Pod burstable = TestPods.running(client,
+				new PodBuilder(TestPods.sleeper("cg-burstable", NODE)).editSpec()
+					.editFirstContainer()
+					.withNewResources()
+					.addToRequests("cpu", new Quantity("50m"))
+					.endResources()
+					.endContainer()
+					.endSpec());
+		String guaranteedCgroup = NODE_CGROUP + "/pod" + guaranteed.getMetadata().getUid();
+		String burstableCgroup = NODE_CGROUP + "/burstable/pod" + burstable.getMetadata().getUid();
+
+		// sandbox and app containers alike, as Docker and the kernel see them
+		assertContainersIn(guaranteed, guaranteedCgroup, 3);
+		assertContainersIn(burstable, burstableCgroup, 2);
+		assertThat(cgroupFile("memory", guaranteedCgroup, "memory.limit_in_bytes"))
+			.isEqualTo(Long.toString(64L * 1024 * 1024));
+		assertThat(cgroupFile("cpu", guaranteedCgroup, "cpu.cfs_quota_us")).isEqualTo("20000");
+		// every other pod of this class is BestEffort: Burstable weighs its one pod's 50m
+		assertThat(cgroupFile("cpu", NODE_CGROUP + "/burstable", "cpu.shares")).isEqualTo("51");
+		assertThat(cgroupFile("cpu", NODE_CGROUP + "/besteffort", "cpu.shares")).isEqualTo("2");
+		long capacity = Quantity
+			.getAmountInBytes(client.nodes().withName(NODE).get().getStatus().getCapacity().get("memory"))
+			.longValue();
+		assertThat(Long.parseLong(cgroupFile("memory", NODE_CGROUP, "memory.limit_in_bytes")))
+			.as("the pods together are limited to Node Allocatable")
+			.isBetween(capacity - 8192, capacity);
+		assertThat(client.v1()
+			.events()
+			.inAnyNamespace()
+			.withField("involvedObject.name", NODE)
+			.list()
+			.getItems()
+			.stream()
+			.map(e -> e.getType() + " " + e.getReason() + " " + e.getMessage()))
+			.contains("Normal NodeAllocatableEnforced Updated Node Allocatable limit across pods");
+
+		client.pods().resource(guaranteed).delete();
+		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+			assertThat(client.pods().inNamespace("default").withName("cg-guaranteed").get()).isNull();
+			assertThat(CGROUPS.resolve("memory" + guaranteedCgroup)).doesNotExist();
+			assertThat(CGROUPS.resolve("cpu" + guaranteedCgroup)).doesNotExist();
+		});
+		assertThat(CGROUPS.resolve("memory" + burstableCgroup)).isDirectory();
+	}
+
+	/**
+	 * Each container of the pod has the pod's cgroup as its parent in Docker, and its
+	 * process is in {@code <pod cgroup>/<container id>} in the kernel's memory tree.
+	 */
+	private static void assertContainersIn(Pod pod, String cgroup, int containers) throws Exception {
+		List<String> ids = Docker.containerIds(RuntimeLabels.POD_UID, pod.getMetadata().getUid());
+		assertThat(ids).hasSize(containers);
+		for (String id : ids) {
+			String[] inspected = Docker.run("inspect", "-f", "{{.HostConfig.CgroupParent}}|{{.State.Pid}}|{{.Id}}", id)
+				.strip()
+				.split("\\|", -1);
+			assertThat(inspected[0]).isEqualTo(cgroup);
+			assertThat(Files.readAllLines(Path.of("/proc", inspected[1], "cgroup")))
+				.anySatisfy(line -> assertThat(line).matches("\\d+:memory:" + cgroup + "/" + inspected[2]));
+		}
+	}
+
+	private static String cgroupFile(String controller, String cgroup, String file) throws Exception {
+		return Files.readAllLines(CGROUPS.resolve(controller + cgroup).resolve(file)).get(0).strip();
 	}
 
 	private static boolean ready(Pod pod) {

@@ -68,18 +68,83 @@ class PodSyncerTest {
 		this.runtime.images.add(IMAGE);
 		this.runtime.images.add("pause:1");
 		this.runtime.refusesMissingImages = true;
+		this.syncer = syncer(PodCgroups.NONE);
+	}
+
+	private PodSyncer syncer(PodCgroups cgroups) {
 		BackOff crash = new BackOff(Duration.ofSeconds(10), Duration.ofMinutes(5), this.clock);
 		BackOff image = new BackOff(Duration.ofSeconds(10), Duration.ofMinutes(5), this.clock);
 		ProbeManager probes = new ProbeManager(new Prober(this.runtime), Executors.newSingleThreadScheduledExecutor(),
 				key -> {
 				});
-		this.syncer = new PodSyncer(this.pods::get, this.runtime, NODE, "192.168.1.10",
+		return new PodSyncer(this.pods::get, this.runtime, NODE, "192.168.1.10",
 				new SandboxSettings("pause:1", List.of("sleep", "1000"), "pods"),
 				new ImageManager(this.runtime, image, this.api, this.api), new EnvResolver(this.api),
 				new VolumeManager(this.root, this.api), probes, crash, this.api, this.clock, Duration.ofMinutes(1),
 				new DnsConfigurer(List.of("10.96.0.10"), "cluster.local", ""),
 				new EndpointRemovalGate(this.routing, this.clock, d -> this.clock.advance(d), Duration.ofSeconds(10)),
-				this.evictions);
+				this.evictions, cgroups);
+	}
+
+	/** Records what the syncer asks of the pod cgroups, in order. */
+	private static final class RecordingCgroups implements PodCgroups {
+
+		final List<String> calls = new ArrayList<>();
+
+		@Override
+		public String ensure(Pod pod) {
+			this.calls.add("ensure " + pod.getMetadata().getUid());
+			return "/kubepods/pod" + pod.getMetadata().getUid();
+		}
+
+		@Override
+		public void removed(String podUid) {
+			this.calls.add("removed " + podUid);
+		}
+
+	}
+
+	private RecordingCgroups withCgroups() {
+		RecordingCgroups cgroups = new RecordingCgroups();
+		this.syncer = syncer(cgroups);
+		return cgroups;
+	}
+
+	@Test
+	void everyContainerOfAPodAndItsSandboxRunUnderThePodCgroupMadeBeforeTheSandbox() {
+		RecordingCgroups cgroups = withCgroups();
+		Pod pod = add(pod("grouped", "Always"));
+		sync(pod);
+		assertThat(cgroups.calls).first().isEqualTo("ensure uid-grouped");
+		assertThat(this.runtime.sandboxSpecs.values()).singleElement()
+			.satisfies(spec -> assertThat(spec.cgroupParent()).isEqualTo("/kubepods/poduid-grouped"));
+		assertThat(this.runtime.specs.values()).singleElement()
+			.satisfies(spec -> assertThat(spec.cgroupParent()).isEqualTo("/kubepods/poduid-grouped"));
+		assertThat(cgroups.calls).doesNotContain("removed uid-grouped");
+	}
+
+	@Test
+	void aDeletedPodsCgroupGoesOnceItsContainersAreRemoved() {
+		RecordingCgroups cgroups = withCgroups();
+		Pod pod = add(pod("leaving", "Always"));
+		sync(pod);
+		pod.getMetadata().setDeletionTimestamp("2026-01-01T00:00:30Z");
+		pod.getMetadata().setDeletionGracePeriodSeconds(1L);
+		this.runtime.calls.clear();
+		sync(pod);
+		assertThat(this.runtime.containers()).isEmpty();
+		assertThat(cgroups.calls).last().isEqualTo("removed uid-leaving");
+	}
+
+	@Test
+	void anOrphanedPodsCgroupGoesWithItsContainers() {
+		RecordingCgroups cgroups = withCgroups();
+		Pod pod = add(pod("orphan", "Always"));
+		sync(pod);
+		this.pods.clear();
+		sync(pod);
+		assertThat(this.runtime.containers()).isEmpty();
+		assertThat(cgroups.calls).last().isEqualTo("removed uid-orphan");
 	}
 
 	@Test

@@ -31,6 +31,9 @@ public final class FakeContainerRuntime implements ContainerRuntime {
 
 	public final Map<String, ContainerSpec> specs = new LinkedHashMap<>();
 
+	/** The sandboxes' specs by id. */
+	public final Map<String, SandboxSpec> sandboxSpecs = new LinkedHashMap<>();
+
 	/** Exit code of every exec; the commands run are recorded in {@link #execs}. */
 	public volatile int execExitCode;
 
@@ -144,6 +147,7 @@ public final class FakeContainerRuntime implements ContainerRuntime {
 		this.containers.put(id, new ContainerDetails(id, spec.name(), spec.image(), "sha256:pause", spec.labels(),
 				"created", 0, false, "", this.clock.instant(), null, null, null));
 		this.calls.add("createSandbox " + spec.name());
+		this.sandboxSpecs.put(id, spec);
 		return id;
 	}
 

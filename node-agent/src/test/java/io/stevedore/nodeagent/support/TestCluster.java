@@ -120,6 +120,30 @@ public final class TestCluster implements AutoCloseable {
 		this.apiserver.close();
 		for (String node : this.nodes) {
 			Docker.removeContainers(RuntimeLabels.NODE, node);
+			removeCgroups(node);
+		}
+	}
+
+	/**
+	 * The node's pods cgroups (the agent's default root), emptied by the container
+	 * removal: rmdir from the leaves up in every tree, as nothing else removes them.
+	 */
+	private static void removeCgroups(String node) {
+		try (var trees = java.nio.file.Files.list(Path.of("/sys/fs/cgroup"))) {
+			for (Path tree : trees.toList()) {
+				Path root = tree.resolve("stevedore").resolve(node);
+				if (!java.nio.file.Files.isDirectory(root)) {
+					continue;
+				}
+				try (var dirs = java.nio.file.Files.walk(root)) {
+					dirs.filter(java.nio.file.Files::isDirectory)
+						.sorted(java.util.Comparator.reverseOrder())
+						.forEach(dir -> dir.toFile().delete());
+				}
+			}
+		}
+		catch (IOException | UncheckedIOException ex) {
+			// no cgroup file system here: nothing was made
 		}
 	}
 

@@ -14,7 +14,7 @@ import io.stevedore.nodeagent.runtime.ContainerStats;
  * (still common, this build machine has it): {@code cpuacct.usage} in nanoseconds,
  * {@code memory.usage_in_bytes} minus total_inactive_file. Both the cgroupfs layout
  * ({@code docker/<id>}) and the systemd one ({@code system.slice/docker-<id>.scope}) are
- * tried.
+ * tried, and under the container's cgroup parent when it has one (a pod cgroup).
  * <p>
  * Threading: stateless; safe for concurrent use.
  */
@@ -26,9 +26,12 @@ final class CgroupStats {
 		this.root = root;
 	}
 
-	/** The container's reading, or null when its cgroup files are not readable here. */
-	ContainerStats read(String containerId) {
-		for (String relative : List.of("docker/" + containerId, "system.slice/docker-" + containerId + ".scope")) {
+	/**
+	 * The container's reading, or null when its cgroup files are not readable here.
+	 * @param parent the container's cgroup parent, empty for Docker's default
+	 */
+	ContainerStats read(String containerId, String parent) {
+		for (String relative : candidates(containerId, parent)) {
 			try {
 				Path v2 = this.root.resolve(relative);
 				if (Files.isRegularFile(v2.resolve("cpu.stat"))) {
@@ -53,8 +56,8 @@ final class CgroupStats {
 	 * The container's processes (and threads) from the pids controller's
 	 * {@code pids.current}, or -1 when not readable here.
 	 */
-	long processes(String containerId) {
-		for (String relative : List.of("docker/" + containerId, "system.slice/docker-" + containerId + ".scope")) {
+	long processes(String containerId, String parent) {
+		for (String relative : candidates(containerId, parent)) {
 			for (Path file : List.of(this.root.resolve(relative).resolve("pids.current"),
 					this.root.resolve("pids").resolve(relative).resolve("pids.current"))) {
 				try {
@@ -69,6 +72,16 @@ final class CgroupStats {
 			}
 		}
 		return -1;
+	}
+
+	/** Where the cgroupfs driver puts the container, then where the systemd one does. */
+	private static List<String> candidates(String containerId, String parent) {
+		List<String> docker = List.of("docker/" + containerId, "system.slice/docker-" + containerId + ".scope");
+		if (parent == null || parent.isEmpty()) {
+			return docker;
+		}
+		String under = (parent.startsWith("/") ? parent.substring(1) : parent) + "/" + containerId;
+		return java.util.stream.Stream.concat(java.util.stream.Stream.of(under), docker.stream()).toList();
 	}
 
 	private static ContainerStats v2(Path dir) throws IOException {

@@ -93,6 +93,13 @@ public final class DockerContainerRuntime implements ContainerRuntime, Closeable
 
 	private final CgroupStats cgroups = new CgroupStats(java.nio.file.Path.of("/sys/fs/cgroup"));
 
+	/**
+	 * Each container's cgroup parent by id, empty for Docker's default: its cgroup files
+	 * are found under it. Learnt at create, or from one inspect for a container made
+	 * before this process started.
+	 */
+	private final Map<String, String> cgroupParents = new java.util.concurrent.ConcurrentHashMap<>();
+
 	/** The engine's data root once it said it; null before. */
 	private volatile Path dataRoot;
 
@@ -144,7 +151,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, Closeable
 			Info info = this.docker.infoCmd().exec();
 			return new RuntimeInfo("docker", info.getServerVersion(), info.getOperatingSystem(),
 					info.getKernelVersion(), info.getOsType(), goArch(info.getArchitecture()), info.getNCPU(),
-					info.getMemTotal());
+					info.getMemTotal(), cgroupDriver(info));
 		});
 	}
 
@@ -292,8 +299,38 @@ public final class DockerContainerRuntime implements ContainerRuntime, Closeable
 				create.withExposedPorts(exposed);
 				host.withPortBindings(ports);
 			}
-			return create.withHostConfig(host).exec().getId();
+			if (spec.cgroupParent() != null) {
+				host.withCgroupParent(spec.cgroupParent());
+			}
+			return remember(create.withHostConfig(host).exec().getId(), spec.cgroupParent());
 		});
+	}
+
+	private String remember(String id, String cgroupParent) {
+		this.cgroupParents.put(id, cgroupParent == null ? "" : cgroupParent);
+		return id;
+	}
+
+	private String cgroupParent(String id) {
+		String known = this.cgroupParents.get(id);
+		if (known != null) {
+			return known;
+		}
+		// Asked outside the map: an engine call must not hold the map's lock.
+		try {
+			String parent = call("inspect " + id, () -> this.docker.inspectContainerCmd(id).exec()).getHostConfig()
+				.getCgroupParent();
+			remember(id, parent);
+			return parent == null ? "" : parent;
+		}
+		catch (RuntimeException ex) {
+			// gone, or the engine away: Docker's default place, asked again next time
+			return "";
+		}
+	}
+
+	private static String cgroupDriver(Info info) {
+		return info.getCGroupDriver() == null ? "" : info.getCGroupDriver();
 	}
 
 	@Override
@@ -336,6 +373,9 @@ public final class DockerContainerRuntime implements ContainerRuntime, Closeable
 				// No swap beyond the limit, as the kubelet runs containers.
 				host.withMemory(resources.memoryBytes()).withMemorySwap(resources.memoryBytes());
 			}
+			if (spec.cgroupParent() != null) {
+				host.withCgroupParent(spec.cgroupParent());
+			}
 			CreateContainerCmd create = this.docker.createContainerCmd(spec.image())
 				.withName(spec.name())
 				.withLabels(RuntimeLabels.inCluster(this.cluster, spec.labels()))
@@ -355,7 +395,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, Closeable
 			if (spec.workingDir() != null && !spec.workingDir().isEmpty()) {
 				create.withWorkingDir(spec.workingDir());
 			}
-			return create.exec().getId();
+			return remember(create.exec().getId(), spec.cgroupParent());
 		});
 	}
 
@@ -387,6 +427,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, Closeable
 
 	@Override
 	public void removeContainer(String id) {
+		this.cgroupParents.remove(id);
 		call("remove container " + id, () -> {
 			try {
 				this.docker.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
@@ -564,7 +605,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, Closeable
 		// Docker's ids in the cgroup paths are the full ones.
 		String full = id.length() == 64 ? id
 				: call("inspect " + id, () -> this.docker.inspectContainerCmd(id).exec().getId());
-		return Math.max(0, this.cgroups.processes(full));
+		return Math.max(0, this.cgroups.processes(full, cgroupParent(full)));
 	}
 
 	@Override
@@ -595,7 +636,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, Closeable
 		// The cgroup files cost a few reads; Docker's stats API costs a round trip and,
 		// for a running container, up to a second of the engine sampling. The files are
 		// not readable when the agent runs in a container without the host's cgroupfs.
-		ContainerStats fromCgroup = this.cgroups.read(id);
+		ContainerStats fromCgroup = this.cgroups.read(id, cgroupParent(id));
 		if (fromCgroup != null) {
 			return fromCgroup;
 		}

@@ -115,7 +115,7 @@ class SimulatedContainerRuntimeTest {
 
 	private static SandboxSpec sandbox(String name) {
 		return new SandboxSpec(name, "stevedore/pause:1", List.of("sleep", "inf"), Map.of("pod", name), "pods", false,
-				name, "", List.of(), List.of());
+				name, "", List.of(), List.of(), null);
 	}
 
 	private static ContainerSpec container(String app, List<String> command) {
