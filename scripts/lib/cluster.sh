@@ -332,7 +332,10 @@ cluster_down() {
 	[ $((${#clients[@]} + ${#servers[@]})) -gt 0 ] || say "not up (nothing runs from $STEVEDORE_HOME)."
 	# The agents are gone, so nothing re-creates the pods' containers while they are removed.
 	if [ -n "$(node_names)" ] && command -v docker >/dev/null 2>&1 && timeout 20 docker info >/dev/null 2>&1; then
-		for name in $(node_names); do remove_node_containers "$name"; done
+		for name in $(node_names); do
+			remove_node_containers "$name"
+			remove_node_cgroups "$name"
+		done
 		say "removed the containers of node(s) $(node_names | tr '\n' ' ')"
 	elif [ -n "$(node_names)" ]; then
 		say "note: the Docker engine is not reachable; the nodes' containers (label $CLUSTER_LABEL=$CLUSTER_NAME) were not removed."

@@ -94,6 +94,19 @@ remove_node_containers() {
 	say "note: could not remove every container of node $1: docker ps -a $(node_filters "$1")"
 }
 
+# remove_node_cgroups NAME: the node's pod and QoS cgroups (the agent's default cgroup root,
+# /stevedore/NAME/kubepods, on cgroup v1 and v2), once its containers are gone: the agent removes a pod's
+# cgroup when the pod goes, but not when it is stopped with its pods still there. Empty directories only
+# (the kernel refuses a cgroup that still holds a process); nothing said when not root.
+remove_node_cgroups() {
+	local dir
+	for dir in /sys/fs/cgroup/*/stevedore/"$1" /sys/fs/cgroup/stevedore/"$1"; do
+		[ -d "$dir" ] || continue
+		find "$dir" -depth -type d -exec rmdir {} + 2>/dev/null || true
+		rmdir "$(dirname "$dir")" 2>/dev/null || true
+	done
+}
+
 # kill_node_containers NAME: SIGKILL every running container of node NAME (they stay, exited, as after a
 # power cut; a restarted agent sees them dead).
 kill_node_containers() {

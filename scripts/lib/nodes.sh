@@ -229,6 +229,7 @@ node_rm() {
 	kubeconfig=$(stevedore_kubeconfig)
 	components_stop "$(node_component "$name")"
 	remove_node_containers "$name"
+	remove_node_cgroups "$name"
 	kubectl --kubeconfig "$kubeconfig" delete node "$name" --ignore-not-found --wait=false >/dev/null ||
 		die "could not delete the Node $name (see above); its agent is stopped. Run './stevedore node rm $name' again."
 	kubectl --kubeconfig "$kubeconfig" delete pods --all-namespaces --field-selector "spec.nodeName=$name" \

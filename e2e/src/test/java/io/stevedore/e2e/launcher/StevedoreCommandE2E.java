@@ -303,6 +303,13 @@ class StevedoreCommandE2E {
 			.run("wait", "--for=condition=Ready", "pod/sleeper", "--timeout=170s")
 			.requireSuccess();
 		assertThat(Docker.containerIds("io.stevedore.node", stevedore.nodeName(1))).isNotEmpty();
+		// The node's pod cgroups (memory controller of cgroup v1, or v2's unified tree).
+		Path nodeCgroup = Files.isDirectory(Path.of("/sys/fs/cgroup/memory"))
+				? Path.of("/sys/fs/cgroup/memory/stevedore", stevedore.nodeName(1))
+				: Path.of("/sys/fs/cgroup/stevedore", stevedore.nodeName(1));
+		String uid = admin.run("get", "pod", "sleeper", "-o", "jsonpath={.metadata.uid}").requireSuccess().stdout();
+		assertThat(nodeCgroup.resolve("kubepods/besteffort/pod" + uid.strip())).as("the sleeper's pod cgroup")
+			.isDirectory();
 		// Every container carries this cluster's name (from cluster.env); a container of
 		// another cluster's node of the same name is not this cluster's to remove.
 		String cluster = Files.readAllLines(stevedoreHome.resolve("cluster.env"))
@@ -342,6 +349,7 @@ class StevedoreCommandE2E {
 		assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
 		assertThat(ProcessHandle.of(agent).map(ProcessHandle::isAlive).orElse(false)).isFalse();
 		assertThat(Docker.containerIds("io.stevedore.node", stevedore.nodeName(1))).isEmpty();
+		assertThat(nodeCgroup).as("the node's cgroups go with its containers").doesNotExist();
 		assertThat(stevedore.run("status").exitCode()).isEqualTo(1);
 		assertThat(stevedore.run("down").stdout()).contains("not up");
 
