@@ -190,6 +190,26 @@ public final class FieldSet {
 		return false;
 	}
 
+	/**
+	 * Whether the sets share a member: {@code intersection(other)} would be non-empty,
+	 * without building it.
+	 */
+	boolean intersects(FieldSet other) {
+		if (this.member && other.member) {
+			return true;
+		}
+		boolean fewer = this.children.size() <= other.children.size();
+		Map<String, FieldSet> walked = fewer ? this.children : other.children;
+		Map<String, FieldSet> looked = fewer ? other.children : this.children;
+		for (Map.Entry<String, FieldSet> e : walked.entrySet()) {
+			FieldSet theirs = looked.get(e.getKey());
+			if (theirs != null && e.getValue().intersects(theirs)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
 	/** Members of both sets. */
 	public FieldSet intersection(FieldSet other) {
 		FieldSet result = new FieldSet();

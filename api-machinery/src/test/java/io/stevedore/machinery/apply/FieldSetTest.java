@@ -80,6 +80,25 @@ class FieldSetTest {
 	}
 
 	@Test
+	void intersectsSaysWhetherTheIntersectionIsNonEmptyAndWhenNotTheDifferenceIsACopy() {
+		FieldSet fields = FieldSet.fromFieldsV1(yaml(FIELDS));
+		List<FieldSet> sets = List.of(FieldSet.empty(), fields, FieldSet.fromFieldsV1(yaml("f:spec: {}")),
+				FieldSet.fromFieldsV1(yaml("f:metadata: {f:labels: {.: {}}}")),
+				FieldSet.fromFieldsV1(yaml("f:metadata: {f:labels: {f:app: {}}}\nf:status: {}")),
+				FieldSet.fromFieldsV1(yaml("f:metadata: {f:labels: {f:tier: {}}}\nf:status: {f:phase: {}}")),
+				FieldSet.fromFieldsV1(yaml("f:apiVersion: {}\nf:kind: {}\nf:metadata: {}")));
+		for (FieldSet a : sets) {
+			for (FieldSet b : sets) {
+				assertThat(a.intersects(b)).as("%s and %s", a, b).isEqualTo(!a.intersection(b).isEmpty());
+				if (!a.intersects(b)) {
+					assertThat(a.difference(b)).as("%s minus %s", a, b).isEqualTo(a);
+					assertThat(a.difference(b).toFieldsV1()).isEqualTo(a.toFieldsV1());
+				}
+			}
+		}
+	}
+
+	@Test
 	void inPlaceOperationsLeaveWhatTheCopyingOnesReturn() {
 		FieldSet fields = FieldSet.fromFieldsV1(yaml(FIELDS));
 		List<FieldSet> others = List.of(FieldSet.empty(), fields.copy(), FieldSet.fromFieldsV1(yaml("f:spec: {}")),
