@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.function.IntConsumer;
 
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -87,6 +88,15 @@ public final class WritePathBenchmark {
 				i -> managedFields.forUpdate(pods, null, pod, "kube-controller-manager", null, now));
 		measure("managedFields, Pod status update", rounds, ops, i -> managedFields.forUpdate(pods, statusUpdate[0],
 				statusUpdate[1], "kubelet", "status", now.plusSeconds(5)));
+		measure("managedFields + typed copy and encode, Pod status update", rounds, ops, i -> {
+			Pod updated = statusUpdate[1];
+			List<ManagedFieldsEntry> sent = updated.getMetadata().getManagedFields();
+			managedFields.copyInto(
+					managedFields.forUpdate(pods, statusUpdate[0], updated, "kubelet", "status", now.plusSeconds(5)),
+					updated);
+			codec.encodeForStorage(updated);
+			updated.getMetadata().setManagedFields(sent);
+		});
 		measure("managedFields + storage encode, Event create", rounds, ops, i -> codec
 			.encodeTreeForStorage(managedFields.forUpdate(events, null, event, "kube-scheduler", null, now)));
 		restOperations(codec, managedFields, rounds, ops);
