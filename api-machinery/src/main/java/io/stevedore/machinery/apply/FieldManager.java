@@ -213,11 +213,11 @@ public final class FieldManager {
 	/**
 	 * Another manager's entry without the fields this write changed or removed. Most
 	 * writes touch none of another manager's fields (a kubelet's status write, the
-	 * creator's spec): that entry stays as it is instead of being copied twice. Decoded
-	 * and computed sets hold no empty non-member nodes, so the copy would be equal.
+	 * creator's spec): that entry stays as it is instead of being copied twice into an
+	 * equal set.
 	 */
 	private static ManagedFieldsEntry withoutFields(ManagedFieldsEntry other, FieldSet changed, FieldSet removed) {
-		if (!other.fields().intersects(changed) && !other.fields().intersects(removed)) {
+		if (other.fields().differenceKeepsAll(changed) && other.fields().differenceKeepsAll(removed)) {
 			return other;
 		}
 		return other.withFields(other.fields().difference(changed).difference(removed));

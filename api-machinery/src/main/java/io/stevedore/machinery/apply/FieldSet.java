@@ -191,23 +191,23 @@ public final class FieldSet {
 	}
 
 	/**
-	 * Whether the sets share a member: {@code intersection(other)} would be non-empty,
-	 * without building it.
+	 * Whether {@code difference(other)} would equal this set, without building it: no
+	 * member of this set is one of {@code other}, and the difference's walk meets no
+	 * empty node, which it drops (a FieldsV1 a client sent may hold one,
+	 * {@code "f:a": [1]}).
 	 */
-	boolean intersects(FieldSet other) {
+	boolean differenceKeepsAll(FieldSet other) {
 		if (this.member && other.member) {
-			return true;
+			return false;
 		}
-		boolean fewer = this.children.size() <= other.children.size();
-		Map<String, FieldSet> walked = fewer ? this.children : other.children;
-		Map<String, FieldSet> looked = fewer ? other.children : this.children;
-		for (Map.Entry<String, FieldSet> e : walked.entrySet()) {
-			FieldSet theirs = looked.get(e.getKey());
-			if (theirs != null && e.getValue().intersects(theirs)) {
-				return true;
+		for (Map.Entry<String, FieldSet> e : this.children.entrySet()) {
+			FieldSet child = e.getValue();
+			FieldSet theirs = other.children.get(e.getKey());
+			if (child.isEmpty() || (theirs != null && !child.differenceKeepsAll(theirs))) {
+				return false;
 			}
 		}
-		return false;
+		return true;
 	}
 
 	/** Members of both sets. */
