@@ -193,7 +193,7 @@ public final class FieldManager {
 		ManagedFieldsEntry.Identity self = new ManagedFieldsEntry.Identity(manager, ManagedFieldsEntry.UPDATE,
 				subresource);
 		ManagedFieldsEntry previous = managers.remove(self);
-		managers.replaceAll((id, other) -> other.withFields(other.fields().difference(changed).difference(removed)));
+		managers.replaceAll((id, other) -> withoutFields(other, changed, removed));
 		boolean touched = changed.hasMembersOutside(SERVER_FIELDS);
 		// Without a previous entry (every create) the manager owns what it changed:
 		// changed already lacks the ignored fields, so one difference does. Nothing reads
@@ -208,6 +208,19 @@ public final class FieldManager {
 		managers.put(self, new ManagedFieldsEntry(manager, ManagedFieldsEntry.UPDATE, apiVersion(updated, javaType),
 				time, subresource, mine));
 		return encode(result, managers);
+	}
+
+	/**
+	 * Another manager's entry without the fields this write changed or removed. Most
+	 * writes touch none of another manager's fields (a kubelet's status write, the
+	 * creator's spec): that entry stays as it is instead of being copied twice into an
+	 * equal set.
+	 */
+	private static ManagedFieldsEntry withoutFields(ManagedFieldsEntry other, FieldSet changed, FieldSet removed) {
+		if (other.fields().differenceKeepsAll(changed) && other.fields().differenceKeepsAll(removed)) {
+			return other;
+		}
+		return other.withFields(other.fields().difference(changed).difference(removed));
 	}
 
 	/** The managedFields entries of an object, in stored order. */

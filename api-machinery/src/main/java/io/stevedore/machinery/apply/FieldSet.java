@@ -190,6 +190,26 @@ public final class FieldSet {
 		return false;
 	}
 
+	/**
+	 * Whether {@code difference(other)} would equal this set, without building it: no
+	 * member of this set is one of {@code other}, and the difference's walk meets no
+	 * empty node, which it drops (a FieldsV1 a client sent may hold one,
+	 * {@code "f:a": [1]}).
+	 */
+	boolean differenceKeepsAll(FieldSet other) {
+		if (this.member && other.member) {
+			return false;
+		}
+		for (Map.Entry<String, FieldSet> e : this.children.entrySet()) {
+			FieldSet child = e.getValue();
+			FieldSet theirs = other.children.get(e.getKey());
+			if (child.isEmpty() || (theirs != null && !child.differenceKeepsAll(theirs))) {
+				return false;
+			}
+		}
+		return true;
+	}
+
 	/** Members of both sets. */
 	public FieldSet intersection(FieldSet other) {
 		FieldSet result = new FieldSet();

@@ -39,7 +39,8 @@ final class PathElements {
 	 */
 	static String item(JsonNode item, int index, SchemaNode list, List<String> where, boolean strict) {
 		if (list.listType() == ListType.SET) {
-			return "v:" + json(item);
+			String plain = plainJson(item);
+			return "v:" + (plain != null ? plain : json(item));
 		}
 		if (list.listType() != ListType.MAP || !item.isObject()) {
 			return "i:" + index;
@@ -63,9 +64,63 @@ final class PathElements {
 			}
 			key.put(name, value);
 		}
+		String plain = plainJson(key);
+		if (plain != null) {
+			return "k:" + plain;
+		}
 		ObjectNode node = JSON.createObjectNode();
 		key.forEach(node::set);
 		return "k:" + json(node);
+	}
+
+	/**
+	 * What Jackson writes for a key of strings, integers and booleans that need no
+	 * escaping (every key of the built-in types in practice), without an ObjectMapper
+	 * call per list item: {@code null} for anything else, which the mapper writes.
+	 */
+	private static String plainJson(Map<String, JsonNode> key) {
+		StringBuilder sb = new StringBuilder(32).append('{');
+		for (Map.Entry<String, JsonNode> e : key.entrySet()) {
+			if (sb.length() > 1) {
+				sb.append(',');
+			}
+			if (!plain(e.getKey())) {
+				return null;
+			}
+			sb.append('"').append(e.getKey()).append("\":");
+			String value = plainJson(e.getValue());
+			if (value == null) {
+				return null;
+			}
+			sb.append(value);
+		}
+		return sb.append('}').toString();
+	}
+
+	/** {@link #plainJson(Map)} for one scalar. */
+	private static String plainJson(JsonNode value) {
+		if (value.isTextual()) {
+			String text = value.textValue();
+			return plain(text) ? "\"" + text + "\"" : null;
+		}
+		if (value.isInt() || value.isLong()) {
+			return Long.toString(value.longValue());
+		}
+		if (value.isBoolean()) {
+			return value.booleanValue() ? "true" : "false";
+		}
+		return null;
+	}
+
+	/** Printable ASCII other than the quote and backslash: written as is in JSON. */
+	private static boolean plain(String text) {
+		for (int i = 0; i < text.length(); i++) {
+			char c = text.charAt(i);
+			if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	/**

@@ -53,6 +53,27 @@ class FieldManagerUpdateTest {
 	}
 
 	@Test
+	void anEntryTheUpdateDoesNotTouchKeepsItsFieldsButTopLevelEmptyNodesOfASentFieldsV1() {
+		ObjectNode live = (ObjectNode) FieldManager.update(null, yaml(DEPLOYMENT), "kubectl-create", Deployment.class,
+				T0);
+		// A client's FieldsV1 with values that are no objects, read as empty nodes: the
+		// difference with what the update changed drops those at the top level only.
+		ObjectNode sent = (ObjectNode) entryOf(live, "kubectl-create").get("fieldsV1");
+		sent.putArray("f:top").add(1);
+		((ObjectNode) sent.get("f:metadata")).putArray("f:nested").add(1);
+		ObjectNode paused = live.deepCopy();
+		((ObjectNode) paused.get("spec")).put("paused", true);
+
+		JsonNode updated = FieldManager.update(live, paused, "pauser", Deployment.class, T1);
+
+		JsonNode creator = fieldsOf(updated, "kubectl-create", "Update");
+		assertThat(creator.has("f:top")).isFalse();
+		assertThat(creator.get("f:metadata").get("f:nested")).isEqualTo(yaml("{}"));
+		assertThat(creator.get("f:spec")).isEqualTo(fieldsOf(live, "kubectl-create", "Update").get("f:spec"));
+		assertThat(fieldsOf(updated, "pauser", "Update")).isEqualTo(yaml("f:spec: {f:paused: {}}"));
+	}
+
+	@Test
 	void anUpdateTakesTheFieldsItChangesFromTheirOwnerAndDropsEmptiedEntries() {
 		JsonNode created = FieldManager.update(null, yaml(DEPLOYMENT), "kubectl-create", Deployment.class, T0);
 		ObjectNode scaled = created.deepCopy();

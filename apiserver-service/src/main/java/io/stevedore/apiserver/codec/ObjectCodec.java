@@ -148,7 +148,23 @@ public final class ObjectCodec {
 		}
 	}
 
+	/**
+	 * The tree of an object, as {@code valueToTree} makes it: built as the serializer
+	 * writes ({@link TreeGenerator}), or the usual way for what that does not build.
+	 */
 	public JsonNode toTree(Object object) {
+		if (object != null) {
+			TreeGenerator generator = new TreeGenerator(this.json);
+			try {
+				this.json.writeValue(generator, object);
+				if (!generator.unsupported() && generator.root() != null) {
+					return generator.root();
+				}
+			}
+			catch (IOException | RuntimeException ex) {
+				// Converted again below: valueToTree reports a failure its own way.
+			}
+		}
 		return this.json.valueToTree(object);
 	}
 

@@ -1,11 +1,13 @@
 package io.stevedore.apiserver.rest;
 
+import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -27,8 +29,15 @@ public final class ManagedFields {
 
 	private final ObjectCodec codec;
 
+	/**
+	 * Reads the entries off the tree itself; convertValue wrote the tree into a buffer
+	 * and read that.
+	 */
+	private final ObjectReader entriesReader;
+
 	public ManagedFields(ObjectCodec codec) {
 		this.codec = codec;
+		this.entriesReader = codec.json().readerFor(ENTRIES);
 	}
 
 	/**
@@ -72,7 +81,12 @@ public final class ManagedFields {
 			object.getMetadata().setManagedFields(new ArrayList<>());
 			return;
 		}
-		object.getMetadata().setManagedFields(this.codec.json().convertValue(entries, ENTRIES));
+		try {
+			object.getMetadata().setManagedFields(this.entriesReader.readValue(entries));
+		}
+		catch (IOException ex) {
+			throw new IllegalArgumentException("managedFields: " + ex.getMessage(), ex);
+		}
 	}
 
 }
