@@ -17,6 +17,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -53,8 +54,10 @@ class EventSinkTest {
 		this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
 		this.server.createContext("/", this::answer);
 		this.server.start();
+		// From an empty Config: fabric8 would otherwise read the machine's kubeconfig.
 		this.client = new KubernetesClientBuilder()
-			.withConfig(new ConfigBuilder().withMasterUrl("http://127.0.0.1:" + this.server.getAddress().getPort())
+			.withConfig(new ConfigBuilder(Config.empty())
+				.withMasterUrl("http://127.0.0.1:" + this.server.getAddress().getPort())
 				.withRequestRetryBackoffLimit(0)
 				.build())
 			.build();
