@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
 
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -25,7 +26,7 @@ class AppliedRevisionLeaseTest {
 			closedPort = socket.getLocalPort();
 		}
 		try (KubernetesClient client = new KubernetesClientBuilder()
-			.withConfig(new ConfigBuilder().withMasterUrl("http://127.0.0.1:" + closedPort).build())
+			.withConfig(new ConfigBuilder(Config.empty()).withMasterUrl("http://127.0.0.1:" + closedPort).build())
 			.build()) {
 			AppliedRevisionLease lease = new AppliedRevisionLease(client, "node-a", Duration.ofSeconds(10),
 					Duration.ofSeconds(40), Duration.ofMillis(200));
